@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvmintro: build the module, the CLI and the tests.
+#
+#   make                         kvmintro.ko for the running kernel + the CLI
+#   make KDIR=/path/to/headers   kvmintro.ko for another kernel
+#   make module KDIR=... MODULE_BUILD_DIR=dir
+#                                build in dir (one dir per kernel)
+#   make test-programs OUT=dir   static programs that run inside the test VM
+#   make unit-tests              native unit tests under ASan/UBSan
+#   make check                   W=1 and sparse (C=2) builds of the module
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+MODULE_SOURCES := Kbuild introspect hooks lib
+MODULE_BUILD_DIR ?=
+
+all: module cli
+
+ifeq ($(MODULE_BUILD_DIR),)
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+else
+module:
+	mkdir -p $(MODULE_BUILD_DIR)
+	cp -r $(MODULE_SOURCES) $(MODULE_BUILD_DIR)/
+	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_BUILD_DIR)) modules
+endif
+
+cli:
+	$(MAKE) -C debugfs-tools
+
+# Static, so they run unchanged from an initramfs or a chroot.
+test-programs:
+	@test -n "$(OUT)" || { echo "usage: make test-programs OUT=dir"; exit 1; }
+	mkdir -p $(OUT)
+	$(MAKE) -C tests/vmm OUT=$(abspath $(OUT)) CFLAGS_EXTRA=-static
+	$(MAKE) -C tests/e2e OUT=$(abspath $(OUT)) CFLAGS_EXTRA=-static
+	$(MAKE) -C debugfs-tools OUT=$(abspath $(OUT)) CFLAGS_EXTRA=-static
+
+unit-tests:
+	$(MAKE) -C tests/unit
+
+check:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK="sparse" modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C debugfs-tools clean
+
+.PHONY: all module cli test-programs unit-tests check clean

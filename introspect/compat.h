@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernel series kvmintro supports (6.1 and 6.12),
+ * each behind one small helper.  Nothing else in the module tests
+ * LINUX_VERSION_CODE.
+ */
+#ifndef KVMINTRO_COMPAT_H
+#define KVMINTRO_COMPAT_H
+
+#include <linux/kvm_host.h>
+#include <linux/version.h>
+
+#ifndef KVM_MEM_GUEST_MEMFD
+#define KVM_MEM_GUEST_MEMFD	(1UL << 2)
+#endif
+
+/* Number of memslot address spaces of @kvm (2 on x86: normal and SMM). */
+static inline int kvmintro_nr_address_spaces(struct kvm *kvm)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return kvm_arch_nr_memslot_as_ids(kvm);
+#else
+	return KVM_ADDRESS_SPACE_NUM;
+#endif
+}
+
+#endif /* KVMINTRO_COMPAT_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The debugfs tree:
+ *
+ *   /sys/kernel/debug/kvmintro/vms            one line per VM
+ *   /sys/kernel/debug/kvmintro/<dir>/memslots memory slots of that VM
+ *   /sys/kernel/debug/kvmintro/<dir>/vcpus    vcpus and their threads
+ *   /sys/kernel/debug/kvmintro/<dir>/snapshot pause, resume, capture
+ *   /sys/kernel/debug/kvmintro/<dir>/vcpu<N>/regs  registers of vcpu N
+ *
+ * Files are root-only.  debugfs guards every operation: once a directory is
+ * removed, operations on files still open return -EIO, and removal waits for
+ * operations in flight, so handlers may use the entry in inode->i_private.
+ * A file that fails to be created costs that file only, never the VM's
+ * tracking.
+ */
+#include <linux/debugfs.h>
+
+#include "kvmintro.h"
+
+struct dentry *kvmintro_debugfs_create_root(void)
+{
+	struct dentry *root;
+
+	root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (IS_ERR(root))
+		return root;
+	kvmintro_debugfs_create_vms(root);
+	return root;
+}
+
+void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root)
+{
+	vm->dir = debugfs_create_dir(vm->name, root);
+	if (IS_ERR(vm->dir))
+		return;
+	kvmintro_debugfs_create_memslots(vm);
+	kvmintro_debugfs_create_vcpus(vm);
+	kvmintro_debugfs_create_snapshot(vm);
+}
+
+/* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */
+void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
+				  struct kvm_vcpu *vcpu)
+{
+	char name[16];
+
+	if (IS_ERR_OR_NULL(state->vm->dir))
+		return;
+	snprintf(name, sizeof(name), "vcpu%d", vcpu->vcpu_id);
+	state->dir = debugfs_create_dir(name, state->vm->dir);
+	if (IS_ERR(state->dir))
+		return;
+	kvmintro_debugfs_create_regs(state);
+}
+
+/* Put one formatted line, or fail the read if it did not fit its buffer. */
+int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len)
+{
+	if (WARN_ON_ONCE(len < 0))
+		return len;
+	seq_write(m, line, len);
+	return 0;
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvmintro: the model shared by introspect/ and hooks/.
+ */
+#ifndef KVMINTRO_H
+#define KVMINTRO_H
+
+#include <linux/kvm_host.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/xarray.h>
+
+struct dentry;
+struct seq_file;
+struct kvmintro_snapshot;
+
+/* Bits of kvmintro_vcpu.flags */
+enum {
+	/* park_work is queued on park_task and has not started yet */
+	KVMINTRO_VCPU_PARK_QUEUED,
+	/* ...queued by the KVM_RUN hook on the thread entering KVM_RUN */
+	KVMINTRO_VCPU_PARK_IN_RUN,
+};
+
+/**
+ * struct kvmintro_vcpu - what kvmintro tracks of one vcpu
+ * @vm:		the VM it belongs to
+ * @index:	KVM's vcpu index
+ * @tid:	thread that last entered KVM_RUN, written by the KVM_RUN hook
+ * @runs:	KVM_RUN calls seen, written by the KVM_RUN hook
+ * @dir:	the vcpu<N> debugfs directory
+ * @flags:	KVMINTRO_VCPU_* bits
+ * @park_work:	task work that parks the vcpu's thread while the VM is paused
+ * @park_task:	thread @park_work is queued on, referenced while queued
+ * @stopped_generation: the last pause in which this vcpu was seen stopped
+ * @parked:	its thread sits in kvmintro_vcpu_park()
+ *
+ * Allocated in process context by kvmintro_vm_sync_vcpus(), looked up by the
+ * hook under RCU, freed after a grace period when the VM goes away.
+ */
+struct kvmintro_vcpu {
+	struct kvmintro_vm *vm;
+	unsigned int index;
+	pid_t tid;
+	u64 runs;
+	struct dentry *dir;
+	unsigned long flags;
+	struct callback_head park_work;
+	struct task_struct *park_task;
+	u64 stopped_generation;
+	bool parked;
+};
+
+/**
+ * struct kvmintro_pause - pause state of one VM
+ * @lock:	serializes pause, resume and capture of the VM
+ * @paused:	no vcpu may enter guest mode; read by the KVM_RUN hook
+ * @generation:	number of pauses so far; a vcpu acknowledges each one once
+ * @pending:	vcpus of the current pause not yet seen out of guest mode
+ * @stopped_wq:	the pausing thread waits here for @pending to reach zero
+ * @resume_wq:	parked vcpu threads wait here for @paused to clear
+ * @works:	park works queued or running; the VM entry outlives them
+ * @latency_ns:	time from the last pause request until all vcpus stopped
+ * @snapshot:	the latest capture, or NULL; under @lock
+ */
+struct kvmintro_pause {
+	struct mutex lock;
+	bool paused;
+	u64 generation;
+	atomic_t pending;
+	wait_queue_head_t stopped_wq;
+	wait_queue_head_t resume_wq;
+	atomic_t works;
+	u64 latency_ns;
+	struct kvmintro_snapshot *snapshot;
+};
+
+/**
+ * struct kvmintro_vm - one VM known to kvmintro
+ * @hash_node:	in kvmintro_vm_hash, keyed by @key; RCU for readers, changes
+ *		under kvmintro_vm_lock
+ * @list_node:	in kvmintro_vm_list, under kvmintro_registry_mutex
+ * @key:	the struct kvm this entry was made for; a hash key only, never
+ *		dereferenced
+ * @kvm:	the live struct kvm, or NULL once kvm_destroy_vm() has begun;
+ *		read and cleared under kvmintro_vm_lock; use it only through
+ *		kvmintro_vm_get_kvm()
+ * @pid:	process that created the VM
+ * @name:	directory name under the debugfs root: "<pid>" or "<pid>-<n>"
+ * @dir:	that directory
+ * @vcpus:	struct kvmintro_vcpu by KVM vcpu index
+ * @pause:	pause and snapshot state
+ */
+struct kvmintro_vm {
+	struct hlist_node hash_node;
+	struct list_head list_node;
+	const struct kvm *key;
+	struct kvm *kvm;
+	pid_t pid;
+	char name[24];
+	struct dentry *dir;
+	struct xarray vcpus;
+	struct kvmintro_pause pause;
+};
+
+/* introspect/symbols.c */
+int kvmintro_symbols_resolve(void);
+extern bool (*kvmintro_task_work_cancel)(struct task_struct *task,
+					 struct callback_head *work);
+extern int (*kvmintro_kvm_get_regs)(struct kvm_vcpu *vcpu,
+				    struct kvm_regs *regs);
+extern int (*kvmintro_kvm_get_sregs)(struct kvm_vcpu *vcpu,
+				     struct kvm_sregs *sregs);
+extern struct list_head *kvmintro_kvm_vm_list;
+extern struct mutex *kvmintro_kvm_lock;
+
+/* introspect/registry.c */
+extern struct mutex kvmintro_registry_mutex;
+extern struct list_head kvmintro_vm_list;
+int kvmintro_registry_init(struct dentry *root);
+void kvmintro_registry_close(void);
+void kvmintro_registry_exit(void);
+void __kvmintro_registry_rescan(void);
+void kvmintro_registry_rescan(void);
+void kvmintro_registry_request_rescan(void);
+struct kvmintro_vm *kvmintro_vm_find_rcu(const struct kvm *kvm);
+struct kvm *kvmintro_vm_get_kvm(struct kvmintro_vm *vm);
+void kvmintro_vm_destroyed(struct kvm *kvm);
+
+/* introspect/vcpu.c */
+int kvmintro_vm_sync_vcpus(struct kvmintro_vm *vm, struct kvm *kvm);
+void kvmintro_vm_free_vcpus(struct kvmintro_vm *vm);
+void kvmintro_vcpu_run_enter(struct kvm_vcpu *vcpu);
+pid_t kvmintro_vcpu_tid(struct kvm_vcpu *vcpu, struct kvmintro_vcpu *state);
+
+/* introspect/pause.c */
+void kvmintro_vm_pause_init(struct kvmintro_vm *vm);
+bool kvmintro_vm_paused(struct kvmintro_vm *vm);
+int kvmintro_vm_pause(struct kvmintro_vm *vm, struct kvm *kvm);
+void kvmintro_vm_resume(struct kvmintro_vm *vm);
+void kvmintro_vm_release_pause(struct kvmintro_vm *vm);
+void kvmintro_vcpu_hold_at_run(struct kvmintro_vm *vm,
+			       struct kvmintro_vcpu *state);
+
+/* introspect/snapshot.c */
+void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm);
+void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot);
+
+/* introspect/regs.c */
+void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
+
+/* introspect/debugfs.c */
+struct dentry *kvmintro_debugfs_create_root(void);
+void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root);
+void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
+				  struct kvm_vcpu *vcpu);
+int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len);
+
+/* introspect/memslots.c */
+unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
+void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm);
+
+/* introspect/vms.c */
+void kvmintro_debugfs_create_vms(struct dentry *root);
+void kvmintro_debugfs_create_vcpus(struct kvmintro_vm *vm);
+
+/* hooks/ */
+int kvmintro_hook_kvm_vcpu_ioctl_register(void);
+void kvmintro_hook_kvm_vcpu_ioctl_unregister(void);
+int kvmintro_hook_kvm_dev_ioctl_register(void);
+void kvmintro_hook_kvm_dev_ioctl_unregister(void);
+int kvmintro_hook_kvm_destroy_vm_register(void);
+void kvmintro_hook_kvm_destroy_vm_unregister(void);
+
+#endif /* KVMINTRO_H */

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmintro: inspect running KVM virtual machines from the host.
+ *
+ * Module init and exit only; see Documentation/ for the interfaces.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/module.h>
+
+#include "kvmintro.h"
+
+static struct dentry *kvmintro_debugfs_root;
+
+static int __init kvmintro_init(void)
+{
+	int r;
+
+	r = kvmintro_symbols_resolve();
+	if (r)
+		return r;
+
+	kvmintro_debugfs_root = kvmintro_debugfs_create_root();
+	if (IS_ERR(kvmintro_debugfs_root)) {
+		pr_err("cannot create debugfs directory: kernel needs CONFIG_DEBUG_FS\n");
+		return PTR_ERR(kvmintro_debugfs_root);
+	}
+	kvmintro_registry_init(kvmintro_debugfs_root);
+
+	/*
+	 * Hooks go live before the first scan: a VM destroyed or created
+	 * while scanning must not be missed.  They are safe with an empty
+	 * registry.
+	 */
+	r = kvmintro_hook_kvm_destroy_vm_register();
+	if (r)
+		goto out_err_no_destroy_hook;
+	r = kvmintro_hook_kvm_dev_ioctl_register();
+	if (r)
+		goto out_err_no_dev_ioctl_hook;
+	r = kvmintro_hook_kvm_vcpu_ioctl_register();
+	if (r)
+		goto out_err_no_vcpu_ioctl_hook;
+
+	kvmintro_registry_rescan();
+	return 0;
+
+out_err_no_vcpu_ioctl_hook:
+	kvmintro_hook_kvm_dev_ioctl_unregister();
+out_err_no_dev_ioctl_hook:
+	kvmintro_hook_kvm_destroy_vm_unregister();
+out_err_no_destroy_hook:
+	kvmintro_registry_close();
+	debugfs_remove_recursive(kvmintro_debugfs_root);
+	kvmintro_registry_exit();
+	return r;
+}
+
+static void __exit kvmintro_exit(void)
+{
+	/*
+	 * The debugfs tree goes first, before the hooks: file operations
+	 * use struct kvm pointers that only the kvm_destroy_vm() hook keeps
+	 * valid, so that hook must outlive every one of them.  Removing the
+	 * tree waits for operations in flight.
+	 */
+	kvmintro_registry_close();
+	debugfs_remove_recursive(kvmintro_debugfs_root);
+	kvmintro_hook_kvm_vcpu_ioctl_unregister();
+	kvmintro_hook_kvm_dev_ioctl_unregister();
+	kvmintro_hook_kvm_destroy_vm_unregister();
+	kvmintro_registry_exit();
+}
+
+module_init(kvmintro_init);
+module_exit(kvmintro_exit);
+
+MODULE_DESCRIPTION("Inspect running KVM virtual machines from the host");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The snapshot file: pause, resume and capture a VM.
+ *
+ *   echo pause   > snapshot    stop every vcpu and keep them stopped
+ *   echo resume  > snapshot    let them run again
+ *   echo capture > snapshot    pause (unless paused), record, resume
+ *                              (unless it was paused before)
+ *   cat snapshot               state, latest capture, pause latency
+ *
+ * Anything else written is -EINVAL and changes nothing.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "../lib/parse.h"
+#include "kvmintro.h"
+#include "snapshot.h"
+
+void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot)
+{
+	kvfree(snapshot);
+}
+
+/* Record every vcpu of the paused VM as the latest snapshot. */
+static int kvmintro_vm_capture(struct kvmintro_vm *vm, struct kvm *kvm)
+{
+	struct kvmintro_snapshot *snapshot, *old = vm->pause.snapshot;
+	unsigned int index, nr_vcpus = atomic_read(&kvm->online_vcpus);
+	struct kvm_vcpu *vcpu;
+
+	lockdep_assert_held(&vm->pause.lock);
+	snapshot = kvzalloc(struct_size(snapshot, vcpus, nr_vcpus),
+			    GFP_KERNEL);
+	if (!snapshot)
+		return -ENOMEM;
+	snapshot->generation = old ? old->generation + 1 : 1;
+	snapshot->realtime_ns = ktime_get_real_ns();
+	snapshot->latency_ns = vm->pause.latency_ns;
+	snapshot->nr_vcpus = nr_vcpus;
+	for (index = 0; index < nr_vcpus; index++) {
+		vcpu = kvm_get_vcpu(kvm, index);
+		snapshot->vcpus[index].vcpu_id = vcpu->vcpu_id;
+		snapshot->vcpus[index].error =
+			kvmintro_vcpu_read_regs(kvm, vcpu,
+						&snapshot->vcpus[index].regs);
+	}
+	vm->pause.snapshot = snapshot;
+	kvmintro_snapshot_free(old);
+	return 0;
+}
+
+static int kvmintro_vm_snapshot_command(struct kvmintro_vm *vm,
+					struct kvm *kvm, int command)
+{
+	bool was_paused = vm->pause.paused;
+	int r;
+
+	lockdep_assert_held(&vm->pause.lock);
+	switch (command) {
+	case KVMINTRO_SNAPSHOT_PAUSE:
+		return kvmintro_vm_pause(vm, kvm);
+	case KVMINTRO_SNAPSHOT_RESUME:
+		kvmintro_vm_resume(vm);
+		return 0;
+	case KVMINTRO_SNAPSHOT_CAPTURE:
+		r = kvmintro_vm_pause(vm, kvm);
+		if (r)
+			return r;
+		r = kvmintro_vm_capture(vm, kvm);
+		if (!was_paused)
+			kvmintro_vm_resume(vm);
+		return r;
+	}
+	return -EINVAL;
+}
+
+static ssize_t kvmintro_snapshot_write(struct file *file,
+				       const char __user *ubuf, size_t count,
+				       loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	char buf[KVMINTRO_COMMAND_MAX];
+	struct kvm *kvm;
+	int command, r;
+
+	if (!count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	command = kvmintro_parse_snapshot_command(buf, count);
+	if (command < 0)
+		return command;
+
+	kvm = kvmintro_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+	r = mutex_lock_killable(&vm->pause.lock);
+	if (!r) {
+		r = kvmintro_vm_snapshot_command(vm, kvm, command);
+		mutex_unlock(&vm->pause.lock);
+	}
+	kvm_put_kvm(kvm);
+	return r ? r : count;
+}
+
+static int kvmintro_snapshot_show(struct seq_file *m, void *unused)
+{
+	struct kvmintro_vm *vm = m->private;
+	struct kvmintro_snapshot *snapshot;
+	int r;
+
+	r = mutex_lock_killable(&vm->pause.lock);
+	if (r)
+		return r;
+	snapshot = vm->pause.snapshot;
+	seq_printf(m, "state=%s\n", vm->pause.paused ? "paused" : "running");
+	seq_printf(m, "pauses=%llu\n", vm->pause.generation);
+	seq_printf(m, "pause_latency_ns=%llu\n", vm->pause.latency_ns);
+	if (snapshot) {
+		seq_printf(m, "generation=%llu\n", snapshot->generation);
+		seq_printf(m, "captured=%llu.%09llu\n",
+			   snapshot->realtime_ns / NSEC_PER_SEC,
+			   snapshot->realtime_ns % NSEC_PER_SEC);
+		seq_printf(m, "capture_pause_latency_ns=%llu\n",
+			   snapshot->latency_ns);
+		seq_printf(m, "vcpus=%u\n", snapshot->nr_vcpus);
+	} else {
+		seq_puts(m, "generation=0\n");
+	}
+	mutex_unlock(&vm->pause.lock);
+	return 0;
+}
+
+static int kvmintro_snapshot_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kvmintro_snapshot_show, inode->i_private);
+}
+
+static const struct file_operations kvmintro_snapshot_fops = {
+	.owner = THIS_MODULE,
+	.open = kvmintro_snapshot_open,
+	.read = seq_read,
+	.write = kvmintro_snapshot_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm)
+{
+	debugfs_create_file("snapshot", 0600, vm->dir, vm,
+			    &kvmintro_snapshot_fops);
+}

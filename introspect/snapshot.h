@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVMINTRO_SNAPSHOT_H
+#define KVMINTRO_SNAPSHOT_H
+
+#include "../lib/regs.h"
+
+/**
+ * struct kvmintro_snapshot - what one capture recorded of a paused VM
+ * @generation:	capture number, from 1
+ * @realtime_ns: when, CLOCK_REALTIME
+ * @latency_ns:	how long the pause took to stop every vcpu
+ * @nr_vcpus:	entries in @vcpus, by KVM vcpu index
+ * @vcpus:	per vcpu: its id, 0 or why its registers could not be read,
+ *		and the registers
+ */
+struct kvmintro_snapshot {
+	u64 generation;
+	u64 realtime_ns;
+	u64 latency_ns;
+	unsigned int nr_vcpus;
+	struct {
+		int vcpu_id;
+		int error;
+		struct kvmintro_regs regs;
+	} vcpus[];
+};
+
+int kvmintro_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
+			    struct kvmintro_regs *to);
+
+#endif /* KVMINTRO_SNAPSHOT_H */

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Resolve the KVM symbols kvmintro needs but KVM does not export.
+ *
+ * kallsyms_lookup_name() is not exported either; a kprobe registered on it
+ * resolves its address for us, the same lookup the kprobe core does for any
+ * probe by name.  Nothing here patches or exports anything.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/module.h>
+
+#include "kvmintro.h"
+
+struct list_head *kvmintro_kvm_vm_list;
+struct mutex *kvmintro_kvm_lock;
+bool (*kvmintro_task_work_cancel)(struct task_struct *task,
+				  struct callback_head *work);
+/* KVM's own KVM_GET_REGS/KVM_GET_SREGS getters: right for any vendor's caching. */
+int (*kvmintro_kvm_get_regs)(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
+int (*kvmintro_kvm_get_sregs)(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
+
+typedef unsigned long (*kvmintro_kallsyms_lookup_name_t)(const char *name);
+
+static kvmintro_kallsyms_lookup_name_t kvmintro_find_kallsyms_lookup_name(void)
+{
+	struct kprobe probe = { .symbol_name = "kallsyms_lookup_name" };
+	void *addr;
+
+	if (register_kprobe(&probe) < 0)
+		return NULL;
+	addr = probe.addr;
+	unregister_kprobe(&probe);
+	return (kvmintro_kallsyms_lookup_name_t)addr;
+}
+
+int kvmintro_symbols_resolve(void)
+{
+	kvmintro_kallsyms_lookup_name_t lookup;
+
+	lookup = kvmintro_find_kallsyms_lookup_name();
+	if (!lookup) {
+		pr_err("cannot resolve kallsyms_lookup_name: kernel needs CONFIG_KPROBES and CONFIG_KALLSYMS\n");
+		return -ENOENT;
+	}
+
+	kvmintro_kvm_vm_list = (struct list_head *)lookup("vm_list");
+	kvmintro_kvm_lock = (struct mutex *)lookup("kvm_lock");
+	if (!kvmintro_kvm_vm_list || !kvmintro_kvm_lock) {
+		pr_err("cannot find KVM's vm_list/kvm_lock: is kvm.ko loaded and CONFIG_KALLSYMS_ALL set?\n");
+		return -ENOENT;
+	}
+
+	kvmintro_task_work_cancel = (void *)lookup("task_work_cancel");
+	kvmintro_kvm_get_regs = (void *)lookup("kvm_arch_vcpu_ioctl_get_regs");
+	kvmintro_kvm_get_sregs = (void *)lookup("kvm_arch_vcpu_ioctl_get_sregs");
+	if (!kvmintro_task_work_cancel || !kvmintro_kvm_get_regs ||
+	    !kvmintro_kvm_get_sregs) {
+		pr_err("cannot find task_work_cancel or KVM's register getters\n");
+		return -ENOENT;
+	}
+	return 0;
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-vcpu tracking: which thread runs each vcpu, as the KVM_RUN hook sees
+ * it.  States are allocated in process context, never by the hook.
+ */
+#include <linux/slab.h>
+
+#include "kvmintro.h"
+
+/* Give every vcpu of @kvm a tracking state; @kvm is referenced by the caller. */
+int kvmintro_vm_sync_vcpus(struct kvmintro_vm *vm, struct kvm *kvm)
+{
+	struct kvmintro_vcpu *state;
+	struct kvm_vcpu *vcpu;
+	unsigned long index;
+	int r;
+
+	lockdep_assert_held(&kvmintro_registry_mutex);
+	kvm_for_each_vcpu(index, vcpu, kvm) {
+		if (xa_load(&vm->vcpus, index))
+			continue;
+		state = kzalloc(sizeof(*state), GFP_KERNEL);
+		if (!state)
+			return -ENOMEM;
+		state->vm = vm;
+		state->index = index;
+		/* A vcpu is born stopped as far as past pauses are concerned. */
+		state->stopped_generation = READ_ONCE(vm->pause.generation);
+		r = xa_insert(&vm->vcpus, index, state, GFP_KERNEL);
+		if (r) {
+			kfree(state);
+			return r;
+		}
+		kvmintro_debugfs_create_vcpu(state, vcpu);
+	}
+	return 0;
+}
+
+/* Caller guarantees no hook can still see @vm (an RCU grace period passed). */
+void kvmintro_vm_free_vcpus(struct kvmintro_vm *vm)
+{
+	struct kvmintro_vcpu *state;
+	unsigned long index;
+
+	xa_for_each(&vm->vcpus, index, state)
+		kfree(state);
+	xa_destroy(&vm->vcpus);
+}
+
+/*
+ * Called by the KVM_RUN hook in the vcpu's thread, preemption disabled:
+ * must not sleep and must cost next to nothing.
+ */
+void kvmintro_vcpu_run_enter(struct kvm_vcpu *vcpu)
+{
+	struct kvmintro_vcpu *state = NULL;
+	struct kvmintro_vm *vm;
+
+	rcu_read_lock();
+	vm = kvmintro_vm_find_rcu(vcpu->kvm);
+	if (vm)
+		state = xa_load(&vm->vcpus, vcpu->vcpu_idx);
+	if (likely(state)) {
+		WRITE_ONCE(state->tid, task_pid_nr(current));
+		WRITE_ONCE(state->runs, state->runs + 1);
+		if (unlikely(kvmintro_vm_paused(vm)))
+			kvmintro_vcpu_hold_at_run(vm, state);
+	}
+	rcu_read_unlock();
+
+	if (unlikely(!state))
+		kvmintro_registry_request_rescan();
+}
+
+/*
+ * The thread running @vcpu: KVM's own record of the last KVM_RUN caller,
+ * which also covers vcpus that entered KVM_RUN before kvmintro loaded and
+ * never left it (e.g. halted); else what the hook saw; 0 if never run.
+ */
+pid_t kvmintro_vcpu_tid(struct kvm_vcpu *vcpu, struct kvmintro_vcpu *state)
+{
+	pid_t tid;
+
+	rcu_read_lock();
+	tid = pid_nr(rcu_dereference(vcpu->pid));
+	rcu_read_unlock();
+	if (!tid && state)
+		tid = READ_ONCE(state->tid);
+	return tid;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Formatting of the kvmintro debugfs lines.  Each function writes one
+ * complete line, newline included, and returns its length, or -ENOSPC if
+ * @size is too small (nothing useful is left in @buf then).
+ */
+#include "format.h"
+
+static int kvmintro_format_finish(int len, size_t size)
+{
+	if (len < 0 || (size_t)len >= size)
+		return -ENOSPC;
+	return len;
+}
+
+/* Append "name" to a comma separated list being built in @buf. */
+static int kvmintro_append_flag(char *buf, size_t size, int len,
+				const char *name)
+{
+	if (len < 0)
+		return len;
+	len += snprintf(buf + len, size - len, "%s%s", len ? "," : "", name);
+	return kvmintro_format_finish(len, size);
+}
+
+int kvmintro_format_memslot_flags(char *buf, size_t size,
+				  const struct kvmintro_memslot_info *slot)
+{
+	static const struct {
+		u32 bit;
+		const char *name;
+	} names[] = {
+		{ KVMINTRO_MEMSLOT_READONLY, "readonly" },
+		{ KVMINTRO_MEMSLOT_LOG_DIRTY_PAGES, "dirty_log" },
+		{ KVMINTRO_MEMSLOT_GUEST_MEMFD, "guest_memfd" },
+	};
+	u32 unknown = slot->flags;
+	char hex[16];
+	int len = 0;
+	size_t i;
+
+	if (!size)
+		return -ENOSPC;
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!(slot->flags & names[i].bit))
+			continue;
+		unknown &= ~names[i].bit;
+		len = kvmintro_append_flag(buf, size, len, names[i].name);
+	}
+	if (slot->internal)
+		len = kvmintro_append_flag(buf, size, len, "internal");
+	if (unknown) {
+		snprintf(hex, sizeof(hex), "0x%x", unknown);
+		len = kvmintro_append_flag(buf, size, len, hex);
+	}
+	if (len == 0)
+		len = kvmintro_append_flag(buf, size, len, "-");
+	return len;
+}
+
+int kvmintro_format_memslot(char *buf, size_t size,
+			    const struct kvmintro_memslot_info *slot)
+{
+	char flags[64];
+	int len;
+
+	len = kvmintro_format_memslot_flags(flags, sizeof(flags), slot);
+	if (len < 0)
+		return len;
+	len = snprintf(buf, size, "%u %u 0x%llx 0x%llx 0x%llx 0x%llx %s\n",
+		       slot->as_id, slot->id,
+		       (unsigned long long)slot->base_gfn << 12,
+		       (unsigned long long)slot->npages,
+		       (unsigned long long)slot->npages << 12,
+		       (unsigned long long)slot->hva, flags);
+	return kvmintro_format_finish(len, size);
+}
+
+int kvmintro_format_vm(char *buf, size_t size,
+		       const struct kvmintro_vm_info *vm)
+{
+	int len;
+
+	len = snprintf(buf, size, "pid=%d dir=%s vcpus=%u slots=%u mem=%llu\n",
+		       vm->pid, vm->dir, vm->vcpus, vm->slots,
+		       (unsigned long long)vm->mem_bytes);
+	return kvmintro_format_finish(len, size);
+}
+
+int kvmintro_format_vcpu(char *buf, size_t size,
+			 const struct kvmintro_vcpu_info *vcpu)
+{
+	int len;
+
+	len = snprintf(buf, size, "vcpu=%u index=%u tid=%d runs=%llu\n",
+		       vcpu->id, vcpu->index, vcpu->tid,
+		       (unsigned long long)vcpu->runs);
+	return kvmintro_format_finish(len, size);
+}

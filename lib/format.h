@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Line formats of the kvmintro debugfs files.  Users' scripts parse these,
+ * so they are defined once, here, and shared by the module and the tests.
+ */
+#ifndef KVMINTRO_LIB_FORMAT_H
+#define KVMINTRO_LIB_FORMAT_H
+
+#include "portable.h"
+
+/* Flag bits of struct kvmintro_memslot_info.flags, as KVM's uapi defines them. */
+#define KVMINTRO_MEMSLOT_LOG_DIRTY_PAGES	(1u << 0)
+#define KVMINTRO_MEMSLOT_READONLY		(1u << 1)
+#define KVMINTRO_MEMSLOT_GUEST_MEMFD		(1u << 2)
+
+/**
+ * struct kvmintro_memslot_info - one memory slot, as the memslots file shows it
+ * @as_id:	address space (0: normal, 1: SMM on x86)
+ * @id:		slot id within the address space
+ * @internal:	a slot KVM made for itself (id >= KVM_USER_MEM_SLOTS)
+ * @flags:	KVM_MEM_* flags of the slot
+ * @base_gfn:	first guest frame number
+ * @npages:	number of 4 KiB guest pages
+ * @hva:	host virtual address of the first page in the VMM
+ */
+struct kvmintro_memslot_info {
+	u16 as_id;
+	u16 id;
+	bool internal;
+	u32 flags;
+	u64 base_gfn;
+	u64 npages;
+	u64 hva;
+};
+
+/**
+ * struct kvmintro_vm_info - one VM, as the vms file shows it
+ * @pid:	process that created the VM
+ * @dir:	name of the VM's directory under the debugfs root
+ * @vcpus:	vcpus created
+ * @slots:	memory slots in all address spaces
+ * @mem_bytes:	bytes of guest memory in address space 0, KVM's own slots excluded
+ */
+struct kvmintro_vm_info {
+	int pid;
+	const char *dir;
+	unsigned int vcpus;
+	unsigned int slots;
+	u64 mem_bytes;
+};
+
+/**
+ * struct kvmintro_vcpu_info - one vcpu, as the vcpus file shows it
+ * @index:	KVM's vcpu index (order of creation)
+ * @id:		vcpu id given to KVM_CREATE_VCPU (the APIC id on x86)
+ * @tid:	thread that last issued KVM_RUN on it, 0 if none yet
+ * @runs:	KVM_RUN calls seen by kvmintro
+ */
+struct kvmintro_vcpu_info {
+	unsigned int index;
+	unsigned int id;
+	int tid;
+	u64 runs;
+};
+
+#define KVMINTRO_MEMSLOTS_HEADER "as slot gpa npages size hva flags\n"
+
+int kvmintro_format_memslot_flags(char *buf, size_t size,
+				  const struct kvmintro_memslot_info *slot);
+int kvmintro_format_memslot(char *buf, size_t size,
+			    const struct kvmintro_memslot_info *slot);
+int kvmintro_format_vm(char *buf, size_t size,
+		       const struct kvmintro_vm_info *vm);
+int kvmintro_format_vcpu(char *buf, size_t size,
+			 const struct kvmintro_vcpu_info *vcpu);
+
+#endif /* KVMINTRO_LIB_FORMAT_H */

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Text of a vcpu's registers, line by line, so that the module can stream
+ * it into a seq_file and the tests can check every line.
+ */
+#include "regs.h"
+
+const struct kvmintro_msr_name kvmintro_msr_names[KVMINTRO_NR_MSRS] = {
+	[KVMINTRO_MSR_STAR]		= { 0xc0000081, "star" },
+	[KVMINTRO_MSR_LSTAR]		= { 0xc0000082, "lstar" },
+	[KVMINTRO_MSR_CSTAR]		= { 0xc0000083, "cstar" },
+	[KVMINTRO_MSR_SFMASK]		= { 0xc0000084, "sfmask" },
+	[KVMINTRO_MSR_SYSENTER_CS]	= { 0x00000174, "sysenter_cs" },
+	[KVMINTRO_MSR_SYSENTER_ESP]	= { 0x00000175, "sysenter_esp" },
+	[KVMINTRO_MSR_SYSENTER_EIP]	= { 0x00000176, "sysenter_eip" },
+	[KVMINTRO_MSR_KERNEL_GS_BASE]	= { 0xc0000102, "kernel_gs_base" },
+	[KVMINTRO_MSR_PAT]		= { 0x00000277, "pat" },
+	[KVMINTRO_MSR_TSC]		= { 0x00000010, "tsc" },
+};
+
+static const char *const kvmintro_gpr_names[16] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+static const char *const kvmintro_segment_names[KVMINTRO_NR_SEGMENTS] = {
+	"cs", "ds", "es", "fs", "gs", "ss", "tr", "ldt",
+};
+
+u32 kvmintro_segment_attributes(u8 type, u8 s, u8 dpl, u8 present, u8 avl,
+				u8 l, u8 db, u8 g, u8 unusable)
+{
+	return (type & 0xf) | (s & 1) << 4 | (dpl & 3) << 5 |
+	       (present & 1) << 7 | (avl & 1) << 12 | (l & 1) << 13 |
+	       (db & 1) << 14 | (g & 1) << 15 | (u32)(unusable & 1) << 16;
+}
+
+/* One name=value line, or -ENOSPC. */
+static int kvmintro_format_value(char *buf, size_t size, const char *prefix,
+				 const char *name, u64 value)
+{
+	int len = snprintf(buf, size, "%s%s=0x%llx\n", prefix, name,
+			   (unsigned long long)value);
+
+	if (len < 0 || (size_t)len >= size)
+		return -ENOSPC;
+	return len;
+}
+
+/* The lines after the general-purpose registers, in order. */
+enum {
+	KVMINTRO_LINE_RIP, KVMINTRO_LINE_RFLAGS, KVMINTRO_LINE_CR0,
+	KVMINTRO_LINE_CR2, KVMINTRO_LINE_CR3, KVMINTRO_LINE_CR4,
+	KVMINTRO_LINE_CR8, KVMINTRO_LINE_EFER, KVMINTRO_LINE_APIC_BASE,
+	KVMINTRO_LINE_FS_BASE, KVMINTRO_LINE_GS_BASE,
+	KVMINTRO_LINE_GDT_BASE, KVMINTRO_LINE_GDT_LIMIT,
+	KVMINTRO_LINE_IDT_BASE, KVMINTRO_LINE_IDT_LIMIT,
+	KVMINTRO_NR_CONTROL_LINES,
+};
+
+static int kvmintro_format_control_line(char *buf, size_t size,
+					const struct kvmintro_regs *regs,
+					unsigned int line)
+{
+	static const char *const names[KVMINTRO_NR_CONTROL_LINES] = {
+		"rip", "rflags", "cr0", "cr2", "cr3", "cr4", "cr8", "efer",
+		"apic_base", "fs_base", "gs_base", "gdt.base", "gdt.limit",
+		"idt.base", "idt.limit",
+	};
+	const u64 values[KVMINTRO_NR_CONTROL_LINES] = {
+		regs->rip, regs->rflags, regs->cr0, regs->cr2, regs->cr3,
+		regs->cr4, regs->cr8, regs->efer, regs->apic_base,
+		regs->seg[KVMINTRO_SEG_FS].base,
+		regs->seg[KVMINTRO_SEG_GS].base,
+		regs->gdt_base, regs->gdt_limit, regs->idt_base,
+		regs->idt_limit,
+	};
+
+	return kvmintro_format_value(buf, size, "", names[line], values[line]);
+}
+
+static int kvmintro_format_segment_line(char *buf, size_t size,
+					const struct kvmintro_segment *seg,
+					const char *name, unsigned int field)
+{
+	char prefix[8];
+
+	snprintf(prefix, sizeof(prefix), "%s.", name);
+	switch (field) {
+	case 0:
+		return kvmintro_format_value(buf, size, prefix, "selector",
+					     seg->selector);
+	case 1:
+		return kvmintro_format_value(buf, size, prefix, "base",
+					     seg->base);
+	case 2:
+		return kvmintro_format_value(buf, size, prefix, "limit",
+					     seg->limit);
+	default:
+		return kvmintro_format_value(buf, size, prefix, "attributes",
+					     seg->attributes);
+	}
+}
+
+static int kvmintro_format_msr_line(char *buf, size_t size,
+				    const struct kvmintro_regs *regs,
+				    unsigned int msr)
+{
+	const char *name = kvmintro_msr_names[msr].name;
+	int len;
+
+	if (regs->msr_valid & (1u << msr))
+		return kvmintro_format_value(buf, size, "", name,
+					     regs->msr[msr]);
+	len = snprintf(buf, size, "%s=unavailable\n", name);
+	if (len < 0 || (size_t)len >= size)
+		return -ENOSPC;
+	return len;
+}
+
+int kvmintro_format_regs_line(char *buf, size_t size,
+			      const struct kvmintro_regs *regs,
+			      unsigned int line)
+{
+	if (line < ARRAY_SIZE(kvmintro_gpr_names))
+		return kvmintro_format_value(buf, size, "",
+					     kvmintro_gpr_names[line],
+					     regs->gpr[line]);
+	line -= ARRAY_SIZE(kvmintro_gpr_names);
+	if (line < KVMINTRO_NR_CONTROL_LINES)
+		return kvmintro_format_control_line(buf, size, regs, line);
+	line -= KVMINTRO_NR_CONTROL_LINES;
+	if (line < KVMINTRO_NR_SEGMENTS * 4)
+		return kvmintro_format_segment_line(buf, size,
+				&regs->seg[line / 4],
+				kvmintro_segment_names[line / 4], line % 4);
+	line -= KVMINTRO_NR_SEGMENTS * 4;
+	if (line < KVMINTRO_NR_MSRS)
+		return kvmintro_format_msr_line(buf, size, regs, line);
+	return 0;
+}

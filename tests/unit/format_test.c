@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of lib/format.c, the debugfs line formats users' scripts
+ * parse.  Expected lines are written out by hand from the documented
+ * format (Documentation/debugfs.rst), not produced by the code under test.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../lib/format.h"
+
+static int failures;
+
+static void check_line(const char *name, int len, const char *buf,
+		       const char *expected)
+{
+	if (len == (int)strlen(expected) && !strcmp(buf, expected)) {
+		printf("ok - %s\n", name);
+		return;
+	}
+	printf("not ok - %s\n#   got (%d) '%s'\n#   expected '%s'\n", name, len,
+	       len >= 0 ? buf : "", expected);
+	failures++;
+}
+
+static void check_int(const char *name, int got, int expected)
+{
+	if (got == expected) {
+		printf("ok - %s\n", name);
+		return;
+	}
+	printf("not ok - %s\n#   got %d, expected %d\n", name, got, expected);
+	failures++;
+}
+
+static void test_memslot_lines(void)
+{
+	struct kvmintro_memslot_info slot = {
+		.as_id = 0, .id = 0, .base_gfn = 0, .npages = 0xa0,
+		.hva = 0x7f5c2c000000ull,
+	};
+	char buf[160];
+	int len;
+
+	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
+	check_line("memslot: plain slot", len, buf,
+		   "0 0 0x0 0xa0 0xa0000 0x7f5c2c000000 -\n");
+
+	slot = (struct kvmintro_memslot_info){
+		.as_id = 1, .id = 7, .base_gfn = 0x100000, .npages = 0x400,
+		.hva = 0x7f0000000000ull,
+		.flags = KVMINTRO_MEMSLOT_READONLY |
+			 KVMINTRO_MEMSLOT_LOG_DIRTY_PAGES,
+	};
+	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
+	check_line("memslot: above 4 GiB, readonly and dirty_log", len, buf,
+		   "1 7 0x100000000 0x400 0x400000 0x7f0000000000 readonly,dirty_log\n");
+
+	slot = (struct kvmintro_memslot_info){
+		.id = 32764, .internal = true, .base_gfn = 0xfee00,
+		.npages = 1, .hva = 0x7fff0000, .flags = 0x80000004,
+	};
+	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
+	check_line("memslot: internal, guest_memfd and unknown bits", len, buf,
+		   "0 32764 0xfee00000 0x1 0x1000 0x7fff0000 guest_memfd,internal,0x80000000\n");
+
+	slot = (struct kvmintro_memslot_info){
+		.id = 65535, .as_id = 65535, .base_gfn = 0xfffffffffull,
+		.npages = 0xfffffffffull, .hva = ~0ull, .flags = ~0u,
+		.internal = true,
+	};
+	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
+	check_int("memslot: widest possible line fits the module's buffer",
+		  len > 0 && len < 160, 1);
+
+	len = kvmintro_format_memslot(buf, 20, &slot);
+	check_int("memslot: too small a buffer is -ENOSPC", len, -ENOSPC);
+	len = kvmintro_format_memslot_flags(buf, 0, &slot);
+	check_int("memslot flags: zero-sized buffer is -ENOSPC", len, -ENOSPC);
+}
+
+static void test_vm_and_vcpu_lines(void)
+{
+	struct kvmintro_vm_info vm = {
+		.pid = 1234, .dir = "1234-1", .vcpus = 2, .slots = 3,
+		.mem_bytes = 268435456,
+	};
+	struct kvmintro_vcpu_info vcpu = {
+		.index = 1, .id = 4, .tid = 1240, .runs = 51234,
+	};
+	char buf[128];
+	int len;
+
+	len = kvmintro_format_vm(buf, sizeof(buf), &vm);
+	check_line("vms: line", len, buf,
+		   "pid=1234 dir=1234-1 vcpus=2 slots=3 mem=268435456\n");
+	len = kvmintro_format_vm(buf, 10, &vm);
+	check_int("vms: too small a buffer is -ENOSPC", len, -ENOSPC);
+
+	len = kvmintro_format_vcpu(buf, sizeof(buf), &vcpu);
+	check_line("vcpus: line", len, buf, "vcpu=4 index=1 tid=1240 runs=51234\n");
+	vcpu.tid = 0;
+	vcpu.runs = 0;
+	len = kvmintro_format_vcpu(buf, sizeof(buf), &vcpu);
+	check_line("vcpus: never run", len, buf, "vcpu=4 index=1 tid=0 runs=0\n");
+}
+
+int main(void)
+{
+	test_memslot_lines();
+	test_vm_and_vcpu_lines();
+	return failures ? 1 : 0;
+}
