@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for kvmintro's end-to-end tests: load and unload the module, read
+ * and strictly parse its debugfs files.  The tests compare what they parse
+ * with the truth the test VMM library holds.
+ */
+#ifndef KVMINTRO_E2E_H
+#define KVMINTRO_E2E_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "test_util.h"
+
+#define KVMINTRO_DEBUGFS	"/sys/kernel/debug/kvmintro"
+
+/* finit_module() of $KVMINTRO_KO; 0 or -errno. */
+int __kvmintro_load(void);
+void kvmintro_load(void);
+/* delete_module(), retried while briefly busy; 0 or -errno. */
+int __kvmintro_unload(void);
+void kvmintro_unload(void);
+bool kvmintro_loaded(void);
+
+/* Whole file as a NUL-terminated malloc()ed string; NULL and errno set. */
+char *kvmintro_read(const char *path);
+/* write() of @text in one call; 0 or -errno. */
+int kvmintro_write(const char *path, const char *text);
+/* Poll until @path exists (or is gone); false on timeout. */
+bool kvmintro_wait_path(const char *path, bool exists, int timeout_ms);
+/* "<root>/<pid>" for the @nth (0, 1, ...) VM of @pid, in a static buffer. */
+const char *kvmintro_vm_path(pid_t pid, int nth);
+
+struct kvmintro_vms_line {
+	int pid;
+	char dir[32];
+	unsigned int vcpus, slots;
+	uint64_t mem;
+};
+/* Parse the vms file; the number of lines, or -errno / -EBADMSG. */
+int kvmintro_vms(struct kvmintro_vms_line *lines, int max);
+
+struct kvmintro_memslots_line {
+	unsigned int as, slot;
+	uint64_t gpa, npages, size, hva;
+	char flags[64];
+};
+/* Parse <vm path>/memslots; the number of slot lines, or -errno / -EBADMSG. */
+int kvmintro_memslots(const char *vm_path,
+		      struct kvmintro_memslots_line *lines, int max);
+
+struct kvmintro_vcpus_line {
+	unsigned int vcpu, index;
+	int tid;
+	uint64_t runs;
+};
+int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
+		   int max);
+
+/* Value of "name=" in a name=value-per-line text; false if absent. */
+bool kvmintro_kv_u64(const char *text, const char *name, uint64_t *value);
+bool kvmintro_kv_str(const char *text, const char *name, char *value,
+		     size_t size);
+
+/* Run @fn in a child process; report it as one TAP result named @name. */
+void kvmintro_run_case(const char *name, void (*fn)(void));
+
+#endif /* KVMINTRO_E2E_H */

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers for kvmintro's end-to-end tests.  Parsers are strict: a line that
+ * does not have exactly the documented shape is an error, so a format
+ * change breaks the tests as it would break users' scripts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvmintro_e2e.h"
+
+int __kvmintro_load(void)
+{
+	const char *ko = getenv("KVMINTRO_KO");
+	int fd, r;
+
+	if (!ko)
+		return -ENOENT;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = syscall(SYS_finit_module, fd, "", 0);
+	r = r ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+void kvmintro_load(void)
+{
+	int r = __kvmintro_load();
+
+	TEST_ASSERT(!r, "loading %s: %s (is KVMINTRO_KO set?)",
+		    getenv("KVMINTRO_KO"), strerror(-r));
+}
+
+bool kvmintro_loaded(void)
+{
+	return access("/sys/module/kvmintro", F_OK) == 0;
+}
+
+int __kvmintro_unload(void)
+{
+	int tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		if (!syscall(SYS_delete_module, "kvmintro", O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		sleep_ms(100);
+	}
+	return -EBUSY;
+}
+
+void kvmintro_unload(void)
+{
+	int r = __kvmintro_unload();
+
+	TEST_ASSERT(!r, "unloading kvmintro: %s", strerror(-r));
+}
+
+char *kvmintro_read(const char *path)
+{
+	size_t size = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd, saved;
+
+	TEST_ASSERT(buf, "malloc");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		goto err;
+	for (;;) {
+		if (cap - size < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			TEST_ASSERT(buf, "realloc");
+		}
+		n = read(fd, buf + size, cap - size - 1);
+		if (n < 0)
+			goto err_close;
+		if (!n)
+			break;
+		size += n;
+	}
+	close(fd);
+	buf[size] = '\0';
+	return buf;
+
+err_close:
+	saved = errno;
+	close(fd);
+	errno = saved;
+err:
+	saved = errno;
+	free(buf);
+	errno = saved;
+	return NULL;
+}
+
+int kvmintro_write(const char *path, const char *text)
+{
+	ssize_t n;
+	int fd, r = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != strlen(text))
+		r = -EIO;
+	close(fd);
+	return r;
+}
+
+bool kvmintro_wait_path(const char *path, bool exists, int timeout_ms)
+{
+	int waited;
+
+	for (waited = 0; waited <= timeout_ms; waited += 10) {
+		if ((access(path, F_OK) == 0) == exists)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
+}
+
+const char *kvmintro_vm_path(pid_t pid, int nth)
+{
+	static char path[128];
+
+	if (nth)
+		snprintf(path, sizeof(path), KVMINTRO_DEBUGFS "/%d-%d", pid,
+			 nth);
+	else
+		snprintf(path, sizeof(path), KVMINTRO_DEBUGFS "/%d", pid);
+	return path;
+}
+
+/* Next line of *@text into @line (NUL-terminated); false at the end. */
+static bool next_line(char **text, char *line, size_t size)
+{
+	char *nl;
+	size_t len;
+
+	if (!**text)
+		return false;
+	nl = strchr(*text, '\n');
+	if (!nl)
+		return false;	/* every line must end with a newline */
+	len = nl - *text;
+	if (len >= size)
+		len = size - 1;
+	memcpy(line, *text, len);
+	line[len] = '\0';
+	*text = nl + 1;
+	return true;
+}
+
+int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
+{
+	char *text = kvmintro_read(KVMINTRO_DEBUGFS "/vms"), *p = text;
+	char line[256];
+	int n = 0, end;
+
+	if (!text)
+		return -errno;
+	while (n < max && next_line(&p, line, sizeof(line))) {
+		struct kvmintro_vms_line *l = &lines[n];
+
+		end = 0;
+		if (sscanf(line, "pid=%d dir=%31s vcpus=%u slots=%u mem=%" SCNu64 "%n",
+			   &l->pid, l->dir, &l->vcpus, &l->slots, &l->mem,
+			   &end) != 5 || line[end]) {
+			printf("# bad vms line: '%s'\n", line);
+			free(text);
+			return -EBADMSG;
+		}
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+int kvmintro_memslots(const char *vm_path,
+		      struct kvmintro_memslots_line *lines, int max)
+{
+	char path[256], line[256], *text, *p;
+	int n = 0, end;
+
+	snprintf(path, sizeof(path), "%s/memslots", vm_path);
+	text = kvmintro_read(path);
+	if (!text)
+		return -errno;
+	p = text;
+	if (!next_line(&p, line, sizeof(line)) ||
+	    strcmp(line, "as slot gpa npages size hva flags")) {
+		printf("# bad memslots header: '%s'\n", text);
+		free(text);
+		return -EBADMSG;
+	}
+	while (n < max && next_line(&p, line, sizeof(line))) {
+		struct kvmintro_memslots_line *l = &lines[n];
+
+		end = 0;
+		if (sscanf(line, "%u %u 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " %63s%n",
+			   &l->as, &l->slot, &l->gpa, &l->npages, &l->size,
+			   &l->hva, l->flags, &end) != 7 || line[end]) {
+			printf("# bad memslots line: '%s'\n", line);
+			free(text);
+			return -EBADMSG;
+		}
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
+		   int max)
+{
+	char path[256], line[256], *text, *p;
+	int n = 0, end;
+
+	snprintf(path, sizeof(path), "%s/vcpus", vm_path);
+	text = kvmintro_read(path);
+	if (!text)
+		return -errno;
+	p = text;
+	while (n < max && next_line(&p, line, sizeof(line))) {
+		struct kvmintro_vcpus_line *l = &lines[n];
+
+		end = 0;
+		if (sscanf(line, "vcpu=%u index=%u tid=%d runs=%" SCNu64 "%n",
+			   &l->vcpu, &l->index, &l->tid, &l->runs, &end) != 4 ||
+		    line[end]) {
+			printf("# bad vcpus line: '%s'\n", line);
+			free(text);
+			return -EBADMSG;
+		}
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+static const char *kv_find(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, name, len) && p[len] == '=')
+			return p + len + 1;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+bool kvmintro_kv_u64(const char *text, const char *name, uint64_t *value)
+{
+	const char *v = kv_find(text, name);
+	char *end;
+
+	if (!v)
+		return false;
+	errno = 0;
+	*value = strtoull(v, &end, 0);
+	return !errno && end != v && (*end == '\n' || !*end);
+}
+
+bool kvmintro_kv_str(const char *text, const char *name, char *value,
+		     size_t size)
+{
+	const char *v = kv_find(text, name);
+	size_t len;
+
+	if (!v)
+		return false;
+	len = strcspn(v, "\n");
+	if (len >= size)
+		return false;
+	memcpy(value, v, len);
+	value[len] = '\0';
+	return true;
+}
+
+void kvmintro_run_case(const char *name, void (*fn)(void))
+{
+	static char *skip_reason;
+	int status;
+	pid_t pid;
+
+	if (!skip_reason) {
+		skip_reason = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		TEST_ASSERT(skip_reason != MAP_FAILED, "mmap");
+		ksft_set_skip_buffer(skip_reason, 4096);
+	}
+	strcpy(skip_reason, "no reason given");
+	fflush(stdout);
+	pid = fork();
+	TEST_ASSERT(pid >= 0, "fork");
+	if (!pid) {
+		fn();
+		exit(0);
+	}
+	TEST_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == KSFT_SKIP)
+		ksft_test_result_skip(skip_reason, "%s", name);
+	else
+		ksft_test_result(WIFEXITED(status) && !WEXITSTATUS(status),
+				 "%s", name);
+	/* A failed case must not leave the module loaded for the next. */
+	if (kvmintro_loaded())
+		__kvmintro_unload();
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMs come and go under kvmintro: a VMM killed with SIGKILL or exiting
+ * while one of its files is open, many short-lived VMs, and rmmod with VMs
+ * running.  Each must leave no directory, no reference on the VM (KVM
+ * frees it: its own debugfs directory goes) and no kernel warning (the
+ * runner checks the log after every test).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kvm_util.h"
+#include "kvmintro_e2e.h"
+#include "processor.h"
+
+#define TIMEOUT_MS	10000
+
+/* A child VMM with one spinning vcpu; returns once its VM exists. */
+static pid_t spawn_vmm(void)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	int pipefd[2];
+	char c = 0;
+	pid_t pid;
+
+	TEST_ASSERT(!pipe(pipefd), "pipe");
+	pid = fork();
+	TEST_ASSERT(pid >= 0, "fork");
+	if (!pid) {
+		close(pipefd[0]);
+		vm = vm_create();
+		vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+		vm_guest_init(vm, VM_MODE_LONG);
+		virt_identity_map_memslots(vm, SZ_2M);
+		vcpu = vcpu_add(vm, 0);
+		vcpu_guest_load(vcpu, GUEST_SPIN);
+		vcpu_thread_create(vcpu, NULL);
+		vcpu_thread_go(vcpu);
+		TEST_ASSERT(write(pipefd[1], &c, 1) == 1, "write");
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	TEST_ASSERT(read(pipefd[0], &c, 1) == 1, "child VMM died early");
+	close(pipefd[0]);
+	return pid;
+}
+
+/* KVM's own debugfs directory of the VM, "<pid>-<fd>", or "" if none. */
+static bool kvm_debugfs_has_vm_of(pid_t pid)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd),
+		 "ls /sys/kernel/debug/kvm 2>/dev/null | grep -q '^%d-'", pid);
+	return system(cmd) == 0;
+}
+
+/*
+ * Kill or stop the VMM while @file of its VM is open: the directory must
+ * go, KVM must free the VM, and the open file must fail cleanly.
+ */
+static void vmm_dies_with_file_open(int sig, const char *file)
+{
+	char path[192], buf[256];
+	int fd, status, waited;
+	pid_t pid;
+
+	kvmintro_load();
+	pid = spawn_vmm();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), true,
+				       TIMEOUT_MS), "no directory for the VMM");
+	snprintf(path, sizeof(path), "%s/%s", kvmintro_vm_path(pid, 0), file);
+	fd = open(path, O_RDONLY);
+	TEST_ASSERT(fd >= 0, "open %s", path);
+	TEST_ASSERT(read(fd, buf, sizeof(buf)) > 0, "first read of %s", path);
+
+	kill(pid, sig);
+	TEST_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), false,
+				       TIMEOUT_MS),
+		    "directory stays after the VMM died");
+	for (waited = 0; kvm_debugfs_has_vm_of(pid); waited += 10) {
+		TEST_ASSERT(waited < TIMEOUT_MS,
+			    "KVM never freed the VM: a reference is held");
+		sleep_ms(10);
+	}
+	lseek(fd, 0, SEEK_SET);
+	TEST_ASSERT(read(fd, buf, sizeof(buf)) < 0,
+		    "a file of a dead VM still reads");
+	ksft_print_msg("read after the VM died: %s\n", strerror(errno));
+	TEST_ASSERT(!close(fd), "close");
+	kvmintro_unload();
+}
+
+static void test_sigkill_with_memslots_open(void)
+{
+	vmm_dies_with_file_open(SIGKILL, "memslots");
+}
+
+static void test_exit_with_vcpus_open(void)
+{
+	vmm_dies_with_file_open(SIGTERM, "vcpus");
+}
+
+/* Many short-lived VMs: every directory comes and goes. */
+static void test_many_vms(void)
+{
+	struct kvmintro_vms_line lines[8];
+	int i, status;
+	pid_t pid;
+
+	kvmintro_load();
+	for (i = 0; i < 20; i++) {
+		pid = spawn_vmm();
+		TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), true,
+					       TIMEOUT_MS), "VM %d: no directory", i);
+		kill(pid, SIGKILL);
+		TEST_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
+		TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), false,
+					       TIMEOUT_MS), "VM %d: directory stays", i);
+	}
+	TEST_ASSERT_EQ(kvmintro_vms(lines, 8), 0);
+	kvmintro_unload();
+}
+
+/*
+ * rmmod with VMs running: the guest keeps running.  With a file open,
+ * debugfs holds a module reference, so rmmod waits for the close.
+ */
+static void test_rmmod_with_vms_running(void)
+{
+	char path[192];
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint64_t before;
+	int fd;
+
+	vm = vm_create();
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	vm_guest_init(vm, VM_MODE_LONG);
+	virt_identity_map_memslots(vm, SZ_2M);
+	vcpu = vcpu_add(vm, 0);
+	vcpu_guest_load(vcpu, GUEST_SPIN);
+	vcpu_thread_create(vcpu, NULL);
+	vcpu_thread_go(vcpu);
+
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	snprintf(path, sizeof(path), "%s/memslots", kvmintro_vm_path(getpid(), 0));
+	fd = open(path, O_RDONLY);
+	TEST_ASSERT(fd >= 0, "open");
+	TEST_ASSERT(syscall(SYS_delete_module, "kvmintro", O_NONBLOCK) &&
+		    (errno == EWOULDBLOCK || errno == EAGAIN),
+		    "rmmod with a file open: %s", strerror(errno));
+	close(fd);
+	kvmintro_unload();
+	TEST_ASSERT(!kvmintro_loaded(), "still loaded");
+
+	before = vcpu_guest_counter(vcpu);
+	sleep_ms(200);
+	TEST_ASSERT(vcpu_guest_counter(vcpu) > before,
+		    "guest stopped after rmmod");
+	vm_destroy(vm);
+}
+
+int main(void)
+{
+	ksft_print_header();
+	if (!getenv("KVMINTRO_KO"))
+		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
+	kvmintro_run_case("lifecycle: VMM killed (SIGKILL) with memslots open",
+			  test_sigkill_with_memslots_open);
+	kvmintro_run_case("lifecycle: VMM exits (SIGTERM) with vcpus open",
+			  test_exit_with_vcpus_open);
+	kvmintro_run_case("lifecycle: 20 short-lived VMs come and go",
+			  test_many_vms);
+	kvmintro_run_case("lifecycle: rmmod with VMs running leaves them running",
+			  test_rmmod_with_vms_running);
+	ksft_finished();
+}
