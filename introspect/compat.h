@@ -8,6 +8,7 @@
 #define KVMINTRO_COMPAT_H
 
 #include <linux/kvm_host.h>
+#include <linux/mm.h>
 #include <linux/version.h>
 
 #ifndef KVM_MEM_GUEST_MEMFD
@@ -21,6 +22,25 @@ static inline int kvmintro_nr_address_spaces(struct kvm *kvm)
 	return kvm_arch_nr_memslot_as_ids(kvm);
 #else
 	return KVM_ADDRESS_SPACE_NUM;
+#endif
+}
+
+/*
+ * get_user_pages_remote() lost its vmas argument in 6.5.  Caller holds
+ * mmap_read_lock(@mm).
+ */
+static inline long kvmintro_get_user_pages_remote(struct mm_struct *mm,
+						  unsigned long start,
+						  unsigned long nr_pages,
+						  unsigned int gup_flags,
+						  struct page **pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL);
+#else
+	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL, NULL);
 #endif
 }
 

@@ -7,6 +7,9 @@
  *   /sys/kernel/debug/kvmintro/<dir>/vcpus    vcpus and their threads
  *   /sys/kernel/debug/kvmintro/<dir>/snapshot pause, resume, capture
  *   /sys/kernel/debug/kvmintro/<dir>/vcpu<N>/regs  registers of vcpu N
+ *   /sys/kernel/debug/kvmintro/<dir>/gpa_hpa  guest to host physical table
+ *   /sys/kernel/debug/kvmintro/<dir>/translate  one address at a time
+ *   /sys/kernel/debug/kvmintro/<dir>/mem      guest physical memory
  *
  * Files are root-only.  debugfs guards every operation: once a directory is
  * removed, operations on files still open return -EIO, and removal waits for
@@ -37,6 +40,9 @@ void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root)
 	kvmintro_debugfs_create_memslots(vm);
 	kvmintro_debugfs_create_vcpus(vm);
 	kvmintro_debugfs_create_snapshot(vm);
+	kvmintro_debugfs_create_gpa_hpa(vm);
+	kvmintro_debugfs_create_translate(vm);
+	kvmintro_debugfs_create_mem(vm);
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */

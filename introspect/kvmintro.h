@@ -11,6 +11,8 @@
 #include <linux/rculist.h>
 #include <linux/xarray.h>
 
+#include "reply.h"
+
 struct dentry;
 struct seq_file;
 struct kvmintro_snapshot;
@@ -91,6 +93,8 @@ struct kvmintro_pause {
  * @dir:	that directory
  * @vcpus:	struct kvmintro_vcpu by KVM vcpu index
  * @pause:	pause and snapshot state
+ * @translate:	replies of the latest write to the translate file
+ * @scan:	results of the latest scan
  */
 struct kvmintro_vm {
 	struct hlist_node hash_node;
@@ -102,6 +106,8 @@ struct kvmintro_vm {
 	struct dentry *dir;
 	struct xarray vcpus;
 	struct kvmintro_pause pause;
+	struct kvmintro_reply translate;
+	struct kvmintro_reply scan;
 };
 
 /* introspect/symbols.c */
@@ -149,6 +155,12 @@ void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot);
 
 /* introspect/regs.c */
 void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
+
+/* introspect/gpa_hpa.c, translate.c, mem.c, scan.c */
+void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift);
+void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm);
+void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
+void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 
 /* introspect/debugfs.c */
 struct dentry *kvmintro_debugfs_create_root(void);

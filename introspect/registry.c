@@ -169,6 +169,8 @@ static void __kvmintro_vm_add(struct kvm *kvm)
 	vm->pid = kvmintro_vm_creator_pid(kvm);
 	xa_init(&vm->vcpus);
 	kvmintro_vm_pause_init(vm);
+	kvmintro_reply_init(&vm->translate);
+	kvmintro_reply_init(&vm->scan);
 	kvmintro_vm_set_name(vm);
 	kvmintro_debugfs_create_vm(vm, kvmintro_registry_root);
 	kvmintro_vm_sync_vcpus(vm, kvm);
@@ -257,6 +259,8 @@ static void kvmintro_rescan_workfn(struct work_struct *work)
 static void kvmintro_vm_free(struct kvmintro_vm *vm)
 {
 	kvmintro_snapshot_free(vm->pause.snapshot);
+	kvmintro_reply_free(&vm->translate);
+	kvmintro_reply_free(&vm->scan);
 	kvmintro_vm_free_vcpus(vm);
 	kfree(vm);
 }

@@ -47,3 +47,98 @@ int kvmintro_parse_snapshot_command(const char *buf, size_t len)
 	}
 	return -EINVAL;
 }
+
+/**
+ * kvmintro_parse_u64() - parse a whole number: decimal, or hex with 0x
+ * @buf: the digits, exactly (no blanks)
+ * @len: how many bytes
+ * @value: the number
+ *
+ * Return: 0, or -EINVAL for anything else, overflow included.
+ */
+int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
+{
+	unsigned int base = 10, digit;
+	u64 v = 0;
+	size_t i = 0;
+	char c;
+
+	if (len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		c = buf[i];
+		if (c >= '0' && c <= '9')
+			digit = c - '0';
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			digit = c - 'a' + 10;
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			digit = c - 'A' + 10;
+		else
+			return -EINVAL;
+		if (v > (~(u64)0 - digit) / base)
+			return -EINVAL;
+		v = v * base + digit;
+	}
+	*value = v;
+	return 0;
+}
+
+/* One address: "0x1234", "4660", "gpa=0x1234" or "gfn=0x1". */
+static int kvmintro_parse_address(const char *tok, size_t len, u64 *gpa)
+{
+	bool gfn = false;
+	u64 v;
+
+	if (len > 4 && !memcmp(tok, "gfn=", 4)) {
+		gfn = true;
+		tok += 4;
+		len -= 4;
+	} else if (len > 4 && !memcmp(tok, "gpa=", 4)) {
+		tok += 4;
+		len -= 4;
+	}
+	if (kvmintro_parse_u64(tok, len, &v))
+		return -EINVAL;
+	/* No guest frame lies above the 52-bit physical address limit. */
+	if (gfn && v >> (52 - 12))
+		return -EINVAL;
+	*gpa = gfn ? v << 12 : v;
+	return 0;
+}
+
+/**
+ * kvmintro_parse_addresses() - parse a write to the translate file
+ * @buf: the bytes written
+ * @len: how many
+ * @gpas: the guest physical addresses, in order
+ * @max: room in @gpas
+ *
+ * Return: how many addresses (at least one), or -EINVAL.
+ */
+int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas, int max)
+{
+	size_t start, end = 0;
+	int n = 0;
+
+	if (len > KVMINTRO_TRANSLATE_INPUT_MAX)
+		return -EINVAL;
+	for (;;) {
+		start = end;
+		while (start < len && kvmintro_is_space(buf[start]))
+			start++;
+		if (start == len)
+			break;
+		end = start;
+		while (end < len && !kvmintro_is_space(buf[end]))
+			end++;
+		if (n == max ||
+		    kvmintro_parse_address(buf + start, end - start, &gpas[n]))
+			return -EINVAL;
+		n++;
+	}
+	return n ? n : -EINVAL;
+}

@@ -19,4 +19,13 @@ enum kvmintro_snapshot_command {
 
 int kvmintro_parse_snapshot_command(const char *buf, size_t len);
 
+/* Most addresses one write to the translate file may hold. */
+#define KVMINTRO_TRANSLATE_MAX		64
+/* Longest write the translate file accepts. */
+#define KVMINTRO_TRANSLATE_INPUT_MAX	4096
+
+int kvmintro_parse_u64(const char *buf, size_t len, u64 *value);
+int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas,
+			     int max);
+
 #endif /* KVMINTRO_LIB_PARSE_H */

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gpa_hpa file: the whole VM's guest physical to host physical table,
+ * one line per run of guest pages backed alike, address space 0.
+ *
+ * A seq_file iterator whose records are 2 MiB-aligned batches of guest
+ * pages, so that a large table streams out without being walked again for
+ * every buffer that fills up.  Each read() takes its own reference on the
+ * VM and on the VMM's address space, in ->start(), dropped in ->stop().
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "../lib/format.h"
+#include "kvmintro.h"
+#include "memory.h"
+
+#define KVMINTRO_GPA_HPA_BATCH	512UL
+
+struct kvmintro_gpa_hpa_iter {
+	struct kvmintro_vm *vm;
+	struct kvm *kvm;
+	struct kvmintro_guest_mem mem;
+	bool mem_open;
+	/* The current record: a batch of guest pages in one slot. */
+	const struct kvmintro_slot_copy *slot;
+	gfn_t gfn;
+	unsigned long npages;
+};
+
+/* Find batch number @index among the slots of address space 0. */
+static bool kvmintro_gpa_hpa_seek(struct kvmintro_gpa_hpa_iter *it,
+				  loff_t index)
+{
+	const struct kvmintro_slot_copy *slot;
+	gfn_t first, end;
+	u64 batches;
+	int i;
+
+	for (i = 0; i < it->mem.nr_slots; i++) {
+		slot = &it->mem.slots[i];
+		if (slot->as_id)
+			continue;
+		first = ALIGN_DOWN(slot->base_gfn, KVMINTRO_GPA_HPA_BATCH);
+		end = slot->base_gfn + slot->npages;
+		batches = DIV_ROUND_UP(end - first, KVMINTRO_GPA_HPA_BATCH);
+		if (index >= batches) {
+			index -= batches;
+			continue;
+		}
+		it->slot = slot;
+		it->gfn = max(slot->base_gfn,
+			      first + index * KVMINTRO_GPA_HPA_BATCH);
+		it->npages = min(end, first + (index + 1) * KVMINTRO_GPA_HPA_BATCH) -
+			     it->gfn;
+		return true;
+	}
+	return false;
+}
+
+static void *kvmintro_gpa_hpa_start(struct seq_file *m, loff_t *pos)
+{
+	struct kvmintro_gpa_hpa_iter *it = m->private;
+	int r;
+
+	it->kvm = kvmintro_vm_get_kvm(it->vm);
+	if (!it->kvm)
+		return ERR_PTR(-ENODEV);
+	r = kvmintro_guest_mem_open(&it->mem, it->kvm);
+	if (r)
+		return ERR_PTR(r);
+	it->mem_open = true;
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	return kvmintro_gpa_hpa_seek(it, *pos - 1) ? it : NULL;
+}
+
+static void *kvmintro_gpa_hpa_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct kvmintro_gpa_hpa_iter *it = m->private;
+
+	++*pos;
+	return kvmintro_gpa_hpa_seek(it, *pos - 1) ? it : NULL;
+}
+
+static void kvmintro_gpa_hpa_stop(struct seq_file *m, void *v)
+{
+	struct kvmintro_gpa_hpa_iter *it = m->private;
+
+	if (it->mem_open)
+		kvmintro_guest_mem_close(&it->mem);
+	it->mem_open = false;
+	if (it->kvm)
+		kvm_put_kvm(it->kvm);
+	it->kvm = NULL;
+}
+
+/* "4K", "2M", "1G", or "64K" for a smaller folio. */
+void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
+{
+	if (shift >= 30)
+		snprintf(buf, size, "%uG", 1U << (shift - 30));
+	else if (shift >= 20)
+		snprintf(buf, size, "%uM", 1U << (shift - 20));
+	else
+		snprintf(buf, size, "%uK", 1U << (shift - 10));
+}
+
+static int kvmintro_gpa_hpa_show_run(void *ctx,
+				     const struct kvmintro_guest_run *run)
+{
+	struct seq_file *m = ctx;
+	char host_size[16];
+
+	if (run->kind == KVMINTRO_PAGE_NONE) {
+		seq_printf(m, "0x%llx 0x%lx 0x%lx - - - none\n",
+			   (u64)run->gfn << PAGE_SHIFT, run->npages, run->hva);
+		return 0;
+	}
+	kvmintro_format_page_size(host_size, sizeof(host_size),
+				  run->host_shift);
+	seq_printf(m, "0x%llx 0x%lx 0x%lx 0x%llx 0x%lx %s %s\n",
+		   (u64)run->gfn << PAGE_SHIFT, run->npages, run->hva,
+		   (u64)run->pfn << PAGE_SHIFT, run->pfn, host_size,
+		   kvmintro_page_kind_name(run->kind));
+	return 0;
+}
+
+static int kvmintro_gpa_hpa_show(struct seq_file *m, void *v)
+{
+	struct kvmintro_gpa_hpa_iter *it = m->private;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "gpa npages hva hpa pfn host_size kind\n");
+		return 0;
+	}
+	return kvmintro_guest_mem_walk(&it->mem, it->slot, it->gfn,
+				       it->npages, kvmintro_gpa_hpa_show_run,
+				       m);
+}
+
+static const struct seq_operations kvmintro_gpa_hpa_seq_ops = {
+	.start = kvmintro_gpa_hpa_start,
+	.next = kvmintro_gpa_hpa_next,
+	.stop = kvmintro_gpa_hpa_stop,
+	.show = kvmintro_gpa_hpa_show,
+};
+
+static int kvmintro_gpa_hpa_open(struct inode *inode, struct file *file)
+{
+	struct kvmintro_gpa_hpa_iter *it;
+
+	it = __seq_open_private(file, &kvmintro_gpa_hpa_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->vm = inode->i_private;
+	return 0;
+}
+
+static const struct file_operations kvmintro_gpa_hpa_fops = {
+	.owner = THIS_MODULE,
+	.open = kvmintro_gpa_hpa_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
+void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm)
+{
+	debugfs_create_file("gpa_hpa", 0400, vm->dir, vm,
+			    &kvmintro_gpa_hpa_fops);
+}

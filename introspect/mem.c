@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mem file: guest physical memory of address space 0, file offset =
+ * guest physical address.
+ *
+ * Reading never faults a page in: a page the guest has not touched reads
+ * as zeros, which is what the guest itself would read.  An offset in no
+ * memslot is not guest memory: the read stops there, with EIO if nothing
+ * was read.  Bytes are copied straight from the page that backs the guest
+ * page; no host memory that is not the guest's is ever returned.
+ *
+ * Writing changes the guest behind its back and is refused unless the
+ * module was loaded with allow_write=1.
+ */
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "kvmintro.h"
+#include "memory.h"
+
+static bool allow_write;
+module_param(allow_write, bool, 0444);
+MODULE_PARM_DESC(allow_write,
+		 "Allow writing guest memory through <vm>/mem (default 0: writing a running guest's memory can corrupt it)");
+
+struct kvmintro_mem_io {
+	char __user *ubuf;	/* where the byte at @gpa goes */
+	u64 gpa;		/* next byte to copy */
+	u64 end;		/* end of the request in this slot */
+};
+
+/* Copy the part of the request that lies in @run; zeros where unbacked. */
+static int kvmintro_mem_read_run(void *ctx,
+				 const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_mem_io *io = ctx;
+	u64 run_end = (u64)(run->gfn + run->npages) << PAGE_SHIFT;
+	unsigned long i, offset, chunk, left;
+	void *kaddr;
+
+	while (io->gpa < min(run_end, io->end)) {
+		i = (io->gpa >> PAGE_SHIFT) - run->gfn;
+		offset = io->gpa & ~PAGE_MASK;
+		chunk = min_t(u64, PAGE_SIZE - offset, io->end - io->gpa);
+		if (run->kind == KVMINTRO_PAGE_NONE) {
+			left = clear_user(io->ubuf, chunk);
+		} else {
+			kaddr = kmap_local_page(run->pages[i]);
+			left = copy_to_user(io->ubuf, kaddr + offset, chunk);
+			kunmap_local(kaddr);
+		}
+		if (left)
+			return -EFAULT;
+		io->ubuf += chunk;
+		io->gpa += chunk;
+	}
+	return 0;
+}
+
+static ssize_t kvmintro_mem_read(struct file *file, char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	const struct kvmintro_slot_copy *slot;
+	struct kvmintro_mem_io io = { .ubuf = ubuf, .gpa = *ppos };
+	struct kvmintro_guest_mem mem;
+	u64 end = *ppos + count;
+	gfn_t gfn, slot_end;
+	struct kvm *kvm;
+	int r = 0;
+
+	if (*ppos < 0 || end < (u64)*ppos)
+		return -EINVAL;
+	if (!count)
+		return 0;
+	kvm = kvmintro_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+	r = kvmintro_guest_mem_open(&mem, kvm);
+	if (r)
+		goto out_put_kvm;
+	while (io.gpa < end) {
+		gfn = io.gpa >> PAGE_SHIFT;
+		slot = kvmintro_find_slot(mem.slots, mem.nr_slots, 0, gfn);
+		if (!slot) {
+			r = -EIO;
+			break;
+		}
+		slot_end = slot->base_gfn + slot->npages;
+		io.end = min_t(u64, end, (u64)slot_end << PAGE_SHIFT);
+		r = kvmintro_guest_mem_walk(&mem, slot, gfn,
+					    PFN_UP(io.end) - gfn,
+					    kvmintro_mem_read_run, &io);
+		if (r)
+			break;
+	}
+	kvmintro_guest_mem_close(&mem);
+out_put_kvm:
+	kvm_put_kvm(kvm);
+	if (io.gpa == (u64)*ppos)
+		return r;
+	count = io.gpa - *ppos;
+	*ppos = io.gpa;
+	return count;
+}
+
+/* Write one page's worth; the page is faulted in if need be. */
+static int kvmintro_mem_write_page(struct mm_struct *mm, unsigned long hva,
+				   const char __user *ubuf, size_t len)
+{
+	struct page *page;
+	void *kaddr;
+	long got;
+	int r;
+
+	r = mmap_read_lock_killable(mm);
+	if (r)
+		return r;
+	got = kvmintro_get_user_pages_remote(mm, hva & PAGE_MASK, 1,
+					     FOLL_WRITE, &page);
+	mmap_read_unlock(mm);
+	if (got != 1)
+		return got < 0 ? got : -EFAULT;
+	kaddr = kmap_local_page(page);
+	r = copy_from_user(kaddr + (hva & ~PAGE_MASK), ubuf, len) ? -EFAULT : 0;
+	kunmap_local(kaddr);
+	set_page_dirty_lock(page);
+	put_page(page);
+	return r;
+}
+
+static ssize_t kvmintro_mem_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	const struct kvmintro_slot_copy *slot;
+	struct kvmintro_guest_mem mem;
+	u64 gpa = *ppos, end = *ppos + count;
+	struct kvm *kvm;
+	size_t chunk;
+	int r = 0;
+
+	if (!allow_write)
+		return -EPERM;
+	if (*ppos < 0 || end < gpa)
+		return -EINVAL;
+	kvm = kvmintro_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+	r = kvmintro_guest_mem_open(&mem, kvm);
+	if (r)
+		goto out_put_kvm;
+	while (gpa < end) {
+		slot = kvmintro_find_slot(mem.slots, mem.nr_slots, 0,
+					  gpa >> PAGE_SHIFT);
+		if (!slot || (slot->flags & KVM_MEM_READONLY)) {
+			r = -EIO;
+			break;
+		}
+		chunk = min_t(u64, PAGE_SIZE - (gpa & ~PAGE_MASK), end - gpa);
+		r = kvmintro_mem_write_page(mem.mm, slot->hva +
+					    (gpa - ((u64)slot->base_gfn << PAGE_SHIFT)),
+					    ubuf + (gpa - *ppos), chunk);
+		if (r)
+			break;
+		gpa += chunk;
+	}
+	kvmintro_guest_mem_close(&mem);
+out_put_kvm:
+	kvm_put_kvm(kvm);
+	if (gpa == (u64)*ppos)
+		return r;
+	count = gpa - *ppos;
+	*ppos = gpa;
+	return count;
+}
+
+static const struct file_operations kvmintro_mem_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = kvmintro_mem_read,
+	.write = kvmintro_mem_write,
+	.llseek = default_llseek,
+};
+
+void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm)
+{
+	debugfs_create_file("mem", allow_write ? 0600 : 0400, vm->dir, vm,
+			    &kvmintro_mem_fops);
+}

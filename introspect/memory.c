@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory as the host holds it.
+ *
+ * Host pages are found with get_user_pages_remote() on the VMM's mm and
+ * FOLL_NOFAULT: a guest page the host has not backed yet stays unbacked,
+ * nothing is faulted in.  References (FOLL_GET), not pins, and no
+ * FOLL_WRITE: a read-only pin (FOLL_PIN) of an anonymous page that is
+ * shared copy-on-write (after fork(), or merged by KSM) would unshare it,
+ * changing the VMM's memory; a reference never does.  References are held
+ * only while one batch of pages is handed to the caller, and mmap_lock
+ * never while the caller runs, so the caller may copy to user space (even
+ * when the reader is the VMM itself).
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "kvmintro.h"
+#include "memory.h"
+
+/* Pages looked up at once: 2 MiB of guest memory, one huge page. */
+#define KVMINTRO_GUP_BATCH	512
+
+const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind)
+{
+	static const char *const names[] = {
+		[KVMINTRO_PAGE_NONE] = "none",
+		[KVMINTRO_PAGE_BASE] = "base",
+		[KVMINTRO_PAGE_THP] = "thp",
+		[KVMINTRO_PAGE_HUGETLB] = "hugetlb",
+		[KVMINTRO_PAGE_ZERO] = "zero",
+	};
+
+	return names[kind];
+}
+
+/* Copy every memslot of @kvm, sorted by (as, gpa); return how many. */
+int kvmintro_copy_memslots(struct kvm *kvm, struct kvmintro_slot_copy **out)
+{
+	struct kvmintro_slot_copy *slots;
+	struct kvm_memory_slot *slot;
+	struct kvm_memslots *memslots;
+	int as_id, idx, n = 0, max;
+	struct rb_node *node;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	max = 0;
+	for (as_id = 0; as_id < kvmintro_nr_address_spaces(kvm); as_id++) {
+		memslots = __kvm_memslots(kvm, as_id);
+		for (node = rb_first(&memslots->gfn_tree); node;
+		     node = rb_next(node))
+			max++;
+	}
+	slots = kvmalloc_array(max ?: 1, sizeof(*slots), GFP_KERNEL);
+	if (!slots) {
+		srcu_read_unlock(&kvm->srcu, idx);
+		return -ENOMEM;
+	}
+	for (as_id = 0; as_id < kvmintro_nr_address_spaces(kvm); as_id++) {
+		memslots = __kvm_memslots(kvm, as_id);
+		for (node = rb_first(&memslots->gfn_tree); node;
+		     node = rb_next(node)) {
+			slot = container_of(node, struct kvm_memory_slot,
+					    gfn_node[memslots->node_idx]);
+			slots[n++] = (struct kvmintro_slot_copy) {
+				.as_id = as_id,
+				.id = slot->id,
+				.flags = slot->flags,
+				.base_gfn = slot->base_gfn,
+				.npages = slot->npages,
+				.hva = slot->userspace_addr,
+			};
+		}
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	*out = slots;
+	return n;
+}
+
+const struct kvmintro_slot_copy *
+kvmintro_find_slot(const struct kvmintro_slot_copy *slots, int nr,
+		   u16 as_id, gfn_t gfn)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		if (slots[i].as_id == as_id && gfn >= slots[i].base_gfn &&
+		    gfn - slots[i].base_gfn < slots[i].npages)
+			return &slots[i];
+	}
+	return NULL;
+}
+
+/**
+ * kvmintro_guest_mem_open() - get ready to walk a VM's memory
+ * @mem:	to fill in
+ * @kvm:	the VM, referenced by the caller
+ *
+ * Return: 0; -ESRCH if the VMM's address space is gone (it exited).
+ */
+int kvmintro_guest_mem_open(struct kvmintro_guest_mem *mem, struct kvm *kvm)
+{
+	int n;
+
+	if (!mmget_not_zero(kvm->mm))
+		return -ESRCH;
+	mem->mm = kvm->mm;
+	n = kvmintro_copy_memslots(kvm, &mem->slots);
+	if (n < 0) {
+		mmput(mem->mm);
+		return n;
+	}
+	mem->nr_slots = n;
+	return 0;
+}
+
+void kvmintro_guest_mem_close(struct kvmintro_guest_mem *mem)
+{
+	kvfree(mem->slots);
+	mmput(mem->mm);
+}
+
+/*
+ * Look up the host pages behind @nr pages at @hva, NULL where there is
+ * none.  On success every non-NULL entry holds a reference.
+ */
+static int kvmintro_get_host_pages(struct mm_struct *mm, unsigned long hva,
+				   unsigned long nr, struct page **pages)
+{
+	unsigned long done = 0, i;
+	long got;
+	int r;
+
+	r = mmap_read_lock_killable(mm);
+	if (r)
+		return r;
+	while (done < nr) {
+		got = kvmintro_get_user_pages_remote(mm, hva + done * PAGE_SIZE,
+						     nr - done, FOLL_NOFAULT,
+						     pages + done);
+		if (got > 0) {
+			done += got;
+			continue;
+		}
+		if (got && got != -EFAULT) {
+			r = got;
+			break;
+		}
+		/* Not backed, or not mapped at all: no page. */
+		pages[done++] = NULL;
+	}
+	mmap_read_unlock(mm);
+
+	if (r) {
+		for (i = 0; i < done; i++)
+			if (pages[i])
+				put_page(pages[i]);
+	}
+	return r;
+}
+
+static void kvmintro_put_host_pages(struct page **pages, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (pages[i])
+			put_page(pages[i]);
+}
+
+static void kvmintro_classify(struct page *page, unsigned long *pfn,
+			      enum kvmintro_page_kind *kind,
+			      unsigned int *shift)
+{
+	struct folio *folio;
+
+	*shift = PAGE_SHIFT;
+	if (!page) {
+		*pfn = 0;
+		*kind = KVMINTRO_PAGE_NONE;
+		return;
+	}
+	*pfn = page_to_pfn(page);
+	if (is_zero_pfn(*pfn)) {
+		*kind = KVMINTRO_PAGE_ZERO;
+		return;
+	}
+	folio = page_folio(page);
+	*shift = PAGE_SHIFT + folio_order(folio);
+	if (folio_test_hugetlb(folio))
+		*kind = KVMINTRO_PAGE_HUGETLB;
+	else if (folio_test_large(folio))
+		*kind = KVMINTRO_PAGE_THP;
+	else
+		*kind = KVMINTRO_PAGE_BASE;
+}
+
+/* Hand @nr looked-up pages to @fn as runs of pages backed alike. */
+static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
+			      gfn_t gfn, unsigned long hva,
+			      struct page **pages, unsigned long nr,
+			      kvmintro_guest_run_fn fn, void *ctx)
+{
+	struct kvmintro_guest_run run = { .slot = slot };
+	enum kvmintro_page_kind kind;
+	unsigned long i, pfn;
+	unsigned int shift;
+	int r;
+
+	for (i = 0; i < nr; i++) {
+		kvmintro_classify(pages[i], &pfn, &kind, &shift);
+		if (run.npages && kind == run.kind && shift == run.host_shift &&
+		    (kind == KVMINTRO_PAGE_NONE || pfn == run.pfn + run.npages)) {
+			run.npages++;
+			continue;
+		}
+		if (run.npages) {
+			r = fn(ctx, &run);
+			if (r)
+				return r;
+		}
+		run.gfn = gfn + i;
+		run.hva = hva + i * PAGE_SIZE;
+		run.pfn = pfn;
+		run.pages = &pages[i];
+		run.npages = 1;
+		run.host_shift = shift;
+		run.kind = kind;
+	}
+	return run.npages ? fn(ctx, &run) : 0;
+}
+
+/**
+ * kvmintro_guest_mem_walk() - visit the host pages behind guest pages
+ * @mem:	the VM's memory, opened
+ * @slot:	the memslot, one of @mem->slots
+ * @gfn:	first guest frame, inside @slot
+ * @npages:	how many, all inside @slot
+ * @fn:		called for each run of pages backed alike, in GPA order; runs
+ *		never cross a 2 MiB-aligned guest boundary
+ * @ctx:	for @fn
+ *
+ * Sleeps; stops early when the caller gets a fatal signal.
+ *
+ * Return: 0, @fn's non-zero return, or -errno.
+ */
+int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
+			    const struct kvmintro_slot_copy *slot,
+			    gfn_t gfn, unsigned long npages,
+			    kvmintro_guest_run_fn fn, void *ctx)
+{
+	unsigned long hva = slot->hva + ((gfn - slot->base_gfn) << PAGE_SHIFT);
+	struct page **pages;
+	unsigned long nr;
+	int r = 0;
+
+	pages = kmalloc_array(KVMINTRO_GUP_BATCH, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	while (npages) {
+		nr = KVMINTRO_GUP_BATCH - (gfn & (KVMINTRO_GUP_BATCH - 1));
+		nr = min(nr, npages);
+		r = kvmintro_get_host_pages(mem->mm, hva, nr, pages);
+		if (r)
+			break;
+		r = kvmintro_emit_runs(slot, gfn, hva, pages, nr, fn, ctx);
+		kvmintro_put_host_pages(pages, nr);
+		if (r)
+			break;
+		gfn += nr;
+		hva += nr << PAGE_SHIFT;
+		npages -= nr;
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kfree(pages);
+	return r;
+}
+
+/* Walk every slot of address space @as_id, in GPA order. */
+int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
+				kvmintro_guest_run_fn fn, void *ctx)
+{
+	const struct kvmintro_slot_copy *slot;
+	int i, r;
+
+	for (i = 0; i < mem->nr_slots; i++) {
+		slot = &mem->slots[i];
+		if (slot->as_id != as_id)
+			continue;
+		r = kvmintro_guest_mem_walk(mem, slot, slot->base_gfn,
+					    slot->npages, fn, ctx);
+		if (r)
+			return r;
+	}
+	return 0;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest memory as the host holds it: which host page backs each guest
+ * page, found without faulting anything in.
+ */
+#ifndef KVMINTRO_MEMORY_H
+#define KVMINTRO_MEMORY_H
+
+#include <linux/kvm_host.h>
+
+/* What backs a guest page on the host. */
+enum kvmintro_page_kind {
+	KVMINTRO_PAGE_NONE,	/* nothing yet: the guest has not touched it */
+	KVMINTRO_PAGE_BASE,	/* an ordinary 4 KiB page */
+	KVMINTRO_PAGE_THP,	/* part of a transparent huge page */
+	KVMINTRO_PAGE_HUGETLB,	/* part of a hugetlbfs page */
+	KVMINTRO_PAGE_ZERO,	/* the shared zero page: read, never written */
+};
+
+const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind);
+
+/**
+ * struct kvmintro_slot_copy - a memslot as it was when copied, so that the
+ * work on it need not hold kvm->srcu (and so block memslot updates)
+ */
+struct kvmintro_slot_copy {
+	u16 as_id;
+	u16 id;
+	u32 flags;
+	gfn_t base_gfn;
+	unsigned long npages;
+	unsigned long hva;
+};
+
+int kvmintro_copy_memslots(struct kvm *kvm,
+			   struct kvmintro_slot_copy **slots);
+const struct kvmintro_slot_copy *
+kvmintro_find_slot(const struct kvmintro_slot_copy *slots, int nr,
+		   u16 as_id, gfn_t gfn);
+
+/**
+ * struct kvmintro_guest_run - consecutive guest pages backed alike: by
+ * nothing, or by physically consecutive host pages of one size and kind
+ * @slot:	the memslot they are in
+ * @gfn:	first guest frame
+ * @npages:	how many
+ * @hva:	host virtual address of the first
+ * @pfn:	host frame of the first (0 for KVMINTRO_PAGE_NONE)
+ * @pages:	the host pages, referenced during the callback; NULL for none
+ * @host_shift:	log2 of the host page size backing them
+ * @kind:	what backs them
+ */
+struct kvmintro_guest_run {
+	const struct kvmintro_slot_copy *slot;
+	gfn_t gfn;
+	unsigned long npages;
+	unsigned long hva;
+	unsigned long pfn;
+	struct page **pages;
+	unsigned int host_shift;
+	enum kvmintro_page_kind kind;
+};
+
+/* Return 0 to go on, anything else to stop the walk with that value. */
+typedef int (*kvmintro_guest_run_fn)(void *ctx,
+				     const struct kvmintro_guest_run *run);
+
+/**
+ * struct kvmintro_guest_mem - a VM's memory, opened for a walk
+ * @mm:		the VMM's address space, its users count held
+ * @slots:	copies of the VM's memslots, sorted by (as, gpa)
+ * @nr_slots:	how many
+ */
+struct kvmintro_guest_mem {
+	struct mm_struct *mm;
+	struct kvmintro_slot_copy *slots;
+	int nr_slots;
+};
+
+int kvmintro_guest_mem_open(struct kvmintro_guest_mem *mem, struct kvm *kvm);
+void kvmintro_guest_mem_close(struct kvmintro_guest_mem *mem);
+int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
+			    const struct kvmintro_slot_copy *slot,
+			    gfn_t gfn, unsigned long npages,
+			    kvmintro_guest_run_fn fn, void *ctx);
+int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
+				kvmintro_guest_run_fn fn, void *ctx);
+
+#endif /* KVMINTRO_MEMORY_H */

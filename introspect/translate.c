@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The translate file: write guest physical addresses (or gfn=N), read one
+ * reply line each, in the format users of the older gfn_to_pfn tools know:
+ *
+ *   ok phys=0x1ad725234 kind=base gpa=0x1234 hva=0x7f..234 pfn=0x1ad725 size=4K
+ *   err gpa=0x5000000000 reason=no-memslot
+ *
+ * Looking an address up never faults the page in: a page the guest never
+ * touched is "not-backed".
+ */
+#include <linux/debugfs.h>
+#include <linux/slab.h>
+
+#include "../lib/parse.h"
+#include "kvmintro.h"
+#include "memory.h"
+#include "reply.h"
+
+/* Longest reply line, with room to spare. */
+#define KVMINTRO_TRANSLATE_LINE_MAX	192
+
+struct kvmintro_translate_ctx {
+	struct kvmintro_guest_run run;
+};
+
+static int kvmintro_translate_keep_run(void *ctx,
+				       const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_translate_ctx *t = ctx;
+
+	t->run = *run;
+	t->run.pages = NULL;	/* the references go when the walk returns */
+	return 0;
+}
+
+static int kvmintro_translate_one(struct kvmintro_guest_mem *mem, u64 gpa,
+				  char *line, size_t size)
+{
+	const struct kvmintro_slot_copy *slot;
+	struct kvmintro_translate_ctx t = {};
+	u64 offset = gpa & ~PAGE_MASK;
+	char host_size[16];
+	int r;
+
+	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, 0,
+				  gpa >> PAGE_SHIFT);
+	if (!slot)
+		return scnprintf(line, size, "err gpa=0x%llx reason=no-memslot\n",
+				 gpa);
+	r = kvmintro_guest_mem_walk(mem, slot, gpa >> PAGE_SHIFT, 1,
+				    kvmintro_translate_keep_run, &t);
+	if (r)
+		return r;
+	if (t.run.kind == KVMINTRO_PAGE_NONE)
+		return scnprintf(line, size, "err gpa=0x%llx reason=not-backed\n",
+				 gpa);
+	kvmintro_format_page_size(host_size, sizeof(host_size),
+				  t.run.host_shift);
+	return scnprintf(line, size,
+			 "ok phys=0x%llx kind=%s gpa=0x%llx hva=0x%llx pfn=0x%lx size=%s\n",
+			 ((u64)t.run.pfn << PAGE_SHIFT) + offset,
+			 kvmintro_page_kind_name(t.run.kind), gpa,
+			 (u64)t.run.hva + offset, t.run.pfn, host_size);
+}
+
+static ssize_t kvmintro_translate_write(struct file *file,
+					const char __user *ubuf, size_t count,
+					loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	u64 gpas[KVMINTRO_TRANSLATE_MAX];
+	struct kvmintro_guest_mem mem;
+	size_t len = 0, size;
+	struct kvm *kvm;
+	char *request, *text;
+	int n, i, r;
+
+	request = kvmintro_copy_request(ubuf, count,
+					KVMINTRO_TRANSLATE_INPUT_MAX);
+	if (IS_ERR(request))
+		return PTR_ERR(request);
+	n = kvmintro_parse_addresses(request, count, gpas,
+				     KVMINTRO_TRANSLATE_MAX);
+	kfree(request);
+	if (n < 0)
+		return -EINVAL;
+
+	kvm = kvmintro_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+	r = kvmintro_guest_mem_open(&mem, kvm);
+	if (r)
+		goto out_put_kvm;
+	size = n * KVMINTRO_TRANSLATE_LINE_MAX;
+	text = kvmalloc(size, GFP_KERNEL);
+	r = -ENOMEM;
+	if (!text)
+		goto out_close;
+	for (i = 0; i < n; i++) {
+		r = kvmintro_translate_one(&mem, gpas[i], text + len,
+					   size - len);
+		if (r < 0)
+			break;
+		len += r;
+	}
+	if (r < 0) {
+		kvfree(text);
+		goto out_close;
+	}
+
+	mutex_lock(&vm->translate.lock);
+	kvmintro_reply_set(&vm->translate, text, len);
+	mutex_unlock(&vm->translate.lock);
+	r = 0;
+out_close:
+	kvmintro_guest_mem_close(&mem);
+out_put_kvm:
+	kvm_put_kvm(kvm);
+	return r ? r : count;
+}
+
+static ssize_t kvmintro_translate_read(struct file *file, char __user *ubuf,
+				       size_t count, loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+
+	return kvmintro_reply_read(&vm->translate, ubuf, count, ppos);
+}
+
+static const struct file_operations kvmintro_translate_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = kvmintro_translate_read,
+	.write = kvmintro_translate_write,
+	.llseek = default_llseek,
+};
+
+void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm)
+{
+	debugfs_create_file("translate", 0600, vm->dir, vm,
+			    &kvmintro_translate_fops);
+}

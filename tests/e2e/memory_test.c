@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gpa_hpa, translate and mem against the truth this process, as the VMM,
+ * has of its own memory: /proc/self/pagemap for every host frame,
+ * /proc/kpageflags for what kind of page it is (THP, hugetlb, zero page),
+ * and the bytes at each slot's HVA.  Also: nothing kvmintro reads changes
+ * the VMM's memory (resident set, pagemap, pin counters).
+ */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kvm_util.h"
+#include "kvmintro_e2e.h"
+#include "processor.h"
+
+#define TIMEOUT_MS	10000
+
+#define PM_PRESENT	(UINT64_C(1) << 63)
+#define PM_PFN_MASK	((UINT64_C(1) << 55) - 1)
+#define KPF_ZERO_PAGE	24
+#define KPF_HUGE	17
+#define KPF_THP		22
+
+static int pagemap_fd = -1, kpageflags_fd = -1;
+
+static uint64_t pagemap_entry(uint64_t hva)
+{
+	uint64_t entry;
+
+	if (pagemap_fd < 0)
+		pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	TEST_ASSERT(pagemap_fd >= 0, "open pagemap");
+	TEST_ASSERT(pread(pagemap_fd, &entry, 8, (hva / 4096) * 8) == 8,
+		    "pread pagemap");
+	return entry;
+}
+
+static uint64_t kpageflags(uint64_t pfn)
+{
+	uint64_t flags;
+
+	if (kpageflags_fd < 0)
+		kpageflags_fd = open("/proc/kpageflags", O_RDONLY);
+	TEST_ASSERT(kpageflags_fd >= 0, "open kpageflags");
+	TEST_ASSERT(pread(kpageflags_fd, &flags, 8, pfn * 8) == 8,
+		    "pread kpageflags");
+	return flags;
+}
+
+/* The kind /proc/kpageflags gives the page behind @pfn. */
+static const char *truth_kind(uint64_t pfn)
+{
+	uint64_t flags = kpageflags(pfn);
+
+	if (flags & (1ULL << KPF_ZERO_PAGE))
+		return "zero";
+	if (flags & (1ULL << KPF_HUGE))
+		return "hugetlb";
+	if (flags & (1ULL << KPF_THP))
+		return "thp";
+	return "base";
+}
+
+static uint64_t vmstat(const char *name)
+{
+	char *text = kvmintro_read("/proc/vmstat"), *p;
+	uint64_t v = 0;
+
+	TEST_ASSERT(text, "read /proc/vmstat");
+	p = strstr(text, name);
+	TEST_ASSERT(p, "no %s in /proc/vmstat", name);
+	sscanf(p + strlen(name), " %" SCNu64, &v);
+	free(text);
+	return v;
+}
+
+static uint64_t rss_kb(void)
+{
+	char *text = kvmintro_read("/proc/self/status"), *p;
+	uint64_t v = 0;
+
+	TEST_ASSERT(text, "read status");
+	p = strstr(text, "VmRSS:");
+	TEST_ASSERT(p && sscanf(p + 6, " %" SCNu64, &v) == 1, "VmRSS");
+	free(text);
+	return v;
+}
+
+static bool try_reserve_hugepages(unsigned int count)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%u", count);
+	kvmintro_write("/proc/sys/vm/nr_hugepages", buf);
+	return read_text_file("/proc/sys/vm/nr_hugepages", buf, sizeof(buf)) >= 0 &&
+	       (unsigned int)atoi(buf) >= count;
+}
+
+/* A VM whose memory the VMM filled here and there, the rest untouched. */
+static struct kvm_vm *vm_create_with_memory(bool *has_hugetlb)
+{
+	struct kvm_vm *vm = vm_create();
+	unsigned int i;
+	uint8_t *p;
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	vm_add_memslot(vm, VM_MEM_ANON, 1, 0x10000000, 4 * SZ_2M, 0);
+	/* Base pages here, whatever the host's THP policy. */
+	TEST_ASSERT(!madvise(addr_gpa2hva(vm, 0x10000000), 4 * SZ_2M,
+			     MADV_NOHUGEPAGE), "madvise");
+	vm_add_memslot(vm, VM_MEM_THP, 2, 0x100000000ULL, 4 * SZ_2M, 0);
+	*has_hugetlb = try_reserve_hugepages(8);
+	if (*has_hugetlb)
+		vm_add_memslot(vm, VM_MEM_HUGETLB, 3, 0x180000000ULL, SZ_2M, 0);
+	vm_guest_init(vm, VM_MODE_LONG);
+	virt_identity_map_memslots(vm, SZ_2M);
+
+	/* Every 4th page of the 4K slot, the first two THPs, the hugetlb page. */
+	for (i = 0; i < 4 * 512; i += 4) {
+		p = addr_gpa2hva(vm, 0x10000000 + i * 4096ULL);
+		memset(p, 0x40 + i % 64, 4096);
+		p[0] = i;
+	}
+	p = addr_gpa2hva(vm, 0x100000000ULL);
+	for (i = 0; i < 2 * SZ_2M; i++)
+		p[i] = (uint8_t)(i * 7 + (i >> 12));
+	if (*has_hugetlb) {
+		p = addr_gpa2hva(vm, 0x180000000ULL);
+		memset(p, 0x5a, SZ_2M);
+	}
+	return vm;
+}
+
+struct gpa_hpa_line {
+	uint64_t gpa, npages, hva, hpa, pfn;
+	char size[8], kind[16];
+};
+
+static int read_gpa_hpa(struct gpa_hpa_line *lines, int max)
+{
+	char path[192], *text, *p, *nl;
+	int n = 0, end;
+
+	snprintf(path, sizeof(path), "%s/gpa_hpa", kvmintro_vm_path(getpid(), 0));
+	text = kvmintro_read(path);
+	TEST_ASSERT(text, "read gpa_hpa: %s", strerror(errno));
+	TEST_ASSERT(!strncmp(text, "gpa npages hva hpa pfn host_size kind\n", 38),
+		    "bad gpa_hpa header");
+	for (p = text + 38; *p; p = nl + 1) {
+		struct gpa_hpa_line *l = &lines[n];
+
+		nl = strchr(p, '\n');
+		TEST_ASSERT(nl, "unterminated line");
+		*nl = '\0';
+		TEST_ASSERT(n < max, "too many gpa_hpa lines");
+		end = 0;
+		if (sscanf(p, "0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " - - - none%n",
+			   &l->gpa, &l->npages, &l->hva, &end) == 3 && !p[end]) {
+			strcpy(l->kind, "none");
+			n++;
+			continue;
+		}
+		end = 0;
+		TEST_ASSERT(sscanf(p, "0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " %7s %15s%n",
+				   &l->gpa, &l->npages, &l->hva, &l->hpa,
+				   &l->pfn, l->size, l->kind, &end) == 7 &&
+			    !p[end], "bad gpa_hpa line '%s'", p);
+		TEST_ASSERT_EQ(l->hpa, l->pfn << 12);
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+static void test_gpa_hpa_matches_pagemap(void)
+{
+	static struct gpa_hpa_line lines[8192];
+	uint64_t covered = 0, checked = 0, entry, i;
+	bool has_hugetlb;
+	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
+	int n, j, thp = 0, huge = 0, none = 0;
+
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	n = read_gpa_hpa(lines, 8192);
+	for (j = 0; j < n; j++) {
+		struct gpa_hpa_line *l = &lines[j];
+
+		TEST_ASSERT_EQ((uint64_t)(uintptr_t)addr_gpa2hva(vm, l->gpa), l->hva);
+		if (j)
+			TEST_ASSERT(l->gpa >= lines[j - 1].gpa +
+				    lines[j - 1].npages * 4096, "runs overlap");
+		covered += l->npages;
+		for (i = 0; i < l->npages; i++) {
+			entry = pagemap_entry(l->hva + i * 4096);
+			if (!strcmp(l->kind, "none")) {
+				TEST_ASSERT(!(entry & PM_PRESENT),
+					    "gpa 0x%" PRIx64 " reported none but present",
+					    l->gpa + i * 4096);
+				continue;
+			}
+			TEST_ASSERT(entry & PM_PRESENT, "gpa 0x%" PRIx64 " not present",
+				    l->gpa + i * 4096);
+			TEST_ASSERT((entry & PM_PFN_MASK) == l->pfn + i,
+				    "gpa 0x%" PRIx64 ": pfn 0x%" PRIx64 ", pagemap 0x%" PRIx64,
+				    l->gpa + i * 4096, l->pfn + i, entry & PM_PFN_MASK);
+			TEST_ASSERT(!strcmp(l->kind, truth_kind(l->pfn + i)),
+				    "gpa 0x%" PRIx64 ": kind %s, kpageflags says %s",
+				    l->gpa + i * 4096, l->kind, truth_kind(l->pfn + i));
+			checked++;
+		}
+		if (!strcmp(l->kind, "thp")) {
+			TEST_ASSERT(!strcmp(l->size, "2M"), "thp of size %s", l->size);
+			thp++;
+		} else if (!strcmp(l->kind, "hugetlb")) {
+			TEST_ASSERT(!strcmp(l->size, "2M"), "hugetlb of size %s", l->size);
+			huge++;
+		} else if (!strcmp(l->kind, "none")) {
+			none++;
+		} else {
+			TEST_ASSERT(!strcmp(l->size, "4K"), "%s of size %s", l->kind, l->size);
+		}
+	}
+	/* Every page of every slot, once. */
+	TEST_ASSERT_EQ(covered, (uint64_t)(SZ_2M + 4 * SZ_2M + 4 * SZ_2M +
+					   (has_hugetlb ? SZ_2M : 0)) / 4096);
+	TEST_ASSERT(thp >= 2, "the two touched THPs are %d thp lines", thp);
+	TEST_ASSERT(!has_hugetlb || huge == 1, "hugetlb lines: %d", huge);
+	TEST_ASSERT(none > 0, "no unbacked run reported");
+	ksft_print_msg("%d lines, %" PRIu64 " backed pages checked against pagemap, %d thp, %d hugetlb\n",
+		       n, checked, thp, huge);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+static char *translate(const char *request)
+{
+	char path[192];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/translate", kvmintro_vm_path(getpid(), 0));
+	r = kvmintro_write(path, request);
+	TEST_ASSERT(!r, "translate '%s': %s", request, strerror(-r));
+	return kvmintro_read(path);
+}
+
+static void test_translate(void)
+{
+	const uint64_t gpas[] = { 0x10000234, 0x100000000ULL + 0x1fff12,
+				  0x10000000 + 4096 * 4 + 8 };
+	char request[256], expect[256], path[192], *text, *line;
+	uint64_t entry, pfn;
+	bool has_hugetlb;
+	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
+	unsigned int i;
+
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	snprintf(request, sizeof(request), "0x%" PRIx64 " 0x%" PRIx64 " gfn=0x%" PRIx64 " 0x5000000000 0x10001000\n",
+		 gpas[0], gpas[1], gpas[2] >> 12);
+	text = translate(request);
+	TEST_ASSERT(text, "read translate");
+	line = text;
+	for (i = 0; i < 3; i++) {
+		uint64_t gpa = i == 2 ? gpas[2] & ~0xfffULL : gpas[i];
+		uint64_t hva = (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa);
+
+		entry = pagemap_entry(hva);
+		pfn = entry & PM_PFN_MASK;
+		snprintf(expect, sizeof(expect),
+			 "ok phys=0x%" PRIx64 " kind=%s gpa=0x%" PRIx64 " hva=0x%" PRIx64 " pfn=0x%" PRIx64 " size=%s\n",
+			 (pfn << 12) | (gpa & 0xfff), truth_kind(pfn), gpa, hva,
+			 pfn, strcmp(truth_kind(pfn), "base") ? "2M" : "4K");
+		TEST_ASSERT(!strncmp(line, expect, strlen(expect)),
+			    "reply %u:\n%.*s\nwant:\n%s", i,
+			    (int)strcspn(line, "\n"), line, expect);
+		line += strlen(expect);
+	}
+	TEST_ASSERT(!strcmp(line, "err gpa=0x5000000000 reason=no-memslot\n"
+				  "err gpa=0x10001000 reason=not-backed\n"),
+		    "error replies: '%s'", line);
+	free(text);
+
+	/* Garbage: -EINVAL, and the previous replies stay. */
+	snprintf(path, sizeof(path), "%s/translate", kvmintro_vm_path(getpid(), 0));
+	text = kvmintro_read(path);
+	{
+		static const char *const bad[] = {
+			"", " ", "0x", "0xg", "gfn=", "gfn=0x10000000000000",
+			"0x1 zzz", "18446744073709551616", "-1", "0x1,0x2",
+		};
+		char *again, big[8192];
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			int r = kvmintro_write(path, bad[i]);
+
+			if (!bad[i][0])
+				continue;	/* write of 0 bytes */
+			TEST_ASSERT(r == -EINVAL, "'%s': %s", bad[i], strerror(-r));
+		}
+		memset(big, ' ', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		big[0] = '1';
+		TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);
+		for (i = 0; i < 65; i++)
+			strcpy(big + i * 4, "0x1 ");
+		TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);
+		again = kvmintro_read(path);
+		TEST_ASSERT(again && !strcmp(again, text),
+			    "replies changed by rejected writes");
+		free(again);
+	}
+	free(text);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+static void test_mem_reads_vmm_bytes(void)
+{
+	const uint64_t gpas[] = { 0x0, 0x10000000, 0x10000000 + 4096 * 8 - 100,
+				  0x100000000ULL + 12345, 0x100000000ULL + SZ_2M - 7,
+				  0x180000000ULL };
+	bool has_hugetlb;
+	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
+	static uint8_t buf[3 * 4096];
+	char path[192];
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	snprintf(path, sizeof(path), "%s/mem", kvmintro_vm_path(getpid(), 0));
+	fd = open(path, O_RDONLY);
+	TEST_ASSERT(fd >= 0, "open mem");
+	for (i = 0; i < ARRAY_SIZE(gpas); i++) {
+		if (gpas[i] == 0x180000000ULL && !has_hugetlb)
+			continue;
+		n = pread(fd, buf, sizeof(buf), gpas[i]);
+		TEST_ASSERT(n == sizeof(buf), "pread at 0x%" PRIx64 ": %zd %s",
+			    gpas[i], n, strerror(errno));
+		TEST_ASSERT(!memcmp(buf, addr_gpa2hva(vm, gpas[i]), sizeof(buf)),
+			    "bytes at 0x%" PRIx64 " differ from the VMM's", gpas[i]);
+	}
+	/* A read running off the end of a slot stops there. */
+	n = pread(fd, buf, sizeof(buf), SZ_2M - 4096);
+	TEST_ASSERT(n == 4096, "read across the end of slot 0: %zd", n);
+	n = pread(fd, buf, sizeof(buf), 0x5000000000ULL);
+	TEST_ASSERT(n < 0 && errno == EIO, "read in no memslot: %zd %s", n,
+		    strerror(errno));
+	close(fd);
+	/* Writing needs allow_write=1. */
+	fd = open(path, O_WRONLY);
+	TEST_ASSERT(fd >= 0, "open mem for writing (root)");
+	TEST_ASSERT(pwrite(fd, buf, 1, 0x10000000) < 0 && errno == EPERM,
+		    "write without allow_write: %s", strerror(errno));
+	close(fd);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+/* Present host pages behind all of @vm's memory, per pagemap. */
+static uint64_t present_pages(struct kvm_vm *vm)
+{
+	uint64_t n = 0, off;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct kvm_userspace_memory_region *r = &vm->memslots[i].region;
+
+		for (off = 0; off < r->memory_size; off += 4096)
+			n += !!(pagemap_entry(r->userspace_addr + off) & PM_PRESENT);
+	}
+	return n;
+}
+
+/* Everything kvmintro can read, read once. */
+static void read_everything(struct kvm_vm *vm, uint8_t *buf, size_t size)
+{
+	static struct gpa_hpa_line lines[8192];
+	char path[192];
+	unsigned int i;
+	uint64_t off;
+	int fd;
+
+	read_gpa_hpa(lines, 8192);
+	snprintf(path, sizeof(path), "%s/mem", kvmintro_vm_path(getpid(), 0));
+	fd = open(path, O_RDONLY);
+	TEST_ASSERT(fd >= 0, "open mem");
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct kvm_userspace_memory_region *r = &vm->memslots[i].region;
+
+		for (off = 0; off < r->memory_size; off += size)
+			TEST_ASSERT(pread(fd, buf, size, r->guest_phys_addr + off) ==
+				    (ssize_t)size, "pread");
+	}
+	close(fd);
+}
+
+/* Reading everything changes nothing in the VMM. */
+static void test_no_side_effects(void)
+{
+	uint64_t pins_acquired, pins_released, rss, present;
+	static uint8_t buf[1 << 20];
+	bool has_hugetlb;
+	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
+
+	memset(buf, 1, sizeof(buf));
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	present = present_pages(vm);
+	pins_acquired = vmstat("nr_foll_pin_acquired");
+	pins_released = vmstat("nr_foll_pin_released");
+	read_everything(vm, buf, sizeof(buf));
+	/* The test's own allocations have settled: RSS is the VMM's now. */
+	rss = rss_kb();
+	read_everything(vm, buf, sizeof(buf));
+	TEST_ASSERT(present_pages(vm) == present,
+		    "present guest pages %" PRIu64 " -> %" PRIu64 ": kvmintro faulted pages in",
+		    present, present_pages(vm));
+	TEST_ASSERT(rss_kb() == rss, "VmRSS %" PRIu64 " kB -> %" PRIu64 " kB",
+		    rss, rss_kb());
+	TEST_ASSERT(vmstat("nr_foll_pin_acquired") - pins_acquired ==
+		    vmstat("nr_foll_pin_released") - pins_released,
+		    "pins acquired and released differ");
+	ksft_print_msg("%" PRIu64 " present guest pages before and after reading all of guest memory\n",
+		       present);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+int main(void)
+{
+	ksft_print_header();
+	if (!getenv("KVMINTRO_KO"))
+		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
+	kvmintro_run_case("memory: gpa_hpa equals pagemap and kpageflags, page by page",
+			  test_gpa_hpa_matches_pagemap);
+	kvmintro_run_case("memory: translate replies equal pagemap; bad input is -EINVAL",
+			  test_translate);
+	kvmintro_run_case("memory: mem reads the VMM's bytes, holes are EIO, no write",
+			  test_mem_reads_vmm_bytes);
+	kvmintro_run_case("memory: reading changes no RSS, pagemap or pin counters",
+			  test_no_side_effects);
+	ksft_finished();
+}

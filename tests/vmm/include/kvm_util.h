@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small KVM userspace library for kvmintro's tests, modelled on the
+ * kernel's tools/testing/selftests/kvm: VMs, memslots, vcpus and the
+ * threads that run them.  `__x()` returns -errno, `x()` asserts.
+ */
+#ifndef KVMINTRO_VMM_KVM_UTIL_H
+#define KVMINTRO_VMM_KVM_UTIL_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <linux/kvm.h>
+
+#include "test_util.h"
+
+#define VM_MAX_MEMSLOTS		64
+#define VM_MAX_VCPUS		64
+#define VM_PAGE_SIZE		0x1000ULL
+/* Each vcpu gets 256 bytes of its own guest code. */
+#define VCPU_CODE_SIZE		256
+#define VCPUS_PER_CODE_PAGE	(VM_PAGE_SIZE / VCPU_CODE_SIZE)
+
+/* How the host memory behind a memslot is obtained. */
+enum vm_mem_backing {
+	VM_MEM_ANON,		/* private anonymous mmap */
+	VM_MEM_ANON_SHARED,	/* MAP_SHARED | MAP_ANONYMOUS (shmem) */
+	VM_MEM_SHARED,		/* memfd_create() + MAP_SHARED */
+	VM_MEM_HUGETLB,		/* MAP_HUGETLB, 2 MiB pages */
+	VM_MEM_THP,		/* 2 MiB aligned anonymous + MADV_HUGEPAGE */
+	NR_VM_MEM_BACKINGS,
+};
+
+/* What a vcpu's guest code does; see processor.h for the payloads. */
+enum vm_guest_kind {
+	GUEST_SPIN,		/* increment a counter forever, never exit */
+	GUEST_EXIT,		/* increment a counter, `out`, repeat */
+	GUEST_HALT,		/* increment a counter once, cli; hlt */
+	GUEST_IDLE,		/* created, set up, never run */
+	GUEST_REGS,		/* load known GPR values, then spin */
+	NR_VM_GUEST_KINDS,
+};
+
+enum vm_guest_mode {
+	VM_MODE_NONE,		/* no guest set up yet */
+	VM_MODE_REAL,		/* 16-bit real mode, no paging */
+	VM_MODE_LONG,		/* 64-bit long mode, own 4-level page tables */
+};
+
+struct vm_memslot {
+	/* .slot carries the address space id in bits 16+, as KVM wants. */
+	struct kvm_userspace_memory_region region;
+	enum vm_mem_backing backing;
+	void *mmap_start;	/* what to munmap(): may precede the hva */
+	size_t mmap_size;
+	int fd;			/* memfd for VM_MEM_SHARED, else -1 */
+};
+
+/* Counters a vcpu thread updates and other threads read (READ_ONCE()). */
+struct vcpu_stats {
+	uint64_t runs;		/* KVM_RUN ioctls issued */
+	uint64_t eintr;		/* KVM_RUN returns of -EINTR we did not ask for */
+	uint64_t io_exits;	/* KVM_EXIT_IO on the guest exit port */
+	uint64_t hlt_exits;	/* KVM_EXIT_HLT (halt guest, no irqchip) */
+};
+
+struct kvm_vm;
+struct kvm_vcpu;
+
+/* Called in the vcpu thread when its guest loop ends on an error. */
+typedef void (*vcpu_thread_error_fn)(struct kvm_vcpu *vcpu);
+
+struct kvm_vcpu {
+	struct kvm_vm *vm;
+	unsigned int index;	/* position in vm->vcpus[] */
+	uint32_t id;		/* vcpu_id given to KVM_CREATE_VCPU */
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+
+	enum vm_guest_kind guest;
+	uint64_t code_gpa;	/* this vcpu's code (identity mapped) */
+	uint64_t counter_gpa;	/* its 64-bit progress counter */
+
+	struct vcpu_stats stats;
+
+	/* Thread that runs the vcpu, see vcpu_thread_create(). */
+	pthread_t thread;
+	bool has_thread;
+	pid_t tid;		/* 0 until the thread has started */
+	pthread_mutex_t lock;	/* protects go, stop, done */
+	pthread_cond_t cond;
+	bool go;
+	bool stop;
+	bool done;
+	vcpu_thread_error_fn error_fn;
+	char error[256];	/* why the guest loop failed, "" if it did not */
+};
+
+struct kvm_vm {
+	int kvm_fd;		/* /dev/kvm, for system ioctls */
+	int fd;			/* the VM */
+	size_t run_size;	/* KVM_GET_VCPU_MMAP_SIZE */
+	bool has_irqchip;
+
+	unsigned int nr_memslots;
+	struct vm_memslot memslots[VM_MAX_MEMSLOTS];
+	unsigned int nr_vcpus;
+	struct kvm_vcpu *vcpus[VM_MAX_VCPUS];
+
+	/* Guest layout, owned by processor.c. */
+	enum vm_guest_mode mode;
+	struct vm_memslot *sys_slot;	/* where code/data/tables live */
+	uint64_t sys_next;		/* next free page in sys_slot */
+	uint64_t data_gpa;		/* page of per-vcpu counters */
+	/* One page of code per VCPUS_PER_CODE_PAGE vcpus, as needed. */
+	uint64_t code_pages[VM_MAX_VCPUS / VCPUS_PER_CODE_PAGE];
+	unsigned int nr_code_pages;
+	uint64_t pgd;			/* PML4 (long mode) */
+	uint64_t gdt_gpa;
+	uint64_t tss_gpa;
+	struct kvm_cpuid2 *cpuid;	/* given to every vcpu */
+};
+
+/* Raw ioctls: __x() returns the ioctl's value or -errno, x() asserts. */
+int __kvm_ioctl(int fd, unsigned long cmd, void *arg);
+#define __vm_ioctl(vm, cmd, arg)	__kvm_ioctl((vm)->fd, cmd, arg)
+#define __vcpu_ioctl(vcpu, cmd, arg)	__kvm_ioctl((vcpu)->fd, cmd, arg)
+#define kvm_ioctl_assert(fd, cmd, arg, name) ({				\
+	int __r = __kvm_ioctl(fd, cmd, arg);				\
+	TEST_ASSERT(__r >= 0, "%s failed: %d (%s)", name, __r,		\
+		    strerror(-__r));					\
+	__r;								\
+})
+#define vm_ioctl(vm, cmd, arg)	kvm_ioctl_assert((vm)->fd, cmd, arg, #cmd)
+#define vcpu_ioctl(vcpu, cmd, arg) kvm_ioctl_assert((vcpu)->fd, cmd, arg, #cmd)
+
+const char *exit_reason_str(unsigned int exit_reason);
+const char *vm_mem_backing_name(enum vm_mem_backing backing);
+int vm_mem_backing_parse(const char *name);
+const char *vm_guest_kind_name(enum vm_guest_kind kind);
+int vm_guest_kind_parse(const char *name);
+
+/* /dev/kvm, with a message that says what to do when it is missing. */
+int open_kvm_dev(void);
+int kvm_check_cap(long cap);
+
+struct kvm_vm *vm_create(void);
+void vm_destroy(struct kvm_vm *vm);
+int vm_check_cap(struct kvm_vm *vm, long cap);
+int __vm_create_irqchip(struct kvm_vm *vm);
+void vm_create_irqchip(struct kvm_vm *vm);
+
+/*
+ * vm_add_memslot() - back @size bytes with host memory of @backing and
+ * register it at @gpa.  @slot is (as_id << 16) | id.  @flags takes
+ * KVM_MEM_READONLY and KVM_MEM_LOG_DIRTY_PAGES.  The hugetlb backing skips
+ * the program (KSFT_SKIP) when no huge pages can be had; use
+ * __vm_add_memslot() to handle that (-ENOMEM) yourself.
+ */
+int __vm_add_memslot(struct kvm_vm *vm, enum vm_mem_backing backing,
+		     uint32_t slot, uint64_t gpa, uint64_t size,
+		     uint32_t flags);
+struct vm_memslot *vm_add_memslot(struct kvm_vm *vm,
+				  enum vm_mem_backing backing, uint32_t slot,
+				  uint64_t gpa, uint64_t size, uint32_t flags);
+/* First id not used in address space @as, for callers that don't care. */
+uint32_t vm_memslot_free_id(struct kvm_vm *vm, uint16_t as);
+struct vm_memslot *vm_memslot_find(struct kvm_vm *vm, uint16_t as,
+				   uint64_t gpa);
+int vm_get_dirty_log(struct kvm_vm *vm, uint32_t slot, void *bitmap);
+
+/* Host address of guest physical @gpa in address space 0 (asserts). */
+void *addr_gpa2hva(struct kvm_vm *vm, uint64_t gpa);
+void *addr_as_gpa2hva(struct kvm_vm *vm, uint16_t as, uint64_t gpa);
+/* Guest physical address of a host address inside a memslot (asserts). */
+uint64_t addr_hva2gpa(struct kvm_vm *vm, void *hva);
+
+/*
+ * vcpu_add() - KVM_CREATE_VCPU plus what a VMM does before the first run:
+ * map kvm_run, give the vcpu KVM's supported CPUID and, with an in-kernel
+ * irqchip, make APs runnable (they would otherwise wait for INIT/SIPI).
+ */
+struct kvm_vcpu *vcpu_add(struct kvm_vm *vm, uint32_t id);
+
+/*
+ * __vcpu_run() - one KVM_RUN; returns 0 or -errno.  vcpu_run() retries
+ * -EINTR like a real VMM (counting each in stats.eintr) and asserts on any
+ * other error; it returns with exit_reason KVM_EXIT_INTR only when
+ * vcpu_thread_stop() (or the caller) set run->immediate_exit.
+ */
+int __vcpu_run(struct kvm_vcpu *vcpu);
+void vcpu_run(struct kvm_vcpu *vcpu);
+
+void vcpu_regs_get(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
+void vcpu_regs_set(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
+void vcpu_sregs_get(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
+void vcpu_sregs_set(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
+int __vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value);
+void vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value);
+int __vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *value);
+uint64_t vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index);
+void vcpu_mp_state_get(struct kvm_vcpu *vcpu, struct kvm_mp_state *state);
+void vcpu_mp_state_set(struct kvm_vcpu *vcpu, struct kvm_mp_state *state);
+
+/*
+ * vcpu threads: vcpu_thread_create() starts a thread that records its tid
+ * and waits; vcpu_thread_go() lets it enter vcpu_guest_loop();
+ * vcpu_thread_stop() forces it out of KVM_RUN (immediate_exit + a signal,
+ * repeated until it leaves) and joins it.  The kick signal is SIGUSR1; the
+ * library installs a handler for it without SA_RESTART.
+ */
+#define VCPU_KICK_SIGNAL	SIGUSR1
+void vcpu_thread_create(struct kvm_vcpu *vcpu, vcpu_thread_error_fn fn);
+void vcpu_thread_go(struct kvm_vcpu *vcpu);
+void vcpu_thread_stop(struct kvm_vcpu *vcpu);
+/* Snapshot of the stats, safe from any thread. */
+void vcpu_stats_read(struct kvm_vcpu *vcpu, struct vcpu_stats *stats);
+
+#endif /* KVMINTRO_VMM_KVM_UTIL_H */

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86 guest setup for the test VMM: real mode and 64-bit long mode with
+ * the guest's own 4-level page tables, and the hand-assembled payloads of
+ * each guest kind.
+ *
+ * Guest layout (all in the "system" memslot, the lowest-addressed writable
+ * memslot of address space 0, allocated page by page from its start):
+ *   +0x0000  code of vcpus 0-15, VCPU_CODE_SIZE bytes each
+ *   +0x1000  data: the 64-bit counter of vcpu N at +N * 64
+ *   +0x2000  (long mode) PML4, then GDT, TSS, further page tables
+ * and one more code page per 16 vcpus as they are added.
+ */
+#ifndef KVMINTRO_VMM_PROCESSOR_H
+#define KVMINTRO_VMM_PROCESSOR_H
+
+#include "kvm_util.h"
+
+#define X86_CR0_PE	(1ULL << 0)
+#define X86_CR0_MP	(1ULL << 1)
+#define X86_CR0_ET	(1ULL << 4)
+#define X86_CR0_NE	(1ULL << 5)
+#define X86_CR0_WP	(1ULL << 16)
+#define X86_CR0_PG	(1ULL << 31)
+#define X86_CR4_PAE	(1ULL << 5)
+#define EFER_LME	(1ULL << 8)
+#define EFER_LMA	(1ULL << 10)
+
+#define PTE_PRESENT	(1ULL << 0)
+#define PTE_WRITABLE	(1ULL << 1)
+#define PTE_ACCESSED	(1ULL << 5)
+#define PTE_DIRTY	(1ULL << 6)
+#define PTE_LARGE	(1ULL << 7)	/* PS: 2M in a PDE, 1G in a PDPTE */
+#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+
+/* Selectors of the GDT the library builds for long mode. */
+#define GDT_SEL_CODE64	0x08
+#define GDT_SEL_DATA	0x10
+#define GDT_SEL_TSS	0x18
+
+/* The port the exit guest writes to: nothing in KVM claims it. */
+#define GUEST_EXIT_PORT		0xe9
+/* Counter of vcpu N is at vm->data_gpa + N * GUEST_COUNTER_STRIDE. */
+#define GUEST_COUNTER_STRIDE	64
+/* Highest address a real-mode guest's code and data may use. */
+#define REAL_MODE_LIMIT		0x100000ULL
+
+/*
+ * GPR numbers as in the instruction encoding; struct kvm_regs uses another
+ * order, so index it with vcpu_reg_ptr().
+ */
+enum {
+	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
+	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+	NR_GPRS,
+};
+
+/*
+ * Value the regs guest leaves in GPR @reg of the vcpu with index @index.
+ * In real mode the guest loads only the low 32 bits of rax..rdi, which
+ * leaves their upper halves undefined (KVM's emulator clears them); the
+ * VMM preloads the full values before the first run, r8-r15 keep them.
+ */
+#define GUEST_REGS_VALUE(index, reg) \
+	(0x52454753c0de0000ULL | ((uint64_t)(index) & 0xff) << 8 | (reg))
+
+const char *gpr_name(unsigned int reg);
+uint64_t *vcpu_reg_ptr(struct kvm_regs *regs, unsigned int reg);
+
+/* KVM's supported CPUID, read once and given to every vcpu. */
+struct kvm_cpuid2 *kvm_get_supported_cpuid(int kvm_fd);
+enum { CPUID_EAX, CPUID_EBX, CPUID_ECX, CPUID_EDX };
+/* Whether leaf @function (subleaf 0) has @bit set in register @reg. */
+bool kvm_cpuid_has(struct kvm_cpuid2 *cpuid, uint32_t function,
+		   unsigned int reg, unsigned int bit);
+/* Whether the guest may use 1 GiB pages (CPUID PDPE1GB). */
+bool vm_has_1g_pages(struct kvm_vm *vm);
+/* Called by vcpu_add(): CPUID, and MP state with an in-kernel irqchip. */
+void vcpu_arch_init(struct kvm_vcpu *vcpu);
+
+/*
+ * vm_guest_init() - pick the system memslot and lay out the guest: code
+ * and data pages, and for long mode the PML4, GDT and TSS.  Call after
+ * adding memslots and before vcpu_guest_load().
+ */
+void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode);
+const char *vm_guest_mode_name(enum vm_guest_mode mode);
+/* A zeroed guest page from the system memslot. */
+uint64_t vm_phy_page_alloc(struct kvm_vm *vm);
+
+/*
+ * virt_map() - map [@gva, @gva + @size) to @gpa in the guest's page
+ * tables with pages of @page_size (4K, 2M or 1G); all three must be
+ * aligned to it.  Mapping a page again to the same place, including one
+ * already covered by a larger page, is a no-op; any other overlap asserts.
+ */
+int __virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
+		  uint64_t page_size);
+void virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
+		 uint64_t page_size);
+void virt_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
+	      uint64_t page_size);
+/* Identity map every address space 0 memslot, rounded out to @page_size. */
+void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size);
+/*
+ * Walk the guest page tables: 0 and *@gpa (and *@page_size if not NULL)
+ * when @gva is mapped, -EFAULT when not.  addr_gva2gpa() asserts.
+ */
+int __addr_gva2gpa(struct kvm_vm *vm, uint64_t gva, uint64_t *gpa,
+		   uint64_t *page_size);
+uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva);
+
+/*
+ * Write the payload of @kind for @vcpu and point its registers at it.
+ * GUEST_IDLE loads the spin payload, so that running it anyway is benign.
+ */
+void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind);
+/* The vcpu's guest counter, read through addr_gpa2hva(). */
+uint64_t vcpu_guest_counter(struct kvm_vcpu *vcpu);
+/*
+ * Run the vcpu until vcpu->stop: re-enter after each exit the guest kind
+ * expects (the exit port, HLT without irqchip, -EINTR), and on any other
+ * exit describe it in vcpu->error and return.
+ */
+void vcpu_guest_loop(struct kvm_vcpu *vcpu);
+/* Print rip, rflags, GPRs and the exit to @out, for error reports. */
+void vcpu_dump(FILE *out, struct kvm_vcpu *vcpu);
+
+#endif /* KVMINTRO_VMM_PROCESSOR_H */

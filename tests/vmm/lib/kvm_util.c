@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMs, memslots, vcpus and vcpu threads: the architecture-neutral half of
+ * the test VMM library.  Guest setup lives in processor.c.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB	(21 << 26)
+#endif
+
+static const char * const vm_mem_backing_names[NR_VM_MEM_BACKINGS] = {
+	[VM_MEM_ANON]		= "anon",
+	[VM_MEM_ANON_SHARED]	= "anon_shared",
+	[VM_MEM_SHARED]		= "shared",
+	[VM_MEM_HUGETLB]	= "hugetlb",
+	[VM_MEM_THP]		= "thp",
+};
+
+static const char * const vm_guest_kind_names[NR_VM_GUEST_KINDS] = {
+	[GUEST_SPIN]	= "spin",
+	[GUEST_EXIT]	= "exit",
+	[GUEST_HALT]	= "halt",
+	[GUEST_IDLE]	= "idle",
+	[GUEST_REGS]	= "regs",
+};
+
+const char *vm_mem_backing_name(enum vm_mem_backing backing)
+{
+	return backing < NR_VM_MEM_BACKINGS ? vm_mem_backing_names[backing]
+					    : "?";
+}
+
+int vm_mem_backing_parse(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_VM_MEM_BACKINGS; i++)
+		if (!strcmp(name, vm_mem_backing_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *vm_guest_kind_name(enum vm_guest_kind kind)
+{
+	return kind < NR_VM_GUEST_KINDS ? vm_guest_kind_names[kind] : "?";
+}
+
+int vm_guest_kind_parse(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_VM_GUEST_KINDS; i++)
+		if (!strcmp(name, vm_guest_kind_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+const char *exit_reason_str(unsigned int exit_reason)
+{
+	static const char * const names[] = {
+		[KVM_EXIT_UNKNOWN]		= "UNKNOWN",
+		[KVM_EXIT_EXCEPTION]		= "EXCEPTION",
+		[KVM_EXIT_IO]			= "IO",
+		[KVM_EXIT_HYPERCALL]		= "HYPERCALL",
+		[KVM_EXIT_DEBUG]		= "DEBUG",
+		[KVM_EXIT_HLT]			= "HLT",
+		[KVM_EXIT_MMIO]			= "MMIO",
+		[KVM_EXIT_IRQ_WINDOW_OPEN]	= "IRQ_WINDOW_OPEN",
+		[KVM_EXIT_SHUTDOWN]		= "SHUTDOWN",
+		[KVM_EXIT_FAIL_ENTRY]		= "FAIL_ENTRY",
+		[KVM_EXIT_INTR]			= "INTR",
+		[KVM_EXIT_SET_TPR]		= "SET_TPR",
+		[KVM_EXIT_TPR_ACCESS]		= "TPR_ACCESS",
+		[KVM_EXIT_NMI]			= "NMI",
+		[KVM_EXIT_INTERNAL_ERROR]	= "INTERNAL_ERROR",
+		[KVM_EXIT_SYSTEM_EVENT]		= "SYSTEM_EVENT",
+		[KVM_EXIT_X86_RDMSR]		= "X86_RDMSR",
+		[KVM_EXIT_X86_WRMSR]		= "X86_WRMSR",
+	};
+
+	if (exit_reason < ARRAY_SIZE(names) && names[exit_reason])
+		return names[exit_reason];
+	return "?";
+}
+
+int __kvm_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int r = ioctl(fd, cmd, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+int open_kvm_dev(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	TEST_ASSERT(fd >= 0,
+		    "open /dev/kvm: %s: make sure kvm and kvm-amd (or kvm-intel) are loaded and you are root",
+		    strerror(errno));
+	return fd;
+}
+
+int kvm_check_cap(long cap)
+{
+	int fd = open_kvm_dev();
+	int r = __kvm_ioctl(fd, KVM_CHECK_EXTENSION, (void *)cap);
+
+	close(fd);
+	return r < 0 ? 0 : r;
+}
+
+struct kvm_vm *vm_create(void)
+{
+	struct kvm_vm *vm = calloc(1, sizeof(*vm));
+	int r;
+
+	TEST_ASSERT(vm, "out of memory");
+	vm->kvm_fd = open_kvm_dev();
+
+	r = __kvm_ioctl(vm->kvm_fd, KVM_GET_API_VERSION, NULL);
+	TEST_ASSERT(r == KVM_API_VERSION, "KVM_GET_API_VERSION: %d, want %d",
+		    r, KVM_API_VERSION);
+
+	/*
+	 * With kvm.ko loaded but no vendor module, /dev/kvm exists and
+	 * KVM_CREATE_VM fails: say which module is missing.
+	 */
+	vm->fd = __kvm_ioctl(vm->kvm_fd, KVM_CREATE_VM, NULL);
+	TEST_ASSERT(vm->fd >= 0,
+		    "KVM_CREATE_VM: %s: make sure kvm-amd (or kvm-intel) is loaded and the CPU has SVM/VMX",
+		    strerror(-vm->fd));
+
+	r = __kvm_ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL);
+	TEST_ASSERT(r > 0, "KVM_GET_VCPU_MMAP_SIZE: %d", r);
+	vm->run_size = r;
+	return vm;
+}
+
+static void vcpu_destroy(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->has_thread)
+		vcpu_thread_stop(vcpu);
+	munmap(vcpu->run, vcpu->run_size);
+	close(vcpu->fd);
+	pthread_cond_destroy(&vcpu->cond);
+	pthread_mutex_destroy(&vcpu->lock);
+	free(vcpu);
+}
+
+void vm_destroy(struct kvm_vm *vm)
+{
+	unsigned int i;
+
+	if (!vm)
+		return;
+
+	/* vcpus first: their threads may still be touching guest memory. */
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu_destroy(vm->vcpus[i]);
+
+	/*
+	 * Close the VM before unmapping: the memslots stay registered until
+	 * the last reference to the VM goes, and KVM copes with an unmapped
+	 * hva, but this order is the one a real VMM uses.
+	 */
+	close(vm->fd);
+	close(vm->kvm_fd);
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct vm_memslot *ms = &vm->memslots[i];
+
+		munmap(ms->mmap_start, ms->mmap_size);
+		if (ms->fd >= 0)
+			close(ms->fd);
+	}
+	free(vm->cpuid);
+	free(vm);
+}
+
+int vm_check_cap(struct kvm_vm *vm, long cap)
+{
+	int r = __vm_ioctl(vm, KVM_CHECK_EXTENSION, (void *)cap);
+
+	return r < 0 ? 0 : r;
+}
+
+int __vm_create_irqchip(struct kvm_vm *vm)
+{
+	int r;
+
+	if (vm->nr_vcpus)
+		return -EBUSY;	/* KVM wants the irqchip before any vcpu */
+	r = __vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL);
+	if (!r)
+		vm->has_irqchip = true;
+	return r;
+}
+
+void vm_create_irqchip(struct kvm_vm *vm)
+{
+	int r = __vm_create_irqchip(vm);
+
+	TEST_ASSERT(!r, "KVM_CREATE_IRQCHIP: %s%s", strerror(-r),
+		    r == -EBUSY ? " (create the irqchip before any vcpu)"
+				: "");
+}
+
+uint32_t vm_memslot_free_id(struct kvm_vm *vm, uint16_t as)
+{
+	uint32_t id;
+	unsigned int i;
+
+	for (id = 0;; id++) {
+		for (i = 0; i < vm->nr_memslots; i++)
+			if (vm->memslots[i].region.slot ==
+			    ((uint32_t)as << 16 | id))
+				break;
+		if (i == vm->nr_memslots)
+			return id;
+	}
+}
+
+/* Map host memory for a memslot; fills ms->mmap_* and the region's hva. */
+static int vm_memslot_mmap(struct vm_memslot *ms, uint64_t size)
+{
+	int prot = PROT_READ | PROT_WRITE;
+	void *mem;
+
+	ms->fd = -1;
+	switch (ms->backing) {
+	case VM_MEM_ANON:
+		mem = mmap(NULL, size, prot,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		break;
+	case VM_MEM_ANON_SHARED:
+		mem = mmap(NULL, size, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		break;
+	case VM_MEM_SHARED:
+		ms->fd = memfd_create("kvmintro-testvmm", MFD_CLOEXEC);
+		if (ms->fd < 0)
+			return -errno;
+		if (ftruncate(ms->fd, size)) {
+			int r = -errno;
+
+			close(ms->fd);
+			ms->fd = -1;
+			return r;
+		}
+		mem = mmap(NULL, size, prot, MAP_SHARED, ms->fd, 0);
+		break;
+	case VM_MEM_HUGETLB:
+		if (!IS_ALIGNED(size, SZ_2M))
+			return -EINVAL;
+		/* hugetlb reserves at mmap() time: ENOMEM = no free pages. */
+		mem = mmap(NULL, size, prot,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			   MAP_HUGE_2MB, -1, 0);
+		break;
+	case VM_MEM_THP:
+		if (!IS_ALIGNED(size, SZ_2M))
+			return -EINVAL;
+		/*
+		 * Over-allocate by 2 MiB so the hva can be 2 MiB aligned:
+		 * only aligned ranges can be backed by huge pages, and KVM
+		 * maps a guest huge page only when gpa and hva agree modulo
+		 * 2 MiB.
+		 */
+		ms->mmap_size = size + SZ_2M;
+		mem = mmap(NULL, ms->mmap_size, prot,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (mem == MAP_FAILED)
+			return -errno;
+		ms->mmap_start = mem;
+		mem = (void *)ALIGN_UP((uintptr_t)mem, SZ_2M);
+		if (madvise(mem, size, MADV_HUGEPAGE))
+			return -errno;
+		ms->region.userspace_addr = (uintptr_t)mem;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+	if (mem == MAP_FAILED) {
+		int r = -errno;
+
+		if (ms->fd >= 0)
+			close(ms->fd);
+		ms->fd = -1;
+		return r;
+	}
+	ms->mmap_start = mem;
+	ms->mmap_size = size;
+	ms->region.userspace_addr = (uintptr_t)mem;
+	return 0;
+}
+
+int __vm_add_memslot(struct kvm_vm *vm, enum vm_mem_backing backing,
+		     uint32_t slot, uint64_t gpa, uint64_t size, uint32_t flags)
+{
+	uint16_t as = slot >> 16;
+	struct vm_memslot *ms;
+	int r;
+
+	if (vm->nr_memslots == VM_MAX_MEMSLOTS)
+		return -ENOSPC;
+	if (!size || !IS_ALIGNED(size, VM_PAGE_SIZE) ||
+	    !IS_ALIGNED(gpa, VM_PAGE_SIZE))
+		return -EINVAL;
+	if (flags & ~(KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES))
+		return -EINVAL;
+	/* Refuse early with a clear error rather than KVM's -EINVAL. */
+	if (as && (int)as >= vm_check_cap(vm, KVM_CAP_MULTI_ADDRESS_SPACE))
+		return -EOPNOTSUPP;
+	if ((flags & KVM_MEM_READONLY) &&
+	    !vm_check_cap(vm, KVM_CAP_READONLY_MEM))
+		return -EOPNOTSUPP;
+
+	ms = &vm->memslots[vm->nr_memslots];
+	memset(ms, 0, sizeof(*ms));
+	ms->backing = backing;
+	ms->region.slot = slot;
+	ms->region.flags = flags;
+	ms->region.guest_phys_addr = gpa;
+	ms->region.memory_size = size;
+
+	r = vm_memslot_mmap(ms, size);
+	if (r) {
+		if (ms->mmap_start)
+			munmap(ms->mmap_start, ms->mmap_size);
+		return r;
+	}
+
+	r = __vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &ms->region);
+	if (r) {
+		munmap(ms->mmap_start, ms->mmap_size);
+		if (ms->fd >= 0)
+			close(ms->fd);
+		return r;
+	}
+	vm->nr_memslots++;
+	return 0;
+}
+
+struct vm_memslot *vm_add_memslot(struct kvm_vm *vm,
+				  enum vm_mem_backing backing, uint32_t slot,
+				  uint64_t gpa, uint64_t size, uint32_t flags)
+{
+	int r = __vm_add_memslot(vm, backing, slot, gpa, size, flags);
+
+	if (r == -ENOMEM && backing == VM_MEM_HUGETLB)
+		ksft_exit_skip("hugetlb memslot of %#lx bytes: not enough free 2 MiB huge pages; raise /proc/sys/vm/nr_hugepages", size);
+	TEST_ASSERT(r != -EOPNOTSUPP, "memslot as=%u: KVM lacks %s",
+		    slot >> 16, (slot >> 16) ? "KVM_CAP_MULTI_ADDRESS_SPACE >= 2"
+					     : "KVM_CAP_READONLY_MEM");
+	TEST_ASSERT(!r, "memslot as=%u slot=%u gpa=%#lx size=%#lx backing=%s flags=%#x: %s",
+		    slot >> 16, slot & 0xffff, gpa, size,
+		    vm_mem_backing_name(backing), flags, strerror(-r));
+	return &vm->memslots[vm->nr_memslots - 1];
+}
+
+struct vm_memslot *vm_memslot_find(struct kvm_vm *vm, uint16_t as,
+				   uint64_t gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct vm_memslot *ms = &vm->memslots[i];
+		struct kvm_userspace_memory_region *r = &ms->region;
+
+		if ((r->slot >> 16) == as && gpa >= r->guest_phys_addr &&
+		    gpa - r->guest_phys_addr < r->memory_size)
+			return ms;
+	}
+	return NULL;
+}
+
+int vm_get_dirty_log(struct kvm_vm *vm, uint32_t slot, void *bitmap)
+{
+	struct kvm_dirty_log log = {
+		.slot = slot,
+		.dirty_bitmap = bitmap,
+	};
+
+	return __vm_ioctl(vm, KVM_GET_DIRTY_LOG, &log);
+}
+
+void *addr_as_gpa2hva(struct kvm_vm *vm, uint16_t as, uint64_t gpa)
+{
+	struct vm_memslot *ms = vm_memslot_find(vm, as, gpa);
+
+	TEST_ASSERT(ms, "no memslot for gpa %#" PRIx64 " in as %u", gpa, as);
+	return (void *)(uintptr_t)(ms->region.userspace_addr +
+				   (gpa - ms->region.guest_phys_addr));
+}
+
+void *addr_gpa2hva(struct kvm_vm *vm, uint64_t gpa)
+{
+	return addr_as_gpa2hva(vm, 0, gpa);
+}
+
+uint64_t addr_hva2gpa(struct kvm_vm *vm, void *hva)
+{
+	uintptr_t addr = (uintptr_t)hva;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct kvm_userspace_memory_region *r =
+			&vm->memslots[i].region;
+
+		if (addr >= r->userspace_addr &&
+		    addr - r->userspace_addr < r->memory_size)
+			return r->guest_phys_addr + (addr - r->userspace_addr);
+	}
+	TEST_FAIL("no memslot maps hva %p", hva);
+}
+
+struct kvm_vcpu *vcpu_add(struct kvm_vm *vm, uint32_t id)
+{
+	struct kvm_vcpu *vcpu;
+
+	TEST_ASSERT(vm->nr_vcpus < VM_MAX_VCPUS, "more than %d vcpus",
+		    VM_MAX_VCPUS);
+	vcpu = calloc(1, sizeof(*vcpu));
+	TEST_ASSERT(vcpu, "out of memory");
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->index = vm->nr_vcpus;
+	vcpu->guest = GUEST_IDLE;
+	pthread_mutex_init(&vcpu->lock, NULL);
+	pthread_cond_init(&vcpu->cond, NULL);
+
+	vcpu->fd = __vm_ioctl(vm, KVM_CREATE_VCPU, (void *)(uintptr_t)id);
+	TEST_ASSERT(vcpu->fd >= 0, "KVM_CREATE_VCPU id=%u: %s", id,
+		    strerror(-vcpu->fd));
+
+	vcpu->run_size = vm->run_size;
+	vcpu->run = mmap(NULL, vcpu->run_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, vcpu->fd, 0);
+	TEST_ASSERT(vcpu->run != MAP_FAILED, "mmap of kvm_run failed");
+
+	vcpu_arch_init(vcpu);
+	vm->vcpus[vm->nr_vcpus++] = vcpu;
+	return vcpu;
+}
+
+int __vcpu_run(struct kvm_vcpu *vcpu)
+{
+	/* Count on entry: a spinning guest's KVM_RUN may never return. */
+	WRITE_ONCE(vcpu->stats.runs, vcpu->stats.runs + 1);
+	return __vcpu_ioctl(vcpu, KVM_RUN, NULL);
+}
+
+void vcpu_run(struct kvm_vcpu *vcpu)
+{
+	int r;
+
+	for (;;) {
+		r = __vcpu_run(vcpu);
+		if (r != -EINTR)
+			break;
+		/*
+		 * A stop request is ours to act on, not an interruption to
+		 * count or retry; anything else (a signal, task work such as
+		 * kvmintro pausing the vcpu) is retried as a VMM would.
+		 */
+		if (READ_ONCE(vcpu->run->immediate_exit)) {
+			vcpu->run->exit_reason = KVM_EXIT_INTR;
+			return;
+		}
+		WRITE_ONCE(vcpu->stats.eintr, vcpu->stats.eintr + 1);
+	}
+	TEST_ASSERT(!r, "KVM_RUN vcpu id=%u: %s", vcpu->id, strerror(-r));
+}
+
+void vcpu_regs_get(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	vcpu_ioctl(vcpu, KVM_GET_REGS, regs);
+}
+
+void vcpu_regs_set(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	vcpu_ioctl(vcpu, KVM_SET_REGS, regs);
+}
+
+void vcpu_sregs_get(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	vcpu_ioctl(vcpu, KVM_GET_SREGS, sregs);
+}
+
+void vcpu_sregs_set(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	vcpu_ioctl(vcpu, KVM_SET_SREGS, sregs);
+}
+
+/* One struct kvm_msrs with room for a single entry. */
+struct kvm_msrs_one {
+	struct kvm_msrs hdr;
+	struct kvm_msr_entry entry;
+};
+
+int __vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value)
+{
+	struct kvm_msrs_one msrs = {
+		.hdr.nmsrs = 1,
+		.entry = { .index = index, .data = value },
+	};
+	int r = __vcpu_ioctl(vcpu, KVM_SET_MSRS, &msrs);
+
+	/* KVM_SET_MSRS returns how many it set: 0 means refused. */
+	return r == 1 ? 0 : (r < 0 ? r : -EINVAL);
+}
+
+void vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value)
+{
+	int r = __vcpu_set_msr(vcpu, index, value);
+
+	TEST_ASSERT(!r, "KVM_SET_MSRS %#x = %#" PRIx64 ": %s", index, value,
+		    strerror(-r));
+}
+
+int __vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *value)
+{
+	struct kvm_msrs_one msrs = {
+		.hdr.nmsrs = 1,
+		.entry = { .index = index },
+	};
+	int r = __vcpu_ioctl(vcpu, KVM_GET_MSRS, &msrs);
+
+	if (r != 1)
+		return r < 0 ? r : -EINVAL;
+	*value = msrs.entry.data;
+	return 0;
+}
+
+uint64_t vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index)
+{
+	uint64_t value = 0;
+	int r = __vcpu_get_msr(vcpu, index, &value);
+
+	TEST_ASSERT(!r, "KVM_GET_MSRS %#x: %s", index, strerror(-r));
+	return value;
+}
+
+void vcpu_mp_state_get(struct kvm_vcpu *vcpu, struct kvm_mp_state *state)
+{
+	vcpu_ioctl(vcpu, KVM_GET_MP_STATE, state);
+}
+
+void vcpu_mp_state_set(struct kvm_vcpu *vcpu, struct kvm_mp_state *state)
+{
+	vcpu_ioctl(vcpu, KVM_SET_MP_STATE, state);
+}
+
+void vcpu_stats_read(struct kvm_vcpu *vcpu, struct vcpu_stats *stats)
+{
+	stats->runs = READ_ONCE(vcpu->stats.runs);
+	stats->eintr = READ_ONCE(vcpu->stats.eintr);
+	stats->io_exits = READ_ONCE(vcpu->stats.io_exits);
+	stats->hlt_exits = READ_ONCE(vcpu->stats.hlt_exits);
+}
+
+/* The kick only has to interrupt KVM_RUN; the handler has nothing to do. */
+static void vcpu_kick_handler(int sig)
+{
+	(void)sig;
+}
+
+static void vcpu_kick_handler_init(void)
+{
+	struct sigaction sa = { .sa_handler = vcpu_kick_handler };
+
+	/* No SA_RESTART: KVM_RUN must come back with -EINTR. */
+	sigemptyset(&sa.sa_mask);
+	TEST_ASSERT(!sigaction(VCPU_KICK_SIGNAL, &sa, NULL), "sigaction");
+}
+
+static void vcpu_kick_handler_install(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, vcpu_kick_handler_init);
+}
+
+static void *vcpu_thread_main(void *arg)
+{
+	struct kvm_vcpu *vcpu = arg;
+	sigset_t set;
+	bool run;
+
+	sigemptyset(&set);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+	pthread_mutex_lock(&vcpu->lock);
+	vcpu->tid = gettid();
+	pthread_cond_broadcast(&vcpu->cond);
+	while (!vcpu->go && !vcpu->stop)
+		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
+	run = !vcpu->stop;
+	pthread_mutex_unlock(&vcpu->lock);
+
+	if (run)
+		vcpu_guest_loop(vcpu);
+
+	pthread_mutex_lock(&vcpu->lock);
+	vcpu->done = true;
+	pthread_cond_broadcast(&vcpu->cond);
+	pthread_mutex_unlock(&vcpu->lock);
+
+	if (vcpu->error[0] && vcpu->error_fn)
+		vcpu->error_fn(vcpu);
+	return NULL;
+}
+
+void vcpu_thread_create(struct kvm_vcpu *vcpu, vcpu_thread_error_fn fn)
+{
+	int r;
+
+	TEST_ASSERT(!vcpu->has_thread, "vcpu %u already has a thread",
+		    vcpu->id);
+	vcpu_kick_handler_install();
+	vcpu->error_fn = fn;
+	r = pthread_create(&vcpu->thread, NULL, vcpu_thread_main, vcpu);
+	TEST_ASSERT(!r, "pthread_create: %s", strerror(r));
+	vcpu->has_thread = true;
+
+	/* Callers print the tid right away: wait until it is known. */
+	pthread_mutex_lock(&vcpu->lock);
+	while (!vcpu->tid)
+		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
+	pthread_mutex_unlock(&vcpu->lock);
+}
+
+void vcpu_thread_go(struct kvm_vcpu *vcpu)
+{
+	pthread_mutex_lock(&vcpu->lock);
+	vcpu->go = true;
+	pthread_cond_broadcast(&vcpu->cond);
+	pthread_mutex_unlock(&vcpu->lock);
+}
+
+void vcpu_thread_stop(struct kvm_vcpu *vcpu)
+{
+	struct timespec deadline;
+
+	if (!vcpu->has_thread)
+		return;
+
+	pthread_mutex_lock(&vcpu->lock);
+	vcpu->stop = true;
+	/* KVM checks this on entry, closing the race with the signal. */
+	WRITE_ONCE(vcpu->run->immediate_exit, 1);
+	pthread_cond_broadcast(&vcpu->cond);
+
+	/*
+	 * A signal that lands just before the thread enters KVM_RUN is lost
+	 * on the thread's user side; immediate_exit catches that case, and
+	 * kicking again until the thread is done covers any other window.
+	 */
+	while (!vcpu->done) {
+		pthread_kill(vcpu->thread, VCPU_KICK_SIGNAL);
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_nsec += 10 * 1000 * 1000;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&vcpu->cond, &vcpu->lock, &deadline);
+	}
+	pthread_mutex_unlock(&vcpu->lock);
+
+	pthread_join(vcpu->thread, NULL);
+	vcpu->has_thread = false;
+	WRITE_ONCE(vcpu->run->immediate_exit, 0);
+}

@@ -1,0 +1,741 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86 guest setup: real mode, long mode with the guest's own page tables,
+ * GDT and segments, and the guest payloads, hand-assembled so that no
+ * cross toolchain is needed.
+ */
+#define _GNU_SOURCE
+#include <unistd.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+
+static const char * const gpr_names[NR_GPRS] = {
+	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+const char *gpr_name(unsigned int reg)
+{
+	return reg < NR_GPRS ? gpr_names[reg] : "?";
+}
+
+uint64_t *vcpu_reg_ptr(struct kvm_regs *regs, unsigned int reg)
+{
+	switch (reg) {
+	case GPR_RAX: return (uint64_t *)&regs->rax;
+	case GPR_RCX: return (uint64_t *)&regs->rcx;
+	case GPR_RDX: return (uint64_t *)&regs->rdx;
+	case GPR_RBX: return (uint64_t *)&regs->rbx;
+	case GPR_RSP: return (uint64_t *)&regs->rsp;
+	case GPR_RBP: return (uint64_t *)&regs->rbp;
+	case GPR_RSI: return (uint64_t *)&regs->rsi;
+	case GPR_RDI: return (uint64_t *)&regs->rdi;
+	case GPR_R8:  return (uint64_t *)&regs->r8;
+	case GPR_R9:  return (uint64_t *)&regs->r9;
+	case GPR_R10: return (uint64_t *)&regs->r10;
+	case GPR_R11: return (uint64_t *)&regs->r11;
+	case GPR_R12: return (uint64_t *)&regs->r12;
+	case GPR_R13: return (uint64_t *)&regs->r13;
+	case GPR_R14: return (uint64_t *)&regs->r14;
+	case GPR_R15: return (uint64_t *)&regs->r15;
+	}
+	TEST_FAIL("bad GPR number %u", reg);
+}
+
+const char *vm_guest_mode_name(enum vm_guest_mode mode)
+{
+	switch (mode) {
+	case VM_MODE_REAL:
+		return "real";
+	case VM_MODE_LONG:
+		return "long";
+	default:
+		return "none";
+	}
+}
+
+struct kvm_cpuid2 *kvm_get_supported_cpuid(int kvm_fd)
+{
+	struct kvm_cpuid2 *cpuid = NULL;
+	unsigned int nent;
+	int r = -E2BIG;
+
+	/* KVM says E2BIG until the buffer is large enough. */
+	for (nent = 64; r == -E2BIG && nent <= 4096; nent *= 2) {
+		free(cpuid);
+		cpuid = calloc(1, sizeof(*cpuid) +
+				  nent * sizeof(struct kvm_cpuid_entry2));
+		TEST_ASSERT(cpuid, "out of memory");
+		cpuid->nent = nent;
+		r = __kvm_ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
+	}
+	TEST_ASSERT(!r, "KVM_GET_SUPPORTED_CPUID: %s", strerror(-r));
+	errno = 0;	/* don't let a later assertion report our E2BIG */
+	return cpuid;
+}
+
+bool kvm_cpuid_has(struct kvm_cpuid2 *cpuid, uint32_t function,
+		   unsigned int reg, unsigned int bit)
+{
+	unsigned int i;
+
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+		uint32_t regs[] = { e->eax, e->ebx, e->ecx, e->edx };
+
+		if (e->function == function && !e->index && reg < 4)
+			return regs[reg] & (1U << bit);
+	}
+	return false;
+}
+
+bool vm_has_1g_pages(struct kvm_vm *vm)
+{
+	if (!vm->cpuid)
+		vm->cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
+	return kvm_cpuid_has(vm->cpuid, 0x80000001, CPUID_EDX, 26);
+}
+
+void vcpu_arch_init(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vm *vm = vcpu->vm;
+
+	/*
+	 * Without KVM_SET_CPUID2 the guest has no CPUID at all, and KVM then
+	 * refuses EFER.LME and treats 1G page bits as reserved in its own
+	 * page walks: give every vcpu what KVM supports, as VMMs do.
+	 */
+	if (!vm->cpuid)
+		vm->cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
+	vcpu_ioctl(vcpu, KVM_SET_CPUID2, vm->cpuid);
+
+	/* With an in-kernel LAPIC, APs would wait for INIT/SIPI. */
+	if (vm->has_irqchip) {
+		struct kvm_mp_state state = {
+			.mp_state = KVM_MP_STATE_RUNNABLE,
+		};
+
+		vcpu_mp_state_set(vcpu, &state);
+	}
+}
+
+uint64_t vm_phy_page_alloc(struct kvm_vm *vm)
+{
+	struct kvm_userspace_memory_region *r;
+	uint64_t gpa;
+
+	TEST_ASSERT(vm->sys_slot, "vm_guest_init() not called");
+	r = &vm->sys_slot->region;
+	gpa = vm->sys_next;
+	TEST_ASSERT(gpa + VM_PAGE_SIZE <= r->guest_phys_addr + r->memory_size,
+		    "system memslot at gpa %#llx (size %#llx) is full: give it more room for code and page tables",
+		    r->guest_phys_addr, r->memory_size);
+	vm->sys_next += VM_PAGE_SIZE;
+	memset(addr_gpa2hva(vm, gpa), 0, VM_PAGE_SIZE);
+	return gpa;
+}
+
+/* Pick the lowest writable memslot of address space 0. */
+static struct vm_memslot *vm_sys_slot_find(struct kvm_vm *vm)
+{
+	struct vm_memslot *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct vm_memslot *ms = &vm->memslots[i];
+
+		if ((ms->region.slot >> 16) ||
+		    (ms->region.flags & KVM_MEM_READONLY))
+			continue;
+		if (!best || ms->region.guest_phys_addr <
+			     best->region.guest_phys_addr)
+			best = ms;
+	}
+	return best;
+}
+
+/* An 8-byte code or data descriptor for base 0, limit 4 GiB. */
+#define GDT_CODE64	0x00af9b000000ffffULL	/* P, DPL0, S, exec/read, L, G */
+#define GDT_DATA	0x00cf93000000ffffULL	/* P, DPL0, S, read/write, D, G */
+#define TSS_LIMIT	0x67
+
+static void vm_gdt_init(struct kvm_vm *vm)
+{
+	uint64_t *gdt = addr_gpa2hva(vm, vm->gdt_gpa);
+	uint64_t base = vm->tss_gpa;
+
+	gdt[0] = 0;
+	gdt[GDT_SEL_CODE64 / 8] = GDT_CODE64;
+	gdt[GDT_SEL_DATA / 8] = GDT_DATA;
+	/* 16-byte system descriptor: busy 64-bit TSS (type 0xb), present. */
+	gdt[GDT_SEL_TSS / 8] = TSS_LIMIT | (base & 0xffffff) << 16 |
+			       0xbULL << 40 | 1ULL << 47 |
+			       ((base >> 24) & 0xff) << 56;
+	gdt[GDT_SEL_TSS / 8 + 1] = base >> 32;
+}
+
+void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode)
+{
+	TEST_ASSERT(vm->mode == VM_MODE_NONE, "guest already set up");
+	TEST_ASSERT(mode == VM_MODE_REAL || mode == VM_MODE_LONG,
+		    "bad guest mode %d", mode);
+
+	vm->sys_slot = vm_sys_slot_find(vm);
+	TEST_ASSERT(vm->sys_slot,
+		    "no writable memslot in address space 0 for guest code and data");
+	vm->sys_next = vm->sys_slot->region.guest_phys_addr;
+	vm->mode = mode;
+
+	vm->code_pages[vm->nr_code_pages++] = vm_phy_page_alloc(vm);
+	vm->data_gpa = vm_phy_page_alloc(vm);
+	if (mode == VM_MODE_REAL) {
+		TEST_ASSERT(vm->data_gpa + VM_PAGE_SIZE <= REAL_MODE_LIMIT,
+			    "real mode needs a writable memslot below 1 MiB (lowest is at %#llx)",
+			    vm->sys_slot->region.guest_phys_addr);
+		return;
+	}
+
+	vm->pgd = vm_phy_page_alloc(vm);
+	vm->gdt_gpa = vm_phy_page_alloc(vm);
+	vm->tss_gpa = vm_phy_page_alloc(vm);
+	vm_gdt_init(vm);
+}
+
+/* Index of @gva in the table at @level (4 = PML4 ... 1 = PT). */
+static unsigned int pt_index(uint64_t gva, int level)
+{
+	return (gva >> (12 + 9 * (level - 1))) & 0x1ff;
+}
+
+static uint64_t level_page_size(int level)
+{
+	return 1ULL << (12 + 9 * (level - 1));
+}
+
+static bool gva_is_canonical(uint64_t gva)
+{
+	return (uint64_t)((int64_t)(gva << 16) >> 16) == gva;
+}
+
+int __virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
+		  uint64_t page_size)
+{
+	uint64_t table = vm->pgd;
+	int level, target;
+
+	if (vm->mode != VM_MODE_LONG)
+		return -EINVAL;
+	switch (page_size) {
+	case SZ_4K:
+		target = 1;
+		break;
+	case SZ_2M:
+		target = 2;
+		break;
+	case SZ_1G:
+		/* The guest would take a reserved-bit #PF, then triple fault. */
+		if (!vm_has_1g_pages(vm))
+			return -EOPNOTSUPP;
+		target = 3;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(gva, page_size) || !IS_ALIGNED(gpa, page_size) ||
+	    !gva_is_canonical(gva) || (gpa & ~PTE_ADDR_MASK & ~(page_size - 1)))
+		return -EINVAL;
+
+	for (level = 4; level > target; level--) {
+		uint64_t *pte = (uint64_t *)addr_gpa2hva(vm, table) +
+				pt_index(gva, level);
+
+		if (!(*pte & PTE_PRESENT)) {
+			*pte = vm_phy_page_alloc(vm) | PTE_PRESENT |
+			       PTE_WRITABLE;
+		} else if (*pte & PTE_LARGE) {
+			uint64_t size = level_page_size(level);
+			uint64_t base = *pte & PTE_ADDR_MASK & ~(size - 1);
+
+			/* Already covered by a larger page: same place? */
+			return base + (gva & (size - 1)) == gpa ? 0 : -EEXIST;
+		}
+		table = *pte & PTE_ADDR_MASK;
+	}
+
+	{
+		uint64_t *pte = (uint64_t *)addr_gpa2hva(vm, table) +
+				pt_index(gva, target);
+		uint64_t val = gpa | PTE_PRESENT | PTE_WRITABLE |
+			       (target > 1 ? PTE_LARGE : 0);
+
+		if (*pte & PTE_PRESENT)
+			return (*pte & (PTE_ADDR_MASK | PTE_LARGE)) ==
+			       (val & (PTE_ADDR_MASK | PTE_LARGE)) ? 0 : -EEXIST;
+		*pte = val;
+	}
+	return 0;
+}
+
+void virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
+		 uint64_t page_size)
+{
+	int r = __virt_pg_map(vm, gva, gpa, page_size);
+
+	TEST_ASSERT(!r,
+		    "map gva %#" PRIx64 " -> gpa %#" PRIx64 " page %#" PRIx64 ": %s",
+		    gva, gpa, page_size,
+		    r == -EEXIST ? "gva already mapped elsewhere or with smaller pages" :
+		    r == -EOPNOTSUPP ? "KVM's CPUID has no 1 GiB pages (PDPE1GB)" :
+		    "bad mode, alignment or page size");
+}
+
+void virt_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
+	      uint64_t page_size)
+{
+	uint64_t off;
+
+	TEST_ASSERT(page_size && IS_ALIGNED(size, page_size),
+		    "size %#" PRIx64 " not a multiple of page size %#" PRIx64,
+		    size, page_size);
+	for (off = 0; off < size; off += page_size)
+		virt_pg_map(vm, gva + off, gpa + off, page_size);
+}
+
+void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct kvm_userspace_memory_region *r =
+			&vm->memslots[i].region;
+		uint64_t start, end;
+
+		if (r->slot >> 16)
+			continue;
+		start = ALIGN_DOWN((uint64_t)r->guest_phys_addr, page_size);
+		end = ALIGN_UP((uint64_t)r->guest_phys_addr + r->memory_size,
+			       page_size);
+		virt_map(vm, start, start, end - start, page_size);
+	}
+}
+
+int __addr_gva2gpa(struct kvm_vm *vm, uint64_t gva, uint64_t *gpa,
+		   uint64_t *page_size)
+{
+	uint64_t table = vm->pgd;
+	int level;
+
+	if (vm->mode != VM_MODE_LONG || !gva_is_canonical(gva))
+		return -EFAULT;
+
+	for (level = 4; level >= 1; level--) {
+		uint64_t pte = ((uint64_t *)addr_gpa2hva(vm, table))
+				[pt_index(gva, level)];
+		uint64_t size = level_page_size(level);
+
+		if (!(pte & PTE_PRESENT))
+			return -EFAULT;
+		if (level == 1 || (level <= 3 && (pte & PTE_LARGE))) {
+			*gpa = (pte & PTE_ADDR_MASK & ~(size - 1)) +
+			       (gva & (size - 1));
+			if (page_size)
+				*page_size = size;
+			return 0;
+		}
+		table = pte & PTE_ADDR_MASK;
+	}
+	return -EFAULT;
+}
+
+uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva)
+{
+	uint64_t gpa;
+
+	TEST_ASSERT(!__addr_gva2gpa(vm, gva, &gpa, NULL),
+		    "gva %#" PRIx64 " not mapped", gva);
+	return gpa;
+}
+
+/* Make sure the guest sees page @gpa at the same virtual address. */
+static void virt_identity_map_page(struct kvm_vm *vm, uint64_t gpa)
+{
+	uint64_t cur;
+
+	if (vm->mode != VM_MODE_LONG)
+		return;
+	if (!__addr_gva2gpa(vm, gpa, &cur, NULL) && cur == gpa)
+		return;
+	virt_pg_map(vm, gpa, gpa, SZ_4K);
+}
+
+/* A small buffer to assemble guest code into. */
+struct code_buf {
+	uint8_t *p;
+	size_t len;
+};
+
+static void emit(struct code_buf *c, const void *bytes, size_t n)
+{
+	TEST_ASSERT(c->len + n <= VCPU_CODE_SIZE, "guest code too long");
+	memcpy(c->p + c->len, bytes, n);
+	c->len += n;
+}
+
+#define EMIT(c, ...) do {						\
+	const uint8_t __b[] = { __VA_ARGS__ };				\
+	emit(c, __b, sizeof(__b));					\
+} while (0)
+
+static void emit_u16(struct code_buf *c, uint16_t v)
+{
+	emit(c, &v, sizeof(v));
+}
+
+static void emit_u32(struct code_buf *c, uint32_t v)
+{
+	emit(c, &v, sizeof(v));
+}
+
+static void emit_u64(struct code_buf *c, uint64_t v)
+{
+	emit(c, &v, sizeof(v));
+}
+
+/* jmp rel8 back to offset @target of the buffer. */
+static void emit_jmp_back(struct code_buf *c, size_t target)
+{
+	int8_t rel = (int8_t)(target - (c->len + 2));
+
+	EMIT(c, 0xeb, (uint8_t)rel);
+}
+
+/*
+ * Long mode payloads.  rdi holds the counter's address except in the regs
+ * guest, which needs every GPR and uses rip-relative addressing instead.
+ */
+static void guest_code_long(struct code_buf *c, enum vm_guest_kind kind,
+			    unsigned int index, uint64_t code_gva,
+			    uint64_t counter_gva)
+{
+	size_t loop;
+	unsigned int r;
+	int64_t disp;
+
+	switch (kind) {
+	case GUEST_SPIN:
+	case GUEST_IDLE:
+		loop = c->len;
+		EMIT(c, 0x48, 0xff, 0x07);	/* inc qword [rdi] */
+		emit_jmp_back(c, loop);		/* jmp loop */
+		break;
+	case GUEST_EXIT:
+		loop = c->len;
+		EMIT(c, 0x48, 0xff, 0x07);	/* inc qword [rdi] */
+		EMIT(c, 0xe6, GUEST_EXIT_PORT);	/* out GUEST_EXIT_PORT, al */
+		emit_jmp_back(c, loop);		/* jmp loop */
+		break;
+	case GUEST_HALT:
+		EMIT(c, 0x48, 0xff, 0x07);	/* inc qword [rdi]: got here */
+		EMIT(c, 0xfa);			/* cli: nothing may wake us */
+		loop = c->len;
+		EMIT(c, 0xf4);			/* hlt */
+		emit_jmp_back(c, loop);		/* jmp back to hlt (NMI) */
+		break;
+	case GUEST_REGS:
+		for (r = 0; r < NR_GPRS; r++) {
+			/* mov r64, imm64: REX.W (+REX.B for r8-r15), B8+r */
+			EMIT(c, r < 8 ? 0x48 : 0x49, 0xb8 + (r & 7));
+			emit_u64(c, GUEST_REGS_VALUE(index, r));
+		}
+		loop = c->len;
+		/* inc qword [rip + disp32]; disp from the next instruction */
+		disp = (int64_t)counter_gva - (int64_t)(code_gva + c->len + 7);
+		TEST_ASSERT(disp == (int32_t)disp, "counter too far from code");
+		EMIT(c, 0x48, 0xff, 0x05);
+		emit_u32(c, (uint32_t)disp);
+		emit_jmp_back(c, loop);		/* jmp loop */
+		break;
+	default:
+		TEST_FAIL("bad guest kind %d", kind);
+	}
+}
+
+/*
+ * Real mode payloads.  ds:bx points at the counter; 0x66 makes the adds
+ * 32-bit, and add/adc carry into the upper half of the 64-bit counter.
+ */
+static void guest_code_real(struct code_buf *c, enum vm_guest_kind kind,
+			    unsigned int index, uint16_t counter_off)
+{
+	size_t loop;
+	unsigned int r;
+
+	switch (kind) {
+	case GUEST_SPIN:
+	case GUEST_IDLE:
+		loop = c->len;
+		EMIT(c, 0x66, 0x83, 0x07, 0x01);	/* add dword [bx], 1 */
+		EMIT(c, 0x66, 0x83, 0x57, 0x04, 0x00);	/* adc dword [bx+4], 0 */
+		emit_jmp_back(c, loop);			/* jmp loop */
+		break;
+	case GUEST_EXIT:
+		loop = c->len;
+		EMIT(c, 0x66, 0x83, 0x07, 0x01);	/* add dword [bx], 1 */
+		EMIT(c, 0x66, 0x83, 0x57, 0x04, 0x00);	/* adc dword [bx+4], 0 */
+		EMIT(c, 0xe6, GUEST_EXIT_PORT);		/* out port, al */
+		emit_jmp_back(c, loop);			/* jmp loop */
+		break;
+	case GUEST_HALT:
+		EMIT(c, 0x66, 0x83, 0x07, 0x01);	/* add dword [bx], 1 */
+		EMIT(c, 0x66, 0x83, 0x57, 0x04, 0x00);	/* adc dword [bx+4], 0 */
+		EMIT(c, 0xfa);				/* cli */
+		loop = c->len;
+		EMIT(c, 0xf4);				/* hlt */
+		emit_jmp_back(c, loop);			/* jmp back to hlt */
+		break;
+	case GUEST_REGS:
+		for (r = 0; r < 8; r++) {
+			/* mov r32, imm32: 0x66 selects 32-bit, B8+r */
+			EMIT(c, 0x66, 0xb8 + r);
+			emit_u32(c, (uint32_t)GUEST_REGS_VALUE(index, r));
+		}
+		loop = c->len;
+		/* add dword [disp16], 1: bx is taken, address directly */
+		EMIT(c, 0x66, 0x83, 0x06);
+		emit_u16(c, counter_off);
+		EMIT(c, 0x01);
+		/* adc dword [disp16 + 4], 0 */
+		EMIT(c, 0x66, 0x83, 0x16);
+		emit_u16(c, counter_off + 4);
+		EMIT(c, 0x00);
+		emit_jmp_back(c, loop);			/* jmp loop */
+		break;
+	default:
+		TEST_FAIL("bad guest kind %d", kind);
+	}
+}
+
+static void kvm_seg_set_real(struct kvm_segment *seg, uint64_t base,
+			     uint8_t type)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->base = base;
+	seg->selector = base >> 4;
+	seg->limit = 0xffff;
+	seg->type = type;
+	seg->present = 1;
+	seg->s = 1;
+}
+
+static void kvm_seg_set_flat(struct kvm_segment *seg, uint16_t selector,
+			     bool code)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->selector = selector;
+	seg->limit = 0xffffffff;
+	seg->type = code ? 0xb : 0x3;	/* exec/read or read/write, accessed */
+	seg->present = 1;
+	seg->s = 1;
+	seg->l = code;
+	seg->db = !code;	/* L and D together are reserved */
+	seg->g = 1;
+}
+
+static void vcpu_sregs_init_real(struct kvm_vcpu *vcpu)
+{
+	struct kvm_sregs sregs;
+
+	vcpu_sregs_get(vcpu, &sregs);
+	kvm_seg_set_real(&sregs.cs, vcpu->code_gpa, 0xb);
+	kvm_seg_set_real(&sregs.ds, vcpu->vm->data_gpa, 0x3);
+	sregs.es = sregs.ds;
+	sregs.ss = sregs.ds;
+	sregs.cr0 &= ~(X86_CR0_PE | X86_CR0_PG);
+	sregs.efer = 0;
+	vcpu_sregs_set(vcpu, &sregs);
+}
+
+static void vcpu_sregs_init_long(struct kvm_vcpu *vcpu)
+{
+	struct kvm_vm *vm = vcpu->vm;
+	struct kvm_sregs sregs;
+
+	vcpu_sregs_get(vcpu, &sregs);
+	kvm_seg_set_flat(&sregs.cs, GDT_SEL_CODE64, true);
+	kvm_seg_set_flat(&sregs.ds, GDT_SEL_DATA, false);
+	sregs.es = sregs.ds;
+	sregs.fs = sregs.ds;
+	sregs.gs = sregs.ds;
+	sregs.ss = sregs.ds;
+
+	memset(&sregs.tr, 0, sizeof(sregs.tr));
+	sregs.tr.selector = GDT_SEL_TSS;
+	sregs.tr.base = vm->tss_gpa;
+	sregs.tr.limit = TSS_LIMIT;
+	sregs.tr.type = 0xb;
+	sregs.tr.present = 1;
+
+	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
+	sregs.ldt.unusable = 1;
+
+	sregs.gdt.base = vm->gdt_gpa;
+	sregs.gdt.limit = GDT_SEL_TSS + 16 - 1;
+	/* No IDT: any exception triple faults into KVM_EXIT_SHUTDOWN. */
+	sregs.idt.base = 0;
+	sregs.idt.limit = 0;
+
+	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+		    X86_CR0_WP | X86_CR0_PG;
+	sregs.cr3 = vm->pgd;
+	sregs.cr4 = X86_CR4_PAE;
+	sregs.efer = EFER_LME | EFER_LMA;
+	vcpu_sregs_set(vcpu, &sregs);
+}
+
+void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
+{
+	struct kvm_vm *vm = vcpu->vm;
+	unsigned int page = vcpu->index / VCPUS_PER_CODE_PAGE;
+	struct code_buf code;
+	struct kvm_regs regs;
+	unsigned int r;
+
+	TEST_ASSERT(vm->mode != VM_MODE_NONE, "vm_guest_init() not called");
+	while (vm->nr_code_pages <= page)
+		vm->code_pages[vm->nr_code_pages++] = vm_phy_page_alloc(vm);
+	vcpu->guest = kind;
+	vcpu->code_gpa = vm->code_pages[page] +
+			 (vcpu->index % VCPUS_PER_CODE_PAGE) * VCPU_CODE_SIZE;
+	vcpu->counter_gpa = vm->data_gpa +
+			    vcpu->index * GUEST_COUNTER_STRIDE;
+	TEST_ASSERT(vm->mode == VM_MODE_LONG ||
+		    vcpu->code_gpa < REAL_MODE_LIMIT,
+		    "real-mode code of vcpu %u above 1 MiB", vcpu->index);
+	virt_identity_map_page(vm, ALIGN_DOWN(vcpu->code_gpa, VM_PAGE_SIZE));
+	virt_identity_map_page(vm, vm->data_gpa);
+
+	code.p = addr_gpa2hva(vm, vcpu->code_gpa);
+	code.len = 0;
+	memset(code.p, 0xf4, VCPU_CODE_SIZE);	/* hlt, should we run off */
+	*(uint64_t *)addr_gpa2hva(vm, vcpu->counter_gpa) = 0;
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rflags = 0x2;	/* bit 1 is reserved-set; IF stays clear */
+	if (kind == GUEST_REGS) {
+		/* Preload them all, so even real mode has full 64-bit values. */
+		for (r = 0; r < NR_GPRS; r++)
+			*vcpu_reg_ptr(&regs, r) = GUEST_REGS_VALUE(vcpu->index,
+								   r);
+	}
+
+	if (vm->mode == VM_MODE_LONG) {
+		guest_code_long(&code, kind, vcpu->index, vcpu->code_gpa,
+				vcpu->counter_gpa);
+		vcpu_sregs_init_long(vcpu);
+		regs.rip = vcpu->code_gpa;
+		if (kind != GUEST_REGS)
+			regs.rdi = vcpu->counter_gpa;
+	} else {
+		uint16_t off = vcpu->counter_gpa - vm->data_gpa;
+
+		guest_code_real(&code, kind, vcpu->index, off);
+		vcpu_sregs_init_real(vcpu);
+		regs.rip = 0;	/* cs.base is the code itself */
+		if (kind != GUEST_REGS)
+			regs.rbx = off;
+	}
+	vcpu_regs_set(vcpu, &regs);
+}
+
+uint64_t vcpu_guest_counter(struct kvm_vcpu *vcpu)
+{
+	uint64_t *counter = addr_gpa2hva(vcpu->vm, vcpu->counter_gpa);
+
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
+void vcpu_dump(FILE *out, struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct kvm_regs regs;
+	unsigned int r;
+
+	fprintf(out, "# vcpu id=%u exit_reason=%u (%s)", vcpu->id,
+		run->exit_reason, exit_reason_str(run->exit_reason));
+	if (run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+		fprintf(out, " hardware_entry_failure_reason=%#llx",
+			run->fail_entry.hardware_entry_failure_reason);
+	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
+		fprintf(out, " suberror=%u", run->internal.suberror);
+	if (run->exit_reason == KVM_EXIT_IO)
+		fprintf(out, " port=%#x dir=%s", run->io.port,
+			run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in");
+	if (run->exit_reason == KVM_EXIT_MMIO)
+		fprintf(out, " mmio_gpa=%#llx write=%u", run->mmio.phys_addr,
+			run->mmio.is_write);
+	fprintf(out, "\n");
+
+	if (__vcpu_ioctl(vcpu, KVM_GET_REGS, &regs))
+		return;
+	fprintf(out, "# rip=%#llx rflags=%#llx", regs.rip, regs.rflags);
+	for (r = 0; r < NR_GPRS; r++)
+		fprintf(out, " %s=%#" PRIx64, gpr_name(r),
+			*vcpu_reg_ptr(&regs, r));
+	fprintf(out, "\n");
+}
+
+/* Park a vcpu whose guest halted to userspace until we are told to stop. */
+static void vcpu_wait_for_stop(struct kvm_vcpu *vcpu)
+{
+	pthread_mutex_lock(&vcpu->lock);
+	while (!vcpu->stop)
+		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
+	pthread_mutex_unlock(&vcpu->lock);
+}
+
+void vcpu_guest_loop(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct kvm_regs regs;
+
+	while (!READ_ONCE(vcpu->stop)) {
+		vcpu_run(vcpu);
+
+		switch (run->exit_reason) {
+		case KVM_EXIT_INTR:
+			continue;	/* asked to stop: the loop checks */
+		case KVM_EXIT_IO:
+			if (run->io.port == GUEST_EXIT_PORT &&
+			    run->io.direction == KVM_EXIT_IO_OUT &&
+			    vcpu->guest == GUEST_EXIT) {
+				WRITE_ONCE(vcpu->stats.io_exits,
+					   vcpu->stats.io_exits + 1);
+				continue;
+			}
+			break;
+		case KVM_EXIT_HLT:
+			/*
+			 * Without an in-kernel irqchip hlt comes to us; no
+			 * interrupt will ever come, so just wait to be told.
+			 */
+			if (vcpu->guest == GUEST_HALT) {
+				WRITE_ONCE(vcpu->stats.hlt_exits,
+					   vcpu->stats.hlt_exits + 1);
+				vcpu_wait_for_stop(vcpu);
+				return;
+			}
+			break;
+		}
+
+		memset(&regs, 0, sizeof(regs));
+		__vcpu_ioctl(vcpu, KVM_GET_REGS, &regs);
+		snprintf(vcpu->error, sizeof(vcpu->error),
+			 "vcpu id=%u guest=%s: unexpected exit %u (%s) at rip=%#llx",
+			 vcpu->id, vm_guest_kind_name(vcpu->guest),
+			 run->exit_reason, exit_reason_str(run->exit_reason),
+			 regs.rip);
+		vcpu_dump(stderr, vcpu);
+		return;
+	}
+}
