@@ -9,6 +9,7 @@
 
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/version.h>
 
 #ifndef KVM_MEM_GUEST_MEMFD
@@ -41,6 +42,17 @@ static inline long kvmintro_get_user_pages_remote(struct mm_struct *mm,
 #else
 	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
 				     NULL, NULL);
+#endif
+}
+
+/* kvrealloc() lost its old-size argument in 6.11. */
+static inline void *kvmintro_kvrealloc(void *p, size_t old_size,
+				       size_t new_size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	return kvrealloc(p, new_size, GFP_KERNEL);
+#else
+	return kvrealloc(p, old_size, new_size, GFP_KERNEL);
 #endif
 }
 

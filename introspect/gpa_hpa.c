@@ -12,10 +12,14 @@
 #include <linux/seq_file.h>
 
 #include "../lib/format.h"
+#include "compat.h"
 #include "kvmintro.h"
 #include "memory.h"
 
 #define KVMINTRO_GPA_HPA_BATCH	512UL
+#define KVMINTRO_GPA_HPA_HEADER	"gpa npages hva hpa pfn host_size kind\n"
+/* Longest line, with room to spare. */
+#define KVMINTRO_GPA_HPA_LINE_MAX	128
 
 struct kvmintro_gpa_hpa_iter {
 	struct kvmintro_vm *vm;
@@ -106,24 +110,86 @@ void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
 		snprintf(buf, size, "%uK", 1U << (shift - 10));
 }
 
+/* One line of the gpa_hpa table for @run into @buf; its length. */
+static int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
+				       const struct kvmintro_guest_run *run)
+{
+	char host_size[16];
+
+	if (run->kind == KVMINTRO_PAGE_NONE)
+		return scnprintf(buf, size, "0x%llx 0x%lx 0x%lx - - - none\n",
+				 (u64)run->gfn << PAGE_SHIFT, run->npages,
+				 run->hva);
+	kvmintro_format_page_size(host_size, sizeof(host_size),
+				  run->host_shift);
+	return scnprintf(buf, size, "0x%llx 0x%lx 0x%lx 0x%llx 0x%lx %s %s\n",
+			 (u64)run->gfn << PAGE_SHIFT, run->npages, run->hva,
+			 (u64)run->pfn << PAGE_SHIFT, run->pfn, host_size,
+			 kvmintro_page_kind_name(run->kind));
+}
+
 static int kvmintro_gpa_hpa_show_run(void *ctx,
 				     const struct kvmintro_guest_run *run)
 {
-	struct seq_file *m = ctx;
-	char host_size[16];
+	char line[KVMINTRO_GPA_HPA_LINE_MAX];
 
-	if (run->kind == KVMINTRO_PAGE_NONE) {
-		seq_printf(m, "0x%llx 0x%lx 0x%lx - - - none\n",
-			   (u64)run->gfn << PAGE_SHIFT, run->npages, run->hva);
-		return 0;
-	}
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  run->host_shift);
-	seq_printf(m, "0x%llx 0x%lx 0x%lx 0x%llx 0x%lx %s %s\n",
-		   (u64)run->gfn << PAGE_SHIFT, run->npages, run->hva,
-		   (u64)run->pfn << PAGE_SHIFT, run->pfn, host_size,
-		   kvmintro_page_kind_name(run->kind));
+	seq_write(ctx, line, kvmintro_format_gpa_hpa_run(line, sizeof(line),
+							  run));
 	return 0;
+}
+
+struct kvmintro_gpa_hpa_text {
+	char *text;
+	size_t len, size;
+};
+
+static int kvmintro_gpa_hpa_append_run(void *ctx,
+				       const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_gpa_hpa_text *t = ctx;
+	char *bigger;
+
+	if (t->size - t->len < KVMINTRO_GPA_HPA_LINE_MAX) {
+		bigger = kvmintro_kvrealloc(t->text, t->size, t->size * 2);
+		if (!bigger)
+			return -ENOMEM;
+		t->text = bigger;
+		t->size *= 2;
+	}
+	t->len += kvmintro_format_gpa_hpa_run(t->text + t->len,
+					      t->size - t->len, run);
+	return 0;
+}
+
+/**
+ * kvmintro_gpa_hpa_text() - the whole gpa_hpa table as text, header first
+ * @kvm:	the VM, referenced by the caller
+ * @len:	set to its length
+ *
+ * Return: kvmalloc()ed text, or ERR_PTR(-errno).
+ */
+char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t *len)
+{
+	struct kvmintro_gpa_hpa_text t = { .size = PAGE_SIZE };
+	struct kvmintro_guest_mem mem;
+	int r;
+
+	t.text = kvmalloc(t.size, GFP_KERNEL);
+	if (!t.text)
+		return ERR_PTR(-ENOMEM);
+	t.len = scnprintf(t.text, t.size, "%s", KVMINTRO_GPA_HPA_HEADER);
+	r = kvmintro_guest_mem_open(&mem, kvm);
+	if (!r) {
+		r = kvmintro_guest_mem_walk_all(&mem, 0,
+						kvmintro_gpa_hpa_append_run, &t);
+		kvmintro_guest_mem_close(&mem);
+	}
+	if (r) {
+		kvfree(t.text);
+		return ERR_PTR(r);
+	}
+	*len = t.len;
+	return t.text;
 }
 
 static int kvmintro_gpa_hpa_show(struct seq_file *m, void *v)
@@ -131,7 +197,7 @@ static int kvmintro_gpa_hpa_show(struct seq_file *m, void *v)
 	struct kvmintro_gpa_hpa_iter *it = m->private;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "gpa npages hva hpa pfn host_size kind\n");
+		seq_puts(m, KVMINTRO_GPA_HPA_HEADER);
 		return 0;
 	}
 	return kvmintro_guest_mem_walk(&it->mem, it->slot, it->gfn,

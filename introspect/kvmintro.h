@@ -159,6 +159,7 @@ void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
 /* introspect/gpa_hpa.c, translate.c, mem.c, scan.c */
 void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift);
 void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm);
+char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t *len);
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 

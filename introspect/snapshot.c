@@ -7,6 +7,7 @@
  *   echo capture > snapshot    pause (unless paused), record, resume
  *                              (unless it was paused before)
  *   cat snapshot               state, latest capture, pause latency
+ *   cat snapshot_gpa_hpa       the gpa_hpa table the latest capture recorded
  *
  * Anything else written is -EINVAL and changes nothing.
  */
@@ -21,6 +22,8 @@
 
 void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot)
 {
+	if (snapshot)
+		kvfree(snapshot->gpa_hpa);
 	kvfree(snapshot);
 }
 
@@ -40,6 +43,11 @@ static int kvmintro_vm_capture(struct kvmintro_vm *vm, struct kvm *kvm)
 	snapshot->realtime_ns = ktime_get_real_ns();
 	snapshot->latency_ns = vm->pause.latency_ns;
 	snapshot->nr_vcpus = nr_vcpus;
+	snapshot->gpa_hpa = kvmintro_gpa_hpa_text(kvm, &snapshot->gpa_hpa_len);
+	if (IS_ERR(snapshot->gpa_hpa)) {
+		snapshot->gpa_hpa_error = PTR_ERR(snapshot->gpa_hpa);
+		snapshot->gpa_hpa = NULL;
+	}
 	for (index = 0; index < nr_vcpus; index++) {
 		vcpu = kvm_get_vcpu(kvm, index);
 		snapshot->vcpus[index].vcpu_id = vcpu->vcpu_id;
@@ -148,8 +156,42 @@ static const struct file_operations kvmintro_snapshot_fops = {
 	.release = single_release,
 };
 
+/* The gpa_hpa table recorded by the latest capture. */
+static ssize_t kvmintro_snapshot_gpa_hpa_read(struct file *file,
+					      char __user *ubuf, size_t count,
+					      loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	struct kvmintro_snapshot *snapshot;
+	ssize_t r;
+
+	r = mutex_lock_killable(&vm->pause.lock);
+	if (r)
+		return r;
+	snapshot = vm->pause.snapshot;
+	if (!snapshot)
+		r = -ENODATA;
+	else if (!snapshot->gpa_hpa)
+		r = snapshot->gpa_hpa_error;
+	else
+		r = simple_read_from_buffer(ubuf, count, ppos,
+					    snapshot->gpa_hpa,
+					    snapshot->gpa_hpa_len);
+	mutex_unlock(&vm->pause.lock);
+	return r;
+}
+
+static const struct file_operations kvmintro_snapshot_gpa_hpa_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = kvmintro_snapshot_gpa_hpa_read,
+	.llseek = default_llseek,
+};
+
 void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm)
 {
 	debugfs_create_file("snapshot", 0600, vm->dir, vm,
 			    &kvmintro_snapshot_fops);
+	debugfs_create_file("snapshot_gpa_hpa", 0400, vm->dir, vm,
+			    &kvmintro_snapshot_gpa_hpa_fops);
 }

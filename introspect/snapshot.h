@@ -9,6 +9,10 @@
  * @generation:	capture number, from 1
  * @realtime_ns: when, CLOCK_REALTIME
  * @latency_ns:	how long the pause took to stop every vcpu
+ * @gpa_hpa:	the gpa_hpa table at that instant, or NULL if it could not
+ *		be recorded (@gpa_hpa_error says why)
+ * @gpa_hpa_len: its length
+ * @gpa_hpa_error: 0 or -errno
  * @nr_vcpus:	entries in @vcpus, by KVM vcpu index
  * @vcpus:	per vcpu: its id, 0 or why its registers could not be read,
  *		and the registers
@@ -17,6 +21,9 @@ struct kvmintro_snapshot {
 	u64 generation;
 	u64 realtime_ns;
 	u64 latency_ns;
+	char *gpa_hpa;
+	size_t gpa_hpa_len;
+	int gpa_hpa_error;
 	unsigned int nr_vcpus;
 	struct {
 		int vcpu_id;

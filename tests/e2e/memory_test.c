@@ -434,6 +434,45 @@ static void test_no_side_effects(void)
 	kvmintro_unload();
 }
 
+/* capture records the gpa_hpa table of that instant. */
+static void test_capture_records_gpa_hpa(void)
+{
+	char dir[160], path[192], *live, *captured, *later;
+	bool has_hugetlb;
+	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
+
+	kvmintro_load();
+	snprintf(dir, sizeof(dir), "%s", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(dir, true, TIMEOUT_MS), "no VM directory");
+	snprintf(path, sizeof(path), "%s/snapshot_gpa_hpa", dir);
+	captured = kvmintro_read(path);
+	TEST_ASSERT(!captured && errno == ENODATA, "before any capture: %s",
+		    strerror(errno));
+
+	snprintf(path, sizeof(path), "%s/snapshot", dir);
+	TEST_ASSERT(!kvmintro_write(path, "capture"), "capture");
+	snprintf(path, sizeof(path), "%s/gpa_hpa", dir);
+	live = kvmintro_read(path);
+	snprintf(path, sizeof(path), "%s/snapshot_gpa_hpa", dir);
+	captured = kvmintro_read(path);
+	TEST_ASSERT(live && captured && !strcmp(live, captured),
+		    "captured table differs from the live one of the same instant");
+
+	/* The VMM touches an untouched page: live changes, the capture not. */
+	*(volatile uint8_t *)addr_gpa2hva(vm, 0x10001000) = 1;
+	later = kvmintro_read(path);
+	TEST_ASSERT(later && !strcmp(later, captured), "capture changed");
+	free(later);
+	snprintf(path, sizeof(path), "%s/gpa_hpa", dir);
+	later = kvmintro_read(path);
+	TEST_ASSERT(later && strcmp(later, live), "live table did not change");
+	free(later);
+	free(live);
+	free(captured);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
 int main(void)
 {
 	ksft_print_header();
@@ -447,5 +486,7 @@ int main(void)
 			  test_mem_reads_vmm_bytes);
 	kvmintro_run_case("memory: reading changes no RSS, pagemap or pin counters",
 			  test_no_side_effects);
+	kvmintro_run_case("memory: capture records the gpa_hpa table of that instant",
+			  test_capture_records_gpa_hpa);
 	ksft_finished();
 }
