@@ -10,6 +10,7 @@
  *   /sys/kernel/debug/kvmintro/<dir>/gpa_hpa  guest to host physical table
  *   /sys/kernel/debug/kvmintro/<dir>/translate  one address at a time
  *   /sys/kernel/debug/kvmintro/<dir>/mem      guest physical memory
+ *   /sys/kernel/debug/kvmintro/<dir>/scan     find patterns in it
  *
  * Files are root-only.  debugfs guards every operation: once a directory is
  * removed, operations on files still open return -EIO, and removal waits for
@@ -43,6 +44,7 @@ void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root)
 	kvmintro_debugfs_create_gpa_hpa(vm);
 	kvmintro_debugfs_create_translate(vm);
 	kvmintro_debugfs_create_mem(vm);
+	kvmintro_debugfs_create_scan(vm);
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */

@@ -9,6 +9,8 @@
  * was read.  Bytes are copied straight from the page that backs the guest
  * page; no host memory that is not the guest's is ever returned.
  *
+ * The file's size is the end of the highest memslot, as of its last open.
+ *
  * Writing changes the guest behind its back and is refused unless the
  * module was loaded with allow_write=1.
  */
@@ -179,9 +181,37 @@ out_put_kvm:
 	return count;
 }
 
+/*
+ * Give the file the size of guest physical memory (the end of the highest
+ * memslot), so that tools that check offsets against the size, such as
+ * dd skip=, work.
+ */
+static int kvmintro_mem_open(struct inode *inode, struct file *file)
+{
+	struct kvmintro_slot_copy *slots;
+	struct kvm *kvm;
+	u64 end = 0;
+	int i, n;
+
+	kvm = kvmintro_vm_get_kvm(inode->i_private);
+	if (!kvm)
+		return -ENODEV;
+	n = kvmintro_copy_memslots(kvm, &slots);
+	kvm_put_kvm(kvm);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++)
+		if (!slots[i].as_id)
+			end = max_t(u64, end, (u64)(slots[i].base_gfn +
+						    slots[i].npages) << PAGE_SHIFT);
+	kvfree(slots);
+	i_size_write(inode, end);
+	return simple_open(inode, file);
+}
+
 static const struct file_operations kvmintro_mem_fops = {
 	.owner = THIS_MODULE,
-	.open = simple_open,
+	.open = kvmintro_mem_open,
 	.read = kvmintro_mem_read,
 	.write = kvmintro_mem_write,
 	.llseek = default_llseek,

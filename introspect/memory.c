@@ -163,15 +163,39 @@ static int kvmintro_get_host_pages(struct mm_struct *mm, unsigned long hva,
 	return r;
 }
 
-static void kvmintro_put_host_pages(struct page **pages, unsigned long nr)
+/*
+ * How many of @pages, from the first, are consecutive pages of the first
+ * one's folio: handled, and released, as one.
+ */
+static unsigned long kvmintro_folio_span(struct page **pages,
+					 unsigned long nr)
 {
-	unsigned long i;
+	struct folio *folio = page_folio(pages[0]);
+	unsigned long n, span;
 
-	for (i = 0; i < nr; i++)
-		if (pages[i])
-			put_page(pages[i]);
+	span = folio_nr_pages(folio) - folio_page_idx(folio, pages[0]);
+	span = min(span, nr);
+	for (n = 1; n < span && pages[n] == nth_page(pages[0], n); n++)
+		;
+	return n;
 }
 
+static void kvmintro_put_host_pages(struct page **pages, unsigned long nr)
+{
+	unsigned long i = 0, n;
+
+	while (i < nr) {
+		if (!pages[i]) {
+			i++;
+			continue;
+		}
+		n = kvmintro_folio_span(&pages[i], nr - i);
+		folio_put_refs(page_folio(pages[i]), n);
+		i += n;
+	}
+}
+
+/* What backs @page; @pfn its frame, @shift the host page size. */
 static void kvmintro_classify(struct page *page, unsigned long *pfn,
 			      enum kvmintro_page_kind *kind,
 			      unsigned int *shift)
@@ -199,7 +223,11 @@ static void kvmintro_classify(struct page *page, unsigned long *pfn,
 		*kind = KVMINTRO_PAGE_BASE;
 }
 
-/* Hand @nr looked-up pages to @fn as runs of pages backed alike. */
+/*
+ * Hand @nr looked-up pages to @fn as runs of pages backed alike.  Pages of
+ * one folio are classified once: a guest on huge pages costs per huge
+ * page, not per 4 KiB page.
+ */
 static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 			      gfn_t gfn, unsigned long hva,
 			      struct page **pages, unsigned long nr,
@@ -207,15 +235,17 @@ static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 {
 	struct kvmintro_guest_run run = { .slot = slot };
 	enum kvmintro_page_kind kind;
-	unsigned long i, pfn;
+	unsigned long i = 0, n, pfn;
 	unsigned int shift;
 	int r;
 
-	for (i = 0; i < nr; i++) {
+	while (i < nr) {
 		kvmintro_classify(pages[i], &pfn, &kind, &shift);
+		n = pages[i] ? kvmintro_folio_span(&pages[i], nr - i) : 1;
 		if (run.npages && kind == run.kind && shift == run.host_shift &&
 		    (kind == KVMINTRO_PAGE_NONE || pfn == run.pfn + run.npages)) {
-			run.npages++;
+			run.npages += n;
+			i += n;
 			continue;
 		}
 		if (run.npages) {
@@ -227,9 +257,10 @@ static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 		run.hva = hva + i * PAGE_SIZE;
 		run.pfn = pfn;
 		run.pages = &pages[i];
-		run.npages = 1;
+		run.npages = n;
 		run.host_shift = shift;
 		run.kind = kind;
+		i += n;
 	}
 	return run.npages ? fn(ctx, &run) : 0;
 }

@@ -5,6 +5,7 @@
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "reply.h"
 
@@ -41,14 +42,49 @@ ssize_t kvmintro_reply_read(struct kvmintro_reply *reply, char __user *ubuf,
 	return r;
 }
 
-/*
- * Copy a user request of at most @max bytes into a NUL-terminated kernel
- * buffer.  Return: the buffer, or ERR_PTR(-EINVAL) for an empty or too
- * long request, ERR_PTR(-EFAULT), ERR_PTR(-ENOMEM).
- */
-char *kvmintro_copy_request(const char __user *ubuf, size_t count, size_t max)
+/* ->open() of a write-then-read file: room for @max bytes of requests. */
+int kvmintro_request_open(struct file *file, size_t max)
 {
-	if (!count || count > max)
+	struct kvmintro_request *request;
+
+	request = kvzalloc(struct_size(request, text, max + 1), GFP_KERNEL);
+	if (!request)
+		return -ENOMEM;
+	request->max = max;
+	file->private_data = request;
+	return 0;
+}
+
+int kvmintro_request_release(struct inode *inode, struct file *file)
+{
+	kvfree(file->private_data);
+	return 0;
+}
+
+/*
+ * Append a write to the file's requests.  Return: the requests, with
+ * *@old_len what they were before, or ERR_PTR(-EINVAL) for an empty write
+ * or one that does not fit, ERR_PTR(-EFAULT).
+ */
+struct kvmintro_request *kvmintro_request_append(struct file *file,
+						 const char __user *ubuf,
+						 size_t count, size_t *old_len)
+{
+	struct kvmintro_request *request = file->private_data;
+
+	if (!count || count > request->max - request->len)
 		return ERR_PTR(-EINVAL);
-	return memdup_user_nul(ubuf, count);
+	if (copy_from_user(request->text + request->len, ubuf, count))
+		return ERR_PTR(-EFAULT);
+	*old_len = request->len;
+	request->len += count;
+	request->text[request->len] = '\0';
+	return request;
+}
+
+/* Forget a write the file could not accept. */
+void kvmintro_request_undo(struct kvmintro_request *request, size_t old_len)
+{
+	request->len = old_len;
+	request->text[old_len] = '\0';
 }

@@ -7,7 +7,9 @@
  *   err gpa=0x5000000000 reason=no-memslot
  *
  * Looking an address up never faults the page in: a page the guest never
- * touched is "not-backed".
+ * touched is "not-backed".  Each write answers every address written to
+ * the same open file so far (a shell's multi-line printf arrives as one
+ * write per line); the replies of the latest write are kept per VM.
  */
 #include <linux/debugfs.h>
 #include <linux/slab.h>
@@ -70,25 +72,29 @@ static ssize_t kvmintro_translate_write(struct file *file,
 {
 	struct kvmintro_vm *vm = file_inode(file)->i_private;
 	u64 gpas[KVMINTRO_TRANSLATE_MAX];
+	struct kvmintro_request *request;
 	struct kvmintro_guest_mem mem;
-	size_t len = 0, size;
+	size_t len = 0, size, old_len;
 	struct kvm *kvm;
-	char *request, *text;
+	char *text;
 	int n, i, r;
 
-	request = kvmintro_copy_request(ubuf, count,
-					KVMINTRO_TRANSLATE_INPUT_MAX);
+	/* Everything written to this open file: a shell writes line by line. */
+	request = kvmintro_request_append(file, ubuf, count, &old_len);
 	if (IS_ERR(request))
 		return PTR_ERR(request);
-	n = kvmintro_parse_addresses(request, count, gpas,
+	n = kvmintro_parse_addresses(request->text, request->len, gpas,
 				     KVMINTRO_TRANSLATE_MAX);
-	kfree(request);
-	if (n < 0)
+	if (n < 0) {
+		kvmintro_request_undo(request, old_len);
 		return -EINVAL;
+	}
 
 	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
+	if (!kvm) {
+		kvmintro_request_undo(request, old_len);
 		return -ENODEV;
+	}
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (r)
 		goto out_put_kvm;
@@ -117,6 +123,8 @@ out_close:
 	kvmintro_guest_mem_close(&mem);
 out_put_kvm:
 	kvm_put_kvm(kvm);
+	if (r)
+		kvmintro_request_undo(request, old_len);
 	return r ? r : count;
 }
 
@@ -128,12 +136,18 @@ static ssize_t kvmintro_translate_read(struct file *file, char __user *ubuf,
 	return kvmintro_reply_read(&vm->translate, ubuf, count, ppos);
 }
 
+static int kvmintro_translate_open(struct inode *inode, struct file *file)
+{
+	return kvmintro_request_open(file, KVMINTRO_TRANSLATE_INPUT_MAX);
+}
+
 static const struct file_operations kvmintro_translate_fops = {
 	.owner = THIS_MODULE,
-	.open = simple_open,
+	.open = kvmintro_translate_open,
 	.read = kvmintro_translate_read,
 	.write = kvmintro_translate_write,
 	.llseek = default_llseek,
+	.release = kvmintro_request_release,
 };
 
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm)

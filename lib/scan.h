@@ -46,8 +46,9 @@ struct kvmintro_scan_spec {
 
 /*
  * Called for each match, with the address of its first byte in the caller's
- * address space.  Return 0 to go on; anything else stops the scan and is
- * returned by kvmintro_scan_feed() or kvmintro_scan_break().
+ * address space, from within kvmintro_scan_feed() or kvmintro_scan_break()
+ * (it must not feed the same scanner).  Return 0 to go on; anything else
+ * stops the scan and is what those return.
  */
 typedef int (*kvmintro_scan_match_fn)(void *ctx, unsigned int pattern_index,
 				      u64 address);
@@ -61,11 +62,11 @@ struct kvmintro_scan_pair {
 #define KVMINTRO_SCAN_PAIRS_MAX \
 	(KVMINTRO_SCAN_MAX_PATTERNS * (KVMINTRO_SCAN_PATTERN_MAX - 1))
 #define KVMINTRO_SCAN_WINDOW_SIZE (2 * (KVMINTRO_SCAN_PATTERN_MAX - 1))
-/* Pairs modulo this many index the hot loop's filter. */
-#define KVMINTRO_SCAN_FILTER_SIZE 32768
+/* 64-bit words of the hot loop's filter: 4 KiB, to stay in the L1 cache. */
+#define KVMINTRO_SCAN_FILTER_WORDS 512
 
 /**
- * struct kvmintro_scanner - state of one search, about 64 KiB
+ * struct kvmintro_scanner - state of one search, about 35 KiB
  * @spec:	copy of the patterns (the caller's spec may go away)
  * @matches:	matches reported so far (read it; the rest is private)
  * @status:	0, or the sticky value the scan stopped with
@@ -77,13 +78,14 @@ struct kvmintro_scan_pair {
  * @anchor_pairs: anchors are byte pairs rather than single bytes
  * @anchor0:	each anchor's first byte repeated in every byte of a word
  * @anchor1:	each anchor's second byte likewise (if @anchor_pairs)
- * @pair_filter: non-zero for the byte pairs (as kvmintro_scan_pair_key()
- *		gives them), modulo KVMINTRO_SCAN_FILTER_SIZE, at offsets
- *		0..@stride-1 of every pattern
- * @pair_bits:	the exact set of those pairs
+ * @pair_filter: @pair_bits folded in two (bit 15 of the pair dropped), for
+ *		the hot loop
+ * @pair_bits:	set of the byte pairs (as kvmintro_scan_pair_key() gives
+ *		them) at offsets 0..@stride-1 of every pattern
  * @pair_rank:	set bits of @pair_bits before each of its words
- * @pair_first:	index in @pairs of the first entry of each set bit, by rank
- * @pairs:	entries for each set pair, by decreasing offset then pattern
+ * @pair_first:	index in @pairs of the first entry of each pair, by rank of
+ *		its bit, and one past the last entry at the end
+ * @pairs:	entries of each pair, by decreasing offset then pattern
  * @tail_len:	bytes kept in @window, not yet searched for every pattern
  * @next_address: address the next feed must start at to continue the tail
  * @window:	the tail of the previous feeds, then a copy of the head of the
@@ -102,7 +104,7 @@ struct kvmintro_scanner {
 	bool anchor_pairs;
 	u64 anchor0[KVMINTRO_SCAN_MAX_PATTERNS];
 	u64 anchor1[KVMINTRO_SCAN_MAX_PATTERNS];
-	u8 pair_filter[KVMINTRO_SCAN_FILTER_SIZE];
+	u64 pair_filter[KVMINTRO_SCAN_FILTER_WORDS];
 	u64 pair_bits[65536 / 64];
 	u16 pair_rank[65536 / 64];
 	u16 pair_first[KVMINTRO_SCAN_PAIRS_MAX + 2];

@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvm_util.h"
@@ -314,6 +315,23 @@ static void test_translate(void)
 		free(again);
 	}
 	free(text);
+
+	/* Line by line on one open file, as a shell's printf writes. */
+	{
+		int fd = open(path, O_WRONLY);
+		char *replies;
+
+		TEST_ASSERT(fd >= 0, "open translate");
+		TEST_ASSERT(write(fd, "0x5000000000\n", 13) == 13, "write 1");
+		TEST_ASSERT(write(fd, "0x10001000\n", 11) == 11, "write 2");
+		close(fd);
+		replies = kvmintro_read(path);
+		TEST_ASSERT(replies && !strcmp(replies,
+				"err gpa=0x5000000000 reason=no-memslot\n"
+				"err gpa=0x10001000 reason=not-backed\n"),
+			    "line-by-line replies: '%s'", replies);
+		free(replies);
+	}
 	vm_destroy(vm);
 	kvmintro_unload();
 }
@@ -337,6 +355,14 @@ static void test_mem_reads_vmm_bytes(void)
 	snprintf(path, sizeof(path), "%s/mem", kvmintro_vm_path(getpid(), 0));
 	fd = open(path, O_RDONLY);
 	TEST_ASSERT(fd >= 0, "open mem");
+	/* Its size is the end of guest RAM, so dd skip= works. */
+	{
+		struct stat st;
+
+		TEST_ASSERT(!fstat(fd, &st), "fstat");
+		TEST_ASSERT_EQ(st.st_size, has_hugetlb ? 0x180000000ULL + SZ_2M :
+						       0x100000000ULL + 4 * SZ_2M);
+	}
 	for (i = 0; i < ARRAY_SIZE(gpas); i++) {
 		if (gpas[i] == 0x180000000ULL && !has_hugetlb)
 			continue;

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scan file: find patterns in guest physical memory.
+ *
+ *   printf 'str:Linux version\nhex:7f454c46\nmax=10\n' > scan
+ *   cat scan
+ *
+ * The write returns when the scan is done.  Each write scans for all the
+ * patterns written to the same open file so far: a shell writes a
+ * multi-line printf one line per write(), and the last of those scans has
+ * them all (a write holding only "max=" waits for a pattern).  Reading
+ * gives one line per match, in GPA order, then a summary:
+ *
+ *   gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version
+ *   # matches=1 bytes=268435456 truncated=no
+ *
+ * Guest pages are scanned where they lie in the host's direct map, a run of
+ * physically consecutive pages at a time (a whole huge page at once); no
+ * page is copied and none is faulted in: unbacked pages are holes the scan
+ * steps over.  A match may straddle pages, huge pages and adjacent memslots.
+ */
+#include <linux/debugfs.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "../lib/scan.h"
+#include "compat.h"
+#include "kvmintro.h"
+#include "memory.h"
+#include "reply.h"
+
+/* Most text one scan's results may take: about 300,000 matches. */
+#define KVMINTRO_SCAN_TEXT_MAX		(32 << 20)
+/* Longest result line: addresses plus a 256-byte pattern, hex-encoded. */
+#define KVMINTRO_SCAN_LINE_MAX		640
+
+/* A range of guest memory fed to the scanner, to locate a match's pages. */
+struct kvmintro_scan_range {
+	u64 gpa;
+	u64 len;
+	unsigned long hva;
+	unsigned long pfn;
+};
+
+struct kvmintro_scan_ctx {
+	struct kvmintro_scanner *scanner;
+	struct kvmintro_guest_mem *mem;
+	/* The last two ranges fed: a match starts in one of them. */
+	struct kvmintro_scan_range range[2];
+	u64 next_gpa;
+	u64 bytes;
+	bool truncated;
+	char *text;
+	size_t len, size;
+};
+
+static const struct kvmintro_scan_range *
+kvmintro_scan_locate(const struct kvmintro_scan_ctx *ctx, u64 gpa)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (gpa - ctx->range[i].gpa < ctx->range[i].len)
+			return &ctx->range[i];
+	}
+	return NULL;
+}
+
+/* Append "str:..." or "hex:..." naming pattern @index. */
+static size_t kvmintro_scan_name(char *buf, size_t size,
+				 const struct kvmintro_scan_spec *spec,
+				 unsigned int index)
+{
+	const u8 *p = spec->patterns[index];
+	size_t len, i;
+
+	if (spec->kinds[index] == KVMINTRO_SCAN_STR)
+		return scnprintf(buf, size, "str:%.*s", spec->lengths[index], p);
+	len = scnprintf(buf, size, "hex:");
+	for (i = 0; i < spec->lengths[index]; i++)
+		len += scnprintf(buf + len, size - len, "%02x", p[i]);
+	return len;
+}
+
+static int kvmintro_scan_match(void *data, unsigned int pattern, u64 gpa)
+{
+	struct kvmintro_scan_ctx *ctx = data;
+	const struct kvmintro_scan_range *range;
+	u64 offset;
+	char *bigger;
+
+	if (ctx->size - ctx->len < KVMINTRO_SCAN_LINE_MAX) {
+		if (ctx->size * 2 > KVMINTRO_SCAN_TEXT_MAX) {
+			ctx->truncated = true;
+			return KVMINTRO_SCAN_FULL;
+		}
+		bigger = kvmintro_kvrealloc(ctx->text, ctx->size, ctx->size * 2);
+		if (!bigger)
+			return -ENOMEM;
+		ctx->text = bigger;
+		ctx->size *= 2;
+	}
+	range = kvmintro_scan_locate(ctx, gpa);
+	if (WARN_ON_ONCE(!range))
+		return -EINVAL;
+	offset = gpa - range->gpa;
+	ctx->len += scnprintf(ctx->text + ctx->len, ctx->size - ctx->len,
+			      "gpa=0x%llx hva=0x%llx hpa=0x%llx pattern=",
+			      gpa, (u64)range->hva + offset,
+			      ((u64)range->pfn << PAGE_SHIFT) + offset);
+	ctx->len += kvmintro_scan_name(ctx->text + ctx->len,
+				       ctx->size - ctx->len,
+				       &ctx->scanner->spec, pattern);
+	ctx->len += scnprintf(ctx->text + ctx->len, ctx->size - ctx->len,
+			      "\n");
+	return 0;
+}
+
+static int kvmintro_scan_run(void *data, const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_scan_ctx *ctx = data;
+	u64 gpa = (u64)run->gfn << PAGE_SHIFT;
+	u64 len = (u64)run->npages << PAGE_SHIFT;
+	int r;
+
+	/* The VMM exited: only this scan holds its memory now; stop. */
+	if (atomic_read(&ctx->mem->mm->mm_users) <= 1)
+		return -ESRCH;
+
+	if (run->kind == KVMINTRO_PAGE_NONE || gpa != ctx->next_gpa) {
+		r = kvmintro_scan_break(ctx->scanner, kvmintro_scan_match, ctx);
+		if (r)
+			return r;
+	}
+	if (run->kind == KVMINTRO_PAGE_NONE) {
+		ctx->next_gpa = gpa + len;
+		return 0;
+	}
+	ctx->range[0] = ctx->range[1];
+	ctx->range[1] = (struct kvmintro_scan_range) {
+		.gpa = gpa, .len = len, .hva = run->hva, .pfn = run->pfn,
+	};
+	ctx->next_gpa = gpa + len;
+	ctx->bytes += len;
+	/*
+	 * The pages are physically consecutive and, on x86-64, all of RAM is
+	 * in the direct map: one contiguous range, no mapping to set up.
+	 */
+	return kvmintro_scan_feed(ctx->scanner, page_address(run->pages[0]),
+				  len, gpa, kvmintro_scan_match, ctx);
+}
+
+/* Scan all of address space 0; the results text goes to @ctx. */
+static int kvmintro_scan_vm(struct kvm *kvm, struct kvmintro_scan_ctx *ctx)
+{
+	struct kvmintro_guest_mem mem;
+	int r;
+
+	r = kvmintro_guest_mem_open(&mem, kvm);
+	if (r)
+		return r;
+	ctx->mem = &mem;
+	ctx->next_gpa = ~0ULL;
+	r = kvmintro_guest_mem_walk_all(&mem, 0, kvmintro_scan_run, ctx);
+	if (!r)
+		r = kvmintro_scan_break(ctx->scanner, kvmintro_scan_match, ctx);
+	kvmintro_guest_mem_close(&mem);
+	if (r == KVMINTRO_SCAN_FULL) {
+		ctx->truncated = true;
+		r = 0;
+	}
+	if (!r)
+		ctx->len += scnprintf(ctx->text + ctx->len,
+				      ctx->size - ctx->len,
+				      "# matches=%llu bytes=%llu truncated=%s\n",
+				      ctx->scanner->matches, ctx->bytes,
+				      ctx->truncated ? "yes" : "no");
+	return r;
+}
+
+/* Is @request a "max=" line and blank lines, waiting for a pattern? */
+static bool kvmintro_scan_only_max(const struct kvmintro_request *request)
+{
+	const char *line = request->text, *end = request->text + request->len;
+	bool max = false;
+	size_t len;
+
+	for (; line < end; line += len + 1) {
+		len = strcspn(line, "\n");
+		if (len && strncmp(line, "max=", 4))
+			return false;
+		max |= len != 0;
+	}
+	return max;
+}
+
+static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	struct kvmintro_scan_ctx ctx = { .size = PAGE_SIZE };
+	struct kvmintro_request *request;
+	struct kvmintro_scan_spec *spec;
+	size_t old_len;
+	struct kvm *kvm;
+	int r;
+
+	/* Everything written to this open file: a shell writes line by line. */
+	request = kvmintro_request_append(file, ubuf, count, &old_len);
+	if (IS_ERR(request))
+		return PTR_ERR(request);
+	spec = kmalloc(sizeof(*spec), GFP_KERNEL);
+	r = spec ? kvmintro_scan_parse(spec, request->text, request->len) :
+		   -ENOMEM;
+	if (r == -EINVAL && kvmintro_scan_only_max(request)) {
+		/* Only "max=" so far: wait for a pattern. */
+		r = 0;
+		goto out_free_spec;
+	}
+	if (r)
+		goto out_free_spec;
+
+	ctx.scanner = kvmalloc(sizeof(*ctx.scanner), GFP_KERNEL);
+	ctx.text = kvmalloc(ctx.size, GFP_KERNEL);
+	r = -ENOMEM;
+	if (!ctx.scanner || !ctx.text)
+		goto out_free;
+	r = kvmintro_scan_init(ctx.scanner, spec);
+	if (r)
+		goto out_free;
+
+	r = -ENODEV;
+	kvm = kvmintro_vm_get_kvm(vm);
+	if (!kvm)
+		goto out_free;
+	r = kvmintro_scan_vm(kvm, &ctx);
+	kvm_put_kvm(kvm);
+	if (r)
+		goto out_free;
+
+	mutex_lock(&vm->scan.lock);
+	kvmintro_reply_set(&vm->scan, ctx.text, ctx.len);
+	mutex_unlock(&vm->scan.lock);
+	ctx.text = NULL;
+out_free:
+	kvfree(ctx.text);
+	kvfree(ctx.scanner);
+out_free_spec:
+	kfree(spec);
+	if (r)
+		kvmintro_request_undo(request, old_len);
+	return r ? r : count;
+}
+
+static ssize_t kvmintro_scan_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+
+	return kvmintro_reply_read(&vm->scan, ubuf, count, ppos);
+}
+
+static int kvmintro_scan_open(struct inode *inode, struct file *file)
+{
+	return kvmintro_request_open(file, KVMINTRO_SCAN_INPUT_MAX);
+}
+
+static const struct file_operations kvmintro_scan_fops = {
+	.owner = THIS_MODULE,
+	.open = kvmintro_scan_open,
+	.read = kvmintro_scan_read,
+	.write = kvmintro_scan_write,
+	.llseek = default_llseek,
+	.release = kvmintro_request_release,
+};
+
+void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm)
+{
+	debugfs_create_file("scan", 0600, vm->dir, vm, &kvmintro_scan_fops);
+}

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scan against the truth: a naive search over this process's own view of
+ * its guest's memory (adjacent memslots joined, as the guest sees them)
+ * must give exactly the matches kvmintro reports, with each HVA and HPA
+ * right (pagemap).  Patterns are planted at the first and last byte of
+ * RAM and across page, huge-page and memslot boundaries; scanning leaves
+ * the VMM's memory as it was; garbage is -EINVAL; a VMM exit or rmmod
+ * during a long scan ends it cleanly.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kvm_util.h"
+#include "kvmintro_e2e.h"
+#include "processor.h"
+
+#define TIMEOUT_MS	10000
+#define PM_PRESENT	(UINT64_C(1) << 63)
+#define PM_PFN_MASK	((UINT64_C(1) << 55) - 1)
+
+static const char pattern_a[] = "kvmintro-needle";
+static const uint8_t pattern_b[] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x5a };
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void fill_random(uint8_t *p, uint64_t len)
+{
+	uint64_t i, v;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		v = rng();
+		memcpy(p + i, &v, 8);
+	}
+}
+
+static uint64_t pagemap_pfn(uint64_t hva)
+{
+	static int fd = -1;
+	uint64_t e;
+
+	if (fd < 0)
+		fd = open("/proc/self/pagemap", O_RDONLY);
+	TEST_ASSERT(pread(fd, &e, 8, hva / 4096 * 8) == 8, "pagemap");
+	return e & PM_PRESENT ? e & PM_PFN_MASK : 0;
+}
+
+/*
+ * Slots: 4K pages at 0x0 (8 MiB) and, adjacent, THP at 0x800000 (8 MiB);
+ * another 4K slot at 4 GiB.  Only some pages are touched.
+ */
+static struct kvm_vm *vm_create_scanned(void)
+{
+	struct kvm_vm *vm = vm_create();
+	uint8_t *p;
+	uint64_t i;
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 4 * SZ_2M, 0);
+	TEST_ASSERT(!madvise(addr_gpa2hva(vm, 0), 4 * SZ_2M, MADV_NOHUGEPAGE),
+		    "madvise");
+	vm_add_memslot(vm, VM_MEM_THP, 1, 4 * SZ_2M, 4 * SZ_2M, 0);
+	vm_add_memslot(vm, VM_MEM_ANON, 2, 0x100000000ULL, SZ_2M, 0);
+
+	/* Touch: first 64 pages, the last 4K page of slot 0, 2 THPs, slot 2. */
+	fill_random(addr_gpa2hva(vm, 0), 64 * 4096);
+	fill_random(addr_gpa2hva(vm, 4 * SZ_2M - 4096), 4096);
+	fill_random(addr_gpa2hva(vm, 4 * SZ_2M), 2 * SZ_2M);
+	fill_random(addr_gpa2hva(vm, 0x100000000ULL), SZ_2M);
+
+	/* First byte of RAM, last byte of RAM. */
+	memcpy(addr_gpa2hva(vm, 0), pattern_a, sizeof(pattern_a) - 1);
+	p = addr_gpa2hva(vm, 0x100000000ULL + SZ_2M - sizeof(pattern_b));
+	memcpy(p, pattern_b, sizeof(pattern_b));
+	/* Across a 4K page boundary and twice overlapping-adjacent. */
+	memcpy(addr_gpa2hva(vm, 3 * 4096 - 5), pattern_a, sizeof(pattern_a) - 1);
+	memcpy(addr_gpa2hva(vm, 10 * 4096 + 100), pattern_b, sizeof(pattern_b));
+	memcpy(addr_gpa2hva(vm, 10 * 4096 + 106), pattern_b, sizeof(pattern_b));
+	/* Across the memslot boundary at 8 MiB (4K slot -> THP slot). */
+	for (i = 0; i < sizeof(pattern_a) - 1; i++)
+		*(uint8_t *)addr_gpa2hva(vm, 4 * SZ_2M - 7 + i) = pattern_a[i];
+	/* Across the 2 MiB boundary between the two THPs. */
+	for (i = 0; i < sizeof(pattern_b); i++)
+		*(uint8_t *)addr_gpa2hva(vm, 5 * SZ_2M - 3 + i) = pattern_b[i];
+	return vm;
+}
+
+struct match {
+	uint64_t gpa;
+	int pattern;
+};
+
+/* Naive search of both patterns over the VMM's view; slots joined. */
+static int truth_matches(struct kvm_vm *vm, struct match *out, int max)
+{
+	static const struct { uint64_t gpa, len; } spans[] = {
+		{ 0, 8 * SZ_2M }, { 0x100000000ULL, SZ_2M },
+	};
+	const uint8_t *pats[2] = { (const uint8_t *)pattern_a, pattern_b };
+	const size_t lens[2] = { sizeof(pattern_a) - 1, sizeof(pattern_b) };
+	uint64_t off, j;
+	unsigned int s;
+	int n = 0, k;
+
+	for (s = 0; s < ARRAY_SIZE(spans); s++) {
+		for (off = 0; off < spans[s].len; off++) {
+			for (k = 0; k < 2; k++) {
+				if (off + lens[k] > spans[s].len)
+					continue;
+				for (j = 0; j < lens[k]; j++)
+					if (*(uint8_t *)addr_gpa2hva(vm, spans[s].gpa + off + j) !=
+					    pats[k][j])
+						break;
+				if (j == lens[k]) {
+					TEST_ASSERT(n < max, "too many truths");
+					out[n].gpa = spans[s].gpa + off;
+					out[n++].pattern = k;
+				}
+			}
+		}
+	}
+	return n;
+}
+
+static char *scan(const char *request, int *error)
+{
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/scan", kvmintro_vm_path(getpid(), 0));
+	*error = kvmintro_write(path, request);
+	return *error ? NULL : kvmintro_read(path);
+}
+
+static void test_scan_finds_exactly_the_planted(void)
+{
+	static struct match truth[256];
+	struct kvm_vm *vm = vm_create_scanned();
+	uint64_t gpa, hva, hpa, matches, bytes;
+	char *text, *line, name[64], trunc[8];
+	int n, found = 0, i, r, end;
+
+	n = truth_matches(vm, truth, 256);
+	TEST_ASSERT(n >= 7, "only %d planted matches in the truth", n);
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	text = scan("str:kvmintro-needle\nhex:de ad BE ef 00 5a\n", &r);
+	TEST_ASSERT(text, "scan: %s", strerror(-r));
+	for (line = text; *line; line = strchr(line, '\n') + 1) {
+		if (*line == '#') {
+			TEST_ASSERT(sscanf(line, "# matches=%" SCNu64 " bytes=%" SCNu64 " truncated=%7s",
+					   &matches, &bytes, trunc) == 3,
+				    "bad summary '%.*s'", (int)strcspn(line, "\n"), line);
+			continue;
+		}
+		end = 0;
+		TEST_ASSERT(sscanf(line, "gpa=0x%" SCNx64 " hva=0x%" SCNx64 " hpa=0x%" SCNx64 " pattern=%63[^\n]%n",
+				   &gpa, &hva, &hpa, name, &end) == 4 &&
+			    line[end] == '\n', "bad match line '%.*s'",
+			    (int)strcspn(line, "\n"), line);
+		TEST_ASSERT(found < n, "more matches than planted");
+		TEST_ASSERT(gpa == truth[found].gpa, "match %d at 0x%" PRIx64 ", truth 0x%" PRIx64,
+			    found, gpa, truth[found].gpa);
+		TEST_ASSERT(!strcmp(name, truth[found].pattern ? "hex:deadbeef005a" :
+				    "str:kvmintro-needle"), "pattern name '%s'", name);
+		TEST_ASSERT_EQ(hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa));
+		TEST_ASSERT_EQ(hpa, (pagemap_pfn(hva) << 12) | (hva & 0xfff));
+		found++;
+	}
+	TEST_ASSERT(found == n, "%d of %d planted matches found", found, n);
+	TEST_ASSERT(matches == (uint64_t)n && !strcmp(trunc, "no"),
+		    "summary: %" PRIu64 " matches, truncated=%s", matches, trunc);
+	ksft_print_msg("%d matches, all planted ones, over %" PRIu64 " backed bytes\n",
+		       found, bytes);
+	free(text);
+
+	/* max= stops early and says so. */
+	text = scan("str:kvmintro-needle\nhex:deadbeef005a\nmax=3\n", &r);
+	TEST_ASSERT(text, "scan max=3: %s", strerror(-r));
+	for (i = 0, line = text; *line != '#'; line = strchr(line, '\n') + 1)
+		i++;
+	TEST_ASSERT(i == 3 && strstr(line, "truncated=yes"), "max=3 gave %d:\n%s",
+		    i, text);
+	free(text);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+static void test_scan_bad_input(void)
+{
+	static const char *const bad[] = {
+		"\n", "str:", "hex:", "hex:abc", "hex:zz", "foo:bar", "strx",
+		"str:a\nmax=0", "str:a\nmax=x", "str:a\nmax=1\nmax=2",
+		"str:a\nstr:b\nstr:c\nstr:d\nstr:e\nstr:f\nstr:g\nstr:h\nstr:i\n"
+		"str:j\nstr:k\nstr:l\nstr:m\nstr:n\nstr:o\nstr:p\nstr:q\n",
+	};
+	struct kvm_vm *vm = vm_create_scanned();
+	char path[192], *before, *after, big[80000];
+	unsigned int i;
+	int r;
+
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	snprintf(path, sizeof(path), "%s/scan", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(!kvmintro_write(path, "str:kvmintro-needle"), "good scan");
+	before = kvmintro_read(path);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		r = kvmintro_write(path, bad[i]);
+		TEST_ASSERT(r == -EINVAL, "'%s': %s", bad[i], strerror(-r));
+	}
+	memcpy(big, "hex:", 4);
+	memset(big + 4, 'a', 600);	/* a 300-byte pattern */
+	big[604] = '\0';
+	TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);
+	memcpy(big, "str:", 4);
+	memset(big + 4, 'a', sizeof(big) - 5);
+	big[sizeof(big) - 1] = '\0';
+	TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);
+	after = kvmintro_read(path);
+	TEST_ASSERT(before && after && !strcmp(before, after),
+		    "results changed by rejected writes");
+	free(before);
+	free(after);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+/*
+ * A shell's printf 'str:..\nhex:..\nmax=..\n' > scan arrives as one
+ * write() per line: the writes to one open file make one request.
+ */
+static void test_scan_line_by_line(void)
+{
+	static const char *const lines[] = {
+		"max=2\n", "str:kvmintro-needle\n", "hex:de ad be ef 00 5a\n",
+	};
+	struct kvm_vm *vm = vm_create_scanned();
+	char path[192], *text, *p;
+	unsigned int i, n = 0;
+	int fd;
+
+	kvmintro_load();
+	snprintf(path, sizeof(path), "%s/scan", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no scan file");
+	fd = open(path, O_WRONLY);
+	TEST_ASSERT(fd >= 0, "open scan");
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
+		TEST_ASSERT(write(fd, lines[i], strlen(lines[i])) ==
+			    (ssize_t)strlen(lines[i]), "write '%s'", lines[i]);
+	TEST_ASSERT(write(fd, "bogus\n", 6) < 0 && errno == EINVAL,
+		    "a bad line after good ones");
+	close(fd);
+	text = kvmintro_read(path);
+	TEST_ASSERT(text, "read scan");
+	for (p = text; *p != '#'; p = strchr(p, '\n') + 1)
+		n++;
+	/* max=2 applies; both patterns were searched: needle at 0x0 first. */
+	TEST_ASSERT(n == 2 && strstr(p, "truncated=yes") &&
+		    strstr(text, "gpa=0x0 ") && strstr(text, "pattern=str:kvmintro-needle"),
+		    "line-by-line request gave:\n%s", text);
+	free(text);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+static uint64_t vmstat(const char *name)
+{
+	char *text = kvmintro_read("/proc/vmstat"), *p;
+	uint64_t v = 0;
+
+	p = strstr(text, name);
+	TEST_ASSERT(p && sscanf(p + strlen(name), " %" SCNu64, &v) == 1, "%s", name);
+	free(text);
+	return v;
+}
+
+/* Rss of the mapping that holds @hva, from /proc/self/smaps: the VMM's
+ * resident guest memory, whatever the test itself allocates. */
+static uint64_t mapping_rss_kb(uint64_t hva)
+{
+	char *text = kvmintro_read("/proc/self/smaps"), *line;
+	unsigned long start, end;
+	bool in = false;
+	uint64_t v = 0;
+
+	TEST_ASSERT(text, "read smaps");
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in = hva >= start && hva < end;
+		else if (in && sscanf(line, "Rss: %" SCNu64, &v) == 1)
+			break;
+	}
+	free(text);
+	return v;
+}
+
+/* A 256 MiB guest that touched 16 MiB: scanning it changes nothing. */
+static void test_scan_no_side_effects(void)
+{
+	struct kvm_vm *vm = vm_create();
+	uint64_t rss, acquired, released, hva;
+	char *text, summary[96];
+	int r;
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 256ULL << 20, 0);
+	hva = (uintptr_t)addr_gpa2hva(vm, 0);
+	fill_random(addr_gpa2hva(vm, 64ULL << 20), 16ULL << 20);
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	rss = mapping_rss_kb(hva);
+	acquired = vmstat("nr_foll_pin_acquired");
+	released = vmstat("nr_foll_pin_released");
+	text = scan("str:nothing-like-this\nhex:0102030405060708", &r);
+	snprintf(summary, sizeof(summary), "# matches=0 bytes=%" PRIu64 " truncated=no\n",
+		 rss * 1024);
+	TEST_ASSERT(text && strstr(text, summary), "scan, want '%s': %s", summary,
+		    text ? text : strerror(-r));
+	free(text);
+	TEST_ASSERT(mapping_rss_kb(hva) == rss,
+		    "guest RSS %" PRIu64 " kB -> %" PRIu64 " kB", rss,
+		    mapping_rss_kb(hva));
+	TEST_ASSERT(vmstat("nr_foll_pin_acquired") - acquired ==
+		    vmstat("nr_foll_pin_released") - released, "pins differ");
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+/* A big touched guest in a child; the scan runs while it is killed. */
+static void test_vmm_exit_during_scan(void)
+{
+	int pipefd[2], status, r;
+	char path[192], c;
+	struct kvm_vm *vm;
+	pid_t pid;
+
+	TEST_ASSERT(!pipe(pipefd), "pipe");
+	pid = fork();
+	if (!pid) {
+		vm = vm_create();
+		vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 512ULL << 20, 0);
+		fill_random(addr_gpa2hva(vm, 0), 512ULL << 20);
+		TEST_ASSERT(write(pipefd[1], "r", 1) == 1, "write");
+		for (;;)
+			pause();
+	}
+	TEST_ASSERT(read(pipefd[0], &c, 1) == 1, "child died");
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	if (!fork()) {
+		sleep_ms(300);
+		kill(pid, SIGKILL);
+		exit(0);
+	}
+	snprintf(path, sizeof(path), "%s/scan", kvmintro_vm_path(pid, 0));
+	r = kvmintro_write(path, "str:never-there-at-all");
+	ksft_print_msg("scan while the VMM was killed: %s\n",
+		       r ? strerror(-r) : "finished first");
+	TEST_ASSERT(!r || r == -ESRCH || r == -EIO || r == -ENODEV,
+		    "scan ended with %s", strerror(-r));
+	TEST_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), false,
+				       TIMEOUT_MS), "directory stays");
+	kvmintro_unload();
+}
+
+static volatile int scans_done;
+
+static void *scan_thread(void *path)
+{
+	long r = 0;
+
+	while (scans_done < 4 &&
+	       !(r = kvmintro_write(path, "str:never-there-at-all\nhex:0001020304050607")))
+		scans_done++;
+	return (void *)r;
+}
+
+/*
+ * A scan holds its file open, and an open debugfs file holds the module:
+ * rmmod is refused while the scan runs, which goes on undisturbed.
+ */
+static void test_rmmod_during_scan(void)
+{
+	struct kvm_vm *vm = vm_create();
+	static char path[192];
+	pthread_t thread;
+	void *result;
+	int r;
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 512ULL << 20, 0);
+	fill_random(addr_gpa2hva(vm, 0), 512ULL << 20);
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	snprintf(path, sizeof(path), "%s/scan", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(!pthread_create(&thread, NULL, scan_thread, path), "thread");
+	while (!scans_done)
+		sleep_ms(1);
+	r = syscall(SYS_delete_module, "kvmintro", O_NONBLOCK) ? -errno : 0;
+	TEST_ASSERT(!pthread_join(thread, &result), "join");
+	ksft_print_msg("rmmod during scan %d: %s; the scan thread ended with: %s\n",
+		       scans_done, r ? strerror(-r) : "unloaded between scans",
+		       result ? strerror(-(long)result) : "all scans done");
+	if (r) {
+		TEST_ASSERT(r == -EWOULDBLOCK, "rmmod: %s", strerror(-r));
+		TEST_ASSERT(!result && scans_done == 4,
+			    "a scan failed while rmmod was refused");
+		kvmintro_unload();
+	} else {
+		TEST_ASSERT(result, "scans went on after rmmod");
+	}
+	TEST_ASSERT(!kvmintro_loaded(), "still loaded");
+	vm_destroy(vm);
+}
+
+int main(void)
+{
+	ksft_print_header();
+	if (!getenv("KVMINTRO_KO"))
+		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
+	kvmintro_run_case("scan: exactly the planted matches, across page, THP and slot edges",
+			  test_scan_finds_exactly_the_planted);
+	kvmintro_run_case("scan: bad input is -EINVAL, results unchanged",
+			  test_scan_bad_input);
+	kvmintro_run_case("scan: a request written line by line, as shells do",
+			  test_scan_line_by_line);
+	kvmintro_run_case("scan: 256 MiB guest, 16 MiB touched: RSS and pins unchanged",
+			  test_scan_no_side_effects);
+	kvmintro_run_case("scan: VMM killed during a long scan",
+			  test_vmm_exit_during_scan);
+	kvmintro_run_case("scan: rmmod during scans is refused while one runs",
+			  test_rmmod_during_scan);
+	ksft_finished();
+}
