@@ -289,6 +289,15 @@ static unsigned int kvmintro_scan_popcount(u64 v)
 	return (v * KVMINTRO_SCAN_ONES) >> 56;
 }
 
+/* Index of @key among the pairs of @s->pair_bits, which must hold it. */
+static unsigned int kvmintro_scan_pair_rank(const struct kvmintro_scanner *s,
+					    unsigned int key)
+{
+	u64 below = s->pair_bits[key / 64] & ((1ull << (key % 64)) - 1);
+
+	return s->pair_rank[key / 64] + kvmintro_scan_popcount(below);
+}
+
 /* Count a match, call back, and turn a stop into the sticky status. */
 static int kvmintro_scan_report(struct kvmintro_scanner *s,
 				unsigned int pattern, u64 address,
@@ -330,15 +339,13 @@ static int kvmintro_scan_sample(struct kvmintro_scanner *s, const u8 *buf,
 				kvmintro_scan_match_fn fn, void *ctx)
 {
 	unsigned int key = kvmintro_scan_pair_key(buf + r);
-	u64 word = s->pair_bits[key / 64];
 	unsigned int rank, i, end, pattern;
 	size_t p;
 	int ret;
 
-	if (!((word >> (key % 64)) & 1))
+	if (!((s->pair_bits[key / 64] >> (key % 64)) & 1))
 		return 0;
-	rank = s->pair_rank[key / 64] +
-	       kvmintro_scan_popcount(word & ((1ull << (key % 64)) - 1));
+	rank = kvmintro_scan_pair_rank(s, key);
 	end = s->pair_first[rank + 1];
 	/* By decreasing offset: by increasing position, then pattern. */
 	for (i = s->pair_first[rank]; i < end; i++) {
@@ -554,7 +561,6 @@ static void kvmintro_scan_init_pairs(struct kvmintro_scanner *s)
 {
 	const struct kvmintro_scan_spec *spec = &s->spec;
 	unsigned int i, j, key, rank, total = 0;
-	u64 word;
 
 	memset(s->pair_filter, 0, sizeof(s->pair_filter));
 	memset(s->pair_bits, 0, sizeof(s->pair_bits));
@@ -579,9 +585,7 @@ static void kvmintro_scan_init_pairs(struct kvmintro_scanner *s)
 	for (i = 0; i < spec->count; i++) {
 		for (j = 0; j < s->stride; j++) {
 			key = kvmintro_scan_pair_key(spec->patterns[i] + j);
-			word = s->pair_bits[key / 64];
-			rank = s->pair_rank[key / 64] +
-			       kvmintro_scan_popcount(word & ((1ull << (key % 64)) - 1));
+			rank = kvmintro_scan_pair_rank(s, key);
 			s->pair_first[rank + 2]++;
 		}
 	}
@@ -590,9 +594,7 @@ static void kvmintro_scan_init_pairs(struct kvmintro_scanner *s)
 	for (j = s->stride; j-- > 0;) {
 		for (i = 0; i < spec->count; i++) {
 			key = kvmintro_scan_pair_key(spec->patterns[i] + j);
-			word = s->pair_bits[key / 64];
-			rank = s->pair_rank[key / 64] +
-			       kvmintro_scan_popcount(word & ((1ull << (key % 64)) - 1));
+			rank = kvmintro_scan_pair_rank(s, key);
 			s->pairs[s->pair_first[rank + 1]].pattern = i;
 			s->pairs[s->pair_first[rank + 1]].offset = j;
 			s->pair_first[rank + 1]++;
@@ -620,7 +622,7 @@ static void kvmintro_scan_choose(struct kvmintro_scanner *s)
 
 /**
  * kvmintro_scan_init() - start a search
- * @s: the scanner, any content
+ * @s: the scanner, any content; untouched on error
  * @spec: the patterns, as kvmintro_scan_parse() makes them (copied)
  *
  * A @spec->max of 0 means no limit.
@@ -631,22 +633,22 @@ static void kvmintro_scan_choose(struct kvmintro_scanner *s)
 int kvmintro_scan_init(struct kvmintro_scanner *s,
 		       const struct kvmintro_scan_spec *spec)
 {
-	unsigned int i, len;
+	unsigned int i, len, min_len = KVMINTRO_SCAN_PATTERN_MAX, max_len = 1;
 
 	if (!spec->count || spec->count > KVMINTRO_SCAN_MAX_PATTERNS)
 		return -EINVAL;
-	s->spec = *spec;
-	s->min_len = KVMINTRO_SCAN_PATTERN_MAX;
-	s->max_len = 1;
 	for (i = 0; i < spec->count; i++) {
 		len = spec->lengths[i];
 		if (!len || len > KVMINTRO_SCAN_PATTERN_MAX)
 			return -EINVAL;
-		if (len < s->min_len)
-			s->min_len = len;
-		if (len > s->max_len)
-			s->max_len = len;
+		if (len < min_len)
+			min_len = len;
+		if (len > max_len)
+			max_len = len;
 	}
+	s->spec = *spec;
+	s->min_len = min_len;
+	s->max_len = max_len;
 	s->matches = 0;
 	s->status = 0;
 	s->tail_len = 0;
