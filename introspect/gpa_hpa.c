@@ -132,9 +132,9 @@ static int kvmintro_gpa_hpa_show_run(void *ctx,
 				     const struct kvmintro_guest_run *run)
 {
 	char line[KVMINTRO_GPA_HPA_LINE_MAX];
+	int len = kvmintro_format_gpa_hpa_run(line, sizeof(line), run);
 
-	seq_write(ctx, line, kvmintro_format_gpa_hpa_run(line, sizeof(line),
-							  run));
+	seq_write(ctx, line, len);
 	return 0;
 }
 

@@ -67,7 +67,7 @@ struct kvmintro_vcpu {
  * @snapshot:	the latest capture, or NULL; under @lock
  */
 struct kvmintro_pause {
-	struct mutex lock;
+	struct mutex lock;		/* serializes pause, resume, capture */
 	bool paused;
 	u64 generation;
 	atomic_t pending;

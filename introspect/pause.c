@@ -44,6 +44,7 @@ static DECLARE_WAIT_QUEUE_HEAD(kvmintro_park_works_wq);
 
 bool kvmintro_vm_paused(struct kvmintro_vm *vm)
 {
+	/* Pairs with the release in kvmintro_vm_pause(): see its generation. */
 	return smp_load_acquire(&vm->pause.paused);
 }
 
@@ -240,8 +241,8 @@ int kvmintro_vm_pause(struct kvmintro_vm *vm, struct kvm *kvm)
 	atomic_dec(&pause->pending);
 
 	left = wait_event_interruptible_timeout(pause->stopped_wq,
-			atomic_read(&pause->pending) <= 0,
-			msecs_to_jiffies(pause_timeout_ms));
+						atomic_read(&pause->pending) <= 0,
+						msecs_to_jiffies(pause_timeout_ms));
 	if (left > 0) {
 		pause->latency_ns = ktime_get_ns() - start;
 		return 0;

@@ -17,7 +17,7 @@
  * @len:	bytes in @text
  */
 struct kvmintro_reply {
-	struct mutex lock;
+	struct mutex lock;	/* protects @text and @len */
 	char *text;
 	size_t len;
 };

@@ -13,6 +13,7 @@
 
 #include "kvmintro.h"
 
+/* KVM's list of VMs, and the mutex that protects it. */
 struct list_head *kvmintro_kvm_vm_list;
 struct mutex *kvmintro_kvm_lock;
 bool (*kvmintro_task_work_cancel)(struct task_struct *task,

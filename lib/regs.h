@@ -40,6 +40,7 @@ struct kvmintro_msr_name {
 	u32 index;
 	const char *name;
 };
+
 extern const struct kvmintro_msr_name kvmintro_msr_names[KVMINTRO_NR_MSRS];
 
 /**
