@@ -11,6 +11,7 @@
  *   /sys/kernel/debug/kvmintro/<dir>/translate  one address at a time
  *   /sys/kernel/debug/kvmintro/<dir>/mem      guest physical memory
  *   /sys/kernel/debug/kvmintro/<dir>/scan     find patterns in it
+ *   /sys/kernel/debug/kvmintro/<dir>/gva      guest virtual address walk
  *
  * Files are root-only.  debugfs guards every operation: once a directory is
  * removed, operations on files still open return -EIO, and removal waits for
@@ -45,6 +46,7 @@ void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root)
 	kvmintro_debugfs_create_translate(vm);
 	kvmintro_debugfs_create_mem(vm);
 	kvmintro_debugfs_create_scan(vm);
+	kvmintro_debugfs_create_gva(vm);
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */

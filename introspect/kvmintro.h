@@ -95,6 +95,7 @@ struct kvmintro_pause {
  * @pause:	pause and snapshot state
  * @translate:	replies of the latest write to the translate file
  * @scan:	results of the latest scan
+ * @gva:	the latest walk written to the gva file
  */
 struct kvmintro_vm {
 	struct hlist_node hash_node;
@@ -108,6 +109,7 @@ struct kvmintro_vm {
 	struct kvmintro_pause pause;
 	struct kvmintro_reply translate;
 	struct kvmintro_reply scan;
+	struct kvmintro_reply gva;
 };
 
 /* introspect/symbols.c */
@@ -163,6 +165,7 @@ char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t *len);
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
+void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
 
 /* introspect/debugfs.c */
 struct dentry *kvmintro_debugfs_create_root(void);

@@ -171,6 +171,7 @@ static void __kvmintro_vm_add(struct kvm *kvm)
 	kvmintro_vm_pause_init(vm);
 	kvmintro_reply_init(&vm->translate);
 	kvmintro_reply_init(&vm->scan);
+	kvmintro_reply_init(&vm->gva);
 	kvmintro_vm_set_name(vm);
 	kvmintro_debugfs_create_vm(vm, kvmintro_registry_root);
 	kvmintro_vm_sync_vcpus(vm, kvm);
@@ -261,6 +262,7 @@ static void kvmintro_vm_free(struct kvmintro_vm *vm)
 	kvmintro_snapshot_free(vm->pause.snapshot);
 	kvmintro_reply_free(&vm->translate);
 	kvmintro_reply_free(&vm->scan);
+	kvmintro_reply_free(&vm->gva);
 	kvmintro_vm_free_vcpus(vm);
 	kfree(vm);
 }

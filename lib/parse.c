@@ -142,3 +142,51 @@ int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas, int max)
 	}
 	return n ? n : -EINVAL;
 }
+
+/**
+ * kvmintro_parse_gva_request() - parse "<gva> [vcpu=<n>] [cr3=<gpa>]"
+ * @buf: the bytes written
+ * @len: how many
+ * @request: the result
+ *
+ * Return: 0, or -EINVAL (each option at most once, nothing else).
+ */
+int kvmintro_parse_gva_request(const char *buf, size_t len,
+			       struct kvmintro_gva_request *request)
+{
+	bool has_gva = false, has_vcpu = false;
+	size_t start, end = 0, n;
+	const char *tok;
+
+	if (len >= KVMINTRO_COMMAND_MAX)
+		return -EINVAL;
+	memset(request, 0, sizeof(*request));
+	for (;;) {
+		start = end;
+		while (start < len && kvmintro_is_space(buf[start]))
+			start++;
+		if (start == len)
+			break;
+		end = start;
+		while (end < len && !kvmintro_is_space(buf[end]))
+			end++;
+		tok = buf + start;
+		n = end - start;
+		if (n > 5 && !memcmp(tok, "vcpu=", 5) && !has_vcpu) {
+			has_vcpu = true;
+			if (kvmintro_parse_u64(tok + 5, n - 5, &request->vcpu))
+				return -EINVAL;
+		} else if (n > 4 && !memcmp(tok, "cr3=", 4) && !request->has_cr3) {
+			request->has_cr3 = true;
+			if (kvmintro_parse_u64(tok + 4, n - 4, &request->cr3))
+				return -EINVAL;
+		} else if (!has_gva) {
+			has_gva = true;
+			if (kvmintro_parse_u64(tok, n, &request->gva))
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+	return has_gva ? 0 : -EINVAL;
+}

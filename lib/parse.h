@@ -28,4 +28,20 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value);
 int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas,
 			     int max);
 
+/**
+ * struct kvmintro_gva_request - a write to the gva file
+ * @gva:	the guest virtual address
+ * @vcpu:	whose registers to use (default 0)
+ * @cr3:	page-table root to use instead of the vcpu's, if @has_cr3
+ */
+struct kvmintro_gva_request {
+	u64 gva;
+	u64 vcpu;
+	u64 cr3;
+	bool has_cr3;
+};
+
+int kvmintro_parse_gva_request(const char *buf, size_t len,
+			       struct kvmintro_gva_request *request);
+
 #endif /* KVMINTRO_LIB_PARSE_H */

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gva file: a guest virtual address taken down the whole chain.
+ *
+ *   echo '0xffffffff81000000 vcpu=0' > gva; cat gva
+ *
+ * walks the guest's own page tables with that vcpu's CR0, CR3, CR4 and EFER
+ * (live while the VM is paused, else from the latest capture; cr3=<gpa>
+ * overrides CR3), printing every entry, then the GPA, its HVA, HPA, host
+ * page size and kind.  Table entries are read from guest memory without
+ * faulting it in: a table page the host has not backed reads as zeros.
+ */
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
+#include <linux/slab.h>
+
+#include "../lib/pagewalk.h"
+#include "../lib/parse.h"
+#include "kvmintro.h"
+#include "memory.h"
+#include "reply.h"
+#include "snapshot.h"
+
+#define KVMINTRO_GVA_TEXT_MAX	2048
+
+struct kvmintro_gva_read {
+	struct kvmintro_guest_mem *mem;
+	u64 gpa;
+	unsigned int size;
+	u64 value;
+	struct kvmintro_guest_run run;	/* the page the GPA is in */
+};
+
+static int kvmintro_gva_read_run(void *data,
+				 const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_gva_read *rd = data;
+	void *kaddr;
+
+	rd->run = *run;
+	rd->run.pages = NULL;
+	rd->value = 0;
+	if (run->kind == KVMINTRO_PAGE_NONE || !rd->size)
+		return 0;
+	kaddr = kmap_local_page(run->pages[0]);
+	memcpy(&rd->value, kaddr + (rd->gpa & ~PAGE_MASK), rd->size);
+	kunmap_local(kaddr);
+	return 0;
+}
+
+/* Look @gpa up; read @size bytes there if @size.  -ENOENT: no memslot. */
+static int kvmintro_gva_lookup(struct kvmintro_gva_read *rd, u64 gpa,
+			       unsigned int size)
+{
+	const struct kvmintro_slot_copy *slot;
+
+	slot = kvmintro_find_slot(rd->mem->slots, rd->mem->nr_slots, 0,
+				  gpa >> PAGE_SHIFT);
+	if (!slot)
+		return -ENOENT;
+	rd->gpa = gpa;
+	rd->size = size;
+	return kvmintro_guest_mem_walk(rd->mem, slot, gpa >> PAGE_SHIFT, 1,
+				       kvmintro_gva_read_run, rd);
+}
+
+static int kvmintro_gva_read_entry(void *ctx, u64 gpa, unsigned int size,
+				   u64 *value)
+{
+	struct kvmintro_gva_read *rd = ctx;
+	int r = kvmintro_gva_lookup(rd, gpa, size);
+
+	/* A table outside guest RAM: what the walk would find is not RAM. */
+	if (r == -ENOENT)
+		return -EFAULT;
+	*value = rd->value;
+	return r;
+}
+
+/* CR0, CR3, CR4, EFER of vcpu @index: live if paused, else captured. */
+static int kvmintro_gva_regs(struct kvmintro_vm *vm, struct kvm *kvm,
+			     unsigned int index, struct kvmintro_regs *regs)
+{
+	struct kvmintro_snapshot *snapshot = vm->pause.snapshot;
+	struct kvm_vcpu *vcpu;
+
+	lockdep_assert_held(&vm->pause.lock);
+	if (index >= atomic_read(&kvm->online_vcpus))
+		return -EINVAL;
+	if (vm->pause.paused) {
+		vcpu = kvm_get_vcpu(kvm, index);
+		return kvmintro_vcpu_read_regs(kvm, vcpu, regs);
+	}
+	if (!snapshot || index >= snapshot->nr_vcpus)
+		return -ENODATA;
+	if (snapshot->vcpus[index].error)
+		return snapshot->vcpus[index].error;
+	*regs = snapshot->vcpus[index].regs;
+	return 0;
+}
+
+static size_t kvmintro_gva_text(char *text, size_t size,
+				const struct kvmintro_gva_request *req,
+				u64 cr3, const struct kvmintro_walk *walk,
+				struct kvmintro_gva_read *rd)
+{
+	char host_size[16];
+	size_t len;
+	unsigned int i;
+	int r;
+
+	len = scnprintf(text, size, "gva=0x%llx vcpu=%llu mode=%s cr3=0x%llx\n",
+			req->gva, req->vcpu,
+			kvmintro_paging_mode_name(walk->mode), cr3);
+	for (i = 0; i < walk->nr_steps; i++) {
+		r = kvmintro_format_walk_step(text + len, size - len, walk->mode,
+					      &walk->steps[i]);
+		if (r > 0)
+			len += r;
+	}
+	if (!walk->present)
+		return len + scnprintf(text + len, size - len,
+				       "stop level=%u reason=not-present\n",
+				       walk->steps[walk->nr_steps - 1].level);
+	kvmintro_format_page_size(host_size, sizeof(host_size),
+				  ilog2(walk->page_size));
+	len += scnprintf(text + len, size - len, "gpa=0x%llx page_size=%s\n",
+			 walk->gpa, host_size);
+	r = kvmintro_gva_lookup(rd, walk->gpa, 0);
+	if (r == -ENOENT)
+		return len + scnprintf(text + len, size - len,
+				       "host reason=no-memslot\n");
+	if (r || rd->run.kind == KVMINTRO_PAGE_NONE)
+		return len + scnprintf(text + len, size - len,
+				       "host hva=0x%llx reason=not-backed\n",
+				       (u64)rd->run.hva +
+				       (walk->gpa & ~PAGE_MASK));
+	kvmintro_format_page_size(host_size, sizeof(host_size),
+				  rd->run.host_shift);
+	return len + scnprintf(text + len, size - len,
+			       "host hva=0x%llx hpa=0x%llx host_size=%s kind=%s\n",
+			       (u64)rd->run.hva + (walk->gpa & ~PAGE_MASK),
+			       ((u64)rd->run.pfn << PAGE_SHIFT) +
+			       (walk->gpa & ~PAGE_MASK), host_size,
+			       kvmintro_page_kind_name(rd->run.kind));
+}
+
+static ssize_t kvmintro_gva_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	struct kvmintro_gva_request req;
+	struct kvmintro_guest_mem mem;
+	struct kvmintro_gva_read rd = { .mem = &mem };
+	struct kvmintro_walk walk;
+	struct kvmintro_regs *regs;
+	char buf[KVMINTRO_COMMAND_MAX];
+	enum kvmintro_paging_mode mode;
+	struct kvm *kvm;
+	char *text = NULL;
+	size_t len;
+	u64 cr3;
+	int r;
+
+	if (!count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	if (kvmintro_parse_gva_request(buf, count, &req))
+		return -EINVAL;
+
+	kvm = kvmintro_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+	regs = kzalloc(sizeof(*regs), GFP_KERNEL);
+	r = regs ? mutex_lock_killable(&vm->pause.lock) : -ENOMEM;
+	if (r)
+		goto out_put_kvm;
+	r = kvmintro_gva_regs(vm, kvm, req.vcpu, regs);
+	mutex_unlock(&vm->pause.lock);
+	if (r)
+		goto out_put_kvm;
+
+	mode = kvmintro_paging_mode(regs->cr0, regs->cr4, regs->efer);
+	cr3 = req.has_cr3 ? req.cr3 : regs->cr3;
+	r = kvmintro_guest_mem_open(&mem, kvm);
+	if (r)
+		goto out_put_kvm;
+	r = kvmintro_walk_gva(mode, cr3, regs->cr4, req.gva,
+			      kvmintro_gva_read_entry, &rd, &walk);
+	if (!r) {
+		text = kvmalloc(KVMINTRO_GVA_TEXT_MAX, GFP_KERNEL);
+		r = text ? 0 : -ENOMEM;
+	}
+	if (!r)
+		len = kvmintro_gva_text(text, KVMINTRO_GVA_TEXT_MAX, &req, cr3,
+					&walk, &rd);
+	kvmintro_guest_mem_close(&mem);
+	if (!r) {
+		mutex_lock(&vm->gva.lock);
+		kvmintro_reply_set(&vm->gva, text, len);
+		mutex_unlock(&vm->gva.lock);
+	}
+out_put_kvm:
+	kfree(regs);
+	kvm_put_kvm(kvm);
+	return r ? r : count;
+}
+
+static ssize_t kvmintro_gva_read(struct file *file, char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+
+	return kvmintro_reply_read(&vm->gva, ubuf, count, ppos);
+}
+
+static const struct file_operations kvmintro_gva_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = kvmintro_gva_read,
+	.write = kvmintro_gva_write,
+	.llseek = default_llseek,
+};
+
+void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm)
+{
+	debugfs_create_file("gva", 0600, vm->dir, vm, &kvmintro_gva_fops);
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86 guest page-table walk, as the architecture defines it (SDM vol. 3,
+ * chapter 4): no accessed/dirty updates, no permission checks; it reports
+ * every entry and where the walk stopped.
+ */
+#include "pagewalk.h"
+
+#define X86_CR0_PG	(1ULL << 31)
+#define X86_CR4_PSE	(1ULL << 4)
+#define X86_CR4_PAE	(1ULL << 5)
+#define X86_CR4_LA57	(1ULL << 12)
+#define EFER_LMA	(1ULL << 10)
+
+#define PTE_PRESENT	(1ULL << 0)
+#define PTE_WRITABLE	(1ULL << 1)
+#define PTE_USER	(1ULL << 2)
+#define PTE_LARGE	(1ULL << 7)
+#define PTE_NX		(1ULL << 63)
+/* Bits 12..51: the next table or the page (52-bit physical addresses). */
+#define PTE_ADDR_MASK	0x000ffffffffff000ULL
+
+enum kvmintro_paging_mode kvmintro_paging_mode(u64 cr0, u64 cr4, u64 efer)
+{
+	if (!(cr0 & X86_CR0_PG))
+		return KVMINTRO_PAGING_NONE;
+	if (efer & EFER_LMA)
+		return cr4 & X86_CR4_LA57 ? KVMINTRO_PAGING_5LEVEL :
+					    KVMINTRO_PAGING_4LEVEL;
+	return cr4 & X86_CR4_PAE ? KVMINTRO_PAGING_PAE : KVMINTRO_PAGING_32BIT;
+}
+
+const char *kvmintro_paging_mode_name(enum kvmintro_paging_mode mode)
+{
+	static const char *const names[] = {
+		[KVMINTRO_PAGING_NONE] = "none",
+		[KVMINTRO_PAGING_32BIT] = "32-bit",
+		[KVMINTRO_PAGING_PAE] = "pae",
+		[KVMINTRO_PAGING_4LEVEL] = "4-level",
+		[KVMINTRO_PAGING_5LEVEL] = "5-level",
+	};
+
+	return names[mode];
+}
+
+/* Is the entry at @level a leaf: a page, not a table? */
+static bool kvmintro_is_leaf(enum kvmintro_paging_mode mode,
+			     unsigned int level, u64 entry, u64 cr4)
+{
+	if (level == 1)
+		return true;
+	if (!(entry & PTE_LARGE))
+		return false;
+	switch (mode) {
+	case KVMINTRO_PAGING_32BIT:
+		return level == 2 && (cr4 & X86_CR4_PSE);
+	case KVMINTRO_PAGING_PAE:
+		return level == 2;
+	default:
+		return level == 2 || level == 3;
+	}
+}
+
+/**
+ * kvmintro_walk_gva() - translate a guest virtual address
+ * @mode:	paging mode, from kvmintro_paging_mode()
+ * @cr3:	the guest's CR3
+ * @cr4:	the guest's CR4 (for PSE)
+ * @gva:	the address
+ * @read:	reads a table entry from guest physical memory
+ * @ctx:	for @read
+ * @walk:	the result; a non-present entry stops the walk there
+ *
+ * Return: 0, or @read's error.
+ */
+int kvmintro_walk_gva(enum kvmintro_paging_mode mode, u64 cr3, u64 cr4,
+		      u64 gva, kvmintro_read_entry_fn read, void *ctx,
+		      struct kvmintro_walk *walk)
+{
+	unsigned int level, size = 8, bits = 9, shift;
+	struct kvmintro_walk_step *step;
+	u64 table, entry, index;
+	int r;
+
+	memset(walk, 0, sizeof(*walk));
+	walk->mode = mode;
+	switch (mode) {
+	case KVMINTRO_PAGING_NONE:
+		walk->present = true;
+		walk->gpa = gva;
+		walk->page_size = 4096;
+		return 0;
+	case KVMINTRO_PAGING_32BIT:
+		level = 2;
+		size = 4;
+		bits = 10;
+		table = cr3 & 0xfffff000;
+		gva &= 0xffffffff;
+		break;
+	case KVMINTRO_PAGING_PAE:
+		level = 3;
+		table = cr3 & 0xffffffe0;
+		gva &= 0xffffffff;
+		break;
+	case KVMINTRO_PAGING_4LEVEL:
+		level = 4;
+		table = cr3 & PTE_ADDR_MASK;
+		break;
+	default:
+		level = 5;
+		table = cr3 & PTE_ADDR_MASK;
+		break;
+	}
+
+	for (;; level--) {
+		shift = 12 + bits * (level - 1);
+		/* PAE's top table has 4 entries, indexed by bits 31:30. */
+		index = (gva >> shift) & ((1ULL << bits) - 1);
+		step = &walk->steps[walk->nr_steps++];
+
+		step->level = level;
+		step->table = table;
+		step->entry_gpa = table + index * size;
+		r = read(ctx, step->entry_gpa, size, &entry);
+		if (r)
+			return r;
+		step->entry = entry;
+		if (!(entry & PTE_PRESENT))
+			return 0;
+		/* PAE's PDPTEs are always tables. */
+		if (!(mode == KVMINTRO_PAGING_PAE && level == 3) &&
+		    kvmintro_is_leaf(mode, level, entry, cr4))
+			break;
+		table = entry & (size == 4 ? 0xfffff000 : PTE_ADDR_MASK);
+	}
+
+	walk->present = true;
+	walk->page_size = 1ULL << shift;
+	if (mode == KVMINTRO_PAGING_32BIT && level == 2)
+		/* 4 MiB page: bits 13..20 hold physical address bits 32..39. */
+		walk->gpa = (entry & 0xffc00000) | ((entry & 0x1fe000) << 19);
+	else if (level > 1)
+		walk->gpa = entry & PTE_ADDR_MASK & ~(walk->page_size - 1);
+	else
+		walk->gpa = entry & (size == 4 ? 0xfffff000 : PTE_ADDR_MASK);
+	walk->gpa |= gva & (walk->page_size - 1);
+	return 0;
+}
+
+int kvmintro_format_walk_step(char *buf, size_t size,
+			      enum kvmintro_paging_mode mode,
+			      const struct kvmintro_walk_step *step)
+{
+	u64 e = step->entry;
+	bool nx_capable = mode != KVMINTRO_PAGING_32BIT;
+	int len;
+
+	len = snprintf(buf, size,
+		       "level=%u table=0x%llx entry_gpa=0x%llx entry=0x%llx present=%d writable=%d user=%d nx=%d large=%d\n",
+		       step->level, (unsigned long long)step->table,
+		       (unsigned long long)step->entry_gpa,
+		       (unsigned long long)e, !!(e & PTE_PRESENT),
+		       !!(e & PTE_WRITABLE), !!(e & PTE_USER),
+		       nx_capable && (e & PTE_NX) ? 1 : 0,
+		       step->level > 1 && (e & PTE_LARGE) ? 1 : 0);
+	if (len < 0 || (size_t)len >= size)
+		return -ENOSPC;
+	return len;
+}

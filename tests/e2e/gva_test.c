@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gva: guest virtual addresses taken through the guest's own page tables,
+ * which this process, as the VMM, built itself: each GPA and page size
+ * must be what it mapped, each entry kvmintro prints must be the bytes in
+ * its table, an unmapped address must stop where its tables end, and the
+ * HPA must be pagemap's.  Real mode (no paging): the GVA is the GPA.
+ */
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "kvm_util.h"
+#include "kvmintro_e2e.h"
+#include "processor.h"
+
+#define TIMEOUT_MS	10000
+#define PM_PFN_MASK	((UINT64_C(1) << 55) - 1)
+
+static char *gva_walk(const char *request)
+{
+	char path[192];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/gva", kvmintro_vm_path(getpid(), 0));
+	r = kvmintro_write(path, request);
+	TEST_ASSERT(!r, "gva '%s': %s", request, strerror(-r));
+	return kvmintro_read(path);
+}
+
+static uint64_t pagemap_pfn(uint64_t hva)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e = 0;
+
+	TEST_ASSERT(pread(fd, &e, 8, hva / 4096 * 8) == 8, "pagemap");
+	close(fd);
+	return e & PM_PFN_MASK;
+}
+
+/* Every "level=" line's entry equals the 8 bytes at its entry_gpa. */
+static int check_entries(struct kvm_vm *vm, const char *text)
+{
+	uint64_t table, entry_gpa, entry;
+	const char *p = text;
+	unsigned int level;
+	int n = 0;
+
+	while ((p = strstr(p, "\nlevel="))) {
+		p++;
+		TEST_ASSERT(sscanf(p, "level=%u table=0x%" SCNx64 " entry_gpa=0x%" SCNx64 " entry=0x%" SCNx64,
+				   &level, &table, &entry_gpa, &entry) == 4,
+			    "bad level line in:\n%s", text);
+		TEST_ASSERT(entry == *(uint64_t *)addr_gpa2hva(vm, entry_gpa),
+			    "level %u entry 0x%" PRIx64 " differs from the table's", level, entry);
+		if (!n)
+			TEST_ASSERT_EQ(table, vm->pgd);
+		n++;
+	}
+	return n;
+}
+
+static void expect_walk(struct kvm_vm *vm, uint64_t gva, const char *size,
+			int levels)
+{
+	uint64_t gpa, page_size, got_gpa, hva, hpa;
+	char request[64], got_size[8], *text, *p;
+
+	TEST_ASSERT(!__addr_gva2gpa(vm, gva, &gpa, &page_size),
+		    "the VMM has no mapping for 0x%" PRIx64, gva);
+	snprintf(request, sizeof(request), "0x%" PRIx64 " vcpu=0", gva);
+	text = gva_walk(request);
+	TEST_ASSERT(text && strstr(text, "mode=4-level"), "walk: %s", text);
+	TEST_ASSERT_EQ(check_entries(vm, text), levels);
+	p = strstr(text, "\ngpa=");
+	TEST_ASSERT(p && sscanf(p, "\ngpa=0x%" SCNx64 " page_size=%7s", &got_gpa,
+				got_size) == 2, "no gpa line:\n%s", text);
+	TEST_ASSERT(got_gpa == gpa && !strcmp(got_size, size),
+		    "gva 0x%" PRIx64 ": gpa 0x%" PRIx64 " %s, the VMM mapped 0x%" PRIx64 " %s",
+		    gva, got_gpa, got_size, gpa, size);
+	p = strstr(text, "\nhost hva=");
+	TEST_ASSERT(p && sscanf(p, "\nhost hva=0x%" SCNx64 " hpa=0x%" SCNx64, &hva, &hpa) == 2,
+		    "no host line:\n%s", text);
+	TEST_ASSERT_EQ(hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa));
+	TEST_ASSERT_EQ(hpa, (pagemap_pfn(hva) << 12) | (hva & 0xfff));
+	free(text);
+}
+
+static void test_long_mode_walks(void)
+{
+	struct kvm_vm *vm = vm_create();
+	struct kvm_vcpu *vcpu;
+	bool has_1g;
+	char path[192], *text;
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 8 * SZ_2M, 0);
+	vm_guest_init(vm, VM_MODE_LONG);
+	virt_identity_map_memslots(vm, SZ_2M);
+	/* 4K pages at a kernel-looking address, 2M elsewhere, 1G if we can. */
+	virt_map(vm, 0xffffffff81000000ULL, 0x400000, 16 * SZ_4K, SZ_4K);
+	virt_map(vm, 0x7f0000000000ULL, 0x800000, SZ_2M, SZ_2M);
+	has_1g = vm_has_1g_pages(vm);
+	if (has_1g)
+		virt_map(vm, 0x8000000000ULL, 0, SZ_1G, SZ_1G);
+	/* Touch what the walks end on, so the host backs it. */
+	memset(addr_gpa2hva(vm, 0x400000), 1, 16 * SZ_4K);
+	memset(addr_gpa2hva(vm, 0x800000), 2, SZ_2M);
+	vcpu = vcpu_add(vm, 0);
+	vcpu_guest_load(vcpu, GUEST_SPIN);
+	vcpu_thread_create(vcpu, NULL);
+	vcpu_thread_go(vcpu);
+
+	kvmintro_load();
+	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no VM");
+	snprintf(path, sizeof(path), "%s/gva", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_write(path, "0x1000") == -ENODATA,
+		    "a walk before any capture needs registers");
+	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(!kvmintro_write(path, "capture"), "capture");
+
+	expect_walk(vm, 0xffffffff81000000ULL + 5 * SZ_4K + 0x123, "4K", 4);
+	expect_walk(vm, 0x7f0000000000ULL + 0x12345, "2M", 3);
+	expect_walk(vm, 0x1000, "2M", 3);
+	if (has_1g)
+		expect_walk(vm, 0x8000000000ULL + 0x456789, "1G", 2);
+	else
+		ksft_print_msg("no 1G guest pages on this CPU: 1G walk left out\n");
+
+	/* Unmapped: a PML4 slot never filled stops at level 4. */
+	text = gva_walk("0x500000000000");
+	TEST_ASSERT(text && strstr(text, "stop level=4 reason=not-present"),
+		    "unmapped at level 4:\n%s", text);
+	free(text);
+	/* Next to the 4K pages: the page table exists, the entry not. */
+	text = gva_walk("0xffffffff81010000");
+	TEST_ASSERT(text && strstr(text, "stop level=1 reason=not-present"),
+		    "unmapped at level 1:\n%s", text);
+	free(text);
+	/* cr3= takes another root: the same tables, so the same answer. */
+	{
+		char request[64];
+
+		snprintf(request, sizeof(request), "0x1000 cr3=0x%" PRIx64, vm->pgd);
+		text = gva_walk(request);
+		TEST_ASSERT(text && strstr(text, "\ngpa=0x1000 page_size=2M\n"),
+			    "cr3= walk:\n%s", text);
+		free(text);
+	}
+	/* Bad input. */
+	{
+		static const char *const bad[] = {
+			"", "zzz", "0x1 0x2", "0x1 vcpu=", "0x1 vcpu=1 vcpu=1",
+			"0x1 cr3=0xq", "vcpu=0", "0x1 foo=1",
+		};
+		unsigned int i;
+		int r;
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			if (!bad[i][0])
+				continue;
+			r = kvmintro_write(path, bad[i]);
+			TEST_ASSERT(r == -EINVAL, "'%s': %s", bad[i], strerror(-r));
+		}
+		TEST_ASSERT(kvmintro_write(path, "0x1000 vcpu=7") == -EINVAL,
+			    "a vcpu that does not exist");
+	}
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+static void test_no_paging(void)
+{
+	struct kvm_vm *vm = vm_create();
+	struct kvm_vcpu *vcpu;
+	char path[192], *text;
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	vm_guest_init(vm, VM_MODE_REAL);
+	vcpu = vcpu_add(vm, 0);
+	vcpu_guest_load(vcpu, GUEST_SPIN);
+	vcpu_thread_create(vcpu, NULL);
+	vcpu_thread_go(vcpu);
+	kvmintro_load();
+	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no VM");
+	TEST_ASSERT(!kvmintro_write(path, "pause"), "pause");
+	text = gva_walk("0xb8123");
+	TEST_ASSERT(text && strstr(text, "mode=none") &&
+		    strstr(text, "\ngpa=0xb8123 page_size=4K\n") &&
+		    !strstr(text, "level="), "real mode:\n%s", text);
+	free(text);
+	TEST_ASSERT(!kvmintro_write(path, "resume"), "resume");
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+int main(void)
+{
+	ksft_print_header();
+	if (!getenv("KVMINTRO_KO"))
+		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
+	kvmintro_run_case("gva: long mode 4K/2M/1G walks equal the VMM's tables and pagemap",
+			  test_long_mode_walks);
+	kvmintro_run_case("gva: no paging (real mode): GVA is the GPA",
+			  test_no_paging);
+	ksft_finished();
+}
