@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading kvmintro's debugfs files, and, when they cannot be read, telling
+ * the user what to do: mount debugfs, load the module, or become root.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "debugfs.h"
+
+/* From include/uapi/linux/magic.h: statfs()'s f_type on a debugfs mount. */
+#define KVMINTRO_DEBUGFS_MAGIC 0x64626720
+
+#define KVMINTRO_LOAD_MODULE_HINT \
+	"load the module with 'modprobe kvmintro' or 'insmod kvmintro.ko'"
+#define KVMINTRO_POINT_ROOT_HINT \
+	"point --debugfs or KVMINTRO_DEBUGFS at kvmintro's debugfs directory"
+#define KVMINTRO_VERSION_HINT \
+	"use the kvmintro CLI built with the loaded module, from the same source tree"
+
+/* Return "<root>/<dir>/<name>", or "<root>/<name>" if @dir is NULL. */
+static char *kvmintro_debugfs_path(const char *root, const char *dir,
+				   const char *name)
+{
+	char *path;
+	int ret;
+
+	if (dir)
+		ret = asprintf(&path, "%s/%s/%s", root, dir, name);
+	else
+		ret = asprintf(&path, "%s/%s", root, name);
+	return ret < 0 ? NULL : path;
+}
+
+/* Return the directory @path is in, allocated, or NULL if memory runs out. */
+static char *kvmintro_parent_directory(const char *path)
+{
+	char *parent = strdup(path);
+	size_t length;
+	char *slash;
+
+	if (!parent)
+		return NULL;
+	length = strlen(parent);
+	while (length > 1 && parent[length - 1] == '/')
+		parent[--length] = '\0';
+	slash = strrchr(parent, '/');
+	if (!slash) {
+		free(parent);
+		return strdup(".");
+	}
+	slash[slash == parent ? 1 : 0] = '\0';
+	return parent;
+}
+
+static bool kvmintro_is_debugfs(const char *path)
+{
+	struct statfs filesystem;
+
+	return !statfs(path, &filesystem) &&
+	       filesystem.f_type == KVMINTRO_DEBUGFS_MAGIC;
+}
+
+/* An empty directory where debugfs belongs is its mount point, unmounted. */
+static bool kvmintro_is_empty_directory(const char *path)
+{
+	struct dirent *entry;
+	bool empty = true;
+	DIR *directory;
+
+	directory = opendir(path);
+	if (!directory)
+		return false;
+	while ((entry = readdir(directory))) {
+		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, "..")) {
+			empty = false;
+			break;
+		}
+	}
+	closedir(directory);
+	return empty;
+}
+
+static int kvmintro_report_denied(const char *path, int err,
+				  const char *action)
+{
+	if (err == -EPERM && !geteuid()) {
+		kvmintro_error("%s %s is not permitted, even to root",
+			       action, path);
+		kvmintro_error("is the kernel locked down? See /sys/kernel/security/lockdown");
+		return err;
+	}
+	kvmintro_error("kvmintro needs root: cannot %s %s: %s", action, path,
+		       strerror(-err));
+	kvmintro_error("run it as root, for example with sudo");
+	return -EACCES;
+}
+
+/* Tell why @root, which does not exist, is missing. */
+static int kvmintro_report_missing_root(const char *root)
+{
+	char *parent = kvmintro_parent_directory(root);
+
+	if (!parent) {
+		kvmintro_error("out of memory");
+		return -ENOMEM;
+	}
+	if (kvmintro_is_debugfs(parent)) {
+		kvmintro_error("%s does not exist: the kvmintro module is not loaded",
+			       root);
+		kvmintro_error(KVMINTRO_LOAD_MODULE_HINT ", then try again");
+	} else if (kvmintro_is_empty_directory(parent)) {
+		kvmintro_error("debugfs is not mounted on %s", parent);
+		kvmintro_error("mount it with 'mount -t debugfs none %s'", parent);
+		kvmintro_error("then " KVMINTRO_LOAD_MODULE_HINT);
+	} else if (access(parent, F_OK)) {
+		kvmintro_error("debugfs is not mounted: %s does not exist", parent);
+		kvmintro_error("mount it with 'mount -t debugfs none /sys/kernel/debug' (needs CONFIG_DEBUG_FS),");
+		kvmintro_error("or " KVMINTRO_POINT_ROOT_HINT);
+	} else {
+		kvmintro_error("%s does not exist: is the kvmintro module loaded?",
+			       root);
+		kvmintro_error(KVMINTRO_LOAD_MODULE_HINT);
+		kvmintro_error("or, if it is loaded, " KVMINTRO_POINT_ROOT_HINT);
+	}
+	free(parent);
+	return -ENODEV;
+}
+
+/*
+ * Check that @root, kvmintro's debugfs directory, is there. If it is not,
+ * say why and what to do, and return -ENODEV (debugfs or module missing),
+ * -EACCES (not root) or another -errno.
+ */
+int kvmintro_debugfs_check_root(const char *root)
+{
+	struct stat status;
+	int err;
+
+	if (stat(root, &status)) {
+		err = -errno;
+		if (err == -EACCES || err == -EPERM)
+			return kvmintro_report_denied(root, err, "read");
+		if (err == -ENOENT)
+			return kvmintro_report_missing_root(root);
+		kvmintro_error("cannot access %s: %s", root, strerror(-err));
+		return err == -ENOTDIR ? -ENODEV : err;
+	}
+	if (!S_ISDIR(status.st_mode)) {
+		kvmintro_error("%s is not a directory", root);
+		kvmintro_error(KVMINTRO_POINT_ROOT_HINT);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static bool kvmintro_vm_directory_exists(const char *root, const char *dir)
+{
+	char *path;
+	bool exists;
+
+	if (asprintf(&path, "%s/%s", root, dir) < 0)
+		return true;
+	exists = !access(path, F_OK);
+	free(path);
+	return exists;
+}
+
+/* A file kvmintro should have is missing: find out which part is. */
+static int kvmintro_report_missing_file(const char *root, const char *path)
+{
+	int ret;
+
+	ret = kvmintro_debugfs_check_root(root);
+	if (ret)
+		return ret;
+	kvmintro_error("%s does not exist: the loaded kvmintro module does not provide it",
+		       path);
+	kvmintro_error(KVMINTRO_VERSION_HINT);
+	return -ENOENT;
+}
+
+/*
+ * Say why @action ("read", "write", "open") on @path, a file in the VM
+ * directory @dir (or at the root if @dir is NULL), failed with @err, and
+ * what to do. A VM whose directory is gone has exited, whatever the error:
+ * return -ESRCH then, as for a VM that is exiting (ENODEV); else @err, or
+ * -EACCES for "not root", -ENODEV for "no debugfs or no module".
+ */
+int kvmintro_debugfs_report(const char *root, const char *dir,
+			    const char *path, int err, const char *action)
+{
+	int ret;
+
+	if (dir && err != -EACCES && err != -EPERM && err != -ENOMEM &&
+	    !kvmintro_vm_directory_exists(root, dir)) {
+		ret = kvmintro_debugfs_check_root(root);
+		if (ret)
+			return ret;
+		kvmintro_error("%s/%s is gone: the VM has exited", root, dir);
+		kvmintro_error("run 'kvmintro list' to see the VMs running now");
+		return -ESRCH;
+	}
+	switch (err) {
+	case -EACCES:
+	case -EPERM:
+		return kvmintro_report_denied(path, err, action);
+	case -ENOENT:
+	case -ENOTDIR:
+		return kvmintro_report_missing_file(root, path);
+	case -ENODEV:
+		kvmintro_error("cannot %s %s: the VM is exiting", action, path);
+		return -ESRCH;
+	case -EFBIG:
+		kvmintro_error("%s is larger than %u MiB: it is not a file kvmintro wrote",
+			       path, KVMINTRO_DEBUGFS_FILE_MAX >> 20);
+		return err;
+	case -ENOMEM:
+		kvmintro_error("out of memory: cannot %s %s", action, path);
+		return err;
+	}
+	kvmintro_error("cannot %s %s: %s", action, path, strerror(-err));
+	return err;
+}
+
+/* Let @explainer say what @err means, if it knows; else return 0. */
+static int kvmintro_explained(const struct kvmintro_debugfs_explainer *explainer,
+			      const char *path, int err)
+{
+	return explainer ? explainer->explain(path, err, explainer->context) : 0;
+}
+
+/*
+ * Report @err like kvmintro_debugfs_report(), unless @explainer knows it
+ * better.
+ */
+static int kvmintro_debugfs_explain(const char *root, const char *dir,
+				    const char *path, int err,
+				    const char *action,
+				    const struct kvmintro_debugfs_explainer *explainer)
+{
+	return kvmintro_explained(explainer, path, err) ?:
+	       kvmintro_debugfs_report(root, dir, path, err, action);
+}
+
+/*
+ * Read all of @fd. debugfs files report no size (seq_file makes them up as
+ * they are read), so grow the buffer until read() returns 0.
+ */
+static int kvmintro_read_all(int fd, struct kvmintro_debugfs_file *file)
+{
+	size_t capacity = 4096, used = 0;
+	char *buffer, *grown;
+	ssize_t count;
+
+	buffer = malloc(capacity + 1);
+	if (!buffer)
+		return -ENOMEM;
+	for (;;) {
+		if (used == capacity) {
+			if (capacity >= KVMINTRO_DEBUGFS_FILE_MAX)
+				goto out_free_error_too_big;
+			capacity *= 2;
+			grown = realloc(buffer, capacity + 1);
+			if (!grown)
+				goto out_free_error_no_memory;
+			buffer = grown;
+		}
+		count = read(fd, buffer + used, capacity - used);
+		if (count < 0 && errno == EINTR)
+			continue;
+		if (count < 0)
+			goto out_free_error_read;
+		if (!count)
+			break;
+		used += (size_t)count;
+	}
+	buffer[used] = '\0';
+	file->contents = buffer;
+	file->length = used;
+	return 0;
+
+out_free_error_read:
+	count = -errno;
+	free(buffer);
+	return (int)count;
+out_free_error_no_memory:
+	free(buffer);
+	return -ENOMEM;
+out_free_error_too_big:
+	free(buffer);
+	return -EFBIG;
+}
+
+/*
+ * Open "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) with @flags
+ * and return the file descriptor; set @file->path, which the caller
+ * releases with kvmintro_debugfs_release() (on failure too). On failure
+ * say why, as @explainer or kvmintro_debugfs_report() for @action does,
+ * and return -errno.
+ */
+static int kvmintro_debugfs_open_flags(const char *root, const char *dir,
+				       const char *name, int flags,
+				       const char *action,
+				       const struct kvmintro_debugfs_explainer *explainer,
+				       struct kvmintro_debugfs_file *file)
+{
+	int fd;
+
+	memset(file, 0, sizeof(*file));
+	file->path = kvmintro_debugfs_path(root, dir, name);
+	if (!file->path) {
+		kvmintro_error("out of memory");
+		return -ENOMEM;
+	}
+	fd = open(file->path, flags | O_CLOEXEC);
+	if (fd < 0)
+		return kvmintro_debugfs_explain(root, dir, file->path, -errno,
+						action, explainer);
+	return fd;
+}
+
+/*
+ * Open a file for reading a piece at a time, with pread(); see
+ * kvmintro_debugfs_open_flags(). Later errors are for the caller to report,
+ * with kvmintro_debugfs_report().
+ */
+int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,
+			  struct kvmintro_debugfs_file *file)
+{
+	return kvmintro_debugfs_open_flags(root, dir, name, O_RDONLY, "read",
+					   NULL, file);
+}
+
+/*
+ * Read "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) into @file,
+ * which the caller releases. On failure let @explainer (if not NULL) say
+ * why, else say it and what to do, and return -errno (see
+ * kvmintro_debugfs_report()).
+ */
+int kvmintro_debugfs_read_explained(const char *root, const char *dir,
+				    const char *name,
+				    const struct kvmintro_debugfs_explainer *explainer,
+				    struct kvmintro_debugfs_file *file)
+{
+	int fd, ret;
+
+	fd = kvmintro_debugfs_open_flags(root, dir, name, O_RDONLY, "read",
+					 explainer, file);
+	if (fd < 0) {
+		kvmintro_debugfs_release(file);
+		return fd;
+	}
+	ret = kvmintro_read_all(fd, file);
+	close(fd);
+	if (ret) {
+		ret = kvmintro_debugfs_explain(root, dir, file->path, ret,
+					       "read", explainer);
+		kvmintro_debugfs_release(file);
+	}
+	return ret;
+}
+
+int kvmintro_debugfs_read(const char *root, const char *dir, const char *name,
+			  struct kvmintro_debugfs_file *file)
+{
+	return kvmintro_debugfs_read_explained(root, dir, name, NULL, file);
+}
+
+static int kvmintro_report_refused(const char *path, const char *text,
+				   size_t length)
+{
+	char quoted[KVMINTRO_QUOTE_MAX];
+
+	kvmintro_quote(text, length, quoted, sizeof(quoted));
+	kvmintro_error("the module refused what was written to %s: %s", path,
+		       quoted);
+	kvmintro_error(KVMINTRO_VERSION_HINT);
+	return -EPROTO;
+}
+
+/* Say why a write of @text failed; EINVAL means the module refused it. */
+static int kvmintro_report_write_failure(const char *root, const char *dir,
+					 const char *path, const char *text,
+					 size_t length, int err,
+					 const struct kvmintro_debugfs_explainer *explainer)
+{
+	int ret = kvmintro_explained(explainer, path, err);
+
+	if (ret)
+		return ret;
+	if (err == -EINVAL)
+		return kvmintro_report_refused(path, text, length);
+	return kvmintro_debugfs_report(root, dir, path, err, "write");
+}
+
+/* Write @text in one write() to @fd; return 0 or -errno. */
+static int kvmintro_write_once(int fd, const char *text, size_t length)
+{
+	ssize_t count;
+
+	do {
+		count = write(fd, text, length);
+	} while (count < 0 && errno == EINTR);
+	if (count < 0)
+		return -errno;
+	return (size_t)count == length ? 0 : -EIO;
+}
+
+/*
+ * Write @text to "<root>/<dir>/<name>" in one write(), as the module's
+ * command files want: they take a whole request per write and keep no file
+ * position. On failure let @explainer (if not NULL) say why, else say it
+ * and what to do, and return -errno: -EPROTO if the module refused the
+ * text (EINVAL), else see kvmintro_debugfs_report().
+ *
+ * The file is opened, written and closed: the module keeps its reply per
+ * VM, and a fresh open reads it from the start. This also works, and can
+ * be tested, on a regular file.
+ */
+int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
+			   const char *text, size_t length,
+			   const struct kvmintro_debugfs_explainer *explainer)
+{
+	struct kvmintro_debugfs_file file;
+	int fd, ret;
+
+	fd = kvmintro_debugfs_open_flags(root, dir, name, O_WRONLY, "write",
+					 explainer, &file);
+	if (fd < 0) {
+		kvmintro_debugfs_release(&file);
+		return fd;
+	}
+	ret = kvmintro_write_once(fd, text, length);
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (ret)
+		ret = kvmintro_report_write_failure(root, dir, file.path, text,
+						    length, ret, explainer);
+	kvmintro_debugfs_release(&file);
+	return ret;
+}
+
+/*
+ * Write @request to the command file "<root>/<dir>/<name>", then read the
+ * reply, from the start of a fresh open, and parse it with @parse. Fail
+ * like kvmintro_debugfs_write() and kvmintro_debugfs_load_file(); the
+ * explainer only explains the write.
+ */
+int kvmintro_debugfs_request(const char *root, const char *dir,
+			     const char *name, const char *request,
+			     const struct kvmintro_debugfs_explainer *explainer,
+			     kvmintro_file_parser_fn parse, void *context)
+{
+	int ret;
+
+	ret = kvmintro_debugfs_write(root, dir, name, request, strlen(request),
+				     explainer);
+	if (ret)
+		return ret;
+	return kvmintro_debugfs_load_file(root, dir, name, NULL, parse,
+					  context);
+}
+
+void kvmintro_debugfs_release(struct kvmintro_debugfs_file *file)
+{
+	free(file->path);
+	free(file->contents);
+	memset(file, 0, sizeof(*file));
+}
+
+static void kvmintro_report_parse_error(const char *path, int err,
+					const struct kvmintro_parse_error *error)
+{
+	if (error->line)
+		kvmintro_error("%s:%zu: %s", path, error->line, error->message);
+	else
+		kvmintro_error("%s: %s", path, error->message);
+	if (err != -EBADMSG)
+		return;
+	if (error->line)
+		kvmintro_error("the line reads %s", error->line_text);
+	kvmintro_error("this CLI cannot read what the module wrote: "
+		       KVMINTRO_VERSION_HINT);
+}
+
+/*
+ * Read one debugfs file and parse it with @parse; see
+ * kvmintro_debugfs_read_explained(). On a parse failure say why, naming
+ * the line at fault, and return -errno (-EBADMSG for bad contents). The
+ * text is gone when this returns: @parse must keep no pointer into it.
+ */
+int kvmintro_debugfs_load_file(const char *root, const char *dir,
+			       const char *name,
+			       const struct kvmintro_debugfs_explainer *explainer,
+			       kvmintro_file_parser_fn parse, void *context)
+{
+	struct kvmintro_debugfs_file file;
+	struct kvmintro_parse_error error;
+	int ret;
+
+	ret = kvmintro_debugfs_read_explained(root, dir, name, explainer,
+					      &file);
+	if (ret)
+		return ret;
+	ret = parse(context, file.contents, file.length, &error);
+	if (ret)
+		kvmintro_report_parse_error(file.path, ret, &error);
+	kvmintro_debugfs_release(&file);
+	return ret;
+}
+
+/**
+ * struct kvmintro_records_load - what kvmintro_debugfs_load() parses into
+ * @format: the file's format
+ * @records: the records, one per line
+ * @record: or the only record, spread over the lines
+ * @seen: its fields that were there
+ */
+struct kvmintro_records_load {
+	const struct kvmintro_record_format *format;
+	struct kvmintro_array *records;
+	void *record;
+	struct kvmintro_field_set *seen;
+};
+
+static int kvmintro_parse_records_file(void *context, const char *text,
+				       size_t length,
+				       struct kvmintro_parse_error *error)
+{
+	struct kvmintro_records_load *load = context;
+
+	if (load->records)
+		return kvmintro_parse_records(load->format, text, length,
+					      load->records, error);
+	return kvmintro_parse_record(load->format, text, length, load->record,
+				     load->seen, error);
+}
+
+/*
+ * Read and parse one debugfs file into @records, an array of
+ * @format->record_size elements the caller releases. On failure say why,
+ * naming the line at fault, and return -errno (-EBADMSG for bad contents).
+ */
+int kvmintro_debugfs_load(const char *root, const char *dir, const char *name,
+			  const struct kvmintro_record_format *format,
+			  struct kvmintro_array *records)
+{
+	struct kvmintro_records_load load = {
+		.format = format,
+		.records = records,
+	};
+
+	kvmintro_array_init(records, format->record_size);
+	return kvmintro_debugfs_load_file(root, dir, name, NULL,
+					  kvmintro_parse_records_file, &load);
+}
+
+/*
+ * Read and parse a key=value file that holds one record over its lines
+ * (see kvmintro_parse_record()) into @record; fail like
+ * kvmintro_debugfs_load_file().
+ */
+int kvmintro_debugfs_load_record(const char *root, const char *dir,
+				 const char *name,
+				 const struct kvmintro_debugfs_explainer *explainer,
+				 const struct kvmintro_record_format *format,
+				 void *record, struct kvmintro_field_set *seen)
+{
+	struct kvmintro_records_load load = {
+		.format = format,
+		.record = record,
+		.seen = seen,
+	};
+
+	return kvmintro_debugfs_load_file(root, dir, name, explainer,
+					  kvmintro_parse_records_file, &load);
+}
+
+static int kvmintro_compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Return whether @name is @prefix then a decimal number; store it. */
+static bool kvmintro_is_numbered(const char *name, const char *prefix,
+				 uint64_t *number)
+{
+	size_t length = strlen(prefix);
+
+	if (strncmp(name, prefix, length))
+		return false;
+	return !kvmintro_parse_decimal(kvmintro_span_from_string(name + length),
+				       number);
+}
+
+static int kvmintro_collect_numbered(DIR *directory, const char *prefix,
+				     struct kvmintro_array *numbers)
+{
+	struct dirent *entry;
+	uint64_t *number;
+	uint64_t value;
+
+	while ((entry = readdir(directory))) {
+		if (!kvmintro_is_numbered(entry->d_name, prefix, &value))
+			continue;
+		number = kvmintro_array_append(numbers);
+		if (!number)
+			return -ENOMEM;
+		*number = value;
+	}
+	return 0;
+}
+
+/*
+ * Find the entries of the VM directory @dir named @prefix and a number
+ * (like "vcpu0", "vcpu1") and put the numbers in @numbers, a uint64_t
+ * array the caller releases, sorted. Fail like kvmintro_debugfs_read().
+ */
+int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
+				   const char *prefix,
+				   struct kvmintro_array *numbers)
+{
+	DIR *directory;
+	char *path;
+	int ret;
+
+	kvmintro_array_init(numbers, sizeof(uint64_t));
+	path = kvmintro_debugfs_path(root, NULL, dir);
+	if (!path) {
+		kvmintro_error("out of memory");
+		return -ENOMEM;
+	}
+	directory = opendir(path);
+	if (!directory) {
+		ret = kvmintro_debugfs_report(root, dir, path, -errno, "read");
+		free(path);
+		return ret;
+	}
+	ret = kvmintro_collect_numbered(directory, prefix, numbers);
+	closedir(directory);
+	free(path);
+	if (ret) {
+		kvmintro_error("out of memory");
+		kvmintro_array_release(numbers);
+		return ret;
+	}
+	if (numbers->count)
+		qsort(numbers->elements, numbers->count, sizeof(uint64_t),
+		      kvmintro_compare_u64);
+	return 0;
+}

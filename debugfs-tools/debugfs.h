@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVMINTRO_DEBUGFS_H
+#define KVMINTRO_DEBUGFS_H
+
+#include <stddef.h>
+
+#include "parse.h"
+
+#define KVMINTRO_DEBUGFS_DEFAULT_ROOT "/sys/kernel/debug/kvmintro"
+/* A debugfs file larger than this is not one kvmintro wrote. */
+#define KVMINTRO_DEBUGFS_FILE_MAX (16u << 20)
+
+/**
+ * struct kvmintro_debugfs_file - the whole contents of one debugfs file
+ * @path: where it was read from, for messages
+ * @contents: its bytes, followed by a NUL that is not counted in @length
+ * @length: number of bytes read
+ */
+struct kvmintro_debugfs_file {
+	char *path;
+	char *contents;
+	size_t length;
+};
+
+/**
+ * struct kvmintro_debugfs_explainer - errors only one file has
+ * @explain: if @err means something particular for the file at @path
+ *	(like ETIMEDOUT from a pause), say what and return the error to
+ *	return; else return 0 for the usual messages
+ * @context: passed to @explain
+ */
+struct kvmintro_debugfs_explainer {
+	int (*explain)(const char *path, int err, const void *context);
+	const void *context;
+};
+
+/*
+ * Parses the whole text of a file, like kvmintro_parse_records(): returns
+ * 0, or -errno with @error saying why and where.
+ */
+typedef int (*kvmintro_file_parser_fn)(void *context, const char *text,
+				       size_t length,
+				       struct kvmintro_parse_error *error);
+
+int kvmintro_debugfs_check_root(const char *root);
+int kvmintro_debugfs_report(const char *root, const char *dir,
+			    const char *path, int err, const char *action);
+int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,
+			  struct kvmintro_debugfs_file *file);
+int kvmintro_debugfs_read(const char *root, const char *dir, const char *name,
+			  struct kvmintro_debugfs_file *file);
+int kvmintro_debugfs_read_explained(const char *root, const char *dir,
+				    const char *name,
+				    const struct kvmintro_debugfs_explainer *explainer,
+				    struct kvmintro_debugfs_file *file);
+int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
+			   const char *text, size_t length,
+			   const struct kvmintro_debugfs_explainer *explainer);
+int kvmintro_debugfs_request(const char *root, const char *dir,
+			     const char *name, const char *request,
+			     const struct kvmintro_debugfs_explainer *explainer,
+			     kvmintro_file_parser_fn parse, void *context);
+void kvmintro_debugfs_release(struct kvmintro_debugfs_file *file);
+int kvmintro_debugfs_load_file(const char *root, const char *dir,
+			       const char *name,
+			       const struct kvmintro_debugfs_explainer *explainer,
+			       kvmintro_file_parser_fn parse, void *context);
+int kvmintro_debugfs_load(const char *root, const char *dir, const char *name,
+			  const struct kvmintro_record_format *format,
+			  struct kvmintro_array *records);
+int kvmintro_debugfs_load_record(const char *root, const char *dir,
+				 const char *name,
+				 const struct kvmintro_debugfs_explainer *explainer,
+				 const struct kvmintro_record_format *format,
+				 void *record, struct kvmintro_field_set *seen);
+int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
+				   const char *prefix,
+				   struct kvmintro_array *numbers);
+
+#endif /* KVMINTRO_DEBUGFS_H */

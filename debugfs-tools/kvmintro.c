@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmintro: look into the KVM VMs running on this host through the debugfs
+ * files of the kvmintro kernel module.
+ *
+ * main() takes the global options wherever they are on the command line,
+ * then runs the command named first among the rest: one builtin-<name>.c
+ * per command, each a row of kvmintro_commands[].
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debugfs.h"
+#include "kvmintro.h"
+#include "translate.h"
+#include "util.h"
+#include "vm.h"
+
+/**
+ * struct kvmintro_command - a row of the command table
+ * @name: what the user types
+ * @run: the builtin; see kvmintro.h
+ * @arguments: its arguments, for usage lines ("" if none)
+ * @summary: one line for the command list
+ * @description: the rest of "kvmintro help <name>"
+ */
+struct kvmintro_command {
+	const char *name;
+	int (*run)(struct kvmintro *kvmintro, int argc, char **argv);
+	const char *arguments;
+	const char *summary;
+	const char *description;
+};
+
+static int kvmintro_cmd_help(struct kvmintro *kvmintro, int argc, char **argv);
+
+static const struct kvmintro_command kvmintro_commands[] = {
+	{
+		.name = "list",
+		.run = kvmintro_cmd_list,
+		.arguments = "",
+		.summary = "list the KVM VMs on this host",
+		.description =
+			"One line per VM: the PID of the process that created it, its\n"
+			"directory in kvmintro's debugfs (the name other commands take),\n"
+			"its number of vcpus and memslots, and the memory in address\n"
+			"space 0, readable and in bytes.\n",
+	},
+	{
+		.name = "memslots",
+		.run = kvmintro_cmd_memslots,
+		.arguments = "PID|DIR",
+		.summary = "show the memory slots of a VM",
+		.description =
+			"One line per memslot of every address space, sorted by address\n"
+			"space and guest physical address: address space, slot id, first\n"
+			"guest physical address, pages, size (readable and in bytes), host\n"
+			"virtual address in the VMM, and flags.\n"
+			"\n"
+			"Name the VM by the PID of its process, or by its directory (like\n"
+			"1234-1) when the process has several VMs; 'kvmintro list' shows both.\n",
+	},
+	{
+		.name = "pause",
+		.run = kvmintro_cmd_pause,
+		.arguments = "PID|DIR",
+		.summary = "stop every vcpu of a VM",
+		.description =
+			"Kick every vcpu thread out of the guest and keep it out until\n"
+			"'kvmintro resume'. Prints the VM's state and the pause latency: the\n"
+			"time from the request until the last vcpu stopped.\n",
+	},
+	{
+		.name = "resume",
+		.run = kvmintro_cmd_resume,
+		.arguments = "PID|DIR",
+		.summary = "let a paused VM run again",
+		.description = "Prints the VM's state afterwards.\n",
+	},
+	{
+		.name = "snapshot",
+		.run = kvmintro_cmd_snapshot,
+		.arguments = "PID|DIR",
+		.summary = "capture the registers of every vcpu",
+		.description =
+			"Pause the VM (unless it is paused), record the registers of every\n"
+			"vcpu, and let it run again. Prints the capture: its generation, when\n"
+			"it was taken (ISO 8601 UTC, and the raw CLOCK_REALTIME value) and\n"
+			"the pause latency. 'kvmintro regs' then shows the registers.\n",
+	},
+	{
+		.name = "regs",
+		.run = kvmintro_cmd_regs,
+		.arguments = "PID|DIR [--vcpu N]",
+		.summary = "show the registers of a VM's vcpus",
+		.description =
+			"The registers of every vcpu, or of vcpu N only (its vcpu id, the N of\n"
+			"vcpuN in debugfs): live while the VM is paused, else those of the\n"
+			"latest 'kvmintro snapshot'. General-purpose and control registers,\n"
+			"segments with their attributes decoded, and MSRs.\n"
+			"\n"
+			"  --vcpu N         only vcpu N\n",
+	},
+	{
+		.name = "translate",
+		.run = kvmintro_cmd_translate,
+		.arguments = "PID|DIR GPA...",
+		.summary = "translate guest physical addresses",
+		.description =
+			"For each guest physical address: the host virtual address in the\n"
+			"VMM, the host physical address and frame, the size and kind of the\n"
+			"host page behind it, or why there is none (no memslot, not backed\n"
+			"yet). Nothing is faulted in. GPA is 0x<hex>, decimal, or gfn=<frame\n"
+			"number>; at most " KVMINTRO_STRINGIFY(KVMINTRO_TRANSLATE_MAX) " at once.\n",
+	},
+	{
+		.name = "gpa-hpa",
+		.run = kvmintro_cmd_gpa_hpa,
+		.arguments = "PID|DIR",
+		.summary = "map all guest memory to host memory",
+		.description =
+			"One line per run of guest pages backed alike, in address space 0:\n"
+			"guest physical address, pages, size, host virtual and physical\n"
+			"address, host page size and kind (base, thp, hugetlb, zero, or none:\n"
+			"not backed yet); then how many bytes each kind backs.\n",
+	},
+	{
+		.name = "read",
+		.run = kvmintro_cmd_read,
+		.arguments = "PID|DIR GPA LEN [--raw]",
+		.summary = "dump guest physical memory",
+		.description =
+			"LEN bytes of guest memory from guest physical address GPA, as a\n"
+			"hexdump like xxd's, addressed by GPA. Pages the guest never touched\n"
+			"read as zeros. GPA is as for translate; LEN is a number, with an\n"
+			"optional K or M suffix, at most 64M.\n"
+			"\n"
+			"  --raw            write the bytes as they are (to a file or a pipe)\n",
+	},
+	{
+		.name = "scan",
+		.run = kvmintro_cmd_scan,
+		.arguments = "PID|DIR PATTERN... [--max N]",
+		.summary = "search guest memory for patterns",
+		.description =
+			"Search all guest memory (address space 0) for up to 16 patterns at\n"
+			"once: the guest physical, host virtual and host physical address of\n"
+			"each match. PATTERN is str:TEXT (the text as it is) or hex:BYTES\n"
+			"(pairs of hex digits, blanks allowed between pairs).\n"
+			"\n"
+			"  --max N          stop after N matches in all (module default 10000)\n",
+	},
+	{
+		.name = "help",
+		.run = kvmintro_cmd_help,
+		.arguments = "[COMMAND]",
+		.summary = "show the commands, or how to use one",
+		.description = "",
+	},
+};
+
+static const char kvmintro_options_help[] =
+	"Options, before or after the command:\n"
+	"  --json           print JSON instead of a table\n"
+	"  --debugfs DIR    kvmintro's debugfs directory (default: $KVMINTRO_DEBUGFS,\n"
+	"                   else " KVMINTRO_DEBUGFS_DEFAULT_ROOT ")\n"
+	"  -h, --help       show this help, or the command's\n";
+
+static const char kvmintro_exit_status_help[] =
+	"Exit status: 0 done, 1 failed, 2 bad command line, 3 debugfs or the\n"
+	"module missing or not root, 4 no such VM or vcpu.\n";
+
+static const struct kvmintro_command *kvmintro_find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kvmintro_commands); i++) {
+		if (!strcmp(kvmintro_commands[i].name, name))
+			return &kvmintro_commands[i];
+	}
+	return NULL;
+}
+
+/* Return the only command whose name starts with @prefix, or NULL. */
+static const struct kvmintro_command *kvmintro_guess_command(const char *prefix)
+{
+	const struct kvmintro_command *guess = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kvmintro_commands); i++) {
+		if (strncmp(kvmintro_commands[i].name, prefix, strlen(prefix)))
+			continue;
+		if (guess)
+			return NULL;
+		guess = &kvmintro_commands[i];
+	}
+	return guess;
+}
+
+/* The width of the widest "name arguments" in the command list. */
+static int kvmintro_usage_width(void)
+{
+	size_t i, width = 0;
+
+	for (i = 0; i < ARRAY_SIZE(kvmintro_commands); i++) {
+		size_t length = strlen(kvmintro_commands[i].name) + 1 +
+				strlen(kvmintro_commands[i].arguments);
+
+		if (length > width)
+			width = length;
+	}
+	return (int)width;
+}
+
+static void kvmintro_print_usage(FILE *out)
+{
+	int width = kvmintro_usage_width();
+	size_t i;
+
+	fputs("usage: kvmintro [--json] [--debugfs DIR] COMMAND [ARGUMENTS]\n"
+	      "\n"
+	      "Look into the KVM VMs running on this host through the debugfs files\n"
+	      "of the kvmintro kernel module (root only).\n"
+	      "\n"
+	      "Commands:\n", out);
+	for (i = 0; i < ARRAY_SIZE(kvmintro_commands); i++) {
+		const struct kvmintro_command *command = &kvmintro_commands[i];
+
+		fprintf(out, "  %s %-*s  %s\n", command->name,
+			width - (int)strlen(command->name) - 1,
+			command->arguments, command->summary);
+	}
+	fprintf(out, "\n%s\n%s", kvmintro_options_help, kvmintro_exit_status_help);
+}
+
+static void kvmintro_print_command_help(const struct kvmintro_command *command,
+					FILE *out)
+{
+	fprintf(out, "usage: kvmintro %s%s%s\n\n%c%s.\n", command->name,
+		*command->arguments ? " " : "", command->arguments,
+		toupper((unsigned char)command->summary[0]), command->summary + 1);
+	if (*command->description)
+		fprintf(out, "\n%s", command->description);
+	fprintf(out, "\n%s\n%s", kvmintro_options_help, kvmintro_exit_status_help);
+}
+
+/* Say what is wrong with the command line of @name; return -EINVAL. */
+int kvmintro_usage_error(const char *name, const char *problem,
+			 const char *argument)
+{
+	const struct kvmintro_command *command = kvmintro_find_command(name);
+	char quoted[KVMINTRO_QUOTE_MAX];
+
+	kvmintro_quote(argument, strlen(argument), quoted, sizeof(quoted));
+	kvmintro_error("%s%s%s", problem, *argument ? " " : "",
+		       *argument ? quoted : "");
+	if (command)
+		kvmintro_error("usage: kvmintro %s%s%s; see 'kvmintro help %s'",
+			       name, *command->arguments ? " " : "",
+			       command->arguments, name);
+	else
+		kvmintro_error("run 'kvmintro --help' to see the options");
+	return -EINVAL;
+}
+
+/* Return the option of @syntax that @argument is, or NULL; set @value. */
+static const struct kvmintro_option *
+kvmintro_find_option(const struct kvmintro_syntax *syntax,
+		     const char *argument, const char **value)
+{
+	size_t i, length;
+
+	for (i = 0; i < syntax->nr_options; i++) {
+		const struct kvmintro_option *option = &syntax->options[i];
+
+		length = strlen(option->name);
+		if (strncmp(argument, option->name, length))
+			continue;
+		if (!argument[length]) {
+			*value = NULL;
+			return option;
+		}
+		if (argument[length] == '=' && option->value) {
+			*value = argument + length + 1;
+			return option;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Take option @argv[*i] of command @name, and its value from the next
+ * argument if it is not in "--name=value" form. Return 0 or -EINVAL.
+ */
+static int kvmintro_take_option(const char *name,
+				const struct kvmintro_syntax *syntax,
+				int argc, char **argv, int *i)
+{
+	const struct kvmintro_option *option;
+	const char *value;
+
+	option = kvmintro_find_option(syntax, argv[*i], &value);
+	if (!option)
+		return kvmintro_usage_error(name, "unknown option", argv[*i]);
+	if (option->value && !value) {
+		if (*i + 1 == argc)
+			return kvmintro_usage_error(name, "this option needs a value:",
+						    argv[*i]);
+		value = argv[++*i];
+	}
+	if (option->value)
+		*option->value = value;
+	*option->given = true;
+	return 0;
+}
+
+/*
+ * Take the options of command @name out of @argv, as @syntax says, and
+ * leave its arguments, in order, at the start of @argv, their number in
+ * @argc. Global options are gone already, so any other option is one the
+ * command does not know; "--" ends options. On a bad command line say
+ * what is wrong and return -EINVAL.
+ */
+static int kvmintro_parse_command_line(const char *name,
+				       const struct kvmintro_syntax *syntax,
+				       int *argc, char **argv)
+{
+	bool options_ended = false;
+	int i, kept = 0, ret;
+
+	for (i = 0; i < *argc; i++) {
+		if (!options_ended && !strcmp(argv[i], "--")) {
+			options_ended = true;
+		} else if (!options_ended && argv[i][0] == '-' && argv[i][1]) {
+			ret = kvmintro_take_option(name, syntax, *argc, argv, &i);
+			if (ret)
+				return ret;
+		} else {
+			argv[kept++] = argv[i];
+		}
+	}
+	*argc = kept;
+	if (kept < syntax->min_arguments)
+		return kvmintro_usage_error(name, "missing argument", "");
+	if (syntax->max_arguments >= 0 && kept > syntax->max_arguments)
+		return kvmintro_usage_error(name, "unexpected argument",
+					    argv[syntax->max_arguments]);
+	return 0;
+}
+
+/*
+ * Collect exactly @nr_arguments arguments of command @name, which has no
+ * options, from @argv into @arguments. On a bad command line say what is
+ * wrong and return -EINVAL.
+ */
+int kvmintro_get_arguments(const char *name, int argc, char **argv,
+			   const char **arguments, int nr_arguments)
+{
+	const struct kvmintro_syntax syntax = {
+		.min_arguments = nr_arguments,
+		.max_arguments = nr_arguments,
+	};
+	int i, ret;
+
+	ret = kvmintro_parse_command_line(name, &syntax, &argc, argv);
+	if (ret)
+		return ret;
+	for (i = 0; i < argc; i++)
+		arguments[i] = argv[i];
+	return 0;
+}
+
+/*
+ * Parse the command line of command @name, which names a VM (PID|DIR)
+ * first, as @syntax says (NULL: PID|DIR only), and find the VM. Leave the
+ * VM's name in argv[0] and the other arguments after it, their number with
+ * it in @argc. On failure say why and return -errno (-EINVAL for a bad
+ * command line; see kvmintro_vm_lookup()).
+ */
+int kvmintro_get_vm(const struct kvmintro *kvmintro, const char *name,
+		    const struct kvmintro_syntax *syntax, int *argc,
+		    char **argv, struct kvmintro_vm *vm)
+{
+	static const struct kvmintro_syntax vm_only = {
+		.min_arguments = 1,
+		.max_arguments = 1,
+	};
+	int ret;
+
+	ret = kvmintro_parse_command_line(name, syntax ?: &vm_only, argc, argv);
+	if (ret)
+		return ret;
+	return kvmintro_vm_lookup(kvmintro->debugfs_root, argv[0], vm);
+}
+
+static int kvmintro_cmd_help(struct kvmintro *kvmintro, int argc, char **argv)
+{
+	const struct kvmintro_command *command;
+	const char *name;
+	int ret;
+
+	(void)kvmintro;
+	if (!argc) {
+		kvmintro_print_usage(stdout);
+		return 0;
+	}
+	ret = kvmintro_get_arguments("help", argc, argv, &name, 1);
+	if (ret)
+		return ret;
+	command = kvmintro_find_command(name);
+	if (!command)
+		return kvmintro_usage_error("help", "no such command", name);
+	kvmintro_print_command_help(command, stdout);
+	return 0;
+}
+
+/*
+ * Take the global options out of @argv, wherever they are, leaving the
+ * command and its own arguments in order. Return 0 or -EINVAL.
+ */
+static int kvmintro_parse_global_options(struct kvmintro *kvmintro,
+					 bool *help, int *argc, char **argv)
+{
+	bool options_ended = false;
+	int i, kept = 0;
+
+	for (i = 0; i < *argc; i++) {
+		char *argument = argv[i];
+
+		if (options_ended || argument[0] != '-' || !argument[1]) {
+			argv[kept++] = argument;
+		} else if (!strcmp(argument, "--")) {
+			/* Keep it for the command, unless it comes before it. */
+			options_ended = true;
+			if (kept)
+				argv[kept++] = argument;
+		} else if (!strcmp(argument, "--json")) {
+			kvmintro->json = true;
+		} else if (!strcmp(argument, "--help") || !strcmp(argument, "-h")) {
+			*help = true;
+		} else if (!strcmp(argument, "--debugfs")) {
+			if (i + 1 == *argc || !*argv[i + 1])
+				return kvmintro_usage_error("", "--debugfs needs a directory", "");
+			kvmintro->debugfs_root = argv[++i];
+		} else if (!strncmp(argument, "--debugfs=", strlen("--debugfs="))) {
+			kvmintro->debugfs_root = argument + strlen("--debugfs=");
+			if (!*kvmintro->debugfs_root)
+				return kvmintro_usage_error("", "--debugfs needs a directory", "");
+		} else {
+			/* An option of the command's own. */
+			argv[kept++] = argument;
+		}
+	}
+	*argc = kept;
+	return 0;
+}
+
+static const char *kvmintro_choose_debugfs_root(const char *option)
+{
+	const char *environment = getenv("KVMINTRO_DEBUGFS");
+
+	if (option)
+		return option;
+	if (environment && *environment)
+		return environment;
+	return KVMINTRO_DEBUGFS_DEFAULT_ROOT;
+}
+
+static int kvmintro_report_unknown_command(const char *name)
+{
+	const struct kvmintro_command *guess = kvmintro_guess_command(name);
+	char quoted[KVMINTRO_QUOTE_MAX];
+
+	kvmintro_quote(name, strlen(name), quoted, sizeof(quoted));
+	if (guess)
+		kvmintro_error("%s is not a command; did you mean '%s'?", quoted,
+			       guess->name);
+	else
+		kvmintro_error("%s is not a command", quoted);
+	kvmintro_error("run 'kvmintro --help' to see the commands");
+	return -EINVAL;
+}
+
+/* Make sure all output reached stdout; a failed write is a failure. */
+static int kvmintro_flush_output(int ret)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		if (!ret)
+			kvmintro_error("cannot write the output: %s",
+				       strerror(errno));
+		return ret ? ret : -EIO;
+	}
+	return ret;
+}
+
+static int kvmintro_exit_status(int ret)
+{
+	switch (ret) {
+	case 0:
+		return KVMINTRO_EXIT_SUCCESS;
+	case -EINVAL:
+		return KVMINTRO_EXIT_USAGE;
+	case -ENODEV:
+	case -EACCES:
+	case -EPERM:
+		return KVMINTRO_EXIT_UNAVAILABLE;
+	case -ESRCH:
+	case -ENOTUNIQ:
+		return KVMINTRO_EXIT_NO_VM;
+	default:
+		return KVMINTRO_EXIT_FAILURE;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct kvmintro kvmintro = { .debugfs_root = NULL };
+	const struct kvmintro_command *command;
+	bool help = false;
+	int ret;
+
+	/* Drop the program name. */
+	argc--;
+	argv++;
+	ret = kvmintro_parse_global_options(&kvmintro, &help, &argc, argv);
+	if (ret)
+		return kvmintro_exit_status(ret);
+	if (!argc) {
+		kvmintro_print_usage(help ? stdout : stderr);
+		return kvmintro_exit_status(kvmintro_flush_output(help ? 0 : -EINVAL));
+	}
+	command = kvmintro_find_command(argv[0]);
+	if (!command)
+		return kvmintro_exit_status(kvmintro_report_unknown_command(argv[0]));
+	if (help) {
+		kvmintro_print_command_help(command, stdout);
+		return kvmintro_exit_status(kvmintro_flush_output(0));
+	}
+	kvmintro.debugfs_root = kvmintro_choose_debugfs_root(kvmintro.debugfs_root);
+	ret = command->run(&kvmintro, argc - 1, argv + 1);
+	return kvmintro_exit_status(kvmintro_flush_output(ret));
+}

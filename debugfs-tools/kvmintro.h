@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVMINTRO_H
+#define KVMINTRO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit statuses of the kvmintro command; Documentation/cli.rst lists them. */
+enum kvmintro_exit_status {
+	KVMINTRO_EXIT_SUCCESS = 0,
+	KVMINTRO_EXIT_FAILURE = 1,	/* unreadable kernel data, I/O error */
+	KVMINTRO_EXIT_USAGE = 2,	/* bad command line */
+	KVMINTRO_EXIT_UNAVAILABLE = 3,	/* no debugfs, no module, not root */
+	KVMINTRO_EXIT_NO_VM = 4,	/* no such VM or vcpu, a PID with several */
+};
+
+/**
+ * struct kvmintro - what the global options asked for
+ * @debugfs_root: kvmintro's debugfs directory
+ * @json: print JSON instead of tables
+ */
+struct kvmintro {
+	const char *debugfs_root;
+	bool json;
+};
+
+/**
+ * struct kvmintro_option - an option of one command
+ * @name: as typed, like "--vcpu"
+ * @value: where its value goes ("--vcpu 1" or "--vcpu=1"), or NULL for an
+ *	option that takes none
+ * @given: set to true if the option is on the command line
+ */
+struct kvmintro_option {
+	const char *name;
+	const char **value;
+	bool *given;
+};
+
+/**
+ * struct kvmintro_syntax - what one command takes
+ * @options: its own options
+ * @nr_options: how many
+ * @min_arguments: fewest arguments, PID|DIR included
+ * @max_arguments: most arguments, or -1 for any number
+ */
+struct kvmintro_syntax {
+	const struct kvmintro_option *options;
+	size_t nr_options;
+	int min_arguments;
+	int max_arguments;
+};
+
+struct kvmintro_vm;
+
+int kvmintro_usage_error(const char *command, const char *problem,
+			 const char *argument);
+int kvmintro_get_arguments(const char *command, int argc, char **argv,
+			   const char **arguments, int nr_arguments);
+int kvmintro_get_vm(const struct kvmintro *kvmintro, const char *command,
+		    const struct kvmintro_syntax *syntax, int *argc,
+		    char **argv, struct kvmintro_vm *vm);
+
+/*
+ * The commands, one builtin-<name>.c each. They get the arguments after the
+ * command name, print what went wrong themselves and return 0 or -errno.
+ */
+int kvmintro_cmd_list(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_memslots(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_pause(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_resume(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_snapshot(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv);
+
+#endif /* KVMINTRO_H */

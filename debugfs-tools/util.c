@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers every part of the CLI uses: a growable array, error messages, and
+ * quoting of untrusted bytes for those messages and for tables.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define KVMINTRO_ARRAY_INITIAL_CAPACITY 16
+
+void kvmintro_array_init(struct kvmintro_array *array, size_t element_size)
+{
+	array->elements = NULL;
+	array->count = 0;
+	array->capacity = 0;
+	array->element_size = element_size;
+}
+
+/*
+ * Return room for one more element at the end of @array, zeroed, or NULL if
+ * memory runs out (the array is then unchanged).
+ */
+void *kvmintro_array_append(struct kvmintro_array *array)
+{
+	void *element;
+
+	if (array->count == array->capacity) {
+		size_t capacity = array->capacity ? array->capacity * 2 :
+						    KVMINTRO_ARRAY_INITIAL_CAPACITY;
+		void *grown;
+
+		if (capacity < array->capacity ||
+		    capacity > SIZE_MAX / array->element_size)
+			return NULL;
+		grown = realloc(array->elements, capacity * array->element_size);
+		if (!grown)
+			return NULL;
+		array->elements = grown;
+		array->capacity = capacity;
+	}
+	element = (char *)array->elements + array->count * array->element_size;
+	memset(element, 0, array->element_size);
+	array->count++;
+	return element;
+}
+
+void kvmintro_array_release(struct kvmintro_array *array)
+{
+	free(array->elements);
+	kvmintro_array_init(array, array->element_size);
+}
+
+/* Print "kvmintro: <message>" on stderr; the message has no newline. */
+void kvmintro_error(const char *format, ...)
+{
+	va_list arguments;
+
+	fputs("kvmintro: ", stderr);
+	va_start(arguments, format);
+	vfprintf(stderr, format, arguments);
+	va_end(arguments);
+	fputc('\n', stderr);
+}
+
+/* Write @byte into @escaped as itself, or as a C escape if not printable. */
+static size_t kvmintro_quote_byte(unsigned char byte, char *escaped)
+{
+	static const char short_forms[0x80] = {
+		['"'] = '"', ['\\'] = '\\', ['\t'] = 't', ['\r'] = 'r', ['\n'] = 'n',
+	};
+
+	if (byte < sizeof(short_forms) && short_forms[byte])
+		return (size_t)sprintf(escaped, "\\%c", short_forms[byte]);
+	if (byte < 0x20 || byte > 0x7e)
+		return (size_t)sprintf(escaped, "\\x%02x", byte);
+	escaped[0] = (char)byte;
+	escaped[1] = '\0';
+	return 1;
+}
+
+/*
+ * Write @bytes into @quoted as a double-quoted C-like string that is safe to
+ * print: non-printable bytes are escaped, and text that does not fit in @size
+ * is cut and marked with "...". @size must be at least 8.
+ */
+void kvmintro_quote(const char *bytes, size_t length, char *quoted,
+		    size_t size)
+{
+	/* Keep room for the closing quote, "..." and the NUL. */
+	size_t limit = size - 5;
+	size_t used = 1;
+	size_t i;
+
+	quoted[0] = '"';
+	for (i = 0; i < length; i++) {
+		char escaped[8];
+		size_t escaped_length = kvmintro_quote_byte((unsigned char)bytes[i],
+							    escaped);
+
+		if (used + escaped_length > limit) {
+			memcpy(quoted + used, "\"...", 5);
+			return;
+		}
+		memcpy(quoted + used, escaped, escaped_length);
+		used += escaped_length;
+	}
+	memcpy(quoted + used, "\"", 2);
+}
+
+/*
+ * Return @bytes with every byte that is not printable ASCII, and the
+ * backslash, written as a C escape, allocated, or NULL if memory runs out.
+ * Unlike kvmintro_quote(), nothing is cut and no quotes are added.
+ */
+char *kvmintro_escape(const char *bytes, size_t length)
+{
+	/* The longest escape, "\xff", is 4 bytes. */
+	char *escaped = length < SIZE_MAX / 4 ? malloc(length * 4 + 1) : NULL;
+	size_t used = 0, i;
+
+	if (!escaped)
+		return NULL;
+	escaped[0] = '\0';
+	for (i = 0; i < length; i++)
+		used += kvmintro_quote_byte((unsigned char)bytes[i],
+					    escaped + used);
+	return escaped;
+}
+
+/*
+ * Return what @print, given @context, writes to a stream, as a string,
+ * allocated, or NULL if memory runs out.
+ */
+char *kvmintro_print_to_string(void (*print)(FILE *out, const void *context),
+			       const void *context)
+{
+	char *text = NULL;
+	size_t length;
+	FILE *stream;
+
+	stream = open_memstream(&text, &length);
+	if (!stream)
+		return NULL;
+	print(stream, context);
+	if (fclose(stream)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/*
+ * Report that printing a command's result failed (@ret from a print function)
+ * and return -EIO, or 0 if it did not.
+ */
+int kvmintro_check_output(int ret)
+{
+	if (!ret)
+		return 0;
+	if (ret == -ENOMEM)
+		kvmintro_error("out of memory while printing the result");
+	else if (ret == -EIO)
+		kvmintro_error("cannot write the output: %s", strerror(errno));
+	else
+		kvmintro_error("cannot print the result: %s", strerror(-ret));
+	return -EIO;
+}

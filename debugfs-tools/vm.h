@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVMINTRO_VM_H
+#define KVMINTRO_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json.h"
+#include "parse.h"
+
+#define KVMINTRO_VM_DIR_MAX 64
+
+/**
+ * struct kvmintro_vm - one line of the "vms" file
+ * @pid: process that created the VM
+ * @dir: the VM's directory under kvmintro's debugfs root
+ * @vcpus: number of vcpus
+ * @slots: number of memslots, all address spaces
+ * @mem: bytes in address space 0's memslots
+ */
+struct kvmintro_vm {
+	uint64_t pid;
+	char dir[KVMINTRO_VM_DIR_MAX];
+	uint64_t vcpus;
+	uint64_t slots;
+	uint64_t mem;
+};
+
+struct kvmintro_vm_list {
+	struct kvmintro_vm *vms;
+	size_t count;
+};
+
+int kvmintro_vm_list_parse(const char *text, size_t length,
+			   struct kvmintro_vm_list *list,
+			   struct kvmintro_parse_error *error);
+int kvmintro_vm_list_load(const char *root, struct kvmintro_vm_list *list);
+void kvmintro_vm_list_release(struct kvmintro_vm_list *list);
+int kvmintro_vm_list_find(const struct kvmintro_vm_list *list,
+			  const char *name, const struct kvmintro_vm **vm);
+int kvmintro_vm_lookup(const char *root, const char *name,
+		       struct kvmintro_vm *vm);
+int kvmintro_vm_list_print_table(const struct kvmintro_vm_list *list,
+				 FILE *out);
+void kvmintro_vm_write_json(struct kvmintro_json *json, const char *key,
+			    const struct kvmintro_vm *vm);
+int kvmintro_vm_list_print_json(const struct kvmintro_vm_list *list,
+				FILE *out);
+/* Writes one element of an array as JSON (a value without a key). */
+typedef void (*kvmintro_json_element_fn)(struct kvmintro_json *json,
+					 const void *element);
+
+void kvmintro_vm_json_begin(struct kvmintro_json *json, FILE *out,
+			    const struct kvmintro_vm *vm);
+int kvmintro_vm_json_end(struct kvmintro_json *json);
+int kvmintro_vm_json_print_array(FILE *out, const struct kvmintro_vm *vm,
+				 const char *key, const void *elements,
+				 size_t count, size_t size,
+				 kvmintro_json_element_fn write);
+
+#endif /* KVMINTRO_VM_H */

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Debugfs files as the module writes them (the contract's examples and a
+ * little more), shared by the unit tests, the end-to-end tests' fake trees
+ * and the fuzzer's seeds.
+ */
+#ifndef CLI_FIXTURES_H
+#define CLI_FIXTURES_H
+
+#define FIXTURE_SNAPSHOT						\
+	"state=paused\n"						\
+	"pauses=3\n"							\
+	"pause_latency_ns=674985\n"					\
+	"generation=1\n"						\
+	"captured=1795332144.297468151\n"				\
+	"capture_pause_latency_ns=674985\n"				\
+	"vcpus=2\n"
+
+#define FIXTURE_SNAPSHOT_RUNNING					\
+	"state=running\npauses=0\npause_latency_ns=0\ngeneration=0\n"
+
+/* A regs file as the module writes it, one name=value a line. */
+#define FIXTURE_REGS \
+	"vcpu=1\n" "source=capture\n" "generation=1\n" \
+	"rax=0x0\n" "rbx=0x11\n" "rcx=0x22\n" "rdx=0x33\n" \
+	"rsi=0x44\n" "rdi=0x55\n" "rsp=0x66\n" "rbp=0x77\n" \
+	"r8=0x88\n" "r9=0x99\n" "r10=0xaa\n" "r11=0xbb\n" \
+	"r12=0xcc\n" "r13=0xdd\n" "r14=0xee\n" "r15=0xff\n" \
+	"rip=0x401000\n" "rflags=0x246\n" "cr0=0x80050033\n" \
+	"cr2=0x0\n" "cr3=0x101000\n" "cr4=0x20\n" \
+	"cr8=0x0\n" "efer=0xd00\n" \
+	"apic_base=0xfee00900\n" "fs_base=0x0\n" "gs_base=0x0\n" \
+	"gdt.base=0x2000\n" "gdt.limit=0x1f\n" "idt.base=0x0\n" "idt.limit=0xfff\n" \
+	"cs.selector=0x8\n" "cs.base=0x0\n" "cs.limit=0xffffffff\n" "cs.attributes=0xa09b\n" \
+	"ds.selector=0x10\n" "ds.base=0x0\n" "ds.limit=0xffffffff\n" "ds.attributes=0xc093\n" \
+	"es.selector=0x10\n" "es.base=0x0\n" "es.limit=0xffffffff\n" "es.attributes=0xc093\n" \
+	"fs.selector=0x0\n" "fs.base=0x0\n" "fs.limit=0xffff\n" "fs.attributes=0x10000\n" \
+	"gs.selector=0x0\n" "gs.base=0x0\n" "gs.limit=0xffff\n" "gs.attributes=0x10000\n" \
+	"ss.selector=0x10\n" "ss.base=0x0\n" "ss.limit=0xffffffff\n" "ss.attributes=0xc093\n" \
+	"tr.selector=0x18\n" "tr.base=0x1000\n" "tr.limit=0x67\n" "tr.attributes=0x8b\n" \
+	"ldt.selector=0x0\n" "ldt.base=0x0\n" "ldt.limit=0xffff\n" "ldt.attributes=0x82\n" \
+	"star=0x0\n" "lstar=0xffffffff81a00080\n" "cstar=0x0\n" "sfmask=0x0\n" \
+	"sysenter_cs=0x0\n" "sysenter_esp=0x0\n" "sysenter_eip=0x0\n" \
+	"kernel_gs_base=0x0\n" "pat=0x7040600070406\n" "tsc=unavailable\n"
+
+#define FIXTURE_TRANSLATE						\
+	"ok phys=0x1ad725234 kind=base gpa=0x1234 hva=0x7f5c2c001234 pfn=0x1ad725 size=4K\n" \
+	"err gpa=0x5000000000 reason=no-memslot\n"			\
+	"ok phys=0x5a400000 kind=thp gpa=0x200000 hva=0x7f5c2c200000 pfn=0x5a400 size=2M\n" \
+	"err gpa=0x400000 reason=not-backed\n"
+
+#define FIXTURE_GPA_HPA_HEADER "gpa npages hva hpa pfn host_size kind\n"
+
+#define FIXTURE_GPA_HPA							\
+	FIXTURE_GPA_HPA_HEADER						\
+	"0x0 0x1 0x7f5c2c000000 0x1ad725000 0x1ad725 4K base\n"		\
+	"0x1000 0x1 0x7f5c2c001000 0x2b000 0x2b 4K zero\n"		\
+	"0x200000 0x200 0x7f5c2c200000 0x5a400000 0x5a400 2M thp\n"	\
+	"0x400000 0x10 0x7f5c2c400000 - - - none\n"			\
+	"0x40000000 0x40000 0x7f0040000000 0x140000000 0x140000 1G hugetlb\n"
+
+#define FIXTURE_SCAN							\
+	"gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version\n" \
+	"gpa=0x2000010 hva=0x7f0002000010 hpa=0x1ad726010 pattern=hex:deadbeef\n" \
+	"gpa=0x3000000 hva=0x7f0003000000 hpa=- pattern=str:Linux version\n" \
+	"# matches=3 bytes=268435456 truncated=no\n"
+
+/* The VM the fixtures belong to: VM 5678 of the end-to-end tests' tree. */
+#define FIXTURE_VM							\
+	{ .pid = 5678, .dir = "5678", .vcpus = 4, .slots = 2,		\
+	  .mem = 4294967296 }
+
+/* What snapshot prints for FIXTURE_SNAPSHOT. */
+#define FIXTURE_SNAPSHOT_TABLE \
+	"VM                     5678 (PID 5678)\n" \
+	"state                  paused\n" \
+	"pauses                 3\n" \
+	"pause latency          674.985 us\n" \
+	"capture                generation 1\n" \
+	"captured at            2026-11-22T07:22:24.297468151Z (1795332144.297468151)\n" \
+	"capture pause latency  674.985 us\n" \
+	"vcpus captured         2\n"
+
+/* What regs prints for FIXTURE_REGS (vcpu 1). */
+#define FIXTURE_REGS_TABLE \
+	"vcpu 1 (capture, generation 1)\n" \
+	"\n" \
+	"rax  0x0000000000000000  rbx  0x0000000000000011  rcx  0x0000000000000022  rdx  0x0000000000000033\n" \
+	"rsi  0x0000000000000044  rdi  0x0000000000000055  rsp  0x0000000000000066  rbp  0x0000000000000077\n" \
+	"r8   0x0000000000000088  r9   0x0000000000000099  r10  0x00000000000000aa  r11  0x00000000000000bb\n" \
+	"r12  0x00000000000000cc  r13  0x00000000000000dd  r14  0x00000000000000ee  r15  0x00000000000000ff\n" \
+	"\n" \
+	"rip        0x0000000000401000\n" \
+	"rflags     0x0000000000000246  PF ZF IF\n" \
+	"cr0        0x0000000080050033  PE MP ET NE WP AM PG\n" \
+	"cr2        0x0000000000000000\n" \
+	"cr3        0x0000000000101000\n" \
+	"cr4        0x0000000000000020  PAE\n" \
+	"cr8        0x0000000000000000\n" \
+	"efer       0x0000000000000d00  LME LMA NXE\n" \
+	"apic_base  0x00000000fee00900\n" \
+	"fs_base    0x0000000000000000\n" \
+	"gs_base    0x0000000000000000\n" \
+	"gdt        0x0000000000002000  limit 0x1f\n" \
+	"idt        0x0000000000000000  limit 0xfff\n" \
+	"\n" \
+	"SEG  SELECTOR    BASE       LIMIT  ATTRIBUTES  TYPE  S  DPL  P  L  D/B  G  DESCRIPTION\n" \
+	"cs     0x0008     0x0  0xffffffff      0xa09b   0xb  1    0  1  1    0  1  code, readable, accessed\n" \
+	"ds     0x0010     0x0  0xffffffff      0xc093   0x3  1    0  1  0    1  1  data, writable, accessed\n" \
+	"es     0x0010     0x0  0xffffffff      0xc093   0x3  1    0  1  0    1  1  data, writable, accessed\n" \
+	"fs     0x0000     0x0      0xffff     0x10000   0x0  0    0  0  0    0  0  unusable\n" \
+	"gs     0x0000     0x0      0xffff     0x10000   0x0  0    0  0  0    0  0  unusable\n" \
+	"ss     0x0010     0x0  0xffffffff      0xc093   0x3  1    0  1  0    1  1  data, writable, accessed\n" \
+	"tr     0x0018  0x1000        0x67        0x8b   0xb  0    0  1  0    0  0  TSS (busy)\n" \
+	"ldt    0x0000     0x0      0xffff        0x82   0x2  0    0  1  0    0  0  LDT\n" \
+	"\n" \
+	"star          0x0000000000000000  lstar           0xffffffff81a00080\n" \
+	"cstar         0x0000000000000000  sfmask          0x0000000000000000\n" \
+	"sysenter_cs   0x0000000000000000  sysenter_esp    0x0000000000000000\n" \
+	"sysenter_eip  0x0000000000000000  kernel_gs_base  0x0000000000000000\n" \
+	"pat           0x0007040600070406  tsc             unavailable\n"
+
+/* What translate prints for FIXTURE_TRANSLATE. */
+#define FIXTURE_TRANSLATE_TABLE \
+	"         GPA             HVA          HPA       PFN   SIZE  KIND\n" \
+	"      0x1234  0x7f5c2c001234  0x1ad725234  0x1ad725  4 KiB  base\n" \
+	"0x5000000000               -            -         -      -  error: no-memslot\n" \
+	"    0x200000  0x7f5c2c200000   0x5a400000   0x5a400  2 MiB  thp\n" \
+	"    0x400000               -            -         -      -  error: not-backed\n"
+
+/* What scan prints for FIXTURE_SCAN. */
+#define FIXTURE_SCAN_TABLE \
+	"      GPA             HVA          HPA  PATTERN\n" \
+	"0x1000000  0x7f0001000000  0x1ad725000  str:Linux version\n" \
+	"0x2000010  0x7f0002000010  0x1ad726010  hex:deadbeef\n" \
+	"0x3000000  0x7f0003000000            -  str:Linux version\n" \
+	"\n" \
+	"3 matches in 256 MiB (268435456 bytes) of guest memory.\n"
+
+#endif /* CLI_FIXTURES_H */

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module writes its debugfs lines with lib/format.c and lib/regs.c;
+ * the CLI reads them with debugfs-tools/parse.c. Format lines with the
+ * module's code, parse them with the CLI's, and check that every value
+ * comes back unchanged: hand-picked edge cases, then many pseudo-random
+ * ones.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/format.h"
+/*
+ * The Makefile links this test with lib/format.c only: take the module's
+ * register formatting in as source.
+ */
+#include "../../lib/regs.c"
+#include "cli_tap.h"
+#include "memslot.h"
+#include "regs.h"
+#include "vm.h"
+
+#define ROUNDTRIP_RANDOM_ROUNDS 20000
+
+static uint64_t roundtrip_random_state = 0x9e3779b97f4a7c15ull;
+
+/* xorshift64: the same sequence every run, so failures reproduce. */
+static uint64_t roundtrip_random(void)
+{
+	uint64_t x = roundtrip_random_state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	roundtrip_random_state = x;
+	return x;
+}
+
+/*
+ * Format @slot with the module's code and parse it back; return whether
+ * every field survived. Say what differed if @verbose.
+ */
+static bool roundtrip_memslot(const struct kvmintro_memslot_info *slot,
+			      bool verbose)
+{
+	char text[256] = KVMINTRO_MEMSLOTS_HEADER, flags[64];
+	size_t header_length = strlen(text);
+	struct kvmintro_parse_error error;
+	struct kvmintro_memslot_list list;
+	const struct kvmintro_memslot *parsed;
+	bool same;
+
+	if (kvmintro_format_memslot(text + header_length,
+				    sizeof(text) - header_length, slot) < 0 ||
+	    kvmintro_format_memslot_flags(flags, sizeof(flags), slot) < 0)
+		return false;
+	if (kvmintro_memslot_list_parse(text, strlen(text), &list, &error)) {
+		if (verbose)
+			printf("#   line %zu: %s\n", error.line, error.message);
+		return false;
+	}
+	parsed = &list.memslots[0];
+	same = list.count == 1 && parsed->address_space == slot->as_id &&
+	       parsed->slot == slot->id &&
+	       parsed->gpa == slot->base_gfn << 12 &&
+	       parsed->npages == slot->npages &&
+	       parsed->size == slot->npages << 12 && parsed->hva == slot->hva &&
+	       !strcmp(parsed->flags, flags);
+	if (!same && verbose)
+		printf("#   %s", text + header_length);
+	kvmintro_memslot_list_release(&list);
+	return same;
+}
+
+static bool roundtrip_vm(const struct kvmintro_vm_info *vm, bool verbose)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+	char text[256];
+	bool same;
+
+	if (kvmintro_format_vm(text, sizeof(text), vm) < 0)
+		return false;
+	if (kvmintro_vm_list_parse(text, strlen(text), &list, &error)) {
+		if (verbose)
+			printf("#   %s#   %s\n", text, error.message);
+		return false;
+	}
+	same = list.count == 1 && list.vms[0].pid == (uint64_t)vm->pid &&
+	       !strcmp(list.vms[0].dir, vm->dir) &&
+	       list.vms[0].vcpus == vm->vcpus &&
+	       list.vms[0].slots == vm->slots &&
+	       list.vms[0].mem == vm->mem_bytes;
+	if (!same && verbose)
+		printf("#   %s", text);
+	kvmintro_vm_list_release(&list);
+	return same;
+}
+
+static void test_memslot_edges(void)
+{
+	static const struct kvmintro_memslot_info slots[] = {
+		{ .npages = 0xa0, .hva = 0x7f5c2c000000ull },
+		{ .as_id = 1, .id = 0xffff, .base_gfn = 0x100000,
+		  .npages = 0x400, .hva = 0x7f5c00000000ull,
+		  .flags = KVMINTRO_MEMSLOT_READONLY },
+		{ .id = 509, .internal = true, .base_gfn = 0xfee00,
+		  .npages = 1, .hva = 0x7fff00000000ull },
+		{ .flags = KVMINTRO_MEMSLOT_READONLY |
+			   KVMINTRO_MEMSLOT_LOG_DIRTY_PAGES |
+			   KVMINTRO_MEMSLOT_GUEST_MEMFD | 0x80000008u,
+		  .internal = true },
+		{ .base_gfn = 0xfffffffffffffull, .npages = 0xfffffffffffffull,
+		  .hva = UINT64_MAX },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(slots); i++)
+		CLI_EXPECT(roundtrip_memslot(&slots[i], true),
+			   "roundtrip: memslot edge case %zu", i);
+}
+
+static void test_vm_edges(void)
+{
+	static const struct kvmintro_vm_info vms[] = {
+		{ .pid = 1234, .dir = "1234", .vcpus = 2, .slots = 3,
+		  .mem_bytes = 268435456 },
+		{ .pid = 1234, .dir = "1234-1" },
+		{ .pid = INT_MAX, .dir = "2147483647-4294967295",
+		  .vcpus = UINT_MAX, .slots = UINT_MAX, .mem_bytes = UINT64_MAX },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vms); i++)
+		CLI_EXPECT(roundtrip_vm(&vms[i], true),
+			   "roundtrip: vm edge case %zu", i);
+}
+
+static void test_memslot_random(void)
+{
+	struct kvmintro_memslot_info slot;
+	unsigned int round, failures = 0;
+
+	for (round = 0; round < ROUNDTRIP_RANDOM_ROUNDS; round++) {
+		slot.as_id = roundtrip_random() & 1;
+		slot.id = (u16)roundtrip_random();
+		slot.internal = roundtrip_random() & 1;
+		slot.flags = (u32)(roundtrip_random() >> (roundtrip_random() & 31));
+		/* Guest frame numbers fit in 52 bits, so gpa does not overflow. */
+		slot.base_gfn = roundtrip_random() >> 12;
+		slot.npages = roundtrip_random() >> 12;
+		slot.hva = roundtrip_random() >> (roundtrip_random() & 63);
+		if (!roundtrip_memslot(&slot, !failures))
+			failures++;
+	}
+	CLI_EXPECT(!failures, "roundtrip: %d random memslots, %u differ",
+		   ROUNDTRIP_RANDOM_ROUNDS, failures);
+}
+
+static void test_vm_random(void)
+{
+	struct kvmintro_vm_info vm;
+	unsigned int round, failures = 0;
+	char dir[32];
+
+	for (round = 0; round < ROUNDTRIP_RANDOM_ROUNDS; round++) {
+		vm.pid = (int)(roundtrip_random() & INT_MAX);
+		if (roundtrip_random() & 1)
+			snprintf(dir, sizeof(dir), "%d", vm.pid);
+		else
+			snprintf(dir, sizeof(dir), "%d-%u", vm.pid,
+				 (unsigned int)roundtrip_random());
+		vm.dir = dir;
+		vm.vcpus = (unsigned int)roundtrip_random();
+		vm.slots = (unsigned int)roundtrip_random();
+		vm.mem_bytes = roundtrip_random() >> (roundtrip_random() & 63);
+		if (!roundtrip_vm(&vm, !failures))
+			failures++;
+	}
+	CLI_EXPECT(!failures, "roundtrip: %d random vms lines, %u differ",
+		   ROUNDTRIP_RANDOM_ROUNDS, failures);
+}
+
+/* Write what the module's regs file holds for @regs into @text. */
+static void roundtrip_format_regs(const struct kvmintro_regs *regs,
+				  unsigned int vcpu, char *text, size_t size)
+{
+	unsigned int line;
+	size_t used;
+	int length;
+
+	used = (size_t)snprintf(text, size,
+				"vcpu=%u\nsource=capture\ngeneration=%u\n",
+				vcpu, vcpu + 1);
+	for (line = 0;; line++) {
+		length = kvmintro_format_regs_line(text + used, size - used,
+						   regs, line);
+		if (length <= 0)
+			break;
+		used += (size_t)length;
+	}
+}
+
+static bool roundtrip_same_segment(const struct kvmintro_segment *module,
+				   const struct kvmintro_vcpu_segment *cli)
+{
+	return cli->selector == module->selector && cli->base == module->base &&
+	       cli->limit == module->limit &&
+	       cli->attributes == module->attributes;
+}
+
+static bool roundtrip_same_regs(const struct kvmintro_regs *module,
+				const struct kvmintro_vcpu_regs *cli)
+{
+	const u64 control[KVMINTRO_REGS_NR_CONTROL] = {
+		module->rip, module->rflags, module->cr0, module->cr2,
+		module->cr3, module->cr4, module->cr8, module->efer,
+		module->apic_base, module->seg[KVMINTRO_SEG_FS].base,
+		module->seg[KVMINTRO_SEG_GS].base,
+	};
+	bool same = !memcmp(cli->gprs, module->gpr, sizeof(cli->gprs)) &&
+		    !memcmp(cli->control, control, sizeof(control)) &&
+		    cli->tables[0].base == module->gdt_base &&
+		    cli->tables[0].limit == module->gdt_limit &&
+		    cli->tables[1].base == module->idt_base &&
+		    cli->tables[1].limit == module->idt_limit;
+	unsigned int i;
+
+	for (i = 0; i < KVMINTRO_NR_SEGMENTS; i++)
+		same = same && roundtrip_same_segment(&module->seg[i],
+						      &cli->segments[i]);
+	for (i = 0; i < KVMINTRO_NR_MSRS; i++) {
+		bool valid = module->msr_valid & 1u << i;
+
+		same = same && cli->msrs[i].valid == valid &&
+		       (!valid || cli->msrs[i].value == module->msr[i]);
+	}
+	return same;
+}
+
+/* Format @regs with the module's code, parse them back, compare. */
+static bool roundtrip_regs(const struct kvmintro_regs *regs, unsigned int vcpu,
+			   bool verbose)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_vcpu_regs parsed;
+	char text[4096];
+
+	roundtrip_format_regs(regs, vcpu, text, sizeof(text));
+	if (kvmintro_regs_parse(text, strlen(text), &parsed, &error)) {
+		if (verbose)
+			printf("#   line %zu: %s\n", error.line, error.message);
+		return false;
+	}
+	return parsed.vcpu == vcpu && parsed.generation == vcpu + 1 &&
+	       roundtrip_same_regs(regs, &parsed);
+}
+
+static void test_regs_edges(void)
+{
+	struct kvmintro_regs regs;
+	unsigned int i;
+
+	memset(&regs, 0, sizeof(regs));
+	CLI_EXPECT(roundtrip_regs(&regs, 0, true),
+		   "roundtrip: regs all zero, every MSR unavailable");
+	memset(&regs, 0xff, sizeof(regs));
+	for (i = 0; i < KVMINTRO_NR_SEGMENTS; i++)
+		regs.seg[i].attributes =
+			kvmintro_segment_attributes(0xf, 1, 3, 1, 1, 1, 1, 1, 1);
+	regs.msr_valid = (1u << KVMINTRO_NR_MSRS) - 1;
+	CLI_EXPECT(roundtrip_regs(&regs, UINT_MAX - 1, true),
+		   "roundtrip: regs all ones, every MSR there");
+}
+
+static void test_regs_random(void)
+{
+	unsigned int round, failures = 0;
+	struct kvmintro_regs regs;
+	u64 *word;
+
+	for (round = 0; round < ROUNDTRIP_RANDOM_ROUNDS; round++) {
+		/* Random bits everywhere, then what the types allow. */
+		for (word = (u64 *)&regs;
+		     word < (u64 *)((char *)&regs + sizeof(regs)); word++)
+			*word = roundtrip_random() >> (roundtrip_random() & 63);
+		regs.msr_valid &= (1u << KVMINTRO_NR_MSRS) - 1;
+		if (!roundtrip_regs(&regs, round, !failures))
+			failures++;
+	}
+	CLI_EXPECT(!failures, "roundtrip: %d random register sets, %u differ",
+		   ROUNDTRIP_RANDOM_ROUNDS, failures);
+}
+
+int main(void)
+{
+	test_memslot_edges();
+	test_vm_edges();
+	test_memslot_random();
+	test_vm_random();
+	test_regs_edges();
+	test_regs_random();
+	return cli_tap_finish();
+}

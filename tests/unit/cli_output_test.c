@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the CLI's output: readable sizes, aligned tables, the JSON
+ * writer (escaping, misuse), the "list" and "memslots" tables and JSON, and
+ * the JSON checker the other tests trust.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_capture.h"
+#include "cli_json_check.h"
+#include "cli_tap.h"
+#include "json.h"
+#include "memslot.h"
+#include "table.h"
+#include "vm.h"
+
+static void expect_size(uint64_t bytes, const char *expected)
+{
+	char text[KVMINTRO_SIZE_TEXT_MAX];
+
+	kvmintro_format_size(bytes, text, sizeof(text));
+	CLI_EXPECT_STRING(text, expected, "size: %llu bytes is %s",
+			  (unsigned long long)bytes, expected);
+}
+
+static void test_sizes(void)
+{
+	expect_size(0, "0 B");
+	expect_size(1023, "1023 B");
+	expect_size(1024, "1 KiB");
+	expect_size(1536, "1.5 KiB");
+	expect_size(0xa0000, "640 KiB");
+	expect_size(2 << 20, "2 MiB");
+	expect_size(268435456, "256 MiB");
+	expect_size((1ull << 30) + 1, "1.0 GiB");
+	expect_size(4ull << 30, "4 GiB");
+	expect_size(1ull << 60, "1 EiB");
+	expect_size(UINT64_MAX, "15.9 EiB");
+}
+
+static const struct kvmintro_column test_columns[] = {
+	{ "NUMBER", KVMINTRO_ALIGN_RIGHT },
+	{ "NAME", KVMINTRO_ALIGN_LEFT },
+	{ "LAST", KVMINTRO_ALIGN_LEFT },
+};
+
+static void test_table(void)
+{
+	struct kvmintro_table table;
+	struct cli_capture capture;
+	int ret;
+
+	kvmintro_table_init(&table, test_columns, 3);
+	kvmintro_table_add(&table, "%d", 7);
+	kvmintro_table_add(&table, "%s", "a-long-name");
+	kvmintro_table_add(&table, "x");
+	kvmintro_table_add(&table, "%d", 123456789);
+	kvmintro_table_add(&table, "b");
+	kvmintro_table_add(&table, "longer than its title");
+	ret = kvmintro_table_print(&table, cli_capture_begin(&capture));
+	CLI_EXPECT(!ret, "table: prints");
+	CLI_EXPECT_STRING(cli_capture_end(&capture),
+			  "   NUMBER  NAME         LAST\n"
+			  "        7  a-long-name  x\n"
+			  "123456789  b            longer than its title\n",
+			  "table: columns aligned, last one not padded");
+	free(capture.text);
+	kvmintro_table_release(&table);
+
+	kvmintro_table_init(&table, test_columns, 3);
+	ret = kvmintro_table_print(&table, cli_capture_begin(&capture));
+	CLI_EXPECT_STRING(cli_capture_end(&capture), "NUMBER  NAME  LAST\n",
+			  "table: no rows, titles only");
+	free(capture.text);
+	kvmintro_table_release(&table);
+
+	kvmintro_table_init(&table, test_columns, 3);
+	kvmintro_table_add(&table, "1");
+	ret = kvmintro_table_print(&table, cli_capture_begin(&capture));
+	CLI_EXPECT(ret == -EINVAL, "table: an unfinished row is an error");
+	CLI_EXPECT_STRING(cli_capture_end(&capture), "",
+			  "table: an unfinished row prints nothing");
+	free(capture.text);
+	kvmintro_table_release(&table);
+}
+
+static void test_json_structure(void)
+{
+	struct kvmintro_json json;
+	struct cli_capture capture;
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_json_begin_array(&json, NULL);
+	kvmintro_json_end_array(&json);
+	CLI_EXPECT(!kvmintro_json_finish(&json), "json: empty array finishes");
+	CLI_EXPECT_STRING(cli_capture_end(&capture), "[]\n", "json: empty array");
+	free(capture.text);
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_json_begin_object(&json, NULL);
+	kvmintro_json_u64(&json, "zero", 0);
+	kvmintro_json_u64(&json, "max", UINT64_MAX);
+	kvmintro_json_begin_array(&json, "list");
+	kvmintro_json_string(&json, NULL, "a");
+	kvmintro_json_begin_object(&json, NULL);
+	kvmintro_json_end_object(&json);
+	kvmintro_json_end_array(&json);
+	kvmintro_json_end_object(&json);
+	CLI_EXPECT(!kvmintro_json_finish(&json), "json: nested finishes");
+	CLI_EXPECT_STRING(cli_capture_end(&capture),
+			  "{\n"
+			  "  \"zero\": 0,\n"
+			  "  \"max\": 18446744073709551615,\n"
+			  "  \"list\": [\n"
+			  "    \"a\",\n"
+			  "    {}\n"
+			  "  ]\n"
+			  "}\n", "json: nested, indented");
+	cli_json_expect_valid(capture.text, "json: nested");
+	free(capture.text);
+}
+
+/* Write @length bytes as one JSON string; return the text. */
+static char *json_string_text(const char *bytes, size_t length)
+{
+	struct kvmintro_json json;
+	struct cli_capture capture;
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_json_string_bytes(&json, NULL, bytes, length);
+	if (kvmintro_json_finish(&json))
+		printf("#   kvmintro_json_finish() failed\n");
+	cli_capture_end(&capture);
+	return capture.text;
+}
+
+static void expect_json_string(const char *bytes, size_t length,
+			       const char *expected, const char *name)
+{
+	char *text = json_string_text(bytes, length);
+
+	CLI_EXPECT_STRING(text, expected, "json string: %s", name);
+	cli_json_expect_valid(text, name);
+	free(text);
+}
+
+static void test_json_strings(void)
+{
+	static const char all_bytes_name[] = "json string: every byte value";
+	char all_bytes[256];
+	char *text;
+	int i;
+
+	expect_json_string("plain", 5, "\"plain\"\n", "plain");
+	expect_json_string("a\"b\\c/", 6, "\"a\\\"b\\\\c/\"\n",
+			   "quote and backslash");
+	expect_json_string("\n\t\r\b\f", 5, "\"\\n\\t\\r\\b\\f\"\n",
+			   "short escapes");
+	expect_json_string("\x01\x1f\x7f", 3, "\"\\u0001\\u001f\\u007f\"\n",
+			   "other control characters");
+	expect_json_string("a\0b", 3, "\"a\\u0000b\"\n", "NUL byte");
+	expect_json_string("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9,
+			   "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\n",
+			   "valid UTF-8 kept");
+	expect_json_string("\xff", 1, "\"\\ufffd\"\n", "invalid byte");
+	expect_json_string("\xc3", 1, "\"\\ufffd\"\n", "truncated sequence");
+	expect_json_string("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"\n",
+			   "overlong encoding");
+	expect_json_string("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"\n",
+			   "encoded surrogate");
+	expect_json_string("\xf4\x90\x80\x80", 4,
+			   "\"\\ufffd\\ufffd\\ufffd\\ufffd\"\n",
+			   "beyond U+10FFFF");
+
+	for (i = 0; i < 256; i++)
+		all_bytes[i] = (char)i;
+	text = json_string_text(all_bytes, sizeof(all_bytes));
+	cli_json_expect_valid(text, all_bytes_name);
+	free(text);
+}
+
+static void expect_json_misuse(struct kvmintro_json *json,
+			       struct cli_capture *capture, int error,
+			       const char *name)
+{
+	CLI_EXPECT(kvmintro_json_finish(json) == error, "json misuse: %s", name);
+	cli_capture_end(capture);
+	free(capture->text);
+}
+
+static void test_json_misuse(void)
+{
+	struct kvmintro_json json;
+	struct cli_capture capture;
+	int i;
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	expect_json_misuse(&json, &capture, -EINVAL, "nothing written");
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_json_begin_array(&json, NULL);
+	kvmintro_json_u64(&json, "key", 1);
+	kvmintro_json_end_array(&json);
+	expect_json_misuse(&json, &capture, -EINVAL, "key inside an array");
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_json_begin_object(&json, NULL);
+	kvmintro_json_u64(&json, NULL, 1);
+	kvmintro_json_end_object(&json);
+	expect_json_misuse(&json, &capture, -EINVAL, "no key inside an object");
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_json_begin_object(&json, NULL);
+	expect_json_misuse(&json, &capture, -EINVAL, "object left open");
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_json_begin_object(&json, NULL);
+	kvmintro_json_end_array(&json);
+	expect_json_misuse(&json, &capture, -EINVAL, "object closed as array");
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_json_u64(&json, NULL, 1);
+	kvmintro_json_u64(&json, NULL, 2);
+	expect_json_misuse(&json, &capture, -EINVAL, "two top-level values");
+
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	for (i = 0; i <= KVMINTRO_JSON_DEPTH_MAX; i++)
+		kvmintro_json_begin_array(&json, NULL);
+	expect_json_misuse(&json, &capture, -E2BIG, "nested too deep");
+}
+
+static const char contract_vms[] =
+	"pid=1234 dir=1234 vcpus=2 slots=3 mem=268435456\n"
+	"pid=1234 dir=1234-1 vcpus=1 slots=1 mem=2097152\n";
+
+static const char contract_memslots[] =
+	"as slot gpa npages size hva flags\n"
+	"0 0 0x0 0xa0 0xa0000 0x7f5c2c000000 -\n"
+	"0 1 0x100000000 0x400 0x400000 0x7f5c00000000 readonly\n"
+	"1 0 0x0 0xa0 0xa0000 0x7f5c2c000000 dirty_log,0x100\n";
+
+static void test_vm_list_output(void)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+	struct cli_capture capture;
+	int ret;
+
+	ret = kvmintro_vm_list_parse(contract_vms, strlen(contract_vms), &list,
+				     &error);
+	if (!CLI_EXPECT(!ret, "list output: sample parses"))
+		return;
+	CLI_EXPECT(!kvmintro_vm_list_print_table(&list, cli_capture_begin(&capture)),
+		   "list output: table prints");
+	CLI_EXPECT_STRING(cli_capture_end(&capture),
+			  " PID  DIR     VCPUS  SLOTS   MEMORY      BYTES\n"
+			  "1234  1234        2      3  256 MiB  268435456\n"
+			  "1234  1234-1      1      1    2 MiB    2097152\n",
+			  "list output: table");
+	free(capture.text);
+
+	CLI_EXPECT(!kvmintro_vm_list_print_json(&list, cli_capture_begin(&capture)),
+		   "list output: JSON prints");
+	cli_capture_end(&capture);
+	cli_json_expect_valid(capture.text, "list output");
+	CLI_EXPECT(strstr(capture.text, "\"dir\": \"1234-1\",\n") &&
+		   strstr(capture.text, "\"mem\": 268435456\n"),
+		   "list output: JSON has strings and numbers");
+	free(capture.text);
+	kvmintro_vm_list_release(&list);
+
+	CLI_EXPECT(!kvmintro_vm_list_print_json(&list, cli_capture_begin(&capture)),
+		   "list output: JSON of no VMs prints");
+	CLI_EXPECT_STRING(cli_capture_end(&capture), "[]\n",
+			  "list output: JSON of no VMs is []");
+	free(capture.text);
+}
+
+static void test_memslot_list_output(void)
+{
+	struct kvmintro_vm vm = {
+		.pid = 1234, .dir = "1234", .vcpus = 2, .slots = 3,
+		.mem = 0x4a0000,
+	};
+	struct kvmintro_parse_error error;
+	struct kvmintro_memslot_list list;
+	struct cli_capture capture;
+	int ret;
+
+	ret = kvmintro_memslot_list_parse(contract_memslots,
+					  strlen(contract_memslots), &list,
+					  &error);
+	if (!CLI_EXPECT(!ret, "memslots output: sample parses"))
+		return;
+	CLI_EXPECT(!kvmintro_memslot_list_print_table(&list,
+						      cli_capture_begin(&capture)),
+		   "memslots output: table prints");
+	CLI_EXPECT_STRING(cli_capture_end(&capture),
+			  "AS  SLOT          GPA  NPAGES     SIZE     BYTES             HVA  FLAGS\n"
+			  " 0     0          0x0    0xa0  640 KiB   0xa0000  0x7f5c2c000000  -\n"
+			  " 0     1  0x100000000   0x400    4 MiB  0x400000  0x7f5c00000000  readonly\n"
+			  " 1     0          0x0    0xa0  640 KiB   0xa0000  0x7f5c2c000000  dirty_log,0x100\n",
+			  "memslots output: table");
+	free(capture.text);
+
+	CLI_EXPECT(!kvmintro_memslot_list_print_json(&vm, &list,
+						     cli_capture_begin(&capture)),
+		   "memslots output: JSON prints");
+	cli_capture_end(&capture);
+	cli_json_expect_valid(capture.text, "memslots output");
+	CLI_EXPECT(strstr(capture.text, "\"gpa\": 4294967296,\n") &&
+		   strstr(capture.text, "\"flags\": []\n") &&
+		   strstr(capture.text, "\"flags\": [\n        \"readonly\"\n      ]") &&
+		   strstr(capture.text, "\"dirty_log\",\n        \"0x100\"\n"),
+		   "memslots output: JSON numbers and flag arrays");
+	free(capture.text);
+	kvmintro_memslot_list_release(&list);
+}
+
+static void expect_checker(const char *text, bool valid, const char *name)
+{
+	char why[128];
+
+	CLI_EXPECT(cli_json_check(text, strlen(text), why, sizeof(why)) == valid,
+		   "json checker: %s %s", valid ? "accepts" : "refuses", name);
+}
+
+/* Check @depth arrays nested in each other. */
+static void expect_nested_arrays(int depth, bool valid)
+{
+	char text[2 * 100 + 1] = "";
+	char name[64];
+	int i;
+
+	for (i = 0; i < depth; i++) {
+		text[i] = '[';
+		text[2 * depth - 1 - i] = ']';
+	}
+	text[2 * depth] = '\0';
+	snprintf(name, sizeof(name), "arrays nested %d deep", depth);
+	expect_checker(text, valid, name);
+}
+
+static void test_json_checker(void)
+{
+	expect_checker("[]", true, "[]");
+	expect_checker(" {\"a\": [1, -2.5e+3, true, false, null, \"\\u00e9\"]} ",
+		       true, "a mixed object");
+	expect_checker("\"\\ud83d\\ude00\"", true, "a surrogate pair");
+	expect_checker("", false, "nothing");
+	expect_checker("[1,]", false, "a trailing comma");
+	expect_checker("{\"a\" 1}", false, "a missing colon");
+	expect_checker("[01]", false, "a leading zero");
+	expect_checker("\"a\nb\"", false, "a raw newline in a string");
+	expect_checker("\"\\x41\"", false, "a \\x escape");
+	expect_checker("\"\\ud83d\"", false, "a lone surrogate");
+	expect_checker("\"\xff\"", false, "invalid UTF-8");
+	expect_checker("[] []", false, "two values");
+	expect_nested_arrays(64, true);
+	expect_nested_arrays(65, false);
+}
+
+int main(void)
+{
+	test_json_checker();
+	test_sizes();
+	test_table();
+	test_json_structure();
+	test_json_strings();
+	test_json_misuse();
+	test_vm_list_output();
+	test_memslot_list_output();
+	return cli_tap_finish();
+}

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the CLI's parsers and output: every input is parsed
+ * as each debugfs file ("vms", "memslots", "snapshot", a vcpu's "regs",
+ * "translate" replies, "gpa_hpa", "scan" replies), as numbers and command
+ * line arguments (addresses, lengths, scan patterns), and shown as a JSON
+ * string, escaped text and a hexdump. Besides the sanitizers' checks, it
+ * aborts when
+ *   - a refused input leaves a message that is not a short C string,
+ *   - an accepted input prints JSON that cli_json_check() refuses,
+ *   - a number parses but does not print back as its input,
+ *   - an accepted file breaks what its parser promises (one translation
+ *     per address asked, a match only of a pattern asked, no host page
+ *     exactly where a run is not backed, a capture with its generation).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argument.h"
+#include "cli_capture.h"
+#include "cli_json_check.h"
+#include "gpa_hpa.h"
+#include "json.h"
+#include "memory.h"
+#include "memslot.h"
+#include "parse.h"
+#include "regs.h"
+#include "scan.h"
+#include "snapshot.h"
+#include "table.h"
+#include "translate.h"
+#include "vm.h"
+
+#define FUZZ_ASSERT(condition)						\
+	do {								\
+		if (!(condition)) {					\
+			fprintf(stderr, "%s:%d: %s\n", __FILE__,	\
+				__LINE__, #condition);			\
+			abort();					\
+		}							\
+	} while (0)
+
+/* End @output, abort unless it is valid JSON, and free it. */
+static void fuzz_output_check_json(struct cli_capture *output, int ret)
+{
+	char why[128];
+
+	cli_capture_end(output);
+	FUZZ_ASSERT(!ret);
+	if (!cli_json_check(output->text, output->length, why, sizeof(why))) {
+		fprintf(stderr, "invalid JSON (%s):\n%s\n", why, output->text);
+		abort();
+	}
+	free(output->text);
+}
+
+static void fuzz_output_discard(struct cli_capture *output, int ret)
+{
+	cli_capture_end(output);
+	FUZZ_ASSERT(!ret);
+	free(output->text);
+}
+
+static void fuzz_check_error(const struct kvmintro_parse_error *error)
+{
+	FUZZ_ASSERT(memchr(error->message, '\0', sizeof(error->message)));
+	FUZZ_ASSERT(error->message[0]);
+	FUZZ_ASSERT(memchr(error->line_text, '\0', sizeof(error->line_text)));
+}
+
+/* Look up every VM by its dir, and the input itself as a name. */
+static void fuzz_find_vms(const struct kvmintro_vm_list *list,
+			  const char *text, size_t length)
+{
+	const struct kvmintro_vm *vm;
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < list->count; i++) {
+		int ret = kvmintro_vm_list_find(list, list->vms[i].dir, &vm);
+
+		FUZZ_ASSERT(ret == 0 || ret == -ENOTUNIQ);
+	}
+	if (length >= sizeof(name))
+		length = sizeof(name) - 1;
+	memcpy(name, text, length);
+	name[length] = '\0';
+	kvmintro_vm_list_find(list, name, &vm);
+}
+
+static void fuzz_vm_list(const char *text, size_t length)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+	struct cli_capture output;
+	int ret;
+
+	if (kvmintro_vm_list_parse(text, length, &list, &error)) {
+		FUZZ_ASSERT(!list.vms && !list.count);
+		fuzz_check_error(&error);
+		return;
+	}
+	ret = kvmintro_vm_list_print_json(&list, cli_capture_begin(&output));
+	fuzz_output_check_json(&output, ret);
+	ret = kvmintro_vm_list_print_table(&list, cli_capture_begin(&output));
+	fuzz_output_discard(&output, ret);
+	fuzz_find_vms(&list, text, length);
+	kvmintro_vm_list_release(&list);
+}
+
+static void fuzz_memslot_list(const char *text, size_t length)
+{
+	struct kvmintro_vm vm = { .pid = 1, .dir = "1" };
+	struct kvmintro_memslot_list list;
+	struct kvmintro_parse_error error;
+	struct cli_capture output;
+	int ret;
+
+	if (kvmintro_memslot_list_parse(text, length, &list, &error)) {
+		FUZZ_ASSERT(!list.memslots && !list.count);
+		fuzz_check_error(&error);
+		return;
+	}
+	ret = kvmintro_memslot_list_print_json(&vm, &list,
+					       cli_capture_begin(&output));
+	fuzz_output_check_json(&output, ret);
+	ret = kvmintro_memslot_list_print_table(&list,
+						cli_capture_begin(&output));
+	fuzz_output_discard(&output, ret);
+	kvmintro_memslot_list_release(&list);
+}
+
+/* Return @text without leading zeros (but one, if all are zeros). */
+static struct kvmintro_span fuzz_strip_zeros(struct kvmintro_span text)
+{
+	while (text.length > 1 && text.start[0] == '0') {
+		text.start++;
+		text.length--;
+	}
+	return text;
+}
+
+/* A number that parses prints back as its input, less leading zeros. */
+static void fuzz_numbers(const char *text, size_t length)
+{
+	struct kvmintro_span span = { text, length };
+	char printed[32];
+	uint64_t value;
+
+	if (!kvmintro_parse_decimal(span, &value)) {
+		snprintf(printed, sizeof(printed), "%" PRIu64, value);
+		FUZZ_ASSERT(kvmintro_span_equals(fuzz_strip_zeros(span), printed));
+	}
+	if (!kvmintro_parse_hex(span, &value) && length > 2) {
+		struct kvmintro_span digits = { text + 2, length - 2 };
+
+		snprintf(printed, sizeof(printed), "%" PRIx64, value);
+		digits = fuzz_strip_zeros(digits);
+		FUZZ_ASSERT(digits.length == strlen(printed) &&
+			    !strncasecmp(digits.start, printed, digits.length));
+	}
+}
+
+static void fuzz_json_string(const char *text, size_t length)
+{
+	struct kvmintro_json json;
+	struct cli_capture output;
+
+	kvmintro_json_init(&json, cli_capture_begin(&output));
+	kvmintro_json_begin_object(&json, NULL);
+	kvmintro_json_string_bytes(&json, "bytes", text, length);
+	kvmintro_json_end_object(&json);
+	fuzz_output_check_json(&output, kvmintro_json_finish(&json));
+}
+
+static void fuzz_quote_and_size(const char *text, size_t length)
+{
+	char quoted[KVMINTRO_QUOTE_MAX];
+	char size[KVMINTRO_SIZE_TEXT_MAX];
+	uint64_t bytes = 0;
+
+	kvmintro_quote(text, length, quoted, sizeof(quoted));
+	FUZZ_ASSERT(strlen(quoted) < sizeof(quoted));
+	memcpy(&bytes, text, length < sizeof(bytes) ? length : sizeof(bytes));
+	kvmintro_format_size(bytes, size, sizeof(size));
+	FUZZ_ASSERT(strlen(size) + 1 < sizeof(size));
+}
+
+static const struct kvmintro_vm fuzz_vm = { .pid = 1, .dir = "1" };
+
+static void fuzz_snapshot(const char *text, size_t length)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_snapshot snapshot;
+	struct cli_capture output;
+	int view, ret;
+
+	if (kvmintro_snapshot_parse(text, length, &snapshot, &error)) {
+		fuzz_check_error(&error);
+		return;
+	}
+	FUZZ_ASSERT(!strcmp(snapshot.state, "running") ||
+		    !strcmp(snapshot.state, "paused"));
+	ret = kvmintro_snapshot_print_json(&fuzz_vm, &snapshot,
+					   cli_capture_begin(&output));
+	fuzz_output_check_json(&output, ret);
+	for (view = KVMINTRO_SNAPSHOT_VIEW_STATE;
+	     view <= KVMINTRO_SNAPSHOT_VIEW_CAPTURE; view++) {
+		ret = kvmintro_snapshot_print_table(&fuzz_vm, &snapshot, view,
+						    cli_capture_begin(&output));
+		fuzz_output_discard(&output, ret);
+	}
+}
+
+static void fuzz_regs(const char *text, size_t length)
+{
+	struct kvmintro_regs_list list = { .count = 1 };
+	struct kvmintro_parse_error error;
+	struct kvmintro_vcpu_regs regs;
+	struct cli_capture output;
+	int ret;
+
+	if (kvmintro_regs_parse(text, length, &regs, &error)) {
+		fuzz_check_error(&error);
+		return;
+	}
+	FUZZ_ASSERT(regs.has_generation == !strcmp(regs.source, "capture"));
+	list.regs = &regs;
+	ret = kvmintro_regs_list_print_json(&fuzz_vm, &list,
+					    cli_capture_begin(&output));
+	fuzz_output_check_json(&output, ret);
+	ret = kvmintro_regs_list_print_table(&list, cli_capture_begin(&output));
+	fuzz_output_discard(&output, ret);
+}
+
+static void fuzz_translate(const char *text, size_t length)
+{
+	static const uint64_t gpas[] = { 0x1234, 0x5000000000, 0x200000, 0 };
+	struct kvmintro_translation_list list;
+	struct kvmintro_parse_error error;
+	struct cli_capture output;
+	size_t count, i;
+	int ret;
+
+	for (count = 1; count <= ARRAY_SIZE(gpas); count += 3) {
+		if (kvmintro_translate_parse(text, length, gpas, count, &list,
+					     &error)) {
+			FUZZ_ASSERT(!list.translations && !list.count);
+			fuzz_check_error(&error);
+			continue;
+		}
+		FUZZ_ASSERT(list.count == count);
+		for (i = 0; i < count; i++)
+			FUZZ_ASSERT(list.translations[i].gpa == gpas[i]);
+		ret = kvmintro_translation_list_print_json(&fuzz_vm, &list,
+							   cli_capture_begin(&output));
+		fuzz_output_check_json(&output, ret);
+		ret = kvmintro_translation_list_print_table(&list,
+							    cli_capture_begin(&output));
+		fuzz_output_discard(&output, ret);
+		kvmintro_translation_list_release(&list);
+	}
+}
+
+static void fuzz_gpa_hpa(const char *text, size_t length)
+{
+	const struct kvmintro_gpa_hpa_run *run;
+	struct kvmintro_parse_error error;
+	struct kvmintro_array runs;
+	struct cli_capture output;
+	size_t i;
+	int ret;
+
+	if (kvmintro_gpa_hpa_parse(text, length, &runs, &error)) {
+		FUZZ_ASSERT(!runs.elements && !runs.count);
+		fuzz_check_error(&error);
+		return;
+	}
+	for (i = 0, run = runs.elements; i < runs.count; i++)
+		FUZZ_ASSERT(run[i].hpa.valid == !!strcmp(run[i].kind, "none"));
+	ret = kvmintro_gpa_hpa_print_json(&fuzz_vm, &runs,
+					  cli_capture_begin(&output));
+	fuzz_output_check_json(&output, ret);
+	ret = kvmintro_gpa_hpa_print_table(&runs, cli_capture_begin(&output));
+	fuzz_output_discard(&output, ret);
+	kvmintro_array_release(&runs);
+}
+
+static void fuzz_scan(const char *text, size_t length)
+{
+	struct kvmintro_scan_request request = { .count = 0 };
+	struct kvmintro_scan_result result;
+	struct kvmintro_parse_error error;
+	struct cli_capture output;
+	const char *problem;
+	size_t i;
+	int ret;
+
+	FUZZ_ASSERT(!kvmintro_scan_request_add(&request, "str:Linux version",
+					       &problem) &&
+		    !kvmintro_scan_request_add(&request, "hex:de ad be ef",
+					       &problem));
+	if (kvmintro_scan_parse(text, length, &request, &result, &error)) {
+		FUZZ_ASSERT(!result.matches && !result.count);
+		fuzz_check_error(&error);
+		goto out_release;
+	}
+	for (i = 0; i < result.count; i++)
+		FUZZ_ASSERT(result.matches[i].pattern < request.count);
+	FUZZ_ASSERT(result.truncated || result.matched == result.count);
+	ret = kvmintro_scan_print_json(&fuzz_vm, &request, &result,
+				       cli_capture_begin(&output));
+	fuzz_output_check_json(&output, ret);
+	ret = kvmintro_scan_print_table(&request, &result,
+					cli_capture_begin(&output));
+	fuzz_output_discard(&output, ret);
+	kvmintro_scan_result_release(&result);
+out_release:
+	kvmintro_scan_request_release(&request);
+}
+
+/* A normalized pattern is its prefix, then text, or lowercase hex pairs. */
+static void fuzz_check_pattern(const char *normalized)
+{
+	size_t i, length = strlen(normalized);
+
+	FUZZ_ASSERT(length > 4 && length <= 4 + 2 * 256);
+	if (!strncmp(normalized, "str:", 4))
+		return;
+	FUZZ_ASSERT(!strncmp(normalized, "hex:", 4) && length % 2 == 0);
+	for (i = 4; i < length; i++)
+		FUZZ_ASSERT(strchr("0123456789abcdef", normalized[i]));
+}
+
+/* The input, up to its first NUL, as a command line argument. */
+static void fuzz_arguments(const char *text, size_t length)
+{
+	struct kvmintro_scan_request request = { .count = 0 };
+	char argument[600];
+	const char *problem;
+	uint64_t value;
+
+	if (length >= sizeof(argument))
+		length = sizeof(argument) - 1;
+	memcpy(argument, text, length);
+	argument[length] = '\0';
+	kvmintro_parse_number_argument(argument, &value);
+	kvmintro_parse_length_argument(argument, &value);
+	if (!kvmintro_parse_address_argument(argument, &value))
+		FUZZ_ASSERT(value < UINT64_C(1) << 52);
+	if (!kvmintro_scan_request_add(&request, argument, &problem)) {
+		FUZZ_ASSERT(!strchr(argument, '\n'));
+		fuzz_check_pattern(request.patterns[0].normalized);
+	} else {
+		FUZZ_ASSERT(problem && *problem);
+	}
+	kvmintro_scan_request_release(&request);
+}
+
+/* Escaped text is printable; a hexdump has a line per 16 bytes. */
+static void fuzz_escape_and_hexdump(const char *text, size_t length)
+{
+	struct kvmintro_memory memory = {
+		.bytes = (unsigned char *)text,
+		.length = length,
+		.requested = length,
+	};
+	struct cli_capture output;
+	char *escaped;
+	size_t i, lines = 0;
+	int ret;
+
+	escaped = kvmintro_escape(text, length);
+	FUZZ_ASSERT(escaped);
+	for (i = 0; escaped[i]; i++)
+		FUZZ_ASSERT(escaped[i] >= 0x20 && escaped[i] < 0x7f);
+	free(escaped);
+	memcpy(&memory.gpa, text, length < 8 ? length : 8);
+	memory.gpa >>= 12;
+	ret = kvmintro_memory_print_hexdump(&memory, cli_capture_begin(&output));
+	cli_capture_end(&output);
+	FUZZ_ASSERT(!ret);
+	for (i = 0; i < output.length; i++)
+		lines += output.text[i] == '\n';
+	FUZZ_ASSERT(lines == (length + 15) / 16);
+	free(output.text);
+	ret = kvmintro_memory_print_json(&fuzz_vm, &memory,
+					 cli_capture_begin(&output));
+	fuzz_output_check_json(&output, ret);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+
+	fuzz_vm_list(text, size);
+	fuzz_memslot_list(text, size);
+	fuzz_snapshot(text, size);
+	fuzz_regs(text, size);
+	fuzz_translate(text, size);
+	fuzz_gpa_hpa(text, size);
+	fuzz_scan(text, size);
+	fuzz_numbers(text, size);
+	fuzz_arguments(text, size);
+	fuzz_json_string(text, size);
+	fuzz_quote_and_size(text, size);
+	fuzz_escape_and_hexdump(text, size);
+	return 0;
+}

@@ -1,0 +1,840 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the CLI's parsers: numbers, words and lines, the "vms" and
+ * "memslots" debugfs files (the formats in the contract, and what a broken
+ * or newer module could write instead), finding a VM by name, and the
+ * record parser's features the newer files use: page sizes, times, keys
+ * that may be missing, "-" and "unavailable" values, value lists, the
+ * rest of a line, files of one record, records of more than 64 fields.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_tap.h"
+#include "memslot.h"
+#include "parse.h"
+#include "vm.h"
+
+#define CONTRACT_VMS "pid=1234 dir=1234 vcpus=2 slots=3 mem=268435456\n"
+#define CONTRACT_MEMSLOTS_HEADER "as slot gpa npages size hva flags\n"
+#define CONTRACT_MEMSLOTS						\
+	CONTRACT_MEMSLOTS_HEADER					\
+	"0 0 0x0 0xa0 0xa0000 0x7f5c2c000000 -\n"			\
+	"0 1 0x100000000 0x400 0x400000 0x7f5c00000000 readonly\n"	\
+	"1 0 0x0 0xa0 0xa0000 0x7f5c2c000000 dirty_log\n"
+
+static struct kvmintro_span span(const char *text)
+{
+	return kvmintro_span_from_string(text);
+}
+
+static int parse_decimal(const char *text, uint64_t *value)
+{
+	return kvmintro_parse_decimal(span(text), value);
+}
+
+static int parse_hex(const char *text, uint64_t *value)
+{
+	return kvmintro_parse_hex(span(text), value);
+}
+
+static void test_decimal(void)
+{
+	uint64_t value = 1;
+
+	CLI_EXPECT(!parse_decimal("0", &value) && value == 0, "decimal: 0");
+	CLI_EXPECT(!parse_decimal("268435456", &value) && value == 268435456,
+		   "decimal: 268435456");
+	CLI_EXPECT(!parse_decimal("18446744073709551615", &value) &&
+		   value == UINT64_MAX, "decimal: largest 64-bit number");
+	CLI_EXPECT(!parse_decimal("000042", &value) && value == 42,
+		   "decimal: leading zeros");
+	CLI_EXPECT(parse_decimal("18446744073709551616", &value) == -ERANGE,
+		   "decimal: 2^64 does not fit");
+	CLI_EXPECT(parse_decimal("99999999999999999999999999999", &value) == -ERANGE,
+		   "decimal: huge number does not fit");
+	CLI_EXPECT(parse_decimal("99999999999999999999999x", &value) == -EINVAL,
+		   "decimal: garbage after a huge number is garbage");
+	CLI_EXPECT(parse_decimal("", &value) == -EINVAL, "decimal: empty");
+	CLI_EXPECT(parse_decimal("-1", &value) == -EINVAL, "decimal: no sign");
+	CLI_EXPECT(parse_decimal("+1", &value) == -EINVAL, "decimal: no plus");
+	CLI_EXPECT(parse_decimal(" 1", &value) == -EINVAL, "decimal: no blank");
+	CLI_EXPECT(parse_decimal("12x", &value) == -EINVAL,
+		   "decimal: trailing garbage");
+	CLI_EXPECT(parse_decimal("0x10", &value) == -EINVAL,
+		   "decimal: hex is not decimal");
+	CLI_EXPECT(kvmintro_parse_decimal((struct kvmintro_span){ "12\0" "3", 4 },
+					  &value) == -EINVAL,
+		   "decimal: NUL byte inside");
+}
+
+static void test_hex(void)
+{
+	uint64_t value = 1;
+
+	CLI_EXPECT(!parse_hex("0x0", &value) && value == 0, "hex: 0x0");
+	CLI_EXPECT(!parse_hex("0", &value) && value == 0,
+		   "hex: lone 0, as %%#llx prints zero");
+	CLI_EXPECT(!parse_hex("0x7f5c2c000000", &value) &&
+		   value == 0x7f5c2c000000, "hex: 0x7f5c2c000000");
+	CLI_EXPECT(!parse_hex("0xABCdef", &value) && value == 0xabcdef,
+		   "hex: either case");
+	CLI_EXPECT(!parse_hex("0xffffffffffffffff", &value) &&
+		   value == UINT64_MAX, "hex: largest 64-bit number");
+	CLI_EXPECT(!parse_hex("0x000000000000000000001", &value) && value == 1,
+		   "hex: leading zeros beyond 16 digits");
+	CLI_EXPECT(parse_hex("0x10000000000000000", &value) == -ERANGE,
+		   "hex: 2^64 does not fit");
+	CLI_EXPECT(parse_hex("0x", &value) == -EINVAL, "hex: no digits");
+	CLI_EXPECT(parse_hex("", &value) == -EINVAL, "hex: empty");
+	CLI_EXPECT(parse_hex("1f", &value) == -EINVAL, "hex: needs 0x");
+	CLI_EXPECT(parse_hex("00", &value) == -EINVAL, "hex: 00 is not 0");
+	CLI_EXPECT(parse_hex("0X1f", &value) == -EINVAL, "hex: 0X is refused");
+	CLI_EXPECT(parse_hex("0xzz", &value) == -EINVAL, "hex: non-hex garbage");
+	CLI_EXPECT(parse_hex("0x1g", &value) == -EINVAL,
+		   "hex: trailing garbage");
+	CLI_EXPECT(parse_hex("-0x1", &value) == -EINVAL, "hex: no sign");
+}
+
+static void test_words_and_lines(void)
+{
+	struct kvmintro_span rest = span("  a\tbb   c  "), word;
+	struct kvmintro_line_reader reader;
+	int count = 0;
+
+	CLI_EXPECT(kvmintro_span_next_word(&rest, &word) &&
+		   kvmintro_span_equals(word, "a"), "words: first after blanks");
+	CLI_EXPECT(kvmintro_span_next_word(&rest, &word) &&
+		   kvmintro_span_equals(word, "bb"), "words: tab separates");
+	CLI_EXPECT(kvmintro_span_next_word(&rest, &word) &&
+		   kvmintro_span_equals(word, "c"), "words: runs of spaces");
+	CLI_EXPECT(!kvmintro_span_next_word(&rest, &word),
+		   "words: trailing blanks end the words");
+
+	rest = span("readonly,dirty_log");
+	CLI_EXPECT(kvmintro_span_next_token(&rest, ',', &word) &&
+		   kvmintro_span_equals(word, "readonly") &&
+		   kvmintro_span_next_token(&rest, ',', &word) &&
+		   kvmintro_span_equals(word, "dirty_log") &&
+		   !kvmintro_span_next_token(&rest, ',', &word),
+		   "tokens: comma list");
+
+	kvmintro_line_reader_init(&reader, "a\n\nb", 4);
+	while (kvmintro_line_reader_next(&reader, &word))
+		count++;
+	CLI_EXPECT(count == 3 && kvmintro_span_equals(word, "b"),
+		   "lines: last line without newline");
+	kvmintro_line_reader_init(&reader, "a\n", 2);
+	count = 0;
+	while (kvmintro_line_reader_next(&reader, &word))
+		count++;
+	CLI_EXPECT(count == 1, "lines: final newline starts no line");
+	kvmintro_line_reader_init(&reader, NULL, 0);
+	CLI_EXPECT(!kvmintro_line_reader_next(&reader, &word),
+		   "lines: empty buffer has none");
+}
+
+/* Parse @text as a "vms" file; return the result, keeping the list. */
+static int parse_vms(const char *text, size_t length,
+		     struct kvmintro_vm_list *list,
+		     struct kvmintro_parse_error *error)
+{
+	return kvmintro_vm_list_parse(text, length, list, error);
+}
+
+/* Expect "vms" contents @text to be refused at @line, with @message in it. */
+static void expect_vms_refused(const char *text, size_t line,
+			       const char *message, const char *name)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+	int ret;
+
+	ret = parse_vms(text, strlen(text), &list, &error);
+	CLI_EXPECT(ret == -EBADMSG && !list.vms && !list.count &&
+		   error.line == line && strstr(error.message, message),
+		   "vms: %s", name);
+	if (ret != -EBADMSG || !strstr(error.message, message))
+		printf("#   line %zu: %s\n", error.line, error.message);
+	kvmintro_vm_list_release(&list);
+}
+
+static void test_vms_contract(void)
+{
+	static const char text[] =
+		CONTRACT_VMS
+		"pid=1234 dir=1234-1 vcpus=1 slots=1 mem=2097152\n";
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+	int ret;
+
+	ret = parse_vms(text, strlen(text), &list, &error);
+	CLI_EXPECT(!ret && list.count == 2, "vms: contract example parses");
+	if (ret)
+		return;
+	CLI_EXPECT(list.vms[0].pid == 1234 && !strcmp(list.vms[0].dir, "1234") &&
+		   list.vms[0].vcpus == 2 && list.vms[0].slots == 3 &&
+		   list.vms[0].mem == 268435456, "vms: first VM's values");
+	CLI_EXPECT(!strcmp(list.vms[1].dir, "1234-1") &&
+		   list.vms[1].mem == 2097152, "vms: second VM's values");
+	kvmintro_vm_list_release(&list);
+}
+
+static void expect_vms_count(const char *text, size_t length, size_t count,
+			     const char *name)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+	int ret;
+
+	ret = parse_vms(text, length, &list, &error);
+	CLI_EXPECT(!ret && list.count == count, "vms: %s", name);
+	if (ret)
+		printf("#   line %zu: %s\n", error.line, error.message);
+	kvmintro_vm_list_release(&list);
+}
+
+static void test_vms_accepted(void)
+{
+	static const char no_newline[] = "pid=1 dir=1 vcpus=1 slots=0 mem=0";
+	static const char spaces[] =
+		"  pid=1\tdir=1   vcpus=1 slots=0  mem=0  \n\n \t \n";
+	static const char reordered[] = "mem=0 slots=0 vcpus=1 dir=1 pid=1\n";
+	static const char huge[] =
+		"pid=4294967296 dir=4294967296 vcpus=18446744073709551615 "
+		"slots=0 mem=18446744073709551615\n";
+
+	expect_vms_count("", 0, 0, "empty file: no VMs");
+	expect_vms_count("\n\n  \n", 4, 0, "blank lines only: no VMs");
+	expect_vms_count(no_newline, strlen(no_newline), 1,
+			 "last line without newline");
+	expect_vms_count(spaces, strlen(spaces), 1, "extra spaces and tabs");
+	expect_vms_count(reordered, strlen(reordered), 1, "keys in any order");
+	expect_vms_count(huge, strlen(huge), 1, "64-bit numbers");
+}
+
+static void test_vms_unknown_keys(void)
+{
+	static const char text[] =
+		"pid=7 dir=7 colour=blue vcpus=1 slots=2 mem=3 weird==x a=\n";
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+
+	CLI_EXPECT(!parse_vms(text, strlen(text), &list, &error) &&
+		   list.count == 1 && list.vms[0].pid == 7 &&
+		   list.vms[0].mem == 3, "vms: unknown keys are ignored");
+	kvmintro_vm_list_release(&list);
+}
+
+static void test_vms_refused(void)
+{
+	expect_vms_refused(CONTRACT_VMS "pid=1 dir=1 vcpus=1 slots=1\n", 2,
+			   "key 'mem' is missing", "missing key");
+	expect_vms_refused(CONTRACT_VMS "pid=1 dir=1 vcpus=1 slots=1 mem\n", 2,
+			   "\"mem\" is not key=value", "word without =");
+	expect_vms_refused("pid=1 =1 dir=1 vcpus=1 slots=1 mem=1\n", 1,
+			   "not key=value", "empty key");
+	expect_vms_refused("pid=1 pid=2 dir=1 vcpus=1 slots=1 mem=1\n", 1,
+			   "key 'pid' appears twice", "duplicate key");
+	expect_vms_refused("pid=1 dir=1 vcpus=2x slots=1 mem=1\n", 1,
+			   "vcpus: \"2x\" is not a decimal number",
+			   "non-decimal value");
+	expect_vms_refused("pid=1 dir=1 vcpus=1 slots=1 mem=0x10\n", 1,
+			   "is not a decimal number", "hex where decimal is due");
+	expect_vms_refused("pid=1 dir=1 vcpus=1 slots=1 mem=\n", 1,
+			   "mem: \"\" is not a decimal number", "empty value");
+	expect_vms_refused("pid=1 dir=1 vcpus=1 slots=1 mem=18446744073709551616\n",
+			   1, "does not fit in 64 bits", "number too large");
+	expect_vms_refused(CONTRACT_VMS CONTRACT_VMS "pid=1 dir=1 vcp", 3,
+			   "\"vcp\" is not key=value",
+			   "truncated last line without newline");
+	expect_vms_refused("pid=1 dir=1 vcpus=1 slots=1 mem=1\r\n", 1,
+			   "is not a decimal number", "CRLF line end");
+	expect_vms_refused("pid=1 dir=../x vcpus=1 slots=1 mem=1\n", 1,
+			   "is not a valid name", "dir with a slash");
+	expect_vms_refused("pid=1 dir=.. vcpus=1 slots=1 mem=1\n", 1,
+			   "is not a valid name", "dir ..");
+	expect_vms_refused("pid=1 dir=\x01 vcpus=1 slots=1 mem=1\n", 1,
+			   "dir: \"\\x01\" is not a valid name",
+			   "dir with a control character");
+	expect_vms_refused("pid=1 dir=" "0123456789012345678901234567890123456789"
+			   "012345678901234567890123 vcpus=1 slots=1 mem=1\n", 1,
+			   "is longer than 63 bytes", "dir too long");
+}
+
+static void test_vms_nul_byte(void)
+{
+	static const char text[] = "pid=1 dir=1 vcpus=1\0 slots=1 mem=1\n";
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+
+	CLI_EXPECT(parse_vms(text, sizeof(text) - 1, &list, &error) == -EBADMSG &&
+		   strstr(error.line_text, "\\x00") &&
+		   strstr(error.message, "vcpus"),
+		   "vms: NUL byte is refused and shown escaped");
+	kvmintro_vm_list_release(&list);
+}
+
+static void test_vms_long_lines(void)
+{
+	const size_t length = 1 << 20;
+	struct kvmintro_parse_error error;
+	struct kvmintro_vm_list list;
+	char *text = malloc(length + 64);
+	size_t used;
+	int ret;
+
+	if (!CLI_EXPECT(text != NULL, "vms: memory for long lines"))
+		return;
+	memset(text, 'x', length);
+	ret = parse_vms(text, length, &list, &error);
+	CLI_EXPECT(ret == -EBADMSG && error.line == 1 &&
+		   strlen(error.line_text) < KVMINTRO_QUOTE_MAX &&
+		   strstr(error.line_text, "...") &&
+		   strlen(error.message) < KVMINTRO_PARSE_MESSAGE_MAX,
+		   "vms: megabyte line of garbage is refused, quoted short");
+	kvmintro_vm_list_release(&list);
+
+	/* A long but valid line: the keys, then many unknown ones. */
+	used = (size_t)sprintf(text, "pid=1 dir=1 vcpus=1 slots=1 mem=1");
+	while (used + 4 < length) {
+		memcpy(text + used, " k=v", 4);
+		used += 4;
+	}
+	ret = parse_vms(text, used, &list, &error);
+	CLI_EXPECT(!ret && list.count == 1,
+		   "vms: megabyte line of unknown keys is accepted");
+	kvmintro_vm_list_release(&list);
+	free(text);
+}
+
+static int parse_memslots(const char *text, struct kvmintro_memslot_list *list,
+			  struct kvmintro_parse_error *error)
+{
+	return kvmintro_memslot_list_parse(text, strlen(text), list, error);
+}
+
+static void test_memslots_contract(void)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_memslot_list list;
+	const struct kvmintro_memslot *slot;
+
+	if (!CLI_EXPECT(!parse_memslots(CONTRACT_MEMSLOTS, &list, &error) &&
+			list.count == 3, "memslots: contract example parses"))
+		return;
+	slot = &list.memslots[1];
+	CLI_EXPECT(slot->address_space == 0 && slot->slot == 1 &&
+		   slot->gpa == 0x100000000 && slot->npages == 0x400 &&
+		   slot->size == 0x400000 && slot->hva == 0x7f5c00000000 &&
+		   !strcmp(slot->flags, "readonly"), "memslots: row values");
+	CLI_EXPECT(list.memslots[2].address_space == 1 &&
+		   !strcmp(list.memslots[2].flags, "dirty_log") &&
+		   !strcmp(list.memslots[0].flags, "-"),
+		   "memslots: address space and flags of other rows");
+	kvmintro_memslot_list_release(&list);
+}
+
+static void expect_memslots_count(const char *text, size_t count,
+				  const char *name)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_memslot_list list;
+	int ret;
+
+	ret = parse_memslots(text, &list, &error);
+	CLI_EXPECT(!ret && list.count == count, "memslots: %s", name);
+	if (ret)
+		printf("#   line %zu: %s\n", error.line, error.message);
+	kvmintro_memslot_list_release(&list);
+}
+
+static void expect_memslots_refused(const char *text, size_t line,
+				    const char *message, const char *name)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_memslot_list list;
+	int ret;
+
+	ret = parse_memslots(text, &list, &error);
+	CLI_EXPECT(ret == -EBADMSG && !list.memslots && error.line == line &&
+		   strstr(error.message, message), "memslots: %s", name);
+	if (ret != -EBADMSG || !strstr(error.message, message))
+		printf("#   line %zu: %s\n", error.line, error.message);
+	kvmintro_memslot_list_release(&list);
+}
+
+static void test_memslots_accepted(void)
+{
+	expect_memslots_count(CONTRACT_MEMSLOTS_HEADER, 0, "header only");
+	expect_memslots_count("as slot gpa npages size hva flags", 0,
+			      "header only, no newline");
+	expect_memslots_count(CONTRACT_MEMSLOTS_HEADER
+			      "0 0 0x0 0xa0 0xa0000 0x7f5c2c000000 -", 1,
+			      "row without newline");
+	expect_memslots_count("\n  as  slot\tgpa npages size hva flags  \n\n"
+			      " 0   0 0x0 0xa0 0xa0000 0x7f5c2c000000 - \n", 1,
+			      "extra spaces, tabs and blank lines");
+	expect_memslots_count("flags hva size npages gpa slot as\n"
+			      "- 0x1 0x1000 0x1 0x0 3 0\n", 1,
+			      "columns in any order");
+	expect_memslots_count("as slot gpa npages size hva colour flags\n"
+			      "0 0 0x0 0x1 0x1000 0x1 blue -\n", 1,
+			      "unknown column is skipped");
+	expect_memslots_count(CONTRACT_MEMSLOTS_HEADER
+			      "0 0 0 0x1 0x1000 0x1 -\n", 1,
+			      "lone 0 as a hex value");
+	expect_memslots_count(CONTRACT_MEMSLOTS_HEADER
+			      "65535 32767 0xffffffffffffffff 0xfffffffffffff "
+			      "0xfffffffffffff000 0xffffffffffffffff "
+			      "readonly,dirty_log,guest_memfd,internal,0x80000000\n",
+			      1, "huge numbers and every flag");
+}
+
+static void test_memslots_reordered_values(void)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_memslot_list list;
+
+	if (!CLI_EXPECT(!parse_memslots("flags hva size npages gpa slot as\n"
+					"readonly 0x1 0x1000 0x1 0x2000 3 1\n",
+					&list, &error),
+			"memslots: reordered columns parse"))
+		return;
+	CLI_EXPECT(list.memslots[0].address_space == 1 &&
+		   list.memslots[0].slot == 3 && list.memslots[0].gpa == 0x2000 &&
+		   !strcmp(list.memslots[0].flags, "readonly"),
+		   "memslots: values follow the header's names");
+	kvmintro_memslot_list_release(&list);
+}
+
+static void test_memslots_refused(void)
+{
+	expect_memslots_refused("", 0, "the file is empty", "empty file");
+	expect_memslots_refused("\n \n", 0, "the file is empty",
+				"blank file");
+	expect_memslots_refused("as slot gpa npages size flags\n", 1,
+				"column 'hva' is missing",
+				"header missing a column");
+	expect_memslots_refused("as slot gpa gpa npages size hva flags\n", 1,
+				"column 'gpa' appears twice",
+				"header with a column twice");
+	expect_memslots_refused("0 0 0x0 0xa0 0xa0000 0x7f5c2c000000 -\n", 1,
+				"column 'as' is missing", "no header");
+	expect_memslots_refused(CONTRACT_MEMSLOTS
+				"0 2 0x0 0xa0 0xa0000 0x7f5c2c000000\n", 5,
+				"6 columns, but the header has 7",
+				"row short of a column");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 2 0x0 0xa0 0xa0000 0x7f5c2c000000 - x\n", 2,
+				"more columns than the 7 of the header",
+				"row with a column too many");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 0 0xzz 0xa0 0xa0000 0x7f5c2c000000 -\n", 2,
+				"gpa: \"0xzz\" is not a hex number",
+				"non-hex garbage");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 0 4096 0xa0 0xa0000 0x7f5c2c000000 -\n", 2,
+				"gpa: \"4096\" is not a hex number",
+				"decimal where hex is due");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0x0 0 0x0 0xa0 0xa0000 0x7f5c2c000000 -\n", 2,
+				"as: \"0x0\" is not a decimal number",
+				"hex where decimal is due");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 0 0x10000000000000000 0x1 0x1 0x1 -\n", 2,
+				"does not fit in 64 bits", "hex too large");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 0 0x0 0x1 0x1000 0x1 readonly,\n", 2,
+				"is not '-' or a comma-separated list",
+				"flags with a trailing comma");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 0 0x0 0x1 0x1000 0x1 ,readonly\n", 2,
+				"is not '-' or a comma-separated list",
+				"flags with a leading comma");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 0 0x0 0x1 0x1000 0x1 read;only\n", 2,
+				"is not '-' or a comma-separated list",
+				"flags with a bad character");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 0 0x0 0x1 0x1000 0x1 -,readonly\n", 2,
+				"is not '-' or a comma-separated list",
+				"flags mixing - and names");
+	expect_memslots_refused(CONTRACT_MEMSLOTS_HEADER
+				"0 0 0x0 0x1 0x1000 0x1 a,b,c,d,e,f,g,h,i,j,k,"
+				"l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,a,b,c,d,e,f,g,"
+				"h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,a,b,c,"
+				"d,e,f,g,h,i,j,k,l,m,n\n", 2,
+				"is longer than 127 bytes", "flags too long");
+}
+
+static void test_memslot_flags(void)
+{
+	struct kvmintro_span flags = span("-"), flag;
+
+	CLI_EXPECT(!kvmintro_memslot_next_flag(&flags, &flag),
+		   "flags: - holds no flag");
+	flags = span("readonly,0x100");
+	CLI_EXPECT(kvmintro_memslot_next_flag(&flags, &flag) &&
+		   kvmintro_span_equals(flag, "readonly") &&
+		   kvmintro_memslot_next_flag(&flags, &flag) &&
+		   kvmintro_span_equals(flag, "0x100") &&
+		   !kvmintro_memslot_next_flag(&flags, &flag),
+		   "flags: a name and unknown bits");
+}
+
+static void test_vm_find(void)
+{
+	struct kvmintro_vm vms[] = {
+		{ .pid = 1234, .dir = "1234" },
+		{ .pid = 1234, .dir = "1234-1" },
+		{ .pid = 5678, .dir = "5678-1" },
+	};
+	struct kvmintro_vm_list list = { .vms = vms, .count = 3 };
+	struct kvmintro_vm_list empty = { 0 };
+	const struct kvmintro_vm *vm = NULL;
+
+	CLI_EXPECT(!kvmintro_vm_list_find(&list, "5678", &vm) && vm == &vms[2],
+		   "find: a PID with one VM gives its dir, whatever its name");
+	CLI_EXPECT(!kvmintro_vm_list_find(&list, "1234-1", &vm) && vm == &vms[1],
+		   "find: a dir as is");
+	CLI_EXPECT(kvmintro_vm_list_find(&list, "1234", &vm) == -ENOTUNIQ,
+		   "find: a PID with several VMs is ambiguous");
+	CLI_EXPECT(!kvmintro_vm_list_find(&list, "005678", &vm) && vm == &vms[2],
+		   "find: a PID with leading zeros");
+	CLI_EXPECT(kvmintro_vm_list_find(&list, "999", &vm) == -ESRCH,
+		   "find: unknown PID");
+	CLI_EXPECT(kvmintro_vm_list_find(&list, "5678-2", &vm) == -ESRCH,
+		   "find: unknown dir");
+	CLI_EXPECT(kvmintro_vm_list_find(&list, "", &vm) == -ESRCH,
+		   "find: empty name");
+	CLI_EXPECT(kvmintro_vm_list_find(&list, "99999999999999999999999", &vm) ==
+		   -ESRCH, "find: PID too large for 64 bits");
+	CLI_EXPECT(kvmintro_vm_list_find(&empty, "1", &vm) == -ESRCH,
+		   "find: no VMs at all");
+}
+
+static void test_quote(void)
+{
+	char quoted[KVMINTRO_QUOTE_MAX];
+	char long_text[300];
+
+	kvmintro_quote("a\"b\\c\n\x7f\xff", 8, quoted, sizeof(quoted));
+	CLI_EXPECT_STRING(quoted, "\"a\\\"b\\\\c\\n\\x7f\\xff\"",
+			  "quote: escapes what is not printable");
+	kvmintro_quote("", 0, quoted, sizeof(quoted));
+	CLI_EXPECT_STRING(quoted, "\"\"", "quote: empty");
+	memset(long_text, '\x01', sizeof(long_text));
+	kvmintro_quote(long_text, sizeof(long_text), quoted, sizeof(quoted));
+	CLI_EXPECT(strlen(quoted) < sizeof(quoted) &&
+		   !strcmp(quoted + strlen(quoted) - 4, "\"..."),
+		   "quote: long text is cut and marked");
+}
+
+static void expect_page_size(const char *text, int expected_ret,
+			     uint64_t expected)
+{
+	uint64_t bytes = 0;
+	int ret = kvmintro_parse_page_size(span(text), &bytes);
+
+	CLI_EXPECT(ret == expected_ret && (ret || bytes == expected),
+		   "page size: \"%s\" %s", text, ret ? "is refused" : "parses");
+}
+
+static void test_page_sizes(void)
+{
+	expect_page_size("4K", 0, 4096);
+	expect_page_size("64K", 0, 65536);
+	expect_page_size("2M", 0, 2 << 20);
+	expect_page_size("1G", 0, 1 << 30);
+	expect_page_size("0K", 0, 0);
+	expect_page_size("17179869183G", 0, 17179869183ull << 30);
+	expect_page_size("17179869184G", -ERANGE, 0);
+	expect_page_size("4k", -EINVAL, 0);
+	expect_page_size("4", -EINVAL, 0);
+	expect_page_size("K", -EINVAL, 0);
+	expect_page_size("", -EINVAL, 0);
+	expect_page_size("-4K", -EINVAL, 0);
+	expect_page_size("4KB", -EINVAL, 0);
+	expect_page_size("0x4K", -EINVAL, 0);
+}
+
+static void expect_time(const char *text, int expected_ret, uint64_t seconds,
+			uint32_t nanoseconds)
+{
+	struct kvmintro_time time = { 0, 0 };
+	int ret = kvmintro_parse_time(span(text), &time);
+
+	CLI_EXPECT(ret == expected_ret && (ret || (time.seconds == seconds &&
+						   time.nanoseconds == nanoseconds)),
+		   "time: \"%s\" %s", text, ret ? "is refused" : "parses");
+}
+
+static void test_times(void)
+{
+	expect_time("1795332144.297468151", 0, 1795332144, 297468151);
+	expect_time("0.000000000", 0, 0, 0);
+	expect_time("1.5", 0, 1, 500000000);
+	expect_time("18446744073709551615.999999999", 0, UINT64_MAX, 999999999);
+	expect_time("18446744073709551616.0", -ERANGE, 0, 0);
+	expect_time("1", -EINVAL, 0, 0);
+	expect_time("1.", -EINVAL, 0, 0);
+	expect_time(".5", -EINVAL, 0, 0);
+	expect_time("1.1234567890", -EINVAL, 0, 0);
+	expect_time("1.2.3", -EINVAL, 0, 0);
+	expect_time("1.x", -EINVAL, 0, 0);
+	expect_time("-1.0", -EINVAL, 0, 0);
+}
+
+/* A record with a field of each kind the newer files use. */
+struct test_record {
+	uint64_t number;
+	struct kvmintro_maybe_u64 maybe;
+	uint64_t size;
+	struct kvmintro_time time;
+	char word[8];
+	struct kvmintro_span rest;
+};
+
+static const char *const test_words[] = { "yes", "no", "maybe", NULL };
+
+static const struct kvmintro_field test_fields[] = {
+	KVMINTRO_FIELD(struct test_record, number, "number", KVMINTRO_FIELD_HEX),
+	KVMINTRO_FIELD(struct test_record, maybe, "maybe", KVMINTRO_FIELD_HEX,
+		       .absent = "-"),
+	KVMINTRO_FIELD(struct test_record, size, "size",
+		       KVMINTRO_FIELD_PAGE_SIZE),
+	KVMINTRO_FIELD(struct test_record, time, "time", KVMINTRO_FIELD_TIME,
+		       .optional = true),
+	KVMINTRO_FIELD(struct test_record, word, "word", KVMINTRO_FIELD_NAME,
+		       .choices = test_words),
+	KVMINTRO_FIELD(struct test_record, rest, "rest", KVMINTRO_FIELD_REST,
+		       .optional = true),
+};
+
+static const struct kvmintro_record_format test_format = {
+	.layout = KVMINTRO_LAYOUT_KEY_VALUE,
+	.fields = test_fields,
+	.nr_fields = ARRAY_SIZE(test_fields),
+	.record_size = sizeof(struct test_record),
+};
+
+static int parse_test_record(const char *text, struct test_record *record,
+			     struct kvmintro_field_set *seen,
+			     struct kvmintro_parse_error *error)
+{
+	return kvmintro_parse_record(&test_format, text, strlen(text), record,
+				     seen, error);
+}
+
+static void test_record_fields(void)
+{
+	static const char text[] =
+		"number=0x10 maybe=- size=2M\n\n"
+		"word=yes time=1.000000001 rest=a b\tc \n";
+	struct kvmintro_parse_error error;
+	struct kvmintro_field_set seen;
+	struct test_record record;
+	int ret;
+
+	ret = parse_test_record(text, &record, &seen, &error);
+	if (!CLI_EXPECT(!ret, "record: one record over lines parses"))
+		printf("#   line %zu: %s\n", error.line, error.message);
+	CLI_EXPECT(record.number == 0x10 && !record.maybe.valid &&
+		   record.size == 2 << 20 && record.time.seconds == 1 &&
+		   record.time.nanoseconds == 1 && !strcmp(record.word, "yes"),
+		   "record: values, \"-\" as no value");
+	CLI_EXPECT(kvmintro_span_equals(record.rest, "a b\tc "),
+		   "record: rest of the line, blanks and all");
+	CLI_EXPECT(kvmintro_field_seen(&test_format, &seen, "time") &&
+		   kvmintro_field_seen(&test_format, &seen, "rest") &&
+		   !kvmintro_field_seen(&test_format, &seen, "nothing"),
+		   "record: the fields seen");
+
+	ret = parse_test_record("word=no size=4K maybe=0x1 number=0\n",
+				&record, &seen, &error);
+	CLI_EXPECT(!ret && record.maybe.valid && record.maybe.value == 1 &&
+		   !kvmintro_field_seen(&test_format, &seen, "time") &&
+		   !record.time.seconds && !record.rest.length,
+		   "record: optional keys may be missing, zeroed");
+	ret = parse_test_record("rest=word=no size=4K\nnumber=0 maybe=- word=no size=1G",
+				&record, &seen, &error);
+	CLI_EXPECT(!ret && kvmintro_span_equals(record.rest, "word=no size=4K"),
+		   "record: the rest of the line hides the keys in it");
+}
+
+static void expect_record_refused(const char *text, size_t line,
+				  const char *message, const char *name)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_field_set seen;
+	struct test_record record;
+	int ret;
+
+	ret = parse_test_record(text, &record, &seen, &error);
+	if (!CLI_EXPECT(ret == -EBADMSG && error.line == line &&
+			strstr(error.message, message), "record: %s", name))
+		printf("#   %d, line %zu: %s\n", ret, error.line, error.message);
+}
+
+static void test_record_refused(void)
+{
+	expect_record_refused("number=0 maybe=- size=4K\n", 0,
+			      "key 'word' is missing", "missing key, file-wide");
+	expect_record_refused("number=0 maybe=- size=4K word=no\n\nnumber=1\n",
+			      3, "key 'number' appears twice",
+			      "key again on a later line");
+	expect_record_refused("number=0 maybe=- size=4K word=perhaps\n", 1,
+			      "word: \"perhaps\" is not 'yes', 'no' or 'maybe'",
+			      "value not among the choices");
+	expect_record_refused("number=- maybe=- size=4K word=no\n", 1,
+			      "number: \"-\" is not a hex number",
+			      "\"-\" where no value is not allowed");
+	expect_record_refused("number=0 maybe=unavailable size=4K word=no\n", 1,
+			      "maybe: \"unavailable\" is not a hex number",
+			      "another field's word for no value");
+	expect_record_refused("number=0 maybe=- size=4 word=no\n", 1,
+			      "size: \"4\" is not a size like 4K",
+			      "size without a unit");
+	expect_record_refused("number=0 maybe=- size=4K word=no time=12\n", 1,
+			      "time: \"12\" is not a time like",
+			      "time without a fraction");
+	expect_record_refused("number=0 maybe=- size=4K word=no rest\n", 1,
+			      "\"rest\" is not key=value", "word without =");
+}
+
+/* A format that refuses odd numbers, to check the per-record check. */
+static int check_even(const void *record, struct kvmintro_parse_error *error)
+{
+	const struct test_record *test = record;
+
+	if (test->number % 2)
+		return kvmintro_parse_fail(error, -EBADMSG, "number %llu is odd",
+					   (unsigned long long)test->number);
+	return 0;
+}
+
+static void test_record_check(void)
+{
+	struct kvmintro_record_format format = test_format;
+	struct kvmintro_parse_error error;
+	struct kvmintro_array records;
+	static const char text[] =
+		"number=0x2 maybe=- size=4K word=no\n"
+		"number=0x3 maybe=- size=4K word=no\n";
+	int ret;
+
+	format.check = check_even;
+	ret = kvmintro_parse_records(&format, text, strlen(text), &records,
+				     &error);
+	CLI_EXPECT(ret == -EBADMSG && error.line == 2 && !records.count &&
+		   strstr(error.message, "number 3 is odd") &&
+		   strstr(error.line_text, "number=0x3"),
+		   "records: the format's check refuses a record, at its line");
+	kvmintro_array_release(&records);
+}
+
+#define WIDE_FIELDS 100
+
+/* More fields than one 64-bit mask holds, as the regs file has. */
+struct wide_record {
+	uint64_t values[WIDE_FIELDS];
+};
+
+static char wide_names[WIDE_FIELDS][16];
+static struct kvmintro_field wide_fields[WIDE_FIELDS];
+
+static const struct kvmintro_record_format wide_format = {
+	.layout = KVMINTRO_LAYOUT_KEY_VALUE,
+	.fields = wide_fields,
+	.nr_fields = WIDE_FIELDS,
+	.record_size = sizeof(struct wide_record),
+};
+
+/* Return "k0=0 k1=1 ...", leaving out key @skip and adding key @twice. */
+static char *wide_text(int skip, int twice)
+{
+	char *text = NULL;
+	size_t length;
+	FILE *stream = open_memstream(&text, &length);
+	int i;
+
+	for (i = 0; i < WIDE_FIELDS; i++) {
+		if (i != skip)
+			fprintf(stream, "k%d=%d\n", i, i);
+	}
+	if (twice >= 0)
+		fprintf(stream, "k%d=0\n", twice);
+	fclose(stream);
+	return text;
+}
+
+static void test_wide_record(void)
+{
+	struct kvmintro_parse_error error;
+	struct kvmintro_field_set seen;
+	struct wide_record record;
+	char *text;
+	int i, ret;
+
+	for (i = 0; i < WIDE_FIELDS; i++) {
+		snprintf(wide_names[i], sizeof(wide_names[i]), "k%d", i);
+		wide_fields[i] = (struct kvmintro_field){
+			.name = wide_names[i],
+			.type = KVMINTRO_FIELD_DECIMAL,
+			.offset = offsetof(struct wide_record, values) +
+				  (size_t)i * sizeof(uint64_t),
+			.size = sizeof(uint64_t),
+		};
+	}
+	text = wide_text(-1, -1);
+	ret = kvmintro_parse_record(&wide_format, text, strlen(text), &record,
+				    &seen, &error);
+	CLI_EXPECT(!ret && record.values[0] == 0 && record.values[63] == 63 &&
+		   record.values[64] == 64 && record.values[99] == 99,
+		   "wide record: %d fields parse", WIDE_FIELDS);
+	free(text);
+	text = wide_text(70, -1);
+	ret = kvmintro_parse_record(&wide_format, text, strlen(text), &record,
+				    &seen, &error);
+	CLI_EXPECT(ret == -EBADMSG && strstr(error.message, "'k70' is missing"),
+		   "wide record: field 70 missing is seen");
+	free(text);
+	text = wide_text(-1, 99);
+	ret = kvmintro_parse_record(&wide_format, text, strlen(text), &record,
+				    &seen, &error);
+	CLI_EXPECT(ret == -EBADMSG && error.line == WIDE_FIELDS + 1 &&
+		   strstr(error.message, "'k99' appears twice"),
+		   "wide record: field 99 twice is seen");
+	free(text);
+}
+
+int main(void)
+{
+	test_decimal();
+	test_hex();
+	test_words_and_lines();
+	test_vms_contract();
+	test_vms_accepted();
+	test_vms_unknown_keys();
+	test_vms_refused();
+	test_vms_nul_byte();
+	test_vms_long_lines();
+	test_memslots_contract();
+	test_memslots_accepted();
+	test_memslots_reordered_values();
+	test_memslots_refused();
+	test_memslot_flags();
+	test_vm_find();
+	test_quote();
+	test_page_sizes();
+	test_times();
+	test_record_fields();
+	test_record_refused();
+	test_record_check();
+	test_wide_record();
+	return cli_tap_finish();
+}
