@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the end-to-end tests inside L1 (started by harness/run-tests through
+# harness/lib.sh: kvmintro_l1_boot()).  Runs every executable
+# $KVMINTRO_BIN/*_test and every $KVMINTRO_E2E/*_test.sh, one at a time, each
+# with a timeout, and relays their TAP lines without numbers ("ok - name",
+# "not ok - name", "ok - name # SKIP why"); every other line of theirs is
+# relayed as a "# " comment.  After each test it unloads kvmintro if the test
+# left it loaded and checks the kernel log.  The last line is
+# KVMINTRO-L1-DONE.
+#
+# Environment (set by the harness, see /work/contract.md "Inside L1"):
+#   KVMINTRO_KO KVMINTRO_BIN KVMINTRO_E2E KVMINTRO_KVER KVMINTRO_TMP
+#   KVMINTRO_L2_KERNEL KVMINTRO_L2_INITRD      passed through to the tests
+#   KVMINTRO_ONLY=<glob>[,<glob>...]           run only the tests whose file
+#                                              name (with or without .sh) matches
+#   KVMINTRO_TEST_TIMEOUT=<seconds>            per test, default 300; a
+#                                              *_test.sh may ask for more with
+#                                              a line "# kvmintro-timeout: <s>"
+#                                              in its first 20 lines.  A test
+#                                              sees its own in this variable.
+
+set -uo pipefail
+
+: "${KVMINTRO_BIN:?}" "${KVMINTRO_E2E:?}" "${KVMINTRO_KO:?}"
+: "${KVMINTRO_TMP:=/tmp}"
+: "${KVMINTRO_KVER:=$(uname -r)}"
+export KVMINTRO_KO KVMINTRO_BIN KVMINTRO_E2E KVMINTRO_KVER KVMINTRO_TMP
+timeout_s=${KVMINTRO_TEST_TIMEOUT:-300}
+klog_errors='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|hung_task|blocked for more than|soft lockup|rcu.*stall|Kernel panic'
+
+selected()
+{
+	local name=$1 glob
+	[[ -z ${KVMINTRO_ONLY:-} ]] && return 0
+	for glob in ${KVMINTRO_ONLY//,/ }; do
+		# shellcheck disable=SC2053 # glob match intended
+		[[ $name == $glob || ${name%.sh} == $glob ]] && return 0
+	done
+	return 1
+}
+
+# The last line of the kernel log, to find what a test added to it.
+klog_mark()
+{
+	dmesg 2>/dev/null | tail -n 1
+}
+
+# Print the kernel log lines after the line $1 (all of them if it is gone).
+klog_since()
+{
+	dmesg 2>/dev/null | awk -v mark="$1" '
+		{ line[NR] = $0; if (mark != "" && $0 == mark) start = NR }
+		END { for (i = start + 1; i <= NR; i++) print line[i] }'
+}
+
+# mawk reads pipes in blocks: ask it to read lines as they come, so that
+# the output of a test that hangs still gets out.
+awk_live=(awk)
+awk -W version 2>&1 | grep mawk >/dev/null && awk_live=(awk -W interactive)
+
+# Relay a test's output: TAP lines without their numbers, the rest as
+# comments.  Writes "<tap lines> <not ok lines>" to file $2 at the end.
+tap_relay()
+{
+	"${awk_live[@]}" -v name="$1" -v counts="$2" '
+		{ sub(/\r$/, "") }
+		/^(not )?ok( [0-9]+)?( |$)/ {
+			not = ($0 ~ /^not /)
+			desc = $0
+			sub(/^(not )?ok( [0-9]+)?/, "", desc)
+			sub(/^ *-? */, "", desc)
+			if (desc == "" || desc ~ /^#/)
+				desc = name (desc == "" ? "" : " " desc)
+			print (not ? "not ok - " : "ok - ") desc
+			fflush()
+			tap++
+			bad += not
+			next
+		}
+		/^Bail out!/ {
+			print "not ok - " name ": " $0
+			fflush()
+			tap++
+			bad++
+			next
+		}
+		/^#/ { print; fflush(); next }
+		{ print "# " $0; fflush() }
+		END { print tap + 0, bad + 0 > counts }'
+}
+
+tests=()
+for f in "$KVMINTRO_BIN"/*_test "$KVMINTRO_E2E"/*_test.sh; do
+	[[ -f $f ]] || continue
+	[[ $f == *.sh || -x $f ]] || continue
+	selected "${f##*/}" && tests+=("$f")
+done
+
+echo "# kvmintro e2e in L1: kernel $KVMINTRO_KVER, module $KVMINTRO_KO"
+echo "# ${#tests[@]} test(s), timeout ${timeout_s}s each${KVMINTRO_ONLY:+, KVMINTRO_ONLY=$KVMINTRO_ONLY}"
+
+if [[ ! -f $KVMINTRO_KO ]]; then
+	echo "not ok - run-in-l1: module $KVMINTRO_KO exists"
+fi
+if ((${#tests[@]} == 0)); then
+	echo "not ok - run-in-l1: found tests in $KVMINTRO_BIN and $KVMINTRO_E2E${KVMINTRO_ONLY:+ matching $KVMINTRO_ONLY}"
+fi
+
+for f in "${tests[@]}"; do
+	name=${f##*/}
+	work="$KVMINTRO_TMP/e2e/$name"
+	rm -rf "$work"
+	mkdir -p "$work"
+	cmd=("$f")
+	[[ $f == *.sh ]] && cmd=(bash "$f")
+	limit=$timeout_s
+	if [[ $f == *.sh ]]; then
+		asked=$(head -n 20 "$f" | sed -n 's/^# *kvmintro-timeout: *\([0-9][0-9]*\) *$/\1/p' | head -n 1)
+		[[ -n $asked ]] && ((asked > limit)) && limit=$asked
+	fi
+
+	echo "# ---- $name"
+	mark=$(klog_mark)
+	start=$SECONDS
+	mkfifo "$work/.out"
+	tap_relay "$name" "$work/.counts" <"$work/.out" &
+	relay=$!
+	# timeout(1) puts the test in a process group of its own: kill what is
+	# left of it afterwards, so that no test leaks into the next one.
+	(cd "$work" && KVMINTRO_TEST_TIMEOUT=$limit exec timeout -k 10 "$limit" "${cmd[@]}") \
+		>"$work/.out" 2>&1 </dev/null &
+	pid=$!
+	wait "$pid"
+	rc=$?
+	kill -KILL -- "-$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$relay" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill "$relay" 2>/dev/null
+	wait "$relay" 2>/dev/null
+	read -r ntap nbad <"$work/.counts" 2>/dev/null || { ntap=0; nbad=0; }
+
+	if ((rc == 124 || rc == 137)); then
+		echo "# $name timed out after ${limit}s"
+		((nbad)) || echo "not ok - $name: finished within ${limit}s"
+	elif ((rc == 4 && ntap == 0)); then
+		echo "ok - $name # SKIP exit status 4 (KSFT_SKIP)"
+	elif ((rc != 0)); then
+		((nbad)) || echo "not ok - $name: exit status $rc"
+	elif ((ntap == 0)); then
+		echo "not ok - $name: printed no TAP line"
+	fi
+	echo "# $name: exit status $rc, $((SECONDS - start))s"
+
+	if grep -q '^kvmintro ' /proc/modules; then
+		if ! timeout 60 rmmod kvmintro; then
+			echo "not ok - $name: rmmod kvmintro after the test"
+		fi
+	fi
+
+	errors=$(klog_since "$mark" | grep -E "$klog_errors")
+	if [[ -n $errors ]]; then
+		echo "not ok - $name: kernel log clean"
+		klog_since "$mark" | sed 's/^/# dmesg: /' | tail -n 80
+	fi
+	rm -f "$work/.out" "$work/.counts"
+done
+
+echo "KVMINTRO-L1-DONE"
