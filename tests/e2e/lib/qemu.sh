@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# A real QEMU running the L2 Linux guest inside L1, for tests and benchmarks
+# (source it).  One QEMU at a time:
+#
+#   l2_start NAME [qemu args...]  start QEMU (-enable-kvm), serial and HMP
+#                                 monitor on FIFOs under $KVMINTRO_TMP/NAME
+#   l2_wait TEXT SECONDS          wait for TEXT on the guest's serial console
+#   l2_hmp COMMAND                run an HMP command, print its output
+#   l2_qmp JSON                   run a QMP command, wait for its return
+#   l2_type TEXT                  type a line on the guest's console shell
+#   l2_stop                       quit QEMU (killing it if it will not)
+#   l2_pid                        QEMU's pid
+#
+# Needs KVMINTRO_L2_KERNEL and KVMINTRO_L2_INITRD (the harness sets them).
+
+: "${KVMINTRO_TMP:=/tmp}"
+L2_QEMU=${L2_QEMU:-qemu-system-x86_64}
+l2_dir=
+l2_qemu_pid=
+l2_readers=()
+
+l2_alive()
+{
+	[[ -n $l2_qemu_pid ]] && kill -0 "$l2_qemu_pid" 2>/dev/null
+}
+
+l2_pid()
+{
+	echo "$l2_qemu_pid"
+}
+
+l2_start()
+{
+	local name=$1 i
+	shift
+	l2_dir=$KVMINTRO_TMP/$name
+	rm -rf "$l2_dir"
+	mkdir -p "$l2_dir"
+	mkfifo "$l2_dir/serial.in" "$l2_dir/serial.out" \
+		"$l2_dir/monitor.in" "$l2_dir/monitor.out" \
+		"$l2_dir/qmp.in" "$l2_dir/qmp.out" || return 1
+	exec {l2_serial_fd}<>"$l2_dir/serial.in"
+	exec {l2_monitor_fd}<>"$l2_dir/monitor.in"
+	exec {l2_qmp_fd}<>"$l2_dir/qmp.in"
+	exec {l2_qmp_out_fd}<>"$l2_dir/qmp.out"
+	cat <>"$l2_dir/serial.out" >"$l2_dir/serial.log" &
+	l2_readers+=($!)
+	cat <>"$l2_dir/monitor.out" >"$l2_dir/monitor.log" &
+	l2_readers+=($!)
+	"$L2_QEMU" -enable-kvm -cpu host -m 256 "$@" \
+		-kernel "$KVMINTRO_L2_KERNEL" -initrd "$KVMINTRO_L2_INITRD" \
+		-append "console=ttyS0 panic=-1 quiet" \
+		-nographic -nodefaults -no-reboot \
+		-chardev "pipe,id=serial0,path=$l2_dir/serial" -serial chardev:serial0 \
+		-chardev "pipe,id=monitor0,path=$l2_dir/monitor" \
+		-mon chardev=monitor0,mode=readline \
+		-chardev "pipe,id=qmp0,path=$l2_dir/qmp" \
+		-mon chardev=qmp0,mode=control \
+		-pidfile "$l2_dir/qemu.pid" \
+		</dev/null >"$l2_dir/qemu.out" 2>"$l2_dir/qemu.err" &
+	for ((i = 0; i < 300; i++)); do
+		[[ -s $l2_dir/qemu.pid ]] && break
+		sleep 0.1
+	done
+	read -r l2_qemu_pid <"$l2_dir/qemu.pid" 2>/dev/null
+	l2_alive
+}
+
+l2_wait()
+{
+	local deadline=$((SECONDS + $2))
+	until grep -a -q "$1" "$l2_dir/serial.log" 2>/dev/null; do
+		l2_alive && ((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+
+l2_hmp()
+{
+	local offset deadline=$((SECONDS + 30))
+	until grep -q '(qemu) ' "$l2_dir/monitor.log"; do
+		l2_alive && ((SECONDS < deadline)) || return 1
+		sleep 0.05
+	done
+	offset=$(stat -c %s "$l2_dir/monitor.log")
+	printf '%s\n' "$1" >&"$l2_monitor_fd"
+	until tail -c +$((offset + 1)) "$l2_dir/monitor.log" | grep -q '(qemu) '; do
+		l2_alive && ((SECONDS < deadline)) || return 1
+		sleep 0.01
+	done
+	tail -c +$((offset + 1)) "$l2_dir/monitor.log" | tr -d '\r' |
+		sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e '1d' -e '/^(qemu) /d'
+}
+
+# Send one QMP command and wait for its {"return"...} (or error) line,
+# reading the replies with the shell itself: no process per poll, so that
+# timing a command times QEMU, not the test.
+l2_qmp()
+{
+	local line
+	printf '%s\n' "$1" >&"$l2_qmp_fd"
+	while read -r -t 30 -u "$l2_qmp_out_fd" line; do
+		[[ $line == *'"return"'* || $line == *'"error"'* ]] && return 0
+	done
+	return 1
+}
+
+l2_type()
+{
+	printf '%s\n' "$1" >&"$l2_serial_fd"
+}
+
+l2_stop()
+{
+	local i pid
+	if l2_alive; then
+		printf 'quit\n' >&"$l2_monitor_fd"
+		for ((i = 0; i < 100 && $(l2_alive && echo 1 || echo 0); i++)); do
+			sleep 0.1
+		done
+		l2_alive && kill -KILL "$l2_qemu_pid"
+	fi
+	for pid in "${l2_readers[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	l2_readers=()
+	l2_qemu_pid=
+	exec {l2_serial_fd}>&- {l2_monitor_fd}>&- {l2_qmp_fd}>&- {l2_qmp_out_fd}>&-
+}
