@@ -17,25 +17,11 @@
 
 #define TIMEOUT_MS	10000
 
-#define PM_PRESENT	(UINT64_C(1) << 63)
-#define PM_PFN_MASK	((UINT64_C(1) << 55) - 1)
 #define KPF_ZERO_PAGE	24
 #define KPF_HUGE	17
 #define KPF_THP		22
 
-static int pagemap_fd = -1, kpageflags_fd = -1;
-
-static uint64_t pagemap_entry(uint64_t hva)
-{
-	uint64_t entry;
-
-	if (pagemap_fd < 0)
-		pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
-	TEST_ASSERT(pagemap_fd >= 0, "open pagemap");
-	TEST_ASSERT(pread(pagemap_fd, &entry, 8, (hva / 4096) * 8) == 8,
-		    "pread pagemap");
-	return entry;
-}
+static int kpageflags_fd = -1;
 
 static uint64_t kpageflags(uint64_t pfn)
 {
@@ -63,19 +49,6 @@ static const char *truth_kind(uint64_t pfn)
 	return "base";
 }
 
-static uint64_t vmstat(const char *name)
-{
-	char *text = kvmintro_read("/proc/vmstat"), *p;
-	uint64_t v = 0;
-
-	TEST_ASSERT(text, "read /proc/vmstat");
-	p = strstr(text, name);
-	TEST_ASSERT(p, "no %s in /proc/vmstat", name);
-	sscanf(p + strlen(name), " %" SCNu64, &v);
-	free(text);
-	return v;
-}
-
 static uint64_t rss_kb(void)
 {
 	char *text = kvmintro_read("/proc/self/status"), *p;
@@ -86,16 +59,6 @@ static uint64_t rss_kb(void)
 	TEST_ASSERT(p && sscanf(p + 6, " %" SCNu64, &v) == 1, "VmRSS");
 	free(text);
 	return v;
-}
-
-static bool try_reserve_hugepages(unsigned int count)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%u", count);
-	kvmintro_write("/proc/sys/vm/nr_hugepages", buf);
-	return read_text_file("/proc/sys/vm/nr_hugepages", buf, sizeof(buf)) >= 0 &&
-	       (unsigned int)atoi(buf) >= count;
 }
 
 /* A VM whose memory the VMM filled here and there, the rest untouched. */
@@ -111,7 +74,7 @@ static struct kvm_vm *vm_create_with_memory(bool *has_hugetlb)
 	TEST_ASSERT(!madvise(addr_gpa2hva(vm, 0x10000000), 4 * SZ_2M,
 			     MADV_NOHUGEPAGE), "madvise");
 	vm_add_memslot(vm, VM_MEM_THP, 2, 0x100000000ULL, 4 * SZ_2M, 0);
-	*has_hugetlb = try_reserve_hugepages(8);
+	*has_hugetlb = kvmintro_reserve_hugepages(8);
 	if (*has_hugetlb)
 		vm_add_memslot(vm, VM_MEM_HUGETLB, 3, 0x180000000ULL, SZ_2M, 0);
 	vm_guest_init(vm, VM_MODE_LONG);
@@ -195,18 +158,18 @@ static void test_gpa_hpa_matches_pagemap(void)
 				    lines[j - 1].npages * 4096, "runs overlap");
 		covered += l->npages;
 		for (i = 0; i < l->npages; i++) {
-			entry = pagemap_entry(l->hva + i * 4096);
+			entry = kvmintro_pagemap_entry(l->hva + i * 4096);
 			if (!strcmp(l->kind, "none")) {
-				TEST_ASSERT(!(entry & PM_PRESENT),
+				TEST_ASSERT(!(entry & KVMINTRO_PM_PRESENT),
 					    "gpa 0x%" PRIx64 " reported none but present",
 					    l->gpa + i * 4096);
 				continue;
 			}
-			TEST_ASSERT(entry & PM_PRESENT, "gpa 0x%" PRIx64 " not present",
+			TEST_ASSERT(entry & KVMINTRO_PM_PRESENT, "gpa 0x%" PRIx64 " not present",
 				    l->gpa + i * 4096);
-			TEST_ASSERT((entry & PM_PFN_MASK) == l->pfn + i,
+			TEST_ASSERT((entry & KVMINTRO_PM_PFN_MASK) == l->pfn + i,
 				    "gpa 0x%" PRIx64 ": pfn 0x%" PRIx64 ", pagemap 0x%" PRIx64,
-				    l->gpa + i * 4096, l->pfn + i, entry & PM_PFN_MASK);
+				    l->gpa + i * 4096, l->pfn + i, entry & KVMINTRO_PM_PFN_MASK);
 			TEST_ASSERT(!strcmp(l->kind, truth_kind(l->pfn + i)),
 				    "gpa 0x%" PRIx64 ": kind %s, kpageflags says %s",
 				    l->gpa + i * 4096, l->kind, truth_kind(l->pfn + i));
@@ -269,8 +232,8 @@ static void test_translate(void)
 		uint64_t gpa = i == 2 ? gpas[2] & ~0xfffULL : gpas[i];
 		uint64_t hva = (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa);
 
-		entry = pagemap_entry(hva);
-		pfn = entry & PM_PFN_MASK;
+		entry = kvmintro_pagemap_entry(hva);
+		pfn = entry & KVMINTRO_PM_PFN_MASK;
 		snprintf(expect, sizeof(expect),
 			 "ok phys=0x%" PRIx64 " kind=%s gpa=0x%" PRIx64 " hva=0x%" PRIx64 " pfn=0x%" PRIx64 " size=%s\n",
 			 (pfn << 12) | (gpa & 0xfff), truth_kind(pfn), gpa, hva,
@@ -399,7 +362,7 @@ static uint64_t present_pages(struct kvm_vm *vm)
 		struct kvm_userspace_memory_region *r = &vm->memslots[i].region;
 
 		for (off = 0; off < r->memory_size; off += 4096)
-			n += !!(pagemap_entry(r->userspace_addr + off) & PM_PRESENT);
+			n += !!(kvmintro_pagemap_entry(r->userspace_addr + off) & KVMINTRO_PM_PRESENT);
 	}
 	return n;
 }
@@ -440,8 +403,8 @@ static void test_no_side_effects(void)
 	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
 				       TIMEOUT_MS), "no VM directory");
 	present = present_pages(vm);
-	pins_acquired = vmstat("nr_foll_pin_acquired");
-	pins_released = vmstat("nr_foll_pin_released");
+	pins_acquired = kvmintro_vmstat("nr_foll_pin_acquired");
+	pins_released = kvmintro_vmstat("nr_foll_pin_released");
 	read_everything(vm, buf, sizeof(buf));
 	/* The test's own allocations have settled: RSS is the VMM's now. */
 	rss = rss_kb();
@@ -451,8 +414,8 @@ static void test_no_side_effects(void)
 		    present, present_pages(vm));
 	TEST_ASSERT(rss_kb() == rss, "VmRSS %" PRIu64 " kB -> %" PRIu64 " kB",
 		    rss, rss_kb());
-	TEST_ASSERT(vmstat("nr_foll_pin_acquired") - pins_acquired ==
-		    vmstat("nr_foll_pin_released") - pins_released,
+	TEST_ASSERT(kvmintro_vmstat("nr_foll_pin_acquired") - pins_acquired ==
+		    kvmintro_vmstat("nr_foll_pin_released") - pins_released,
 		    "pins acquired and released differ");
 	ksft_print_msg("%" PRIu64 " present guest pages before and after reading all of guest memory\n",
 		       present);

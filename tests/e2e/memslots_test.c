@@ -34,25 +34,6 @@ static const char *expected_flags(uint32_t flags)
 	TEST_FAIL("unexpected flags %#x", flags);
 }
 
-static bool try_reserve_hugepages(unsigned int count)
-{
-	char buf[32];
-	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r+");
-	unsigned int have = 0;
-
-	if (!f)
-		return false;
-	if (fscanf(f, "%u", &have) == 1 && have >= count) {
-		fclose(f);
-		return true;
-	}
-	rewind(f);
-	fprintf(f, "%u\n", count);
-	fclose(f);
-	return read_text_file("/proc/sys/vm/nr_hugepages", buf, sizeof(buf)) >= 0 &&
-	       (unsigned int)atoi(buf) >= count;
-}
-
 /*
  * Every slot of @vm must be listed once, sorted by (as, gpa), with exactly
  * the values the VMM gave KVM; nothing else may be listed but KVM's own
@@ -147,18 +128,6 @@ static void assert_vcpus_match(struct kvm_vm *vm, const char *vm_path)
 	}
 }
 
-static void wait_progress(struct kvm_vcpu *vcpu)
-{
-	uint64_t start = vcpu_guest_counter(vcpu);
-	uint64_t deadline = clock_ns() + TIMEOUT_MS * 1000000ULL;
-
-	while (vcpu_guest_counter(vcpu) == start) {
-		TEST_ASSERT(clock_ns() < deadline, "vcpu %u makes no progress",
-			    vcpu->id);
-		sleep_ms(5);
-	}
-}
-
 static struct kvm_vm *vm_create_busy(bool all_backings)
 {
 	struct kvm_vm *vm = vm_create();
@@ -170,7 +139,7 @@ static struct kvm_vm *vm_create_busy(bool all_backings)
 			       KVM_MEM_LOG_DIRTY_PAGES);
 		vm_add_memslot(vm, VM_MEM_THP, 2, 0x100000000ULL, 2 * SZ_2M,
 			       KVM_MEM_READONLY);
-		if (try_reserve_hugepages(8))
+		if (kvmintro_reserve_hugepages(8))
 			vm_add_memslot(vm, VM_MEM_HUGETLB, 3, 0x200000000ULL,
 				       SZ_2M, 0);
 		else
@@ -188,8 +157,8 @@ static struct kvm_vm *vm_create_busy(bool all_backings)
 	vcpu_guest_load(vcpu, GUEST_EXIT);
 	vcpu_thread_create(vcpu, NULL);
 	vcpu_thread_go(vcpu);
-	wait_progress(vm->vcpus[0]);
-	wait_progress(vm->vcpus[1]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
+	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
 	return vm;
 }
 
@@ -226,8 +195,8 @@ static void test_vm_before_and_after_load(void)
 		    "the other VM's directory went with it");
 
 	kvmintro_unload();
-	wait_progress(before->vcpus[0]);
-	wait_progress(before->vcpus[1]);
+	kvmintro_wait_counter_moves(before->vcpus[0], TIMEOUT_MS);
+	kvmintro_wait_counter_moves(before->vcpus[1], TIMEOUT_MS);
 	vm_destroy(before);
 }
 

@@ -45,20 +45,6 @@ static struct kvm_vm *vm_create_guests(const enum vm_guest_kind *kinds,
 	return vm;
 }
 
-static void wait_counter_moves(struct kvm_vcpu *vcpu)
-{
-	uint64_t start = vcpu_guest_counter(vcpu);
-	uint64_t deadline = clock_ns() + TIMEOUT_MS * 1000000ULL;
-
-	while (vcpu_guest_counter(vcpu) == start) {
-		TEST_ASSERT(!vcpu->error[0], "vcpu %u: %s", vcpu->id,
-			    vcpu->error);
-		TEST_ASSERT(clock_ns() < deadline, "vcpu %u makes no progress",
-			    vcpu->id);
-		sleep_ms(2);
-	}
-}
-
 static void snapshot(const char *command)
 {
 	int r = kvmintro_write(snapshot_path, command);
@@ -105,8 +91,8 @@ static void test_progress_freezes(void)
 	uint64_t spin, exits;
 	char state[16];
 
-	wait_counter_moves(vm->vcpus[0]);
-	wait_counter_moves(vm->vcpus[1]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
+	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
 	load_and_find(getpid());
 
 	snapshot("pause");
@@ -123,14 +109,14 @@ static void test_progress_freezes(void)
 	snapshot("resume");
 	free(snapshot_state(state, sizeof(state)));
 	TEST_ASSERT(!strcmp(state, "running"), "state=%s after resume", state);
-	wait_counter_moves(vm->vcpus[0]);
-	wait_counter_moves(vm->vcpus[1]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
+	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
 
 	/* capture = pause + record + resume: running again afterwards. */
 	snapshot("capture");
 	free(snapshot_state(state, sizeof(state)));
 	TEST_ASSERT(!strcmp(state, "running"), "state=%s after capture", state);
-	wait_counter_moves(vm->vcpus[0]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
 	vm_destroy(vm);
 	kvmintro_unload();
 }
@@ -146,8 +132,8 @@ static void test_four_vcpus_1000_pauses(void)
 	char *text, state[16];
 	int i;
 
-	wait_counter_moves(vm->vcpus[0]);
-	wait_counter_moves(vm->vcpus[1]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
+	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
 	TEST_ASSERT(vcpu_guest_counter(vm->vcpus[2]) == 1 ||
 		    (sleep_ms(500), vcpu_guest_counter(vm->vcpus[2]) == 1),
 		    "halt guest did not reach its hlt");
@@ -178,8 +164,8 @@ static void test_four_vcpus_1000_pauses(void)
 		       max_latency / 1000);
 
 	/* Every vcpu still does what it did. */
-	wait_counter_moves(vm->vcpus[0]);
-	wait_counter_moves(vm->vcpus[1]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
+	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
 	sleep_ms(100);
 	TEST_ASSERT(thread_in_kvm_run(vm->vcpus[2]->tid),
 		    "halted vcpu is no longer halted in KVM_RUN");
@@ -260,15 +246,15 @@ static void test_rmmod_while_paused(void)
 	struct kvm_vm *vm = vm_create_guests(kinds, 2);
 	uint64_t spin;
 
-	wait_counter_moves(vm->vcpus[0]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
 	load_and_find(getpid());
 	snapshot("pause");
 	spin = vcpu_guest_counter(vm->vcpus[0]);
 	sleep_ms(200);
 	TEST_ASSERT_EQ(vcpu_guest_counter(vm->vcpus[0]), spin);
 	kvmintro_unload();
-	wait_counter_moves(vm->vcpus[0]);
-	wait_counter_moves(vm->vcpus[1]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
+	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
 	vm_destroy(vm);
 }
 

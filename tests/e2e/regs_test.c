@@ -152,26 +152,14 @@ static struct kvm_vm *vm_create_planted(void)
 	return vm;
 }
 
-static void wait_counter_moves(struct kvm_vcpu *vcpu)
-{
-	uint64_t start = vcpu_guest_counter(vcpu);
-	uint64_t deadline = clock_ns() + TIMEOUT_MS * 1000000ULL;
-
-	while (vcpu_guest_counter(vcpu) == start) {
-		TEST_ASSERT(clock_ns() < deadline, "vcpu %u makes no progress",
-			    vcpu->id);
-		sleep_ms(2);
-	}
-}
-
 static void test_capture_has_planted_values(void)
 {
 	struct kvm_vm *vm = vm_create_planted();
 	char path[192], *text;
 	unsigned int i, r;
 
-	wait_counter_moves(vm->vcpus[0]);
-	wait_counter_moves(vm->vcpus[1]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
+	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
 	kvmintro_load();
 	TEST_ASSERT(kvmintro_wait_path(regs_path(vm->vcpus[1]), true,
 				       TIMEOUT_MS), "no vcpu1/regs");
@@ -214,7 +202,7 @@ static void test_live_regs_equal_vmm_view(void)
 	char path[192], *text;
 	int round;
 
-	wait_counter_moves(vm->vcpus[0]);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
 	kvmintro_load();
 	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
 	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no snapshot");
@@ -229,7 +217,7 @@ static void test_live_regs_equal_vmm_view(void)
 		expect_vmm_view(text, vm->vcpus[1]);
 		free(text);
 		TEST_ASSERT(!kvmintro_write(path, "resume"), "resume");
-		wait_counter_moves(vm->vcpus[0]);
+		kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
 	}
 	vm_destroy(vm);
 	kvmintro_unload();

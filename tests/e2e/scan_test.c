@@ -21,8 +21,6 @@
 #include "processor.h"
 
 #define TIMEOUT_MS	10000
-#define PM_PRESENT	(UINT64_C(1) << 63)
-#define PM_PFN_MASK	((UINT64_C(1) << 55) - 1)
 
 static const char pattern_a[] = "kvmintro-needle";
 static const uint8_t pattern_b[] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x5a };
@@ -45,17 +43,6 @@ static void fill_random(uint8_t *p, uint64_t len)
 		v = rng();
 		memcpy(p + i, &v, 8);
 	}
-}
-
-static uint64_t pagemap_pfn(uint64_t hva)
-{
-	static int fd = -1;
-	uint64_t e;
-
-	if (fd < 0)
-		fd = open("/proc/self/pagemap", O_RDONLY);
-	TEST_ASSERT(pread(fd, &e, 8, hva / 4096 * 8) == 8, "pagemap");
-	return e & PM_PRESENT ? e & PM_PFN_MASK : 0;
 }
 
 /*
@@ -176,7 +163,7 @@ static void test_scan_finds_exactly_the_planted(void)
 		TEST_ASSERT(!strcmp(name, truth[found].pattern ? "hex:deadbeef005a" :
 				    "str:kvmintro-needle"), "pattern name '%s'", name);
 		TEST_ASSERT_EQ(hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa));
-		TEST_ASSERT_EQ(hpa, (pagemap_pfn(hva) << 12) | (hva & 0xfff));
+		TEST_ASSERT_EQ(hpa, (kvmintro_pagemap_pfn(hva) << 12) | (hva & 0xfff));
 		found++;
 	}
 	TEST_ASSERT(found == n, "%d of %d planted matches found", found, n);
@@ -276,17 +263,6 @@ static void test_scan_line_by_line(void)
 	kvmintro_unload();
 }
 
-static uint64_t vmstat(const char *name)
-{
-	char *text = kvmintro_read("/proc/vmstat"), *p;
-	uint64_t v = 0;
-
-	p = strstr(text, name);
-	TEST_ASSERT(p && sscanf(p + strlen(name), " %" SCNu64, &v) == 1, "%s", name);
-	free(text);
-	return v;
-}
-
 /* Rss of the mapping that holds @hva, from /proc/self/smaps: the VMM's
  * resident guest memory, whatever the test itself allocates. */
 static uint64_t mapping_rss_kb(uint64_t hva)
@@ -323,8 +299,8 @@ static void test_scan_no_side_effects(void)
 	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
 				       TIMEOUT_MS), "no VM directory");
 	rss = mapping_rss_kb(hva);
-	acquired = vmstat("nr_foll_pin_acquired");
-	released = vmstat("nr_foll_pin_released");
+	acquired = kvmintro_vmstat("nr_foll_pin_acquired");
+	released = kvmintro_vmstat("nr_foll_pin_released");
 	text = scan("str:nothing-like-this\nhex:0102030405060708", &r);
 	snprintf(summary, sizeof(summary), "# matches=0 bytes=%" PRIu64 " truncated=no\n",
 		 rss * 1024);
@@ -334,8 +310,8 @@ static void test_scan_no_side_effects(void)
 	TEST_ASSERT(mapping_rss_kb(hva) == rss,
 		    "guest RSS %" PRIu64 " kB -> %" PRIu64 " kB", rss,
 		    mapping_rss_kb(hva));
-	TEST_ASSERT(vmstat("nr_foll_pin_acquired") - acquired ==
-		    vmstat("nr_foll_pin_released") - released, "pins differ");
+	TEST_ASSERT(kvmintro_vmstat("nr_foll_pin_acquired") - acquired ==
+		    kvmintro_vmstat("nr_foll_pin_released") - released, "pins differ");
 	vm_destroy(vm);
 	kvmintro_unload();
 }

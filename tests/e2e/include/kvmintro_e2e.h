@@ -63,6 +63,20 @@ bool kvmintro_kv_u64(const char *text, const char *name, uint64_t *value);
 bool kvmintro_kv_str(const char *text, const char *name, char *value,
 		     size_t size);
 
+struct kvm_vcpu;
+
+/* Wait until @vcpu's guest counter moves; assert after @timeout_ms. */
+void kvmintro_wait_counter_moves(struct kvm_vcpu *vcpu, int timeout_ms);
+/* /proc/self/pagemap entry of @hva; its frame; a /proc/vmstat counter. */
+uint64_t kvmintro_pagemap_entry(uint64_t hva);
+uint64_t kvmintro_pagemap_pfn(uint64_t hva);
+uint64_t kvmintro_vmstat(const char *name);
+/* Make sure @count huge pages are reserved; false if they cannot be. */
+bool kvmintro_reserve_hugepages(unsigned int count);
+
+#define KVMINTRO_PM_PRESENT	(UINT64_C(1) << 63)
+#define KVMINTRO_PM_PFN_MASK	((UINT64_C(1) << 55) - 1)
+
 /* Run @fn in a child process; report it as one TAP result named @name. */
 void kvmintro_run_case(const char *name, void (*fn)(void));
 

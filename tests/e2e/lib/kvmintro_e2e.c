@@ -18,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kvm_util.h"
 #include "kvmintro_e2e.h"
+#include "processor.h"
 
 int __kvmintro_load(void)
 {
@@ -329,4 +331,63 @@ void kvmintro_run_case(const char *name, void (*fn)(void))
 	/* A failed case must not leave the module loaded for the next. */
 	if (kvmintro_loaded())
 		__kvmintro_unload();
+}
+
+void kvmintro_wait_counter_moves(struct kvm_vcpu *vcpu, int timeout_ms)
+{
+	uint64_t start = vcpu_guest_counter(vcpu);
+	uint64_t deadline = clock_ns() + timeout_ms * 1000000ULL;
+
+	while (vcpu_guest_counter(vcpu) == start) {
+		TEST_ASSERT(!vcpu->error[0], "vcpu %u: %s", vcpu->id,
+			    vcpu->error);
+		TEST_ASSERT(clock_ns() < deadline, "vcpu %u makes no progress",
+			    vcpu->id);
+		sleep_ms(2);
+	}
+}
+
+uint64_t kvmintro_pagemap_entry(uint64_t hva)
+{
+	static int fd = -1;
+	uint64_t entry;
+
+	if (fd < 0)
+		fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	TEST_ASSERT(fd >= 0, "open pagemap");
+	TEST_ASSERT(pread(fd, &entry, 8, hva / 4096 * 8) == 8, "pread pagemap");
+	return entry;
+}
+
+uint64_t kvmintro_pagemap_pfn(uint64_t hva)
+{
+	uint64_t entry = kvmintro_pagemap_entry(hva);
+
+	return entry & KVMINTRO_PM_PRESENT ? entry & KVMINTRO_PM_PFN_MASK : 0;
+}
+
+uint64_t kvmintro_vmstat(const char *name)
+{
+	char *text = kvmintro_read("/proc/vmstat"), *p;
+	uint64_t v = 0;
+
+	TEST_ASSERT(text, "read /proc/vmstat");
+	p = strstr(text, name);
+	TEST_ASSERT(p && sscanf(p + strlen(name), " %" SCNu64, &v) == 1,
+		    "no %s in /proc/vmstat", name);
+	free(text);
+	return v;
+}
+
+bool kvmintro_reserve_hugepages(unsigned int count)
+{
+	char buf[32];
+
+	if (read_text_file("/proc/sys/vm/nr_hugepages", buf, sizeof(buf)) >= 0 &&
+	    (unsigned int)atoi(buf) >= count)
+		return true;
+	snprintf(buf, sizeof(buf), "%u", count);
+	kvmintro_write("/proc/sys/vm/nr_hugepages", buf);
+	return read_text_file("/proc/sys/vm/nr_hugepages", buf, sizeof(buf)) >= 0 &&
+	       (unsigned int)atoi(buf) >= count;
 }
