@@ -352,6 +352,40 @@ static void test_mem_reads_vmm_bytes(void)
 	kvmintro_unload();
 }
 
+/* allow_write=1: writes land in the VMM's memory; not in holes or ROM. */
+static void test_mem_write_allowed(void)
+{
+	bool has_hugetlb;
+	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
+	static const char text[] = "written by kvmintro";
+	char path[192];
+	struct stat st;
+	int fd, r;
+
+	vm_add_memslot(vm, VM_MEM_ANON, 9, 0x200000000ULL, SZ_2M,
+		       KVM_MEM_READONLY);
+	r = __kvmintro_load_params("allow_write=1");
+	TEST_ASSERT(!r, "load with allow_write=1: %s", strerror(-r));
+	snprintf(path, sizeof(path), "%s/mem", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no mem file");
+	TEST_ASSERT(!stat(path, &st) && (st.st_mode & 0777) == 0600,
+		    "mem is %o with allow_write=1", st.st_mode & 0777);
+	fd = open(path, O_RDWR);
+	TEST_ASSERT(fd >= 0, "open mem read-write");
+	/* Across a page boundary, into a page the VMM never touched. */
+	TEST_ASSERT(pwrite(fd, text, sizeof(text), 0x10001000 - 7) == sizeof(text),
+		    "pwrite: %s", strerror(errno));
+	TEST_ASSERT(!memcmp(addr_gpa2hva(vm, 0x10001000 - 7), text, sizeof(text)),
+		    "the VMM does not see the bytes written");
+	TEST_ASSERT(pwrite(fd, text, 4, 0x200000000ULL) < 0 && errno == EIO,
+		    "write to a read-only slot: %s", strerror(errno));
+	TEST_ASSERT(pwrite(fd, text, 4, 0x5000000000ULL) < 0 && errno == EIO,
+		    "write in no memslot: %s", strerror(errno));
+	close(fd);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
 /* Present host pages behind all of @vm's memory, per pagemap. */
 static uint64_t present_pages(struct kvm_vm *vm)
 {
@@ -477,5 +511,7 @@ int main(void)
 			  test_no_side_effects);
 	kvmintro_run_case("memory: capture records the gpa_hpa table of that instant",
 			  test_capture_records_gpa_hpa);
+	kvmintro_run_case("memory: with allow_write=1, mem writes reach the guest, not ROM or holes",
+			  test_mem_write_allowed);
 	ksft_finished();
 }

@@ -15,7 +15,8 @@
 
 #define KVMINTRO_DEBUGFS	"/sys/kernel/debug/kvmintro"
 
-/* finit_module() of $KVMINTRO_KO; 0 or -errno. */
+/* finit_module() of $KVMINTRO_KO with module parameters; 0 or -errno. */
+int __kvmintro_load_params(const char *params);
 int __kvmintro_load(void);
 void kvmintro_load(void);
 /* delete_module(), retried while briefly busy; 0 or -errno. */

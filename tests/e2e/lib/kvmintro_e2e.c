@@ -22,7 +22,7 @@
 #include "kvmintro_e2e.h"
 #include "processor.h"
 
-int __kvmintro_load(void)
+int __kvmintro_load_params(const char *params)
 {
 	const char *ko = getenv("KVMINTRO_KO");
 	int fd, r;
@@ -32,10 +32,15 @@ int __kvmintro_load(void)
 	fd = open(ko, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = syscall(SYS_finit_module, fd, "", 0);
+	r = syscall(SYS_finit_module, fd, params, 0);
 	r = r ? -errno : 0;
 	close(fd);
 	return r;
+}
+
+int __kvmintro_load(void)
+{
+	return __kvmintro_load_params("");
 }
 
 void kvmintro_load(void)
