@@ -87,6 +87,28 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 	return 0;
 }
 
+/*
+ * The next blank-separated token of [buf, buf + len) from *@pos: set @tok
+ * and @n and advance *@pos past it.  Return: false at the end.
+ */
+static bool kvmintro_next_token(const char *buf, size_t len, size_t *pos,
+				const char **tok, size_t *n)
+{
+	size_t start = *pos, end;
+
+	while (start < len && kvmintro_is_space(buf[start]))
+		start++;
+	if (start == len)
+		return false;
+	end = start;
+	while (end < len && !kvmintro_is_space(buf[end]))
+		end++;
+	*tok = buf + start;
+	*n = end - start;
+	*pos = end;
+	return true;
+}
+
 /* One address: "0x1234", "4660", "gpa=0x1234" or "gfn=0x1". */
 static int kvmintro_parse_address(const char *tok, size_t len, u64 *gpa)
 {
@@ -121,22 +143,14 @@ static int kvmintro_parse_address(const char *tok, size_t len, u64 *gpa)
  */
 int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas, int max)
 {
-	size_t start, end = 0;
+	size_t pos = 0, tok_len;
+	const char *tok;
 	int n = 0;
 
 	if (len > KVMINTRO_TRANSLATE_INPUT_MAX)
 		return -EINVAL;
-	for (;;) {
-		start = end;
-		while (start < len && kvmintro_is_space(buf[start]))
-			start++;
-		if (start == len)
-			break;
-		end = start;
-		while (end < len && !kvmintro_is_space(buf[end]))
-			end++;
-		if (n == max ||
-		    kvmintro_parse_address(buf + start, end - start, &gpas[n]))
+	while (kvmintro_next_token(buf, len, &pos, &tok, &tok_len)) {
+		if (n == max || kvmintro_parse_address(tok, tok_len, &gpas[n]))
 			return -EINVAL;
 		n++;
 	}
@@ -155,23 +169,13 @@ int kvmintro_parse_gva_request(const char *buf, size_t len,
 			       struct kvmintro_gva_request *request)
 {
 	bool has_gva = false, has_vcpu = false;
-	size_t start, end = 0, n;
+	size_t pos = 0, n;
 	const char *tok;
 
 	if (len >= KVMINTRO_COMMAND_MAX)
 		return -EINVAL;
 	memset(request, 0, sizeof(*request));
-	for (;;) {
-		start = end;
-		while (start < len && kvmintro_is_space(buf[start]))
-			start++;
-		if (start == len)
-			break;
-		end = start;
-		while (end < len && !kvmintro_is_space(buf[end]))
-			end++;
-		tok = buf + start;
-		n = end - start;
+	while (kvmintro_next_token(buf, len, &pos, &tok, &n)) {
 		if (n > 5 && !memcmp(tok, "vcpu=", 5) && !has_vcpu) {
 			has_vcpu = true;
 			if (kvmintro_parse_u64(tok + 5, n - 5, &request->vcpu))

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of lib/parse.c: what the snapshot, translate and gva files
+ * accept, and that everything else is -EINVAL.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../lib/parse.h"
+
+static int failures;
+
+static void check(const char *name, bool ok)
+{
+	printf("%s - %s\n", ok ? "ok" : "not ok", name);
+	failures += !ok;
+}
+
+static int addresses(const char *text, u64 *gpas)
+{
+	return kvmintro_parse_addresses(text, strlen(text), gpas,
+					KVMINTRO_TRANSLATE_MAX);
+}
+
+static int gva(const char *text, struct kvmintro_gva_request *req)
+{
+	return kvmintro_parse_gva_request(text, strlen(text), req);
+}
+
+int main(void)
+{
+	static const char *const bad_addresses[] = {
+		"", " \n", "0x", "0xg", "gfn=", "gfn=0x10000000000000", "zzz",
+		"18446744073709551616", "-1", "0x1,0x2", "gpa=",
+	};
+	static const char *const bad_gva[] = {
+		"", "zzz", "0x1 0x2", "0x1 vcpu=", "0x1 vcpu=1 vcpu=1",
+		"0x1 cr3=0xq", "vcpu=0", "0x1 foo=1", "0x1 cr3=1 cr3=2",
+	};
+	struct kvmintro_gva_request req;
+	char many[KVMINTRO_TRANSLATE_INPUT_MAX];
+	u64 gpas[KVMINTRO_TRANSLATE_MAX];
+	bool all_bad = true;
+	unsigned int i;
+
+	check("snapshot: words with blanks around",
+	      kvmintro_parse_snapshot_command(" pause\n", 7) == KVMINTRO_SNAPSHOT_PAUSE &&
+	      kvmintro_parse_snapshot_command("resume", 6) == KVMINTRO_SNAPSHOT_RESUME &&
+	      kvmintro_parse_snapshot_command("capture\n", 8) == KVMINTRO_SNAPSHOT_CAPTURE);
+	check("snapshot: anything else",
+	      kvmintro_parse_snapshot_command("pause\0x", 7) == -EINVAL &&
+	      kvmintro_parse_snapshot_command("PAUSE", 5) == -EINVAL &&
+	      kvmintro_parse_snapshot_command("", 0) == -EINVAL);
+
+	check("translate: hex, decimal, gpa= and gfn=",
+	      addresses(" 0x1234\n4660 gpa=0x10\tgfn=0x2 ", gpas) == 4 &&
+	      gpas[0] == 0x1234 && gpas[1] == 4660 && gpas[2] == 0x10 &&
+	      gpas[3] == 0x2000);
+	for (i = 0; i < sizeof(bad_addresses) / sizeof(*bad_addresses); i++)
+		all_bad &= addresses(bad_addresses[i], gpas) == -EINVAL;
+	check("translate: garbage, empty, out of range", all_bad);
+	for (i = 0; i <= KVMINTRO_TRANSLATE_MAX; i++)
+		memcpy(many + i * 4, "0x1 ", 4);
+	check("translate: 64 addresses, not 65",
+	      kvmintro_parse_addresses(many, KVMINTRO_TRANSLATE_MAX * 4, gpas,
+				       KVMINTRO_TRANSLATE_MAX) == KVMINTRO_TRANSLATE_MAX &&
+	      kvmintro_parse_addresses(many, (KVMINTRO_TRANSLATE_MAX + 1) * 4,
+				       gpas, KVMINTRO_TRANSLATE_MAX) == -EINVAL);
+
+	check("gva: address alone", !gva("0xffffffff81000000\n", &req) &&
+	      req.gva == 0xffffffff81000000ULL && !req.vcpu && !req.has_cr3);
+	check("gva: options in any order",
+	      !gva("cr3=0x2000 0x1234 vcpu=3", &req) && req.gva == 0x1234 &&
+	      req.vcpu == 3 && req.has_cr3 && req.cr3 == 0x2000);
+	all_bad = true;
+	for (i = 0; i < sizeof(bad_gva) / sizeof(*bad_gva); i++)
+		all_bad &= gva(bad_gva[i], &req) == -EINVAL;
+	check("gva: garbage, empty, repeated options", all_bad);
+	return failures ? 1 : 0;
+}
