@@ -225,5 +225,6 @@ static const struct file_operations kvmintro_gva_fops = {
 
 void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm)
 {
-	debugfs_create_file("gva", 0600, vm->dir, vm, &kvmintro_gva_fops);
+	kvmintro_debugfs_create_file("gva", 0600, vm->dir, vm,
+				     &kvmintro_gva_fops);
 }

@@ -173,6 +173,12 @@ void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root);
 void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
 				  struct kvm_vcpu *vcpu);
 int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len);
+void kvmintro_debugfs_create_file(const char *name, umode_t mode,
+				  struct dentry *parent, void *data,
+				  const struct file_operations *fops);
+void kvmintro_debugfs_prune(void);
+int kvmintro_debugfs_init(void);
+void kvmintro_debugfs_exit(void);
 
 /* introspect/memslots.c */
 unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);

@@ -20,10 +20,14 @@ static int __init kvmintro_init(void)
 	r = kvmintro_symbols_resolve();
 	if (r)
 		return r;
+	r = kvmintro_debugfs_init();
+	if (r)
+		return r;
 
 	kvmintro_debugfs_root = kvmintro_debugfs_create_root();
 	if (IS_ERR(kvmintro_debugfs_root)) {
 		pr_err("cannot create debugfs directory: kernel needs CONFIG_DEBUG_FS\n");
+		kvmintro_debugfs_exit();
 		return PTR_ERR(kvmintro_debugfs_root);
 	}
 	kvmintro_registry_init(kvmintro_debugfs_root);
@@ -54,6 +58,7 @@ out_err_no_destroy_hook:
 	kvmintro_registry_close();
 	debugfs_remove_recursive(kvmintro_debugfs_root);
 	kvmintro_registry_exit();
+	kvmintro_debugfs_exit();
 	return r;
 }
 
@@ -71,6 +76,7 @@ static void __exit kvmintro_exit(void)
 	kvmintro_hook_kvm_dev_ioctl_unregister();
 	kvmintro_hook_kvm_destroy_vm_unregister();
 	kvmintro_registry_exit();
+	kvmintro_debugfs_exit();
 }
 
 module_init(kvmintro_init);

@@ -219,6 +219,6 @@ static const struct file_operations kvmintro_mem_fops = {
 
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm)
 {
-	debugfs_create_file("mem", allow_write ? 0600 : 0400, vm->dir, vm,
-			    &kvmintro_mem_fops);
+	kvmintro_debugfs_create_file("mem", allow_write ? 0600 : 0400,
+				     vm->dir, vm, &kvmintro_mem_fops);
 }

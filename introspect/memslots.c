@@ -98,6 +98,6 @@ DEFINE_SHOW_ATTRIBUTE(kvmintro_memslots);
 
 void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm)
 {
-	debugfs_create_file("memslots", 0400, vm->dir, vm,
-			    &kvmintro_memslots_fops);
+	kvmintro_debugfs_create_file("memslots", 0400, vm->dir, vm,
+				     &kvmintro_memslots_fops);
 }

@@ -288,6 +288,7 @@ static void kvmintro_reap_workfn(struct work_struct *work)
 
 	if (list_empty(&dead))
 		return;
+	kvmintro_debugfs_prune();
 	list_for_each_entry(vm, &dead, list_node)
 		kvmintro_vm_release_pause(vm);
 	/* Hooks may still be looking at the entries through the hash. */

@@ -185,6 +185,6 @@ DEFINE_SHOW_ATTRIBUTE(kvmintro_regs);
 
 void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state)
 {
-	debugfs_create_file("regs", 0400, state->dir, state,
-			    &kvmintro_regs_fops);
+	kvmintro_debugfs_create_file("regs", 0400, state->dir, state,
+				     &kvmintro_regs_fops);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Replies of write-then-read debugfs files.
+ * Requests and replies of write-then-read debugfs files.
  */
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -12,11 +13,13 @@
 void kvmintro_reply_init(struct kvmintro_reply *reply)
 {
 	mutex_init(&reply->lock);
+	mutex_init(&reply->request_lock);
 }
 
 void kvmintro_reply_free(struct kvmintro_reply *reply)
 {
 	kvfree(reply->text);
+	kvfree(reply->request);
 }
 
 /* Replace the replies with @text (kvmalloc()ed, now owned); caller locks. */
@@ -42,44 +45,71 @@ ssize_t kvmintro_reply_read(struct kvmintro_reply *reply, char __user *ubuf,
 	return r;
 }
 
-/* ->open() of a write-then-read file: room for @max bytes of requests. */
-int kvmintro_request_open(struct file *file, size_t max)
+/*
+ * ->open() of a write-then-read file: name the open file with a number
+ * never used before, so that its writes are told from those of a later
+ * open file that happens to get the same struct file.
+ */
+int kvmintro_request_open(struct inode *inode, struct file *file)
 {
-	struct kvmintro_request *request;
+	static atomic64_t last_id;
 
-	request = kvzalloc(struct_size(request, text, max + 1), GFP_KERNEL);
-	if (!request)
-		return -ENOMEM;
-	request->max = max;
-	file->private_data = request;
-	return 0;
-}
-
-int kvmintro_request_release(struct inode *inode, struct file *file)
-{
-	kvfree(file->private_data);
+	file->private_data = (void *)(uintptr_t)atomic64_inc_return(&last_id);
 	return 0;
 }
 
 /*
- * Append a write to the file's requests.  Return: the requests, with
- * *@old_len what they were before, or ERR_PTR(-EINVAL) for an empty write
- * or one that does not fit, ERR_PTR(-EFAULT).
+ * Append a write to the requests of its open file, starting over if the
+ * previous writes came through another one.  Return: the requests, with
+ * *@old_len what they were before and @reply->request_lock held until
+ * kvmintro_request_done(); or ERR_PTR(-EINVAL) for an empty write or one
+ * that makes them longer than @max, -EFAULT, -ENOMEM, -EINTR, unlocked.
  */
-struct kvmintro_request *kvmintro_request_append(struct file *file,
+struct kvmintro_request *kvmintro_request_append(struct kvmintro_reply *reply,
+						 struct file *file,
 						 const char __user *ubuf,
-						 size_t count, size_t *old_len)
+						 size_t count, size_t max,
+						 size_t *old_len)
 {
-	struct kvmintro_request *request = file->private_data;
+	u64 owner = (uintptr_t)file->private_data;
+	struct kvmintro_request *request;
+	int r;
 
-	if (!count || count > request->max - request->len)
+	if (!count || count > max)
 		return ERR_PTR(-EINVAL);
+	if (mutex_lock_killable(&reply->request_lock))
+		return ERR_PTR(-EINTR);
+	request = reply->request;
+	if (!request || request->max < max) {
+		kvfree(request);
+		request = kvmalloc(struct_size(request, text, max + 1),
+				   GFP_KERNEL);
+		reply->request = request;
+		r = -ENOMEM;
+		if (!request)
+			goto out_unlock;
+		request->max = max;
+		reply->request_owner = 0;
+	}
+	if (reply->request_owner != owner) {
+		reply->request_owner = owner;
+		request->len = 0;
+		request->text[0] = '\0';
+	}
+	r = -EINVAL;
+	if (count > max - request->len)
+		goto out_unlock;
+	r = -EFAULT;
 	if (copy_from_user(request->text + request->len, ubuf, count))
-		return ERR_PTR(-EFAULT);
+		goto out_unlock;
 	*old_len = request->len;
 	request->len += count;
 	request->text[request->len] = '\0';
 	return request;
+
+out_unlock:
+	mutex_unlock(&reply->request_lock);
+	return ERR_PTR(r);
 }
 
 /* Forget a write the file could not accept. */
@@ -87,4 +117,10 @@ void kvmintro_request_undo(struct kvmintro_request *request, size_t old_len)
 {
 	request->len = old_len;
 	request->text[old_len] = '\0';
+}
+
+/* End the write that kvmintro_request_append() started. */
+void kvmintro_request_done(struct kvmintro_reply *reply)
+{
+	mutex_unlock(&reply->request_lock);
 }

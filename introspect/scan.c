@@ -206,7 +206,8 @@ static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 	int r;
 
 	/* Everything written to this open file: a shell writes line by line. */
-	request = kvmintro_request_append(file, ubuf, count, &old_len);
+	request = kvmintro_request_append(&vm->scan, file, ubuf, count,
+					  KVMINTRO_SCAN_INPUT_MAX, &old_len);
 	if (IS_ERR(request))
 		return PTR_ERR(request);
 	spec = kmalloc(sizeof(*spec), GFP_KERNEL);
@@ -249,6 +250,7 @@ out_free_spec:
 	kfree(spec);
 	if (r)
 		kvmintro_request_undo(request, old_len);
+	kvmintro_request_done(&vm->scan);
 	return r ? r : count;
 }
 
@@ -260,21 +262,16 @@ static ssize_t kvmintro_scan_read(struct file *file, char __user *ubuf,
 	return kvmintro_reply_read(&vm->scan, ubuf, count, ppos);
 }
 
-static int kvmintro_scan_open(struct inode *inode, struct file *file)
-{
-	return kvmintro_request_open(file, KVMINTRO_SCAN_INPUT_MAX);
-}
-
 static const struct file_operations kvmintro_scan_fops = {
 	.owner = THIS_MODULE,
-	.open = kvmintro_scan_open,
+	.open = kvmintro_request_open,
 	.read = kvmintro_scan_read,
 	.write = kvmintro_scan_write,
 	.llseek = default_llseek,
-	.release = kvmintro_request_release,
 };
 
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm)
 {
-	debugfs_create_file("scan", 0600, vm->dir, vm, &kvmintro_scan_fops);
+	kvmintro_debugfs_create_file("scan", 0600, vm->dir, vm,
+				     &kvmintro_scan_fops);
 }

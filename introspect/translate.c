@@ -80,21 +80,21 @@ static ssize_t kvmintro_translate_write(struct file *file,
 	int n, i, r;
 
 	/* Everything written to this open file: a shell writes line by line. */
-	request = kvmintro_request_append(file, ubuf, count, &old_len);
+	request = kvmintro_request_append(&vm->translate, file, ubuf, count,
+					  KVMINTRO_TRANSLATE_INPUT_MAX,
+					  &old_len);
 	if (IS_ERR(request))
 		return PTR_ERR(request);
 	n = kvmintro_parse_addresses(request->text, request->len, gpas,
 				     KVMINTRO_TRANSLATE_MAX);
-	if (n < 0) {
-		kvmintro_request_undo(request, old_len);
-		return -EINVAL;
-	}
+	r = -EINVAL;
+	if (n < 0)
+		goto out_done;
 
+	r = -ENODEV;
 	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm) {
-		kvmintro_request_undo(request, old_len);
-		return -ENODEV;
-	}
+	if (!kvm)
+		goto out_done;
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (r)
 		goto out_put_kvm;
@@ -123,8 +123,10 @@ out_close:
 	kvmintro_guest_mem_close(&mem);
 out_put_kvm:
 	kvm_put_kvm(kvm);
+out_done:
 	if (r)
 		kvmintro_request_undo(request, old_len);
+	kvmintro_request_done(&vm->translate);
 	return r ? r : count;
 }
 
@@ -136,22 +138,16 @@ static ssize_t kvmintro_translate_read(struct file *file, char __user *ubuf,
 	return kvmintro_reply_read(&vm->translate, ubuf, count, ppos);
 }
 
-static int kvmintro_translate_open(struct inode *inode, struct file *file)
-{
-	return kvmintro_request_open(file, KVMINTRO_TRANSLATE_INPUT_MAX);
-}
-
 static const struct file_operations kvmintro_translate_fops = {
 	.owner = THIS_MODULE,
-	.open = kvmintro_translate_open,
+	.open = kvmintro_request_open,
 	.read = kvmintro_translate_read,
 	.write = kvmintro_translate_write,
 	.llseek = default_llseek,
-	.release = kvmintro_request_release,
 };
 
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm)
 {
-	debugfs_create_file("translate", 0600, vm->dir, vm,
-			    &kvmintro_translate_fops);
+	kvmintro_debugfs_create_file("translate", 0600, vm->dir, vm,
+				     &kvmintro_translate_fops);
 }

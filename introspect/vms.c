@@ -71,10 +71,12 @@ DEFINE_SHOW_ATTRIBUTE(kvmintro_vcpus);
 
 void kvmintro_debugfs_create_vms(struct dentry *root)
 {
-	debugfs_create_file("vms", 0400, root, NULL, &kvmintro_vms_fops);
+	kvmintro_debugfs_create_file("vms", 0400, root, NULL,
+				     &kvmintro_vms_fops);
 }
 
 void kvmintro_debugfs_create_vcpus(struct kvmintro_vm *vm)
 {
-	debugfs_create_file("vcpus", 0400, vm->dir, vm, &kvmintro_vcpus_fops);
+	kvmintro_debugfs_create_file("vcpus", 0400, vm->dir, vm,
+				     &kvmintro_vcpus_fops);
 }

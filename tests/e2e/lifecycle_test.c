@@ -2,7 +2,7 @@
 /*
  * VMs come and go under kvmintro: a VMM killed with SIGKILL or exiting
  * while one of its files is open, many short-lived VMs, and rmmod with VMs
- * running.  Each must leave no directory, no reference on the VM (KVM
+ * running and files open.  Each must leave no directory, no reference on the VM (KVM
  * frees it: its own debugfs directory goes) and no kernel warning (the
  * runner checks the log after every test).
  */
@@ -137,17 +137,27 @@ static void test_many_vms(void)
 	kvmintro_unload();
 }
 
+/* Every file of a VM directory, and the top-level one. */
+static const char *const open_files[] = {
+	"memslots", "vcpus", "snapshot", "snapshot_gpa_hpa", "vcpu0/regs",
+	"gpa_hpa", "translate", "mem", "scan", "gva",
+};
+
 /*
- * rmmod with VMs running: the guest keeps running.  With a file open,
- * debugfs holds a module reference, so rmmod waits for the close.
+ * rmmod with VMs running and files open: the module goes, the guest keeps
+ * running, the open files answer EIO (debugfs's rule for a removed file)
+ * and close without a trace in the kernel log; the module loads again.
+ * Files in the middle of something are left so: a translate request
+ * half-written, a seq_file read halfway, a paused VM.
  */
-static void test_rmmod_with_vms_running(void)
+static void test_rmmod_with_files_open(void)
 {
-	char path[192];
+	int fds[ARRAY_SIZE(open_files) + 1], vms_fd, i;
+	const char *dir;
+	char path[192], buf[64];
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	uint64_t before;
-	int fd;
 
 	vm = vm_create();
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
@@ -159,22 +169,64 @@ static void test_rmmod_with_vms_running(void)
 	vcpu_thread_go(vcpu);
 
 	kvmintro_load();
-	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
-				       TIMEOUT_MS), "no VM directory");
-	snprintf(path, sizeof(path), "%s/memslots", kvmintro_vm_path(getpid(), 0));
-	fd = open(path, O_RDONLY);
-	TEST_ASSERT(fd >= 0, "open");
-	TEST_ASSERT(syscall(SYS_delete_module, "kvmintro", O_NONBLOCK) &&
-		    (errno == EWOULDBLOCK || errno == EAGAIN),
-		    "rmmod with a file open: %s", strerror(errno));
-	close(fd);
-	kvmintro_unload();
+	dir = kvmintro_vm_path(getpid(), 0);
+	snprintf(path, sizeof(path), "%s/vcpu0/regs", dir);
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no %s", path);
+	TEST_ASSERT(!kvmintro_write(strcat(strcpy(path, dir), "/snapshot"),
+				    "capture"), "capture");
+	for (i = 0; i < (int)ARRAY_SIZE(open_files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, open_files[i]);
+		fds[i] = open(path, O_RDONLY);
+		TEST_ASSERT(fds[i] >= 0, "open %s: %s", path, strerror(errno));
+	}
+	vms_fd = open("/sys/kernel/debug/kvmintro/vms", O_RDONLY);
+	TEST_ASSERT(vms_fd >= 0, "open vms");
+	/* A seq_file read left halfway, a request left half-written. */
+	TEST_ASSERT(read(fds[0], buf, 8) == 8, "partial read of memslots");
+	snprintf(path, sizeof(path), "%s/translate", dir);
+	fds[ARRAY_SIZE(open_files)] = open(path, O_WRONLY);
+	TEST_ASSERT(fds[ARRAY_SIZE(open_files)] >= 0 &&
+		    write(fds[ARRAY_SIZE(open_files)], "0x1000\n", 7) == 7,
+		    "a first line written to translate");
+	TEST_ASSERT(!kvmintro_write(strcat(strcpy(path, dir), "/snapshot"),
+				    "pause"), "pause");
+
+	TEST_ASSERT(!syscall(SYS_delete_module, "kvmintro", O_NONBLOCK),
+		    "rmmod with %zu files open: %s", ARRAY_SIZE(open_files) + 2,
+		    strerror(errno));
 	TEST_ASSERT(!kvmintro_loaded(), "still loaded");
 
+	for (i = 0; i < (int)ARRAY_SIZE(open_files); i++) {
+		errno = 0;
+		TEST_ASSERT(read(fds[i], buf, sizeof(buf)) < 0 && errno == EIO,
+			    "read of %s once the module is gone: %s",
+			    open_files[i], errno ? strerror(errno) : "data");
+	}
+	errno = 0;
+	TEST_ASSERT(write(fds[ARRAY_SIZE(open_files)], "0x2000\n", 7) < 0 &&
+		    errno == EIO, "write to translate once the module is gone: %s",
+		    errno ? strerror(errno) : "accepted");
+	TEST_ASSERT(read(vms_fd, buf, sizeof(buf)) < 0 && errno == EIO,
+		    "read of vms once the module is gone");
+
+	/* rmmod resumed the paused VM. */
 	before = vcpu_guest_counter(vcpu);
 	sleep_ms(200);
 	TEST_ASSERT(vcpu_guest_counter(vcpu) > before,
 		    "guest stopped after rmmod");
+
+	/* Loading again works with the old files still open... */
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory after reload");
+	/* ...and the old ones close, the module loaded or not. */
+	for (i = 0; i < (int)ARRAY_SIZE(open_files) / 2; i++)
+		TEST_ASSERT(!close(fds[i]), "close %s", open_files[i]);
+	kvmintro_unload();
+	for (; i < (int)ARRAY_SIZE(fds); i++)
+		TEST_ASSERT(!close(fds[i]), "close");
+	TEST_ASSERT(!close(vms_fd), "close vms");
+	TEST_ASSERT(vcpu_guest_counter(vcpu) > before, "guest stopped");
 	vm_destroy(vm);
 }
 
@@ -189,7 +241,7 @@ int main(void)
 			  test_exit_with_vcpus_open);
 	kvmintro_run_case("lifecycle: 20 short-lived VMs come and go",
 			  test_many_vms);
-	kvmintro_run_case("lifecycle: rmmod with VMs running leaves them running",
-			  test_rmmod_with_vms_running);
+	kvmintro_run_case("lifecycle: rmmod with VMs running and every file open",
+			  test_rmmod_with_files_open);
 	ksft_finished();
 }
