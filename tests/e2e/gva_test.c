@@ -4,7 +4,8 @@
  * which this process, as the VMM, built itself: each GPA and page size
  * must be what it mapped, each entry kvmintro prints must be the bytes in
  * its table, an unmapped address must stop where its tables end, and the
- * HPA must be pagemap's.  Real mode (no paging): the GVA is the GPA.
+ * HPA must be pagemap's; in long mode (4-level), 32-bit PAE and 32-bit
+ * paging with PSE.  Real mode (no paging): the GVA is the GPA.
  */
 #include <fcntl.h>
 #include <unistd.h>
@@ -26,9 +27,13 @@ static char *gva_walk(const char *request)
 	return kvmintro_read(path);
 }
 
-/* Every "level=" line's entry equals the 8 bytes at its entry_gpa. */
+/*
+ * Every "level=" line's entry equals the bytes at its entry_gpa: 4 with
+ * 32-bit paging, 8 otherwise.
+ */
 static int check_entries(struct kvm_vm *vm, const char *text)
 {
+	bool narrow = vm->mode == VM_MODE_PAGED32;
 	uint64_t table, entry_gpa, entry;
 	const char *p = text;
 	unsigned int level;
@@ -39,13 +44,29 @@ static int check_entries(struct kvm_vm *vm, const char *text)
 		TEST_ASSERT(sscanf(p, "level=%u table=0x%" SCNx64 " entry_gpa=0x%" SCNx64 " entry=0x%" SCNx64,
 				   &level, &table, &entry_gpa, &entry) == 4,
 			    "bad level line in:\n%s", text);
-		TEST_ASSERT(entry == *(uint64_t *)addr_gpa2hva(vm, entry_gpa),
+		TEST_ASSERT(entry == (narrow ? *(uint32_t *)addr_gpa2hva(vm, entry_gpa) :
+					       *(uint64_t *)addr_gpa2hva(vm, entry_gpa)),
 			    "level %u entry 0x%" PRIx64 " differs from the table's", level, entry);
 		if (!n)
 			TEST_ASSERT_EQ(table, vm->pgd);
 		n++;
 	}
 	return n;
+}
+
+/* kvmintro's name of the VMM's paging mode. */
+static const char *mode_name(const struct kvm_vm *vm)
+{
+	switch (vm->mode) {
+	case VM_MODE_LONG:
+		return "mode=4-level";
+	case VM_MODE_PAE:
+		return "mode=pae";
+	case VM_MODE_PAGED32:
+		return "mode=32-bit";
+	default:
+		return "mode=none";
+	}
 }
 
 static void expect_walk(struct kvm_vm *vm, uint64_t gva, const char *size,
@@ -58,7 +79,8 @@ static void expect_walk(struct kvm_vm *vm, uint64_t gva, const char *size,
 		    "the VMM has no mapping for 0x%" PRIx64, gva);
 	snprintf(request, sizeof(request), "0x%" PRIx64 " vcpu=0", gva);
 	text = gva_walk(request);
-	TEST_ASSERT(text && strstr(text, "mode=4-level"), "walk: %s", text);
+	TEST_ASSERT(text && strstr(text, mode_name(vm)), "walk (want %s):\n%s",
+		    mode_name(vm), text);
 	TEST_ASSERT_EQ(check_entries(vm, text), levels);
 	p = strstr(text, "\ngpa=");
 	TEST_ASSERT(p && sscanf(p, "\ngpa=0x%" SCNx64 " page_size=%7s", &got_gpa,
@@ -74,10 +96,24 @@ static void expect_walk(struct kvm_vm *vm, uint64_t gva, const char *size,
 	free(text);
 }
 
+/* A vcpu spinning in @vm, and kvmintro loaded and showing the VM. */
+static struct kvm_vcpu *spin_and_load(struct kvm_vm *vm)
+{
+	struct kvm_vcpu *vcpu = vcpu_add(vm, 0);
+	char path[192];
+
+	vcpu_guest_load(vcpu, GUEST_SPIN);
+	vcpu_thread_create(vcpu, NULL);
+	vcpu_thread_go(vcpu);
+	kvmintro_load();
+	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no VM");
+	return vcpu;
+}
+
 static void test_long_mode_walks(void)
 {
 	struct kvm_vm *vm = vm_create();
-	struct kvm_vcpu *vcpu;
 	bool has_1g;
 	char path[192], *text;
 
@@ -93,14 +129,7 @@ static void test_long_mode_walks(void)
 	/* Touch what the walks end on, so the host backs it. */
 	memset(addr_gpa2hva(vm, 0x400000), 1, 16 * SZ_4K);
 	memset(addr_gpa2hva(vm, 0x800000), 2, SZ_2M);
-	vcpu = vcpu_add(vm, 0);
-	vcpu_guest_load(vcpu, GUEST_SPIN);
-	vcpu_thread_create(vcpu, NULL);
-	vcpu_thread_go(vcpu);
-
-	kvmintro_load();
-	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
-	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no VM");
+	spin_and_load(vm);
 	snprintf(path, sizeof(path), "%s/gva", kvmintro_vm_path(getpid(), 0));
 	TEST_ASSERT(kvmintro_write(path, "0x1000") == -ENODATA,
 		    "a walk before any capture needs registers");
@@ -158,21 +187,71 @@ static void test_long_mode_walks(void)
 	kvmintro_unload();
 }
 
-static void test_no_paging(void)
+/*
+ * 32-bit guests, PAE (3 levels, 2M large pages) and 32-bit paging (2
+ * levels of 4-byte entries, 4M pages with CR4.PSE): the guest runs in
+ * that mode, the walk follows its CR3/CR4/EFER.
+ */
+static void test_prot32_walks(enum vm_guest_mode mode)
 {
+	bool pae = mode == VM_MODE_PAE;
+	uint64_t large = pae ? SZ_2M : 2 * SZ_2M;
 	struct kvm_vm *vm = vm_create();
 	struct kvm_vcpu *vcpu;
 	char path[192], *text;
 
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 8 * SZ_2M, 0);
+	vm_guest_init(vm, mode);
+	virt_map(vm, 0xc1000000ULL, 0x400000, 16 * SZ_4K, SZ_4K);
+	virt_map(vm, 0x80000000ULL, 0x800000, large, large);
+	memset(addr_gpa2hva(vm, 0x400000), 1, 16 * SZ_4K);
+	memset(addr_gpa2hva(vm, 0x800000), 2, large);
+	vcpu = spin_and_load(vm);
+	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
+	/* The guest runs in that mode: its counter moves. */
+	kvmintro_wait_counter_moves(vcpu, TIMEOUT_MS);
+	TEST_ASSERT(!kvmintro_write(path, "capture"), "capture");
+
+	expect_walk(vm, 0xc1000000ULL + 5 * SZ_4K + 0x123, "4K", pae ? 3 : 2);
+	expect_walk(vm, 0x80000000ULL + 0x12345, pae ? "2M" : "4M",
+		    pae ? 2 : 1);
+	/* The code page the VMM mapped for the guest. */
+	expect_walk(vm, vcpu->code_gpa, "4K", pae ? 3 : 2);
+
+	/* Nothing at 1 GiB: a PDPTE (PAE) or PDE (32-bit) not present. */
+	text = gva_walk("0x40000000 vcpu=0");
+	TEST_ASSERT(text && strstr(text, pae ? "stop level=3 reason=not-present" :
+					      "stop level=2 reason=not-present"),
+		    "unmapped at the top level:\n%s", text);
+	free(text);
+	/* Next to the 4K pages: the page table exists, the entry not. */
+	text = gva_walk("0xc1010000");
+	TEST_ASSERT(text && strstr(text, "stop level=1 reason=not-present"),
+		    "unmapped at level 1:\n%s", text);
+	free(text);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+static void test_pae_walks(void)
+{
+	test_prot32_walks(VM_MODE_PAE);
+}
+
+static void test_paged32_walks(void)
+{
+	test_prot32_walks(VM_MODE_PAGED32);
+}
+
+static void test_no_paging(void)
+{
+	struct kvm_vm *vm = vm_create();
+	char path[192], *text;
+
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
 	vm_guest_init(vm, VM_MODE_REAL);
-	vcpu = vcpu_add(vm, 0);
-	vcpu_guest_load(vcpu, GUEST_SPIN);
-	vcpu_thread_create(vcpu, NULL);
-	vcpu_thread_go(vcpu);
-	kvmintro_load();
+	spin_and_load(vm);
 	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
-	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no VM");
 	TEST_ASSERT(!kvmintro_write(path, "pause"), "pause");
 	text = gva_walk("0xb8123");
 	TEST_ASSERT(text && strstr(text, "mode=none") &&
@@ -191,6 +270,10 @@ int main(void)
 		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
 	kvmintro_run_case("gva: long mode 4K/2M/1G walks equal the VMM's tables and pagemap",
 			  test_long_mode_walks);
+	kvmintro_run_case("gva: 32-bit PAE walks (4K, 2M) equal the VMM's tables and pagemap",
+			  test_pae_walks);
+	kvmintro_run_case("gva: 32-bit paging walks (4K, 4M PSE) equal the VMM's tables and pagemap",
+			  test_paged32_walks);
 	kvmintro_run_case("gva: no paging (real mode): GVA is the GPA",
 			  test_no_paging);
 	ksft_finished();

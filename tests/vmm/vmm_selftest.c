@@ -44,8 +44,11 @@ static struct kvm_vm *vm_create_simple(enum vm_guest_mode mode,
 		vm_create_irqchip(vm);
 	vm_add_memslot(vm, backing, 0, gpa, size, 0);
 	vm_guest_init(vm, mode);
-	if (mode == VM_MODE_LONG)
-		virt_identity_map_memslots(vm, page_size);
+	if (mode != VM_MODE_REAL)
+		/* 32-bit paging has 4M large pages, not 2M. */
+		virt_identity_map_memslots(vm, mode == VM_MODE_PAGED32 &&
+					       page_size == SZ_2M ? SZ_4K :
+								    page_size);
 	return vm;
 }
 
@@ -130,6 +133,16 @@ static void test_long_spin(void)
 static void test_real_spin(void)
 {
 	test_spin(VM_MODE_REAL);
+}
+
+static void test_pae_spin(void)
+{
+	test_spin(VM_MODE_PAE);
+}
+
+static void test_paged32_spin(void)
+{
+	test_spin(VM_MODE_PAGED32);
 }
 
 static void test_exit(enum vm_guest_mode mode)
@@ -273,7 +286,7 @@ static void test_regs(enum vm_guest_mode mode)
 		 * Outside 64-bit mode a 32-bit mov leaves the upper half
 		 * undefined (KVM's emulator clears it): compare the low half.
 		 */
-		if (mode == VM_MODE_REAL && r < 8) {
+		if (mode != VM_MODE_LONG && r < 8) {
 			want = (uint32_t)want;
 			got = (uint32_t)got;
 		}
@@ -292,6 +305,11 @@ static void test_long_regs(void)
 static void test_real_regs(void)
 {
 	test_regs(VM_MODE_REAL);
+}
+
+static void test_pae_regs(void)
+{
+	test_regs(VM_MODE_PAE);
 }
 
 /* KVM_RUN interrupted by signals comes back as -EINTR and is retried. */
@@ -698,6 +716,8 @@ struct selftest_case {
 static const struct selftest_case cases[] = {
 	{ "long_spin",		test_long_spin },
 	{ "real_spin",		test_real_spin },
+	{ "pae_spin",		test_pae_spin },
+	{ "paged32_spin",	test_paged32_spin },
 	{ "long_exit",		test_long_exit },
 	{ "real_exit",		test_real_exit },
 	{ "exit_thread",	test_exit_thread },
@@ -707,6 +727,7 @@ static const struct selftest_case cases[] = {
 	{ "idle",		test_idle },
 	{ "long_regs",		test_long_regs },
 	{ "real_regs",		test_real_regs },
+	{ "pae_regs",		test_pae_regs },
 	{ "eintr",		test_eintr },
 	{ "memslots",		test_memslots },
 	{ "above_4g",		test_above_4g },

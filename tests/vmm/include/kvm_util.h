@@ -46,6 +46,8 @@ enum vm_guest_mode {
 	VM_MODE_NONE,		/* no guest set up yet */
 	VM_MODE_REAL,		/* 16-bit real mode, no paging */
 	VM_MODE_LONG,		/* 64-bit long mode, own 4-level page tables */
+	VM_MODE_PAE,		/* 32-bit protected mode, PAE paging (3 levels) */
+	VM_MODE_PAGED32,	/* 32-bit protected mode, 2-level paging with PSE */
 };
 
 struct vm_memslot {
@@ -117,7 +119,7 @@ struct kvm_vm {
 	/* One page of code per VCPUS_PER_CODE_PAGE vcpus, as needed. */
 	uint64_t code_pages[VM_MAX_VCPUS / VCPUS_PER_CODE_PAGE];
 	unsigned int nr_code_pages;
-	uint64_t pgd;			/* PML4 (long mode) */
+	uint64_t pgd;			/* CR3: PML4, PDPT (PAE) or PD (32-bit) */
 	uint64_t gdt_gpa;
 	uint64_t tss_gpa;
 	struct kvm_cpuid2 *cpuid;	/* given to every vcpu */

@@ -22,6 +22,7 @@
 #define X86_CR0_NE	(1ULL << 5)
 #define X86_CR0_WP	(1ULL << 16)
 #define X86_CR0_PG	(1ULL << 31)
+#define X86_CR4_PSE	(1ULL << 4)
 #define X86_CR4_PAE	(1ULL << 5)
 #define EFER_LME	(1ULL << 8)
 #define EFER_LMA	(1ULL << 10)
@@ -30,13 +31,14 @@
 #define PTE_WRITABLE	(1ULL << 1)
 #define PTE_ACCESSED	(1ULL << 5)
 #define PTE_DIRTY	(1ULL << 6)
-#define PTE_LARGE	(1ULL << 7)	/* PS: 2M in a PDE, 1G in a PDPTE */
+#define PTE_LARGE	(1ULL << 7)	/* PS: 2M/4M in a PDE, 1G in a PDPTE */
 #define PTE_ADDR_MASK	0x000ffffffffff000ULL
 
 /* Selectors of the GDT the library builds for long mode. */
 #define GDT_SEL_CODE64	0x08
 #define GDT_SEL_DATA	0x10
-#define GDT_SEL_TSS	0x18
+#define GDT_SEL_TSS	0x18	/* 16 bytes in long mode */
+#define GDT_SEL_CODE32	0x28
 
 /* The port the exit guest writes to: nothing in KVM claims it. */
 #define GUEST_EXIT_PORT		0xe9

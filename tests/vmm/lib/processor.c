@@ -50,6 +50,10 @@ const char *vm_guest_mode_name(enum vm_guest_mode mode)
 		return "real";
 	case VM_MODE_LONG:
 		return "long";
+	case VM_MODE_PAE:
+		return "pae";
+	case VM_MODE_PAGED32:
+		return "paged32";
 	default:
 		return "none";
 	}
@@ -158,6 +162,7 @@ static struct vm_memslot *vm_sys_slot_find(struct kvm_vm *vm)
 /* An 8-byte code or data descriptor for base 0, limit 4 GiB. */
 #define GDT_CODE64	0x00af9b000000ffffULL	/* P, DPL0, S, exec/read, L, G */
 #define GDT_DATA	0x00cf93000000ffffULL	/* P, DPL0, S, read/write, D, G */
+#define GDT_CODE32	0x00cf9b000000ffffULL	/* P, DPL0, S, exec/read, D, G */
 #define TSS_LIMIT	0x67
 
 static void vm_gdt_init(struct kvm_vm *vm)
@@ -173,12 +178,14 @@ static void vm_gdt_init(struct kvm_vm *vm)
 			       0xbULL << 40 | 1ULL << 47 |
 			       ((base >> 24) & 0xff) << 56;
 	gdt[GDT_SEL_TSS / 8 + 1] = base >> 32;
+	gdt[GDT_SEL_CODE32 / 8] = GDT_CODE32;
 }
 
 void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode)
 {
 	TEST_ASSERT(vm->mode == VM_MODE_NONE, "guest already set up");
-	TEST_ASSERT(mode == VM_MODE_REAL || mode == VM_MODE_LONG,
+	TEST_ASSERT(mode == VM_MODE_REAL || mode == VM_MODE_LONG ||
+		    mode == VM_MODE_PAE || mode == VM_MODE_PAGED32,
 		    "bad guest mode %d", mode);
 
 	vm->sys_slot = vm_sys_slot_find(vm);
@@ -202,78 +209,127 @@ void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode)
 	vm_gdt_init(vm);
 }
 
-/* Index of @gva in the table at @level (4 = PML4 ... 1 = PT). */
-static unsigned int pt_index(uint64_t gva, int level)
+/*
+ * The guest's paging, by mode: long mode has 4 levels of 512 8-byte
+ * entries; PAE 3 levels, the top one (PDPT) of 4 entries holding only the
+ * present bit; 32-bit paging 2 levels of 1024 4-byte entries, 4M pages
+ * with CR4.PSE.  Level 1 is the page table.
+ */
+static bool vm_paged(const struct kvm_vm *vm)
 {
-	return (gva >> (12 + 9 * (level - 1))) & 0x1ff;
+	return vm->mode == VM_MODE_LONG || vm->mode == VM_MODE_PAE ||
+	       vm->mode == VM_MODE_PAGED32;
 }
 
-static uint64_t level_page_size(int level)
+static int pt_levels(const struct kvm_vm *vm)
 {
-	return 1ULL << (12 + 9 * (level - 1));
+	return vm->mode == VM_MODE_LONG ? 4 : vm->mode == VM_MODE_PAE ? 3 : 2;
 }
 
-static bool gva_is_canonical(uint64_t gva)
+static unsigned int pt_index_bits(const struct kvm_vm *vm)
 {
+	return vm->mode == VM_MODE_PAGED32 ? 10 : 9;
+}
+
+/* Index of @gva in the table at @level. */
+static unsigned int pt_index(const struct kvm_vm *vm, uint64_t gva, int level)
+{
+	unsigned int bits = pt_index_bits(vm);
+
+	return (gva >> (12 + bits * (level - 1))) & ((1U << bits) - 1);
+}
+
+static uint64_t level_page_size(const struct kvm_vm *vm, int level)
+{
+	return 1ULL << (12 + pt_index_bits(vm) * (level - 1));
+}
+
+/* Whether a page of @level may be large (PS) in this mode. */
+static bool level_may_be_large(const struct kvm_vm *vm, int level)
+{
+	return level == 2 || (vm->mode == VM_MODE_LONG && level == 3);
+}
+
+static uint64_t pte_read(const struct kvm_vm *vm, uint64_t table, unsigned int index)
+{
+	void *t = addr_gpa2hva((struct kvm_vm *)vm, table);
+
+	return vm->mode == VM_MODE_PAGED32 ? ((uint32_t *)t)[index] :
+					     ((uint64_t *)t)[index];
+}
+
+static void pte_write(struct kvm_vm *vm, uint64_t table, unsigned int index,
+		      uint64_t pte)
+{
+	void *t = addr_gpa2hva(vm, table);
+
+	if (vm->mode == VM_MODE_PAGED32)
+		((uint32_t *)t)[index] = (uint32_t)pte;
+	else
+		((uint64_t *)t)[index] = pte;
+}
+
+/* Flags of an entry pointing at a table at @level - 1. */
+static uint64_t pte_table_flags(const struct kvm_vm *vm, int level)
+{
+	/* PAE PDPTEs have no writable bit: it is reserved there. */
+	if (vm->mode == VM_MODE_PAE && level == 3)
+		return PTE_PRESENT;
+	return PTE_PRESENT | PTE_WRITABLE;
+}
+
+static bool gva_valid(const struct kvm_vm *vm, uint64_t gva)
+{
+	if (vm->mode != VM_MODE_LONG)
+		return gva < (1ULL << 32);
 	return (uint64_t)((int64_t)(gva << 16) >> 16) == gva;
 }
 
 int __virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
 		  uint64_t page_size)
 {
-	uint64_t table = vm->pgd;
+	uint64_t table = vm->pgd, pte, val;
 	int level, target;
 
-	if (vm->mode != VM_MODE_LONG)
+	if (!vm_paged(vm))
 		return -EINVAL;
-	switch (page_size) {
-	case SZ_4K:
-		target = 1;
-		break;
-	case SZ_2M:
-		target = 2;
-		break;
-	case SZ_1G:
-		/* The guest would take a reserved-bit #PF, then triple fault. */
-		if (!vm_has_1g_pages(vm))
-			return -EOPNOTSUPP;
-		target = 3;
-		break;
-	default:
+	for (target = 1; target <= pt_levels(vm); target++)
+		if (level_page_size(vm, target) == page_size)
+			break;
+	if (target > pt_levels(vm) ||
+	    (target > 1 && !level_may_be_large(vm, target)))
 		return -EINVAL;
-	}
+	/* The guest would take a reserved-bit #PF, then triple fault. */
+	if (page_size == SZ_1G && !vm_has_1g_pages(vm))
+		return -EOPNOTSUPP;
 	if (!IS_ALIGNED(gva, page_size) || !IS_ALIGNED(gpa, page_size) ||
-	    !gva_is_canonical(gva) || (gpa & ~PTE_ADDR_MASK & ~(page_size - 1)))
+	    !gva_valid(vm, gva) || (gpa & ~PTE_ADDR_MASK & ~(page_size - 1)) ||
+	    (vm->mode == VM_MODE_PAGED32 && gpa >= (1ULL << 32)))
 		return -EINVAL;
 
-	for (level = 4; level > target; level--) {
-		uint64_t *pte = (uint64_t *)addr_gpa2hva(vm, table) +
-				pt_index(gva, level);
+	for (level = pt_levels(vm); level > target; level--) {
+		unsigned int index = pt_index(vm, gva, level);
 
-		if (!(*pte & PTE_PRESENT)) {
-			*pte = vm_phy_page_alloc(vm) | PTE_PRESENT |
-			       PTE_WRITABLE;
-		} else if (*pte & PTE_LARGE) {
-			uint64_t size = level_page_size(level);
-			uint64_t base = *pte & PTE_ADDR_MASK & ~(size - 1);
+		pte = pte_read(vm, table, index);
+		if (!(pte & PTE_PRESENT)) {
+			pte = vm_phy_page_alloc(vm) | pte_table_flags(vm, level);
+			pte_write(vm, table, index, pte);
+		} else if (level_may_be_large(vm, level) && (pte & PTE_LARGE)) {
+			uint64_t size = level_page_size(vm, level);
+			uint64_t base = pte & PTE_ADDR_MASK & ~(size - 1);
 
 			/* Already covered by a larger page: same place? */
 			return base + (gva & (size - 1)) == gpa ? 0 : -EEXIST;
 		}
-		table = *pte & PTE_ADDR_MASK;
+		table = pte & PTE_ADDR_MASK;
 	}
 
-	{
-		uint64_t *pte = (uint64_t *)addr_gpa2hva(vm, table) +
-				pt_index(gva, target);
-		uint64_t val = gpa | PTE_PRESENT | PTE_WRITABLE |
-			       (target > 1 ? PTE_LARGE : 0);
-
-		if (*pte & PTE_PRESENT)
-			return (*pte & (PTE_ADDR_MASK | PTE_LARGE)) ==
-			       (val & (PTE_ADDR_MASK | PTE_LARGE)) ? 0 : -EEXIST;
-		*pte = val;
-	}
+	pte = pte_read(vm, table, pt_index(vm, gva, target));
+	val = gpa | PTE_PRESENT | PTE_WRITABLE | (target > 1 ? PTE_LARGE : 0);
+	if (pte & PTE_PRESENT)
+		return (pte & (PTE_ADDR_MASK | PTE_LARGE)) ==
+		       (val & (PTE_ADDR_MASK | PTE_LARGE)) ? 0 : -EEXIST;
+	pte_write(vm, table, pt_index(vm, gva, target), val);
 	return 0;
 }
 
@@ -326,17 +382,17 @@ int __addr_gva2gpa(struct kvm_vm *vm, uint64_t gva, uint64_t *gpa,
 	uint64_t table = vm->pgd;
 	int level;
 
-	if (vm->mode != VM_MODE_LONG || !gva_is_canonical(gva))
+	if (!vm_paged(vm) || !gva_valid(vm, gva))
 		return -EFAULT;
 
-	for (level = 4; level >= 1; level--) {
-		uint64_t pte = ((uint64_t *)addr_gpa2hva(vm, table))
-				[pt_index(gva, level)];
-		uint64_t size = level_page_size(level);
+	for (level = pt_levels(vm); level >= 1; level--) {
+		uint64_t pte = pte_read(vm, table, pt_index(vm, gva, level));
+		uint64_t size = level_page_size(vm, level);
 
 		if (!(pte & PTE_PRESENT))
 			return -EFAULT;
-		if (level == 1 || (level <= 3 && (pte & PTE_LARGE))) {
+		if (level == 1 ||
+		    (level_may_be_large(vm, level) && (pte & PTE_LARGE))) {
 			*gpa = (pte & PTE_ADDR_MASK & ~(size - 1)) +
 			       (gva & (size - 1));
 			if (page_size)
@@ -362,7 +418,7 @@ static void virt_identity_map_page(struct kvm_vm *vm, uint64_t gpa)
 {
 	uint64_t cur;
 
-	if (vm->mode != VM_MODE_LONG)
+	if (!vm_paged(vm))
 		return;
 	if (!__addr_gva2gpa(vm, gpa, &cur, NULL) && cur == gpa)
 		return;
@@ -455,6 +511,55 @@ static void guest_code_long(struct code_buf *c, enum vm_guest_kind kind,
 		EMIT(c, 0x48, 0xff, 0x05);
 		emit_u32(c, (uint32_t)disp);
 		emit_jmp_back(c, loop);		/* jmp loop */
+		break;
+	default:
+		TEST_FAIL("bad guest kind %d", kind);
+	}
+}
+
+/*
+ * 32-bit protected mode payloads (PAE or 32-bit paging).  edi holds the
+ * counter's address except in the regs guest; add/adc carry into the
+ * upper half of the 64-bit counter.
+ */
+static void guest_code_prot32(struct code_buf *c, enum vm_guest_kind kind,
+			      unsigned int index, uint32_t counter_gva)
+{
+	size_t loop;
+	unsigned int r;
+
+	switch (kind) {
+	case GUEST_SPIN:
+	case GUEST_IDLE:
+	case GUEST_EXIT:
+		loop = c->len;
+		EMIT(c, 0x83, 0x07, 0x01);		/* add dword [edi], 1 */
+		EMIT(c, 0x83, 0x57, 0x04, 0x00);	/* adc dword [edi+4], 0 */
+		if (kind == GUEST_EXIT)
+			EMIT(c, 0xe6, GUEST_EXIT_PORT);	/* out port, al */
+		emit_jmp_back(c, loop);			/* jmp loop */
+		break;
+	case GUEST_HALT:
+		EMIT(c, 0x83, 0x07, 0x01);		/* add dword [edi], 1 */
+		EMIT(c, 0x83, 0x57, 0x04, 0x00);	/* adc dword [edi+4], 0 */
+		EMIT(c, 0xfa);				/* cli */
+		loop = c->len;
+		EMIT(c, 0xf4);				/* hlt */
+		emit_jmp_back(c, loop);			/* jmp back to hlt */
+		break;
+	case GUEST_REGS:
+		for (r = 0; r < 8; r++) {
+			EMIT(c, 0xb8 + r);		/* mov r32, imm32 */
+			emit_u32(c, (uint32_t)GUEST_REGS_VALUE(index, r));
+		}
+		loop = c->len;
+		EMIT(c, 0x83, 0x05);			/* add dword [abs32], 1 */
+		emit_u32(c, counter_gva);
+		EMIT(c, 0x01);
+		EMIT(c, 0x83, 0x15);			/* adc dword [abs32], 0 */
+		emit_u32(c, counter_gva + 4);
+		EMIT(c, 0x00);
+		emit_jmp_back(c, loop);			/* jmp loop */
 		break;
 	default:
 		TEST_FAIL("bad guest kind %d", kind);
@@ -556,40 +661,60 @@ static void vcpu_sregs_init_real(struct kvm_vcpu *vcpu)
 	vcpu_sregs_set(vcpu, &sregs);
 }
 
+/* Flat segments, GDT, TSS, no IDT, paging on: what paged modes share. */
+static void sregs_init_paged(struct kvm_vm *vm, struct kvm_sregs *sregs)
+{
+	kvm_seg_set_flat(&sregs->cs, GDT_SEL_CODE64, true);
+	kvm_seg_set_flat(&sregs->ds, GDT_SEL_DATA, false);
+	sregs->es = sregs->ds;
+	sregs->fs = sregs->ds;
+	sregs->gs = sregs->ds;
+	sregs->ss = sregs->ds;
+
+	memset(&sregs->tr, 0, sizeof(sregs->tr));
+	sregs->tr.selector = GDT_SEL_TSS;
+	sregs->tr.base = vm->tss_gpa;
+	sregs->tr.limit = TSS_LIMIT;
+	sregs->tr.type = 0xb;
+	sregs->tr.present = 1;
+
+	memset(&sregs->ldt, 0, sizeof(sregs->ldt));
+	sregs->ldt.unusable = 1;
+
+	sregs->gdt.base = vm->gdt_gpa;
+	sregs->gdt.limit = GDT_SEL_CODE32 + 8 - 1;
+	/* No IDT: any exception triple faults into KVM_EXIT_SHUTDOWN. */
+	sregs->idt.base = 0;
+	sregs->idt.limit = 0;
+
+	sregs->cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+		     X86_CR0_WP | X86_CR0_PG;
+	sregs->cr3 = vm->pgd;
+}
+
 static void vcpu_sregs_init_long(struct kvm_vcpu *vcpu)
 {
-	struct kvm_vm *vm = vcpu->vm;
 	struct kvm_sregs sregs;
 
 	vcpu_sregs_get(vcpu, &sregs);
-	kvm_seg_set_flat(&sregs.cs, GDT_SEL_CODE64, true);
-	kvm_seg_set_flat(&sregs.ds, GDT_SEL_DATA, false);
-	sregs.es = sregs.ds;
-	sregs.fs = sregs.ds;
-	sregs.gs = sregs.ds;
-	sregs.ss = sregs.ds;
-
-	memset(&sregs.tr, 0, sizeof(sregs.tr));
-	sregs.tr.selector = GDT_SEL_TSS;
-	sregs.tr.base = vm->tss_gpa;
-	sregs.tr.limit = TSS_LIMIT;
-	sregs.tr.type = 0xb;
-	sregs.tr.present = 1;
-
-	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
-	sregs.ldt.unusable = 1;
-
-	sregs.gdt.base = vm->gdt_gpa;
-	sregs.gdt.limit = GDT_SEL_TSS + 16 - 1;
-	/* No IDT: any exception triple faults into KVM_EXIT_SHUTDOWN. */
-	sregs.idt.base = 0;
-	sregs.idt.limit = 0;
-
-	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
-		    X86_CR0_WP | X86_CR0_PG;
-	sregs.cr3 = vm->pgd;
+	sregs_init_paged(vcpu->vm, &sregs);
 	sregs.cr4 = X86_CR4_PAE;
 	sregs.efer = EFER_LME | EFER_LMA;
+	vcpu_sregs_set(vcpu, &sregs);
+}
+
+/* 32-bit protected mode with paging: PAE (3 levels) or 32-bit with PSE. */
+static void vcpu_sregs_init_prot32(struct kvm_vcpu *vcpu)
+{
+	struct kvm_sregs sregs;
+
+	vcpu_sregs_get(vcpu, &sregs);
+	sregs_init_paged(vcpu->vm, &sregs);
+	kvm_seg_set_flat(&sregs.cs, GDT_SEL_CODE32, true);
+	sregs.cs.l = 0;
+	sregs.cs.db = 1;
+	sregs.cr4 = vcpu->vm->mode == VM_MODE_PAE ? X86_CR4_PAE : X86_CR4_PSE;
+	sregs.efer = 0;
 	vcpu_sregs_set(vcpu, &sregs);
 }
 
@@ -609,9 +734,10 @@ void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
 			 (vcpu->index % VCPUS_PER_CODE_PAGE) * VCPU_CODE_SIZE;
 	vcpu->counter_gpa = vm->data_gpa +
 			    vcpu->index * GUEST_COUNTER_STRIDE;
-	TEST_ASSERT(vm->mode == VM_MODE_LONG ||
+	TEST_ASSERT(vm->mode != VM_MODE_REAL ||
 		    vcpu->code_gpa < REAL_MODE_LIMIT,
 		    "real-mode code of vcpu %u above 1 MiB", vcpu->index);
+	TEST_ASSERT(vm_paged(vm) || vm->mode == VM_MODE_REAL, "bad mode");
 	virt_identity_map_page(vm, ALIGN_DOWN(vcpu->code_gpa, VM_PAGE_SIZE));
 	virt_identity_map_page(vm, vm->data_gpa);
 
@@ -633,6 +759,15 @@ void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
 		guest_code_long(&code, kind, vcpu->index, vcpu->code_gpa,
 				vcpu->counter_gpa);
 		vcpu_sregs_init_long(vcpu);
+		regs.rip = vcpu->code_gpa;
+		if (kind != GUEST_REGS)
+			regs.rdi = vcpu->counter_gpa;
+	} else if (vm_paged(vm)) {
+		TEST_ASSERT(vcpu->counter_gpa + 8 <= (1ULL << 32),
+			    "32-bit guest data above 4 GiB");
+		guest_code_prot32(&code, kind, vcpu->index,
+				  (uint32_t)vcpu->counter_gpa);
+		vcpu_sregs_init_prot32(vcpu);
 		regs.rip = vcpu->code_gpa;
 		if (kind != GUEST_REGS)
 			regs.rdi = vcpu->counter_gpa;
