@@ -19,38 +19,6 @@
 
 #define TIMEOUT_MS	10000
 
-/* A child VMM with one spinning vcpu; returns once its VM exists. */
-static pid_t spawn_vmm(void)
-{
-	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm;
-	int pipefd[2];
-	char c = 0;
-	pid_t pid;
-
-	TEST_ASSERT(!pipe(pipefd), "pipe");
-	pid = fork();
-	TEST_ASSERT(pid >= 0, "fork");
-	if (!pid) {
-		close(pipefd[0]);
-		vm = vm_create();
-		vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-		vm_guest_init(vm, VM_MODE_LONG);
-		virt_identity_map_memslots(vm, SZ_2M);
-		vcpu = vcpu_add(vm, 0);
-		vcpu_guest_load(vcpu, GUEST_SPIN);
-		vcpu_thread_create(vcpu, NULL);
-		vcpu_thread_go(vcpu);
-		TEST_ASSERT(write(pipefd[1], &c, 1) == 1, "write");
-		for (;;)
-			pause();
-	}
-	close(pipefd[1]);
-	TEST_ASSERT(read(pipefd[0], &c, 1) == 1, "child VMM died early");
-	close(pipefd[0]);
-	return pid;
-}
-
 /* KVM's own debugfs directory of the VM, "<pid>-<fd>", or "" if none. */
 static bool kvm_debugfs_has_vm_of(pid_t pid)
 {
@@ -72,7 +40,7 @@ static void vmm_dies_with_file_open(int sig, const char *file)
 	pid_t pid;
 
 	kvmintro_load();
-	pid = spawn_vmm();
+	pid = kvmintro_spawn_vmm();
 	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), true,
 				       TIMEOUT_MS), "no directory for the VMM");
 	snprintf(path, sizeof(path), "%s/%s", kvmintro_vm_path(pid, 0), file);
@@ -117,7 +85,7 @@ static void test_many_vms(void)
 
 	kvmintro_load();
 	for (i = 0; i < 20; i++) {
-		pid_t pid = spawn_vmm();
+		pid_t pid = kvmintro_spawn_vmm();
 
 		pids[i] = pid;
 		TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), true,

@@ -182,39 +182,13 @@ static void test_four_vcpus_1000_pauses(void)
 	kvmintro_unload();
 }
 
-/*
- * A child VMM whose threads are stopped (SIGSTOP) cannot run the park
- * work: the pause must time out, report it and leave the VM running.
- */
-static pid_t spawn_vmm(void)
-{
-	const enum vm_guest_kind kinds[] = { GUEST_SPIN };
-	int pipefd[2];
-	char c = 0;
-	pid_t pid;
-
-	TEST_ASSERT(!pipe(pipefd), "pipe");
-	pid = fork();
-	TEST_ASSERT(pid >= 0, "fork");
-	if (!pid) {
-		vm_create_guests(kinds, 1);
-		TEST_ASSERT(write(pipefd[1], &c, 1) == 1, "write");
-		for (;;)
-			pause();
-	}
-	close(pipefd[1]);
-	TEST_ASSERT(read(pipefd[0], &c, 1) == 1, "child VMM died early");
-	close(pipefd[0]);
-	return pid;
-}
-
 static void test_pause_times_out(void)
 {
 	char state[16];
 	int r, status;
 	pid_t pid;
 
-	pid = spawn_vmm();
+	pid = kvmintro_spawn_vmm();
 	load_and_find(pid);
 	TEST_ASSERT(!kvmintro_write("/sys/module/kvmintro/parameters/pause_timeout_ms",
 				    "300"), "setting pause_timeout_ms");

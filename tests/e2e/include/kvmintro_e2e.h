@@ -81,4 +81,7 @@ bool kvmintro_reserve_hugepages(unsigned int count);
 /* Run @fn in a child process; report it as one TAP result named @name. */
 void kvmintro_run_case(const char *name, void (*fn)(void));
 
+/* A child process running a VM with one spinning vcpu. */
+pid_t kvmintro_spawn_vmm(void);
+
 #endif /* KVMINTRO_E2E_H */

@@ -396,3 +396,38 @@ bool kvmintro_reserve_hugepages(unsigned int count)
 	return read_text_file("/proc/sys/vm/nr_hugepages", buf, sizeof(buf)) >= 0 &&
 	       (unsigned int)atoi(buf) >= count;
 }
+
+/*
+ * A child VMM with one vcpu spinning in long mode, paused forever; returns
+ * once its VM exists.  The caller kills it.
+ */
+pid_t kvmintro_spawn_vmm(void)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	int pipefd[2];
+	char c = 0;
+	pid_t pid;
+
+	TEST_ASSERT(!pipe(pipefd), "pipe");
+	pid = fork();
+	TEST_ASSERT(pid >= 0, "fork");
+	if (!pid) {
+		close(pipefd[0]);
+		vm = vm_create();
+		vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+		vm_guest_init(vm, VM_MODE_LONG);
+		virt_identity_map_memslots(vm, SZ_2M);
+		vcpu = vcpu_add(vm, 0);
+		vcpu_guest_load(vcpu, GUEST_SPIN);
+		vcpu_thread_create(vcpu, NULL);
+		vcpu_thread_go(vcpu);
+		TEST_ASSERT(write(pipefd[1], &c, 1) == 1, "write");
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	TEST_ASSERT(read(pipefd[0], &c, 1) == 1, "child VMM died early");
+	close(pipefd[0]);
+	return pid;
+}
