@@ -38,6 +38,7 @@
  * hits and costs a memcmp() per (pattern, offset) with its pair: O(n * sum
  * of pattern lengths), like the naive search.
  */
+#include "parse.h"
 #include "scan.h"
 
 #ifndef likely
@@ -90,28 +91,12 @@ static bool kvmintro_scan_starts_with(const char *line, size_t len,
 /* "max=" value: decimal, or hex after 0x, 1..KVMINTRO_SCAN_MAX_LIMIT. */
 static int kvmintro_scan_parse_max(const char *text, size_t len, u32 *max)
 {
-	unsigned int base = 10;
-	u32 value = 0;
-	size_t i = 0;
-	int digit;
+	u64 value;
 
-	if (len > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == len)
+	if (kvmintro_parse_u64(text, len, &value) || !value ||
+	    value > KVMINTRO_SCAN_MAX_LIMIT)
 		return -EINVAL;
-	for (; i < len; i++) {
-		digit = kvmintro_scan_hex_digit(text[i]);
-		if (digit < 0 || (unsigned int)digit >= base)
-			return -EINVAL;
-		value = value * base + digit;
-		if (value > KVMINTRO_SCAN_MAX_LIMIT)
-			return -EINVAL;
-	}
-	if (!value)
-		return -EINVAL;
-	*max = value;
+	*max = (u32)value;
 	return 0;
 }
 
