@@ -120,7 +120,7 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "gva",
 		.run = kvmintro_cmd_gva,
 		.arguments = "PID|DIR GVA [--vcpu N] [--cr3 GPA]",
-		.summary = "walk a guest virtual address to the host",
+		.summary = "walk a guest virtual address",
 		.description =
 			"Walk the guest's own page tables for guest virtual address GVA with\n"
 			"the registers of vcpu N (default 0): live while the VM is paused,\n"
