@@ -80,6 +80,10 @@ gpa=$(printf '0x%x' $((map_gpa + 0x123)))
 check "gva finds the GPA the VMM mapped" grep -Eq "^ *$gpa +4 KiB " <<<"$out"
 host=$(sed -n 's/^host hva=\(0x[0-9a-f]*\) .*/\1/p' <<<"$walk")
 check "gva shows the HVA of the gva file" grep -q " ${host:-none} " <<<"$out"
+slot_hva=$(sed -n "s/^slot .* gpa=$map_gpa .* hva=\(0x[0-9a-f]*\) .*/\1/p" "$truth")
+hva=$(printf '0x%x' $((slot_hva + 0x123)))
+check "gva finds the HVA the VMM gave that GPA" grep -Eq "^ *$gpa +4 KiB +$hva " <<<"$out"
+sed 's/^/# /' <<<"$out"
 out=$("$cli" gva "$vmm" 0x7f0000000000 --vcpu 1 --cr3 "$cr3" --json)
 echo "0x7f0000000000 vcpu=1 cr3=$cr3" >"$dir/gva"
 stop=$(sed -n 's/^stop level=\([0-9]*\) .*/\1/p' "$dir/gva")
