@@ -282,9 +282,10 @@ static int kvmintro_gva_parse_host(struct kvmintro_gva_host *host,
 
 		if (kvmintro_field_seen(format, &seen, backed[i]) != wanted)
 			return kvmintro_parse_fail(error, -EBADMSG,
-				"key '%s' %s a host line %s", backed[i],
+				"key '%s' %s a host line with %s%s", backed[i],
 				wanted ? "is missing from" : "does not belong on",
-				*host->reason ? host->reason : "with a host page");
+				*host->reason ? "reason=" : "a host page",
+				host->reason);
 	}
 	host->hva.valid = kvmintro_field_seen(format, &seen, "hva");
 	host->hpa.valid = kvmintro_field_seen(format, &seen, "hpa");
@@ -601,13 +602,8 @@ static void kvmintro_gva_write_host(struct kvmintro_json *json,
 	kvmintro_json_maybe_u64(json, "hpa", host->hpa);
 	kvmintro_json_maybe_u64(json, "size", (struct kvmintro_maybe_u64){
 		.value = host->host_size, .valid = host->hpa.valid });
-	if (host->hpa.valid) {
-		kvmintro_json_string(json, "kind", host->kind);
-		kvmintro_json_null(json, "error");
-	} else {
-		kvmintro_json_null(json, "kind");
-		kvmintro_json_string(json, "error", host->reason);
-	}
+	kvmintro_json_kind_or_error(json, host->hpa.valid, host->kind,
+				    host->reason);
 	kvmintro_json_end_object(json);
 }
 

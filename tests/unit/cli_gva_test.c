@@ -6,6 +6,7 @@
  * someone else in between would leave there, the table and the JSON.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,6 +155,31 @@ static void expect_refused(const char *text,
 
 #define HOST_THP "host hva=0x7f3c60a01234 hpa=0x3001234 host_size=2M kind=thp\n"
 
+/* Host lines refused after a walk with paging off, and why. */
+static const struct {
+	const char *line;
+	const char *message;
+	const char *name;
+} host_lines[] = {
+	{ "hva=0x1", "not the host line that follows the GPA",
+	  "a host line without its word" },
+	{ "host hva=0x1 hpa=0x2 kind=base",
+	  "key 'host_size' is missing from a host line with a host page",
+	  "a host page without its size" },
+	{ "host reason=not-backed",
+	  "key 'hva' is missing from a host line with reason=not-backed",
+	  "not backed without its HVA" },
+	{ "host hva=0x1 reason=no-memslot",
+	  "key 'hva' does not belong on a host line with reason=no-memslot",
+	  "an HVA without a memslot" },
+	{ "host hva=0x1 hpa=0x2 host_size=4K kind=base reason=not-backed",
+	  "key 'hpa' does not belong on a host line with reason=not-backed",
+	  "a host page and a reason" },
+	{ "host reason=gone",
+	  "reason: \"gone\" is not 'not-backed' or 'no-memslot'",
+	  "an unknown reason" },
+};
+
 static void test_refused(void)
 {
 	const struct kvmintro_gva_request with_cr3 = {
@@ -164,6 +190,7 @@ static void test_refused(void)
 	};
 	/* FIXTURE_GVA_THP up to its gpa= line. */
 	char thp_walk[sizeof(FIXTURE_GVA_THP)];
+	size_t i;
 
 	memcpy(thp_walk, FIXTURE_GVA_THP, sizeof(thp_walk));
 	*strstr(thp_walk, "host ") = '\0';
@@ -239,35 +266,14 @@ static void test_refused(void)
 		       "gpa=0x1234 page_size=4096\n", &request_thp, -EBADMSG, 2,
 		       "page_size: \"4096\" is not a size like 4K",
 		       "a page size without a unit");
-	expect_refused("gva=0x1234 vcpu=0 mode=none cr3=0x0\n"
-		       "gpa=0x1234 page_size=4K\nhva=0x1\n", &request_thp,
-		       -EBADMSG, 3, "not the host line that follows the GPA",
-		       "a host line without its word");
-	expect_refused("gva=0x1234 vcpu=0 mode=none cr3=0x0\n"
-		       "gpa=0x1234 page_size=4K\nhost hva=0x1 hpa=0x2 kind=base\n",
-		       &request_thp, -EBADMSG, 3,
-		       "key 'host_size' is missing from a host line with a host page",
-		       "a host page without its size");
-	expect_refused("gva=0x1234 vcpu=0 mode=none cr3=0x0\n"
-		       "gpa=0x1234 page_size=4K\nhost reason=not-backed\n",
-		       &request_thp, -EBADMSG, 3,
-		       "key 'hva' is missing from a host line not-backed",
-		       "not backed without its HVA");
-	expect_refused("gva=0x1234 vcpu=0 mode=none cr3=0x0\n"
-		       "gpa=0x1234 page_size=4K\nhost hva=0x1 reason=no-memslot\n",
-		       &request_thp, -EBADMSG, 3,
-		       "key 'hva' does not belong on a host line no-memslot",
-		       "an HVA without a memslot");
-	expect_refused("gva=0x1234 vcpu=0 mode=none cr3=0x0\n"
-		       "gpa=0x1234 page_size=4K\nhost hva=0x1 hpa=0x2 host_size=4K kind=base reason=not-backed\n",
-		       &request_thp, -EBADMSG, 3,
-		       "key 'hpa' does not belong on a host line not-backed",
-		       "a host page and a reason");
-	expect_refused("gva=0x1234 vcpu=0 mode=none cr3=0x0\n"
-		       "gpa=0x1234 page_size=4K\nhost reason=gone\n",
-		       &request_thp, -EBADMSG, 3,
-		       "reason: \"gone\" is not 'not-backed' or 'no-memslot'",
-		       "an unknown reason");
+	for (i = 0; i < ARRAY_SIZE(host_lines); i++) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "gva=0x1234 vcpu=0 mode=none cr3=0x0\n"
+			 "gpa=0x1234 page_size=4K\n%s\n", host_lines[i].line);
+		expect_refused(text, &request_thp, -EBADMSG, 3,
+			       host_lines[i].message, host_lines[i].name);
+	}
 }
 
 static char *print_walk(const char *text,
