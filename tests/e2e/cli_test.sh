@@ -41,10 +41,13 @@ out=$("$cli" list --json)
 check "list --json has the pid" grep -q "\"pid\": *$vmm" <<<"$out"
 
 out=$("$cli" memslots "$vmm")
-all=1
+# No process substitution: L1 has no /dev/fd, and an empty list passes.
+hvas=$(sed -n 's/^slot .* hva=\(0x[0-9a-f]*\) .*/\1/p' "$truth")
+all=0
+[[ -n $hvas ]] && all=1
 while read -r hva; do
 	grep -q "$hva" <<<"$out" || all=0
-done < <(sed -n 's/^slot .* hva=\(0x[0-9a-f]*\) .*/\1/p' "$truth")
+done <<<"$hvas"
 check "memslots lists every HVA the VMM made" test "$all" = 1
 
 "$cli" pause "$vmm" >/dev/null
