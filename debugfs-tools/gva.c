@@ -213,11 +213,15 @@ static int kvmintro_gva_parse_level(struct kvmintro_gva_walk *walk,
 				   error);
 	if (ret)
 		return ret;
-	if (!expected || level.level != expected)
+	if (!expected)
 		return kvmintro_parse_fail(error, -EBADMSG,
-			"level %" PRIu64 ", but %s paging has no more levels than %" PRIu64 " and the levels go down one by one",
+			"level %" PRIu64 ", but %s paging has only %" PRIu64 " levels",
 			level.level, walk->mode,
 			kvmintro_gva_top_level(walk->mode));
+	if (level.level != expected)
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"level %" PRIu64 " where level %" PRIu64 " comes next",
+			level.level, expected);
 	walk->levels[walk->nr_levels++] = level;
 	return 0;
 }
@@ -429,9 +433,12 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 			       load->request->has_vcpu ? load->request->vcpu : 0);
 		return -ESRCH;
 	case -EFAULT:
-		kvmintro_error("%s: a page table of the walk from CR3 %s lies outside guest memory",
-			       path, load->request->has_cr3 ? "given" :
-			       "of the vcpu");
+		if (load->request->has_cr3)
+			kvmintro_error("%s: the walk from --cr3 0x%" PRIx64 " met a page table outside guest memory",
+				       path, load->request->cr3);
+		else
+			kvmintro_error("%s: the walk met a page table outside guest memory",
+				       path);
 		return err;
 	default:
 		return 0;

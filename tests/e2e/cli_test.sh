@@ -40,6 +40,13 @@ check "list shows the VM" grep -qw "$vmm" <<<"$out"
 out=$("$cli" list --json)
 check "list --json has the pid" grep -q "\"pid\": *$vmm" <<<"$out"
 
+# Before any pause or snapshot there are no registers to walk with.
+"$cli" gva "$vmm" 0x1000 >/dev/null 2>"$KVMINTRO_TMP/cli-gva.err"
+status=$?
+check "gva without a capture: exit status 1" test "$status" = 1
+check "gva without a capture: says to take one" \
+	grep -q "no capture yet: run .kvmintro snapshot $vmm" "$KVMINTRO_TMP/cli-gva.err"
+
 out=$("$cli" memslots "$vmm")
 # No process substitution: L1 has no /dev/fd, and an empty list passes.
 hvas=$(sed -n 's/^slot .* hva=\(0x[0-9a-f]*\) .*/\1/p' "$truth")

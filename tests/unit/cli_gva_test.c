@@ -228,8 +228,14 @@ static void test_refused(void)
 	expect_refused(FIXTURE_GVA_HEADER
 		       "level=3 table=0x7000 entry_gpa=0x7ff0 entry=0x8003 present=1 writable=1 user=0 nx=0 large=0\n",
 		       &request_4k, -EBADMSG, 2,
-		       "level 3, but 4-level paging has no more levels than 4",
-		       "a level skipped");
+		       "level 3 where level 4 comes next", "a level skipped");
+	expect_refused("gva=0x1234 vcpu=0 mode=32-bit cr3=0x2000\n"
+		       "level=2 table=0x2000 entry_gpa=0x2000 entry=0x3003 present=1 writable=1 user=0 nx=0 large=0\n"
+		       "level=1 table=0x3000 entry_gpa=0x3004 entry=0x5003 present=1 writable=1 user=0 nx=0 large=0\n"
+		       "level=0 table=0x5000 entry_gpa=0x5000 entry=0x5003 present=1 writable=1 user=0 nx=0 large=0\n",
+		       &request_thp, -EBADMSG, 4,
+		       "level 0, but 32-bit paging has only 2 levels",
+		       "a level below the last");
 	expect_refused(FIXTURE_GVA_HEADER
 		       "level=4 table=0x2000 entry_gpa=0x2ff8 entry=0x7003 present=2 writable=1 user=0 nx=0 large=0\n",
 		       &request_4k, -EBADMSG, 2,
