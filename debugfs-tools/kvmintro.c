@@ -117,6 +117,24 @@ static const struct kvmintro_command kvmintro_commands[] = {
 			"number>; at most " KVMINTRO_STRINGIFY(KVMINTRO_TRANSLATE_MAX) " at once.\n",
 	},
 	{
+		.name = "gva",
+		.run = kvmintro_cmd_gva,
+		.arguments = "PID|DIR GVA [--vcpu N] [--cr3 GPA]",
+		.summary = "walk a guest virtual address",
+		.description =
+			"Walk the guest's own page tables for guest virtual address GVA with\n"
+			"the registers of vcpu N (default 0): live while the VM is paused,\n"
+			"else those of the latest 'kvmintro snapshot'. Prints the paging mode\n"
+			"and CR3, every entry read (level, table, entry address, raw entry\n"
+			"and its bits: P present, W writable, U user, NX no-execute, L large\n"
+			"page), then the guest physical address, the guest page size and\n"
+			"where it lies on the host as for translate; or the level where a\n"
+			"non-present entry stopped the walk. Nothing is faulted in.\n"
+			"\n"
+			"  --vcpu N         use the registers of vcpu N (its index)\n"
+			"  --cr3 GPA        walk the page tables at GPA instead of CR3's\n",
+	},
+	{
 		.name = "gpa-hpa",
 		.run = kvmintro_cmd_gpa_hpa,
 		.arguments = "PID|DIR",

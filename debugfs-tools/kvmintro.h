@@ -72,6 +72,7 @@ int kvmintro_cmd_resume(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_snapshot(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv);

@@ -276,6 +276,22 @@ int kvmintro_translation_list_print_table(const struct kvmintro_translation_list
 	return kvmintro_table_finish(&table, out);
 }
 
+/*
+ * Write "kind" and "error" of a host page: @kind and null if there is one
+ * (@ok), else null and @reason. translate and gva write them alike.
+ */
+void kvmintro_json_kind_or_error(struct kvmintro_json *json, bool ok,
+				 const char *kind, const char *reason)
+{
+	if (ok) {
+		kvmintro_json_string(json, "kind", kind);
+		kvmintro_json_null(json, "error");
+	} else {
+		kvmintro_json_null(json, "kind");
+		kvmintro_json_string(json, "error", reason);
+	}
+}
+
 static void kvmintro_translation_write_json(struct kvmintro_json *json,
 					    const void *element)
 {
@@ -293,13 +309,8 @@ static void kvmintro_translation_write_json(struct kvmintro_json *json,
 	for (i = 0; i < ARRAY_SIZE(keys); i++)
 		kvmintro_json_maybe_u64(json, keys[i], (struct kvmintro_maybe_u64){
 			.value = values[i], .valid = translation->ok });
-	if (translation->ok) {
-		kvmintro_json_string(json, "kind", translation->kind);
-		kvmintro_json_null(json, "error");
-	} else {
-		kvmintro_json_null(json, "kind");
-		kvmintro_json_string(json, "error", translation->reason);
-	}
+	kvmintro_json_kind_or_error(json, translation->ok, translation->kind,
+				    translation->reason);
 	kvmintro_json_end_object(json);
 }
 

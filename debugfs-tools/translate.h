@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "parse.h"
 #include "vm.h"
 
@@ -54,6 +55,8 @@ int kvmintro_translate(const char *root, const struct kvmintro_vm *vm,
 void kvmintro_translation_list_release(struct kvmintro_translation_list *list);
 int kvmintro_translation_list_print_table(const struct kvmintro_translation_list *list,
 					  FILE *out);
+void kvmintro_json_kind_or_error(struct kvmintro_json *json, bool ok,
+				 const char *kind, const char *reason);
 int kvmintro_translation_list_print_json(const struct kvmintro_vm *vm,
 					 const struct kvmintro_translation_list *list,
 					 FILE *out);

@@ -22,6 +22,7 @@ check() { # check NAME COMMAND...: ok if the command succeeds
 
 "$KVMINTRO_BIN/testvmm" --vm --vcpus 2 --guest spin,exit \
 	--slot gpa=0,size=2M --slot gpa=0x100000000,size=4M,backing=thp \
+	--map gva=0xffffffff81000000,gpa=0x100000000,size=2M,page=4K \
 	--no-stdin --timeout 200 >"$truth" 2>&1 &
 vmm=$!
 trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; rmmod kvmintro 2>/dev/null' EXIT
@@ -39,11 +40,21 @@ check "list shows the VM" grep -qw "$vmm" <<<"$out"
 out=$("$cli" list --json)
 check "list --json has the pid" grep -q "\"pid\": *$vmm" <<<"$out"
 
+# Before any pause or snapshot there are no registers to walk with.
+"$cli" gva "$vmm" 0x1000 >/dev/null 2>"$KVMINTRO_TMP/cli-gva.err"
+status=$?
+check "gva without a capture: exit status 1" test "$status" = 1
+check "gva without a capture: says to take one" \
+	grep -q "no capture yet: run .kvmintro snapshot $vmm" "$KVMINTRO_TMP/cli-gva.err"
+
 out=$("$cli" memslots "$vmm")
-all=1
+# No process substitution: L1 has no /dev/fd, and an empty list passes.
+hvas=$(sed -n 's/^slot .* hva=\(0x[0-9a-f]*\) .*/\1/p' "$truth")
+all=0
+[[ -n $hvas ]] && all=1
 while read -r hva; do
 	grep -q "$hva" <<<"$out" || all=0
-done < <(sed -n 's/^slot .* hva=\(0x[0-9a-f]*\) .*/\1/p' "$truth")
+done <<<"$hvas"
 check "memslots lists every HVA the VMM made" test "$all" = 1
 
 "$cli" pause "$vmm" >/dev/null
@@ -63,6 +74,37 @@ out=$("$cli" translate "$vmm" 0x1234)
 echo 0x1234 >"$dir/translate"
 phys=$(sed -n 's/^ok phys=\(0x[0-9a-f]*\) .*/\1/p' "$dir/translate")
 check "translate agrees with the translate file" grep -q "$phys" <<<"$out"
+
+# gva walks with the registers of the capture just taken. The levels it
+# shows are the gva file's, the GPA is where the VMM mapped the GVA, and an
+# address the VMM never mapped stops where the file says.
+gva=0xffffffff81000123
+out=$("$cli" gva "$vmm" "$gva")
+echo "$gva vcpu=0" >"$dir/gva"
+walk=$(cat "$dir/gva")
+mine=$(awk '/^LEVEL/ { on = 1; next } on && !NF { exit } on { print $1, $2, $3, $4 }' <<<"$out")
+theirs=$(sed -n 's/^level=\([0-9]*\) table=\([^ ]*\) entry_gpa=\([^ ]*\) entry=\([^ ]*\) .*/\1 \2 \3 \4/p' <<<"$walk")
+check "gva shows the levels of the gva file" test -n "$mine" -a "$mine" = "$theirs"
+map_gpa=$(sed -n 's/^map .* gva=0xffffffff81000000 gpa=\(0x[0-9a-f]*\) .*/\1/p' "$truth")
+gpa=$(printf '0x%x' $((map_gpa + 0x123)))
+check "gva finds the GPA the VMM mapped" grep -Eq "^ *$gpa +4 KiB " <<<"$out"
+host=$(sed -n 's/^host hva=\(0x[0-9a-f]*\) .*/\1/p' <<<"$walk")
+check "gva shows the HVA of the gva file" grep -q " ${host:-none} " <<<"$out"
+slot_hva=$(sed -n "s/^slot .* gpa=$map_gpa .* hva=\(0x[0-9a-f]*\) .*/\1/p" "$truth")
+hva=$(printf '0x%x' $((slot_hva + 0x123)))
+check "gva finds the HVA the VMM gave that GPA" grep -Eq "^ *$gpa +4 KiB +$hva " <<<"$out"
+sed 's/^/# /' <<<"$out"
+out=$("$cli" gva "$vmm" 0x7f0000000000 --vcpu 1 --cr3 "$cr3" --json)
+echo "0x7f0000000000 vcpu=1 cr3=$cr3" >"$dir/gva"
+stop=$(sed -n 's/^stop level=\([0-9]*\) .*/\1/p' "$dir/gva")
+check "gva --json stops where the gva file stops" \
+	grep -Pzq "\"stop\": \\{\n *\"level\": $stop,\n *\"reason\": \"not-present\"" <<<"$out"
+check "gva --json walks from the CR3 asked" grep -Eq "\"cr3\": *$((cr3)),\$" <<<"$out"
+"$cli" gva "$vmm" 0x1000 --vcpu 7 >/dev/null 2>"$KVMINTRO_TMP/cli-gva.err"
+status=$?
+check "gva of a vcpu the VM does not have: exit status 4" test "$status" = 4
+check "gva of a vcpu the VM does not have: says so" \
+	grep -q "has no vcpu 7" "$KVMINTRO_TMP/cli-gva.err"
 
 out=$("$cli" gpa-hpa "$vmm")
 hpa=$(awk '$4 != "-" && NR > 1 { print $4; exit }' "$dir/gpa_hpa")

@@ -49,6 +49,32 @@
 	"ok phys=0x5a400000 kind=thp gpa=0x200000 hva=0x7f5c2c200000 pfn=0x5a400 size=2M\n" \
 	"err gpa=0x400000 reason=not-backed\n"
 
+/* Walks of the "gva" file, from Documentation/debugfs.rst. */
+#define FIXTURE_GVA_HEADER						\
+	"gva=0xffffffff81000123 vcpu=0 mode=4-level cr3=0x2000\n"
+#define FIXTURE_GVA_LEVELS						\
+	"level=4 table=0x2000 entry_gpa=0x2ff8 entry=0x7003 present=1 writable=1 user=0 nx=0 large=0\n" \
+	"level=3 table=0x7000 entry_gpa=0x7ff0 entry=0x8003 present=1 writable=1 user=0 nx=0 large=0\n" \
+	"level=2 table=0x8000 entry_gpa=0x8040 entry=0x9003 present=1 writable=1 user=0 nx=0 large=0\n" \
+	"level=1 table=0x9000 entry_gpa=0x9000 entry=0x200003 present=1 writable=1 user=0 nx=0 large=0\n"
+#define FIXTURE_GVA_NOT_BACKED						\
+	FIXTURE_GVA_HEADER FIXTURE_GVA_LEVELS				\
+	"gpa=0x200123 page_size=4K\n"					\
+	"host hva=0x7f3c60c00123 reason=not-backed\n"
+
+#define FIXTURE_GVA_THP							\
+	"gva=0x1234 vcpu=0 mode=4-level cr3=0x2000\n"			\
+	"level=4 table=0x2000 entry_gpa=0x2000 entry=0x5023 present=1 writable=1 user=0 nx=0 large=0\n" \
+	"level=3 table=0x5000 entry_gpa=0x5000 entry=0x6023 present=1 writable=1 user=0 nx=0 large=0\n" \
+	"level=2 table=0x6000 entry_gpa=0x6000 entry=0xe3 present=1 writable=1 user=0 nx=0 large=1\n" \
+	"gpa=0x1234 page_size=2M\n"					\
+	"host hva=0x7f3c60a01234 hpa=0x3001234 host_size=2M kind=thp\n"
+
+#define FIXTURE_GVA_STOP						\
+	"gva=0x7f0000000000 vcpu=0 mode=4-level cr3=0x2000\n"		\
+	"level=4 table=0x2000 entry_gpa=0x27f0 entry=0x0 present=0 writable=0 user=0 nx=0 large=0\n" \
+	"stop level=4 reason=not-present\n"
+
 #define FIXTURE_GPA_HPA_HEADER "gpa npages hva hpa pfn host_size kind\n"
 
 #define FIXTURE_GPA_HPA							\
@@ -136,5 +162,35 @@
 	"0x3000000  0x7f0003000000            -  str:Linux version\n" \
 	"\n" \
 	"3 matches in 256 MiB (268435456 bytes) of guest memory.\n"
+
+/* What gva prints for the walks above. */
+#define FIXTURE_GVA_NOT_BACKED_TABLE					\
+	"GVA 0xffffffff81000123 on vcpu 0: 4-level paging, CR3 0x2000\n" \
+	"\n"								\
+	"LEVEL   TABLE  ENTRY GPA     ENTRY  FLAGS\n"			\
+	"    4  0x2000     0x2ff8    0x7003  P W - -- -\n"		\
+	"    3  0x7000     0x7ff0    0x8003  P W - -- -\n"		\
+	"    2  0x8000     0x8040    0x9003  P W - -- -\n"		\
+	"    1  0x9000     0x9000  0x200003  P W - -- -\n"		\
+	"\n"								\
+	"     GPA  PAGE SIZE             HVA  HPA  HOST SIZE  KIND\n"	\
+	"0x200123      4 KiB  0x7f3c60c00123    -          -  error: not-backed\n"
+#define FIXTURE_GVA_THP_TABLE						\
+	"GVA 0x1234 on vcpu 0: 4-level paging, CR3 0x2000\n"		\
+	"\n"								\
+	"LEVEL   TABLE  ENTRY GPA   ENTRY  FLAGS\n"			\
+	"    4  0x2000     0x2000  0x5023  P W - -- -\n"		\
+	"    3  0x5000     0x5000  0x6023  P W - -- -\n"		\
+	"    2  0x6000     0x6000    0xe3  P W - -- L\n"		\
+	"\n"								\
+	"   GPA  PAGE SIZE             HVA        HPA  HOST SIZE  KIND\n" \
+	"0x1234      2 MiB  0x7f3c60a01234  0x3001234      2 MiB  thp\n"
+#define FIXTURE_GVA_STOP_TABLE						\
+	"GVA 0x7f0000000000 on vcpu 0: 4-level paging, CR3 0x2000\n"	\
+	"\n"								\
+	"LEVEL   TABLE  ENTRY GPA  ENTRY  FLAGS\n"			\
+	"    4  0x2000     0x27f0    0x0  - - - -- -\n"		\
+	"\n"								\
+	"The walk stops at level 4: the entry is not present.\n"
 
 #endif /* CLI_FIXTURES_H */

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target for the CLI's parsers and output: every input is parsed
  * as each debugfs file ("vms", "memslots", "snapshot", a vcpu's "regs",
- * "translate" replies, "gpa_hpa", "scan" replies), as numbers and command
+ * "translate" replies, "gva" walks, "gpa_hpa", "scan" replies), as numbers and command
  * line arguments (addresses, lengths, scan patterns), and shown as a JSON
  * string, escaped text and a hexdump. Besides the sanitizers' checks, it
  * aborts when
@@ -10,7 +10,8 @@
  *   - an accepted input prints JSON that cli_json_check() refuses,
  *   - a number parses but does not print back as its input,
  *   - an accepted file breaks what its parser promises (one translation
- *     per address asked, a match only of a pattern asked, no host page
+ *     per address asked, a walk of the address asked that goes down one
+ *     level at a time, a match only of a pattern asked, no host page
  *     exactly where a run is not backed, a capture with its generation).
  */
 #define _GNU_SOURCE
@@ -24,6 +25,7 @@
 #include "cli_capture.h"
 #include "cli_json_check.h"
 #include "gpa_hpa.h"
+#include "gva.h"
 #include "json.h"
 #include "memory.h"
 #include "memslot.h"
@@ -266,6 +268,43 @@ static void fuzz_translate(const char *text, size_t length)
 	}
 }
 
+static void fuzz_gva(const char *text, size_t length)
+{
+	static const struct kvmintro_gva_request requests[] = {
+		{ .gva = 0xffffffff81000123, .has_vcpu = true },
+		{ .gva = 0x1234 },
+		{ .gva = 0x7f0000000000 },
+		{ .gva = 0x1234, .vcpu = 1, .has_vcpu = true, .cr3 = 0x2000,
+		  .has_cr3 = true },
+	};
+	struct kvmintro_parse_error error;
+	struct kvmintro_gva_walk walk;
+	struct cli_capture output;
+	size_t i, j;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(requests); i++) {
+		if (kvmintro_gva_parse(text, length, &requests[i], &walk,
+				       &error)) {
+			fuzz_check_error(&error);
+			continue;
+		}
+		FUZZ_ASSERT(walk.gva == requests[i].gva &&
+			    walk.vcpu == requests[i].vcpu);
+		FUZZ_ASSERT(walk.nr_levels <= KVMINTRO_GVA_LEVELS_MAX);
+		for (j = 1; j < walk.nr_levels; j++)
+			FUZZ_ASSERT(walk.levels[j].level + 1 ==
+				    walk.levels[j - 1].level);
+		FUZZ_ASSERT(walk.mapped || walk.stop_level ==
+			    walk.levels[walk.nr_levels - 1].level);
+		ret = kvmintro_gva_print_json(&fuzz_vm, &walk,
+					      cli_capture_begin(&output));
+		fuzz_output_check_json(&output, ret);
+		ret = kvmintro_gva_print_table(&walk, cli_capture_begin(&output));
+		fuzz_output_discard(&output, ret);
+	}
+}
+
 static void fuzz_gpa_hpa(const char *text, size_t length)
 {
 	const struct kvmintro_gpa_hpa_run *run;
@@ -402,6 +441,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_snapshot(text, size);
 	fuzz_regs(text, size);
 	fuzz_translate(text, size);
+	fuzz_gva(text, size);
 	fuzz_gpa_hpa(text, size);
 	fuzz_scan(text, size);
 	fuzz_numbers(text, size);
