@@ -42,22 +42,46 @@ ssize_t kvmintro_reply_read(struct kvmintro_reply *reply, char __user *ubuf,
 	return r;
 }
 
-/* ->open() of a write-then-read file: room for @max bytes of requests. */
-int kvmintro_request_open(struct file *file, size_t max)
+/* Room for @max bytes of requests; kvfree() it. */
+struct kvmintro_request *kvmintro_request_alloc(size_t max)
 {
 	struct kvmintro_request *request;
 
 	request = kvzalloc(struct_size(request, text, max + 1), GFP_KERNEL);
-	if (!request)
-		return -ENOMEM;
-	request->max = max;
-	file->private_data = request;
-	return 0;
+	if (request)
+		request->max = max;
+	return request;
+}
+
+/* ->open() of a write-then-read file: room for @max bytes of requests. */
+int kvmintro_request_open(struct file *file, size_t max)
+{
+	file->private_data = kvmintro_request_alloc(max);
+	return file->private_data ? 0 : -ENOMEM;
 }
 
 int kvmintro_request_release(struct inode *inode, struct file *file)
 {
 	kvfree(file->private_data);
+	return 0;
+}
+
+/*
+ * Append a write to @request.  Return: 0, with *@old_len what the requests
+ * were before, or -EINVAL for an empty write or one that does not fit,
+ * -EFAULT.
+ */
+int kvmintro_request_add(struct kvmintro_request *request,
+			 const char __user *ubuf, size_t count,
+			 size_t *old_len)
+{
+	if (!count || count > request->max - request->len)
+		return -EINVAL;
+	if (copy_from_user(request->text + request->len, ubuf, count))
+		return -EFAULT;
+	*old_len = request->len;
+	request->len += count;
+	request->text[request->len] = '\0';
 	return 0;
 }
 
@@ -71,15 +95,9 @@ struct kvmintro_request *kvmintro_request_append(struct file *file,
 						 size_t count, size_t *old_len)
 {
 	struct kvmintro_request *request = file->private_data;
+	int r = kvmintro_request_add(request, ubuf, count, old_len);
 
-	if (!count || count > request->max - request->len)
-		return ERR_PTR(-EINVAL);
-	if (copy_from_user(request->text + request->len, ubuf, count))
-		return ERR_PTR(-EFAULT);
-	*old_len = request->len;
-	request->len += count;
-	request->text[request->len] = '\0';
-	return request;
+	return r ? ERR_PTR(r) : request;
 }
 
 /* Forget a write the file could not accept. */

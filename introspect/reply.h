@@ -38,6 +38,10 @@ struct kvmintro_request {
 	char text[];
 };
 
+struct kvmintro_request *kvmintro_request_alloc(size_t max);
+int kvmintro_request_add(struct kvmintro_request *request,
+			 const char __user *ubuf, size_t count,
+			 size_t *old_len);
 int kvmintro_request_open(struct file *file, size_t max);
 int kvmintro_request_release(struct inode *inode, struct file *file);
 struct kvmintro_request *kvmintro_request_append(struct file *file,
