@@ -75,5 +75,6 @@ int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv);
 
 #endif /* KVMINTRO_H */
