@@ -5,7 +5,8 @@
  * on 4 KiB pages and of a THP-backed slot, then stops.  For each touched
  * GPA the stage-2 leaf's PFN must be the one /proc/self/pagemap gives for
  * its HVA (and gpa_hpa's); the THP slot must be mapped with 2M leaves, the
- * other with 4K ones; each table entry must point at the next level's
+ * other with 4K ones, and a dirty-logged THP slot with 4K leaves on a 2M
+ * host page (the two layers side by side); each entry must point at the next level's
  * table; untouched GPAs must stop at a non-present entry; the summary must
  * list the touched ranges with those sizes and nothing untouched.
  */
@@ -21,20 +22,33 @@
 
 #define BASE_GPA	0x10000000ULL		/* 4 MiB on 4 KiB host pages */
 #define THP_GPA		0x100000000ULL		/* 8 MiB, THP-backed */
+#define LOG_GPA		0x200000000ULL		/* 2 MiB, THP, dirty logged */
 
 /* What the guest writes to, in this order; nothing else in these slots. */
 static const uint64_t touched[] = {
 	BASE_GPA, BASE_GPA + 0x1000, BASE_GPA + 0x5008, BASE_GPA + 0x200010,
 	THP_GPA + 0x80, THP_GPA + 0x201000, THP_GPA + 0x3ff000,
+	LOG_GPA + 0x1000,
 };
 /* Never touched by anyone. */
 static const uint64_t untouched[] = {
 	BASE_GPA + 0x2000, BASE_GPA + 0x300000, THP_GPA + 0x600000,
+	LOG_GPA + 0x2000,
 };
 
-static bool in_thp_slot(uint64_t gpa)
+/*
+ * What a touched GPA must show: the stage-2 leaf size, and the VMM's page.
+ * Under dirty logging KVM maps 4K at stage 2 even on a THP: huge in the
+ * host, not in the table.
+ */
+static const char *want_size(uint64_t gpa)
 {
-	return gpa >= THP_GPA;
+	return gpa >= THP_GPA && gpa < LOG_GPA ? "2M" : "4K";
+}
+
+static const char *want_host(uint64_t gpa)
+{
+	return gpa >= THP_GPA ? "2M thp" : "4K base";
 }
 
 /* Value of " name=" (or "name=" at the start) in @line; asserts. */
@@ -129,6 +143,8 @@ static struct kvm_vm *vm_create_touched(struct kvm_vcpu **vcpup, bool run)
 	TEST_ASSERT(!madvise(addr_gpa2hva(vm, BASE_GPA), 2 * SZ_2M,
 			     MADV_NOHUGEPAGE), "madvise");
 	vm_add_memslot(vm, VM_MEM_THP, 2, THP_GPA, 4 * SZ_2M, 0);
+	vm_add_memslot(vm, VM_MEM_THP, 3, LOG_GPA, SZ_2M,
+		       KVM_MEM_LOG_DIRTY_PAGES);
 	vm_guest_init(vm, VM_MODE_LONG);
 	virt_identity_map_memslots(vm, SZ_2M);
 	vcpu = vcpu_add(vm, 0);
@@ -199,7 +215,8 @@ static void check_touched(struct kvm_vm *vm, uint64_t gpa, uint64_t root,
 	char *text = stage2_walk(gpa), *leaf, size[8], host_size[8], kind[16];
 	char perm[8];
 	unsigned int n, last = 0;
-	const char *want = in_thp_slot(gpa) ? "2M" : "4K";
+	const char *want = want_size(gpa);
+	char host[32];
 
 	TEST_ASSERT(text, "read stage2");
 	TEST_ASSERT(!strncmp(text, "gpa=", 4) && field_u64(text, "root") == root,
@@ -226,14 +243,10 @@ static void check_touched(struct kvm_vm *vm, uint64_t gpa, uint64_t root,
 	TEST_ASSERT(!strstr(leaf, "mismatch"), "mismatch:\n%s", text);
 	/* The guest wrote there: KVM mapped it writable. */
 	TEST_ASSERT(perm[0] == 'r' && perm[1] == 'w', "perm %s", perm);
-	if (in_thp_slot(gpa))
-		TEST_ASSERT(!strcmp(kind, "thp") && !strcmp(host_size, "2M"),
-			    "THP slot gpa 0x%" PRIx64 " backed by %s %s", gpa,
-			    host_size, kind);
-	else
-		TEST_ASSERT(!strcmp(kind, "base") && !strcmp(host_size, "4K"),
-			    "4K slot gpa 0x%" PRIx64 " backed by %s %s", gpa,
-			    host_size, kind);
+	snprintf(host, sizeof(host), "%s %s", host_size, kind);
+	TEST_ASSERT(!strcmp(host, want_host(gpa)),
+		    "gpa 0x%" PRIx64 " backed by %s, want %s", gpa, host,
+		    want_host(gpa));
 	TEST_ASSERT(!strcmp(size, want),
 		    "gpa 0x%" PRIx64 ": stage-2 leaf %s on a %s %s host page, want %s:\n%s",
 		    gpa, size, host_size, kind, want, text);
@@ -311,6 +324,9 @@ static void test_stage2_walks(void)
 	free(text);
 	for (i = 0; i < ARRAY_SIZE(touched); i++)
 		check_touched(vm, touched[i], root, levels);
+	text = kvmintro_read(stage2_path());
+	ksft_print_msg("dirty-logged THP:\n%s", text);
+	free(text);
 
 	/* Back to the summary: the same root, every touched range. */
 	TEST_ASSERT(!kvmintro_write(stage2_path(), "summary\n"), "summary");
@@ -319,7 +335,7 @@ static void test_stage2_walks(void)
 	for (i = 0; i < ARRAY_SIZE(touched); i++) {
 		run = find_run(runs, n, touched[i]);
 		TEST_ASSERT(run, "touched 0x%" PRIx64 " in no summary run", touched[i]);
-		TEST_ASSERT(!strcmp(run->size, in_thp_slot(touched[i]) ? "2M" : "4K"),
+		TEST_ASSERT(!strcmp(run->size, want_size(touched[i])),
 			    "touched 0x%" PRIx64 " in a run of %s leaves", touched[i], run->size);
 		size = !strcmp(run->size, "2M") ? 512 : 1;
 		TEST_ASSERT_EQ(run->npages, run->leaves * size);
@@ -331,11 +347,15 @@ static void test_stage2_walks(void)
 	for (i = 0; i < (unsigned int)n; i++) {
 		if (runs[i].gpa < BASE_GPA)
 			continue;
-		TEST_ASSERT(runs[i].gpa >= THP_GPA ||
+		TEST_ASSERT((runs[i].gpa >= THP_GPA &&
+			     runs[i].gpa + runs[i].npages * 4096 <= THP_GPA + 4 * SZ_2M) ||
+			    runs[i].gpa == LOG_GPA + 0x1000 ||
 			    runs[i].gpa + runs[i].npages * 4096 <= BASE_GPA + 2 * SZ_2M,
 			    "run at 0x%" PRIx64 " outside the slots", runs[i].gpa);
 	}
-	ksft_print_msg("summary: %d runs, root 0x%" PRIx64 "\n", n, root);
+	text = kvmintro_read(stage2_path());
+	ksft_print_msg("summary (%d runs):\n%s", n, text);
+	free(text);
 
 	/* Untouched: a non-present entry stops the walk, and says where. */
 	for (i = 0; i < ARRAY_SIZE(untouched); i++) {
@@ -343,6 +363,8 @@ static void test_stage2_walks(void)
 		TEST_ASSERT(text && !strstr(text, "\nleaf ") &&
 			    strstr(text, "reason=not-present\n"),
 			    "untouched 0x%" PRIx64 ":\n%s", untouched[i], text);
+		if (!i)
+			ksft_print_msg("untouched:\n%s", text);
 		check_levels(text, root, &last);
 		TEST_ASSERT_EQ(field_u64(strstr(text, "\nerr gpa="), "level"), (uint64_t)last);
 		free(text);
