@@ -2,10 +2,8 @@
 /*
  * kvmintro stage2 PID|DIR [GPA]: the NPT/EPT table KVM built for a guest.
  */
-#include <errno.h>
 #include <stdio.h>
 
-#include "argument.h"
 #include "kvmintro.h"
 #include "stage2.h"
 
@@ -17,15 +15,9 @@ static int kvmintro_stage2_walk_command(struct kvmintro *kvmintro,
 	uint64_t gpa;
 	int ret;
 
-	ret = kvmintro_parse_address_argument(argument, &gpa);
-	if (ret == -ERANGE)
-		return kvmintro_usage_error("stage2",
-			"beyond the 52 bits of guest physical addresses:",
-			argument);
+	ret = kvmintro_get_address("stage2", argument, &gpa);
 	if (ret)
-		return kvmintro_usage_error("stage2",
-			"not a guest physical address like 0x1000, 4096 or gfn=0x1:",
-			argument);
+		return ret;
 	ret = kvmintro_stage2_walk_load(kvmintro->debugfs_root, vm, gpa, &walk);
 	if (ret)
 		return ret;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
 #include "stage2.h"
@@ -281,6 +282,25 @@ int kvmintro_usage_error(const char *name, const char *problem,
 	else
 		kvmintro_error("run 'kvmintro --help' to see the options");
 	return -EINVAL;
+}
+
+/*
+ * Parse @text, an argument of @name, as a guest physical address (see
+ * kvmintro_parse_address_argument()); say what is wrong with a bad one.
+ */
+int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa)
+{
+	int ret = kvmintro_parse_address_argument(text, gpa);
+
+	if (ret == -ERANGE)
+		return kvmintro_usage_error(name,
+			"beyond the 52 bits of guest physical addresses:",
+			text);
+	if (ret)
+		return kvmintro_usage_error(name,
+			"not a guest physical address like 0x1000, 4096 or gfn=0x1:",
+			text);
+	return 0;
 }
 
 /* Return the option of @syntax that @argument is, or NULL; set @value. */

@@ -206,73 +206,79 @@ static void test_summaries(void)
 	"Mapped: 16 KiB in 4K leaves, 8 MiB in 2M leaves, 0 B in 1G leaves\n" \
 	"The root changed or went away during the walk: 1 note(s); read again.\n"
 
+/* What printing @walk (or @summary) as a table or JSON gives. */
+static char *print(const struct kvmintro_stage2_walk *walk,
+		   const struct kvmintro_stage2_summary *summary, bool json)
+{
+	struct cli_capture capture;
+	FILE *out = cli_capture_begin(&capture);
+
+	if (walk && json)
+		kvmintro_stage2_walk_print_json(&test_vm, walk, out);
+	else if (walk)
+		kvmintro_stage2_walk_print_table(walk, out);
+	else if (json)
+		kvmintro_stage2_summary_print_json(&test_vm, summary, out);
+	else
+		kvmintro_stage2_summary_print_table(summary, out);
+	cli_capture_end(&capture);
+	if (json)
+		cli_json_expect_valid(capture.text,
+				      walk ? "walk JSON" : "summary JSON");
+	return capture.text;
+}
+
 static void test_output(void)
 {
 	struct kvmintro_stage2_summary summary;
 	struct kvmintro_stage2_walk walk;
 	struct kvmintro_parse_error error;
-	struct cli_capture capture;
+	char *text;
 
 	kvmintro_stage2_walk_parse(WALK_4K, strlen(WALK_4K), 0x10000000, &walk,
 				   &error);
-	kvmintro_stage2_walk_print_table(&walk, cli_capture_begin(&capture));
-	cli_capture_end(&capture);
-	CLI_EXPECT_STRING(capture.text, WALK_4K_TABLE, "walk table");
-	free(capture.text);
-	kvmintro_stage2_walk_print_json(&test_vm, &walk,
-					cli_capture_begin(&capture));
-	cli_capture_end(&capture);
-	cli_json_expect_valid(capture.text, "walk JSON");
-	CLI_EXPECT(strstr(capture.text, "\"mmu\": \"npt\"") &&
-		   strstr(capture.text, "\"pfn\": 59878") &&
-		   strstr(capture.text, "\"host_kind\": \"base\""),
+	text = print(&walk, NULL, false);
+	CLI_EXPECT_STRING(text, WALK_4K_TABLE, "walk table");
+	free(text);
+	text = print(&walk, NULL, true);
+	CLI_EXPECT(strstr(text, "\"mmu\": \"npt\"") &&
+		   strstr(text, "\"pfn\": 59878") &&
+		   strstr(text, "\"host_kind\": \"base\""),
 		   "walk JSON: table and leaf");
-	free(capture.text);
+	free(text);
 
 	kvmintro_stage2_walk_parse(WALK_STOP, strlen(WALK_STOP), 0x10002000,
 				   &walk, &error);
-	kvmintro_stage2_walk_print_table(&walk, cli_capture_begin(&capture));
-	cli_capture_end(&capture);
-	CLI_EXPECT(strstr(capture.text, "0x10002000: stops at level 1: not-present\n") != NULL,
+	text = print(&walk, NULL, false);
+	CLI_EXPECT(strstr(text, "0x10002000: stops at level 1: not-present\n") != NULL,
 		   "walk table: where it stopped");
-	free(capture.text);
-	kvmintro_stage2_walk_print_json(&test_vm, &walk,
-					cli_capture_begin(&capture));
-	cli_capture_end(&capture);
-	cli_json_expect_valid(capture.text, "stopped walk JSON");
-	CLI_EXPECT(strstr(capture.text, "\"leaf\": null") &&
-		   strstr(capture.text, "\"stop_level\": 1"),
+	free(text);
+	text = print(&walk, NULL, true);
+	CLI_EXPECT(strstr(text, "\"leaf\": null") &&
+		   strstr(text, "\"stop_level\": 1"),
 		   "stopped walk JSON: no leaf, the level");
-	free(capture.text);
+	free(text);
 
-	kvmintro_stage2_summary_parse(SUMMARY, strlen(SUMMARY), &summary, &error);
-	kvmintro_stage2_summary_print_table(&summary, cli_capture_begin(&capture));
-	cli_capture_end(&capture);
-	CLI_EXPECT_STRING(capture.text, SUMMARY_TABLE, "summary table");
-	free(capture.text);
-	kvmintro_stage2_summary_print_json(&test_vm, &summary,
-					   cli_capture_begin(&capture));
-	cli_capture_end(&capture);
-	cli_json_expect_valid(capture.text, "summary JSON");
-	CLI_EXPECT(strstr(capture.text, "\"npages\": 1536") &&
-		   strstr(capture.text, "\"memtype\": null") &&
-		   strstr(capture.text, "\"notes\": 1"), "summary JSON: runs");
-	free(capture.text);
+	parse_summary(SUMMARY, &summary, &error);
+	text = print(NULL, &summary, false);
+	CLI_EXPECT_STRING(text, SUMMARY_TABLE, "summary table");
+	free(text);
+	text = print(NULL, &summary, true);
+	CLI_EXPECT(strstr(text, "\"npages\": 1536") &&
+		   strstr(text, "\"memtype\": null") &&
+		   strstr(text, "\"notes\": 1"), "summary JSON: runs");
+	free(text);
 	kvmintro_stage2_summary_release(&summary);
 
 	parse_summary(NO_ROOT, &summary, &error);
-	kvmintro_stage2_summary_print_table(&summary, cli_capture_begin(&capture));
-	cli_capture_end(&capture);
-	CLI_EXPECT_STRING(capture.text, "No TDP MMU root: no-root.\n",
+	text = print(NULL, &summary, false);
+	CLI_EXPECT_STRING(text, "No TDP MMU root: no-root.\n",
 			  "summary table: no root, one line");
-	free(capture.text);
-	kvmintro_stage2_summary_print_json(&test_vm, &summary,
-					   cli_capture_begin(&capture));
-	cli_capture_end(&capture);
-	cli_json_expect_valid(capture.text, "no-root JSON");
-	CLI_EXPECT(strstr(capture.text, "\"error\": \"no-root\"") != NULL,
+	free(text);
+	text = print(NULL, &summary, true);
+	CLI_EXPECT(strstr(text, "\"error\": \"no-root\"") != NULL,
 		   "no-root JSON: the reason");
-	free(capture.text);
+	free(text);
 	kvmintro_stage2_summary_release(&summary);
 }
 
