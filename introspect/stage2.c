@@ -143,12 +143,14 @@ static int kvmintro_stage2_read_spte(void *ctx, u64 hpa, u64 *value)
 }
 
 static void kvmintro_stage2_lock(struct kvm *kvm)
+	__acquires(&kvm->mmu_lock) __acquires(RCU)
 {
 	write_lock(&kvm->mmu_lock);
 	rcu_read_lock();
 }
 
 static void kvmintro_stage2_unlock(struct kvm *kvm)
+	__releases(RCU) __releases(&kvm->mmu_lock)
 {
 	rcu_read_unlock();
 	write_unlock(&kvm->mmu_lock);
