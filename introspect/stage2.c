@@ -45,7 +45,7 @@
 #define KVMINTRO_STAGE2_RUNS		64
 /* Longest summary line, and room per walk in a reply. */
 #define KVMINTRO_STAGE2_LINE_MAX	128
-#define KVMINTRO_STAGE2_WALK_TEXT	1024
+#define KVMINTRO_STAGE2_WALK_TEXT	1536
 
 /**
  * struct kvmintro_stage2_root - the table to read, as found
@@ -359,7 +359,10 @@ static int kvmintro_stage2_summary(struct kvm *kvm,
 		kvmintro_stage2_lock(kvm);
 		if (!kvmintro_stage2_find_root(kvm, &root))
 			done = true;
+		/* A new root may map less than the one before. */
 		end = 1ULL << kvmintro_stage2_shift(root.mmu.levels + 1);
+		if (gpa >= end)
+			done = true;
 		while (!done && reads < KVMINTRO_STAGE2_BUDGET &&
 		       nr_runs < KVMINTRO_STAGE2_RUNS) {
 			r = kvmintro_stage2_walk(&root.mmu, gpa,
@@ -425,19 +428,20 @@ static int kvmintro_stage2_summary(struct kvm *kvm,
 
 /**
  * struct kvmintro_stage2_file - one open stage2 file
+ * @lock:	serializes the reads and writes of this open file
  * @request:	GPAs written to it so far
  * @text:	what its reads return, set by the read at offset 0
  * @len:	bytes in @text
  */
 struct kvmintro_stage2_file {
+	struct mutex lock;	/* protects @request, @text, @len */
 	struct kvmintro_request *request;
 	char *text;
 	size_t len;
 };
 
-static ssize_t kvmintro_stage2_write(struct file *file,
-				     const char __user *ubuf, size_t count,
-				     loff_t *ppos)
+static ssize_t __kvmintro_stage2_write(struct file *file,
+				       const char __user *ubuf, size_t count)
 {
 	struct kvmintro_vm *vm = file_inode(file)->i_private;
 	struct kvmintro_stage2_file *f = file->private_data;
@@ -478,6 +482,21 @@ static ssize_t kvmintro_stage2_write(struct file *file,
 	kvmintro_reply_set(&vm->stage2, text, len);
 	mutex_unlock(&vm->stage2.lock);
 	return count;
+}
+
+static ssize_t kvmintro_stage2_write(struct file *file,
+				     const char __user *ubuf, size_t count,
+				     loff_t *ppos)
+{
+	struct kvmintro_stage2_file *f = file->private_data;
+	ssize_t r;
+
+	r = mutex_lock_killable(&f->lock);
+	if (r)
+		return r;
+	r = __kvmintro_stage2_write(file, ubuf, count);
+	mutex_unlock(&f->lock);
+	return r;
 }
 
 /* What a read from offset 0 shows: the latest walks, or a summary. */
@@ -526,14 +545,17 @@ static ssize_t kvmintro_stage2_read(struct file *file, char __user *ubuf,
 {
 	struct kvmintro_vm *vm = file_inode(file)->i_private;
 	struct kvmintro_stage2_file *f = file->private_data;
-	int r;
+	ssize_t r;
 
-	if (!*ppos || !f->text) {
+	r = mutex_lock_killable(&f->lock);
+	if (r)
+		return r;
+	if (!*ppos || !f->text)
 		r = kvmintro_stage2_fill(vm, f);
-		if (r)
-			return r;
-	}
-	return simple_read_from_buffer(ubuf, count, ppos, f->text, f->len);
+	if (!r)
+		r = simple_read_from_buffer(ubuf, count, ppos, f->text, f->len);
+	mutex_unlock(&f->lock);
+	return r;
 }
 
 static int kvmintro_stage2_open(struct inode *inode, struct file *file)
@@ -543,6 +565,7 @@ static int kvmintro_stage2_open(struct inode *inode, struct file *file)
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
+	mutex_init(&f->lock);
 	f->request = kvmintro_request_alloc(KVMINTRO_TRANSLATE_INPUT_MAX);
 	if (!f->request) {
 		kfree(f);
@@ -558,6 +581,7 @@ static int kvmintro_stage2_release(struct inode *inode, struct file *file)
 
 	kvfree(f->request);
 	kvfree(f->text);
+	mutex_destroy(&f->lock);
 	kfree(f);
 	return 0;
 }
