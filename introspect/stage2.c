@@ -335,6 +335,20 @@ static int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more)
 }
 
 /*
+ * Account for @len bytes just formatted at the end of @t (@bytes NULL), or
+ * copy them there; room was reserved.  A formatter's error adds nothing.
+ */
+static void kvmintro_stage2_append(struct kvmintro_stage2_text *t,
+				   const char *bytes, int len)
+{
+	if (len <= 0 || len >= t->size - t->len)
+		return;
+	if (bytes)
+		memcpy(t->text + t->len, bytes, len);
+	t->len += len;
+}
+
+/*
  * The summary of every leaf, built in holds of bounded length: each finds
  * the root anew (the vcpu may have replaced it meanwhile; that is said in
  * a '#' line) and goes on from the GPA after the last one read.
@@ -345,7 +359,7 @@ static int kvmintro_stage2_summary(struct kvm *kvm,
 	struct kvmintro_stage2_run *runs, cur = {};
 	struct kvmintro_stage2_walk walk;
 	struct kvmintro_stage2_root root;
-	u64 gpa = 0, first_root = 0, end;
+	u64 gpa = 0, first_root = 0, start, end;
 	unsigned int reads, nr_runs, i;
 	bool first = true, done = false;
 	int r = 0;
@@ -356,6 +370,7 @@ static int kvmintro_stage2_summary(struct kvm *kvm,
 	while (!done) {
 		reads = 0;
 		nr_runs = 0;
+		start = gpa;
 		kvmintro_stage2_lock(kvm);
 		if (!kvmintro_stage2_find_root(kvm, &root))
 			done = true;
@@ -385,37 +400,41 @@ static int kvmintro_stage2_summary(struct kvm *kvm,
 						 KVMINTRO_STAGE2_LINE_MAX);
 		if (r)
 			break;
-		if (first || root.why) {
-			if (!first)
-				t->len += scnprintf(t->text + t->len,
-						    t->size - t->len,
-						    "# stopped gpa=0x%llx ", gpa);
-			else if (!root.why)
-				t->len += scnprintf(t->text + t->len,
-						    t->size - t->len, "# ");
-			t->len += kvmintro_stage2_format_root(t->text + t->len,
-							      t->size - t->len,
-							      &root);
+		if (first) {
+			if (!root.why)
+				kvmintro_stage2_append(t, "# ", 2);
+			kvmintro_stage2_append(t, NULL, kvmintro_stage2_format_root(
+					t->text + t->len, t->size - t->len, &root));
 			if (root.why)
 				break;
-			t->len += scnprintf(t->text + t->len, t->size - t->len,
-					    KVMINTRO_STAGE2_SUMMARY_HEADER);
+			kvmintro_stage2_append(t, KVMINTRO_STAGE2_SUMMARY_HEADER,
+					       strlen(KVMINTRO_STAGE2_SUMMARY_HEADER));
 			first_root = root.mmu.root;
 			first = false;
-		} else if (root.mmu.root != first_root) {
-			t->len += scnprintf(t->text + t->len, t->size - t->len,
-					    "# root changed gpa=0x%llx root=0x%llx\n",
-					    gpa, root.mmu.root);
+		} else if (!root.why && root.mmu.root != first_root) {
+			kvmintro_stage2_append(t, NULL, scnprintf(t->text + t->len,
+					t->size - t->len,
+					"# root changed gpa=0x%llx root=0x%llx\n",
+					start, root.mmu.root));
 			first_root = root.mmu.root;
 		}
 		for (i = 0; i < nr_runs; i++)
-			t->len += kvmintro_format_stage2_run(t->text + t->len,
-							     t->size - t->len,
-							     &runs[i]);
+			kvmintro_stage2_append(t, NULL, kvmintro_format_stage2_run(
+					t->text + t->len, t->size - t->len,
+					&runs[i]));
 		if (done && cur.npages)
-			t->len += kvmintro_format_stage2_run(t->text + t->len,
-							     t->size - t->len,
-							     &cur);
+			kvmintro_stage2_append(t, NULL, kvmintro_format_stage2_run(
+					t->text + t->len, t->size - t->len,
+					&cur));
+		if (root.why) {
+			/* The root went away: say where the summary ends. */
+			kvmintro_stage2_append(t, NULL, scnprintf(t->text + t->len,
+					t->size - t->len, "# stopped gpa=0x%llx ",
+					start));
+			kvmintro_stage2_append(t, NULL, kvmintro_stage2_format_root(
+					t->text + t->len, t->size - t->len, &root));
+			break;
+		}
 		if (fatal_signal_pending(current)) {
 			r = -EINTR;
 			break;
