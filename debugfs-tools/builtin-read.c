@@ -15,15 +15,9 @@ static int kvmintro_read_get_range(char **argv, uint64_t *gpa, size_t *length)
 	uint64_t bytes;
 	int ret;
 
-	ret = kvmintro_parse_address_argument(argv[0], gpa);
-	if (ret == -ERANGE)
-		return kvmintro_usage_error("read",
-			"beyond the 52 bits of guest physical addresses:",
-			argv[0]);
+	ret = kvmintro_get_address("read", argv[0], gpa);
 	if (ret)
-		return kvmintro_usage_error("read",
-			"not a guest physical address like 0x1000, 4096 or gfn=0x1:",
-			argv[0]);
+		return ret;
 	ret = kvmintro_parse_length_argument(argv[1], &bytes);
 	if (ret)
 		return kvmintro_usage_error("read",

@@ -20,15 +20,9 @@ static int kvmintro_translate_get_addresses(int argc, char **argv,
 			"at most " KVMINTRO_STRINGIFY(KVMINTRO_TRANSLATE_MAX)
 			" addresses at once", "");
 	for (i = 0; i < argc; i++) {
-		ret = kvmintro_parse_address_argument(argv[i], &gpas[i]);
-		if (ret == -ERANGE)
-			return kvmintro_usage_error("translate",
-				"beyond the 52 bits of guest physical addresses:",
-				argv[i]);
+		ret = kvmintro_get_address("translate", argv[i], &gpas[i]);
 		if (ret)
-			return kvmintro_usage_error("translate",
-				"not a guest physical address like 0x1000, 4096 or gfn=0x1:",
-				argv[i]);
+			return ret;
 	}
 	return 0;
 }

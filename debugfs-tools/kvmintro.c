@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
+#include "stage2.h"
 #include "translate.h"
 #include "util.h"
 #include "vm.h"
@@ -144,6 +146,22 @@ static const struct kvmintro_command kvmintro_commands[] = {
 			"guest physical address, pages, size, host virtual and physical\n"
 			"address, host page size and kind (base, thp, hugetlb, zero, or none:\n"
 			"not backed yet); then how many bytes each kind backs.\n",
+	},
+	{
+		.name = "stage2",
+		.run = kvmintro_cmd_stage2,
+		.arguments = "PID|DIR [GPA]",
+		.summary = "show the NPT/EPT table KVM built for a guest",
+		.description =
+			"Without GPA: every leaf of the second-stage table (AMD NPT or Intel\n"
+			"EPT) of KVM's TDP MMU, as runs of leaves alike: guest physical\n"
+			"address, pages, leaf size (4K, 2M, 1G), permissions, EPT memory type;\n"
+			"then how much each leaf size maps. With GPA: each level's entry, then\n"
+			"the leaf (host address and frame, size, permissions) beside the size\n"
+			"and kind of the VMM's page behind it, or the level where the walk\n"
+			"stopped. The table is vcpu 0's (the first vcpu that has one); a VM\n"
+			"whose vcpus never ran, or that KVM runs on shadow paging, has none.\n"
+			"GPA is as for translate.\n",
 	},
 	{
 		.name = "read",
@@ -282,6 +300,25 @@ int kvmintro_usage_error(const char *name, const char *problem,
 	else
 		kvmintro_error("run 'kvmintro --help' to see the options");
 	return -EINVAL;
+}
+
+/*
+ * Parse @text, an argument of @name, as a guest physical address (see
+ * kvmintro_parse_address_argument()); say what is wrong with a bad one.
+ */
+int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa)
+{
+	int ret = kvmintro_parse_address_argument(text, gpa);
+
+	if (ret == -ERANGE)
+		return kvmintro_usage_error(name,
+			"beyond the 52 bits of guest physical addresses:",
+			text);
+	if (ret)
+		return kvmintro_usage_error(name,
+			"not a guest physical address like 0x1000, 4096 or gfn=0x1:",
+			text);
+	return 0;
 }
 
 /* Return the option of @syntax that @argument is, or NULL; set @value. */

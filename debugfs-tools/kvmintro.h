@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Exit statuses of the kvmintro command; Documentation/cli.rst lists them. */
 enum kvmintro_exit_status {
@@ -55,6 +56,7 @@ struct kvmintro_vm;
 
 int kvmintro_usage_error(const char *command, const char *problem,
 			 const char *argument);
+int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa);
 int kvmintro_get_arguments(const char *command, int argc, char **argv,
 			   const char **arguments, int nr_arguments);
 int kvmintro_get_vm(const struct kvmintro *kvmintro, const char *command,
@@ -76,5 +78,6 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv);
 
 #endif /* KVMINTRO_H */

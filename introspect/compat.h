@@ -56,4 +56,20 @@ static inline void *kvmintro_kvrealloc(void *p, size_t old_size,
 #endif
 }
 
+/*
+ * Does @kvm use the TDP MMU?  Until 6.3 KVM decided it per VM, at creation
+ * (kvm->arch.tdp_mmu_enabled); since, its read-only tdp_mmu parameter
+ * decides for all VMs: @param, KVM's tdp_mmu_enabled resolved by name
+ * (NULL if it was not found).
+ */
+static inline bool kvmintro_tdp_mmu_enabled(struct kvm *kvm,
+					    const bool *param)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	return param && READ_ONCE(*param);
+#else
+	return READ_ONCE(kvm->arch.tdp_mmu_enabled);
+#endif
+}
+
 #endif /* KVMINTRO_COMPAT_H */

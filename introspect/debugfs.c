@@ -222,6 +222,7 @@ void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root)
 	kvmintro_debugfs_create_mem(vm);
 	kvmintro_debugfs_create_scan(vm);
 	kvmintro_debugfs_create_gva(vm);
+	kvmintro_debugfs_create_stage2(vm);
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */

@@ -96,6 +96,8 @@ struct kvmintro_pause {
  * @translate:	replies of the latest write to the translate file
  * @scan:	results of the latest scan
  * @gva:	the latest walk written to the gva file
+ * @stage2:	the latest walks written to the stage2 file; none: summary
+ * @stage2_summary: the stage2 summary of the latest read from offset 0
  */
 struct kvmintro_vm {
 	struct hlist_node hash_node;
@@ -110,6 +112,8 @@ struct kvmintro_vm {
 	struct kvmintro_reply translate;
 	struct kvmintro_reply scan;
 	struct kvmintro_reply gva;
+	struct kvmintro_reply stage2;
+	struct kvmintro_reply stage2_summary;
 };
 
 /* introspect/symbols.c */
@@ -122,6 +126,9 @@ extern int (*kvmintro_kvm_get_sregs)(struct kvm_vcpu *vcpu,
 				     struct kvm_sregs *sregs);
 extern struct list_head *kvmintro_kvm_vm_list;
 extern struct mutex *kvmintro_kvm_lock;
+extern bool *kvmintro_kvm_tdp_enabled;
+extern bool *kvmintro_kvm_tdp_mmu_param;
+extern struct kvm_x86_ops *kvmintro_kvm_x86_ops;
 
 /* introspect/registry.c */
 extern struct mutex kvmintro_registry_mutex;
@@ -166,6 +173,9 @@ void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
+
+/* introspect/stage2.c */
+void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
 
 /* introspect/debugfs.c */
 struct dentry *kvmintro_debugfs_create_root(void);

@@ -172,6 +172,8 @@ static void __kvmintro_vm_add(struct kvm *kvm)
 	kvmintro_reply_init(&vm->translate);
 	kvmintro_reply_init(&vm->scan);
 	kvmintro_reply_init(&vm->gva);
+	kvmintro_reply_init(&vm->stage2);
+	kvmintro_reply_init(&vm->stage2_summary);
 	kvmintro_vm_set_name(vm);
 	kvmintro_debugfs_create_vm(vm, kvmintro_registry_root);
 	kvmintro_vm_sync_vcpus(vm, kvm);
@@ -263,6 +265,8 @@ static void kvmintro_vm_free(struct kvmintro_vm *vm)
 	kvmintro_reply_free(&vm->translate);
 	kvmintro_reply_free(&vm->scan);
 	kvmintro_reply_free(&vm->gva);
+	kvmintro_reply_free(&vm->stage2);
+	kvmintro_reply_free(&vm->stage2_summary);
 	kvmintro_vm_free_vcpus(vm);
 	kfree(vm);
 }

@@ -22,6 +22,15 @@ bool (*kvmintro_task_work_cancel)(struct task_struct *task,
 int (*kvmintro_kvm_get_regs)(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
 int (*kvmintro_kvm_get_sregs)(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
 
+/*
+ * For the stage2 file, optional: KVM's tdp_enabled (TDP in use at all),
+ * its tdp_mmu parameter (6.3+: the TDP MMU for every VM) and the vendor
+ * ops (whose name tells NPT from EPT).  NULL if not found.
+ */
+bool *kvmintro_kvm_tdp_enabled;
+bool *kvmintro_kvm_tdp_mmu_param;
+struct kvm_x86_ops *kvmintro_kvm_x86_ops;
+
 typedef unsigned long (*kvmintro_kallsyms_lookup_name_t)(const char *name);
 
 static kvmintro_kallsyms_lookup_name_t kvmintro_find_kallsyms_lookup_name(void)
@@ -61,5 +70,9 @@ int kvmintro_symbols_resolve(void)
 		pr_err("cannot find task_work_cancel or KVM's register getters\n");
 		return -ENOENT;
 	}
+
+	kvmintro_kvm_tdp_enabled = (bool *)lookup("tdp_enabled");
+	kvmintro_kvm_tdp_mmu_param = (bool *)lookup("tdp_mmu_enabled");
+	kvmintro_kvm_x86_ops = (struct kvm_x86_ops *)lookup("kvm_x86_ops");
 	return 0;
 }

@@ -158,6 +158,31 @@ int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas, int max)
 }
 
 /**
+ * kvmintro_parse_stage2_request() - parse a write to the stage2 file
+ * @buf: the bytes written
+ * @len: how many
+ * @gpas: the guest physical addresses, in order
+ * @max: room in @gpas
+ *
+ * Addresses as the translate file takes them, or the single word
+ * "summary" (back to the summary of all leaves).
+ *
+ * Return: how many addresses, 0 for "summary", or -EINVAL.
+ */
+int kvmintro_parse_stage2_request(const char *buf, size_t len, u64 *gpas,
+				  int max)
+{
+	const char *tok;
+	size_t pos = 0, n;
+
+	if (kvmintro_next_token(buf, len, &pos, &tok, &n) && n == 7 &&
+	    !memcmp(tok, "summary", 7))
+		return kvmintro_next_token(buf, len, &pos, &tok, &n) ?
+		       -EINVAL : 0;
+	return kvmintro_parse_addresses(buf, len, gpas, max);
+}
+
+/**
  * kvmintro_parse_gva_request() - parse "<gva> [vcpu=<n>] [cr3=<gpa>]"
  * @buf: the bytes written
  * @len: how many

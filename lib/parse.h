@@ -28,6 +28,9 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value);
 int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas,
 			     int max);
 
+int kvmintro_parse_stage2_request(const char *buf, size_t len, u64 *gpas,
+				  int max);
+
 /**
  * struct kvmintro_gva_request - a write to the gva file
  * @gva:	the guest virtual address

@@ -118,4 +118,13 @@ printf 'hex:48ff07\n' >"$dir/scan"
 gpa=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) .*/\1/p' "$dir/scan" | head -n1)
 check "scan finds what the scan file finds" grep -q "$gpa" <<<"$out"
 
+out=$("$cli" stage2 "$vmm")
+root=$(sed -n 's/^# vcpu=.* root=\(0x[0-9a-f]*\) .*/\1/p' "$dir/stage2")
+check "stage2 names the root of the stage2 file" grep -q "root ${root:-none}," <<<"$out"
+out=$("$cli" stage2 "$vmm" 0x1000 --json)
+echo 0x1000 >"$dir/translate"
+pfn=$(sed -n 's/^ok .* pfn=\(0x[0-9a-f]*\) .*/\1/p' "$dir/translate")
+check "stage2 --json maps the guest's data page to translate's frame" \
+	grep -Eq "\"pfn\": *$((pfn))([^0-9]|$)" <<<"$out"
+
 exit $failed

@@ -762,6 +762,28 @@ static const struct command_case command_cases[] = {
 					 "0x10000000000000" }, "gva", "", "", 2,
 	  "", "--cr3 takes a guest physical address, not \"0x10000000000000\"",
 	  NULL },
+	{ "stage2", { "stage2", "5678" }, "stage2",
+	  "# vcpu=0 mmu=npt root=0x1d3d000 levels=4 smm=0\n"
+	  "gpa npages size leaves perm memtype\n"
+	  "0x0 0x200 2M 0x1 rwx -\n", "summary\n", 0,
+	  "vcpu 0's NPT table, root 0x1d3d000, 4 levels\n"
+	  "GPA  PAGES   SIZE   LEAF  LEAVES  PERM  MEMTYPE\n"
+	  "0x0  0x200  2 MiB  2 MiB       1  rwx   -\n"
+	  "Mapped: 0 B in 4K leaves, 2 MiB in 2M leaves, 0 B in 1G leaves\n",
+	  NULL, NULL },
+	{ "stage2 GPA --json", { "stage2", "5678", "gfn=0x1", "--json" },
+	  "stage2", "err gpa=0x1000 reason=no-tdp-mmu why=no-root\n",
+	  "0x1000\n", 0, NULL, NULL, "    \"error\": \"no-root\"\n" },
+	{ "stage2, someone else's walk", { "stage2", "5678", "0x1000" },
+	  "stage2", "err gpa=0x2000 level=4 reason=not-present\n", "0x1000\n",
+	  1, "", "/5678/stage2:1: the reply is for 0x2000, but 0x1000 was asked",
+	  NULL },
+	{ "stage2, a bad address", { "stage2", "5678", "0xzz" }, "stage2", "",
+	  "", 2, "",
+	  "not a guest physical address like 0x1000, 4096 or gfn=0x1: \"0xzz\"",
+	  NULL },
+	{ "stage2, two addresses", { "stage2", "5678", "0x1", "0x2" }, "stage2",
+	  "", "", 2, "", "unexpected argument \"0x2\"", NULL },
 	{ "scan", { "scan", "5678", "str:Linux version", "--max", "10",
 		    "hex:DE AD be ef" }, "scan", FIXTURE_SCAN,
 	  "str:Linux version\nhex:DE AD be ef\nmax=10\n", 0, FIXTURE_SCAN_TABLE, NULL,

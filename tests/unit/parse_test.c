@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of lib/parse.c: what the snapshot, translate and gva files
+ * Unit tests of lib/parse.c: what the snapshot, translate, gva and stage2 files
  * accept, and that everything else is -EINVAL.
  */
 #include <stdio.h>
@@ -76,5 +76,28 @@ int main(void)
 	for (i = 0; i < sizeof(bad_gva) / sizeof(*bad_gva); i++)
 		all_bad &= gva(bad_gva[i], &req) == -EINVAL;
 	check("gva: garbage, empty, repeated options", all_bad);
+
+	check("stage2: addresses as translate takes them",
+	      kvmintro_parse_stage2_request("0x1000 gfn=0x2\n", 14, gpas,
+					    KVMINTRO_TRANSLATE_MAX) == 2 &&
+	      gpas[0] == 0x1000 && gpas[1] == 0x2000);
+	check("stage2: summary", !kvmintro_parse_stage2_request("summary\n", 8,
+						gpas, KVMINTRO_TRANSLATE_MAX) &&
+	      !kvmintro_parse_stage2_request(" summary", 8, gpas,
+					     KVMINTRO_TRANSLATE_MAX));
+	all_bad = true;
+	for (i = 0; i < sizeof(bad_addresses) / sizeof(*bad_addresses); i++)
+		all_bad &= kvmintro_parse_stage2_request(bad_addresses[i],
+				strlen(bad_addresses[i]), gpas,
+				KVMINTRO_TRANSLATE_MAX) == -EINVAL;
+	all_bad &= kvmintro_parse_stage2_request("summary 0x1", 11, gpas,
+				KVMINTRO_TRANSLATE_MAX) == -EINVAL;
+	all_bad &= kvmintro_parse_stage2_request("0x1 summary", 11, gpas,
+				KVMINTRO_TRANSLATE_MAX) == -EINVAL;
+	all_bad &= kvmintro_parse_stage2_request("summaryx", 8, gpas,
+				KVMINTRO_TRANSLATE_MAX) == -EINVAL;
+	all_bad &= kvmintro_parse_stage2_request("summary summary", 15, gpas,
+				KVMINTRO_TRANSLATE_MAX) == -EINVAL;
+	check("stage2: garbage, summary with anything else", all_bad);
 	return failures ? 1 : 0;
 }

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stage2 file: the second-stage table KVM built for the guest (AMD NPT
+ * or Intel EPT), read from the root of KVM's TDP MMU.
+ *
+ *   cat stage2                  a run-length summary of all its leaves
+ *   echo 0x1234 > stage2; cat stage2
+ *                               every level's entry for that GPA, the leaf,
+ *                               and the host page behind it side by side
+ *
+ * The root is vcpu 0's (the first vcpu whose L1 MMU has a direct, i.e.
+ * TDP, root): vcpu->arch.root_mmu, which stays the L1 guest's MMU while
+ * vcpu->arch.mmu points to the nested one.
+ *
+ * Protection.  Entries are read exactly as KVM's lockless walkers read
+ * them (kvm_tdp_mmu_get_walk()): under rcu_read_lock(), with READ_ONCE(),
+ * since the TDP MMU frees a table page only after an RCU grace period.
+ * The root itself is different: it is freed (call_rcu()) when its last
+ * reference goes, and the vcpu drops its reference before it clears
+ * root.hpa, so a root read from the vcpu under RCU alone may already be
+ * queued for freeing.  So the root is read, and the walk done, with
+ * kvm->mmu_lock held for write, as KVM's own mmu_rmaps_stat debugfs file
+ * does: the vcpu puts its root with mmu_lock held (for write on 6.1, for
+ * read on 6.12), so while we hold it the vcpu's reference keeps the root,
+ * and every table reachable from it, alive.  Nothing sleeps under it; a
+ * summary drops both locks after a bounded number of entries, reschedules
+ * and takes the root again, resuming at the next GPA, as tdp_iter's
+ * yield does.
+ */
+#include <linux/debugfs.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "../lib/parse.h"
+#include "../lib/stage2.h"
+#include "compat.h"
+#include "kvmintro.h"
+#include "memory.h"
+#include "reply.h"
+
+/* Entries read per hold of mmu_lock and RCU by a summary. */
+#define KVMINTRO_STAGE2_BUDGET		1024
+/* Runs a summary finishes per hold, at most. */
+#define KVMINTRO_STAGE2_RUNS		64
+/* Longest summary line, and room per walk in a reply. */
+#define KVMINTRO_STAGE2_LINE_MAX	128
+#define KVMINTRO_STAGE2_WALK_TEXT	1536
+
+/**
+ * struct kvmintro_stage2_root - the table to read, as found
+ * @vcpu:	index of the vcpu whose root it is
+ * @mmu:	its shape
+ * @smm:	the vcpu was in SMM: the root maps address space 1
+ * @why:	why there is none, else NULL
+ */
+struct kvmintro_stage2_root {
+	unsigned int vcpu;
+	struct kvmintro_stage2_mmu mmu;
+	bool smm;
+	const char *why;
+};
+
+/* NPT or EPT, from the name of KVM's vendor module; false if unknown. */
+static bool kvmintro_tdp_kind(enum kvmintro_tdp_kind *kind)
+{
+	const char *name;
+
+	if (!kvmintro_kvm_x86_ops)
+		return false;
+	name = READ_ONCE(kvmintro_kvm_x86_ops->name);
+	if (name && !strcmp(name, "kvm_amd")) {
+		*kind = KVMINTRO_TDP_NPT;
+		return true;
+	}
+	if (name && !strcmp(name, "kvm_intel")) {
+		*kind = KVMINTRO_TDP_EPT;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Find the TDP MMU root of @kvm.  Caller holds kvm->mmu_lock for write and
+ * rcu_read_lock().  Return: true, or false with @root->why set.
+ */
+static bool kvmintro_stage2_find_root(struct kvm *kvm,
+				      struct kvmintro_stage2_root *root)
+{
+	union kvm_mmu_page_role role;
+	struct kvm_vcpu *vcpu;
+	unsigned int i, n;
+	hpa_t hpa;
+
+	memset(root, 0, sizeof(*root));
+	lockdep_assert_held_write(&kvm->mmu_lock);
+	if (!kvmintro_kvm_tdp_enabled || !kvmintro_tdp_kind(&root->mmu.kind)) {
+		root->why = "unsupported";
+		return false;
+	}
+	if (!READ_ONCE(*kvmintro_kvm_tdp_enabled)) {
+		root->why = "shadow-paging";
+		return false;
+	}
+	if (!kvmintro_tdp_mmu_enabled(kvm, kvmintro_kvm_tdp_mmu_param)) {
+		root->why = "tdp-mmu-disabled";
+		return false;
+	}
+	n = atomic_read(&kvm->online_vcpus);
+	for (i = 0; i < n; i++) {
+		vcpu = kvm_get_vcpu(kvm, i);
+		if (!vcpu)
+			continue;
+		hpa = READ_ONCE(vcpu->arch.root_mmu.root.hpa);
+		role.word = READ_ONCE(vcpu->arch.root_mmu.root_role.word);
+		if (!VALID_PAGE(hpa) || !role.direct)
+			continue;
+		root->vcpu = i;
+		root->mmu.root = hpa;
+		root->mmu.levels = role.level;
+		root->mmu.addr_mask = PTE_PFN_MASK;
+		root->smm = role.smm;
+		return true;
+	}
+	root->why = n ? "no-root" : "no-vcpu";
+	return false;
+}
+
+/*
+ * Read a table entry.  The tables are KVM's own pages, in the direct map;
+ * under mmu_lock and RCU (see above).
+ */
+static int kvmintro_stage2_read_spte(void *ctx, u64 hpa, u64 *value)
+{
+	unsigned int *reads = ctx;
+
+	if (!pfn_valid(PHYS_PFN(hpa)))
+		return -EFAULT;
+	*value = READ_ONCE(*(u64 *)__va(hpa));
+	if (reads)
+		++*reads;
+	return 0;
+}
+
+static void kvmintro_stage2_lock(struct kvm *kvm)
+	__acquires(&kvm->mmu_lock) __acquires(RCU)
+{
+	write_lock(&kvm->mmu_lock);
+	rcu_read_lock();
+}
+
+static void kvmintro_stage2_unlock(struct kvm *kvm)
+	__releases(RCU) __releases(&kvm->mmu_lock)
+{
+	rcu_read_unlock();
+	write_unlock(&kvm->mmu_lock);
+}
+
+static int kvmintro_stage2_format_root(char *buf, size_t size,
+				       const struct kvmintro_stage2_root *root)
+{
+	if (root->why)
+		return scnprintf(buf, size, "err reason=no-tdp-mmu why=%s\n",
+				 root->why);
+	return scnprintf(buf, size, "vcpu=%u mmu=%s root=0x%llx levels=%u smm=%d\n",
+			 root->vcpu, kvmintro_tdp_kind_name(root->mmu.kind),
+			 root->mmu.root, root->mmu.levels, root->smm);
+}
+
+/* The host page behind @gpa, as translate finds it: never faulted in. */
+static int kvmintro_stage2_keep_run(void *ctx,
+				    const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_guest_run *keep = ctx;
+
+	*keep = *run;
+	keep->pages = NULL;	/* the references go when the walk returns */
+	return 0;
+}
+
+static size_t kvmintro_stage2_leaf_text(char *text, size_t size,
+					struct kvmintro_guest_mem *mem,
+					const struct kvmintro_stage2_root *root,
+					const struct kvmintro_stage2_walk *walk)
+{
+	unsigned int level = walk->steps[walk->nr_steps - 1].level;
+	const struct kvmintro_slot_copy *slot;
+	struct kvmintro_guest_run run = {};
+	u64 offset = walk->gpa & ~PAGE_MASK;
+	char perm[4], host_size[16];
+	size_t len;
+
+	kvmintro_format_stage2_perm(perm, &walk->leaf);
+	len = scnprintf(text, size,
+			"leaf gpa=0x%llx pfn=0x%llx hpa=0x%llx level=%u size=%s perm=%s",
+			walk->gpa, walk->hpa >> PAGE_SHIFT, walk->hpa, level,
+			kvmintro_stage2_size_name(level), perm);
+	if (root->mmu.kind == KVMINTRO_TDP_EPT)
+		len += scnprintf(text + len, size - len, " memtype=%s ipat=%d",
+				 kvmintro_ept_memtype_name(walk->leaf.memtype),
+				 walk->leaf.ipat);
+
+	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, root->smm,
+				  walk->gpa >> PAGE_SHIFT);
+	if (!slot)
+		return len + scnprintf(text + len, size - len,
+				       " host_size=- kind=no-memslot\n");
+	if (kvmintro_guest_mem_walk(mem, slot, walk->gpa >> PAGE_SHIFT, 1,
+				    kvmintro_stage2_keep_run, &run) ||
+	    run.kind == KVMINTRO_PAGE_NONE)
+		return len + scnprintf(text + len, size - len,
+				       " hva=0x%llx host_size=- kind=none\n",
+				       (u64)slot->hva +
+				       ((walk->gpa >> PAGE_SHIFT) -
+					slot->base_gfn) * PAGE_SIZE + offset);
+	kvmintro_format_page_size(host_size, sizeof(host_size),
+				  run.host_shift);
+	len += scnprintf(text + len, size - len, " hva=0x%llx host_size=%s kind=%s",
+			 (u64)run.hva + offset, host_size,
+			 kvmintro_page_kind_name(run.kind));
+	/* The VMM's page and KVM's mapping disagree: say so, never hide it. */
+	if (run.pfn != walk->hpa >> PAGE_SHIFT)
+		len += scnprintf(text + len, size - len,
+				 " host_pfn=0x%lx mismatch=1", run.pfn);
+	return len + scnprintf(text + len, size - len, "\n");
+}
+
+static size_t kvmintro_stage2_walk_text(char *text, size_t size,
+					struct kvmintro_guest_mem *mem,
+					const struct kvmintro_stage2_root *root,
+					const struct kvmintro_stage2_walk *walk,
+					int error)
+{
+	const struct kvmintro_stage2_step *last;
+	size_t len;
+	unsigned int i;
+	int r;
+
+	if (root->why)
+		return scnprintf(text, size,
+				 "err gpa=0x%llx reason=no-tdp-mmu why=%s\n",
+				 walk->gpa, root->why);
+	len = scnprintf(text, size, "gpa=0x%llx ", walk->gpa);
+	len += kvmintro_stage2_format_root(text + len, size - len, root);
+	for (i = 0; i < walk->nr_steps; i++) {
+		r = kvmintro_format_stage2_step(text + len, size - len,
+						root->mmu.kind, &walk->steps[i]);
+		if (r > 0)
+			len += r;
+	}
+	if (error)
+		return len + scnprintf(text + len, size - len,
+				       "err gpa=0x%llx reason=%s\n", walk->gpa,
+				       error == -EINVAL ? "beyond-table" :
+				       "bad-table");
+	if (walk->present)
+		return len + kvmintro_stage2_leaf_text(text + len, size - len,
+						       mem, root, walk);
+	last = &walk->steps[walk->nr_steps - 1];
+	return len + scnprintf(text + len, size - len,
+			       "err gpa=0x%llx level=%u reason=not-present\n",
+			       walk->gpa, last->level);
+}
+
+/* Walk @n GPAs under one hold of the locks; format the replies after. */
+static char *kvmintro_stage2_walks(struct kvm *kvm, const u64 *gpas, int n,
+				   size_t *text_len)
+{
+	struct kvmintro_stage2_walk *walks;
+	struct kvmintro_stage2_root root;
+	struct kvmintro_guest_mem mem;
+	size_t size = n * KVMINTRO_STAGE2_WALK_TEXT, len = 0;
+	int *errors, i, r;
+	char *text;
+
+	walks = kvmalloc_array(n, sizeof(*walks), GFP_KERNEL);
+	errors = kcalloc(n, sizeof(*errors), GFP_KERNEL);
+	text = kvmalloc(size, GFP_KERNEL);
+	r = walks && errors && text ? 0 : -ENOMEM;
+	if (!r)
+		r = kvmintro_guest_mem_open(&mem, kvm);
+	if (r)
+		goto out_free;
+
+	kvmintro_stage2_lock(kvm);
+	if (kvmintro_stage2_find_root(kvm, &root)) {
+		for (i = 0; i < n; i++)
+			errors[i] = kvmintro_stage2_walk(&root.mmu, gpas[i],
+							 kvmintro_stage2_read_spte,
+							 NULL, &walks[i]);
+	}
+	kvmintro_stage2_unlock(kvm);
+
+	for (i = 0; i < n; i++) {
+		if (root.why) {
+			walks[i].gpa = gpas[i];
+			walks[i].nr_steps = 0;
+		}
+		len += kvmintro_stage2_walk_text(text + len, size - len, &mem,
+						 &root, &walks[i], errors[i]);
+	}
+	kvmintro_guest_mem_close(&mem);
+out_free:
+	kfree(errors);
+	kvfree(walks);
+	if (r) {
+		kvfree(text);
+		return ERR_PTR(r);
+	}
+	*text_len = len;
+	return text;
+}
+
+struct kvmintro_stage2_text {
+	char *text;
+	size_t len, size;
+};
+
+/* Make room for @more bytes; sleeps, so never under the locks. */
+static int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more)
+{
+	size_t size = t->size;
+	char *bigger;
+
+	while (size - t->len < more)
+		size *= 2;
+	if (size == t->size)
+		return 0;
+	bigger = kvmintro_kvrealloc(t->text, t->size, size);
+	if (!bigger)
+		return -ENOMEM;
+	t->text = bigger;
+	t->size = size;
+	return 0;
+}
+
+/*
+ * Account for @len bytes just formatted at the end of @t (@bytes NULL), or
+ * copy them there; room was reserved.  A formatter's error adds nothing.
+ */
+static void kvmintro_stage2_append(struct kvmintro_stage2_text *t,
+				   const char *bytes, int len)
+{
+	if (len <= 0 || len >= t->size - t->len)
+		return;
+	if (bytes)
+		memcpy(t->text + t->len, bytes, len);
+	t->len += len;
+}
+
+/*
+ * The summary of every leaf, built in holds of bounded length: each finds
+ * the root anew (the vcpu may have replaced it meanwhile; that is said in
+ * a '#' line) and goes on from the GPA after the last one read.
+ */
+static int kvmintro_stage2_summary(struct kvm *kvm,
+				   struct kvmintro_stage2_text *t)
+{
+	struct kvmintro_stage2_run *runs, cur = {};
+	struct kvmintro_stage2_walk walk;
+	struct kvmintro_stage2_root root;
+	u64 gpa = 0, first_root = 0, start, end;
+	unsigned int reads, nr_runs, i;
+	bool first = true, done = false;
+	int r = 0;
+
+	runs = kmalloc_array(KVMINTRO_STAGE2_RUNS, sizeof(*runs), GFP_KERNEL);
+	if (!runs)
+		return -ENOMEM;
+	while (!done) {
+		reads = 0;
+		nr_runs = 0;
+		start = gpa;
+		kvmintro_stage2_lock(kvm);
+		if (!kvmintro_stage2_find_root(kvm, &root))
+			done = true;
+		/* A new root may map less than the one before. */
+		end = 1ULL << kvmintro_stage2_shift(root.mmu.levels + 1);
+		if (gpa >= end)
+			done = true;
+		while (!done && reads < KVMINTRO_STAGE2_BUDGET &&
+		       nr_runs < KVMINTRO_STAGE2_RUNS) {
+			r = kvmintro_stage2_walk(&root.mmu, gpa,
+						 kvmintro_stage2_read_spte,
+						 &reads, &walk);
+			if (r)
+				break;
+			if (walk.present &&
+			    !kvmintro_stage2_run_add(&cur, root.mmu.kind, &walk)) {
+				runs[nr_runs++] = cur;
+				memset(&cur, 0, sizeof(cur));
+				kvmintro_stage2_run_add(&cur, root.mmu.kind, &walk);
+			}
+			gpa = kvmintro_stage2_next_gpa(&walk);
+			done = !gpa || gpa >= end;
+		}
+		kvmintro_stage2_unlock(kvm);
+
+		r = r ?: kvmintro_stage2_reserve(t, (nr_runs + 3) *
+						 KVMINTRO_STAGE2_LINE_MAX);
+		if (r)
+			break;
+		if (first) {
+			if (!root.why)
+				kvmintro_stage2_append(t, "# ", 2);
+			kvmintro_stage2_append(t, NULL, kvmintro_stage2_format_root(
+					t->text + t->len, t->size - t->len, &root));
+			if (root.why)
+				break;
+			kvmintro_stage2_append(t, KVMINTRO_STAGE2_SUMMARY_HEADER,
+					       strlen(KVMINTRO_STAGE2_SUMMARY_HEADER));
+			first_root = root.mmu.root;
+			first = false;
+		} else if (!root.why && root.mmu.root != first_root) {
+			kvmintro_stage2_append(t, NULL, scnprintf(t->text + t->len,
+					t->size - t->len,
+					"# root changed gpa=0x%llx root=0x%llx\n",
+					start, root.mmu.root));
+			first_root = root.mmu.root;
+		}
+		for (i = 0; i < nr_runs; i++)
+			kvmintro_stage2_append(t, NULL, kvmintro_format_stage2_run(
+					t->text + t->len, t->size - t->len,
+					&runs[i]));
+		if (done && cur.npages)
+			kvmintro_stage2_append(t, NULL, kvmintro_format_stage2_run(
+					t->text + t->len, t->size - t->len,
+					&cur));
+		if (root.why) {
+			/* The root went away: say where the summary ends. */
+			kvmintro_stage2_append(t, NULL, scnprintf(t->text + t->len,
+					t->size - t->len, "# stopped gpa=0x%llx ",
+					start));
+			kvmintro_stage2_append(t, NULL, kvmintro_stage2_format_root(
+					t->text + t->len, t->size - t->len, &root));
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kfree(runs);
+	return r;
+}
+
+static ssize_t kvmintro_stage2_write(struct file *file,
+				     const char __user *ubuf, size_t count,
+				     loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	u64 gpas[KVMINTRO_TRANSLATE_MAX];
+	struct kvmintro_request *request;
+	char *text = NULL;
+	size_t old_len, len = 0;
+	struct kvm *kvm;
+	int n, r;
+
+	/* Everything written to this open file: a shell writes line by line. */
+	request = kvmintro_request_append(&vm->stage2, file, ubuf, count,
+					  KVMINTRO_TRANSLATE_INPUT_MAX,
+					  &old_len);
+	if (IS_ERR(request))
+		return PTR_ERR(request);
+	n = kvmintro_parse_stage2_request(request->text, request->len, gpas,
+					  KVMINTRO_TRANSLATE_MAX);
+	r = -EINVAL;
+	if (n < 0)
+		goto out;
+	r = -ENODEV;
+	kvm = kvmintro_vm_get_kvm(vm);
+	if (!kvm)
+		goto out;
+	r = 0;
+	if (n) {
+		text = kvmintro_stage2_walks(kvm, gpas, n, &len);
+		r = IS_ERR(text) ? PTR_ERR(text) : 0;
+	}
+	kvm_put_kvm(kvm);
+	if (r)
+		goto out;
+	/* "summary": forget the walks, reads give the summary again. */
+	if (!n)
+		kvmintro_request_undo(request, 0);
+	mutex_lock(&vm->stage2.lock);
+	kvmintro_reply_set(&vm->stage2, text, len);
+	mutex_unlock(&vm->stage2.lock);
+out:
+	if (r)
+		kvmintro_request_undo(request, old_len);
+	kvmintro_request_done(&vm->stage2);
+	return r ? r : count;
+}
+
+/*
+ * A read from offset 0 without walks to show takes a new summary.  It is
+ * kept per VM, like the walks, for the reads that follow: open files keep
+ * nothing of their own (see debugfs.c).
+ */
+static int kvmintro_stage2_refresh_summary(struct kvmintro_vm *vm)
+{
+	struct kvmintro_stage2_text t = { .size = PAGE_SIZE };
+	struct kvm *kvm;
+	int r;
+
+	kvm = kvmintro_vm_get_kvm(vm);
+	if (!kvm)
+		return -ENODEV;
+	t.text = kvmalloc(t.size, GFP_KERNEL);
+	r = t.text ? kvmintro_stage2_summary(kvm, &t) : -ENOMEM;
+	kvm_put_kvm(kvm);
+	if (r) {
+		kvfree(t.text);
+		return r;
+	}
+	r = mutex_lock_killable(&vm->stage2_summary.lock);
+	if (r) {
+		kvfree(t.text);
+		return r;
+	}
+	kvmintro_reply_set(&vm->stage2_summary, t.text, t.len);
+	mutex_unlock(&vm->stage2_summary.lock);
+	return 0;
+}
+
+static ssize_t kvmintro_stage2_read(struct file *file, char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	bool walks;
+	int r;
+
+	r = mutex_lock_killable(&vm->stage2.lock);
+	if (r)
+		return r;
+	walks = vm->stage2.text;
+	mutex_unlock(&vm->stage2.lock);
+	if (walks)
+		return kvmintro_reply_read(&vm->stage2, ubuf, count, ppos);
+	if (!*ppos) {
+		r = kvmintro_stage2_refresh_summary(vm);
+		if (r)
+			return r;
+	}
+	return kvmintro_reply_read(&vm->stage2_summary, ubuf, count, ppos);
+}
+
+static const struct file_operations kvmintro_stage2_fops = {
+	.owner = THIS_MODULE,
+	.open = kvmintro_request_open,
+	.read = kvmintro_stage2_read,
+	.write = kvmintro_stage2_write,
+	.llseek = default_llseek,
+};
+
+void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm)
+{
+	kvmintro_debugfs_create_file("stage2", 0600, vm->dir, vm,
+				     &kvmintro_stage2_fops);
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Second-stage page tables as the hardware defines them (AMD APM vol. 2
+ * 15.25 for NPT, which uses the x86-64 PTE format; Intel SDM vol. 3 29.3
+ * for EPT), plus KVM's own present bit.  Nothing here knows KVM's
+ * structures: the kernel side finds the root and reads the entries.
+ */
+#include "stage2.h"
+
+#define X86_PTE_PRESENT		(1ULL << 0)
+#define X86_PTE_WRITABLE	(1ULL << 1)
+#define X86_PTE_USER		(1ULL << 2)
+#define X86_PTE_NX		(1ULL << 63)
+#define EPT_READ		(1ULL << 0)
+#define EPT_WRITE		(1ULL << 1)
+#define EPT_EXEC		(1ULL << 2)
+#define EPT_MEMTYPE_SHIFT	3
+#define EPT_MEMTYPE_MASK	(7ULL << EPT_MEMTYPE_SHIFT)
+#define EPT_IPAT		(1ULL << 6)
+/* Bit 7 in both formats: this level-2/3 entry maps a page. */
+#define SPTE_LARGE		(1ULL << 7)
+
+const char *kvmintro_tdp_kind_name(enum kvmintro_tdp_kind kind)
+{
+	return kind == KVMINTRO_TDP_EPT ? "ept" : "npt";
+}
+
+/* EPT memory types (SDM vol. 3 29.3.7): the values MTRRs use. */
+const char *kvmintro_ept_memtype_name(unsigned int memtype)
+{
+	static const char *const names[8] = {
+		[0] = "uc", [1] = "wc", [4] = "wt", [5] = "wp", [6] = "wb",
+	};
+
+	return memtype < 8 && names[memtype] ? names[memtype] : "reserved";
+}
+
+void kvmintro_spte_decode(enum kvmintro_tdp_kind kind, unsigned int level,
+			  u64 entry, u64 addr_mask, struct kvmintro_spte *spte)
+{
+	memset(spte, 0, sizeof(*spte));
+	spte->present = entry & KVMINTRO_SPTE_MMU_PRESENT;
+	spte->large = level > 1 && level < 4 && (entry & SPTE_LARGE);
+	spte->leaf = spte->present && (level == 1 || spte->large);
+	spte->addr = entry & addr_mask;
+	if (kind == KVMINTRO_TDP_EPT) {
+		spte->read = entry & EPT_READ;
+		spte->write = entry & EPT_WRITE;
+		spte->exec = entry & EPT_EXEC;
+		if (spte->leaf) {
+			spte->memtype = (entry & EPT_MEMTYPE_MASK) >>
+					EPT_MEMTYPE_SHIFT;
+			spte->ipat = entry & EPT_IPAT;
+		}
+	} else {
+		spte->read = entry & X86_PTE_PRESENT;
+		spte->write = entry & X86_PTE_WRITABLE;
+		spte->user = entry & X86_PTE_USER;
+		spte->exec = !(entry & X86_PTE_NX);
+	}
+	/* A leaf's address is that of its whole (large) page. */
+	if (spte->leaf)
+		spte->addr &= ~((1ULL << kvmintro_stage2_shift(level)) - 1);
+}
+
+/**
+ * kvmintro_stage2_walk() - walk the stage-2 table for one GPA
+ * @mmu:	the table
+ * @gpa:	the guest physical address
+ * @read:	reads an entry
+ * @ctx:	for @read
+ * @walk:	the result; a non-present entry stops the walk there
+ *
+ * Return: 0, -EINVAL for a table of an unknown shape or a GPA beyond what
+ * it maps, or @read's error.
+ */
+int kvmintro_stage2_walk(const struct kvmintro_stage2_mmu *mmu, u64 gpa,
+			 kvmintro_read_spte_fn read, void *ctx,
+			 struct kvmintro_stage2_walk *walk)
+{
+	struct kvmintro_stage2_step *step;
+	unsigned int level = mmu->levels, shift;
+	u64 table = mmu->root, entry;
+	int r;
+
+	memset(walk, 0, sizeof(*walk));
+	walk->gpa = gpa;
+	if (level < 2 || level > KVMINTRO_STAGE2_MAX_LEVELS ||
+	    gpa >> kvmintro_stage2_shift(level + 1))
+		return -EINVAL;
+	for (;; level--) {
+		shift = kvmintro_stage2_shift(level);
+		step = &walk->steps[walk->nr_steps++];
+		step->level = level;
+		step->table = table;
+		step->index = (gpa >> shift) & 511;
+		r = read(ctx, table + step->index * 8ULL, &entry);
+		if (r)
+			return r;
+		step->entry = entry;
+		kvmintro_spte_decode(mmu->kind, level, entry, mmu->addr_mask,
+				     &walk->leaf);
+		if (!walk->leaf.present)
+			return 0;
+		if (walk->leaf.leaf)
+			break;
+		table = walk->leaf.addr;
+	}
+	walk->present = true;
+	walk->hpa = walk->leaf.addr | (gpa & ((1ULL << shift) - 1));
+	return 0;
+}
+
+/*
+ * The first GPA after what the walk covered: the end of the leaf it
+ * reached, or of the range the non-present entry stands for.  0 when that
+ * wraps past the top of the 64-bit space.
+ */
+u64 kvmintro_stage2_next_gpa(const struct kvmintro_stage2_walk *walk)
+{
+	unsigned int level = walk->steps[walk->nr_steps - 1].level;
+	u64 size = 1ULL << kvmintro_stage2_shift(level);
+
+	return (walk->gpa & ~(size - 1)) + size;
+}
+
+const char *kvmintro_stage2_size_name(unsigned int level)
+{
+	static const char *const names[] = { "?", "4K", "2M", "1G", "512G",
+					     "256T" };
+
+	return level < ARRAY_SIZE(names) ? names[level] : "?";
+}
+
+void kvmintro_format_stage2_perm(char *buf, const struct kvmintro_spte *spte)
+{
+	buf[0] = spte->read ? 'r' : '-';
+	buf[1] = spte->write ? 'w' : '-';
+	buf[2] = spte->exec ? 'x' : '-';
+	buf[3] = '\0';
+}
+
+int kvmintro_format_stage2_step(char *buf, size_t size,
+				enum kvmintro_tdp_kind kind,
+				const struct kvmintro_stage2_step *step)
+{
+	struct kvmintro_spte s;
+	int len;
+
+	kvmintro_spte_decode(kind, step->level, step->entry,
+			     KVMINTRO_SPTE_ADDR_MASK, &s);
+	if (kind == KVMINTRO_TDP_EPT)
+		len = snprintf(buf, size,
+			       "level=%u table=0x%llx index=0x%x entry=0x%llx present=%d read=%d writable=%d exec=%d large=%d\n",
+			       step->level, (unsigned long long)step->table,
+			       step->index, (unsigned long long)step->entry,
+			       s.present, s.read, s.write, s.exec, s.large);
+	else
+		len = snprintf(buf, size,
+			       "level=%u table=0x%llx index=0x%x entry=0x%llx present=%d writable=%d user=%d nx=%d large=%d\n",
+			       step->level, (unsigned long long)step->table,
+			       step->index, (unsigned long long)step->entry,
+			       s.present, s.write, s.user, !s.exec, s.large);
+	if (len < 0 || (size_t)len >= size)
+		return -ENOSPC;
+	return len;
+}
+
+/*
+ * Add the leaf @walk reached to @run if it continues it; return false (and
+ * leave @run alone) if it does not: the caller emits @run and starts anew
+ * with an empty one.  An empty run (npages 0) takes any leaf.
+ */
+bool kvmintro_stage2_run_add(struct kvmintro_stage2_run *run,
+			     enum kvmintro_tdp_kind kind,
+			     const struct kvmintro_stage2_walk *walk)
+{
+	unsigned int level = walk->steps[walk->nr_steps - 1].level;
+	unsigned int shift = kvmintro_stage2_shift(level);
+	u64 gpa = walk->gpa & ~((1ULL << shift) - 1);
+	int memtype = kind == KVMINTRO_TDP_EPT ? (int)walk->leaf.memtype : -1;
+	char perm[4];
+
+	kvmintro_format_stage2_perm(perm, &walk->leaf);
+	if (run->npages &&
+	    (run->level != level || strcmp(run->perm, perm) ||
+	     run->memtype != memtype ||
+	     run->gpa + run->npages * 4096 != gpa))
+		return false;
+	if (!run->npages) {
+		run->gpa = gpa;
+		run->level = level;
+		run->memtype = memtype;
+		memcpy(run->perm, perm, sizeof(perm));
+	}
+	run->npages += 1ULL << (shift - 12);
+	run->leaves++;
+	return true;
+}
+
+int kvmintro_format_stage2_run(char *buf, size_t size,
+			       const struct kvmintro_stage2_run *run)
+{
+	int len;
+
+	len = snprintf(buf, size, "0x%llx 0x%llx %s 0x%llx %s %s\n",
+		       (unsigned long long)run->gpa,
+		       (unsigned long long)run->npages,
+		       kvmintro_stage2_size_name(run->level),
+		       (unsigned long long)run->leaves, run->perm,
+		       run->memtype < 0 ? "-" :
+		       kvmintro_ept_memtype_name(run->memtype));
+	if (len < 0 || (size_t)len >= size)
+		return -ENOSPC;
+	return len;
+}
