@@ -108,7 +108,7 @@ static void test_many_vms(void)
 /* Every file of a VM directory, and the top-level one. */
 static const char *const open_files[] = {
 	"memslots", "vcpus", "snapshot", "snapshot_gpa_hpa", "vcpu0/regs",
-	"gpa_hpa", "translate", "mem", "scan", "gva",
+	"gpa_hpa", "translate", "mem", "scan", "gva", "stage2",
 };
 
 /*
