@@ -371,6 +371,18 @@ uint64_t kvmintro_pagemap_pfn(uint64_t hva)
 	return entry & KVMINTRO_PM_PRESENT ? entry & KVMINTRO_PM_PFN_MASK : 0;
 }
 
+uint64_t kvmintro_kpageflags(uint64_t pfn)
+{
+	static int fd = -1;
+	uint64_t flags;
+
+	if (fd < 0)
+		fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	TEST_ASSERT(fd >= 0, "open kpageflags");
+	TEST_ASSERT(pread(fd, &flags, 8, pfn * 8) == 8, "pread kpageflags");
+	return flags;
+}
+
 uint64_t kvmintro_vmstat(const char *name)
 {
 	char *text = kvmintro_read("/proc/vmstat"), *p;
