@@ -728,7 +728,12 @@ void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
 
 	if (vm->mode == VM_MODE_LONG) {
 		if (kind == GUEST_HYPERCALL_USER) {
-			/* A stack for the iretq frame; CPL 3 uses code and data. */
+			/*
+			 * iretq reads the GDT through its linear address and
+			 * needs a stack for its frame; CPL 3 uses code and
+			 * data only.
+			 */
+			virt_identity_map_page(vm, vm->gdt_gpa);
 			regs.rsp = vm_phy_page_alloc(vm);
 			virt_identity_map_page(vm, regs.rsp);
 			regs.rsp += VM_PAGE_SIZE;
