@@ -85,8 +85,11 @@ static bool kvmintro_vcpu_64_bit_mode(struct kvm_vcpu *vcpu)
 /*
  * The reply for @gpa: the host page behind it, found with GUP-fast on the
  * vcpu thread's mm (the VMM's), which neither faults nor sleeps: a page
- * the host has not backed, or that only the shared zero page backs, is not
- * mapped.  The reference is dropped at once.
+ * the host has not backed, or that only a shared zero page backs, is not
+ * mapped.  GUP-fast skips the 4 KiB zero page (a special PTE) but not the
+ * huge zero page, which is not exported: no folio of memory the guest can
+ * own is without a mapping (anon, KSM, shmem, file, hugetlbfs all have
+ * one), the huge zero folio is.  The reference is dropped at once.
  */
 static void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 					 u64 *hpa, u64 *pfn, u64 *flags)
@@ -95,6 +98,7 @@ static void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 	struct page *page;
 	unsigned long hva;
 	unsigned int order;
+	bool zero;
 
 	*hpa = (u64)-KVM_EFAULT;
 	*pfn = 0;
@@ -110,7 +114,12 @@ static void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 	folio = page_folio(page);
 	order = folio_order(folio);
 	*pfn = page_to_pfn(page);
+	zero = is_zero_pfn(*pfn) || !READ_ONCE(folio->mapping);
 	put_page(page);
+	if (zero) {
+		*pfn = 0;
+		return;
+	}
 
 	*hpa = PFN_PHYS(*pfn) | offset_in_page(gpa);
 	*flags = KVMINTRO_HC_MAPPED | (order ? KVMINTRO_HC_HUGE : 0) |

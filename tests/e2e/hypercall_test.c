@@ -32,10 +32,11 @@
 /* Guest physical layout. */
 #define SYS_GPA		0x0ULL		/* code, data, page tables: 2M */
 #define BASE_GPA	0x40000000ULL	/* 4K anonymous pages: 2M */
-#define THP_GPA		0x80000000ULL	/* THP: 4M */
+#define THP_GPA		0x80000000ULL	/* THP: 6M, written, untouched, read */
 #define HOLE_GPA	0xc0000000ULL	/* in no memslot */
 #define BASE_TOUCHED	8		/* pages of BASE_GPA the VMM wrote */
 #define UNTOUCHED_GPA	(BASE_GPA + 0x100000)
+#define READ_ONLY_GPA	(BASE_GPA + 0x180000)	/* only read: zero page */
 
 struct hc_vm {
 	struct kvm_vm *vm;
@@ -52,9 +53,13 @@ static void hc_vm_create(struct hc_vm *t)
 	/* Base pages here, whatever the host's THP policy. */
 	TEST_ASSERT(!madvise(addr_gpa2hva(vm, BASE_GPA), SZ_2M,
 			     MADV_NOHUGEPAGE), "madvise");
-	vm_add_memslot(vm, VM_MEM_THP, 2, THP_GPA, 2 * SZ_2M, 0);
+	vm_add_memslot(vm, VM_MEM_THP, 2, THP_GPA, 3 * SZ_2M, 0);
 	memset(addr_gpa2hva(vm, BASE_GPA), 0x5a, BASE_TOUCHED * SZ_4K);
 	memset(addr_gpa2hva(vm, THP_GPA), 0xa5, SZ_2M);
+	/* Read, never written: the (huge) zero page maps them. */
+	TEST_ASSERT(!*(volatile uint8_t *)addr_gpa2hva(vm, READ_ONLY_GPA) &&
+		    !*(volatile uint8_t *)addr_gpa2hva(vm, THP_GPA + 2 * SZ_2M),
+		    "fresh anonymous memory is not zero");
 
 	vm_guest_init(vm, VM_MODE_LONG);
 	t->vm = vm;
@@ -116,6 +121,22 @@ static void expect_efault(struct hc_vm *t, uint64_t gpa)
 		    gpa, mb->rax, mb->rdx, mb->rsi);
 }
 
+/* @gpa is mapped by a zero page, by pagemap and kpageflags: not backed. */
+static void expect_zero_page(struct hc_vm *t, uint64_t gpa)
+{
+	uint64_t hva = (uint64_t)(uintptr_t)addr_gpa2hva(t->vm, gpa);
+	uint64_t pfn = kvmintro_pagemap_pfn(hva);
+
+	if (!pfn || !(kvmintro_kpageflags(pfn) &
+		      (1ULL << KVMINTRO_KPF_ZERO_PAGE))) {
+		ksft_print_msg("gpa 0x%" PRIx64 ": no zero page behind it (pfn 0x%" PRIx64 "): zero page case left out\n",
+			       gpa, pfn);
+		return;
+	}
+	expect_efault(t, gpa);
+	TEST_ASSERT_EQ(kvmintro_pagemap_pfn(hva), pfn);
+}
+
 /* KVM's own answer @ret; RDX and RSI as the guest left them. */
 static void expect_kvm(struct kvm_vcpu *vcpu, uint64_t nr, uint64_t gpa,
 		       uint64_t ret)
@@ -168,6 +189,10 @@ static void test_served(void)
 	expect_efault(&t, THP_GPA + SZ_2M);
 	TEST_ASSERT(!(kvmintro_pagemap_entry(hva) & KVMINTRO_PM_PRESENT),
 		    "the hypercall faulted the THP in");
+
+	/* Only a shared zero page maps it: not backed (pagemap agrees). */
+	expect_zero_page(&t, READ_ONLY_GPA + 0x20);
+	expect_zero_page(&t, THP_GPA + 2 * SZ_2M + 0x1000);
 
 	/* Another number: KVM's answer, untouched. */
 	expect_kvm(t.kernel, HC_NR + 1, BASE_GPA, (uint64_t)-KVM_ENOSYS);
