@@ -294,6 +294,39 @@ static void test_real_regs(void)
 	test_regs(VM_MODE_REAL);
 }
 
+/*
+ * The hypercall guests get KVM's own answers: KVM_HC_VAPIC_POLL_IRQ (1) is
+ * 0 at CPL 0, a number no one implements -KVM_ENOSYS (-1000), anything at
+ * CPL 3 -KVM_EPERM (-1); RDX and RSI keep what the guest put there.  The
+ * memory is identity mapped with 2M pages, so the CPL 3 guest's user bit
+ * goes on a large page.
+ */
+static void test_hypercall(void)
+{
+	struct kvm_vm *vm = vm_create_simple(VM_MODE_LONG, VM_MEM_ANON, 0,
+					     SZ_2M, SZ_2M, false);
+	struct kvm_vcpu *kernel = vcpu_add_guest(vm, 0, GUEST_HYPERCALL);
+	struct kvm_vcpu *user = vcpu_add_guest(vm, 1, GUEST_HYPERCALL_USER);
+	const uint64_t unknown = 0x1234567890ULL;	/* wider than any int */
+	struct guest_hypercall_mailbox *mb;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		mb = vcpu_hypercall(kernel, 1, 0);
+		TEST_ASSERT_EQ(mb->rax, 0);
+		mb = vcpu_hypercall(kernel, unknown, 0);
+		TEST_ASSERT_EQ(mb->rax, (uint64_t)-1000);
+		TEST_ASSERT_EQ(mb->rdx, HYPERCALL_SENTINEL);
+		TEST_ASSERT_EQ(mb->rsi, HYPERCALL_SENTINEL);
+		mb = vcpu_hypercall(user, 1, 0);
+		TEST_ASSERT_EQ(mb->rax, (uint64_t)-1);
+		TEST_ASSERT_EQ(mb->rdx, HYPERCALL_SENTINEL);
+		TEST_ASSERT_EQ(mb->rsi, HYPERCALL_SENTINEL);
+	}
+	TEST_ASSERT_EQ(mb->count, 3);
+	vm_destroy(vm);
+}
+
 /* KVM_RUN interrupted by signals comes back as -EINTR and is retried. */
 static void test_eintr(void)
 {
@@ -707,6 +740,7 @@ static const struct selftest_case cases[] = {
 	{ "idle",		test_idle },
 	{ "long_regs",		test_long_regs },
 	{ "real_regs",		test_real_regs },
+	{ "hypercall",		test_hypercall },
 	{ "eintr",		test_eintr },
 	{ "memslots",		test_memslots },
 	{ "above_4g",		test_above_4g },
