@@ -140,6 +140,13 @@ static int kvmintro_kvm_emulate_hypercall_entry(struct kretprobe_instance *ri,
 	/* Encrypted state (SEV-ES/SNP): the registers are not the guest's. */
 	if (vcpu->arch.guest_state_protected)
 		return 1;
+	/*
+	 * A nested guest (L2) of this VM: its GPAs are not the VM's, the
+	 * memslots would translate the wrong address.  is_guest_mode() is
+	 * KVM-internal; HF_GUEST_MASK is its test.
+	 */
+	if (vcpu->arch.hflags & HF_GUEST_MASK)
+		return 1;
 	call->vcpu = vcpu;
 	call->gpa = vcpu->arch.regs[VCPU_REGS_RBX];
 	return 0;
