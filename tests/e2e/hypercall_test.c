@@ -42,6 +42,7 @@ struct hc_vm {
 	struct kvm_vm *vm;
 	struct kvm_vcpu *kernel;	/* GUEST_HYPERCALL, CPL 0 */
 	struct kvm_vcpu *user;		/* GUEST_HYPERCALL_USER, CPL 3 */
+	struct kvm_vcpu *compat;	/* GUEST_HYPERCALL_COMPAT, 32-bit */
 };
 
 static void hc_vm_create(struct hc_vm *t)
@@ -67,6 +68,8 @@ static void hc_vm_create(struct hc_vm *t)
 	vcpu_guest_load(t->kernel, GUEST_HYPERCALL);
 	t->user = vcpu_add(vm, 1);
 	vcpu_guest_load(t->user, GUEST_HYPERCALL_USER);
+	t->compat = vcpu_add(vm, 2);
+	vcpu_guest_load(t->compat, GUEST_HYPERCALL_COMPAT);
 }
 
 /*
@@ -142,9 +145,15 @@ static void expect_kvm(struct kvm_vcpu *vcpu, uint64_t nr, uint64_t gpa,
 		       uint64_t ret)
 {
 	struct guest_hypercall_mailbox *mb = vcpu_hypercall(vcpu, nr, gpa);
+	uint64_t sentinel = HYPERCALL_SENTINEL;
 
-	TEST_ASSERT(mb->rax == ret && mb->rdx == HYPERCALL_SENTINEL &&
-		    mb->rsi == HYPERCALL_SENTINEL,
+	/* A 32-bit caller: KVM's answer and the registers, 32 bits wide. */
+	if (vcpu->guest == GUEST_HYPERCALL_COMPAT) {
+		ret = (uint32_t)ret;
+		sentinel = (uint32_t)sentinel;
+	}
+	TEST_ASSERT(mb->rax == ret && mb->rdx == sentinel &&
+		    mb->rsi == sentinel,
 		    "vcpu %u nr 0x%" PRIx64 " gpa 0x%" PRIx64 ": rax 0x%" PRIx64 " rdx 0x%" PRIx64 " rsi 0x%" PRIx64 ", want KVM's 0x%" PRIx64 " and untouched rdx/rsi",
 		    vcpu->id, nr, gpa, mb->rax, mb->rdx, mb->rsi, ret);
 }
@@ -199,6 +208,9 @@ static void test_served(void)
 	/* CPL 3: KVM's -KVM_EPERM, not served. */
 	expect_kvm(t.user, HC_NR, BASE_GPA, (uint64_t)-KVM_EPERM);
 	expect_kvm(t.user, HC_NR, HOLE_GPA, (uint64_t)-KVM_EPERM);
+	/* 32-bit caller at CPL 0: KVM's (u32)-KVM_ENOSYS, not served. */
+	expect_kvm(t.compat, HC_NR, BASE_GPA, (uint64_t)-KVM_ENOSYS);
+	expect_kvm(t.compat, HC_NR, HOLE_GPA, (uint64_t)-KVM_ENOSYS);
 	/* And CPL 0 still served after that. */
 	expect_served(&t, BASE_GPA + 0x800);
 
@@ -212,6 +224,7 @@ static void expect_unserved(struct hc_vm *t)
 	expect_kvm(t->kernel, HC_NR, BASE_GPA, (uint64_t)-KVM_ENOSYS);
 	expect_kvm(t->kernel, HC_NR, HOLE_GPA, (uint64_t)-KVM_ENOSYS);
 	expect_kvm(t->user, HC_NR, BASE_GPA, (uint64_t)-KVM_EPERM);
+	expect_kvm(t->compat, HC_NR, BASE_GPA, (uint64_t)-KVM_ENOSYS);
 }
 
 static void test_off_by_default(void)
@@ -295,7 +308,7 @@ int main(void)
 			  test_off_by_default);
 	kvmintro_run_case("hypercall: KVM_HC_* numbers and garbage refused at load",
 			  test_refused);
-	kvmintro_run_case("hypercall: CPL 0 gets pagemap's HPA/PFN/flags (4K, THP), -KVM_EFAULT off slots and untouched pages, CPL 3 -KVM_EPERM",
+	kvmintro_run_case("hypercall: CPL 0 gets pagemap's HPA/PFN/flags (4K, THP), -KVM_EFAULT off slots, untouched and zero pages; CPL 3 and 32-bit keep KVM's answer",
 			  test_served);
 	ksft_finished();
 }

@@ -297,7 +297,8 @@ static void test_real_regs(void)
 /*
  * The hypercall guests get KVM's own answers: KVM_HC_VAPIC_POLL_IRQ (1) is
  * 0 at CPL 0, a number no one implements -KVM_ENOSYS (-1000), anything at
- * CPL 3 -KVM_EPERM (-1); RDX and RSI keep what the guest put there.  The
+ * CPL 3 -KVM_EPERM (-1), in 32-bit registers for a compatibility mode
+ * caller; RDX and RSI keep what the guest put there.  The
  * memory is identity mapped with 2M pages, so the CPL 3 guest's user bit
  * goes on a large page.
  */
@@ -307,6 +308,7 @@ static void test_hypercall(void)
 					     SZ_2M, SZ_2M, false);
 	struct kvm_vcpu *kernel = vcpu_add_guest(vm, 0, GUEST_HYPERCALL);
 	struct kvm_vcpu *user = vcpu_add_guest(vm, 1, GUEST_HYPERCALL_USER);
+	struct kvm_vcpu *compat = vcpu_add_guest(vm, 2, GUEST_HYPERCALL_COMPAT);
 	const uint64_t unknown = 0x1234567890ULL;	/* wider than any int */
 	struct guest_hypercall_mailbox *mb;
 	int i;
@@ -322,8 +324,15 @@ static void test_hypercall(void)
 		TEST_ASSERT_EQ(mb->rax, (uint64_t)-1);
 		TEST_ASSERT_EQ(mb->rdx, HYPERCALL_SENTINEL);
 		TEST_ASSERT_EQ(mb->rsi, HYPERCALL_SENTINEL);
+		/* 32-bit: KVM truncates the number and its answer. */
+		mb = vcpu_hypercall(compat, 1, 0);
+		TEST_ASSERT_EQ(mb->rax, 0);
+		mb = vcpu_hypercall(compat, unknown, 0);
+		TEST_ASSERT_EQ(mb->rax, (uint32_t)-1000);
+		TEST_ASSERT_EQ(mb->rdx, (uint32_t)HYPERCALL_SENTINEL);
+		TEST_ASSERT_EQ(mb->rsi, (uint32_t)HYPERCALL_SENTINEL);
 	}
-	TEST_ASSERT_EQ(mb->count, 3);
+	TEST_ASSERT_EQ(mb->count, 6);
 	vm_destroy(vm);
 }
 

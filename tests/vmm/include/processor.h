@@ -40,6 +40,7 @@
 #define GDT_SEL_TSS	0x18	/* 16 bytes */
 #define GDT_SEL_USER_DATA	0x28	/* DPL 3; use with RPL 3 */
 #define GDT_SEL_USER_CODE64	0x30	/* DPL 3; use with RPL 3 */
+#define GDT_SEL_CODE32	0x38	/* compatibility mode, DPL 0 */
 
 /* The port the exit guest writes to: nothing in KVM claims it. */
 #define GUEST_EXIT_PORT		0xe9
@@ -128,6 +129,11 @@ void virt_pg_set_user(struct kvm_vm *vm, uint64_t gva);
  * RSI in .rax/.rdx/.rsi, increment .count and `out` to GUEST_EXIT_PORT.
  * GUEST_HYPERCALL runs at CPL 0; GUEST_HYPERCALL_USER first drops to CPL 3
  * with an iretq (user segments, user pages, IOPL 3 so that `out` works).
+ * GUEST_HYPERCALL_COMPAT iretqs to a 32-bit code segment (compatibility
+ * mode, CPL 0) and does the same with 32-bit registers: only the low
+ * halves of .nr and .arg are used, only those of .rax/.rdx/.rsi written
+ * (vcpu_hypercall() clears the three first) and the sentinel is
+ * (uint32_t)HYPERCALL_SENTINEL.
  */
 struct guest_hypercall_mailbox {
 	uint64_t count;

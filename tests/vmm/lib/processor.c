@@ -160,6 +160,7 @@ static struct vm_memslot *vm_sys_slot_find(struct kvm_vm *vm)
 #define GDT_DATA	0x00cf93000000ffffULL	/* P, DPL0, S, read/write, D, G */
 #define GDT_USER_CODE64	0x00affb000000ffffULL	/* the same at DPL 3 */
 #define GDT_USER_DATA	0x00cff3000000ffffULL
+#define GDT_CODE32	0x00cf9b000000ffffULL	/* P, DPL0, S, exec/read, D, G */
 #define TSS_LIMIT	0x67
 
 static void vm_gdt_init(struct kvm_vm *vm)
@@ -177,6 +178,7 @@ static void vm_gdt_init(struct kvm_vm *vm)
 	gdt[GDT_SEL_TSS / 8 + 1] = base >> 32;
 	gdt[GDT_SEL_USER_DATA / 8] = GDT_USER_DATA;
 	gdt[GDT_SEL_USER_CODE64 / 8] = GDT_USER_CODE64;
+	gdt[GDT_SEL_CODE32 / 8] = GDT_CODE32;
 }
 
 void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode)
@@ -450,46 +452,56 @@ bool vm_cpu_is_amd(struct kvm_vm *vm)
 	return false;
 }
 
-/* The hypercall guests' loop, see struct guest_hypercall_mailbox. */
-static void guest_code_hypercall(struct code_buf *c, bool amd)
+/*
+ * The hypercall guests' loop, see struct guest_hypercall_mailbox.  In a
+ * 32-bit code segment the same bytes without REX.W are the 32-bit forms.
+ */
+static void guest_code_hypercall(struct code_buf *c, bool amd, bool bits64)
 {
 	size_t loop = c->len;
 
-	EMIT(c, 0x48, 0x8b, 0x47, 0x08);	/* mov rax, [rdi + 8] (nr) */
-	EMIT(c, 0x48, 0x8b, 0x5f, 0x10);	/* mov rbx, [rdi + 16] (arg) */
-	EMIT(c, 0x48, 0xba);			/* mov rdx, imm64 */
-	emit_u64(c, HYPERCALL_SENTINEL);
-	EMIT(c, 0x48, 0xbe);			/* mov rsi, imm64 */
-	emit_u64(c, HYPERCALL_SENTINEL);
+#define EMIT_W(c, ...) do {						\
+	if (bits64)							\
+		EMIT(c, 0x48);						\
+	EMIT(c, __VA_ARGS__);						\
+} while (0)
+	EMIT_W(c, 0x8b, 0x47, 0x08);		/* mov rax, [rdi + 8] (nr) */
+	EMIT_W(c, 0x8b, 0x5f, 0x10);		/* mov rbx, [rdi + 16] (arg) */
+	EMIT_W(c, 0xba);			/* mov rdx, imm64/32 */
+	emit(c, &(uint64_t){ HYPERCALL_SENTINEL }, bits64 ? 8 : 4);
+	EMIT_W(c, 0xbe);			/* mov rsi, imm64/32 */
+	emit(c, &(uint64_t){ HYPERCALL_SENTINEL }, bits64 ? 8 : 4);
 	if (amd)
 		EMIT(c, 0x0f, 0x01, 0xd9);	/* vmmcall */
 	else
 		EMIT(c, 0x0f, 0x01, 0xc1);	/* vmcall */
-	EMIT(c, 0x48, 0x89, 0x47, 0x18);	/* mov [rdi + 24], rax */
-	EMIT(c, 0x48, 0x89, 0x57, 0x20);	/* mov [rdi + 32], rdx */
-	EMIT(c, 0x48, 0x89, 0x77, 0x28);	/* mov [rdi + 40], rsi */
-	EMIT(c, 0x48, 0xff, 0x07);		/* inc qword [rdi] (count) */
+	EMIT_W(c, 0x89, 0x47, 0x18);		/* mov [rdi + 24], rax */
+	EMIT_W(c, 0x89, 0x57, 0x20);		/* mov [rdi + 32], rdx */
+	EMIT_W(c, 0x89, 0x77, 0x28);		/* mov [rdi + 40], rsi */
+	EMIT_W(c, 0xff, 0x07);			/* inc qword [rdi] (count) */
+#undef EMIT_W
 	EMIT(c, 0xe6, GUEST_EXIT_PORT);		/* out GUEST_EXIT_PORT, al */
 	emit_jmp_back(c, loop);			/* jmp loop */
 }
 
 /*
- * iretq to CPL 3 at the code that follows: a frame of user SS, @user_rsp,
- * RFLAGS with IOPL 3 (so that `out` is allowed), user CS and the RIP.
+ * iretq to the code that follows, with the segments @cs and @ss, @rsp and
+ * @rflags: a frame of SS, RSP, RFLAGS, CS and RIP.
  */
-static void guest_code_to_user(struct code_buf *c, uint64_t code_gva,
-			       uint64_t user_rsp)
+static void guest_code_iretq(struct code_buf *c, uint64_t code_gva,
+			     uint8_t cs, uint8_t ss, uint64_t rsp,
+			     uint32_t rflags)
 {
 	uint64_t rip;
 	size_t imm;
 
-	EMIT(c, 0x6a, GDT_SEL_USER_DATA | 3);	/* push imm8: ss */
+	EMIT(c, 0x6a, ss);			/* push imm8: ss */
 	EMIT(c, 0x48, 0xb8);			/* mov rax, imm64 */
-	emit_u64(c, user_rsp);
+	emit_u64(c, rsp);
 	EMIT(c, 0x50);				/* push rax: rsp */
 	EMIT(c, 0x68);				/* push imm32: rflags */
-	emit_u32(c, 0x3002);
-	EMIT(c, 0x6a, GDT_SEL_USER_CODE64 | 3);	/* push imm8: cs */
+	emit_u32(c, rflags);
+	EMIT(c, 0x6a, cs);			/* push imm8: cs */
 	EMIT(c, 0x48, 0xb8);			/* mov rax, imm64: rip */
 	imm = c->len;
 	emit_u64(c, 0);
@@ -514,11 +526,24 @@ static void guest_code_long(struct code_buf *c, enum vm_guest_kind kind,
 
 	switch (kind) {
 	case GUEST_HYPERCALL_USER:
-		/* CPL 3 never touches its stack: give it the same one. */
-		guest_code_to_user(c, code_gva, stack_top);
-		/* fall through */
+		/*
+		 * To CPL 3, with IOPL 3 so that `out` is allowed; CPL 3
+		 * never touches its stack: give it the same one.
+		 */
+		guest_code_iretq(c, code_gva, GDT_SEL_USER_CODE64 | 3,
+				 GDT_SEL_USER_DATA | 3, stack_top, 0x3002);
+		guest_code_hypercall(c, vm_cpu_is_amd(vm), true);
+		break;
+	case GUEST_HYPERCALL_COMPAT:
+		TEST_ASSERT(code_gva + VCPU_CODE_SIZE <= SZ_1G * 4 &&
+			    counter_gva < SZ_1G * 4,
+			    "compatibility mode code and data above 4 GiB");
+		guest_code_iretq(c, code_gva, GDT_SEL_CODE32, GDT_SEL_DATA,
+				 stack_top, 0x2);
+		guest_code_hypercall(c, vm_cpu_is_amd(vm), false);
+		break;
 	case GUEST_HYPERCALL:
-		guest_code_hypercall(c, vm_cpu_is_amd(vm));
+		guest_code_hypercall(c, vm_cpu_is_amd(vm), true);
 		break;
 	case GUEST_SPIN:
 	case GUEST_IDLE:
@@ -677,7 +702,7 @@ static void vcpu_sregs_init_long(struct kvm_vcpu *vcpu)
 	sregs.ldt.unusable = 1;
 
 	sregs.gdt.base = vm->gdt_gpa;
-	sregs.gdt.limit = GDT_SEL_USER_CODE64 + 8 - 1;
+	sregs.gdt.limit = GDT_SEL_CODE32 + 8 - 1;
 	/* No IDT: any exception triple faults into KVM_EXIT_SHUTDOWN. */
 	sregs.idt.base = 0;
 	sregs.idt.limit = 0;
@@ -727,7 +752,8 @@ void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
 	}
 
 	if (vm->mode == VM_MODE_LONG) {
-		if (kind == GUEST_HYPERCALL_USER) {
+		if (kind == GUEST_HYPERCALL_USER ||
+		    kind == GUEST_HYPERCALL_COMPAT) {
 			/*
 			 * iretq reads the GDT through its linear address and
 			 * needs a stack for its frame; CPL 3 uses code and
@@ -737,6 +763,8 @@ void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
 			regs.rsp = vm_phy_page_alloc(vm);
 			virt_identity_map_page(vm, regs.rsp);
 			regs.rsp += VM_PAGE_SIZE;
+		}
+		if (kind == GUEST_HYPERCALL_USER) {
 			virt_pg_set_user(vm, ALIGN_DOWN(vcpu->code_gpa,
 							VM_PAGE_SIZE));
 			virt_pg_set_user(vm, vm->data_gpa);
@@ -772,10 +800,14 @@ struct guest_hypercall_mailbox *vcpu_hypercall(struct kvm_vcpu *vcpu,
 	uint64_t count = mb->count;
 
 	TEST_ASSERT(vcpu->guest == GUEST_HYPERCALL ||
-		    vcpu->guest == GUEST_HYPERCALL_USER,
+		    vcpu->guest == GUEST_HYPERCALL_USER ||
+		    vcpu->guest == GUEST_HYPERCALL_COMPAT,
 		    "vcpu %u is not a hypercall guest", vcpu->id);
 	WRITE_ONCE(mb->nr, nr);
 	WRITE_ONCE(mb->arg, arg);
+	WRITE_ONCE(mb->rax, 0);
+	WRITE_ONCE(mb->rdx, 0);
+	WRITE_ONCE(mb->rsi, 0);
 	vcpu_run(vcpu);
 	if (run->exit_reason != KVM_EXIT_IO ||
 	    run->io.port != GUEST_EXIT_PORT ||
