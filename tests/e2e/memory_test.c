@@ -17,34 +17,16 @@
 
 #define TIMEOUT_MS	10000
 
-#define KPF_ZERO_PAGE	24
-#define KPF_HUGE	17
-#define KPF_THP		22
-
-static int kpageflags_fd = -1;
-
-static uint64_t kpageflags(uint64_t pfn)
-{
-	uint64_t flags;
-
-	if (kpageflags_fd < 0)
-		kpageflags_fd = open("/proc/kpageflags", O_RDONLY);
-	TEST_ASSERT(kpageflags_fd >= 0, "open kpageflags");
-	TEST_ASSERT(pread(kpageflags_fd, &flags, 8, pfn * 8) == 8,
-		    "pread kpageflags");
-	return flags;
-}
-
 /* The kind /proc/kpageflags gives the page behind @pfn. */
 static const char *truth_kind(uint64_t pfn)
 {
-	uint64_t flags = kpageflags(pfn);
+	uint64_t flags = kvmintro_kpageflags(pfn);
 
-	if (flags & (1ULL << KPF_ZERO_PAGE))
+	if (flags & (1ULL << KVMINTRO_KPF_ZERO_PAGE))
 		return "zero";
-	if (flags & (1ULL << KPF_HUGE))
+	if (flags & (1ULL << KVMINTRO_KPF_HUGE))
 		return "hugetlb";
-	if (flags & (1ULL << KPF_THP))
+	if (flags & (1ULL << KVMINTRO_KPF_THP))
 		return "thp";
 	return "base";
 }

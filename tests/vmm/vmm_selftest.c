@@ -312,6 +312,48 @@ static void test_pae_regs(void)
 	test_regs(VM_MODE_PAE);
 }
 
+/*
+ * The hypercall guests get KVM's own answers: KVM_HC_VAPIC_POLL_IRQ (1) is
+ * 0 at CPL 0, a number no one implements -KVM_ENOSYS (-1000), anything at
+ * CPL 3 -KVM_EPERM (-1), in 32-bit registers for a compatibility mode
+ * caller; RDX and RSI keep what the guest put there.  The
+ * memory is identity mapped with 2M pages, so the CPL 3 guest's user bit
+ * goes on a large page.
+ */
+static void test_hypercall(void)
+{
+	struct kvm_vm *vm = vm_create_simple(VM_MODE_LONG, VM_MEM_ANON, 0,
+					     SZ_2M, SZ_2M, false);
+	struct kvm_vcpu *kernel = vcpu_add_guest(vm, 0, GUEST_HYPERCALL);
+	struct kvm_vcpu *user = vcpu_add_guest(vm, 1, GUEST_HYPERCALL_USER);
+	struct kvm_vcpu *compat = vcpu_add_guest(vm, 2, GUEST_HYPERCALL_COMPAT);
+	const uint64_t unknown = 0x1234567890ULL;	/* wider than any int */
+	struct guest_hypercall_mailbox *mb;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		mb = vcpu_hypercall(kernel, 1, 0);
+		TEST_ASSERT_EQ(mb->rax, 0);
+		mb = vcpu_hypercall(kernel, unknown, 0);
+		TEST_ASSERT_EQ(mb->rax, (uint64_t)-1000);
+		TEST_ASSERT_EQ(mb->rdx, HYPERCALL_SENTINEL);
+		TEST_ASSERT_EQ(mb->rsi, HYPERCALL_SENTINEL);
+		mb = vcpu_hypercall(user, 1, 0);
+		TEST_ASSERT_EQ(mb->rax, (uint64_t)-1);
+		TEST_ASSERT_EQ(mb->rdx, HYPERCALL_SENTINEL);
+		TEST_ASSERT_EQ(mb->rsi, HYPERCALL_SENTINEL);
+		/* 32-bit: KVM truncates the number and its answer. */
+		mb = vcpu_hypercall(compat, 1, 0);
+		TEST_ASSERT_EQ(mb->rax, 0);
+		mb = vcpu_hypercall(compat, unknown, 0);
+		TEST_ASSERT_EQ(mb->rax, (uint32_t)-1000);
+		TEST_ASSERT_EQ(mb->rdx, (uint32_t)HYPERCALL_SENTINEL);
+		TEST_ASSERT_EQ(mb->rsi, (uint32_t)HYPERCALL_SENTINEL);
+	}
+	TEST_ASSERT_EQ(mb->count, 6);
+	vm_destroy(vm);
+}
+
 /* KVM_RUN interrupted by signals comes back as -EINTR and is retried. */
 static void test_eintr(void)
 {
@@ -728,6 +770,7 @@ static const struct selftest_case cases[] = {
 	{ "long_regs",		test_long_regs },
 	{ "real_regs",		test_real_regs },
 	{ "pae_regs",		test_pae_regs },
+	{ "hypercall",		test_hypercall },
 	{ "eintr",		test_eintr },
 	{ "memslots",		test_memslots },
 	{ "above_4g",		test_above_4g },

@@ -78,6 +78,12 @@ bool kvmintro_reserve_hugepages(unsigned int count);
 #define KVMINTRO_PM_PRESENT	(UINT64_C(1) << 63)
 #define KVMINTRO_PM_PFN_MASK	((UINT64_C(1) << 55) - 1)
 
+/* /proc/kpageflags of host frame @pfn (root only), and bits of it. */
+uint64_t kvmintro_kpageflags(uint64_t pfn);
+#define KVMINTRO_KPF_HUGE	17
+#define KVMINTRO_KPF_THP	22
+#define KVMINTRO_KPF_ZERO_PAGE	24
+
 /* Run @fn in a child process; report it as one TAP result named @name. */
 void kvmintro_run_case(const char *name, void (*fn)(void));
 

@@ -352,16 +352,23 @@ void kvmintro_wait_counter_moves(struct kvm_vcpu *vcpu, int timeout_ms)
 	}
 }
 
+/* Entry @index of a /proc file of 64-bit entries, opened once in *@fd. */
+static uint64_t proc_u64_entry(int *fd, const char *path, uint64_t index)
+{
+	uint64_t entry;
+
+	if (*fd < 0)
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	TEST_ASSERT(*fd >= 0, "open %s", path);
+	TEST_ASSERT(pread(*fd, &entry, 8, index * 8) == 8, "pread %s", path);
+	return entry;
+}
+
 uint64_t kvmintro_pagemap_entry(uint64_t hva)
 {
 	static int fd = -1;
-	uint64_t entry;
 
-	if (fd < 0)
-		fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	TEST_ASSERT(fd >= 0, "open pagemap");
-	TEST_ASSERT(pread(fd, &entry, 8, hva / 4096 * 8) == 8, "pread pagemap");
-	return entry;
+	return proc_u64_entry(&fd, "/proc/self/pagemap", hva / 4096);
 }
 
 uint64_t kvmintro_pagemap_pfn(uint64_t hva)
@@ -369,6 +376,13 @@ uint64_t kvmintro_pagemap_pfn(uint64_t hva)
 	uint64_t entry = kvmintro_pagemap_entry(hva);
 
 	return entry & KVMINTRO_PM_PRESENT ? entry & KVMINTRO_PM_PFN_MASK : 0;
+}
+
+uint64_t kvmintro_kpageflags(uint64_t pfn)
+{
+	static int fd = -1;
+
+	return proc_u64_entry(&fd, "/proc/kpageflags", pfn);
 }
 
 uint64_t kvmintro_vmstat(const char *name)

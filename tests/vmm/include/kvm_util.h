@@ -39,6 +39,9 @@ enum vm_guest_kind {
 	GUEST_HALT,		/* increment a counter once, cli; hlt */
 	GUEST_IDLE,		/* created, set up, never run */
 	GUEST_REGS,		/* load known GPR values, then spin */
+	GUEST_HYPERCALL,	/* long mode, CPL 0: hypercall, report, `out` */
+	GUEST_HYPERCALL_USER,	/* the same after an iretq to CPL 3 */
+	GUEST_HYPERCALL_COMPAT,	/* the same in a 32-bit code segment, CPL 0 */
 	NR_VM_GUEST_KINDS,
 };
 

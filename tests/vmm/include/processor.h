@@ -29,6 +29,7 @@
 
 #define PTE_PRESENT	(1ULL << 0)
 #define PTE_WRITABLE	(1ULL << 1)
+#define PTE_USER	(1ULL << 2)
 #define PTE_ACCESSED	(1ULL << 5)
 #define PTE_DIRTY	(1ULL << 6)
 #define PTE_LARGE	(1ULL << 7)	/* PS: 2M/4M in a PDE, 1G in a PDPTE */
@@ -37,8 +38,10 @@
 /* Selectors of the GDT the library builds for long mode. */
 #define GDT_SEL_CODE64	0x08
 #define GDT_SEL_DATA	0x10
-#define GDT_SEL_TSS	0x18	/* 16 bytes in long mode */
-#define GDT_SEL_CODE32	0x28
+#define GDT_SEL_TSS	0x18	/* 16 bytes */
+#define GDT_SEL_USER_DATA	0x28	/* DPL 3; use with RPL 3 */
+#define GDT_SEL_USER_CODE64	0x30	/* DPL 3; use with RPL 3 */
+#define GDT_SEL_CODE32	0x38	/* compatibility mode, DPL 0 */
 
 /* The port the exit guest writes to: nothing in KVM claims it. */
 #define GUEST_EXIT_PORT		0xe9
@@ -111,6 +114,47 @@ void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size);
 int __addr_gva2gpa(struct kvm_vm *vm, uint64_t gva, uint64_t *gpa,
 		   uint64_t *page_size);
 uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva);
+
+/*
+ * Let CPL 3 use the page at @gva: set the user bit at every level of its
+ * mapping (asserts that it is mapped).
+ */
+void virt_pg_set_user(struct kvm_vm *vm, uint64_t gva);
+
+/*
+ * The hypercall guests (long mode only) loop on a mailbox in their
+ * counter's 64 bytes: they load RAX from .nr and RBX from .arg, RDX and
+ * RSI with HYPERCALL_SENTINEL, execute the vendor's native hypercall
+ * instruction (vmmcall on AMD, vmcall on Intel, chosen from KVM's CPUID
+ * vendor so that KVM never patches the guest's code), store RAX, RDX and
+ * RSI in .rax/.rdx/.rsi, increment .count and `out` to GUEST_EXIT_PORT.
+ * GUEST_HYPERCALL runs at CPL 0; GUEST_HYPERCALL_USER first drops to CPL 3
+ * with an iretq (user segments, user pages, IOPL 3 so that `out` works).
+ * GUEST_HYPERCALL_COMPAT iretqs to a 32-bit code segment (compatibility
+ * mode, CPL 0) and does the same with 32-bit registers: only the low
+ * halves of .nr and .arg are used, only those of .rax/.rdx/.rsi written
+ * (vcpu_hypercall() clears the three first) and the sentinel is
+ * (uint32_t)HYPERCALL_SENTINEL.
+ */
+struct guest_hypercall_mailbox {
+	uint64_t count;
+	uint64_t nr;
+	uint64_t arg;
+	uint64_t rax;
+	uint64_t rdx;
+	uint64_t rsi;
+};
+#define HYPERCALL_SENTINEL	0x5e47e15e47e15e47ULL
+struct guest_hypercall_mailbox *vcpu_hypercall_mailbox(struct kvm_vcpu *vcpu);
+/* Whether KVM's CPUID vendor is AMD (or Hygon): vmmcall, else vmcall. */
+bool vm_cpu_is_amd(struct kvm_vm *vm);
+/*
+ * Set .nr/.arg, run @vcpu (from the calling thread, no vcpu thread) until
+ * the guest's next report, and return the mailbox.  Asserts on any other
+ * exit.
+ */
+struct guest_hypercall_mailbox *vcpu_hypercall(struct kvm_vcpu *vcpu,
+					       uint64_t nr, uint64_t arg);
 
 /*
  * Write the payload of @kind for @vcpu and point its registers at it.

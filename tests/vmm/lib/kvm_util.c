@@ -31,6 +31,9 @@ static const char * const vm_guest_kind_names[NR_VM_GUEST_KINDS] = {
 	[GUEST_HALT]	= "halt",
 	[GUEST_IDLE]	= "idle",
 	[GUEST_REGS]	= "regs",
+	[GUEST_HYPERCALL] = "hypercall",
+	[GUEST_HYPERCALL_USER] = "hypercall_user",
+	[GUEST_HYPERCALL_COMPAT] = "hypercall_compat",
 };
 
 const char *vm_mem_backing_name(enum vm_mem_backing backing)

@@ -162,6 +162,8 @@ static struct vm_memslot *vm_sys_slot_find(struct kvm_vm *vm)
 /* An 8-byte code or data descriptor for base 0, limit 4 GiB. */
 #define GDT_CODE64	0x00af9b000000ffffULL	/* P, DPL0, S, exec/read, L, G */
 #define GDT_DATA	0x00cf93000000ffffULL	/* P, DPL0, S, read/write, D, G */
+#define GDT_USER_CODE64	0x00affb000000ffffULL	/* the same at DPL 3 */
+#define GDT_USER_DATA	0x00cff3000000ffffULL
 #define GDT_CODE32	0x00cf9b000000ffffULL	/* P, DPL0, S, exec/read, D, G */
 #define TSS_LIMIT	0x67
 
@@ -178,6 +180,8 @@ static void vm_gdt_init(struct kvm_vm *vm)
 			       0xbULL << 40 | 1ULL << 47 |
 			       ((base >> 24) & 0xff) << 56;
 	gdt[GDT_SEL_TSS / 8 + 1] = base >> 32;
+	gdt[GDT_SEL_USER_DATA / 8] = GDT_USER_DATA;
+	gdt[GDT_SEL_USER_CODE64 / 8] = GDT_USER_CODE64;
 	gdt[GDT_SEL_CODE32 / 8] = GDT_CODE32;
 }
 
@@ -413,6 +417,26 @@ uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva)
 	return gpa;
 }
 
+void virt_pg_set_user(struct kvm_vm *vm, uint64_t gva)
+{
+	uint64_t table = vm->pgd;
+	int level;
+
+	TEST_ASSERT(vm->mode == VM_MODE_LONG && gva_is_canonical(gva),
+		    "gva %#" PRIx64 ": no long mode page tables", gva);
+	for (level = 4; level >= 1; level--) {
+		uint64_t *pte = (uint64_t *)addr_gpa2hva(vm, table) +
+				pt_index(gva, level);
+
+		TEST_ASSERT(*pte & PTE_PRESENT, "gva %#" PRIx64 " not mapped",
+			    gva);
+		*pte |= PTE_USER;
+		if (level == 1 || (level <= 3 && (*pte & PTE_LARGE)))
+			return;
+		table = *pte & PTE_ADDR_MASK;
+	}
+}
+
 /* Make sure the guest sees page @gpa at the same virtual address. */
 static void virt_identity_map_page(struct kvm_vm *vm, uint64_t gpa)
 {
@@ -466,19 +490,115 @@ static void emit_jmp_back(struct code_buf *c, size_t target)
 	EMIT(c, 0xeb, (uint8_t)rel);
 }
 
+bool vm_cpu_is_amd(struct kvm_vm *vm)
+{
+	unsigned int i;
+
+	if (!vm->cpuid)
+		vm->cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
+	for (i = 0; i < vm->cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &vm->cpuid->entries[i];
+
+		/* "AuthenticAMD", "HygonGenuine": ebx holds "Auth", "Hygo" */
+		if (!e->function && !e->index)
+			return e->ebx == 0x68747541 || e->ebx == 0x6f677948;
+	}
+	return false;
+}
+
+/*
+ * The hypercall guests' loop, see struct guest_hypercall_mailbox.  In a
+ * 32-bit code segment the same bytes without REX.W are the 32-bit forms.
+ */
+static void guest_code_hypercall(struct code_buf *c, bool amd, bool bits64)
+{
+	size_t loop = c->len;
+
+#define EMIT_W(c, ...) do {						\
+	if (bits64)							\
+		EMIT(c, 0x48);						\
+	EMIT(c, __VA_ARGS__);						\
+} while (0)
+	EMIT_W(c, 0x8b, 0x47, 0x08);		/* mov rax, [rdi + 8] (nr) */
+	EMIT_W(c, 0x8b, 0x5f, 0x10);		/* mov rbx, [rdi + 16] (arg) */
+	EMIT_W(c, 0xba);			/* mov rdx, imm64/32 */
+	emit(c, &(uint64_t){ HYPERCALL_SENTINEL }, bits64 ? 8 : 4);
+	EMIT_W(c, 0xbe);			/* mov rsi, imm64/32 */
+	emit(c, &(uint64_t){ HYPERCALL_SENTINEL }, bits64 ? 8 : 4);
+	if (amd)
+		EMIT(c, 0x0f, 0x01, 0xd9);	/* vmmcall */
+	else
+		EMIT(c, 0x0f, 0x01, 0xc1);	/* vmcall */
+	EMIT_W(c, 0x89, 0x47, 0x18);		/* mov [rdi + 24], rax */
+	EMIT_W(c, 0x89, 0x57, 0x20);		/* mov [rdi + 32], rdx */
+	EMIT_W(c, 0x89, 0x77, 0x28);		/* mov [rdi + 40], rsi */
+	EMIT_W(c, 0xff, 0x07);			/* inc qword [rdi] (count) */
+#undef EMIT_W
+	EMIT(c, 0xe6, GUEST_EXIT_PORT);		/* out GUEST_EXIT_PORT, al */
+	emit_jmp_back(c, loop);			/* jmp loop */
+}
+
+/*
+ * iretq to the code that follows, with the segments @cs and @ss, @rsp and
+ * @rflags: a frame of SS, RSP, RFLAGS, CS and RIP.
+ */
+static void guest_code_iretq(struct code_buf *c, uint64_t code_gva,
+			     uint8_t cs, uint8_t ss, uint64_t rsp,
+			     uint32_t rflags)
+{
+	uint64_t rip;
+	size_t imm;
+
+	EMIT(c, 0x6a, ss);			/* push imm8: ss */
+	EMIT(c, 0x48, 0xb8);			/* mov rax, imm64 */
+	emit_u64(c, rsp);
+	EMIT(c, 0x50);				/* push rax: rsp */
+	EMIT(c, 0x68);				/* push imm32: rflags */
+	emit_u32(c, rflags);
+	EMIT(c, 0x6a, cs);			/* push imm8: cs */
+	EMIT(c, 0x48, 0xb8);			/* mov rax, imm64: rip */
+	imm = c->len;
+	emit_u64(c, 0);
+	EMIT(c, 0x50);				/* push rax */
+	EMIT(c, 0x48, 0xcf);			/* iretq */
+	rip = code_gva + c->len;
+	memcpy(c->p + imm, &rip, sizeof(rip));
+}
+
 /*
  * Long mode payloads.  rdi holds the counter's address except in the regs
  * guest, which needs every GPR and uses rip-relative addressing instead.
  */
 static void guest_code_long(struct code_buf *c, enum vm_guest_kind kind,
 			    unsigned int index, uint64_t code_gva,
-			    uint64_t counter_gva)
+			    uint64_t counter_gva, uint64_t stack_top,
+			    struct kvm_vm *vm)
 {
 	size_t loop;
 	unsigned int r;
 	int64_t disp;
 
 	switch (kind) {
+	case GUEST_HYPERCALL_USER:
+		/*
+		 * To CPL 3, with IOPL 3 so that `out` is allowed; CPL 3
+		 * never touches its stack: give it the same one.
+		 */
+		guest_code_iretq(c, code_gva, GDT_SEL_USER_CODE64 | 3,
+				 GDT_SEL_USER_DATA | 3, stack_top, 0x3002);
+		guest_code_hypercall(c, vm_cpu_is_amd(vm), true);
+		break;
+	case GUEST_HYPERCALL_COMPAT:
+		TEST_ASSERT(code_gva + VCPU_CODE_SIZE <= SZ_1G * 4 &&
+			    counter_gva < SZ_1G * 4,
+			    "compatibility mode code and data above 4 GiB");
+		guest_code_iretq(c, code_gva, GDT_SEL_CODE32, GDT_SEL_DATA,
+				 stack_top, 0x2);
+		guest_code_hypercall(c, vm_cpu_is_amd(vm), false);
+		break;
+	case GUEST_HYPERCALL:
+		guest_code_hypercall(c, vm_cpu_is_amd(vm), true);
+		break;
 	case GUEST_SPIN:
 	case GUEST_IDLE:
 		loop = c->len;
@@ -756,8 +876,25 @@ void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
 	}
 
 	if (vm->mode == VM_MODE_LONG) {
+		if (kind == GUEST_HYPERCALL_USER ||
+		    kind == GUEST_HYPERCALL_COMPAT) {
+			/*
+			 * iretq reads the GDT through its linear address and
+			 * needs a stack for its frame; CPL 3 uses code and
+			 * data only.
+			 */
+			virt_identity_map_page(vm, vm->gdt_gpa);
+			regs.rsp = vm_phy_page_alloc(vm);
+			virt_identity_map_page(vm, regs.rsp);
+			regs.rsp += VM_PAGE_SIZE;
+		}
+		if (kind == GUEST_HYPERCALL_USER) {
+			virt_pg_set_user(vm, ALIGN_DOWN(vcpu->code_gpa,
+							VM_PAGE_SIZE));
+			virt_pg_set_user(vm, vm->data_gpa);
+		}
 		guest_code_long(&code, kind, vcpu->index, vcpu->code_gpa,
-				vcpu->counter_gpa);
+				vcpu->counter_gpa, regs.rsp, vm);
 		vcpu_sregs_init_long(vcpu);
 		regs.rip = vcpu->code_gpa;
 		if (kind != GUEST_REGS)
@@ -781,6 +918,39 @@ void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
 			regs.rbx = off;
 	}
 	vcpu_regs_set(vcpu, &regs);
+}
+
+struct guest_hypercall_mailbox *vcpu_hypercall_mailbox(struct kvm_vcpu *vcpu)
+{
+	return addr_gpa2hva(vcpu->vm, vcpu->counter_gpa);
+}
+
+struct guest_hypercall_mailbox *vcpu_hypercall(struct kvm_vcpu *vcpu,
+					       uint64_t nr, uint64_t arg)
+{
+	struct guest_hypercall_mailbox *mb = vcpu_hypercall_mailbox(vcpu);
+	struct kvm_run *run = vcpu->run;
+	uint64_t count = mb->count;
+
+	TEST_ASSERT(vcpu->guest == GUEST_HYPERCALL ||
+		    vcpu->guest == GUEST_HYPERCALL_USER ||
+		    vcpu->guest == GUEST_HYPERCALL_COMPAT,
+		    "vcpu %u is not a hypercall guest", vcpu->id);
+	WRITE_ONCE(mb->nr, nr);
+	WRITE_ONCE(mb->arg, arg);
+	WRITE_ONCE(mb->rax, 0);
+	WRITE_ONCE(mb->rdx, 0);
+	WRITE_ONCE(mb->rsi, 0);
+	vcpu_run(vcpu);
+	if (run->exit_reason != KVM_EXIT_IO ||
+	    run->io.port != GUEST_EXIT_PORT ||
+	    run->io.direction != KVM_EXIT_IO_OUT) {
+		vcpu_dump(stderr, vcpu);
+		TEST_FAIL("hypercall guest: exit %u (%s), not its report",
+			  run->exit_reason, exit_reason_str(run->exit_reason));
+	}
+	TEST_ASSERT_EQ(READ_ONCE(mb->count), count + 1);
+	return mb;
 }
 
 uint64_t vcpu_guest_counter(struct kvm_vcpu *vcpu)
