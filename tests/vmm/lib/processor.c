@@ -419,21 +419,24 @@ uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva)
 
 void virt_pg_set_user(struct kvm_vm *vm, uint64_t gva)
 {
-	uint64_t table = vm->pgd;
+	uint64_t table = vm->pgd, pte;
+	unsigned int index;
 	int level;
 
-	TEST_ASSERT(vm->mode == VM_MODE_LONG && gva_is_canonical(gva),
-		    "gva %#" PRIx64 ": no long mode page tables", gva);
-	for (level = 4; level >= 1; level--) {
-		uint64_t *pte = (uint64_t *)addr_gpa2hva(vm, table) +
-				pt_index(gva, level);
-
-		TEST_ASSERT(*pte & PTE_PRESENT, "gva %#" PRIx64 " not mapped",
+	TEST_ASSERT(vm_paged(vm) && gva_valid(vm, gva),
+		    "gva %#" PRIx64 ": no page tables for it", gva);
+	for (level = pt_levels(vm); level >= 1; level--) {
+		index = pt_index(vm, gva, level);
+		pte = pte_read(vm, table, index);
+		TEST_ASSERT(pte & PTE_PRESENT, "gva %#" PRIx64 " not mapped",
 			    gva);
-		*pte |= PTE_USER;
-		if (level == 1 || (level <= 3 && (*pte & PTE_LARGE)))
+		/* PAE PDPTEs have no user bit: it is reserved there. */
+		if (!(vm->mode == VM_MODE_PAE && level == 3))
+			pte_write(vm, table, index, pte | PTE_USER);
+		if (level == 1 ||
+		    (level_may_be_large(vm, level) && (pte & PTE_LARGE)))
 			return;
-		table = *pte & PTE_ADDR_MASK;
+		table = pte & PTE_ADDR_MASK;
 	}
 }
 
