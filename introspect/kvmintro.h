@@ -122,6 +122,7 @@ extern int (*kvmintro_kvm_get_sregs)(struct kvm_vcpu *vcpu,
 				     struct kvm_sregs *sregs);
 extern struct list_head *kvmintro_kvm_vm_list;
 extern struct mutex *kvmintro_kvm_lock;
+extern struct kvm_x86_ops *kvmintro_kvm_x86_ops;
 
 /* introspect/registry.c */
 extern struct mutex kvmintro_registry_mutex;
@@ -189,5 +190,15 @@ int kvmintro_hook_kvm_dev_ioctl_register(void);
 void kvmintro_hook_kvm_dev_ioctl_unregister(void);
 int kvmintro_hook_kvm_destroy_vm_register(void);
 void kvmintro_hook_kvm_destroy_vm_unregister(void);
+
+/* hooks/kvm_emulate_hypercall.c: the opt-in translation hypercall */
+#define KVMINTRO_HC_HUGE		BIT_ULL(0)	/* folio order > 0 */
+#define KVMINTRO_HC_MAPPED		BIT_ULL(1)	/* a resident page */
+#define KVMINTRO_HC_ORDER_SHIFT		2		/* bits 2-6: order */
+#define KVMINTRO_HC_ORDER_MASK		GENMASK_ULL(6, 2)
+extern int kvmintro_hypercall_nr;
+int kvmintro_hypercall_nr_check(void);
+int kvmintro_hook_kvm_emulate_hypercall_register(void);
+void kvmintro_hook_kvm_emulate_hypercall_unregister(void);
 
 #endif /* KVMINTRO_H */

@@ -17,6 +17,11 @@ static int __init kvmintro_init(void)
 {
 	int r;
 
+	/* Before anything else: a refused value leaves nothing behind. */
+	r = kvmintro_hypercall_nr_check();
+	if (r)
+		return r;
+
 	r = kvmintro_symbols_resolve();
 	if (r)
 		return r;
@@ -42,10 +47,18 @@ static int __init kvmintro_init(void)
 	r = kvmintro_hook_kvm_vcpu_ioctl_register();
 	if (r)
 		goto out_err_no_vcpu_ioctl_hook;
+	/* Off by default: see Documentation/hypercall.rst. */
+	if (kvmintro_hypercall_nr != -1) {
+		r = kvmintro_hook_kvm_emulate_hypercall_register();
+		if (r)
+			goto out_err_no_hypercall_hook;
+	}
 
 	kvmintro_registry_rescan();
 	return 0;
 
+out_err_no_hypercall_hook:
+	kvmintro_hook_kvm_vcpu_ioctl_unregister();
 out_err_no_vcpu_ioctl_hook:
 	kvmintro_hook_kvm_dev_ioctl_unregister();
 out_err_no_dev_ioctl_hook:
@@ -67,6 +80,8 @@ static void __exit kvmintro_exit(void)
 	 */
 	kvmintro_registry_close();
 	debugfs_remove_recursive(kvmintro_debugfs_root);
+	if (kvmintro_hypercall_nr != -1)
+		kvmintro_hook_kvm_emulate_hypercall_unregister();
 	kvmintro_hook_kvm_vcpu_ioctl_unregister();
 	kvmintro_hook_kvm_dev_ioctl_unregister();
 	kvmintro_hook_kvm_destroy_vm_unregister();

@@ -16,6 +16,8 @@
 /* KVM's list of VMs, and the mutex that protects it. */
 struct list_head *kvmintro_kvm_vm_list;
 struct mutex *kvmintro_kvm_lock;
+/* KVM's vendor ops (get_cpl, ...), what its static calls point to. */
+struct kvm_x86_ops *kvmintro_kvm_x86_ops;
 bool (*kvmintro_task_work_cancel)(struct task_struct *task,
 				  struct callback_head *work);
 /* KVM's own KVM_GET_REGS/KVM_GET_SREGS getters: right for any vendor's caching. */
@@ -52,6 +54,9 @@ int kvmintro_symbols_resolve(void)
 		pr_err("cannot find KVM's vm_list/kvm_lock: is kvm.ko loaded and CONFIG_KALLSYMS_ALL set?\n");
 		return -ENOENT;
 	}
+
+	/* Checked by the only user, the hypercall hook, when enabled. */
+	kvmintro_kvm_x86_ops = (struct kvm_x86_ops *)lookup("kvm_x86_ops");
 
 	kvmintro_task_work_cancel = (void *)lookup("task_work_cancel");
 	kvmintro_kvm_get_regs = (void *)lookup("kvm_arch_vcpu_ioctl_get_regs");
