@@ -26,6 +26,21 @@ ok() { echo "ok - qemu_guest: $1"; }
 not_ok() { echo "not ok - qemu_guest: $1"; failed=1; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
 reg() { sed -n "s/^$1=//p" "$2"; }
+# le64 HEX: the value of 8 bytes, little-endian, given as 16 hex digits.
+le64()
+{
+	local v=0 i
+	for ((i = 14; i >= 0; i -= 2)); do v=$(((v << 8) | 0x${1:i:2})); done
+	echo "$v"
+}
+# pagemap_pfn PID HVA: the frame of HVA in process PID's pagemap entry
+# (8 bytes little-endian, bits 0-54); xxd seeks, od would read its way there.
+pagemap_pfn()
+{
+	local entry
+	entry=$(le64 "$(xxd -s $((($2 / 4096) * 8)) -l 8 -p "/proc/$1/pagemap")")
+	echo $((entry & ((1 << 55) - 1)))
+}
 
 trap 'l2_stop; rmmod kvmintro 2>/dev/null' EXIT
 # l2_boot: start QEMU and wait for its firmware to hand over to the kernel.
@@ -134,12 +149,8 @@ echo "$gpa" >"$dir/translate"
 reply=$(cat "$dir/translate")
 echo "# $reply"
 phys=$(sed -n 's/^ok phys=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
-# QEMU's own pagemap entry for the HVA, 8 bytes little-endian: bits 0-54
-# are the frame.  (xxd seeks; od would read its way to the offset.)
-hex=$(xxd -s $(((hva / 4096) * 8)) -l 8 -p "/proc/$pid/pagemap")
-entry=0
-for ((i = 14; i >= 0; i -= 2)); do entry=$(((entry << 8) | 0x${hex:i:2})); done
-pfn=$((entry & ((1 << 55) - 1)))
+# QEMU's own pagemap entry for the HVA.
+pfn=$(pagemap_pfn "$pid" "$hva")
 check "translate of the banner equals QEMU's pagemap" \
 	test $((phys)) = $(((pfn << 12) | (hva & 0xfff)))
 check "scan's HPA equals translate's" test $((hpa)) = $((phys))
@@ -221,12 +232,7 @@ t_size=$(sed -n 's/.* size=\([0-9A-Z]*\).*/\1/p' <<<"$reply")
 check "${hypercall_checks[7]} ($g_hpa, $t_phys)" \
 	test -n "$t_phys" -a "$((g_hpa))" = "$((t_phys))"
 pfn=-1
-if [[ -n $t_hva ]]; then
-	hex=$(xxd -s $(((t_hva / 4096) * 8)) -l 8 -p "/proc/$pid/pagemap")
-	entry=0
-	for ((i = 14; i >= 0; i -= 2)); do entry=$(((entry << 8) | 0x${hex:i:2})); done
-	pfn=$((entry & ((1 << 55) - 1)))
-fi
+[[ -n $t_hva ]] && pfn=$(pagemap_pfn "$pid" "$t_hva")
 check "${hypercall_checks[8]} ($g_pfn, $t_pfn, $(printf 0x%x $pfn))" \
 	test -n "$t_pfn" -a "$((g_pfn))" = "$((t_pfn))" -a "$((g_pfn))" = "$pfn"
 huge=0
@@ -234,8 +240,7 @@ huge=0
 check "${hypercall_checks[9]} ($g_flags, host page $t_size)" \
 	test $((g_flags & 2)) = 2 -a $((g_flags & 1)) = $huge
 hex=$(xxd -s $((g_gpa)) -l 8 -p "$dir/mem")
-mem_value=0
-for ((i = 14; i >= 0; i -= 2)); do mem_value=$(((mem_value << 8) | 0x${hex:i:2})); done
+mem_value=$(le64 "$hex")
 check "${hypercall_checks[10]} ($g_value, $(printf 0x%x $mem_value))" \
 	test -n "$hex" -a "$((g_value))" = "$mem_value"
 l2_type "kill %1"
