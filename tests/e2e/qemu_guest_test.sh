@@ -174,7 +174,8 @@ hypercall_checks=(
 	"guest: gpa_hpa_demo prints the HPA of its page"
 	"the guest's HPA equals translate's phys"
 	"the guest's PFN equals translate's, and QEMU's pagemap"
-	"the guest's flags: mapped, huge as translate's page size"
+	"the guest's flags: mapped, huge and order as translate's page size"
+	"guest: a shell asks with echo and head on one open /proc/gpa_hpa"
 	"mem at the guest's GPA reads the value the guest wrote"
 )
 if ((!live)); then
@@ -210,7 +211,7 @@ check "${hypercall_checks[5]}" \
 # The demo keeps its page (mlocked) until it is killed.
 l2_type "gpa_hpa_demo </dev/null &"
 l2_wait 'gpa_hpa_demo: gva=' 60
-line=$(grep -a -m1 'gpa_hpa_demo: gva=' "$l2_dir/serial.log" | tr -d '\r')
+line=$(grep -a -o -m1 'gpa_hpa_demo: gva=.*' "$l2_dir/serial.log" | tr -d '\r')
 echo "# guest: $line"
 field() { sed -n "s/.* $1=\(0x[0-9a-f]*\).*/\1/p" <<<"$line"; }
 g_gpa=$(field gpa)
@@ -235,14 +236,24 @@ pfn=-1
 [[ -n $t_hva ]] && pfn=$(pagemap_pfn "$pid" "$t_hva")
 check "${hypercall_checks[8]} ($g_pfn, $t_pfn, $(printf 0x%x $pfn))" \
 	test -n "$t_pfn" -a "$((g_pfn))" = "$((t_pfn))" -a "$((g_pfn))" = "$pfn"
-huge=0
-[[ $t_size != 4K ]] && huge=1
+# Flags: bit 0 huge, bit 1 mapped, bits 2-6 the folio order.
+case $t_size in
+4K) huge=0 order=0 ;;
+2M) huge=1 order=9 ;;
+1G) huge=1 order=18 ;;
+*) huge=-1 order=-1 ;;
+esac
 check "${hypercall_checks[9]} ($g_flags, host page $t_size)" \
-	test $((g_flags & 2)) = 2 -a $((g_flags & 1)) = $huge
+	test $((g_flags & 2)) = 2 -a $((g_flags & 1)) = $huge \
+	-a $(((g_flags >> 2) & 31)) = $order
 hex=$(xxd -s $((g_gpa)) -l 8 -p "$dir/mem")
 mem_value=$(le64 "$hex")
 check "${hypercall_checks[10]} ($g_value, $(printf 0x%x $mem_value))" \
 	test -n "$hex" -a "$((g_value))" = "$mem_value"
 l2_type "kill %1"
+out=$(l2_sh hc-shell 60 'exec 3<>/proc/gpa_hpa; echo 0x7fffff000000 >&3; head -n1 <&3')
+echo "# guest: $out"
+check "${hypercall_checks[11]}" \
+	grep -q '^err gpa=0x7fffff000000 ret=-14 reason=not-backed$' <<<"$out"
 
 exit $failed
