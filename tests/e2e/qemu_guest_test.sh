@@ -175,8 +175,8 @@ hypercall_checks=(
 	"the guest's HPA equals translate's phys"
 	"the guest's PFN equals translate's, and QEMU's pagemap"
 	"the guest's flags: mapped, huge and order as translate's page size"
-	"guest: a shell asks with echo and head on one open /proc/gpa_hpa"
 	"mem at the guest's GPA reads the value the guest wrote"
+	"guest: a shell asks with echo and head on one open /proc/gpa_hpa"
 )
 if ((!live)); then
 	for name in "${hypercall_checks[@]}"; do
