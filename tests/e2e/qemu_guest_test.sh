@@ -72,6 +72,7 @@ if l2_wait KVMINTRO-L2-READY 180; then
 elif l2_alive; then
 	live=0
 	echo "# L2 did not reach userspace in $((SECONDS - start)) s: checking the stalled guest"
+	tail -n 3 "$l2_dir/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
 else
 	echo "not ok - qemu_guest: QEMU died while booting L2 (see $l2_dir)"
 	exit 1
