@@ -26,6 +26,13 @@ ok() { echo "ok - qemu_guest: $1"; }
 not_ok() { echo "not ok - qemu_guest: $1"; failed=1; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
 reg() { sed -n "s/^$1=//p" "$2"; }
+# The console's last lines, as TAP comments (the last one may lack its
+# newline: add one, so that the next TAP line starts a line of its own).
+l2_serial_tail()
+{
+	{ tail -n 3 "$l2_dir/serial.log"; echo; } | tr -d '\r' |
+		sed -e '/^$/d' -e 's/^/# serial: /'
+}
 # le64 HEX: the value of 8 bytes, little-endian, given as 16 hex digits.
 le64()
 {
@@ -56,7 +63,7 @@ if ! l2_boot; then
 	# SVM under TCG), QEMU alive and silent.  A platform fault, not
 	# kvmintro's (not loaded yet): boot once more.
 	echo "# QEMU's firmware did not reach the kernel in 120 s (QEMU $(l2_alive && echo alive || echo exited)); starting it again"
-	tail -n 3 "$l2_dir/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
+	l2_serial_tail
 	l2_stop
 	if ! l2_boot; then
 		echo "not ok - qemu_guest: QEMU boots its firmware up to the kernel (twice failed; see $l2_dir)"
@@ -72,7 +79,7 @@ if l2_wait KVMINTRO-L2-READY 180; then
 elif l2_alive; then
 	live=0
 	echo "# L2 did not reach userspace in $((SECONDS - start)) s: checking the stalled guest"
-	tail -n 3 "$l2_dir/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
+	l2_serial_tail
 else
 	echo "not ok - qemu_guest: QEMU died while booting L2 (see $l2_dir)"
 	exit 1
