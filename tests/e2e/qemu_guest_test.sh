@@ -30,7 +30,7 @@ reg() { sed -n "s/^$1=//p" "$2"; }
 # newline: add one, so that the next TAP line starts a line of its own).
 l2_serial_tail()
 {
-	{ tail -n 3 "$l2_dir/serial.log"; echo; } | tr -d '\r' |
+	{ tail -n "${1:-3}" "$l2_dir/serial.log"; echo; } | tr -d '\r' |
 		sed -e '/^$/d' -e 's/^/# serial: /'
 }
 # le64 HEX: the value of 8 bytes, little-endian, given as 16 hex digits.
@@ -205,8 +205,8 @@ guest_sh()
 	out=$(l2_sh "$1" 60 "$2") || rc=$?
 	if ((rc == 124)); then
 		guest_silent=$1
-		echo "# the guest did not finish '$2' in 60 s"
-		l2_serial_tail
+		echo "# the guest did not finish '$2' in 60 s (QEMU $(l2_alive && echo alive || echo exited))"
+		l2_serial_tail 60
 		l2_hmp "info registers" | grep -o 'RIP=[0-9a-f]*' | sed 's/^/# QEMU: /'
 	fi
 	return $rc
