@@ -9,6 +9,9 @@
 #   make test-programs OUT=dir   static programs that run inside the test VM
 #   make unit-tests              native unit tests under ASan/UBSan
 #   make check                   W=1 and sparse (C=2) builds of the module
+#   make guest KDIR=... [GUEST_BUILD_DIR=dir]
+#                                gpa_hpa.ko (for the GUEST's kernel) and
+#                                gpa_hpa_demo: the guest side of the hypercall
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MODULE_SOURCES := Kbuild introspect hooks lib
@@ -37,6 +40,9 @@ test-programs:
 	$(MAKE) -C tests/e2e OUT=$(abspath $(OUT)) CFLAGS_EXTRA=-static
 	$(MAKE) -C debugfs-tools OUT=$(abspath $(OUT)) CFLAGS_EXTRA=-static
 
+guest:
+	$(MAKE) -C guest KDIR=$(KDIR) $(if $(GUEST_BUILD_DIR),BUILD_DIR=$(abspath $(GUEST_BUILD_DIR)))
+
 unit-tests:
 	$(MAKE) -C tests/unit
 
@@ -47,5 +53,6 @@ check:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C debugfs-tools clean
+	$(MAKE) -C guest clean
 
-.PHONY: all module cli test-programs unit-tests check clean
+.PHONY: all module cli guest test-programs unit-tests check clean

@@ -559,16 +559,32 @@ kvmintro_build_programs()
 		make -C "$KVMINTRO_REPO" -j"$(nproc)" test-programs OUT="$out/bin"
 }
 
+# Build the guest side of the hypercall (guest/: gpa_hpa.ko for kernel
+# release $1, gpa_hpa_demo) into <out>/guest/<release>/.
+kvmintro_build_guest()
+{
+	local ver=$1 out=$2
+	__kvmintro_logged "$out/build-guest-$ver.log" \
+		make -C "$KVMINTRO_REPO/guest" -j"$(nproc)" all \
+		KDIR="$(kvmintro_kdir "$ver")" BUILD_DIR="$out/guest/$ver"
+}
+
 # Build the real-QEMU L2 guest for kernel release $1 (harness/l2-guest/build)
 # into <out>/l2/<release>/ and write the variables it prints to env there.
+# The L2 kernel is L1's: the guest side of the hypercall built for it goes
+# in as /extra/gpa_hpa.ko (not loaded at boot) and /bin/gpa_hpa_demo.
 kvmintro_build_l2()
 {
 	local ver=$1 out=$2 dir
 	dir=$out/l2/$ver
 	[[ -x $KVMINTRO_HARNESS_DIR/l2-guest/build ]] || return 0
+	kvmintro_build_guest "$ver" "$out" || return 1
 	mkdir -p "$dir"
 	__kvmintro_logged "$out/build-l2-$ver.log" \
-		"$KVMINTRO_HARNESS_DIR/l2-guest/build" "$dir" "$(kvmintro_vmlinuz "$ver")" ||
+		"$KVMINTRO_HARNESS_DIR/l2-guest/build" \
+		--extra "$out/guest/$ver/gpa_hpa.ko:/extra/gpa_hpa.ko" \
+		--extra "$out/guest/$ver/gpa_hpa_demo:/bin/gpa_hpa_demo" \
+		"$dir" "$(kvmintro_vmlinuz "$ver")" ||
 		return 1
 	grep -E '^KVMINTRO_L2_[A-Z_]+=' "$out/build-l2-$ver.log" >"$dir/env"
 }

@@ -8,7 +8,13 @@
 #    shell still answers;
 #  - scan finds the guest kernel's banner, translate of that GPA gives the
 #    frame QEMU's /proc/<pid>/pagemap gives, and mem reads the bytes QEMU
-#    itself has there (/proc/<pid>/mem).
+#    itself has there (/proc/<pid>/mem);
+#  - paused, gva of RIP gives the GPA QEMU's monitor gives (gva2gpa), and
+#    mem there reads the instruction bytes the monitor reads (x);
+#  - the hypercall round trip: in the guest, gpa_hpa.ko gets KVM's -1000
+#    while kvmintro serves no hypercall_nr; reloaded with one, the HPA, PFN
+#    and flags the guest's gpa_hpa_demo prints for its page equal
+#    translate's and QEMU's pagemap, and mem reads the value it wrote.
 
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/qemu.sh"
@@ -20,6 +26,28 @@ ok() { echo "ok - qemu_guest: $1"; }
 not_ok() { echo "not ok - qemu_guest: $1"; failed=1; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
 reg() { sed -n "s/^$1=//p" "$2"; }
+# The console's last lines, as TAP comments (the last one may lack its
+# newline: add one, so that the next TAP line starts a line of its own).
+l2_serial_tail()
+{
+	{ tail -n "${1:-3}" "$l2_dir/serial.log"; echo; } | tr -d '\r' |
+		sed -e '/^$/d' -e 's/^/# serial: /'
+}
+# le64 HEX: the value of 8 bytes, little-endian, given as 16 hex digits.
+le64()
+{
+	local v=0 i
+	for ((i = 14; i >= 0; i -= 2)); do v=$(((v << 8) | 0x${1:i:2})); done
+	echo "$v"
+}
+# pagemap_pfn PID HVA: the frame of HVA in process PID's pagemap entry
+# (8 bytes little-endian, bits 0-54); xxd seeks, od would read its way there.
+pagemap_pfn()
+{
+	local entry
+	entry=$(le64 "$(xxd -s $((($2 / 4096) * 8)) -l 8 -p "/proc/$1/pagemap")")
+	echo $((entry & ((1 << 55) - 1)))
+}
 
 trap 'l2_stop; rmmod kvmintro 2>/dev/null' EXIT
 # l2_boot: start QEMU and wait for its firmware to hand over to the kernel.
@@ -35,7 +63,7 @@ if ! l2_boot; then
 	# SVM under TCG), QEMU alive and silent.  A platform fault, not
 	# kvmintro's (not loaded yet): boot once more.
 	echo "# QEMU's firmware did not reach the kernel in 120 s (QEMU $(l2_alive && echo alive || echo exited)); starting it again"
-	tail -n 3 "$l2_dir/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
+	l2_serial_tail
 	l2_stop
 	if ! l2_boot; then
 		echo "not ok - qemu_guest: QEMU boots its firmware up to the kernel (twice failed; see $l2_dir)"
@@ -51,6 +79,7 @@ if l2_wait KVMINTRO-L2-READY 180; then
 elif l2_alive; then
 	live=0
 	echo "# L2 did not reach userspace in $((SECONDS - start)) s: checking the stalled guest"
+	l2_serial_tail
 else
 	echo "not ok - qemu_guest: QEMU died while booting L2 (see $l2_dir)"
 	exit 1
@@ -83,6 +112,27 @@ check "paused RIP $mine equals QEMU's info registers ($theirs)" \
 mine=$(reg cr3 "$live_regs")
 theirs=$(sed -n 's/.*CR3=\([0-9a-f]*\).*/0x\1/p' <<<"$hmp" | head -n1)
 check "paused CR3 $mine equals QEMU's ($theirs)" test $((mine)) = $((theirs))
+
+# Paused: gva walks the guest's own page tables from RIP to a GPA; QEMU's
+# monitor translates the same address itself (gva2gpa) and reads the
+# instruction bytes there (x): the GPAs and the bytes must agree.
+rip=$(reg rip "$live_regs")
+rip_hex=$(printf '0x%x' $((rip)))
+echo "$rip_hex vcpu=0" >"$dir/gva"
+walk=$(cat "$dir/gva")
+sed 's/^/# gva: /' <<<"$walk"
+gva_gpa=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) .*/\1/p' <<<"$walk")
+hmp_gpa=$(l2_hmp "gva2gpa $rip_hex" | sed -n 's/^gpa: *\(0x[0-9a-f]*\).*/\1/p')
+check "gva of RIP $rip_hex gives GPA $gva_gpa, QEMU's gva2gpa gives $hmp_gpa" \
+	test -n "$gva_gpa" -a -n "$hmp_gpa" -a "$((gva_gpa))" = "$((hmp_gpa))"
+# 16 bytes, or up to the end of RIP's page (the next page may lie elsewhere).
+n=$((4096 - (rip & 0xfff)))
+((n > 16)) && n=16
+mine=$( ( [[ -n $gva_gpa ]] && xxd -s $((gva_gpa)) -l $n -p "$dir/mem" ) | tr -d '\n')
+theirs=$(l2_hmp "x /${n}xb $rip_hex" | sed -n 's/^[0-9a-f]*: *//p' |
+	 grep -o '0x[0-9a-f][0-9a-f]' | sed 's/^0x//' | tr -d '\n')
+check "mem at gva's GPA reads the $n bytes QEMU's x reads at RIP ($theirs)" \
+	test -n "$theirs" -a "$mine" = "$theirs"
 check "resume" sh -c "echo resume > $dir/snapshot"
 
 # The guest still runs: its shell answers on the console.
@@ -107,12 +157,8 @@ echo "$gpa" >"$dir/translate"
 reply=$(cat "$dir/translate")
 echo "# $reply"
 phys=$(sed -n 's/^ok phys=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
-# QEMU's own pagemap entry for the HVA, 8 bytes little-endian: bits 0-54
-# are the frame.  (xxd seeks; od would read its way to the offset.)
-hex=$(xxd -s $(((hva / 4096) * 8)) -l 8 -p "/proc/$pid/pagemap")
-entry=0
-for ((i = 14; i >= 0; i -= 2)); do entry=$(((entry << 8) | 0x${hex:i:2})); done
-pfn=$((entry & ((1 << 55) - 1)))
+# QEMU's own pagemap entry for the HVA.
+pfn=$(pagemap_pfn "$pid" "$hva")
 check "translate of the banner equals QEMU's pagemap" \
 	test $((phys)) = $(((pfn << 12) | (hva & 0xfff)))
 check "scan's HPA equals translate's" test $((hpa)) = $((phys))
@@ -121,5 +167,122 @@ mine=$(xxd -s $((gpa)) -l 13 -p "$dir/mem")
 theirs=$(xxd -s $((hva)) -l 13 -p "/proc/$pid/mem")
 check "mem at the banner reads 'Linux version', as QEMU's memory does" \
 	test "$mine" = 4c696e75782076657273696f6e -a "$mine" = "$theirs"
+
+# The hypercall, from the guest (gpa_hpa.ko, gpa_hpa_demo) to the host's
+# kvmintro and back; needs a live guest.  First with kvmintro loaded
+# without hypercall_nr: then KVM itself answers, -KVM_ENOSYS (-1000).
+hc_nr=0x4b49
+hypercall_checks=(
+	"guest: gpa_hpa.ko refuses to load without hypercall_nr"
+	"guest: gpa_hpa.ko loads with hypercall_nr=$hc_nr"
+	"guest: without kvmintro's hypercall_nr, KVM answers -1000"
+	"guest: garbage written to /proc/gpa_hpa is EINVAL, the reply unchanged"
+	"kvmintro reloaded with hypercall_nr=$hc_nr under the running guest"
+	"guest: a GPA in no memslot is answered -14"
+	"guest: gpa_hpa_demo prints the HPA of its page"
+	"the guest's HPA equals translate's phys"
+	"the guest's PFN equals translate's, and QEMU's pagemap"
+	"the guest's flags: mapped, huge and order as translate's page size"
+	"mem at the guest's GPA reads the value the guest wrote"
+	"guest: a shell asks with echo and head on one open /proc/gpa_hpa"
+)
+if ((!live)); then
+	for name in "${hypercall_checks[@]}"; do
+		echo "ok - qemu_guest: $name # SKIP the guest stalled while booting, before kvmintro was loaded"
+	done
+	exit $failed
+fi
+
+# guest_sh TAG COMMAND: l2_sh with 60 s, its output in $out.  Once the
+# guest has not answered in time, it is not asked again (every later guest
+# check then fails), and what the console and QEMU show is printed.
+guest_silent=
+guest_sh()
+{
+	local rc=0
+	out=
+	[[ -z $guest_silent ]] || return 124
+	out=$(l2_sh "$1" 60 "$2") || rc=$?
+	if ((rc == 124)); then
+		guest_silent=$1
+		echo "# the guest did not finish '$2' in 60 s (QEMU $(l2_alive && echo alive || echo exited))"
+		l2_serial_tail 60
+		l2_hmp "info registers" | grep -o 'RIP=[0-9a-f]*' | sed 's/^/# QEMU: /'
+	fi
+	return $rc
+}
+
+guest_sh hc-noparam "insmod /extra/gpa_hpa.ko"
+rc=$?
+check "${hypercall_checks[0]} (status $rc)" test $rc != 0 -a $rc != 124
+guest_sh hc-load "insmod /extra/gpa_hpa.ko hypercall_nr=$hc_nr"
+check "${hypercall_checks[1]}" test $? = 0
+guest_sh hc-enosys "gpa_hpa_demo -q 0x1000"
+echo "# guest: $out"
+check "${hypercall_checks[2]}" \
+	grep -q '^gpa_hpa_demo: err gpa=0x1000 ret=-1000 reason=hypercall-not-enabled$' <<<"$out"
+guest_sh hc-garbage "gpa_hpa_demo -g 0x1000"
+echo "# guest: $out"
+check "${hypercall_checks[3]}" grep -q '^garbage: ok' <<<"$out"
+
+rmmod kvmintro && insmod "$KVMINTRO_KO" hypercall_nr=$hc_nr
+rc=$?
+for ((i = 0; i < 100; i++)); do [[ -d $dir/vcpu0 ]] && break; sleep 0.1; done
+check "${hypercall_checks[4]}" test $rc = 0 -a -d "$dir/vcpu0"
+
+guest_sh hc-efault "gpa_hpa_demo -q 0x7fffff000000"
+echo "# guest: $out"
+check "${hypercall_checks[5]}" \
+	grep -q '^gpa_hpa_demo: err gpa=0x7fffff000000 ret=-14 ' <<<"$out"
+
+# The demo keeps its page (mlocked) until it is killed.
+if [[ -z $guest_silent ]]; then
+	l2_type "gpa_hpa_demo </dev/null &"
+	l2_wait 'gpa_hpa_demo: gva=' 60 || guest_silent=hc-demo
+fi
+line=$(grep -a -o -m1 'gpa_hpa_demo: gva=.*' "$l2_dir/serial.log" | tr -d '\r')
+echo "# guest: $line"
+field() { sed -n "s/.* $1=\(0x[0-9a-f]*\).*/\1/p" <<<"$line"; }
+g_gpa=$(field gpa)
+g_hpa=$(field hpa)
+g_pfn=$(field pfn)
+g_flags=$(field flags)
+g_value=$(field value)
+check "${hypercall_checks[6]}" \
+	test -n "$g_gpa" -a -n "$g_hpa" -a -n "$g_pfn" -a -n "$g_flags" -a -n "$g_value"
+: "${g_gpa:=0}" "${g_hpa:=0}" "${g_pfn:=0}" "${g_flags:=0}" "${g_value:=0}"
+
+echo "$g_gpa" >"$dir/translate"
+reply=$(cat "$dir/translate")
+echo "# host: $reply"
+t_phys=$(sed -n 's/^ok phys=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
+t_hva=$(sed -n 's/.* hva=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
+t_pfn=$(sed -n 's/.* pfn=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
+t_size=$(sed -n 's/.* size=\([0-9A-Z]*\).*/\1/p' <<<"$reply")
+check "${hypercall_checks[7]} ($g_hpa, $t_phys)" \
+	test -n "$t_phys" -a "$((g_hpa))" = "$((t_phys))"
+pfn=-1
+[[ -n $t_hva ]] && pfn=$(pagemap_pfn "$pid" "$t_hva")
+check "${hypercall_checks[8]} ($g_pfn, $t_pfn, $(printf 0x%x $pfn))" \
+	test -n "$t_pfn" -a "$((g_pfn))" = "$((t_pfn))" -a "$((g_pfn))" = "$pfn"
+# Flags: bit 0 huge, bit 1 mapped, bits 2-6 the folio order.
+case $t_size in
+4K) huge=0 order=0 ;;
+2M) huge=1 order=9 ;;
+1G) huge=1 order=18 ;;
+*) huge=-1 order=-1 ;;
+esac
+check "${hypercall_checks[9]} ($g_flags, host page $t_size)" \
+	test $((g_flags & 2)) = 2 -a $((g_flags & 1)) = $huge \
+	-a $(((g_flags >> 2) & 31)) = $order
+hex=$(xxd -s $((g_gpa)) -l 8 -p "$dir/mem")
+mem_value=$(le64 "$hex")
+check "${hypercall_checks[10]} ($g_value, $(printf 0x%x $mem_value))" \
+	test -n "$hex" -a "$((g_value))" = "$mem_value"
+l2_type "kill %1"
+guest_sh hc-shell 'exec 3<>/proc/gpa_hpa; echo 0x7fffff000000 >&3; head -n1 <&3'
+echo "# guest: $out"
+check "${hypercall_checks[11]}" \
+	grep -q '^err gpa=0x7fffff000000 ret=-14 reason=not-backed$' <<<"$out"
 
 exit $failed

@@ -9,6 +9,7 @@
 #   l2_hmp COMMAND                run an HMP command, print its output
 #   l2_qmp JSON                   run a QMP command, wait for its return
 #   l2_type TEXT                  type a line on the guest's console shell
+#   l2_sh TAG SECONDS COMMAND     run a command there, print its output
 #   l2_stop                       quit QEMU (killing it if it will not)
 #   l2_pid                        QEMU's pid
 #
@@ -128,4 +129,21 @@ l2_stop()
 	l2_readers=()
 	l2_qemu_pid=
 	exec {l2_serial_fd}>&- {l2_monitor_fd}>&- {l2_qmp_fd}>&- {l2_qmp_out_fd}>&-
+}
+
+# l2_sh TAG SECONDS COMMAND: run COMMAND in the guest's console shell and
+# wait (at most SECONDS) for it to finish.  Prints the console lines it
+# produced (minus the shell's echo of the line typed and its prompt), and
+# returns COMMAND's exit status (124: it did not finish in time).  TAG must
+# be unique in the test; keep COMMAND short (one terminal line).
+l2_sh()
+{
+	local tag=$1 seconds=$2 cmd=$3 offset out status
+	offset=$(stat -c %s "$l2_dir/serial.log")
+	l2_type "$cmd; echo @@\"$tag\" \$?"
+	l2_wait "@@$tag [0-9]" "$seconds" || return 124
+	out=$(tail -c +$((offset + 1)) "$l2_dir/serial.log" | tr -d '\r')
+	status=$(sed -n "s/.*@@$tag \([0-9][0-9]*\).*/\1/p" <<<"$out" | tail -n1)
+	grep -av -e '@@' -e '^kvmintro-l2# ' <<<"$out"
+	return "${status:-125}"
 }
