@@ -48,6 +48,18 @@ int kvmintro_parse_snapshot_command(const char *buf, size_t len)
 	return -EINVAL;
 }
 
+/* The value of hex digit @c, or -1. */
+int kvmintro_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /**
  * kvmintro_parse_u64() - parse a whole number: decimal, or hex with 0x
  * @buf: the digits, exactly (no blanks)
@@ -58,10 +70,10 @@ int kvmintro_parse_snapshot_command(const char *buf, size_t len)
  */
 int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 {
-	unsigned int base = 10, digit;
+	unsigned int base = 10;
+	int digit;
 	u64 v = 0;
 	size_t i = 0;
-	char c;
 
 	if (len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
 		base = 16;
@@ -70,14 +82,8 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 	if (i == len)
 		return -EINVAL;
 	for (; i < len; i++) {
-		c = buf[i];
-		if (c >= '0' && c <= '9')
-			digit = c - '0';
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			digit = c - 'a' + 10;
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			digit = c - 'A' + 10;
-		else
+		digit = kvmintro_hex_digit(buf[i]);
+		if (digit < 0 || (unsigned int)digit >= base)
 			return -EINVAL;
 		if (v > (~(u64)0 - digit) / base)
 			return -EINVAL;

@@ -69,17 +69,6 @@ static bool kvmintro_scan_is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static int kvmintro_scan_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool kvmintro_scan_starts_with(const char *line, size_t len,
 				      const char *prefix)
 {
@@ -115,8 +104,8 @@ static int kvmintro_scan_parse_hex(const char *text, size_t len, u8 *out,
 		}
 		if (i + 1 >= len)
 			return -EINVAL;
-		high = kvmintro_scan_hex_digit(text[i]);
-		low = kvmintro_scan_hex_digit(text[i + 1]);
+		high = kvmintro_hex_digit(text[i]);
+		low = kvmintro_hex_digit(text[i + 1]);
 		if (high < 0 || low < 0 || n == KVMINTRO_SCAN_PATTERN_MAX)
 			return -EINVAL;
 		if (out)
