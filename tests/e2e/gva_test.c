@@ -18,13 +18,7 @@
 
 static char *gva_walk(const char *request)
 {
-	char path[192];
-	int r;
-
-	snprintf(path, sizeof(path), "%s/gva", kvmintro_vm_path(getpid(), 0));
-	r = kvmintro_write(path, request);
-	TEST_ASSERT(!r, "gva '%s': %s", request, strerror(-r));
-	return kvmintro_read(path);
+	return kvmintro_vm_request("gva", request);
 }
 
 /*

@@ -127,15 +127,7 @@ static void test_rmmod_with_files_open(void)
 	struct kvm_vm *vm;
 	uint64_t before;
 
-	vm = vm_create();
-	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
-	virt_identity_map_memslots(vm, SZ_2M);
-	vcpu = vcpu_add(vm, 0);
-	vcpu_guest_load(vcpu, GUEST_SPIN);
-	vcpu_thread_create(vcpu, NULL);
-	vcpu_thread_go(vcpu);
-
+	vm = kvmintro_vm_create_spinning(&vcpu);
 	kvmintro_load();
 	dir = kvmintro_vm_path(getpid(), 0);
 	snprintf(path, sizeof(path), "%s/vcpu0/regs", dir);

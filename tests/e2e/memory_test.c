@@ -183,13 +183,7 @@ static void test_gpa_hpa_matches_pagemap(void)
 
 static char *translate(const char *request)
 {
-	char path[192];
-	int r;
-
-	snprintf(path, sizeof(path), "%s/translate", kvmintro_vm_path(getpid(), 0));
-	r = kvmintro_write(path, request);
-	TEST_ASSERT(!r, "translate '%s': %s", request, strerror(-r));
-	return kvmintro_read(path);
+	return kvmintro_vm_request("translate", request);
 }
 
 static void test_translate(void)

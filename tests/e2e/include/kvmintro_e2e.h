@@ -26,6 +26,7 @@ bool kvmintro_loaded(void);
 
 /* Whole file as a NUL-terminated malloc()ed string; NULL and errno set. */
 char *kvmintro_read(const char *path);
+char *kvmintro_vm_request(const char *name, const char *request);
 /* write() of @text in one call; 0 or -errno. */
 int kvmintro_write(const char *path, const char *text);
 /* Poll until @path exists (or is gone); false on timeout. */
@@ -87,7 +88,8 @@ uint64_t kvmintro_kpageflags(uint64_t pfn);
 /* Run @fn in a child process; report it as one TAP result named @name. */
 void kvmintro_run_case(const char *name, void (*fn)(void));
 
-/* A child process running a VM with one spinning vcpu. */
+/* A VM with one spinning vcpu, here or in a child process. */
+struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu);
 pid_t kvmintro_spawn_vmm(void);
 
 #endif /* KVMINTRO_E2E_H */

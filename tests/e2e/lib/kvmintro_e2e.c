@@ -411,6 +411,21 @@ bool kvmintro_reserve_hugepages(unsigned int count)
 	       (unsigned int)atoi(buf) >= count;
 }
 
+/* A VM of 2 MiB with one vcpu spinning in long mode, already running. */
+struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu)
+{
+	struct kvm_vm *vm = vm_create();
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	vm_guest_init(vm, VM_MODE_LONG);
+	virt_identity_map_memslots(vm, SZ_2M);
+	*vcpu = vcpu_add(vm, 0);
+	vcpu_guest_load(*vcpu, GUEST_SPIN);
+	vcpu_thread_create(*vcpu, NULL);
+	vcpu_thread_go(*vcpu);
+	return vm;
+}
+
 /*
  * A child VMM with one vcpu spinning in long mode, paused forever; returns
  * once its VM exists.  The caller kills it.
@@ -418,7 +433,6 @@ bool kvmintro_reserve_hugepages(unsigned int count)
 pid_t kvmintro_spawn_vmm(void)
 {
 	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm;
 	int pipefd[2];
 	char c = 0;
 	pid_t pid;
@@ -428,14 +442,7 @@ pid_t kvmintro_spawn_vmm(void)
 	TEST_ASSERT(pid >= 0, "fork");
 	if (!pid) {
 		close(pipefd[0]);
-		vm = vm_create();
-		vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-		vm_guest_init(vm, VM_MODE_LONG);
-		virt_identity_map_memslots(vm, SZ_2M);
-		vcpu = vcpu_add(vm, 0);
-		vcpu_guest_load(vcpu, GUEST_SPIN);
-		vcpu_thread_create(vcpu, NULL);
-		vcpu_thread_go(vcpu);
+		kvmintro_vm_create_spinning(&vcpu);
 		TEST_ASSERT(write(pipefd[1], &c, 1) == 1, "write");
 		for (;;)
 			pause();
@@ -444,4 +451,20 @@ pid_t kvmintro_spawn_vmm(void)
 	TEST_ASSERT(read(pipefd[0], &c, 1) == 1, "child VMM died early");
 	close(pipefd[0]);
 	return pid;
+}
+
+/*
+ * Write @request to file @name of this process's first VM and read the
+ * reply; the write must succeed.  The caller frees the reply.
+ */
+char *kvmintro_vm_request(const char *name, const char *request)
+{
+	char path[192];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", kvmintro_vm_path(getpid(), 0),
+		 name);
+	r = kvmintro_write(path, request);
+	TEST_ASSERT(!r, "%s '%s': %s", name, request, strerror(-r));
+	return kvmintro_read(path);
 }
