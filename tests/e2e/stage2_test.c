@@ -94,12 +94,9 @@ static const char *stage2_path(void)
 static char *stage2_walk(uint64_t gpa)
 {
 	char request[32];
-	int r;
 
 	snprintf(request, sizeof(request), "0x%" PRIx64 "\n", gpa);
-	r = kvmintro_write(stage2_path(), request);
-	TEST_ASSERT(!r, "stage2 '%s': %s", request, strerror(-r));
-	return kvmintro_read(stage2_path());
+	return kvmintro_vm_request("stage2", request);
 }
 
 /*
@@ -429,10 +426,26 @@ static void test_stage2_walks(void)
 			"0x10000000000000000",
 		};
 
+		static char many[8192];
+		size_t len = 0;
+
 		for (i = 0; i < ARRAY_SIZE(bad); i++) {
 			r = kvmintro_write(stage2_path(), bad[i]);
 			TEST_ASSERT(r == -EINVAL, "'%s': %s", bad[i], strerror(-r));
 		}
+		/* Beyond the 52-bit guest physical range, as a frame. */
+		r = kvmintro_write(stage2_path(), "gfn=0x10000000000");
+		TEST_ASSERT(r == -EINVAL, "gfn beyond 52 bits: %s", strerror(-r));
+		/* 65 addresses: one more than a write may ask. */
+		for (i = 0; i < 65; i++)
+			len += snprintf(many + len, sizeof(many) - len, "0x%x ", i << 12);
+		r = kvmintro_write(stage2_path(), many);
+		TEST_ASSERT(r == -EINVAL, "65 addresses: %s", strerror(-r));
+		/* A write longer than a request may be. */
+		memset(many, ' ', sizeof(many) - 1);
+		many[0] = '1';
+		r = kvmintro_write(stage2_path(), many);
+		TEST_ASSERT(r == -EINVAL, "8 KiB of blanks: %s", strerror(-r));
 	}
 	again = kvmintro_read(stage2_path());
 	TEST_ASSERT(again && !strcmp(text, again), "garbage changed the reply:\n%s", again);
