@@ -166,7 +166,13 @@ static void test_four_vcpus_1000_pauses(void)
 	/* Every vcpu still does what it did. */
 	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
 	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
-	sleep_ms(100);
+	/*
+	 * The halted vcpu went back into KVM_RUN after the last resume; on a
+	 * slow L1 it may take a while to be blocked there again (the file
+	 * says "running" until then): give it up to TIMEOUT_MS.
+	 */
+	for (i = 0; i < TIMEOUT_MS / 10 && !thread_in_kvm_run(vm->vcpus[2]->tid); i++)
+		sleep_ms(10);
 	TEST_ASSERT(thread_in_kvm_run(vm->vcpus[2]->tid),
 		    "halted vcpu is no longer halted in KVM_RUN");
 	TEST_ASSERT_EQ(vcpu_guest_counter(vm->vcpus[2]), 1);
