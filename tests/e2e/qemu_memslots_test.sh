@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # kvmintro-timeout: 600
+# kvmintro-l1: single-cpu
 #
 # kvmintro against a real QEMU: Debian's qemu-system-x86_64 -enable-kvm boots
 # a Debian kernel (L2) in L1, and what kvmintro reports about that VM must

@@ -20,6 +20,16 @@
 #                                              a line "# kvmintro-timeout: <s>"
 #                                              in its first 20 lines.  A test
 #                                              sees its own in this variable.
+#   KVMINTRO_L1_PASS=main|single-cpu           which tests this L1 runs:
+#                                              those whose first 20 lines
+#                                              say "# kvmintro-l1: single-cpu"
+#                                              run in an L1 of one vcpu (see
+#                                              Documentation/testing.rst), the
+#                                              others in the main L1; unset:
+#                                              all of them.
+#
+# With --list, print the paths of the tests selected and exit (the harness
+# asks, on the host, whether a pass has anything to run).
 
 set -uo pipefail
 
@@ -30,9 +40,22 @@ export KVMINTRO_KO KVMINTRO_BIN KVMINTRO_E2E KVMINTRO_KVER KVMINTRO_TMP
 timeout_s=${KVMINTRO_TEST_TIMEOUT:-300}
 klog_errors='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|hung_task|blocked for more than|soft lockup|rcu.*stall|Kernel panic'
 
+# header FILE KEY: the value of a "# kvmintro-KEY: value" line among the
+# first 20 lines of a test script.
+header()
+{
+	[[ $1 == *.sh ]] || return 0
+	head -n 20 "$1" | sed -n "s/^# *kvmintro-$2: *\([^ ]*\) *\$/\1/p" | head -n 1
+}
+
 selected()
 {
-	local name=$1 glob
+	local name=${1##*/} glob pass
+	pass=$(header "$1" l1)
+	case ${KVMINTRO_L1_PASS:-} in
+	main) [[ -z $pass ]] || return 1 ;;
+	single-cpu) [[ $pass == single-cpu ]] || return 1 ;;
+	esac
 	[[ -z ${KVMINTRO_ONLY:-} ]] && return 0
 	for glob in ${KVMINTRO_ONLY//,/ }; do
 		# shellcheck disable=SC2053 # glob match intended
@@ -95,10 +118,14 @@ tests=()
 for f in "$KVMINTRO_BIN"/*_test "$KVMINTRO_E2E"/*_test.sh; do
 	[[ -f $f ]] || continue
 	[[ $f == *.sh || -x $f ]] || continue
-	selected "${f##*/}" && tests+=("$f")
+	selected "$f" && tests+=("$f")
 done
+if [[ ${1:-} == --list ]]; then
+	((${#tests[@]})) && printf '%s\n' "${tests[@]}"
+	exit 0
+fi
 
-echo "# kvmintro e2e in L1: kernel $KVMINTRO_KVER, module $KVMINTRO_KO"
+echo "# kvmintro e2e in L1 ($(nproc) vcpus${KVMINTRO_L1_PASS:+, pass $KVMINTRO_L1_PASS}): kernel $KVMINTRO_KVER, module $KVMINTRO_KO"
 echo "# ${#tests[@]} test(s), timeout ${timeout_s}s each${KVMINTRO_ONLY:+, KVMINTRO_ONLY=$KVMINTRO_ONLY}"
 
 if [[ ! -f $KVMINTRO_KO ]]; then
@@ -116,10 +143,8 @@ for f in "${tests[@]}"; do
 	cmd=("$f")
 	[[ $f == *.sh ]] && cmd=(bash "$f")
 	limit=$timeout_s
-	if [[ $f == *.sh ]]; then
-		asked=$(head -n 20 "$f" | sed -n 's/^# *kvmintro-timeout: *\([0-9][0-9]*\) *$/\1/p' | head -n 1)
-		[[ -n $asked ]] && ((asked > limit)) && limit=$asked
-	fi
+	asked=$(header "$f" timeout)
+	[[ $asked =~ ^[0-9]+$ ]] && ((asked > limit)) && limit=$asked
 
 	echo "# ---- $name"
 	mark=$(klog_mark)
