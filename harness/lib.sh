@@ -342,6 +342,32 @@ kvmintro_initrd()
 # ---------------------------------------------------------------------------
 # Booting L1
 #
+# __kvmintro_l1_watchdog RUNDIR TIMEOUT_PID SECONDS: stop an L1 that hung.
+# QEMU's TCG sometimes leaves L1's only vcpu halted with no interrupt to
+# wake it (seen with one L1 vcpu while a real L2 guest boots); then nothing
+# inside L1, not even a test's own timeout, runs again.  L1's init writes a
+# count to RUNDIR/heartbeat every 10 s: when it has not changed for SECONDS,
+# write RUNDIR/hung and stop QEMU.  (run-tests runs such a pass once more:
+# a test that deadlocks L1 does so again and fails the run.)
+__kvmintro_l1_watchdog()
+{
+	local rundir=$1 tpid=$2 window=$3 beat last= quiet=0
+	while sleep 15 && kill -0 "$tpid" 2>/dev/null; do
+		beat=$(cat "$rundir/heartbeat" 2>/dev/null)
+		[[ -n $beat ]] || continue
+		if [[ $beat != "$last" ]]; then
+			last=$beat quiet=0
+			continue
+		fi
+		quiet=$((quiet + 15))
+		if ((quiet >= window)); then
+			echo "L1 hung: its heartbeat stopped at $beat (about $((beat * 10)) s after init), no sign of life for ${quiet} s" >"$rundir/hung"
+			kill -TERM "$tpid" 2>/dev/null
+			return 0
+		fi
+	done
+}
+
 # kvmintro_l1_boot <kver> <rundir> <mode> [share...]
 #
 # Boots kernel release <kver> under TCG.  L1 mounts the L0 root read-only
@@ -435,12 +461,18 @@ kvmintro_l1_boot()
 	fi
 	# timeout(1) runs QEMU in its own process group, out of reach of the
 	# terminal's Ctrl-C: forward INT/TERM to it ourselves.
+	rm -f "$rundir/hung" "$rundir/heartbeat"
 	timeout -k 10 "${KVMINTRO_L1_TIMEOUT:-1200}" "${qemu[@]}" </dev/null &
 	KVMINTRO_QEMU_PID=$!
-	local follower=
+	local follower= watchdog=
 	if [[ -n ${KVMINTRO_L1_FOLLOW:-} ]]; then
 		"$KVMINTRO_L1_FOLLOW" "$rundir" "$KVMINTRO_QEMU_PID" &
 		follower=$!
+	fi
+	if ((${KVMINTRO_L1_HANG_SECONDS:-180} > 0)); then
+		__kvmintro_l1_watchdog "$rundir" "$KVMINTRO_QEMU_PID" \
+			"${KVMINTRO_L1_HANG_SECONDS:-180}" &
+		watchdog=$!
 	fi
 	local saved_traps
 	saved_traps=$(trap -p INT TERM)
@@ -454,6 +486,7 @@ kvmintro_l1_boot()
 	done
 	trap - INT TERM
 	eval "$saved_traps"
+	[[ -n $watchdog ]] && { kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null; }
 	[[ -n $follower ]] && wait "$follower"
 	((KVMINTRO_L1_INTERRUPTED)) && return 130
 	return $rc
