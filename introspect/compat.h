@@ -72,4 +72,16 @@ static inline bool kvmintro_tdp_mmu_enabled(struct kvm *kvm,
 #endif
 }
 
+/*
+ * Argument @n of a function entered through an ftrace_ops: 6.5 added
+ * ftrace_regs_get_argument(); before, x86's ftrace_regs is a pt_regs whose
+ * argument registers the trampoline saved.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define kvmintro_ftrace_argument(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#else
+#define kvmintro_ftrace_argument(fregs, n) \
+	regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
+
 #endif /* KVMINTRO_COMPAT_H */
