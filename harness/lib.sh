@@ -347,8 +347,8 @@ kvmintro_initrd()
 # wake it (seen with one L1 vcpu while a real L2 guest boots); then nothing
 # inside L1, not even a test's own timeout, runs again.  L1's init writes a
 # count to RUNDIR/heartbeat every 10 s: when it has not changed for SECONDS,
-# write RUNDIR/hung and stop QEMU.  (run-tests runs such a pass once more:
-# a test that deadlocks L1 does so again and fails the run.)
+# write RUNDIR/hung and stop QEMU.  (run-tests runs such a pass again, up
+# to 3 attempts: a test that deadlocks L1 does so every time and fails.)
 __kvmintro_l1_watchdog()
 {
 	local rundir=$1 tpid=$2 window=$3 beat last= quiet=0
