@@ -5,6 +5,7 @@
 #ifndef KVMINTRO_H
 #define KVMINTRO_H
 
+#include <linux/hashtable.h>
 #include <linux/kvm_host.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -139,19 +140,16 @@ void kvmintro_registry_exit(void);
 void __kvmintro_registry_rescan(void);
 void kvmintro_registry_rescan(void);
 void kvmintro_registry_request_rescan(void);
-struct kvmintro_vm *kvmintro_vm_find_rcu(const struct kvm *kvm);
 struct kvm *kvmintro_vm_get_kvm(struct kvmintro_vm *vm);
 void kvmintro_vm_destroyed(struct kvm *kvm);
 
 /* introspect/vcpu.c */
 int kvmintro_vm_sync_vcpus(struct kvmintro_vm *vm, struct kvm *kvm);
 void kvmintro_vm_free_vcpus(struct kvmintro_vm *vm);
-void kvmintro_vcpu_run_enter(struct kvm_vcpu *vcpu);
 pid_t kvmintro_vcpu_tid(struct kvm_vcpu *vcpu, struct kvmintro_vcpu *state);
 
 /* introspect/pause.c */
 void kvmintro_vm_pause_init(struct kvmintro_vm *vm);
-bool kvmintro_vm_paused(struct kvmintro_vm *vm);
 int kvmintro_vm_pause(struct kvmintro_vm *vm, struct kvm *kvm);
 void kvmintro_vm_resume(struct kvmintro_vm *vm);
 void kvmintro_vm_release_pause(struct kvmintro_vm *vm);
@@ -215,5 +213,63 @@ extern int kvmintro_hypercall_nr;
 int kvmintro_hypercall_nr_check(void);
 int kvmintro_hook_kvm_emulate_hypercall_register(void);
 void kvmintro_hook_kvm_emulate_hypercall_unregister(void);
+
+/*
+ * The KVM_RUN hook's path, inline so that the hook's handler is one
+ * function: it runs on every KVM_RUN of every VM of the host.
+ */
+
+/* Live entries by struct kvm pointer; RCU for readers, see registry.c. */
+#define KVMINTRO_VM_HASH_BITS	6
+extern DECLARE_HASHTABLE(kvmintro_vm_hash, KVMINTRO_VM_HASH_BITS);
+
+/* The live entry made for @kvm, or NULL; caller holds the RCU read lock. */
+static inline struct kvmintro_vm *kvmintro_vm_find_rcu(const struct kvm *kvm)
+{
+	struct kvmintro_vm *vm;
+
+	hash_for_each_possible_rcu(kvmintro_vm_hash, vm, hash_node,
+				   (unsigned long)kvm) {
+		if (vm->key == kvm)
+			return vm;
+	}
+	return NULL;
+}
+
+/* No vcpu of @vm may enter guest mode. */
+static inline bool kvmintro_vm_paused(struct kvmintro_vm *vm)
+{
+	/* Pairs with the release in kvmintro_vm_pause(): see its generation. */
+	return smp_load_acquire(&vm->pause.paused);
+}
+
+/**
+ * kvmintro_vcpu_run_enter() - a thread enters KVM_RUN of @vcpu
+ * @vcpu: the vcpu
+ *
+ * Called by the KVM_RUN hook in the vcpu's thread, preemption disabled:
+ * records the thread, holds it while the VM is paused, and asks for a
+ * rescan of a VM or vcpu kvmintro does not know yet.  Never sleeps.
+ */
+static __always_inline void kvmintro_vcpu_run_enter(struct kvm_vcpu *vcpu)
+{
+	struct kvmintro_vcpu *state = NULL;
+	struct kvmintro_vm *vm;
+
+	rcu_read_lock();
+	vm = kvmintro_vm_find_rcu(vcpu->kvm);
+	if (vm)
+		state = xa_load(&vm->vcpus, vcpu->vcpu_idx);
+	if (likely(state)) {
+		WRITE_ONCE(state->tid, task_pid_nr(current));
+		WRITE_ONCE(state->runs, state->runs + 1);
+		if (unlikely(kvmintro_vm_paused(vm)))
+			kvmintro_vcpu_hold_at_run(vm, state);
+	}
+	rcu_read_unlock();
+
+	if (unlikely(!state))
+		kvmintro_registry_request_rescan();
+}
 
 #endif /* KVMINTRO_H */

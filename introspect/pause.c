@@ -42,12 +42,6 @@ MODULE_PARM_DESC(pause_timeout_ms,
  */
 static DECLARE_WAIT_QUEUE_HEAD(kvmintro_park_works_wq);
 
-bool kvmintro_vm_paused(struct kvmintro_vm *vm)
-{
-	/* Pairs with the release in kvmintro_vm_pause(): see its generation. */
-	return smp_load_acquire(&vm->pause.paused);
-}
-
 void kvmintro_vm_pause_init(struct kvmintro_vm *vm)
 {
 	struct kvmintro_pause *pause = &vm->pause;

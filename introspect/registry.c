@@ -29,8 +29,11 @@ DEFINE_MUTEX(kvmintro_registry_mutex);
 LIST_HEAD(kvmintro_vm_list);
 /* Protects kvmintro_vm.kvm and changes to kvmintro_vm_hash; taken by hooks. */
 static DEFINE_SPINLOCK(kvmintro_vm_lock);
-/* Live entries by struct kvm pointer, for the hooks; read under RCU. */
-static DEFINE_HASHTABLE(kvmintro_vm_hash, 6);
+/*
+ * Live entries by struct kvm pointer, for the hooks; read under RCU with
+ * kvmintro_vm_find_rcu().
+ */
+DEFINE_HASHTABLE(kvmintro_vm_hash, KVMINTRO_VM_HASH_BITS);
 /* Set under the mutex when the module unloads: no new entries, no reaping. */
 static bool kvmintro_registry_closed;
 static struct dentry *kvmintro_registry_root;
@@ -39,18 +42,6 @@ static void kvmintro_rescan_workfn(struct work_struct *work);
 static DECLARE_WORK(kvmintro_rescan_work, kvmintro_rescan_workfn);
 static void kvmintro_reap_workfn(struct work_struct *work);
 static DECLARE_WORK(kvmintro_reap_work, kvmintro_reap_workfn);
-
-struct kvmintro_vm *kvmintro_vm_find_rcu(const struct kvm *kvm)
-{
-	struct kvmintro_vm *vm;
-
-	hash_for_each_possible_rcu(kvmintro_vm_hash, vm, hash_node,
-				   (unsigned long)kvm) {
-		if (vm->key == kvm)
-			return vm;
-	}
-	return NULL;
-}
 
 /**
  * kvmintro_vm_get_kvm() - take a reference on the VM behind an entry

@@ -48,31 +48,6 @@ void kvmintro_vm_free_vcpus(struct kvmintro_vm *vm)
 }
 
 /*
- * Called by the KVM_RUN hook in the vcpu's thread, preemption disabled:
- * must not sleep and must cost next to nothing.
- */
-void kvmintro_vcpu_run_enter(struct kvm_vcpu *vcpu)
-{
-	struct kvmintro_vcpu *state = NULL;
-	struct kvmintro_vm *vm;
-
-	rcu_read_lock();
-	vm = kvmintro_vm_find_rcu(vcpu->kvm);
-	if (vm)
-		state = xa_load(&vm->vcpus, vcpu->vcpu_idx);
-	if (likely(state)) {
-		WRITE_ONCE(state->tid, task_pid_nr(current));
-		WRITE_ONCE(state->runs, state->runs + 1);
-		if (unlikely(kvmintro_vm_paused(vm)))
-			kvmintro_vcpu_hold_at_run(vm, state);
-	}
-	rcu_read_unlock();
-
-	if (unlikely(!state))
-		kvmintro_registry_request_rescan();
-}
-
-/*
  * The thread running @vcpu: KVM's own record of the last KVM_RUN caller,
  * which also covers vcpus that entered KVM_RUN before kvmintro loaded and
  * never left it (e.g. halted); else what the hook saw; 0 if never run.
