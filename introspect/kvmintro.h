@@ -79,6 +79,9 @@ struct kvmintro_pause {
 	struct kvmintro_snapshot *snapshot;
 };
 
+/* vcpus the KVM_RUN hook finds by array index; the rest by xa_load() */
+#define KVMINTRO_RUN_VCPUS	64
+
 /**
  * struct kvmintro_vm - one VM known to kvmintro
  * @hash_node:	in kvmintro_vm_hash, keyed by @key; RCU for readers, changes
@@ -93,6 +96,9 @@ struct kvmintro_pause {
  * @name:	directory name under the debugfs root: "<pid>" or "<pid>-<n>"
  * @dir:	that directory
  * @vcpus:	struct kvmintro_vcpu by KVM vcpu index
+ * @run_vcpus:	the first KVMINTRO_RUN_VCPUS of @vcpus again, for the KVM_RUN
+ *		hook: an array index rather than xa_load() on every run;
+ *		published with a release once in @vcpus, never cleared
  * @pause:	pause and snapshot state
  * @translate:	replies of the latest write to the translate file
  * @scan:	results of the latest scan
@@ -109,6 +115,7 @@ struct kvmintro_vm {
 	char name[24];
 	struct dentry *dir;
 	struct xarray vcpus;
+	struct kvmintro_vcpu *run_vcpus[KVMINTRO_RUN_VCPUS];
 	struct kvmintro_pause pause;
 	struct kvmintro_reply translate;
 	struct kvmintro_reply scan;
@@ -216,14 +223,15 @@ void kvmintro_hook_kvm_emulate_hypercall_unregister(void);
 
 /*
  * The KVM_RUN hook's path, inline so that the hook's handler is one
- * function: it runs on every KVM_RUN of every VM of the host.
+ * function with no calls on its common path: it runs on every KVM_RUN of
+ * every VM of the host.
  */
 
 /* Live entries by struct kvm pointer; RCU for readers, see registry.c. */
 #define KVMINTRO_VM_HASH_BITS	6
 extern DECLARE_HASHTABLE(kvmintro_vm_hash, KVMINTRO_VM_HASH_BITS);
 
-/* The live entry made for @kvm, or NULL; caller holds the RCU read lock. */
+/* The live entry made for @kvm, or NULL; caller is an RCU reader. */
 static inline struct kvmintro_vm *kvmintro_vm_find_rcu(const struct kvm *kvm)
 {
 	struct kvmintro_vm *vm;
@@ -234,6 +242,16 @@ static inline struct kvmintro_vm *kvmintro_vm_find_rcu(const struct kvm *kvm)
 			return vm;
 	}
 	return NULL;
+}
+
+/* The state of vcpu @index of @vm, or NULL; caller is an RCU reader. */
+static inline struct kvmintro_vcpu *kvmintro_vcpu_find_rcu(struct kvmintro_vm *vm,
+							   unsigned int index)
+{
+	if (likely(index < KVMINTRO_RUN_VCPUS))
+		/* Pairs with the release in kvmintro_vm_sync_vcpus(). */
+		return smp_load_acquire(&vm->run_vcpus[index]);
+	return xa_load(&vm->vcpus, index);
 }
 
 /* No vcpu of @vm may enter guest mode. */
@@ -247,26 +265,29 @@ static inline bool kvmintro_vm_paused(struct kvmintro_vm *vm)
  * kvmintro_vcpu_run_enter() - a thread enters KVM_RUN of @vcpu
  * @vcpu: the vcpu
  *
- * Called by the KVM_RUN hook in the vcpu's thread, preemption disabled:
- * records the thread, holds it while the VM is paused, and asks for a
- * rescan of a VM or vcpu kvmintro does not know yet.  Never sleeps.
+ * Called by the KVM_RUN hook in the vcpu's thread with preemption disabled
+ * (ftrace's recursion lock): records the thread, holds it while the VM is
+ * paused, and asks for a rescan of a VM or vcpu kvmintro does not know
+ * yet.  Never sleeps.  With preemption off the hook is already an RCU
+ * reader, which the registry's synchronize_rcu() waits for; the sched
+ * flavour says so without a call into RCU.
  */
 static __always_inline void kvmintro_vcpu_run_enter(struct kvm_vcpu *vcpu)
 {
 	struct kvmintro_vcpu *state = NULL;
 	struct kvmintro_vm *vm;
 
-	rcu_read_lock();
+	rcu_read_lock_sched_notrace();
 	vm = kvmintro_vm_find_rcu(vcpu->kvm);
 	if (vm)
-		state = xa_load(&vm->vcpus, vcpu->vcpu_idx);
+		state = kvmintro_vcpu_find_rcu(vm, vcpu->vcpu_idx);
 	if (likely(state)) {
 		WRITE_ONCE(state->tid, task_pid_nr(current));
 		WRITE_ONCE(state->runs, state->runs + 1);
 		if (unlikely(kvmintro_vm_paused(vm)))
 			kvmintro_vcpu_hold_at_run(vm, state);
 	}
-	rcu_read_unlock();
+	rcu_read_unlock_sched_notrace();
 
 	if (unlikely(!state))
 		kvmintro_registry_request_rescan();

@@ -8,9 +8,12 @@
  *    never run, paused and resumed 1000 times, then all still run;
  *  - a pause that cannot reach a vcpu times out, with the VM running;
  *  - a VM whose VMM dies while paused, and rmmod while paused;
- *  - garbage written to snapshot is -EINVAL and changes nothing.
+ *  - garbage written to snapshot is -EINVAL and changes nothing;
+ *  - in a VM of 70 vcpus, the hook counts the KVM_RUNs this thread makes
+ *    on vcpus either side of the 64th, and holds each while paused.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -238,6 +241,117 @@ static void test_rmmod_while_paused(void)
 	vm_destroy(vm);
 }
 
+/* KVM_RUN with immediate_exit set: -EINTR at once, unless kvmintro holds it. */
+static void vcpu_run_immediate(struct kvm_vcpu *vcpu)
+{
+	int r;
+
+	vcpu->run->immediate_exit = 1;
+	r = ioctl(vcpu->fd, KVM_RUN, NULL);
+	TEST_ASSERT(r == -1 && errno == EINTR,
+		    "vcpu %u: KVM_RUN with immediate_exit: %d, errno %d",
+		    vcpu->index, r, errno);
+}
+
+struct held_run {
+	struct kvm_vcpu *vcpu;
+	pthread_t thread;
+	bool returned;
+};
+
+static const unsigned int probe_vcpus[] = { 0, 63, 64, 69 };
+
+/* Vcpu probe_vcpus[i] runs 3 + i times, in a thread of its own (not the
+ * one that pauses: pausing would kick it); returns the thread's id. */
+static void *counted_runs_thread(void *arg)
+{
+	struct kvm_vm *vm = arg;
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(probe_vcpus); i++)
+		for (j = 0; j < 3 + i; j++)
+			vcpu_run_immediate(vm->vcpus[probe_vcpus[i]]);
+	return (void *)(intptr_t)gettid();
+}
+
+static void *held_run_thread(void *arg)
+{
+	struct held_run *run = arg;
+
+	vcpu_run_immediate(run->vcpu);
+	__atomic_store_n(&run->returned, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * The KVM_RUN hook finds the first 64 vcpus of a VM by array index and the
+ * others in an xarray: vcpus on both sides are counted (each a different
+ * number of times, made here), their thread recorded, and held while the
+ * VM is paused.  No guest runs: a KVM_RUN with immediate_exit set passes
+ * the hook and returns without entering the guest.
+ */
+static void test_vcpus_past_the_64th(void)
+{
+	const unsigned int *probe = probe_vcpus;
+	struct held_run held[ARRAY_SIZE(probe_vcpus)];
+	struct kvmintro_vcpus_line lines[80];
+	const unsigned int nr_vcpus = 70;
+	struct kvm_vm *vm = vm_create();
+	uint64_t start, want;
+	char vm_path[128];
+	pthread_t runner;
+	unsigned int i, j;
+	void *tid;
+	int n;
+
+	for (i = 0; i < nr_vcpus; i++)
+		vcpu_add(vm, i);
+	load_and_find(getpid());
+	snprintf(vm_path, sizeof(vm_path), "%s", kvmintro_vm_path(getpid(), 0));
+	start = clock_ns();
+	while ((n = kvmintro_vcpus(vm_path, lines, 80)) != (int)nr_vcpus &&
+	       clock_ns() - start < TIMEOUT_MS * 1000000ULL)
+		sleep_ms(20);
+	TEST_ASSERT_EQ(n, (int)nr_vcpus);
+
+	TEST_ASSERT(!pthread_create(&runner, NULL, counted_runs_thread, vm),
+		    "pthread_create");
+	pthread_join(runner, &tid);
+	TEST_ASSERT_EQ(kvmintro_vcpus(vm_path, lines, 80), (int)nr_vcpus);
+	for (i = 0; i < nr_vcpus; i++) {
+		for (j = 0, want = 0; j < ARRAY_SIZE(probe_vcpus); j++)
+			if (probe[j] == i)
+				want = 3 + j;
+		TEST_ASSERT_EQ(lines[i].index, i);
+		TEST_ASSERT(lines[i].runs == want,
+			    "vcpu %u: runs %" PRIu64 ", the runner made %" PRIu64,
+			    i, lines[i].runs, want);
+		TEST_ASSERT(!want || lines[i].tid == (pid_t)(intptr_t)tid,
+			    "vcpu %u: tid %d, run by %d", i, lines[i].tid,
+			    (pid_t)(intptr_t)tid);
+	}
+
+	snapshot("pause");
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		held[i] = (struct held_run){ .vcpu = vm->vcpus[probe[i]] };
+		TEST_ASSERT(!pthread_create(&held[i].thread, NULL,
+					    held_run_thread, &held[i]),
+			    "pthread_create");
+	}
+	sleep_ms(500);
+	for (i = 0; i < ARRAY_SIZE(held); i++)
+		TEST_ASSERT(!__atomic_load_n(&held[i].returned, __ATOMIC_ACQUIRE),
+			    "vcpu %u: KVM_RUN came back while the VM was paused",
+			    probe[i]);
+	snapshot("resume");
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		pthread_join(held[i].thread, NULL);
+		TEST_ASSERT(held[i].returned, "vcpu %u: no return", probe[i]);
+	}
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
 /* Every rejected write leaves the file's state exactly as it was. */
 static void test_snapshot_bad_input(void)
 {
@@ -297,6 +411,8 @@ int main(void)
 			  test_progress_freezes);
 	kvmintro_run_case("pause: 4 vcpus (exit, spin, halt, never run) x 1000 pause/resume",
 			  test_four_vcpus_1000_pauses);
+	kvmintro_run_case("pause: vcpus either side of the 64th counted and held at KVM_RUN",
+			  test_vcpus_past_the_64th);
 	kvmintro_run_case("pause: a stuck vcpu thread times out the pause, VMM death while paused",
 			  test_pause_times_out);
 	kvmintro_run_case("pause: rmmod while paused resumes the VM",

@@ -45,9 +45,9 @@ struct vm_spec {
 	struct map_spec maps[TESTVMM_MAX_MAPS];
 	unsigned int nr_maps;
 	unsigned int nr_vcpus;		/* 0: from --vcpu-ids, else 1 */
-	uint32_t ids[VM_MAX_VCPUS];
+	uint32_t ids[GUEST_MAX_VCPUS];
 	unsigned int nr_ids;
-	enum vm_guest_kind kinds[VM_MAX_VCPUS];
+	enum vm_guest_kind kinds[GUEST_MAX_VCPUS];
 	unsigned int nr_kinds;
 	enum vm_guest_mode mode;
 	uint64_t page_size;
@@ -281,7 +281,7 @@ static void parse_guest_kinds(struct vm_spec *spec, char *arg)
 		kind = vm_guest_kind_parse(tok);
 		if (kind < 0)
 			usage_error("--guest: unknown kind '%s'", tok);
-		if (spec->nr_kinds == VM_MAX_VCPUS)
+		if (spec->nr_kinds == GUEST_MAX_VCPUS)
 			usage_error("--guest: too many kinds");
 		spec->kinds[spec->nr_kinds++] = kind;
 	}
@@ -294,8 +294,8 @@ static void parse_vcpu_ids(struct vm_spec *spec, char *arg)
 	spec->nr_ids = 0;
 	for (tok = strtok_r(arg, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (spec->nr_ids == VM_MAX_VCPUS)
-			usage_error("--vcpu-ids: at most %d", VM_MAX_VCPUS);
+		if (spec->nr_ids == GUEST_MAX_VCPUS)
+			usage_error("--vcpu-ids: at most %d", GUEST_MAX_VCPUS);
 		spec->ids[spec->nr_ids++] =
 			parse_size_or_die("--vcpu-ids", tok);
 	}
@@ -342,8 +342,8 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_VCPUS:
 			val = parse_size_or_die("--vcpus", optarg);
-			if (!val || val > VM_MAX_VCPUS)
-				usage_error("--vcpus: 1..%d", VM_MAX_VCPUS);
+			if (!val || val > GUEST_MAX_VCPUS)
+				usage_error("--vcpus: 1..%d", GUEST_MAX_VCPUS);
 			vm_spec_current()->nr_vcpus = val;
 			break;
 		case OPT_VCPU_IDS:

@@ -16,7 +16,8 @@
 #include "test_util.h"
 
 #define VM_MAX_MEMSLOTS		64
-#define VM_MAX_VCPUS		64
+/* vcpus of one VM; guest programs (processor.h) for the first 64 only */
+#define VM_MAX_VCPUS		128
 #define VM_PAGE_SIZE		0x1000ULL
 /* Each vcpu gets 256 bytes of its own guest code. */
 #define VCPU_CODE_SIZE		256

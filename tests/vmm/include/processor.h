@@ -47,6 +47,8 @@
 #define GUEST_EXIT_PORT		0xe9
 /* Counter of vcpu N is at vm->data_gpa + N * GUEST_COUNTER_STRIDE. */
 #define GUEST_COUNTER_STRIDE	64
+/* vcpus that can be given a guest program: one page of counters. */
+#define GUEST_MAX_VCPUS		((int)(VM_PAGE_SIZE / GUEST_COUNTER_STRIDE))
 /* Highest address a real-mode guest's code and data may use. */
 #define REAL_MODE_LIMIT		0x100000ULL
 

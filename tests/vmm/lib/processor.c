@@ -850,6 +850,9 @@ void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
 	unsigned int r;
 
 	TEST_ASSERT(vm->mode != VM_MODE_NONE, "vm_guest_init() not called");
+	TEST_ASSERT(vcpu->index < GUEST_MAX_VCPUS,
+		    "vcpu %u: guest programs for the first %d vcpus only",
+		    vcpu->index, GUEST_MAX_VCPUS);
 	while (vm->nr_code_pages <= page)
 		vm->code_pages[vm->nr_code_pages++] = vm_phy_page_alloc(vm);
 	vcpu->guest = kind;
