@@ -197,7 +197,8 @@ static int cmp_s64(const void *a, const void *b)
 /*
  * Sort @v and give its median and a 95% confidence interval for it: the
  * k-th smallest and k-th largest values, for the largest k such that
- * P(Binomial(n, 1/2) < k) <= 2.5%.
+ * P(Binomial(n, 1/2) < k) <= 2.5%.  Below 6 values no k qualifies: the
+ * interval is then the whole range, which covers less than 95%.
  */
 struct median_ci {
 	int64_t median, low, high;
