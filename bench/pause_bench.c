@@ -25,6 +25,7 @@
  * Figures from an emulated L1 are slow in absolute terms: read the ratios.
  */
 #include <fcntl.h>
+#include <math.h>
 #include <unistd.h>
 
 #include "kvm_util.h"
@@ -130,18 +131,13 @@ static uint64_t immediate_run_ps(struct kvm_vcpu *vcpu, int ms)
 	uint64_t best = UINT64_MAX, start, end, calls, ps;
 	int w, i;
 
-	vcpu->run->immediate_exit = 1;
 	for (w = 0; w < ms / HOOK_WINDOW_MS; w++) {
 		start = clock_ns();
 		end = start + HOOK_WINDOW_MS * 1000000ULL;
 		calls = 0;
 		do {
-			for (i = 0; i < 16; i++) {
-				int r = ioctl(vcpu->fd, KVM_RUN, 0);
-
-				TEST_ASSERT(r == -1 && errno == EINTR,
-					    "KVM_RUN with immediate_exit: %d, errno %d", r, errno);
-			}
+			for (i = 0; i < 16; i++)
+				vcpu_run_immediate_exit(vcpu);
 			calls += 16;
 		} while (clock_ns() < end);
 		ps = (clock_ns() - start) * 1000 / calls;
@@ -206,12 +202,12 @@ struct median_ci {
 
 static struct median_ci median_ci(int64_t *v, int n)
 {
-	double p = 1.0 / (1ULL << (n < 62 ? n : 62)), tail = 0;
+	double p = ldexp(1.0, -n), tail = 0;
 	struct median_ci ci;
 	int k = 0;
 
 	qsort(v, n, sizeof(*v), cmp_s64);
-	/* tail = P(X <= k) for X ~ Binomial(n, 1/2); p = P(X = k) */
+	/* tail = P(X < k) for X ~ Binomial(n, 1/2); p = P(X = k) */
 	while (k < n / 2 && tail + p <= 0.025) {
 		tail += p;
 		p = p * (n - k) / (k + 1);

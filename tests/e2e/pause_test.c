@@ -9,8 +9,8 @@
  *  - a pause that cannot reach a vcpu times out, with the VM running;
  *  - a VM whose VMM dies while paused, and rmmod while paused;
  *  - garbage written to snapshot is -EINVAL and changes nothing;
- *  - in a VM of 70 vcpus, the hook counts the KVM_RUNs this thread makes
- *    on vcpus either side of the 64th, and holds each while paused.
+ *  - in a VM of 70 vcpus, the hook counts the KVM_RUNs a thread makes on
+ *    vcpus either side of the 64th, and holds each while paused.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -241,18 +241,6 @@ static void test_rmmod_while_paused(void)
 	vm_destroy(vm);
 }
 
-/* KVM_RUN with immediate_exit set: -EINTR at once, unless kvmintro holds it. */
-static void vcpu_run_immediate(struct kvm_vcpu *vcpu)
-{
-	int r;
-
-	vcpu->run->immediate_exit = 1;
-	r = ioctl(vcpu->fd, KVM_RUN, NULL);
-	TEST_ASSERT(r == -1 && errno == EINTR,
-		    "vcpu %u: KVM_RUN with immediate_exit: %d, errno %d",
-		    vcpu->index, r, errno);
-}
-
 struct held_run {
 	struct kvm_vcpu *vcpu;
 	pthread_t thread;
@@ -261,8 +249,10 @@ struct held_run {
 
 static const unsigned int probe_vcpus[] = { 0, 63, 64, 69 };
 
-/* Vcpu probe_vcpus[i] runs 3 + i times, in a thread of its own (not the
- * one that pauses: pausing would kick it); returns the thread's id. */
+/*
+ * Vcpu probe_vcpus[i] runs 3 + i times, in a thread of its own (not the one
+ * that pauses: pausing would kick it); returns the thread's id.
+ */
 static void *counted_runs_thread(void *arg)
 {
 	struct kvm_vm *vm = arg;
@@ -270,7 +260,7 @@ static void *counted_runs_thread(void *arg)
 
 	for (i = 0; i < ARRAY_SIZE(probe_vcpus); i++)
 		for (j = 0; j < 3 + i; j++)
-			vcpu_run_immediate(vm->vcpus[probe_vcpus[i]]);
+			vcpu_run_immediate_exit(vm->vcpus[probe_vcpus[i]]);
 	return (void *)(intptr_t)gettid();
 }
 
@@ -278,7 +268,7 @@ static void *held_run_thread(void *arg)
 {
 	struct held_run *run = arg;
 
-	vcpu_run_immediate(run->vcpu);
+	vcpu_run_immediate_exit(run->vcpu);
 	__atomic_store_n(&run->returned, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -292,7 +282,6 @@ static void *held_run_thread(void *arg)
  */
 static void test_vcpus_past_the_64th(void)
 {
-	const unsigned int *probe = probe_vcpus;
 	struct held_run held[ARRAY_SIZE(probe_vcpus)];
 	struct kvmintro_vcpus_line lines[80];
 	const unsigned int nr_vcpus = 70;
@@ -320,7 +309,7 @@ static void test_vcpus_past_the_64th(void)
 	TEST_ASSERT_EQ(kvmintro_vcpus(vm_path, lines, 80), (int)nr_vcpus);
 	for (i = 0; i < nr_vcpus; i++) {
 		for (j = 0, want = 0; j < ARRAY_SIZE(probe_vcpus); j++)
-			if (probe[j] == i)
+			if (probe_vcpus[j] == i)
 				want = 3 + j;
 		TEST_ASSERT_EQ(lines[i].index, i);
 		TEST_ASSERT(lines[i].runs == want,
@@ -333,7 +322,7 @@ static void test_vcpus_past_the_64th(void)
 
 	snapshot("pause");
 	for (i = 0; i < ARRAY_SIZE(held); i++) {
-		held[i] = (struct held_run){ .vcpu = vm->vcpus[probe[i]] };
+		held[i] = (struct held_run){ .vcpu = vm->vcpus[probe_vcpus[i]] };
 		TEST_ASSERT(!pthread_create(&held[i].thread, NULL,
 					    held_run_thread, &held[i]),
 			    "pthread_create");
@@ -342,11 +331,11 @@ static void test_vcpus_past_the_64th(void)
 	for (i = 0; i < ARRAY_SIZE(held); i++)
 		TEST_ASSERT(!__atomic_load_n(&held[i].returned, __ATOMIC_ACQUIRE),
 			    "vcpu %u: KVM_RUN came back while the VM was paused",
-			    probe[i]);
+			    probe_vcpus[i]);
 	snapshot("resume");
 	for (i = 0; i < ARRAY_SIZE(held); i++) {
 		pthread_join(held[i].thread, NULL);
-		TEST_ASSERT(held[i].returned, "vcpu %u: no return", probe[i]);
+		TEST_ASSERT(held[i].returned, "vcpu %u: no return", probe_vcpus[i]);
 	}
 	vm_destroy(vm);
 	kvmintro_unload();

@@ -198,6 +198,12 @@ struct kvm_vcpu *vcpu_add(struct kvm_vm *vm, uint32_t id);
  */
 int __vcpu_run(struct kvm_vcpu *vcpu);
 void vcpu_run(struct kvm_vcpu *vcpu);
+/*
+ * vcpu_run_immediate_exit() - one KVM_RUN with run->immediate_exit set (and
+ * left set): KVM returns -EINTR without entering the guest, which it
+ * asserts; no guest program is needed.
+ */
+void vcpu_run_immediate_exit(struct kvm_vcpu *vcpu);
 
 void vcpu_regs_get(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
 void vcpu_regs_set(struct kvm_vcpu *vcpu, struct kvm_regs *regs);

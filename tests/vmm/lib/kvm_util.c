@@ -460,6 +460,16 @@ int __vcpu_run(struct kvm_vcpu *vcpu)
 	return __vcpu_ioctl(vcpu, KVM_RUN, NULL);
 }
 
+void vcpu_run_immediate_exit(struct kvm_vcpu *vcpu)
+{
+	int r;
+
+	WRITE_ONCE(vcpu->run->immediate_exit, 1);
+	r = __vcpu_run(vcpu);
+	TEST_ASSERT(r == -EINTR, "vcpu %u: KVM_RUN with immediate_exit: %s",
+		    vcpu->index, r ? strerror(-r) : "returned 0");
+}
+
 void vcpu_run(struct kvm_vcpu *vcpu)
 {
 	int r;
