@@ -35,7 +35,8 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 			"not a guest virtual address like 0xffffffff81000000:",
 			argv[1]);
 	if (request.has_vcpu &&
-	    kvmintro_parse_number_argument(vcpu_text, &request.vcpu))
+	    (kvmintro_parse_number_argument(vcpu_text, &request.vcpu) ||
+	     request.vcpu > 0xffffffffULL))
 		return kvmintro_usage_error("gva", "--vcpu takes a vcpu index, not",
 					    vcpu_text);
 	if (request.has_cr3 &&

@@ -67,9 +67,12 @@ static void *kvmintro_gpa_hpa_start(struct seq_file *m, loff_t *pos)
 	struct kvmintro_gpa_hpa_iter *it = m->private;
 	int r;
 
-	it->kvm = kvmintro_vm_get_kvm(it->vm);
-	if (!it->kvm)
-		return ERR_PTR(-ENODEV);
+	it->kvm = kvmintro_vm_access_kvm(it->vm);
+	if (IS_ERR(it->kvm)) {
+		r = PTR_ERR(it->kvm);
+		it->kvm = NULL;
+		return ERR_PTR(r);
+	}
 	r = kvmintro_guest_mem_open(&it->mem, it->kvm);
 	if (r)
 		return ERR_PTR(r);
@@ -141,6 +144,7 @@ static int kvmintro_gpa_hpa_show_run(void *ctx,
 struct kvmintro_gpa_hpa_text {
 	char *text;
 	size_t len, size;
+	size_t max;
 };
 
 static int kvmintro_gpa_hpa_append_run(void *ctx,
@@ -150,6 +154,8 @@ static int kvmintro_gpa_hpa_append_run(void *ctx,
 	char *bigger;
 
 	if (t->size - t->len < KVMINTRO_GPA_HPA_LINE_MAX) {
+		if (t->size * 2 > t->max)
+			return -EFBIG;
 		bigger = kvmintro_kvrealloc(t->text, t->size, t->size * 2);
 		if (!bigger)
 			return -ENOMEM;
@@ -164,13 +170,15 @@ static int kvmintro_gpa_hpa_append_run(void *ctx,
 /**
  * kvmintro_gpa_hpa_text() - the whole gpa_hpa table as text, header first
  * @kvm:	the VM, referenced by the caller
+ * @max:	the most bytes it may take (at least a page)
  * @len:	set to its length
  *
- * Return: kvmalloc()ed text, or ERR_PTR(-errno).
+ * Return: kvmalloc()ed text, or ERR_PTR(-errno): -EFBIG if the table does
+ * not fit in @max.
  */
-char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t *len)
+char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len)
 {
-	struct kvmintro_gpa_hpa_text t = { .size = PAGE_SIZE };
+	struct kvmintro_gpa_hpa_text t = { .size = PAGE_SIZE, .max = max };
 	struct kvmintro_guest_mem mem;
 	int r;
 

@@ -169,9 +169,9 @@ static ssize_t kvmintro_gva_write(struct file *file, const char __user *ubuf,
 	if (kvmintro_parse_gva_request(buf, count, &req))
 		return -EINVAL;
 
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(vm);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 	regs = kzalloc(sizeof(*regs), GFP_KERNEL);
 	r = regs ? mutex_lock_killable(&vm->pause.lock) : -ENOMEM;
 	if (r)
@@ -211,8 +211,9 @@ static ssize_t kvmintro_gva_read(struct file *file, char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
 	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	int r = kvmintro_vm_check_access(vm);
 
-	return kvmintro_reply_read(&vm->gva, ubuf, count, ppos);
+	return r ? r : kvmintro_reply_read(&vm->gva, ubuf, count, ppos);
 }
 
 static const struct file_operations kvmintro_gva_fops = {

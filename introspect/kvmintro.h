@@ -8,8 +8,11 @@
 #include <linux/hashtable.h>
 #include <linux/kvm_host.h>
 #include <linux/list.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/ptrace.h>
 #include <linux/rculist.h>
+#include <linux/task_work.h>
 #include <linux/xarray.h>
 
 #include "reply.h"
@@ -18,14 +21,6 @@ struct dentry;
 struct seq_file;
 struct kvmintro_snapshot;
 
-/* Bits of kvmintro_vcpu.flags */
-enum {
-	/* park_work is queued on park_task and has not started yet */
-	KVMINTRO_VCPU_PARK_QUEUED,
-	/* ...queued by the KVM_RUN hook on the thread entering KVM_RUN */
-	KVMINTRO_VCPU_PARK_IN_RUN,
-};
-
 /**
  * struct kvmintro_vcpu - what kvmintro tracks of one vcpu
  * @vm:		the VM it belongs to
@@ -33,11 +28,6 @@ enum {
  * @tid:	thread that last entered KVM_RUN, written by the KVM_RUN hook
  * @runs:	KVM_RUN calls seen, written by the KVM_RUN hook
  * @dir:	the vcpu<N> debugfs directory
- * @flags:	KVMINTRO_VCPU_* bits
- * @park_work:	task work that parks the vcpu's thread while the VM is paused
- * @park_task:	thread @park_work is queued on, referenced while queued
- * @stopped_generation: the last pause in which this vcpu was seen stopped
- * @parked:	its thread sits in kvmintro_vcpu_park()
  *
  * Allocated in process context by kvmintro_vm_sync_vcpus(), looked up by the
  * hook under RCU, freed after a grace period when the VM goes away.
@@ -48,21 +38,19 @@ struct kvmintro_vcpu {
 	pid_t tid;
 	u64 runs;
 	struct dentry *dir;
-	unsigned long flags;
-	struct callback_head park_work;
-	struct task_struct *park_task;
-	u64 stopped_generation;
-	bool parked;
 };
 
 /**
  * struct kvmintro_pause - pause state of one VM
  * @lock:	serializes pause, resume and capture of the VM
  * @paused:	no vcpu may enter guest mode; read by the KVM_RUN hook
- * @generation:	number of pauses so far; a vcpu acknowledges each one once
- * @pending:	vcpus of the current pause not yet seen out of guest mode
+ * @generation:	number of pauses so far
+ * @pending:	threads of the current pause not yet seen out of guest mode
  * @stopped_wq:	the pausing thread waits here for @pending to reach zero
- * @resume_wq:	parked vcpu threads wait here for @paused to clear
+ * @resume_wq:	parked threads wait here for @paused to clear
+ * @parks_lock:	protects @parks and the fields of its entries
+ * @parks:	struct kvmintro_park (pause.c) queued or running
+ * @parks_seq:	bumped under @lock once a pause has queued its parks
  * @works:	park works queued or running; the VM entry outlives them
  * @latency_ns:	time from the last pause request until all vcpus stopped
  * @snapshot:	the latest capture, or NULL; under @lock
@@ -74,6 +62,9 @@ struct kvmintro_pause {
 	atomic_t pending;
 	wait_queue_head_t stopped_wq;
 	wait_queue_head_t resume_wq;
+	spinlock_t parks_lock;		/* protects @parks */
+	struct list_head parks;
+	unsigned long parks_seq;
 	atomic_t works;
 	u64 latency_ns;
 	struct kvmintro_snapshot *snapshot;
@@ -89,9 +80,11 @@ struct kvmintro_pause {
  * @list_node:	in kvmintro_vm_list, under kvmintro_registry_mutex
  * @key:	the struct kvm this entry was made for; a hash key only, never
  *		dereferenced
- * @kvm:	the live struct kvm, or NULL once kvm_destroy_vm() has begun;
- *		read and cleared under kvmintro_vm_lock; use it only through
- *		kvmintro_vm_get_kvm()
+ * @mm:		that VM's kvm->mm, grabbed (mmgrab()) for the entry's life: with
+ *		@key, what tells this VM from a later one at the same address
+ * @kvm:	the struct kvm, or NULL once the entry is retired (the VM was
+ *		seen dying or gone); cleared under kvmintro_vm_lock; never
+ *		dereferenced but through kvmintro_vm_get_kvm()
  * @pid:	process that created the VM
  * @name:	directory name under the debugfs root: "<pid>" or "<pid>-<n>"
  * @dir:	that directory
@@ -110,6 +103,7 @@ struct kvmintro_vm {
 	struct hlist_node hash_node;
 	struct list_head list_node;
 	const struct kvm *key;
+	struct mm_struct *mm;
 	struct kvm *kvm;
 	pid_t pid;
 	char name[24];
@@ -126,17 +120,36 @@ struct kvmintro_vm {
 
 /* introspect/symbols.c */
 int kvmintro_symbols_resolve(void);
-extern bool (*kvmintro_task_work_cancel)(struct task_struct *task,
-					 struct callback_head *work);
-extern int (*kvmintro_kvm_get_regs)(struct kvm_vcpu *vcpu,
-				    struct kvm_regs *regs);
-extern int (*kvmintro_kvm_get_sregs)(struct kvm_vcpu *vcpu,
-				     struct kvm_sregs *sregs);
+/*
+ * Typed after the kernel's own declarations: a kernel that changes one of
+ * these signatures fails to build kvmintro rather than being called wrong.
+ */
+extern typeof(&task_work_cancel) kvmintro_task_work_cancel;
+extern typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
+extern typeof(&kvm_arch_vcpu_ioctl_get_regs) kvmintro_kvm_get_regs;
+extern typeof(&kvm_arch_vcpu_ioctl_get_sregs) kvmintro_kvm_get_sregs;
 extern struct list_head *kvmintro_kvm_vm_list;
 extern struct mutex *kvmintro_kvm_lock;
 extern bool *kvmintro_kvm_tdp_enabled;
 extern bool *kvmintro_kvm_tdp_mmu_param;
 extern struct kvm_x86_ops *kvmintro_kvm_x86_ops;
+
+/* introspect/param.c */
+
+/**
+ * struct kvmintro_param_uint - an unsigned int module parameter in bounds
+ * @value:	its value, READ_ONCE() by users
+ * @min:	the least it may be set to
+ * @max:	the most
+ *
+ * module_param_cb(name, &kvmintro_param_uint_ops, &param, perm).
+ */
+struct kvmintro_param_uint {
+	unsigned int value;
+	unsigned int min;
+	unsigned int max;
+};
+extern const struct kernel_param_ops kvmintro_param_uint_ops;
 
 /* introspect/registry.c */
 extern struct mutex kvmintro_registry_mutex;
@@ -147,7 +160,10 @@ void kvmintro_registry_exit(void);
 void __kvmintro_registry_rescan(void);
 void kvmintro_registry_rescan(void);
 void kvmintro_registry_request_rescan(void);
+void kvmintro_registry_rescan_before_user(void);
 struct kvm *kvmintro_vm_get_kvm(struct kvmintro_vm *vm);
+struct kvm *kvmintro_vm_access_kvm(struct kvmintro_vm *vm);
+int kvmintro_vm_check_access(struct kvmintro_vm *vm);
 void kvmintro_vm_destroyed(struct kvm *kvm);
 
 /* introspect/vcpu.c */
@@ -160,8 +176,8 @@ void kvmintro_vm_pause_init(struct kvmintro_vm *vm);
 int kvmintro_vm_pause(struct kvmintro_vm *vm, struct kvm *kvm);
 void kvmintro_vm_resume(struct kvmintro_vm *vm);
 void kvmintro_vm_release_pause(struct kvmintro_vm *vm);
-void kvmintro_vcpu_hold_at_run(struct kvmintro_vm *vm,
-			       struct kvmintro_vcpu *state);
+void kvmintro_vm_hold_at_run(struct kvmintro_vm *vm);
+int kvmintro_vcpu_lock(struct kvm_vcpu *vcpu);
 
 /* introspect/snapshot.c */
 void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm);
@@ -173,7 +189,7 @@ void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
 /* introspect/gpa_hpa.c, translate.c, mem.c, scan.c: guest memory */
 void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift);
 void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm);
-char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t *len);
+char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len);
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
@@ -191,9 +207,6 @@ int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len);
 void kvmintro_debugfs_create_file(const char *name, umode_t mode,
 				  struct dentry *parent, void *data,
 				  const struct file_operations *fops);
-void kvmintro_debugfs_prune(void);
-int kvmintro_debugfs_init(void);
-void kvmintro_debugfs_exit(void);
 
 /* introspect/memslots.c */
 unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
@@ -265,31 +278,47 @@ static inline bool kvmintro_vm_paused(struct kvmintro_vm *vm)
  * kvmintro_vcpu_run_enter() - a thread enters KVM_RUN of @vcpu
  * @vcpu: the vcpu
  *
- * Called by the KVM_RUN hook in the vcpu's thread with preemption disabled
+ * Called by the KVM_RUN hook in the calling thread with preemption disabled
  * (ftrace's recursion lock): records the thread, holds it while the VM is
  * paused, and asks for a rescan of a VM or vcpu kvmintro does not know
  * yet.  Never sleeps.  With preemption off the hook is already an RCU
  * reader, which the registry's synchronize_rcu() waits for; the sched
  * flavour says so without a call into RCU.
+ *
+ * A thread outside the VM's mm (a forked child of the VMM) is ignored:
+ * KVM refuses its KVM_RUN with -EIO.  A thread that is not the one
+ * recorded is recorded with a full barrier before @paused is read, which
+ * pairs with the one in kvmintro_vm_pause(): see pause.c.
  */
 static __always_inline void kvmintro_vcpu_run_enter(struct kvm_vcpu *vcpu)
 {
 	struct kvmintro_vcpu *state = NULL;
 	struct kvmintro_vm *vm;
+	pid_t tid;
 
 	rcu_read_lock_sched_notrace();
 	vm = kvmintro_vm_find_rcu(vcpu->kvm);
-	if (vm)
-		state = kvmintro_vcpu_find_rcu(vm, vcpu->vcpu_idx);
-	if (likely(state)) {
-		WRITE_ONCE(state->tid, task_pid_nr(current));
-		WRITE_ONCE(state->runs, state->runs + 1);
-		if (unlikely(kvmintro_vm_paused(vm)))
-			kvmintro_vcpu_hold_at_run(vm, state);
+	if (likely(vm)) {
+		if (unlikely(vm->mm != current->mm)) {
+			/* A child, or a stale entry: only a VMM thread rescans. */
+			vm = NULL;
+		} else {
+			state = kvmintro_vcpu_find_rcu(vm, vcpu->vcpu_idx);
+		}
 	}
+	if (likely(state)) {
+		tid = task_pid_nr(current);
+		if (unlikely(READ_ONCE(state->tid) != tid)) {
+			WRITE_ONCE(state->tid, tid);
+			smp_mb();
+		}
+		WRITE_ONCE(state->runs, state->runs + 1);
+	}
+	if (likely(vm) && unlikely(kvmintro_vm_paused(vm)))
+		kvmintro_vm_hold_at_run(vm);
 	rcu_read_unlock_sched_notrace();
 
-	if (unlikely(!state))
+	if (unlikely(!state) && vcpu->kvm->mm == current->mm)
 		kvmintro_registry_request_rescan();
 }
 

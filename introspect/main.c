@@ -25,14 +25,10 @@ static int __init kvmintro_init(void)
 	r = kvmintro_symbols_resolve();
 	if (r)
 		return r;
-	r = kvmintro_debugfs_init();
-	if (r)
-		return r;
 
 	kvmintro_debugfs_root = kvmintro_debugfs_create_root();
 	if (IS_ERR(kvmintro_debugfs_root)) {
 		pr_err("cannot create debugfs directory: kernel needs CONFIG_DEBUG_FS\n");
-		kvmintro_debugfs_exit();
 		return PTR_ERR(kvmintro_debugfs_root);
 	}
 	kvmintro_registry_init(kvmintro_debugfs_root);
@@ -71,27 +67,24 @@ out_err_no_destroy_hook:
 	kvmintro_registry_close();
 	debugfs_remove_recursive(kvmintro_debugfs_root);
 	kvmintro_registry_exit();
-	kvmintro_debugfs_exit();
 	return r;
 }
 
 static void __exit kvmintro_exit(void)
 {
 	/*
-	 * The debugfs tree goes first, before the hooks: file operations
-	 * use struct kvm pointers that only the kvm_destroy_vm() hook keeps
-	 * valid, so that hook must outlive every one of them.  Removing the
-	 * tree waits for operations in flight.
+	 * No file is open (each holds a module reference).  Hooks go first
+	 * and their unregistration waits for handlers in flight; then the
+	 * tree, then the entries, and with them every parked vcpu thread.
 	 */
 	kvmintro_registry_close();
-	debugfs_remove_recursive(kvmintro_debugfs_root);
 	if (kvmintro_hypercall_nr != -1)
 		kvmintro_hook_kvm_emulate_hypercall_unregister();
 	kvmintro_hook_kvm_vcpu_ioctl_unregister();
 	kvmintro_hook_kvm_dev_ioctl_unregister();
 	kvmintro_hook_kvm_destroy_vm_unregister();
+	debugfs_remove_recursive(kvmintro_debugfs_root);
 	kvmintro_registry_exit();
-	kvmintro_debugfs_exit();
 }
 
 module_init(kvmintro_init);

@@ -12,7 +12,9 @@
  * The file's size is the end of the highest memslot, as of its last open.
  *
  * Writing changes the guest behind its back and is refused unless the
- * module was loaded with allow_write=1.
+ * module was loaded with allow_write=1.  A write is logged as the guest's
+ * own writes are, so that a live migration in progress copies the page
+ * again.
  */
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
@@ -79,9 +81,9 @@ static ssize_t kvmintro_mem_read(struct file *file, char __user *ubuf,
 		return -EINVAL;
 	if (!count)
 		return 0;
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(vm);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (r)
 		goto out_put_kvm;
@@ -135,6 +137,30 @@ static int kvmintro_mem_write_page(struct mm_struct *mm, unsigned long hva,
 	return r;
 }
 
+/*
+ * Log a write to guest page @gfn where KVM logs the guest's own: the bit of
+ * the page in its memslot's dirty bitmap, while the VMM has dirty logging
+ * on for the slot.  A VM that logs into per-vcpu rings instead has no
+ * bitmap, and no vcpu of it runs here to log into: with @check, say so
+ * before anything is written (-EBUSY) rather than lose the write.
+ */
+static int kvmintro_mem_log_dirty(struct kvm *kvm, gfn_t gfn, bool check)
+{
+	struct kvm_memory_slot *slot;
+	int idx, r = 0;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	slot = __gfn_to_memslot(kvm_memslots(kvm), gfn);
+	if (slot && (slot->flags & KVM_MEM_LOG_DIRTY_PAGES)) {
+		if (!slot->dirty_bitmap)
+			r = -EBUSY;
+		else if (!check)
+			set_bit_le(gfn - slot->base_gfn, slot->dirty_bitmap);
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	return r;
+}
+
 static ssize_t kvmintro_mem_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
@@ -150,9 +176,9 @@ static ssize_t kvmintro_mem_write(struct file *file, const char __user *ubuf,
 		return -EPERM;
 	if (*ppos < 0 || end < gpa)
 		return -EINVAL;
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(vm);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (r)
 		goto out_put_kvm;
@@ -164,11 +190,15 @@ static ssize_t kvmintro_mem_write(struct file *file, const char __user *ubuf,
 			break;
 		}
 		chunk = min_t(u64, PAGE_SIZE - (gpa & ~PAGE_MASK), end - gpa);
+		r = kvmintro_mem_log_dirty(kvm, gpa >> PAGE_SHIFT, true);
+		if (r)
+			break;
 		r = kvmintro_mem_write_page(mem.mm, slot->hva +
 					    (gpa - ((u64)slot->base_gfn << PAGE_SHIFT)),
 					    ubuf + (gpa - *ppos), chunk);
 		if (r)
 			break;
+		kvmintro_mem_log_dirty(kvm, gpa >> PAGE_SHIFT, false);
 		gpa += chunk;
 	}
 	kvmintro_guest_mem_close(&mem);
@@ -193,9 +223,9 @@ static int kvmintro_mem_open(struct inode *inode, struct file *file)
 	u64 end = 0;
 	int i, n;
 
-	kvm = kvmintro_vm_get_kvm(inode->i_private);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(inode->i_private);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 	n = kvmintro_copy_memslots(kvm, &slots);
 	kvm_put_kvm(kvm);
 	if (n < 0)

@@ -38,32 +38,55 @@ const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind)
 	return names[kind];
 }
 
-/* Copy every memslot of @kvm, sorted by (as, gpa); return how many. */
-int kvmintro_copy_memslots(struct kvm *kvm, struct kvmintro_slot_copy **out)
+/* Slots in one memslot set, as read once under kvm->srcu. */
+static unsigned int kvmintro_memslots_nr(struct kvm_memslots *memslots)
 {
-	struct kvmintro_slot_copy *slots;
-	struct kvm_memory_slot *slot;
-	struct kvm_memslots *memslots;
-	int as_id, idx, n = 0, max;
+	unsigned int n = 0;
 	struct rb_node *node;
 
+	for (node = rb_first(&memslots->gfn_tree); node; node = rb_next(node))
+		n++;
+	return n;
+}
+
+/**
+ * kvmintro_copy_memslots() - copy every memslot of a VM
+ * @kvm:	the VM, referenced by the caller
+ * @out:	set to the kvmalloc()ed copies, sorted by (as, gpa)
+ *
+ * Each address space's set is read once, under kvm->srcu: KVM swaps in a
+ * new set whenever the VMM changes a slot, but never changes a set while a
+ * reader may still hold it.  Counting through one read and copying through
+ * another could see two different sets; this counts and copies the same.
+ *
+ * Return: the number of slots, or -ENOMEM.
+ */
+int kvmintro_copy_memslots(struct kvm *kvm, struct kvmintro_slot_copy **out)
+{
+	struct kvmintro_slot_copy *slots = NULL, *bigger;
+	unsigned int n = 0, nr, size = 0;
+	struct kvm_memory_slot *slot;
+	struct kvm_memslots *memslots;
+	struct rb_node *node;
+	int as_id, idx;
+
 	idx = srcu_read_lock(&kvm->srcu);
-	max = 0;
 	for (as_id = 0; as_id < kvmintro_nr_address_spaces(kvm); as_id++) {
 		memslots = __kvm_memslots(kvm, as_id);
-		for (node = rb_first(&memslots->gfn_tree); node;
-		     node = rb_next(node))
-			max++;
-	}
-	slots = kvmalloc_array(max ?: 1, sizeof(*slots), GFP_KERNEL);
-	if (!slots) {
-		srcu_read_unlock(&kvm->srcu, idx);
-		return -ENOMEM;
-	}
-	for (as_id = 0; as_id < kvmintro_nr_address_spaces(kvm); as_id++) {
-		memslots = __kvm_memslots(kvm, as_id);
+		nr = kvmintro_memslots_nr(memslots);
+		bigger = kvmintro_kvrealloc(slots, size * sizeof(*slots),
+					    (n + nr ?: 1) * sizeof(*slots));
+		if (!bigger) {
+			srcu_read_unlock(&kvm->srcu, idx);
+			kvfree(slots);
+			return -ENOMEM;
+		}
+		slots = bigger;
+		size = n + nr ?: 1;
 		for (node = rb_first(&memslots->gfn_tree); node;
 		     node = rb_next(node)) {
+			if (WARN_ON_ONCE(n == size))
+				break;
 			slot = container_of(node, struct kvm_memory_slot,
 					    gfn_node[memslots->node_idx]);
 			slots[n++] = (struct kvmintro_slot_copy) {

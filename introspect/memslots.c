@@ -74,9 +74,9 @@ static int kvmintro_memslots_show(struct seq_file *m, void *unused)
 	struct kvm *kvm;
 	char line[160];
 
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(vm);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 
 	seq_puts(m, KVMINTRO_MEMSLOTS_HEADER);
 	idx = srcu_read_lock(&kvm->srcu);

@@ -88,8 +88,9 @@ static void kvmintro_read_msrs(struct kvm *kvm, struct kvm_vcpu *vcpu,
  * @vcpu:	the vcpu, out of guest mode (its VM is paused)
  * @to:		where to put them
  *
- * Return: 0, -EINTR if killed waiting for the vcpu mutex, or KVM's error
- * (e.g. -EINVAL for a vcpu whose state is protected, as with SEV-ES).
+ * Return: 0, -EINTR if killed waiting for the vcpu mutex, -EBUSY if the
+ * VMM held it longer than a pause may take, or KVM's error (e.g. -EINVAL
+ * for a vcpu whose state is protected, as with SEV-ES).
  */
 int kvmintro_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
 			    struct kvmintro_regs *to)
@@ -104,7 +105,7 @@ int kvmintro_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
 	if (!regs || !sregs)
 		goto out;
 
-	r = mutex_lock_killable(&vcpu->mutex);
+	r = kvmintro_vcpu_lock(vcpu);
 	if (r)
 		goto out;
 	r = kvmintro_kvm_get_regs(vcpu, regs);
@@ -147,9 +148,9 @@ static int kvmintro_regs_show(struct seq_file *m, void *unused)
 	struct kvm *kvm;
 	int r;
 
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(vm);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 	r = mutex_lock_killable(&vm->pause.lock);
 	if (r)
 		goto out_put_kvm;

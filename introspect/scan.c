@@ -230,9 +230,9 @@ static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 	if (r)
 		goto out_free;
 
-	r = -ENODEV;
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
+	kvm = kvmintro_vm_access_kvm(vm);
+	r = PTR_ERR_OR_ZERO(kvm);
+	if (r)
 		goto out_free;
 	r = kvmintro_scan_vm(kvm, &ctx);
 	kvm_put_kvm(kvm);
@@ -258,8 +258,9 @@ static ssize_t kvmintro_scan_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
 	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	int r = kvmintro_vm_check_access(vm);
 
-	return kvmintro_reply_read(&vm->scan, ubuf, count, ppos);
+	return r ? r : kvmintro_reply_read(&vm->scan, ubuf, count, ppos);
 }
 
 static const struct file_operations kvmintro_scan_fops = {

@@ -20,6 +20,21 @@
 #include "kvmintro.h"
 #include "snapshot.h"
 
+/*
+ * The most a capture keeps of the gpa_hpa table, in KiB: 16 MiB by
+ * default, about 200,000 runs (a 64 GiB guest on 4 KiB pages scattered one
+ * by one would need 1 GiB).  Beyond it the capture records registers only,
+ * and snapshot_gpa_hpa reads fail with EFBIG; the live gpa_hpa file has no
+ * such limit.
+ */
+static struct kvmintro_param_uint capture_table_max_kb = {
+	.value = 16384, .min = 4, .max = 1U << 20,
+};
+module_param_cb(capture_table_max_kb, &kvmintro_param_uint_ops,
+		&capture_table_max_kb, 0644);
+MODULE_PARM_DESC(capture_table_max_kb,
+		 "KiB of gpa_hpa table a capture keeps, 4 to 1048576 (default 16384); beyond, snapshot_gpa_hpa fails with EFBIG");
+
 void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot)
 {
 	if (snapshot)
@@ -33,6 +48,7 @@ static int kvmintro_vm_capture(struct kvmintro_vm *vm, struct kvm *kvm)
 	struct kvmintro_snapshot *snapshot, *old = vm->pause.snapshot;
 	unsigned int index, nr_vcpus = atomic_read(&kvm->online_vcpus);
 	struct kvm_vcpu *vcpu;
+	size_t max;
 
 	lockdep_assert_held(&vm->pause.lock);
 	snapshot = kvzalloc(struct_size(snapshot, vcpus, nr_vcpus),
@@ -43,7 +59,9 @@ static int kvmintro_vm_capture(struct kvmintro_vm *vm, struct kvm *kvm)
 	snapshot->realtime_ns = ktime_get_real_ns();
 	snapshot->latency_ns = vm->pause.latency_ns;
 	snapshot->nr_vcpus = nr_vcpus;
-	snapshot->gpa_hpa = kvmintro_gpa_hpa_text(kvm, &snapshot->gpa_hpa_len);
+	max = (size_t)READ_ONCE(capture_table_max_kb.value) << 10;
+	snapshot->gpa_hpa = kvmintro_gpa_hpa_text(kvm, max,
+						  &snapshot->gpa_hpa_len);
 	if (IS_ERR(snapshot->gpa_hpa)) {
 		snapshot->gpa_hpa_error = PTR_ERR(snapshot->gpa_hpa);
 		snapshot->gpa_hpa = NULL;
@@ -102,9 +120,9 @@ static ssize_t kvmintro_snapshot_write(struct file *file,
 	if (command < 0)
 		return command;
 
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(vm);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 	r = mutex_lock_killable(&vm->pause.lock);
 	if (!r) {
 		r = kvmintro_vm_snapshot_command(vm, kvm, command);
@@ -120,6 +138,9 @@ static int kvmintro_snapshot_show(struct seq_file *m, void *unused)
 	struct kvmintro_snapshot *snapshot;
 	int r;
 
+	r = kvmintro_vm_check_access(vm);
+	if (r)
+		return r;
 	r = mutex_lock_killable(&vm->pause.lock);
 	if (r)
 		return r;
@@ -165,6 +186,10 @@ static ssize_t kvmintro_snapshot_gpa_hpa_read(struct file *file,
 	struct kvmintro_snapshot *snapshot;
 	ssize_t r;
 
+	/* Not the VM itself, but what it held: the same access rule. */
+	r = kvmintro_vm_check_access(vm);
+	if (r)
+		return r;
 	r = mutex_lock_killable(&vm->pause.lock);
 	if (r)
 		return r;

@@ -4,6 +4,7 @@
 
 #include "../lib/regs.h"
 
+
 /**
  * struct kvmintro_snapshot - what one capture recorded of a paused VM
  * @generation:	capture number, from 1

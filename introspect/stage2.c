@@ -468,9 +468,9 @@ static ssize_t kvmintro_stage2_write(struct file *file,
 	r = -EINVAL;
 	if (n < 0)
 		goto out;
-	r = -ENODEV;
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
+	kvm = kvmintro_vm_access_kvm(vm);
+	r = PTR_ERR_OR_ZERO(kvm);
+	if (r)
 		goto out;
 	r = 0;
 	if (n) {
@@ -504,9 +504,9 @@ static int kvmintro_stage2_refresh_summary(struct kvmintro_vm *vm)
 	struct kvm *kvm;
 	int r;
 
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(vm);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 	t.text = kvmalloc(t.size, GFP_KERNEL);
 	r = t.text ? kvmintro_stage2_summary(kvm, &t) : -ENOMEM;
 	kvm_put_kvm(kvm);
@@ -531,6 +531,9 @@ static ssize_t kvmintro_stage2_read(struct file *file, char __user *ubuf,
 	bool walks;
 	int r;
 
+	r = kvmintro_vm_check_access(vm);
+	if (r)
+		return r;
 	r = mutex_lock_killable(&vm->stage2.lock);
 	if (r)
 		return r;

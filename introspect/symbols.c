@@ -10,6 +10,7 @@
 
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/ptrace.h>
 
 #include "kvmintro.h"
 
@@ -18,11 +19,12 @@ struct list_head *kvmintro_kvm_vm_list;
 struct mutex *kvmintro_kvm_lock;
 /* KVM's vendor ops (get_cpl, ...), what its static calls point to. */
 struct kvm_x86_ops *kvmintro_kvm_x86_ops;
-bool (*kvmintro_task_work_cancel)(struct task_struct *task,
-				  struct callback_head *work);
+typeof(&task_work_cancel) kvmintro_task_work_cancel;
+/* The check /proc/<pid>/mem makes, LSM ptrace policy included. */
+typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
 /* KVM's own KVM_GET_REGS/KVM_GET_SREGS getters: right for any vendor's caching. */
-int (*kvmintro_kvm_get_regs)(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
-int (*kvmintro_kvm_get_sregs)(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
+typeof(&kvm_arch_vcpu_ioctl_get_regs) kvmintro_kvm_get_regs;
+typeof(&kvm_arch_vcpu_ioctl_get_sregs) kvmintro_kvm_get_sregs;
 
 /*
  * For the stage2 file, optional: KVM's tdp_enabled (TDP in use at all),
@@ -68,11 +70,12 @@ int kvmintro_symbols_resolve(void)
 	kvmintro_kvm_x86_ops = (struct kvm_x86_ops *)lookup("kvm_x86_ops");
 
 	kvmintro_task_work_cancel = (void *)lookup("task_work_cancel");
+	kvmintro_ptrace_may_access = (void *)lookup("ptrace_may_access");
 	kvmintro_kvm_get_regs = (void *)lookup("kvm_arch_vcpu_ioctl_get_regs");
 	kvmintro_kvm_get_sregs = (void *)lookup("kvm_arch_vcpu_ioctl_get_sregs");
-	if (!kvmintro_task_work_cancel || !kvmintro_kvm_get_regs ||
-	    !kvmintro_kvm_get_sregs) {
-		pr_err("cannot find task_work_cancel or KVM's register getters\n");
+	if (!kvmintro_task_work_cancel || !kvmintro_ptrace_may_access ||
+	    !kvmintro_kvm_get_regs || !kvmintro_kvm_get_sregs) {
+		pr_err("cannot find task_work_cancel, ptrace_may_access or KVM's register getters\n");
 		return -ENOENT;
 	}
 

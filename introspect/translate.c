@@ -91,9 +91,9 @@ static ssize_t kvmintro_translate_write(struct file *file,
 	if (n < 0)
 		goto out_done;
 
-	r = -ENODEV;
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
+	kvm = kvmintro_vm_access_kvm(vm);
+	r = PTR_ERR_OR_ZERO(kvm);
+	if (r)
 		goto out_done;
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (r)
@@ -134,8 +134,9 @@ static ssize_t kvmintro_translate_read(struct file *file, char __user *ubuf,
 				       size_t count, loff_t *ppos)
 {
 	struct kvmintro_vm *vm = file_inode(file)->i_private;
+	int r = kvmintro_vm_check_access(vm);
 
-	return kvmintro_reply_read(&vm->translate, ubuf, count, ppos);
+	return r ? r : kvmintro_reply_read(&vm->translate, ubuf, count, ppos);
 }
 
 static const struct file_operations kvmintro_translate_fops = {

@@ -24,8 +24,6 @@ int kvmintro_vm_sync_vcpus(struct kvmintro_vm *vm, struct kvm *kvm)
 			return -ENOMEM;
 		state->vm = vm;
 		state->index = index;
-		/* A vcpu is born stopped as far as past pauses are concerned. */
-		state->stopped_generation = READ_ONCE(vm->pause.generation);
 		r = xa_insert(&vm->vcpus, index, state, GFP_KERNEL);
 		if (r) {
 			kfree(state);

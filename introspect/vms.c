@@ -50,9 +50,9 @@ static int kvmintro_vcpus_show(struct seq_file *m, void *unused)
 	char line[128];
 	int len, r = 0;
 
-	kvm = kvmintro_vm_get_kvm(vm);
-	if (!kvm)
-		return -ENODEV;
+	kvm = kvmintro_vm_access_kvm(vm);
+	if (IS_ERR(kvm))
+		return PTR_ERR(kvm);
 	kvm_for_each_vcpu(index, vcpu, kvm) {
 		state = xa_load(&vm->vcpus, index);
 		info.index = index;

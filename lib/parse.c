@@ -132,7 +132,7 @@ static int kvmintro_parse_address(const char *tok, size_t len, u64 *gpa)
 	if (kvmintro_parse_u64(tok, len, &v))
 		return -EINVAL;
 	/* No guest frame lies above the 52-bit physical address limit. */
-	if (gfn && v >> (52 - 12))
+	if (gfn && v >> (KVMINTRO_GPA_BITS - 12))
 		return -EINVAL;
 	*gpa = gfn ? v << 12 : v;
 	return 0;
@@ -194,7 +194,9 @@ int kvmintro_parse_stage2_request(const char *buf, size_t len, u64 *gpas,
  * @len: how many
  * @request: the result
  *
- * Return: 0, or -EINVAL (each option at most once, nothing else).
+ * Return: 0, or -EINVAL (each option at most once, nothing else; a vcpu
+ * index beyond 32 bits, the width KVM's indexes have; a cr3 beyond the
+ * 52 bits of a guest physical address).
  */
 int kvmintro_parse_gva_request(const char *buf, size_t len,
 			       struct kvmintro_gva_request *request)
@@ -209,11 +211,13 @@ int kvmintro_parse_gva_request(const char *buf, size_t len,
 	while (kvmintro_next_token(buf, len, &pos, &tok, &n)) {
 		if (n > 5 && !memcmp(tok, "vcpu=", 5) && !has_vcpu) {
 			has_vcpu = true;
-			if (kvmintro_parse_u64(tok + 5, n - 5, &request->vcpu))
+			if (kvmintro_parse_u64(tok + 5, n - 5, &request->vcpu) ||
+			    request->vcpu > KVMINTRO_VCPU_INDEX_MAX)
 				return -EINVAL;
 		} else if (n > 4 && !memcmp(tok, "cr3=", 4) && !request->has_cr3) {
 			request->has_cr3 = true;
-			if (kvmintro_parse_u64(tok + 4, n - 4, &request->cr3))
+			if (kvmintro_parse_u64(tok + 4, n - 4, &request->cr3) ||
+			    request->cr3 >> KVMINTRO_GPA_BITS)
 				return -EINVAL;
 		} else if (!has_gva) {
 			has_gva = true;

@@ -32,6 +32,12 @@ int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas,
 int kvmintro_parse_stage2_request(const char *buf, size_t len, u64 *gpas,
 				  int max);
 
+/* Bits of a guest physical address, the most x86-64 and arm64 define. */
+#define KVMINTRO_GPA_BITS	52
+
+/* The largest vcpu index a request may name: KVM's indexes are 32 bits. */
+#define KVMINTRO_VCPU_INDEX_MAX	0xffffffffULL
+
 /**
  * struct kvmintro_gva_request - a write to the gva file
  * @gva:	the guest virtual address

@@ -36,6 +36,9 @@ int main(void)
 	static const char *const bad_gva[] = {
 		"", "zzz", "0x1 0x2", "0x1 vcpu=", "0x1 vcpu=1 vcpu=1",
 		"0x1 cr3=0xq", "vcpu=0", "0x1 foo=1", "0x1 cr3=1 cr3=2",
+		"0x1000 vcpu=4294967296", "0x1000 vcpu=0x100000000",
+		"0x1000 vcpu=18446744073709551615", "0x1000 cr3=0x10000000000000",
+		"0x1000 cr3=18446744073709551615",
 	};
 	struct kvmintro_gva_request req;
 	char many[KVMINTRO_TRANSLATE_INPUT_MAX];
@@ -69,6 +72,11 @@ int main(void)
 
 	check("gva: address alone", !gva("0xffffffff81000000\n", &req) &&
 	      req.gva == 0xffffffff81000000ULL && !req.vcpu && !req.has_cr3);
+	check("gva: the largest vcpu index, 32 bits",
+	      !gva("0x1000 vcpu=4294967295", &req) && req.vcpu == 0xffffffffULL);
+	check("gva: the largest cr3, 52 bits",
+	      !gva("0x1000 cr3=0xffffffffff000", &req) &&
+	      req.cr3 == 0xffffffffff000ULL);
 	check("gva: options in any order",
 	      !gva("cr3=0x2000 0x1234 vcpu=3", &req) && req.gva == 0x1234 &&
 	      req.vcpu == 3 && req.has_cr3 && req.cr3 == 0x2000);
