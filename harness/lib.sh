@@ -440,7 +440,11 @@ kvmintro_l1_boot()
 	# -no-reboot: a panic ends QEMU at once.
 	local loglevel=7
 	[[ $mode == shell ]] && loglevel=5
+	# slub_debug: redzones and checks catch any heap overflow at once (the
+	# console check fails the run on its "BUG kmalloc-..."), and U keeps
+	# each object's allocation stack for the stress test's leak count.
 	cmdline="console=ttyS0,115200 loglevel=$loglevel panic=-1 kvmintro.mode=$mode"
+	cmdline+=" slub_debug=${KVMINTRO_L1_SLUB_DEBUG-FZU}"
 	cmdline+=" ${KVMINTRO_L1_CMDLINE:-}"
 	if [[ $mode == shell ]]; then
 		qemu+=(-serial mon:stdio -serial "file:$rundir/out.log")

@@ -66,6 +66,7 @@ bool kvmintro_kv_str(const char *text, const char *name, char *value,
 		     size_t size);
 
 struct kvm_vcpu;
+struct kvm_vm;
 
 /* Wait until @vcpu's guest counter moves; assert after @timeout_ms. */
 void kvmintro_wait_counter_moves(struct kvm_vcpu *vcpu, int timeout_ms);
@@ -85,11 +86,45 @@ uint64_t kvmintro_kpageflags(uint64_t pfn);
 #define KVMINTRO_KPF_THP	22
 #define KVMINTRO_KPF_ZERO_PAGE	24
 
-/* Run @fn in a child process; report it as one TAP result named @name. */
+/*
+ * Run @fn in a child process; report it as one TAP result named @name;
+ * then unload kvmintro if it is loaded (unless @unload is false: cases that
+ * share one load of the module).
+ */
+void __kvmintro_run_case(const char *name, void (*fn)(void), bool unload);
 void kvmintro_run_case(const char *name, void (*fn)(void));
 
 /* A VM with one spinning vcpu, here or in a child process. */
 struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu);
+/* A VM of @nr_vcpus GUEST_EXIT vcpus, an irqchip, none of them running. */
+struct kvm_vm *kvmintro_vm_create_exiting(unsigned int nr_vcpus);
+/* xorshift64: the tests' seeded pseudo-random numbers. */
+uint64_t kvmintro_random(uint64_t *state);
+/* /sys/kernel/debug/kprobes/enabled, which every kprobe obeys. */
+void kvmintro_kprobes_enable(bool on);
+/* Wait until KVM's own debugfs has no VM of @pid: KVM freed it. */
+void kvmintro_wait_kvm_frees_vm_of(pid_t pid);
 pid_t kvmintro_spawn_vmm(void);
+pid_t kvmintro_spawn_vmm_data(uint64_t data_bytes);
+
+/*
+ * Memslot churn: a thread of the VMM adds and removes @nr_slots slots of
+ * 64 KiB each (ids 1.., at KVMINTRO_CHURN_GPA + id * 64 KiB, filled with
+ * 0x5a) as fast as it can, as QEMU does on a smaller scale during boot and
+ * device changes.  kvmintro_churn_readers() meanwhile reads every file
+ * that walks guest memory, for @ms milliseconds, asserting each answers
+ * as documented for a slot that may or may not be there.
+ */
+#define KVMINTRO_CHURN_GPA	0x10000000ULL
+struct kvmintro_churn;
+struct kvmintro_churn_stats {
+	unsigned long slot_changes;
+	unsigned long reads;
+};
+struct kvmintro_churn *kvmintro_churn_start(struct kvm_vm *vm,
+					    unsigned int nr_slots);
+unsigned long kvmintro_churn_stop(struct kvmintro_churn *churn);
+void kvmintro_churn_readers(const char *vm_path, unsigned int ms,
+			    struct kvmintro_churn_stats *stats);
 
 #endif /* KVMINTRO_E2E_H */

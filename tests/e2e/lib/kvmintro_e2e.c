@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -307,7 +308,7 @@ bool kvmintro_kv_str(const char *text, const char *name, char *value,
 	return true;
 }
 
-void kvmintro_run_case(const char *name, void (*fn)(void))
+void __kvmintro_run_case(const char *name, void (*fn)(void), bool unload)
 {
 	static char *skip_reason;
 	int status;
@@ -334,8 +335,13 @@ void kvmintro_run_case(const char *name, void (*fn)(void))
 		ksft_test_result(WIFEXITED(status) && !WEXITSTATUS(status),
 				 "%s", name);
 	/* A failed case must not leave the module loaded for the next. */
-	if (kvmintro_loaded())
+	if (unload && kvmintro_loaded())
 		__kvmintro_unload();
+}
+
+void kvmintro_run_case(const char *name, void (*fn)(void))
+{
+	__kvmintro_run_case(name, fn, true);
 }
 
 void kvmintro_wait_counter_moves(struct kvm_vcpu *vcpu, int timeout_ms)
@@ -426,13 +432,61 @@ struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu)
 	return vm;
 }
 
+struct kvm_vm *kvmintro_vm_create_exiting(unsigned int nr_vcpus)
+{
+	struct kvm_vm *vm = vm_create();
+	unsigned int i;
+
+	vm_create_irqchip(vm);
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	vm_guest_init(vm, VM_MODE_LONG);
+	virt_identity_map_memslots(vm, SZ_2M);
+	for (i = 0; i < nr_vcpus; i++)
+		vcpu_guest_load(vcpu_add(vm, i), GUEST_EXIT);
+	return vm;
+}
+
+uint64_t kvmintro_random(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+void kvmintro_kprobes_enable(bool on)
+{
+	int r = kvmintro_write("/sys/kernel/debug/kprobes/enabled",
+			       on ? "1" : "0");
+
+	TEST_ASSERT(!r, "kprobes/enabled: %s", strerror(-r));
+}
+
+void kvmintro_wait_kvm_frees_vm_of(pid_t pid)
+{
+	char cmd[128];
+	int waited;
+
+	snprintf(cmd, sizeof(cmd),
+		 "ls /sys/kernel/debug/kvm 2>/dev/null | grep -q '^%d-'", pid);
+	for (waited = 0; !system(cmd); waited += 10) {
+		TEST_ASSERT(waited < 10000,
+			    "KVM never freed the VM: a reference is held");
+		sleep_ms(10);
+	}
+}
+
 /*
- * A child VMM with one vcpu spinning in long mode, paused forever; returns
- * once its VM exists.  The caller kills it.
+ * A child VMM with one vcpu spinning in long mode and, if @data_bytes, a
+ * second memslot of that many bytes of pseudo-random data at 4 GiB; it
+ * waits forever once its VM exists, which is when this returns.  The caller
+ * kills it.
  */
-pid_t kvmintro_spawn_vmm(void)
+pid_t kvmintro_spawn_vmm_data(uint64_t data_bytes)
 {
 	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint64_t *data, x = 0x9e3779b97f4a7c15ULL, i;
 	int pipefd[2];
 	char c = 0;
 	pid_t pid;
@@ -442,7 +496,14 @@ pid_t kvmintro_spawn_vmm(void)
 	TEST_ASSERT(pid >= 0, "fork");
 	if (!pid) {
 		close(pipefd[0]);
-		kvmintro_vm_create_spinning(&vcpu);
+		vm = kvmintro_vm_create_spinning(&vcpu);
+		if (data_bytes) {
+			vm_add_memslot(vm, VM_MEM_ANON, 1, 4 * SZ_1G,
+				       data_bytes, 0);
+			data = addr_gpa2hva(vm, 4 * SZ_1G);
+			for (i = 0; i < data_bytes / 8; i++)
+				data[i] = kvmintro_random(&x);
+		}
 		TEST_ASSERT(write(pipefd[1], &c, 1) == 1, "write");
 		for (;;)
 			pause();
@@ -451,6 +512,11 @@ pid_t kvmintro_spawn_vmm(void)
 	TEST_ASSERT(read(pipefd[0], &c, 1) == 1, "child VMM died early");
 	close(pipefd[0]);
 	return pid;
+}
+
+pid_t kvmintro_spawn_vmm(void)
+{
+	return kvmintro_spawn_vmm_data(0);
 }
 
 /*
@@ -467,4 +533,142 @@ char *kvmintro_vm_request(const char *name, const char *request)
 	r = kvmintro_write(path, request);
 	TEST_ASSERT(!r, "%s '%s': %s", name, request, strerror(-r));
 	return kvmintro_read(path);
+}
+
+struct kvmintro_churn {
+	struct kvm_vm *vm;
+	unsigned int nr_slots;
+	char *mem;
+	pthread_t thread;
+	bool stop;
+	unsigned long changes;
+};
+
+static int churn_set_slot(struct kvmintro_churn *churn, unsigned int id,
+			  bool present)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = id,
+		.guest_phys_addr = KVMINTRO_CHURN_GPA + id * 0x10000ULL,
+		.memory_size = present ? 0x10000 : 0,
+		.userspace_addr = (uintptr_t)churn->mem + id * 0x10000ULL,
+	};
+
+	return __vm_ioctl(churn->vm, KVM_SET_USER_MEMORY_REGION, &region);
+}
+
+static void *churn_main(void *arg)
+{
+	struct kvmintro_churn *churn = arg;
+	bool present[64] = { false };
+	unsigned int id, seed = 1;
+	int r;
+
+	while (!READ_ONCE(churn->stop)) {
+		id = 1 + rand_r(&seed) % churn->nr_slots;
+		r = churn_set_slot(churn, id, !present[id]);
+		TEST_ASSERT(!r, "slot %u %s: %s", id,
+			    present[id] ? "removal" : "creation", strerror(-r));
+		present[id] = !present[id];
+		WRITE_ONCE(churn->changes, churn->changes + 1);
+	}
+	for (id = 1; id <= churn->nr_slots; id++)
+		if (present[id])
+			churn_set_slot(churn, id, false);
+	return NULL;
+}
+
+struct kvmintro_churn *kvmintro_churn_start(struct kvm_vm *vm,
+					    unsigned int nr_slots)
+{
+	struct kvmintro_churn *churn = calloc(1, sizeof(*churn));
+	size_t size = (nr_slots + 1) * 0x10000ULL;
+
+	TEST_ASSERT(churn && nr_slots && nr_slots < 64, "churn of %u slots",
+		    nr_slots);
+	churn->vm = vm;
+	churn->nr_slots = nr_slots;
+	churn->mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(churn->mem != MAP_FAILED, "mmap");
+	memset(churn->mem, 0x5a, size);
+	TEST_ASSERT(!pthread_create(&churn->thread, NULL, churn_main, churn),
+		    "pthread_create");
+	return churn;
+}
+
+unsigned long kvmintro_churn_stop(struct kvmintro_churn *churn)
+{
+	unsigned long changes;
+
+	WRITE_ONCE(churn->stop, true);
+	pthread_join(churn->thread, NULL);
+	changes = churn->changes;
+	munmap(churn->mem, (churn->nr_slots + 1) * 0x10000ULL);
+	free(churn);
+	return changes;
+}
+
+/* Write @request to @vm_path/@name; 0 or -errno. */
+static int churn_request(const char *vm_path, const char *name,
+			 const char *request)
+{
+	char file[256];
+
+	snprintf(file, sizeof(file), "%s/%s", vm_path, name);
+	return kvmintro_write(file, request);
+}
+
+static void churn_read(const char *vm_path, const char *name)
+{
+	char file[256], *text;
+
+	snprintf(file, sizeof(file), "%s/%s", vm_path, name);
+	text = kvmintro_read(file);
+	TEST_ASSERT(text, "read %s during memslot churn: %s", name,
+		    strerror(errno));
+	free(text);
+}
+
+void kvmintro_churn_readers(const char *vm_path, unsigned int ms,
+			    struct kvmintro_churn_stats *stats)
+{
+	uint64_t deadline = clock_ns() + ms * 1000000ULL;
+	char file[256], buf[4096];
+	unsigned int seed = 7;
+	uint64_t gpa;
+	ssize_t n;
+	int fd, r;
+
+	memset(stats, 0, sizeof(*stats));
+	snprintf(file, sizeof(file), "%s/mem", vm_path);
+	while (clock_ns() < deadline) {
+		/* mem: a churned slot reads 0x5a or, gone, EIO. */
+		fd = open(file, O_RDONLY);
+		TEST_ASSERT(fd >= 0, "open mem: %s", strerror(errno));
+		gpa = KVMINTRO_CHURN_GPA + (1 + rand_r(&seed) % 8) * 0x10000ULL;
+		n = pread(fd, buf, sizeof(buf), gpa);
+		TEST_ASSERT((n == sizeof(buf) && buf[0] == 0x5a &&
+			     buf[4095] == 0x5a) || (n < 0 && errno == EIO),
+			    "mem at %#lx: %zd (%s)", (unsigned long)gpa, n,
+			    n < 0 ? strerror(errno) : "data");
+		close(fd);
+		churn_read(vm_path, "gpa_hpa");
+		churn_read(vm_path, "memslots");
+		/* translate, scan, stage2: every request is answered. */
+		r = churn_request(vm_path, "translate",
+				  "0x10010000 0x10020000 0x10030000 0x0");
+		TEST_ASSERT(!r, "translate: %s", strerror(-r));
+		churn_read(vm_path, "translate");
+		r = churn_request(vm_path, "scan", "hex:5a5a5a5a5a5a5a5a\nmax=4\n");
+		TEST_ASSERT(!r, "scan: %s", strerror(-r));
+		churn_read(vm_path, "scan");
+		r = churn_request(vm_path, "stage2", "0x10010000 0x10020000");
+		TEST_ASSERT(!r || r == -ENODATA || r == -EOPNOTSUPP,
+			    "stage2: %s", strerror(-r));
+		r = churn_request(vm_path, "snapshot", "capture");
+		TEST_ASSERT(!r, "capture: %s", strerror(-r));
+		churn_read(vm_path, "snapshot_gpa_hpa");
+		stats->reads++;
+	}
 }

@@ -1,0 +1,979 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stress suite: what a hostile user, a busy host and an unlucky moment
+ * do to kvmintro, on every kernel, with its figures printed as "# stress:"
+ * lines.  One load of the module serves every part but the rmmod one, so
+ * that what it still holds at the end can be told from what it held at
+ * the start:
+ *  - memslot churn by the VMM under every reader, 30 s;
+ *  - fuzzed writes, seeded, to every writable file and parameter, 10,000
+ *    each: random bytes, the files' own words in random order, empty,
+ *    huge, NULs, and every numeric limit and one past it; a refused write
+ *    leaves the file's reply as it was;
+ *  - kill -9 of the VMM during each long operation, 50 rounds each;
+ *  - pause of VMMs of every threading shape, and of a thread's first
+ *    KVM_RUN racing the pause;
+ *  - a 60 s soak: VMs created and destroyed, guests running, readers of
+ *    every file, a capture loop, writers, pause and resume; no operation
+ *    may take longer than 20 s;
+ *  - nothing left behind: slab objects allocated by kvmintro (slub_debug's
+ *    alloc_traces, L1 boots with slub_debug=FZU), vmalloc, free memory,
+ *    KVM's VMs and kvmintro's list back where they were;
+ *  - rmmod with readers of every file in flight, 30 rounds, every other
+ *    one with kprobes disabled.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kvm_util.h"
+#include "kvmintro_e2e.h"
+#include "processor.h"
+
+#define TIMEOUT_MS	10000
+#define CHURN_MS	30000
+#define FUZZ_WRITES	10000
+#define KILL_ROUNDS	50
+#define RMMOD_ROUNDS	30
+#define SOAK_MS		60000
+#define SOAK_STALL_MS	20000
+
+/* What the host holds that kvmintro could leak; see footprint_read(). */
+struct footprint {
+	long kvmintro_objects;	/* live slab objects kvmintro allocated */
+	long vmalloc_kb;	/* VmallocUsed */
+	long available_kb;	/* MemAvailable after dropping caches */
+	long kvm_vms;		/* VMs in KVM's own debugfs */
+};
+
+/* Shared with the cases, which run in child processes. */
+static struct footprint *baseline;
+
+static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
+
+static uint64_t rng(void)
+{
+	return kvmintro_random(&rng_state);
+}
+
+static long meminfo_kb(const char *name)
+{
+	char *text = kvmintro_read("/proc/meminfo"), *p;
+	long kb = -1;
+
+	TEST_ASSERT(text, "read /proc/meminfo");
+	p = strstr(text, name);
+	if (p)
+		sscanf(p + strlen(name), ": %ld kB", &kb);
+	free(text);
+	TEST_ASSERT(kb >= 0, "no %s in /proc/meminfo", name);
+	return kb;
+}
+
+/*
+ * Live slab objects whose allocation stack (slub_debug=U) passes through
+ * kvmintro: the "count" of every alloc_traces entry that names
+ * [kvmintro], summed over all caches.
+ */
+static long kvmintro_slab_objects(void)
+{
+	const char *root = "/sys/kernel/debug/slab";
+	char file[512], line[512];
+	bool ours = false, any = false;
+	long count = 0, total = 0;
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+
+	dir = opendir(root);
+	TEST_ASSERT(dir, "%s: %s (boot L1 with slub_debug=FZU)", root,
+		    strerror(errno));
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/alloc_traces", root,
+			 d->d_name);
+		f = fopen(file, "r");
+		if (!f)
+			continue;
+		any = true;
+		while (fgets(line, sizeof(line), f)) {
+			if (line[0] == '\n') {
+				/* An entry ends with an empty line. */
+				if (ours)
+					total += count;
+				ours = false;
+				count = 0;
+				continue;
+			}
+			if (!count && sscanf(line, "%ld", &count) != 1)
+				count = 0;
+			if (strstr(line, "[kvmintro]"))
+				ours = true;
+		}
+		if (ours)
+			total += count;
+		ours = false;
+		count = 0;
+		fclose(f);
+	}
+	closedir(dir);
+	TEST_ASSERT(any, "no alloc_traces under %s: slub_debug=U is off",
+		    root);
+	return total;
+}
+
+static long kvm_vm_count(void)
+{
+	struct dirent *d;
+	long n = 0;
+	DIR *dir = opendir("/sys/kernel/debug/kvm");
+
+	TEST_ASSERT(dir, "/sys/kernel/debug/kvm: %s", strerror(errno));
+	while ((d = readdir(dir)))
+		if (d->d_name[0] >= '0' && d->d_name[0] <= '9' &&
+		    strchr(d->d_name, '-'))
+			n++;
+	closedir(dir);
+	return n;
+}
+
+static void footprint_read(struct footprint *fp)
+{
+	kvmintro_write("/proc/sys/vm/drop_caches", "3");
+	fp->kvmintro_objects = kvmintro_slab_objects();
+	fp->vmalloc_kb = meminfo_kb("VmallocUsed");
+	fp->available_kb = meminfo_kb("MemAvailable");
+	fp->kvm_vms = kvm_vm_count();
+}
+
+/* @vm_path/@name, in a buffer of the calling thread's own. */
+static const char *vm_file(const char *vm_path, const char *name)
+{
+	static __thread char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", vm_path, name);
+	return path;
+}
+
+static void test_churn(void)
+{
+	struct kvmintro_churn_stats stats;
+	struct kvmintro_churn *churn;
+	struct kvm_vm *vm = vm_create();
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	churn = kvmintro_churn_start(vm, 8);
+	kvmintro_churn_readers(kvmintro_vm_path(getpid(), 0), CHURN_MS,
+			       &stats);
+	stats.slot_changes = kvmintro_churn_stop(churn);
+	ksft_print_msg("stress: churn %d s: %lu slot changes, %lu rounds of every reader\n",
+		       CHURN_MS / 1000, stats.slot_changes, stats.reads);
+	TEST_ASSERT(stats.slot_changes > 1000 && stats.reads > 10,
+		    "too little churn to mean anything");
+	vm_destroy(vm);
+}
+
+/* A writable file, its words, its limits, and the errors it may give. */
+struct fuzz_target {
+	const char *name;	/* under the VM, or an absolute path */
+	const char *const *words;
+	const char *const *limits;	/* each accepted or refused, as noted */
+	const int errors[4];		/* errno values a write may fail with */
+};
+
+static const char *const no_words[] = { NULL };
+static const char *const address_words[] = {
+	"0x", "gpa=", "gfn=", "0", "1", "f", "ff", "1000", "fffff", " ", "\n",
+	"\t", "-", "summary", "18446744073709551616", NULL,
+};
+static const char *const gva_words[] = {
+	"0x", "vcpu=", "cr3=", "0", "1", "ff", "1000", "ffffffff81000000",
+	" ", "\n", "4294967296", NULL,
+};
+static const char *const scan_words[] = {
+	"str:", "hex:", "max=", "Linux", "0", "4d", "5a", " ", "\n", "zz",
+	"1000000", "1000001", NULL,
+};
+static const char *const snapshot_words[] = {
+	"pause", "resume", "capture", " ", "\n", "\t", "x", NULL,
+};
+static const char *const number_words[] = {
+	"0", "1", "4", "16384", "0x", "-", "1048576", "4294967296", " ", "\n",
+	NULL,
+};
+
+/*
+ * Limits from Documentation/debugfs.rst, each with a leading '+' if it
+ * must be accepted or '-' if it must be refused.
+ */
+static const char *const translate_limits[] = {
+	"+0xfffffffffffff", "+0xffffffffffffffff", "-0x10000000000000000",
+	"+gfn=0xffffffffff", "-gfn=0x10000000000", "+gpa=0xfffffffffffff",
+	"+18446744073709551615", "-18446744073709551616", "-", "-0x",
+	"-gfn=", NULL,
+};
+static const char *const gva_limits[] = {
+	"+0xffffffffffffffff vcpu=0", "-0x10000000000000000",
+	"-0x1000 vcpu=4294967296", "-0x1000 vcpu=4294967295",
+	"-0x1000 vcpu=1", "+0x1000 cr3=0xffffffffff000",
+	"-0x1000 cr3=0x10000000000000", "-0x1000 cr3=", NULL,
+};
+static const char *const scan_limits[] = {
+	"+hex:4d\nmax=1000000", "-hex:4d\nmax=1000001", "-hex:4d\nmax=0",
+	"+hex:4d\nmax=1", "-hex:", "-str:", "-hex:4", "-hex:4g", NULL,
+};
+static const char *const snapshot_limits[] = {
+	"+capture", "+resume", "+ pause\n", "+resume", "-PAUSE",
+	"-pause resume", "-capture\nresume", NULL,
+};
+static const char *const capture_kb_limits[] = {
+	"+4", "+1048576", "-3", "-1048577", "-0", "-4294967300", "+16384",
+	NULL,
+};
+static const char *const pause_ms_limits[] = {
+	"+1", "+3600000", "-0", "-3600001", "-4294967296", "+2000", NULL,
+};
+
+static const struct fuzz_target fuzz_targets[] = {
+	{ "translate", address_words, translate_limits, { EINVAL } },
+	{ "stage2", address_words, translate_limits, { EINVAL } },
+	{ "gva", gva_words, gva_limits, { EINVAL } },
+	{ "scan", scan_words, scan_limits, { EINVAL } },
+	{ "snapshot", snapshot_words, snapshot_limits, { EINVAL } },
+	{ "/sys/module/kvmintro/parameters/capture_table_max_kb",
+	  number_words, capture_kb_limits, { EINVAL } },
+	{ "/sys/module/kvmintro/parameters/pause_timeout_ms",
+	  number_words, pause_ms_limits, { EINVAL } },
+	{ "mem", no_words, NULL, { EIO, EINVAL } },
+};
+
+/* One fuzzed input for @t into @buf; its length. */
+static size_t fuzz_input(const struct fuzz_target *t, char *buf, size_t size,
+			 unsigned long i)
+{
+	size_t len = 0, n, w, nwords = 0;
+
+	while (t->words[nwords])
+		nwords++;
+	switch (i % 8) {
+	case 0:		/* empty */
+		return 0;
+	case 1:		/* huge: every 64th, 1 MiB, else just over a page */
+		len = i % 512 == 1 ? size : 4097 + rng() % 8192;
+		for (n = 0; n < len; n++)
+			buf[n] = 'a' + rng() % 26;
+		return len;
+	case 2:		/* NULs inside something valid-looking */
+		len = snprintf(buf, size, "0x%lx", (unsigned long)(rng() % 0x10000));
+		buf[rng() % (len + 1)] = '\0';
+		return len + 1;
+	default:
+		if (nwords && i % 8 >= 4) {
+			/* the file's own words, in random order */
+			for (n = rng() % 12 + 1; n && len < 400; n--) {
+				w = rng() % nwords;
+				len += snprintf(buf + len, size - len, "%s",
+						t->words[w]);
+			}
+			return len;
+		}
+		/* random bytes */
+		len = rng() % 300;
+		for (n = 0; n < len; n++)
+			buf[n] = rng();
+		return len;
+	}
+}
+
+static bool fuzz_error_expected(const struct fuzz_target *t, int error)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t->errors) && t->errors[i]; i++)
+		if (t->errors[i] == error)
+			return true;
+	return false;
+}
+
+/* write() @len bytes through a new open file; 0 or -errno. */
+static int fuzz_write(const char *path, const char *buf, size_t len,
+		      off_t offset)
+{
+	ssize_t n;
+	int fd = open(path, O_WRONLY), r = 0;
+
+	TEST_ASSERT(fd >= 0, "open %s: %s", path, strerror(errno));
+	n = offset >= 0 ? pwrite(fd, buf, len, offset) : write(fd, buf, len);
+	if (n < 0)
+		r = -errno;
+	else
+		TEST_ASSERT((size_t)n == len || offset >= 0,
+			    "%s: short write %zd of %zu", path, n, len);
+	close(fd);
+	return r;
+}
+
+/* What reading @path gives now, "" for an error. */
+static char *fuzz_state(const char *path, bool readable)
+{
+	char *text;
+
+	if (!readable)
+		return strdup("");
+	text = kvmintro_read(path);
+	return text ? text : strdup("");
+}
+
+static void test_fuzz(void)
+{
+	const size_t huge = 1 << 20;
+	char *buf = malloc(huge), *before, *after, path[256];
+	unsigned long i, accepted, refused, total = 0;
+	const struct fuzz_target *t;
+	struct kvm_vm *vm = vm_create();
+	const char *const *limit;
+	const char *dir;
+	off_t offset;
+	size_t len;
+	unsigned int k;
+	int r;
+
+	TEST_ASSERT(buf, "malloc");
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	vm_guest_init(vm, VM_MODE_LONG);
+	virt_identity_map_memslots(vm, SZ_2M);
+	vcpu_guest_load(vcpu_add(vm, 0), GUEST_IDLE);
+	dir = kvmintro_vm_path(getpid(), 0);
+	/* A vcpu that never ran is picked up by the next read of vms. */
+	free(kvmintro_read(KVMINTRO_DEBUGFS "/vms"));
+	snprintf(path, sizeof(path), "%s/vcpu0/regs", dir);
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no %s", path);
+	TEST_ASSERT(!kvmintro_write(vm_file(dir, "snapshot"), "capture"),
+		    "capture");
+
+	for (k = 0; k < ARRAY_SIZE(fuzz_targets); k++) {
+		t = &fuzz_targets[k];
+		snprintf(path, sizeof(path), "%s", t->name[0] == '/' ? t->name :
+			 vm_file(dir, t->name));
+		accepted = refused = 0;
+		/* The limits first, each must go the documented way. */
+		for (limit = t->limits; limit && *limit; limit++) {
+			before = fuzz_state(path, true);
+			r = fuzz_write(path, *limit + 1, strlen(*limit + 1), -1);
+			TEST_ASSERT((**limit == '+') == !r,
+				    "%s: '%s' %s: %s", t->name, *limit + 1,
+				    **limit == '+' ? "refused" : "accepted",
+				    r ? strerror(-r) : "ok");
+			if (r) {
+				after = fuzz_state(path, true);
+				TEST_ASSERT(!strcmp(before, after),
+					    "%s: refused '%s' changed the reply",
+					    t->name, *limit + 1);
+				free(after);
+			}
+			free(before);
+		}
+		for (i = 0; i < FUZZ_WRITES; i++) {
+			len = fuzz_input(t, buf, huge, i);
+			offset = -1;
+			if (!strcmp(t->name, "mem"))
+				/* inside and around the 2 MiB of memory */
+				offset = i % 4 ? (off_t)(rng() % (SZ_2M + 8192)) :
+					 (off_t)(rng() >> 1);
+			before = i % 16 ? NULL :
+				 fuzz_state(path, strcmp(t->name, "mem"));
+			r = fuzz_write(path, buf, len, offset);
+			if (!r) {
+				accepted++;
+			} else {
+				refused++;
+				TEST_ASSERT(fuzz_error_expected(t, -r),
+					    "%s: write %lu of %zu bytes: %s",
+					    t->name, i, len, strerror(-r));
+			}
+			if (before && r) {
+				after = fuzz_state(path, strcmp(t->name, "mem"));
+				TEST_ASSERT(!strcmp(before, after),
+					    "%s: refused write %lu changed the reply",
+					    t->name, i);
+				free(after);
+			}
+			free(before);
+		}
+		ksft_print_msg("stress: fuzz %s: %lu writes, %lu accepted, %lu refused\n",
+			       t->name, accepted + refused, accepted, refused);
+		total += accepted + refused;
+	}
+	/* Leave the parameters as the rest of the suite expects them. */
+	TEST_ASSERT(!kvmintro_write("/sys/module/kvmintro/parameters/pause_timeout_ms",
+				    "2000"), "pause_timeout_ms back to 2000");
+	TEST_ASSERT(!kvmintro_write("/sys/module/kvmintro/parameters/capture_table_max_kb",
+				    "16384"), "capture_table_max_kb back");
+	kvmintro_write(vm_file(dir, "snapshot"), "resume");
+	ksft_print_msg("stress: fuzz: %lu writes to %zu files\n", total,
+		       ARRAY_SIZE(fuzz_targets));
+	free(buf);
+	vm_destroy(vm);
+}
+
+struct long_op {
+	const char *name;
+	const char *file;
+	const char *request;	/* written, or NULL: the file is read whole */
+	unsigned int kill_within_us;
+};
+
+static const struct long_op long_ops[] = {
+	{ "scan", "scan", "str:never-there-at-all\nhex:00010203040506070809",
+	  100000 },
+	{ "whole-RAM read", "mem", NULL, 400000 },
+	{ "pause", "snapshot", "pause", 10000 },
+	{ "capture", "snapshot", "capture", 20000 },
+	{ "gpa_hpa", "gpa_hpa", NULL, 20000 },
+};
+
+/* Read all of a spawned VMM's RAM: its 2 MiB at 0 and its data at 4 GiB. */
+static long read_whole_ram(const char *mem)
+{
+	static char buf[1 << 20];
+	uint64_t gpa;
+	long r = 0;
+	int fd = open(mem, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	for (gpa = 0; gpa < SZ_2M && !r; gpa += sizeof(buf))
+		if (pread(fd, buf, sizeof(buf), gpa) != sizeof(buf))
+			r = -errno;
+	for (gpa = 4 * SZ_1G; gpa < 4 * SZ_1G + (16ULL << 20) && !r;
+	     gpa += sizeof(buf))
+		if (pread(fd, buf, sizeof(buf), gpa) != sizeof(buf))
+			r = -errno;
+	close(fd);
+	return r;
+}
+
+static void *long_op_thread(void *arg)
+{
+	const char *const *argv = arg;
+	char *text;
+	long r = 0;
+
+	if (strstr(argv[0], "/mem")) {
+		r = read_whole_ram(argv[0]);
+	} else if (argv[1]) {
+		r = kvmintro_write(argv[0], argv[1]);
+	} else {
+		text = kvmintro_read(argv[0]);
+		r = text ? 0 : -errno;
+		free(text);
+	}
+	return (void *)r;
+}
+
+/* kill -9 of the VMM at a random moment of each long operation. */
+static void test_kill_during_long_ops(void)
+{
+	unsigned int k, round, finished, interrupted, status;
+	const char *argv[2];
+	char path[256];
+	pthread_t thread;
+	void *result;
+	pid_t pid;
+
+	for (k = 0; k < ARRAY_SIZE(long_ops); k++) {
+		finished = interrupted = 0;
+		for (round = 0; round < KILL_ROUNDS; round++) {
+			pid = kvmintro_spawn_vmm_data(16ULL << 20);
+			TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0),
+						       true, TIMEOUT_MS),
+				    "no directory for the VMM");
+			snprintf(path, sizeof(path), "%s/%s",
+				 kvmintro_vm_path(pid, 0), long_ops[k].file);
+			argv[0] = path;
+			argv[1] = long_ops[k].request;
+			TEST_ASSERT(!pthread_create(&thread, NULL,
+						    long_op_thread, argv),
+				    "pthread_create");
+			/* within about twice the operation's own length */
+			usleep(rng() % long_ops[k].kill_within_us);
+			kill(pid, SIGKILL);
+			TEST_ASSERT(waitpid(pid, (int *)&status, 0) == pid,
+				    "waitpid");
+			pthread_join(thread, &result);
+			if (!result)
+				finished++;
+			else
+				interrupted++;
+			TEST_ASSERT(!result || (long)result == -ENODEV ||
+				    (long)result == -EIO ||
+				    (long)result == -ESRCH ||
+				    (long)result == -ENOENT ||
+				    (long)result == -EINTR,
+				    "%s, VMM killed: %s", long_ops[k].name,
+				    strerror(-(long)result));
+			TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0),
+						       false, TIMEOUT_MS),
+				    "%s: directory stays after kill -9",
+				    long_ops[k].name);
+		}
+		ksft_print_msg("stress: kill -9 during %s: %u rounds, %u finished first, %u cut short\n",
+			       long_ops[k].name, KILL_ROUNDS, finished,
+			       interrupted);
+	}
+}
+
+struct shape_thread {
+	struct kvm_vm *vm;
+	unsigned int first, count;	/* the vcpus this thread runs */
+	pthread_t thread;
+	bool stop;
+};
+
+static void *shape_thread_main(void *arg)
+{
+	struct shape_thread *t = arg;
+	unsigned int i;
+
+	while (!READ_ONCE(t->stop))
+		for (i = t->first; i < t->first + t->count; i++)
+			vcpu_run(t->vm->vcpus[i]);
+	return NULL;
+}
+
+
+/* Pause @rounds times; every vcpu's counter must hold still while paused. */
+static void pause_rounds(struct kvm_vm *vm, unsigned int rounds,
+			 const char *shape)
+{
+	const char *snapshot = vm_file(kvmintro_vm_path(getpid(), 0),
+				       "snapshot");
+	uint64_t counters[8];
+	unsigned int round, i;
+	char file[256];
+	int r;
+
+	snprintf(file, sizeof(file), "%s", snapshot);
+	for (round = 0; round < rounds; round++) {
+		r = kvmintro_write(file, "pause");
+		TEST_ASSERT(!r, "%s: pause %u: %s", shape, round, strerror(-r));
+		for (i = 0; i < vm->nr_vcpus; i++)
+			counters[i] = vcpu_guest_counter(vm->vcpus[i]);
+		sleep_ms(20);
+		for (i = 0; i < vm->nr_vcpus; i++)
+			TEST_ASSERT(vcpu_guest_counter(vm->vcpus[i]) == counters[i],
+				    "%s: pause %u: vcpu %u ran while paused",
+				    shape, round, i);
+		r = kvmintro_write(file, "resume");
+		TEST_ASSERT(!r, "%s: resume: %s", shape, strerror(-r));
+		kvmintro_wait_counter_moves(vm->vcpus[vm->nr_vcpus - 1],
+					    TIMEOUT_MS);
+	}
+}
+
+static void pause_shape(unsigned int nr_threads, const char *shape)
+{
+	struct kvm_vm *vm = kvmintro_vm_create_exiting(4);
+	struct shape_thread threads[4];
+	unsigned int i;
+
+	for (i = 0; i < nr_threads; i++) {
+		threads[i] = (struct shape_thread) {
+			.vm = vm, .first = i * 4 / nr_threads,
+			.count = 4 / nr_threads,
+		};
+		TEST_ASSERT(!pthread_create(&threads[i].thread, NULL,
+					    shape_thread_main, &threads[i]),
+			    "pthread_create");
+	}
+	kvmintro_wait_counter_moves(vm->vcpus[3], TIMEOUT_MS);
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	pause_rounds(vm, 50, shape);
+	for (i = 0; i < nr_threads; i++)
+		WRITE_ONCE(threads[i].stop, true);
+	for (i = 0; i < nr_threads; i++)
+		pthread_join(threads[i].thread, NULL);
+	ksft_print_msg("stress: pause, %s: 50 pauses, every vcpu held\n",
+		       shape);
+	vm_destroy(vm);
+}
+
+struct racing_pause {
+	const char *file;
+	int result;
+};
+
+static void *racing_pause_main(void *arg)
+{
+	struct racing_pause *p = arg;
+
+	p->result = kvmintro_write(p->file, "pause");
+	return NULL;
+}
+
+/*
+ * A thread's first KVM_RUN racing the pause: whichever wins, once the
+ * pause succeeds the vcpu must be out of the guest.
+ */
+static void pause_first_run_races(unsigned int rounds)
+{
+	struct racing_pause p;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	pthread_t thread;
+	unsigned int round;
+	uint64_t counter;
+	char file[256];
+
+	for (round = 0; round < rounds; round++) {
+		vm = vm_create();
+		vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+		vm_guest_init(vm, VM_MODE_LONG);
+		virt_identity_map_memslots(vm, SZ_2M);
+		vcpu = vcpu_add(vm, 0);
+		vcpu_guest_load(vcpu, GUEST_SPIN);
+		vcpu_thread_create(vcpu, NULL);
+		snprintf(file, sizeof(file), "%s",
+			 vm_file(kvmintro_vm_path(getpid(), 0), "snapshot"));
+		TEST_ASSERT(kvmintro_wait_path(file, true, TIMEOUT_MS),
+			    "no snapshot file");
+		p.file = file;
+		TEST_ASSERT(!pthread_create(&thread, NULL, racing_pause_main,
+					    &p), "pthread_create");
+		usleep(rng() % 3000);
+		vcpu_thread_go(vcpu);
+		pthread_join(thread, NULL);
+		TEST_ASSERT(!p.result, "round %u: pause: %s", round,
+			    strerror(-p.result));
+		counter = vcpu_guest_counter(vcpu);
+		sleep_ms(30);
+		TEST_ASSERT(vcpu_guest_counter(vcpu) == counter,
+			    "round %u: the vcpu ran while paused", round);
+		TEST_ASSERT(!kvmintro_write(file, "resume"), "resume");
+		vm_destroy(vm);
+	}
+	ksft_print_msg("stress: pause racing a first KVM_RUN: %u rounds, the vcpu held in each\n",
+		       rounds);
+}
+
+static void test_pause_shapes(void)
+{
+	pause_shape(4, "a thread per vcpu");
+	pause_shape(2, "two vcpus per thread");
+	pause_shape(1, "four vcpus on one thread");
+	pause_first_run_races(50);
+}
+
+/* The soak: every thread notes when it last finished an operation. */
+#define SOAK_WORKERS	6
+static struct {
+	uint64_t last_ns[SOAK_WORKERS];
+	unsigned long ops[SOAK_WORKERS];
+	const char *doing[SOAK_WORKERS];	/* the operation under way */
+	pid_t tid[SOAK_WORKERS];
+	bool stop;
+	char dir[128];
+} soak;
+
+static void soak_done(int worker)
+{
+	WRITE_ONCE(soak.tid[worker], gettid());
+	WRITE_ONCE(soak.last_ns[worker], clock_ns());
+	WRITE_ONCE(soak.ops[worker], soak.ops[worker] + 1);
+}
+
+static const char *const soak_files[] = {
+	"memslots", "vcpus", "snapshot", "snapshot_gpa_hpa", "vcpu0/regs",
+	"vcpu1/regs", "gpa_hpa", "translate", "scan", "gva", "stage2",
+};
+
+static void *soak_reader(void *arg)
+{
+	int worker = (long)arg;
+	unsigned int i = worker;
+	char *text;
+
+	while (!READ_ONCE(soak.stop)) {
+		WRITE_ONCE(soak.doing[worker], soak_files[i % ARRAY_SIZE(soak_files)]);
+		text = kvmintro_read(vm_file(soak.dir, soak_files[i++ %
+						ARRAY_SIZE(soak_files)]));
+		free(text);
+		WRITE_ONCE(soak.doing[worker], "vms");
+		text = kvmintro_read(KVMINTRO_DEBUGFS "/vms");
+		free(text);
+		soak_done(worker);
+	}
+	return NULL;
+}
+
+static void *soak_writer(void *arg)
+{
+	static const char *const requests[][2] = {
+		{ "translate", "0x0 0x1000 0x1ff000 0x200000" },
+		{ "scan", "hex:48ff07\nmax=10" },
+		{ "gva", "0x1000 vcpu=1" },
+		{ "stage2", "0x0 0x1000" },
+		{ "snapshot", "capture" },
+		{ "snapshot", "pause" },
+		{ "snapshot", "resume" },
+	};
+	int worker = (long)arg, r;
+	unsigned int i = 0;
+
+	while (!READ_ONCE(soak.stop)) {
+		WRITE_ONCE(soak.doing[worker], requests[i % 7][1]);
+		r = kvmintro_write(vm_file(soak.dir, requests[i % 7][0]),
+				   requests[i % 7][1]);
+		TEST_ASSERT(!r || r == -ENODATA, "writer %d, request %u: %s '%s': %s",
+			    worker, i, requests[i % 7][0], requests[i % 7][1],
+			    strerror(-r));
+		i++;
+		soak_done(worker);
+	}
+	kvmintro_write(vm_file(soak.dir, "snapshot"), "resume");
+	return NULL;
+}
+
+static void *soak_vm_churn(void *arg)
+{
+	int worker = (long)arg, status;
+	pid_t pid;
+
+	while (!READ_ONCE(soak.stop)) {
+		WRITE_ONCE(soak.doing[worker], "a new VMM");
+		pid = kvmintro_spawn_vmm();
+		kvmintro_wait_path(kvmintro_vm_path(pid, 0), true, TIMEOUT_MS);
+		free(kvmintro_read(vm_file(kvmintro_vm_path(pid, 0), "memslots")));
+		kill(pid, SIGKILL);
+		TEST_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
+		soak_done(worker);
+	}
+	return NULL;
+}
+
+static void test_soak(void)
+{
+	void *(*const fns[SOAK_WORKERS])(void *) = {
+		soak_reader, soak_reader, soak_reader, soak_writer,
+		soak_writer, soak_vm_churn,
+	};
+	const enum vm_guest_kind kinds[] = { GUEST_SPIN, GUEST_EXIT };
+	pthread_t threads[SOAK_WORKERS];
+	uint64_t start = clock_ns(), now;
+	unsigned long total = 0;
+	char cmd[256];
+	struct kvm_vm *vm;
+	unsigned int i;
+
+	vm = vm_create();
+	vm_create_irqchip(vm);
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	vm_guest_init(vm, VM_MODE_LONG);
+	virt_identity_map_memslots(vm, SZ_2M);
+	for (i = 0; i < 2; i++) {
+		vcpu_guest_load(vcpu_add(vm, i), kinds[i]);
+		vcpu_thread_create(vm->vcpus[i], NULL);
+		vcpu_thread_go(vm->vcpus[i]);
+	}
+	snprintf(soak.dir, sizeof(soak.dir), "%s", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(vm_file(soak.dir, "vcpu1/regs"), true,
+				       TIMEOUT_MS), "no vcpu1/regs");
+	for (i = 0; i < SOAK_WORKERS; i++) {
+		soak.last_ns[i] = start;
+		TEST_ASSERT(!pthread_create(&threads[i], NULL, fns[i],
+					    (void *)(long)i), "pthread_create");
+	}
+	while ((now = clock_ns()) - start < SOAK_MS * 1000000ULL) {
+		for (i = 0; i < SOAK_WORKERS; i++) {
+			if (now - READ_ONCE(soak.last_ns[i]) <
+			    SOAK_STALL_MS * 1000000ULL)
+				continue;
+			/* Where every task is blocked, on L1's console. */
+			kvmintro_write("/proc/sysrq-trigger", "w");
+			snprintf(cmd, sizeof(cmd), "cat /proc/%d/task/%d/stack /proc/%d/task/*/stack | sed 's/^/# /'",
+				 getpid(), soak.tid[i], getpid());
+			if (system(cmd))
+				ksft_print_msg("no stack\n");
+			TEST_FAIL("soak worker %u: no operation finished for %d s, in '%s'",
+				  i, SOAK_STALL_MS / 1000, READ_ONCE(soak.doing[i]));
+		}
+		sleep_ms(500);
+	}
+	WRITE_ONCE(soak.stop, true);
+	for (i = 0; i < SOAK_WORKERS; i++) {
+		pthread_join(threads[i], NULL);
+		total += soak.ops[i];
+	}
+	ksft_print_msg("stress: soak %d s: %lu operations (reads %lu, writes %lu, VMs made and killed %lu), none stalled %d s\n",
+		       SOAK_MS / 1000, total,
+		       soak.ops[0] + soak.ops[1] + soak.ops[2],
+		       soak.ops[3] + soak.ops[4], soak.ops[5],
+		       SOAK_STALL_MS / 1000);
+	kvmintro_wait_counter_moves(vm->vcpus[0], TIMEOUT_MS);
+	vm_destroy(vm);
+}
+
+/* Everything the suite did is gone: compare with the baseline. */
+static void test_nothing_left(void)
+{
+	struct kvmintro_vms_line lines[64];
+	struct footprint now;
+	int n, waited;
+
+	/* Reading vms retires what is gone; the reaper runs shortly after. */
+	for (waited = 0;; waited += 100) {
+		n = kvmintro_vms(lines, 64);
+		TEST_ASSERT(n >= 0, "vms: %d", n);
+		footprint_read(&now);
+		if ((!n && now.kvmintro_objects <= baseline->kvmintro_objects) ||
+		    waited > TIMEOUT_MS)
+			break;
+		sleep_ms(100);
+	}
+	ksft_print_msg("stress: left behind: %ld kvmintro slab objects (%ld at start), vmalloc %+ld KiB, available memory %+ld KiB, KVM VMs %ld (%ld at start), kvmintro VMs %d\n",
+		       now.kvmintro_objects, baseline->kvmintro_objects,
+		       now.vmalloc_kb - baseline->vmalloc_kb,
+		       now.available_kb - baseline->available_kb,
+		       now.kvm_vms, baseline->kvm_vms, n);
+	TEST_ASSERT(n == 0, "%d VMs still listed", n);
+	TEST_ASSERT(now.kvm_vms == baseline->kvm_vms, "KVM VMs left: %ld",
+		    now.kvm_vms - baseline->kvm_vms);
+	TEST_ASSERT(now.kvmintro_objects == baseline->kvmintro_objects,
+		    "kvmintro slab objects: %ld at start, %ld now",
+		    baseline->kvmintro_objects, now.kvmintro_objects);
+	TEST_ASSERT(now.vmalloc_kb - baseline->vmalloc_kb < 1024,
+		    "vmalloc grew by %ld KiB", now.vmalloc_kb - baseline->vmalloc_kb);
+	/* A page reference kept per guest page would keep the VMs' memory. */
+	TEST_ASSERT(baseline->available_kb - now.available_kb < 32 * 1024,
+		    "%ld KiB less memory available than at start",
+		    baseline->available_kb - now.available_kb);
+}
+
+static const char *const rmmod_files[] = {
+	"memslots", "vcpus", "snapshot", "snapshot_gpa_hpa", "vcpu0/regs",
+	"gpa_hpa", "translate", "mem", "scan", "gva", "stage2",
+};
+
+static void *rmmod_reader(void *arg)
+{
+	unsigned long i = (long)arg;
+	char *text;
+
+	while (!READ_ONCE(soak.stop)) {
+		text = kvmintro_read(i % 12 == 11 ? KVMINTRO_DEBUGFS "/vms" :
+				     vm_file(soak.dir, rmmod_files[i % 12]));
+		free(text);
+		i++;
+	}
+	return NULL;
+}
+
+
+/*
+ * rmmod while readers of every file are in flight: refused while a file
+ * is open, and it always goes once they stop; every other round with
+ * kprobes disabled.
+ */
+static void test_rmmod_with_readers(void)
+{
+	unsigned int round, i, refused = 0, through = 0;
+	pthread_t threads[4];
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	uint64_t before;
+
+	vm = kvmintro_vm_create_spinning(&vcpu);
+	snprintf(soak.dir, sizeof(soak.dir), "%s", kvmintro_vm_path(getpid(), 0));
+	for (round = 0; round < RMMOD_ROUNDS; round++) {
+		kvmintro_kprobes_enable(round % 2 == 0);
+		kvmintro_load();
+		TEST_ASSERT(kvmintro_wait_path(vm_file(soak.dir, "vcpu0/regs"),
+					       true, TIMEOUT_MS), "no regs");
+		if (round % 3 == 0)
+			TEST_ASSERT(!kvmintro_write(vm_file(soak.dir, "snapshot"),
+						    "pause"), "pause");
+		WRITE_ONCE(soak.stop, false);
+		for (i = 0; i < ARRAY_SIZE(threads); i++)
+			TEST_ASSERT(!pthread_create(&threads[i], NULL, rmmod_reader,
+						    (void *)(long)(i * 3)),
+				    "pthread_create");
+		sleep_ms(20 + rng() % 50);
+		for (i = 0; i < 20; i++) {
+			if (!syscall(SYS_delete_module, "kvmintro", O_NONBLOCK)) {
+				through++;
+				break;
+			}
+			TEST_ASSERT(errno == EWOULDBLOCK, "rmmod: %s",
+				    strerror(errno));
+			refused++;
+			usleep(rng() % 2000);
+		}
+		WRITE_ONCE(soak.stop, true);
+		for (i = 0; i < ARRAY_SIZE(threads); i++)
+			pthread_join(threads[i], NULL);
+		if (kvmintro_loaded())
+			kvmintro_unload();
+		before = vcpu_guest_counter(vcpu);
+		kvmintro_wait_counter_moves(vcpu, TIMEOUT_MS);
+		TEST_ASSERT(vcpu_guest_counter(vcpu) > before,
+			    "round %u: the guest stopped", round);
+	}
+	kvmintro_kprobes_enable(true);
+	ksft_print_msg("stress: rmmod with readers in flight: %u rounds (%u with kprobes off), %u refused while a file was open, %u went through mid-read; the guest ran after each\n",
+		       RMMOD_ROUNDS, RMMOD_ROUNDS / 2, refused, through);
+	vm_destroy(vm);
+}
+
+/*
+ * Run part @name of the suite unless KVMINTRO_STRESS_ONLY names others
+ * (a developer's shortcut: a substring of the parts to run).
+ */
+static void stress_part(const char *name, void (*fn)(void), bool unload)
+{
+	const char *only = getenv("KVMINTRO_STRESS_ONLY");
+
+	if (only && !strstr(name, only))
+		return;
+	__kvmintro_run_case(name, fn, unload);
+}
+
+int main(void)
+{
+	uint64_t start = clock_ns();
+
+	ksft_print_header();
+	if (!getenv("KVMINTRO_KO"))
+		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
+	baseline = mmap(NULL, sizeof(*baseline), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(baseline != MAP_FAILED, "mmap");
+	TEST_ASSERT(!__kvmintro_load_params("allow_write=1"), "load");
+	footprint_read(baseline);
+
+	stress_part("stress: memslot churn under every reader, 30 s",
+		    test_churn, false);
+	stress_part("stress: 10,000 fuzzed writes per writable file",
+		    test_fuzz, false);
+	stress_part("stress: kill -9 of the VMM during each long operation, 50 rounds",
+		    test_kill_during_long_ops, false);
+	stress_part("stress: pause of every threading shape",
+		    test_pause_shapes, false);
+	stress_part("stress: 60 s soak, no operation hangs", test_soak, false);
+	stress_part("stress: nothing left behind", test_nothing_left, true);
+	stress_part("stress: rmmod with readers of every file, 30 rounds",
+		    test_rmmod_with_readers, true);
+	if (kvmintro_loaded())
+		kvmintro_unload();
+	ksft_print_msg("stress: whole suite %lu s\n",
+		       (unsigned long)((clock_ns() - start) / 1000000000ULL));
+	ksft_finished();
+}
