@@ -126,6 +126,7 @@ int kvmintro_symbols_resolve(void);
  */
 extern typeof(&task_work_cancel) kvmintro_task_work_cancel;
 extern typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
+extern typeof(&kvm_get_running_vcpu) kvmintro_kvm_get_running_vcpu;
 extern typeof(&kvm_arch_vcpu_ioctl_get_regs) kvmintro_kvm_get_regs;
 extern typeof(&kvm_arch_vcpu_ioctl_get_sregs) kvmintro_kvm_get_sregs;
 extern struct list_head *kvmintro_kvm_vm_list;

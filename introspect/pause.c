@@ -193,11 +193,23 @@ static void kvmintro_park_run(struct callback_head *work)
 	spin_unlock(&vm->pause.parks_lock);
 
 	if (kvmintro_vm_paused(vm) && !(current->flags & PF_EXITING)) {
-		if (!park->generation || kvmintro_returning_from_kvm_run())
+		if (kvmintro_kvm_get_running_vcpu()) {
+			/*
+			 * Inside KVM_RUN: KVM ran task works before guest
+			 * entry for a TIF_NOTIFY_RESUME that came with ours,
+			 * with the vcpu loaded and its mutex held.  No place
+			 * to wait.  Have KVM_RUN return -EINTR instead, as for
+			 * a signal: the hook holds the thread at its next one.
+			 */
+			set_tsk_thread_flag(current, TIF_NOTIFY_SIGNAL);
+			kvmintro_thread_stopped(vm, current);
+		} else if (!park->generation ||
+			   kvmintro_returning_from_kvm_run()) {
 			kvmintro_thread_park(vm);
-		else
+		} else {
 			/* In the VMM: held by the hook at its next KVM_RUN. */
 			kvmintro_thread_stopped(vm, current);
+		}
 	}
 
 	spin_lock(&vm->pause.parks_lock);

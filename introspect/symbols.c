@@ -22,6 +22,8 @@ struct kvm_x86_ops *kvmintro_kvm_x86_ops;
 typeof(&task_work_cancel) kvmintro_task_work_cancel;
 /* The check /proc/<pid>/mem makes, LSM ptrace policy included. */
 typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
+/* The vcpu loaded on this CPU, if any (exported to vendor modules only on 7.2). */
+typeof(&kvm_get_running_vcpu) kvmintro_kvm_get_running_vcpu;
 /* KVM's own KVM_GET_REGS/KVM_GET_SREGS getters: right for any vendor's caching. */
 typeof(&kvm_arch_vcpu_ioctl_get_regs) kvmintro_kvm_get_regs;
 typeof(&kvm_arch_vcpu_ioctl_get_sregs) kvmintro_kvm_get_sregs;
@@ -71,11 +73,13 @@ int kvmintro_symbols_resolve(void)
 
 	kvmintro_task_work_cancel = (void *)lookup("task_work_cancel");
 	kvmintro_ptrace_may_access = (void *)lookup("ptrace_may_access");
+	kvmintro_kvm_get_running_vcpu = (void *)lookup("kvm_get_running_vcpu");
 	kvmintro_kvm_get_regs = (void *)lookup("kvm_arch_vcpu_ioctl_get_regs");
 	kvmintro_kvm_get_sregs = (void *)lookup("kvm_arch_vcpu_ioctl_get_sregs");
 	if (!kvmintro_task_work_cancel || !kvmintro_ptrace_may_access ||
-	    !kvmintro_kvm_get_regs || !kvmintro_kvm_get_sregs) {
-		pr_err("cannot find task_work_cancel, ptrace_may_access or KVM's register getters\n");
+	    !kvmintro_kvm_get_running_vcpu || !kvmintro_kvm_get_regs ||
+	    !kvmintro_kvm_get_sregs) {
+		pr_err("cannot find task_work_cancel, ptrace_may_access or KVM's vcpu functions\n");
 		return -ENOENT;
 	}
 
