@@ -316,7 +316,16 @@ struct kvmintro_stage2_text {
 	size_t len, size;
 };
 
-/* Make room for @more bytes; sleeps, so never under the locks. */
+/*
+ * The most a summary may take: 64 MiB, about 800,000 runs of leaves (a
+ * 64 GiB guest on scattered 4 KiB leaves would need about 1.3 GiB).
+ */
+#define KVMINTRO_STAGE2_SUMMARY_MAX	(64UL << 20)
+
+/*
+ * Make room for @more bytes; sleeps, so never under the locks.  -EFBIG
+ * past KVMINTRO_STAGE2_SUMMARY_MAX.
+ */
 static int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more)
 {
 	size_t size = t->size;
@@ -326,6 +335,8 @@ static int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more)
 		size *= 2;
 	if (size == t->size)
 		return 0;
+	if (size > KVMINTRO_STAGE2_SUMMARY_MAX)
+		return -EFBIG;
 	bigger = kvmintro_kvrealloc(t->text, t->size, size);
 	if (!bigger)
 		return -ENOMEM;
