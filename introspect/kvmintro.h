@@ -158,7 +158,6 @@ extern struct list_head kvmintro_vm_list;
 int kvmintro_registry_init(struct dentry *root);
 void kvmintro_registry_close(void);
 void kvmintro_registry_exit(void);
-void __kvmintro_registry_rescan(void);
 void kvmintro_registry_rescan(void);
 void kvmintro_registry_request_rescan(void);
 void kvmintro_registry_rescan_before_user(void);

@@ -490,38 +490,39 @@ static void __kvmintro_registry_retire_missing(struct kvm **found,
 		queue_work(system_wq, &kvmintro_reap_work);
 }
 
-void __kvmintro_registry_rescan(void)
+/**
+ * kvmintro_registry_rescan() - make an entry for every VM on KVM's list,
+ * and retire the entries of VMs no longer on it
+ *
+ * Sleeps.  The references taken on the VMs are dropped once the registry
+ * mutex is released: dropping the last one runs kvm_destroy_vm(), which
+ * can take long (it stops KVM's worker threads, waits for RCU and SRCU),
+ * and every pause needs that mutex.
+ */
+void kvmintro_registry_rescan(void)
 {
-	unsigned int capacity, n, i;
+	unsigned int capacity, n = 0, i;
+	bool truncated = false;
 	struct kvm **found;
-	bool truncated;
-
-	lockdep_assert_held(&kvmintro_registry_mutex);
-	if (kvmintro_registry_closed)
-		return;
 
 	capacity = kvmintro_kvm_count() + 8;
 	found = kvmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
 	if (!found)
 		return;
-	n = kvmintro_kvm_collect(found, capacity, &truncated);
-	for (i = 0; i < n; i++)
-		__kvmintro_vm_add(found[i]);
-	if (!truncated)
-		__kvmintro_registry_retire_missing(found, n);
-	/* The last reference dropped here runs kvm_destroy_vm() and its hook. */
+	mutex_lock(&kvmintro_registry_mutex);
+	if (!kvmintro_registry_closed) {
+		n = kvmintro_kvm_collect(found, capacity, &truncated);
+		for (i = 0; i < n; i++)
+			__kvmintro_vm_add(found[i]);
+		if (!truncated)
+			__kvmintro_registry_retire_missing(found, n);
+	}
+	mutex_unlock(&kvmintro_registry_mutex);
 	for (i = 0; i < n; i++)
 		kvm_put_kvm(found[i]);
 	kvfree(found);
 	if (truncated)
 		kvmintro_registry_request_rescan();
-}
-
-void kvmintro_registry_rescan(void)
-{
-	mutex_lock(&kvmintro_registry_mutex);
-	__kvmintro_registry_rescan();
-	mutex_unlock(&kvmintro_registry_mutex);
 }
 
 static void kvmintro_rescan_workfn(struct work_struct *work)

@@ -41,7 +41,7 @@
 #define KILL_ROUNDS	50
 #define RMMOD_ROUNDS	30
 #define SOAK_MS		60000
-#define SOAK_STALL_MS	20000
+#define SOAK_STALL_MS	45000
 
 /* What the host holds that kvmintro could leak; see footprint_read(). */
 struct footprint {
