@@ -66,7 +66,10 @@ kvmintro_scan_locate(const struct kvmintro_scan_ctx *ctx, u64 gpa)
 	return NULL;
 }
 
-/* Append "str:..." or "hex:..." naming pattern @index. */
+/*
+ * Append "str:...", "istr:..." or "hex:..." naming pattern @index: text as
+ * written, hex in lowercase without blanks, "??" for a wildcard.
+ */
 static size_t kvmintro_scan_name(char *buf, size_t size,
 				 const struct kvmintro_scan_spec *spec,
 				 unsigned int index)
@@ -76,9 +79,15 @@ static size_t kvmintro_scan_name(char *buf, size_t size,
 
 	if (spec->kinds[index] == KVMINTRO_SCAN_STR)
 		return scnprintf(buf, size, "str:%.*s", spec->lengths[index], p);
+	if (spec->kinds[index] == KVMINTRO_SCAN_ISTR)
+		return scnprintf(buf, size, "istr:%.*s", spec->lengths[index], p);
 	len = scnprintf(buf, size, "hex:");
-	for (i = 0; i < spec->lengths[index]; i++)
-		len += scnprintf(buf + len, size - len, "%02x", p[i]);
+	for (i = 0; i < spec->lengths[index]; i++) {
+		if (kvmintro_scan_is_wildcard(spec, index, i))
+			len += scnprintf(buf + len, size - len, "??");
+		else
+			len += scnprintf(buf + len, size - len, "%02x", p[i]);
+	}
 	return len;
 }
 
@@ -210,7 +219,7 @@ static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 					  KVMINTRO_SCAN_INPUT_MAX, &old_len);
 	if (IS_ERR(request))
 		return PTR_ERR(request);
-	spec = kmalloc(sizeof(*spec), GFP_KERNEL);
+	spec = kvmalloc(sizeof(*spec), GFP_KERNEL);
 	r = spec ? kvmintro_scan_parse(spec, request->text, request->len) :
 		   -ENOMEM;
 	if (r == -EINVAL && kvmintro_scan_only_max(request)) {
@@ -247,7 +256,7 @@ out_free:
 	kvfree(ctx.text);
 	kvfree(ctx.scanner);
 out_free_spec:
-	kfree(spec);
+	kvfree(spec);
 	if (r)
 		kvmintro_request_undo(request, old_len);
 	kvmintro_request_done(&vm->scan);
