@@ -38,6 +38,17 @@
 #include "parse.h"
 #include "scan.h"
 
+#if defined(__x86_64__)
+#define KVMINTRO_SCAN_HAVE_SIMD 1
+#ifdef __KERNEL__
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#include <asm/simd.h>
+#endif
+#endif
+
+bool kvmintro_scan_force_scalar;
+
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
 #endif
@@ -396,9 +407,9 @@ static inline u64 kvmintro_scan_filter(const u64 *filter, unsigned int shift,
  * hot loop tests 4 grams per round against the filter, with one branch,
  * nearly never taken on data unlike the patterns.
  */
-static int kvmintro_scan_search(struct kvmintro_scanner *s, const u8 *buf,
-				size_t limit, size_t end, u64 base,
-				kvmintro_scan_match_fn fn, void *ctx)
+static int kvmintro_scan_sampled(struct kvmintro_scanner *s, const u8 *buf,
+				 size_t limit, size_t end, u64 base,
+				 kvmintro_scan_match_fn fn, void *ctx)
 {
 	const u64 *filter = s->filter;
 	const unsigned int shift = s->filter_shift;
@@ -438,6 +449,231 @@ static int kvmintro_scan_search(struct kvmintro_scanner *s, const u8 *buf,
 			return ret;
 	}
 	return 0;
+}
+
+/* Report the patterns that occur at @p, which has @room bytes. */
+static int kvmintro_scan_check(struct kvmintro_scanner *s, const u8 *p,
+			       size_t room, u64 address,
+			       kvmintro_scan_match_fn fn, void *ctx)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < s->spec.count; i++) {
+		if (s->spec.lengths[i] > room ||
+		    (p[0] & s->masks[i][0]) != s->values[i][0] ||
+		    !kvmintro_scan_equal(s, i, p))
+			continue;
+		ret = kvmintro_scan_report(s, i, address, fn, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+#ifdef KVMINTRO_SCAN_HAVE_SIMD
+typedef u8 kvmintro_v32u8 __attribute__((vector_size(32)));
+typedef char kvmintro_v32i8 __attribute__((vector_size(32)));
+#ifdef __CHECKER__
+/* GCC's, unknown to sparse. */
+int __builtin_ia32_pmovmskb256(kvmintro_v32i8 v);
+#endif
+
+/* Positions of the 32 at @p where anchor @a has both its bytes. */
+static inline __attribute__((target("avx2"), __always_inline__)) kvmintro_v32u8
+kvmintro_scan_avx2_anchor(const struct kvmintro_scan_simd_anchor *a,
+			  const u8 *p)
+{
+	kvmintro_v32u8 v0, v1;
+
+	__builtin_memcpy(&v0, p, sizeof(v0));
+	__builtin_memcpy(&v1, p + a->offset, sizeof(v1));
+	return (kvmintro_v32u8)((v0 & a->mask0) == a->value0) &
+	       (kvmintro_v32u8)((v1 & a->mask1) == a->value1);
+}
+
+/*
+ * Return the first multiple of 32 from @p on, below @stop, where a block
+ * of 32 positions holds a candidate, or @stop.  No call, no allocation:
+ * the caller brackets it as an FPU section.
+ */
+static __attribute__((target("avx2"), __noinline__)) size_t
+kvmintro_scan_avx2_skip(const struct kvmintro_scanner *s, const u8 *buf,
+			size_t p, size_t stop)
+{
+	const struct kvmintro_scan_simd_anchor *a = s->anchors;
+	unsigned int n = s->spec.count, i;
+	kvmintro_v32u8 hit;
+
+	/* One pattern of exact bytes, the usual case: 64 positions a round. */
+	if (n == 1 && a->mask0 == 0xff && a->mask1 == 0xff) {
+		kvmintro_v32u8 v0, v1, w0, w1;
+
+		for (; stop - p >= 64; p += 64) {
+			/* Natively 10% faster on memory, as fast as a read. */
+			__builtin_prefetch(buf + p + 2048);
+			__builtin_memcpy(&v0, buf + p, sizeof(v0));
+			__builtin_memcpy(&v1, buf + p + a->offset, sizeof(v1));
+			__builtin_memcpy(&w0, buf + p + 32, sizeof(w0));
+			__builtin_memcpy(&w1, buf + p + 32 + a->offset,
+					 sizeof(w1));
+			hit = (kvmintro_v32u8)(v0 == a->value0) &
+			      (kvmintro_v32u8)(v1 == a->value1);
+			v0 = (kvmintro_v32u8)(w0 == a->value0) &
+			     (kvmintro_v32u8)(w1 == a->value1);
+			if (!__builtin_ia32_pmovmskb256((kvmintro_v32i8)(hit | v0)))
+				continue;
+			if (__builtin_ia32_pmovmskb256((kvmintro_v32i8)hit))
+				return p;
+			return p + 32;
+		}
+	}
+	if (n == 1) {
+		kvmintro_v32u8 hit1;
+
+		for (; stop - p >= 64; p += 64) {
+			__builtin_prefetch(buf + p + 2048);
+			hit = kvmintro_scan_avx2_anchor(a, buf + p);
+			hit1 = kvmintro_scan_avx2_anchor(a, buf + p + 32);
+			if (!__builtin_ia32_pmovmskb256((kvmintro_v32i8)(hit | hit1)))
+				continue;
+			if (__builtin_ia32_pmovmskb256((kvmintro_v32i8)hit))
+				return p;
+			return p + 32;
+		}
+	}
+	for (; p < stop; p += 32) {
+		hit = kvmintro_scan_avx2_anchor(a, buf + p);
+		for (i = 1; i < n; i++)
+			hit |= kvmintro_scan_avx2_anchor(a + i, buf + p);
+		if (__builtin_ia32_pmovmskb256((kvmintro_v32i8)hit))
+			return p;
+	}
+	return stop;
+}
+
+/* Can this CPU search with AVX2 at all? */
+static bool kvmintro_scan_simd_supported(void)
+{
+#ifdef __KERNEL__
+	return boot_cpu_has(X86_FEATURE_AVX2) &&
+	       cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, NULL);
+#else
+	return __builtin_cpu_supports("avx2");
+#endif
+}
+
+/*
+ * kvmintro_scan_avx2_skip() in an FPU section of its own in the kernel,
+ * or (size_t)-1 if this context may not use SIMD.
+ */
+static size_t kvmintro_scan_simd_skip(const struct kvmintro_scanner *s,
+				      const u8 *buf, size_t p, size_t stop)
+{
+#ifdef __KERNEL__
+	if (!may_use_simd())
+		return (size_t)-1;
+	kernel_fpu_begin();
+	p = kvmintro_scan_avx2_skip(s, buf, p, stop);
+	kernel_fpu_end();
+	return p;
+#else
+	return kvmintro_scan_avx2_skip(s, buf, p, stop);
+#endif
+}
+#else
+static bool kvmintro_scan_simd_supported(void)
+{
+	return false;
+}
+
+static size_t kvmintro_scan_simd_skip(const struct kvmintro_scanner *s,
+				      const u8 *buf, size_t p, size_t stop)
+{
+	(void)s;
+	(void)buf;
+	(void)p;
+	(void)stop;
+	return (size_t)-1;
+}
+#endif
+
+/*
+ * Bytes one FPU section searches at most: about 10 us natively, so that
+ * preemption is not held off for long.
+ */
+#define KVMINTRO_SCAN_SIMD_CHUNK	(64 * 1024)
+
+/*
+ * SIMD search of the positions below @limit: 32 at a time, each pattern's
+ * first and last known bytes compared; a block with a candidate is
+ * verified position by position, outside the FPU section, so that the
+ * callback may sleep.  Reads stay within the patterns of the positions
+ * below @limit, so within @end (or the caller's padding).
+ */
+static int kvmintro_scan_simd(struct kvmintro_scanner *s, const u8 *buf,
+			      size_t limit, size_t end, u64 base,
+			      kvmintro_scan_match_fn fn, void *ctx)
+{
+	size_t p = 0, q, r, stop;
+	int ret;
+
+	while (limit - p >= 32) {
+		stop = p + ((limit - p) & ~(size_t)31);
+		if (stop - p > KVMINTRO_SCAN_SIMD_CHUNK)
+			stop = p + KVMINTRO_SCAN_SIMD_CHUNK;
+		q = kvmintro_scan_simd_skip(s, buf, p, stop);
+		if (q == (size_t)-1)
+			return kvmintro_scan_sampled(s, buf + p, limit - p,
+						     end - p, base + p, fn, ctx);
+		p = q;
+		if (p == stop)
+			continue;
+		for (r = p, p += 32; r < p; r++) {
+			ret = kvmintro_scan_check(s, buf + r, end - r, base + r,
+						  fn, ctx);
+			if (ret)
+				return ret;
+		}
+	}
+	for (; p < limit; p++) {
+		ret = kvmintro_scan_check(s, buf + p, end - p, base + p, fn, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Report every match at the positions below @limit of @buf (see above). */
+static int kvmintro_scan_search(struct kvmintro_scanner *s, const u8 *buf,
+				size_t limit, size_t end, u64 base,
+				kvmintro_scan_match_fn fn, void *ctx)
+{
+	if (s->simd)
+		return kvmintro_scan_simd(s, buf, limit, end, base, fn, ctx);
+	return kvmintro_scan_sampled(s, buf, limit, end, base, fn, ctx);
+}
+
+/* Compare the first and the last known byte of each pattern. */
+static void kvmintro_scan_init_simd(struct kvmintro_scanner *s)
+{
+	const struct kvmintro_scan_spec *spec = &s->spec;
+	struct kvmintro_scan_simd_anchor *a;
+	unsigned int i, j;
+
+	s->simd = !kvmintro_scan_force_scalar &&
+		  spec->count <= KVMINTRO_SCAN_SIMD_PATTERNS &&
+		  kvmintro_scan_simd_supported();
+	for (i = 0; s->simd && i < spec->count; i++) {
+		a = &s->anchors[i];
+		for (j = spec->lengths[i] - 1; s->masks[i][j] == 0; j--)
+			;
+		a->offset = j;
+		a->value0 = s->values[i][0];
+		a->mask0 = s->masks[i][0];
+		a->value1 = s->values[i][j];
+		a->mask1 = s->masks[i][j];
+	}
 }
 
 /* Known bytes pattern @i starts with, before its first wildcard. */
@@ -622,6 +858,7 @@ int kvmintro_scan_init(struct kvmintro_scanner *s,
 	s->next_address = 0;
 	kvmintro_scan_init_patterns(s);
 	kvmintro_scan_choose(s);
+	kvmintro_scan_init_simd(s);
 	return 0;
 }
 

@@ -3,7 +3,9 @@
  * Pattern matching for the scan file: parse what the user wrote, then search
  * guest memory for up to KVMINTRO_SCAN_MAX_PATTERNS patterns at once, fed
  * in pieces of any size.  Kernel and native builds share this code, so it
- * uses no allocation, no FPU and no SIMD.
+ * uses no allocation; SIMD (x86-64 AVX2) only for a few patterns, in short
+ * sections the kernel brackets with kernel_fpu_begin()/kernel_fpu_end(),
+ * with a scalar path for CPUs and contexts without it.
  */
 #ifndef KVMINTRO_LIB_SCAN_H
 #define KVMINTRO_LIB_SCAN_H
@@ -76,6 +78,25 @@ struct kvmintro_scan_entry {
 	u8 reserved;
 };
 
+/* Patterns searched with SIMD, two bytes of each compared 32 at a time. */
+#define KVMINTRO_SCAN_SIMD_PATTERNS	2
+
+/**
+ * struct kvmintro_scan_simd_anchor - two bytes of a pattern, for SIMD
+ * @offset:	of the second byte (the last known one); the first is byte 0
+ * @value0:	byte 0 as kvmintro_scanner.values has it
+ * @mask0:	and its mask
+ * @value1:	byte @offset likewise
+ * @mask1:	and its mask
+ */
+struct kvmintro_scan_simd_anchor {
+	unsigned int offset;
+	u8 value0, mask0, value1, mask1;
+};
+
+/* Set to search without SIMD, for tests and benchmarks (native only). */
+extern bool kvmintro_scan_force_scalar;
+
 /* Most (pattern, offset) entries: the stride shrinks to stay within. */
 #define KVMINTRO_SCAN_ENTRIES_MAX	65536
 /* Largest filter: 2^20 bits, 128 KiB. */
@@ -98,6 +119,8 @@ struct kvmintro_scan_entry {
  * @gram_mask:	the bytes of a 32-bit load kept in a gram, less bit 5 of
  *		each (so that case does not matter)
  * @stride:	distance between sampled grams, 1 or more
+ * @simd:	search with SIMD, not by sampling grams
+ * @anchors:	what SIMD compares, one per pattern
  * @filter_shift: 32 - the filter's bits, for the multiplicative hash
  * @filter:	bit hash(key) set for the key of every entry
  * @filter_rank: set bits of @filter before each of its words
@@ -126,6 +149,8 @@ struct kvmintro_scanner {
 	unsigned int gram;
 	u32 gram_mask;
 	unsigned int stride;
+	bool simd;
+	struct kvmintro_scan_simd_anchor anchors[KVMINTRO_SCAN_SIMD_PATTERNS];
 	unsigned int filter_shift;
 	u64 filter[KVMINTRO_SCAN_FILTER_WORDS];
 	u32 filter_rank[KVMINTRO_SCAN_FILTER_WORDS];

@@ -5,6 +5,7 @@
  *   [stop] [cuts] [spec length, 2 bytes LE] [spec text] [cut offsets,
  *   2 bytes LE each] [gaps, 6 bytes LE] [buffer]
  *
+ * with the top bit of [cuts] set to search without SIMD. *
  * The spec text goes to kvmintro_scan_parse(): a refused text must leave
  * the spec untouched, an accepted one must be in range and survive a round
  * trip through its hex: form (wildcards as "??").  If refused, its
@@ -260,7 +261,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	int ret = 0, want_ret;
 
 	stop = take_byte(&data, &size);
-	ncuts = take_byte(&data, &size) % (FUZZ_MAX_CUTS + 1);
+	ncuts = take_byte(&data, &size);
+	/* Its top bit: search without SIMD. */
+	kvmintro_scan_force_scalar = ncuts & 0x80;
+	ncuts = (ncuts & 0x7f) % (FUZZ_MAX_CUTS + 1);
 	text_len = take_u16(&data, &size);
 	text = (const char *)take(&data, &size, text_len, &text_len);
 	for (i = 0; i < ncuts; i++)

@@ -947,7 +947,7 @@ static const unsigned int letter_counts[] = { 1, 2, 3, 8, 10, 256 };
 
 static void test_search_random(void)
 {
-	unsigned int iterations = 20000, i, failed = 0, letters;
+	unsigned int iterations = 10000, i, failed = 0, letters;
 	size_t cuts[64];
 	u64 bases[65];
 	bool breaks[65];
@@ -979,7 +979,7 @@ static void test_search_random(void)
 /* As test_search_random(), with up to 4096 patterns. */
 static void test_search_random_many(void)
 {
-	unsigned int iterations = 200, i, failed = 0, letters;
+	unsigned int iterations = 100, i, failed = 0, letters;
 	size_t cuts[16];
 	u64 bases[17];
 	bool breaks[17];
@@ -1206,25 +1206,51 @@ static void test_search_large(void)
 	free(want.m);
 }
 
+static void test_search_simd_choice(int simd)
+{
+	static struct kvmintro_scan_spec sp;
+	bool usable = simd && __builtin_cpu_supports("avx2");
+
+	sp = *spec_of("str:Linux version");
+	kvmintro_scan_init(scanner, &sp);
+	expect(scanner->simd == usable, "choice: 1 pattern: SIMD %s",
+	       usable ? "on" : "off");
+	sp = *spec_of("istr:Linux version\nhex:4d 5a ?? 00");
+	kvmintro_scan_init(scanner, &sp);
+	expect(scanner->simd == usable, "choice: 2 patterns: SIMD %s",
+	       usable ? "on" : "off");
+	sp = *spec_of("str:a\nstr:b\nstr:c");
+	kvmintro_scan_init(scanner, &sp);
+	expect(!scanner->simd, "choice: 3 patterns: SIMD off");
+}
+
 int main(void)
 {
+	int simd;
+
 	scanner = malloc(sizeof(*scanner));
 	if (!scanner)
 		return 1;
 	test_parse_accepted();
 	test_parse_rejected();
-	test_search_by_hand();
-	test_search_forms_by_hand();
-	test_search_cuts();
-	test_search_breaks();
-	test_search_stops();
 	test_init_rejected();
 	test_search_choice();
-	test_search_filter_collisions();
-	test_search_modes();
-	test_search_random();
-	test_search_random_many();
-	test_search_large();
+	/* The search with SIMD where the CPU has it, then without. */
+	for (simd = 1; simd >= 0; simd--) {
+		kvmintro_scan_force_scalar = !simd;
+		printf("# search %s SIMD\n", simd ? "with" : "without");
+		test_search_simd_choice(simd);
+		test_search_by_hand();
+		test_search_forms_by_hand();
+		test_search_cuts();
+		test_search_breaks();
+		test_search_stops();
+		test_search_filter_collisions();
+		test_search_modes();
+		test_search_random();
+		test_search_random_many();
+		test_search_large();
+	}
 	free(scanner);
 	printf("1..%d\n", checks);
 	return failures ? 1 : 0;
