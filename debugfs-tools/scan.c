@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A VM's "scan" file: write the patterns, one a line ("str:<text>" or
- * "hex:<bytes>"), and "max=<n>", in one write, which returns when the
- * search is done; then read the matches and a summary:
+ * A VM's "scan" file: write the patterns, one a line ("str:<text>",
+ * "istr:<text>" or "hex:<bytes>"), and "max=<n>", in one write, which
+ * returns when the search is done; then read the matches and a summary:
  *
  *   gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version
  *   # matches=1 bytes=268435456 truncated=no
  *
  * "pattern=" is the rest of the line, the pattern as written (hex in
- * lowercase, without blanks). Each must be one of ours: a search by
+ * lowercase, without blanks, "??" for any byte). Each must be one of ours: a search by
  * someone else in between is caught, not shown as ours.
  */
 #include <ctype.h>
@@ -89,7 +89,7 @@ static const struct kvmintro_column kvmintro_scan_columns[] = {
 	{ "PATTERN", KVMINTRO_ALIGN_LEFT },
 };
 
-/* Both kinds of pattern start with a prefix of this length. */
+/* "str:" and "hex:" are this long, "istr:" one more. */
 #define KVMINTRO_SCAN_PREFIX_LENGTH 4
 
 #define KVMINTRO_SCAN_TOO_LONG							\
@@ -98,9 +98,9 @@ static const struct kvmintro_column kvmintro_scan_columns[] = {
 
 /*
  * Normalize the "hex:" pattern @text as the module writes it back: pairs
- * of hex digits, blanks allowed between pairs, 1 to 256 bytes. Return 0
- * and the normalized pattern in @normalized, allocated, or -EINVAL with
- * @problem set, or -ENOMEM.
+ * of hex digits or "??", blanks allowed between pairs, 1 to 256 bytes,
+ * the first not "??". Return 0 and the normalized pattern in @normalized,
+ * allocated, or -EINVAL with @problem set, or -ENOMEM.
  */
 static int kvmintro_scan_normalize_hex(const char *text, char **normalized,
 				       const char **problem)
@@ -112,13 +112,19 @@ static int kvmintro_scan_normalize_hex(const char *text, char **normalized,
 	if (!pattern)
 		return -ENOMEM;
 	memcpy(pattern, text, used);
-	*problem = "hex:BYTES takes pairs of hex digits, blanks allowed between pairs";
+	*problem = "hex:BYTES takes pairs of hex digits or ??, blanks allowed between pairs";
 	for (; *digit; digit++) {
 		if (*digit == ' ' || *digit == '\t')
 			continue;
-		if (!isxdigit((unsigned char)digit[0]) ||
-		    !isxdigit((unsigned char)digit[1]))
+		if (digit[0] == '?' && digit[1] == '?') {
+			*problem = "hex:BYTES cannot start with ??: start it at its first known byte";
+			if (used == KVMINTRO_SCAN_PREFIX_LENGTH)
+				goto out_free;
+			*problem = "hex:BYTES takes pairs of hex digits or ??, blanks allowed between pairs";
+		} else if (!isxdigit((unsigned char)digit[0]) ||
+			   !isxdigit((unsigned char)digit[1])) {
 			goto out_free;
+		}
 		pattern[used++] = (char)tolower((unsigned char)*digit++);
 		pattern[used++] = (char)tolower((unsigned char)*digit);
 	}
@@ -137,13 +143,18 @@ out_free:
 	return -EINVAL;
 }
 
-/* Check the "str:" pattern @text; see kvmintro_scan_normalize_hex(). */
-static int kvmintro_scan_check_string(const char *text, char **normalized,
-				      const char **problem)
+/*
+ * Check the "str:" or "istr:" pattern @text, its prefix @prefix_length
+ * long; see kvmintro_scan_normalize_hex().
+ */
+static int kvmintro_scan_check_string(const char *text, size_t prefix_length,
+				      char **normalized, const char **problem)
 {
-	size_t length = strlen(text) - KVMINTRO_SCAN_PREFIX_LENGTH;
+	size_t length = strlen(text) - prefix_length;
 
-	*problem = length ? KVMINTRO_SCAN_TOO_LONG : "str:TEXT needs some text";
+	*problem = length ? KVMINTRO_SCAN_TOO_LONG :
+		   prefix_length == KVMINTRO_SCAN_PREFIX_LENGTH ?
+		   "str:TEXT needs some text" : "istr:TEXT needs some text";
 	if (!length || length > KVMINTRO_SCAN_PATTERN_BYTES_MAX)
 		return -EINVAL;
 	*normalized = strdup(text);
@@ -173,17 +184,70 @@ int kvmintro_scan_request_add(struct kvmintro_scan_request *request,
 	}
 	pattern = &request->patterns[request->count];
 	if (!strncmp(text, "str:", KVMINTRO_SCAN_PREFIX_LENGTH))
-		ret = kvmintro_scan_check_string(text, &pattern->normalized,
-						 problem);
+		ret = kvmintro_scan_check_string(text, KVMINTRO_SCAN_PREFIX_LENGTH,
+						 &pattern->normalized, problem);
+	else if (!strncmp(text, "istr:", KVMINTRO_SCAN_PREFIX_LENGTH + 1))
+		ret = kvmintro_scan_check_string(text,
+						 KVMINTRO_SCAN_PREFIX_LENGTH + 1,
+						 &pattern->normalized, problem);
 	else if (!strncmp(text, "hex:", KVMINTRO_SCAN_PREFIX_LENGTH))
 		ret = kvmintro_scan_normalize_hex(text, &pattern->normalized,
 						  problem);
 	else
-		*problem = "a pattern is str:TEXT or hex:BYTES";
+		*problem = "a pattern is str:TEXT, istr:TEXT or hex:BYTES";
 	if (ret)
 		return ret;
 	pattern->text = text;
 	request->count++;
+	return 0;
+}
+
+/*
+ * Add the patterns of the file at @path to @request: one a line, as on the
+ * command line; empty lines and lines starting with '#' are skipped. Say
+ * what is wrong, with the line's number, and return -errno.
+ */
+int kvmintro_scan_request_add_file(struct kvmintro_scan_request *request,
+				   const char *path)
+{
+	char *line, *end, *newline, quoted[KVMINTRO_QUOTE_MAX];
+	const char *problem;
+	unsigned int number;
+	size_t length;
+	int ret;
+
+	ret = kvmintro_read_file(path, &request->file_text, &length);
+	if (ret) {
+		kvmintro_error("cannot read patterns from %s: %s", path,
+			       strerror(-ret));
+		return ret;
+	}
+	if (strlen(request->file_text) != length) {
+		kvmintro_error("%s: a NUL byte: the file takes one pattern a line, as text",
+			       path);
+		return -EINVAL;
+	}
+	end = request->file_text + length;
+	for (line = request->file_text, number = 1; line < end;
+	     line = newline + 1, number++) {
+		newline = memchr(line, '\n', (size_t)(end - line));
+		if (!newline)
+			newline = end;
+		*newline = '\0';
+		if (!*line || *line == '#')
+			continue;
+		ret = kvmintro_scan_request_add(request, line, &problem);
+		if (ret == -ENOMEM) {
+			kvmintro_error("out of memory");
+			return ret;
+		}
+		if (ret) {
+			kvmintro_quote(line, strlen(line), quoted, sizeof(quoted));
+			kvmintro_error("%s:%u: %s: %s", path, number, problem,
+				       quoted);
+			return ret;
+		}
+	}
 	return 0;
 }
 
@@ -194,6 +258,8 @@ void kvmintro_scan_request_release(struct kvmintro_scan_request *request)
 	for (i = 0; i < request->count; i++)
 		free(request->patterns[i].normalized);
 	request->count = 0;
+	free(request->file_text);
+	request->file_text = NULL;
 }
 
 /* Print @context's request: the patterns, one a line, then "max=<n>". */
@@ -391,6 +457,12 @@ int kvmintro_scan(const char *root, const struct kvmintro_vm *vm,
 	if (kvmintro_scan_request_text(request, &text)) {
 		kvmintro_error("out of memory");
 		return -ENOMEM;
+	}
+	if (strlen(text) > KVMINTRO_SCAN_WRITE_MAX) {
+		kvmintro_error("the patterns take %zu bytes written out, more than the 4 MiB the scan file takes: split them, or write hex: without blanks",
+			       strlen(text));
+		free(text);
+		return -EINVAL;
 	}
 	ret = kvmintro_debugfs_request(root, vm->dir, "scan", text, NULL,
 				       kvmintro_scan_parse_file, &load);
