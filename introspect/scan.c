@@ -8,7 +8,10 @@
  * The write returns when the scan is done.  Each write scans for all the
  * patterns written to the same open file so far: a shell writes a
  * multi-line printf one line per write(), and the last of those scans has
- * them all (a write holding only "max=" waits for a pattern).  Reading
+ * them all (a write holding only "max=" waits for a pattern).  Up to 4096
+ * patterns, in at most KVMINTRO_SCAN_INPUT_MAX (4 MiB) of text through one
+ * open file; write a long list in one write() (the CLI does), as a write
+ * that ends inside a line scans for the part of that line it has.  Reading
  * gives one line per match, in GPA order, then a summary:
  *
  *   gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version
@@ -18,6 +21,10 @@
  * physically consecutive pages at a time (a whole huge page at once); no
  * page is copied and none is faulted in: unbacked pages are holes the scan
  * steps over.  A match may straddle pages, huge pages and adjacent memslots.
+ *
+ * Memory per scan, whatever the patterns: the spec (1.2 MiB) and the
+ * scanner (4.2 MiB, see lib/scan.h), the text written (up to 4 MiB, kept
+ * per VM for the next write) and the results (up to 32 MiB).
  */
 #include <linux/debugfs.h>
 #include <linux/sched/mm.h>
