@@ -1115,7 +1115,8 @@ static void test_search_filter_collisions(void)
 		for (i = 0; i < 100 && same; i++) {
 			for (j = 0; j < sizeof(buf); j++)
 				buf[j] = alphabet[rng_below(sizeof(alphabet))];
-			same = compare_all_cuts(&sp, buf, 30, 0) &&
+			/* Every cut of the first 30 bytes, now and then. */
+			same = (i % 10 || compare_all_cuts(&sp, buf, 30, 0)) &&
 			       compare_plan(&sp, &plan, true);
 		}
 	}
@@ -1198,10 +1199,10 @@ static void test_search_large(void)
 	       "search: 3 MiB, 16 patterns, %zu matches, pieces of 1 byte to 2 MiB",
 	       want.count);
 	want.count = 0;
-	same = search_large(KVMINTRO_SCAN_MAX_PATTERNS, 192 * 1024 + 5, 2000,
+	same = search_large(KVMINTRO_SCAN_MAX_PATTERNS, 128 * 1024 + 5, 1500,
 			    &want);
-	expect(same && want.count >= 1500,
-	       "search: 192 KiB, 4096 patterns, %zu matches, pieces of 1 byte to 2 MiB",
+	expect(same && want.count >= 1100,
+	       "search: 128 KiB, 4096 patterns, %zu matches, pieces of 1 byte to 2 MiB",
 	       want.count);
 	free(want.m);
 }
