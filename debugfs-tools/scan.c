@@ -288,27 +288,80 @@ int kvmintro_scan_request_text(const struct kvmintro_scan_request *request,
 /**
  * struct kvmintro_scan_parser - kvmintro_scan_parse() at work
  * @request: the patterns asked for
+ * @sorted: their indices, by normalized text, then index
  * @matches: the matches so far
  * @summary: the summary line, once met
  * @has_summary: whether it was
  */
 struct kvmintro_scan_parser {
 	const struct kvmintro_scan_request *request;
+	unsigned short sorted[KVMINTRO_SCAN_PATTERNS_MAX];
 	struct kvmintro_array *matches;
 	struct kvmintro_scan_summary summary;
 	bool has_summary;
 };
 
-/* Return the index in @request of the pattern written @text, or -1. */
-static int kvmintro_scan_find_pattern(const struct kvmintro_scan_request *request,
-				      struct kvmintro_span text)
+/* Compare @text with @string as strcmp() would. */
+static int kvmintro_scan_compare_span(struct kvmintro_span text,
+				      const char *string)
+{
+	size_t length = strlen(string);
+	int ret = memcmp(text.start, string,
+			 text.length < length ? text.length : length);
+
+	if (ret)
+		return ret;
+	return text.length < length ? -1 : text.length > length;
+}
+
+static const struct kvmintro_scan_request *kvmintro_scan_sorting;
+
+static int kvmintro_scan_compare_indices(const void *a, const void *b)
+{
+	const struct kvmintro_scan_pattern *patterns =
+		kvmintro_scan_sorting->patterns;
+	unsigned short x = *(const unsigned short *)a;
+	unsigned short y = *(const unsigned short *)b;
+	int ret = strcmp(patterns[x].normalized, patterns[y].normalized);
+
+	return ret ? ret : x - y;
+}
+
+/* Sort the patterns of @parser's request by their normalized text. */
+static void kvmintro_scan_sort_patterns(struct kvmintro_scan_parser *parser)
 {
 	size_t i;
 
-	for (i = 0; i < request->count; i++) {
-		if (kvmintro_span_equals(text, request->patterns[i].normalized))
-			return (int)i;
+	for (i = 0; i < parser->request->count; i++)
+		parser->sorted[i] = (unsigned short)i;
+	kvmintro_scan_sorting = parser->request;
+	qsort(parser->sorted, parser->request->count, sizeof(parser->sorted[0]),
+	      kvmintro_scan_compare_indices);
+}
+
+/*
+ * Return the index in the request of the first pattern written @text, or
+ * -1: a binary search, as a scan may return a million matches of 4096
+ * patterns.
+ */
+static int kvmintro_scan_find_pattern(const struct kvmintro_scan_parser *parser,
+				      struct kvmintro_span text)
+{
+	const struct kvmintro_scan_pattern *patterns = parser->request->patterns;
+	size_t low = 0, high = parser->request->count, middle;
+
+	/* The first sorted entry not below @text. */
+	while (low < high) {
+		middle = low + (high - low) / 2;
+		if (kvmintro_scan_compare_span(text,
+				patterns[parser->sorted[middle]].normalized) > 0)
+			low = middle + 1;
+		else
+			high = middle;
 	}
+	if (low < parser->request->count &&
+	    kvmintro_span_equals(text, patterns[parser->sorted[low]].normalized))
+		return parser->sorted[low];
 	return -1;
 }
 
@@ -325,7 +378,7 @@ static int kvmintro_scan_parse_match(struct kvmintro_scan_parser *parser,
 				   error);
 	if (ret)
 		return ret;
-	pattern = kvmintro_scan_find_pattern(parser->request, parsed.pattern);
+	pattern = kvmintro_scan_find_pattern(parser, parsed.pattern);
 	if (pattern < 0) {
 		kvmintro_quote(parsed.pattern.start, parsed.pattern.length,
 			       quoted, sizeof(quoted));
@@ -393,28 +446,32 @@ int kvmintro_scan_parse(const char *text, size_t length,
 			struct kvmintro_parse_error *error)
 {
 	struct kvmintro_array matches;
-	struct kvmintro_scan_parser parser = {
-		.request = request,
-		.matches = &matches,
-	};
+	struct kvmintro_scan_parser *parser = calloc(1, sizeof(*parser));
 	int ret;
 
 	memset(result, 0, sizeof(*result));
+	if (!parser)
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	parser->request = request;
+	parser->matches = &matches;
+	kvmintro_scan_sort_patterns(parser);
 	kvmintro_array_init(&matches, sizeof(struct kvmintro_scan_match));
 	ret = kvmintro_parse_lines(text, length, kvmintro_scan_parse_line,
-				   &parser, error);
+				   parser, error);
 	if (!ret)
-		ret = kvmintro_scan_check_summary(&parser, error);
+		ret = kvmintro_scan_check_summary(parser, error);
 	if (ret) {
 		kvmintro_array_release(&matches);
-		return ret;
+		goto out_free_parser;
 	}
 	result->matches = matches.elements;
 	result->count = matches.count;
-	result->matched = parser.summary.matches;
-	result->bytes = parser.summary.bytes;
-	result->truncated = !strcmp(parser.summary.truncated, "yes");
-	return 0;
+	result->matched = parser->summary.matches;
+	result->bytes = parser->summary.bytes;
+	result->truncated = !strcmp(parser->summary.truncated, "yes");
+out_free_parser:
+	free(parser);
+	return ret;
 }
 
 /**

@@ -226,6 +226,50 @@ static int parse_result(const char *text, struct kvmintro_scan_result *result,
 	return ret;
 }
 
+/*
+ * 4096 patterns, the last two copies of the first: a match is named by
+ * the first pattern written so, whatever the order of the texts.
+ */
+static void test_replies_many(void)
+{
+	static const char reply[] =
+		"gpa=0x1 hva=0x1 hpa=0x1 pattern=hex:0ffd\n"
+		"gpa=0x2 hva=0x2 hpa=0x2 pattern=str:p0\n"
+		"gpa=0x3 hva=0x3 hpa=0x3 pattern=str:p4092\n"
+		"# matches=3 bytes=1 truncated=no\n";
+	static const char foreign[] =
+		"gpa=0x1 hva=0x1 hpa=0x1 pattern=hex:00\n"
+		"# matches=1 bytes=1 truncated=no\n";
+	static char texts[KVMINTRO_SCAN_PATTERNS_MAX][16];
+	struct kvmintro_scan_request request;
+	struct kvmintro_scan_result result;
+	struct kvmintro_parse_error error;
+	const char *problem;
+	size_t i;
+	int ret;
+
+	memset(&request, 0, sizeof(request));
+	for (i = 0; i < KVMINTRO_SCAN_PATTERNS_MAX; i++) {
+		if (i >= KVMINTRO_SCAN_PATTERNS_MAX - 2)
+			snprintf(texts[i], sizeof(texts[i]), "str:p0");
+		else if (i % 2)
+			snprintf(texts[i], sizeof(texts[i]), "hex:%04zx", i);
+		else
+			snprintf(texts[i], sizeof(texts[i]), "str:p%zu", i);
+		kvmintro_scan_request_add(&request, texts[i], &problem);
+	}
+	ret = kvmintro_scan_parse(reply, strlen(reply), &request, &result,
+				  &error);
+	CLI_EXPECT(!ret && result.count == 3 && result.matches[0].pattern == 4093 &&
+		   !result.matches[1].pattern && result.matches[2].pattern == 4092,
+		   "replies: 4096 patterns, duplicates named by the first");
+	kvmintro_scan_result_release(&result);
+	ret = kvmintro_scan_parse(foreign, strlen(foreign), &request, &result,
+				  &error);
+	CLI_EXPECT(ret == -EAGAIN, "replies: 4096 patterns, a foreign one caught");
+	kvmintro_scan_request_release(&request);
+}
+
 static void test_replies(void)
 {
 	struct kvmintro_scan_result result;
@@ -388,6 +432,7 @@ int main(void)
 	test_request();
 	test_file();
 	test_replies();
+	test_replies_many();
 	test_refused();
 	test_output();
 	test_escaped();
