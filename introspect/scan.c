@@ -10,8 +10,10 @@
  * multi-line printf one line per write(), and the last of those scans has
  * them all (a write holding only "max=" waits for a pattern).  Up to 4096
  * patterns, in at most KVMINTRO_SCAN_INPUT_MAX (4 MiB) of text through one
- * open file; write a long list in one write() (the CLI does), as a write
- * that ends inside a line scans for the part of that line it has.  Reading
+ * open file.  cat and dd write a long list in blocks, cut anywhere: a
+ * write of a page or more that ends inside a line, where that part of the
+ * line is not a pattern, waits for the rest of it (where it is one, as
+ * "str:Linu", the write scans for it, and the next write for all).  Reading
  * gives one line per match, in GPA order, then a summary:
  *
  *   gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version
@@ -210,6 +212,24 @@ static bool kvmintro_scan_only_max(const struct kvmintro_request *request)
 	return max;
 }
 
+/*
+ * Is @request the start of a long write that cat or dd cut in blocks: a
+ * write of a page or more (@count) ending inside a line, after lines that
+ * parse (into @spec, scratch)?  Then the rest of the line is to come.
+ */
+static bool kvmintro_scan_cut_in_line(const struct kvmintro_request *request,
+				      size_t count,
+				      struct kvmintro_scan_spec *spec)
+{
+	size_t complete = request->len;
+
+	if (count < PAGE_SIZE || request->text[request->len - 1] == '\n')
+		return false;
+	while (complete && request->text[complete - 1] != '\n')
+		complete--;
+	return complete && !kvmintro_scan_parse(spec, request->text, complete);
+}
+
 static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
@@ -229,8 +249,9 @@ static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 	spec = kvmalloc(sizeof(*spec), GFP_KERNEL);
 	r = spec ? kvmintro_scan_parse(spec, request->text, request->len) :
 		   -ENOMEM;
-	if (r == -EINVAL && kvmintro_scan_only_max(request)) {
-		/* Only "max=" so far: wait for a pattern. */
+	if (r == -EINVAL && (kvmintro_scan_only_max(request) ||
+			     kvmintro_scan_cut_in_line(request, count, spec))) {
+		/* Only "max=" so far, or half a line: wait for the rest. */
 		r = 0;
 		goto out_free_spec;
 	}

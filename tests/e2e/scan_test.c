@@ -580,6 +580,45 @@ static void test_scan_line_by_line(void)
 	kvmintro_unload();
 }
 
+/*
+ * cat and dd write a long list in blocks of a page or more, cut inside a
+ * line: a block whose cut line is not yet a pattern waits for the rest.
+ */
+static void test_scan_written_in_blocks(void)
+{
+	struct kvm_vm *vm = vm_create_scanned();
+	char path[192], *text, *p;
+	size_t len, off, n;
+	unsigned int i;
+	int fd;
+
+	/* 21-byte lines: the blocks end in "h" and "he". */
+	text = malloc(500 * 21 + 64);
+	for (i = 0, p = text; i < 400; i++)
+		p += sprintf(p, "hex:0102030405060708\n");
+	p += sprintf(p, "str:kvmintro-needle\n");
+	len = p - text;
+	kvmintro_load();
+	snprintf(path, sizeof(path), "%s/scan", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no scan file");
+	fd = open(path, O_WRONLY);
+	TEST_ASSERT(fd >= 0, "open scan");
+	for (off = 0; off < len; off += n) {
+		n = len - off < 4096 ? len - off : 4096;
+		TEST_ASSERT(write(fd, text + off, n) == (ssize_t)n,
+			    "block at %zu: %s", off, strerror(errno));
+	}
+	close(fd);
+	free(text);
+	text = kvmintro_read(path);
+	TEST_ASSERT(text && strstr(text, "gpa=0x0 ") &&
+		    strstr(text, "pattern=str:kvmintro-needle"),
+		    "a request in 4 KiB blocks gave:\n%s", text);
+	free(text);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
 /* Rss of the mapping that holds @hva, from /proc/self/smaps: the VMM's
  * resident guest memory, whatever the test itself allocates. */
 static uint64_t mapping_rss_kb(uint64_t hva)
@@ -733,6 +772,8 @@ int main(void)
 			  test_scan_bad_input);
 	kvmintro_run_case("scan: a request written line by line, as shells do",
 			  test_scan_line_by_line);
+	kvmintro_run_case("scan: a long request in 4 KiB blocks cut inside lines, as cat writes",
+			  test_scan_written_in_blocks);
 	kvmintro_run_case("scan: 256 MiB guest, 16 MiB touched: RSS and pins unchanged",
 			  test_scan_no_side_effects);
 	kvmintro_run_case("scan: VMM killed during a long scan",
