@@ -29,6 +29,7 @@
  * per VM for the next write) and the results (up to 32 MiB).
  */
 #include <linux/debugfs.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -37,6 +38,11 @@
 #include "kvmintro.h"
 #include "memory.h"
 #include "reply.h"
+
+static bool scan_simd = true;
+module_param(scan_simd, bool, 0644);
+MODULE_PARM_DESC(scan_simd,
+		 "Search for one or two patterns with AVX2 where the CPU has it (default 1); 0 for the scalar search");
 
 /* Most text one scan's results may take: about 300,000 matches. */
 #define KVMINTRO_SCAN_TEXT_MAX		(32 << 20)
@@ -263,6 +269,7 @@ static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 	r = -ENOMEM;
 	if (!ctx.scanner || !ctx.text)
 		goto out_free;
+	kvmintro_scan_force_scalar = !READ_ONCE(scan_simd);
 	r = kvmintro_scan_init(ctx.scanner, spec);
 	if (r)
 		goto out_free;
