@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro scan PID|DIR PATTERN... [--max N]: search guest memory.
+ * kvmintro scan PID|DIR [PATTERN...] [-f FILE] [--max N]: search guest
+ * memory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,9 +24,12 @@ static int kvmintro_scan_report_pattern(const char *pattern,
 	return kvmintro_usage_error("scan", message, pattern);
 }
 
-/* Fill @request from the command line; say what is wrong with it. */
+/*
+ * Fill @request from the command line and the file of patterns @file, if
+ * not NULL; say what is wrong with them.
+ */
 static int kvmintro_scan_get_request(int argc, char **argv,
-				     const char *max_text,
+				     const char *max_text, const char *file,
 				     struct kvmintro_scan_request *request)
 {
 	const char *problem;
@@ -44,21 +48,32 @@ static int kvmintro_scan_get_request(int argc, char **argv,
 		if (ret)
 			return kvmintro_scan_report_pattern(argv[i], problem, ret);
 	}
+	if (file) {
+		ret = kvmintro_scan_request_add_file(request, file);
+		if (ret)
+			return ret;
+	}
+	if (!request->count)
+		return kvmintro_usage_error("scan",
+			"no pattern: give some, or a file of them with -f FILE",
+			"");
 	return 0;
 }
 
 int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv)
 {
 	struct kvmintro_scan_request request = { .count = 0 };
-	const char *max_text = NULL;
-	bool max_given = false;
+	const char *max_text = NULL, *file = NULL;
+	bool max_given = false, file_given = false;
 	const struct kvmintro_option options[] = {
 		{ "--max", &max_text, &max_given },
+		{ "-f", &file, &file_given },
+		{ "--file", &file, &file_given },
 	};
 	const struct kvmintro_syntax syntax = {
 		.options = options,
 		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 2,
+		.min_arguments = 1,
 		.max_arguments = -1,
 	};
 	struct kvmintro_scan_result result;
@@ -68,7 +83,8 @@ int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv)
 	ret = kvmintro_get_vm(kvmintro, "scan", &syntax, &argc, argv, &vm);
 	if (ret)
 		return ret;
-	ret = kvmintro_scan_get_request(argc - 1, argv + 1, max_text, &request);
+	ret = kvmintro_scan_get_request(argc - 1, argv + 1, max_text, file,
+					&request);
 	if (!ret)
 		ret = kvmintro_scan(kvmintro->debugfs_root, &vm, &request,
 				    &result);

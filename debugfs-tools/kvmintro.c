@@ -179,14 +179,17 @@ static const struct kvmintro_command kvmintro_commands[] = {
 	{
 		.name = "scan",
 		.run = kvmintro_cmd_scan,
-		.arguments = "PID|DIR PATTERN... [--max N]",
+		.arguments = "PID|DIR [PATTERN...] [-f FILE] [--max N]",
 		.summary = "search guest memory for patterns",
 		.description =
-			"Search all guest memory (address space 0) for up to 16 patterns at\n"
+			"Search all guest memory (address space 0) for up to 4096 patterns at\n"
 			"once: the guest physical, host virtual and host physical address of\n"
-			"each match. PATTERN is str:TEXT (the text as it is) or hex:BYTES\n"
-			"(pairs of hex digits, blanks allowed between pairs).\n"
+			"each match. PATTERN is str:TEXT (the text as it is), istr:TEXT (ASCII\n"
+			"letters in either case) or hex:BYTES (pairs of hex digits or ?? for\n"
+			"any byte but the first, blanks allowed between pairs), 1 to 256 bytes.\n"
 			"\n"
+			"  -f, --file FILE  also the patterns in FILE, one a line ('-': standard\n"
+			"                   input); empty lines and lines starting with # skipped\n"
 			"  --max N          stop after N matches in all (module default 10000)\n",
 	},
 	{

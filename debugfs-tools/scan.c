@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A VM's "scan" file: write the patterns, one a line ("str:<text>" or
- * "hex:<bytes>"), and "max=<n>", in one write, which returns when the
- * search is done; then read the matches and a summary:
+ * A VM's "scan" file: write the patterns, one a line ("str:<text>",
+ * "istr:<text>" or "hex:<bytes>"), and "max=<n>", in one write, which
+ * returns when the search is done; then read the matches and a summary:
  *
  *   gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version
  *   # matches=1 bytes=268435456 truncated=no
  *
  * "pattern=" is the rest of the line, the pattern as written (hex in
- * lowercase, without blanks). Each must be one of ours: a search by
+ * lowercase, without blanks, "??" for any byte). Each must be one of ours: a search by
  * someone else in between is caught, not shown as ours.
  */
 #include <ctype.h>
@@ -89,7 +89,7 @@ static const struct kvmintro_column kvmintro_scan_columns[] = {
 	{ "PATTERN", KVMINTRO_ALIGN_LEFT },
 };
 
-/* Both kinds of pattern start with a prefix of this length. */
+/* "str:" and "hex:" are this long, "istr:" one more. */
 #define KVMINTRO_SCAN_PREFIX_LENGTH 4
 
 #define KVMINTRO_SCAN_TOO_LONG							\
@@ -98,9 +98,9 @@ static const struct kvmintro_column kvmintro_scan_columns[] = {
 
 /*
  * Normalize the "hex:" pattern @text as the module writes it back: pairs
- * of hex digits, blanks allowed between pairs, 1 to 256 bytes. Return 0
- * and the normalized pattern in @normalized, allocated, or -EINVAL with
- * @problem set, or -ENOMEM.
+ * of hex digits or "??", blanks allowed between pairs, 1 to 256 bytes,
+ * the first not "??". Return 0 and the normalized pattern in @normalized,
+ * allocated, or -EINVAL with @problem set, or -ENOMEM.
  */
 static int kvmintro_scan_normalize_hex(const char *text, char **normalized,
 				       const char **problem)
@@ -112,13 +112,19 @@ static int kvmintro_scan_normalize_hex(const char *text, char **normalized,
 	if (!pattern)
 		return -ENOMEM;
 	memcpy(pattern, text, used);
-	*problem = "hex:BYTES takes pairs of hex digits, blanks allowed between pairs";
+	*problem = "hex:BYTES takes pairs of hex digits or ??, blanks allowed between pairs";
 	for (; *digit; digit++) {
 		if (*digit == ' ' || *digit == '\t')
 			continue;
-		if (!isxdigit((unsigned char)digit[0]) ||
-		    !isxdigit((unsigned char)digit[1]))
+		if (digit[0] == '?' && digit[1] == '?') {
+			*problem = "hex:BYTES cannot start with ??: start it at its first known byte";
+			if (used == KVMINTRO_SCAN_PREFIX_LENGTH)
+				goto out_free;
+			*problem = "hex:BYTES takes pairs of hex digits or ??, blanks allowed between pairs";
+		} else if (!isxdigit((unsigned char)digit[0]) ||
+			   !isxdigit((unsigned char)digit[1])) {
 			goto out_free;
+		}
 		pattern[used++] = (char)tolower((unsigned char)*digit++);
 		pattern[used++] = (char)tolower((unsigned char)*digit);
 	}
@@ -137,13 +143,18 @@ out_free:
 	return -EINVAL;
 }
 
-/* Check the "str:" pattern @text; see kvmintro_scan_normalize_hex(). */
-static int kvmintro_scan_check_string(const char *text, char **normalized,
-				      const char **problem)
+/*
+ * Check the "str:" or "istr:" pattern @text, its prefix @prefix_length
+ * long; see kvmintro_scan_normalize_hex().
+ */
+static int kvmintro_scan_check_string(const char *text, size_t prefix_length,
+				      char **normalized, const char **problem)
 {
-	size_t length = strlen(text) - KVMINTRO_SCAN_PREFIX_LENGTH;
+	size_t length = strlen(text) - prefix_length;
 
-	*problem = length ? KVMINTRO_SCAN_TOO_LONG : "str:TEXT needs some text";
+	*problem = length ? KVMINTRO_SCAN_TOO_LONG :
+		   prefix_length == KVMINTRO_SCAN_PREFIX_LENGTH ?
+		   "str:TEXT needs some text" : "istr:TEXT needs some text";
 	if (!length || length > KVMINTRO_SCAN_PATTERN_BYTES_MAX)
 		return -EINVAL;
 	*normalized = strdup(text);
@@ -173,17 +184,70 @@ int kvmintro_scan_request_add(struct kvmintro_scan_request *request,
 	}
 	pattern = &request->patterns[request->count];
 	if (!strncmp(text, "str:", KVMINTRO_SCAN_PREFIX_LENGTH))
-		ret = kvmintro_scan_check_string(text, &pattern->normalized,
-						 problem);
+		ret = kvmintro_scan_check_string(text, KVMINTRO_SCAN_PREFIX_LENGTH,
+						 &pattern->normalized, problem);
+	else if (!strncmp(text, "istr:", KVMINTRO_SCAN_PREFIX_LENGTH + 1))
+		ret = kvmintro_scan_check_string(text,
+						 KVMINTRO_SCAN_PREFIX_LENGTH + 1,
+						 &pattern->normalized, problem);
 	else if (!strncmp(text, "hex:", KVMINTRO_SCAN_PREFIX_LENGTH))
 		ret = kvmintro_scan_normalize_hex(text, &pattern->normalized,
 						  problem);
 	else
-		*problem = "a pattern is str:TEXT or hex:BYTES";
+		*problem = "a pattern is str:TEXT, istr:TEXT or hex:BYTES";
 	if (ret)
 		return ret;
 	pattern->text = text;
 	request->count++;
+	return 0;
+}
+
+/*
+ * Add the patterns of the file at @path to @request: one a line, as on the
+ * command line; empty lines and lines starting with '#' are skipped. Say
+ * what is wrong, with the line's number, and return -errno.
+ */
+int kvmintro_scan_request_add_file(struct kvmintro_scan_request *request,
+				   const char *path)
+{
+	char *line, *end, *newline, quoted[KVMINTRO_QUOTE_MAX];
+	const char *problem;
+	unsigned int number;
+	size_t length;
+	int ret;
+
+	ret = kvmintro_read_file(path, &request->file_text, &length);
+	if (ret) {
+		kvmintro_error("cannot read patterns from %s: %s", path,
+			       strerror(-ret));
+		return ret;
+	}
+	if (strlen(request->file_text) != length) {
+		kvmintro_error("%s: a NUL byte: the file takes one pattern a line, as text",
+			       path);
+		return -EINVAL;
+	}
+	end = request->file_text + length;
+	for (line = request->file_text, number = 1; line < end;
+	     line = newline + 1, number++) {
+		newline = memchr(line, '\n', (size_t)(end - line));
+		if (!newline)
+			newline = end;
+		*newline = '\0';
+		if (!*line || *line == '#')
+			continue;
+		ret = kvmintro_scan_request_add(request, line, &problem);
+		if (ret == -ENOMEM) {
+			kvmintro_error("out of memory");
+			return ret;
+		}
+		if (ret) {
+			kvmintro_quote(line, strlen(line), quoted, sizeof(quoted));
+			kvmintro_error("%s:%u: %s: %s", path, number, problem,
+				       quoted);
+			return ret;
+		}
+	}
 	return 0;
 }
 
@@ -194,6 +258,8 @@ void kvmintro_scan_request_release(struct kvmintro_scan_request *request)
 	for (i = 0; i < request->count; i++)
 		free(request->patterns[i].normalized);
 	request->count = 0;
+	free(request->file_text);
+	request->file_text = NULL;
 }
 
 /* Print @context's request: the patterns, one a line, then "max=<n>". */
@@ -222,27 +288,80 @@ int kvmintro_scan_request_text(const struct kvmintro_scan_request *request,
 /**
  * struct kvmintro_scan_parser - kvmintro_scan_parse() at work
  * @request: the patterns asked for
+ * @sorted: their indices, by normalized text, then index
  * @matches: the matches so far
  * @summary: the summary line, once met
  * @has_summary: whether it was
  */
 struct kvmintro_scan_parser {
 	const struct kvmintro_scan_request *request;
+	unsigned short sorted[KVMINTRO_SCAN_PATTERNS_MAX];
 	struct kvmintro_array *matches;
 	struct kvmintro_scan_summary summary;
 	bool has_summary;
 };
 
-/* Return the index in @request of the pattern written @text, or -1. */
-static int kvmintro_scan_find_pattern(const struct kvmintro_scan_request *request,
-				      struct kvmintro_span text)
+/* Compare @text with @string as strcmp() would. */
+static int kvmintro_scan_compare_span(struct kvmintro_span text,
+				      const char *string)
+{
+	size_t length = strlen(string);
+	int ret = memcmp(text.start, string,
+			 text.length < length ? text.length : length);
+
+	if (ret)
+		return ret;
+	return text.length < length ? -1 : text.length > length;
+}
+
+static const struct kvmintro_scan_request *kvmintro_scan_sorting;
+
+static int kvmintro_scan_compare_indices(const void *a, const void *b)
+{
+	const struct kvmintro_scan_pattern *patterns =
+		kvmintro_scan_sorting->patterns;
+	unsigned short x = *(const unsigned short *)a;
+	unsigned short y = *(const unsigned short *)b;
+	int ret = strcmp(patterns[x].normalized, patterns[y].normalized);
+
+	return ret ? ret : x - y;
+}
+
+/* Sort the patterns of @parser's request by their normalized text. */
+static void kvmintro_scan_sort_patterns(struct kvmintro_scan_parser *parser)
 {
 	size_t i;
 
-	for (i = 0; i < request->count; i++) {
-		if (kvmintro_span_equals(text, request->patterns[i].normalized))
-			return (int)i;
+	for (i = 0; i < parser->request->count; i++)
+		parser->sorted[i] = (unsigned short)i;
+	kvmintro_scan_sorting = parser->request;
+	qsort(parser->sorted, parser->request->count, sizeof(parser->sorted[0]),
+	      kvmintro_scan_compare_indices);
+}
+
+/*
+ * Return the index in the request of the first pattern written @text, or
+ * -1: a binary search, as a scan may return a million matches of 4096
+ * patterns.
+ */
+static int kvmintro_scan_find_pattern(const struct kvmintro_scan_parser *parser,
+				      struct kvmintro_span text)
+{
+	const struct kvmintro_scan_pattern *patterns = parser->request->patterns;
+	size_t low = 0, high = parser->request->count, middle;
+
+	/* The first sorted entry not below @text. */
+	while (low < high) {
+		middle = low + (high - low) / 2;
+		if (kvmintro_scan_compare_span(text,
+				patterns[parser->sorted[middle]].normalized) > 0)
+			low = middle + 1;
+		else
+			high = middle;
 	}
+	if (low < parser->request->count &&
+	    kvmintro_span_equals(text, patterns[parser->sorted[low]].normalized))
+		return parser->sorted[low];
 	return -1;
 }
 
@@ -259,7 +378,7 @@ static int kvmintro_scan_parse_match(struct kvmintro_scan_parser *parser,
 				   error);
 	if (ret)
 		return ret;
-	pattern = kvmintro_scan_find_pattern(parser->request, parsed.pattern);
+	pattern = kvmintro_scan_find_pattern(parser, parsed.pattern);
 	if (pattern < 0) {
 		kvmintro_quote(parsed.pattern.start, parsed.pattern.length,
 			       quoted, sizeof(quoted));
@@ -327,28 +446,32 @@ int kvmintro_scan_parse(const char *text, size_t length,
 			struct kvmintro_parse_error *error)
 {
 	struct kvmintro_array matches;
-	struct kvmintro_scan_parser parser = {
-		.request = request,
-		.matches = &matches,
-	};
+	struct kvmintro_scan_parser *parser = calloc(1, sizeof(*parser));
 	int ret;
 
 	memset(result, 0, sizeof(*result));
+	if (!parser)
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	parser->request = request;
+	parser->matches = &matches;
+	kvmintro_scan_sort_patterns(parser);
 	kvmintro_array_init(&matches, sizeof(struct kvmintro_scan_match));
 	ret = kvmintro_parse_lines(text, length, kvmintro_scan_parse_line,
-				   &parser, error);
+				   parser, error);
 	if (!ret)
-		ret = kvmintro_scan_check_summary(&parser, error);
+		ret = kvmintro_scan_check_summary(parser, error);
 	if (ret) {
 		kvmintro_array_release(&matches);
-		return ret;
+		goto out_free_parser;
 	}
 	result->matches = matches.elements;
 	result->count = matches.count;
-	result->matched = parser.summary.matches;
-	result->bytes = parser.summary.bytes;
-	result->truncated = !strcmp(parser.summary.truncated, "yes");
-	return 0;
+	result->matched = parser->summary.matches;
+	result->bytes = parser->summary.bytes;
+	result->truncated = !strcmp(parser->summary.truncated, "yes");
+out_free_parser:
+	free(parser);
+	return ret;
 }
 
 /**
@@ -391,6 +514,12 @@ int kvmintro_scan(const char *root, const struct kvmintro_vm *vm,
 	if (kvmintro_scan_request_text(request, &text)) {
 		kvmintro_error("out of memory");
 		return -ENOMEM;
+	}
+	if (strlen(text) > KVMINTRO_SCAN_WRITE_MAX) {
+		kvmintro_error("the patterns take %zu bytes written out, more than the 4 MiB the scan file takes: split them, or write hex: without blanks",
+			       strlen(text));
+		free(text);
+		return -EINVAL;
 	}
 	ret = kvmintro_debugfs_request(root, vm->dir, "scan", text, NULL,
 				       kvmintro_scan_parse_file, &load);

@@ -11,15 +11,16 @@
 #include "vm.h"
 
 /* What the module's scan file takes. */
-#define KVMINTRO_SCAN_PATTERNS_MAX 16
+#define KVMINTRO_SCAN_PATTERNS_MAX 4096
 #define KVMINTRO_SCAN_PATTERN_BYTES_MAX 256
 #define KVMINTRO_SCAN_LIMIT_MAX 1000000
+#define KVMINTRO_SCAN_WRITE_MAX (4 << 20)
 
 /**
  * struct kvmintro_scan_pattern - a pattern to search for
  * @text: as the user gave it, like "hex:de ad be ef"
- * @normalized: as the module writes it back: "str:" patterns as they are,
- *	"hex:" ones in lowercase without blanks ("hex:deadbeef")
+ * @normalized: as the module writes it back: "str:" and "istr:" patterns
+ *	as they are, "hex:" ones in lowercase without blanks ("hex:4d5a??00")
  */
 struct kvmintro_scan_pattern {
 	const char *text;
@@ -32,12 +33,14 @@ struct kvmintro_scan_pattern {
  * @count: how many
  * @max: stop after this many matches, if @has_max
  * @has_max: else the module's default applies
+ * @file_text: the contents of a file of patterns they point into, or NULL
  */
 struct kvmintro_scan_request {
 	struct kvmintro_scan_pattern patterns[KVMINTRO_SCAN_PATTERNS_MAX];
 	size_t count;
 	uint64_t max;
 	bool has_max;
+	char *file_text;
 };
 
 /**
@@ -72,6 +75,8 @@ struct kvmintro_scan_result {
 
 int kvmintro_scan_request_add(struct kvmintro_scan_request *request,
 			      const char *text, const char **problem);
+int kvmintro_scan_request_add_file(struct kvmintro_scan_request *request,
+				   const char *path);
 void kvmintro_scan_request_release(struct kvmintro_scan_request *request);
 int kvmintro_scan_request_text(const struct kvmintro_scan_request *request,
 			       char **text);

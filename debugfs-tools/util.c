@@ -172,3 +172,55 @@ int kvmintro_check_output(int ret)
 		kvmintro_error("cannot print the result: %s", strerror(-ret));
 	return -EIO;
 }
+
+/*
+ * Read all of the file at @path ("-" for standard input) into @contents,
+ * allocated and NUL-terminated, its size in @length. Return 0, -EFBIG
+ * beyond KVMINTRO_READ_FILE_MAX bytes, or -errno.
+ */
+int kvmintro_read_file(const char *path, char **contents, size_t *length)
+{
+	FILE *file = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t capacity = 4096, used = 0, count;
+	char *buffer, *grown;
+	int ret = -ENOMEM;
+
+	if (!file)
+		return -errno;
+	buffer = malloc(capacity + 1);
+	if (!buffer)
+		goto out_close;
+	for (;;) {
+		if (used == capacity) {
+			ret = -EFBIG;
+			if (capacity >= KVMINTRO_READ_FILE_MAX)
+				goto out_free;
+			ret = -ENOMEM;
+			capacity *= 2;
+			grown = realloc(buffer, capacity + 1);
+			if (!grown)
+				goto out_free;
+			buffer = grown;
+		}
+		count = fread(buffer + used, 1, capacity - used, file);
+		used += count;
+		if (count)
+			continue;
+		ret = -EIO;
+		if (ferror(file))
+			goto out_free;
+		break;
+	}
+	buffer[used] = '\0';
+	*contents = buffer;
+	*length = used;
+	ret = 0;
+	goto out_close;
+
+out_free:
+	free(buffer);
+out_close:
+	if (file != stdin)
+		fclose(file);
+	return ret;
+}

@@ -64,4 +64,8 @@ char *kvmintro_print_to_string(void (*print)(FILE *out, const void *context),
 			       const void *context);
 int kvmintro_check_output(int ret);
 
+/* Largest file kvmintro_read_file() reads. */
+#define KVMINTRO_READ_FILE_MAX (64 << 20)
+int kvmintro_read_file(const char *path, char **contents, size_t *length);
+
 #endif /* KVMINTRO_UTIL_H */

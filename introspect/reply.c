@@ -59,6 +59,34 @@ int kvmintro_request_open(struct inode *inode, struct file *file)
 }
 
 /*
+ * Make room for @len bytes of requests (and a NUL) in @reply, keeping those
+ * there: grow by doubling from a page, so that a file whose requests may
+ * be megabytes (scan) takes that much only once someone writes that much.
+ */
+static int kvmintro_request_reserve(struct kvmintro_reply *reply, size_t len)
+{
+	struct kvmintro_request *old = reply->request, *request;
+	size_t size = PAGE_SIZE;
+
+	lockdep_assert_held(&reply->request_lock);
+	if (old && old->max >= len)
+		return 0;
+	while (size < len)
+		size *= 2;
+	request = kvmalloc(struct_size(request, text, size + 1), GFP_KERNEL);
+	if (!request)
+		return -ENOMEM;
+	request->max = size;
+	request->len = old ? old->len : 0;
+	if (old)
+		memcpy(request->text, old->text, old->len);
+	request->text[request->len] = '\0';
+	kvfree(old);
+	reply->request = request;
+	return 0;
+}
+
+/*
  * Append a write to the requests of its open file, starting over if the
  * previous writes came through another one.  Return: the requests, with
  * *@old_len what they were before and @reply->request_lock held until
@@ -80,25 +108,20 @@ struct kvmintro_request *kvmintro_request_append(struct kvmintro_reply *reply,
 	if (mutex_lock_killable(&reply->request_lock))
 		return ERR_PTR(-EINTR);
 	request = reply->request;
-	if (!request || request->max < max) {
-		kvfree(request);
-		request = kvmalloc(struct_size(request, text, max + 1),
-				   GFP_KERNEL);
-		reply->request = request;
-		r = -ENOMEM;
-		if (!request)
-			goto out_unlock;
-		request->max = max;
-		reply->request_owner = 0;
-	}
-	if (reply->request_owner != owner) {
+	if (request && reply->request_owner != owner) {
 		reply->request_owner = owner;
 		request->len = 0;
 		request->text[0] = '\0';
 	}
 	r = -EINVAL;
-	if (count > max - request->len)
+	if (request && count > max - request->len)
 		goto out_unlock;
+	r = kvmintro_request_reserve(reply, request ? request->len + count :
+					    count);
+	if (r)
+		goto out_unlock;
+	request = reply->request;
+	reply->request_owner = owner;
 	r = -EFAULT;
 	if (copy_from_user(request->text + request->len, ubuf, count))
 		goto out_unlock;

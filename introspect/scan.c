@@ -8,7 +8,12 @@
  * The write returns when the scan is done.  Each write scans for all the
  * patterns written to the same open file so far: a shell writes a
  * multi-line printf one line per write(), and the last of those scans has
- * them all (a write holding only "max=" waits for a pattern).  Reading
+ * them all (a write holding only "max=" waits for a pattern).  Up to 4096
+ * patterns, in at most KVMINTRO_SCAN_INPUT_MAX (4 MiB) of text through one
+ * open file.  cat and dd write a long list in blocks, cut anywhere: a
+ * write of a page or more that ends inside a line, where that part of the
+ * line is not a pattern, waits for the rest of it (where it is one, as
+ * "str:Linu", the write scans for it, and the next write for all).  Reading
  * gives one line per match, in GPA order, then a summary:
  *
  *   gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version
@@ -18,8 +23,13 @@
  * physically consecutive pages at a time (a whole huge page at once); no
  * page is copied and none is faulted in: unbacked pages are holes the scan
  * steps over.  A match may straddle pages, huge pages and adjacent memslots.
+ *
+ * Memory per scan, whatever the patterns: the spec (1.2 MiB) and the
+ * scanner (4.2 MiB, see lib/scan.h), the text written (up to 4 MiB, kept
+ * per VM for the next write) and the results (up to 32 MiB).
  */
 #include <linux/debugfs.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -28,6 +38,11 @@
 #include "kvmintro.h"
 #include "memory.h"
 #include "reply.h"
+
+static bool scan_simd = true;
+module_param(scan_simd, bool, 0644);
+MODULE_PARM_DESC(scan_simd,
+		 "Search for one or two patterns with AVX2 where the CPU has it (default 1); 0 for the scalar search");
 
 /* Most text one scan's results may take: about 300,000 matches. */
 #define KVMINTRO_SCAN_TEXT_MAX		(32 << 20)
@@ -66,7 +81,10 @@ kvmintro_scan_locate(const struct kvmintro_scan_ctx *ctx, u64 gpa)
 	return NULL;
 }
 
-/* Append "str:..." or "hex:..." naming pattern @index. */
+/*
+ * Append "str:...", "istr:..." or "hex:..." naming pattern @index: text as
+ * written, hex in lowercase without blanks, "??" for a wildcard.
+ */
 static size_t kvmintro_scan_name(char *buf, size_t size,
 				 const struct kvmintro_scan_spec *spec,
 				 unsigned int index)
@@ -76,9 +94,15 @@ static size_t kvmintro_scan_name(char *buf, size_t size,
 
 	if (spec->kinds[index] == KVMINTRO_SCAN_STR)
 		return scnprintf(buf, size, "str:%.*s", spec->lengths[index], p);
+	if (spec->kinds[index] == KVMINTRO_SCAN_ISTR)
+		return scnprintf(buf, size, "istr:%.*s", spec->lengths[index], p);
 	len = scnprintf(buf, size, "hex:");
-	for (i = 0; i < spec->lengths[index]; i++)
-		len += scnprintf(buf + len, size - len, "%02x", p[i]);
+	for (i = 0; i < spec->lengths[index]; i++) {
+		if (kvmintro_scan_is_wildcard(spec, index, i))
+			len += scnprintf(buf + len, size - len, "??");
+		else
+			len += scnprintf(buf + len, size - len, "%02x", p[i]);
+	}
 	return len;
 }
 
@@ -194,6 +218,24 @@ static bool kvmintro_scan_only_max(const struct kvmintro_request *request)
 	return max;
 }
 
+/*
+ * Is @request the start of a long write that cat or dd cut in blocks: a
+ * write of a page or more (@count) ending inside a line, after lines that
+ * parse (into @spec, scratch)?  Then the rest of the line is to come.
+ */
+static bool kvmintro_scan_cut_in_line(const struct kvmintro_request *request,
+				      size_t count,
+				      struct kvmintro_scan_spec *spec)
+{
+	size_t complete = request->len;
+
+	if (count < PAGE_SIZE || request->text[request->len - 1] == '\n')
+		return false;
+	while (complete && request->text[complete - 1] != '\n')
+		complete--;
+	return complete && !kvmintro_scan_parse(spec, request->text, complete);
+}
+
 static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
@@ -210,11 +252,12 @@ static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 					  KVMINTRO_SCAN_INPUT_MAX, &old_len);
 	if (IS_ERR(request))
 		return PTR_ERR(request);
-	spec = kmalloc(sizeof(*spec), GFP_KERNEL);
+	spec = kvmalloc(sizeof(*spec), GFP_KERNEL);
 	r = spec ? kvmintro_scan_parse(spec, request->text, request->len) :
 		   -ENOMEM;
-	if (r == -EINVAL && kvmintro_scan_only_max(request)) {
-		/* Only "max=" so far: wait for a pattern. */
+	if (r == -EINVAL && (kvmintro_scan_only_max(request) ||
+			     kvmintro_scan_cut_in_line(request, count, spec))) {
+		/* Only "max=" so far, or half a line: wait for the rest. */
 		r = 0;
 		goto out_free_spec;
 	}
@@ -226,6 +269,7 @@ static ssize_t kvmintro_scan_write(struct file *file, const char __user *ubuf,
 	r = -ENOMEM;
 	if (!ctx.scanner || !ctx.text)
 		goto out_free;
+	kvmintro_scan_force_scalar = !READ_ONCE(scan_simd);
 	r = kvmintro_scan_init(ctx.scanner, spec);
 	if (r)
 		goto out_free;
@@ -247,7 +291,7 @@ out_free:
 	kvfree(ctx.text);
 	kvfree(ctx.scanner);
 out_free_spec:
-	kfree(spec);
+	kvfree(spec);
 	if (r)
 		kvmintro_request_undo(request, old_len);
 	kvmintro_request_done(&vm->scan);

@@ -2,58 +2,56 @@
 /*
  * Multi-pattern search of guest memory, fed in pieces.
  *
- * Two searches, kvmintro_scan_choose() picks one from the patterns:
+ * With m the shortest run of known bytes any pattern starts with (all of
+ * a "str:" or "istr:" pattern, a "hex:" one up to its first "??"), any
+ * occurrence of any pattern covers a gram of g = min(m, 4) known bytes at
+ * each of its first m - g + 1 offsets.  So the hot loop reads only one gram
+ * every stride = m - g + 1 bytes (four per round), hashes it, and tests its
+ * bit in a filter: the set of the grams at offsets 0..stride-1 of every
+ * pattern, less bit 5 of each byte so that case does not matter (and
+ * "istr:" costs nothing).  The filter has about 32 bits per gram, 4 KiB
+ * (in the L1 cache) to 128 KiB (in L2) of them: on random data a gram
+ * passes with probability 1/32 or less, so a round costs 4 loads, 4
+ * multiplications, 4 loads of filter words and one branch, nearly never
+ * taken.  A gram that passes is looked up by the rank of its bit, which
+ * gives the list of (pattern, offset) to compare its 32-bit key with, then
+ * to verify (memcmp(), or a masked compare for wildcards and letters of
+ * any case).  This is the filter half of Horspool, as in glibc's memmem(),
+ * with hashed grams in the way of Rabin-Karp's: a constant stride set by
+ * the shortest pattern rather than shifts, and thousands of patterns in
+ * one pass.  The number of (pattern, offset) entries is bounded, the
+ * stride shrinking if need be, so that the scanner's memory is fixed.
  *
- * - Sampled pairs, the usual one.  With m the shortest pattern's length,
- *   any occurrence of any pattern covers one of every m - 1 consecutive
- *   byte-pair positions, so the hot loop reads only one pair every
- *   stride = m - 1 bytes (four per round), and tests its bit in a filter:
- *   the set of the pairs at offsets 0..stride-1 of all patterns, less the
- *   top bit of the second byte (zero in ASCII), 32 Ki bits.  On random data
- *   a pair passes with probability (number of pairs) / 32768, so a round
- *   costs 4 two-byte loads, 4 loads and shifts of filter words and 3 ORs,
- *   with one branch, nearly never taken.  The filter is 4 KiB so that it
- *   stays in the L1 cache while memory streams through: with 8 KiB (the
- *   exact set) the loop ran at half the speed on memory, 2 KiB gained
- *   little.  A pair that passes is looked up in the exact set, whose rank
- *   gives the list of (pattern, offset) to verify with memcmp().  This is
- *   the filter half of Horspool, as in glibc's memmem(): a constant stride
- *   set by the shortest pattern rather than shifts, and any number of
- *   patterns in one pass.
- *
- * - Word at a time, when the stride is short: a pattern of 1 byte, of 2
- *   bytes with up to 2 distinct first pairs, or all of at most 8 bytes
- *   with the same first pair.  8 positions per 64-bit word are tested at
- *   once for each first byte (or pair), with the zero-byte trick
- *   (v - 0x01..01) & ~v & 0x80..80 on v ^ (byte repeated 8 times).
- *
- * Both report, within one buffer, in increasing address then pattern order.
- * Matches across feeds: the last (longest pattern - 1) bytes of a
+ * Within one buffer matches are reported in increasing address then
+ * pattern order: the gram at r finds the positions r - stride + 1 .. r
+ * only.  Matches across feeds: the last (longest pattern - 1) bytes of a
  * contiguous run are kept in the scanner and searched with the head of the
  * next feed.  Those bytes are searched for no pattern until every pattern
  * can be decided there, so that the report order holds across feeds;
  * kvmintro_scan_break() decides them with the bytes there are.
  *
  * Worst case, memory made of near-matches of the patterns, every sample
- * hits and costs a memcmp() per (pattern, offset) with its pair: O(n * sum
- * of pattern lengths), like the naive search.
+ * hits and costs a verification per (pattern, offset) with its gram: O(n *
+ * sum of pattern lengths), like the naive search.  A pattern whose known
+ * prefix is short makes the stride short for all.
  */
 #include "parse.h"
 #include "scan.h"
 
+#if defined(__x86_64__)
+#define KVMINTRO_SCAN_HAVE_SIMD 1
+#ifdef __KERNEL__
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#include <asm/simd.h>
+#endif
+#endif
+
+bool kvmintro_scan_force_scalar;
+
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
 #endif
-
-#define KVMINTRO_SCAN_ONES	0x0101010101010101ull
-#define KVMINTRO_SCAN_HIGHS	0x8080808080808080ull
-
-/*
- * Word at a time is faster than sampling pairs under QEMU's TCG, and as
- * fast on memory natively (see bench/scan_bench.c), for one anchor below
- * this stride, and for up to 2 anchors at stride 1.
- */
-#define KVMINTRO_SCAN_SAMPLE_STRIDE_MIN	8
 
 /* ---- Parsing ---- */
 
@@ -89,27 +87,42 @@ static int kvmintro_scan_parse_max(const char *text, size_t len, u32 *max)
 	return 0;
 }
 
-/* "hex:" bytes: pairs of digits, blanks allowed between pairs. */
+/*
+ * "hex:" bytes: pairs of hex digits or "??" (any byte), blanks allowed
+ * between pairs; the first byte is known.  Fill @out and @wildcards (of
+ * KVMINTRO_SCAN_PATTERN_MAX / 8 bytes, cleared here) unless NULL.
+ */
 static int kvmintro_scan_parse_hex(const char *text, size_t len, u8 *out,
-				   unsigned int *out_len)
+				   u8 *wildcards, unsigned int *out_len)
 {
 	unsigned int n = 0;
 	int high, low;
 	size_t i = 0;
 
+	if (wildcards)
+		memset(wildcards, 0, KVMINTRO_SCAN_PATTERN_MAX / 8);
 	while (i < len) {
 		if (kvmintro_scan_is_blank(text[i])) {
 			i++;
 			continue;
 		}
-		if (i + 1 >= len)
+		if (i + 1 >= len || n == KVMINTRO_SCAN_PATTERN_MAX)
 			return -EINVAL;
-		high = kvmintro_hex_digit(text[i]);
-		low = kvmintro_hex_digit(text[i + 1]);
-		if (high < 0 || low < 0 || n == KVMINTRO_SCAN_PATTERN_MAX)
-			return -EINVAL;
-		if (out)
-			out[n] = high << 4 | low;
+		if (text[i] == '?' && text[i + 1] == '?') {
+			if (!n)
+				return -EINVAL;
+			if (out)
+				out[n] = 0;
+			if (wildcards)
+				wildcards[n / 8] |= 1 << (n % 8);
+		} else {
+			high = kvmintro_hex_digit(text[i]);
+			low = kvmintro_hex_digit(text[i + 1]);
+			if (high < 0 || low < 0)
+				return -EINVAL;
+			if (out)
+				out[n] = high << 4 | low;
+		}
 		n++;
 		i += 2;
 	}
@@ -126,7 +139,8 @@ static int kvmintro_scan_parse_line(struct kvmintro_scan_parser *parser,
 {
 	unsigned int index = parser->count;
 	u8 *out = spec ? spec->patterns[index] : NULL;
-	unsigned int pattern_len;
+	u8 *wildcards = spec ? spec->wildcards[index] : NULL;
+	unsigned int pattern_len, skip;
 	u8 kind;
 	int ret;
 
@@ -138,16 +152,20 @@ static int kvmintro_scan_parse_line(struct kvmintro_scan_parser *parser,
 	}
 	if (index == KVMINTRO_SCAN_MAX_PATTERNS)
 		return -EINVAL;
-	if (kvmintro_scan_starts_with(line, len, "str:")) {
-		pattern_len = len - 4;
+	if (kvmintro_scan_starts_with(line, len, "str:") ||
+	    kvmintro_scan_starts_with(line, len, "istr:")) {
+		kind = line[0] == 'i' ? KVMINTRO_SCAN_ISTR : KVMINTRO_SCAN_STR;
+		skip = kind == KVMINTRO_SCAN_ISTR ? 5 : 4;
+		pattern_len = len - skip;
 		if (!pattern_len || pattern_len > KVMINTRO_SCAN_PATTERN_MAX)
 			return -EINVAL;
-		if (out)
-			memcpy(out, line + 4, pattern_len);
-		kind = KVMINTRO_SCAN_STR;
+		if (out) {
+			memcpy(out, line + skip, pattern_len);
+			memset(wildcards, 0, KVMINTRO_SCAN_PATTERN_MAX / 8);
+		}
 	} else if (kvmintro_scan_starts_with(line, len, "hex:")) {
 		ret = kvmintro_scan_parse_hex(line + 4, len - 4, out,
-					      &pattern_len);
+					      wildcards, &pattern_len);
 		if (ret)
 			return ret;
 		kind = KVMINTRO_SCAN_HEX;
@@ -199,10 +217,12 @@ static int kvmintro_scan_parse_lines(struct kvmintro_scan_spec *spec,
  *
  * One item per line, lines separated by '\n' (a '\r' is not special):
  * "str:<text>", the rest of the line taken literally, blanks, NUL and
- * backslashes included (no escapes); "hex:<bytes>", pairs of hex digits in
- * either case, blanks (space, tab) allowed between pairs; "max=<n>", at most
- * once, decimal (leading zeros allowed, not octal) or hex after "0x", from 1
- * to KVMINTRO_SCAN_MAX_LIMIT, default KVMINTRO_SCAN_DEFAULT_MAX.  Empty lines
+ * backslashes included (no escapes); "istr:<text>", the same with ASCII
+ * letters matching in either case; "hex:<bytes>", pairs of hex digits in
+ * either case or "??" for any byte, blanks (space, tab) allowed between
+ * pairs, the first byte not "??"; "max=<n>", at most once, decimal
+ * (leading zeros allowed, not octal) or hex after "0x", from 1 to
+ * KVMINTRO_SCAN_MAX_LIMIT, default KVMINTRO_SCAN_DEFAULT_MAX.  Empty lines
  * are ignored; a line of blanks is not empty.  Each pattern is 1 to
  * KVMINTRO_SCAN_PATTERN_MAX bytes; there are 1 to KVMINTRO_SCAN_MAX_PATTERNS
  * patterns, numbered in order; duplicates are allowed and reported each.
@@ -223,10 +243,11 @@ int kvmintro_scan_parse(struct kvmintro_scan_spec *spec, const char *buf,
 	return kvmintro_scan_parse_lines(spec, buf, len);
 }
 
+
 /* ---- Searching ---- */
 
 /* Little-endian 64-bit load from any address: byte i is bits 8i..8i+7. */
-static inline u64 kvmintro_scan_load(const u8 *p)
+static inline u64 kvmintro_scan_load64(const u8 *p)
 {
 	u64 v;
 
@@ -237,22 +258,47 @@ static inline u64 kvmintro_scan_load(const u8 *p)
 	return v;
 }
 
-/* The pair p[0], p[1] as a number below 65536, in native byte order. */
-static inline unsigned int kvmintro_scan_pair_key(const u8 *p)
+/* Little-endian 32-bit load from any address. */
+static inline u32 kvmintro_scan_load32(const u8 *p)
 {
-	u16 v;
+	u32 v;
 
 	__builtin_memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
 	return v;
 }
 
 /*
- * Bit 7 of each byte of the result is set if that byte of @v is zero; a
- * byte above a zero byte may be flagged too, never one below the lowest.
+ * The @gram bytes at @p, little-endian: reads exactly @gram bytes, so that
+ * a gram may end where the memory does.
  */
-static inline u64 kvmintro_scan_zero_bytes(u64 v)
+static inline u32 kvmintro_scan_gram(const u8 *p, unsigned int gram)
 {
-	return (v - KVMINTRO_SCAN_ONES) & ~v & KVMINTRO_SCAN_HIGHS;
+	u32 v;
+
+	switch (gram) {
+	case 4:
+		v = kvmintro_scan_load32(p);
+		break;
+	case 3:
+		v = p[0] | p[1] << 8 | (u32)p[2] << 16;
+		break;
+	case 2:
+		v = p[0] | p[1] << 8;
+		break;
+	default:
+		v = p[0];
+		break;
+	}
+	return v;
+}
+
+/* Bit of the filter for @key: a multiplicative (Fibonacci) hash. */
+static inline u32 kvmintro_scan_hash(u32 key, unsigned int shift)
+{
+	return (key * 0x9e3779b1u) >> shift;
 }
 
 static unsigned int kvmintro_scan_popcount(u64 v)
@@ -260,16 +306,37 @@ static unsigned int kvmintro_scan_popcount(u64 v)
 	v -= (v >> 1) & 0x5555555555555555ull;
 	v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
 	v = (v + (v >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (v * KVMINTRO_SCAN_ONES) >> 56;
+	return (v * 0x0101010101010101ull) >> 56;
 }
 
-/* Index of @key among the pairs of @s->pair_bits, which must hold it. */
-static unsigned int kvmintro_scan_pair_rank(const struct kvmintro_scanner *s,
-					    unsigned int key)
+/* Index of @bit among the set bits of @s->filter, which must hold it. */
+static unsigned int kvmintro_scan_rank(const struct kvmintro_scanner *s,
+				       u32 bit)
 {
-	u64 below = s->pair_bits[key / 64] & ((1ull << (key % 64)) - 1);
+	u64 below = s->filter[bit / 64] & ((1ull << (bit % 64)) - 1);
 
-	return s->pair_rank[key / 64] + kvmintro_scan_popcount(below);
+	return s->filter_rank[bit / 64] + kvmintro_scan_popcount(below);
+}
+
+/* Does pattern @i occur at @p (which has its length in bytes)? */
+static bool kvmintro_scan_equal(const struct kvmintro_scanner *s,
+				unsigned int i, const u8 *p)
+{
+	const u8 *value = s->values[i], *mask = s->masks[i];
+	unsigned int len = s->spec.lengths[i], k = 0;
+
+	if (s->exact[i])
+		return !memcmp(p, value, len);
+	for (; k + 8 <= len; k += 8) {
+		if ((kvmintro_scan_load64(p + k) & kvmintro_scan_load64(mask + k)) !=
+		    kvmintro_scan_load64(value + k))
+			return false;
+	}
+	for (; k < len; k++) {
+		if ((p[k] & mask[k]) != value[k])
+			return false;
+	}
+	return true;
 }
 
 /* Count a match, call back, and turn a stop into the sticky status. */
@@ -287,48 +354,34 @@ static int kvmintro_scan_report(struct kvmintro_scanner *s,
 	return ret;
 }
 
-/* Report the patterns of at most @room bytes that occur at @p. */
-static int kvmintro_scan_check(struct kvmintro_scanner *s, const u8 *p,
-			       size_t room, u64 address,
-			       kvmintro_scan_match_fn fn, void *ctx)
-{
-	const struct kvmintro_scan_spec *spec = &s->spec;
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < spec->count; i++) {
-		if (spec->lengths[i] > room || p[0] != spec->patterns[i][0] ||
-		    memcmp(p, spec->patterns[i], spec->lengths[i]))
-			continue;
-		ret = kvmintro_scan_report(s, i, address, fn, ctx);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/* Verify the candidates of the pair sampled at @buf[@r]. */
+/*
+ * Verify the candidates of the gram sampled at @buf[@r]: those that start
+ * below @limit and end by @end.
+ */
 static int kvmintro_scan_sample(struct kvmintro_scanner *s, const u8 *buf,
-				size_t r, size_t limit, u64 base,
+				size_t r, size_t limit, size_t end, u64 base,
 				kvmintro_scan_match_fn fn, void *ctx)
 {
-	unsigned int key = kvmintro_scan_pair_key(buf + r);
-	unsigned int rank, i, end, pattern;
+	u32 key = kvmintro_scan_gram(buf + r, s->gram) & s->gram_mask;
+	u32 bit = kvmintro_scan_hash(key, s->filter_shift);
+	const struct kvmintro_scan_entry *entry, *last;
+	unsigned int rank, pattern;
 	size_t p;
 	int ret;
 
-	if (!((s->pair_bits[key / 64] >> (key % 64)) & 1))
+	if (!((s->filter[bit / 64] >> (bit % 64)) & 1))
 		return 0;
-	rank = kvmintro_scan_pair_rank(s, key);
-	end = s->pair_first[rank + 1];
+	rank = kvmintro_scan_rank(s, bit);
+	entry = &s->entries[s->first[rank]];
+	last = &s->entries[s->first[rank + 1]];
 	/* By decreasing offset: by increasing position, then pattern. */
-	for (i = s->pair_first[rank]; i < end; i++) {
-		pattern = s->pairs[i].pattern;
-		p = r - s->pairs[i].offset;
+	for (; entry < last; entry++) {
+		p = r - entry->offset;
 		if (p >= limit)
 			break;
-		if (memcmp(buf + p, s->spec.patterns[pattern],
-			   s->spec.lengths[pattern]))
+		pattern = entry->pattern;
+		if (entry->key != key || s->spec.lengths[pattern] > end - p ||
+		    !kvmintro_scan_equal(s, pattern, buf + p))
 			continue;
 		ret = kvmintro_scan_report(s, pattern, base + p, fn, ctx);
 		if (ret)
@@ -337,261 +390,443 @@ static int kvmintro_scan_sample(struct kvmintro_scanner *s, const u8 *buf,
 	return 0;
 }
 
-/* Bit 0 is set if the pair @key, less its bit 15, is in the filter. */
-static inline u64 kvmintro_scan_filter(const u64 *filter, unsigned int key)
+/* Bit 0 is set if @key may be the key of an entry. */
+static inline u64 kvmintro_scan_filter(const u64 *filter, unsigned int shift,
+				       u32 key)
 {
-	return filter[key / 64 % KVMINTRO_SCAN_FILTER_WORDS] >> (key % 64);
+	u32 bit = kvmintro_scan_hash(key, shift);
+
+	return filter[bit / 64] >> (bit % 64);
 }
 
 /*
- * Sampled-pair search of the positions below @limit.  The pair at r covers
- * the positions r - stride + 1 .. r; pairs are read up to limit + stride - 1,
- * within the buffer as every pattern has stride + 1 bytes or more.
+ * Report every match at the positions below @limit of @buf, whose bytes
+ * end at @end.  The gram at r covers the positions r - stride + 1 .. r;
+ * grams are read up to limit + stride - 2 + gram, within the shortest
+ * pattern from limit - 1 on, so within @end if the caller padded it.  The
+ * hot loop tests 4 grams per round against the filter, with one branch,
+ * nearly never taken on data unlike the patterns.
  */
 static int kvmintro_scan_sampled(struct kvmintro_scanner *s, const u8 *buf,
-				 size_t limit, u64 base,
+				 size_t limit, size_t end, u64 base,
 				 kvmintro_scan_match_fn fn, void *ctx)
 {
-	const u64 *filter = s->pair_filter;
+	const u64 *filter = s->filter;
+	const unsigned int shift = s->filter_shift;
+	const u32 mask = s->gram_mask;
 	size_t stride = s->stride;
-	size_t end = limit + stride - 1;
+	size_t stop = limit + stride - 1;
 	size_t r = stride - 1;
-	unsigned int k0, k1, k2, k3, i;
+	unsigned int i;
 	u64 hit;
 	int ret;
 
-	while (r + 3 * stride < end) {
-		k0 = kvmintro_scan_pair_key(buf + r);
-		k1 = kvmintro_scan_pair_key(buf + r + stride);
-		k2 = kvmintro_scan_pair_key(buf + r + 2 * stride);
-		k3 = kvmintro_scan_pair_key(buf + r + 3 * stride);
-		hit = kvmintro_scan_filter(filter, k0) |
-		      kvmintro_scan_filter(filter, k1) |
-		      kvmintro_scan_filter(filter, k2) |
-		      kvmintro_scan_filter(filter, k3);
-		if (likely(!(hit & 1))) {
-			r += 4 * stride;
-			continue;
-		}
-		for (i = 0; i < 4; i++, r += stride) {
-			ret = kvmintro_scan_sample(s, buf, r, limit, base, fn,
-						   ctx);
-			if (ret)
-				return ret;
+	if (s->gram == 4) {
+		while (r + 3 * stride < stop) {
+			hit = kvmintro_scan_filter(filter, shift,
+				kvmintro_scan_load32(buf + r) & mask) |
+			      kvmintro_scan_filter(filter, shift,
+				kvmintro_scan_load32(buf + r + stride) & mask) |
+			      kvmintro_scan_filter(filter, shift,
+				kvmintro_scan_load32(buf + r + 2 * stride) & mask) |
+			      kvmintro_scan_filter(filter, shift,
+				kvmintro_scan_load32(buf + r + 3 * stride) & mask);
+			if (likely(!(hit & 1))) {
+				r += 4 * stride;
+				continue;
+			}
+			for (i = 0; i < 4; i++, r += stride) {
+				ret = kvmintro_scan_sample(s, buf, r, limit, end,
+							   base, fn, ctx);
+				if (ret)
+					return ret;
+			}
 		}
 	}
-	for (; r < end; r += stride) {
-		ret = kvmintro_scan_sample(s, buf, r, limit, base, fn, ctx);
+	for (; r < stop; r += stride) {
+		ret = kvmintro_scan_sample(s, buf, r, limit, end, base, fn, ctx);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-/* Report the matches at the positions flagged in @mask, 8 from @p. */
-static int kvmintro_scan_candidates(struct kvmintro_scanner *s, const u8 *buf,
-				    size_t p, u64 mask, u64 base,
-				    kvmintro_scan_match_fn fn, void *ctx)
-{
-	size_t q;
-	int ret;
-
-	while (mask) {
-		q = p + __builtin_ctzll(mask) / 8;
-		mask &= mask - 1;
-		ret = kvmintro_scan_check(s, buf + q, KVMINTRO_SCAN_PATTERN_MAX,
-					  base + q, fn, ctx);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * Flag the positions of the word at @p where an anchor starts: a byte of
- * (v ^ anchor0) | (next ^ anchor1) is zero where both bytes match.
- */
-static inline u64 kvmintro_scan_anchor_mask(const struct kvmintro_scanner *s,
-					    const u8 *p)
-{
-	u64 v = kvmintro_scan_load(p), next = 0, mask = 0;
-	unsigned int i;
-
-	if (s->anchor_pairs)
-		next = kvmintro_scan_load(p + 1);
-	for (i = 0; i < s->anchors; i++)
-		mask |= kvmintro_scan_zero_bytes((v ^ s->anchor0[i]) |
-						 (next ^ s->anchor1[i]));
-	return mask;
-}
-
-/*
- * Word-at-a-time search of the positions below @limit.  Words are read
- * within [0, limit + 1): every position below @limit has a whole pattern
- * after it, of at least 2 bytes if the anchors are pairs.  One anchor, the
- * usual case, has its own loop, two words per round.
- */
-static int kvmintro_scan_words(struct kvmintro_scanner *s, const u8 *buf,
-			       size_t limit, u64 base,
+/* Report the patterns that occur at @p, which has @room bytes. */
+static int kvmintro_scan_check(struct kvmintro_scanner *s, const u8 *p,
+			       size_t room, u64 address,
 			       kvmintro_scan_match_fn fn, void *ctx)
 {
-	const u64 a0 = s->anchor0[0], a1 = s->anchor1[0];
-	size_t p = 0;
-	u64 m0, m1;
+	unsigned int i;
 	int ret;
 
-	if (s->anchors == 1 && !s->anchor_pairs) {
-		for (; limit - p >= 16; p += 16) {
-			m0 = kvmintro_scan_load(buf + p) ^ a0;
-			m1 = kvmintro_scan_load(buf + p + 8) ^ a0;
-			m0 = kvmintro_scan_zero_bytes(m0);
-			m1 = kvmintro_scan_zero_bytes(m1);
-			if (likely(!(m0 | m1)))
-				continue;
-			ret = kvmintro_scan_candidates(s, buf, p, m0, base, fn,
-						       ctx);
-			if (!ret)
-				ret = kvmintro_scan_candidates(s, buf, p + 8, m1,
-							       base, fn, ctx);
-			if (ret)
-				return ret;
-		}
-	} else if (s->anchors == 1) {
-		for (; limit - p >= 16; p += 16) {
-			m0 = (kvmintro_scan_load(buf + p) ^ a0) |
-			     (kvmintro_scan_load(buf + p + 1) ^ a1);
-			m1 = (kvmintro_scan_load(buf + p + 8) ^ a0) |
-			     (kvmintro_scan_load(buf + p + 9) ^ a1);
-			m0 = kvmintro_scan_zero_bytes(m0);
-			m1 = kvmintro_scan_zero_bytes(m1);
-			if (likely(!(m0 | m1)))
-				continue;
-			ret = kvmintro_scan_candidates(s, buf, p, m0, base, fn,
-						       ctx);
-			if (!ret)
-				ret = kvmintro_scan_candidates(s, buf, p + 8, m1,
-							       base, fn, ctx);
-			if (ret)
-				return ret;
-		}
-	}
-	for (; limit - p >= 8; p += 8) {
-		m0 = kvmintro_scan_anchor_mask(s, buf + p);
-		if (likely(!m0))
+	for (i = 0; i < s->spec.count; i++) {
+		if (s->spec.lengths[i] > room ||
+		    (p[0] & s->masks[i][0]) != s->values[i][0] ||
+		    !kvmintro_scan_equal(s, i, p))
 			continue;
-		ret = kvmintro_scan_candidates(s, buf, p, m0, base, fn, ctx);
-		if (ret)
-			return ret;
-	}
-	for (; p < limit; p++) {
-		ret = kvmintro_scan_check(s, buf + p, KVMINTRO_SCAN_PATTERN_MAX,
-					  base + p, fn, ctx);
+		ret = kvmintro_scan_report(s, i, address, fn, ctx);
 		if (ret)
 			return ret;
 	}
 	return 0;
 }
 
-/* Report every match at the positions below @limit of @buf. */
+#ifdef KVMINTRO_SCAN_HAVE_SIMD
+typedef u8 kvmintro_v32u8 __attribute__((vector_size(32)));
+typedef char kvmintro_v32i8 __attribute__((vector_size(32)));
+#ifdef __CHECKER__
+/* GCC's, unknown to sparse. */
+int __builtin_ia32_pmovmskb256(kvmintro_v32i8 v);
+#endif
+
+/* Positions of the 32 at @p where anchor @a has both its bytes. */
+static inline __attribute__((target("avx2"), __always_inline__)) kvmintro_v32u8
+kvmintro_scan_avx2_anchor(const struct kvmintro_scan_simd_anchor *a,
+			  const u8 *p)
+{
+	kvmintro_v32u8 v0, v1;
+
+	__builtin_memcpy(&v0, p, sizeof(v0));
+	__builtin_memcpy(&v1, p + a->offset, sizeof(v1));
+	return (kvmintro_v32u8)((v0 & a->mask0) == a->value0) &
+	       (kvmintro_v32u8)((v1 & a->mask1) == a->value1);
+}
+
+/*
+ * Return the first multiple of 32 from @p on, below @stop, where a block
+ * of 32 positions holds a candidate, or @stop.  No call, no allocation:
+ * the caller brackets it as an FPU section.
+ */
+static __attribute__((target("avx2"), __noinline__)) size_t
+kvmintro_scan_avx2_skip(const struct kvmintro_scanner *s, const u8 *buf,
+			size_t p, size_t stop)
+{
+	const struct kvmintro_scan_simd_anchor *a = s->anchors;
+	unsigned int n = s->spec.count, i;
+	kvmintro_v32u8 hit;
+
+	/* One pattern of exact bytes, the usual case: 64 positions a round. */
+	if (n == 1 && a->mask0 == 0xff && a->mask1 == 0xff) {
+		kvmintro_v32u8 v0, v1, w0, w1;
+
+		for (; stop - p >= 64; p += 64) {
+			/* Natively 10% faster on memory, as fast as a read. */
+			__builtin_prefetch(buf + p + 2048);
+			__builtin_memcpy(&v0, buf + p, sizeof(v0));
+			__builtin_memcpy(&v1, buf + p + a->offset, sizeof(v1));
+			__builtin_memcpy(&w0, buf + p + 32, sizeof(w0));
+			__builtin_memcpy(&w1, buf + p + 32 + a->offset,
+					 sizeof(w1));
+			hit = (kvmintro_v32u8)(v0 == a->value0) &
+			      (kvmintro_v32u8)(v1 == a->value1);
+			v0 = (kvmintro_v32u8)(w0 == a->value0) &
+			     (kvmintro_v32u8)(w1 == a->value1);
+			if (!__builtin_ia32_pmovmskb256((kvmintro_v32i8)(hit | v0)))
+				continue;
+			if (__builtin_ia32_pmovmskb256((kvmintro_v32i8)hit))
+				return p;
+			return p + 32;
+		}
+	}
+	if (n == 1) {
+		kvmintro_v32u8 hit1;
+
+		for (; stop - p >= 64; p += 64) {
+			__builtin_prefetch(buf + p + 2048);
+			hit = kvmintro_scan_avx2_anchor(a, buf + p);
+			hit1 = kvmintro_scan_avx2_anchor(a, buf + p + 32);
+			if (!__builtin_ia32_pmovmskb256((kvmintro_v32i8)(hit | hit1)))
+				continue;
+			if (__builtin_ia32_pmovmskb256((kvmintro_v32i8)hit))
+				return p;
+			return p + 32;
+		}
+	}
+	for (; p < stop; p += 32) {
+		hit = kvmintro_scan_avx2_anchor(a, buf + p);
+		for (i = 1; i < n; i++)
+			hit |= kvmintro_scan_avx2_anchor(a + i, buf + p);
+		if (__builtin_ia32_pmovmskb256((kvmintro_v32i8)hit))
+			return p;
+	}
+	return stop;
+}
+
+/* Can this CPU search with AVX2 at all? */
+static bool kvmintro_scan_simd_supported(void)
+{
+#ifdef __KERNEL__
+	return boot_cpu_has(X86_FEATURE_AVX2) &&
+	       cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, NULL);
+#else
+	return __builtin_cpu_supports("avx2");
+#endif
+}
+
+/*
+ * kvmintro_scan_avx2_skip() in an FPU section of its own in the kernel,
+ * or (size_t)-1 if this context may not use SIMD.
+ */
+static size_t kvmintro_scan_simd_skip(const struct kvmintro_scanner *s,
+				      const u8 *buf, size_t p, size_t stop)
+{
+#ifdef __KERNEL__
+	if (!may_use_simd())
+		return (size_t)-1;
+	kernel_fpu_begin();
+	p = kvmintro_scan_avx2_skip(s, buf, p, stop);
+	kernel_fpu_end();
+	return p;
+#else
+	return kvmintro_scan_avx2_skip(s, buf, p, stop);
+#endif
+}
+#else
+static bool kvmintro_scan_simd_supported(void)
+{
+	return false;
+}
+
+static size_t kvmintro_scan_simd_skip(const struct kvmintro_scanner *s,
+				      const u8 *buf, size_t p, size_t stop)
+{
+	(void)s;
+	(void)buf;
+	(void)p;
+	(void)stop;
+	return (size_t)-1;
+}
+#endif
+
+/*
+ * Bytes one FPU section searches at most: about 10 us natively, so that
+ * preemption is not held off for long.
+ */
+#define KVMINTRO_SCAN_SIMD_CHUNK	(64 * 1024)
+
+/*
+ * SIMD search of the positions below @limit: 32 at a time, each pattern's
+ * first and last known bytes compared; a block with a candidate is
+ * verified position by position, outside the FPU section, so that the
+ * callback may sleep.  Reads stay within the patterns of the positions
+ * below @limit, so within @end (or the caller's padding).
+ */
+static int kvmintro_scan_simd(struct kvmintro_scanner *s, const u8 *buf,
+			      size_t limit, size_t end, u64 base,
+			      kvmintro_scan_match_fn fn, void *ctx)
+{
+	size_t p = 0, q, r, stop;
+	int ret;
+
+	while (limit - p >= 32) {
+		stop = p + ((limit - p) & ~(size_t)31);
+		if (stop - p > KVMINTRO_SCAN_SIMD_CHUNK)
+			stop = p + KVMINTRO_SCAN_SIMD_CHUNK;
+		q = kvmintro_scan_simd_skip(s, buf, p, stop);
+		if (q == (size_t)-1)
+			return kvmintro_scan_sampled(s, buf + p, limit - p,
+						     end - p, base + p, fn, ctx);
+		p = q;
+		if (p == stop)
+			continue;
+		for (r = p, p += 32; r < p; r++) {
+			ret = kvmintro_scan_check(s, buf + r, end - r, base + r,
+						  fn, ctx);
+			if (ret)
+				return ret;
+		}
+	}
+	for (; p < limit; p++) {
+		ret = kvmintro_scan_check(s, buf + p, end - p, base + p, fn, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Report every match at the positions below @limit of @buf (see above). */
 static int kvmintro_scan_search(struct kvmintro_scanner *s, const u8 *buf,
-				size_t limit, u64 base,
+				size_t limit, size_t end, u64 base,
 				kvmintro_scan_match_fn fn, void *ctx)
 {
-	if (s->stride)
-		return kvmintro_scan_sampled(s, buf, limit, base, fn, ctx);
-	return kvmintro_scan_words(s, buf, limit, base, fn, ctx);
+	if (s->simd)
+		return kvmintro_scan_simd(s, buf, limit, end, base, fn, ctx);
+	return kvmintro_scan_sampled(s, buf, limit, end, base, fn, ctx);
 }
 
-/* Set up the word-at-a-time search; false if there are too many anchors. */
-static bool kvmintro_scan_init_words(struct kvmintro_scanner *s, bool pairs,
-				     unsigned int max_anchors)
+/* Compare the first and the last known byte of each pattern. */
+static void kvmintro_scan_init_simd(struct kvmintro_scanner *s)
 {
 	const struct kvmintro_scan_spec *spec = &s->spec;
-	u64 a0, a1;
+	struct kvmintro_scan_simd_anchor *a;
 	unsigned int i, j;
 
-	s->anchor_pairs = pairs;
-	s->anchors = 0;
-	for (i = 0; i < spec->count; i++) {
-		a0 = spec->patterns[i][0] * KVMINTRO_SCAN_ONES;
-		a1 = pairs ? spec->patterns[i][1] * KVMINTRO_SCAN_ONES : 0;
-		for (j = 0; j < s->anchors; j++) {
-			if (s->anchor0[j] == a0 && s->anchor1[j] == a1)
-				break;
-		}
-		if (j < s->anchors)
-			continue;
-		if (s->anchors == max_anchors)
-			return false;
-		s->anchor0[s->anchors] = a0;
-		s->anchor1[s->anchors] = a1;
-		s->anchors++;
+	s->simd = !kvmintro_scan_force_scalar &&
+		  spec->count <= KVMINTRO_SCAN_SIMD_PATTERNS &&
+		  kvmintro_scan_simd_supported();
+	for (i = 0; s->simd && i < spec->count; i++) {
+		a = &s->anchors[i];
+		for (j = spec->lengths[i] - 1; s->masks[i][j] == 0; j--)
+			;
+		a->offset = j;
+		a->value0 = s->values[i][0];
+		a->mask0 = s->masks[i][0];
+		a->value1 = s->values[i][j];
+		a->mask1 = s->masks[i][j];
 	}
-	return true;
 }
 
-/* Build the pair set and the (pattern, offset) list of each pair. */
-static void kvmintro_scan_init_pairs(struct kvmintro_scanner *s)
+/* Known bytes pattern @i starts with, before its first wildcard. */
+static unsigned int kvmintro_scan_known_prefix(const struct kvmintro_scan_spec *spec,
+					       unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < spec->lengths[i]; j++) {
+		if (kvmintro_scan_is_wildcard(spec, i, j))
+			break;
+	}
+	return j;
+}
+
+static bool kvmintro_scan_is_letter(u8 c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Fill @values, @masks and @exact from the spec. */
+static void kvmintro_scan_init_patterns(struct kvmintro_scanner *s)
 {
 	const struct kvmintro_scan_spec *spec = &s->spec;
-	unsigned int i, j, key, rank, total = 0;
+	unsigned int i, j;
+	u8 c, mask;
 
-	memset(s->pair_filter, 0, sizeof(s->pair_filter));
-	memset(s->pair_bits, 0, sizeof(s->pair_bits));
 	for (i = 0; i < spec->count; i++) {
-		for (j = 0; j < s->stride; j++) {
-			key = kvmintro_scan_pair_key(spec->patterns[i] + j);
-			s->pair_bits[key / 64] |= 1ull << (key % 64);
-			s->pair_filter[key / 64 % KVMINTRO_SCAN_FILTER_WORDS] |=
-				1ull << (key % 64);
+		s->exact[i] = 1;
+		for (j = 0; j < spec->lengths[i]; j++) {
+			c = spec->patterns[i][j];
+			mask = 0xff;
+			if (kvmintro_scan_is_wildcard(spec, i, j))
+				mask = 0;
+			else if (spec->kinds[i] == KVMINTRO_SCAN_ISTR &&
+				 kvmintro_scan_is_letter(c))
+				mask = 0xdf;
+			s->values[i][j] = c & mask;
+			s->masks[i][j] = mask;
+			if (mask != 0xff)
+				s->exact[i] = 0;
 		}
 	}
-	for (i = 0; i < ARRAY_SIZE(s->pair_bits); i++) {
-		s->pair_rank[i] = total;
-		total += kvmintro_scan_popcount(s->pair_bits[i]);
-	}
-	/*
-	 * Counting sort: pair_first[rank + 2] counts, prefix sums make
-	 * pair_first[rank + 1] the start of rank's entries, and placing
-	 * entries moves it to the start of rank + 1.
-	 */
-	memset(s->pair_first, 0, (total + 2) * sizeof(s->pair_first[0]));
+}
+
+/* Build the filter and the (pattern, offset) entries of each of its bits. */
+static void kvmintro_scan_init_entries(struct kvmintro_scanner *s)
+{
+	const struct kvmintro_scan_spec *spec = &s->spec;
+	unsigned int i, j, rank, total = 0, words;
+	u32 key, bit;
+
+	words = (1u << (32 - s->filter_shift)) / 64;
+	memset(s->filter, 0, words * sizeof(s->filter[0]));
 	for (i = 0; i < spec->count; i++) {
 		for (j = 0; j < s->stride; j++) {
-			key = kvmintro_scan_pair_key(spec->patterns[i] + j);
-			rank = kvmintro_scan_pair_rank(s, key);
-			s->pair_first[rank + 2]++;
+			key = kvmintro_scan_gram(spec->patterns[i] + j,
+						 s->gram) & s->gram_mask;
+			bit = kvmintro_scan_hash(key, s->filter_shift);
+			s->filter[bit / 64] |= 1ull << (bit % 64);
+		}
+	}
+	for (i = 0; i < words; i++) {
+		s->filter_rank[i] = total;
+		total += kvmintro_scan_popcount(s->filter[i]);
+	}
+	/*
+	 * Counting sort: first[rank + 2] counts, prefix sums make
+	 * first[rank + 1] the start of rank's entries, and placing entries
+	 * moves it to the start of rank + 1.
+	 */
+	memset(s->first, 0, (total + 2) * sizeof(s->first[0]));
+	for (i = 0; i < spec->count; i++) {
+		for (j = 0; j < s->stride; j++) {
+			key = kvmintro_scan_gram(spec->patterns[i] + j,
+						 s->gram) & s->gram_mask;
+			bit = kvmintro_scan_hash(key, s->filter_shift);
+			s->first[kvmintro_scan_rank(s, bit) + 2]++;
 		}
 	}
 	for (i = 1; i < total + 2; i++)
-		s->pair_first[i] += s->pair_first[i - 1];
+		s->first[i] += s->first[i - 1];
 	for (j = s->stride; j-- > 0;) {
 		for (i = 0; i < spec->count; i++) {
-			key = kvmintro_scan_pair_key(spec->patterns[i] + j);
-			rank = kvmintro_scan_pair_rank(s, key);
-			s->pairs[s->pair_first[rank + 1]].pattern = i;
-			s->pairs[s->pair_first[rank + 1]].offset = j;
-			s->pair_first[rank + 1]++;
+			key = kvmintro_scan_gram(spec->patterns[i] + j,
+						 s->gram) & s->gram_mask;
+			bit = kvmintro_scan_hash(key, s->filter_shift);
+			rank = kvmintro_scan_rank(s, bit);
+			s->entries[s->first[rank + 1]] = (struct kvmintro_scan_entry) {
+				.key = key, .pattern = i, .offset = j,
+			};
+			s->first[rank + 1]++;
 		}
 	}
 }
 
-/* Choose the faster search for these patterns, and set it up. */
+/*
+ * Choose the gram, the stride and the filter's size for these patterns.
+ * Any occurrence of a pattern covers known bytes at its offsets 0..m-1, m
+ * the shortest known prefix of any pattern; sampling a gram of g bytes
+ * every m - g + 1 positions reads one of them within those bytes, at an
+ * offset below the stride.  The stride shrinks so that (patterns x stride)
+ * entries stay within KVMINTRO_SCAN_ENTRIES_MAX; the filter has about 32
+ * bits per entry, so that data unlike the patterns passes it rarely.
+ */
 static void kvmintro_scan_choose(struct kvmintro_scanner *s)
 {
-	unsigned int max_anchors = s->min_len == 2 ? 2 : 1;
+	const struct kvmintro_scan_spec *spec = &s->spec;
+	unsigned int i, known, shortest = KVMINTRO_SCAN_PATTERN_MAX, bits;
 
-	s->stride = 0;
-	if (s->min_len == 1) {
-		kvmintro_scan_init_words(s, false, KVMINTRO_SCAN_MAX_PATTERNS);
-		return;
+	for (i = 0; i < spec->count; i++) {
+		known = kvmintro_scan_known_prefix(spec, i);
+		if (known < shortest)
+			shortest = known;
 	}
-	if (s->min_len - 1 < KVMINTRO_SCAN_SAMPLE_STRIDE_MIN &&
-	    kvmintro_scan_init_words(s, true, max_anchors))
-		return;
-	s->anchors = 0;
-	s->stride = s->min_len - 1;
-	kvmintro_scan_init_pairs(s);
+	s->gram = shortest < 4 ? shortest : 4;
+	s->gram_mask = 0xdfdfdfdfu;
+	if (s->gram < 4)
+		s->gram_mask &= (1u << (8 * s->gram)) - 1;
+	s->stride = shortest - s->gram + 1;
+	if (s->stride > KVMINTRO_SCAN_ENTRIES_MAX / spec->count)
+		s->stride = KVMINTRO_SCAN_ENTRIES_MAX / spec->count;
+	bits = KVMINTRO_SCAN_FILTER_BITS_MIN;
+	while (bits < KVMINTRO_SCAN_FILTER_BITS_MAX &&
+	       (1u << bits) < 32 * spec->count * s->stride)
+		bits++;
+	s->filter_shift = 32 - bits;
+	kvmintro_scan_init_entries(s);
+}
+
+/* Is @spec one kvmintro_scan_parse() could have made? */
+static int kvmintro_scan_check_spec(const struct kvmintro_scan_spec *spec,
+				    unsigned int *min_len,
+				    unsigned int *max_len)
+{
+	unsigned int i, len;
+
+	*min_len = KVMINTRO_SCAN_PATTERN_MAX;
+	*max_len = 1;
+	if (!spec->count || spec->count > KVMINTRO_SCAN_MAX_PATTERNS)
+		return -EINVAL;
+	for (i = 0; i < spec->count; i++) {
+		len = spec->lengths[i];
+		if (!len || len > KVMINTRO_SCAN_PATTERN_MAX ||
+		    spec->kinds[i] > KVMINTRO_SCAN_ISTR ||
+		    kvmintro_scan_is_wildcard(spec, i, 0))
+			return -EINVAL;
+		if (len < *min_len)
+			*min_len = len;
+		if (len > *max_len)
+			*max_len = len;
+	}
+	return 0;
 }
 
 /**
@@ -599,27 +834,21 @@ static void kvmintro_scan_choose(struct kvmintro_scanner *s)
  * @s: the scanner, any content; untouched on error
  * @spec: the patterns, as kvmintro_scan_parse() makes them (copied)
  *
- * A @spec->max of 0 means no limit.
+ * A @spec->max of 0 means no limit.  Wildcard bits past a pattern's length
+ * are ignored.
  *
- * Return: 0, or -EINVAL if @spec has no pattern, too many, or one of a
- * length out of range.
+ * Return: 0, or -EINVAL if @spec has no pattern, too many, one of a length
+ * out of range, of an unknown kind, or starting with a wildcard.
  */
 int kvmintro_scan_init(struct kvmintro_scanner *s,
 		       const struct kvmintro_scan_spec *spec)
 {
-	unsigned int i, len, min_len = KVMINTRO_SCAN_PATTERN_MAX, max_len = 1;
+	unsigned int min_len, max_len;
+	int ret;
 
-	if (!spec->count || spec->count > KVMINTRO_SCAN_MAX_PATTERNS)
-		return -EINVAL;
-	for (i = 0; i < spec->count; i++) {
-		len = spec->lengths[i];
-		if (!len || len > KVMINTRO_SCAN_PATTERN_MAX)
-			return -EINVAL;
-		if (len < min_len)
-			min_len = len;
-		if (len > max_len)
-			max_len = len;
-	}
+	ret = kvmintro_scan_check_spec(spec, &min_len, &max_len);
+	if (ret)
+		return ret;
 	s->spec = *spec;
 	s->min_len = min_len;
 	s->max_len = max_len;
@@ -627,7 +856,9 @@ int kvmintro_scan_init(struct kvmintro_scanner *s,
 	s->status = 0;
 	s->tail_len = 0;
 	s->next_address = 0;
+	kvmintro_scan_init_patterns(s);
 	kvmintro_scan_choose(s);
+	kvmintro_scan_init_simd(s);
 	return 0;
 }
 
@@ -682,6 +913,7 @@ int kvmintro_scan_feed(struct kvmintro_scanner *s, const u8 *buf, size_t len,
 		if (window_len >= s->max_len) {
 			limit = window_len - s->max_len + 1;
 			ret = kvmintro_scan_search(s, s->window, limit,
+						   window_len,
 						   s->next_address - tail, fn,
 						   ctx);
 			if (ret)
@@ -689,8 +921,8 @@ int kvmintro_scan_feed(struct kvmintro_scanner *s, const u8 *buf, size_t len,
 		}
 	}
 	if (len >= s->max_len) {
-		ret = kvmintro_scan_search(s, buf, len - s->max_len + 1, base,
-					   fn, ctx);
+		ret = kvmintro_scan_search(s, buf, len - s->max_len + 1, len,
+					   base, fn, ctx);
 		if (ret)
 			return ret;
 	}
@@ -725,18 +957,14 @@ int kvmintro_scan_break(struct kvmintro_scanner *s, kvmintro_scan_match_fn fn,
 			void *ctx)
 {
 	unsigned int tail = s->tail_len;
-	u64 address = s->next_address - tail;
-	unsigned int p;
-	int ret;
 
 	if (s->status)
 		return s->status;
 	s->tail_len = 0;
-	for (p = 0; p < tail; p++) {
-		ret = kvmintro_scan_check(s, s->window + p, tail - p,
-					  address + p, fn, ctx);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	if (!tail)
+		return 0;
+	/* Zeros after the tail, for the grams read past its last position. */
+	memset(s->window + tail, 0, KVMINTRO_SCAN_PATTERN_MAX);
+	return kvmintro_scan_search(s, s->window, tail, tail,
+				    s->next_address - tail, fn, ctx);
 }

@@ -6,8 +6,12 @@
  * right (pagemap).  Patterns are planted at the first and last byte of
  * RAM and across page, huge-page and memslot boundaries; scanning leaves
  * the VMM's memory as it was; garbage is -EINVAL; a VMM exit or rmmod
- * during a long scan ends it cleanly.
+ * during a long scan ends it cleanly.  4096 patterns of every form at
+ * once, planted at random and across page, huge-page and memslot edges,
+ * give exactly the matches of a reference search; every limit of the
+ * scan file is exact.  The module's scan_simd=0 gives the same matches.
  */
+#include <ctype.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +25,7 @@
 #include "processor.h"
 
 #define TIMEOUT_MS	10000
+#define SCAN_SIMD_PARAM	"/sys/module/kvmintro/parameters/scan_simd"
 
 static const char pattern_a[] = "kvmintro-needle";
 static const uint8_t pattern_b[] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x5a };
@@ -135,7 +140,7 @@ static void test_scan_finds_exactly_the_planted(void)
 	static struct match truth[256];
 	struct kvm_vm *vm = vm_create_scanned();
 	uint64_t gpa, hva, hpa, matches, bytes;
-	char *text, *line, name[64], trunc[8];
+	char *text, *line, name[64], trunc[8], *scalar;
 	int n, found = 0, i, r, end;
 
 	n = truth_matches(vm, truth, 256);
@@ -171,6 +176,14 @@ static void test_scan_finds_exactly_the_planted(void)
 		    "summary: %" PRIu64 " matches, truncated=%s", matches, trunc);
 	ksft_print_msg("%d matches, all planted ones, over %" PRIu64 " backed bytes\n",
 		       found, bytes);
+
+	/* Two patterns are searched with SIMD if the CPU has it: not here. */
+	TEST_ASSERT(!kvmintro_write(SCAN_SIMD_PARAM, "0"), "scan_simd=0");
+	scalar = scan("str:kvmintro-needle\nhex:de ad BE ef 00 5a\n", &r);
+	TEST_ASSERT(!kvmintro_write(SCAN_SIMD_PARAM, "1"), "scan_simd=1");
+	TEST_ASSERT(scalar && !strcmp(scalar, text),
+		    "scan_simd=0 gave:\n%s\nnot:\n%s", scalar, text);
+	free(scalar);
 	free(text);
 
 	/* max= stops early and says so. */
@@ -185,17 +198,303 @@ static void test_scan_finds_exactly_the_planted(void)
 	kvmintro_unload();
 }
 
+#define SCAN_PATTERNS		4096
+#define SCAN_INPUT_MAX		(4 << 20)
+
+/*
+ * 4096 patterns: hex: of random bytes, some with ?? after their first two
+ * bytes, and istr: of random letters, 8 to 40 bytes, their first two bytes
+ * known and not zero.
+ */
+struct many {
+	unsigned int count;
+	unsigned int len[SCAN_PATTERNS];
+	bool istr[SCAN_PATTERNS];
+	uint8_t bytes[SCAN_PATTERNS][40];
+	bool wild[SCAN_PATTERNS][40];
+	/* Patterns by their first two bytes, letters in lower case. */
+	int first[65536 + 1];
+	int order[SCAN_PATTERNS];
+};
+
+static struct many many;
+
+static uint8_t fold(uint8_t c, bool istr)
+{
+	return istr ? tolower(c) : c;
+}
+
+static unsigned int many_key(const uint8_t *p, bool istr)
+{
+	return fold(p[0], istr) | fold(p[1], istr) << 8;
+}
+
+static void many_make(void)
+{
+	static int next[65536];
+	unsigned int i, j, key;
+
+	many.count = SCAN_PATTERNS;
+	for (i = 0; i < many.count; i++) {
+		many.len[i] = 8 + rng() % 33;
+		many.istr[i] = i % 4 == 1;
+		for (j = 0; j < many.len[i]; j++) {
+			if (many.istr[i])
+				many.bytes[i][j] = "abcdefghijklmnopqrstuvwxyz"
+						   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[rng() % 52];
+			else
+				many.bytes[i][j] = 1 + rng() % 255;
+			many.wild[i][j] = !many.istr[i] && i % 4 == 2 &&
+					  j >= 2 && !(rng() % 4);
+		}
+	}
+	/*
+	 * Counting sort by key (an istr: pattern's in lower case), pattern
+	 * order kept within a key.
+	 */
+	memset(many.first, 0, sizeof(many.first));
+	for (i = 0; i < many.count; i++)
+		many.first[many_key(many.bytes[i], many.istr[i]) + 1]++;
+	for (key = 0; key < 65536; key++)
+		many.first[key + 1] += many.first[key];
+	memcpy(next, many.first, sizeof(next));
+	for (i = 0; i < many.count; i++) {
+		key = many_key(many.bytes[i], many.istr[i]);
+		many.order[next[key]++] = i;
+	}
+}
+
+/* The patterns, one a line, as the scan file takes them. */
+static char *many_request(void)
+{
+	char *text = malloc(SCAN_PATTERNS * 128), *p = text;
+	unsigned int i, j;
+
+	for (i = 0; i < many.count; i++) {
+		if (many.istr[i]) {
+			p += sprintf(p, "istr:%.*s\n", many.len[i],
+				     (const char *)many.bytes[i]);
+			continue;
+		}
+		p += sprintf(p, "hex:");
+		for (j = 0; j < many.len[i]; j++)
+			p += many.wild[i][j] ? sprintf(p, "?? ") :
+			     sprintf(p, "%02X ", many.bytes[i][j]);
+		p[-1] = '\n';
+	}
+	*p = '\0';
+	return text;
+}
+
+/* The name the module gives pattern @i. */
+static void many_name(unsigned int i, char *name)
+{
+	unsigned int j;
+
+	if (many.istr[i]) {
+		sprintf(name, "istr:%.*s", many.len[i], (const char *)many.bytes[i]);
+		return;
+	}
+	name += sprintf(name, "hex:");
+	for (j = 0; j < many.len[i]; j++)
+		name += many.wild[i][j] ? sprintf(name, "??") :
+			sprintf(name, "%02x", many.bytes[i][j]);
+}
+
+static bool many_equal(unsigned int i, const uint8_t *p)
+{
+	unsigned int j;
+
+	for (j = 0; j < many.len[i]; j++) {
+		if (!many.wild[i][j] &&
+		    fold(p[j], many.istr[i]) != fold(many.bytes[i][j], many.istr[i]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The reference: at every position of each span (slots joined), every
+ * pattern whose first two bytes are there, compared byte by byte.
+ */
+static int many_truth(struct kvm_vm *vm, struct match *out, int max)
+{
+	static const struct { uint64_t gpa, len; } spans[] = {
+		{ 0, 8 * SZ_2M }, { 0x100000000ULL, SZ_2M },
+	};
+	unsigned int s, key, k, i;
+	const uint8_t *base;
+	uint8_t *copy;
+	uint64_t off;
+	int n = 0;
+
+	for (s = 0; s < ARRAY_SIZE(spans); s++) {
+		/* The slots of a span are apart in the VMM: join them. */
+		copy = malloc(spans[s].len);
+		TEST_ASSERT(copy, "malloc");
+		for (off = 0; off < spans[s].len; off += 4096)
+			memcpy(copy + off, addr_gpa2hva(vm, spans[s].gpa + off),
+			       4096);
+		base = copy;
+		for (off = 0; off + 8 <= spans[s].len; off++) {
+			key = many_key(base + off, true);
+			for (k = many.first[key]; k < (unsigned int)many.first[key + 1]; k++) {
+				i = many.order[k];
+				if (off + many.len[i] > spans[s].len ||
+				    !many_equal(i, base + off))
+					continue;
+				TEST_ASSERT(n < max, "too many truths");
+				out[n].gpa = spans[s].gpa + off;
+				out[n++].pattern = i;
+			}
+			/* Exact-case keys of hex: patterns with letters. */
+			if (key == many_key(base + off, false))
+				continue;
+			key = many_key(base + off, false);
+			for (k = many.first[key]; k < (unsigned int)many.first[key + 1]; k++) {
+				i = many.order[k];
+				if (many.istr[i] || off + many.len[i] > spans[s].len ||
+				    !many_equal(i, base + off))
+					continue;
+				TEST_ASSERT(n < max, "too many truths");
+				out[n].gpa = spans[s].gpa + off;
+				out[n++].pattern = i;
+			}
+		}
+		free(copy);
+	}
+	return n;
+}
+
+static int match_compare(const void *a, const void *b)
+{
+	const struct match *x = a, *y = b;
+
+	if (x->gpa != y->gpa)
+		return x->gpa < y->gpa ? -1 : 1;
+	return x->pattern - y->pattern;
+}
+
+static struct match plants[SCAN_PATTERNS];
+
+/*
+ * Copy pattern @i to @gpa (its wildcards as random bytes), byte by byte:
+ * adjacent slots are apart in the VMM.
+ */
+static void many_plant(struct kvm_vm *vm, unsigned int i, uint64_t gpa)
+{
+	uint8_t *p;
+	unsigned int j;
+
+	plants[i].gpa = gpa;
+	plants[i].pattern = i;
+	for (j = 0; j < many.len[i]; j++) {
+		p = addr_gpa2hva(vm, gpa + j);
+		*p = many.wild[i][j] ? rng() : many.bytes[i][j];
+		/* An istr: pattern is planted in the other case. */
+		if (many.istr[i] && !j)
+			*p ^= 0x20;
+	}
+}
+
+static void test_scan_4096_patterns(void)
+{
+	static struct match truth[3 * SCAN_PATTERNS];
+	struct kvm_vm *vm = vm_create_scanned();
+	uint64_t gpa, hva, hpa, matches, bytes;
+	char *text, *line, *request, name[128], want[128], trunc[8];
+	unsigned int i, planted = 0;
+	int n, found = 0, r, end;
+
+	many_make();
+	/* Across 4K page edges in slot 0, the slot edge, the THP edge. */
+	for (i = 1; i < 64; i++)
+		many_plant(vm, planted++, i * 4096 - 1 - i % 7);
+	many_plant(vm, planted++, 4 * SZ_2M - 4);
+	many_plant(vm, planted++, 5 * SZ_2M - 20);
+	many_plant(vm, planted++, 0x100000000ULL + 4096 - 3);
+	/* The others 64 bytes apart in the THPs and in slot 2. */
+	for (gpa = 4 * SZ_2M + 64; planted < SCAN_PATTERNS && gpa < 5 * SZ_2M - 64;
+	     gpa += 64)
+		many_plant(vm, planted++, gpa);
+	for (gpa = 0x100000000ULL + 8192; planted < SCAN_PATTERNS; gpa += 64)
+		many_plant(vm, planted++, gpa);
+
+	n = many_truth(vm, truth, ARRAY_SIZE(truth));
+	qsort(truth, n, sizeof(truth[0]), match_compare);
+	for (i = 0; i < planted; i++) {
+		if (bsearch(&plants[i], truth, n, sizeof(truth[0]), match_compare))
+			continue;
+		many_name(i, name);
+		ksft_print_msg("planted %s at 0x%" PRIx64 " not in the truth\n",
+			       name, plants[i].gpa);
+	}
+	TEST_ASSERT(n >= SCAN_PATTERNS, "only %d matches in the truth", n);
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	request = many_request();
+	text = scan(request, &r);
+	TEST_ASSERT(text, "scan of 4096 patterns (%zu bytes): %s",
+		    strlen(request), strerror(-r));
+	for (line = text; *line; line = strchr(line, '\n') + 1) {
+		if (*line == '#') {
+			TEST_ASSERT(sscanf(line, "# matches=%" SCNu64 " bytes=%" SCNu64 " truncated=%7s",
+					   &matches, &bytes, trunc) == 3,
+				    "bad summary '%.*s'", (int)strcspn(line, "\n"), line);
+			continue;
+		}
+		end = 0;
+		TEST_ASSERT(sscanf(line, "gpa=0x%" SCNx64 " hva=0x%" SCNx64 " hpa=0x%" SCNx64 " pattern=%127[^\n]%n",
+				   &gpa, &hva, &hpa, name, &end) == 4 &&
+			    line[end] == '\n', "bad match line '%.*s'",
+			    (int)strcspn(line, "\n"), line);
+		TEST_ASSERT(found < n, "more matches than the truth's %d", n);
+		many_name(truth[found].pattern, want);
+		TEST_ASSERT(gpa == truth[found].gpa && !strcmp(name, want),
+			    "match %d: 0x%" PRIx64 " %s, truth 0x%" PRIx64 " %s",
+			    found, gpa, name, truth[found].gpa, want);
+		TEST_ASSERT_EQ(hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa));
+		if (found % 64 == 0)
+			TEST_ASSERT_EQ(hpa, (kvmintro_pagemap_pfn(hva) << 12) |
+					    (hva & 0xfff));
+		found++;
+	}
+	TEST_ASSERT(found == n && matches == (uint64_t)n && !strcmp(trunc, "no"),
+		    "%d of %d matches, summary %" PRIu64 " truncated=%s", found,
+		    n, matches, trunc);
+	ksft_print_msg("4096 patterns (%zu bytes of request): %d matches, %u planted, over %" PRIu64 " backed bytes\n",
+		       strlen(request), found, planted, bytes);
+	free(text);
+	free(request);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+/* "str:" and @len bytes of @c, then a newline, in @buf. */
+static char *long_line(char *buf, const char *prefix, char c, size_t len)
+{
+	size_t n = strlen(prefix);
+
+	memcpy(buf, prefix, n);
+	memset(buf + n, c, len);
+	buf[n + len] = '\0';
+	return buf;
+}
+
 static void test_scan_bad_input(void)
 {
 	static const char *const bad[] = {
 		"\n", "str:", "hex:", "hex:abc", "hex:zz", "foo:bar", "strx",
 		"str:a\nmax=0", "str:a\nmax=x", "str:a\nmax=1\nmax=2",
-		"str:a\nstr:b\nstr:c\nstr:d\nstr:e\nstr:f\nstr:g\nstr:h\nstr:i\n"
-		"str:j\nstr:k\nstr:l\nstr:m\nstr:n\nstr:o\nstr:p\nstr:q\n",
+		"istr:", "ISTR:a", "hex:??", "hex:?? 4d", "hex:4d ?", "hex:4d ?0",
+		"hex:4d 5a * 00", "hex:4d [2] 00", "str:a\nmax=1000001",
+		"\x01\x02\xff\xfe garbage \x80",
 	};
 	struct kvm_vm *vm = vm_create_scanned();
-	char path[192], *before, *after, big[80000];
+	char path[192], *before, *after, *big, line[1200];
 	unsigned int i;
+	size_t n;
 	int r;
 
 	kvmintro_load();
@@ -208,19 +507,46 @@ static void test_scan_bad_input(void)
 		r = kvmintro_write(path, bad[i]);
 		TEST_ASSERT(r == -EINVAL, "'%s': %s", bad[i], strerror(-r));
 	}
-	memcpy(big, "hex:", 4);
-	memset(big + 4, 'a', 600);	/* a 300-byte pattern */
-	big[604] = '\0';
-	TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);
-	memcpy(big, "str:", 4);
-	memset(big + 4, 'a', sizeof(big) - 5);
-	big[sizeof(big) - 1] = '\0';
-	TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);
+	/* One past each limit refused; the limit itself taken, after. */
+	TEST_ASSERT_EQ(kvmintro_write(path, long_line(line, "hex:", 'a', 514)),
+		       -EINVAL);
+	TEST_ASSERT_EQ(kvmintro_write(path, long_line(line, "str:", 'a', 257)),
+		       -EINVAL);
+	TEST_ASSERT_EQ(kvmintro_write(path, long_line(line, "istr:", 'a', 257)),
+		       -EINVAL);
+	big = malloc(SCAN_INPUT_MAX + 2);
+	for (i = 0, n = 0; i < SCAN_PATTERNS + 1; i++)
+		n += sprintf(big + n, "hex:%02x %02x\n", 1 + i % 255, i / 255);
+	TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);	/* 4097 */
+	memset(big, '\n', SCAN_INPUT_MAX + 1);
+	memcpy(big, "str:kvmintro-needle", 19);
+	big[SCAN_INPUT_MAX + 1] = '\0';
+	TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);	/* 4 MiB + 1 */
+	memset(big, 'x', 1 << 20);
+	big[1 << 20] = '\0';
+	TEST_ASSERT_EQ(kvmintro_write(path, big), -EINVAL);	/* 1 MiB of x */
 	after = kvmintro_read(path);
 	TEST_ASSERT(before && after && !strcmp(before, after),
 		    "results changed by rejected writes");
 	free(before);
 	free(after);
+
+	TEST_ASSERT_EQ(kvmintro_write(path, long_line(line, "str:", 'a', 256)), 0);
+	TEST_ASSERT_EQ(kvmintro_write(path, long_line(line, "istr:", 'A', 256)), 0);
+	TEST_ASSERT_EQ(kvmintro_write(path, long_line(line, "hex:", 'a', 512)), 0);
+	TEST_ASSERT_EQ(kvmintro_write(path, "hex:4d ?? ?? 00\nmax=1000000"), 0);
+	for (i = 0, n = 0; i < SCAN_PATTERNS; i++)
+		n += sprintf(big + n, "hex:%02x %02x\n", 1 + i % 255, i / 255);
+	TEST_ASSERT_EQ(kvmintro_write(path, big), 0);		/* 4096 */
+	memset(big, '\n', SCAN_INPUT_MAX);
+	memcpy(big, "str:kvmintro-needle", 19);
+	big[SCAN_INPUT_MAX] = '\0';
+	TEST_ASSERT_EQ(kvmintro_write(path, big), 0);		/* 4 MiB */
+	after = kvmintro_read(path);
+	TEST_ASSERT(after && strstr(after, "pattern=str:kvmintro-needle"),
+		    "a 4 MiB request gave:\n%.300s", after);
+	free(after);
+	free(big);
 	vm_destroy(vm);
 	kvmintro_unload();
 }
@@ -258,6 +584,45 @@ static void test_scan_line_by_line(void)
 	TEST_ASSERT(n == 2 && strstr(p, "truncated=yes") &&
 		    strstr(text, "gpa=0x0 ") && strstr(text, "pattern=str:kvmintro-needle"),
 		    "line-by-line request gave:\n%s", text);
+	free(text);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+/*
+ * cat and dd write a long list in blocks of a page or more, cut inside a
+ * line: a block whose cut line is not yet a pattern waits for the rest.
+ */
+static void test_scan_written_in_blocks(void)
+{
+	struct kvm_vm *vm = vm_create_scanned();
+	char path[192], *text, *p;
+	size_t len, off, n;
+	unsigned int i;
+	int fd;
+
+	/* 21-byte lines: the blocks end in "h" and "he". */
+	text = malloc(500 * 21 + 64);
+	for (i = 0, p = text; i < 400; i++)
+		p += sprintf(p, "hex:0102030405060708\n");
+	p += sprintf(p, "str:kvmintro-needle\n");
+	len = p - text;
+	kvmintro_load();
+	snprintf(path, sizeof(path), "%s/scan", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no scan file");
+	fd = open(path, O_WRONLY);
+	TEST_ASSERT(fd >= 0, "open scan");
+	for (off = 0; off < len; off += n) {
+		n = len - off < 4096 ? len - off : 4096;
+		TEST_ASSERT(write(fd, text + off, n) == (ssize_t)n,
+			    "block at %zu: %s", off, strerror(errno));
+	}
+	close(fd);
+	free(text);
+	text = kvmintro_read(path);
+	TEST_ASSERT(text && strstr(text, "gpa=0x0 ") &&
+		    strstr(text, "pattern=str:kvmintro-needle"),
+		    "a request in 4 KiB blocks gave:\n%s", text);
 	free(text);
 	vm_destroy(vm);
 	kvmintro_unload();
@@ -413,10 +778,14 @@ int main(void)
 		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
 	kvmintro_run_case("scan: exactly the planted matches, across page, THP and slot edges",
 			  test_scan_finds_exactly_the_planted);
-	kvmintro_run_case("scan: bad input is -EINVAL, results unchanged",
+	kvmintro_run_case("scan: 4096 patterns of every form, planted across page, THP and slot edges: exactly the reference's matches",
+			  test_scan_4096_patterns);
+	kvmintro_run_case("scan: bad input and one past every limit are -EINVAL, results unchanged; every limit taken",
 			  test_scan_bad_input);
 	kvmintro_run_case("scan: a request written line by line, as shells do",
 			  test_scan_line_by_line);
+	kvmintro_run_case("scan: a long request in 4 KiB blocks cut inside lines, as cat writes",
+			  test_scan_written_in_blocks);
 	kvmintro_run_case("scan: 256 MiB guest, 16 MiB touched: RSS and pins unchanged",
 			  test_scan_no_side_effects);
 	kvmintro_run_case("scan: VMM killed during a long scan",

@@ -799,12 +799,20 @@ static const struct command_case command_cases[] = {
 	  "gpa=0x1 hva=0x2 hpa=0x3 pattern=str:b\n# matches=1 bytes=1 truncated=no\n",
 	  "str:a\n", 1, "", "/5678/scan:1: pattern \"str:b\" was not asked for",
 	  NULL },
+	{ "scan, no pattern", { "scan", "5678", "--max", "5" }, "scan", "", "",
+	  2, "", "no pattern: give some, or a file of them with -f FILE", NULL },
+	{ "scan, istr: and ??", { "scan", "5678", "--json", "istr:LINUX version",
+				  "hex:DE ?? be ef" }, "scan",
+	  "gpa=0x1 hva=0x2 hpa=0x3 pattern=hex:de??beef\n"
+	  "# matches=1 bytes=1 truncated=no\n",
+	  "istr:LINUX version\nhex:DE ?? be ef\n", 0, NULL, NULL,
+	  "      \"pattern\": \"hex:de??beef\"\n" },
 	{ "scan, a newline in a pattern", { "scan", "5678", "str:two\nlines" },
 	  "scan", "", "", 2, "",
 	  "a pattern cannot hold a newline: the scan file takes one pattern a line: \"str:two\\nlines\"",
 	  NULL },
 	{ "scan, no prefix", { "scan", "5678", "Linux" }, "scan", "", "", 2, "",
-	  "a pattern is str:TEXT or hex:BYTES: \"Linux\"", NULL },
+	  "a pattern is str:TEXT, istr:TEXT or hex:BYTES: \"Linux\"", NULL },
 	{ "scan, --max 0", { "scan", "5678", "str:x", "--max", "0" }, "scan", "",
 	  "", 2, "", "--max takes a number from 1 to 1000000, not \"0\"", NULL },
 	{ "scan, --max without a value", { "scan", "5678", "str:x", "--max" },
@@ -860,6 +868,58 @@ static void test_commands(void)
 		expect_command_case(test, &command, &run);
 		cli_run_release(&run);
 	}
+}
+
+/* scan -f FILE: the file's patterns are written, a bad line is named. */
+static void test_scan_file(void)
+{
+	static const char good_patterns[] =
+		"# fixture\nstr:Linux version\n\nhex:DE AD be ef\n";
+	char path[512];
+	struct command_case test = {
+		.name = "scan -f FILE",
+		.argv = { "scan", "5678", "--max", "10", "-f", path },
+		.file = "scan",
+		.reply = FIXTURE_SCAN,
+		.written = "str:Linux version\nhex:DE AD be ef\nmax=10\n",
+		.out = FIXTURE_SCAN_TABLE,
+	};
+	struct fake_command command;
+	char relative[128];
+	struct cli_run run;
+
+	fake_file("patterns", good_patterns);
+	snprintf(path, sizeof(path), "%s", fake_path("patterns"));
+	snprintf(relative, sizeof(relative), VM_5678 "scan");
+	command = (struct fake_command){ .relative = relative,
+					 .reply = test.reply };
+	if (!fake_command_arm(&command)) {
+		cli_tap_skip("no file lease here", "%s", test.name);
+		return;
+	}
+	cli_run_full(&run, good, NULL, NULL, &command, test.argv);
+	expect_command_case(&test, &command, &run);
+	cli_run_release(&run);
+
+	fake_file("patterns", "str:a\nstr:b\nhex:4d ?0\n");
+	test = (struct command_case){
+		.name = "scan -f FILE, a bad line 3",
+		.argv = { "scan", "5678", "-f", path },
+		.file = "scan",
+		.reply = "",
+		.written = "",
+		.status = 2,
+		.out = "",
+		.err = "/patterns:3: hex:BYTES takes pairs of hex digits or ??, blanks allowed between pairs: \"hex:4d ?0\"",
+	};
+	command = (struct fake_command){ .relative = relative, .reply = "" };
+	if (!fake_command_arm(&command)) {
+		cli_tap_skip("no file lease here", "%s", test.name);
+		return;
+	}
+	cli_run_full(&run, good, NULL, NULL, &command, test.argv);
+	expect_command_case(&test, &command, &run);
+	cli_run_release(&run);
 }
 
 /* Return where "vcpu <n> (" starts in @text, or NULL. */
@@ -1071,15 +1131,15 @@ static void test_not_root(void)
 
 /* The command list of "kvmintro help": each on one line, aligned. */
 static const char *const help_lines[] = {
-	"\n  pause PID|DIR                           stop every vcpu of a VM\n",
-	"\n  resume PID|DIR                          let a paused VM run again\n",
-	"\n  snapshot PID|DIR                        capture the registers of every vcpu\n",
-	"\n  regs PID|DIR [--vcpu N]                 show the registers of a VM's vcpus\n",
-	"\n  translate PID|DIR GPA...                translate guest physical addresses\n",
-	"\n  gva PID|DIR GVA [--vcpu N] [--cr3 GPA]  walk a guest virtual address\n",
-	"\n  gpa-hpa PID|DIR                         map all guest memory to host memory\n",
-	"\n  read PID|DIR GPA LEN [--raw]            dump guest physical memory\n",
-	"\n  scan PID|DIR PATTERN... [--max N]       search guest memory for patterns\n",
+	"\n  pause PID|DIR                                  stop every vcpu of a VM\n",
+	"\n  resume PID|DIR                                 let a paused VM run again\n",
+	"\n  snapshot PID|DIR                               capture the registers of every vcpu\n",
+	"\n  regs PID|DIR [--vcpu N]                        show the registers of a VM's vcpus\n",
+	"\n  translate PID|DIR GPA...                       translate guest physical addresses\n",
+	"\n  gva PID|DIR GVA [--vcpu N] [--cr3 GPA]         walk a guest virtual address\n",
+	"\n  gpa-hpa PID|DIR                                map all guest memory to host memory\n",
+	"\n  read PID|DIR GPA LEN [--raw]                   dump guest physical memory\n",
+	"\n  scan PID|DIR [PATTERN...] [-f FILE] [--max N]  search guest memory for patterns\n",
 };
 
 static void test_usage(void)
@@ -1106,7 +1166,7 @@ static void test_usage(void)
 
 	cli_run(&run, good, "scan", "--help");
 	CLI_EXPECT(run.status == 0 &&
-		   strstr(run.out, "usage: kvmintro scan PID|DIR PATTERN... [--max N]\n\n"
+		   strstr(run.out, "usage: kvmintro scan PID|DIR [PATTERN...] [-f FILE] [--max N]\n\n"
 			  "Search guest memory for patterns.\n") &&
 		   strstr(run.out, "  --max N "),
 		   "scan --help: its usage and options");
@@ -1159,6 +1219,7 @@ int main(void)
 	test_memslots();
 	test_failures();
 	test_commands();
+	test_scan_file();
 	test_regs();
 	test_gpa_hpa();
 	test_read();

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the "scan" file as the CLI uses it: the patterns it takes
- * (as the module does) and refuses (a newline cannot be written), the
- * request it writes, the matches and summary it reads back, what a broken
+ * (as the module does) and refuses (a newline cannot be written), from
+ * the command line and from a file, the request it writes, the matches and summary it reads back, what a broken
  * module or a search by someone else in between would leave there, the
  * table and the JSON.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_capture.h"
 #include "cli_fixtures.h"
@@ -66,6 +67,9 @@ static void test_patterns(void)
 	expect_pattern("hex:DEADbeef", "hex:deadbeef");
 	expect_pattern("hex: de ad\tbe ef ", "hex:deadbeef");
 	expect_pattern("hex:00", "hex:00");
+	expect_pattern("istr:Linux Version", "istr:Linux Version");
+	expect_pattern("hex:4D 5a ?? 00", "hex:4d5a??00");
+	expect_pattern("hex:4d????", "hex:4d????");
 	memset(long_text + 4, 'x', 256);
 	expect_pattern(long_text, long_text);
 	memset(long_hex + 4, 'a', 512);
@@ -75,9 +79,18 @@ static void test_patterns(void)
 			       "a newline in str:");
 	expect_pattern_refused("hex:de\nad", "cannot hold a newline",
 			       "a newline in hex:");
-	expect_pattern_refused("Linux", "str:TEXT or hex:BYTES", "no prefix");
-	expect_pattern_refused("STR:Linux", "str:TEXT or hex:BYTES",
+	expect_pattern_refused("Linux", "str:TEXT, istr:TEXT or hex:BYTES",
+			       "no prefix");
+	expect_pattern_refused("STR:Linux", "str:TEXT, istr:TEXT or hex:BYTES",
 			       "prefix in capitals");
+	expect_pattern_refused("istr:", "istr:TEXT needs some text",
+			       "empty istr:");
+	expect_pattern_refused("hex:?? 4d", "cannot start with ??",
+			       "hex: starting with ??");
+	expect_pattern_refused("hex:4d ?0", "pairs of hex digits or ??",
+			       "a half wildcard");
+	expect_pattern_refused("hex:4d ?", "pairs of hex digits or ??",
+			       "a lone ?");
 	expect_pattern_refused("str:", "needs some text", "empty str:");
 	expect_pattern_refused("hex:", "pairs of hex digits", "empty hex:");
 	expect_pattern_refused("hex: \t ", "pairs of hex digits", "blank hex:");
@@ -114,9 +127,90 @@ static void test_request(void)
 	free(text);
 	for (i = 2; i < KVMINTRO_SCAN_PATTERNS_MAX; i++)
 		kvmintro_scan_request_add(&request, "str:x", &problem);
-	CLI_EXPECT(kvmintro_scan_request_add(&request, "str:x", &problem) ==
-		   -EINVAL && strstr(problem, "at most 16 patterns"),
-		   "request: at most 16 patterns");
+	CLI_EXPECT(request.count == 4096 &&
+		   kvmintro_scan_request_add(&request, "str:x", &problem) ==
+		   -EINVAL && strstr(problem, "at most 4096 patterns"),
+		   "request: 4096 patterns, not 4097");
+	kvmintro_scan_request_release(&request);
+}
+
+/* Add the patterns of a file holding @text; return what was said. */
+static int request_from_file(const char *text,
+			     struct kvmintro_scan_request *request,
+			     char **said)
+{
+	char path[] = "/tmp/kvmintro-scan-test-XXXXXX";
+	struct cli_stderr_capture capture;
+	int fd = mkstemp(path), ret;
+
+	memset(request, 0, sizeof(*request));
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		printf("Bail out! cannot write %s\n", path);
+		exit(1);
+	}
+	close(fd);
+	cli_stderr_capture_begin(&capture);
+	ret = kvmintro_scan_request_add_file(request, path);
+	*said = (char *)cli_stderr_capture_end(&capture);
+	unlink(path);
+	return ret;
+}
+
+static void test_file(void)
+{
+	struct cli_stderr_capture capture;
+	struct kvmintro_scan_request request;
+	char *said, *big;
+	size_t i, n;
+	int ret;
+
+	ret = request_from_file("# keys\nstr:BEGIN RSA\n\nistr:mimikatz\nhex:4d 5a ?? 00",
+				&request, &said);
+	CLI_EXPECT(!ret && request.count == 3 && !*said &&
+		   !strcmp(request.patterns[0].text, "str:BEGIN RSA") &&
+		   !strcmp(request.patterns[1].normalized, "istr:mimikatz") &&
+		   !strcmp(request.patterns[2].normalized, "hex:4d5a??00"),
+		   "file: patterns, comments and empty lines skipped, no final newline");
+	kvmintro_scan_request_release(&request);
+	free(said);
+
+	ret = request_from_file("str:a\n\nhex:zz\nstr:b\n", &request, &said);
+	CLI_EXPECT(ret == -EINVAL && strstr(said, ":3: hex:BYTES takes pairs") &&
+		   strstr(said, "\"hex:zz\""),
+		   "file: a bad line is named by its number");
+	kvmintro_scan_request_release(&request);
+	free(said);
+
+	ret = request_from_file("str:a\nstr:\n", &request, &said);
+	CLI_EXPECT(ret == -EINVAL && strstr(said, ":2: str:TEXT needs some text"),
+		   "file: an empty str: on line 2");
+	kvmintro_scan_request_release(&request);
+	free(said);
+
+	big = malloc(4097 * 16);
+	for (i = 0, n = 0; i < 4097; i++)
+		n += sprintf(big + n, "hex:%04zx\n", i);
+	ret = request_from_file(big, &request, &said);
+	CLI_EXPECT(ret == -EINVAL && request.count == 4096 &&
+		   strstr(said, ":4097: at most 4096 patterns"),
+		   "file: 4097 patterns, refused at line 4097");
+	kvmintro_scan_request_release(&request);
+	free(said);
+	big[n - 10] = '\0';
+	ret = request_from_file(big, &request, &said);
+	CLI_EXPECT(!ret && request.count == 4096, "file: 4096 patterns");
+	kvmintro_scan_request_release(&request);
+	free(said);
+	free(big);
+
+	memset(&request, 0, sizeof(request));
+	cli_stderr_capture_begin(&capture);
+	ret = kvmintro_scan_request_add_file(&request, "/nonexistent/patterns");
+	said = (char *)cli_stderr_capture_end(&capture);
+	CLI_EXPECT(ret == -ENOENT &&
+		   strstr(said, "cannot read patterns from /nonexistent/patterns"),
+		   "file: a missing file is ENOENT, and said");
+	free(said);
 	kvmintro_scan_request_release(&request);
 }
 
@@ -130,6 +224,50 @@ static int parse_result(const char *text, struct kvmintro_scan_result *result,
 	ret = kvmintro_scan_parse(text, strlen(text), &request, result, error);
 	kvmintro_scan_request_release(&request);
 	return ret;
+}
+
+/*
+ * 4096 patterns, the last two copies of the first: a match is named by
+ * the first pattern written so, whatever the order of the texts.
+ */
+static void test_replies_many(void)
+{
+	static const char reply[] =
+		"gpa=0x1 hva=0x1 hpa=0x1 pattern=hex:0ffd\n"
+		"gpa=0x2 hva=0x2 hpa=0x2 pattern=str:p0\n"
+		"gpa=0x3 hva=0x3 hpa=0x3 pattern=str:p4092\n"
+		"# matches=3 bytes=1 truncated=no\n";
+	static const char foreign[] =
+		"gpa=0x1 hva=0x1 hpa=0x1 pattern=hex:00\n"
+		"# matches=1 bytes=1 truncated=no\n";
+	static char texts[KVMINTRO_SCAN_PATTERNS_MAX][16];
+	struct kvmintro_scan_request request;
+	struct kvmintro_scan_result result;
+	struct kvmintro_parse_error error;
+	const char *problem;
+	size_t i;
+	int ret;
+
+	memset(&request, 0, sizeof(request));
+	for (i = 0; i < KVMINTRO_SCAN_PATTERNS_MAX; i++) {
+		if (i >= KVMINTRO_SCAN_PATTERNS_MAX - 2)
+			snprintf(texts[i], sizeof(texts[i]), "str:p0");
+		else if (i % 2)
+			snprintf(texts[i], sizeof(texts[i]), "hex:%04zx", i);
+		else
+			snprintf(texts[i], sizeof(texts[i]), "str:p%zu", i);
+		kvmintro_scan_request_add(&request, texts[i], &problem);
+	}
+	ret = kvmintro_scan_parse(reply, strlen(reply), &request, &result,
+				  &error);
+	CLI_EXPECT(!ret && result.count == 3 && result.matches[0].pattern == 4093 &&
+		   !result.matches[1].pattern && result.matches[2].pattern == 4092,
+		   "replies: 4096 patterns, duplicates named by the first");
+	kvmintro_scan_result_release(&result);
+	ret = kvmintro_scan_parse(foreign, strlen(foreign), &request, &result,
+				  &error);
+	CLI_EXPECT(ret == -EAGAIN, "replies: 4096 patterns, a foreign one caught");
+	kvmintro_scan_request_release(&request);
 }
 
 static void test_replies(void)
@@ -292,7 +430,9 @@ int main(void)
 {
 	test_patterns();
 	test_request();
+	test_file();
 	test_replies();
+	test_replies_many();
 	test_refused();
 	test_output();
 	test_escaped();

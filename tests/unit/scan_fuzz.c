@@ -5,16 +5,20 @@
  *   [stop] [cuts] [spec length, 2 bytes LE] [spec text] [cut offsets,
  *   2 bytes LE each] [gaps, 6 bytes LE] [buffer]
  *
+ * with the top bit of [cuts] set to search without SIMD. *
  * The spec text goes to kvmintro_scan_parse(): a refused text must leave
  * the spec untouched, an accepted one must be in range and survive a round
- * trip through its hex: form.  If refused, its '\n'-separated pieces are
- * the patterns anyway.  The buffer is then cut at the offsets and fed to
+ * trip through its hex: form (wildcards as "??").  If refused, its
+ * '\n'-separated pieces are the patterns anyway, of the kind their first
+ * byte modulo 3 says ("str:", "hex:", "istr:"), a '?' byte of a hex: one
+ * (but the first) a wildcard.  The buffer is then cut at the offsets and fed to
  * the scanner, each piece contiguous with the previous one, at a gap from
  * it or after a break (bits of "gaps"), and every match reported must be
  * exactly what a naive search of each contiguous run finds, in order, up
  * to max= or to the "stop"th match, where the callback stops the scan.
  * Any difference aborts.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,9 +89,14 @@ static void check_round_trip(const struct kvmintro_scan_spec *sp)
 	len += sprintf(text + len, "max=%u\n", sp->max);
 	for (i = 0; i < sp->count; i++) {
 		len += sprintf(text + len, "hex:");
-		for (j = 0; j < sp->lengths[i]; j++)
-			len += sprintf(text + len, j % 2 ? "%02X" : "%02x ",
-				       sp->patterns[i][j]);
+		for (j = 0; j < sp->lengths[i]; j++) {
+			if (kvmintro_scan_is_wildcard(sp, i, j))
+				len += sprintf(text + len, j % 2 ? "??" : "?? ");
+			else
+				len += sprintf(text + len,
+					       j % 2 ? "%02X" : "%02x ",
+					       sp->patterns[i][j]);
+		}
 		text[len++] = '\n';
 	}
 	FUZZ_ASSERT(!kvmintro_scan_parse(&again, text, len));
@@ -95,8 +104,12 @@ static void check_round_trip(const struct kvmintro_scan_spec *sp)
 	for (i = 0; i < sp->count; i++) {
 		FUZZ_ASSERT(again.lengths[i] == sp->lengths[i]);
 		FUZZ_ASSERT(again.kinds[i] == KVMINTRO_SCAN_HEX);
-		FUZZ_ASSERT(!memcmp(again.patterns[i], sp->patterns[i],
-				    sp->lengths[i]));
+		for (j = 0; j < sp->lengths[i]; j++) {
+			FUZZ_ASSERT(kvmintro_scan_is_wildcard(&again, i, j) ==
+				    kvmintro_scan_is_wildcard(sp, i, j));
+			FUZZ_ASSERT(kvmintro_scan_is_wildcard(sp, i, j) ||
+				    again.patterns[i][j] == sp->patterns[i][j]);
+		}
 	}
 }
 
@@ -119,7 +132,9 @@ static bool fuzz_parse(const char *text, size_t len)
 		FUZZ_ASSERT(spec.lengths[i] >= 1 &&
 			    spec.lengths[i] <= KVMINTRO_SCAN_PATTERN_MAX);
 		FUZZ_ASSERT(spec.kinds[i] == KVMINTRO_SCAN_STR ||
-			    spec.kinds[i] == KVMINTRO_SCAN_HEX);
+			    spec.kinds[i] == KVMINTRO_SCAN_HEX ||
+			    spec.kinds[i] == KVMINTRO_SCAN_ISTR);
+		FUZZ_ASSERT(!kvmintro_scan_is_wildcard(&spec, i, 0));
 	}
 	check_round_trip(&spec);
 	return true;
@@ -129,7 +144,8 @@ static bool fuzz_parse(const char *text, size_t len)
 static bool spec_from_pieces(const char *text, size_t len)
 {
 	const char *end = text + len, *line, *newline;
-	size_t n;
+	size_t n, j;
+	u8 kind;
 
 	memset(&spec, 0, sizeof(spec));
 	spec.max = len ? (u8)text[0] : 0;
@@ -143,7 +159,13 @@ static bool spec_from_pieces(const char *text, size_t len)
 			continue;
 		if (n > KVMINTRO_SCAN_PATTERN_MAX)
 			n = KVMINTRO_SCAN_PATTERN_MAX;
+		kind = (u8)line[0] % 3;
 		memcpy(spec.patterns[spec.count], line, n);
+		for (j = 1; j < n && kind == KVMINTRO_SCAN_HEX; j++) {
+			if (line[j] == '?')
+				spec.wildcards[spec.count][j / 8] |= 1 << (j % 8);
+		}
+		spec.kinds[spec.count] = kind;
 		spec.lengths[spec.count++] = n;
 	}
 	return spec.count;
@@ -176,6 +198,28 @@ static int record(void *ctx, unsigned int pattern, u64 address)
 	return 0;
 }
 
+/* Pattern @k at @p, byte by byte, as its kind and wildcards say. */
+static bool naive_equal(unsigned int k, const u8 *p)
+{
+	unsigned int j;
+	u8 a, b;
+
+	for (j = 0; j < spec.lengths[k]; j++) {
+		if (spec.kinds[k] == KVMINTRO_SCAN_HEX &&
+		    kvmintro_scan_is_wildcard(&spec, k, j))
+			continue;
+		a = p[j];
+		b = spec.patterns[k][j];
+		if (spec.kinds[k] == KVMINTRO_SCAN_ISTR && a < 0x80 && b < 0x80) {
+			a = tolower(a);
+			b = tolower(b);
+		}
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
 /* The naive search of one run; false when the matches must stop. */
 static bool naive_run(const u8 *buf, size_t len, u64 base)
 {
@@ -185,7 +229,7 @@ static bool naive_run(const u8 *buf, size_t len, u64 base)
 	for (p = 0; p < len; p++) {
 		for (k = 0; k < spec.count; k++) {
 			if (spec.lengths[k] <= len - p &&
-			    !memcmp(buf + p, spec.patterns[k], spec.lengths[k]) &&
+			    naive_equal(k, buf + p) &&
 			    !add(&want, k, base + p))
 				return false;
 		}
@@ -217,7 +261,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	int ret = 0, want_ret;
 
 	stop = take_byte(&data, &size);
-	ncuts = take_byte(&data, &size) % (FUZZ_MAX_CUTS + 1);
+	ncuts = take_byte(&data, &size);
+	/* Its top bit: search without SIMD. */
+	kvmintro_scan_force_scalar = ncuts & 0x80;
+	ncuts = (ncuts & 0x7f) % (FUZZ_MAX_CUTS + 1);
 	text_len = take_u16(&data, &size);
 	text = (const char *)take(&data, &size, text_len, &text_len);
 	for (i = 0; i < ncuts; i++)

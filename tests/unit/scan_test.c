@@ -2,9 +2,11 @@
 /*
  * Unit tests of lib/scan.c: the scan file's syntax, written out by hand
  * from its documentation, and the search, checked against a naive search
- * written here (memcmp() of every pattern at every offset) on chosen and on
- * random inputs, cut into pieces at every place.
+ * written here (every pattern compared byte by byte at every offset, as
+ * its kind says) on chosen and on random inputs, cut into pieces at every
+ * place, for every pattern form, count and length.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +54,8 @@ static bool pattern_is(unsigned int i, const void *bytes, size_t len,
 static void test_parse_accepted(void)
 {
 	static const char nul_line[] = "str:a\0b\nhex:00";
-	char text[1200];
-	unsigned int i;
+	char text[1200], *big;
+	unsigned int i, n;
 
 	expect(!parse("str:Linux version") && spec.count == 1 &&
 	       pattern_is(0, "Linux version", 13, KVMINTRO_SCAN_STR) &&
@@ -127,19 +129,46 @@ static void test_parse_accepted(void)
 	expect(!parse(text) && spec.lengths[0] == 256,
 	       "parse: hex: of 256 spaced bytes");
 
-	text[0] = '\0';
-	for (i = 0; i < KVMINTRO_SCAN_MAX_PATTERNS; i++)
-		sprintf(text + strlen(text), "str:p%u\n", i);
-	strcat(text, "max=3\n");
-	expect(!parse(text) && spec.count == 16 && spec.max == 3 &&
-	       pattern_is(15, "p15", 3, KVMINTRO_SCAN_STR),
-	       "parse: 16 patterns and max=");
+	expect(!parse("istr:Linux Version") &&
+	       pattern_is(0, "Linux Version", 13, KVMINTRO_SCAN_ISTR),
+	       "parse: istr: kept as written");
+	expect(!parse("hex:4d 5a ?? 00") &&
+	       pattern_is(0, "MZ\0\0", 4, KVMINTRO_SCAN_HEX) &&
+	       kvmintro_scan_is_wildcard(&spec, 0, 2) &&
+	       !kvmintro_scan_is_wildcard(&spec, 0, 1) &&
+	       !kvmintro_scan_is_wildcard(&spec, 0, 3),
+	       "parse: hex: with a ?? wildcard");
+	expect(!parse("hex:4d????\t??") && spec.lengths[0] == 4 &&
+	       spec.wildcards[0][0] == 0x0e,
+	       "parse: hex: ending in wildcards, without blanks");
+	memcpy(text, "istr:", 5);
+	memset(text + 5, 'X', 256);
+	text[5 + 256] = '\0';
+	expect(!parse(text) && spec.lengths[0] == 256 &&
+	       spec.kinds[0] == KVMINTRO_SCAN_ISTR, "parse: istr: of 256 bytes");
+	memcpy(text, "hex:41", 6);
+	for (i = 1; i < 256; i++)
+		memcpy(text + 4 + 2 * i, "??", 2);
+	text[4 + 2 * 256] = '\0';
+	expect(!parse(text) && spec.lengths[0] == 256 &&
+	       kvmintro_scan_is_wildcard(&spec, 0, 255),
+	       "parse: hex: of 1 byte and 255 wildcards");
+
+	big = malloc(KVMINTRO_SCAN_MAX_PATTERNS * 16 + 16);
+	big[0] = '\0';
+	for (i = 0, n = 0; i < KVMINTRO_SCAN_MAX_PATTERNS; i++)
+		n += sprintf(big + n, "str:p%u\n", i);
+	strcpy(big + n, "max=3\n");
+	expect(!parse(big) && spec.count == 4096 && spec.max == 3 &&
+	       pattern_is(4095, "p4095", 5, KVMINTRO_SCAN_STR),
+	       "parse: 4096 patterns and max=");
+	free(big);
 }
 
 /* Check that @text is refused and leaves the spec as it was. */
 static void expect_rejected(const char *text, size_t len, const char *name)
 {
-	struct kvmintro_scan_spec before;
+	static struct kvmintro_scan_spec before;
 
 	memset(&spec, 0xa5, sizeof(spec));
 	before = spec;
@@ -154,7 +183,7 @@ static void test_parse_rejected(void)
 {
 	char *big = malloc(KVMINTRO_SCAN_INPUT_MAX + 2);
 	char text[1200];
-	unsigned int i;
+	unsigned int i, n;
 
 	EXPECT_REJECTED("", "empty input");
 	EXPECT_REJECTED("\n\n\n", "only empty lines");
@@ -171,6 +200,19 @@ static void test_parse_rejected(void)
 	EXPECT_REJECTED("hex:0x4c", "hex: 0x prefix");
 	EXPECT_REJECTED("hex:4c,69", "hex: comma");
 	EXPECT_REJECTED("hex:4c\r", "hex: carriage return");
+	EXPECT_REJECTED("hex:??", "hex: only a wildcard");
+	EXPECT_REJECTED("hex:?? 4d", "hex: starting with a wildcard");
+	EXPECT_REJECTED("hex:  ?? 4d", "hex: starting with a wildcard after blanks");
+	EXPECT_REJECTED("hex:4d ?", "hex: a single ?");
+	EXPECT_REJECTED("hex:4d ?0", "hex: a half wildcard ?0");
+	EXPECT_REJECTED("hex:4d 0?", "hex: a half wildcard 0?");
+	EXPECT_REJECTED("hex:4d ? ?", "hex: blank inside a wildcard");
+	EXPECT_REJECTED("hex:4d *", "hex: a * wildcard");
+	EXPECT_REJECTED("hex:4d [2]", "hex: a YARA jump");
+	EXPECT_REJECTED("istr:", "empty istr:");
+	EXPECT_REJECTED("ISTR:a", "uppercase ISTR:");
+	EXPECT_REJECTED("istr a", "istr without colon");
+	EXPECT_REJECTED("is:a", "unknown is: keyword");
 	EXPECT_REJECTED("foo", "unknown line");
 	EXPECT_REJECTED("STR:a", "uppercase keyword");
 	EXPECT_REJECTED(" str:a", "blank before the keyword");
@@ -203,17 +245,33 @@ static void test_parse_rejected(void)
 	for (i = 0; i < 257; i++)
 		sprintf(text + 4 + 2 * i, "%02x", i & 0xff);
 	EXPECT_REJECTED(text, "hex: of 257 bytes");
-	text[0] = '\0';
-	for (i = 0; i < KVMINTRO_SCAN_MAX_PATTERNS + 1; i++)
-		sprintf(text + strlen(text), "hex:%02x\n", i);
-	EXPECT_REJECTED(text, "17 patterns");
+	memcpy(text, "hex:41", 6);
+	for (i = 1; i < 257; i++)
+		memcpy(text + 4 + 2 * i, "??", 2);
+	text[4 + 2 * 257] = '\0';
+	EXPECT_REJECTED(text, "hex: of 257 bytes, 256 of them wildcards");
+	memcpy(text, "istr:", 5);
+	memset(text + 5, 'x', 257);
+	text[5 + 257] = '\0';
+	EXPECT_REJECTED(text, "istr: of 257 bytes");
+
+	big[0] = '\0';
+	for (i = 0, n = 0; i < KVMINTRO_SCAN_MAX_PATTERNS + 1; i++)
+		n += sprintf(big + n, "hex:%02x\n", i & 0xff);
+	EXPECT_REJECTED(big, "4097 patterns");
+	big[n - 7] = '\0';
+	expect(!kvmintro_scan_parse(&spec, big, strlen(big)) &&
+	       spec.count == KVMINTRO_SCAN_MAX_PATTERNS,
+	       "parse: ... and the same less its last line is 4096");
+	strcpy(big + n - 7, "bogus\n");
+	EXPECT_REJECTED(big, "4096 patterns then a bad line");
 
 	/* The input size limit, with valid text. */
 	memset(big, '\n', KVMINTRO_SCAN_INPUT_MAX + 1);
 	memcpy(big, "str:a", 5);
 	expect(!kvmintro_scan_parse(&spec, big, KVMINTRO_SCAN_INPUT_MAX) &&
-	       spec.count == 1, "parse: input of exactly 64 KiB");
-	expect_rejected(big, KVMINTRO_SCAN_INPUT_MAX + 1, "input of 64 KiB + 1");
+	       spec.count == 1, "parse: input of exactly 4 MiB");
+	expect_rejected(big, KVMINTRO_SCAN_INPUT_MAX + 1, "input of 4 MiB + 1");
 	free(big);
 }
 
@@ -272,6 +330,29 @@ static int record_match(void *ctx, unsigned int pattern, u64 address)
 	return 0;
 }
 
+/* Pattern @k at @p, byte by byte, as its kind and wildcards say. */
+static bool naive_equal(const struct kvmintro_scan_spec *sp, unsigned int k,
+			const u8 *p)
+{
+	unsigned int j;
+	u8 a, b;
+
+	for (j = 0; j < sp->lengths[k]; j++) {
+		if (sp->kinds[k] == KVMINTRO_SCAN_HEX &&
+		    kvmintro_scan_is_wildcard(sp, k, j))
+			continue;
+		a = p[j];
+		b = sp->patterns[k][j];
+		if (sp->kinds[k] == KVMINTRO_SCAN_ISTR && a < 0x80 && b < 0x80) {
+			a = tolower(a);
+			b = tolower(b);
+		}
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
 /*
  * The reference: a search of one contiguous run, every offset, every
  * pattern.  Returns false once @max matches are listed.
@@ -285,7 +366,7 @@ static bool naive_search(const struct kvmintro_scan_spec *sp, const u8 *buf,
 	for (p = 0; p < len; p++) {
 		for (k = 0; k < sp->count; k++) {
 			if (sp->lengths[k] > len - p ||
-			    memcmp(buf + p, sp->patterns[k], sp->lengths[k]))
+			    !naive_equal(sp, k, buf + p))
 				continue;
 			matches_add(list, k, base + p);
 			if (sp->max && list->count == sp->max)
@@ -446,27 +527,27 @@ static bool compare_all_cuts(const struct kvmintro_scan_spec *sp,
 }
 
 /* Spec from a parsed text; abort the test on a bad one. */
-static struct kvmintro_scan_spec spec_of(const char *text)
+static const struct kvmintro_scan_spec *spec_of(const char *text)
 {
-	struct kvmintro_scan_spec sp;
+	static struct kvmintro_scan_spec sp;
 
 	if (kvmintro_scan_parse(&sp, text, strlen(text))) {
 		printf("Bail out! bad test spec %s\n", text);
 		exit(1);
 	}
-	return sp;
+	return &sp;
 }
 
 /* Scan @buf in one piece; true if the matches are exactly @want. */
 static bool scan_is(const char *spec_text, const void *buf, size_t len,
 		    const struct match *want, size_t nwant)
 {
-	struct kvmintro_scan_spec sp = spec_of(spec_text);
+	const struct kvmintro_scan_spec *sp = spec_of(spec_text);
 	struct plan plan = { .buf = buf, .len = len, .base = 0x1000 };
 	struct matches got = { 0 };
 	bool same;
 
-	scan_plan(&sp, &plan, &got);
+	scan_plan(sp, &plan, &got);
 	same = matches_equal(got.m, got.count, want, nwant);
 	if (!same)
 		print_matches("got", &got);
@@ -531,7 +612,7 @@ static void test_search_cuts(void)
 	static const char text[] =
 		"aabcabdabcabcabdxxaaaabababababcdefghijkcabcabcabc";
 	u8 zeros[40] = { 0 };
-	struct kvmintro_scan_spec sp;
+	static struct kvmintro_scan_spec sp;
 	unsigned int i;
 
 	zeros[7] = 1;
@@ -539,7 +620,7 @@ static void test_search_cuts(void)
 	char name[128], *c;
 
 	for (i = 0; i < ARRAY_SIZE(specs); i++) {
-		sp = spec_of(specs[i]);
+		sp = *spec_of(specs[i]);
 		snprintf(name, sizeof(name), "%s", specs[i]);
 		for (c = name; *c; c++) {
 			if (*c == '\n')
@@ -555,7 +636,7 @@ static void test_search_cuts(void)
 
 static void test_search_breaks(void)
 {
-	struct kvmintro_scan_spec sp = spec_of("str:abcd\nstr:c");
+	static struct kvmintro_scan_spec sp;
 	const u8 *text = (const u8 *)"xxabcdxx";
 	size_t cuts[] = { 4 };
 	u64 bases[] = { 0x100, 0x104 };
@@ -564,6 +645,8 @@ static void test_search_breaks(void)
 			     .bases = bases };
 	struct matches got = { 0 };
 	int ret;
+
+	sp = *spec_of("str:abcd\nstr:c");
 
 	scan_plan(&sp, &plan, &got);
 	expect(got.count == 2 && got.m[0].pattern == 0 &&
@@ -594,7 +677,7 @@ static void test_search_breaks(void)
 	got.count = 0;
 
 	/* The last bytes of a run are decided by break(), in order. */
-	sp = spec_of("str:abcdefgh\nstr:b\nstr:h");
+	sp = *spec_of("str:abcdefgh\nstr:b\nstr:h");
 	kvmintro_scan_init(scanner, &sp);
 	ret = kvmintro_scan_feed(scanner, (const u8 *)"xxxabcdefg", 10, 0,
 				 record_match, &got);
@@ -620,10 +703,12 @@ static void test_search_breaks(void)
 
 static void test_search_stops(void)
 {
-	struct kvmintro_scan_spec sp = spec_of("str:ab\nmax=3");
+	static struct kvmintro_scan_spec sp;
 	const u8 *text = (const u8 *)"abababababab";
 	struct matches got = { 0 };
 	int ret;
+
+	sp = *spec_of("str:ab\nmax=3");
 
 	kvmintro_scan_init(scanner, &sp);
 	ret = kvmintro_scan_feed(scanner, text, 12, 0, record_match, &got);
@@ -638,14 +723,14 @@ static void test_search_stops(void)
 	       "search: break() after max= does nothing");
 
 	got.count = 0;
-	sp = spec_of("str:ab\nmax=6");
+	sp = *spec_of("str:ab\nmax=6");
 	kvmintro_scan_init(scanner, &sp);
 	ret = kvmintro_scan_feed(scanner, text, 12, 0, record_match, &got);
 	expect(ret == KVMINTRO_SCAN_FULL && got.count == 6,
 	       "search: max= equal to the number of matches is full");
 
 	got.count = 0;
-	sp = spec_of("str:abcde\nstr:e\nmax=2");
+	sp = *spec_of("str:abcde\nstr:e\nmax=2");
 	kvmintro_scan_init(scanner, &sp);
 	ret = kvmintro_scan_feed(scanner, (const u8 *)"abcdexe", 7, 0,
 				 record_match, &got);
@@ -659,7 +744,7 @@ static void test_search_stops(void)
 	got.count = 0;
 	got.stop_value = -42;
 	got.stop_at = 2;
-	sp = spec_of("str:ab");
+	sp = *spec_of("str:ab");
 	kvmintro_scan_init(scanner, &sp);
 	ret = kvmintro_scan_feed(scanner, text, 12, 0, record_match, &got);
 	expect(ret == -42 && got.count == 2,
@@ -672,7 +757,7 @@ static void test_search_stops(void)
 	got.count = 0;
 	got.stop_value = 7;
 	got.stop_at = 3;
-	sp = spec_of("str:ab\nmax=3");
+	sp = *spec_of("str:ab\nmax=3");
 	kvmintro_scan_init(scanner, &sp);
 	ret = kvmintro_scan_feed(scanner, text, 12, 0, record_match, &got);
 	expect(ret == 7 && got.count == 3,
@@ -683,18 +768,28 @@ static void test_search_stops(void)
 static void test_init_rejected(void)
 {
 	struct kvmintro_scanner *before = malloc(sizeof(*before));
-	struct kvmintro_scan_spec sp = spec_of("str:a");
+	static struct kvmintro_scan_spec sp;
 
+	sp = *spec_of("str:a");
 	sp.count = 0;
 	expect(kvmintro_scan_init(scanner, &sp) == -EINVAL,
 	       "init: rejects a spec without patterns");
 	sp.count = KVMINTRO_SCAN_MAX_PATTERNS + 1;
 	expect(kvmintro_scan_init(scanner, &sp) == -EINVAL,
-	       "init: rejects a spec of 17 patterns");
-	sp = spec_of("str:a");
+	       "init: rejects a spec of 4097 patterns");
+	sp = *spec_of("str:a");
 	sp.lengths[0] = 257;
 	expect(kvmintro_scan_init(scanner, &sp) == -EINVAL,
 	       "init: rejects a pattern of 257 bytes");
+	sp = *spec_of("str:a");
+	sp.kinds[0] = 3;
+	expect(kvmintro_scan_init(scanner, &sp) == -EINVAL,
+	       "init: rejects a pattern of an unknown kind");
+	sp = *spec_of("hex:41 42");
+	sp.wildcards[0][0] = 1;
+	expect(kvmintro_scan_init(scanner, &sp) == -EINVAL,
+	       "init: rejects a pattern starting with a wildcard");
+	sp = *spec_of("str:a");
 	sp.lengths[0] = 0;
 	memset(scanner, 0x77, sizeof(*scanner));
 	memcpy(before, scanner, sizeof(*before));
@@ -719,11 +814,15 @@ static size_t rng_below(size_t n)
 	return n ? rng() % n : 0;
 }
 
-/* A random byte from an alphabet of @letters (1..256) values. */
+/*
+ * A random byte from an alphabet of @letters (1..256) values: the small
+ * ones hold letters of both cases and bytes equal but for bit 5 (which the
+ * filter drops), or bit 7.
+ */
 static u8 rng_byte(unsigned int letters)
 {
-	static const u8 alphabet[] = { 'a', 'b', 0x00, 0x80, 'c', 0x01, 0x81,
-				       0xff };
+	static const u8 alphabet[] = { 'a', 'A', 'b', 0x00, 0x80, 0x20, '@',
+				       '`', 0x81, 0xff };
 
 	if (letters <= ARRAY_SIZE(alphabet))
 		return alphabet[rng_below(letters)];
@@ -744,15 +843,34 @@ static unsigned int rng_length(void)
 	}
 }
 
-/* Random patterns, some cut from @buf so that they occur. */
-static void random_spec(struct kvmintro_scan_spec *sp, const u8 *buf,
-			size_t len, unsigned int letters)
+/* Make pattern @i of @sp of kind @kind: flip letters' case, add wildcards. */
+static void random_form(struct kvmintro_scan_spec *sp, unsigned int i,
+			unsigned int kind)
 {
-	unsigned int i, j, n;
+	unsigned int j, n = sp->lengths[i];
+	u8 *c;
+
+	sp->kinds[i] = kind;
+	memset(sp->wildcards[i], 0, sizeof(sp->wildcards[i]));
+	for (j = 0; j < n; j++) {
+		c = &sp->patterns[i][j];
+		if (kind == KVMINTRO_SCAN_ISTR && isalpha(*c) && rng_below(2))
+			*c ^= 0x20;
+		if (kind == KVMINTRO_SCAN_HEX && j && !rng_below(3)) {
+			sp->wildcards[i][j / 8] |= 1 << (j % 8);
+			*c = 0;
+		}
+	}
+}
+
+/* Random patterns of every form, some cut from @buf so that they occur. */
+static void random_spec(struct kvmintro_scan_spec *sp, const u8 *buf,
+			size_t len, unsigned int letters, unsigned int most)
+{
+	unsigned int i, j, n, kind = rng_below(4);
 	size_t at;
 
-	memset(sp, 0, sizeof(*sp));
-	sp->count = 1 + rng_below(rng_below(2) ? 2 : KVMINTRO_SCAN_MAX_PATTERNS);
+	sp->count = 1 + rng_below(rng_below(2) ? 2 : most);
 	sp->max = rng_below(4) ? 0 : 1 + rng_below(50);
 	for (i = 0; i < sp->count; i++) {
 		n = rng_length();
@@ -764,6 +882,8 @@ static void random_spec(struct kvmintro_scan_spec *sp, const u8 *buf,
 			for (j = 0; j < n; j++)
 				sp->patterns[i][j] = rng_byte(letters);
 		}
+		/* One form for all, or each its own. */
+		random_form(sp, i, kind < 3 ? kind : rng_below(3));
 	}
 }
 
@@ -823,14 +943,15 @@ static void random_plan(struct plan *plan, size_t *cuts, u64 *bases,
 	plan->breaks = breaks;
 }
 
+static const unsigned int letter_counts[] = { 1, 2, 3, 8, 10, 256 };
+
 static void test_search_random(void)
 {
-	static const unsigned int letter_counts[] = { 1, 2, 3, 8, 256 };
-	unsigned int iterations = 20000, i, failed = 0, letters;
+	unsigned int iterations = 10000, i, failed = 0, letters;
 	size_t cuts[64];
 	u64 bases[65];
 	bool breaks[65];
-	struct kvmintro_scan_spec sp;
+	static struct kvmintro_scan_spec sp;
 	struct plan plan;
 	u8 *buf = malloc(4096);
 
@@ -839,7 +960,7 @@ static void test_search_random(void)
 		plan.buf = buf;
 		plan.len = rng_below(3) ? rng_below(300) : rng_below(4096);
 		random_buffer(buf, plan.len, letters, NULL);
-		random_spec(&sp, buf, plan.len, letters);
+		random_spec(&sp, buf, plan.len, letters, 16);
 		random_buffer(buf, plan.len, letters, &sp);
 		random_plan(&plan, cuts, bases, breaks,
 			    rng_below(2) ? 3 : ARRAY_SIZE(cuts));
@@ -850,37 +971,76 @@ static void test_search_random(void)
 			failed++;
 		}
 	}
-	expect(!failed, "search: %u random specs, buffers and cuts (%u differ)",
+	expect(!failed, "search: %u random specs of 1 to 16 patterns of every form, buffers and cuts (%u differ)",
 	       iterations, failed);
 	free(buf);
 }
 
-/* Every pattern length and count, each search the scanner may choose. */
+/* As test_search_random(), with up to 4096 patterns. */
+static void test_search_random_many(void)
+{
+	unsigned int iterations = 100, i, failed = 0, letters;
+	size_t cuts[16];
+	u64 bases[17];
+	bool breaks[17];
+	static struct kvmintro_scan_spec sp;
+	struct plan plan;
+	u8 *buf = malloc(2048);
+
+	for (i = 0; i < iterations; i++) {
+		letters = letter_counts[rng_below(ARRAY_SIZE(letter_counts))];
+		plan.buf = buf;
+		plan.len = rng_below(2048);
+		random_buffer(buf, plan.len, letters, NULL);
+		random_spec(&sp, buf, plan.len, letters,
+			    KVMINTRO_SCAN_MAX_PATTERNS);
+		random_buffer(buf, plan.len, letters, &sp);
+		random_plan(&plan, cuts, bases, breaks, ARRAY_SIZE(cuts));
+		if (!compare_plan(&sp, &plan, !failed)) {
+			if (!failed)
+				printf("#   iteration %u: %u patterns, %zu bytes, %zu cuts\n",
+				       i, sp.count, plan.len, plan.ncuts);
+			failed++;
+		}
+	}
+	expect(!failed, "search: %u random specs of up to 4096 patterns of every form (%u differ)",
+	       iterations, failed);
+	free(buf);
+}
+
+/*
+ * Every pattern length, count and form, so every gram size and stride the
+ * scanner may choose.
+ */
 static void test_search_modes(void)
 {
-	static const unsigned int counts[] = { 1, 2, 3, 16 };
-	unsigned int len, c, i, j, failed = 0, strides = 0, words = 0;
+	static const unsigned int counts[] = { 1, 2, 3, 16, 300 };
+	unsigned int len, c, i, j, failed = 0, grams[5] = { 0 }, form;
 	size_t cuts[8];
 	u64 bases[9];
 	bool breaks[9];
-	struct kvmintro_scan_spec sp;
+	static struct kvmintro_scan_spec sp;
 	struct plan plan;
 	u8 *buf = malloc(3000);
 
 	for (len = 1; len <= KVMINTRO_SCAN_PATTERN_MAX; len++) {
 		for (c = 0; c < ARRAY_SIZE(counts); c++) {
-			memset(&sp, 0, sizeof(sp));
+			if (counts[c] > 16 && len % 17)
+				continue;
+			form = rng_below(3);
 			sp.count = counts[c];
+			sp.max = 0;
 			for (i = 0; i < sp.count; i++) {
 				sp.lengths[i] = len + (i ? rng_below(8) : 0);
 				if (sp.lengths[i] > KVMINTRO_SCAN_PATTERN_MAX)
 					sp.lengths[i] = KVMINTRO_SCAN_PATTERN_MAX;
 				for (j = 0; j < sp.lengths[i]; j++)
-					sp.patterns[i][j] = rng_byte(3);
+					sp.patterns[i][j] = rng_byte(7);
+				random_form(&sp, i, form);
 			}
 			plan.buf = buf;
 			plan.len = 3000;
-			random_buffer(buf, plan.len, 3, &sp);
+			random_buffer(buf, plan.len, 7, &sp);
 			random_plan(&plan, cuts, bases, breaks, 8);
 			if (!compare_plan(&sp, &plan, !failed)) {
 				if (!failed)
@@ -888,128 +1048,210 @@ static void test_search_modes(void)
 					       sp.count);
 				failed++;
 			}
-			if (scanner->stride)
-				strides++;
-			else
-				words++;
+			grams[scanner->gram]++;
 		}
 	}
-	expect(!failed && strides && words,
-	       "search: every shortest length 1..256, 1 to 16 patterns, %u sampled and %u word-at-a-time (%u differ)",
-	       strides, words, failed);
+	expect(!failed && grams[1] && grams[2] && grams[3] && grams[4],
+	       "search: every shortest length 1..256, 1 to 300 patterns, grams of 1/2/3/4 bytes %u/%u/%u/%u times (%u differ)",
+	       grams[1], grams[2], grams[3], grams[4], failed);
 	free(buf);
 }
 
 static void test_search_choice(void)
 {
-	struct kvmintro_scan_spec sp;
+	static struct kvmintro_scan_spec sp;
+	unsigned int i;
 
-	sp = spec_of("str:Linux version");
+	sp = *spec_of("str:Linux version");
 	kvmintro_scan_init(scanner, &sp);
-	expect(scanner->stride == 12, "choice: 13 bytes: pairs every 12 bytes");
-	sp = spec_of("str:a");
+	expect(scanner->gram == 4 && scanner->stride == 10 &&
+	       scanner->filter_shift == 32 - 15,
+	       "choice: 13 bytes: grams of 4 every 10 bytes, 32 Ki bits");
+	sp = *spec_of("str:a");
 	kvmintro_scan_init(scanner, &sp);
-	expect(!scanner->stride && scanner->anchors == 1 &&
-	       !scanner->anchor_pairs, "choice: 1 byte: word at a time");
-	sp = spec_of("str:ab\nstr:cd");
+	expect(scanner->gram == 1 && scanner->stride == 1,
+	       "choice: 1 byte: every byte");
+	sp = *spec_of("hex:4d 5a ?? 00 01 02 03 04 05");
 	kvmintro_scan_init(scanner, &sp);
-	expect(!scanner->stride && scanner->anchors == 2 &&
-	       scanner->anchor_pairs, "choice: 2 x 2 bytes: 2 pairs at a time");
-	sp = spec_of("str:ab\nstr:cd\nstr:ef");
+	expect(scanner->gram == 2 && scanner->stride == 1,
+	       "choice: hex:4d 5a ?? ...: 2 known bytes, every pair");
+	sp = *spec_of("istr:abcdefgh\nstr:abcdefghijklmnop");
 	kvmintro_scan_init(scanner, &sp);
-	expect(scanner->stride == 1, "choice: 3 x 2 bytes: every pair");
-	sp = spec_of("str:abcd\nstr:abxyz");
+	expect(scanner->gram == 4 && scanner->stride == 5,
+	       "choice: shortest of 8 bytes: every 5 bytes");
+	sp.count = KVMINTRO_SCAN_MAX_PATTERNS;
+	for (i = 0; i < sp.count; i++) {
+		sp.lengths[i] = KVMINTRO_SCAN_PATTERN_MAX;
+		sp.kinds[i] = KVMINTRO_SCAN_STR;
+		memset(sp.wildcards[i], 0, sizeof(sp.wildcards[i]));
+		memset(sp.patterns[i], i, KVMINTRO_SCAN_PATTERN_MAX);
+	}
 	kvmintro_scan_init(scanner, &sp);
-	expect(!scanner->stride && scanner->anchors == 1,
-	       "choice: 2 short patterns, one anchor: word at a time");
+	expect(scanner->gram == 4 && scanner->stride == 16 &&
+	       scanner->filter_shift == 32 - KVMINTRO_SCAN_FILTER_BITS_MAX,
+	       "choice: 4096 patterns of 256 bytes: every 16 bytes, 1 Mi bits");
 }
 
 /*
- * Pairs that differ only in bit 7 of their second byte, which the hot
- * loop's filter drops.
+ * Grams equal but for bit 5 of a byte, which the filter drops: letters in
+ * either case, '@' and '`', in every form.
  */
 static void test_search_filter_collisions(void)
 {
-	struct kvmintro_scan_spec sp = spec_of("hex:01 81 01 81 01 81 01 81 01 81");
+	static const char *const specs[] = {
+		"str:AbAb@`Ab@\nstr:@@@@@",
+		"istr:AbAb@`Ab@\nistr:@@@@@",
+		"hex:41 62 41 62 40 ?? 41 62 40\nhex:60 ?? 60",
+	};
+	static struct kvmintro_scan_spec sp;
+	static const u8 alphabet[] = { 'a', 'A', 'b', 'B', '@', '`' };
 	u8 buf[4096];
 	struct plan plan = { .buf = buf, .len = sizeof(buf) };
-	unsigned int i;
+	unsigned int i, j, k;
 	bool same = true;
 
-	for (i = 0; i < 200 && same; i++) {
-		random_buffer(buf, sizeof(buf), 6, NULL);
-		same = compare_all_cuts(&sp, buf, 40, 0) &&
-		       compare_plan(&sp, &plan, true);
+	for (k = 0; k < ARRAY_SIZE(specs); k++) {
+		sp = *spec_of(specs[k]);
+		for (i = 0; i < 100 && same; i++) {
+			for (j = 0; j < sizeof(buf); j++)
+				buf[j] = alphabet[rng_below(sizeof(alphabet))];
+			/* Every cut of the first 30 bytes, now and then. */
+			same = (i % 10 || compare_all_cuts(&sp, buf, 30, 0)) &&
+			       compare_plan(&sp, &plan, true);
+		}
 	}
-	expect(same, "search: pairs equal but for the bit the filter drops");
+	expect(same, "search: grams equal but for the bit the filter drops");
+}
+
+static void test_search_forms_by_hand(void)
+{
+	expect(SCAN_IS("istr:LiNuX", "linux LINUX Linux lInUx l1nux",
+		       { 0, 0x1000 }, { 0, 0x1006 }, { 0, 0x100c },
+		       { 0, 0x1012 }),
+	       "search: istr: in any case");
+	expect(SCAN_IS("istr:a@[", "A@[ a`[ A@{ a@[", { 0, 0x1000 },
+		       { 0, 0x100c }),
+	       "search: istr: folds letters only, not @` or [{");
+	expect(SCAN_IS("str:Linux", "linux Linux", { 0, 0x1006 }),
+	       "search: str: keeps case");
+	expect(SCAN_BYTES_ARE("hex:4d 5a ?? 00", "MZ\x90" "\0MZ\x01" "\0MZ\0\x01",
+			      12, { 0, 0x1000 }, { 0, 0x1004 }),
+	       "search: hex: with a wildcard");
+	expect(SCAN_IS("hex:61 ?? ??", "abcab", { 0, 0x1000 }),
+	       "search: hex: ending in wildcards needs those bytes");
 }
 
 /* A large buffer in many piece sizes, page-sized ones included. */
-static void test_search_large(void)
+static bool search_large(unsigned int count, size_t len, unsigned int plants,
+			 struct matches *want)
 {
 	static const size_t piece_sizes[] = { 1, 7, 4095, 4096, 65536,
 					      2 * 1024 * 1024 };
-	size_t len = 3 * 1024 * 1024 + 17, i, n, at;
 	size_t *cuts = malloc((len + 1) * sizeof(*cuts));
-	struct matches want = { 0 }, got = { 0 };
+	struct matches got = { 0 };
 	u8 *buf = malloc(len);
 	struct plan plan = { .buf = buf, .len = len, .base = 0x100000000ull,
 			     .cuts = cuts };
-	struct kvmintro_scan_spec sp;
+	static struct kvmintro_scan_spec sp;
+	size_t i, n, at;
 	unsigned int k;
 	bool same = true;
 
-	memset(&sp, 0, sizeof(sp));
-	sp.count = KVMINTRO_SCAN_MAX_PATTERNS;
+	sp.count = count;
+	sp.max = 0;
 	for (k = 0; k < sp.count; k++) {
 		sp.lengths[k] = 8 + k % 9;
 		for (i = 0; i < sp.lengths[k]; i++)
 			sp.patterns[k][i] = rng();
+		random_form(&sp, k, k % 3);
 	}
 	random_buffer(buf, len, 256, NULL);
-	for (i = 0; i < 2000; i++) {
+	for (i = 0; i < plants; i++) {
 		k = rng_below(sp.count);
 		at = rng_below(len - sp.lengths[k] + 1);
 		memcpy(buf + at, sp.patterns[k], sp.lengths[k]);
 	}
-	naive_plan(&sp, &plan, &want);
+	naive_plan(&sp, &plan, want);
 	for (i = 0; i < ARRAY_SIZE(piece_sizes) && same; i++) {
 		plan.ncuts = 0;
 		for (n = piece_sizes[i]; n < len; n += piece_sizes[i])
 			cuts[plan.ncuts++] = n;
 		got.count = 0;
 		same = !scan_plan(&sp, &plan, &got) &&
-		       matches_equal(got.m, got.count, want.m, want.count);
+		       matches_equal(got.m, got.count, want->m, want->count);
 		if (!same)
 			printf("#   pieces of %zu bytes: %zu matches, expected %zu\n",
-			       piece_sizes[i], got.count, want.count);
+			       piece_sizes[i], got.count, want->count);
 	}
+	free(got.m);
+	free(cuts);
+	free(buf);
+	return same;
+}
+
+static void test_search_large(void)
+{
+	struct matches want = { 0 };
+	bool same;
+
+	same = search_large(16, 3 * 1024 * 1024 + 17, 2000, &want);
 	expect(same && want.count >= 1900,
 	       "search: 3 MiB, 16 patterns, %zu matches, pieces of 1 byte to 2 MiB",
 	       want.count);
-	free(got.m);
+	want.count = 0;
+	same = search_large(KVMINTRO_SCAN_MAX_PATTERNS, 128 * 1024 + 5, 1500,
+			    &want);
+	expect(same && want.count >= 1100,
+	       "search: 128 KiB, 4096 patterns, %zu matches, pieces of 1 byte to 2 MiB",
+	       want.count);
 	free(want.m);
-	free(cuts);
-	free(buf);
+}
+
+static void test_search_simd_choice(int simd)
+{
+	static struct kvmintro_scan_spec sp;
+	bool usable = simd && __builtin_cpu_supports("avx2");
+
+	sp = *spec_of("str:Linux version");
+	kvmintro_scan_init(scanner, &sp);
+	expect(scanner->simd == usable, "choice: 1 pattern: SIMD %s",
+	       usable ? "on" : "off");
+	sp = *spec_of("istr:Linux version\nhex:4d 5a ?? 00");
+	kvmintro_scan_init(scanner, &sp);
+	expect(scanner->simd == usable, "choice: 2 patterns: SIMD %s",
+	       usable ? "on" : "off");
+	sp = *spec_of("str:a\nstr:b\nstr:c");
+	kvmintro_scan_init(scanner, &sp);
+	expect(!scanner->simd, "choice: 3 patterns: SIMD off");
 }
 
 int main(void)
 {
+	int simd;
+
 	scanner = malloc(sizeof(*scanner));
 	if (!scanner)
 		return 1;
 	test_parse_accepted();
 	test_parse_rejected();
-	test_search_by_hand();
-	test_search_cuts();
-	test_search_breaks();
-	test_search_stops();
 	test_init_rejected();
 	test_search_choice();
-	test_search_filter_collisions();
-	test_search_modes();
-	test_search_random();
-	test_search_large();
+	/* The search with SIMD where the CPU has it, then without. */
+	for (simd = 1; simd >= 0; simd--) {
+		kvmintro_scan_force_scalar = !simd;
+		printf("# search %s SIMD\n", simd ? "with" : "without");
+		test_search_simd_choice(simd);
+		test_search_by_hand();
+		test_search_forms_by_hand();
+		test_search_cuts();
+		test_search_breaks();
+		test_search_stops();
+		test_search_filter_collisions();
+		test_search_modes();
+		test_search_random();
+		test_search_random_many();
+		test_search_large();
+	}
 	free(scanner);
 	printf("1..%d\n", checks);
 	return failures ? 1 : 0;

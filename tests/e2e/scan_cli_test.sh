@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvmintro scan -f FILE against the real module and a real KVM VM
+# (testvmm): a file of 4096 patterns gives the matches the scan file gives
+# for the same patterns written to it in one write; a bad line is named by
+# its number; 4097 patterns are refused before anything is written.  TAP
+# on stdout.
+
+set -uo pipefail
+: "${KVMINTRO_BIN:?}" "${KVMINTRO_KO:?}" "${KVMINTRO_TMP:=/tmp}"
+cli=$KVMINTRO_BIN/kvmintro
+debugfs=/sys/kernel/debug/kvmintro
+truth=$KVMINTRO_TMP/scan-cli-testvmm.out
+patterns=$KVMINTRO_TMP/scan-cli-patterns
+failed=0
+
+ok() { echo "ok - scan cli: $1"; }
+not_ok() { echo "not ok - scan cli: $1"; failed=1; }
+check() { # check NAME COMMAND...: ok if the command succeeds
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+"$KVMINTRO_BIN/testvmm" --vm --vcpus 2 --guest spin,exit \
+	--slot gpa=0,size=2M --slot gpa=0x100000000,size=4M,backing=thp \
+	--no-stdin --timeout 200 >"$truth" 2>&1 &
+vmm=$!
+trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; rmmod kvmintro 2>/dev/null' EXIT
+for ((i = 0; i < 300; i++)); do
+	grep -qx ready "$truth" 2>/dev/null && break
+	sleep 0.1
+done
+grep -qx ready "$truth" || { echo "not ok - scan cli: testvmm did not start"; exit 1; }
+insmod "$KVMINTRO_KO" || { echo "not ok - scan cli: insmod"; exit 1; }
+dir=$debugfs/$vmm
+for ((i = 0; i < 100; i++)); do [[ -d $dir ]] && break; sleep 0.1; done
+
+# 4093 random patterns, then three the guest's code and zeros hold: a
+# comment and an empty line among them.
+{
+	echo "# kvmintro scan -f test"
+	awk 'BEGIN {
+		srand(14)
+		for (i = 0; i < 4093; i++) {
+			s = "hex:"
+			n = 8 + int(rand() * 9)
+			for (j = 0; j < n; j++)
+				s = s sprintf("%02x", 1 + int(rand() * 255))
+			print s
+		}
+	}'
+	echo
+	echo "hex:48 ff 07"
+	echo "istr:aaa"
+	echo "hex:48 ?? 07"
+} >"$patterns"
+out=$("$cli" scan "$vmm" -f "$patterns" --max 1000000)
+status=$?
+check "-f FILE of 4096 patterns: exit status 0" test "$status" = 0
+grep -v '^#' "$patterns" | grep -v '^$' >"$patterns.raw"
+check "the file holds 4096 patterns" test "$(wc -l <"$patterns.raw")" = 4096
+printf 'max=1000000\n' >>"$patterns.raw"
+dd if="$patterns.raw" of="$dir/scan" bs=4M status=none
+theirs=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) .* pattern=\(.*\)$/\1 \2/p' "$dir/scan")
+mine=$(awk '$1 ~ /^0x/ { print $1, $4 }' <<<"$out")
+count=$(grep -c . <<<"$theirs")
+check "-f FILE finds the $count matches the scan file finds, in order" \
+	test -n "$theirs" -a "$mine" = "$theirs"
+check "... hex:48ff07 among them" grep -q " hex:48ff07\$" <<<"$mine"
+check "... hex:48??07 too" grep -q " hex:48??07\$" <<<"$mine"
+sed 's/^/# /' <<<"$(tail -n 3 <<<"$out")"
+
+printf 'str:a\nhex:48 ff 07\nhex:48 ?\n' >"$patterns.bad"
+"$cli" scan "$vmm" -f "$patterns.bad" >/dev/null 2>"$patterns.err"
+status=$?
+check "a bad line: exit status 2" test "$status" = 2
+check "a bad line: named by its number" \
+	grep -q "$patterns.bad:3: hex:BYTES takes pairs of hex digits or ??" "$patterns.err"
+
+{ cat "$patterns"; echo "hex:01 02 03 04"; } >"$patterns.4097"
+"$cli" scan "$vmm" -f "$patterns.4097" >/dev/null 2>"$patterns.err"
+status=$?
+check "4097 patterns: exit status 2" test "$status" = 2
+check "4097 patterns: the line past the limit is named" \
+	grep -q "$patterns.4097:4099: at most 4096 patterns" "$patterns.err"
+
+rm -f "$patterns" "$patterns".*
+exit $failed
