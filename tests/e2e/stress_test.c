@@ -238,6 +238,12 @@ static const char *const capture_kb_limits[] = {
 	"+4", "+1048576", "-3", "-1048577", "-0", "-4294967300", "+16384",
 	NULL,
 };
+static const char *const bool_words[] = {
+	"0", "1", "y", "n", "Y", "N", "on", "off", "yes", "2", " ", "\n", NULL,
+};
+static const char *const scan_simd_limits[] = {
+	"+0", "+1", "+n", "+y", "-2", "--1", "-", "+1", NULL,
+};
 static const char *const pause_ms_limits[] = {
 	"+1", "+3600000", "-0", "-3600001", "-4294967296", "+2000", NULL,
 };
@@ -252,6 +258,8 @@ static const struct fuzz_target fuzz_targets[] = {
 	  number_words, capture_kb_limits, { EINVAL } },
 	{ "/sys/module/kvmintro/parameters/pause_timeout_ms",
 	  number_words, pause_ms_limits, { EINVAL } },
+	{ "/sys/module/kvmintro/parameters/scan_simd",
+	  bool_words, scan_simd_limits, { EINVAL } },
 	{ "mem", no_words, NULL, { EIO, EINVAL } },
 };
 
@@ -417,6 +425,8 @@ static void test_fuzz(void)
 				    "2000"), "pause_timeout_ms back to 2000");
 	TEST_ASSERT(!kvmintro_write("/sys/module/kvmintro/parameters/capture_table_max_kb",
 				    "16384"), "capture_table_max_kb back");
+	TEST_ASSERT(!kvmintro_write("/sys/module/kvmintro/parameters/scan_simd",
+				    "1"), "scan_simd back");
 	kvmintro_write(vm_file(dir, "snapshot"), "resume");
 	ksft_print_msg("stress: fuzz: %lu writes to %zu files\n", total,
 		       ARRAY_SIZE(fuzz_targets));
