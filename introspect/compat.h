@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernel series kvmintro supports (6.1 and 6.12),
- * each behind one small helper.  Nothing else in the module tests
+ * Differences between the kernels kvmintro supports (Debian's 6.1, 6.12
+ * and the newest of unstable, 7.2 when written), each behind one small
+ * helper that names the change it covers.  Nothing else in the module tests
  * LINUX_VERSION_CODE.
  */
 #ifndef KVMINTRO_COMPAT_H
@@ -83,5 +84,19 @@ static inline bool kvmintro_tdp_mmu_enabled(struct kvm *kvm,
 #define kvmintro_ftrace_argument(fregs, n) \
 	regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
+
+/*
+ * The page @n pages after @page, in @page's folio.  6.18 removed
+ * nth_page(): a folio's struct pages are contiguous since, with or without
+ * CONFIG_SPARSEMEM_VMEMMAP.  folio_page() is right on every kernel from 6.1
+ * on (it used nth_page() where that mattered).
+ */
+static inline struct page *kvmintro_folio_nth_page(struct page *page,
+						   unsigned long n)
+{
+	struct folio *folio = page_folio(page);
+
+	return folio_page(folio, folio_page_idx(folio, page) + n);
+}
 
 #endif /* KVMINTRO_COMPAT_H */
