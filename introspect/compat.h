@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 
 #ifndef KVM_MEM_GUEST_MEMFD
 #define KVM_MEM_GUEST_MEMFD	(1UL << 2)
@@ -97,6 +98,21 @@ static inline struct page *kvmintro_folio_nth_page(struct page *page,
 	struct folio *folio = page_folio(page);
 
 	return folio_page(folio, folio_page_idx(folio, page) + n);
+}
+
+/*
+ * Queue kvmintro's background work (the registry's rescan and reaper),
+ * which needs no particular CPU.  6.17 added system_dfl_wq (unbound) and
+ * system_percpu_wq, and newer kernels warn at run time that system_wq is
+ * deprecated; before 6.17, system_unbound_wq is the same queue.
+ */
+static inline bool kvmintro_queue_work(struct work_struct *work)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+	return queue_work(system_dfl_wq, work);
+#else
+	return queue_work(system_unbound_wq, work);
+#endif
 }
 
 #endif /* KVMINTRO_COMPAT_H */

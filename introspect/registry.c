@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "kvmintro.h"
 
 /* Serializes creation and removal of entries and of their directories. */
@@ -79,12 +80,12 @@ void kvmintro_vm_destroyed(struct kvm *kvm)
 	}
 	spin_unlock(&kvmintro_vm_lock);
 	if (vm)
-		queue_work(system_wq, &kvmintro_reap_work);
+		kvmintro_queue_work(&kvmintro_reap_work);
 }
 
 void kvmintro_registry_request_rescan(void)
 {
-	queue_work(system_wq, &kvmintro_rescan_work);
+	kvmintro_queue_work(&kvmintro_rescan_work);
 }
 
 /*
