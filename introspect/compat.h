@@ -115,4 +115,25 @@ static inline bool kvmintro_queue_work(struct work_struct *work)
 #endif
 }
 
+/*
+ * Resolve KVM's MSR reader for a guest-initiated read (what RDMSR
+ * emulation calls): kvm_get_msr() until 6.18 renamed it
+ * __kvm_emulate_msr_read(), same arguments.  Newer kernels export it only
+ * to KVM's vendor modules (EXPORT_SYMBOL_FOR_KVM_INTERNAL), which modpost
+ * refuses to any other module, so kvmintro resolves it by name (symbols.c)
+ * on every kernel; the new name is tried first.
+ */
+typedef int (*kvmintro_kvm_msr_read_t)(struct kvm_vcpu *vcpu, u32 index,
+				       u64 *data);
+
+static inline kvmintro_kvm_msr_read_t
+kvmintro_lookup_kvm_msr_read(unsigned long (*lookup)(const char *name))
+{
+	unsigned long addr = lookup("__kvm_emulate_msr_read");
+
+	if (!addr)
+		addr = lookup("kvm_get_msr");
+	return (kvmintro_kvm_msr_read_t)addr;
+}
+
 #endif /* KVMINTRO_COMPAT_H */

@@ -12,6 +12,7 @@
 #include <linux/rculist.h>
 #include <linux/xarray.h>
 
+#include "compat.h"
 #include "reply.h"
 
 struct dentry;
@@ -132,6 +133,11 @@ extern int (*kvmintro_kvm_get_regs)(struct kvm_vcpu *vcpu,
 				    struct kvm_regs *regs);
 extern int (*kvmintro_kvm_get_sregs)(struct kvm_vcpu *vcpu,
 				     struct kvm_sregs *sregs);
+extern void (*kvmintro_vcpu_load)(struct kvm_vcpu *vcpu);
+extern void (*kvmintro_vcpu_put)(struct kvm_vcpu *vcpu);
+extern kvmintro_kvm_msr_read_t kvmintro_kvm_msr_read;
+extern unsigned long (*kvmintro_kvm_vcpu_gfn_to_hva)(struct kvm_vcpu *vcpu,
+						     gfn_t gfn);
 extern struct list_head *kvmintro_kvm_vm_list;
 extern struct mutex *kvmintro_kvm_lock;
 extern bool *kvmintro_kvm_tdp_enabled;
