@@ -378,23 +378,30 @@ __kvmintro_kver_resolve()
 }
 
 # Map a user-given list ("6.1,6.12", "unstable", "all", "") to series names.
-# Aliases: 6.12-deb12 is 6.12, trixie is 6.12-deb13, sid is unstable.
+# Aliases: 6.12-deb12 is 6.12, trixie is 6.12-deb13, sid and newest are
+# unstable, and so is unstable's own series ("7.2" while it has 7.2).
 kvmintro_series_list()
 {
-	local spec=${1:-all} s
+	local spec=${1:-all} s seen=''
 	if [[ $spec == all ]]; then
 		printf '%s\n' "${KVMINTRO_ALL_SERIES[@]}"
 		return
 	fi
 	for s in ${spec//,/ }; do
 		case $s in
-		6.12-deb12 | bookworm-6.12) s=6.12 ;;
+		6.1 | 6.12 | 6.12-deb13 | unstable) ;;
+		6.12-deb12) s=6.12 ;;
 		trixie | deb13) s=6.12-deb13 ;;
 		sid | newest) s=unstable ;;
+		*)
+			[[ $s =~ ^[0-9]+\.[0-9]+$ &&
+			   $(kvmintro_kver_resolve unstable 2>/dev/null) == "$s".* ]] &&
+				s=unstable ;;
 		esac
 		kvmintro_series_info "$s" >/dev/null ||
 			kvmintro_die "bad kernel series '$s' (want one of: ${KVMINTRO_ALL_SERIES[*]})"
-		echo "$s"
+		[[ " $seen " == *" $s "* ]] || echo "$s"
+		seen+=" $s"
 	done
 }
 
