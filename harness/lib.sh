@@ -21,8 +21,8 @@ KVMINTRO_HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KVMINTRO_REPO=$(cd "$KVMINTRO_HARNESS_DIR/.." && pwd)
 KVMINTRO_CACHE=${KVMINTRO_CACHE:-/var/cache/kvmintro}
 
-# The kernel series the harness tests, oldest first.
-KVMINTRO_ALL_SERIES=(6.1 6.12)
+# The kernel series the harness tests, oldest first (see kvmintro_series_info).
+KVMINTRO_ALL_SERIES=(6.1 6.12 6.12-deb13 unstable)
 
 # Modules /init loads, in this order, with their dependencies before them.
 KVMINTRO_L1_BASE_MODULES=(virtio_pci 9pnet_virtio 9p kvm_amd)
@@ -89,92 +89,383 @@ kvmintro_cache_locked()
 }
 
 # ---------------------------------------------------------------------------
-# Kernel versions
+# Kernel series and their build roots
+#
+# A series is what --kernels names.  Each is built in the minimal root
+# (debootstrap --variant=minbase) of its own Debian suite, with that suite's
+# compiler and headers, and each takes the newest release of its suite that
+# matches its pattern (an ERE on the release, e.g. 6.12.118+deb12-amd64):
+#
+#   6.1         bookworm  Debian 12's 6.1
+#   6.12        bookworm  Debian 12's 6.12 (bookworm-updates/-security, +deb12)
+#   6.12-deb13  trixie    Debian 13's 6.12 (+deb13)
+#   unstable    sid       the newest kernel unstable has, whatever its series
+#
+# Nothing of this touches the host's own packages, /boot or boot loader:
+# headers, compilers and images come only through the roots' own apt.
 
-# Print the kernel releases of series $1 whose headers Debian ships, newest
-# first, e.g. "6.1.0-56-amd64" or "6.12.117+deb12-amd64" (generic flavour only).
-__kvmintro_kver_candidates()
+# Print "<suite> <release pattern>" of series $1; fail for an unknown one.
+kvmintro_series_info()
 {
-	local series=$1 re
-	re="^linux-headers-(${series//./\\.}\\.[0-9]+(-[0-9]+|\\+deb[0-9]+)-amd64)\$"
-	apt-cache pkgnames "linux-headers-$series." 2>/dev/null |
-		sed -En "s/$re/\\1/p" | sort -rV
+	case $1 in
+	6.1) echo 'bookworm 6\.1\.0-[0-9]+-amd64' ;;
+	6.12) echo 'bookworm 6\.12\.[0-9]+\+deb12-amd64' ;;
+	6.12-deb13) echo 'trixie 6\.12\.[0-9]+\+deb13-amd64' ;;
+	unstable) echo 'sid [0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+)?-amd64' ;;
+	*) return 1 ;;
+	esac
 }
 
-# A package apt can download now (known to the package lists, has a file).
+# Print the suite of the build root that builds kernel release $1: that of
+# the first series whose pattern matches it (unstable's matches any).
+kvmintro_release_suite()
+{
+	local series suite pattern
+	for series in "${KVMINTRO_ALL_SERIES[@]}"; do
+		read -r suite pattern <<<"$(kvmintro_series_info "$series")"
+		if [[ $1 =~ ^${pattern}$ ]]; then
+			echo "$suite"
+			return 0
+		fi
+	done
+	kvmintro_die "kernel release '$1' belongs to no supported series"
+}
+
+# The apt sources of a suite's build root.
+__kvmintro_root_sources()
+{
+	local suite=$1 mirror security
+	mirror=${KVMINTRO_MIRROR:-http://deb.debian.org/debian}
+	security=${KVMINTRO_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+	echo "deb $mirror $suite main"
+	case $suite in
+	sid | unstable | experimental) ;;
+	*)
+		echo "deb $mirror $suite-updates main"
+		echo "deb $security $suite-security main" ;;
+	esac
+}
+
+kvmintro_root_dir()
+{
+	echo "$KVMINTRO_CACHE/roots/$1"
+}
+
+# Run "$@" chrooted into the build root of suite $1, with a minimal
+# environment.  No mounts: for apt.
+kvmintro_root_chroot()
+{
+	local root
+	root=$(kvmintro_root_dir "$1")
+	shift
+	kvmintro_root_chroot_dir "$root" "$@"
+}
+
+kvmintro_root_chroot_dir()
+{
+	local root=$1
+	shift
+	kvmintro_as_root chroot "$root" /usr/bin/env -i \
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+# kvmintro_root_cmd <suite> <dir>... -- <command...>
+#
+# Set KVMINTRO_ROOT_CMD to a command line (for "${KVMINTRO_ROOT_CMD[@]}",
+# timeout(1) and the like) that runs <command> chrooted into the build root
+# of <suite>, with /proc mounted there (kbuild's objtool needs it) and each
+# <dir> of the host bind-mounted at the same path.  The mounts live in a
+# mount namespace of their own (unshare): they vanish with the command, even
+# if it is killed, and the host never sees them.
+kvmintro_root_cmd()
+{
+	local suite=$1 root
+	local -a dirs=() sudo=()
+	shift
+	while (($#)) && [[ $1 != -- ]]; do
+		dirs+=("$(cd "$1" && pwd)") || return 1
+		shift
+	done
+	shift
+	# Sorted, so that a directory is mounted before those inside it.
+	((${#dirs[@]})) &&
+		mapfile -t dirs < <(printf '%s\n' "${dirs[@]}" | LC_ALL=C sort -u)
+	root=$(kvmintro_root_dir "$suite")
+	[[ -f $root/.kvmintro-root ]] || kvmintro_die "no build root for $suite in $root"
+	[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	KVMINTRO_ROOT_CMD=("${sudo[@]}" unshare --mount --propagation private -- /bin/sh -c '
+		root=$1 n=$2
+		shift 2
+		mount -t proc proc "$root/proc" || exit 125
+		while [ "$n" -gt 0 ]; do
+			mkdir -p "$root$1" && mount --bind "$1" "$root$1" || exit 125
+			n=$((n - 1))
+			shift
+		done
+		exec chroot "$root" "$@"' sh "$root" "${#dirs[@]}" "${dirs[@]}"
+		/usr/bin/env -i
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+		HOME=/root LANG=C.UTF-8 "$@")
+}
+
+# kvmintro_root_run <suite> <dir>... -- <command...>: run it (see above).
+kvmintro_root_run()
+{
+	kvmintro_root_cmd "$@" || return 1
+	"${KVMINTRO_ROOT_CMD[@]}"
+}
+
+__kvmintro_root_create()
+{
+	local suite=$1 root tmp log
+	root=$(kvmintro_root_dir "$suite")
+	[[ -f $root/.kvmintro-root ]] && return 0
+	kvmintro_need_cmd debootstrap unshare chroot
+	mkdir -p "$KVMINTRO_CACHE/roots"
+	tmp=$(mktemp -d "$KVMINTRO_CACHE/roots/.$suite.XXXXXX")
+	log=$tmp.log
+	kvmintro_log "creating the $suite build root in $root (debootstrap, about a minute)"
+	if ! kvmintro_as_root debootstrap --variant=minbase \
+		--include=make,gcc,libc6-dev,xz-utils \
+		"$suite" "$tmp" "${KVMINTRO_MIRROR:-http://deb.debian.org/debian}" \
+		>"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		kvmintro_as_root rm -rf "$tmp"
+		kvmintro_die "debootstrap of $suite failed (log: $log)"
+	fi
+	__kvmintro_root_sources "$suite" >"$tmp/etc/apt/sources.list"
+	__kvmintro_root_apt_conf >"$tmp/etc/apt/apt.conf.d/90kvmintro"
+	kvmintro_root_chroot_dir "$tmp" apt-get clean
+	rm -f "$log"
+	rm -rf "$root"
+	mv "$tmp" "$root"
+	date -u +%s >"$root/.kvmintro-root"
+	__kvmintro_root_update "$suite"
+}
+
+# The apt configuration of a build root.  Signatures are checked as
+# always, but not the Release files' Valid-Until: a root only builds test
+# modules, and the mirrors a test machine sees may serve a frozen snapshot
+# (sid's expires within a week).
+__kvmintro_root_apt_conf()
+{
+	printf '%s\n' 'APT::Install-Recommends "false";' 'Acquire::Languages "none";' \
+		'APT::Sandbox::User "root";' 'Acquire::Check-Valid-Until "false";'
+}
+
+__kvmintro_root_update()
+{
+	local suite=$1 root
+	root=$(kvmintro_root_dir "$suite")
+	cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+	__kvmintro_root_apt_conf >"$root/etc/apt/apt.conf.d/90kvmintro"
+	kvmintro_log "apt-get update in the $suite build root"
+	if ! kvmintro_root_chroot "$suite" apt-get -q -o Dpkg::Use-Pty=0 update >&2; then
+		compgen -G "$root/var/lib/apt/lists/*_Packages*" >/dev/null ||
+			kvmintro_die "apt-get update failed in the $suite build root, which has no package lists"
+		kvmintro_log "warning: apt-get update failed in the $suite build root; going on with its old package lists"
+	fi
+}
+
+# Make sure the build root of suite $1 exists (create it once, cached).
+kvmintro_root_ensure()
+{
+	[[ -f $(kvmintro_root_dir "$1")/.kvmintro-root ]] && return 0
+	kvmintro_cache_locked __kvmintro_root_create "$1"
+}
+
+# Refresh the package lists of the build root of suite $1 when they are
+# older than an hour (KVMINTRO_APT_UPDATE=never: not, always: always).
+kvmintro_root_refresh()
+{
+	local suite=$1 lists
+	kvmintro_root_ensure "$suite"
+	lists=$(kvmintro_root_dir "$suite")/var/lib/apt/lists
+	case ${KVMINTRO_APT_UPDATE:-auto} in
+	never) return 0 ;;
+	always) ;;
+	*)
+		compgen -G "$lists/*_Packages*" >/dev/null &&
+		[[ -z $(find "$lists" -maxdepth 1 -name '*_Packages*' -mmin +60 -print -quit) ]] &&
+			return 0 ;;
+	esac
+	kvmintro_cache_locked __kvmintro_root_update "$suite"
+}
+
+# ---------------------------------------------------------------------------
+# Kernel versions
+
+# A package the build root of suite $1 can download now.
 __kvmintro_pkg_available()
 {
 	# No grep -q: with pipefail, an early exit would fail apt-cache (SIGPIPE).
-	apt-cache show --no-all-versions "$1" 2>/dev/null | grep '^Filename:' >/dev/null
+	kvmintro_root_chroot "$1" apt-cache show --no-all-versions "$2" 2>/dev/null |
+		grep '^Filename:' >/dev/null
 }
 
-# Print the kernel release to test for series $1 (e.g. 6.1, 6.12).  Prefer
-# the one linux-headers-amd64 depends on when it is of that series, else the
-# newest of the series whose unsigned image can be downloaded.  The answer
-# is kept in the cache until the package lists or dpkg's status change
-# (apt-cache takes seconds per call when apt keeps no binary cache).
+# Print the packages that hold the image and modules of release $2 in suite
+# $1: linux-image-<release>-unsigned (Debian 12, 13), or
+# linux-binary-unsigned-<release> and linux-modules-<release> (unstable
+# since the image was split), with linux-base-<release> (modules.builtin)
+# when there is one.  Fail if neither can be downloaded.
+kvmintro_image_packages()
+{
+	local suite=$1 ver=$2
+	if __kvmintro_pkg_available "$suite" "linux-image-$ver-unsigned"; then
+		echo "linux-image-$ver-unsigned"
+	elif __kvmintro_pkg_available "$suite" "linux-binary-unsigned-$ver" &&
+	     __kvmintro_pkg_available "$suite" "linux-modules-$ver"; then
+		echo -n "linux-binary-unsigned-$ver linux-modules-$ver"
+		__kvmintro_pkg_available "$suite" "linux-base-$ver" &&
+			echo -n " linux-base-$ver"
+		echo
+	else
+		return 1
+	fi
+}
+
+# Print the kernel release to test for series $1: the newest release of
+# the series (by version, sort -V) whose headers and image its suite has.  The answer is kept in the cache until the root's
+# package lists change (apt-cache is slow without a binary cache).
 kvmintro_kver_resolve()
 {
-	local series=$1 var ver stamp memo memo_stamp
-	var="KVMINTRO_KVER_${series//./_}"
+	local series=$1 var ver stamp memo memo_stamp suite pattern lists
+	var="KVMINTRO_KVER_${series//[^0-9A-Za-z]/_}"
+	var=${var^^}
 	if [[ -n ${!var:-} ]]; then
 		echo "${!var}"
 		return 0
 	fi
-	stamp=$(stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* /var/lib/dpkg/status \
-		2>/dev/null | sha256sum | cut -c1-16)
-	memo=$KVMINTRO_CACHE/kver/$series
+	read -r suite pattern <<<"$(kvmintro_series_info "$series")" ||
+		kvmintro_die "unknown kernel series '$series'"
+	kvmintro_root_ensure "$suite"
+	lists=$(kvmintro_root_dir "$suite")/var/lib/apt/lists
+	stamp=$(stat -c '%n %Y %s' "$lists"/*_Packages* 2>/dev/null | sha256sum | cut -c1-16)
+	memo=$KVMINTRO_CACHE/kver/$series@$suite
 	if [[ -r $memo ]] && read -r memo_stamp ver <"$memo" && [[ $memo_stamp == "$stamp" ]]; then
 		echo "$ver"
 		return 0
 	fi
-	ver=$(__kvmintro_kver_resolve "$series") || return 1
+	ver=$(__kvmintro_kver_resolve "$series" "$suite" "$pattern") || return 1
 	if mkdir -p "${memo%/*}" 2>/dev/null; then
 		echo "$stamp $ver" >"$memo.tmp" 2>/dev/null && mv "$memo.tmp" "$memo"
 	fi
 	echo "$ver"
 }
 
+# Print the releases of pattern $2 whose headers suite $1 has, newest first.
+kvmintro_kver_candidates()
+{
+	local suite=$1 pattern=$2
+	kvmintro_root_chroot "$suite" apt-cache pkgnames linux-headers- 2>/dev/null |
+		sed -En "s/^linux-headers-(${pattern})\$/\\1/p" | sort -rV
+}
+
 __kvmintro_kver_resolve()
 {
-	local series=$1 ver meta
-	kvmintro_need_cmd apt-cache
-	meta=$(apt-cache depends linux-headers-amd64 2>/dev/null |
-		sed -En 's/^ *Depends: linux-headers-(.*-amd64)$/\1/p' | head -n1)
-	if [[ $meta == "$series".* ]] &&
-	   __kvmintro_pkg_available "linux-image-$meta-unsigned"; then
-		echo "$meta"
-		return 0
-	fi
-	for ver in $(__kvmintro_kver_candidates "$series"); do
-		if __kvmintro_pkg_available "linux-image-$ver-unsigned"; then
+	local series=$1 suite=$2 pattern=$3 ver
+	for ver in $(kvmintro_kver_candidates "$suite" "$pattern"); do
+		if kvmintro_image_packages "$suite" "$ver" >/dev/null; then
 			echo "$ver"
 			return 0
 		fi
 	done
-	kvmintro_log "error: no linux-headers/linux-image-*-unsigned of series $series in the package lists"
-	kvmintro_log "       run harness/install-deps (it runs apt-get update) or set KVMINTRO_KVER_${series//./_}"
+	kvmintro_log "error: no kernel of series $series (headers and image) in $suite's package lists"
+	kvmintro_log "       run harness/install-deps (it refreshes them) or set KVMINTRO_KVER_${series//[^0-9A-Za-z]/_}"
 	return 1
 }
 
-# Map a user-given list ("6.1,6.12", "6.12", "all", "") to series names.
+# Map a user-given list ("6.1,6.12", "unstable", "all", "") to series names.
+# Aliases: 6.12-deb12 is 6.12, trixie is 6.12-deb13, sid and newest are
+# unstable, and so is unstable's own series ("7.2" while it has 7.2).
 kvmintro_series_list()
 {
-	local spec=${1:-all} s
+	local spec=${1:-all} s seen=''
 	if [[ $spec == all ]]; then
 		printf '%s\n' "${KVMINTRO_ALL_SERIES[@]}"
 		return
 	fi
 	for s in ${spec//,/ }; do
-		[[ $s =~ ^[0-9]+\.[0-9]+$ ]] ||
-			kvmintro_die "bad kernel series '$s' (want e.g. 6.1 or 6.12)"
-		echo "$s"
+		case $s in
+		6.1 | 6.12 | 6.12-deb13 | unstable) ;;
+		6.12-deb12) s=6.12 ;;
+		trixie | deb13) s=6.12-deb13 ;;
+		sid | newest) s=unstable ;;
+		*)
+			[[ $s =~ ^[0-9]+\.[0-9]+$ &&
+			   $(kvmintro_kver_resolve unstable 2>/dev/null) == "$s".* ]] &&
+				s=unstable ;;
+		esac
+		kvmintro_series_info "$s" >/dev/null ||
+			kvmintro_die "bad kernel series '$s' (want one of: ${KVMINTRO_ALL_SERIES[*]})"
+		[[ " $seen " == *" $s "* ]] || echo "$s"
+		seen+=" $s"
 	done
 }
 
+# The headers of kernel release $1, a path inside its build root.
 kvmintro_kdir()
 {
 	echo "/usr/src/linux-headers-$1"
+}
+
+__kvmintro_headers_install()
+{
+	local ver=$1 suite root deps tmp
+	suite=$(kvmintro_release_suite "$ver")
+	root=$(kvmintro_root_dir "$suite")
+	[[ -f $root$(kvmintro_kdir "$ver")/.kvmintro-complete ]] && return 0
+	# The headers package depends on an image (6.12) that a build root
+	# does not need: install its other dependencies (the compiler it was
+	# built with, kbuild, common headers) and unpack it by hand.
+	deps=$(kvmintro_root_chroot "$suite" apt-cache show --no-all-versions "linux-headers-$ver" |
+		sed -n 's/^Depends: //p' | tr ',' '\n' |
+		grep -vE '(^| )linux-(image|binary|modules)-' |
+		sed -E 's/\(.*\)//; s/\|.*//; s/ //g' | grep . | tr '\n' ' ')
+	kvmintro_log "installing linux-headers-$ver into the $suite build root (with: $deps)"
+	# shellcheck disable=SC2086 # a list of package names
+	kvmintro_root_chroot "$suite" apt-get install -y -q -o Dpkg::Use-Pty=0 $deps >&2 ||
+		return 1
+	kvmintro_root_chroot "$suite" apt-get clean
+	tmp=/var/cache/kvmintro-fetch
+	mkdir -p "$root$tmp"
+	chmod 0777 "$root$tmp"
+	# Only its usr/src: unpacked over / it would turn the root's merged-/usr
+	# symbolic links (/lib) into directories.
+	kvmintro_root_chroot "$suite" sh -c "cd $tmp && rm -rf ./*.deb x &&
+		apt-get download -q linux-headers-$ver && dpkg-deb -x linux-headers-*.deb x &&
+		cp -a x/usr/src/. /usr/src/ && rm -rf ./*.deb x" >&2 || return 1
+	[[ -f $root$(kvmintro_kdir "$ver")/Makefile ]] || {
+		kvmintro_log "error: no $(kvmintro_kdir "$ver")/Makefile in linux-headers-$ver"
+		return 1
+	}
+	touch "$root$(kvmintro_kdir "$ver")/.kvmintro-complete"
+}
+
+# Install the headers of kernel release $1, and the compiler they name,
+# into its build root (once).
+kvmintro_headers_install()
+{
+	local suite
+	suite=$(kvmintro_release_suite "$1")
+	[[ -f $(kvmintro_root_dir "$suite")$(kvmintro_kdir "$1")/.kvmintro-complete ]] &&
+		return 0
+	kvmintro_root_ensure "$suite"
+	kvmintro_cache_locked __kvmintro_headers_install "$1"
+}
+
+# Print what builds kernel release $1: its root, headers and compiler versions.
+kvmintro_toolchain_describe()
+{
+	local ver=$1 suite cc
+	suite=$(kvmintro_release_suite "$ver")
+	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' \
+		"$(kvmintro_root_dir "$suite")$(kvmintro_kdir "$ver")/.config" 2>/dev/null)
+	echo "root $suite, linux-headers-$ver $(kvmintro_root_chroot "$suite" \
+		apt-cache show --no-all-versions "linux-headers-$ver" 2>/dev/null |
+		sed -n 's/^Version: //p'), ${cc:-compiler unknown}"
 }
 
 # ---------------------------------------------------------------------------
@@ -190,31 +481,56 @@ kvmintro_vmlinuz()
 	echo "$(kvmintro_kernel_dir "$1")/boot/vmlinuz-$1"
 }
 
+# Unpack what the image packages of release $1 hold into the cache, in one
+# layout whatever the packaging: boot/vmlinuz-<release> and
+# lib/modules/<release>/.  Debian 12 and 13 ship linux-image-*-unsigned
+# (boot/, lib/modules/ or usr/lib/modules/); unstable ships
+# linux-binary-unsigned-<release> (usr/lib/modules/<release>/vmlinuz.unsigned)
+# and linux-modules-<release>.
 __kvmintro_kernel_fetch()
 {
-	local ver=$1 dir tmp deb
+	local ver=$1 suite root dir tmp pkgs deb fetch=/var/cache/kvmintro-fetch
 	dir=$(kvmintro_kernel_dir "$ver")
 	[[ -f $dir/.complete ]] && return 0
-
-	kvmintro_log "fetching linux-image-$ver-unsigned into $dir"
-	mkdir -p "$KVMINTRO_CACHE/kernels"
-	tmp=$(mktemp -d "$KVMINTRO_CACHE/kernels/.fetch.XXXXXX")
+	suite=$(kvmintro_release_suite "$ver")
+	root=$(kvmintro_root_dir "$suite")
+	pkgs=$(kvmintro_image_packages "$suite" "$ver") || {
+		kvmintro_log "error: no image package of $ver in the $suite build root's lists"
+		kvmintro_log "       stale package lists? run: harness/install-deps"
+		return 1
+	}
+	kvmintro_log "fetching $pkgs into $dir"
+	mkdir -p "$KVMINTRO_CACHE/kernels" "$root$fetch"
 	# apt drops privileges to _apt for downloads; let it write here.
-	chmod 0777 "$tmp"
-	if ! (cd "$tmp" && apt-get download -q "linux-image-$ver-unsigned" >&2); then
-		rm -rf "$tmp"
-		kvmintro_log "error: apt-get download linux-image-$ver-unsigned failed"
-		kvmintro_log "       stale package lists? run: apt-get update"
+	chmod 0777 "$root$fetch"
+	rm -f "$root$fetch"/*.deb
+	if ! kvmintro_root_chroot "$suite" sh -c "cd $fetch && apt-get download -q $pkgs" >&2; then
+		kvmintro_log "error: apt-get download $pkgs failed"
+		kvmintro_log "       stale package lists? run: harness/install-deps"
 		return 1
 	fi
-	deb=$(echo "$tmp"/linux-image-*.deb)
+	tmp=$(mktemp -d "$KVMINTRO_CACHE/kernels/.fetch.XXXXXX")
 	mkdir "$tmp/root"
-	dpkg-deb -x "$deb" "$tmp/root"
-	rm -f "$deb"
-	rm -rf "$tmp/root/usr"
-	[[ -f $tmp/root/boot/vmlinuz-$ver ]] || {
+	for deb in "$root$fetch"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root"
+		rm -f "$deb"
+	done
+	(
+		cd "$tmp/root" || exit 1
+		mkdir -p boot lib/modules
+		if [[ -d usr/lib/modules ]]; then
+			cp -a usr/lib/modules/. lib/modules/
+		fi
+		if [[ ! -f boot/vmlinuz-$ver ]]; then
+			for f in "lib/modules/$ver/vmlinuz.unsigned" "lib/modules/$ver/vmlinuz"; do
+				[[ -f $f ]] && mv "$f" "boot/vmlinuz-$ver" && break
+			done
+		fi
+		rm -rf usr
+	)
+	[[ -f $tmp/root/boot/vmlinuz-$ver && -d $tmp/root/lib/modules/$ver/kernel ]] || {
 		rm -rf "$tmp"
-		kvmintro_log "error: no boot/vmlinuz-$ver in linux-image-$ver-unsigned"
+		kvmintro_log "error: no vmlinuz or modules of $ver in $pkgs"
 		return 1
 	}
 	# busybox insmod reads only plain .ko: decompress (6.12 ships .ko.xz).
@@ -222,17 +538,20 @@ __kvmintro_kernel_fetch()
 		xargs -0 -r -n 64 -P "$(nproc)" xz -d
 	find "$tmp/root/lib/modules" -name '*.ko.zst' -print0 |
 		xargs -0 -r -n 64 -P "$(nproc)" zstd -q -d --rm
+	echo "$pkgs" >"$tmp/root/.packages"
 	rm -rf "$dir"
 	mv "$tmp/root" "$dir"
 	rmdir "$tmp"
 	touch "$dir/.complete"
 }
 
-# Download and unpack the unsigned image of kernel release $1 (cached).
+# Download and unpack the unsigned image and modules of kernel release $1
+# (cached), through its build root's apt.
 kvmintro_kernel_fetch()
 {
 	[[ -f $(kvmintro_kernel_dir "$1")/.complete ]] && return 0
-	kvmintro_need_cmd apt-get dpkg-deb xz flock
+	kvmintro_need_cmd dpkg-deb xz flock
+	kvmintro_root_ensure "$(kvmintro_release_suite "$1")"
 	kvmintro_cache_locked __kvmintro_kernel_fetch "$1"
 }
 
@@ -575,55 +894,92 @@ __kvmintro_logged()
 	return 1
 }
 
-# Build kvmintro.ko for kernel release $1 into <out>/<release>/.
+# Build kvmintro.ko for kernel release $1 into <out>/<release>/, in the
+# release's build root, with its headers and compiler.
 kvmintro_build_module()
 {
 	local ver=$1 out=$2
-	__kvmintro_logged "$out/build-module-$ver.log" \
+	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
 		make -C "$KVMINTRO_REPO" -j"$(nproc)" module \
 		KDIR="$(kvmintro_kdir "$ver")" MODULE_BUILD_DIR="$out/$ver" || return 1
+	__kvmintro_logged "$out/build-module-$ver.log" "${KVMINTRO_ROOT_CMD[@]}" || return 1
 	[[ -f $out/$ver/kvmintro.ko ]] || {
 		echo "# make module succeeded but $out/$ver/kvmintro.ko is missing"
 		return 1
 	}
 }
 
-# Build the static programs that run in L1 (tests, testvmm, CLI) into <out>/bin.
+# Where the L1 programs for kernel release $1 are: those built by the
+# compiler of its own Debian release.
+kvmintro_programs_dir()
+{
+	echo "$2/programs/$(kvmintro_release_suite "$1")"
+}
+
+# Build the static programs that run in L1 (tests, testvmm, CLI) in the
+# build root of suite $1, with its compiler and its kernel UAPI headers,
+# into <out>/programs/<suite>.
 kvmintro_build_programs()
 {
-	local out=$1
-	__kvmintro_logged "$out/build-programs.log" \
-		make -C "$KVMINTRO_REPO" -j"$(nproc)" test-programs OUT="$out/bin"
+	local suite=$1 out=$2
+	kvmintro_root_cmd "$suite" "$KVMINTRO_REPO" "$out" -- \
+		make -C "$KVMINTRO_REPO" -j"$(nproc)" test-programs \
+		OUT="$out/programs/$suite" || return 1
+	__kvmintro_logged "$out/build-programs-$suite.log" "${KVMINTRO_ROOT_CMD[@]}"
 }
 
 # Build the guest side of the hypercall (guest/: gpa_hpa.ko for kernel
-# release $1, gpa_hpa_demo) into <out>/guest/<release>/.
+# release $1, gpa_hpa_demo) into <out>/guest/<release>/, in the release's
+# build root.
 kvmintro_build_guest()
 {
 	local ver=$1 out=$2
-	__kvmintro_logged "$out/build-guest-$ver.log" \
+	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
 		make -C "$KVMINTRO_REPO/guest" -j"$(nproc)" all \
-		KDIR="$(kvmintro_kdir "$ver")" BUILD_DIR="$out/guest/$ver"
+		KDIR="$(kvmintro_kdir "$ver")" BUILD_DIR="$out/guest/$ver" || return 1
+	__kvmintro_logged "$out/build-guest-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
 }
 
-# Build the real-QEMU L2 guest for kernel release $1 (harness/l2-guest/build)
-# into <out>/l2/<release>/ and write the variables it prints to env there.
-# The L2 kernel is L1's: the guest side of the hypercall built for it goes
-# in as /extra/gpa_hpa.ko (not loaded at boot) and /bin/gpa_hpa_demo.
+# Print the kernel release the real-QEMU L2 guest boots in an L1 of kernel
+# release $1: L1's own, except unstable's (7.2 when written), whose kernel
+# crashes early as a KVM guest of the emulated CPU (its XSAVE sizes do not
+# add up, 7.2 turns XSAVE off and then oopses in fpstate_reset(); the same
+# under a 6.12 L1, so not the host's KVM): there L2 boots Debian 13's 6.12.
+# kvmintro runs on the host side (L1) either way.
+kvmintro_l2_release()
+{
+	if [[ $(kvmintro_release_suite "$1") == sid ]]; then
+		kvmintro_kver_resolve 6.12-deb13
+	else
+		echo "$1"
+	fi
+}
+
+# Build the real-QEMU L2 guest for an L1 of kernel release $1
+# (harness/l2-guest/build) into <out>/l2/<release>/ and write the variables
+# it prints to env there.  The L2 kernel is kvmintro_l2_release()'s: the
+# guest side of the hypercall built for it goes in as /extra/gpa_hpa.ko
+# (not loaded at boot) and /bin/gpa_hpa_demo.
 kvmintro_build_l2()
 {
-	local ver=$1 out=$2 dir
+	local ver=$1 out=$2 dir l2ver
 	dir=$out/l2/$ver
 	[[ -x $KVMINTRO_HARNESS_DIR/l2-guest/build ]] || return 0
-	kvmintro_build_guest "$ver" "$out" || return 1
+	l2ver=$(kvmintro_l2_release "$ver") || return 1
+	if [[ $l2ver != "$ver" ]]; then
+		kvmintro_headers_install "$l2ver" >&2 || return 1
+		kvmintro_kernel_fetch "$l2ver" >&2 || return 1
+	fi
+	kvmintro_build_guest "$l2ver" "$out" || return 1
 	mkdir -p "$dir"
 	__kvmintro_logged "$out/build-l2-$ver.log" \
 		"$KVMINTRO_HARNESS_DIR/l2-guest/build" \
-		--extra "$out/guest/$ver/gpa_hpa.ko:/extra/gpa_hpa.ko" \
-		--extra "$out/guest/$ver/gpa_hpa_demo:/bin/gpa_hpa_demo" \
-		"$dir" "$(kvmintro_vmlinuz "$ver")" ||
+		--extra "$out/guest/$l2ver/gpa_hpa.ko:/extra/gpa_hpa.ko" \
+		--extra "$out/guest/$l2ver/gpa_hpa_demo:/bin/gpa_hpa_demo" \
+		"$dir" "$(kvmintro_vmlinuz "$l2ver")" ||
 		return 1
 	grep -E '^KVMINTRO_L2_[A-Z_]+=' "$out/build-l2-$ver.log" >"$dir/env"
+	echo "$l2ver" >"$dir/release"
 }
 
 # Print the contract's L1 environment for kernel release $1, one NAME=value
@@ -632,7 +988,7 @@ kvmintro_l1_env()
 {
 	local ver=$1 out=$2
 	echo "KVMINTRO_KO=$out/$ver/kvmintro.ko"
-	echo "KVMINTRO_BIN=$out/bin"
+	echo "KVMINTRO_BIN=$(kvmintro_programs_dir "$ver" "$out")"
 	echo "KVMINTRO_E2E=$KVMINTRO_REPO/tests/e2e"
 	echo "KVMINTRO_KVER=$ver"
 	echo "KVMINTRO_TMP=/tmp"

@@ -106,7 +106,7 @@ static void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 	if (current->mm != vcpu->kvm->mm)
 		return;
 	/* kvm->srcu is held: KVM handles exits inside its read side. */
-	hva = kvm_vcpu_gfn_to_hva(vcpu, gpa_to_gfn(gpa));
+	hva = kvmintro_kvm_vcpu_gfn_to_hva(vcpu, gpa_to_gfn(gpa));
 	if (kvm_is_error_hva(hva))
 		return;
 	if (get_user_pages_fast_only(hva, 1, 0, &page) != 1)
@@ -193,6 +193,10 @@ int kvmintro_hook_kvm_emulate_hypercall_register(void)
 
 	if (!kvmintro_kvm_x86_ops) {
 		pr_err("cannot find kvm_x86_ops: the hypercall needs KVM's vendor ops\n");
+		return -ENOENT;
+	}
+	if (!kvmintro_kvm_vcpu_gfn_to_hva) {
+		pr_err("cannot find kvm_vcpu_gfn_to_hva: the hypercall needs it to find guest pages\n");
 		return -ENOENT;
 	}
 	r = register_kretprobe(&kvmintro_kvm_emulate_hypercall_probe);

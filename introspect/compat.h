@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernel series kvmintro supports (6.1 and 6.12),
- * each behind one small helper.  Nothing else in the module tests
+ * Differences between the kernels kvmintro supports (Debian's 6.1, 6.12
+ * and the newest of unstable, 7.2 when written), each behind one small
+ * helper that names the change it covers.  Nothing else in the module tests
  * LINUX_VERSION_CODE.
  */
 #ifndef KVMINTRO_COMPAT_H
@@ -11,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 
 #ifndef KVM_MEM_GUEST_MEMFD
 #define KVM_MEM_GUEST_MEMFD	(1UL << 2)
@@ -83,5 +85,55 @@ static inline bool kvmintro_tdp_mmu_enabled(struct kvm *kvm,
 #define kvmintro_ftrace_argument(fregs, n) \
 	regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
+
+/*
+ * The page @n pages after @page, in @page's folio.  6.18 removed
+ * nth_page(): a folio's struct pages are contiguous since, with or without
+ * CONFIG_SPARSEMEM_VMEMMAP.  folio_page() is right on every kernel from 6.1
+ * on (it used nth_page() where that mattered).
+ */
+static inline struct page *kvmintro_folio_nth_page(struct page *page,
+						   unsigned long n)
+{
+	struct folio *folio = page_folio(page);
+
+	return folio_page(folio, folio_page_idx(folio, page) + n);
+}
+
+/*
+ * Queue kvmintro's background work (the registry's rescan and reaper),
+ * which needs no particular CPU.  6.17 added system_dfl_wq (unbound) and
+ * system_percpu_wq, and newer kernels warn at run time that system_wq is
+ * deprecated; before 6.17, system_unbound_wq is the same queue.
+ */
+static inline bool kvmintro_queue_work(struct work_struct *work)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+	return queue_work(system_dfl_wq, work);
+#else
+	return queue_work(system_unbound_wq, work);
+#endif
+}
+
+/*
+ * Resolve KVM's MSR reader for a guest-initiated read (what RDMSR
+ * emulation calls): kvm_get_msr() until 6.18 renamed it
+ * __kvm_emulate_msr_read(), same arguments.  Newer kernels export it only
+ * to KVM's vendor modules (EXPORT_SYMBOL_FOR_KVM_INTERNAL), which modpost
+ * refuses to any other module, so kvmintro resolves it by name (symbols.c)
+ * on every kernel; the new name is tried first.
+ */
+typedef int (*kvmintro_kvm_msr_read_t)(struct kvm_vcpu *vcpu, u32 index,
+				       u64 *data);
+
+static inline kvmintro_kvm_msr_read_t
+kvmintro_lookup_kvm_msr_read(unsigned long (*lookup)(const char *name))
+{
+	unsigned long addr = lookup("__kvm_emulate_msr_read");
+
+	if (!addr)
+		addr = lookup("kvm_get_msr");
+	return (kvmintro_kvm_msr_read_t)addr;
+}
 
 #endif /* KVMINTRO_COMPAT_H */

@@ -15,6 +15,7 @@
 #include <linux/task_work.h>
 #include <linux/xarray.h>
 
+#include "compat.h"
 #include "reply.h"
 
 struct dentry;
@@ -129,6 +130,11 @@ extern typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
 extern typeof(&kvm_get_running_vcpu) kvmintro_kvm_get_running_vcpu;
 extern typeof(&kvm_arch_vcpu_ioctl_get_regs) kvmintro_kvm_get_regs;
 extern typeof(&kvm_arch_vcpu_ioctl_get_sregs) kvmintro_kvm_get_sregs;
+extern void (*kvmintro_vcpu_load)(struct kvm_vcpu *vcpu);
+extern void (*kvmintro_vcpu_put)(struct kvm_vcpu *vcpu);
+extern kvmintro_kvm_msr_read_t kvmintro_kvm_msr_read;
+extern unsigned long (*kvmintro_kvm_vcpu_gfn_to_hva)(struct kvm_vcpu *vcpu,
+						     gfn_t gfn);
 extern struct list_head *kvmintro_kvm_vm_list;
 extern struct mutex *kvmintro_kvm_lock;
 extern bool *kvmintro_kvm_tdp_enabled;

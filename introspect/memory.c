@@ -198,7 +198,8 @@ static unsigned long kvmintro_folio_span(struct page **pages,
 
 	span = folio_nr_pages(folio) - folio_page_idx(folio, pages[0]);
 	span = min(span, nr);
-	for (n = 1; n < span && pages[n] == nth_page(pages[0], n); n++)
+	for (n = 1; n < span &&
+		    pages[n] == kvmintro_folio_nth_page(pages[0], n); n++)
 		;
 	return n;
 }

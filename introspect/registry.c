@@ -35,6 +35,7 @@
 #include <linux/task_work.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "kvmintro.h"
 
 /* Serializes creation and removal of entries and of their directories. */
@@ -183,12 +184,12 @@ void kvmintro_vm_destroyed(struct kvm *kvm)
 		retired = kvmintro_vm_retire(vm);
 	rcu_read_unlock();
 	if (retired)
-		queue_work(system_wq, &kvmintro_reap_work);
+		kvmintro_queue_work(&kvmintro_reap_work);
 }
 
 void kvmintro_registry_request_rescan(void)
 {
-	queue_work(system_wq, &kvmintro_rescan_work);
+	kvmintro_queue_work(&kvmintro_rescan_work);
 }
 
 /**
@@ -387,7 +388,7 @@ static struct kvmintro_vm *__kvmintro_vm_find(const struct kvm *kvm)
 			return vm;
 		/* A new VM where a dead one was, whose end was not seen. */
 		if (kvmintro_vm_retire(vm))
-			queue_work(system_wq, &kvmintro_reap_work);
+			kvmintro_queue_work(&kvmintro_reap_work);
 	}
 	return NULL;
 }
@@ -487,7 +488,7 @@ static void __kvmintro_registry_retire_missing(struct kvm **found,
 			retired |= kvmintro_vm_retire(vm);
 	}
 	if (retired)
-		queue_work(system_wq, &kvmintro_reap_work);
+		kvmintro_queue_work(&kvmintro_reap_work);
 }
 
 /**

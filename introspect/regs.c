@@ -3,7 +3,7 @@
  * Reading a vcpu's registers, and the vcpu<N>/regs file.
  *
  * Registers are read through KVM's own KVM_GET_REGS/KVM_GET_SREGS getters
- * and kvm_get_msr(), under the vcpu mutex, exactly as those ioctls do: the
+ * and KVM's MSR reader, under the vcpu mutex, exactly as those ioctls do: the
  * getters know how the vendor code caches registers, raw struct fields do
  * not.  The vcpu must be out of guest mode: paused.
  */
@@ -64,21 +64,26 @@ static void kvmintro_copy_regs(struct kvmintro_regs *to,
 	to->idt_limit = sregs->idt.limit;
 }
 
-/* As KVM_GET_MSRS does: vcpu loaded, kvm->srcu held. */
+/*
+ * As KVM_GET_MSRS does: vcpu loaded, kvm->srcu held.  None valid if the
+ * kernel's MSR reader or vcpu_load() was not found (symbols.c said so).
+ */
 static void kvmintro_read_msrs(struct kvm *kvm, struct kvm_vcpu *vcpu,
 			       struct kvmintro_regs *to)
 {
 	int i, idx;
 
 	to->msr_valid = 0;
+	if (!kvmintro_vcpu_load || !kvmintro_vcpu_put || !kvmintro_kvm_msr_read)
+		return;
 	idx = srcu_read_lock(&kvm->srcu);
-	vcpu_load(vcpu);
+	kvmintro_vcpu_load(vcpu);
 	for (i = 0; i < KVMINTRO_NR_MSRS; i++) {
-		if (!kvm_get_msr(vcpu, kvmintro_msr_names[i].index,
-				 &to->msr[i]))
+		if (!kvmintro_kvm_msr_read(vcpu, kvmintro_msr_names[i].index,
+					   &to->msr[i]))
 			to->msr_valid |= 1u << i;
 	}
-	vcpu_put(vcpu);
+	kvmintro_vcpu_put(vcpu);
 	srcu_read_unlock(&kvm->srcu, idx);
 }
 
