@@ -209,17 +209,10 @@ static void test_one_thread_two_vcpus(void)
 static void test_vcpu_created_while_paused(void)
 {
 	struct kvm_vcpu *first, *late;
-	struct kvm_vm *vm = vm_create();
+	struct kvm_vm *vm = kvmintro_vm_create_spinning(&first);
 	uint64_t runs;
 	int r;
 
-	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
-	virt_identity_map_memslots(vm, SZ_2M);
-	first = vcpu_add(vm, 0);
-	vcpu_guest_load(first, GUEST_SPIN);
-	vcpu_thread_create(first, NULL);
-	vcpu_thread_go(first);
 	kvmintro_wait_counter_moves(first, TIMEOUT_MS);
 	load_and_wait();
 

@@ -645,13 +645,7 @@ static void pause_first_run_races(unsigned int rounds)
 	char file[256];
 
 	for (round = 0; round < rounds; round++) {
-		vm = vm_create();
-		vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-		vm_guest_init(vm, VM_MODE_LONG);
-		virt_identity_map_memslots(vm, SZ_2M);
-		vcpu = vcpu_add(vm, 0);
-		vcpu_guest_load(vcpu, GUEST_SPIN);
-		vcpu_thread_create(vcpu, NULL);
+		vm = kvmintro_vm_create_spin_ready(&vcpu);
 		snprintf(file, sizeof(file), "%s",
 			 vm_file(kvmintro_vm_path(getpid(), 0), "snapshot"));
 		TEST_ASSERT(kvmintro_wait_path(file, true, TIMEOUT_MS),

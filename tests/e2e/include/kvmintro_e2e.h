@@ -96,6 +96,8 @@ void kvmintro_run_case(const char *name, void (*fn)(void));
 
 /* A VM with one spinning vcpu, here or in a child process. */
 struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu);
+/* The same with the vcpu's thread created but not started (vcpu_thread_go()). */
+struct kvm_vm *kvmintro_vm_create_spin_ready(struct kvm_vcpu **vcpu);
 /* A VM of @nr_vcpus GUEST_EXIT vcpus, an irqchip, none of them running. */
 struct kvm_vm *kvmintro_vm_create_exiting(unsigned int nr_vcpus);
 /* xorshift64: the tests' seeded pseudo-random numbers. */

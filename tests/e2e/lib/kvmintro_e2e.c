@@ -417,8 +417,7 @@ bool kvmintro_reserve_hugepages(unsigned int count)
 	       (unsigned int)atoi(buf) >= count;
 }
 
-/* A VM of 2 MiB with one vcpu spinning in long mode, already running. */
-struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu)
+struct kvm_vm *kvmintro_vm_create_spin_ready(struct kvm_vcpu **vcpu)
 {
 	struct kvm_vm *vm = vm_create();
 
@@ -428,6 +427,14 @@ struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu)
 	*vcpu = vcpu_add(vm, 0);
 	vcpu_guest_load(*vcpu, GUEST_SPIN);
 	vcpu_thread_create(*vcpu, NULL);
+	return vm;
+}
+
+/* A VM of 2 MiB with one vcpu spinning in long mode, already running. */
+struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu)
+{
+	struct kvm_vm *vm = kvmintro_vm_create_spin_ready(vcpu);
+
 	vcpu_thread_go(*vcpu);
 	return vm;
 }
