@@ -212,7 +212,8 @@ static const char *const number_words[] = {
 
 /*
  * Limits from Documentation/debugfs.rst, each with a leading '+' if it
- * must be accepted or '-' if it must be refused.
+ * must be accepted, '-' if it must be refused with EINVAL, '!' if it is
+ * well-formed but refused with another of the file's errors.
  */
 static const char *const translate_limits[] = {
 	"+0xfffffffffffff", "+0xffffffffffffffff", "-0x10000000000000000",
@@ -223,7 +224,7 @@ static const char *const translate_limits[] = {
 static const char *const gva_limits[] = {
 	"+0xffffffffffffffff vcpu=0", "-0x10000000000000000",
 	"-0x1000 vcpu=4294967296", "-0x1000 vcpu=4294967295",
-	"-0x1000 vcpu=1", "+0x1000 cr3=0xffffffffff000",
+	"-0x1000 vcpu=1", "+0x1000 cr3=0x2000", "!0x1000 cr3=0xffffffffff000",
 	"-0x1000 cr3=0x10000000000000", "-0x1000 cr3=", NULL,
 };
 static const char *const scan_limits[] = {
@@ -242,7 +243,7 @@ static const char *const bool_words[] = {
 	"0", "1", "y", "n", "Y", "N", "on", "off", "yes", "2", " ", "\n", NULL,
 };
 static const char *const scan_simd_limits[] = {
-	"+0", "+1", "+n", "+y", "-2", "--1", "-", "+1", NULL,
+	"+0", "+1", "+n", "+y", "-2", "--1", "-yes", "+1", NULL,
 };
 static const char *const pause_ms_limits[] = {
 	"+1", "+3600000", "-0", "-3600001", "-4294967296", "+2000", NULL,
@@ -251,7 +252,7 @@ static const char *const pause_ms_limits[] = {
 static const struct fuzz_target fuzz_targets[] = {
 	{ "translate", address_words, translate_limits, { EINVAL } },
 	{ "stage2", address_words, translate_limits, { EINVAL } },
-	{ "gva", gva_words, gva_limits, { EINVAL } },
+	{ "gva", gva_words, gva_limits, { EINVAL, EFAULT } },
 	{ "scan", scan_words, scan_limits, { EINVAL } },
 	{ "snapshot", snapshot_words, snapshot_limits, { EINVAL } },
 	{ "/sys/module/kvmintro/parameters/capture_table_max_kb",
@@ -376,9 +377,11 @@ static void test_fuzz(void)
 		for (limit = t->limits; limit && *limit; limit++) {
 			before = fuzz_state(path, true);
 			r = fuzz_write(path, *limit + 1, strlen(*limit + 1), -1);
-			TEST_ASSERT((**limit == '+') == !r,
+			TEST_ASSERT(**limit == '+' ? !r : **limit == '-' ?
+				    r == -EINVAL : r && r != -EINVAL &&
+				    fuzz_error_expected(t, -r),
 				    "%s: '%s' %s: %s", t->name, *limit + 1,
-				    **limit == '+' ? "refused" : "accepted",
+				    **limit == '+' ? "refused" : "not refused as documented",
 				    r ? strerror(-r) : "ok");
 			if (r) {
 				after = fuzz_state(path, true);
