@@ -243,7 +243,7 @@ static const char *const bool_words[] = {
 	"0", "1", "y", "n", "Y", "N", "on", "off", "yes", "2", " ", "\n", NULL,
 };
 static const char *const scan_simd_limits[] = {
-	"+0", "+1", "+n", "+y", "-2", "--1", "-yes", "+1", NULL,
+	"+0", "+1", "+n", "+y", "-2", "--1", "-x", "+yes", "+1", NULL,
 };
 static const char *const pause_ms_limits[] = {
 	"+1", "+3600000", "-0", "-3600001", "-4294967296", "+2000", NULL,
