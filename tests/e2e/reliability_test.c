@@ -18,7 +18,9 @@
  *  - Yama's ptrace_scope=2 applies to kvmintro's files as to
  *    /proc/<pid>/mem;
  *  - a write through mem shows in KVM's dirty log;
- *  - a VM's directory exists as soon as KVM_CREATE_VM returns.
+ *  - a VM's directory exists as soon as KVM_CREATE_VM returns;
+ *  - a VM whose creating thread exited, its id since taken by another
+ *    process, is named after its VMM, not that process.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -486,6 +488,72 @@ static void test_directory_at_create(void)
 	kvmintro_unload();
 }
 
+struct creator {
+	struct kvm_vm *vm;
+	pid_t tid;
+};
+
+static void *create_vm_thread(void *arg)
+{
+	struct creator *c = arg;
+
+	c->tid = gettid();
+	c->vm = vm_create();
+	return NULL;
+}
+
+/*
+ * KVM names a VM's stats "kvm-<tid>" after the thread that created it.
+ * That thread exits; another process gets its id (ns_last_pid); kvmintro
+ * then loads: the VM must still be named after this process.
+ */
+static void test_creator_id_reused(void)
+{
+	struct kvmintro_vms_line lines[64];
+	struct creator c = { 0 };
+	pthread_t thread;
+	int pipefd[2], n, i, mine = 0, theirs = 0, status;
+	char last[32], byte = 0;
+	pid_t other;
+
+	TEST_ASSERT(!pthread_create(&thread, NULL, create_vm_thread, &c) &&
+		    !pthread_join(thread, NULL) && c.vm, "VM from a thread");
+	TEST_ASSERT(!pipe(pipefd), "pipe");
+	snprintf(last, sizeof(last), "%d", c.tid - 1);
+	if (kvmintro_write("/proc/sys/kernel/ns_last_pid", last))
+		ksft_exit_skip("cannot set ns_last_pid\n");
+	other = fork();
+	TEST_ASSERT(other >= 0, "fork");
+	if (!other) {
+		close(pipefd[1]);
+		/* Hold the id until told. */
+		TEST_ASSERT(read(pipefd[0], &byte, 1) >= 0, "read");
+		_exit(0);
+	}
+	close(pipefd[0]);
+	if (other != c.tid) {
+		TEST_ASSERT(write(pipefd[1], &byte, 1) == 1, "write");
+		waitpid(other, &status, 0);
+		ksft_exit_skip("another process took id %d first\n", c.tid);
+	}
+	kvmintro_load();
+	n = kvmintro_vms(lines, 64);
+	TEST_ASSERT(n > 0, "vms: %d", n);
+	for (i = 0; i < n; i++) {
+		mine += lines[i].pid == getpid();
+		theirs += lines[i].pid == other;
+	}
+	TEST_ASSERT(write(pipefd[1], &byte, 1) == 1, "write");
+	waitpid(other, &status, 0);
+	TEST_ASSERT(mine == 1 && !theirs,
+		    "VM listed as %d's %d time(s), as %d's (the reused id) %d time(s)",
+		    getpid(), mine, other, theirs);
+	TEST_ASSERT(!access(kvmintro_vm_path(getpid(), 0), F_OK),
+		    "no directory named after the VMM");
+	kvmintro_unload();
+	vm_destroy(c.vm);
+}
+
 int main(void)
 {
 	ksft_print_header();
@@ -513,5 +581,7 @@ int main(void)
 			  test_mem_write_logged);
 	kvmintro_run_case("reliability: a VM's directory is there when KVM_CREATE_VM returns",
 			  test_directory_at_create);
+	kvmintro_run_case("reliability: a VM is named after its VMM, not a reused thread id",
+			  test_creator_id_reused);
 	ksft_finished();
 }
