@@ -93,6 +93,10 @@ struct kvmintro_pause {
  * @run_vcpus:	the first KVMINTRO_RUN_VCPUS of @vcpus again, for the KVM_RUN
  *		hook: an array index rather than xa_load() on every run;
  *		published with a release once in @vcpus, never cleared
+ * @unseen_tids: threads the KVM_RUN hook saw enter KVM_RUN of a vcpu it had
+ *		no state for yet, by vcpu index (the last slot for every index
+ *		past KVMINTRO_RUN_VCPUS): candidates for a pause, as
+ *		kvmintro_vcpu.tid is for known vcpus
  * @pause:	pause and snapshot state
  * @translate:	replies of the latest write to the translate file
  * @scan:	results of the latest scan
@@ -111,6 +115,7 @@ struct kvmintro_vm {
 	struct dentry *dir;
 	struct xarray vcpus;
 	struct kvmintro_vcpu *run_vcpus[KVMINTRO_RUN_VCPUS];
+	pid_t unseen_tids[KVMINTRO_RUN_VCPUS + 1];
 	struct kvmintro_pause pause;
 	struct kvmintro_reply translate;
 	struct kvmintro_reply scan;
@@ -319,6 +324,12 @@ static __always_inline void kvmintro_vcpu_run_enter(struct kvm_vcpu *vcpu)
 			smp_mb();
 		}
 		WRITE_ONCE(state->runs, state->runs + 1);
+	} else if (vm) {
+		/* A vcpu made since the last rescan: the pause still sees us. */
+		WRITE_ONCE(vm->unseen_tids[min_t(unsigned int, vcpu->vcpu_idx,
+						 KVMINTRO_RUN_VCPUS)],
+			   task_pid_nr(current));
+		smp_mb();
 	}
 	if (likely(vm) && unlikely(kvmintro_vm_paused(vm)))
 		kvmintro_vm_hold_at_run(vm);

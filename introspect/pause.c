@@ -302,10 +302,18 @@ static void kvmintro_threads_add(struct task_struct **threads,
 	threads[(*nr)++] = task;
 }
 
+/* The thread of id @tid (initial pid namespace), or NULL; RCU reader. */
+static struct task_struct *kvmintro_thread_rcu(pid_t tid)
+{
+	return tid ? pid_task(find_pid_ns(tid, &init_pid_ns), PIDTYPE_PID) :
+		     NULL;
+}
+
 /*
  * Every thread that may be in KVM_RUN of a vcpu of @kvm: for each vcpu,
- * KVM's vcpu->pid and the hook's kvmintro_vcpu.tid.  Called after @paused
- * is set and a full barrier.
+ * KVM's vcpu->pid and the hook's kvmintro_vcpu.tid, and the threads the
+ * hook saw enter KVM_RUN of vcpus it had no state for.  Called after
+ * @paused is set and a full barrier.
  */
 static unsigned int kvmintro_vm_collect_threads(struct kvmintro_vm *vm,
 						struct kvm *kvm,
@@ -325,12 +333,15 @@ static unsigned int kvmintro_vm_collect_threads(struct kvmintro_vm *vm,
 				     pid_task(rcu_dereference(vcpu->pid),
 					      PIDTYPE_PID), kvm);
 		state = xa_load(&vm->vcpus, index);
-		if (state && READ_ONCE(state->tid))
+		if (state)
 			kvmintro_threads_add(threads, &nr,
-					     pid_task(find_pid_ns(READ_ONCE(state->tid),
-								  &init_pid_ns),
-						      PIDTYPE_PID), kvm);
+					     kvmintro_thread_rcu(READ_ONCE(state->tid)),
+					     kvm);
 	}
+	for (index = 0; index < ARRAY_SIZE(vm->unseen_tids); index++)
+		kvmintro_threads_add(threads, &nr,
+				     kvmintro_thread_rcu(READ_ONCE(vm->unseen_tids[index])),
+				     kvm);
 	rcu_read_unlock();
 	return nr;
 }
@@ -364,8 +375,8 @@ int kvmintro_vm_pause(struct kvmintro_vm *vm, struct kvm *kvm)
 	mutex_unlock(&kvmintro_registry_mutex);
 	if (r)
 		return r;
-	threads = kvmalloc_array(2 * nr_vcpus ?: 1, sizeof(*threads),
-				 GFP_KERNEL);
+	threads = kvmalloc_array(2 * nr_vcpus + ARRAY_SIZE(vm->unseen_tids),
+				 sizeof(*threads), GFP_KERNEL);
 	if (!threads)
 		return -ENOMEM;
 
