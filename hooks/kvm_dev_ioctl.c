@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hook on the return of kvm_dev_ioctl(), the ioctl handler of /dev/kvm:
- * after a successful KVM_CREATE_VM, have the calling thread pick the new VM
- * up on its way back to user mode, so that its directory exists by the
- * time the VMM has the VM's file descriptor.
+ * Hook on kvm_dev_ioctl(), the ioctl handler of /dev/kvm: on KVM_CREATE_VM,
+ * have the calling thread rescan KVM's VMs on its way back to user mode,
+ * after the ioctl has returned and before the VMM can use what it returned,
+ * so that the new VM's directory exists by the time the VMM has its file
+ * descriptor.
+ *
+ * A plain kprobe on the entry rather than a kretprobe on the return: a
+ * kretprobe watches a bounded number of calls at once (maxactive) and
+ * misses the rest, and /dev/kvm ioctls sleep, so a busy host can have many
+ * in flight.  A kprobe drops a hit only when it nests in another kprobe
+ * handler on the same CPU, which an ioctl never does.  A KVM_CREATE_VM that
+ * fails costs a rescan that finds nothing new.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,42 +19,24 @@
 
 #include "../introspect/kvmintro.h"
 
-static int kvmintro_kvm_dev_ioctl_entry(struct kretprobe_instance *instance,
-					struct pt_regs *regs)
+static int kvmintro_kvm_dev_ioctl_pre(struct kprobe *probe,
+				      struct pt_regs *regs)
 {
 	/* kvm_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg) */
-	unsigned int ioctl = regs_get_kernel_argument(regs, 1);
-
-	/* Non-zero: do not watch this call's return. */
-	return ioctl != KVM_CREATE_VM;
-}
-NOKPROBE_SYMBOL(kvmintro_kvm_dev_ioctl_entry);
-
-static int kvmintro_kvm_dev_ioctl_return(struct kretprobe_instance *instance,
-					 struct pt_regs *regs)
-{
-	if ((long)regs_return_value(regs) >= 0)
+	if ((unsigned int)regs_get_kernel_argument(regs, 1) == KVM_CREATE_VM)
 		kvmintro_registry_rescan_before_user();
 	return 0;
 }
-NOKPROBE_SYMBOL(kvmintro_kvm_dev_ioctl_return);
+NOKPROBE_SYMBOL(kvmintro_kvm_dev_ioctl_pre);
 
-static struct kretprobe kvmintro_kvm_dev_ioctl_probe = {
-	.kp.symbol_name = "kvm_dev_ioctl",
-	.entry_handler = kvmintro_kvm_dev_ioctl_entry,
-	.handler = kvmintro_kvm_dev_ioctl_return,
-	/*
-	 * Calls watched at once.  /dev/kvm ioctls sleep, so a busy host can
-	 * have many in flight; one past this is missed (counted in nmissed)
-	 * and its VM is picked up at its first KVM_RUN or the next read of
-	 * vms instead.
-	 */
-	.maxactive = 256,
+static struct kprobe kvmintro_kvm_dev_ioctl_probe = {
+	.symbol_name = "kvm_dev_ioctl",
+	.pre_handler = kvmintro_kvm_dev_ioctl_pre,
 };
 
 int kvmintro_hook_kvm_dev_ioctl_register(void)
 {
-	int r = register_kretprobe(&kvmintro_kvm_dev_ioctl_probe);
+	int r = register_kprobe(&kvmintro_kvm_dev_ioctl_probe);
 
 	if (r)
 		pr_err("cannot hook kvm_dev_ioctl (%d)\n", r);
@@ -55,5 +45,5 @@ int kvmintro_hook_kvm_dev_ioctl_register(void)
 
 void kvmintro_hook_kvm_dev_ioctl_unregister(void)
 {
-	unregister_kretprobe(&kvmintro_kvm_dev_ioctl_probe);
+	unregister_kprobe(&kvmintro_kvm_dev_ioctl_probe);
 }

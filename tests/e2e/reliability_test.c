@@ -18,7 +18,9 @@
  *  - Yama's ptrace_scope=2 applies to kvmintro's files as to
  *    /proc/<pid>/mem;
  *  - a write through mem shows in KVM's dirty log;
- *  - a VM's directory exists as soon as KVM_CREATE_VM returns;
+ *  - a VM's directory exists as soon as KVM_CREATE_VM returns, also when
+ *    64 VMMs create theirs at once (the hook was a kretprobe, which
+ *    watches a bounded number of calls at once and misses the rest);
  *  - a VM whose creating thread exited, its id since taken by another
  *    process, is named after its VMM, not that process.
  */
@@ -488,6 +490,47 @@ static void test_directory_at_create(void)
 	kvmintro_unload();
 }
 
+#define CREATORS	64
+
+/*
+ * Many VMMs creating their VMs at the same moment, many /dev/kvm ioctls in
+ * flight at once: each finds its directory when its KVM_CREATE_VM returns.
+ */
+static void test_directory_at_create_many(void)
+{
+	int go[2], status, missing = 0, i;
+	pid_t pids[CREATORS];
+	char byte;
+
+	kvmintro_load();
+	TEST_ASSERT(!pipe(go), "pipe");
+	for (i = 0; i < CREATORS; i++) {
+		pids[i] = fork();
+		TEST_ASSERT(pids[i] >= 0, "fork");
+		if (pids[i])
+			continue;
+		close(go[1]);
+		/* Everyone starts when the parent closes its end. */
+		if (read(go[0], &byte, 1))
+			_exit(2);
+		vm_create();
+		_exit(access(kvmintro_vm_path(getpid(), 0), F_OK) ? 1 : 0);
+	}
+	close(go[0]);
+	close(go[1]);
+	for (i = 0; i < CREATORS; i++) {
+		TEST_ASSERT(waitpid(pids[i], &status, 0) == pids[i], "waitpid");
+		TEST_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) != 2,
+			    "creator %d: status 0x%x", i, status);
+		missing += WEXITSTATUS(status);
+	}
+	TEST_ASSERT(!missing, "%d of %d VMs had no directory when KVM_CREATE_VM returned",
+		    missing, CREATORS);
+	ksft_print_msg("reliability: %d VMs created at once, each with its directory at KVM_CREATE_VM's return\n",
+		       CREATORS);
+	kvmintro_unload();
+}
+
 struct creator {
 	struct kvm_vm *vm;
 	pid_t tid;
@@ -581,6 +624,8 @@ int main(void)
 			  test_mem_write_logged);
 	kvmintro_run_case("reliability: a VM's directory is there when KVM_CREATE_VM returns",
 			  test_directory_at_create);
+	kvmintro_run_case("reliability: 64 VMs created at once each have their directory at KVM_CREATE_VM's return",
+			  test_directory_at_create_many);
 	kvmintro_run_case("reliability: a VM is named after its VMM, not a reused thread id",
 			  test_creator_id_reused);
 	ksft_finished();
