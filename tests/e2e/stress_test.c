@@ -720,6 +720,8 @@ static struct {
 	uint64_t last_ns[SOAK_WORKERS];
 	unsigned long ops[SOAK_WORKERS];
 	const char *doing[SOAK_WORKERS];	/* the operation under way */
+	uint64_t longest_ns[SOAK_WORKERS];	/* the longest operation so far */
+	const char *longest[SOAK_WORKERS];	/* ... and what it was */
 	pid_t tid[SOAK_WORKERS];
 	bool stop;
 	char dir[128];
@@ -727,8 +729,14 @@ static struct {
 
 static void soak_done(int worker)
 {
+	uint64_t now = clock_ns();
+
+	if (now - soak.last_ns[worker] > soak.longest_ns[worker]) {
+		soak.longest_ns[worker] = now - soak.last_ns[worker];
+		soak.longest[worker] = soak.doing[worker];
+	}
 	WRITE_ONCE(soak.tid[worker], gettid());
-	WRITE_ONCE(soak.last_ns[worker], clock_ns());
+	WRITE_ONCE(soak.last_ns[worker], now);
 	WRITE_ONCE(soak.ops[worker], soak.ops[worker] + 1);
 }
 
@@ -748,6 +756,7 @@ static void *soak_reader(void *arg)
 		text = kvmintro_read(vm_file(soak.dir, soak_files[i++ %
 						ARRAY_SIZE(soak_files)]));
 		free(text);
+		soak_done(worker);
 		WRITE_ONCE(soak.doing[worker], "vms");
 		text = kvmintro_read(KVMINTRO_DEBUGFS "/vms");
 		free(text);
@@ -801,6 +810,59 @@ static void *soak_vm_churn(void *arg)
 	return NULL;
 }
 
+/* One line of /proc/self/task/<tid>/<name>, or "?"; the buffer is @buf. */
+static const char *task_file(pid_t tid, const char *name, char *buf,
+			     size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, size - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return "?";
+	buf[n] = '\0';
+	for (char *c = buf; *c; c++)
+		if (*c == '\n')
+			*c = *(c + 1) ? '<' : '\0';
+	return buf;
+}
+
+/*
+ * Say where a stuck worker is, in a few lines that survive a log cut to
+ * its tail: its state and wait channel, its kernel stack, and how its run
+ * and run-queue times (schedstat) grew over 5 s: a thread that gains
+ * run-queue time but no run time is starved of CPU, one that gains neither
+ * is asleep (a lock, a wait), one that gains run time is busy.
+ */
+static void soak_report_stall(unsigned int worker)
+{
+	pid_t tid = READ_ONCE(soak.tid[worker]);
+	unsigned long long run[2], wait[2];
+	char stat[512], wchan[64], sched[2][128], stack[2048];
+	const char *state;
+
+	for (int i = 0; i < 2; i++) {
+		if (sscanf(task_file(tid, "schedstat", sched[i], sizeof(sched[i])),
+			   "%llu %llu", &run[i], &wait[i]) != 2)
+			run[i] = wait[i] = 0;
+		if (!i)
+			sleep_ms(5000);
+	}
+	state = task_file(tid, "stat", stat, sizeof(stat));
+	state = strrchr(state, ')') ? strrchr(state, ')') + 2 : state;
+	ksft_print_msg("soak worker %u (tid %d) in '%s': state %.1s, wchan %s, in 5 s ran %llu ms and waited for a CPU %llu ms\n",
+		       worker, tid, READ_ONCE(soak.doing[worker]), state,
+		       task_file(tid, "wchan", wchan, sizeof(wchan)),
+		       (run[1] - run[0]) / 1000000, (wait[1] - wait[0]) / 1000000);
+	ksft_print_msg("  stack: %s\n", task_file(tid, "stack", stack,
+						   sizeof(stack)));
+}
+
 static void test_soak(void)
 {
 	void *(*const fns[SOAK_WORKERS])(void *) = {
@@ -838,10 +900,11 @@ static void test_soak(void)
 			if (now - READ_ONCE(soak.last_ns[i]) <
 			    SOAK_STALL_MS * 1000000ULL)
 				continue;
-			snprintf(cmd, sizeof(cmd), "cat /proc/%d/task/%d/stack /proc/%d/task/*/stack | sed 's/^/# /'",
-				 getpid(), soak.tid[i], getpid());
+			snprintf(cmd, sizeof(cmd), "grep -H . /proc/%d/task/*/stack /proc/%d/task/*/wchan | sed 's/^/# /'",
+				 getpid(), getpid());
 			if (system(cmd))
-				ksft_print_msg("no stack\n");
+				ksft_print_msg("no stacks\n");
+			soak_report_stall(i);
 			TEST_FAIL("soak worker %u: no operation finished for %d s, in '%s'",
 				  i, SOAK_STALL_MS / 1000, READ_ONCE(soak.doing[i]));
 		}
@@ -851,13 +914,19 @@ static void test_soak(void)
 	WRITE_ONCE(soak.stop, true);
 	for (i = 0; i < SOAK_WORKERS; i++) {
 		while (pthread_tryjoin_np(threads[i], NULL)) {
-			TEST_ASSERT(clock_ns() - READ_ONCE(soak.last_ns[i]) <
-				    SOAK_STALL_MS * 1000000ULL,
-				    "soak worker %u: stuck for %d s in '%s'", i,
-				    SOAK_STALL_MS / 1000, READ_ONCE(soak.doing[i]));
+			if (clock_ns() - READ_ONCE(soak.last_ns[i]) >=
+			    SOAK_STALL_MS * 1000000ULL) {
+				soak_report_stall(i);
+				TEST_FAIL("soak worker %u: stuck for %d s in '%s'",
+					  i, SOAK_STALL_MS / 1000,
+					  READ_ONCE(soak.doing[i]));
+			}
 			sleep_ms(100);
 		}
 		total += soak.ops[i];
+		ksft_print_msg("stress: soak worker %u: longest operation %llu ms, in '%s'\n",
+			       i, (unsigned long long)soak.longest_ns[i] / 1000000,
+			       soak.longest[i] ?: "-");
 	}
 	ksft_print_msg("stress: soak %d s: %lu operations (reads %lu, writes %lu, VMs made and killed %lu), none stuck %d s\n",
 		       SOAK_MS / 1000, total,
