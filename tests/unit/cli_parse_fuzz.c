@@ -24,6 +24,7 @@
 #include "argument.h"
 #include "cli_capture.h"
 #include "cli_json_check.h"
+#include "fuzz_assert.h"
 #include "gpa_hpa.h"
 #include "gva.h"
 #include "json.h"
@@ -36,15 +37,6 @@
 #include "table.h"
 #include "translate.h"
 #include "vm.h"
-
-#define FUZZ_ASSERT(condition)						\
-	do {								\
-		if (!(condition)) {					\
-			fprintf(stderr, "%s:%d: %s\n", __FILE__,	\
-				__LINE__, #condition);			\
-			abort();					\
-		}							\
-	} while (0)
 
 /* End @output, abort unless it is valid JSON, and free it. */
 static void fuzz_output_check_json(struct cli_capture *output, int ret)
