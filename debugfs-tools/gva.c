@@ -133,7 +133,7 @@ enum kvmintro_gva_state {
  * @state: what comes next
  */
 struct kvmintro_gva_parser {
-	const struct kvmintro_gva_request *request;
+	const struct kvmintro_gva_query *request;
 	struct kvmintro_gva_walk *walk;
 	enum kvmintro_gva_state state;
 };
@@ -171,7 +171,7 @@ kvmintro_gva_last_level(const struct kvmintro_gva_walk *walk)
 
 /* Fail with -EAGAIN if the header is not the reply to @request. */
 static int kvmintro_gva_check_header(const struct kvmintro_gva_walk *walk,
-				     const struct kvmintro_gva_request *request,
+				     const struct kvmintro_gva_query *request,
 				     struct kvmintro_parse_error *error)
 {
 	uint64_t vcpu = request->has_vcpu ? request->vcpu : 0;
@@ -349,7 +349,7 @@ static int kvmintro_gva_parse_line(void *context, struct kvmintro_span line,
  * reply is to another request.
  */
 int kvmintro_gva_parse(const char *text, size_t length,
-		       const struct kvmintro_gva_request *request,
+		       const struct kvmintro_gva_query *request,
 		       struct kvmintro_gva_walk *walk,
 		       struct kvmintro_parse_error *error)
 {
@@ -374,7 +374,7 @@ int kvmintro_gva_parse(const char *text, size_t length,
 
 static void kvmintro_gva_print_request(FILE *out, const void *context)
 {
-	const struct kvmintro_gva_request *request = context;
+	const struct kvmintro_gva_query *request = context;
 
 	fprintf(out, "0x%" PRIx64, request->gva);
 	if (request->has_vcpu)
@@ -385,7 +385,7 @@ static void kvmintro_gva_print_request(FILE *out, const void *context)
 }
 
 /* Write @request as the gva file takes it into @text, allocated. */
-int kvmintro_gva_request_text(const struct kvmintro_gva_request *request,
+int kvmintro_gva_request_text(const struct kvmintro_gva_query *request,
 			      char **text)
 {
 	*text = kvmintro_print_to_string(kvmintro_gva_print_request, request);
@@ -399,7 +399,7 @@ int kvmintro_gva_request_text(const struct kvmintro_gva_request *request,
  * @walk: the reply
  */
 struct kvmintro_gva_load {
-	const struct kvmintro_gva_request *request;
+	const struct kvmintro_gva_query *request;
 	const struct kvmintro_vm *vm;
 	struct kvmintro_gva_walk *walk;
 };
@@ -452,7 +452,7 @@ static int kvmintro_gva_explain_write(const char *path, int err,
  * reply is to another request.
  */
 int kvmintro_gva(const char *root, const struct kvmintro_vm *vm,
-		 const struct kvmintro_gva_request *request,
+		 const struct kvmintro_gva_query *request,
 		 struct kvmintro_gva_walk *walk)
 {
 	struct kvmintro_gva_load load = {

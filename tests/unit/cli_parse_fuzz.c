@@ -262,7 +262,7 @@ static void fuzz_translate(const char *text, size_t length)
 
 static void fuzz_gva(const char *text, size_t length)
 {
-	static const struct kvmintro_gva_request requests[] = {
+	static const struct kvmintro_gva_query requests[] = {
 		{ .gva = 0xffffffff81000123, .has_vcpu = true },
 		{ .gva = 0x1234 },
 		{ .gva = 0x7f0000000000 },
@@ -335,7 +335,8 @@ static void fuzz_scan(const char *text, size_t length)
 					       &problem) &&
 		    !kvmintro_scan_request_add(&request, "hex:de ad be ef",
 					       &problem));
-	if (kvmintro_scan_parse(text, length, &request, &result, &error)) {
+	if (kvmintro_scan_parse_reply(text, length, &request, &result,
+				      &error)) {
 		FUZZ_ASSERT(!result.matches && !result.count);
 		fuzz_check_error(&error);
 		goto out_release;
