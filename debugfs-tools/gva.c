@@ -21,18 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/pagewalk.h"
 #include "debugfs.h"
 #include "gva.h"
 #include "json.h"
 #include "regs.h"
 #include "table.h"
-
-static const char *const kvmintro_gva_modes[] = {
-	"none", "32-bit", "pae", "4-level", "5-level", NULL,
-};
-
-/* The top level of each mode of kvmintro_gva_modes[]. */
-static const uint64_t kvmintro_gva_top_levels[] = { 0, 2, 3, 4, 5 };
 
 static const char *const kvmintro_gva_bits[] = { "0", "1", NULL };
 
@@ -46,7 +40,8 @@ static const struct kvmintro_field kvmintro_gva_header_fields[] = {
 	KVMINTRO_FIELD(struct kvmintro_gva_walk, vcpu, "vcpu",
 		       KVMINTRO_FIELD_DECIMAL),
 	KVMINTRO_FIELD(struct kvmintro_gva_walk, mode, "mode",
-		       KVMINTRO_FIELD_NAME, .choices = kvmintro_gva_modes),
+		       KVMINTRO_FIELD_NAME,
+		       .choices = kvmintro_paging_mode_names),
 	KVMINTRO_FIELD(struct kvmintro_gva_walk, cr3, "cr3",
 		       KVMINTRO_FIELD_HEX),
 };
@@ -155,9 +150,9 @@ static uint64_t kvmintro_gva_top_level(const char *mode)
 {
 	size_t i;
 
-	for (i = 0; kvmintro_gva_modes[i]; i++) {
-		if (!strcmp(kvmintro_gva_modes[i], mode))
-			return kvmintro_gva_top_levels[i];
+	for (i = 0; kvmintro_paging_mode_names[i]; i++) {
+		if (!strcmp(kvmintro_paging_mode_names[i], mode))
+			return kvmintro_paging_levels(i);
 	}
 	return 0;
 }
