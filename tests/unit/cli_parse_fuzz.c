@@ -355,17 +355,26 @@ out_release:
 	kvmintro_scan_request_release(&request);
 }
 
-/* A normalized pattern is its prefix, then text, or lowercase hex pairs. */
+/*
+ * A normalized pattern is its prefix, then text ("str:", "istr:"), or
+ * pairs of lowercase hex digits or "??", the first not "??" ("hex:").
+ */
 static void fuzz_check_pattern(const char *normalized)
 {
 	size_t i, length = strlen(normalized);
 
 	FUZZ_ASSERT(length > 4 && length <= 4 + 2 * 256);
-	if (!strncmp(normalized, "str:", 4))
+	if (!strncmp(normalized, "str:", 4) || !strncmp(normalized, "istr:", 5))
 		return;
 	FUZZ_ASSERT(!strncmp(normalized, "hex:", 4) && length % 2 == 0);
-	for (i = 4; i < length; i++)
-		FUZZ_ASSERT(strchr("0123456789abcdef", normalized[i]));
+	FUZZ_ASSERT(normalized[4] != '?');
+	for (i = 4; i < length; i += 2) {
+		if (normalized[i] == '?')
+			FUZZ_ASSERT(normalized[i + 1] == '?');
+		else
+			FUZZ_ASSERT(strchr("0123456789abcdef", normalized[i]) &&
+				    strchr("0123456789abcdef", normalized[i + 1]));
+	}
 }
 
 /* The input, up to its first NUL, as a command line argument. */
