@@ -1,58 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Numbers users type on the command line: addresses, lengths, counts.
- * Friendlier than the module's formats (either case of 0x, a gfn=, K and M
- * suffixes), but as strict: anything else is refused, never half-read.
+ * Numbers and addresses are read by lib/parse.c, as the module reads them;
+ * lengths may also end in K or M.  Anything else is refused, never
+ * half-read.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "argument.h"
-#include "parse.h"
 
 /*
- * Parse a whole number: decimal, or hex after 0x or 0X. Return -EINVAL if
- * @text is not one, -ERANGE if it does not fit in 64 bits, -ENOMEM.
+ * Parse a whole number: decimal, or hex after 0x or 0X, as the module's
+ * files take it (kvmintro_parse_u64()). Return -EINVAL if @text is not
+ * one, -ERANGE if it does not fit in 64 bits.
  */
 int kvmintro_parse_number_argument(const char *text, uint64_t *value)
 {
-	struct kvmintro_span span = kvmintro_span_from_string(text);
-	char *lowercase;
-	int ret;
-
-	if (span.length < 2 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X'))
-		return kvmintro_parse_decimal(span, value);
-	if (text[1] == 'x')
-		return kvmintro_parse_hex(span, value);
-	lowercase = strdup(text);
-	if (!lowercase)
-		return -ENOMEM;
-	lowercase[1] = 'x';
-	ret = kvmintro_parse_hex(kvmintro_span_from_string(lowercase), value);
-	free(lowercase);
-	return ret;
+	return kvmintro_parse_u64(text, strlen(text), value);
 }
 
 /*
- * Parse a guest physical address: a number (see
- * kvmintro_parse_number_argument()), "gpa=" and a number, or "gfn=" and a
- * guest frame number. Return -EINVAL if @text is not one, -ERANGE if it is
- * beyond the 52 bits of guest physical addresses.
+ * Parse a guest physical address as the module's translate file takes it
+ * (kvmintro_parse_address()): a number, "gpa=" and a number, or "gfn="
+ * and a guest frame number. Return -EINVAL if @text is not one, -ERANGE if
+ * it is beyond the 52 bits of guest physical addresses; the module would
+ * take a gpa= beyond them, to answer that no memslot holds it.
  */
 int kvmintro_parse_address_argument(const char *text, uint64_t *gpa)
 {
-	bool frame = !strncmp(text, "gfn=", 4);
 	uint64_t value;
 	int ret;
 
-	if (frame || !strncmp(text, "gpa=", 4))
-		text += 4;
-	ret = kvmintro_parse_number_argument(text, &value);
+	ret = kvmintro_parse_address(text, strlen(text), &value);
 	if (ret)
 		return ret;
-	if (frame)
-		value <<= KVMINTRO_PAGE_SHIFT;
 	if (value >> KVMINTRO_GPA_BITS)
 		return -ERANGE;
 	*gpa = value;

@@ -4,9 +4,7 @@
 
 #include <stdint.h>
 
-/* Guest physical addresses have at most 52 bits on x86. */
-#define KVMINTRO_GPA_BITS 52
-#define KVMINTRO_PAGE_SHIFT 12
+#include "../lib/parse.h"
 
 int kvmintro_parse_number_argument(const char *text, uint64_t *value);
 int kvmintro_parse_address_argument(const char *text, uint64_t *gpa);

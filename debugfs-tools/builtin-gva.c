@@ -12,7 +12,7 @@
 int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 {
 	const char *vcpu_text = NULL, *cr3_text = NULL;
-	struct kvmintro_gva_request request = { .gva = 0 };
+	struct kvmintro_gva_query request = { .gva = 0 };
 	const struct kvmintro_option options[] = {
 		{ "--vcpu", &vcpu_text, &request.has_vcpu },
 		{ "--cr3", &cr3_text, &request.has_cr3 },

@@ -11,7 +11,7 @@ static int kvmintro_stage2_walk_command(struct kvmintro *kvmintro,
 					const struct kvmintro_vm *vm,
 					const char *argument)
 {
-	struct kvmintro_stage2_walk walk;
+	struct kvmintro_stage2_reply walk;
 	uint64_t gpa;
 	int ret;
 

@@ -21,18 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/pagewalk.h"
 #include "debugfs.h"
 #include "gva.h"
 #include "json.h"
 #include "regs.h"
 #include "table.h"
-
-static const char *const kvmintro_gva_modes[] = {
-	"none", "32-bit", "pae", "4-level", "5-level", NULL,
-};
-
-/* The top level of each mode of kvmintro_gva_modes[]. */
-static const uint64_t kvmintro_gva_top_levels[] = { 0, 2, 3, 4, 5 };
 
 static const char *const kvmintro_gva_bits[] = { "0", "1", NULL };
 
@@ -46,7 +40,8 @@ static const struct kvmintro_field kvmintro_gva_header_fields[] = {
 	KVMINTRO_FIELD(struct kvmintro_gva_walk, vcpu, "vcpu",
 		       KVMINTRO_FIELD_DECIMAL),
 	KVMINTRO_FIELD(struct kvmintro_gva_walk, mode, "mode",
-		       KVMINTRO_FIELD_NAME, .choices = kvmintro_gva_modes),
+		       KVMINTRO_FIELD_NAME,
+		       .choices = kvmintro_paging_mode_names),
 	KVMINTRO_FIELD(struct kvmintro_gva_walk, cr3, "cr3",
 		       KVMINTRO_FIELD_HEX),
 };
@@ -133,7 +128,7 @@ enum kvmintro_gva_state {
  * @state: what comes next
  */
 struct kvmintro_gva_parser {
-	const struct kvmintro_gva_request *request;
+	const struct kvmintro_gva_query *request;
 	struct kvmintro_gva_walk *walk;
 	enum kvmintro_gva_state state;
 };
@@ -155,9 +150,9 @@ static uint64_t kvmintro_gva_top_level(const char *mode)
 {
 	size_t i;
 
-	for (i = 0; kvmintro_gva_modes[i]; i++) {
-		if (!strcmp(kvmintro_gva_modes[i], mode))
-			return kvmintro_gva_top_levels[i];
+	for (i = 0; kvmintro_paging_mode_names[i]; i++) {
+		if (!strcmp(kvmintro_paging_mode_names[i], mode))
+			return kvmintro_paging_levels(i);
 	}
 	return 0;
 }
@@ -171,7 +166,7 @@ kvmintro_gva_last_level(const struct kvmintro_gva_walk *walk)
 
 /* Fail with -EAGAIN if the header is not the reply to @request. */
 static int kvmintro_gva_check_header(const struct kvmintro_gva_walk *walk,
-				     const struct kvmintro_gva_request *request,
+				     const struct kvmintro_gva_query *request,
 				     struct kvmintro_parse_error *error)
 {
 	uint64_t vcpu = request->has_vcpu ? request->vcpu : 0;
@@ -349,7 +344,7 @@ static int kvmintro_gva_parse_line(void *context, struct kvmintro_span line,
  * reply is to another request.
  */
 int kvmintro_gva_parse(const char *text, size_t length,
-		       const struct kvmintro_gva_request *request,
+		       const struct kvmintro_gva_query *request,
 		       struct kvmintro_gva_walk *walk,
 		       struct kvmintro_parse_error *error)
 {
@@ -374,7 +369,7 @@ int kvmintro_gva_parse(const char *text, size_t length,
 
 static void kvmintro_gva_print_request(FILE *out, const void *context)
 {
-	const struct kvmintro_gva_request *request = context;
+	const struct kvmintro_gva_query *request = context;
 
 	fprintf(out, "0x%" PRIx64, request->gva);
 	if (request->has_vcpu)
@@ -385,7 +380,7 @@ static void kvmintro_gva_print_request(FILE *out, const void *context)
 }
 
 /* Write @request as the gva file takes it into @text, allocated. */
-int kvmintro_gva_request_text(const struct kvmintro_gva_request *request,
+int kvmintro_gva_request_text(const struct kvmintro_gva_query *request,
 			      char **text)
 {
 	*text = kvmintro_print_to_string(kvmintro_gva_print_request, request);
@@ -399,7 +394,7 @@ int kvmintro_gva_request_text(const struct kvmintro_gva_request *request,
  * @walk: the reply
  */
 struct kvmintro_gva_load {
-	const struct kvmintro_gva_request *request;
+	const struct kvmintro_gva_query *request;
 	const struct kvmintro_vm *vm;
 	struct kvmintro_gva_walk *walk;
 };
@@ -452,7 +447,7 @@ static int kvmintro_gva_explain_write(const char *path, int err,
  * reply is to another request.
  */
 int kvmintro_gva(const char *root, const struct kvmintro_vm *vm,
-		 const struct kvmintro_gva_request *request,
+		 const struct kvmintro_gva_query *request,
 		 struct kvmintro_gva_walk *walk)
 {
 	struct kvmintro_gva_load load = {

@@ -16,14 +16,14 @@
 #define KVMINTRO_PAGING_MODE_MAX 16
 
 /**
- * struct kvmintro_gva_request - what "kvmintro gva" asks
+ * struct kvmintro_gva_query - what "kvmintro gva" asks
  * @gva: the guest virtual address
  * @vcpu: whose registers the walk uses
  * @has_vcpu: @vcpu was given (else the module uses vcpu 0)
  * @cr3: the page-table root to use instead of the vcpu's CR3
  * @has_cr3: @cr3 was given
  */
-struct kvmintro_gva_request {
+struct kvmintro_gva_query {
 	uint64_t gva;
 	uint64_t vcpu;
 	bool has_vcpu;
@@ -97,14 +97,14 @@ struct kvmintro_gva_walk {
 	char stop_reason[KVMINTRO_TRANSLATE_REASON_MAX];
 };
 
-int kvmintro_gva_request_text(const struct kvmintro_gva_request *request,
+int kvmintro_gva_request_text(const struct kvmintro_gva_query *request,
 			      char **text);
 int kvmintro_gva_parse(const char *text, size_t length,
-		       const struct kvmintro_gva_request *request,
+		       const struct kvmintro_gva_query *request,
 		       struct kvmintro_gva_walk *walk,
 		       struct kvmintro_parse_error *error);
 int kvmintro_gva(const char *root, const struct kvmintro_vm *vm,
-		 const struct kvmintro_gva_request *request,
+		 const struct kvmintro_gva_query *request,
 		 struct kvmintro_gva_walk *walk);
 int kvmintro_gva_print_table(const struct kvmintro_gva_walk *walk, FILE *out);
 int kvmintro_gva_print_json(const struct kvmintro_vm *vm,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/parse.h"
 #include "parse.h"
 
 struct kvmintro_span kvmintro_span_from_string(const char *string)
@@ -151,17 +152,6 @@ int kvmintro_parse_decimal(struct kvmintro_span text, uint64_t *value)
 	return 0;
 }
 
-static int kvmintro_hex_digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Parse "0x" followed by hex digits. Also take a lone "0": that is how the
  * kernel's "%#llx" prints zero. Return -EINVAL if @text is not a hex number,
@@ -180,7 +170,7 @@ int kvmintro_parse_hex(struct kvmintro_span text, uint64_t *value)
 	if (text.length < 3 || text.start[0] != '0' || text.start[1] != 'x')
 		return -EINVAL;
 	for (i = 2; i < text.length; i++) {
-		int digit = kvmintro_hex_digit_value(text.start[i]);
+		int digit = kvmintro_hex_digit(text.start[i]);
 
 		if (digit < 0)
 			return -EINVAL;

@@ -17,24 +17,28 @@
 
 #define KVMINTRO_REGS_HEX(member, name)					\
 	KVMINTRO_FIELD(struct kvmintro_vcpu_regs, member, name,		\
-		       KVMINTRO_FIELD_HEX)
+		       KVMINTRO_FIELD_HEX),
+#define KVMINTRO_REGS_GPR(index, name)	KVMINTRO_REGS_HEX(gprs[index], name)
+#define KVMINTRO_REGS_CONTROL(index, name)				\
+	KVMINTRO_REGS_HEX(control[index], name)
+#define KVMINTRO_REGS_TABLE_FIELD(index, name, field)			\
+	KVMINTRO_REGS_HEX(tables[index].field, name "." #field)
 #define KVMINTRO_REGS_TABLE(index, name)				\
-	KVMINTRO_REGS_HEX(tables[index].base, name ".base"),		\
-	KVMINTRO_REGS_HEX(tables[index].limit, name ".limit")
+	KVMINTRO_FOR_EACH_TABLE_FIELD(KVMINTRO_REGS_TABLE_FIELD, index, name)
+#define KVMINTRO_REGS_SEGMENT_FIELD(index, name, field)			\
+	KVMINTRO_REGS_HEX(segments[index].field, name "." #field)
 #define KVMINTRO_REGS_SEGMENT(index, name)				\
-	KVMINTRO_REGS_HEX(segments[index].selector, name ".selector"),	\
-	KVMINTRO_REGS_HEX(segments[index].base, name ".base"),		\
-	KVMINTRO_REGS_HEX(segments[index].limit, name ".limit"),	\
-	KVMINTRO_REGS_HEX(segments[index].attributes, name ".attributes")
-#define KVMINTRO_REGS_MSR(index, name)					\
+	KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_REGS_SEGMENT_FIELD, index, name)
+#define KVMINTRO_REGS_MSR(index, msr, name)				\
 	KVMINTRO_FIELD(struct kvmintro_vcpu_regs, msrs[index], name,	\
-		       KVMINTRO_FIELD_HEX, .absent = "unavailable")
+		       KVMINTRO_FIELD_HEX, .absent = "unavailable"),
 
 static const char *const kvmintro_regs_sources[] = { "live", "capture", NULL };
 
 /*
- * The keys of the regs file, in its order. The names here are the only
- * ones: printing walks the groups below by index.
+ * The keys of the regs file, in its order, named by lib/regs.h's lists,
+ * which the module writes the file with. Printing walks the groups below
+ * by index.
  */
 static const struct kvmintro_field kvmintro_regs_fields[] = {
 	KVMINTRO_FIELD(struct kvmintro_vcpu_regs, vcpu, "vcpu",
@@ -43,68 +47,26 @@ static const struct kvmintro_field kvmintro_regs_fields[] = {
 		       KVMINTRO_FIELD_NAME, .choices = kvmintro_regs_sources),
 	KVMINTRO_FIELD(struct kvmintro_vcpu_regs, generation, "generation",
 		       KVMINTRO_FIELD_DECIMAL, .optional = true),
-	KVMINTRO_REGS_HEX(gprs[0], "rax"),
-	KVMINTRO_REGS_HEX(gprs[1], "rbx"),
-	KVMINTRO_REGS_HEX(gprs[2], "rcx"),
-	KVMINTRO_REGS_HEX(gprs[3], "rdx"),
-	KVMINTRO_REGS_HEX(gprs[4], "rsi"),
-	KVMINTRO_REGS_HEX(gprs[5], "rdi"),
-	KVMINTRO_REGS_HEX(gprs[6], "rsp"),
-	KVMINTRO_REGS_HEX(gprs[7], "rbp"),
-	KVMINTRO_REGS_HEX(gprs[8], "r8"),
-	KVMINTRO_REGS_HEX(gprs[9], "r9"),
-	KVMINTRO_REGS_HEX(gprs[10], "r10"),
-	KVMINTRO_REGS_HEX(gprs[11], "r11"),
-	KVMINTRO_REGS_HEX(gprs[12], "r12"),
-	KVMINTRO_REGS_HEX(gprs[13], "r13"),
-	KVMINTRO_REGS_HEX(gprs[14], "r14"),
-	KVMINTRO_REGS_HEX(gprs[15], "r15"),
-	KVMINTRO_REGS_HEX(control[0], "rip"),
-	KVMINTRO_REGS_HEX(control[1], "rflags"),
-	KVMINTRO_REGS_HEX(control[2], "cr0"),
-	KVMINTRO_REGS_HEX(control[3], "cr2"),
-	KVMINTRO_REGS_HEX(control[4], "cr3"),
-	KVMINTRO_REGS_HEX(control[5], "cr4"),
-	KVMINTRO_REGS_HEX(control[6], "cr8"),
-	KVMINTRO_REGS_HEX(control[7], "efer"),
-	KVMINTRO_REGS_HEX(control[8], "apic_base"),
-	KVMINTRO_REGS_HEX(control[9], "fs_base"),
-	KVMINTRO_REGS_HEX(control[10], "gs_base"),
-	KVMINTRO_REGS_TABLE(0, "gdt"),
-	KVMINTRO_REGS_TABLE(1, "idt"),
-	KVMINTRO_REGS_SEGMENT(0, "cs"),
-	KVMINTRO_REGS_SEGMENT(1, "ds"),
-	KVMINTRO_REGS_SEGMENT(2, "es"),
-	KVMINTRO_REGS_SEGMENT(3, "fs"),
-	KVMINTRO_REGS_SEGMENT(4, "gs"),
-	KVMINTRO_REGS_SEGMENT(5, "ss"),
-	KVMINTRO_REGS_SEGMENT(6, "tr"),
-	KVMINTRO_REGS_SEGMENT(7, "ldt"),
-	KVMINTRO_REGS_MSR(0, "star"),
-	KVMINTRO_REGS_MSR(1, "lstar"),
-	KVMINTRO_REGS_MSR(2, "cstar"),
-	KVMINTRO_REGS_MSR(3, "sfmask"),
-	KVMINTRO_REGS_MSR(4, "sysenter_cs"),
-	KVMINTRO_REGS_MSR(5, "sysenter_esp"),
-	KVMINTRO_REGS_MSR(6, "sysenter_eip"),
-	KVMINTRO_REGS_MSR(7, "kernel_gs_base"),
-	KVMINTRO_REGS_MSR(8, "pat"),
-	KVMINTRO_REGS_MSR(9, "tsc"),
+	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REGS_GPR)
+	KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REGS_CONTROL)
+	KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_REGS_TABLE)
+	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_SEGMENT)
+	KVMINTRO_FOR_EACH_MSR(KVMINTRO_REGS_MSR)
 };
 
 /* Where each group of registers starts in kvmintro_regs_fields[]. */
 enum {
 	KVMINTRO_REGS_FIELD_GPRS = 3,
 	KVMINTRO_REGS_FIELD_CONTROL = KVMINTRO_REGS_FIELD_GPRS +
-				      KVMINTRO_REGS_NR_GPRS,
+				      KVMINTRO_NR_GPRS,
 	KVMINTRO_REGS_FIELD_TABLES = KVMINTRO_REGS_FIELD_CONTROL +
 				     KVMINTRO_REGS_NR_CONTROL,
 	KVMINTRO_REGS_FIELD_SEGMENTS = KVMINTRO_REGS_FIELD_TABLES +
 				       2 * KVMINTRO_REGS_NR_TABLES,
 	KVMINTRO_REGS_FIELD_MSRS = KVMINTRO_REGS_FIELD_SEGMENTS +
-				   4 * KVMINTRO_REGS_NR_SEGMENTS,
+				   4 * KVMINTRO_NR_SEGMENTS,
 	KVMINTRO_REGS_NR_FIELDS = KVMINTRO_REGS_FIELD_MSRS +
-				  KVMINTRO_REGS_NR_MSRS,
+				  KVMINTRO_NR_MSRS,
 };
 
 _Static_assert(ARRAY_SIZE(kvmintro_regs_fields) == KVMINTRO_REGS_NR_FIELDS,
@@ -485,13 +447,13 @@ static int kvmintro_regs_print_pairs(const struct kvmintro_maybe_u64 *values,
 static int kvmintro_regs_print_gprs(const struct kvmintro_vcpu_regs *regs,
 				    FILE *out)
 {
-	struct kvmintro_maybe_u64 values[KVMINTRO_REGS_NR_GPRS];
+	struct kvmintro_maybe_u64 values[KVMINTRO_NR_GPRS];
 	size_t i;
 
-	for (i = 0; i < KVMINTRO_REGS_NR_GPRS; i++)
+	for (i = 0; i < KVMINTRO_NR_GPRS; i++)
 		values[i] = (struct kvmintro_maybe_u64){ regs->gprs[i], true };
 	return kvmintro_regs_print_pairs(values, KVMINTRO_REGS_FIELD_GPRS,
-					 KVMINTRO_REGS_NR_GPRS, 4, out);
+					 KVMINTRO_NR_GPRS, 4, out);
 }
 
 /* rip, rflags, the control registers with their flags, gdt and idt. */
@@ -554,7 +516,7 @@ static int kvmintro_regs_print_segments(const struct kvmintro_vcpu_regs *regs,
 
 	kvmintro_table_init(&table, kvmintro_segment_columns,
 			    ARRAY_SIZE(kvmintro_segment_columns));
-	for (i = 0; i < KVMINTRO_REGS_NR_SEGMENTS; i++)
+	for (i = 0; i < KVMINTRO_NR_SEGMENTS; i++)
 		kvmintro_regs_add_segment(&table, &regs->segments[i], i);
 	return kvmintro_table_finish(&table, out);
 }
@@ -564,7 +526,7 @@ static int kvmintro_regs_print_msrs(const struct kvmintro_vcpu_regs *regs,
 				    FILE *out)
 {
 	return kvmintro_regs_print_pairs(regs->msrs, KVMINTRO_REGS_FIELD_MSRS,
-					 KVMINTRO_REGS_NR_MSRS, 2, out);
+					 KVMINTRO_NR_MSRS, 2, out);
 }
 
 static int kvmintro_regs_print_one(const struct kvmintro_vcpu_regs *regs,
@@ -686,17 +648,17 @@ static void kvmintro_regs_write_json(struct kvmintro_json *json,
 		.value = regs->generation, .valid = regs->has_generation });
 	kvmintro_regs_write_fields_json(json, regs->gprs,
 					KVMINTRO_REGS_FIELD_GPRS,
-					KVMINTRO_REGS_NR_GPRS);
+					KVMINTRO_NR_GPRS);
 	kvmintro_regs_write_fields_json(json, regs->control,
 					KVMINTRO_REGS_FIELD_CONTROL,
 					KVMINTRO_REGS_NR_CONTROL);
 	kvmintro_regs_write_tables_json(json, regs);
 	kvmintro_json_begin_object(json, "segments");
-	for (i = 0; i < KVMINTRO_REGS_NR_SEGMENTS; i++)
+	for (i = 0; i < KVMINTRO_NR_SEGMENTS; i++)
 		kvmintro_segment_write_json(json, &regs->segments[i], i);
 	kvmintro_json_end_object(json);
 	kvmintro_json_begin_object(json, "msrs");
-	for (i = 0; i < KVMINTRO_REGS_NR_MSRS; i++) {
+	for (i = 0; i < KVMINTRO_NR_MSRS; i++) {
 		name = kvmintro_regs_fields[KVMINTRO_REGS_FIELD_MSRS + i].name;
 		kvmintro_json_maybe_u64(json, name, regs->msrs[i]);
 	}

@@ -7,17 +7,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../lib/regs.h"
 #include "parse.h"
 #include "vm.h"
 
-#define KVMINTRO_REGS_NR_GPRS 16
 /* rip, rflags, cr0, cr2, cr3, cr4, cr8, efer, apic_base, fs_base, gs_base */
 #define KVMINTRO_REGS_NR_CONTROL 11
 /* gdt, idt */
 #define KVMINTRO_REGS_NR_TABLES 2
-/* cs, ds, es, fs, gs, ss, tr, ldt */
-#define KVMINTRO_REGS_NR_SEGMENTS 8
-#define KVMINTRO_REGS_NR_MSRS 10
 #define KVMINTRO_REGS_SOURCE_MAX 16
 
 /**
@@ -59,11 +56,11 @@ struct kvmintro_vcpu_regs {
 	char source[KVMINTRO_REGS_SOURCE_MAX];
 	uint64_t generation;
 	bool has_generation;
-	uint64_t gprs[KVMINTRO_REGS_NR_GPRS];
+	uint64_t gprs[KVMINTRO_NR_GPRS];
 	uint64_t control[KVMINTRO_REGS_NR_CONTROL];
 	struct kvmintro_descriptor_table tables[KVMINTRO_REGS_NR_TABLES];
-	struct kvmintro_vcpu_segment segments[KVMINTRO_REGS_NR_SEGMENTS];
-	struct kvmintro_maybe_u64 msrs[KVMINTRO_REGS_NR_MSRS];
+	struct kvmintro_vcpu_segment segments[KVMINTRO_NR_SEGMENTS];
+	struct kvmintro_maybe_u64 msrs[KVMINTRO_NR_MSRS];
 };
 
 struct kvmintro_regs_list {

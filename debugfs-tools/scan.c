@@ -286,7 +286,7 @@ int kvmintro_scan_request_text(const struct kvmintro_scan_request *request,
 }
 
 /**
- * struct kvmintro_scan_parser - kvmintro_scan_parse() at work
+ * struct kvmintro_scan_parser - kvmintro_scan_parse_reply() at work
  * @request: the patterns asked for
  * @sorted: their indices, by normalized text, then index
  * @matches: the matches so far
@@ -440,10 +440,10 @@ static int kvmintro_scan_check_summary(const struct kvmintro_scan_parser *parser
  * says why and where, and the return value is -EBADMSG, -EAGAIN if the
  * matches are of another search, or -ENOMEM.
  */
-int kvmintro_scan_parse(const char *text, size_t length,
-			const struct kvmintro_scan_request *request,
-			struct kvmintro_scan_result *result,
-			struct kvmintro_parse_error *error)
+int kvmintro_scan_parse_reply(const char *text, size_t length,
+			      const struct kvmintro_scan_request *request,
+			      struct kvmintro_scan_result *result,
+			      struct kvmintro_parse_error *error)
 {
 	struct kvmintro_array matches;
 	struct kvmintro_scan_parser *parser = calloc(1, sizeof(*parser));
@@ -490,8 +490,8 @@ static int kvmintro_scan_parse_file(void *context, const char *text,
 {
 	struct kvmintro_scan_load *load = context;
 
-	return kvmintro_scan_parse(text, length, load->request, load->result,
-				   error);
+	return kvmintro_scan_parse_reply(text, length, load->request,
+					 load->result, error);
 }
 
 /*

@@ -80,10 +80,10 @@ int kvmintro_scan_request_add_file(struct kvmintro_scan_request *request,
 void kvmintro_scan_request_release(struct kvmintro_scan_request *request);
 int kvmintro_scan_request_text(const struct kvmintro_scan_request *request,
 			       char **text);
-int kvmintro_scan_parse(const char *text, size_t length,
-			const struct kvmintro_scan_request *request,
-			struct kvmintro_scan_result *result,
-			struct kvmintro_parse_error *error);
+int kvmintro_scan_parse_reply(const char *text, size_t length,
+			      const struct kvmintro_scan_request *request,
+			      struct kvmintro_scan_result *result,
+			      struct kvmintro_parse_error *error);
 int kvmintro_scan(const char *root, const struct kvmintro_vm *vm,
 		  const struct kvmintro_scan_request *request,
 		  struct kvmintro_scan_result *result);

@@ -125,7 +125,7 @@ static const struct kvmintro_record_format kvmintro_stage2_leaf_format =
 			       kvmintro_stage2_leaf_fields);
 
 #define KVMINTRO_STAGE2_RUN_FIELD(member, type)				\
-	KVMINTRO_FIELD(struct kvmintro_stage2_run, member, #member, type)
+	KVMINTRO_FIELD(struct kvmintro_stage2_row, member, #member, type)
 
 static const struct kvmintro_field kvmintro_stage2_run_fields[] = {
 	KVMINTRO_STAGE2_RUN_FIELD(gpa, KVMINTRO_FIELD_HEX),
@@ -140,7 +140,7 @@ static const struct kvmintro_field kvmintro_stage2_run_fields[] = {
 static int kvmintro_stage2_run_check(const void *record,
 				     struct kvmintro_parse_error *error)
 {
-	const struct kvmintro_stage2_run *run = record;
+	const struct kvmintro_stage2_row *run = record;
 
 	if (!run->size || run->size % 4096 || !run->leaves ||
 	    run->npages != run->leaves * (run->size / 4096))
@@ -154,7 +154,7 @@ static const struct kvmintro_record_format kvmintro_stage2_run_format = {
 	.layout = KVMINTRO_LAYOUT_COLUMNS,
 	.fields = kvmintro_stage2_run_fields,
 	.nr_fields = ARRAY_SIZE(kvmintro_stage2_run_fields),
-	.record_size = sizeof(struct kvmintro_stage2_run),
+	.record_size = sizeof(struct kvmintro_stage2_row),
 	.check = kvmintro_stage2_run_check,
 };
 
@@ -187,7 +187,7 @@ static int kvmintro_stage2_parse_no_root(const struct kvmintro_stage2_err *err,
  * @done: the leaf or the error was seen: nothing may follow
  */
 struct kvmintro_stage2_walk_parser {
-	struct kvmintro_stage2_walk *walk;
+	struct kvmintro_stage2_reply *walk;
 	size_t lines;
 	bool done;
 };
@@ -197,7 +197,7 @@ static int kvmintro_stage2_walk_parse_line(void *context,
 					   struct kvmintro_parse_error *error)
 {
 	struct kvmintro_stage2_walk_parser *parser = context;
-	struct kvmintro_stage2_walk *walk = parser->walk;
+	struct kvmintro_stage2_reply *walk = parser->walk;
 	struct kvmintro_stage2_header header;
 	struct kvmintro_stage2_err err;
 	struct kvmintro_span rest = line, word;
@@ -257,7 +257,7 @@ static int kvmintro_stage2_walk_parse_line(void *context,
  * @error saying why and where.
  */
 int kvmintro_stage2_walk_parse(const char *text, size_t length, uint64_t gpa,
-			       struct kvmintro_stage2_walk *walk,
+			       struct kvmintro_stage2_reply *walk,
 			       struct kvmintro_parse_error *error)
 {
 	struct kvmintro_stage2_walk_parser parser = { .walk = walk };
@@ -291,7 +291,7 @@ int kvmintro_stage2_summary_parse(const char *text, size_t length,
 	int ret;
 
 	memset(summary, 0, sizeof(*summary));
-	kvmintro_array_init(&summary->runs, sizeof(struct kvmintro_stage2_run));
+	kvmintro_array_init(&summary->runs, sizeof(struct kvmintro_stage2_row));
 	kvmintro_line_reader_init(&reader, text, length);
 	if (!kvmintro_line_reader_next(&reader, &line))
 		return kvmintro_parse_fail(error, -EBADMSG, "the file is empty");
@@ -344,7 +344,7 @@ void kvmintro_stage2_summary_release(struct kvmintro_stage2_summary *summary)
 
 struct kvmintro_stage2_walk_load {
 	uint64_t gpa;
-	struct kvmintro_stage2_walk *walk;
+	struct kvmintro_stage2_reply *walk;
 };
 
 static int kvmintro_stage2_walk_parse_file(void *context, const char *text,
@@ -359,7 +359,7 @@ static int kvmintro_stage2_walk_parse_file(void *context, const char *text,
 
 /* Ask the module of @vm to walk @gpa; read its reply into @walk. */
 int kvmintro_stage2_walk_load(const char *root, const struct kvmintro_vm *vm,
-			      uint64_t gpa, struct kvmintro_stage2_walk *walk)
+			      uint64_t gpa, struct kvmintro_stage2_reply *walk)
 {
 	struct kvmintro_stage2_walk_load load = { .gpa = gpa, .walk = walk };
 	char request[32];
@@ -419,7 +419,7 @@ static const struct kvmintro_column kvmintro_stage2_leaf_columns[] = {
 };
 
 /* Print @walk: the levels, then the leaf or where the walk stopped. */
-int kvmintro_stage2_walk_print_table(const struct kvmintro_stage2_walk *walk,
+int kvmintro_stage2_walk_print_table(const struct kvmintro_stage2_reply *walk,
 				     FILE *out)
 {
 	const struct kvmintro_stage2_level *level;
@@ -497,7 +497,7 @@ static void kvmintro_stage2_root_write_json(struct kvmintro_json *json,
 
 /* {"vm": ..., "table": ..., "walk": {"gpa", "levels": [...], "leaf"}} */
 int kvmintro_stage2_walk_print_json(const struct kvmintro_vm *vm,
-				    const struct kvmintro_stage2_walk *walk,
+				    const struct kvmintro_stage2_reply *walk,
 				    FILE *out)
 {
 	const struct kvmintro_stage2_leaf *leaf = &walk->leaf;
@@ -563,7 +563,7 @@ static const struct kvmintro_column kvmintro_stage2_run_columns[] = {
 int kvmintro_stage2_summary_print_table(const struct kvmintro_stage2_summary *summary,
 					FILE *out)
 {
-	const struct kvmintro_stage2_run *runs = summary->runs.elements, *run;
+	const struct kvmintro_stage2_row *runs = summary->runs.elements, *run;
 	uint64_t bytes[3] = { 0 }, sizes[3] = { 1 << 12, 1 << 21, 1 << 30 };
 	char text[KVMINTRO_SIZE_TEXT_MAX];
 	struct kvmintro_table table;
@@ -606,7 +606,7 @@ int kvmintro_stage2_summary_print_table(const struct kvmintro_stage2_summary *su
 static void kvmintro_stage2_run_write_json(struct kvmintro_json *json,
 					   const void *element)
 {
-	const struct kvmintro_stage2_run *run = element;
+	const struct kvmintro_stage2_row *run = element;
 
 	kvmintro_json_begin_object(json, NULL);
 	kvmintro_json_u64(json, "gpa", run->gpa);
@@ -626,6 +626,7 @@ int kvmintro_stage2_summary_print_json(const struct kvmintro_vm *vm,
 				       const struct kvmintro_stage2_summary *summary,
 				       FILE *out)
 {
+	const struct kvmintro_stage2_row *rows = summary->runs.elements;
 	struct kvmintro_json json;
 	size_t i;
 
@@ -633,8 +634,7 @@ int kvmintro_stage2_summary_print_json(const struct kvmintro_vm *vm,
 	kvmintro_stage2_root_write_json(&json, &summary->root);
 	kvmintro_json_begin_array(&json, "runs");
 	for (i = 0; i < summary->runs.count; i++)
-		kvmintro_stage2_run_write_json(&json,
-			(const struct kvmintro_stage2_run *)summary->runs.elements + i);
+		kvmintro_stage2_run_write_json(&json, &rows[i]);
 	kvmintro_json_end_array(&json);
 	kvmintro_json_u64(&json, "notes", summary->notes);
 	return kvmintro_vm_json_end(&json);

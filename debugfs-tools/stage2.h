@@ -76,7 +76,7 @@ struct kvmintro_stage2_leaf {
 };
 
 /**
- * struct kvmintro_stage2_walk - the module's reply for one GPA
+ * struct kvmintro_stage2_reply - the module's reply for one GPA
  * @gpa: the GPA
  * @root: the table walked
  * @levels: the entries read, from the root down
@@ -86,7 +86,7 @@ struct kvmintro_stage2_leaf {
  * @stop_level: where a not-present walk stopped (0: not at a level)
  * @reason: why it stopped: not-present, no-tdp-mmu, beyond-table...
  */
-struct kvmintro_stage2_walk {
+struct kvmintro_stage2_reply {
 	uint64_t gpa;
 	struct kvmintro_stage2_root root;
 	struct kvmintro_stage2_level levels[KVMINTRO_STAGE2_LEVELS_MAX];
@@ -98,7 +98,7 @@ struct kvmintro_stage2_walk {
 };
 
 /**
- * struct kvmintro_stage2_run - one line of the summary: leaves alike
+ * struct kvmintro_stage2_row - one line of the summary: leaves alike
  * @gpa: first GPA
  * @npages: 4 KiB pages covered
  * @size: bytes each leaf maps
@@ -106,7 +106,7 @@ struct kvmintro_stage2_walk {
  * @perm: their permissions
  * @memtype: EPT memory type, "-" for NPT
  */
-struct kvmintro_stage2_run {
+struct kvmintro_stage2_row {
 	uint64_t gpa;
 	uint64_t npages;
 	uint64_t size;
@@ -118,7 +118,7 @@ struct kvmintro_stage2_run {
 /**
  * struct kvmintro_stage2_summary - the stage2 file read without a GPA
  * @root: the table
- * @runs: struct kvmintro_stage2_run, in GPA order
+ * @runs: struct kvmintro_stage2_row, in GPA order
  * @notes: '#' lines after the first (the root changed, the walk stopped)
  */
 struct kvmintro_stage2_summary {
@@ -128,21 +128,21 @@ struct kvmintro_stage2_summary {
 };
 
 int kvmintro_stage2_walk_parse(const char *text, size_t length, uint64_t gpa,
-			       struct kvmintro_stage2_walk *walk,
+			       struct kvmintro_stage2_reply *walk,
 			       struct kvmintro_parse_error *error);
 int kvmintro_stage2_summary_parse(const char *text, size_t length,
 				  struct kvmintro_stage2_summary *summary,
 				  struct kvmintro_parse_error *error);
 int kvmintro_stage2_walk_load(const char *root, const struct kvmintro_vm *vm,
-			      uint64_t gpa, struct kvmintro_stage2_walk *walk);
+			      uint64_t gpa, struct kvmintro_stage2_reply *walk);
 int kvmintro_stage2_summary_load(const char *root,
 				 const struct kvmintro_vm *vm,
 				 struct kvmintro_stage2_summary *summary);
 void kvmintro_stage2_summary_release(struct kvmintro_stage2_summary *summary);
-int kvmintro_stage2_walk_print_table(const struct kvmintro_stage2_walk *walk,
+int kvmintro_stage2_walk_print_table(const struct kvmintro_stage2_reply *walk,
 				     FILE *out);
 int kvmintro_stage2_walk_print_json(const struct kvmintro_vm *vm,
-				    const struct kvmintro_stage2_walk *walk,
+				    const struct kvmintro_stage2_reply *walk,
 				    FILE *out);
 int kvmintro_stage2_summary_print_table(const struct kvmintro_stage2_summary *summary,
 					FILE *out);

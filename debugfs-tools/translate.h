@@ -7,12 +7,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../lib/parse.h"
 #include "json.h"
 #include "parse.h"
 #include "vm.h"
 
-/* The most addresses the module translates in one write. */
-#define KVMINTRO_TRANSLATE_MAX 64
 #define KVMINTRO_PAGE_KIND_MAX 16
 #define KVMINTRO_TRANSLATE_REASON_MAX 32
 

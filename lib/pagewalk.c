@@ -30,17 +30,33 @@ enum kvmintro_paging_mode kvmintro_paging_mode(u64 cr0, u64 cr4, u64 efer)
 	return cr4 & X86_CR4_PAE ? KVMINTRO_PAGING_PAE : KVMINTRO_PAGING_32BIT;
 }
 
+/* The modes' names, as the gva file writes them, then NULL. */
+const char *const kvmintro_paging_mode_names[] = {
+	[KVMINTRO_PAGING_NONE] = "none",
+	[KVMINTRO_PAGING_32BIT] = "32-bit",
+	[KVMINTRO_PAGING_PAE] = "pae",
+	[KVMINTRO_PAGING_4LEVEL] = "4-level",
+	[KVMINTRO_PAGING_5LEVEL] = "5-level",
+	[KVMINTRO_PAGING_5LEVEL + 1] = NULL,
+};
+
 const char *kvmintro_paging_mode_name(enum kvmintro_paging_mode mode)
 {
-	static const char *const names[] = {
-		[KVMINTRO_PAGING_NONE] = "none",
-		[KVMINTRO_PAGING_32BIT] = "32-bit",
-		[KVMINTRO_PAGING_PAE] = "pae",
-		[KVMINTRO_PAGING_4LEVEL] = "4-level",
-		[KVMINTRO_PAGING_5LEVEL] = "5-level",
+	return kvmintro_paging_mode_names[mode];
+}
+
+/* Levels of tables a walk in a valid @mode reads: 0 without paging. */
+unsigned int kvmintro_paging_levels(enum kvmintro_paging_mode mode)
+{
+	static const unsigned char levels[] = {
+		[KVMINTRO_PAGING_NONE] = 0,
+		[KVMINTRO_PAGING_32BIT] = 2,
+		[KVMINTRO_PAGING_PAE] = 3,
+		[KVMINTRO_PAGING_4LEVEL] = 4,
+		[KVMINTRO_PAGING_5LEVEL] = 5,
 	};
 
-	return names[mode];
+	return levels[mode];
 }
 
 /* Is the entry at @level a leaf: a page, not a table? */
@@ -71,7 +87,8 @@ static bool kvmintro_is_leaf(enum kvmintro_paging_mode mode,
  * @ctx:	for @read
  * @walk:	the result; a non-present entry stops the walk there
  *
- * Return: 0, or @read's error.
+ * Return: 0, -EINVAL for a @mode not of enum kvmintro_paging_mode, or
+ * @read's error.
  */
 int kvmintro_walk_gva(enum kvmintro_paging_mode mode, u64 cr3, u64 cr4,
 		      u64 gva, kvmintro_read_entry_fn read, void *ctx,
@@ -82,8 +99,11 @@ int kvmintro_walk_gva(enum kvmintro_paging_mode mode, u64 cr3, u64 cr4,
 	u64 table, entry, index;
 	int r;
 
+	if ((unsigned int)mode > KVMINTRO_PAGING_5LEVEL)
+		return -EINVAL;
 	memset(walk, 0, sizeof(*walk));
 	walk->mode = mode;
+	level = kvmintro_paging_levels(mode);
 	switch (mode) {
 	case KVMINTRO_PAGING_NONE:
 		walk->present = true;
@@ -91,23 +111,16 @@ int kvmintro_walk_gva(enum kvmintro_paging_mode mode, u64 cr3, u64 cr4,
 		walk->page_size = 4096;
 		return 0;
 	case KVMINTRO_PAGING_32BIT:
-		level = 2;
 		size = 4;
 		bits = 10;
 		table = cr3 & 0xfffff000;
 		gva &= 0xffffffff;
 		break;
 	case KVMINTRO_PAGING_PAE:
-		level = 3;
 		table = cr3 & 0xffffffe0;
 		gva &= 0xffffffff;
 		break;
-	case KVMINTRO_PAGING_4LEVEL:
-		level = 4;
-		table = cr3 & PTE_ADDR_MASK;
-		break;
 	default:
-		level = 5;
 		table = cr3 & PTE_ADDR_MASK;
 		break;
 	}

@@ -57,7 +57,9 @@ typedef int (*kvmintro_read_entry_fn)(void *ctx, u64 gpa, unsigned int size,
 				      u64 *value);
 
 enum kvmintro_paging_mode kvmintro_paging_mode(u64 cr0, u64 cr4, u64 efer);
+extern const char *const kvmintro_paging_mode_names[];
 const char *kvmintro_paging_mode_name(enum kvmintro_paging_mode mode);
+unsigned int kvmintro_paging_levels(enum kvmintro_paging_mode mode);
 int kvmintro_walk_gva(enum kvmintro_paging_mode mode, u64 cr3, u64 cr4,
 		      u64 gva, kvmintro_read_entry_fn read, void *ctx,
 		      struct kvmintro_walk *walk);

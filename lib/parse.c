@@ -66,10 +66,12 @@ int kvmintro_hex_digit(char c)
  * @len: how many bytes
  * @value: the number
  *
- * Return: 0, or -EINVAL for anything else, overflow included.
+ * Return: 0; -ERANGE for digits whose number does not fit in 64 bits;
+ * -EINVAL for anything else.
  */
 int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 {
+	bool overflow = false;
 	unsigned int base = 10;
 	int digit;
 	u64 v = 0;
@@ -86,9 +88,11 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 		if (digit < 0 || (unsigned int)digit >= base)
 			return -EINVAL;
 		if (v > (~(u64)0 - digit) / base)
-			return -EINVAL;
+			overflow = true;
 		v = v * base + digit;
 	}
+	if (overflow)
+		return -ERANGE;
 	*value = v;
 	return 0;
 }
@@ -115,26 +119,37 @@ static bool kvmintro_next_token(const char *buf, size_t len, size_t *pos,
 	return true;
 }
 
-/* One address: "0x1234", "4660", "gpa=0x1234" or "gfn=0x1". */
-static int kvmintro_parse_address(const char *tok, size_t len, u64 *gpa)
+/**
+ * kvmintro_parse_address() - parse one guest physical address
+ * @buf: "0x1234", "4660", "gpa=0x1234" or "gfn=0x1" (a guest frame number),
+ *	exactly (no blanks)
+ * @len: how many bytes
+ * @gpa: the address
+ *
+ * Return: 0; -ERANGE for a number beyond 64 bits or a frame beyond the
+ * 52 bits of a guest physical address; -EINVAL for anything else.
+ */
+int kvmintro_parse_address(const char *buf, size_t len, u64 *gpa)
 {
 	bool gfn = false;
 	u64 v;
+	int ret;
 
-	if (len > 4 && !memcmp(tok, "gfn=", 4)) {
+	if (len > 4 && !memcmp(buf, "gfn=", 4)) {
 		gfn = true;
-		tok += 4;
+		buf += 4;
 		len -= 4;
-	} else if (len > 4 && !memcmp(tok, "gpa=", 4)) {
-		tok += 4;
+	} else if (len > 4 && !memcmp(buf, "gpa=", 4)) {
+		buf += 4;
 		len -= 4;
 	}
-	if (kvmintro_parse_u64(tok, len, &v))
-		return -EINVAL;
-	/* No guest frame lies above the 52-bit physical address limit. */
-	if (gfn && v >> (KVMINTRO_GPA_BITS - 12))
-		return -EINVAL;
-	*gpa = gfn ? v << 12 : v;
+	ret = kvmintro_parse_u64(buf, len, &v);
+	if (ret)
+		return ret;
+	/* Check before the shift, which would drop the bits beyond. */
+	if (gfn && v >> (KVMINTRO_GPA_BITS - KVMINTRO_PAGE_SHIFT))
+		return -ERANGE;
+	*gpa = gfn ? v << KVMINTRO_PAGE_SHIFT : v;
 	return 0;
 }
 

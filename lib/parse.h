@@ -26,6 +26,7 @@ int kvmintro_parse_snapshot_command(const char *buf, size_t len);
 
 int kvmintro_hex_digit(char c);
 int kvmintro_parse_u64(const char *buf, size_t len, u64 *value);
+int kvmintro_parse_address(const char *buf, size_t len, u64 *gpa);
 int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas,
 			     int max);
 
@@ -34,6 +35,8 @@ int kvmintro_parse_stage2_request(const char *buf, size_t len, u64 *gpas,
 
 /* Bits of a guest physical address, the most x86-64 and arm64 define. */
 #define KVMINTRO_GPA_BITS	52
+/* A guest frame number is a guest physical address shifted by this. */
+#define KVMINTRO_PAGE_SHIFT	12
 
 /* The largest vcpu index a request may name: KVM's indexes are 32 bits. */
 #define KVMINTRO_VCPU_INDEX_MAX	0xffffffffULL

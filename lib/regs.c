@@ -5,26 +5,19 @@
  */
 #include "regs.h"
 
+#define KVMINTRO_MSR_NAME(index, msr, name)	[index] = { msr, name },
+#define KVMINTRO_REG_NAME(index, name)		[index] = name,
+
 const struct kvmintro_msr_name kvmintro_msr_names[KVMINTRO_NR_MSRS] = {
-	[KVMINTRO_MSR_STAR]		= { 0xc0000081, "star" },
-	[KVMINTRO_MSR_LSTAR]		= { 0xc0000082, "lstar" },
-	[KVMINTRO_MSR_CSTAR]		= { 0xc0000083, "cstar" },
-	[KVMINTRO_MSR_SFMASK]		= { 0xc0000084, "sfmask" },
-	[KVMINTRO_MSR_SYSENTER_CS]	= { 0x00000174, "sysenter_cs" },
-	[KVMINTRO_MSR_SYSENTER_ESP]	= { 0x00000175, "sysenter_esp" },
-	[KVMINTRO_MSR_SYSENTER_EIP]	= { 0x00000176, "sysenter_eip" },
-	[KVMINTRO_MSR_KERNEL_GS_BASE]	= { 0xc0000102, "kernel_gs_base" },
-	[KVMINTRO_MSR_PAT]		= { 0x00000277, "pat" },
-	[KVMINTRO_MSR_TSC]		= { 0x00000010, "tsc" },
+	KVMINTRO_FOR_EACH_MSR(KVMINTRO_MSR_NAME)
 };
 
-static const char *const kvmintro_gpr_names[16] = {
-	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+static const char *const kvmintro_gpr_names[KVMINTRO_NR_GPRS] = {
+	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REG_NAME)
 };
 
 static const char *const kvmintro_segment_names[KVMINTRO_NR_SEGMENTS] = {
-	"cs", "ds", "es", "fs", "gs", "ss", "tr", "ldt",
+	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REG_NAME)
 };
 
 u32 kvmintro_segment_attributes(u8 type, u8 s, u8 dpl, u8 present, u8 avl,
@@ -58,14 +51,17 @@ enum {
 	KVMINTRO_NR_CONTROL_LINES,
 };
 
+#define KVMINTRO_TABLE_FIELD_NAME(index, name, field)	name "." #field,
+#define KVMINTRO_TABLE_FIELD_NAMES(index, name)				\
+	KVMINTRO_FOR_EACH_TABLE_FIELD(KVMINTRO_TABLE_FIELD_NAME, index, name)
+
 static int kvmintro_format_control_line(char *buf, size_t size,
 					const struct kvmintro_regs *regs,
 					unsigned int line)
 {
 	static const char *const names[KVMINTRO_NR_CONTROL_LINES] = {
-		"rip", "rflags", "cr0", "cr2", "cr3", "cr4", "cr8", "efer",
-		"apic_base", "fs_base", "gs_base", "gdt.base", "gdt.limit",
-		"idt.base", "idt.limit",
+		KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REG_NAME)
+		KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_TABLE_FIELD_NAMES)
 	};
 	const u64 values[KVMINTRO_NR_CONTROL_LINES] = {
 		regs->rip, regs->rflags, regs->cr0, regs->cr2, regs->cr3,
@@ -79,27 +75,25 @@ static int kvmintro_format_control_line(char *buf, size_t size,
 	return kvmintro_format_value(buf, size, "", names[line], values[line]);
 }
 
+#define KVMINTRO_SEG_FIELD_NAME(index, name, field)	#field,
+#define KVMINTRO_SEG_FIELD_VALUE(seg, name, field)	(seg)->field,
+
+/* Field @field (0: selector, 1: base, 2: limit, 3: attributes) of @seg. */
 static int kvmintro_format_segment_line(char *buf, size_t size,
 					const struct kvmintro_segment *seg,
 					const char *name, unsigned int field)
 {
+	static const char *const fields[] = {
+		KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_SEG_FIELD_NAME, 0, "")
+	};
+	const u64 values[] = {
+		KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_SEG_FIELD_VALUE, seg, "")
+	};
 	char prefix[8];
 
 	snprintf(prefix, sizeof(prefix), "%s.", name);
-	switch (field) {
-	case 0:
-		return kvmintro_format_value(buf, size, prefix, "selector",
-					     seg->selector);
-	case 1:
-		return kvmintro_format_value(buf, size, prefix, "base",
-					     seg->base);
-	case 2:
-		return kvmintro_format_value(buf, size, prefix, "limit",
-					     seg->limit);
-	default:
-		return kvmintro_format_value(buf, size, prefix, "attributes",
-					     seg->attributes);
-	}
+	return kvmintro_format_value(buf, size, prefix, fields[field],
+				     values[field]);
 }
 
 static int kvmintro_format_msr_line(char *buf, size_t size,

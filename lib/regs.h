@@ -27,6 +27,8 @@ struct kvmintro_segment {
 	u32 attributes;
 };
 
+#define KVMINTRO_NR_GPRS	16
+
 /* MSRs reported, in the order they are printed. */
 enum kvmintro_msr_index {
 	KVMINTRO_MSR_STAR, KVMINTRO_MSR_LSTAR, KVMINTRO_MSR_CSTAR,
@@ -43,13 +45,58 @@ struct kvmintro_msr_name {
 
 extern const struct kvmintro_msr_name kvmintro_msr_names[KVMINTRO_NR_MSRS];
 
+/*
+ * The names of the regs file's registers, each written here only, in the
+ * file's order: X(index, name) for each.  The module writes the file and
+ * the CLI reads it with these lists.
+ */
+#define KVMINTRO_FOR_EACH_GPR(X)					\
+	X(0, "rax") X(1, "rbx") X(2, "rcx") X(3, "rdx")			\
+	X(4, "rsi") X(5, "rdi") X(6, "rsp") X(7, "rbp")			\
+	X(8, "r8") X(9, "r9") X(10, "r10") X(11, "r11")			\
+	X(12, "r12") X(13, "r13") X(14, "r14") X(15, "r15")
+
+/* The control registers, and the FS and GS bases the file shows with them. */
+#define KVMINTRO_FOR_EACH_CONTROL_REG(X)				\
+	X(0, "rip") X(1, "rflags") X(2, "cr0") X(3, "cr2") X(4, "cr3")	\
+	X(5, "cr4") X(6, "cr8") X(7, "efer") X(8, "apic_base")		\
+	X(9, "fs_base") X(10, "gs_base")
+
+/* Descriptor-table registers: a line per field, "gdt.base". */
+#define KVMINTRO_FOR_EACH_TABLE_REG(X)	X(0, "gdt") X(1, "idt")
+#define KVMINTRO_FOR_EACH_TABLE_FIELD(X, index, name)			\
+	X(index, name, base) X(index, name, limit)
+
+/* Segment registers: a line per field, "cs.selector". */
+#define KVMINTRO_FOR_EACH_SEGMENT(X)					\
+	X(KVMINTRO_SEG_CS, "cs") X(KVMINTRO_SEG_DS, "ds")		\
+	X(KVMINTRO_SEG_ES, "es") X(KVMINTRO_SEG_FS, "fs")		\
+	X(KVMINTRO_SEG_GS, "gs") X(KVMINTRO_SEG_SS, "ss")		\
+	X(KVMINTRO_SEG_TR, "tr") X(KVMINTRO_SEG_LDT, "ldt")
+#define KVMINTRO_FOR_EACH_SEG_FIELD(X, index, name)			\
+	X(index, name, selector) X(index, name, base)			\
+	X(index, name, limit) X(index, name, attributes)
+
+/* X(index, msr, name): the MSR numbered @msr is kvmintro_msr_names[index]. */
+#define KVMINTRO_FOR_EACH_MSR(X)					\
+	X(KVMINTRO_MSR_STAR, 0xc0000081, "star")			\
+	X(KVMINTRO_MSR_LSTAR, 0xc0000082, "lstar")			\
+	X(KVMINTRO_MSR_CSTAR, 0xc0000083, "cstar")			\
+	X(KVMINTRO_MSR_SFMASK, 0xc0000084, "sfmask")			\
+	X(KVMINTRO_MSR_SYSENTER_CS, 0x00000174, "sysenter_cs")		\
+	X(KVMINTRO_MSR_SYSENTER_ESP, 0x00000175, "sysenter_esp")	\
+	X(KVMINTRO_MSR_SYSENTER_EIP, 0x00000176, "sysenter_eip")	\
+	X(KVMINTRO_MSR_KERNEL_GS_BASE, 0xc0000102, "kernel_gs_base")	\
+	X(KVMINTRO_MSR_PAT, 0x00000277, "pat")				\
+	X(KVMINTRO_MSR_TSC, 0x00000010, "tsc")
+
 /**
  * struct kvmintro_regs - registers of one vcpu
  * @gpr:	rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8..r15
  * @msr:	values of kvmintro_msr_names[], valid where @msr_valid has the bit
  */
 struct kvmintro_regs {
-	u64 gpr[16];
+	u64 gpr[KVMINTRO_NR_GPRS];
 	u64 rip, rflags;
 	u64 cr0, cr2, cr3, cr4, cr8, efer, apic_base;
 	struct kvmintro_segment seg[KVMINTRO_NR_SEGMENTS];

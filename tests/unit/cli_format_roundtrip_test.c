@@ -12,11 +12,7 @@
 #include <string.h>
 
 #include "../../lib/format.h"
-/*
- * The Makefile links this test with lib/format.c only: take the module's
- * register formatting in as source.
- */
-#include "../../lib/regs.c"
+#include "../../lib/regs.h"
 #include "cli_tap.h"
 #include "memslot.h"
 #include "regs.h"

@@ -18,23 +18,23 @@
 
 static const struct kvmintro_vm test_vm = FIXTURE_VM;
 
-static const struct kvmintro_gva_request request_4k = {
+static const struct kvmintro_gva_query request_4k = {
 	.gva = 0xffffffff81000123, .vcpu = 0, .has_vcpu = true,
 };
-static const struct kvmintro_gva_request request_thp = { .gva = 0x1234 };
-static const struct kvmintro_gva_request request_stop = {
+static const struct kvmintro_gva_query request_thp = { .gva = 0x1234 };
+static const struct kvmintro_gva_query request_stop = {
 	.gva = 0x7f0000000000,
 };
 
 static int parse_walk(const char *text,
-		      const struct kvmintro_gva_request *request,
+		      const struct kvmintro_gva_query *request,
 		      struct kvmintro_gva_walk *walk,
 		      struct kvmintro_parse_error *error)
 {
 	return kvmintro_gva_parse(text, strlen(text), request, walk, error);
 }
 
-static void expect_request(const struct kvmintro_gva_request *request,
+static void expect_request(const struct kvmintro_gva_query *request,
 			   const char *expected, const char *name)
 {
 	char *text = NULL;
@@ -47,7 +47,7 @@ static void expect_request(const struct kvmintro_gva_request *request,
 
 static void test_request(void)
 {
-	const struct kvmintro_gva_request both = {
+	const struct kvmintro_gva_query both = {
 		.gva = 0x401000, .vcpu = 2, .has_vcpu = true,
 		.cr3 = 0x10a000, .has_cr3 = true,
 	};
@@ -59,7 +59,7 @@ static void test_request(void)
 }
 
 static bool expect_parsed(const char *text,
-			  const struct kvmintro_gva_request *request,
+			  const struct kvmintro_gva_query *request,
 			  struct kvmintro_gva_walk *walk, const char *name)
 {
 	struct kvmintro_parse_error error;
@@ -129,8 +129,9 @@ static void test_walks(void)
 	if (expect_parsed("gva=0x1234 vcpu=1 mode=none cr3=0x0\n"
 			  "gpa=0x1234 page_size=4K\n"
 			  "host hva=0x7f0000001234 hpa=0x1ad725234 host_size=4K kind=base\n",
-			  &(struct kvmintro_gva_request){ .gva = 0x1234, .vcpu = 1,
-							  .has_vcpu = true },
+			  &(struct kvmintro_gva_query){ .gva = 0x1234,
+							.vcpu = 1,
+							.has_vcpu = true },
 			  &walk, "paging off")) {
 		CLI_EXPECT(walk.mapped && !walk.nr_levels && walk.vcpu == 1 &&
 			   !strcmp(walk.host.kind, "base"),
@@ -139,7 +140,7 @@ static void test_walks(void)
 }
 
 static void expect_refused(const char *text,
-			   const struct kvmintro_gva_request *request,
+			   const struct kvmintro_gva_query *request,
 			   int expected, size_t line, const char *message,
 			   const char *name)
 {
@@ -182,10 +183,10 @@ static const struct {
 
 static void test_refused(void)
 {
-	const struct kvmintro_gva_request with_cr3 = {
+	const struct kvmintro_gva_query with_cr3 = {
 		.gva = 0x1234, .cr3 = 0x9000, .has_cr3 = true,
 	};
-	const struct kvmintro_gva_request vcpu_1 = {
+	const struct kvmintro_gva_query vcpu_1 = {
 		.gva = 0x1234, .vcpu = 1, .has_vcpu = true,
 	};
 	/* FIXTURE_GVA_THP up to its gpa= line. */
@@ -283,7 +284,7 @@ static void test_refused(void)
 }
 
 static char *print_walk(const char *text,
-			const struct kvmintro_gva_request *request, bool json)
+			const struct kvmintro_gva_query *request, bool json)
 {
 	struct kvmintro_parse_error error;
 	struct kvmintro_gva_walk walk;
@@ -305,7 +306,7 @@ static char *print_walk(const char *text,
 }
 
 static void expect_table(const char *text,
-			 const struct kvmintro_gva_request *request,
+			 const struct kvmintro_gva_query *request,
 			 const char *expected, const char *name)
 {
 	char *table = print_walk(text, request, false);
@@ -315,7 +316,7 @@ static void expect_table(const char *text,
 }
 
 static void expect_json(const char *text,
-			const struct kvmintro_gva_request *request,
+			const struct kvmintro_gva_query *request,
 			const char *const *holds, const char *name)
 {
 	char *json = print_walk(text, request, true);
@@ -368,8 +369,8 @@ static void test_output(void)
 		     "stopped");
 	expect_table("gva=0x1234 vcpu=1 mode=none cr3=0x0\n"
 		     "gpa=0x1234 page_size=4K\nhost reason=no-memslot\n",
-		     &(struct kvmintro_gva_request){ .gva = 0x1234, .vcpu = 1,
-						     .has_vcpu = true },
+		     &(struct kvmintro_gva_query){ .gva = 0x1234, .vcpu = 1,
+						   .has_vcpu = true },
 		     "GVA 0x1234 on vcpu 1: paging off, CR3 0x0\n\n"
 		     "Paging is off: the GVA is the GPA.\n\n"
 		     "   GPA  PAGE SIZE  HVA  HPA  HOST SIZE  KIND\n"

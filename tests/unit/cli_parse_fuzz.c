@@ -24,6 +24,7 @@
 #include "argument.h"
 #include "cli_capture.h"
 #include "cli_json_check.h"
+#include "fuzz_assert.h"
 #include "gpa_hpa.h"
 #include "gva.h"
 #include "json.h"
@@ -36,15 +37,6 @@
 #include "table.h"
 #include "translate.h"
 #include "vm.h"
-
-#define FUZZ_ASSERT(condition)						\
-	do {								\
-		if (!(condition)) {					\
-			fprintf(stderr, "%s:%d: %s\n", __FILE__,	\
-				__LINE__, #condition);			\
-			abort();					\
-		}							\
-	} while (0)
 
 /* End @output, abort unless it is valid JSON, and free it. */
 static void fuzz_output_check_json(struct cli_capture *output, int ret)
@@ -270,7 +262,7 @@ static void fuzz_translate(const char *text, size_t length)
 
 static void fuzz_gva(const char *text, size_t length)
 {
-	static const struct kvmintro_gva_request requests[] = {
+	static const struct kvmintro_gva_query requests[] = {
 		{ .gva = 0xffffffff81000123, .has_vcpu = true },
 		{ .gva = 0x1234 },
 		{ .gva = 0x7f0000000000 },
@@ -343,7 +335,8 @@ static void fuzz_scan(const char *text, size_t length)
 					       &problem) &&
 		    !kvmintro_scan_request_add(&request, "hex:de ad be ef",
 					       &problem));
-	if (kvmintro_scan_parse(text, length, &request, &result, &error)) {
+	if (kvmintro_scan_parse_reply(text, length, &request, &result,
+				      &error)) {
 		FUZZ_ASSERT(!result.matches && !result.count);
 		fuzz_check_error(&error);
 		goto out_release;
@@ -362,17 +355,26 @@ out_release:
 	kvmintro_scan_request_release(&request);
 }
 
-/* A normalized pattern is its prefix, then text, or lowercase hex pairs. */
+/*
+ * A normalized pattern is its prefix, then text ("str:", "istr:"), or
+ * pairs of lowercase hex digits or "??", the first not "??" ("hex:").
+ */
 static void fuzz_check_pattern(const char *normalized)
 {
 	size_t i, length = strlen(normalized);
 
 	FUZZ_ASSERT(length > 4 && length <= 4 + 2 * 256);
-	if (!strncmp(normalized, "str:", 4))
+	if (!strncmp(normalized, "str:", 4) || !strncmp(normalized, "istr:", 5))
 		return;
 	FUZZ_ASSERT(!strncmp(normalized, "hex:", 4) && length % 2 == 0);
-	for (i = 4; i < length; i++)
-		FUZZ_ASSERT(strchr("0123456789abcdef", normalized[i]));
+	FUZZ_ASSERT(normalized[4] != '?');
+	for (i = 4; i < length; i += 2) {
+		if (normalized[i] == '?')
+			FUZZ_ASSERT(normalized[i + 1] == '?');
+		else
+			FUZZ_ASSERT(strchr("0123456789abcdef", normalized[i]) &&
+				    strchr("0123456789abcdef", normalized[i + 1]));
+	}
 }
 
 /* The input, up to its first NUL, as a command line argument. */

@@ -47,7 +47,13 @@ static const struct argument_case address_cases[] = {
 	{ "0xfffffffffffff", 0, 0xfffffffffffff },
 	{ "0x10000000000000", -ERANGE, 0 },
 	{ "gfn=0xffffffffff", 0, 0xffffffffff000 },
+	{ "gfn=1099511627775", 0, 0xffffffffff000 },
 	{ "gfn=0x10000000000", -ERANGE, 0 }, { "gfn=", -EINVAL, 0 },
+	/* Frames whose shift would wrap past 64 bits, to a small GPA. */
+	{ "gfn=0x10000000000000", -ERANGE, 0 },
+	{ "gfn=0x1000000000000000", -ERANGE, 0 },
+	{ "gfn=0xffffffffffffffff", -ERANGE, 0 },
+	{ "gfn=0x10000000000000000", -ERANGE, 0 },
 	{ "pfn=1", -EINVAL, 0 }, { "0x12 34", -EINVAL, 0 },
 };
 
@@ -77,6 +83,34 @@ static void expect_arguments(argument_parser_fn parse, const char *what,
 	}
 }
 
+/*
+ * The CLI takes a gfn= exactly where the module's translate file does
+ * (lib/parse.c), for the same GPA.
+ */
+static void test_gfn_as_the_module(void)
+{
+	uint64_t cli_gpa, module_gpa;
+	bool same = true;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(address_cases); i++) {
+		const char *text = address_cases[i].text;
+
+		if (strncmp(text, "gfn=", 4))
+			continue;
+		ret = kvmintro_parse_address_argument(text, &cli_gpa);
+		if ((kvmintro_parse_addresses(text, strlen(text), &module_gpa,
+					      1) == 1) != !ret ||
+		    (!ret && cli_gpa != module_gpa)) {
+			printf("# \"%s\": %d\n", text, ret);
+			same = false;
+		}
+	}
+	CLI_EXPECT(same,
+		   "address: gfn= is taken or refused as the module does");
+}
+
 static void test_arguments(void)
 {
 	expect_arguments(kvmintro_parse_number_argument, "number",
@@ -85,6 +119,7 @@ static void test_arguments(void)
 			 address_cases, ARRAY_SIZE(address_cases));
 	expect_arguments(kvmintro_parse_length_argument, "length",
 			 length_cases, ARRAY_SIZE(length_cases));
+	test_gfn_as_the_module();
 }
 
 /* The bytes, then zeros. */

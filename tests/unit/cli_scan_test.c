@@ -221,7 +221,8 @@ static int parse_result(const char *text, struct kvmintro_scan_result *result,
 	int ret;
 
 	fixture_request(&request);
-	ret = kvmintro_scan_parse(text, strlen(text), &request, result, error);
+	ret = kvmintro_scan_parse_reply(text, strlen(text), &request, result,
+					error);
 	kvmintro_scan_request_release(&request);
 	return ret;
 }
@@ -258,14 +259,14 @@ static void test_replies_many(void)
 			snprintf(texts[i], sizeof(texts[i]), "str:p%zu", i);
 		kvmintro_scan_request_add(&request, texts[i], &problem);
 	}
-	ret = kvmintro_scan_parse(reply, strlen(reply), &request, &result,
-				  &error);
+	ret = kvmintro_scan_parse_reply(reply, strlen(reply), &request, &result,
+					&error);
 	CLI_EXPECT(!ret && result.count == 3 && result.matches[0].pattern == 4093 &&
 		   !result.matches[1].pattern && result.matches[2].pattern == 4092,
 		   "replies: 4096 patterns, duplicates named by the first");
 	kvmintro_scan_result_release(&result);
-	ret = kvmintro_scan_parse(foreign, strlen(foreign), &request, &result,
-				  &error);
+	ret = kvmintro_scan_parse_reply(foreign, strlen(foreign), &request,
+					&result, &error);
 	CLI_EXPECT(ret == -EAGAIN, "replies: 4096 patterns, a foreign one caught");
 	kvmintro_scan_request_release(&request);
 }
@@ -360,7 +361,8 @@ static char *print_result(const char *reply, bool json)
 	fixture_request(&request);
 	request.has_max = json;
 	request.max = 100;
-	kvmintro_scan_parse(reply, strlen(reply), &request, &result, &error);
+	kvmintro_scan_parse_reply(reply, strlen(reply), &request, &result,
+				  &error);
 	if (json)
 		ret = kvmintro_scan_print_json(&test_vm, &request, &result,
 					       cli_capture_begin(&capture));
@@ -416,7 +418,8 @@ static void test_escaped(void)
 		"# matches=1 bytes=1 truncated=no\n";
 
 	kvmintro_scan_request_add(&request, "str:\x1b[2J\x7f", &problem);
-	kvmintro_scan_parse(reply, strlen(reply), &request, &result, &error);
+	kvmintro_scan_parse_reply(reply, strlen(reply), &request, &result,
+				  &error);
 	kvmintro_scan_print_table(&request, &result, cli_capture_begin(&capture));
 	cli_capture_end(&capture);
 	CLI_EXPECT(strstr(capture.text, "  str:\\x1b[2J\\x7f\n"),

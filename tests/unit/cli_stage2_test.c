@@ -71,7 +71,7 @@ static int parse_summary(const char *text,
 
 static void test_walks(void)
 {
-	struct kvmintro_stage2_walk walk;
+	struct kvmintro_stage2_reply walk;
 	struct kvmintro_parse_error error;
 	int ret;
 
@@ -112,7 +112,7 @@ static void expect_walk_refused(const char *text, uint64_t gpa, int expected,
 				size_t line, const char *message,
 				const char *name)
 {
-	struct kvmintro_stage2_walk walk;
+	struct kvmintro_stage2_reply walk;
 	struct kvmintro_parse_error error;
 	int ret;
 
@@ -148,7 +148,7 @@ static void test_walks_refused(void)
 
 static void test_summaries(void)
 {
-	const struct kvmintro_stage2_run *runs;
+	const struct kvmintro_stage2_row *runs;
 	struct kvmintro_stage2_summary summary;
 	struct kvmintro_parse_error error;
 	int ret;
@@ -207,7 +207,7 @@ static void test_summaries(void)
 	"The root changed or went away during the walk: 1 note(s); read again.\n"
 
 /* What printing @walk (or @summary) as a table or JSON gives. */
-static char *print(const struct kvmintro_stage2_walk *walk,
+static char *print(const struct kvmintro_stage2_reply *walk,
 		   const struct kvmintro_stage2_summary *summary, bool json)
 {
 	struct cli_capture capture;
@@ -231,7 +231,7 @@ static char *print(const struct kvmintro_stage2_walk *walk,
 static void test_output(void)
 {
 	struct kvmintro_stage2_summary summary;
-	struct kvmintro_stage2_walk walk;
+	struct kvmintro_stage2_reply walk;
 	struct kvmintro_parse_error error;
 	char *text;
 

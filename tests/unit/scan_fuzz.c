@@ -24,15 +24,7 @@
 #include <string.h>
 
 #include "../../lib/scan.h"
-
-#define FUZZ_ASSERT(condition)						\
-	do {								\
-		if (!(condition)) {					\
-			fprintf(stderr, "%s:%d: %s\n", __FILE__,	\
-				__LINE__, #condition);			\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_assert.h"
 
 #define FUZZ_MAX_CUTS	16
 #define FUZZ_MAX_MATCHES 4096

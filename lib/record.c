@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Records: one line each, "[kind] key=value key=value ...".  The reader
+ * takes bytes with a length, need not find a NUL and trusts none of them;
+ * the writer never writes what the reader would refuse.  The grammar is
+ * Documentation/debugfs.rst, "Record format".
+ */
+#include "parse.h"
+#include "record.h"
+
+static bool kvmintro_record_is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool kvmintro_record_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A kind: [a-z][a-z0-9_-]*. */
+static bool kvmintro_record_is_kind(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || !kvmintro_record_is_lower(s[0]))
+		return false;
+	for (i = 1; i < len; i++) {
+		if (!kvmintro_record_is_lower(s[i]) &&
+		    !kvmintro_record_is_digit(s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	}
+	return true;
+}
+
+/* A key: [a-z][a-z0-9_.]*. */
+static bool kvmintro_record_is_key(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || !kvmintro_record_is_lower(s[0]))
+		return false;
+	for (i = 1; i < len; i++) {
+		if (!kvmintro_record_is_lower(s[i]) &&
+		    !kvmintro_record_is_digit(s[i]) && s[i] != '_' && s[i] != '.')
+			return false;
+	}
+	return true;
+}
+
+/* A byte of a word: [A-Za-z0-9_.:/+,-]. */
+static bool kvmintro_record_is_word_char(char c)
+{
+	return kvmintro_record_is_lower(c) || (c >= 'A' && c <= 'Z') ||
+	       kvmintro_record_is_digit(c) || (c && strchr("_.:/+,-", c));
+}
+
+/* A lowercase hex digit's value, or -1: the grammar has one spelling. */
+static int kvmintro_record_hex_digit(char c)
+{
+	return (c >= 'A' && c <= 'F') ? -1 : kvmintro_hex_digit(c);
+}
+
+/*
+ * Find the end of the string value at @s, which runs to at most @len bytes:
+ * set *@end just past its closing quote.  Return 0, or -EINVAL if @s does
+ * not start with a valid string.
+ */
+static int kvmintro_record_string_end(const char *s, size_t len, size_t *end)
+{
+	size_t i = 1;
+	unsigned char c;
+
+	if (!len || s[0] != '"')
+		return -EINVAL;
+	while (i < len) {
+		c = s[i];
+		if (c == '"') {
+			*end = i + 1;
+			return 0;
+		}
+		if (c < 0x20 || c > 0x7e)
+			return -EINVAL;
+		if (c != '\\') {
+			i++;
+			continue;
+		}
+		if (i + 1 < len && s[i + 1] && strchr("\\\"nt", s[i + 1])) {
+			i += 2;
+		} else if (i + 3 < len && s[i + 1] == 'x' &&
+			   kvmintro_record_hex_digit(s[i + 2]) >= 0 &&
+			   kvmintro_record_hex_digit(s[i + 3]) >= 0) {
+			i += 4;
+		} else {
+			return -EINVAL;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Parse @len digits of @base at @s into @number; -EINVAL on overflow. */
+static int kvmintro_record_parse_number(const char *s, size_t len,
+					unsigned int base, u64 *number)
+{
+	u64 value = 0;
+	size_t i;
+	int digit;
+
+	if (!len)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		digit = base == 16 ? kvmintro_record_hex_digit(s[i]) :
+			kvmintro_record_is_digit(s[i]) ? s[i] - '0' : -1;
+		if (digit < 0 || value > (~(u64)0 - digit) / base)
+			return -EINVAL;
+		value = value * base + digit;
+	}
+	*number = value;
+	return 0;
+}
+
+/*
+ * Type the value [@s, @s + @len), which holds no blank unless it is a
+ * string, and set @field's type and number.  Return 0 or -EINVAL.
+ */
+static int kvmintro_record_type_value(const char *s, size_t len,
+				      struct kvmintro_record_field *field)
+{
+	size_t i, digits = 0;
+
+	field->number = 0;
+	if (!len)
+		return -EINVAL;
+	if (s[0] == '"') {
+		field->type = KVMINTRO_RECORD_STRING;
+		if (kvmintro_record_string_end(s, len, &i) || i != len)
+			return -EINVAL;
+		return 0;
+	}
+	if (len == 1 && s[0] == '-') {
+		field->type = KVMINTRO_RECORD_NONE;
+		return 0;
+	}
+	/* "0x" or "0X" always starts a number, never a word. */
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		field->type = KVMINTRO_RECORD_HEX;
+		if (s[1] != 'x')
+			return -EINVAL;
+		return kvmintro_record_parse_number(s + 2, len - 2, 16,
+						    &field->number);
+	}
+	for (i = 0; i < len; i++) {
+		if (!kvmintro_record_is_word_char(s[i]))
+			return -EINVAL;
+		digits += kvmintro_record_is_digit(s[i]);
+	}
+	if (digits == len) {
+		field->type = KVMINTRO_RECORD_DECIMAL;
+		return kvmintro_record_parse_number(s, len, 10, &field->number);
+	}
+	/* A word never starts like a none or a signed number. */
+	field->type = KVMINTRO_RECORD_WORD;
+	return s[0] == '-' || s[0] == '+' ? -EINVAL : 0;
+}
+
+/* The end of the value that starts at @line[@pos]: a string, or to a blank. */
+static size_t kvmintro_record_value_end(const char *line, size_t len,
+					size_t pos)
+{
+	size_t string_end;
+
+	if (line[pos] == '"')
+		return kvmintro_record_string_end(line + pos, len - pos,
+						  &string_end) ?
+		       len : pos + string_end;
+	while (pos < len && line[pos] != ' ')
+		pos++;
+	return pos;
+}
+
+/*
+ * Parse the field whose key is [@line + @start, @line + *@pos), *@pos at
+ * its '=', and set *@pos past its value.  Return 0, -EINVAL or -ENOSPC.
+ */
+static int kvmintro_record_parse_field(struct kvmintro_record *record,
+				       unsigned int max_fields,
+				       const char *line, size_t len,
+				       size_t start, size_t *pos)
+{
+	struct kvmintro_record_field *field;
+	size_t key_len = *pos - start, value;
+	unsigned int i;
+
+	if (!kvmintro_record_is_key(line + start, key_len))
+		return -EINVAL;
+	for (i = 0; i < record->nr_fields; i++) {
+		if (record->fields[i].key_len == key_len &&
+		    !memcmp(record->fields[i].key, line + start, key_len))
+			return -EINVAL;
+	}
+	if (record->nr_fields == max_fields)
+		return -ENOSPC;
+	field = &record->fields[record->nr_fields];
+	field->key = line + start;
+	field->key_len = key_len;
+	value = *pos + 1;
+	*pos = value < len ? kvmintro_record_value_end(line, len, value) : value;
+	field->value = line + value;
+	field->value_len = *pos - value;
+	if (kvmintro_record_type_value(field->value, field->value_len, field))
+		return -EINVAL;
+	record->nr_fields++;
+	return 0;
+}
+
+/**
+ * kvmintro_record_parse() - parse one record
+ * @line: the line, need not be NUL-terminated; a final newline is allowed
+ * @len: its length
+ * @record: the result, pointing into @line and @fields
+ * @fields: room for the fields
+ * @max_fields: how many @fields has
+ *
+ * Tokens are separated by exactly one space, with none before the first or
+ * after the last.  A line that starts with '#' is a comment.
+ *
+ * Return: 0; -EINVAL if @line is not a record (a key twice included);
+ * -ENOSPC if it has more than @max_fields fields.  On failure, @record
+ * says nothing.
+ */
+int kvmintro_record_parse(const char *line, size_t len,
+			  struct kvmintro_record *record,
+			  struct kvmintro_record_field *fields,
+			  unsigned int max_fields)
+{
+	size_t pos = 0, start;
+	int ret;
+
+	memset(record, 0, sizeof(*record));
+	record->fields = fields;
+	if (len && line[len - 1] == '\n')
+		len--;
+	if (len && line[0] == '#') {
+		record->comment = true;
+		return memchr(line, '\n', len) ? -EINVAL : 0;
+	}
+	if (!len)
+		return -EINVAL;
+	while (pos < len) {
+		start = pos;
+		while (pos < len && line[pos] != ' ' && line[pos] != '=')
+			pos++;
+		if (pos < len && line[pos] == '=') {
+			ret = kvmintro_record_parse_field(record, max_fields,
+							  line, len, start,
+							  &pos);
+			if (ret)
+				return ret;
+		} else {
+			/* A token without '=': the kind, first or not at all. */
+			if (start || !kvmintro_record_is_kind(line, pos))
+				return -EINVAL;
+			record->kind = line;
+			record->kind_len = pos;
+		}
+		if (pos == len)
+			break;
+		/* One space, then another token. */
+		if (line[pos] != ' ' || ++pos == len)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Return: the field of @record called @key, or NULL. */
+const struct kvmintro_record_field *
+kvmintro_record_find(const struct kvmintro_record *record, const char *key)
+{
+	size_t key_len = strlen(key);
+	unsigned int i;
+
+	for (i = 0; i < record->nr_fields; i++) {
+		if (record->fields[i].key_len == key_len &&
+		    !memcmp(record->fields[i].key, key, key_len))
+			return &record->fields[i];
+	}
+	return NULL;
+}
+
+/**
+ * kvmintro_record_decode_string() - the bytes a string value stands for
+ * @field: a field of type %KVMINTRO_RECORD_STRING, from kvmintro_record_parse()
+ * @buf: where the bytes go, followed by a NUL (they may hold NULs too)
+ * @size: room in @buf
+ *
+ * Return: how many bytes, the NUL not counted; -EINVAL if @field is not a
+ * string; -ENOSPC if they and the NUL do not fit in @size.
+ */
+int kvmintro_record_decode_string(const struct kvmintro_record_field *field,
+				  char *buf, size_t size)
+{
+	const char *s = field->value;
+	size_t i, n = 0;
+	char c;
+
+	if (field->type != KVMINTRO_RECORD_STRING || field->value_len < 2)
+		return -EINVAL;
+	for (i = 1; i + 1 < field->value_len; i++) {
+		c = s[i];
+		if (c == '\\') {
+			c = s[++i];
+			if (c == 'n')
+				c = '\n';
+			else if (c == 't')
+				c = '\t';
+			else if (c == 'x') {
+				c = kvmintro_record_hex_digit(s[i + 1]) << 4 |
+				    kvmintro_record_hex_digit(s[i + 2]);
+				i += 2;
+			}
+		}
+		if (n + 1 >= size)
+			return -ENOSPC;
+		buf[n++] = c;
+	}
+	if (!size)
+		return -ENOSPC;
+	buf[n] = '\0';
+	return n;
+}
+
+/* Append @len bytes; on a shortage, fail the record and leave @buf a string. */
+static void kvmintro_record_put(struct kvmintro_record_writer *writer,
+				const char *bytes, size_t len)
+{
+	if (writer->error)
+		return;
+	if (len >= writer->size - writer->len) {
+		writer->error = -ENOSPC;
+		return;
+	}
+	memcpy(writer->buf + writer->len, bytes, len);
+	writer->len += len;
+	writer->buf[writer->len] = '\0';
+}
+
+static void kvmintro_record_fail(struct kvmintro_record_writer *writer,
+				 int error)
+{
+	if (!writer->error)
+		writer->error = error;
+}
+
+/**
+ * kvmintro_record_begin() - start a record
+ * @writer: the writer
+ * @buf: where the record goes, NUL-terminated as it grows
+ * @size: room in @buf
+ * @kind: the kind word, or NULL for a record without one
+ *
+ * Add fields with kvmintro_record_u64() and the others, then finish with
+ * kvmintro_record_end(), which says whether all of it fit.
+ */
+void kvmintro_record_begin(struct kvmintro_record_writer *writer, char *buf,
+			   size_t size, const char *kind)
+{
+	writer->buf = buf;
+	writer->size = size;
+	writer->len = 0;
+	writer->error = size ? 0 : -ENOSPC;
+	if (size)
+		buf[0] = '\0';
+	if (!kind)
+		return;
+	if (!kvmintro_record_is_kind(kind, strlen(kind)))
+		kvmintro_record_fail(writer, -EINVAL);
+	kvmintro_record_put(writer, kind, strlen(kind));
+}
+
+/* Start the field @key: the space before it, the key and '='. */
+static void kvmintro_record_key(struct kvmintro_record_writer *writer,
+				const char *key)
+{
+	size_t len = strlen(key);
+
+	if (!kvmintro_record_is_key(key, len))
+		kvmintro_record_fail(writer, -EINVAL);
+	if (writer->len)
+		kvmintro_record_put(writer, " ", 1);
+	kvmintro_record_put(writer, key, len);
+	kvmintro_record_put(writer, "=", 1);
+}
+
+/* Add @key=@value, in hex with 0x if @hex, else in decimal. */
+static void kvmintro_record_number(struct kvmintro_record_writer *writer,
+				   const char *key, u64 value, bool hex)
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), hex ? "0x%llx" : "%llu",
+			   (unsigned long long)value);
+
+	kvmintro_record_key(writer, key);
+	kvmintro_record_put(writer, digits, len);
+}
+
+/* Add @key=@value in decimal. */
+void kvmintro_record_u64(struct kvmintro_record_writer *writer,
+			 const char *key, u64 value)
+{
+	kvmintro_record_number(writer, key, value, false);
+}
+
+/* Add @key=@value in hex, with 0x. */
+void kvmintro_record_hex(struct kvmintro_record_writer *writer,
+			 const char *key, u64 value)
+{
+	kvmintro_record_number(writer, key, value, true);
+}
+
+/* Add @key=@word; a @word that would read back as another type fails. */
+void kvmintro_record_word(struct kvmintro_record_writer *writer,
+			  const char *key, const char *word)
+{
+	struct kvmintro_record_field field;
+	size_t len = strlen(word);
+
+	if (kvmintro_record_type_value(word, len, &field) ||
+	    field.type != KVMINTRO_RECORD_WORD)
+		kvmintro_record_fail(writer, -EINVAL);
+	kvmintro_record_key(writer, key);
+	kvmintro_record_put(writer, word, len);
+}
+
+/* Add @key=- : the field has no value. */
+void kvmintro_record_none(struct kvmintro_record_writer *writer,
+			  const char *key)
+{
+	kvmintro_record_key(writer, key);
+	kvmintro_record_put(writer, "-", 1);
+}
+
+/* Add @key="...": any @len bytes, escaped. */
+void kvmintro_record_string(struct kvmintro_record_writer *writer,
+			    const char *key, const void *bytes, size_t len)
+{
+	const unsigned char *s = bytes;
+	char escape[5];
+	size_t i;
+
+	kvmintro_record_key(writer, key);
+	kvmintro_record_put(writer, "\"", 1);
+	for (i = 0; i < len && !writer->error; i++) {
+		if (s[i] == '\\' || s[i] == '"') {
+			escape[0] = '\\';
+			escape[1] = s[i];
+			kvmintro_record_put(writer, escape, 2);
+		} else if (s[i] == '\n' || s[i] == '\t') {
+			kvmintro_record_put(writer, s[i] == '\n' ? "\\n" : "\\t",
+					    2);
+		} else if (s[i] < 0x20 || s[i] > 0x7e) {
+			snprintf(escape, sizeof(escape), "\\x%02x", s[i]);
+			kvmintro_record_put(writer, escape, 4);
+		} else {
+			kvmintro_record_put(writer, (const char *)&s[i], 1);
+		}
+	}
+	kvmintro_record_put(writer, "\"", 1);
+}
+
+/**
+ * kvmintro_record_end() - finish a record with its newline
+ * @writer: the writer
+ *
+ * Return: the record's length, newline included (the NUL after it not); or
+ * -ENOSPC if it did not fit, the NUL included; or -EINVAL for a kind, key
+ * or word the grammar refuses, or a record with no kind and no field.  On
+ * failure the buffer holds a part of a record, which must not be used.
+ */
+int kvmintro_record_end(struct kvmintro_record_writer *writer)
+{
+	if (!writer->len)
+		kvmintro_record_fail(writer, -EINVAL);
+	kvmintro_record_put(writer, "\n", 1);
+	return writer->error ? writer->error : (int)writer->len;
+}

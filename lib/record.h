@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The record grammar of the kvmintro debugfs files: one record per line, an
+ * optional kind word, then key=value fields.  Documentation/debugfs.rst,
+ * "Record format", defines it; the module writes records with the writer
+ * here, and the CLI and the tests read them with the reader here.
+ */
+#ifndef KVMINTRO_LIB_RECORD_H
+#define KVMINTRO_LIB_RECORD_H
+
+#include "portable.h"
+
+enum kvmintro_record_type {
+	KVMINTRO_RECORD_DECIMAL,	/* 4096 */
+	KVMINTRO_RECORD_HEX,		/* 0x1000 */
+	KVMINTRO_RECORD_WORD,		/* 4-level */
+	KVMINTRO_RECORD_NONE,		/* - */
+	KVMINTRO_RECORD_STRING,		/* "Linux version\x00" */
+};
+
+/**
+ * struct kvmintro_record_field - one key=value field of a parsed record
+ * @key:	the key, not NUL-terminated, in the parsed line
+ * @key_len:	its length
+ * @value:	the value as written (a string with its quotes and escapes),
+ *		not NUL-terminated, in the parsed line
+ * @value_len:	its length
+ * @type:	what @value is
+ * @number:	the value of a %KVMINTRO_RECORD_DECIMAL or %KVMINTRO_RECORD_HEX
+ *		field, else 0
+ */
+struct kvmintro_record_field {
+	const char *key;
+	size_t key_len;
+	const char *value;
+	size_t value_len;
+	enum kvmintro_record_type type;
+	u64 number;
+};
+
+/**
+ * struct kvmintro_record - one parsed line
+ * @comment:	the line is a comment: no kind and no fields
+ * @kind:	the kind word, or NULL if the record has none
+ * @kind_len:	its length
+ * @fields:	the fields, in the order of the line (the caller's array)
+ * @nr_fields:	how many
+ *
+ * Everything points into the parsed line, which must outlive the record.
+ */
+struct kvmintro_record {
+	bool comment;
+	const char *kind;
+	size_t kind_len;
+	struct kvmintro_record_field *fields;
+	unsigned int nr_fields;
+};
+
+int kvmintro_record_parse(const char *line, size_t len,
+			  struct kvmintro_record *record,
+			  struct kvmintro_record_field *fields,
+			  unsigned int max_fields);
+const struct kvmintro_record_field *
+kvmintro_record_find(const struct kvmintro_record *record, const char *key);
+int kvmintro_record_decode_string(const struct kvmintro_record_field *field,
+				  char *buf, size_t size);
+
+/**
+ * struct kvmintro_record_writer - a record being written into a buffer
+ * @buf:	where it goes
+ * @size:	room in @buf, the terminating NUL included
+ * @len:	bytes written so far
+ * @error:	0, or the first failure: -ENOSPC (no room) or -EINVAL (a key,
+ *		kind or word the grammar does not allow)
+ */
+struct kvmintro_record_writer {
+	char *buf;
+	size_t size;
+	size_t len;
+	int error;
+};
+
+void kvmintro_record_begin(struct kvmintro_record_writer *writer, char *buf,
+			   size_t size, const char *kind);
+void kvmintro_record_u64(struct kvmintro_record_writer *writer,
+			 const char *key, u64 value);
+void kvmintro_record_hex(struct kvmintro_record_writer *writer,
+			 const char *key, u64 value);
+void kvmintro_record_word(struct kvmintro_record_writer *writer,
+			  const char *key, const char *word);
+void kvmintro_record_none(struct kvmintro_record_writer *writer,
+			  const char *key);
+void kvmintro_record_string(struct kvmintro_record_writer *writer,
+			    const char *key, const void *bytes, size_t len);
+int kvmintro_record_end(struct kvmintro_record_writer *writer);
+
+#endif /* KVMINTRO_LIB_RECORD_H */

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of lib/record.c: what the writer writes, that the reader reads
+ * it back (every type, every escape, every byte), the writer's limits, and
+ * that the reader refuses every malformed line.  Each line is parsed from a
+ * copy of exactly its length, so that ASan catches a read past its end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/record.h"
+
+#define FIELDS_MAX 16
+
+static int failures;
+
+static void check(const char *name, bool ok)
+{
+	printf("%s - %s\n", ok ? "ok" : "not ok", name);
+	failures += !ok;
+}
+
+static char *copy;
+static struct kvmintro_record_field fields[FIELDS_MAX];
+
+/* Parse @len bytes of @line from a copy of exactly that length. */
+static int parse(const char *line, size_t len, struct kvmintro_record *record)
+{
+	free(copy);
+	copy = malloc(len ? len : 1);
+	memcpy(copy, line, len);
+	return kvmintro_record_parse(copy, len, record, fields, FIELDS_MAX);
+}
+
+static int parse_string(const char *line, struct kvmintro_record *record)
+{
+	return parse(line, strlen(line), record);
+}
+
+static bool field_is(const struct kvmintro_record_field *field,
+		     const char *key, enum kvmintro_record_type type,
+		     const char *value)
+{
+	return field && field->key_len == strlen(key) &&
+	       !memcmp(field->key, key, field->key_len) &&
+	       field->type == type && field->value_len == strlen(value) &&
+	       !memcmp(field->value, value, field->value_len);
+}
+
+/* Write @len bytes as a string, read them back: the same bytes? */
+static bool string_round_trips(const char *bytes, size_t len)
+{
+	char buf[4 * 256 + 16], decoded[257];
+	struct kvmintro_record_writer writer;
+	struct kvmintro_record record;
+	int written, ret;
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+	kvmintro_record_string(&writer, "s", bytes, len);
+	written = kvmintro_record_end(&writer);
+	if (written < 0 || parse(buf, written, &record) ||
+	    record.nr_fields != 1 ||
+	    fields[0].type != KVMINTRO_RECORD_STRING)
+		return false;
+	ret = kvmintro_record_decode_string(&fields[0], decoded,
+					    sizeof(decoded));
+	return ret == (int)len && !memcmp(decoded, bytes, len) &&
+	       decoded[len] == '\0';
+}
+
+static void test_writer(void)
+{
+	struct kvmintro_record_writer writer;
+	char buf[256];
+	int len;
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), "ok");
+	kvmintro_record_u64(&writer, "pid", 1234);
+	kvmintro_record_hex(&writer, "gpa", 0x1000);
+	kvmintro_record_word(&writer, "size", "4K");
+	kvmintro_record_none(&writer, "hpa");
+	kvmintro_record_string(&writer, "pattern", "Linux version", 13);
+	len = kvmintro_record_end(&writer);
+	check("writer: kind, then one field of each type",
+	      len == (int)strlen(buf) &&
+	      !strcmp(buf, "ok pid=1234 gpa=0x1000 size=4K hpa=- pattern=\"Linux version\"\n"));
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+	kvmintro_record_u64(&writer, "max", ~0ULL);
+	kvmintro_record_hex(&writer, "zero", 0);
+	kvmintro_record_hex(&writer, "all", ~0ULL);
+	kvmintro_record_u64(&writer, "nil", 0);
+	len = kvmintro_record_end(&writer);
+	check("writer: no kind; 0 and the largest numbers",
+	      len > 0 && !strcmp(buf, "max=18446744073709551615 zero=0x0 all=0xffffffffffffffff nil=0\n"));
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), "stop");
+	check("writer: a kind alone is a record",
+	      kvmintro_record_end(&writer) == 5 && !strcmp(buf, "stop\n"));
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+	check("writer: no kind and no field is no record",
+	      kvmintro_record_end(&writer) == -EINVAL);
+}
+
+static void test_writer_refuses(void)
+{
+	static const char *const bad_keys[] = {
+		"", "A", "1a", "a b", "a=b", "_a", "a-b", "a/b", "é",
+	};
+	static const char *const bad_kinds[] = { "", "OK", "1ok", "o k", "ok=" };
+	static const char *const bad_words[] = {
+		"", "-", "123", "0x1", "0X1", "0xg", "a b", "a=b", "\"a\"",
+		"-a", "+1", "a#b", "a\\b", "a\tb",
+	};
+	struct kvmintro_record_writer writer;
+	bool all = true;
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_keys); i++) {
+		kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+		kvmintro_record_u64(&writer, bad_keys[i], 1);
+		all &= kvmintro_record_end(&writer) == -EINVAL;
+	}
+	check("writer: keys outside [a-z][a-z0-9_.]* are refused", all);
+
+	all = true;
+	for (i = 0; i < ARRAY_SIZE(bad_kinds); i++) {
+		kvmintro_record_begin(&writer, buf, sizeof(buf), bad_kinds[i]);
+		kvmintro_record_u64(&writer, "a", 1);
+		all &= kvmintro_record_end(&writer) == -EINVAL;
+	}
+	check("writer: kinds outside [a-z][a-z0-9_-]* are refused", all);
+
+	all = true;
+	for (i = 0; i < ARRAY_SIZE(bad_words); i++) {
+		kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+		kvmintro_record_word(&writer, "a", bad_words[i]);
+		all &= kvmintro_record_end(&writer) == -EINVAL;
+	}
+	check("writer: words that are not words, or read back as another type, are refused",
+	      all);
+}
+
+static void test_round_trip(void)
+{
+	struct kvmintro_record_writer writer;
+	struct kvmintro_record record;
+	char buf[256], decoded[32];
+	int len;
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), "leaf");
+	kvmintro_record_u64(&writer, "level", 18446744073709551615ULL);
+	kvmintro_record_hex(&writer, "entry", 0x8000000012345067ULL);
+	kvmintro_record_word(&writer, "mode", "4-level");
+	kvmintro_record_word(&writer, "path", "/a_b.c:d+e,f-G");
+	kvmintro_record_none(&writer, "hpa");
+	kvmintro_record_string(&writer, "reason", "a \"b\"", 5);
+	kvmintro_record_u64(&writer, "gdt.base", 7);
+	len = kvmintro_record_end(&writer);
+	check("round trip: every type reads back as written",
+	      len > 0 && !parse(buf, len, &record) && !record.comment &&
+	      record.kind_len == 4 && !memcmp(record.kind, "leaf", 4) &&
+	      record.nr_fields == 7 &&
+	      field_is(&fields[0], "level", KVMINTRO_RECORD_DECIMAL,
+		       "18446744073709551615") &&
+	      fields[0].number == 18446744073709551615ULL &&
+	      field_is(&fields[1], "entry", KVMINTRO_RECORD_HEX,
+		       "0x8000000012345067") &&
+	      fields[1].number == 0x8000000012345067ULL &&
+	      field_is(&fields[2], "mode", KVMINTRO_RECORD_WORD, "4-level") &&
+	      field_is(&fields[3], "path", KVMINTRO_RECORD_WORD,
+		       "/a_b.c:d+e,f-G") &&
+	      field_is(&fields[4], "hpa", KVMINTRO_RECORD_NONE, "-") &&
+	      field_is(&fields[5], "reason", KVMINTRO_RECORD_STRING,
+		       "\"a \\\"b\\\"\"") &&
+	      kvmintro_record_decode_string(&fields[5], decoded,
+					    sizeof(decoded)) == 5 &&
+	      !strcmp(decoded, "a \"b\"") &&
+	      field_is(&fields[6], "gdt.base", KVMINTRO_RECORD_DECIMAL, "7"));
+
+	check("find: a field by key, NULL for no such key",
+	      kvmintro_record_find(&record, "hpa") == &fields[4] &&
+	      !kvmintro_record_find(&record, "hp") &&
+	      !kvmintro_record_find(&record, "leaf"));
+	check("decode: only a string; the bytes and the NUL must fit",
+	      kvmintro_record_decode_string(&fields[0], decoded,
+					    sizeof(decoded)) == -EINVAL &&
+	      kvmintro_record_decode_string(&fields[5], decoded, 5) == -ENOSPC &&
+	      kvmintro_record_decode_string(&fields[5], decoded, 0) == -ENOSPC &&
+	      kvmintro_record_decode_string(&fields[5], decoded, 6) == 5);
+}
+
+static void test_escapes(void)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *written;
+	} escapes[] = {
+		{ "\\", 1, "s=\"\\\\\"\n" },
+		{ "\"", 1, "s=\"\\\"\"\n" },
+		{ "\n", 1, "s=\"\\n\"\n" },
+		{ "\t", 1, "s=\"\\t\"\n" },
+		{ "\0", 1, "s=\"\\x00\"\n" },
+		{ "\r", 1, "s=\"\\x0d\"\n" },
+		{ "\x7f", 1, "s=\"\\x7f\"\n" },
+		{ "\xff", 1, "s=\"\\xff\"\n" },
+		{ " ", 1, "s=\" \"\n" },
+		{ "", 0, "s=\"\"\n" },
+		{ "a=b #c", 6, "s=\"a=b #c\"\n" },
+	};
+	struct kvmintro_record_writer writer;
+	struct kvmintro_record record;
+	char buf[64], decoded[8];
+	bool all = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(escapes); i++) {
+		kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+		kvmintro_record_string(&writer, "s", escapes[i].bytes,
+				       escapes[i].len);
+		all &= kvmintro_record_end(&writer) > 0 &&
+		       !strcmp(buf, escapes[i].written) &&
+		       string_round_trips(escapes[i].bytes, escapes[i].len);
+	}
+	check("strings: each escape written as documented, and read back", all);
+
+	check("strings: \\xHH may stand for any byte, printable too",
+	      !parse_string("s=\"\\x41\\x5c\\x22\\x0a\"", &record) &&
+	      kvmintro_record_decode_string(&fields[0], decoded,
+					    sizeof(decoded)) == 4 &&
+	      !memcmp(decoded, "A\\\"\n", 4));
+}
+
+static void test_all_bytes(void)
+{
+	char bytes[256];
+	bool each = true;
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		bytes[i] = (char)i;
+		each &= string_round_trips(&bytes[i], 1);
+	}
+	check("strings: each of the 256 byte values round-trips alone", each);
+	check("strings: all 256 byte values round-trip in one string",
+	      string_round_trips(bytes, sizeof(bytes)));
+}
+
+static void test_limits(void)
+{
+	static const char expected[] = "ok a=1 s=\"\\n\"\n";
+	struct kvmintro_record_writer writer;
+	size_t size, full = sizeof(expected);
+	char *buf;
+	int len;
+	bool all_short = true;
+
+	/* Exactly the record and its NUL: written whole. */
+	buf = malloc(full);
+	kvmintro_record_begin(&writer, buf, full, "ok");
+	kvmintro_record_u64(&writer, "a", 1);
+	kvmintro_record_string(&writer, "s", "\n", 1);
+	len = kvmintro_record_end(&writer);
+	check("limits: a buffer exactly full takes the record and its NUL",
+	      len == (int)full - 1 && !strcmp(buf, expected));
+	free(buf);
+
+	/* Any less, down to nothing: -ENOSPC, and not a byte past @size. */
+	for (size = 0; size < full; size++) {
+		buf = malloc(size ? size : 1);
+		kvmintro_record_begin(&writer, size ? buf : NULL, size, "ok");
+		kvmintro_record_u64(&writer, "a", 1);
+		kvmintro_record_string(&writer, "s", "\n", 1);
+		all_short &= kvmintro_record_end(&writer) == -ENOSPC &&
+			     (!size || strlen(buf) < size);
+		free(buf);
+	}
+	check("limits: one byte short or less reports -ENOSPC, never overflows",
+	      all_short);
+}
+
+static void test_reader_accepts(void)
+{
+	struct kvmintro_record record;
+	char many[FIELDS_MAX * 8 + 8];
+	size_t i, len = 0;
+
+	check("reader: a final newline is allowed",
+	      !parse_string("ok a=1\n", &record) && record.nr_fields == 1 &&
+	      field_is(&fields[0], "a", KVMINTRO_RECORD_DECIMAL, "1"));
+	check("reader: a comment carries nothing",
+	      !parse_string("# as slot gpa=0x1", &record) && record.comment &&
+	      !record.kind && !record.nr_fields &&
+	      !parse_string("#", &record) && record.comment &&
+	      !parse(&"#\n"[0], 2, &record) && record.comment);
+	check("reader: leading zeros are the same number",
+	      !parse_string("a=007 b=0x000f", &record) &&
+	      fields[0].type == KVMINTRO_RECORD_DECIMAL &&
+	      fields[0].number == 7 &&
+	      fields[1].type == KVMINTRO_RECORD_HEX && fields[1].number == 15);
+	check("reader: words with digits, dashes and other word bytes",
+	      !parse_string("mode=32-bit size=4K dir=1234-5 f=a,b:c/d.e+F_",
+			    &record) &&
+	      record.nr_fields == 4 && fields[0].type == KVMINTRO_RECORD_WORD &&
+	      fields[1].type == KVMINTRO_RECORD_WORD &&
+	      fields[2].type == KVMINTRO_RECORD_WORD &&
+	      fields[3].type == KVMINTRO_RECORD_WORD);
+	check("reader: a string may hold spaces, '=' and '#'",
+	      !parse_string("err reason=\"a b=c #d\" gpa=0x1", &record) &&
+	      record.nr_fields == 2 &&
+	      field_is(&fields[0], "reason", KVMINTRO_RECORD_STRING,
+		       "\"a b=c #d\""));
+
+	for (i = 0; i < FIELDS_MAX; i++)
+		len += sprintf(many + len, "%sk%zu=%zu", i ? " " : "", i, i);
+	check("reader: as many fields as the caller has room for",
+	      !parse(many, len, &record) && record.nr_fields == FIELDS_MAX);
+	len += sprintf(many + len, " k=1");
+	check("reader: one more is -ENOSPC",
+	      parse(many, len, &record) == -ENOSPC);
+}
+
+static void test_reader_refuses(void)
+{
+	static const char *const bad[] = {
+		/* No record, or blanks out of place */
+		"", "\n", " ", "ok ", " ok", "ok  a=1", "a=1 ", "ok\ta=1",
+		"a=1\n\n", "a=1\nb=2", "ok\r",
+		/* Kinds and keys */
+		"OK a=1", "1ok", "ok a=1 ok", "a=1 ok", "ok err", "A=1",
+		"=1", "a-b=1", "_a=1", "a/b=1", "a=1 a=2", "ok a=1 b=2 a=3",
+		/* Values */
+		"a=", "a= b=1", "a=x=y", "a=-5", "a=+5", "a=--", "a=0x",
+		"a=0X1", "a=0xG", "a=0xAB", "a=0x1g", "a=18446744073709551616",
+		"a=0x10000000000000000", "a=99999999999999999999", "a=a#b",
+		"a=a\\b", "a=b\"c", "a=\xc3\xa9",
+		/* Strings */
+		"a=\"", "a=\"x", "a=\"\\\"", "a=\"\\q\"", "a=\"\\x4\"",
+		"a=\"\\x4g\"", "a=\"\\xAB\"", "a=\"\\X41\"", "a=\"\x01\"",
+		"a=\"\t\"", "a=\"\x7f\"", "a=\"\xc3\xa9\"", "a=\"a\"b",
+		"a=\"a\"\"", "a=\"a\"  b=1", "a=\"a\"=1",
+	};
+	struct kvmintro_record record;
+	bool all = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (parse_string(bad[i], &record) != -EINVAL) {
+			printf("# accepted: '%s'\n", bad[i]);
+			all = false;
+		}
+	}
+	check("reader: malformed lines are -EINVAL", all);
+	check("reader: a NUL is refused, in a value or a string",
+	      parse("a=1\0", 4, &record) == -EINVAL &&
+	      parse("a=\"\0\"", 5, &record) == -EINVAL &&
+	      parse("ok\0a=1", 6, &record) == -EINVAL);
+	check("reader: a string cut short at the end of the length is refused",
+	      parse("a=\"abc\"", 6, &record) == -EINVAL &&
+	      parse("a=\"\\x41\"", 6, &record) == -EINVAL &&
+	      parse("a=\"\\x41\"", 5, &record) == -EINVAL);
+}
+
+int main(void)
+{
+	test_writer();
+	test_writer_refuses();
+	test_round_trip();
+	test_escapes();
+	test_all_bytes();
+	test_limits();
+	test_reader_accepts();
+	test_reader_refuses();
+	free(copy);
+	return failures ? 1 : 0;
+}
