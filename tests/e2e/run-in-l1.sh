@@ -18,7 +18,9 @@
 #   KVMINTRO_TEST_TIMEOUT=<seconds>            per test, default 300; a
 #                                              *_test.sh may ask for more with
 #                                              a line "# kvmintro-timeout: <s>"
-#                                              in its first 20 lines.  A test
+#                                              in its first 20 lines, a C test
+#                                              with " * kvmintro-timeout: <s>"
+#                                              in its source's.  A test
 #                                              sees its own in this variable.
 #   KVMINTRO_L1_PASS=main|single-cpu           which tests this L1 runs:
 #                                              those whose first 20 lines
@@ -42,10 +44,16 @@ klog_errors='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|hung_task|bl
 
 # header FILE KEY: the value of a "# kvmintro-KEY: value" line among the
 # first 20 lines of a test script.
+# A test's "kvmintro-<key>: <value>" line in its first 20: a shell test's
+# "# ..." line, or a C test's comment line in its source beside the scripts.
 header()
 {
-	[[ $1 == *.sh ]] || return 0
-	head -n 20 "$1" | sed -n "s/^# *kvmintro-$2: *\([^ ]*\) *\$/\1/p" | head -n 1
+	local src=$1
+
+	[[ $src == *.sh ]] || src=$KVMINTRO_E2E/${1##*/}.c
+	[[ -f $src ]] || return 0
+	head -n 20 "$src" |
+		sed -n "s/^\(#\| \*\) *kvmintro-$2: *\([^ ]*\) *\$/\2/p" | head -n 1
 }
 
 selected()

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * kvmintro-timeout: 600
+ *
  * The stress suite: what a hostile user, a busy host and an unlucky moment
  * do to kvmintro, on every kernel, with its figures printed as "# stress:"
  * lines.  One load of the module serves every part but the rmmod one, so
