@@ -12,10 +12,12 @@
 #   make guest KDIR=... [GUEST_BUILD_DIR=dir]
 #                                gpa_hpa.ko (for the GUEST's kernel) and
 #                                gpa_hpa_demo: the guest side of the hypercall
+#   make man                     the man pages, from Documentation/, in build/man
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MODULE_SOURCES := Kbuild introspect hooks lib
 MODULE_BUILD_DIR ?=
+MAN_DIR := build/man
 
 all: module cli
 
@@ -46,6 +48,9 @@ guest:
 unit-tests:
 	$(MAKE) -C tests/unit
 
+man:
+	Documentation/man/mkman $(MAN_DIR)
+
 check:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK="sparse" modules
@@ -54,5 +59,6 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C debugfs-tools clean
 	$(MAKE) -C guest clean
+	rm -rf $(MAN_DIR)
 
-.PHONY: all module cli guest test-programs unit-tests check clean
+.PHONY: all module cli guest test-programs unit-tests check clean man
