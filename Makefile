@@ -19,6 +19,9 @@
 #                                man pages and bash completion under PREFIX/share
 #   make install-module, make install-cli: one half of it
 #   make uninstall               (same variables) remove what install installed
+#   make packaging-tests         build the Debian packages from a clean clone,
+#                                lintian, man pages, completion, make install,
+#                                DKMS in a copy of bookworm's build root
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MODULE_SOURCES := Kbuild introspect hooks lib
@@ -106,6 +109,9 @@ uninstall-cli:
 		$(DESTDIR)$(PREFIX)/share/man/man4/kvmintro.4 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kvmintro
 
+packaging-tests:
+	tests/packaging/run.sh
+
 check:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK="sparse" modules
@@ -117,4 +123,5 @@ clean:
 	rm -rf $(MAN_DIR)
 
 .PHONY: all module cli guest test-programs unit-tests check clean man install \
-	install-module install-cli uninstall uninstall-module uninstall-cli
+	install-module install-cli uninstall uninstall-module uninstall-cli \
+	packaging-tests
