@@ -38,7 +38,7 @@ for command in "${commands[@]}"; do
 		tap_ok $? "kvmintro(8) has $command's option $option"
 	done
 done
-for section in SYNOPSIS DESCRIPTION OPTIONS COMMANDS "EXIT STATUS" FILES "SEE ALSO"; do
+for section in SYNOPSIS DESCRIPTION OPTIONS COMMANDS "EXIT STATUS" FILES EXAMPLES "SEE ALSO"; do
 	grep -qx "$section" <<<"$text8"
 	tap_ok $? "kvmintro(8) has $section"
 done
