@@ -12,10 +12,38 @@
 #   make guest KDIR=... [GUEST_BUILD_DIR=dir]
 #                                gpa_hpa.ko (for the GUEST's kernel) and
 #                                gpa_hpa_demo: the guest side of the hypercall
+#   make man                     the man pages, from Documentation/, in build/man
+#   make install [KDIR=...] [DESTDIR=dir] [PREFIX=/usr/local]
+#                                the module into /lib/modules/<release>/updates
+#                                (then depmod), the CLI into PREFIX/sbin, its
+#                                man pages and bash completion under PREFIX/share
+#   make install-module, make install-cli: one half of it
+#   make uninstall               (same variables) remove what install installed
+#   make packaging-tests         build the Debian packages from a clean clone,
+#                                lintian, man pages, completion, make install,
+#                                DKMS in a copy of bookworm's build root
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MODULE_SOURCES := Kbuild introspect hooks lib
 MODULE_BUILD_DIR ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
+# updates/ rather than extra/: a module there wins over one of the same name
+# the kernel package might ship (depmod's default search order).
+INSTALL_MOD_DIR ?= updates
+MAN_DIR := build/man
+# Where "make module" built kvmintro.ko.
+MODULE_DIR = $(if $(MODULE_BUILD_DIR),$(abspath $(MODULE_BUILD_DIR)),$(CURDIR))
+# The release the module is for, as uname -r says it (Debian's headers have
+# their package version in include/config/kernel.release).
+KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+# modules_install signs with the kernel's key where it has one; Debian's
+# headers have none (Debian signs its modules elsewhere): do not try then.
+MODULE_SIG_KEY_OF_KDIR = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="*\([^"]*\)"*$$/\1/p' \
+	$(KDIR)/include/config/auto.conf 2>/dev/null)
+MODULE_SIGN_ARGS = $(if $(filter pkcs11:%,$(MODULE_SIG_KEY_OF_KDIR)),,$(if \
+	$(wildcard $(MODULE_SIG_KEY_OF_KDIR) $(KDIR)/$(MODULE_SIG_KEY_OF_KDIR)),,CONFIG_MODULE_SIG_ALL=))
 
 all: module cli
 
@@ -46,6 +74,44 @@ guest:
 unit-tests:
 	$(MAKE) -C tests/unit
 
+man:
+	Documentation/man/mkman $(MAN_DIR)
+
+install: install-module install-cli
+
+# The kernel's modules_install: it strips, signs (when the kernel is
+# configured to) and compresses as the kernel's own modules are.
+install-module: module
+	@test -n "$(KERNELRELEASE_OF_KDIR)" || { echo "no kernel release in $(KDIR)/include/generated/utsrelease.h"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(MODULE_DIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR))) DEPMOD=true \
+		$(MODULE_SIGN_ARGS) modules_install
+	$(if $(DESTDIR),@echo "not running depmod: run 'depmod $(KERNELRELEASE_OF_KDIR)' where the module ends up",depmod $(KERNELRELEASE_OF_KDIR))
+
+install-cli: cli man
+	install -D -m 0755 debugfs-tools/kvmintro $(DESTDIR)$(PREFIX)/sbin/kvmintro
+	install -D -m 0644 $(MAN_DIR)/kvmintro.8 $(DESTDIR)$(PREFIX)/share/man/man8/kvmintro.8
+	install -D -m 0644 $(MAN_DIR)/kvmintro.4 $(DESTDIR)$(PREFIX)/share/man/man4/kvmintro.4
+	install -D -m 0644 debugfs-tools/completion/kvmintro.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kvmintro
+
+uninstall: uninstall-module uninstall-cli
+
+uninstall-module:
+	@test -n "$(KERNELRELEASE_OF_KDIR)" || { echo "no kernel release in $(KDIR)/include/generated/utsrelease.h"; exit 1; }
+	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/$(INSTALL_MOD_DIR)/kvmintro.ko*
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/$(INSTALL_MOD_DIR)
+	$(if $(DESTDIR),,depmod $(KERNELRELEASE_OF_KDIR))
+
+uninstall-cli:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/kvmintro \
+		$(DESTDIR)$(PREFIX)/share/man/man8/kvmintro.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man4/kvmintro.4 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kvmintro
+
+packaging-tests:
+	tests/packaging/run.sh
+
 check:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK="sparse" modules
@@ -54,5 +120,8 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C debugfs-tools clean
 	$(MAKE) -C guest clean
+	rm -rf $(MAN_DIR)
 
-.PHONY: all module cli guest test-programs unit-tests check clean
+.PHONY: all module cli guest test-programs unit-tests check clean man install \
+	install-module install-cli uninstall uninstall-module uninstall-cli \
+	packaging-tests

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -20,8 +21,8 @@
 /* From include/uapi/linux/magic.h: statfs()'s f_type on a debugfs mount. */
 #define KVMINTRO_DEBUGFS_MAGIC 0x64626720
 
-#define KVMINTRO_LOAD_MODULE_HINT \
-	"load the module with 'modprobe kvmintro' or 'insmod kvmintro.ko'"
+const char *kvmintro_modules_directory = "/lib/modules";
+
 #define KVMINTRO_POINT_ROOT_HINT \
 	"point --debugfs or KVMINTRO_DEBUGFS at kvmintro's debugfs directory"
 #define KVMINTRO_VERSION_HINT \
@@ -60,6 +61,67 @@ static char *kvmintro_parent_directory(const char *path)
 	}
 	slash[slash == parent ? 1 : 0] = '\0';
 	return parent;
+}
+
+/*
+ * Return whether modprobe finds kvmintro for kernel @release: whether
+ * @modules/@release/modules.dep names a kvmintro.ko, compressed or not.
+ */
+bool kvmintro_module_installed(const char *modules, const char *release)
+{
+	bool installed = false;
+	size_t capacity = 0;
+	char *line = NULL;
+	char *path;
+	FILE *dep;
+
+	if (asprintf(&path, "%s/%s/modules.dep", modules, release) < 0)
+		return false;
+	dep = fopen(path, "r");
+	free(path);
+	if (!dep)
+		return false;
+	while (!installed && getline(&line, &capacity, dep) > 0) {
+		char *colon = strchr(line, ':');
+		char *name;
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		name = strrchr(line, '/');
+		name = name ? name + 1 : line;
+		installed = !strcmp(name, "kvmintro.ko") ||
+			    !strncmp(name, "kvmintro.ko.", strlen("kvmintro.ko."));
+	}
+	free(line);
+	fclose(dep);
+	return installed;
+}
+
+/*
+ * Say how to load the module on this host, @first and @last around the
+ * first line: modprobe if it is installed for the running kernel, else
+ * how to install it.
+ */
+static void kvmintro_hint_load_module(const char *first, const char *last)
+{
+	struct utsname kernel;
+
+	if (uname(&kernel)) {
+		kvmintro_error("%sload the kvmintro module%s", first, last);
+		return;
+	}
+	if (kvmintro_module_installed(kvmintro_modules_directory,
+				      kernel.release)) {
+		kvmintro_error("%sload the module with 'modprobe kvmintro'%s",
+			       first, last);
+		return;
+	}
+	kvmintro_error("%sload the module%s; it is not installed for this kernel (%s):",
+		       first, last, kernel.release);
+	kvmintro_error("install the kvmintro-dkms package and linux-headers-%s,",
+		       kernel.release);
+	kvmintro_error("or run 'make install' in kvmintro's source; then 'modprobe kvmintro'");
 }
 
 static bool kvmintro_is_debugfs(const char *path)
@@ -117,11 +179,11 @@ static int kvmintro_report_missing_root(const char *root)
 	if (kvmintro_is_debugfs(parent)) {
 		kvmintro_error("%s does not exist: the kvmintro module is not loaded",
 			       root);
-		kvmintro_error(KVMINTRO_LOAD_MODULE_HINT ", then try again");
+		kvmintro_hint_load_module("", ", then try again");
 	} else if (kvmintro_is_empty_directory(parent)) {
 		kvmintro_error("debugfs is not mounted on %s", parent);
 		kvmintro_error("mount it with 'mount -t debugfs none %s'", parent);
-		kvmintro_error("then " KVMINTRO_LOAD_MODULE_HINT);
+		kvmintro_hint_load_module("then ", "");
 	} else if (access(parent, F_OK)) {
 		kvmintro_error("debugfs is not mounted: %s does not exist", parent);
 		kvmintro_error("mount it with 'mount -t debugfs none /sys/kernel/debug' (needs CONFIG_DEBUG_FS),");
@@ -129,7 +191,7 @@ static int kvmintro_report_missing_root(const char *root)
 	} else {
 		kvmintro_error("%s does not exist: is the kvmintro module loaded?",
 			       root);
-		kvmintro_error(KVMINTRO_LOAD_MODULE_HINT);
+		kvmintro_hint_load_module("", "");
 		kvmintro_error("or, if it is loaded, " KVMINTRO_POINT_ROOT_HINT);
 	}
 	free(parent);

@@ -2,6 +2,7 @@
 #ifndef KVMINTRO_DEBUGFS_H
 #define KVMINTRO_DEBUGFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "parse.h"
@@ -42,6 +43,10 @@ typedef int (*kvmintro_file_parser_fn)(void *context, const char *text,
 				       size_t length,
 				       struct kvmintro_parse_error *error);
 
+/* Where modprobe finds modules: "/lib/modules"; the unit tests change it. */
+extern const char *kvmintro_modules_directory;
+
+bool kvmintro_module_installed(const char *modules, const char *release);
 int kvmintro_debugfs_check_root(const char *root);
 int kvmintro_debugfs_report(const char *root, const char *dir,
 			    const char *path, int err, const char *action);

@@ -611,7 +611,7 @@ static const struct failure_case failure_cases[] = {
 	  1, "vms does not exist: the loaded kvmintro module does not provide it",
 	  NULL },
 	{ "list, root missing", "good/missing", { "list" },
-	  3, "is the kvmintro module loaded?", "insmod kvmintro.ko" },
+	  3, "is the kvmintro module loaded?", "load the module" },
 	{ "list, debugfs not mounted", "unmounted/kvmintro", { "list" },
 	  3, "debugfs is not mounted on", "mount -t debugfs none " },
 	{ "list, root is a file", "a-file", { "list" },
