@@ -5,6 +5,7 @@
  * @size is too small (nothing useful is left in @buf then).
  */
 #include "format.h"
+#include "record.h"
 
 static int kvmintro_format_finish(int len, size_t size)
 {
@@ -23,6 +24,10 @@ static int kvmintro_append_flag(char *buf, size_t size, int len,
 	return kvmintro_format_finish(len, size);
 }
 
+/*
+ * Write @slot's flags as a comma separated list of names into @buf; an
+ * unknown bit as "unknown_0x<bit>"; "" for none.
+ */
 int kvmintro_format_memslot_flags(char *buf, size_t size,
 				  const struct kvmintro_memslot_info *slot)
 {
@@ -35,7 +40,7 @@ int kvmintro_format_memslot_flags(char *buf, size_t size,
 		{ KVMINTRO_MEMSLOT_GUEST_MEMFD, "guest_memfd" },
 	};
 	u32 unknown = slot->flags;
-	char hex[16];
+	char hex[24];
 	int len = 0;
 	size_t i;
 
@@ -51,30 +56,42 @@ int kvmintro_format_memslot_flags(char *buf, size_t size,
 	if (slot->internal)
 		len = kvmintro_append_flag(buf, size, len, "internal");
 	if (unknown) {
-		snprintf(hex, sizeof(hex), "0x%x", unknown);
+		snprintf(hex, sizeof(hex), "unknown_0x%x", unknown);
 		len = kvmintro_append_flag(buf, size, len, hex);
 	}
-	if (len == 0)
-		len = kvmintro_append_flag(buf, size, len, "-");
 	return len;
 }
 
+/**
+ * kvmintro_format_memslot() - one record of the memslots file
+ * @buf: where it goes
+ * @size: room in @buf
+ * @slot: the slot
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_memslot(char *buf, size_t size,
 			    const struct kvmintro_memslot_info *slot)
 {
+	struct kvmintro_record_writer writer;
 	char flags[64];
 	int len;
 
 	len = kvmintro_format_memslot_flags(flags, sizeof(flags), slot);
 	if (len < 0)
 		return len;
-	len = snprintf(buf, size, "%u %u 0x%llx 0x%llx 0x%llx 0x%llx %s\n",
-		       slot->as_id, slot->id,
-		       (unsigned long long)slot->base_gfn << 12,
-		       (unsigned long long)slot->npages,
-		       (unsigned long long)slot->npages << 12,
-		       (unsigned long long)slot->hva, flags);
-	return kvmintro_format_finish(len, size);
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_u64(&writer, "as", slot->as_id);
+	kvmintro_record_u64(&writer, "slot", slot->id);
+	kvmintro_record_hex(&writer, "gpa", slot->base_gfn << 12);
+	kvmintro_record_hex(&writer, "npages", slot->npages);
+	kvmintro_record_hex(&writer, "size", slot->npages << 12);
+	kvmintro_record_hex(&writer, "hva", slot->hva);
+	if (len)
+		kvmintro_record_word(&writer, "flags", flags);
+	else
+		kvmintro_record_none(&writer, "flags");
+	return kvmintro_record_end(&writer);
 }
 
 int kvmintro_format_vm(char *buf, size_t size,

@@ -63,7 +63,8 @@ struct kvmintro_vcpu_info {
 	u64 runs;
 };
 
-#define KVMINTRO_MEMSLOTS_HEADER "as slot gpa npages size hva flags\n"
+/* Room for the longest record kvmintro_format_memslot() writes, NUL included. */
+#define KVMINTRO_MEMSLOT_RECORD_MAX 192
 
 int kvmintro_format_memslot_flags(char *buf, size_t size,
 				  const struct kvmintro_memslot_info *slot);

@@ -7,6 +7,7 @@
 
 set -uo pipefail
 : "${KVMINTRO_BIN:?}" "${KVMINTRO_KO:?}" "${KVMINTRO_TMP:=/tmp}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 cli=$KVMINTRO_BIN/kvmintro
 debugfs=/sys/kernel/debug/kvmintro
 truth=$KVMINTRO_TMP/cli-testvmm.out
@@ -56,6 +57,13 @@ while read -r hva; do
 	grep -q "$hva" <<<"$out" || all=0
 done <<<"$hvas"
 check "memslots lists every HVA the VMM made" test "$all" = 1
+
+# --json carries every field the module wrote, for each file in the record
+# format (issue 10): the file's real records against the CLI's objects.
+cat "$dir/memslots" >"$KVMINTRO_TMP/cli-memslots"
+out=$("$cli" --json memslots "$vmm")
+check "memslots --json carries every key of every record" \
+	json_carries_keys "$KVMINTRO_TMP/cli-memslots" "$out" '.memslots[]'
 
 "$cli" pause "$vmm" >/dev/null
 check "pause pauses" grep -qx state=paused "$dir/snapshot"

@@ -109,13 +109,14 @@ static void fuzz_vm_list(const char *text, size_t length)
 static void fuzz_memslot_list(const char *text, size_t length)
 {
 	struct kvmintro_vm vm = { .pid = 1, .dir = "1" };
-	struct kvmintro_memslot_list list;
+	struct kvmintro_record_list list;
 	struct kvmintro_parse_error error;
 	struct cli_capture output;
 	int ret;
 
-	if (kvmintro_memslot_list_parse(text, length, &list, &error)) {
-		FUZZ_ASSERT(!list.memslots && !list.count);
+	if (kvmintro_record_list_parse(&kvmintro_memslot_schema, text, length,
+				       &list, &error)) {
+		FUZZ_ASSERT(!list.records && !list.count);
 		fuzz_check_error(&error);
 		return;
 	}
@@ -125,7 +126,7 @@ static void fuzz_memslot_list(const char *text, size_t length)
 	ret = kvmintro_memslot_list_print_table(&list,
 						cli_capture_begin(&output));
 	fuzz_output_discard(&output, ret);
-	kvmintro_memslot_list_release(&list);
+	kvmintro_record_list_release(&list);
 }
 
 /* Return @text without leading zeros (but one, if all are zeros). */

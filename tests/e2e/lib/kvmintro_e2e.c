@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../../lib/record.h"
 #include "kvm_util.h"
 #include "kvmintro_e2e.h"
 #include "processor.h"
@@ -203,31 +204,85 @@ int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
 	return n;
 }
 
+/*
+ * Parse @line of the file @name as a record with lib/record.c's reader, the
+ * CLI's: it must have exactly @nr_fields fields and no kind.  Print why not.
+ */
+static bool record_parse(const char *name, const char *line,
+			 struct kvmintro_record *record,
+			 struct kvmintro_record_field *fields,
+			 unsigned int nr_fields)
+{
+	if (kvmintro_record_parse(line, strlen(line), record, fields,
+				  nr_fields) ||
+	    record->comment || record->kind || record->nr_fields != nr_fields) {
+		printf("# bad %s record: '%s'\n", name, line);
+		return false;
+	}
+	return true;
+}
+
+/* Set *@value to @record's field @key, a number of @type; false if none. */
+static bool record_number(const struct kvmintro_record *record,
+			  const char *key, enum kvmintro_record_type type,
+			  uint64_t *value)
+{
+	const struct kvmintro_record_field *field;
+
+	field = kvmintro_record_find(record, key);
+	if (!field || field->type != type) {
+		printf("# no %s number %s=\n",
+		       type == KVMINTRO_RECORD_HEX ? "hex" : "decimal", key);
+		return false;
+	}
+	*value = field->number;
+	return true;
+}
+
+/* Parse one record of a memslots file into @l. */
+static bool memslots_record(const char *line, struct kvmintro_memslots_line *l)
+{
+	struct kvmintro_record_field fields[7];
+	const struct kvmintro_record_field *flags;
+	struct kvmintro_record record;
+	uint64_t as, slot;
+
+	if (!record_parse("memslots", line, &record, fields, 7) ||
+	    !record_number(&record, "as", KVMINTRO_RECORD_DECIMAL, &as) ||
+	    !record_number(&record, "slot", KVMINTRO_RECORD_DECIMAL, &slot) ||
+	    !record_number(&record, "gpa", KVMINTRO_RECORD_HEX, &l->gpa) ||
+	    !record_number(&record, "npages", KVMINTRO_RECORD_HEX, &l->npages) ||
+	    !record_number(&record, "size", KVMINTRO_RECORD_HEX, &l->size) ||
+	    !record_number(&record, "hva", KVMINTRO_RECORD_HEX, &l->hva))
+		return false;
+	flags = kvmintro_record_find(&record, "flags");
+	if (!flags || (flags->type != KVMINTRO_RECORD_WORD &&
+		       flags->type != KVMINTRO_RECORD_NONE) ||
+	    flags->value_len >= sizeof(l->flags) || as > 0xffff ||
+	    slot > 0xffff) {
+		printf("# bad memslots record: '%s'\n", line);
+		return false;
+	}
+	l->as = as;
+	l->slot = slot;
+	memcpy(l->flags, flags->value, flags->value_len);
+	l->flags[flags->value_len] = '\0';
+	return true;
+}
+
 int kvmintro_memslots(const char *vm_path,
 		      struct kvmintro_memslots_line *lines, int max)
 {
 	char path[256], line[256], *text, *p;
-	int n = 0, end;
+	int n = 0;
 
 	snprintf(path, sizeof(path), "%s/memslots", vm_path);
 	text = kvmintro_read(path);
 	if (!text)
 		return -errno;
 	p = text;
-	if (!next_line(&p, line, sizeof(line)) ||
-	    strcmp(line, "as slot gpa npages size hva flags")) {
-		printf("# bad memslots header: '%s'\n", text);
-		free(text);
-		return -EBADMSG;
-	}
 	while (n < max && next_line(&p, line, sizeof(line))) {
-		struct kvmintro_memslots_line *l = &lines[n];
-
-		end = 0;
-		if (sscanf(line, "%u %u 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " %63s%n",
-			   &l->as, &l->slot, &l->gpa, &l->npages, &l->size,
-			   &l->hva, l->flags, &end) != 7 || line[end]) {
-			printf("# bad memslots line: '%s'\n", line);
+		if (!memslots_record(line, &lines[n])) {
 			free(text);
 			return -EBADMSG;
 		}
