@@ -115,8 +115,12 @@ check "gva of a vcpu the VM does not have: says so" \
 	grep -q "has no vcpu 7" "$KVMINTRO_TMP/cli-gva.err"
 
 out=$("$cli" gpa-hpa "$vmm")
-hpa=$(awk '$4 != "-" && NR > 1 { print $4; exit }' "$dir/gpa_hpa")
-check "gpa-hpa shows the HPA of the gpa_hpa file" grep -q "$hpa" <<<"$out"
+hpa=$(sed -n 's/.* hpa=\(0x[0-9a-f]*\) .*/\1/p' "$dir/gpa_hpa" | head -n1)
+check "gpa-hpa shows the HPA of the gpa_hpa file" grep -q " ${hpa:-none} " <<<"$out"
+cat "$dir/gpa_hpa" >"$KVMINTRO_TMP/cli-gpa_hpa"
+out=$("$cli" --json gpa-hpa "$vmm")
+check "gpa-hpa --json carries every key of every record" \
+	json_carries_keys "$KVMINTRO_TMP/cli-gpa_hpa" "$out" '.runs[]'
 mine=$("$cli" read "$vmm" 0x8000 16 | cut -c11-49 | tr -d ' ')
 theirs=$(xxd -s 0x8000 -l 16 -p "$dir/mem")
 check "read shows the bytes of mem" test "$mine" = "$theirs"

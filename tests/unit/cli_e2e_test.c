@@ -153,8 +153,9 @@ static void fake_introspection_create(void)
 	fake_directory("bad-files/kvmintro/7/vcpu0");
 	fake_file("bad-files/kvmintro/7/vcpu0/regs", "vcpu=0\nsource=capture\n"
 		  "generation=1\nrax=0x0\nrbx=rbx\n");
-	fake_file("bad-files/kvmintro/7/gpa_hpa", FIXTURE_GPA_HPA_HEADER
-		  "0x0 0x1 0x7f0000000000 - - - base\n");
+	fake_file("bad-files/kvmintro/7/gpa_hpa", "# a comment\n"
+		  "gpa=0x0 npages=0x1 hva=0x7f0000000000 hpa=- pfn=- "
+		  "host_size=- kind=base\n");
 }
 
 /*

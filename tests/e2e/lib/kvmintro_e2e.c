@@ -292,6 +292,80 @@ int kvmintro_memslots(const char *vm_path,
 	return n;
 }
 
+/* Copy the word or "-" of @record's field @key into @buf. */
+static bool record_word(const struct kvmintro_record *record, const char *key,
+			bool none, char *buf, size_t size)
+{
+	const struct kvmintro_record_field *field;
+
+	field = kvmintro_record_find(record, key);
+	if (!field || field->value_len >= size ||
+	    field->type != (none ? KVMINTRO_RECORD_NONE : KVMINTRO_RECORD_WORD)) {
+		printf("# no %s %s=\n", none ? "-" : "word", key);
+		return false;
+	}
+	memcpy(buf, field->value, field->value_len);
+	buf[field->value_len] = '\0';
+	return true;
+}
+
+/* Parse one record of a gpa_hpa table into @l. */
+static bool gpa_hpa_record(const char *line, struct kvmintro_gpa_hpa_line *l)
+{
+	struct kvmintro_record_field fields[7];
+	struct kvmintro_record record;
+	const struct kvmintro_record_field *kind;
+	bool none;
+
+	if (!record_parse("gpa_hpa", line, &record, fields, 7))
+		return false;
+	kind = kvmintro_record_find(&record, "kind");
+	none = kind && kind->value_len == 4 && !memcmp(kind->value, "none", 4);
+	l->hpa = l->pfn = 0;
+	if (!record_number(&record, "gpa", KVMINTRO_RECORD_HEX, &l->gpa) ||
+	    !record_number(&record, "npages", KVMINTRO_RECORD_HEX, &l->npages) ||
+	    !record_number(&record, "hva", KVMINTRO_RECORD_HEX, &l->hva) ||
+	    !record_word(&record, "kind", false, l->kind, sizeof(l->kind)) ||
+	    !record_word(&record, "host_size", none, l->host_size,
+			 sizeof(l->host_size)))
+		goto bad;
+	if (none) {
+		char dash[2];
+
+		if (!record_word(&record, "hpa", true, dash, sizeof(dash)) ||
+		    !record_word(&record, "pfn", true, dash, sizeof(dash)))
+			goto bad;
+		return true;
+	}
+	if (!record_number(&record, "hpa", KVMINTRO_RECORD_HEX, &l->hpa) ||
+	    !record_number(&record, "pfn", KVMINTRO_RECORD_HEX, &l->pfn))
+		goto bad;
+	return true;
+bad:
+	printf("# bad gpa_hpa record: '%s'\n", line);
+	return false;
+}
+
+int kvmintro_gpa_hpa(const char *vm_path, const char *name,
+		     struct kvmintro_gpa_hpa_line *lines, int max)
+{
+	char path[256], line[256], *text, *p;
+	int n = 0, r = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", vm_path, name);
+	text = kvmintro_read(path);
+	if (!text)
+		return -errno;
+	p = text;
+	while (!r && next_line(&p, line, sizeof(line))) {
+		if (n == max || !gpa_hpa_record(line, &lines[n]))
+			r = -EBADMSG;
+		n++;
+	}
+	free(text);
+	return r ? r : n;
+}
+
 int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
 		   int max)
 {
