@@ -345,7 +345,8 @@ static int kvmintro_store_time(const struct kvmintro_field *field,
 }
 
 /* A name becomes part of a path: refuse anything that could leave its dir. */
-static bool kvmintro_is_valid_name(struct kvmintro_span value)
+/* A directory name: printable, no blank or '/', not "." or "..". */
+bool kvmintro_is_valid_name(struct kvmintro_span value)
 {
 	size_t i;
 

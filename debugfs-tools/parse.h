@@ -142,6 +142,8 @@ void kvmintro_line_reader_init(struct kvmintro_line_reader *reader,
 bool kvmintro_line_reader_next(struct kvmintro_line_reader *reader,
 			       struct kvmintro_span *line);
 
+bool kvmintro_is_valid_name(struct kvmintro_span value);
+
 int kvmintro_parse_decimal(struct kvmintro_span text, uint64_t *value);
 int kvmintro_parse_hex(struct kvmintro_span text, uint64_t *value);
 int kvmintro_parse_page_size(struct kvmintro_span text, uint64_t *bytes);

@@ -94,15 +94,28 @@ int kvmintro_format_memslot(char *buf, size_t size,
 	return kvmintro_record_end(&writer);
 }
 
+/**
+ * kvmintro_format_vm() - one record of the vms file
+ * @buf: where it goes
+ * @size: room in @buf
+ * @vm: the VM
+ *
+ * The directory is a string: "1234" alone would read as a number.
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_vm(char *buf, size_t size,
 		       const struct kvmintro_vm_info *vm)
 {
-	int len;
+	struct kvmintro_record_writer writer;
 
-	len = snprintf(buf, size, "pid=%d dir=%s vcpus=%u slots=%u mem=%llu\n",
-		       vm->pid, vm->dir, vm->vcpus, vm->slots,
-		       (unsigned long long)vm->mem_bytes);
-	return kvmintro_format_finish(len, size);
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_u64(&writer, "pid", vm->pid);
+	kvmintro_record_string(&writer, "dir", vm->dir, strlen(vm->dir));
+	kvmintro_record_u64(&writer, "vcpus", vm->vcpus);
+	kvmintro_record_u64(&writer, "slots", vm->slots);
+	kvmintro_record_u64(&writer, "mem", vm->mem_bytes);
+	return kvmintro_record_end(&writer);
 }
 
 int kvmintro_format_vcpu(char *buf, size_t size,

@@ -40,6 +40,10 @@ out=$("$cli" list)
 check "list shows the VM" grep -qw "$vmm" <<<"$out"
 out=$("$cli" list --json)
 check "list --json has the pid" grep -q "\"pid\": *$vmm" <<<"$out"
+cat "$debugfs/vms" >"$KVMINTRO_TMP/cli-vms"
+out=$("$cli" --json list)
+check "list --json carries every key of every vms record" \
+	json_carries_keys "$KVMINTRO_TMP/cli-vms" "$out" '.[]'
 
 # Before any pause or snapshot there are no registers to walk with.
 "$cli" gva "$vmm" 0x1000 >/dev/null 2>"$KVMINTRO_TMP/cli-gva.err"

@@ -87,6 +87,7 @@ static int read_gpa_hpa(struct kvmintro_gpa_hpa_line *lines, int max)
 	n = kvmintro_gpa_hpa(kvmintro_vm_path(getpid(), 0), "gpa_hpa", lines,
 			     max);
 	TEST_ASSERT(n >= 0, "read gpa_hpa: %s", strerror(-n));
+	TEST_ASSERT(n < max, "too many gpa_hpa lines");
 	for (i = 0; i < n; i++)
 		if (strcmp(lines[i].kind, "none"))
 			TEST_ASSERT_EQ(lines[i].hpa, lines[i].pfn << 12);

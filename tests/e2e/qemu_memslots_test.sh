@@ -488,7 +488,7 @@ check_vms_line()
 {
 	local pid=$1 line=$2 smp=$3 nslots=$4 mem=$5 bad=0 v
 	v=$(kv dir "$line") || v=missing
-	[ "$v" = "$pid" ] || { echo "dir=$v, want $pid (first VM of the process)"; bad=1; }
+	[ "$v" = "\"$pid\"" ] || { echo "dir=$v, want \"$pid\" (first VM of the process)"; bad=1; }
 	v=$(kv vcpus "$line") || v=missing
 	[ "$v" = "$smp" ] || { echo "vcpus=$v, want QEMU's -smp $smp"; bad=1; }
 	v=$(kv slots "$line") || v=missing

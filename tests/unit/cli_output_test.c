@@ -233,8 +233,8 @@ static void test_json_misuse(void)
 }
 
 static const char contract_vms[] =
-	"pid=1234 dir=1234 vcpus=2 slots=3 mem=268435456\n"
-	"pid=1234 dir=1234-1 vcpus=1 slots=1 mem=2097152\n";
+	"pid=1234 dir=\"1234\" vcpus=2 slots=3 mem=268435456\n"
+	"pid=1234 dir=\"1234-1\" vcpus=1 slots=1 mem=2097152\n";
 
 static const char contract_memslots[] =
 	"as=0 slot=0 gpa=0x0 npages=0xa0 size=0xa0000 hva=0x7f5c2c000000 flags=-\n"

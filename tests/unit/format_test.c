@@ -95,7 +95,7 @@ static void test_vm_and_vcpu_lines(void)
 
 	len = kvmintro_format_vm(buf, sizeof(buf), &vm);
 	check_line("vms: line", len, buf,
-		   "pid=1234 dir=1234-1 vcpus=2 slots=3 mem=268435456\n");
+		   "pid=1234 dir=\"1234-1\" vcpus=2 slots=3 mem=268435456\n");
 	len = kvmintro_format_vm(buf, 10, &vm);
 	check_int("vms: too small a buffer is -ENOSPC", len, -ENOSPC);
 

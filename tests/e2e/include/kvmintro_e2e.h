@@ -60,7 +60,7 @@ struct kvmintro_gpa_hpa_line {
 };
 /*
  * Parse <vm path>/<name>, "gpa_hpa" or "snapshot_gpa_hpa"; the number of
- * runs, or -errno / -EBADMSG (also if there are more than @max).
+ * runs (at most @max), or -errno / -EBADMSG.
  */
 int kvmintro_gpa_hpa(const char *vm_path, const char *name,
 		     struct kvmintro_gpa_hpa_line *lines, int max);

@@ -179,31 +179,6 @@ static bool next_line(char **text, char *line, size_t size)
 	return true;
 }
 
-int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
-{
-	char *text = kvmintro_read(KVMINTRO_DEBUGFS "/vms"), *p = text;
-	char line[256];
-	int n = 0, end;
-
-	if (!text)
-		return -errno;
-	while (n < max && next_line(&p, line, sizeof(line))) {
-		struct kvmintro_vms_line *l = &lines[n];
-
-		end = 0;
-		if (sscanf(line, "pid=%d dir=%31s vcpus=%u slots=%u mem=%" SCNu64 "%n",
-			   &l->pid, l->dir, &l->vcpus, &l->slots, &l->mem,
-			   &end) != 5 || line[end]) {
-			printf("# bad vms line: '%s'\n", line);
-			free(text);
-			return -EBADMSG;
-		}
-		n++;
-	}
-	free(text);
-	return n;
-}
-
 /*
  * Parse @line of the file @name as a record with lib/record.c's reader, the
  * CLI's: it must have exactly @nr_fields fields and no kind.  Print why not.
@@ -239,9 +214,72 @@ static bool record_number(const struct kvmintro_record *record,
 	return true;
 }
 
-/* Parse one record of a memslots file into @l. */
-static bool memslots_record(const char *line, struct kvmintro_memslots_line *l)
+/*
+ * Parse the records of the file @path, one a line, with @parse into
+ * @records, @size bytes each; at most @max.  Return how many, or -errno,
+ * or -EBADMSG for a line that is not the record expected.
+ */
+static int read_records(const char *path, bool (*parse)(const char *, void *),
+			void *records, size_t size, int max)
 {
+	char line[256], *text, *p;
+	int n = 0;
+
+	text = kvmintro_read(path);
+	if (!text)
+		return -errno;
+	p = text;
+	while (n < max && next_line(&p, line, sizeof(line))) {
+		if (!parse(line, (char *)records + n * size)) {
+			free(text);
+			return -EBADMSG;
+		}
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+/* Parse one record of the vms file into @l. */
+static bool vms_record(const char *line, void *record_line)
+{
+	struct kvmintro_vms_line *l = record_line;
+	struct kvmintro_record_field fields[5];
+	const struct kvmintro_record_field *dir;
+	struct kvmintro_record record;
+	uint64_t pid, vcpus, slots;
+	int len;
+
+	if (!record_parse("vms", line, &record, fields, 5) ||
+	    !record_number(&record, "pid", KVMINTRO_RECORD_DECIMAL, &pid) ||
+	    !record_number(&record, "vcpus", KVMINTRO_RECORD_DECIMAL, &vcpus) ||
+	    !record_number(&record, "slots", KVMINTRO_RECORD_DECIMAL, &slots) ||
+	    !record_number(&record, "mem", KVMINTRO_RECORD_DECIMAL, &l->mem))
+		return false;
+	dir = kvmintro_record_find(&record, "dir");
+	len = dir ? kvmintro_record_decode_string(dir, l->dir, sizeof(l->dir)) :
+		    -EINVAL;
+	if (len <= 0 || strlen(l->dir) != (size_t)len || pid > INT32_MAX ||
+	    vcpus > UINT32_MAX || slots > UINT32_MAX) {
+		printf("# bad vms record: '%s'\n", line);
+		return false;
+	}
+	l->pid = pid;
+	l->vcpus = vcpus;
+	l->slots = slots;
+	return true;
+}
+
+int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
+{
+	return read_records(KVMINTRO_DEBUGFS "/vms", vms_record, lines,
+			    sizeof(*lines), max);
+}
+
+/* Parse one record of a memslots file into @l. */
+static bool memslots_record(const char *line, void *record_line)
+{
+	struct kvmintro_memslots_line *l = record_line;
 	struct kvmintro_record_field fields[7];
 	const struct kvmintro_record_field *flags;
 	struct kvmintro_record record;
@@ -273,23 +311,10 @@ static bool memslots_record(const char *line, struct kvmintro_memslots_line *l)
 int kvmintro_memslots(const char *vm_path,
 		      struct kvmintro_memslots_line *lines, int max)
 {
-	char path[256], line[256], *text, *p;
-	int n = 0;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/memslots", vm_path);
-	text = kvmintro_read(path);
-	if (!text)
-		return -errno;
-	p = text;
-	while (n < max && next_line(&p, line, sizeof(line))) {
-		if (!memslots_record(line, &lines[n])) {
-			free(text);
-			return -EBADMSG;
-		}
-		n++;
-	}
-	free(text);
-	return n;
+	return read_records(path, memslots_record, lines, sizeof(*lines), max);
 }
 
 /* Copy the word or "-" of @record's field @key into @buf. */
@@ -310,8 +335,9 @@ static bool record_word(const struct kvmintro_record *record, const char *key,
 }
 
 /* Parse one record of a gpa_hpa table into @l. */
-static bool gpa_hpa_record(const char *line, struct kvmintro_gpa_hpa_line *l)
+static bool gpa_hpa_record(const char *line, void *record_line)
 {
+	struct kvmintro_gpa_hpa_line *l = record_line;
 	struct kvmintro_record_field fields[7];
 	struct kvmintro_record record;
 	const struct kvmintro_record_field *kind;
@@ -349,21 +375,10 @@ bad:
 int kvmintro_gpa_hpa(const char *vm_path, const char *name,
 		     struct kvmintro_gpa_hpa_line *lines, int max)
 {
-	char path[256], line[256], *text, *p;
-	int n = 0, r = 0;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", vm_path, name);
-	text = kvmintro_read(path);
-	if (!text)
-		return -errno;
-	p = text;
-	while (!r && next_line(&p, line, sizeof(line))) {
-		if (n == max || !gpa_hpa_record(line, &lines[n]))
-			r = -EBADMSG;
-		n++;
-	}
-	free(text);
-	return r ? r : n;
+	return read_records(path, gpa_hpa_record, lines, sizeof(*lines), max);
 }
 
 int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
