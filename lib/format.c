@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Formatting of the kvmintro debugfs lines.  Each function writes one
- * complete line, newline included, and returns its length, or -ENOSPC if
- * @size is too small (nothing useful is left in @buf then).
+ * The records of the kvmintro debugfs files vms, memslots and vcpus, written
+ * through lib/record's writer.  Each function writes one complete record,
+ * newline included, and returns its length, or -ENOSPC if @size is too
+ * small (nothing useful is left in @buf then).
  */
 #include "format.h"
 #include "record.h"
@@ -118,13 +119,23 @@ int kvmintro_format_vm(char *buf, size_t size,
 	return kvmintro_record_end(&writer);
 }
 
+/**
+ * kvmintro_format_vcpu() - one record of the vcpus file
+ * @buf: where it goes
+ * @size: room in @buf
+ * @vcpu: the vcpu
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_vcpu(char *buf, size_t size,
 			 const struct kvmintro_vcpu_info *vcpu)
 {
-	int len;
+	struct kvmintro_record_writer writer;
 
-	len = snprintf(buf, size, "vcpu=%u index=%u tid=%d runs=%llu\n",
-		       vcpu->id, vcpu->index, vcpu->tid,
-		       (unsigned long long)vcpu->runs);
-	return kvmintro_format_finish(len, size);
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_u64(&writer, "vcpu", vcpu->id);
+	kvmintro_record_u64(&writer, "index", vcpu->index);
+	kvmintro_record_u64(&writer, "tid", vcpu->tid > 0 ? vcpu->tid : 0);
+	kvmintro_record_u64(&writer, "runs", vcpu->runs);
+	return kvmintro_record_end(&writer);
 }

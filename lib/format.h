@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Line formats of the kvmintro debugfs files.  Users' scripts parse these,
- * so they are defined once, here, and shared by the module and the tests.
+ * The records of the vms, memslots and vcpus files (the grammar is
+ * lib/record.h's).  Users' scripts parse these, so they are written once,
+ * here, and shared by the module and the native tests.
  */
 #ifndef KVMINTRO_LIB_FORMAT_H
 #define KVMINTRO_LIB_FORMAT_H

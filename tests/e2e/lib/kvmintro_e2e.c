@@ -381,32 +381,37 @@ int kvmintro_gpa_hpa(const char *vm_path, const char *name,
 	return read_records(path, gpa_hpa_record, lines, sizeof(*lines), max);
 }
 
+/* Parse one record of a vcpus file into @l. */
+static bool vcpus_record(const char *line, void *record_line)
+{
+	struct kvmintro_vcpus_line *l = record_line;
+	struct kvmintro_record_field fields[4];
+	struct kvmintro_record record;
+	uint64_t vcpu, index, tid;
+
+	if (!record_parse("vcpus", line, &record, fields, 4) ||
+	    !record_number(&record, "vcpu", KVMINTRO_RECORD_DECIMAL, &vcpu) ||
+	    !record_number(&record, "index", KVMINTRO_RECORD_DECIMAL, &index) ||
+	    !record_number(&record, "tid", KVMINTRO_RECORD_DECIMAL, &tid) ||
+	    !record_number(&record, "runs", KVMINTRO_RECORD_DECIMAL, &l->runs))
+		return false;
+	if (vcpu > UINT32_MAX || index > UINT32_MAX || tid > INT32_MAX) {
+		printf("# bad vcpus record: '%s'\n", line);
+		return false;
+	}
+	l->vcpu = vcpu;
+	l->index = index;
+	l->tid = tid;
+	return true;
+}
+
 int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
 		   int max)
 {
-	char path[256], line[256], *text, *p;
-	int n = 0, end;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/vcpus", vm_path);
-	text = kvmintro_read(path);
-	if (!text)
-		return -errno;
-	p = text;
-	while (n < max && next_line(&p, line, sizeof(line))) {
-		struct kvmintro_vcpus_line *l = &lines[n];
-
-		end = 0;
-		if (sscanf(line, "vcpu=%u index=%u tid=%d runs=%" SCNu64 "%n",
-			   &l->vcpu, &l->index, &l->tid, &l->runs, &end) != 4 ||
-		    line[end]) {
-			printf("# bad vcpus line: '%s'\n", line);
-			free(text);
-			return -EBADMSG;
-		}
-		n++;
-	}
-	free(text);
-	return n;
+	return read_records(path, vcpus_record, lines, sizeof(*lines), max);
 }
 
 static const char *kv_find(const char *text, const char *name)
