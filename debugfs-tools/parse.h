@@ -38,7 +38,6 @@ enum kvmintro_field_type {
 	KVMINTRO_FIELD_DECIMAL,	/* uint64_t written in decimal */
 	KVMINTRO_FIELD_HEX,	/* uint64_t written as 0x<hex> */
 	KVMINTRO_FIELD_NAME,	/* char[]: printable, no '/', not "." or ".." */
-	KVMINTRO_FIELD_FLAGS,	/* char[]: "-" or words joined by ',' */
 	KVMINTRO_FIELD_PAGE_SIZE, /* uint64_t bytes, written "4K", "2M", "1G" */
 	KVMINTRO_FIELD_TIME,	/* struct kvmintro_time: "<seconds>.<fraction>" */
 	KVMINTRO_FIELD_REST,	/* struct kvmintro_span: the rest of the line */
