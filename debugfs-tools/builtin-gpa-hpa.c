@@ -10,14 +10,15 @@
 
 int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	struct kvmintro_array runs;
+	struct kvmintro_record_list runs;
 	struct kvmintro_vm vm;
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, "gpa-hpa", NULL, &argc, argv, &vm);
 	if (ret)
 		return ret;
-	ret = kvmintro_gpa_hpa_load(kvmintro->debugfs_root, vm.dir, &runs);
+	ret = kvmintro_record_list_load(kvmintro->debugfs_root, vm.dir, "gpa_hpa",
+					&kvmintro_gpa_hpa_schema, &runs);
 	if (ret)
 		return ret;
 	if (kvmintro->json)
@@ -27,6 +28,6 @@ int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv)
 		       vm.dir, vm.pid);
 	else
 		ret = kvmintro_gpa_hpa_print_table(&runs, stdout);
-	kvmintro_array_release(&runs);
+	kvmintro_record_list_release(&runs);
 	return kvmintro_check_output(ret);
 }

@@ -11,7 +11,7 @@
 
 int kvmintro_cmd_memslots(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	struct kvmintro_memslot_list list;
+	struct kvmintro_record_list list;
 	struct kvmintro_vm vm;
 	const char *name;
 	int ret;
@@ -22,7 +22,8 @@ int kvmintro_cmd_memslots(struct kvmintro *kvmintro, int argc, char **argv)
 	ret = kvmintro_vm_lookup(kvmintro->debugfs_root, name, &vm);
 	if (ret)
 		return ret;
-	ret = kvmintro_memslot_list_load(kvmintro->debugfs_root, vm.dir, &list);
+	ret = kvmintro_record_list_load(kvmintro->debugfs_root, vm.dir, "memslots",
+					&kvmintro_memslot_schema, &list);
 	if (ret)
 		return ret;
 	if (kvmintro->json)
@@ -32,6 +33,6 @@ int kvmintro_cmd_memslots(struct kvmintro *kvmintro, int argc, char **argv)
 		       vm.pid);
 	else
 		ret = kvmintro_memslot_list_print_table(&list, stdout);
-	kvmintro_memslot_list_release(&list);
+	kvmintro_record_list_release(&list);
 	return kvmintro_check_output(ret);
 }

@@ -582,15 +582,13 @@ int kvmintro_debugfs_load_file(const char *root, const char *dir,
 }
 
 /**
- * struct kvmintro_records_load - what kvmintro_debugfs_load() parses into
+ * struct kvmintro_records_load - what kvmintro_debugfs_load_record() parses
  * @format: the file's format
- * @records: the records, one per line
- * @record: or the only record, spread over the lines
+ * @record: the only record, spread over the lines
  * @seen: its fields that were there
  */
 struct kvmintro_records_load {
 	const struct kvmintro_record_format *format;
-	struct kvmintro_array *records;
 	void *record;
 	struct kvmintro_field_set *seen;
 };
@@ -601,30 +599,8 @@ static int kvmintro_parse_records_file(void *context, const char *text,
 {
 	struct kvmintro_records_load *load = context;
 
-	if (load->records)
-		return kvmintro_parse_records(load->format, text, length,
-					      load->records, error);
 	return kvmintro_parse_record(load->format, text, length, load->record,
 				     load->seen, error);
-}
-
-/*
- * Read and parse one debugfs file into @records, an array of
- * @format->record_size elements the caller releases. On failure say why,
- * naming the line at fault, and return -errno (-EBADMSG for bad contents).
- */
-int kvmintro_debugfs_load(const char *root, const char *dir, const char *name,
-			  const struct kvmintro_record_format *format,
-			  struct kvmintro_array *records)
-{
-	struct kvmintro_records_load load = {
-		.format = format,
-		.records = records,
-	};
-
-	kvmintro_array_init(records, format->record_size);
-	return kvmintro_debugfs_load_file(root, dir, name, NULL,
-					  kvmintro_parse_records_file, &load);
 }
 
 /*

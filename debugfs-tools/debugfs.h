@@ -70,9 +70,6 @@ int kvmintro_debugfs_load_file(const char *root, const char *dir,
 			       const char *name,
 			       const struct kvmintro_debugfs_explainer *explainer,
 			       kvmintro_file_parser_fn parse, void *context);
-int kvmintro_debugfs_load(const char *root, const char *dir, const char *name,
-			  const struct kvmintro_record_format *format,
-			  struct kvmintro_array *records);
 int kvmintro_debugfs_load_record(const char *root, const char *dir,
 				 const char *name,
 				 const struct kvmintro_debugfs_explainer *explainer,

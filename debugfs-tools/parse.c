@@ -345,7 +345,8 @@ static int kvmintro_store_time(const struct kvmintro_field *field,
 }
 
 /* A name becomes part of a path: refuse anything that could leave its dir. */
-static bool kvmintro_is_valid_name(struct kvmintro_span value)
+/* A directory name: printable, no blank or '/', not "." or "..". */
+bool kvmintro_is_valid_name(struct kvmintro_span value)
 {
 	size_t i;
 
@@ -358,31 +359,6 @@ static bool kvmintro_is_valid_name(struct kvmintro_span value)
 			return false;
 	}
 	return value.length > 0;
-}
-
-static bool kvmintro_is_flag_character(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
-}
-
-/* "-", or non-empty words of [A-Za-z0-9_] joined by single commas. */
-static bool kvmintro_is_valid_flag_list(struct kvmintro_span value)
-{
-	bool word_started = false;
-	size_t i;
-
-	if (kvmintro_span_equals(value, "-"))
-		return true;
-	for (i = 0; i < value.length; i++) {
-		if (value.start[i] == ',' && word_started)
-			word_started = false;
-		else if (kvmintro_is_flag_character(value.start[i]))
-			word_started = true;
-		else
-			return false;
-	}
-	return word_started;
 }
 
 static bool kvmintro_is_choice(const char *const *choices,
@@ -420,10 +396,6 @@ static int kvmintro_store_text(const struct kvmintro_field *field,
 						 "is not a valid name");
 	if (field->choices && !kvmintro_is_choice(field->choices, value))
 		return kvmintro_parse_fail_choice(error, field, value);
-	if (field->type == KVMINTRO_FIELD_FLAGS &&
-	    !kvmintro_is_valid_flag_list(value))
-		return kvmintro_parse_fail_value(error, field, value,
-			"is not '-' or a comma-separated list of flags");
 	if (value.length >= field->size) {
 		char problem[64];
 
@@ -448,7 +420,6 @@ static int kvmintro_store_field(const struct kvmintro_field *field,
 	case KVMINTRO_FIELD_PAGE_SIZE:
 		return kvmintro_store_number(field, value, destination, error);
 	case KVMINTRO_FIELD_NAME:
-	case KVMINTRO_FIELD_FLAGS:
 		return kvmintro_store_text(field, value, destination, error);
 	case KVMINTRO_FIELD_TIME:
 		return kvmintro_store_time(field, value, destination, error);

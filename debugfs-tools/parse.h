@@ -38,7 +38,6 @@ enum kvmintro_field_type {
 	KVMINTRO_FIELD_DECIMAL,	/* uint64_t written in decimal */
 	KVMINTRO_FIELD_HEX,	/* uint64_t written as 0x<hex> */
 	KVMINTRO_FIELD_NAME,	/* char[]: printable, no '/', not "." or ".." */
-	KVMINTRO_FIELD_FLAGS,	/* char[]: "-" or words joined by ',' */
 	KVMINTRO_FIELD_PAGE_SIZE, /* uint64_t bytes, written "4K", "2M", "1G" */
 	KVMINTRO_FIELD_TIME,	/* struct kvmintro_time: "<seconds>.<fraction>" */
 	KVMINTRO_FIELD_REST,	/* struct kvmintro_span: the rest of the line */
@@ -141,6 +140,8 @@ void kvmintro_line_reader_init(struct kvmintro_line_reader *reader,
 			       const char *text, size_t length);
 bool kvmintro_line_reader_next(struct kvmintro_line_reader *reader,
 			       struct kvmintro_span *line);
+
+bool kvmintro_is_valid_name(struct kvmintro_span value);
 
 int kvmintro_parse_decimal(struct kvmintro_span text, uint64_t *value);
 int kvmintro_parse_hex(struct kvmintro_span text, uint64_t *value);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The VMs kvmintro sees: the "vms" file at the root of its debugfs directory,
- * one line per VM, and finding a VM by the name a user gives (PID or dir).
+ * one record per VM, and finding a VM by the name a user gives (PID or dir).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,22 +10,51 @@
 
 #include "debugfs.h"
 #include "json.h"
+#include "records.h"
 #include "table.h"
 #include "vm.h"
 
-static const struct kvmintro_field kvmintro_vm_fields[] = {
-	KVMINTRO_FIELD(struct kvmintro_vm, pid, "pid", KVMINTRO_FIELD_DECIMAL),
-	KVMINTRO_FIELD(struct kvmintro_vm, dir, "dir", KVMINTRO_FIELD_NAME),
-	KVMINTRO_FIELD(struct kvmintro_vm, vcpus, "vcpus", KVMINTRO_FIELD_DECIMAL),
-	KVMINTRO_FIELD(struct kvmintro_vm, slots, "slots", KVMINTRO_FIELD_DECIMAL),
-	KVMINTRO_FIELD(struct kvmintro_vm, mem, "mem", KVMINTRO_FIELD_DECIMAL),
+static const struct kvmintro_record_key kvmintro_vm_keys[] = {
+	{ "pid", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "dir", KVMINTRO_RECORD_TYPES(STRING) },
+	{ "vcpus", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "slots", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "mem", KVMINTRO_RECORD_TYPES(DECIMAL) },
 };
 
-static const struct kvmintro_record_format kvmintro_vm_format = {
-	.layout = KVMINTRO_LAYOUT_KEY_VALUE,
-	.fields = kvmintro_vm_fields,
-	.nr_fields = ARRAY_SIZE(kvmintro_vm_fields),
-	.record_size = sizeof(struct kvmintro_vm),
+/* Decode @record's dir into @dir; -EBADMSG if it is no directory name. */
+static int kvmintro_vm_dir(const struct kvmintro_record *record, char *dir,
+			   struct kvmintro_parse_error *error)
+{
+	const struct kvmintro_record_field *field;
+	char quoted[KVMINTRO_QUOTE_MAX];
+	int length;
+
+	field = kvmintro_record_find(record, "dir");
+	length = kvmintro_record_decode_string(field, dir, KVMINTRO_VM_DIR_MAX);
+	if (length < 0 || memchr(dir, '\0', length) ||
+	    !kvmintro_is_valid_name((struct kvmintro_span){ dir, length })) {
+		kvmintro_quote(field->value, field->value_len, quoted,
+			       sizeof(quoted));
+		return kvmintro_parse_fail(error, -EBADMSG,
+					   "dir: %s is not a valid name",
+					   quoted);
+	}
+	return 0;
+}
+
+static int kvmintro_vm_check(const struct kvmintro_record *record,
+			     struct kvmintro_parse_error *error)
+{
+	char dir[KVMINTRO_VM_DIR_MAX];
+
+	return kvmintro_vm_dir(record, dir, error);
+}
+
+static const struct kvmintro_record_schema kvmintro_vm_schema = {
+	.keys = kvmintro_vm_keys,
+	.nr_keys = ARRAY_SIZE(kvmintro_vm_keys),
+	.check = kvmintro_vm_check,
 };
 
 static const struct kvmintro_column kvmintro_vm_columns[] = {
@@ -37,37 +66,62 @@ static const struct kvmintro_column kvmintro_vm_columns[] = {
 	{ "BYTES", KVMINTRO_ALIGN_RIGHT },
 };
 
-static void kvmintro_vm_list_take(struct kvmintro_vm_list *list,
-				  struct kvmintro_array *records)
+/* Turn the records of @records into @list; return 0 or -ENOMEM. */
+static int kvmintro_vm_list_take(struct kvmintro_vm_list *list,
+				 const struct kvmintro_record_list *records,
+				 struct kvmintro_parse_error *error)
 {
-	list->vms = records->elements;
+	const struct kvmintro_record *record;
+	struct kvmintro_vm *vm;
+	size_t i;
+
+	list->count = 0;
+	list->vms = calloc(records->count ?: 1, sizeof(*list->vms));
+	if (!list->vms)
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	for (i = 0; i < records->count; i++) {
+		record = &records->records[i];
+		vm = &list->vms[i];
+		vm->pid = kvmintro_record_number(record, "pid");
+		kvmintro_vm_dir(record, vm->dir, error);
+		vm->vcpus = kvmintro_record_number(record, "vcpus");
+		vm->slots = kvmintro_record_number(record, "slots");
+		vm->mem = kvmintro_record_number(record, "mem");
+	}
 	list->count = records->count;
+	return 0;
 }
 
-/* Parse the contents of a "vms" file; see kvmintro_parse_records(). */
+/* Parse the contents of a "vms" file, one record per VM. */
 int kvmintro_vm_list_parse(const char *text, size_t length,
 			   struct kvmintro_vm_list *list,
 			   struct kvmintro_parse_error *error)
 {
-	struct kvmintro_array records;
+	struct kvmintro_record_list records;
 	int ret;
 
-	ret = kvmintro_parse_records(&kvmintro_vm_format, text, length,
-				     &records, error);
-	kvmintro_vm_list_take(list, &records);
+	memset(list, 0, sizeof(*list));
+	ret = kvmintro_record_list_parse(&kvmintro_vm_schema, text, length,
+					 &records, error);
+	if (!ret)
+		ret = kvmintro_vm_list_take(list, &records, error);
+	kvmintro_record_list_release(&records);
 	return ret;
+}
+
+static int kvmintro_vm_list_parse_file(void *context, const char *text,
+				       size_t length,
+				       struct kvmintro_parse_error *error)
+{
+	return kvmintro_vm_list_parse(text, length, context, error);
 }
 
 /* Read and parse "<root>/vms"; on failure say why and return -errno. */
 int kvmintro_vm_list_load(const char *root, struct kvmintro_vm_list *list)
 {
-	struct kvmintro_array records;
-	int ret;
-
-	ret = kvmintro_debugfs_load(root, NULL, "vms", &kvmintro_vm_format,
-				    &records);
-	kvmintro_vm_list_take(list, &records);
-	return ret;
+	memset(list, 0, sizeof(*list));
+	return kvmintro_debugfs_load_file(root, NULL, "vms", NULL,
+					  kvmintro_vm_list_parse_file, list);
 }
 
 void kvmintro_vm_list_release(struct kvmintro_vm_list *list)

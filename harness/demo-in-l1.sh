@@ -47,7 +47,7 @@ rc=0
 step insmod "$KVMINTRO_KO" || rc=1
 sleep 1
 step cat "$debugfs/vms" || rc=1
-dir=$(sed -n "s/^pid=$vmm dir=\([^ ]*\) .*/\1/p" "$debugfs/vms" | head -n1)
+dir=$(sed -n "s/^pid=$vmm dir=\"\([^\"]*\)\" .*/\1/p" "$debugfs/vms" | head -n1)
 dir=${dir:-$vmm}
 step cat "$debugfs/$dir/memslots" || rc=1
 step cat "$debugfs/$dir/vcpus" || rc=1

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The gpa_hpa file: the whole VM's guest physical to host physical table,
- * one line per run of guest pages backed alike, address space 0.
+ * one record per run of guest pages backed alike, address space 0.
  *
  * A seq_file iterator whose records are 2 MiB-aligned batches of guest
  * pages, so that a large table streams out without being walked again for
@@ -11,15 +11,14 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "../lib/format.h"
+#include "../lib/record.h"
 #include "compat.h"
 #include "kvmintro.h"
 #include "memory.h"
 
 #define KVMINTRO_GPA_HPA_BATCH	512UL
-#define KVMINTRO_GPA_HPA_HEADER	"gpa npages hva hpa pfn host_size kind\n"
-/* Longest line, with room to spare. */
-#define KVMINTRO_GPA_HPA_LINE_MAX	128
+/* Longest record, with room to spare. */
+#define KVMINTRO_GPA_HPA_LINE_MAX	192
 
 struct kvmintro_gpa_hpa_iter {
 	struct kvmintro_vm *vm;
@@ -77,9 +76,7 @@ static void *kvmintro_gpa_hpa_start(struct seq_file *m, loff_t *pos)
 	if (r)
 		return ERR_PTR(r);
 	it->mem_open = true;
-	if (!*pos)
-		return SEQ_START_TOKEN;
-	return kvmintro_gpa_hpa_seek(it, *pos - 1) ? it : NULL;
+	return kvmintro_gpa_hpa_seek(it, *pos) ? it : NULL;
 }
 
 static void *kvmintro_gpa_hpa_next(struct seq_file *m, void *v, loff_t *pos)
@@ -87,7 +84,7 @@ static void *kvmintro_gpa_hpa_next(struct seq_file *m, void *v, loff_t *pos)
 	struct kvmintro_gpa_hpa_iter *it = m->private;
 
 	++*pos;
-	return kvmintro_gpa_hpa_seek(it, *pos - 1) ? it : NULL;
+	return kvmintro_gpa_hpa_seek(it, *pos) ? it : NULL;
 }
 
 static void kvmintro_gpa_hpa_stop(struct seq_file *m, void *v)
@@ -113,22 +110,34 @@ void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
 		snprintf(buf, size, "%uK", 1U << (shift - 10));
 }
 
-/* One line of the gpa_hpa table for @run into @buf; its length. */
+/*
+ * The record of the gpa_hpa table for @run into @buf; its length.  Pages
+ * not backed have no hpa, pfn or host_size: "-".
+ */
 static int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
 				       const struct kvmintro_guest_run *run)
 {
+	struct kvmintro_record_writer writer;
+	bool backed = run->kind != KVMINTRO_PAGE_NONE;
 	char host_size[16];
 
-	if (run->kind == KVMINTRO_PAGE_NONE)
-		return scnprintf(buf, size, "0x%llx 0x%lx 0x%lx - - - none\n",
-				 (u64)run->gfn << PAGE_SHIFT, run->npages,
-				 run->hva);
 	kvmintro_format_page_size(host_size, sizeof(host_size),
 				  run->host_shift);
-	return scnprintf(buf, size, "0x%llx 0x%lx 0x%lx 0x%llx 0x%lx %s %s\n",
-			 (u64)run->gfn << PAGE_SHIFT, run->npages, run->hva,
-			 (u64)run->pfn << PAGE_SHIFT, run->pfn, host_size,
-			 kvmintro_page_kind_name(run->kind));
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_hex(&writer, "gpa", (u64)run->gfn << PAGE_SHIFT);
+	kvmintro_record_hex(&writer, "npages", run->npages);
+	kvmintro_record_hex(&writer, "hva", run->hva);
+	if (backed) {
+		kvmintro_record_hex(&writer, "hpa", (u64)run->pfn << PAGE_SHIFT);
+		kvmintro_record_hex(&writer, "pfn", run->pfn);
+		kvmintro_record_word(&writer, "host_size", host_size);
+	} else {
+		kvmintro_record_none(&writer, "hpa");
+		kvmintro_record_none(&writer, "pfn");
+		kvmintro_record_none(&writer, "host_size");
+	}
+	kvmintro_record_word(&writer, "kind", kvmintro_page_kind_name(run->kind));
+	return kvmintro_record_end(&writer);
 }
 
 static int kvmintro_gpa_hpa_show_run(void *ctx,
@@ -137,8 +146,7 @@ static int kvmintro_gpa_hpa_show_run(void *ctx,
 	char line[KVMINTRO_GPA_HPA_LINE_MAX];
 	int len = kvmintro_format_gpa_hpa_run(line, sizeof(line), run);
 
-	seq_write(ctx, line, len);
-	return 0;
+	return kvmintro_seq_put_line(ctx, line, len);
 }
 
 struct kvmintro_gpa_hpa_text {
@@ -152,6 +160,7 @@ static int kvmintro_gpa_hpa_append_run(void *ctx,
 {
 	struct kvmintro_gpa_hpa_text *t = ctx;
 	char *bigger;
+	int len;
 
 	if (t->size - t->len < KVMINTRO_GPA_HPA_LINE_MAX) {
 		if (t->size * 2 > t->max)
@@ -162,13 +171,16 @@ static int kvmintro_gpa_hpa_append_run(void *ctx,
 		t->text = bigger;
 		t->size *= 2;
 	}
-	t->len += kvmintro_format_gpa_hpa_run(t->text + t->len,
-					      t->size - t->len, run);
+	len = kvmintro_format_gpa_hpa_run(t->text + t->len, t->size - t->len,
+					  run);
+	if (WARN_ON_ONCE(len < 0))
+		return len;
+	t->len += len;
 	return 0;
 }
 
 /**
- * kvmintro_gpa_hpa_text() - the whole gpa_hpa table as text, header first
+ * kvmintro_gpa_hpa_text() - the whole gpa_hpa table as text
  * @kvm:	the VM, referenced by the caller
  * @max:	the most bytes it may take (at least a page)
  * @len:	set to its length
@@ -185,7 +197,6 @@ char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len)
 	t.text = kvmalloc(t.size, GFP_KERNEL);
 	if (!t.text)
 		return ERR_PTR(-ENOMEM);
-	t.len = scnprintf(t.text, t.size, "%s", KVMINTRO_GPA_HPA_HEADER);
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (!r) {
 		r = kvmintro_guest_mem_walk_all(&mem, 0,
@@ -204,10 +215,6 @@ static int kvmintro_gpa_hpa_show(struct seq_file *m, void *v)
 {
 	struct kvmintro_gpa_hpa_iter *it = m->private;
 
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, KVMINTRO_GPA_HPA_HEADER);
-		return 0;
-	}
 	return kvmintro_guest_mem_walk(&it->mem, it->slot, it->gfn,
 				       it->npages, kvmintro_gpa_hpa_show_run,
 				       m);

@@ -72,13 +72,12 @@ static int kvmintro_memslots_show(struct seq_file *m, void *unused)
 	struct rb_node *node;
 	int as_id, idx, len, r = 0;
 	struct kvm *kvm;
-	char line[160];
+	char line[KVMINTRO_MEMSLOT_RECORD_MAX];
 
 	kvm = kvmintro_vm_access_kvm(vm);
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
 
-	seq_puts(m, KVMINTRO_MEMSLOTS_HEADER);
 	idx = srcu_read_lock(&kvm->srcu);
 	for (as_id = 0; as_id < kvmintro_nr_address_spaces(kvm) && !r; as_id++) {
 		slots = __kvm_memslots(kvm, as_id);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Formatting of the kvmintro debugfs lines.  Each function writes one
- * complete line, newline included, and returns its length, or -ENOSPC if
- * @size is too small (nothing useful is left in @buf then).
+ * The records of the kvmintro debugfs files vms, memslots and vcpus, written
+ * through lib/record's writer.  Each function writes one complete record,
+ * newline included, and returns its length, or -ENOSPC if @size is too
+ * small (nothing useful is left in @buf then).
  */
 #include "format.h"
+#include "record.h"
 
 static int kvmintro_format_finish(int len, size_t size)
 {
@@ -23,6 +25,10 @@ static int kvmintro_append_flag(char *buf, size_t size, int len,
 	return kvmintro_format_finish(len, size);
 }
 
+/*
+ * Write @slot's flags as a comma separated list of names into @buf; an
+ * unknown bit as "unknown_0x<bit>"; "" for none.
+ */
 int kvmintro_format_memslot_flags(char *buf, size_t size,
 				  const struct kvmintro_memslot_info *slot)
 {
@@ -35,7 +41,7 @@ int kvmintro_format_memslot_flags(char *buf, size_t size,
 		{ KVMINTRO_MEMSLOT_GUEST_MEMFD, "guest_memfd" },
 	};
 	u32 unknown = slot->flags;
-	char hex[16];
+	char hex[24];
 	int len = 0;
 	size_t i;
 
@@ -51,50 +57,85 @@ int kvmintro_format_memslot_flags(char *buf, size_t size,
 	if (slot->internal)
 		len = kvmintro_append_flag(buf, size, len, "internal");
 	if (unknown) {
-		snprintf(hex, sizeof(hex), "0x%x", unknown);
+		snprintf(hex, sizeof(hex), "unknown_0x%x", unknown);
 		len = kvmintro_append_flag(buf, size, len, hex);
 	}
-	if (len == 0)
-		len = kvmintro_append_flag(buf, size, len, "-");
 	return len;
 }
 
+/**
+ * kvmintro_format_memslot() - one record of the memslots file
+ * @buf: where it goes
+ * @size: room in @buf
+ * @slot: the slot
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_memslot(char *buf, size_t size,
 			    const struct kvmintro_memslot_info *slot)
 {
+	struct kvmintro_record_writer writer;
 	char flags[64];
 	int len;
 
 	len = kvmintro_format_memslot_flags(flags, sizeof(flags), slot);
 	if (len < 0)
 		return len;
-	len = snprintf(buf, size, "%u %u 0x%llx 0x%llx 0x%llx 0x%llx %s\n",
-		       slot->as_id, slot->id,
-		       (unsigned long long)slot->base_gfn << 12,
-		       (unsigned long long)slot->npages,
-		       (unsigned long long)slot->npages << 12,
-		       (unsigned long long)slot->hva, flags);
-	return kvmintro_format_finish(len, size);
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_u64(&writer, "as", slot->as_id);
+	kvmintro_record_u64(&writer, "slot", slot->id);
+	kvmintro_record_hex(&writer, "gpa", slot->base_gfn << 12);
+	kvmintro_record_hex(&writer, "npages", slot->npages);
+	kvmintro_record_hex(&writer, "size", slot->npages << 12);
+	kvmintro_record_hex(&writer, "hva", slot->hva);
+	if (len)
+		kvmintro_record_word(&writer, "flags", flags);
+	else
+		kvmintro_record_none(&writer, "flags");
+	return kvmintro_record_end(&writer);
 }
 
+/**
+ * kvmintro_format_vm() - one record of the vms file
+ * @buf: where it goes
+ * @size: room in @buf
+ * @vm: the VM
+ *
+ * The directory is a string: "1234" alone would read as a number.
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_vm(char *buf, size_t size,
 		       const struct kvmintro_vm_info *vm)
 {
-	int len;
+	struct kvmintro_record_writer writer;
 
-	len = snprintf(buf, size, "pid=%d dir=%s vcpus=%u slots=%u mem=%llu\n",
-		       vm->pid, vm->dir, vm->vcpus, vm->slots,
-		       (unsigned long long)vm->mem_bytes);
-	return kvmintro_format_finish(len, size);
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_u64(&writer, "pid", vm->pid);
+	kvmintro_record_string(&writer, "dir", vm->dir, strlen(vm->dir));
+	kvmintro_record_u64(&writer, "vcpus", vm->vcpus);
+	kvmintro_record_u64(&writer, "slots", vm->slots);
+	kvmintro_record_u64(&writer, "mem", vm->mem_bytes);
+	return kvmintro_record_end(&writer);
 }
 
+/**
+ * kvmintro_format_vcpu() - one record of the vcpus file
+ * @buf: where it goes
+ * @size: room in @buf
+ * @vcpu: the vcpu
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_vcpu(char *buf, size_t size,
 			 const struct kvmintro_vcpu_info *vcpu)
 {
-	int len;
+	struct kvmintro_record_writer writer;
 
-	len = snprintf(buf, size, "vcpu=%u index=%u tid=%d runs=%llu\n",
-		       vcpu->id, vcpu->index, vcpu->tid,
-		       (unsigned long long)vcpu->runs);
-	return kvmintro_format_finish(len, size);
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_u64(&writer, "vcpu", vcpu->id);
+	kvmintro_record_u64(&writer, "index", vcpu->index);
+	kvmintro_record_u64(&writer, "tid", vcpu->tid > 0 ? vcpu->tid : 0);
+	kvmintro_record_u64(&writer, "runs", vcpu->runs);
+	return kvmintro_record_end(&writer);
 }

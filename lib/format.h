@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Line formats of the kvmintro debugfs files.  Users' scripts parse these,
- * so they are defined once, here, and shared by the module and the tests.
+ * The records of the vms, memslots and vcpus files (the grammar is
+ * lib/record.h's).  Users' scripts parse these, so they are written once,
+ * here, and shared by the module and the native tests.
  */
 #ifndef KVMINTRO_LIB_FORMAT_H
 #define KVMINTRO_LIB_FORMAT_H
@@ -63,7 +64,8 @@ struct kvmintro_vcpu_info {
 	u64 runs;
 };
 
-#define KVMINTRO_MEMSLOTS_HEADER "as slot gpa npages size hva flags\n"
+/* Room for the longest record kvmintro_format_memslot() writes, NUL included. */
+#define KVMINTRO_MEMSLOT_RECORD_MAX 192
 
 int kvmintro_format_memslot_flags(char *buf, size_t size,
 				  const struct kvmintro_memslot_info *slot);

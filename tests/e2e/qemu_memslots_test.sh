@@ -283,7 +283,7 @@ flags_from_qemu()
 	local v=$(($1)) list=
 	((v & 1)) && list+=,dirty_log
 	((v & 2)) && list+=,readonly
-	((v & ~3)) && list+=$(printf ',0x%x' $((v & ~3)))
+	((v & ~3)) && list+=$(printf ',unknown_0x%x' $((v & ~3)))
 	flags_canonical "${list#,}"
 }
 
@@ -384,17 +384,27 @@ kv()
 	return 1
 }
 
-# kvmintro's memslots file $1 in the canonical form of
+# kvmintro's memslots file on stdin in the canonical form of
 # qemu_trace_memslots. Slots flagged "internal" (KVM's own) go to fd 3.
+# Each record must have exactly the documented keys, each once.
 kvmintro_memslots_canonical()
 {
-	local as slot gpa npages size hva flags header
-	IFS= read -r header
-	[ "$header" = "as slot gpa npages size hva flags" ] || {
-		echo "bad header: '$header'" >&2
-		return 1
-	}
-	while read -r as slot gpa npages size hva flags; do
+	local line as slot gpa npages size hva flags keys
+	while IFS= read -r line; do
+		keys=$(printf '%s\n' $line | sed 's/=.*//' | paste -sd' ' -)
+		if [ "$keys" != "as slot gpa npages size hva flags" ]; then
+			echo "bad record (keys '$keys'): '$line'" >&2
+			return 1
+		fi
+		as=$(kv as "$line") slot=$(kv slot "$line") gpa=$(kv gpa "$line")
+		npages=$(kv npages "$line") size=$(kv size "$line")
+		hva=$(kv hva "$line") flags=$(kv flags "$line")
+		if [[ ! $as =~ ^[0-9]+$ || ! $slot =~ ^[0-9]+$ ]] ||
+			[[ ! $gpa =~ ^0x[0-9a-f]+$ || ! $npages =~ ^0x[0-9a-f]+$ ]] ||
+			[[ ! $size =~ ^0x[0-9a-f]+$ || ! $hva =~ ^0x[0-9a-f]+$ ]]; then
+			echo "bad record (types): '$line'" >&2
+			return 1
+		fi
 		if ((npages * PAGE_SIZE != size)); then
 			echo "slot $as/$slot: npages $npages * $PAGE_SIZE != size $size" >&2
 			return 1
@@ -478,7 +488,7 @@ check_vms_line()
 {
 	local pid=$1 line=$2 smp=$3 nslots=$4 mem=$5 bad=0 v
 	v=$(kv dir "$line") || v=missing
-	[ "$v" = "$pid" ] || { echo "dir=$v, want $pid (first VM of the process)"; bad=1; }
+	[ "$v" = "\"$pid\"" ] || { echo "dir=$v, want \"$pid\" (first VM of the process)"; bad=1; }
 	v=$(kv vcpus "$line") || v=missing
 	[ "$v" = "$smp" ] || { echo "vcpus=$v, want QEMU's -smp $smp"; bad=1; }
 	v=$(kv slots "$line") || v=missing

@@ -185,23 +185,21 @@ static struct kvm_vm *vm_create_touched(struct kvm_vcpu **vcpup, bool run)
 	return vm;
 }
 
-/* gpa_hpa's frame for @gpa: the line whose run holds it. */
+/* gpa_hpa's frame for @gpa: the record whose run holds it. */
 static uint64_t gpa_hpa_pfn(uint64_t gpa)
 {
-	uint64_t lgpa, npages, hva, hpa, pfn, found = 0;
-	char path[192], *text, *p;
+	static struct kvmintro_gpa_hpa_line lines[8192];
+	uint64_t found = 0;
+	int n, i;
 
-	snprintf(path, sizeof(path), "%s/gpa_hpa", kvmintro_vm_path(getpid(), 0));
-	text = kvmintro_read(path);
-	TEST_ASSERT(text, "read gpa_hpa");
-	for (p = strchr(text, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
-		if (sscanf(p + 1, "0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64,
-			   &lgpa, &npages, &hva, &hpa, &pfn) != 5)
-			continue;
-		if (gpa >= lgpa && gpa < lgpa + npages * 4096)
-			found = pfn + ((gpa - lgpa) >> 12);
+	n = kvmintro_gpa_hpa(kvmintro_vm_path(getpid(), 0), "gpa_hpa", lines,
+			     8192);
+	TEST_ASSERT(n >= 0, "read gpa_hpa: %s", strerror(-n));
+	for (i = 0; i < n; i++) {
+		if (strcmp(lines[i].kind, "none") && gpa >= lines[i].gpa &&
+		    gpa < lines[i].gpa + lines[i].npages * 4096)
+			found = lines[i].pfn + ((gpa - lines[i].gpa) >> 12);
 	}
-	free(text);
 	return found;
 }
 

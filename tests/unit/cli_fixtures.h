@@ -75,15 +75,17 @@
 	"level=4 table=0x2000 entry_gpa=0x27f0 entry=0x0 present=0 writable=0 user=0 nx=0 large=0\n" \
 	"stop level=4 reason=not-present\n"
 
-#define FIXTURE_GPA_HPA_HEADER "gpa npages hva hpa pfn host_size kind\n"
-
 #define FIXTURE_GPA_HPA							\
-	FIXTURE_GPA_HPA_HEADER						\
-	"0x0 0x1 0x7f5c2c000000 0x1ad725000 0x1ad725 4K base\n"		\
-	"0x1000 0x1 0x7f5c2c001000 0x2b000 0x2b 4K zero\n"		\
-	"0x200000 0x200 0x7f5c2c200000 0x5a400000 0x5a400 2M thp\n"	\
-	"0x400000 0x10 0x7f5c2c400000 - - - none\n"			\
-	"0x40000000 0x40000 0x7f0040000000 0x140000000 0x140000 1G hugetlb\n"
+	"gpa=0x0 npages=0x1 hva=0x7f5c2c000000 hpa=0x1ad725000 pfn=0x1ad725 " \
+	"host_size=4K kind=base\n"					\
+	"gpa=0x1000 npages=0x1 hva=0x7f5c2c001000 hpa=0x2b000 pfn=0x2b " \
+	"host_size=4K kind=zero\n"					\
+	"gpa=0x200000 npages=0x200 hva=0x7f5c2c200000 hpa=0x5a400000 "	\
+	"pfn=0x5a400 host_size=2M kind=thp\n"				\
+	"gpa=0x400000 npages=0x10 hva=0x7f5c2c400000 hpa=- pfn=- "	\
+	"host_size=- kind=none\n"					\
+	"gpa=0x40000000 npages=0x40000 hva=0x7f0040000000 hpa=0x140000000 " \
+	"pfn=0x140000 host_size=1G kind=hugetlb\n"
 
 #define FIXTURE_SCAN							\
 	"gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version\n" \

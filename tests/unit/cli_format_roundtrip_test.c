@@ -41,32 +41,36 @@ static uint64_t roundtrip_random(void)
 static bool roundtrip_memslot(const struct kvmintro_memslot_info *slot,
 			      bool verbose)
 {
-	char text[256] = KVMINTRO_MEMSLOTS_HEADER, flags[64];
-	size_t header_length = strlen(text);
 	struct kvmintro_parse_error error;
-	struct kvmintro_memslot_list list;
-	const struct kvmintro_memslot *parsed;
+	struct kvmintro_record_list list;
+	const struct kvmintro_record *parsed;
+	char text[256], flags[64];
+	int flags_length;
 	bool same;
 
-	if (kvmintro_format_memslot(text + header_length,
-				    sizeof(text) - header_length, slot) < 0 ||
-	    kvmintro_format_memslot_flags(flags, sizeof(flags), slot) < 0)
+	flags_length = kvmintro_format_memslot_flags(flags, sizeof(flags), slot);
+	if (kvmintro_format_memslot(text, sizeof(text), slot) < 0 ||
+	    flags_length < 0)
 		return false;
-	if (kvmintro_memslot_list_parse(text, strlen(text), &list, &error)) {
+	if (kvmintro_record_list_parse(&kvmintro_memslot_schema, text,
+				       strlen(text), &list, &error)) {
 		if (verbose)
-			printf("#   line %zu: %s\n", error.line, error.message);
+			printf("#   %s#   %s\n", text, error.message);
 		return false;
 	}
-	parsed = &list.memslots[0];
-	same = list.count == 1 && parsed->address_space == slot->as_id &&
-	       parsed->slot == slot->id &&
-	       parsed->gpa == slot->base_gfn << 12 &&
-	       parsed->npages == slot->npages &&
-	       parsed->size == slot->npages << 12 && parsed->hva == slot->hva &&
-	       !strcmp(parsed->flags, flags);
+	parsed = &list.records[0];
+	same = list.count == 1 &&
+	       kvmintro_record_number(parsed, "as") == slot->as_id &&
+	       kvmintro_record_number(parsed, "slot") == slot->id &&
+	       kvmintro_record_number(parsed, "gpa") == slot->base_gfn << 12 &&
+	       kvmintro_record_number(parsed, "npages") == slot->npages &&
+	       kvmintro_record_number(parsed, "size") == slot->npages << 12 &&
+	       kvmintro_record_number(parsed, "hva") == slot->hva &&
+	       kvmintro_span_equals(kvmintro_record_text(parsed, "flags"),
+				    flags_length ? flags : "-");
 	if (!same && verbose)
-		printf("#   %s", text + header_length);
-	kvmintro_memslot_list_release(&list);
+		printf("#   %s", text);
+	kvmintro_record_list_release(&list);
 	return same;
 }
 

@@ -16,129 +16,153 @@
 
 static const struct kvmintro_vm test_vm = FIXTURE_VM;
 
-static int parse_runs(const char *text, struct kvmintro_array *runs,
+static int parse_runs(const char *text, struct kvmintro_record_list *runs,
 		      struct kvmintro_parse_error *error)
 {
-	return kvmintro_gpa_hpa_parse(text, strlen(text), runs, error);
+	return kvmintro_record_list_parse(&kvmintro_gpa_hpa_schema, text,
+					  strlen(text), runs, error);
 }
 
-static const struct kvmintro_gpa_hpa_run *run_at(const struct kvmintro_array *runs,
-						 size_t index)
+static bool kind_is(const struct kvmintro_record *run, const char *kind)
 {
-	return (const struct kvmintro_gpa_hpa_run *)runs->elements + index;
+	return kvmintro_span_equals(kvmintro_record_text(run, "kind"), kind);
+}
+
+static bool total_is(const struct kvmintro_gpa_hpa_total *total,
+		     const char *kind)
+{
+	return total->kind_length == strlen(kind) &&
+	       !memcmp(total->kind, kind, total->kind_length);
 }
 
 static void test_fixture(void)
 {
-	struct kvmintro_array runs;
+	struct kvmintro_record_list runs;
 	struct kvmintro_parse_error error;
-	const struct kvmintro_gpa_hpa_run *run;
+	const struct kvmintro_record *run;
 
 	if (!CLI_EXPECT(!parse_runs(FIXTURE_GPA_HPA, &runs, &error) &&
 			runs.count == 5, "gpa_hpa: every kind parses")) {
 		printf("#   line %zu: %s\n", error.line, error.message);
 		return;
 	}
-	run = run_at(&runs, 2);
-	CLI_EXPECT(run->gpa == 0x200000 && run->npages == 0x200 &&
-		   run->hva == 0x7f5c2c200000 && run->hpa.valid &&
-		   run->hpa.value == 0x5a400000 && run->pfn.value == 0x5a400 &&
-		   run->host_size.value == 2 << 20 && !strcmp(run->kind, "thp"),
-		   "gpa_hpa: a huge page run");
-	run = run_at(&runs, 3);
-	CLI_EXPECT(!run->hpa.valid && !run->pfn.valid && !run->host_size.valid &&
-		   !strcmp(run->kind, "none"), "gpa_hpa: \"-\" columns");
-	CLI_EXPECT(run_at(&runs, 4)->host_size.value == 1 << 30,
-		   "gpa_hpa: a 1G hugetlb page");
-	kvmintro_array_release(&runs);
-	CLI_EXPECT(!parse_runs(FIXTURE_GPA_HPA_HEADER, &runs, &error) &&
-		   !runs.count, "gpa_hpa: no memory, the header only");
-	CLI_EXPECT(!parse_runs("kind hpa gpa npages pfn hva host_size colour\n"
-			       "base 0x1000 0x0 0x1 0x1 0x7f00 64K blue\n",
+	run = &runs.records[2];
+	CLI_EXPECT(kvmintro_record_number(run, "gpa") == 0x200000 &&
+		   kvmintro_record_number(run, "npages") == 0x200 &&
+		   kvmintro_record_number(run, "hva") == 0x7f5c2c200000 &&
+		   kvmintro_record_maybe(run, "hpa").valid &&
+		   kvmintro_record_maybe(run, "hpa").value == 0x5a400000 &&
+		   kvmintro_record_maybe(run, "pfn").value == 0x5a400 &&
+		   kvmintro_record_maybe(run, "host_size").value == 2 << 20 &&
+		   kind_is(run, "thp"), "gpa_hpa: a huge page run");
+	run = &runs.records[3];
+	CLI_EXPECT(!kvmintro_record_maybe(run, "hpa").valid &&
+		   !kvmintro_record_maybe(run, "pfn").valid &&
+		   !kvmintro_record_maybe(run, "host_size").valid &&
+		   kind_is(run, "none"), "gpa_hpa: \"-\" values");
+	CLI_EXPECT(kvmintro_record_maybe(&runs.records[4], "host_size").value ==
+		   1 << 30, "gpa_hpa: a 1G hugetlb page");
+	kvmintro_record_list_release(&runs);
+	CLI_EXPECT(!parse_runs("", &runs, &error) && !runs.count,
+		   "gpa_hpa: no memory, no record");
+	kvmintro_record_list_release(&runs);
+	CLI_EXPECT(!parse_runs("kind=base hpa=0x1000 gpa=0x0 npages=0x1 pfn=0x1 "
+			       "hva=0x7f00 host_size=64K colour=blue\n",
 			       &runs, &error) && runs.count == 1 &&
-		   run_at(&runs, 0)->host_size.value == 65536,
-		   "gpa_hpa: columns in any order, a 64K folio, unknown column");
-	kvmintro_array_release(&runs);
+		   kvmintro_record_maybe(&runs.records[0], "host_size").value ==
+		   65536,
+		   "gpa_hpa: keys in any order, a 64K folio, unknown key");
+	kvmintro_record_list_release(&runs);
 }
 
-static void expect_refused(const char *row, const char *message,
+#define RUN_START "gpa=0x0 npages=0x1 hva=0x1 "
+
+static void expect_refused(const char *record, const char *message,
 			   const char *name)
 {
-	struct kvmintro_array runs;
+	struct kvmintro_record_list runs;
 	struct kvmintro_parse_error error;
-	char text[512];
+	char text[1024];
 	int ret;
 
-	snprintf(text, sizeof(text), "%s%s", FIXTURE_GPA_HPA, row);
+	snprintf(text, sizeof(text), "%s%s", FIXTURE_GPA_HPA, record);
 	ret = parse_runs(text, &runs, &error);
-	if (!CLI_EXPECT(ret == -EBADMSG && error.line == 7 && !runs.count &&
+	if (!CLI_EXPECT(ret == -EBADMSG && error.line == 6 && !runs.count &&
 			strstr(error.message, message), "gpa_hpa: %s", name))
 		printf("#   %d, line %zu: %s\n", ret, error.line, error.message);
-	kvmintro_array_release(&runs);
+	kvmintro_record_list_release(&runs);
 }
 
 static void test_refused(void)
 {
-	expect_refused("0x0 0x1 0x1 0x1000 0x1 4K none\n",
+	expect_refused(RUN_START "hpa=0x1000 pfn=0x1 host_size=4K kind=none\n",
 		       "kind none, but hpa, pfn and host_size are not all '-'",
 		       "a run not backed with a host page");
-	expect_refused("0x0 0x1 0x1 - - - base\n",
+	expect_refused(RUN_START "hpa=- pfn=- host_size=- kind=base\n",
 		       "kind base, but hpa, pfn and host_size are not all given",
 		       "a backed run without a host page");
-	expect_refused("0x0 0x1 0x1 0x1000 - 4K base\n", "not all given",
-		       "a backed run without its pfn");
-	expect_refused("- 0x1 0x1 - - - none\n", "gpa: \"-\" is not a hex number",
-		       "\"-\" where a value must be");
-	expect_refused("0x0 0x1 0x1 0x1000 0x1 4096 base\n",
-		       "host_size: \"4096\" is not a size", "size without a unit");
-	expect_refused("0x0 0x10000000000 0x1 - - - none\n",
+	expect_refused(RUN_START "hpa=0x1000 pfn=- host_size=4K kind=base\n",
+		       "not all given", "a backed run without its pfn");
+	expect_refused("gpa=- npages=0x1 hva=0x1 hpa=- pfn=- host_size=- kind=none\n",
+		       "gpa: \"-\" is -", "\"-\" where a value must be");
+	expect_refused(RUN_START "hpa=0x1000 pfn=0x1 host_size=4096 kind=base\n",
+		       "host_size: \"4096\" is a decimal number",
+		       "size without a unit");
+	expect_refused(RUN_START "hpa=0x1000 pfn=0x1 host_size=4X kind=base\n",
+		       "host_size: \"4X\" is not a page size",
+		       "size with a unit that is none");
+	expect_refused("gpa=0x0 npages=0x10000000000 hva=0x1 hpa=- pfn=- "
+		       "host_size=- kind=none\n",
 		       "npages 0x10000000000 is more than guest memory can hold",
 		       "more pages than guest memory");
-	expect_refused("0x0 0x1 0x1 - - -\n", "6 columns, but the header has 7",
-		       "a column short");
+	expect_refused(RUN_START "hpa=- pfn=- host_size=-\n", "no key 'kind'",
+		       "a key short");
+	expect_refused("0x0 0x1 0x1 - - - none\n", "not a record",
+		       "a line of the old table");
 }
 
 static void test_totals(void)
 {
 	struct kvmintro_gpa_hpa_totals totals;
-	struct kvmintro_array runs;
+	struct kvmintro_record_list runs;
 	struct kvmintro_parse_error error;
-	char text[4096] = FIXTURE_GPA_HPA_HEADER;
+	char text[4096] = "";
 	int i;
 
-	parse_runs(FIXTURE_GPA_HPA "0x500000 0x2 0x1 0x1 0x1 4K ksm\n", &runs,
-		   &error);
+	parse_runs(FIXTURE_GPA_HPA "gpa=0x500000 npages=0x2 hva=0x1 hpa=0x1 "
+		   "pfn=0x1 host_size=4K kind=ksm\n", &runs, &error);
 	kvmintro_gpa_hpa_sum(&runs, &totals);
-	CLI_EXPECT(totals.count == 6 && !strcmp(totals.kinds[0].kind, "base") &&
+	CLI_EXPECT(totals.count == 6 && total_is(&totals.kinds[0], "base") &&
 		   totals.kinds[0].bytes == 4096 &&
 		   totals.kinds[1].bytes == 2 << 20 &&
 		   totals.kinds[2].bytes == 1 << 30 &&
 		   totals.kinds[3].bytes == 4096 &&
 		   totals.kinds[4].bytes == 65536 &&
-		   !strcmp(totals.kinds[5].kind, "ksm") &&
+		   total_is(&totals.kinds[5], "ksm") &&
 		   totals.kinds[5].bytes == 8192 && totals.all.runs == 6 &&
 		   totals.all.bytes == 4096 + (2 << 20) + (1 << 30) + 4096 +
 				       65536 + 8192,
 		   "totals: known kinds in order, a new kind after them");
-	kvmintro_array_release(&runs);
+	kvmintro_record_list_release(&runs);
 
 	for (i = 0; i < 20; i++)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
-			 "0x0 0x1 0x1 0x1 0x1 4K kind%d\n", i);
+			 RUN_START "hpa=0x1 pfn=0x1 host_size=4K kind=kind%d\n",
+			 i);
 	parse_runs(text, &runs, &error);
 	kvmintro_gpa_hpa_sum(&runs, &totals);
 	CLI_EXPECT(totals.count == KVMINTRO_GPA_HPA_KINDS_MAX &&
-		   !strcmp(totals.kinds[KVMINTRO_GPA_HPA_KINDS_MAX - 1].kind,
-			   "other") &&
+		   total_is(&totals.kinds[KVMINTRO_GPA_HPA_KINDS_MAX - 1],
+			    "other") &&
 		   totals.kinds[KVMINTRO_GPA_HPA_KINDS_MAX - 1].runs == 10 &&
 		   totals.all.runs == 20,
 		   "totals: too many kinds end in \"other\"");
-	kvmintro_array_release(&runs);
+	kvmintro_record_list_release(&runs);
 }
 
 static char *print_runs(bool json)
 {
-	struct kvmintro_array runs;
+	struct kvmintro_record_list runs;
 	struct kvmintro_parse_error error;
 	struct cli_capture capture;
 	int ret;
@@ -153,7 +177,7 @@ static char *print_runs(bool json)
 	if (ret)
 		printf("#   printing failed\n");
 	cli_capture_end(&capture);
-	kvmintro_array_release(&runs);
+	kvmintro_record_list_release(&runs);
 	return capture.text;
 }
 
@@ -181,9 +205,10 @@ static void test_output(void)
 	text = print_runs(true);
 	cli_json_expect_valid(text, "gpa_hpa JSON");
 	CLI_EXPECT(strstr(text, "      \"gpa\": 4194304,\n      \"npages\": 16,\n"
-			  "      \"size\": 65536,\n      \"hva\": 140033856110592,\n"
+			  "      \"hva\": 140033856110592,\n"
 			  "      \"hpa\": null,\n      \"pfn\": null,\n"
-			  "      \"host_size\": null,\n      \"kind\": \"none\"\n"),
+			  "      \"host_size\": null,\n      \"kind\": \"none\",\n"
+			  "      \"size\": 65536\n"),
 		   "gpa_hpa JSON: a run not backed, null");
 	CLI_EXPECT(strstr(text, "  \"totals\": {\n    \"base\": {\n"
 			  "      \"runs\": 1,\n      \"bytes\": 4096\n    },\n") &&

@@ -109,13 +109,14 @@ static void fuzz_vm_list(const char *text, size_t length)
 static void fuzz_memslot_list(const char *text, size_t length)
 {
 	struct kvmintro_vm vm = { .pid = 1, .dir = "1" };
-	struct kvmintro_memslot_list list;
+	struct kvmintro_record_list list;
 	struct kvmintro_parse_error error;
 	struct cli_capture output;
 	int ret;
 
-	if (kvmintro_memslot_list_parse(text, length, &list, &error)) {
-		FUZZ_ASSERT(!list.memslots && !list.count);
+	if (kvmintro_record_list_parse(&kvmintro_memslot_schema, text, length,
+				       &list, &error)) {
+		FUZZ_ASSERT(!list.records && !list.count);
 		fuzz_check_error(&error);
 		return;
 	}
@@ -125,7 +126,7 @@ static void fuzz_memslot_list(const char *text, size_t length)
 	ret = kvmintro_memslot_list_print_table(&list,
 						cli_capture_begin(&output));
 	fuzz_output_discard(&output, ret);
-	kvmintro_memslot_list_release(&list);
+	kvmintro_record_list_release(&list);
 }
 
 /* Return @text without leading zeros (but one, if all are zeros). */
@@ -299,26 +300,29 @@ static void fuzz_gva(const char *text, size_t length)
 
 static void fuzz_gpa_hpa(const char *text, size_t length)
 {
-	const struct kvmintro_gpa_hpa_run *run;
 	struct kvmintro_parse_error error;
-	struct kvmintro_array runs;
+	struct kvmintro_record_list runs;
 	struct cli_capture output;
 	size_t i;
 	int ret;
 
-	if (kvmintro_gpa_hpa_parse(text, length, &runs, &error)) {
-		FUZZ_ASSERT(!runs.elements && !runs.count);
+	if (kvmintro_record_list_parse(&kvmintro_gpa_hpa_schema, text, length,
+				       &runs, &error)) {
+		FUZZ_ASSERT(!runs.records && !runs.count);
 		fuzz_check_error(&error);
 		return;
 	}
-	for (i = 0, run = runs.elements; i < runs.count; i++)
-		FUZZ_ASSERT(run[i].hpa.valid == !!strcmp(run[i].kind, "none"));
+	for (i = 0; i < runs.count; i++)
+		FUZZ_ASSERT(kvmintro_record_maybe(&runs.records[i], "hpa").valid ==
+			    !kvmintro_span_equals(kvmintro_record_text(&runs.records[i],
+								       "kind"),
+						  "none"));
 	ret = kvmintro_gpa_hpa_print_json(&fuzz_vm, &runs,
 					  cli_capture_begin(&output));
 	fuzz_output_check_json(&output, ret);
 	ret = kvmintro_gpa_hpa_print_table(&runs, cli_capture_begin(&output));
 	fuzz_output_discard(&output, ret);
-	kvmintro_array_release(&runs);
+	kvmintro_record_list_release(&runs);
 }
 
 static void fuzz_scan(const char *text, size_t length)

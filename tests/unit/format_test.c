@@ -39,12 +39,12 @@ static void test_memslot_lines(void)
 		.as_id = 0, .id = 0, .base_gfn = 0, .npages = 0xa0,
 		.hva = 0x7f5c2c000000ull,
 	};
-	char buf[160];
+	char buf[KVMINTRO_MEMSLOT_RECORD_MAX + 64];
 	int len;
 
 	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
 	check_line("memslot: plain slot", len, buf,
-		   "0 0 0x0 0xa0 0xa0000 0x7f5c2c000000 -\n");
+		   "as=0 slot=0 gpa=0x0 npages=0xa0 size=0xa0000 hva=0x7f5c2c000000 flags=-\n");
 
 	slot = (struct kvmintro_memslot_info){
 		.as_id = 1, .id = 7, .base_gfn = 0x100000, .npages = 0x400,
@@ -54,7 +54,8 @@ static void test_memslot_lines(void)
 	};
 	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
 	check_line("memslot: above 4 GiB, readonly and dirty_log", len, buf,
-		   "1 7 0x100000000 0x400 0x400000 0x7f0000000000 readonly,dirty_log\n");
+		   "as=1 slot=7 gpa=0x100000000 npages=0x400 size=0x400000 "
+		   "hva=0x7f0000000000 flags=readonly,dirty_log\n");
 
 	slot = (struct kvmintro_memslot_info){
 		.id = 32764, .internal = true, .base_gfn = 0xfee00,
@@ -62,7 +63,8 @@ static void test_memslot_lines(void)
 	};
 	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
 	check_line("memslot: internal, guest_memfd and unknown bits", len, buf,
-		   "0 32764 0xfee00000 0x1 0x1000 0x7fff0000 guest_memfd,internal,0x80000000\n");
+		   "as=0 slot=32764 gpa=0xfee00000 npages=0x1 size=0x1000 "
+		   "hva=0x7fff0000 flags=guest_memfd,internal,unknown_0x80000000\n");
 
 	slot = (struct kvmintro_memslot_info){
 		.id = 65535, .as_id = 65535, .base_gfn = 0xfffffffffull,
@@ -70,8 +72,8 @@ static void test_memslot_lines(void)
 		.internal = true,
 	};
 	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
-	check_int("memslot: widest possible line fits the module's buffer",
-		  len > 0 && len < 160, 1);
+	check_int("memslot: widest possible record fits the module's buffer",
+		  len > 0 && len < KVMINTRO_MEMSLOT_RECORD_MAX, 1);
 
 	len = kvmintro_format_memslot(buf, 20, &slot);
 	check_int("memslot: too small a buffer is -ENOSPC", len, -ENOSPC);
@@ -93,7 +95,7 @@ static void test_vm_and_vcpu_lines(void)
 
 	len = kvmintro_format_vm(buf, sizeof(buf), &vm);
 	check_line("vms: line", len, buf,
-		   "pid=1234 dir=1234-1 vcpus=2 slots=3 mem=268435456\n");
+		   "pid=1234 dir=\"1234-1\" vcpus=2 slots=3 mem=268435456\n");
 	len = kvmintro_format_vm(buf, 10, &vm);
 	check_int("vms: too small a buffer is -ENOSPC", len, -ENOSPC);
 

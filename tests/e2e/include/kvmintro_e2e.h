@@ -52,6 +52,19 @@ struct kvmintro_memslots_line {
 int kvmintro_memslots(const char *vm_path,
 		      struct kvmintro_memslots_line *lines, int max);
 
+struct kvmintro_gpa_hpa_line {
+	uint64_t gpa, npages, hva;
+	uint64_t hpa, pfn;	/* 0 where kind is "none" */
+	char host_size[8];	/* "4K", "2M", ...; "-" where kind is "none" */
+	char kind[16];
+};
+/*
+ * Parse <vm path>/<name>, "gpa_hpa" or "snapshot_gpa_hpa"; the number of
+ * runs (at most @max), or -errno / -EBADMSG.
+ */
+int kvmintro_gpa_hpa(const char *vm_path, const char *name,
+		     struct kvmintro_gpa_hpa_line *lines, int max);
+
 struct kvmintro_vcpus_line {
 	unsigned int vcpu, index;
 	int tid;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../../lib/record.h"
 #include "kvm_util.h"
 #include "kvmintro_e2e.h"
 #include "processor.h"
@@ -178,22 +179,58 @@ static bool next_line(char **text, char *line, size_t size)
 	return true;
 }
 
-int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
+/*
+ * Parse @line of the file @name as a record with lib/record.c's reader, the
+ * CLI's: it must have exactly @nr_fields fields and no kind.  Print why not.
+ */
+static bool record_parse(const char *name, const char *line,
+			 struct kvmintro_record *record,
+			 struct kvmintro_record_field *fields,
+			 unsigned int nr_fields)
 {
-	char *text = kvmintro_read(KVMINTRO_DEBUGFS "/vms"), *p = text;
-	char line[256];
-	int n = 0, end;
+	if (kvmintro_record_parse(line, strlen(line), record, fields,
+				  nr_fields) ||
+	    record->comment || record->kind || record->nr_fields != nr_fields) {
+		printf("# bad %s record: '%s'\n", name, line);
+		return false;
+	}
+	return true;
+}
 
+/* Set *@value to @record's field @key, a number of @type; false if none. */
+static bool record_number(const struct kvmintro_record *record,
+			  const char *key, enum kvmintro_record_type type,
+			  uint64_t *value)
+{
+	const struct kvmintro_record_field *field;
+
+	field = kvmintro_record_find(record, key);
+	if (!field || field->type != type) {
+		printf("# no %s number %s=\n",
+		       type == KVMINTRO_RECORD_HEX ? "hex" : "decimal", key);
+		return false;
+	}
+	*value = field->number;
+	return true;
+}
+
+/*
+ * Parse the records of the file @path, one a line, with @parse into
+ * @records, @size bytes each; at most @max.  Return how many, or -errno,
+ * or -EBADMSG for a line that is not the record expected.
+ */
+static int read_records(const char *path, bool (*parse)(const char *, void *),
+			void *records, size_t size, int max)
+{
+	char line[256], *text, *p;
+	int n = 0;
+
+	text = kvmintro_read(path);
 	if (!text)
 		return -errno;
+	p = text;
 	while (n < max && next_line(&p, line, sizeof(line))) {
-		struct kvmintro_vms_line *l = &lines[n];
-
-		end = 0;
-		if (sscanf(line, "pid=%d dir=%31s vcpus=%u slots=%u mem=%" SCNu64 "%n",
-			   &l->pid, l->dir, &l->vcpus, &l->slots, &l->mem,
-			   &end) != 5 || line[end]) {
-			printf("# bad vms line: '%s'\n", line);
+		if (!parse(line, (char *)records + n * size)) {
 			free(text);
 			return -EBADMSG;
 		}
@@ -201,68 +238,180 @@ int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
 	}
 	free(text);
 	return n;
+}
+
+/* Parse one record of the vms file into @l. */
+static bool vms_record(const char *line, void *record_line)
+{
+	struct kvmintro_vms_line *l = record_line;
+	struct kvmintro_record_field fields[5];
+	const struct kvmintro_record_field *dir;
+	struct kvmintro_record record;
+	uint64_t pid, vcpus, slots;
+	int len;
+
+	if (!record_parse("vms", line, &record, fields, 5) ||
+	    !record_number(&record, "pid", KVMINTRO_RECORD_DECIMAL, &pid) ||
+	    !record_number(&record, "vcpus", KVMINTRO_RECORD_DECIMAL, &vcpus) ||
+	    !record_number(&record, "slots", KVMINTRO_RECORD_DECIMAL, &slots) ||
+	    !record_number(&record, "mem", KVMINTRO_RECORD_DECIMAL, &l->mem))
+		return false;
+	dir = kvmintro_record_find(&record, "dir");
+	len = dir ? kvmintro_record_decode_string(dir, l->dir, sizeof(l->dir)) :
+		    -EINVAL;
+	if (len <= 0 || strlen(l->dir) != (size_t)len || pid > INT32_MAX ||
+	    vcpus > UINT32_MAX || slots > UINT32_MAX) {
+		printf("# bad vms record: '%s'\n", line);
+		return false;
+	}
+	l->pid = pid;
+	l->vcpus = vcpus;
+	l->slots = slots;
+	return true;
+}
+
+int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
+{
+	return read_records(KVMINTRO_DEBUGFS "/vms", vms_record, lines,
+			    sizeof(*lines), max);
+}
+
+/* Parse one record of a memslots file into @l. */
+static bool memslots_record(const char *line, void *record_line)
+{
+	struct kvmintro_memslots_line *l = record_line;
+	struct kvmintro_record_field fields[7];
+	const struct kvmintro_record_field *flags;
+	struct kvmintro_record record;
+	uint64_t as, slot;
+
+	if (!record_parse("memslots", line, &record, fields, 7) ||
+	    !record_number(&record, "as", KVMINTRO_RECORD_DECIMAL, &as) ||
+	    !record_number(&record, "slot", KVMINTRO_RECORD_DECIMAL, &slot) ||
+	    !record_number(&record, "gpa", KVMINTRO_RECORD_HEX, &l->gpa) ||
+	    !record_number(&record, "npages", KVMINTRO_RECORD_HEX, &l->npages) ||
+	    !record_number(&record, "size", KVMINTRO_RECORD_HEX, &l->size) ||
+	    !record_number(&record, "hva", KVMINTRO_RECORD_HEX, &l->hva))
+		return false;
+	flags = kvmintro_record_find(&record, "flags");
+	if (!flags || (flags->type != KVMINTRO_RECORD_WORD &&
+		       flags->type != KVMINTRO_RECORD_NONE) ||
+	    flags->value_len >= sizeof(l->flags) || as > 0xffff ||
+	    slot > 0xffff) {
+		printf("# bad memslots record: '%s'\n", line);
+		return false;
+	}
+	l->as = as;
+	l->slot = slot;
+	memcpy(l->flags, flags->value, flags->value_len);
+	l->flags[flags->value_len] = '\0';
+	return true;
 }
 
 int kvmintro_memslots(const char *vm_path,
 		      struct kvmintro_memslots_line *lines, int max)
 {
-	char path[256], line[256], *text, *p;
-	int n = 0, end;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/memslots", vm_path);
-	text = kvmintro_read(path);
-	if (!text)
-		return -errno;
-	p = text;
-	if (!next_line(&p, line, sizeof(line)) ||
-	    strcmp(line, "as slot gpa npages size hva flags")) {
-		printf("# bad memslots header: '%s'\n", text);
-		free(text);
-		return -EBADMSG;
-	}
-	while (n < max && next_line(&p, line, sizeof(line))) {
-		struct kvmintro_memslots_line *l = &lines[n];
+	return read_records(path, memslots_record, lines, sizeof(*lines), max);
+}
 
-		end = 0;
-		if (sscanf(line, "%u %u 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " %63s%n",
-			   &l->as, &l->slot, &l->gpa, &l->npages, &l->size,
-			   &l->hva, l->flags, &end) != 7 || line[end]) {
-			printf("# bad memslots line: '%s'\n", line);
-			free(text);
-			return -EBADMSG;
-		}
-		n++;
+/* Copy the word or "-" of @record's field @key into @buf. */
+static bool record_word(const struct kvmintro_record *record, const char *key,
+			bool none, char *buf, size_t size)
+{
+	const struct kvmintro_record_field *field;
+
+	field = kvmintro_record_find(record, key);
+	if (!field || field->value_len >= size ||
+	    field->type != (none ? KVMINTRO_RECORD_NONE : KVMINTRO_RECORD_WORD)) {
+		printf("# no %s %s=\n", none ? "-" : "word", key);
+		return false;
 	}
-	free(text);
-	return n;
+	memcpy(buf, field->value, field->value_len);
+	buf[field->value_len] = '\0';
+	return true;
+}
+
+/* Parse one record of a gpa_hpa table into @l. */
+static bool gpa_hpa_record(const char *line, void *record_line)
+{
+	struct kvmintro_gpa_hpa_line *l = record_line;
+	struct kvmintro_record_field fields[7];
+	struct kvmintro_record record;
+	const struct kvmintro_record_field *kind;
+	bool none;
+
+	if (!record_parse("gpa_hpa", line, &record, fields, 7))
+		return false;
+	kind = kvmintro_record_find(&record, "kind");
+	none = kind && kind->value_len == 4 && !memcmp(kind->value, "none", 4);
+	l->hpa = l->pfn = 0;
+	if (!record_number(&record, "gpa", KVMINTRO_RECORD_HEX, &l->gpa) ||
+	    !record_number(&record, "npages", KVMINTRO_RECORD_HEX, &l->npages) ||
+	    !record_number(&record, "hva", KVMINTRO_RECORD_HEX, &l->hva) ||
+	    !record_word(&record, "kind", false, l->kind, sizeof(l->kind)) ||
+	    !record_word(&record, "host_size", none, l->host_size,
+			 sizeof(l->host_size)))
+		goto bad;
+	if (none) {
+		char dash[2];
+
+		if (!record_word(&record, "hpa", true, dash, sizeof(dash)) ||
+		    !record_word(&record, "pfn", true, dash, sizeof(dash)))
+			goto bad;
+		return true;
+	}
+	if (!record_number(&record, "hpa", KVMINTRO_RECORD_HEX, &l->hpa) ||
+	    !record_number(&record, "pfn", KVMINTRO_RECORD_HEX, &l->pfn))
+		goto bad;
+	return true;
+bad:
+	printf("# bad gpa_hpa record: '%s'\n", line);
+	return false;
+}
+
+int kvmintro_gpa_hpa(const char *vm_path, const char *name,
+		     struct kvmintro_gpa_hpa_line *lines, int max)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", vm_path, name);
+	return read_records(path, gpa_hpa_record, lines, sizeof(*lines), max);
+}
+
+/* Parse one record of a vcpus file into @l. */
+static bool vcpus_record(const char *line, void *record_line)
+{
+	struct kvmintro_vcpus_line *l = record_line;
+	struct kvmintro_record_field fields[4];
+	struct kvmintro_record record;
+	uint64_t vcpu, index, tid;
+
+	if (!record_parse("vcpus", line, &record, fields, 4) ||
+	    !record_number(&record, "vcpu", KVMINTRO_RECORD_DECIMAL, &vcpu) ||
+	    !record_number(&record, "index", KVMINTRO_RECORD_DECIMAL, &index) ||
+	    !record_number(&record, "tid", KVMINTRO_RECORD_DECIMAL, &tid) ||
+	    !record_number(&record, "runs", KVMINTRO_RECORD_DECIMAL, &l->runs))
+		return false;
+	if (vcpu > UINT32_MAX || index > UINT32_MAX || tid > INT32_MAX) {
+		printf("# bad vcpus record: '%s'\n", line);
+		return false;
+	}
+	l->vcpu = vcpu;
+	l->index = index;
+	l->tid = tid;
+	return true;
 }
 
 int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
 		   int max)
 {
-	char path[256], line[256], *text, *p;
-	int n = 0, end;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/vcpus", vm_path);
-	text = kvmintro_read(path);
-	if (!text)
-		return -errno;
-	p = text;
-	while (n < max && next_line(&p, line, sizeof(line))) {
-		struct kvmintro_vcpus_line *l = &lines[n];
-
-		end = 0;
-		if (sscanf(line, "vcpu=%u index=%u tid=%d runs=%" SCNu64 "%n",
-			   &l->vcpu, &l->index, &l->tid, &l->runs, &end) != 4 ||
-		    line[end]) {
-			printf("# bad vcpus line: '%s'\n", line);
-			free(text);
-			return -EBADMSG;
-		}
-		n++;
-	}
-	free(text);
-	return n;
+	return read_records(path, vcpus_record, lines, sizeof(*lines), max);
 }
 
 static const char *kv_find(const char *text, const char *name)

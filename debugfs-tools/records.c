@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The records of a debugfs file, read with lib/record.c's reader: one per
+ * line, in the grammar of Documentation/debugfs.rst, "Record format".  A
+ * file's schema names the keys the CLI needs; --json prints every field the
+ * module wrote, needed or not.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "debugfs.h"
+#include "records.h"
+
+static const char *const kvmintro_record_type_names[] = {
+	[KVMINTRO_RECORD_DECIMAL] = "a decimal number",
+	[KVMINTRO_RECORD_HEX] = "a hex number",
+	[KVMINTRO_RECORD_WORD] = "a word",
+	[KVMINTRO_RECORD_NONE] = "-",
+	[KVMINTRO_RECORD_STRING] = "a string",
+};
+
+/* Whether @key is in @keys, a NULL-terminated list or NULL. */
+static bool kvmintro_record_key_in(const char *const *keys, const char *key)
+{
+	for (; keys && *keys; keys++) {
+		if (!strcmp(*keys, key))
+			return true;
+	}
+	return false;
+}
+
+/* The bytes of the page size @field, a word like "4K"; -EINVAL if not one. */
+static int kvmintro_record_page_size(const struct kvmintro_record_field *field,
+				     uint64_t *bytes)
+{
+	struct kvmintro_span text = { field->value, field->value_len };
+
+	if (field->type != KVMINTRO_RECORD_WORD)
+		return -EINVAL;
+	return kvmintro_parse_page_size(text, bytes);
+}
+
+/* A list: names of [a-z0-9_] joined by single commas. */
+static bool kvmintro_record_is_list_word(const struct kvmintro_record_field *field)
+{
+	bool name = false;
+	size_t i;
+	char c;
+
+	for (i = 0; i < field->value_len; i++) {
+		c = field->value[i];
+		if (c == ',' && name) {
+			name = false;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_'))
+			return false;
+		name = true;
+	}
+	return name;
+}
+
+/* Check that @record has every key of @schema, with a type it allows. */
+static int kvmintro_record_check(const struct kvmintro_record_schema *schema,
+				 const struct kvmintro_record *record,
+				 struct kvmintro_parse_error *error)
+{
+	const struct kvmintro_record_field *field;
+	char quoted[KVMINTRO_QUOTE_MAX];
+	uint64_t bytes;
+	size_t i;
+
+	for (i = 0; i < schema->nr_keys; i++) {
+		field = kvmintro_record_find(record, schema->keys[i].name);
+		if (!field)
+			return kvmintro_parse_fail(error, -EBADMSG,
+						   "no key '%s'",
+						   schema->keys[i].name);
+		kvmintro_quote(field->value, field->value_len, quoted,
+			       sizeof(quoted));
+		if (!(schema->keys[i].types & (1u << field->type)))
+			return kvmintro_parse_fail(error, -EBADMSG,
+						   "%s: %s is %s",
+						   schema->keys[i].name, quoted,
+						   kvmintro_record_type_names[field->type]);
+		if (field->type == KVMINTRO_RECORD_WORD &&
+		    kvmintro_record_key_in(schema->lists, schema->keys[i].name) &&
+		    !kvmintro_record_is_list_word(field))
+			return kvmintro_parse_fail(error, -EBADMSG,
+						   "%s: %s is not '-' or a comma-separated list",
+						   schema->keys[i].name, quoted);
+		if (field->type == KVMINTRO_RECORD_WORD &&
+		    kvmintro_record_key_in(schema->page_sizes,
+					   schema->keys[i].name) &&
+		    kvmintro_record_page_size(field, &bytes))
+			return kvmintro_parse_fail(error, -EBADMSG,
+						   "%s: %s is not a page size like 4K, 2M or 1G",
+						   schema->keys[i].name, quoted);
+	}
+	return schema->check ? schema->check(record, error) : 0;
+}
+
+/* Parse the line [@line, @line + @length) and append it to @list. */
+static int kvmintro_record_list_add(const struct kvmintro_record_schema *schema,
+				    const char *line, size_t length,
+				    struct kvmintro_array *records,
+				    struct kvmintro_parse_error *error)
+{
+	struct kvmintro_record_field fields[KVMINTRO_RECORD_FIELDS_MAX];
+	struct kvmintro_record record, *added;
+	int ret;
+
+	ret = kvmintro_record_parse(line, length, &record, fields,
+				    KVMINTRO_RECORD_FIELDS_MAX);
+	if (ret == -ENOSPC)
+		return kvmintro_parse_fail(error, -EBADMSG,
+					   "more than %d fields",
+					   KVMINTRO_RECORD_FIELDS_MAX);
+	if (ret)
+		return kvmintro_parse_fail(error, -EBADMSG,
+					   "not a record (see 'Record format' in Documentation/debugfs.rst)");
+	if (record.comment)
+		return 0;
+	ret = kvmintro_record_check(schema, &record, error);
+	if (ret)
+		return ret;
+	added = kvmintro_array_append(records);
+	if (!added)
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	*added = record;
+	added->fields = malloc(record.nr_fields * sizeof(*fields) + 1);
+	if (!added->fields) {
+		records->count--;
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	}
+	memcpy(added->fields, fields, record.nr_fields * sizeof(*fields));
+	return 0;
+}
+
+/**
+ * kvmintro_record_list_parse() - parse the text of a debugfs file
+ * @schema: the keys every record must have
+ * @text: the file's contents
+ * @length: their length
+ * @list: the records; empty on failure
+ * @error: on failure, why and where
+ *
+ * Return: 0; -EBADMSG if a line is not a record or lacks a key of @schema;
+ * -ENOMEM.
+ */
+int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
+			       const char *text, size_t length,
+			       struct kvmintro_record_list *list,
+			       struct kvmintro_parse_error *error)
+{
+	struct kvmintro_array records;
+	const char *line, *end;
+	size_t number = 0;
+	int ret = 0;
+
+	memset(list, 0, sizeof(*list));
+	memset(error, 0, sizeof(*error));
+	kvmintro_array_init(&records, sizeof(struct kvmintro_record));
+	list->text = malloc(length + 1);
+	if (!list->text)
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	memcpy(list->text, text, length);
+	list->text[length] = '\0';
+	for (line = list->text; line < list->text + length && !ret; line = end + 1) {
+		end = memchr(line, '\n', list->text + length - line);
+		if (!end)
+			end = list->text + length;
+		number++;
+		ret = kvmintro_record_list_add(schema, line, end - line,
+					       &records, error);
+		if (ret) {
+			error->line = number;
+			kvmintro_quote(line, end - line, error->line_text,
+				       sizeof(error->line_text));
+		}
+	}
+	list->records = records.elements;
+	list->count = records.count;
+	if (ret)
+		kvmintro_record_list_release(list);
+	return ret;
+}
+
+/**
+ * struct kvmintro_record_list_load - what kvmintro_record_list_load() parses
+ * @schema: the file's schema
+ * @list: the records
+ */
+struct kvmintro_record_list_load {
+	const struct kvmintro_record_schema *schema;
+	struct kvmintro_record_list *list;
+};
+
+static int kvmintro_record_list_parse_file(void *context, const char *text,
+					   size_t length,
+					   struct kvmintro_parse_error *error)
+{
+	struct kvmintro_record_list_load *load = context;
+
+	return kvmintro_record_list_parse(load->schema, text, length,
+					  load->list, error);
+}
+
+/*
+ * Read and parse "<root>/<dir>/<name>"; on failure say why and return
+ * -errno (-ESRCH if the VM is gone, -EBADMSG for bad contents).
+ */
+int kvmintro_record_list_load(const char *root, const char *dir,
+			      const char *name,
+			      const struct kvmintro_record_schema *schema,
+			      struct kvmintro_record_list *list)
+{
+	struct kvmintro_record_list_load load = {
+		.schema = schema,
+		.list = list,
+	};
+
+	memset(list, 0, sizeof(*list));
+	return kvmintro_debugfs_load_file(root, dir, name, NULL,
+					  kvmintro_record_list_parse_file,
+					  &load);
+}
+
+void kvmintro_record_list_release(struct kvmintro_record_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+		free(list->records[i].fields);
+	free(list->records);
+	free(list->text);
+	memset(list, 0, sizeof(*list));
+}
+
+/* The number of @record's field @key, which its schema says it has. */
+uint64_t kvmintro_record_number(const struct kvmintro_record *record,
+				const char *key)
+{
+	const struct kvmintro_record_field *field;
+
+	field = kvmintro_record_find(record, key);
+	return field ? field->number : 0;
+}
+
+/* The number of @record's field @key, or none if it is "-" or missing. */
+struct kvmintro_maybe_u64 kvmintro_record_maybe(const struct kvmintro_record *record,
+					       const char *key)
+{
+	const struct kvmintro_record_field *field;
+	struct kvmintro_maybe_u64 maybe = { 0, false };
+
+	field = kvmintro_record_find(record, key);
+	if (field && (field->type == KVMINTRO_RECORD_DECIMAL ||
+		      field->type == KVMINTRO_RECORD_HEX)) {
+		maybe.value = field->number;
+		maybe.valid = true;
+	} else if (field && field->type == KVMINTRO_RECORD_WORD &&
+		   !kvmintro_record_page_size(field, &maybe.value)) {
+		maybe.valid = true;
+	}
+	return maybe;
+}
+
+/* The value of @record's field @key as written; empty if it has none. */
+struct kvmintro_span kvmintro_record_text(const struct kvmintro_record *record,
+					  const char *key)
+{
+	const struct kvmintro_record_field *field;
+	struct kvmintro_span text = { "", 0 };
+
+	field = kvmintro_record_find(record, key);
+	if (field) {
+		text.start = field->value;
+		text.length = field->value_len;
+	}
+	return text;
+}
+
+/* Write @field, whose key is @key, as a member of the object being written. */
+static void kvmintro_record_write_json_field(struct kvmintro_json *json,
+					     const struct kvmintro_record_schema *schema,
+					     const char *key,
+					     const struct kvmintro_record_field *field)
+{
+	struct kvmintro_span rest = { field->value, field->value_len }, item;
+	uint64_t page_size;
+	char *bytes;
+	int length;
+
+	if (kvmintro_record_key_in(schema->page_sizes, key) &&
+	    !kvmintro_record_page_size(field, &page_size)) {
+		kvmintro_json_u64(json, key, page_size);
+		return;
+	}
+	if (kvmintro_record_key_in(schema->lists, key) &&
+	    field->type != KVMINTRO_RECORD_STRING) {
+		kvmintro_json_begin_array(json, key);
+		while (field->type == KVMINTRO_RECORD_WORD &&
+		       kvmintro_span_next_token(&rest, ',', &item))
+			kvmintro_json_string_bytes(json, NULL, item.start,
+						   item.length);
+		kvmintro_json_end_array(json);
+		return;
+	}
+	switch (field->type) {
+	case KVMINTRO_RECORD_DECIMAL:
+	case KVMINTRO_RECORD_HEX:
+		kvmintro_json_u64(json, key, field->number);
+		break;
+	case KVMINTRO_RECORD_WORD:
+		kvmintro_json_string_bytes(json, key, field->value,
+					   field->value_len);
+		break;
+	case KVMINTRO_RECORD_NONE:
+		kvmintro_json_null(json, key);
+		break;
+	case KVMINTRO_RECORD_STRING:
+		bytes = malloc(field->value_len);
+		length = bytes ? kvmintro_record_decode_string(field, bytes,
+							       field->value_len) :
+				 -ENOMEM;
+		if (length >= 0)
+			kvmintro_json_string_bytes(json, key, bytes, length);
+		else
+			kvmintro_json_null(json, key);
+		free(bytes);
+		break;
+	}
+}
+
+/*
+ * Write @record as a JSON object, an element of the array being written:
+ * every field, in the order of the line; numbers as numbers, words and
+ * strings as strings, "-" as null, @schema's lists as arrays and its page
+ * sizes as bytes; then what @schema's write_json() adds.
+ */
+void kvmintro_record_write_json(struct kvmintro_json *json,
+				const struct kvmintro_record *record,
+				const struct kvmintro_record_schema *schema)
+{
+	const struct kvmintro_record_field *field;
+	char *key;
+	unsigned int i;
+
+	kvmintro_json_begin_object(json, NULL);
+	for (i = 0; i < record->nr_fields; i++) {
+		field = &record->fields[i];
+		key = strndup(field->key, field->key_len);
+		if (!key) {
+			json->error = json->error ? json->error : -ENOMEM;
+			break;
+		}
+		kvmintro_record_write_json_field(json, schema, key, field);
+		free(key);
+	}
+	if (schema->write_json)
+		schema->write_json(json, record);
+	kvmintro_json_end_object(json);
+}

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The records of the debugfs files (Documentation/debugfs.rst, "Record
+# format") from shell tests (source it):
+#
+#   record_keys                 the keys of each record on stdin, one line
+#                               a record, comments left out
+#   json_carries_keys FILE JSON FILTER
+#                               the objects jq FILTER picks from the JSON
+#                               text are FILE's records, one for one, and
+#                               each has every key of its record
+
+record_keys()
+{
+	# A string value may hold blanks and '=': take it out first.
+	sed -E '/^#/d; s/"([^"\\]|\\.)*"/S/g' |
+		awk '{ n = 0; for (i = 1; i <= NF; i++) if (split($i, kv, "=") > 1) printf "%s%s", n++ ? " " : "", kv[1]; print "" }'
+}
+
+json_carries_keys()
+{
+	local file=$1 json=$2 filter=$3 want got i key n_want n_got
+	local -a wants gots
+	want=$(record_keys <"$file") || return 1
+	got=$(jq -r "$filter | keys_unsorted | join(\" \")" <<<"$json") || {
+		echo "jq '$filter' failed on: $json"
+		return 1
+	}
+	mapfile -t wants <<<"$want"
+	mapfile -t gots <<<"$got"
+	[[ -n $want ]] || wants=()
+	[[ -n $got ]] || gots=()
+	n_want=${#wants[@]} n_got=${#gots[@]}
+	if ((n_want != n_got)); then
+		echo "$file has $n_want records, the JSON $n_got objects"
+		return 1
+	fi
+	if ((n_want == 0)); then
+		echo "$file has no records: nothing to compare"
+		return 1
+	fi
+	for ((i = 0; i < n_want; i++)); do
+		for key in ${wants[i]}; do
+			if [[ " ${gots[i]} " != *" $key "* ]]; then
+				echo "record $((i + 1)) of $file has $key, its JSON object only: ${gots[i]}"
+				return 1
+			fi
+		done
+	done
+}
