@@ -2,37 +2,52 @@
 /*
  * kvmintro memslots PID|DIR: a VM's memory slots, every address space.
  */
-#include <inttypes.h>
-#include <stdio.h>
-
 #include "kvmintro.h"
-#include "memslot.h"
-#include "vm.h"
+#include "show.h"
+
+static const struct kvmintro_record_key kvmintro_memslot_keys[] = {
+	{ "as", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "slot", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "gpa", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "npages", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "size", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "hva", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "flags", KVMINTRO_RECORD_TYPES(WORD) | KVMINTRO_RECORD_TYPES(NONE) },
+};
+
+static const char *const kvmintro_memslot_lists[] = { "flags", NULL };
+
+static const struct kvmintro_record_schema kvmintro_memslot_schema = {
+	.keys = kvmintro_memslot_keys,
+	.nr_keys = ARRAY_SIZE(kvmintro_memslot_keys),
+	.lists = kvmintro_memslot_lists,
+};
+
+static const struct kvmintro_show_column kvmintro_memslot_columns[] = {
+	KVMINTRO_SHOW_RIGHT("as", "AS", VALUE),
+	KVMINTRO_SHOW_RIGHT("slot", "SLOT", VALUE),
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("npages", "NPAGES", VALUE),
+	KVMINTRO_SHOW_RIGHT("size", "SIZE", SIZE),
+	KVMINTRO_SHOW_RIGHT("size", "BYTES", VALUE),
+	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
+	KVMINTRO_SHOW_LEFT("flags", "FLAGS", VALUE),
+};
+
+static const struct kvmintro_view kvmintro_memslot_view = {
+	.file = "memslots",
+	.schema = &kvmintro_memslot_schema,
+	.json_key = "memslots",
+	.columns = kvmintro_memslot_columns,
+	.nr_columns = ARRAY_SIZE(kvmintro_memslot_columns),
+	.empty = "has no memslots.",
+};
 
 int kvmintro_cmd_memslots(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	struct kvmintro_record_list list;
 	struct kvmintro_vm vm;
-	const char *name;
 	int ret;
 
-	ret = kvmintro_get_arguments("memslots", argc, argv, &name, 1);
-	if (ret)
-		return ret;
-	ret = kvmintro_vm_lookup(kvmintro->debugfs_root, name, &vm);
-	if (ret)
-		return ret;
-	ret = kvmintro_record_list_load(kvmintro->debugfs_root, vm.dir, "memslots",
-					&kvmintro_memslot_schema, &list);
-	if (ret)
-		return ret;
-	if (kvmintro->json)
-		ret = kvmintro_memslot_list_print_json(&vm, &list, stdout);
-	else if (!list.count)
-		printf("VM %s (PID %" PRIu64 ") has no memslots.\n", vm.dir,
-		       vm.pid);
-	else
-		ret = kvmintro_memslot_list_print_table(&list, stdout);
-	kvmintro_record_list_release(&list);
-	return kvmintro_check_output(ret);
+	ret = kvmintro_get_vm(kvmintro, "memslots", NULL, &argc, argv, &vm);
+	return ret ?: kvmintro_show_view(kvmintro, &vm, &kvmintro_memslot_view);
 }

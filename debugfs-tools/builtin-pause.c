@@ -3,7 +3,6 @@
  * kvmintro pause PID|DIR: stop every vcpu of a VM until 'kvmintro resume'.
  */
 #include "kvmintro.h"
-#include "snapshot.h"
 
 int kvmintro_cmd_pause(struct kvmintro *kvmintro, int argc, char **argv)
 {

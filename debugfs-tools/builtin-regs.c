@@ -1,18 +1,430 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro regs PID|DIR [--vcpu N]: the registers of a VM's vcpus.
+ * kvmintro regs PID|DIR [--vcpu N]: the registers of a VM's vcpus, from
+ * each "vcpu<N>/regs" file, one record of one field a line: live while the
+ * VM is paused, else from the latest capture. Shown grouped for people,
+ * with the flags of the control registers and the attributes of the
+ * segments decoded; --json has every field of each file.
  */
+#include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../lib/regs.h"
 #include "argument.h"
+#include "debugfs.h"
 #include "kvmintro.h"
-#include "regs.h"
+#include "show.h"
+
+#define KVMINTRO_REGS_KEY(index, name) { name, KVMINTRO_RECORD_TYPES(HEX) },
+#define KVMINTRO_REGS_GROUP_KEY(index, name, field) \
+	{ name "." #field, KVMINTRO_RECORD_TYPES(HEX) },
+#define KVMINTRO_REGS_TABLE_KEYS(index, name) \
+	KVMINTRO_FOR_EACH_TABLE_FIELD(KVMINTRO_REGS_GROUP_KEY, index, name)
+#define KVMINTRO_REGS_SEGMENT_KEYS(index, name) \
+	KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_REGS_GROUP_KEY, index, name)
+#define KVMINTRO_REGS_MSR_KEY(index, msr, name) \
+	{ name, KVMINTRO_RECORD_TYPES(HEX) | KVMINTRO_RECORD_TYPES(WORD) },
+
+/* The keys of a regs file, named by lib/regs.h's lists, as the module's. */
+static const struct kvmintro_record_key kvmintro_regs_keys[] = {
+	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "source", KVMINTRO_RECORD_TYPES(WORD) },
+	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REGS_KEY)
+	KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REGS_KEY)
+	KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_REGS_TABLE_KEYS)
+	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_SEGMENT_KEYS)
+	KVMINTRO_FOR_EACH_MSR(KVMINTRO_REGS_MSR_KEY)
+};
+
+#define KVMINTRO_REGS_NAME(index, name) name,
+static const char *const kvmintro_regs_segments[] = {
+	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_NAME)
+};
+
+/* Where each group starts in kvmintro_regs_keys[]. */
+enum {
+	KVMINTRO_REGS_GPRS = 2,
+	KVMINTRO_REGS_CONTROL = KVMINTRO_REGS_GPRS + KVMINTRO_NR_GPRS,
+	KVMINTRO_REGS_TABLES = KVMINTRO_REGS_CONTROL + 11,
+	KVMINTRO_REGS_SEGMENTS = KVMINTRO_REGS_TABLES + 4,
+	KVMINTRO_REGS_MSRS = KVMINTRO_REGS_SEGMENTS + 4 * KVMINTRO_NR_SEGMENTS,
+};
+
+_Static_assert(ARRAY_SIZE(kvmintro_regs_keys) ==
+	       KVMINTRO_REGS_MSRS + KVMINTRO_NR_MSRS,
+	       "the groups of kvmintro_regs_keys[] are out of step");
+
+/* A capture says its generation; an MSR is a number or "unavailable". */
+static int kvmintro_regs_check(const struct kvmintro_record *regs,
+			       struct kvmintro_parse_error *error)
+{
+	struct kvmintro_span source = kvmintro_record_text(regs, "source");
+	bool capture = kvmintro_span_equals(source, "capture");
+	bool has = kvmintro_record_maybe(regs, "generation").valid;
+	struct kvmintro_span value;
+	size_t i;
+
+	if (!capture && !kvmintro_span_equals(source, "live"))
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"source: \"%.*s\" is not 'live' or 'capture'",
+			(int)source.length, source.start);
+	if (has != capture)
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"source=%.*s, but key 'generation' is %s",
+			(int)source.length, source.start,
+			has ? "there" : "missing");
+	for (i = KVMINTRO_REGS_MSRS; i < ARRAY_SIZE(kvmintro_regs_keys); i++) {
+		value = kvmintro_record_text(regs, kvmintro_regs_keys[i].name);
+		if (!kvmintro_record_maybe(regs, kvmintro_regs_keys[i].name).valid &&
+		    !kvmintro_span_equals(value, "unavailable"))
+			return kvmintro_parse_fail(error, -EBADMSG,
+				"%s: \"%.*s\" is not a hex number or 'unavailable'",
+				kvmintro_regs_keys[i].name, (int)value.length,
+				value.start);
+	}
+	return 0;
+}
+
+/* ENODATA: the VM runs and was never captured. @context names the VM. */
+static int kvmintro_regs_explain_read(const char *path, int err,
+				      const void *context)
+{
+	(void)path;
+	if (err != -ENODATA)
+		return 0;
+	kvmintro_error("no capture yet: run `kvmintro snapshot %s` first (or pause the VM)",
+		       (const char *)context);
+	return err;
+}
+
+/* The vcpu of a file must be the vcpu of its directory, @context. */
+static int kvmintro_regs_check_list(const struct kvmintro_record_list *list,
+				    const void *context,
+				    struct kvmintro_parse_error *error)
+{
+	uint64_t vcpu = kvmintro_record_number(list->records, "vcpu");
+
+	if (vcpu != *(const uint64_t *)context)
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"vcpu=%" PRIu64 " in the file of vcpu %" PRIu64, vcpu,
+			*(const uint64_t *)context);
+	return 0;
+}
+
+
+static const struct kvmintro_record_schema kvmintro_regs_schema = {
+	.keys = kvmintro_regs_keys,
+	.nr_keys = ARRAY_SIZE(kvmintro_regs_keys),
+	.one_record = true,
+	.check = kvmintro_regs_check,
+	.check_list = kvmintro_regs_check_list,
+};
+
+/**
+ * struct kvmintro_bit_name - a flag of a control register
+ * @bit: its bit number
+ * @name: its name in the architecture manuals
+ */
+struct kvmintro_bit_name {
+	unsigned int bit;
+	const char *name;
+};
+
+static const struct kvmintro_bit_name kvmintro_rflags_bits[] = {
+	{ 0, "CF" }, { 2, "PF" }, { 4, "AF" }, { 6, "ZF" }, { 7, "SF" },
+	{ 8, "TF" }, { 9, "IF" }, { 10, "DF" }, { 11, "OF" }, { 14, "NT" },
+	{ 16, "RF" }, { 17, "VM" }, { 18, "AC" }, { 19, "VIF" }, { 20, "VIP" },
+	{ 21, "ID" }, { 0, NULL },
+};
+
+static const struct kvmintro_bit_name kvmintro_cr0_bits[] = {
+	{ 0, "PE" }, { 1, "MP" }, { 2, "EM" }, { 3, "TS" }, { 4, "ET" },
+	{ 5, "NE" }, { 16, "WP" }, { 18, "AM" }, { 29, "NW" }, { 30, "CD" },
+	{ 31, "PG" }, { 0, NULL },
+};
+
+static const struct kvmintro_bit_name kvmintro_cr4_bits[] = {
+	{ 0, "VME" }, { 1, "PVI" }, { 2, "TSD" }, { 3, "DE" }, { 4, "PSE" },
+	{ 5, "PAE" }, { 6, "MCE" }, { 7, "PGE" }, { 8, "PCE" },
+	{ 9, "OSFXSR" }, { 10, "OSXMMEXCPT" }, { 11, "UMIP" }, { 12, "LA57" },
+	{ 13, "VMXE" }, { 14, "SMXE" }, { 16, "FSGSBASE" }, { 17, "PCIDE" },
+	{ 18, "OSXSAVE" }, { 20, "SMEP" }, { 21, "SMAP" }, { 22, "PKE" },
+	{ 23, "CET" }, { 24, "PKS" }, { 0, NULL },
+};
+
+static const struct kvmintro_bit_name kvmintro_efer_bits[] = {
+	{ 0, "SCE" }, { 8, "LME" }, { 10, "LMA" }, { 11, "NXE" },
+	{ 12, "SVME" }, { 13, "LMSLE" }, { 14, "FFXSR" }, { 15, "TCE" },
+	{ 0, NULL },
+};
+
+/* The flags to decode, by index among the control registers. */
+static const struct kvmintro_bit_name *const kvmintro_control_bits[11] = {
+	[1] = kvmintro_rflags_bits,
+	[2] = kvmintro_cr0_bits,
+	[5] = kvmintro_cr4_bits,
+	[7] = kvmintro_efer_bits,
+};
+
+/* Write the names of the flags set in @value, space-separated. */
+static void kvmintro_describe_bits(uint64_t value,
+				   const struct kvmintro_bit_name *bits,
+				   char *text, size_t size)
+{
+	size_t used = 0;
+
+	text[0] = '\0';
+	for (; bits && bits->name && used < size; bits++) {
+		if (value & UINT64_C(1) << bits->bit)
+			used += (size_t)snprintf(text + used, size - used, "%s%s",
+						 used ? " " : "", bits->name);
+	}
+}
+
+/* A segment's attributes with a column: type, S, DPL, P, L, D/B, G. */
+static const unsigned int kvmintro_attribute_bits[][2] = {
+	{ 0, 4 }, { 4, 1 }, { 5, 2 }, { 7, 1 }, { 13, 1 }, { 14, 1 }, { 15, 1 },
+};
+
+static const char *kvmintro_system_segment_type(unsigned int type)
+{
+	static const char *const names[16] = {
+		[1] = "16-bit TSS (available)", [2] = "LDT",
+		[3] = "16-bit TSS (busy)", [4] = "16-bit call gate",
+		[5] = "task gate", [6] = "16-bit interrupt gate",
+		[7] = "16-bit trap gate", [9] = "TSS (available)",
+		[11] = "TSS (busy)", [12] = "call gate",
+		[14] = "interrupt gate", [15] = "trap gate",
+	};
+
+	return names[type & 0xf] ?: "reserved";
+}
+
+/*
+ * Describe the segment @attributes are of, like "code, readable, accessed"
+ * or "TSS (busy)".
+ */
+static void kvmintro_describe_segment(uint64_t attributes, char *text,
+				      size_t size)
+{
+	unsigned int type = attributes & 0xf;
+	bool code = type & 8;
+
+	if (attributes & 1u << 16)
+		snprintf(text, size, "unusable");
+	else if (!(attributes & 1u << 4))
+		snprintf(text, size, "%s", kvmintro_system_segment_type(type));
+	else
+		snprintf(text, size, "%s%s%s%s", code ? "code" : "data",
+			 type & 4 ? code ? ", conforming" : ", expand-down" : "",
+			 type & 2 ? code ? ", readable" : ", writable" : "",
+			 type & 1 ? ", accessed" : "");
+}
+
+/* Untitled columns for "name value" pairs, up to four on a line. */
+static const struct kvmintro_column kvmintro_regs_pair_columns[8];
+
+static const struct kvmintro_column kvmintro_segment_columns[] = {
+	{ "SEG", KVMINTRO_ALIGN_LEFT }, { "SELECTOR", KVMINTRO_ALIGN_RIGHT },
+	{ "BASE", KVMINTRO_ALIGN_RIGHT }, { "LIMIT", KVMINTRO_ALIGN_RIGHT },
+	{ "ATTRIBUTES", KVMINTRO_ALIGN_RIGHT }, { "TYPE", KVMINTRO_ALIGN_RIGHT },
+	{ "S", KVMINTRO_ALIGN_RIGHT }, { "DPL", KVMINTRO_ALIGN_RIGHT },
+	{ "P", KVMINTRO_ALIGN_RIGHT }, { "L", KVMINTRO_ALIGN_RIGHT },
+	{ "D/B", KVMINTRO_ALIGN_RIGHT }, { "G", KVMINTRO_ALIGN_RIGHT },
+	{ "DESCRIPTION", KVMINTRO_ALIGN_LEFT },
+};
+
+static uint64_t kvmintro_regs_value(const struct kvmintro_record *regs,
+				    const char *key)
+{
+	return kvmintro_record_number(regs, key);
+}
+
+/* Add keys @first to @first + @count - 1 as "name value" pairs. */
+static void kvmintro_regs_add_pairs(struct kvmintro_table *table,
+				    const struct kvmintro_record *regs,
+				    size_t first, size_t count)
+{
+	const char *key;
+	size_t i;
+
+	for (i = first; i < first + count; i++) {
+		key = kvmintro_regs_keys[i].name;
+		kvmintro_table_add(table, "%s", key);
+		if (kvmintro_record_maybe(regs, key).valid)
+			kvmintro_table_add(table, "0x%016" PRIx64,
+					   kvmintro_regs_value(regs, key));
+		else
+			kvmintro_table_add(table, "unavailable");
+	}
+}
+
+/* rip, rflags, the control registers with their flags, gdt and idt. */
+static void kvmintro_regs_add_control(struct kvmintro_table *table,
+				      const struct kvmintro_record *regs)
+{
+	const char *key;
+	char flags[256];
+	size_t i;
+
+	for (i = 0; i < 11; i++) {
+		key = kvmintro_regs_keys[KVMINTRO_REGS_CONTROL + i].name;
+		kvmintro_table_add(table, "%s", key);
+		kvmintro_table_add(table, "0x%016" PRIx64,
+				   kvmintro_regs_value(regs, key));
+		kvmintro_describe_bits(kvmintro_regs_value(regs, key),
+				       kvmintro_control_bits[i], flags,
+				       sizeof(flags));
+		kvmintro_table_add(table, "%s", flags);
+	}
+	for (i = 0; i < 2; i++) {
+		key = i ? "idt" : "gdt";
+		kvmintro_table_add(table, "%s", key);
+		kvmintro_table_add(table, "0x%016" PRIx64,
+				   kvmintro_regs_value(regs, kvmintro_regs_keys[
+					KVMINTRO_REGS_TABLES + 2 * i].name));
+		kvmintro_table_add(table, "limit 0x%" PRIx64,
+				   kvmintro_regs_value(regs, kvmintro_regs_keys[
+					KVMINTRO_REGS_TABLES + 2 * i + 1].name));
+	}
+}
+
+static void kvmintro_regs_add_segment(struct kvmintro_table *table,
+				      const struct kvmintro_record *regs,
+				      size_t index)
+{
+	const struct kvmintro_record_key *keys =
+		&kvmintro_regs_keys[KVMINTRO_REGS_SEGMENTS + 4 * index];
+	uint64_t attributes = kvmintro_regs_value(regs, keys[3].name);
+	char description[64];
+	size_t i;
+
+	kvmintro_table_add(table, "%s", kvmintro_regs_segments[index]);
+	kvmintro_table_add(table, "0x%04" PRIx64,
+			   kvmintro_regs_value(regs, keys[0].name));
+	for (i = 1; i < 4; i++)
+		kvmintro_table_add(table, "0x%" PRIx64,
+				   kvmintro_regs_value(regs, keys[i].name));
+	for (i = 0; i < ARRAY_SIZE(kvmintro_attribute_bits); i++)
+		kvmintro_table_add(table, i ? "%u" : "0x%x",
+			(unsigned int)(attributes >> kvmintro_attribute_bits[i][0]) &
+			((1u << kvmintro_attribute_bits[i][1]) - 1));
+	kvmintro_describe_segment(attributes, description, sizeof(description));
+	kvmintro_table_add(table, "%s", description);
+}
+
+/* Print one vcpu's registers in groups, a blank line apart. */
+static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
+				   FILE *out)
+{
+	struct kvmintro_table table;
+	size_t i;
+	int ret;
+
+	if (kvmintro_record_maybe(regs, "generation").valid)
+		fprintf(out, "vcpu %" PRIu64 " (capture, generation %" PRIu64 ")\n\n",
+			kvmintro_regs_value(regs, "vcpu"),
+			kvmintro_regs_value(regs, "generation"));
+	else
+		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n\n",
+			kvmintro_regs_value(regs, "vcpu"));
+	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 8);
+	kvmintro_regs_add_pairs(&table, regs, KVMINTRO_REGS_GPRS,
+				KVMINTRO_NR_GPRS);
+	ret = kvmintro_table_finish(&table, out);
+	fputc('\n', out);
+	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
+	kvmintro_regs_add_control(&table, regs);
+	ret = ret ?: kvmintro_table_finish(&table, out);
+	fputc('\n', out);
+	kvmintro_table_init(&table, kvmintro_segment_columns,
+			    ARRAY_SIZE(kvmintro_segment_columns));
+	for (i = 0; i < KVMINTRO_NR_SEGMENTS; i++)
+		kvmintro_regs_add_segment(&table, regs, i);
+	ret = ret ?: kvmintro_table_finish(&table, out);
+	fputc('\n', out);
+	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 4);
+	kvmintro_regs_add_pairs(&table, regs, KVMINTRO_REGS_MSRS,
+				KVMINTRO_NR_MSRS);
+	return ret ?: kvmintro_table_finish(&table, out);
+}
+
+/* Say that @vm has no vcpu @vcpu, listing those it has; return -ESRCH. */
+static int kvmintro_regs_report_no_vcpu(const struct kvmintro_vm *vm,
+					uint64_t vcpu,
+					const struct kvmintro_array *ids)
+{
+	const uint64_t *id = ids->elements;
+	char list[256] = "";
+	size_t i, used = 0;
+
+	for (i = 0; i < ids->count && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used,
+					 "%s%" PRIu64, i ? ", " : "", id[i]);
+	if (ids->count)
+		kvmintro_error("VM %s has no vcpu %" PRIu64 "; its vcpus are: %s",
+			       vm->dir, vcpu, list);
+	else
+		kvmintro_error("VM %s has no vcpu %" PRIu64 ": it has no vcpus",
+			       vm->dir, vcpu);
+	return -ESRCH;
+}
+
+/*
+ * Read the regs files of the vcpus @ids (uint64_t) of @vm, keep them in
+ * @lists and print them, as a table or as JSON. Return 0 or -errno.
+ */
+static int kvmintro_regs_show(const struct kvmintro *kvmintro,
+			      const struct kvmintro_vm *vm,
+			      const struct kvmintro_array *ids,
+			      struct kvmintro_record_list *lists)
+{
+	const struct kvmintro_debugfs_explainer explainer = {
+		.explain = kvmintro_regs_explain_read,
+		.context = vm->dir,
+	};
+	const uint64_t *id = ids->elements;
+	char dir[KVMINTRO_VM_DIR_MAX + 32];
+	struct kvmintro_json json;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ids->count; i++) {
+		snprintf(dir, sizeof(dir), "%s/vcpu%" PRIu64, vm->dir, id[i]);
+		ret = kvmintro_record_list_load(kvmintro->debugfs_root, dir,
+						"regs", &explainer,
+						&kvmintro_regs_schema, &id[i],
+						&lists[i]);
+		if (ret)
+			return ret;
+	}
+	ret = 0;
+	if (kvmintro->json) {
+		kvmintro_vm_json_begin(&json, stdout, vm);
+		kvmintro_json_begin_array(&json, "vcpus");
+		for (i = 0; i < ids->count; i++)
+			kvmintro_record_write_json(&json, lists[i].records,
+						   &kvmintro_regs_schema);
+		kvmintro_json_end_array(&json);
+		ret = kvmintro_vm_json_end(&json);
+	} else if (!ids->count) {
+		printf("VM %s (PID %" PRIu64 ") has no vcpus.\n", vm->dir,
+		       vm->pid);
+	}
+	for (i = 0; !kvmintro->json && i < ids->count && !ret; i++) {
+		if (i)
+			fputc('\n', stdout);
+		ret = kvmintro_regs_print_one(lists[i].records, stdout);
+	}
+	return kvmintro_check_output(ret);
+}
 
 int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv)
 {
 	const char *vcpu_text = NULL;
-	struct kvmintro_regs_list list;
+	struct kvmintro_record_list *lists;
 	bool vcpu_given = false;
 	const struct kvmintro_option options[] = {
 		{ "--vcpu", &vcpu_text, &vcpu_given },
@@ -23,8 +435,10 @@ int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv)
 		.min_arguments = 1,
 		.max_arguments = 1,
 	};
+	struct kvmintro_array ids;
 	struct kvmintro_vm vm;
-	uint64_t vcpu;
+	uint64_t vcpu, *id;
+	size_t i;
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, "regs", &syntax, &argc, argv, &vm);
@@ -33,16 +447,27 @@ int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv)
 	if (vcpu_given && kvmintro_parse_number_argument(vcpu_text, &vcpu))
 		return kvmintro_usage_error("regs", "--vcpu takes a vcpu id, not",
 					    vcpu_text);
-	ret = kvmintro_regs_list_load(kvmintro->debugfs_root, &vm,
-				      vcpu_given ? &vcpu : NULL, &list);
+	ret = kvmintro_debugfs_list_numbered(kvmintro->debugfs_root, vm.dir,
+					     "vcpu", &ids);
 	if (ret)
 		return ret;
-	if (kvmintro->json)
-		ret = kvmintro_regs_list_print_json(&vm, &list, stdout);
-	else if (!list.count)
-		printf("VM %s (PID %" PRIu64 ") has no vcpus.\n", vm.dir, vm.pid);
-	else
-		ret = kvmintro_regs_list_print_table(&list, stdout);
-	kvmintro_regs_list_release(&list);
-	return kvmintro_check_output(ret);
+	id = ids.elements;
+	for (i = 0; vcpu_given && i < ids.count && id[i] != vcpu; i++)
+		;
+	if (vcpu_given && i == ids.count) {
+		ret = kvmintro_regs_report_no_vcpu(&vm, vcpu, &ids);
+		kvmintro_array_release(&ids);
+		return ret;
+	}
+	if (vcpu_given) {
+		id[0] = vcpu;
+		ids.count = 1;
+	}
+	lists = calloc(ids.count + 1, sizeof(*lists));
+	ret = lists ? kvmintro_regs_show(kvmintro, &vm, &ids, lists) : -ENOMEM;
+	for (i = 0; lists && i < ids.count; i++)
+		kvmintro_record_list_release(&lists[i]);
+	free(lists);
+	kvmintro_array_release(&ids);
+	return ret;
 }

@@ -3,7 +3,6 @@
  * kvmintro resume PID|DIR: let a paused VM run again.
  */
 #include "kvmintro.h"
-#include "snapshot.h"
 
 int kvmintro_cmd_resume(struct kvmintro *kvmintro, int argc, char **argv)
 {

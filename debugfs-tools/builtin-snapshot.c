@@ -1,27 +1,225 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmintro snapshot PID|DIR: record the registers of every vcpu; and what
- * the commands of the snapshot file (pause, resume, snapshot) share.
+ * the commands of the snapshot file (pause, resume, snapshot) share: write
+ * "pause", "resume" or "capture" to it, then read back the VM's pause state
+ * and latest capture, one record of one field a line.
  */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "debugfs.h"
 #include "kvmintro.h"
-#include "snapshot.h"
+#include "show.h"
+
+static const struct kvmintro_record_key kvmintro_snapshot_keys[] = {
+	{ "state", KVMINTRO_RECORD_TYPES(WORD) },
+	{ "pauses", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "pause_latency_ns", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "generation", KVMINTRO_RECORD_TYPES(DECIMAL) },
+};
+
+/* Only with a capture, generation 1 and on. */
+static const char *const kvmintro_snapshot_capture_keys[] = {
+	"captured", "capture_pause_latency_ns", "vcpus",
+};
+
+/* The time @snapshot was captured; -EINVAL if it is not one. */
+static int kvmintro_snapshot_time(const struct kvmintro_record *snapshot,
+				  struct kvmintro_time *time)
+{
+	const struct kvmintro_record_field *field;
+
+	field = kvmintro_record_find(snapshot, "captured");
+	if (!field || field->type != KVMINTRO_RECORD_WORD)
+		return -EINVAL;
+	return kvmintro_parse_time((struct kvmintro_span){ field->value,
+							   field->value_len },
+				   time);
+}
+
+/* A known state; a capture has every capture key, no capture none. */
+static int kvmintro_snapshot_check(const struct kvmintro_record *snapshot,
+				   struct kvmintro_parse_error *error)
+{
+	struct kvmintro_span state = kvmintro_record_text(snapshot, "state");
+	uint64_t generation = kvmintro_record_number(snapshot, "generation");
+	struct kvmintro_time time;
+	const char *key;
+	size_t i;
+	bool has;
+
+	if (!kvmintro_span_equals(state, "running") &&
+	    !kvmintro_span_equals(state, "paused"))
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"state: \"%.*s\" is not 'running' or 'paused'",
+			(int)state.length, state.start);
+	for (i = 0; i < ARRAY_SIZE(kvmintro_snapshot_capture_keys); i++) {
+		key = kvmintro_snapshot_capture_keys[i];
+		has = kvmintro_record_find(snapshot, key);
+		if (has != !!generation)
+			return kvmintro_parse_fail(error, -EBADMSG,
+				"generation=%" PRIu64 ", but key '%s' is %s",
+				generation, key, has ? "there" : "missing");
+	}
+	if (generation && (kvmintro_snapshot_time(snapshot, &time) ||
+			   !kvmintro_record_maybe(snapshot, key).valid))
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"captured is not <seconds>.<fraction>, or vcpus not a number");
+	return 0;
+}
+
+/* --json adds when the capture was taken in UTC. */
+static void kvmintro_snapshot_write_json(struct kvmintro_json *json,
+					 const struct kvmintro_record *snapshot)
+{
+	char text[KVMINTRO_TIME_TEXT_MAX];
+	struct kvmintro_time time;
+
+	if (kvmintro_snapshot_time(snapshot, &time))
+		return;
+	kvmintro_format_time(&time, text, sizeof(text));
+	kvmintro_json_string(json, "captured_utc", text);
+}
+
+static const struct kvmintro_record_schema kvmintro_snapshot_schema = {
+	.keys = kvmintro_snapshot_keys,
+	.nr_keys = ARRAY_SIZE(kvmintro_snapshot_keys),
+	.one_record = true,
+	.check = kvmintro_snapshot_check,
+	.write_json = kvmintro_snapshot_write_json,
+};
+
+/*
+ * Explain the errors of a write of command @context (a string) to the
+ * snapshot file that the usual messages would not; see struct
+ * kvmintro_debugfs_explainer.
+ */
+static int kvmintro_snapshot_explain_write(const char *path, int err,
+					   const void *context)
+{
+	const char *command = context;
+
+	(void)path;
+	switch (err) {
+	case -ETIMEDOUT:
+		kvmintro_error("%s timed out: a vcpu thread did not stop (is the VMM stopped or stuck?)",
+			       command);
+		kvmintro_error("the VM runs on; the module waits pause_timeout_ms (a module parameter) for its vcpus, see dmesg");
+		return err;
+	case -EINTR:
+		kvmintro_error("interrupted while the VM was pausing for %s; it runs on",
+			       command);
+		return err;
+	case -ENOMEM:
+		kvmintro_error("%s failed: the kernel is out of memory", command);
+		return err;
+	}
+	return 0;
+}
+
+static void kvmintro_table_add_latency(struct kvmintro_table *table,
+				       const struct kvmintro_record *snapshot,
+				       const char *key)
+{
+	char text[KVMINTRO_TIME_TEXT_MAX];
+
+	kvmintro_format_latency(kvmintro_record_number(snapshot, key), text,
+				sizeof(text));
+	kvmintro_table_add(table, "%s", text);
+}
+
+/*
+ * Print what @view shows of @snapshot, a "name  value" line each, the VM
+ * first. Return 0 or -errno.
+ */
+static int kvmintro_snapshot_print_table(const struct kvmintro_vm *vm,
+					 const struct kvmintro_record *snapshot,
+					 enum kvmintro_snapshot_view view)
+{
+	static const struct kvmintro_column columns[] = {
+		{ NULL, KVMINTRO_ALIGN_LEFT }, { NULL, KVMINTRO_ALIGN_LEFT },
+	};
+	char time[KVMINTRO_TIME_TEXT_MAX];
+	struct kvmintro_span captured;
+	struct kvmintro_table table;
+	struct kvmintro_time when;
+
+	kvmintro_table_init(&table, columns, ARRAY_SIZE(columns));
+	kvmintro_table_add(&table, "VM");
+	kvmintro_table_add(&table, "%s (PID %" PRIu64 ")", vm->dir, vm->pid);
+	kvmintro_table_add(&table, "state");
+	captured = kvmintro_record_text(snapshot, "state");
+	kvmintro_table_add(&table, "%.*s", (int)captured.length, captured.start);
+	if (view != KVMINTRO_SNAPSHOT_VIEW_STATE) {
+		kvmintro_table_add(&table, "pauses");
+		kvmintro_table_add(&table, "%" PRIu64,
+				   kvmintro_record_number(snapshot, "pauses"));
+		kvmintro_table_add(&table, "pause latency");
+		kvmintro_table_add_latency(&table, snapshot, "pause_latency_ns");
+	}
+	if (view != KVMINTRO_SNAPSHOT_VIEW_CAPTURE)
+		return kvmintro_table_finish(&table, stdout);
+	kvmintro_table_add(&table, "capture");
+	if (kvmintro_snapshot_time(snapshot, &when)) {
+		kvmintro_table_add(&table, "none yet");
+		return kvmintro_table_finish(&table, stdout);
+	}
+	kvmintro_table_add(&table, "generation %" PRIu64,
+			   kvmintro_record_number(snapshot, "generation"));
+	kvmintro_format_time(&when, time, sizeof(time));
+	captured = kvmintro_record_text(snapshot, "captured");
+	kvmintro_table_add(&table, "captured at");
+	kvmintro_table_add(&table, "%s (%.*s)", time, (int)captured.length,
+			   captured.start);
+	kvmintro_table_add(&table, "capture pause latency");
+	kvmintro_table_add_latency(&table, snapshot, "capture_pause_latency_ns");
+	kvmintro_table_add(&table, "vcpus captured");
+	kvmintro_table_add(&table, "%" PRIu64,
+			   kvmintro_record_number(snapshot, "vcpus"));
+	return kvmintro_table_finish(&table, stdout);
+}
 
 /*
  * Run command @name: find the VM its command line names, write @command
  * to the VM's snapshot file and show the state it reads back, as @view
- * says.
+ * says, or as JSON: every field of the file in one object.
  */
 int kvmintro_snapshot_command(struct kvmintro *kvmintro, const char *name,
 			      int argc, char **argv, const char *command,
 			      enum kvmintro_snapshot_view view)
 {
+	const struct kvmintro_debugfs_explainer explainer = {
+		.explain = kvmintro_snapshot_explain_write,
+		.context = command,
+	};
+	struct kvmintro_record_list list;
+	struct kvmintro_json json;
 	struct kvmintro_vm vm;
+	char request[32];
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, name, NULL, &argc, argv, &vm);
 	if (ret)
 		return ret;
-	return kvmintro_snapshot_run(kvmintro, &vm, command, view);
+	snprintf(request, sizeof(request), "%s\n", command);
+	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir,
+					   "snapshot", request, &explainer,
+					   &kvmintro_snapshot_schema, NULL,
+					   &list);
+	if (ret)
+		return ret;
+	if (kvmintro->json) {
+		kvmintro_vm_json_begin(&json, stdout, &vm);
+		kvmintro_record_write_json_members(&json, list.records,
+						   &kvmintro_snapshot_schema);
+		ret = kvmintro_vm_json_end(&json);
+	} else {
+		ret = kvmintro_snapshot_print_table(&vm, list.records, view);
+	}
+	kvmintro_record_list_release(&list);
+	return kvmintro_check_output(ret);
 }
 
 int kvmintro_cmd_snapshot(struct kvmintro *kvmintro, int argc, char **argv)

@@ -1,31 +1,108 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmintro translate PID|DIR GPA...: guest physical to host addresses.
+ * The addresses go to the VM's "translate" file in one write; one reply
+ * comes back for each, in order:
+ *
+ *   ok phys=0x1ad725234 kind=base gpa=0x1234 hva=0x7f5c2c001234 pfn=0x1ad725 size=4K
+ *   err gpa=0x5000000000 reason=no-memslot
+ *
+ * The module keeps the replies of the latest write per VM: each must be for
+ * the address asked, so that another request in between is caught.
  */
 #include <errno.h>
-#include <stdio.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "argument.h"
 #include "kvmintro.h"
-#include "translate.h"
+#include "show.h"
 
-/* Parse the GPA arguments into @gpas; say what is wrong with a bad one. */
-static int kvmintro_translate_get_addresses(int argc, char **argv,
-					    uint64_t *gpas)
+/**
+ * struct kvmintro_translate_request - the addresses asked
+ * @gpas: in order
+ * @count: how many
+ */
+struct kvmintro_translate_request {
+	uint64_t gpas[KVMINTRO_TRANSLATE_MAX];
+	size_t count;
+};
+
+static const struct kvmintro_record_key kvmintro_translate_keys[] = {
+	{ "gpa", KVMINTRO_RECORD_TYPES(HEX) },
+};
+
+static const char *const kvmintro_translate_page_sizes[] = { "size", NULL };
+
+/* An "ok" has where, an "err" why. */
+static int kvmintro_translate_check(const struct kvmintro_record *reply,
+				    struct kvmintro_parse_error *error)
 {
-	int i, ret;
+	static const char *const ok_keys[] = { "phys", "hva", "pfn", "size" };
+	const char *missing = NULL;
+	size_t i;
 
-	if (argc > KVMINTRO_TRANSLATE_MAX)
-		return kvmintro_usage_error("translate",
-			"at most " KVMINTRO_STRINGIFY(KVMINTRO_TRANSLATE_MAX)
-			" addresses at once", "");
-	for (i = 0; i < argc; i++) {
-		ret = kvmintro_get_address("translate", argv[i], &gpas[i]);
-		if (ret)
-			return ret;
+	if (reply->kind_len == 2 && !memcmp(reply->kind, "ok", 2)) {
+		for (i = 0; i < ARRAY_SIZE(ok_keys); i++)
+			if (!kvmintro_record_maybe(reply, ok_keys[i]).valid)
+				missing = ok_keys[i];
+		if (!kvmintro_record_find(reply, "kind"))
+			missing = "kind";
+	} else if (reply->kind_len == 3 && !memcmp(reply->kind, "err", 3)) {
+		if (!kvmintro_record_find(reply, "reason"))
+			missing = "reason";
+	} else {
+		return kvmintro_parse_fail(error, -EBADMSG,
+					   "a reply is 'ok' or 'err'");
+	}
+	if (missing)
+		return kvmintro_parse_fail(error, -EBADMSG, "no key '%s'",
+					   missing);
+	return 0;
+}
+
+/* One reply per address asked, each for its address. */
+static int kvmintro_translate_check_list(const struct kvmintro_record_list *list,
+					 const void *context,
+					 struct kvmintro_parse_error *error)
+{
+	const struct kvmintro_translate_request *request = context;
+	uint64_t gpa;
+	size_t i;
+
+	if (list->count != request->count)
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"%zu replies for %zu addresses", list->count,
+			request->count);
+	for (i = 0; i < list->count; i++) {
+		gpa = kvmintro_record_number(&list->records[i], "gpa");
+		if (gpa == request->gpas[i])
+			continue;
+		error->line = i + 1;
+		return kvmintro_parse_fail(error, -EAGAIN,
+			"reply %zu is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked: did another request to this VM come in between? Try again",
+			i + 1, gpa, request->gpas[i]);
 	}
 	return 0;
 }
+
+static const struct kvmintro_record_schema kvmintro_translate_schema = {
+	.keys = kvmintro_translate_keys,
+	.nr_keys = ARRAY_SIZE(kvmintro_translate_keys),
+	.page_sizes = kvmintro_translate_page_sizes,
+	.check = kvmintro_translate_check,
+	.check_list = kvmintro_translate_check_list,
+};
+
+static const struct kvmintro_show_column kvmintro_translate_columns[] = {
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
+	KVMINTRO_SHOW_RIGHT("phys", "HPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("pfn", "PFN", VALUE),
+	KVMINTRO_SHOW_RIGHT("size", "SIZE", SIZE),
+	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+};
 
 int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv)
 {
@@ -33,25 +110,42 @@ int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv)
 		.min_arguments = 2,
 		.max_arguments = -1,
 	};
-	struct kvmintro_translation_list list;
-	uint64_t gpas[KVMINTRO_TRANSLATE_MAX];
+	struct kvmintro_translate_request request;
+	struct kvmintro_record_list list;
+	char text[KVMINTRO_TRANSLATE_MAX * 20], *end = text;
 	struct kvmintro_vm vm;
-	int ret;
+	int i, ret;
 
 	ret = kvmintro_get_vm(kvmintro, "translate", &syntax, &argc, argv, &vm);
 	if (ret)
 		return ret;
-	ret = kvmintro_translate_get_addresses(argc - 1, argv + 1, gpas);
-	if (ret)
-		return ret;
-	ret = kvmintro_translate(kvmintro->debugfs_root, &vm, gpas,
-				 (size_t)argc - 1, &list);
+	if (argc - 1 > KVMINTRO_TRANSLATE_MAX)
+		return kvmintro_usage_error("translate",
+			"at most " KVMINTRO_STRINGIFY(KVMINTRO_TRANSLATE_MAX)
+			" addresses at once", "");
+	request.count = argc - 1;
+	for (i = 1; i < argc; i++) {
+		ret = kvmintro_get_address("translate", argv[i],
+					   &request.gpas[i - 1]);
+		if (ret)
+			return ret;
+		end += sprintf(end, "%s0x%" PRIx64, i > 1 ? " " : "",
+			       request.gpas[i - 1]);
+	}
+	strcpy(end, "\n");
+	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir,
+					   "translate", text, NULL,
+					   &kvmintro_translate_schema, &request,
+					   &list);
 	if (ret)
 		return ret;
 	if (kvmintro->json)
-		ret = kvmintro_translation_list_print_json(&vm, &list, stdout);
+		ret = kvmintro_show_json(&vm, "translations", &list,
+					 &kvmintro_translate_schema, stdout);
 	else
-		ret = kvmintro_translation_list_print_table(&list, stdout);
-	kvmintro_translation_list_release(&list);
+		ret = kvmintro_show_table(kvmintro_translate_columns,
+					  ARRAY_SIZE(kvmintro_translate_columns),
+					  list.records, list.count, stdout);
+	kvmintro_record_list_release(&list);
 	return kvmintro_check_output(ret);
 }

@@ -25,7 +25,6 @@
 #include "debugfs.h"
 #include "gva.h"
 #include "json.h"
-#include "regs.h"
 #include "table.h"
 
 static const char *const kvmintro_gva_bits[] = { "0", "1", NULL };
@@ -112,6 +111,22 @@ static const struct kvmintro_record_format kvmintro_gva_host_format =
 	KVMINTRO_GVA_FORMAT(struct kvmintro_gva_host, kvmintro_gva_host_fields);
 static const struct kvmintro_record_format kvmintro_gva_stop_format =
 	KVMINTRO_GVA_FORMAT(struct kvmintro_gva_walk, kvmintro_gva_stop_fields);
+
+/*
+ * Write "kind" and "error" of a host page: @kind and null if there is one
+ * (@ok), else null and @reason. translate and gva write them alike.
+ */
+static void kvmintro_json_kind_or_error(struct kvmintro_json *json, bool ok,
+				 const char *kind, const char *reason)
+{
+	if (ok) {
+		kvmintro_json_string(json, "kind", kind);
+		kvmintro_json_null(json, "error");
+	} else {
+		kvmintro_json_null(json, "kind");
+		kvmintro_json_string(json, "error", reason);
+	}
+}
 
 /* What the parser expects next. */
 enum kvmintro_gva_state {
@@ -421,7 +436,9 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 
 	switch (err) {
 	case -ENODATA:
-		return kvmintro_regs_explain_read(path, err, load->vm->dir);
+		kvmintro_error("no capture yet: run `kvmintro snapshot %s` first (or pause the VM)",
+			       load->vm->dir);
+		return err;
 	case -EINVAL:
 		kvmintro_error("%s refused the walk: VM %s has no vcpu %" PRIu64 " (or the module is of another version)",
 			       path, load->vm->dir,

@@ -8,8 +8,16 @@
 #include <stdio.h>
 
 #include "parse.h"
-#include "translate.h"
+#include "json.h"
+#include "parse.h"
 #include "vm.h"
+
+#define KVMINTRO_PAGE_KIND_MAX 16
+#define KVMINTRO_TRANSLATE_REASON_MAX 32
+#include "vm.h"
+
+#define KVMINTRO_PAGE_KIND_MAX 16
+#define KVMINTRO_TRANSLATE_REASON_MAX 32
 
 /* 5-level paging has the most levels. */
 #define KVMINTRO_GVA_LEVELS_MAX 5

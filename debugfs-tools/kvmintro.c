@@ -17,7 +17,6 @@
 #include "debugfs.h"
 #include "kvmintro.h"
 #include "stage2.h"
-#include "translate.h"
 #include "util.h"
 #include "vm.h"
 

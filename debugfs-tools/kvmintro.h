@@ -63,6 +63,17 @@ int kvmintro_get_vm(const struct kvmintro *kvmintro, const char *command,
 		    const struct kvmintro_syntax *syntax, int *argc,
 		    char **argv, struct kvmintro_vm *vm);
 
+/* What a command shows of the snapshot file in a table. */
+enum kvmintro_snapshot_view {
+	KVMINTRO_SNAPSHOT_VIEW_STATE,	/* the state */
+	KVMINTRO_SNAPSHOT_VIEW_PAUSE,	/* the state and the pause latency */
+	KVMINTRO_SNAPSHOT_VIEW_CAPTURE,	/* all of it */
+};
+
+int kvmintro_snapshot_command(struct kvmintro *kvmintro, const char *name,
+			      int argc, char **argv, const char *command,
+			      enum kvmintro_snapshot_view view);
+
 /*
  * The commands, one builtin-<name>.c each. They get the arguments after the
  * command name, print what went wrong themselves and return 0 or -errno.

@@ -5,6 +5,8 @@
  * file's schema names the keys the CLI needs; --json prints every field the
  * module wrote, needed or not.
  */
+#define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +66,8 @@ static bool kvmintro_record_is_list_word(const struct kvmintro_record_field *fie
 /* Check that @record has every key of @schema, with a type it allows. */
 static int kvmintro_record_check(const struct kvmintro_record_schema *schema,
 				 const struct kvmintro_record *record,
-				 struct kvmintro_parse_error *error)
+				 struct kvmintro_parse_error *error,
+				 const char **where)
 {
 	const struct kvmintro_record_field *field;
 	char quoted[KVMINTRO_QUOTE_MAX];
@@ -72,6 +75,7 @@ static int kvmintro_record_check(const struct kvmintro_record_schema *schema,
 	size_t i;
 
 	for (i = 0; i < schema->nr_keys; i++) {
+		*where = NULL;
 		field = kvmintro_record_find(record, schema->keys[i].name);
 		if (!field)
 			return kvmintro_parse_fail(error, -EBADMSG,
@@ -79,6 +83,7 @@ static int kvmintro_record_check(const struct kvmintro_record_schema *schema,
 						   schema->keys[i].name);
 		kvmintro_quote(field->value, field->value_len, quoted,
 			       sizeof(quoted));
+		*where = field->key;
 		if (!(schema->keys[i].types & (1u << field->type)))
 			return kvmintro_parse_fail(error, -EBADMSG,
 						   "%s: %s is %s",
@@ -98,6 +103,7 @@ static int kvmintro_record_check(const struct kvmintro_record_schema *schema,
 						   "%s: %s is not a page size like 4K, 2M or 1G",
 						   schema->keys[i].name, quoted);
 	}
+	*where = NULL;
 	return schema->check ? schema->check(record, error) : 0;
 }
 
@@ -109,6 +115,7 @@ static int kvmintro_record_list_add(const struct kvmintro_record_schema *schema,
 {
 	struct kvmintro_record_field fields[KVMINTRO_RECORD_FIELDS_MAX];
 	struct kvmintro_record record, *added;
+	const char *where;
 	int ret;
 
 	ret = kvmintro_record_parse(line, length, &record, fields,
@@ -122,7 +129,8 @@ static int kvmintro_record_list_add(const struct kvmintro_record_schema *schema,
 					   "not a record (see 'Record format' in Documentation/debugfs.rst)");
 	if (record.comment)
 		return 0;
-	ret = kvmintro_record_check(schema, &record, error);
+	ret = schema->one_record ? 0 :
+	      kvmintro_record_check(schema, &record, error, &where);
 	if (ret)
 		return ret;
 	added = kvmintro_array_append(records);
@@ -135,6 +143,47 @@ static int kvmintro_record_list_add(const struct kvmintro_record_schema *schema,
 		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
 	}
 	memcpy(added->fields, fields, record.nr_fields * sizeof(*fields));
+	return 0;
+}
+
+/*
+ * Join the records of @list, a file of one record, into one: every field
+ * of every line, no kind, no key twice. Return 0 or kvmintro_parse_fail().
+ */
+static int kvmintro_record_list_join(struct kvmintro_record_list *list,
+				     struct kvmintro_parse_error *error)
+{
+	struct kvmintro_record joined = { .nr_fields = 0 };
+	const struct kvmintro_record_field *field;
+	size_t i, j, k, count = 0;
+
+	for (i = 0; i < list->count; i++)
+		count += list->records[i].nr_fields;
+	joined.fields = calloc(count + 1, sizeof(*joined.fields));
+	if (!joined.fields)
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	for (i = 0; i < list->count; i++) {
+		for (j = 0; j < list->records[i].nr_fields; j++) {
+			field = &list->records[i].fields[j];
+			for (k = 0; k < joined.nr_fields; k++)
+				if (joined.fields[k].key_len == field->key_len &&
+				    !memcmp(joined.fields[k].key, field->key,
+					    field->key_len))
+					break;
+			if (list->records[i].kind || k < joined.nr_fields) {
+				free(joined.fields);
+				error->line = i + 1;
+				return kvmintro_parse_fail(error, -EBADMSG,
+					"a kind, or a key given twice, in a file of one record");
+			}
+			joined.fields[joined.nr_fields++] = *field;
+		}
+	}
+	for (i = 0; i < list->count; i++)
+		free(list->records[i].fields);
+	list->records = realloc(list->records, sizeof(joined)) ?: list->records;
+	list->records[0] = joined;
+	list->count = 1;
 	return 0;
 }
 
@@ -155,7 +204,7 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 			       struct kvmintro_parse_error *error)
 {
 	struct kvmintro_array records;
-	const char *line, *end;
+	const char *line, *end, *where = NULL;
 	size_t number = 0;
 	int ret = 0;
 
@@ -182,6 +231,22 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 	}
 	list->records = records.elements;
 	list->count = records.count;
+	if (!ret && schema->one_record) {
+		ret = kvmintro_record_list_join(list, error);
+		if (!ret)
+			ret = kvmintro_record_check(schema, list->records,
+						    error, &where);
+		/* A field of the wrong type: name its line. */
+		if (ret && !error->line && where) {
+			line = memrchr(list->text, '\n', where - list->text);
+			line = line ? line + 1 : list->text;
+			end = strchr(line, '\n') ?: line + strlen(line);
+			for (error->line = 1; where-- > list->text;)
+				error->line += *where == '\n';
+			kvmintro_quote(line, end - line, error->line_text,
+				       sizeof(error->line_text));
+		}
+	}
 	if (ret)
 		kvmintro_record_list_release(list);
 	return ret;
@@ -190,10 +255,12 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 /**
  * struct kvmintro_record_list_load - what kvmintro_record_list_load() parses
  * @schema: the file's schema
+ * @context: for its check_list()
  * @list: the records
  */
 struct kvmintro_record_list_load {
 	const struct kvmintro_record_schema *schema;
+	const void *context;
 	struct kvmintro_record_list *list;
 };
 
@@ -202,27 +269,60 @@ static int kvmintro_record_list_parse_file(void *context, const char *text,
 					   struct kvmintro_parse_error *error)
 {
 	struct kvmintro_record_list_load *load = context;
+	int ret;
 
-	return kvmintro_record_list_parse(load->schema, text, length,
-					  load->list, error);
+	ret = kvmintro_record_list_parse(load->schema, text, length,
+					 load->list, error);
+	if (!ret && load->schema->check_list)
+		ret = load->schema->check_list(load->list, load->context,
+					       error);
+	if (ret)
+		kvmintro_record_list_release(load->list);
+	return ret;
 }
 
 /*
- * Read and parse "<root>/<dir>/<name>"; on failure say why and return
- * -errno (-ESRCH if the VM is gone, -EBADMSG for bad contents).
+ * Write @request to "<root>/<dir>/<name>", then read the reply and parse
+ * it; fail like kvmintro_debugfs_request().
  */
-int kvmintro_record_list_load(const char *root, const char *dir,
-			      const char *name,
-			      const struct kvmintro_record_schema *schema,
-			      struct kvmintro_record_list *list)
+int kvmintro_record_list_request(const char *root, const char *dir,
+				 const char *name, const char *request,
+				 const struct kvmintro_debugfs_explainer *explainer,
+				 const struct kvmintro_record_schema *schema,
+				 const void *context,
+				 struct kvmintro_record_list *list)
 {
 	struct kvmintro_record_list_load load = {
 		.schema = schema,
+		.context = context,
 		.list = list,
 	};
 
 	memset(list, 0, sizeof(*list));
-	return kvmintro_debugfs_load_file(root, dir, name, NULL,
+	return kvmintro_debugfs_request(root, dir, name, request, explainer,
+					kvmintro_record_list_parse_file, &load);
+}
+
+/*
+ * Read and parse "<root>/<dir>/<name>", with @explainer (or NULL) for its
+ * errors and @context for the schema's check_list(); on failure say why
+ * and return -errno (-ESRCH if the VM is gone, -EBADMSG for bad contents).
+ */
+int kvmintro_record_list_load(const char *root, const char *dir,
+			      const char *name,
+			      const struct kvmintro_debugfs_explainer *explainer,
+			      const struct kvmintro_record_schema *schema,
+			      const void *context,
+			      struct kvmintro_record_list *list)
+{
+	struct kvmintro_record_list_load load = {
+		.schema = schema,
+		.context = context,
+		.list = list,
+	};
+
+	memset(list, 0, sizeof(*list));
+	return kvmintro_debugfs_load_file(root, dir, name, explainer,
 					  kvmintro_record_list_parse_file,
 					  &load);
 }
@@ -335,20 +435,23 @@ static void kvmintro_record_write_json_field(struct kvmintro_json *json,
 }
 
 /*
- * Write @record as a JSON object, an element of the array being written:
- * every field, in the order of the line; numbers as numbers, words and
- * strings as strings, "-" as null, @schema's lists as arrays and its page
- * sizes as bytes; then what @schema's write_json() adds.
+ * Write the fields of @record as members of the object being written: its
+ * kind word, if it has one, as "record", then every field, in the order of
+ * the line; numbers as numbers, words and strings as strings, "-" as null,
+ * @schema's lists as arrays and its page sizes as bytes; then what
+ * @schema's write_json() adds.
  */
-void kvmintro_record_write_json(struct kvmintro_json *json,
-				const struct kvmintro_record *record,
-				const struct kvmintro_record_schema *schema)
+void kvmintro_record_write_json_members(struct kvmintro_json *json,
+					const struct kvmintro_record *record,
+					const struct kvmintro_record_schema *schema)
 {
 	const struct kvmintro_record_field *field;
 	char *key;
 	unsigned int i;
 
-	kvmintro_json_begin_object(json, NULL);
+	if (record->kind)
+		kvmintro_json_string_bytes(json, "record", record->kind,
+					   record->kind_len);
 	for (i = 0; i < record->nr_fields; i++) {
 		field = &record->fields[i];
 		key = strndup(field->key, field->key_len);
@@ -361,5 +464,14 @@ void kvmintro_record_write_json(struct kvmintro_json *json,
 	}
 	if (schema->write_json)
 		schema->write_json(json, record);
+}
+
+/* Write @record as a JSON object, an element of the array being written. */
+void kvmintro_record_write_json(struct kvmintro_json *json,
+				const struct kvmintro_record *record,
+				const struct kvmintro_record_schema *schema)
+{
+	kvmintro_json_begin_object(json, NULL);
+	kvmintro_record_write_json_members(json, record, schema);
 	kvmintro_json_end_object(json);
 }

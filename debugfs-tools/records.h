@@ -24,6 +24,9 @@ struct kvmintro_record_key {
 	unsigned int types;
 };
 
+struct kvmintro_record_list;
+struct kvmintro_debugfs_explainer;
+
 /**
  * struct kvmintro_record_schema - what the CLI needs of one file's records
  * @keys: the keys every record must have; others are kept, unread
@@ -32,8 +35,13 @@ struct kvmintro_record_key {
  *	or NULL: --json prints them as arrays of strings, "-" as []
  * @page_sizes: the keys whose word is a page size ("4K", "2M", "1G"),
  *	NULL-terminated, or NULL: checked, and bytes in --json
+ * @one_record: the file is one record, spread over its lines (one field a
+ *	line): its records are joined into one, which must have @keys
  * @check: if not NULL, called on each record that has every key, to
  *	refuse values that do not go together; 0 or kvmintro_parse_fail()
+ * @check_list: if not NULL, called on the whole list once every record is
+ *	read, with the context of kvmintro_record_list_request(): a reply to
+ *	someone else's request is -EAGAIN; 0 or kvmintro_parse_fail()
  * @write_json: if not NULL, called after a record's fields are written as
  *	a JSON object, to add what the CLI derives from them
  */
@@ -42,8 +50,12 @@ struct kvmintro_record_schema {
 	size_t nr_keys;
 	const char *const *lists;
 	const char *const *page_sizes;
+	bool one_record;
 	int (*check)(const struct kvmintro_record *record,
 		     struct kvmintro_parse_error *error);
+	int (*check_list)(const struct kvmintro_record_list *list,
+			  const void *context,
+			  struct kvmintro_parse_error *error);
 	void (*write_json)(struct kvmintro_json *json,
 			   const struct kvmintro_record *record);
 };
@@ -66,8 +78,16 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 			       struct kvmintro_parse_error *error);
 int kvmintro_record_list_load(const char *root, const char *dir,
 			      const char *name,
+			      const struct kvmintro_debugfs_explainer *explainer,
 			      const struct kvmintro_record_schema *schema,
+			      const void *context,
 			      struct kvmintro_record_list *list);
+int kvmintro_record_list_request(const char *root, const char *dir,
+				 const char *name, const char *request,
+				 const struct kvmintro_debugfs_explainer *explainer,
+				 const struct kvmintro_record_schema *schema,
+				 const void *context,
+				 struct kvmintro_record_list *list);
 void kvmintro_record_list_release(struct kvmintro_record_list *list);
 
 uint64_t kvmintro_record_number(const struct kvmintro_record *record,
@@ -76,6 +96,9 @@ struct kvmintro_maybe_u64 kvmintro_record_maybe(const struct kvmintro_record *re
 					       const char *key);
 struct kvmintro_span kvmintro_record_text(const struct kvmintro_record *record,
 					  const char *key);
+void kvmintro_record_write_json_members(struct kvmintro_json *json,
+					const struct kvmintro_record *record,
+					const struct kvmintro_record_schema *schema);
 void kvmintro_record_write_json(struct kvmintro_json *json,
 				const struct kvmintro_record *record,
 				const struct kvmintro_record_schema *schema);

@@ -11,7 +11,7 @@
 #include "debugfs.h"
 #include "json.h"
 #include "records.h"
-#include "table.h"
+#include "show.h"
 #include "vm.h"
 
 static const struct kvmintro_record_key kvmintro_vm_keys[] = {
@@ -57,13 +57,13 @@ static const struct kvmintro_record_schema kvmintro_vm_schema = {
 	.check = kvmintro_vm_check,
 };
 
-static const struct kvmintro_column kvmintro_vm_columns[] = {
-	{ "PID", KVMINTRO_ALIGN_RIGHT },
-	{ "DIR", KVMINTRO_ALIGN_LEFT },
-	{ "VCPUS", KVMINTRO_ALIGN_RIGHT },
-	{ "SLOTS", KVMINTRO_ALIGN_RIGHT },
-	{ "MEMORY", KVMINTRO_ALIGN_RIGHT },
-	{ "BYTES", KVMINTRO_ALIGN_RIGHT },
+static const struct kvmintro_show_column kvmintro_vm_columns[] = {
+	KVMINTRO_SHOW_RIGHT("pid", "PID", VALUE),
+	KVMINTRO_SHOW_LEFT("dir", "DIR", VALUE),
+	KVMINTRO_SHOW_RIGHT("vcpus", "VCPUS", VALUE),
+	KVMINTRO_SHOW_RIGHT("slots", "SLOTS", VALUE),
+	KVMINTRO_SHOW_RIGHT("mem", "MEMORY", SIZE),
+	KVMINTRO_SHOW_RIGHT("mem", "BYTES", VALUE),
 };
 
 /* Turn the records of @records into @list; return 0 or -ENOMEM. */
@@ -105,7 +105,9 @@ int kvmintro_vm_list_parse(const char *text, size_t length,
 					 &records, error);
 	if (!ret)
 		ret = kvmintro_vm_list_take(list, &records, error);
-	kvmintro_record_list_release(&records);
+	if (ret)
+		kvmintro_record_list_release(&records);
+	list->records = records;
 	return ret;
 }
 
@@ -129,6 +131,7 @@ void kvmintro_vm_list_release(struct kvmintro_vm_list *list)
 	free(list->vms);
 	list->vms = NULL;
 	list->count = 0;
+	kvmintro_record_list_release(&list->records);
 }
 
 /*
@@ -252,22 +255,10 @@ int kvmintro_vm_lookup(const char *root, const char *name,
 int kvmintro_vm_list_print_table(const struct kvmintro_vm_list *list,
 				 FILE *out)
 {
-	struct kvmintro_table table;
-	size_t i;
-
-	kvmintro_table_init(&table, kvmintro_vm_columns,
-			    ARRAY_SIZE(kvmintro_vm_columns));
-	for (i = 0; i < list->count; i++) {
-		const struct kvmintro_vm *vm = &list->vms[i];
-
-		kvmintro_table_add(&table, "%" PRIu64, vm->pid);
-		kvmintro_table_add(&table, "%s", vm->dir);
-		kvmintro_table_add(&table, "%" PRIu64, vm->vcpus);
-		kvmintro_table_add(&table, "%" PRIu64, vm->slots);
-		kvmintro_table_add_size(&table, vm->mem);
-		kvmintro_table_add(&table, "%" PRIu64, vm->mem);
-	}
-	return kvmintro_table_finish(&table, out);
+	return kvmintro_show_table(kvmintro_vm_columns,
+				   ARRAY_SIZE(kvmintro_vm_columns),
+				   list->records.records, list->records.count,
+				   out);
 }
 
 /* Write @vm as a JSON object, a member called @key (NULL in an array). */
@@ -292,8 +283,9 @@ int kvmintro_vm_list_print_json(const struct kvmintro_vm_list *list,
 
 	kvmintro_json_init(&json, out);
 	kvmintro_json_begin_array(&json, NULL);
-	for (i = 0; i < list->count; i++)
-		kvmintro_vm_write_json(&json, NULL, &list->vms[i]);
+	for (i = 0; i < list->records.count; i++)
+		kvmintro_record_write_json(&json, &list->records.records[i],
+					   &kvmintro_vm_schema);
 	kvmintro_json_end_array(&json);
 	return kvmintro_json_finish(&json);
 }

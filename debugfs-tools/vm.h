@@ -8,6 +8,7 @@
 
 #include "json.h"
 #include "parse.h"
+#include "records.h"
 
 #define KVMINTRO_VM_DIR_MAX 64
 
@@ -27,9 +28,16 @@ struct kvmintro_vm {
 	uint64_t mem;
 };
 
+/**
+ * struct kvmintro_vm_list - the "vms" file
+ * @vms: its VMs
+ * @count: how many
+ * @records: its records, every field
+ */
 struct kvmintro_vm_list {
 	struct kvmintro_vm *vms;
 	size_t count;
+	struct kvmintro_record_list records;
 };
 
 int kvmintro_vm_list_parse(const char *text, size_t length,

@@ -709,14 +709,18 @@ static const struct command_case command_cases[] = {
 	  "  \"state\": \"paused\",\n  \"pauses\": 3,\n" },
 	{ "snapshot --json", { "--json", "snapshot", "5678" }, "snapshot",
 	  FIXTURE_SNAPSHOT, "capture\n", 0, NULL, NULL,
-	  "  \"captured\": \"2026-11-22T07:22:24.297468151Z\",\n" },
+	  "  \"captured\": \"1795332144.297468151\",\n"
+	  "  \"capture_pause_latency_ns\": 674985,\n"
+	  "  \"vcpus\": 2,\n"
+	  "  \"captured_utc\": \"2026-11-22T07:22:24.297468151Z\"\n" },
 	{ "snapshot, malformed reply", { "snapshot", "5678" }, "snapshot",
-	  "state=frozen\n", "capture\n", 1, "",
-	  "/5678/snapshot:1: state: \"frozen\" is not 'running' or 'paused'",
+	  "state=frozen\npauses=1\npause_latency_ns=0\ngeneration=0\n",
+	  "capture\n", 1, "",
+	  "/5678/snapshot: state: \"frozen\" is not 'running' or 'paused'",
 	  NULL },
 	{ "resume, reply cut short", { "resume", "5678" }, "snapshot",
 	  "state=running\npauses=1\n", "resume\n", 1, "",
-	  "/5678/snapshot: key 'pause_latency_ns' is missing", NULL },
+	  "/5678/snapshot: no key 'pause_latency_ns'", NULL },
 	{ "translate", { "translate", "5678", "0x1234", "gfn=0x5000000",
 			 "0x200000", "4194304" }, "translate",
 	  FIXTURE_TRANSLATE, "0x1234 0x5000000000 0x200000 0x400000\n", 0,
@@ -725,7 +729,8 @@ static const struct command_case command_cases[] = {
 				"0x5000000000", "0x200000", "0x400000" },
 	  "translate", FIXTURE_TRANSLATE,
 	  "0x1234 0x5000000000 0x200000 0x400000\n", 0, NULL, NULL,
-	  "      \"ok\": false,\n      \"hva\": null,\n" },
+	  "      \"record\": \"err\",\n      \"gpa\": 343597383680,\n"
+	  "      \"reason\": \"no-memslot\"\n" },
 	{ "translate, someone else's replies", { "translate", "5678", "0x1000" },
 	  "translate", "err gpa=0x2000 reason=no-memslot\n", "0x1000\n", 1, "",
 	  "/5678/translate:1: reply 1 is for 0x2000, but 0x1000 was asked", NULL },
@@ -958,7 +963,7 @@ static void test_regs(void)
 	CLI_EXPECT(run.status == 0 &&
 		   strstr(run.out, "      \"vcpu\": 2,\n") &&
 		   strstr(run.out, "      \"vcpu\": 10,\n") &&
-		   strstr(run.out, "        \"tsc\": null\n"),
+		   strstr(run.out, "      \"tsc\": \"unavailable\"\n"),
 		   "regs --json: an object per vcpu, null for unavailable");
 	cli_run_release(&run);
 
@@ -1074,7 +1079,7 @@ static const struct failure_case introspection_failures[] = {
 	{ "regs, a bad vcpu", "good/kvmintro", { "regs", "5678", "--vcpu", "x" },
 	  2, "--vcpu takes a vcpu id, not \"x\"", NULL },
 	{ "regs, malformed", "bad-files/kvmintro", { "regs", "7" },
-	  1, "/7/vcpu0/regs:5: rbx: \"rbx\" is not a hex number",
+	  1, "/7/vcpu0/regs:5: rbx: \"rbx\" is a word",
 	  "the line reads \"rbx=rbx\"" },
 	{ "gpa-hpa, malformed", "bad-files/kvmintro", { "gpa-hpa", "7" },
 	  1, "/7/gpa_hpa:2: kind base, but hpa, pfn and host_size are not all given",

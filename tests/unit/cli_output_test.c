@@ -13,7 +13,7 @@
 #include "cli_json_check.h"
 #include "cli_tap.h"
 #include "json.h"
-#include "memslot.h"
+#include "show.h"
 #include "table.h"
 #include "vm.h"
 
@@ -280,6 +280,23 @@ static void test_vm_list_output(void)
 	free(capture.text);
 }
 
+/* The columns and schema of "kvmintro memslots", written again here. */
+static const char *const memslot_lists[] = { "flags", NULL };
+static const struct kvmintro_record_schema memslot_schema = {
+	.lists = memslot_lists,
+};
+static const struct kvmintro_show_column memslot_columns[] = {
+	KVMINTRO_SHOW_RIGHT("as", "AS", VALUE),
+	KVMINTRO_SHOW_RIGHT("slot", "SLOT", VALUE),
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("npages", "NPAGES", VALUE),
+	KVMINTRO_SHOW_RIGHT("size", "SIZE", SIZE),
+	KVMINTRO_SHOW_RIGHT("size", "BYTES", VALUE),
+	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
+	KVMINTRO_SHOW_LEFT("flags", "FLAGS", VALUE),
+};
+
+/* The generic table and JSON of records, on the memslots of the contract. */
 static void test_memslot_list_output(void)
 {
 	struct kvmintro_vm vm = {
@@ -291,14 +308,16 @@ static void test_memslot_list_output(void)
 	struct cli_capture capture;
 	int ret;
 
-	ret = kvmintro_record_list_parse(&kvmintro_memslot_schema,
+	ret = kvmintro_record_list_parse(&memslot_schema,
 					 contract_memslots,
 					 strlen(contract_memslots), &list,
 					 &error);
 	if (!CLI_EXPECT(!ret, "memslots output: sample parses"))
 		return;
-	CLI_EXPECT(!kvmintro_memslot_list_print_table(&list,
-						      cli_capture_begin(&capture)),
+	CLI_EXPECT(!kvmintro_show_table(memslot_columns,
+					ARRAY_SIZE(memslot_columns),
+					list.records, list.count,
+					cli_capture_begin(&capture)),
 		   "memslots output: table prints");
 	CLI_EXPECT_STRING(cli_capture_end(&capture),
 			  "AS  SLOT          GPA  NPAGES     SIZE     BYTES             HVA  FLAGS\n"
@@ -308,8 +327,8 @@ static void test_memslot_list_output(void)
 			  "memslots output: table");
 	free(capture.text);
 
-	CLI_EXPECT(!kvmintro_memslot_list_print_json(&vm, &list,
-						     cli_capture_begin(&capture)),
+	CLI_EXPECT(!kvmintro_show_json(&vm, "memslots", &list, &memslot_schema,
+				       cli_capture_begin(&capture)),
 		   "memslots output: JSON prints");
 	cli_capture_end(&capture);
 	cli_json_expect_valid(capture.text, "memslots output");

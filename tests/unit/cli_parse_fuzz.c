@@ -25,17 +25,13 @@
 #include "cli_capture.h"
 #include "cli_json_check.h"
 #include "fuzz_assert.h"
-#include "gpa_hpa.h"
 #include "gva.h"
 #include "json.h"
 #include "memory.h"
-#include "memslot.h"
+#include "show.h"
 #include "parse.h"
-#include "regs.h"
 #include "scan.h"
-#include "snapshot.h"
 #include "table.h"
-#include "translate.h"
 #include "vm.h"
 
 /* End @output, abort unless it is valid JSON, and free it. */
@@ -86,6 +82,8 @@ static void fuzz_find_vms(const struct kvmintro_vm_list *list,
 	kvmintro_vm_list_find(list, name, &vm);
 }
 
+static const struct kvmintro_vm fuzz_vm = { .pid = 1, .dir = "1" };
+
 static void fuzz_vm_list(const char *text, size_t length)
 {
 	struct kvmintro_parse_error error;
@@ -106,25 +104,41 @@ static void fuzz_vm_list(const char *text, size_t length)
 	kvmintro_vm_list_release(&list);
 }
 
-static void fuzz_memslot_list(const char *text, size_t length)
+static const struct kvmintro_show_column fuzz_columns[] = {
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("npages", "SIZE", PAGES),
+	KVMINTRO_SHOW_RIGHT("size", "BYTES", SIZE),
+	KVMINTRO_SHOW_LEFT("dir", "DIR", VALUE),
+	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+};
+
+/* Any file, read with no key required: every record in JSON and a table. */
+static void fuzz_records(const char *text, size_t length, bool one_record)
 {
-	struct kvmintro_vm vm = { .pid = 1, .dir = "1" };
+	static const char *const lists[] = { "flags", NULL };
+	static const char *const page_sizes[] = { "size", NULL };
+	const struct kvmintro_record_schema schema = {
+		.lists = lists,
+		.page_sizes = page_sizes,
+		.one_record = one_record,
+	};
 	struct kvmintro_record_list list;
 	struct kvmintro_parse_error error;
 	struct cli_capture output;
 	int ret;
 
-	if (kvmintro_record_list_parse(&kvmintro_memslot_schema, text, length,
-				       &list, &error)) {
+	if (kvmintro_record_list_parse(&schema, text, length, &list, &error)) {
 		FUZZ_ASSERT(!list.records && !list.count);
 		fuzz_check_error(&error);
 		return;
 	}
-	ret = kvmintro_memslot_list_print_json(&vm, &list,
-					       cli_capture_begin(&output));
+	FUZZ_ASSERT(!one_record || list.count == 1);
+	ret = kvmintro_show_json(&fuzz_vm, "records", &list, &schema,
+				 cli_capture_begin(&output));
 	fuzz_output_check_json(&output, ret);
-	ret = kvmintro_memslot_list_print_table(&list,
-						cli_capture_begin(&output));
+	ret = kvmintro_show_table(fuzz_columns, ARRAY_SIZE(fuzz_columns),
+				  list.records, list.count,
+				  cli_capture_begin(&output));
 	fuzz_output_discard(&output, ret);
 	kvmintro_record_list_release(&list);
 }
@@ -185,81 +199,9 @@ static void fuzz_quote_and_size(const char *text, size_t length)
 	FUZZ_ASSERT(strlen(size) + 1 < sizeof(size));
 }
 
-static const struct kvmintro_vm fuzz_vm = { .pid = 1, .dir = "1" };
 
-static void fuzz_snapshot(const char *text, size_t length)
-{
-	struct kvmintro_parse_error error;
-	struct kvmintro_snapshot snapshot;
-	struct cli_capture output;
-	int view, ret;
 
-	if (kvmintro_snapshot_parse(text, length, &snapshot, &error)) {
-		fuzz_check_error(&error);
-		return;
-	}
-	FUZZ_ASSERT(!strcmp(snapshot.state, "running") ||
-		    !strcmp(snapshot.state, "paused"));
-	ret = kvmintro_snapshot_print_json(&fuzz_vm, &snapshot,
-					   cli_capture_begin(&output));
-	fuzz_output_check_json(&output, ret);
-	for (view = KVMINTRO_SNAPSHOT_VIEW_STATE;
-	     view <= KVMINTRO_SNAPSHOT_VIEW_CAPTURE; view++) {
-		ret = kvmintro_snapshot_print_table(&fuzz_vm, &snapshot, view,
-						    cli_capture_begin(&output));
-		fuzz_output_discard(&output, ret);
-	}
-}
 
-static void fuzz_regs(const char *text, size_t length)
-{
-	struct kvmintro_regs_list list = { .count = 1 };
-	struct kvmintro_parse_error error;
-	struct kvmintro_vcpu_regs regs;
-	struct cli_capture output;
-	int ret;
-
-	if (kvmintro_regs_parse(text, length, &regs, &error)) {
-		fuzz_check_error(&error);
-		return;
-	}
-	FUZZ_ASSERT(regs.has_generation == !strcmp(regs.source, "capture"));
-	list.regs = &regs;
-	ret = kvmintro_regs_list_print_json(&fuzz_vm, &list,
-					    cli_capture_begin(&output));
-	fuzz_output_check_json(&output, ret);
-	ret = kvmintro_regs_list_print_table(&list, cli_capture_begin(&output));
-	fuzz_output_discard(&output, ret);
-}
-
-static void fuzz_translate(const char *text, size_t length)
-{
-	static const uint64_t gpas[] = { 0x1234, 0x5000000000, 0x200000, 0 };
-	struct kvmintro_translation_list list;
-	struct kvmintro_parse_error error;
-	struct cli_capture output;
-	size_t count, i;
-	int ret;
-
-	for (count = 1; count <= ARRAY_SIZE(gpas); count += 3) {
-		if (kvmintro_translate_parse(text, length, gpas, count, &list,
-					     &error)) {
-			FUZZ_ASSERT(!list.translations && !list.count);
-			fuzz_check_error(&error);
-			continue;
-		}
-		FUZZ_ASSERT(list.count == count);
-		for (i = 0; i < count; i++)
-			FUZZ_ASSERT(list.translations[i].gpa == gpas[i]);
-		ret = kvmintro_translation_list_print_json(&fuzz_vm, &list,
-							   cli_capture_begin(&output));
-		fuzz_output_check_json(&output, ret);
-		ret = kvmintro_translation_list_print_table(&list,
-							    cli_capture_begin(&output));
-		fuzz_output_discard(&output, ret);
-		kvmintro_translation_list_release(&list);
-	}
-}
 
 static void fuzz_gva(const char *text, size_t length)
 {
@@ -298,32 +240,6 @@ static void fuzz_gva(const char *text, size_t length)
 	}
 }
 
-static void fuzz_gpa_hpa(const char *text, size_t length)
-{
-	struct kvmintro_parse_error error;
-	struct kvmintro_record_list runs;
-	struct cli_capture output;
-	size_t i;
-	int ret;
-
-	if (kvmintro_record_list_parse(&kvmintro_gpa_hpa_schema, text, length,
-				       &runs, &error)) {
-		FUZZ_ASSERT(!runs.records && !runs.count);
-		fuzz_check_error(&error);
-		return;
-	}
-	for (i = 0; i < runs.count; i++)
-		FUZZ_ASSERT(kvmintro_record_maybe(&runs.records[i], "hpa").valid ==
-			    !kvmintro_span_equals(kvmintro_record_text(&runs.records[i],
-								       "kind"),
-						  "none"));
-	ret = kvmintro_gpa_hpa_print_json(&fuzz_vm, &runs,
-					  cli_capture_begin(&output));
-	fuzz_output_check_json(&output, ret);
-	ret = kvmintro_gpa_hpa_print_table(&runs, cli_capture_begin(&output));
-	fuzz_output_discard(&output, ret);
-	kvmintro_record_list_release(&runs);
-}
 
 static void fuzz_scan(const char *text, size_t length)
 {
@@ -443,12 +359,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 
 	fuzz_vm_list(text, size);
-	fuzz_memslot_list(text, size);
-	fuzz_snapshot(text, size);
-	fuzz_regs(text, size);
-	fuzz_translate(text, size);
+	fuzz_records(text, size, false);
+	fuzz_records(text, size, true);
 	fuzz_gva(text, size);
-	fuzz_gpa_hpa(text, size);
 	fuzz_scan(text, size);
 	fuzz_numbers(text, size);
 	fuzz_arguments(text, size);

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "cli_tap.h"
-#include "memslot.h"
+#include "records.h"
 #include "parse.h"
 #include "vm.h"
 
@@ -313,6 +313,23 @@ static void test_vms_long_lines(void)
 	kvmintro_vm_list_release(&list);
 	free(text);
 }
+
+/* The keys "kvmintro memslots" needs, written again here. */
+static const struct kvmintro_record_key memslot_keys[] = {
+	{ "as", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "slot", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "gpa", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "npages", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "size", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "hva", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "flags", KVMINTRO_RECORD_TYPES(WORD) | KVMINTRO_RECORD_TYPES(NONE) },
+};
+static const char *const memslot_lists[] = { "flags", NULL };
+static const struct kvmintro_record_schema kvmintro_memslot_schema = {
+	.keys = memslot_keys,
+	.nr_keys = ARRAY_SIZE(memslot_keys),
+	.lists = memslot_lists,
+};
 
 static int parse_memslots(const char *text, struct kvmintro_record_list *list,
 			  struct kvmintro_parse_error *error)

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every command that reads a file prints: a table whose columns name
+ * the keys they show (struct kvmintro_show_column), or, with --json, every
+ * record as an object holding every field the module wrote.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/parse.h"
+#include "kvmintro.h"
+#include "show.h"
+
+/* Add the cell of @column for @record to @table. */
+void kvmintro_show_add_cell(struct kvmintro_table *table,
+			    const struct kvmintro_show_column *column,
+			    const struct kvmintro_record *record)
+{
+	const struct kvmintro_record_field *field;
+	struct kvmintro_maybe_u64 number;
+	char *bytes;
+	int length;
+
+	field = kvmintro_record_find(record, column->key);
+	if (!field && column->otherwise &&
+	    (field = kvmintro_record_find(record, column->otherwise))) {
+		kvmintro_table_add(table, "error: %.*s", (int)field->value_len,
+				   field->value);
+		return;
+	}
+	number = kvmintro_record_maybe(record, column->key);
+	if (!field || field->type == KVMINTRO_RECORD_NONE) {
+		kvmintro_table_add(table, "-");
+	} else if (column->show != KVMINTRO_SHOW_VALUE && number.valid) {
+		if (column->show == KVMINTRO_SHOW_PAGES)
+			number.value <<= KVMINTRO_PAGE_SHIFT;
+		kvmintro_table_add_size(table, number.value);
+	} else if (field->type == KVMINTRO_RECORD_STRING) {
+		bytes = malloc(field->value_len);
+		length = bytes ? kvmintro_record_decode_string(field, bytes,
+							       field->value_len) : -1;
+		if (length >= 0)
+			kvmintro_table_add_escaped(table, bytes, length);
+		else
+			table->error = table->error ?: -ENOMEM;
+		free(bytes);
+	} else {
+		kvmintro_table_add(table, "%.*s", (int)field->value_len,
+				   field->value);
+	}
+}
+
+/*
+ * Print @count @records as a table of @columns, with their titles. Return
+ * 0 or -errno.
+ */
+int kvmintro_show_table(const struct kvmintro_show_column *columns,
+			size_t nr_columns,
+			const struct kvmintro_record *records, size_t count,
+			FILE *out)
+{
+	struct kvmintro_column *titles = calloc(nr_columns, sizeof(*titles));
+	struct kvmintro_table table;
+	size_t i, column;
+	int ret;
+
+	if (!titles)
+		return -ENOMEM;
+	for (column = 0; column < nr_columns; column++) {
+		titles[column].title = columns[column].title;
+		titles[column].align = columns[column].align;
+	}
+	kvmintro_table_init(&table, titles, nr_columns);
+	for (i = 0; i < count; i++)
+		for (column = 0; column < nr_columns; column++)
+			kvmintro_show_add_cell(&table, &columns[column],
+					       &records[i]);
+	ret = kvmintro_table_finish(&table, out);
+	free(titles);
+	return ret;
+}
+
+/* Write the records of @list as an array, a member called @key. */
+void kvmintro_show_write_records(struct kvmintro_json *json, const char *key,
+				 const struct kvmintro_record_list *list,
+				 const struct kvmintro_record_schema *schema)
+{
+	size_t i;
+
+	kvmintro_json_begin_array(json, key);
+	for (i = 0; i < list->count; i++)
+		kvmintro_record_write_json(json, &list->records[i], schema);
+	kvmintro_json_end_array(json);
+}
+
+/*
+ * Print {"vm": {...}, "<@key>": [...]}, every record of @list an object
+ * (see kvmintro_record_write_json()). Return 0 or -errno.
+ */
+int kvmintro_show_json(const struct kvmintro_vm *vm, const char *key,
+		       const struct kvmintro_record_list *list,
+		       const struct kvmintro_record_schema *schema, FILE *out)
+{
+	struct kvmintro_json json;
+
+	kvmintro_vm_json_begin(&json, out, vm);
+	kvmintro_show_write_records(&json, key, list, schema);
+	return kvmintro_vm_json_end(&json);
+}
+
+/*
+ * Read @view's file of @vm and print it, as a table or as JSON. On failure
+ * say why and return -errno.
+ */
+int kvmintro_show_view(const struct kvmintro *kvmintro,
+		       const struct kvmintro_vm *vm,
+		       const struct kvmintro_view *view)
+{
+	struct kvmintro_record_list list;
+	int ret;
+
+	ret = kvmintro_record_list_load(kvmintro->debugfs_root, vm->dir,
+					view->file, NULL,
+					view->schema, NULL, &list);
+	if (ret)
+		return ret;
+	if (kvmintro->json)
+		ret = kvmintro_show_json(vm, view->json_key, &list,
+					 view->schema, stdout);
+	else if (!list.count)
+		printf("VM %s (PID %" PRIu64 ") %s\n", vm->dir, vm->pid,
+		       view->empty);
+	else
+		ret = kvmintro_show_table(view->columns, view->nr_columns,
+					  list.records, list.count, stdout);
+	kvmintro_record_list_release(&list);
+	return kvmintro_check_output(ret);
+}
