@@ -1,18 +1,211 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmintro gva PID|DIR GVA [--vcpu N] [--cr3 GPA]: a guest virtual address
- * through the guest's page tables down to the host page.
+ * through the guest's page tables down to the host page.  The VM's "gva"
+ * file takes the address and replies with the walk, a record a line:
+ *
+ *   gva=0x1234 vcpu=0 mode=4-level cr3=0x2000
+ *   level=4 table=0x2000 entry_gpa=0x2000 entry=0x5023 present=1 ...
+ *   gpa=0x1234 page_size=2M
+ *   host hva=0x7f3c60a01234 hpa=0x3001234 host_size=2M kind=thp
+ *
+ * or, where a non-present entry stops it, "stop level=4 reason=...".
  */
-#include <stdio.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
 
 #include "argument.h"
-#include "gva.h"
+#include "debugfs.h"
 #include "kvmintro.h"
+#include "show.h"
+
+/**
+ * struct kvmintro_gva_walk_request - the walk asked
+ * @vm: of this VM
+ * @gva: the address
+ * @vcpu: with the registers of this vcpu index, if @has_vcpu
+ * @cr3: from this page-table root, if @has_cr3
+ */
+struct kvmintro_gva_walk_request {
+	const struct kvmintro_vm *vm;
+	uint64_t gva, vcpu, cr3;
+	bool has_vcpu, has_cr3;
+};
+
+static bool kvmintro_gva_is(const struct kvmintro_record *record,
+			    const char *kind)
+{
+	return record->kind && record->kind_len == strlen(kind) &&
+	       !memcmp(record->kind, kind, record->kind_len);
+}
+
+/* Where the walk ends: the "stop" record, or the "gpa=" before "host". */
+static size_t kvmintro_gva_end(const struct kvmintro_record_list *walk)
+{
+	size_t i;
+
+	for (i = 1; i < walk->count; i++) {
+		if (kvmintro_gva_is(&walk->records[i], "stop"))
+			return i;
+		if (kvmintro_record_find(&walk->records[i], "page_size") &&
+		    i + 1 < walk->count &&
+		    kvmintro_gva_is(&walk->records[i + 1], "host"))
+			return i;
+	}
+	return 0;
+}
+
+/* The walk is of the address, vcpu and CR3 asked, and whole. */
+static int kvmintro_gva_check_list(const struct kvmintro_record_list *walk,
+				   const void *context,
+				   struct kvmintro_parse_error *error)
+{
+	static const char again[] = ": did another request to this VM come in between? Try again";
+	const struct kvmintro_gva_walk_request *request = context;
+	const struct kvmintro_record *header = walk->records;
+	uint64_t vcpu = request->has_vcpu ? request->vcpu : 0;
+
+	if (!walk->count || !kvmintro_record_maybe(header, "gva").valid ||
+	    !kvmintro_record_maybe(header, "vcpu").valid ||
+	    !kvmintro_record_find(header, "mode") ||
+	    !kvmintro_record_maybe(header, "cr3").valid)
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"the walk does not start with gva= vcpu= mode= cr3=");
+	error->line = 1;
+	if (kvmintro_record_number(header, "gva") != request->gva)
+		return kvmintro_parse_fail(error, -EAGAIN,
+			"the walk is of 0x%" PRIx64 ", but 0x%" PRIx64 " was asked%s",
+			kvmintro_record_number(header, "gva"), request->gva,
+			again);
+	if (kvmintro_record_number(header, "vcpu") != vcpu)
+		return kvmintro_parse_fail(error, -EAGAIN,
+			"the walk used vcpu %" PRIu64 ", but vcpu %" PRIu64 " was asked%s",
+			kvmintro_record_number(header, "vcpu"), vcpu, again);
+	if (request->has_cr3 &&
+	    kvmintro_record_number(header, "cr3") != request->cr3)
+		return kvmintro_parse_fail(error, -EAGAIN,
+			"the walk started at CR3 0x%" PRIx64 ", but 0x%" PRIx64 " was asked%s",
+			kvmintro_record_number(header, "cr3"), request->cr3,
+			again);
+	error->line = 0;
+	if (!kvmintro_gva_end(walk))
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"the walk ends before a gpa= or stop line");
+	return 0;
+}
+
+static const struct kvmintro_record_schema kvmintro_gva_schema = {
+	.check_list = kvmintro_gva_check_list,
+};
+
+/*
+ * Explain a failed write: ENODATA is no capture, EINVAL a vcpu the VM does
+ * not have (the request itself is well formed), EFAULT page tables outside
+ * guest memory.
+ */
+static int kvmintro_gva_explain_write(const char *path, int err,
+				      const void *context)
+{
+	const struct kvmintro_gva_walk_request *request = context;
+
+	switch (err) {
+	case -ENODATA:
+		kvmintro_error("no capture yet: run `kvmintro snapshot %s` first (or pause the VM)",
+			       request->vm->dir);
+		return err;
+	case -EINVAL:
+		kvmintro_error("%s refused the walk: VM %s has no vcpu %" PRIu64 " (or the module is of another version)",
+			       path, request->vm->dir,
+			       request->has_vcpu ? request->vcpu : 0);
+		return -ESRCH;
+	case -EFAULT:
+		if (request->has_cr3)
+			kvmintro_error("%s: the walk from --cr3 0x%" PRIx64 " met a page table outside guest memory",
+				       path, request->cr3);
+		else
+			kvmintro_error("%s: the walk met a page table outside guest memory",
+				       path);
+		return err;
+	default:
+		return 0;
+	}
+}
+
+static const struct kvmintro_show_column kvmintro_gva_level_columns[] = {
+	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
+	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
+	KVMINTRO_SHOW_RIGHT("entry_gpa", "ENTRY GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE),
+	KVMINTRO_SHOW_LEFT("present", "P", FLAG),
+	KVMINTRO_SHOW_LEFT("writable", "W", FLAG),
+	KVMINTRO_SHOW_LEFT("user", "U", FLAG),
+	KVMINTRO_SHOW_LEFT("nx", "NX", FLAG),
+	KVMINTRO_SHOW_LEFT("large", "L", FLAG),
+};
+
+static const struct kvmintro_show_column kvmintro_gva_page_columns[] = {
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("page_size", "PAGE SIZE", SIZE),
+	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
+	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("host_size", "HOST SIZE", SIZE),
+	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+};
+
+/*
+ * Print @walk for people: what was walked, a row per level, then a row for
+ * the page (GPA, guest page size, host address, size and kind) or the
+ * level where the walk stopped.
+ */
+static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
+{
+	const struct kvmintro_record *header = walk->records;
+	struct kvmintro_record_field fields[KVMINTRO_RECORD_FIELDS_MAX];
+	struct kvmintro_span mode = kvmintro_record_text(header, "mode");
+	size_t end = kvmintro_gva_end(walk);
+	struct kvmintro_record page = { .fields = fields };
+	const struct kvmintro_record *last = &walk->records[end];
+	struct kvmintro_span reason;
+	bool paging = end > 1;
+	unsigned int i;
+	int ret;
+
+	printf("GVA 0x%" PRIx64 " on vcpu %" PRIu64 ": %.*s%s, CR3 0x%" PRIx64 "\n\n",
+	       kvmintro_record_number(header, "gva"),
+	       kvmintro_record_number(header, "vcpu"),
+	       paging ? (int)mode.length : 10, paging ? mode.start : "paging off",
+	       paging ? " paging" : "", kvmintro_record_number(header, "cr3"));
+	ret = kvmintro_show_table(kvmintro_gva_level_columns,
+				  ARRAY_SIZE(kvmintro_gva_level_columns),
+				  walk->records + 1, end - 1, stdout);
+	if (ret)
+		return ret;
+	putchar('\n');
+	if (kvmintro_gva_is(last, "stop")) {
+		reason = kvmintro_record_text(last, "reason");
+		printf("The walk stops at level %" PRIu64 ": %.*s.\n",
+		       kvmintro_record_number(last, "level"),
+		       kvmintro_span_equals(reason, "not-present") ?
+		       (int)strlen("the entry is not present") : (int)reason.length,
+		       kvmintro_span_equals(reason, "not-present") ?
+		       "the entry is not present" : reason.start);
+		return 0;
+	}
+	/* The page: the gpa= record and the host record on one row. */
+	for (i = 0; i < last[0].nr_fields + last[1].nr_fields &&
+		    i < ARRAY_SIZE(fields); i++)
+		fields[page.nr_fields++] = i < last[0].nr_fields ?
+			last[0].fields[i] : last[1].fields[i - last[0].nr_fields];
+	return kvmintro_show_table(kvmintro_gva_page_columns,
+				   ARRAY_SIZE(kvmintro_gva_page_columns),
+				   &page, 1, stdout);
+}
 
 int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 {
 	const char *vcpu_text = NULL, *cr3_text = NULL;
-	struct kvmintro_gva_query request = { .gva = 0 };
+	struct kvmintro_gva_walk_request request = { .gva = 0 };
 	const struct kvmintro_option options[] = {
 		{ "--vcpu", &vcpu_text, &request.has_vcpu },
 		{ "--cr3", &cr3_text, &request.has_cr3 },
@@ -23,13 +216,19 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 		.min_arguments = 2,
 		.max_arguments = 2,
 	};
-	struct kvmintro_gva_walk walk;
+	const struct kvmintro_debugfs_explainer explainer = {
+		.explain = kvmintro_gva_explain_write,
+		.context = &request,
+	};
+	struct kvmintro_record_list walk;
 	struct kvmintro_vm vm;
+	char text[96];
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, "gva", &syntax, &argc, argv, &vm);
 	if (ret)
 		return ret;
+	request.vm = &vm;
 	if (kvmintro_parse_number_argument(argv[1], &request.gva))
 		return kvmintro_usage_error("gva",
 			"not a guest virtual address like 0xffffffff81000000:",
@@ -43,12 +242,25 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 	    kvmintro_parse_address_argument(cr3_text, &request.cr3))
 		return kvmintro_usage_error("gva",
 			"--cr3 takes a guest physical address, not", cr3_text);
-	ret = kvmintro_gva(kvmintro->debugfs_root, &vm, &request, &walk);
+	ret = snprintf(text, sizeof(text), "0x%" PRIx64, request.gva);
+	if (request.has_vcpu)
+		ret += snprintf(text + ret, sizeof(text) - ret, " vcpu=%" PRIu64,
+				request.vcpu);
+	if (request.has_cr3)
+		ret += snprintf(text + ret, sizeof(text) - ret, " cr3=0x%" PRIx64,
+				request.cr3);
+	strcpy(text + ret, "\n");
+	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir, "gva",
+					   text, &explainer,
+					   &kvmintro_gva_schema, &request,
+					   &walk);
 	if (ret)
 		return ret;
 	if (kvmintro->json)
-		ret = kvmintro_gva_print_json(&vm, &walk, stdout);
+		ret = kvmintro_show_json(&vm, "walk", &walk,
+					 &kvmintro_gva_schema, stdout);
 	else
-		ret = kvmintro_gva_print_table(&walk, stdout);
+		ret = kvmintro_gva_print_table(&walk);
+	kvmintro_record_list_release(&walk);
 	return kvmintro_check_output(ret);
 }

@@ -32,6 +32,8 @@ void kvmintro_show_add_cell(struct kvmintro_table *table,
 	number = kvmintro_record_maybe(record, column->key);
 	if (!field || field->type == KVMINTRO_RECORD_NONE) {
 		kvmintro_table_add(table, "-");
+	} else if (column->show == KVMINTRO_SHOW_FLAG) {
+		kvmintro_table_add(table, "%s", number.value ? column->title : "-");
 	} else if (column->show != KVMINTRO_SHOW_VALUE && number.valid) {
 		if (column->show == KVMINTRO_SHOW_PAGES)
 			number.value <<= KVMINTRO_PAGE_SHIFT;

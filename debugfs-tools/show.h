@@ -13,6 +13,7 @@ enum kvmintro_show {
 	KVMINTRO_SHOW_VALUE,	/* as the module wrote it; strings escaped */
 	KVMINTRO_SHOW_SIZE,	/* bytes, or a page size word, as "2 MiB" */
 	KVMINTRO_SHOW_PAGES,	/* 4 KiB pages, as a size: "2 MiB" */
+	KVMINTRO_SHOW_FLAG,	/* the column's title if not 0, else "-" */
 };
 
 /**

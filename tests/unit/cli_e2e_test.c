@@ -757,7 +757,8 @@ static const struct command_case command_cases[] = {
 	  NULL, NULL },
 	{ "gva --json", { "gva", "--json", "5678", "0x7f0000000000" }, "gva",
 	  FIXTURE_GVA_STOP, "0x7f0000000000\n", 0, NULL, NULL,
-	  "  \"host\": null,\n  \"stop\": {\n    \"level\": 4,\n" },
+	  "      \"record\": \"stop\",\n      \"level\": 4,\n"
+	  "      \"reason\": \"not-present\"\n" },
 	{ "gva, someone else's walk", { "gva", "5678", "0x1000" }, "gva",
 	  FIXTURE_GVA_THP, "0x1000\n", 1, "",
 	  "/5678/gva:1: the walk is of 0x1234, but 0x1000 was asked", NULL },

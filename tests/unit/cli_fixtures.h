@@ -169,29 +169,29 @@
 #define FIXTURE_GVA_NOT_BACKED_TABLE					\
 	"GVA 0xffffffff81000123 on vcpu 0: 4-level paging, CR3 0x2000\n" \
 	"\n"								\
-	"LEVEL   TABLE  ENTRY GPA     ENTRY  FLAGS\n"			\
-	"    4  0x2000     0x2ff8    0x7003  P W - -- -\n"		\
-	"    3  0x7000     0x7ff0    0x8003  P W - -- -\n"		\
-	"    2  0x8000     0x8040    0x9003  P W - -- -\n"		\
-	"    1  0x9000     0x9000  0x200003  P W - -- -\n"		\
+	"LEVEL   TABLE  ENTRY GPA     ENTRY  P  W  U  NX  L\n"			\
+	"    4  0x2000     0x2ff8    0x7003  P  W  -  -   -\n"		\
+	"    3  0x7000     0x7ff0    0x8003  P  W  -  -   -\n"		\
+	"    2  0x8000     0x8040    0x9003  P  W  -  -   -\n"		\
+	"    1  0x9000     0x9000  0x200003  P  W  -  -   -\n"		\
 	"\n"								\
 	"     GPA  PAGE SIZE             HVA  HPA  HOST SIZE  KIND\n"	\
 	"0x200123      4 KiB  0x7f3c60c00123    -          -  error: not-backed\n"
 #define FIXTURE_GVA_THP_TABLE						\
 	"GVA 0x1234 on vcpu 0: 4-level paging, CR3 0x2000\n"		\
 	"\n"								\
-	"LEVEL   TABLE  ENTRY GPA   ENTRY  FLAGS\n"			\
-	"    4  0x2000     0x2000  0x5023  P W - -- -\n"		\
-	"    3  0x5000     0x5000  0x6023  P W - -- -\n"		\
-	"    2  0x6000     0x6000    0xe3  P W - -- L\n"		\
+	"LEVEL   TABLE  ENTRY GPA   ENTRY  P  W  U  NX  L\n"			\
+	"    4  0x2000     0x2000  0x5023  P  W  -  -   -\n"		\
+	"    3  0x5000     0x5000  0x6023  P  W  -  -   -\n"		\
+	"    2  0x6000     0x6000    0xe3  P  W  -  -   L\n"		\
 	"\n"								\
 	"   GPA  PAGE SIZE             HVA        HPA  HOST SIZE  KIND\n" \
 	"0x1234      2 MiB  0x7f3c60a01234  0x3001234      2 MiB  thp\n"
 #define FIXTURE_GVA_STOP_TABLE						\
 	"GVA 0x7f0000000000 on vcpu 0: 4-level paging, CR3 0x2000\n"	\
 	"\n"								\
-	"LEVEL   TABLE  ENTRY GPA  ENTRY  FLAGS\n"			\
-	"    4  0x2000     0x27f0    0x0  - - - -- -\n"		\
+	"LEVEL   TABLE  ENTRY GPA  ENTRY  P  W  U  NX  L\n"			\
+	"    4  0x2000     0x27f0    0x0  -  -  -  -   -\n"		\
 	"\n"								\
 	"The walk stops at level 4: the entry is not present.\n"
 

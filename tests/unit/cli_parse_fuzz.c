@@ -25,7 +25,6 @@
 #include "cli_capture.h"
 #include "cli_json_check.h"
 #include "fuzz_assert.h"
-#include "gva.h"
 #include "json.h"
 #include "memory.h"
 #include "show.h"
@@ -203,42 +202,6 @@ static void fuzz_quote_and_size(const char *text, size_t length)
 
 
 
-static void fuzz_gva(const char *text, size_t length)
-{
-	static const struct kvmintro_gva_query requests[] = {
-		{ .gva = 0xffffffff81000123, .has_vcpu = true },
-		{ .gva = 0x1234 },
-		{ .gva = 0x7f0000000000 },
-		{ .gva = 0x1234, .vcpu = 1, .has_vcpu = true, .cr3 = 0x2000,
-		  .has_cr3 = true },
-	};
-	struct kvmintro_parse_error error;
-	struct kvmintro_gva_walk walk;
-	struct cli_capture output;
-	size_t i, j;
-	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(requests); i++) {
-		if (kvmintro_gva_parse(text, length, &requests[i], &walk,
-				       &error)) {
-			fuzz_check_error(&error);
-			continue;
-		}
-		FUZZ_ASSERT(walk.gva == requests[i].gva &&
-			    walk.vcpu == requests[i].vcpu);
-		FUZZ_ASSERT(walk.nr_levels <= KVMINTRO_GVA_LEVELS_MAX);
-		for (j = 1; j < walk.nr_levels; j++)
-			FUZZ_ASSERT(walk.levels[j].level + 1 ==
-				    walk.levels[j - 1].level);
-		FUZZ_ASSERT(walk.mapped || walk.stop_level ==
-			    walk.levels[walk.nr_levels - 1].level);
-		ret = kvmintro_gva_print_json(&fuzz_vm, &walk,
-					      cli_capture_begin(&output));
-		fuzz_output_check_json(&output, ret);
-		ret = kvmintro_gva_print_table(&walk, cli_capture_begin(&output));
-		fuzz_output_discard(&output, ret);
-	}
-}
 
 
 static void fuzz_scan(const char *text, size_t length)
@@ -361,7 +324,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_vm_list(text, size);
 	fuzz_records(text, size, false);
 	fuzz_records(text, size, true);
-	fuzz_gva(text, size);
 	fuzz_scan(text, size);
 	fuzz_numbers(text, size);
 	fuzz_arguments(text, size);
