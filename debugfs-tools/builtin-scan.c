@@ -1,68 +1,261 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmintro scan PID|DIR [PATTERN...] [-f FILE] [--max N]: search guest
- * memory.
+ * memory.  The patterns go to the VM's "scan" file, one a line, with
+ * "max=<n>", in one write, which returns when the search is done; then it
+ * replies with the matches and a summary:
+ *
+ *   match gpa=0x8000 hva=0x7fc062a08000 hpa=0x3408000 index=0 pattern="hex:48ff07"
+ *   summary matches=1 bytes=2097152 truncated=no
+ *
+ * Each pattern is checked first with the module's own parser (lib/scan.c),
+ * so that one it would refuse is refused here, saying why.
  */
 #include <errno.h>
-#include <stdio.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../lib/scan.h"
 #include "argument.h"
 #include "kvmintro.h"
-#include "scan.h"
+#include "show.h"
 
-/* Say what is wrong with @pattern, which the scan file cannot take. */
-static int kvmintro_scan_report_pattern(const char *pattern,
-					const char *problem, int err)
+/**
+ * struct kvmintro_scan_request - the patterns asked, and the limit
+ * @text: what is written to the scan file
+ * @length: its length
+ * @written: each pattern as the module writes it back, in order
+ * @count: how many patterns
+ * @spec: for the module's parser
+ */
+struct kvmintro_scan_request {
+	char *text;
+	size_t length;
+	char *written[KVMINTRO_SCAN_MAX_PATTERNS];
+	size_t count;
+	struct kvmintro_scan_spec spec;
+};
+
+/*
+ * Add pattern @pattern to @request if the module's parser takes it, with
+ * what the module writes back for it; else say why in @problem. Return 0,
+ * -EINVAL or -ENOMEM.
+ */
+static int kvmintro_scan_add(struct kvmintro_scan_request *request,
+			     const char *pattern, const char **problem)
 {
-	char message[128];
+	size_t length = strlen(pattern), i, used;
+	bool hex = !strncmp(pattern, "hex:", 4);
+	char *written, *text;
 
-	if (err == -ENOMEM) {
-		kvmintro_error("out of memory");
-		return err;
+	*problem = "at most 4096 patterns at once";
+	if (request->count == KVMINTRO_SCAN_MAX_PATTERNS)
+		return -EINVAL;
+	*problem = "a pattern cannot hold a newline: the scan file takes one pattern a line";
+	if (strchr(pattern, '\n'))
+		return -EINVAL;
+	if (kvmintro_scan_parse(&request->spec, pattern, length)) {
+		if (strncmp(pattern, "str:", 4) && strncmp(pattern, "istr:", 5) && !hex)
+			*problem = "a pattern is str:TEXT, istr:TEXT or hex:BYTES";
+		else if (!pattern[hex ? 4 : strcspn(pattern, ":") + 1])
+			*problem = hex ? "hex:BYTES needs some bytes" :
+			           "str:TEXT and istr:TEXT need some text";
+		else if (hex && !strncmp(pattern + 4 + strspn(pattern + 4, " \t"), "??", 2))
+			*problem = "hex:BYTES cannot start with ??: start it at its first known byte";
+		else if (length - 4 > (hex ? 3 : 1) * KVMINTRO_SCAN_PATTERN_MAX)
+			*problem = "a pattern is at most 256 bytes";
+		else
+			*problem = hex ? "hex:BYTES takes pairs of hex digits or ??, blanks allowed between pairs" :
+				   "a pattern is at most 256 bytes";
+		return -EINVAL;
 	}
-	snprintf(message, sizeof(message), "%s:", problem);
-	return kvmintro_usage_error("scan", message, pattern);
+	written = malloc(length + 1);
+	text = realloc(request->text, request->length + length + 2);
+	if (!written || !text) {
+		free(written);
+		*problem = "out of memory";
+		return -ENOMEM;
+	}
+	request->text = text;
+	request->length += sprintf(text + request->length, "%s\n", pattern);
+	used = sprintf(written, "%.*s", hex ? 4 : (int)length, pattern);
+	for (i = 0; hex && i < request->spec.lengths[0]; i++)
+		used += kvmintro_scan_is_wildcard(&request->spec, 0, i) ?
+			sprintf(written + used, "??") :
+			sprintf(written + used, "%02x",
+				request->spec.patterns[0][i]);
+	request->written[request->count++] = written;
+	return 0;
 }
 
 /*
- * Fill @request from the command line and the file of patterns @file, if
- * not NULL; say what is wrong with them.
+ * Add the patterns of the file at @path to @request: one a line, as on the
+ * command line; empty lines and lines starting with '#' are skipped. Say
+ * what is wrong, with the line's number, and return -errno.
  */
+static int kvmintro_scan_add_file(struct kvmintro_scan_request *request,
+				  const char *path)
+{
+	char *text, *line, *end, *newline, quoted[KVMINTRO_QUOTE_MAX];
+	const char *problem;
+	unsigned int number;
+	size_t length;
+	int ret;
+
+	ret = kvmintro_read_file(path, &text, &length);
+	if (ret) {
+		kvmintro_error("cannot read patterns from %s: %s", path,
+			       strerror(-ret));
+		return ret;
+	}
+	if (strlen(text) != length) {
+		kvmintro_error("%s: a NUL byte: the file takes one pattern a line, as text",
+			       path);
+		free(text);
+		return -EINVAL;
+	}
+	end = text + length;
+	for (line = text, number = 1; line < end && !ret;
+	     line = newline + 1, number++) {
+		newline = memchr(line, '\n', (size_t)(end - line)) ?: end;
+		*newline = '\0';
+		if (!*line || *line == '#')
+			continue;
+		ret = kvmintro_scan_add(request, line, &problem);
+		kvmintro_quote(line, strlen(line), quoted, sizeof(quoted));
+		if (ret)
+			kvmintro_error("%s:%u: %s: %s", path, number, problem,
+				       quoted);
+	}
+	free(text);
+	return ret;
+}
+
+/* Each match is of a pattern asked; the summary comes last, once. */
+static int kvmintro_scan_check_list(const struct kvmintro_record_list *reply,
+				    const void *context,
+				    struct kvmintro_parse_error *error)
+{
+	const struct kvmintro_scan_request *request = context;
+	const struct kvmintro_record *record;
+	char pattern[2 * KVMINTRO_SCAN_PATTERN_MAX + 8];
+	struct kvmintro_maybe_u64 index;
+	size_t i;
+	int length;
+
+	for (i = 0; i < reply->count; i++) {
+		record = &reply->records[i];
+		if (record->kind_len == 7 && !memcmp(record->kind, "summary", 7) &&
+		    i + 1 == reply->count && kvmintro_record_find(record, "matches"))
+			return 0;
+		index = kvmintro_record_maybe(record, "index");
+		length = kvmintro_record_find(record, "pattern") ?
+			 kvmintro_record_decode_string(kvmintro_record_find(record,
+					"pattern"), pattern, sizeof(pattern) - 1) : -1;
+		if (length < 0 || !index.valid)
+			break;
+		pattern[length] = '\0';
+		if (index.value >= request->count ||
+		    strcmp(pattern, request->written[index.value])) {
+			error->line = i + 1;
+			return kvmintro_parse_fail(error, -EAGAIN,
+				"pattern %" PRIu64 " \"%s\" was not asked for: did another request to this VM come in between? Try again",
+				index.value, pattern);
+		}
+	}
+	error->line = i < reply->count ? i + 1 : 0;
+	return kvmintro_parse_fail(error, -EBADMSG,
+		i < reply->count ? "not a match with index= and pattern=" :
+		"no summary line ('summary matches=...') last");
+}
+
+static const struct kvmintro_record_schema kvmintro_scan_schema = {
+	.check_list = kvmintro_scan_check_list,
+};
+
+static const struct kvmintro_show_column kvmintro_scan_columns[] = {
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
+	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
+	KVMINTRO_SHOW_LEFT("pattern", "PATTERN", VALUE),
+};
+
+/* The matches (none if there are none), a blank line, the summary. */
+static int kvmintro_scan_print(const struct kvmintro_record_list *reply)
+{
+	const struct kvmintro_record *summary = &reply->records[reply->count - 1];
+	uint64_t matches = kvmintro_record_number(summary, "matches");
+	uint64_t bytes = kvmintro_record_number(summary, "bytes");
+	char size[KVMINTRO_SIZE_TEXT_MAX];
+	int ret;
+
+	if (reply->count > 1) {
+		ret = kvmintro_show_table(kvmintro_scan_columns,
+					  ARRAY_SIZE(kvmintro_scan_columns),
+					  reply->records, reply->count - 1,
+					  stdout);
+		if (ret)
+			return ret;
+		putchar('\n');
+	}
+	kvmintro_format_size(bytes, size, sizeof(size));
+	if (!matches)
+		printf("No match");
+	else
+		printf("%" PRIu64 " match%s", matches, matches == 1 ? "" : "es");
+	printf(" in %s (%" PRIu64 " bytes) of guest memory%s.\n", size, bytes,
+	       kvmintro_span_equals(kvmintro_record_text(summary, "truncated"),
+				    "yes") ?
+	       ", then the search stopped at its limit: raise it with --max" : "");
+	return 0;
+}
+
+/* Fill @request from the command line and the file of patterns @file. */
 static int kvmintro_scan_get_request(int argc, char **argv,
 				     const char *max_text, const char *file,
 				     struct kvmintro_scan_request *request)
 {
+	char message[160], max[32];
 	const char *problem;
+	uint64_t limit = 0;
 	int i, ret;
 
-	if (max_text && (kvmintro_parse_number_argument(max_text, &request->max) ||
-			 !request->max ||
-			 request->max > KVMINTRO_SCAN_LIMIT_MAX))
+	if (max_text && (kvmintro_parse_number_argument(max_text, &limit) ||
+			 !limit || limit > KVMINTRO_SCAN_MAX_LIMIT))
 		return kvmintro_usage_error("scan",
-			"--max takes a number from 1 to "
-			KVMINTRO_STRINGIFY(KVMINTRO_SCAN_LIMIT_MAX) ", not",
-			max_text);
-	request->has_max = max_text;
+			"--max takes a number from 1 to 1000000, not", max_text);
 	for (i = 0; i < argc; i++) {
-		ret = kvmintro_scan_request_add(request, argv[i], &problem);
-		if (ret)
-			return kvmintro_scan_report_pattern(argv[i], problem, ret);
-	}
-	if (file) {
-		ret = kvmintro_scan_request_add_file(request, file);
-		if (ret)
+		ret = kvmintro_scan_add(request, argv[i], &problem);
+		if (ret == -ENOMEM)
+			kvmintro_error("out of memory");
+		if (ret == -ENOMEM)
 			return ret;
+		snprintf(message, sizeof(message), "%s:", problem);
+		if (ret)
+			return kvmintro_usage_error("scan", message, argv[i]);
 	}
+	ret = file ? kvmintro_scan_add_file(request, file) : 0;
+	if (ret)
+		return ret;
 	if (!request->count)
 		return kvmintro_usage_error("scan",
 			"no pattern: give some, or a file of them with -f FILE",
 			"");
-	return 0;
+	snprintf(max, sizeof(max), "max=%" PRIu64 "\n", limit);
+	request->text = realloc(request->text, request->length + sizeof(max));
+	if (max_text && request->text)
+		strcpy(request->text + request->length, max);
+	if (request->text && strlen(request->text) > KVMINTRO_SCAN_INPUT_MAX) {
+		kvmintro_error("the patterns take %zu bytes written out, more than the 4 MiB the scan file takes: split them, or write hex: without blanks",
+			       strlen(request->text));
+		return -EINVAL;
+	}
+	return request->text ? 0 : -ENOMEM;
 }
 
 int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	struct kvmintro_scan_request request = { .count = 0 };
 	const char *max_text = NULL, *file = NULL;
 	bool max_given = false, file_given = false;
 	const struct kvmintro_option options[] = {
@@ -76,27 +269,37 @@ int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv)
 		.min_arguments = 1,
 		.max_arguments = -1,
 	};
-	struct kvmintro_scan_result result;
+	struct kvmintro_scan_request *request;
+	struct kvmintro_record_list reply;
 	struct kvmintro_vm vm;
+	size_t i;
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, "scan", &syntax, &argc, argv, &vm);
 	if (ret)
 		return ret;
+	request = calloc(1, sizeof(*request));
+	if (!request)
+		return -ENOMEM;
 	ret = kvmintro_scan_get_request(argc - 1, argv + 1, max_text, file,
-					&request);
+					request);
 	if (!ret)
-		ret = kvmintro_scan(kvmintro->debugfs_root, &vm, &request,
-				    &result);
-	if (ret)
-		goto out_release_request;
-	if (kvmintro->json)
-		ret = kvmintro_scan_print_json(&vm, &request, &result, stdout);
-	else
-		ret = kvmintro_scan_print_table(&request, &result, stdout);
-	kvmintro_scan_result_release(&result);
-	ret = kvmintro_check_output(ret);
-out_release_request:
-	kvmintro_scan_request_release(&request);
+		ret = kvmintro_record_list_request(kvmintro->debugfs_root,
+						   vm.dir, "scan", request->text,
+						   NULL, &kvmintro_scan_schema,
+						   request, &reply);
+	if (!ret) {
+		if (kvmintro->json)
+			ret = kvmintro_show_json(&vm, "results", &reply,
+						 &kvmintro_scan_schema, stdout);
+		else
+			ret = kvmintro_scan_print(&reply);
+		kvmintro_record_list_release(&reply);
+		ret = kvmintro_check_output(ret);
+	}
+	for (i = 0; i < request->count; i++)
+		free(request->written[i]);
+	free(request->text);
+	free(request);
 	return ret;
 }

@@ -1,31 +1,211 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro stage2 PID|DIR [GPA]: the NPT/EPT table KVM built for a guest.
+ * kvmintro stage2 PID|DIR [GPA]: the NPT/EPT table KVM built for a guest,
+ * from the VM's "stage2" file.  Written a GPA, it replies with the walk:
+ *
+ *   gpa=0x1000 vcpu=0 mmu=npt root=0x142f7000 levels=5 smm=0
+ *   level=5 table=0x142f7000 index=0x0 entry=0x142f6827 present=1 ...
+ *   leaf gpa=0x1000 pfn=0x3c01 hpa=0x3c01000 level=1 size=4K perm=rwx ...
+ *
+ * or an "err" record; written "summary", with the runs of leaves alike:
+ *
+ *   table vcpu=0 mmu=npt root=0x142f7000 levels=5 smm=0
+ *   run gpa=0x0 npages=0x200 size=2M leaves=0x1 perm=rwx memtype=-
  */
-#include <stdio.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "kvmintro.h"
-#include "stage2.h"
+#include "show.h"
 
-static int kvmintro_stage2_walk_command(struct kvmintro *kvmintro,
-					const struct kvmintro_vm *vm,
-					const char *argument)
+static bool kvmintro_stage2_is(const struct kvmintro_record *record,
+			       const char *kind)
 {
-	struct kvmintro_stage2_reply walk;
-	uint64_t gpa;
+	return record->kind && record->kind_len == strlen(kind) &&
+	       !memcmp(record->kind, kind, record->kind_len);
+}
+
+/* A walk is of the GPA asked, @context, and ends with a leaf or an err. */
+static int kvmintro_stage2_check_walk(const struct kvmintro_record_list *walk,
+				      const void *context,
+				      struct kvmintro_parse_error *error)
+{
+	const uint64_t *gpa = context;
+	const struct kvmintro_record *last;
+	struct kvmintro_maybe_u64 asked;
+
+	if (!walk->count)
+		return kvmintro_parse_fail(error, -EBADMSG, "no reply");
+	last = &walk->records[walk->count - 1];
+	asked = kvmintro_record_maybe(walk->records, "gpa");
+	if (asked.valid && asked.value != *gpa) {
+		error->line = 1;
+		return kvmintro_parse_fail(error, -EAGAIN,
+			"the reply is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked: did another request to this VM come in between? Try again",
+			asked.value, *gpa);
+	}
+	if (!kvmintro_stage2_is(last, "leaf") && !kvmintro_stage2_is(last, "err"))
+		return kvmintro_parse_fail(error, -EBADMSG,
+			"the walk ends before a leaf or err line");
+	return 0;
+}
+
+static const char *const kvmintro_stage2_page_sizes[] = {
+	"size", "host_size", NULL,
+};
+
+static const struct kvmintro_record_schema kvmintro_stage2_walk_schema = {
+	.page_sizes = kvmintro_stage2_page_sizes,
+	.check_list = kvmintro_stage2_check_walk,
+};
+
+static const struct kvmintro_record_schema kvmintro_stage2_summary_schema = {
+	.page_sizes = kvmintro_stage2_page_sizes,
+};
+
+/* The bits of an entry: NPT's, the x86-64 format, or EPT's. */
+static const struct kvmintro_show_column kvmintro_stage2_npt_columns[] = {
+	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
+	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
+	KVMINTRO_SHOW_RIGHT("index", "INDEX", VALUE),
+	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE),
+	KVMINTRO_SHOW_LEFT("present", "P", FLAG),
+	KVMINTRO_SHOW_LEFT("writable", "W", FLAG),
+	KVMINTRO_SHOW_LEFT("user", "U", FLAG),
+	KVMINTRO_SHOW_LEFT("nx", "NX", FLAG),
+	KVMINTRO_SHOW_LEFT("large", "L", FLAG),
+};
+
+static const struct kvmintro_show_column kvmintro_stage2_ept_columns[] = {
+	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
+	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
+	KVMINTRO_SHOW_RIGHT("index", "INDEX", VALUE),
+	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE),
+	KVMINTRO_SHOW_LEFT("present", "P", FLAG),
+	KVMINTRO_SHOW_LEFT("read", "R", FLAG),
+	KVMINTRO_SHOW_LEFT("writable", "W", FLAG),
+	KVMINTRO_SHOW_LEFT("exec", "X", FLAG),
+	KVMINTRO_SHOW_LEFT("large", "L", FLAG),
+};
+
+static const struct kvmintro_show_column kvmintro_stage2_leaf_columns[] = {
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("pfn", "PFN", VALUE),
+	KVMINTRO_SHOW_RIGHT("size", "SIZE", SIZE),
+	KVMINTRO_SHOW_LEFT("perm", "PERM", VALUE),
+	KVMINTRO_SHOW_LEFT("memtype", "MEMTYPE", VALUE),
+	KVMINTRO_SHOW_RIGHT("host_size", "HOST SIZE", SIZE),
+	KVMINTRO_SHOW_LEFT("kind", "HOST KIND", VALUE),
+};
+
+static const struct kvmintro_show_column kvmintro_stage2_run_columns[] = {
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("npages", "PAGES", VALUE),
+	KVMINTRO_SHOW_RIGHT("npages", "SIZE", PAGES),
+	KVMINTRO_SHOW_RIGHT("size", "LEAF", SIZE),
+	KVMINTRO_SHOW_RIGHT("leaves", "LEAVES", VALUE),
+	KVMINTRO_SHOW_LEFT("perm", "PERM", VALUE),
+	KVMINTRO_SHOW_LEFT("memtype", "MEMTYPE", VALUE),
+};
+
+/*
+ * Say which table @record (a walk's first line, a summary's "table") is:
+ * "vcpu 0's NPT table, root 0x..., 4 levels"; or why there is none.
+ * Return whether there is one.
+ */
+static bool kvmintro_stage2_print_root(const struct kvmintro_record *record)
+{
+	struct kvmintro_span why = kvmintro_record_text(record, "why");
+
+	if (kvmintro_record_find(record, "why")) {
+		printf("No TDP MMU root: %.*s.\n", (int)why.length, why.start);
+		return false;
+	}
+	printf("vcpu %" PRIu64 "'s %s table, root 0x%" PRIx64 ", %" PRIu64 " levels%s\n",
+	       kvmintro_record_number(record, "vcpu"),
+	       kvmintro_span_equals(kvmintro_record_text(record, "mmu"), "ept") ?
+	       "EPT" : "NPT", kvmintro_record_number(record, "root"),
+	       kvmintro_record_number(record, "levels"),
+	       kvmintro_record_number(record, "smm") ? " (SMM)" : "");
+	return true;
+}
+
+/* Print @walk: the table, the levels, then the leaf or where it stopped. */
+static int kvmintro_stage2_print_walk(const struct kvmintro_record_list *walk)
+{
+	const struct kvmintro_record *last = &walk->records[walk->count - 1];
+	bool ept = kvmintro_span_equals(kvmintro_record_text(walk->records,
+							     "mmu"), "ept");
+	struct kvmintro_span reason = kvmintro_record_text(last, "reason");
 	int ret;
 
-	ret = kvmintro_get_address("stage2", argument, &gpa);
-	if (ret)
-		return ret;
-	ret = kvmintro_stage2_walk_load(kvmintro->debugfs_root, vm, gpa, &walk);
-	if (ret)
-		return ret;
-	if (kvmintro->json)
-		ret = kvmintro_stage2_walk_print_json(vm, &walk, stdout);
-	else
-		ret = kvmintro_stage2_walk_print_table(&walk, stdout);
-	return kvmintro_check_output(ret);
+	if (kvmintro_stage2_is(walk->records, "err") || walk->count < 2) {
+		if (kvmintro_record_find(last, "why"))
+			return kvmintro_stage2_print_root(last), 0;
+	} else if (!kvmintro_stage2_print_root(walk->records)) {
+		return 0;
+	}
+	ret = walk->count < 2 ? 0 : kvmintro_show_table(ept ? kvmintro_stage2_ept_columns :
+				  kvmintro_stage2_npt_columns,
+				  ARRAY_SIZE(kvmintro_stage2_npt_columns),
+				  walk->records + 1, walk->count - 2, stdout);
+	if (ret || kvmintro_stage2_is(last, "leaf"))
+		return ret ?: kvmintro_show_table(kvmintro_stage2_leaf_columns,
+				ARRAY_SIZE(kvmintro_stage2_leaf_columns),
+				last, 1, stdout);
+	printf("0x%" PRIx64 ": ", kvmintro_record_number(last, "gpa"));
+	if (kvmintro_record_find(last, "level"))
+		printf("stops at level %" PRIu64 ": ",
+		       kvmintro_record_number(last, "level"));
+	printf("%.*s\n", (int)reason.length, reason.start);
+	return 0;
+}
+
+/* Print the runs; then the bytes mapped by leaves of each size. */
+static int kvmintro_stage2_print_summary(const struct kvmintro_record_list *summary)
+{
+	static const char *const sizes[] = { "4K", "2M", "1G" };
+	const struct kvmintro_record *record;
+	char text[KVMINTRO_SIZE_TEXT_MAX];
+	size_t i, j, count = 0, notes = 0;
+	struct kvmintro_record *runs;
+	uint64_t bytes[3] = { 0 };
+	int ret;
+
+	if (!summary->count || !kvmintro_stage2_print_root(summary->records))
+		return 0;
+	runs = calloc(summary->count, sizeof(*runs));
+	if (!runs)
+		return -ENOMEM;
+	for (i = 1; i < summary->count; i++) {
+		record = &summary->records[i];
+		if (!kvmintro_stage2_is(record, "run")) {
+			notes++;
+			continue;
+		}
+		runs[count++] = *record;
+		for (j = 0; j < ARRAY_SIZE(sizes); j++)
+			if (kvmintro_span_equals(kvmintro_record_text(record, "size"),
+						 sizes[j]))
+				bytes[j] += kvmintro_record_number(record, "npages")
+					    << 12;
+	}
+	ret = kvmintro_show_table(kvmintro_stage2_run_columns,
+				  ARRAY_SIZE(kvmintro_stage2_run_columns), runs,
+				  count, stdout);
+	free(runs);
+	for (j = 0; j < ARRAY_SIZE(sizes); j++) {
+		kvmintro_format_size(bytes[j], text, sizeof(text));
+		printf("%s%s in %s leaves", j ? ", " : "Mapped: ", text, sizes[j]);
+	}
+	putchar('\n');
+	if (notes)
+		printf("The root changed or went away during the walk: %zu note(s); read again.\n",
+		       notes);
+	return ret;
 }
 
 int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv)
@@ -34,23 +214,36 @@ int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv)
 		.min_arguments = 1,
 		.max_arguments = 2,
 	};
-	struct kvmintro_stage2_summary summary;
+	const struct kvmintro_record_schema *schema =
+		&kvmintro_stage2_summary_schema;
+	struct kvmintro_record_list list;
+	char request[32] = "summary\n";
 	struct kvmintro_vm vm;
+	uint64_t gpa;
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, "stage2", &syntax, &argc, argv, &vm);
 	if (ret)
 		return ret;
-	if (argc == 2)
-		return kvmintro_stage2_walk_command(kvmintro, &vm, argv[1]);
-	ret = kvmintro_stage2_summary_load(kvmintro->debugfs_root, &vm,
-					   &summary);
+	if (argc == 2) {
+		ret = kvmintro_get_address("stage2", argv[1], &gpa);
+		if (ret)
+			return ret;
+		snprintf(request, sizeof(request), "0x%" PRIx64 "\n", gpa);
+		schema = &kvmintro_stage2_walk_schema;
+	}
+	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir,
+					   "stage2", request, NULL, schema, &gpa,
+					   &list);
 	if (ret)
 		return ret;
 	if (kvmintro->json)
-		ret = kvmintro_stage2_summary_print_json(&vm, &summary, stdout);
+		ret = kvmintro_show_json(&vm, argc == 2 ? "walk" : "summary",
+					 &list, schema, stdout);
+	else if (argc == 2)
+		ret = kvmintro_stage2_print_walk(&list);
 	else
-		ret = kvmintro_stage2_summary_print_table(&summary, stdout);
-	kvmintro_stage2_summary_release(&summary);
+		ret = kvmintro_stage2_print_summary(&list);
+	kvmintro_record_list_release(&list);
 	return kvmintro_check_output(ret);
 }

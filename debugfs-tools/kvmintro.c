@@ -16,7 +16,6 @@
 #include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
-#include "stage2.h"
 #include "util.h"
 #include "vm.h"
 

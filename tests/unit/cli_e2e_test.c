@@ -775,17 +775,17 @@ static const struct command_case command_cases[] = {
 	  "", "--cr3 takes a guest physical address, not \"0x10000000000000\"",
 	  NULL },
 	{ "stage2", { "stage2", "5678" }, "stage2",
-	  "# vcpu=0 mmu=npt root=0x1d3d000 levels=4 smm=0\n"
-	  "gpa npages size leaves perm memtype\n"
-	  "0x0 0x200 2M 0x1 rwx -\n", "summary\n", 0,
+	  "table vcpu=0 mmu=npt root=0x1d3d000 levels=4 smm=0\n"
+	  "run gpa=0x0 npages=0x200 size=2M leaves=0x1 perm=rwx memtype=-\n",
+	  "summary\n", 0,
 	  "vcpu 0's NPT table, root 0x1d3d000, 4 levels\n"
 	  "GPA  PAGES   SIZE   LEAF  LEAVES  PERM  MEMTYPE\n"
-	  "0x0  0x200  2 MiB  2 MiB       1  rwx   -\n"
+	  "0x0  0x200  2 MiB  2 MiB     0x1  rwx   -\n"
 	  "Mapped: 0 B in 4K leaves, 2 MiB in 2M leaves, 0 B in 1G leaves\n",
 	  NULL, NULL },
 	{ "stage2 GPA --json", { "stage2", "5678", "gfn=0x1", "--json" },
 	  "stage2", "err gpa=0x1000 reason=no-tdp-mmu why=no-root\n",
-	  "0x1000\n", 0, NULL, NULL, "    \"error\": \"no-root\"\n" },
+	  "0x1000\n", 0, NULL, NULL, "      \"why\": \"no-root\"\n" },
 	{ "stage2, someone else's walk", { "stage2", "5678", "0x1000" },
 	  "stage2", "err gpa=0x2000 level=4 reason=not-present\n", "0x1000\n",
 	  1, "", "/5678/stage2:1: the reply is for 0x2000, but 0x1000 was asked",
@@ -803,22 +803,24 @@ static const struct command_case command_cases[] = {
 	{ "scan --json", { "scan", "5678", "--json", "--max=10",
 			   "str:Linux version", "hex:deadbeef" }, "scan",
 	  FIXTURE_SCAN, "str:Linux version\nhex:deadbeef\nmax=10\n", 0, NULL,
-	  NULL, "  \"max\": 10,\n" },
+	  NULL, "      \"record\": \"summary\",\n      \"matches\": 3,\n" },
 	{ "scan, no summary", { "scan", "5678", "hex:deadbeef" }, "scan",
-	  "gpa=0x1 hva=0x2 hpa=0x3 pattern=hex:deadbeef\n", "hex:deadbeef\n", 1,
-	  "", "/5678/scan: no summary line ('# matches=...')", NULL },
+	  "match gpa=0x1 hva=0x2 hpa=0x3 index=0 pattern=\"hex:deadbeef\"\n",
+	  "hex:deadbeef\n", 1, "",
+	  "/5678/scan: no summary line ('summary matches=...') last", NULL },
 	{ "scan, someone else's pattern", { "scan", "5678", "str:a" }, "scan",
-	  "gpa=0x1 hva=0x2 hpa=0x3 pattern=str:b\n# matches=1 bytes=1 truncated=no\n",
-	  "str:a\n", 1, "", "/5678/scan:1: pattern \"str:b\" was not asked for",
+	  "match gpa=0x1 hva=0x2 hpa=0x3 index=0 pattern=\"str:b\"\n"
+	  "summary matches=1 bytes=1 truncated=no\n",
+	  "str:a\n", 1, "", "/5678/scan:1: pattern 0 \"str:b\" was not asked for",
 	  NULL },
 	{ "scan, no pattern", { "scan", "5678", "--max", "5" }, "scan", "", "",
 	  2, "", "no pattern: give some, or a file of them with -f FILE", NULL },
 	{ "scan, istr: and ??", { "scan", "5678", "--json", "istr:LINUX version",
 				  "hex:DE ?? be ef" }, "scan",
-	  "gpa=0x1 hva=0x2 hpa=0x3 pattern=hex:de??beef\n"
-	  "# matches=1 bytes=1 truncated=no\n",
+	  "match gpa=0x1 hva=0x2 hpa=0x3 index=1 pattern=\"hex:de??beef\"\n"
+	  "summary matches=1 bytes=1 truncated=no\n",
 	  "istr:LINUX version\nhex:DE ?? be ef\n", 0, NULL, NULL,
-	  "      \"pattern\": \"hex:de??beef\"\n" },
+	  "      \"index\": 1,\n      \"pattern\": \"hex:de??beef\"\n" },
 	{ "scan, a newline in a pattern", { "scan", "5678", "str:two\nlines" },
 	  "scan", "", "", 2, "",
 	  "a pattern cannot hold a newline: the scan file takes one pattern a line: \"str:two\\nlines\"",

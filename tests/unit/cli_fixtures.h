@@ -88,10 +88,10 @@
 	"pfn=0x140000 host_size=1G kind=hugetlb\n"
 
 #define FIXTURE_SCAN							\
-	"gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version\n" \
-	"gpa=0x2000010 hva=0x7f0002000010 hpa=0x1ad726010 pattern=hex:deadbeef\n" \
-	"gpa=0x3000000 hva=0x7f0003000000 hpa=- pattern=str:Linux version\n" \
-	"# matches=3 bytes=268435456 truncated=no\n"
+	"match gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 index=0 pattern=\"str:Linux version\"\n" \
+	"match gpa=0x2000010 hva=0x7f0002000010 hpa=0x1ad726010 index=1 pattern=\"hex:deadbeef\"\n" \
+	"match gpa=0x3000000 hva=0x7f0003000000 hpa=- index=0 pattern=\"str:Linux version\"\n" \
+	"summary matches=3 bytes=268435456 truncated=no\n"
 
 /* The VM the fixtures belong to: VM 5678 of the end-to-end tests' tree. */
 #define FIXTURE_VM							\

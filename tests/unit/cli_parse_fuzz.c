@@ -29,7 +29,6 @@
 #include "memory.h"
 #include "show.h"
 #include "parse.h"
-#include "scan.h"
 #include "table.h"
 #include "vm.h"
 
@@ -204,68 +203,11 @@ static void fuzz_quote_and_size(const char *text, size_t length)
 
 
 
-static void fuzz_scan(const char *text, size_t length)
-{
-	struct kvmintro_scan_request request = { .count = 0 };
-	struct kvmintro_scan_result result;
-	struct kvmintro_parse_error error;
-	struct cli_capture output;
-	const char *problem;
-	size_t i;
-	int ret;
-
-	FUZZ_ASSERT(!kvmintro_scan_request_add(&request, "str:Linux version",
-					       &problem) &&
-		    !kvmintro_scan_request_add(&request, "hex:de ad be ef",
-					       &problem));
-	if (kvmintro_scan_parse_reply(text, length, &request, &result,
-				      &error)) {
-		FUZZ_ASSERT(!result.matches && !result.count);
-		fuzz_check_error(&error);
-		goto out_release;
-	}
-	for (i = 0; i < result.count; i++)
-		FUZZ_ASSERT(result.matches[i].pattern < request.count);
-	FUZZ_ASSERT(result.truncated || result.matched == result.count);
-	ret = kvmintro_scan_print_json(&fuzz_vm, &request, &result,
-				       cli_capture_begin(&output));
-	fuzz_output_check_json(&output, ret);
-	ret = kvmintro_scan_print_table(&request, &result,
-					cli_capture_begin(&output));
-	fuzz_output_discard(&output, ret);
-	kvmintro_scan_result_release(&result);
-out_release:
-	kvmintro_scan_request_release(&request);
-}
-
-/*
- * A normalized pattern is its prefix, then text ("str:", "istr:"), or
- * pairs of lowercase hex digits or "??", the first not "??" ("hex:").
- */
-static void fuzz_check_pattern(const char *normalized)
-{
-	size_t i, length = strlen(normalized);
-
-	FUZZ_ASSERT(length > 4 && length <= 4 + 2 * 256);
-	if (!strncmp(normalized, "str:", 4) || !strncmp(normalized, "istr:", 5))
-		return;
-	FUZZ_ASSERT(!strncmp(normalized, "hex:", 4) && length % 2 == 0);
-	FUZZ_ASSERT(normalized[4] != '?');
-	for (i = 4; i < length; i += 2) {
-		if (normalized[i] == '?')
-			FUZZ_ASSERT(normalized[i + 1] == '?');
-		else
-			FUZZ_ASSERT(strchr("0123456789abcdef", normalized[i]) &&
-				    strchr("0123456789abcdef", normalized[i + 1]));
-	}
-}
 
 /* The input, up to its first NUL, as a command line argument. */
 static void fuzz_arguments(const char *text, size_t length)
 {
-	struct kvmintro_scan_request request = { .count = 0 };
 	char argument[600];
-	const char *problem;
 	uint64_t value;
 
 	if (length >= sizeof(argument))
@@ -276,13 +218,6 @@ static void fuzz_arguments(const char *text, size_t length)
 	kvmintro_parse_length_argument(argument, &value);
 	if (!kvmintro_parse_address_argument(argument, &value))
 		FUZZ_ASSERT(value < UINT64_C(1) << 52);
-	if (!kvmintro_scan_request_add(&request, argument, &problem)) {
-		FUZZ_ASSERT(!strchr(argument, '\n'));
-		fuzz_check_pattern(request.patterns[0].normalized);
-	} else {
-		FUZZ_ASSERT(problem && *problem);
-	}
-	kvmintro_scan_request_release(&request);
 }
 
 /* Escaped text is printable; a hexdump has a line per 16 bytes. */
@@ -324,7 +259,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_vm_list(text, size);
 	fuzz_records(text, size, false);
 	fuzz_records(text, size, true);
-	fuzz_scan(text, size);
 	fuzz_numbers(text, size);
 	fuzz_arguments(text, size);
 	fuzz_json_string(text, size);
