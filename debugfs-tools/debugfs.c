@@ -581,49 +581,6 @@ int kvmintro_debugfs_load_file(const char *root, const char *dir,
 	return ret;
 }
 
-/**
- * struct kvmintro_records_load - what kvmintro_debugfs_load_record() parses
- * @format: the file's format
- * @record: the only record, spread over the lines
- * @seen: its fields that were there
- */
-struct kvmintro_records_load {
-	const struct kvmintro_record_format *format;
-	void *record;
-	struct kvmintro_field_set *seen;
-};
-
-static int kvmintro_parse_records_file(void *context, const char *text,
-				       size_t length,
-				       struct kvmintro_parse_error *error)
-{
-	struct kvmintro_records_load *load = context;
-
-	return kvmintro_parse_record(load->format, text, length, load->record,
-				     load->seen, error);
-}
-
-/*
- * Read and parse a key=value file that holds one record over its lines
- * (see kvmintro_parse_record()) into @record; fail like
- * kvmintro_debugfs_load_file().
- */
-int kvmintro_debugfs_load_record(const char *root, const char *dir,
-				 const char *name,
-				 const struct kvmintro_debugfs_explainer *explainer,
-				 const struct kvmintro_record_format *format,
-				 void *record, struct kvmintro_field_set *seen)
-{
-	struct kvmintro_records_load load = {
-		.format = format,
-		.record = record,
-		.seen = seen,
-	};
-
-	return kvmintro_debugfs_load_file(root, dir, name, explainer,
-					  kvmintro_parse_records_file, &load);
-}
-
 static int kvmintro_compare_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

@@ -36,7 +36,7 @@ struct kvmintro_debugfs_explainer {
 };
 
 /*
- * Parses the whole text of a file, like kvmintro_parse_records(): returns
+ * Parses the whole text of a file, like kvmintro_record_list_parse(): returns
  * 0, or -errno with @error saying why and where.
  */
 typedef int (*kvmintro_file_parser_fn)(void *context, const char *text,
@@ -70,11 +70,6 @@ int kvmintro_debugfs_load_file(const char *root, const char *dir,
 			       const char *name,
 			       const struct kvmintro_debugfs_explainer *explainer,
 			       kvmintro_file_parser_fn parse, void *context);
-int kvmintro_debugfs_load_record(const char *root, const char *dir,
-				 const char *name,
-				 const struct kvmintro_debugfs_explainer *explainer,
-				 const struct kvmintro_record_format *format,
-				 void *record, struct kvmintro_field_set *seen);
 int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 				   const char *prefix,
 				   struct kvmintro_array *numbers);

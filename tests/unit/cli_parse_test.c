@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the CLI's parsers: numbers, words and lines, the "vms" and
- * "memslots" debugfs files (the formats in the contract, and what a broken
- * or newer module could write instead), finding a VM by name, and the
- * record parser's features the newer files use: page sizes, times, keys
- * that may be missing, "-" and "unavailable" values, value lists, the
- * rest of a line, files of one record, records of more than 64 fields.
+ * Unit tests of the CLI's generic reader (records.c over lib/record.c):
+ * the "vms" and "memslots" files of the contract, and what a broken or
+ * newer module could write instead; files of one record over their lines;
+ * a schema's checks; records of more than 64 fields; every field in JSON,
+ * typed by the grammar; and the words the CLI reads in values: page
+ * sizes, times, directory names; finding a VM by name.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_capture.h"
 #include "cli_tap.h"
+#include "json.h"
 #include "records.h"
 #include "parse.h"
 #include "vm.h"
@@ -34,11 +36,6 @@ static struct kvmintro_span span(const char *text)
 static int parse_decimal(const char *text, uint64_t *value)
 {
 	return kvmintro_parse_decimal(span(text), value);
-}
-
-static int parse_hex(const char *text, uint64_t *value)
-{
-	return kvmintro_parse_hex(span(text), value);
 }
 
 static void test_decimal(void)
@@ -71,70 +68,16 @@ static void test_decimal(void)
 		   "decimal: NUL byte inside");
 }
 
-static void test_hex(void)
+static void test_tokens(void)
 {
-	uint64_t value = 1;
+	struct kvmintro_span rest = span("readonly,dirty_log"), word;
 
-	CLI_EXPECT(!parse_hex("0x0", &value) && value == 0, "hex: 0x0");
-	CLI_EXPECT(!parse_hex("0", &value) && value == 0,
-		   "hex: lone 0, as %%#llx prints zero");
-	CLI_EXPECT(!parse_hex("0x7f5c2c000000", &value) &&
-		   value == 0x7f5c2c000000, "hex: 0x7f5c2c000000");
-	CLI_EXPECT(!parse_hex("0xABCdef", &value) && value == 0xabcdef,
-		   "hex: either case");
-	CLI_EXPECT(!parse_hex("0xffffffffffffffff", &value) &&
-		   value == UINT64_MAX, "hex: largest 64-bit number");
-	CLI_EXPECT(!parse_hex("0x000000000000000000001", &value) && value == 1,
-		   "hex: leading zeros beyond 16 digits");
-	CLI_EXPECT(parse_hex("0x10000000000000000", &value) == -ERANGE,
-		   "hex: 2^64 does not fit");
-	CLI_EXPECT(parse_hex("0x", &value) == -EINVAL, "hex: no digits");
-	CLI_EXPECT(parse_hex("", &value) == -EINVAL, "hex: empty");
-	CLI_EXPECT(parse_hex("1f", &value) == -EINVAL, "hex: needs 0x");
-	CLI_EXPECT(parse_hex("00", &value) == -EINVAL, "hex: 00 is not 0");
-	CLI_EXPECT(parse_hex("0X1f", &value) == -EINVAL, "hex: 0X is refused");
-	CLI_EXPECT(parse_hex("0xzz", &value) == -EINVAL, "hex: non-hex garbage");
-	CLI_EXPECT(parse_hex("0x1g", &value) == -EINVAL,
-		   "hex: trailing garbage");
-	CLI_EXPECT(parse_hex("-0x1", &value) == -EINVAL, "hex: no sign");
-}
-
-static void test_words_and_lines(void)
-{
-	struct kvmintro_span rest = span("  a\tbb   c  "), word;
-	struct kvmintro_line_reader reader;
-	int count = 0;
-
-	CLI_EXPECT(kvmintro_span_next_word(&rest, &word) &&
-		   kvmintro_span_equals(word, "a"), "words: first after blanks");
-	CLI_EXPECT(kvmintro_span_next_word(&rest, &word) &&
-		   kvmintro_span_equals(word, "bb"), "words: tab separates");
-	CLI_EXPECT(kvmintro_span_next_word(&rest, &word) &&
-		   kvmintro_span_equals(word, "c"), "words: runs of spaces");
-	CLI_EXPECT(!kvmintro_span_next_word(&rest, &word),
-		   "words: trailing blanks end the words");
-
-	rest = span("readonly,dirty_log");
 	CLI_EXPECT(kvmintro_span_next_token(&rest, ',', &word) &&
 		   kvmintro_span_equals(word, "readonly") &&
 		   kvmintro_span_next_token(&rest, ',', &word) &&
 		   kvmintro_span_equals(word, "dirty_log") &&
 		   !kvmintro_span_next_token(&rest, ',', &word),
 		   "tokens: comma list");
-
-	kvmintro_line_reader_init(&reader, "a\n\nb", 4);
-	while (kvmintro_line_reader_next(&reader, &word))
-		count++;
-	CLI_EXPECT(count == 3 && kvmintro_span_equals(word, "b"),
-		   "lines: last line without newline");
-	kvmintro_line_reader_init(&reader, "a\n", 2);
-	count = 0;
-	while (kvmintro_line_reader_next(&reader, &word))
-		count++;
-	CLI_EXPECT(count == 1, "lines: final newline starts no line");
-	kvmintro_line_reader_init(&reader, NULL, 0);
-	CLI_EXPECT(!kvmintro_line_reader_next(&reader, &word),
-		   "lines: empty buffer has none");
 }
 
 /* Parse @text as a "vms" file; return the result, keeping the list. */
@@ -582,234 +525,166 @@ static void test_times(void)
 	expect_time("-1.0", -EINVAL, 0, 0);
 }
 
-/* A record with a field of each kind the newer files use. */
-struct test_record {
-	uint64_t number;
-	struct kvmintro_maybe_u64 maybe;
-	uint64_t size;
-	struct kvmintro_time time;
-	char word[8];
-	struct kvmintro_span rest;
+/* One record over its lines, as snapshot and regs are. */
+static const struct kvmintro_record_key one_keys[] = {
+	{ "number", KVMINTRO_RECORD_TYPES(HEX) },
+	{ "maybe", KVMINTRO_RECORD_TYPES(HEX) | KVMINTRO_RECORD_TYPES(NONE) },
 };
 
-static const char *const test_words[] = { "yes", "no", "maybe", NULL };
-
-static const struct kvmintro_field test_fields[] = {
-	KVMINTRO_FIELD(struct test_record, number, "number", KVMINTRO_FIELD_HEX),
-	KVMINTRO_FIELD(struct test_record, maybe, "maybe", KVMINTRO_FIELD_HEX,
-		       .absent = "-"),
-	KVMINTRO_FIELD(struct test_record, size, "size",
-		       KVMINTRO_FIELD_PAGE_SIZE),
-	KVMINTRO_FIELD(struct test_record, time, "time", KVMINTRO_FIELD_TIME,
-		       .optional = true),
-	KVMINTRO_FIELD(struct test_record, word, "word", KVMINTRO_FIELD_NAME,
-		       .choices = test_words),
-	KVMINTRO_FIELD(struct test_record, rest, "rest", KVMINTRO_FIELD_REST,
-		       .optional = true),
+static const struct kvmintro_record_schema one_schema = {
+	.keys = one_keys,
+	.nr_keys = ARRAY_SIZE(one_keys),
+	.one_record = true,
 };
 
-static const struct kvmintro_record_format test_format = {
-	.layout = KVMINTRO_LAYOUT_KEY_VALUE,
-	.fields = test_fields,
-	.nr_fields = ARRAY_SIZE(test_fields),
-	.record_size = sizeof(struct test_record),
-};
-
-static int parse_test_record(const char *text, struct test_record *record,
-			     struct kvmintro_field_set *seen,
-			     struct kvmintro_parse_error *error)
+static int parse_one(const char *text, struct kvmintro_record_list *list,
+		     struct kvmintro_parse_error *error)
 {
-	return kvmintro_parse_record(&test_format, text, strlen(text), record,
-				     seen, error);
+	return kvmintro_record_list_parse(&one_schema, text, strlen(text), list,
+					  error);
 }
 
-static void test_record_fields(void)
-{
-	static const char text[] =
-		"number=0x10 maybe=- size=2M\n\n"
-		"word=yes time=1.000000001 rest=a b\tc \n";
-	struct kvmintro_parse_error error;
-	struct kvmintro_field_set seen;
-	struct test_record record;
-	int ret;
-
-	ret = parse_test_record(text, &record, &seen, &error);
-	if (!CLI_EXPECT(!ret, "record: one record over lines parses"))
-		printf("#   line %zu: %s\n", error.line, error.message);
-	CLI_EXPECT(record.number == 0x10 && !record.maybe.valid &&
-		   record.size == 2 << 20 && record.time.seconds == 1 &&
-		   record.time.nanoseconds == 1 && !strcmp(record.word, "yes"),
-		   "record: values, \"-\" as no value");
-	CLI_EXPECT(kvmintro_span_equals(record.rest, "a b\tc "),
-		   "record: rest of the line, blanks and all");
-	CLI_EXPECT(kvmintro_field_seen(&test_format, &seen, "time") &&
-		   kvmintro_field_seen(&test_format, &seen, "rest") &&
-		   !kvmintro_field_seen(&test_format, &seen, "nothing"),
-		   "record: the fields seen");
-
-	ret = parse_test_record("word=no size=4K maybe=0x1 number=0\n",
-				&record, &seen, &error);
-	CLI_EXPECT(!ret && record.maybe.valid && record.maybe.value == 1 &&
-		   !kvmintro_field_seen(&test_format, &seen, "time") &&
-		   !record.time.seconds && !record.rest.length,
-		   "record: optional keys may be missing, zeroed");
-	ret = parse_test_record("rest=word=no size=4K\nnumber=0 maybe=- word=no size=1G",
-				&record, &seen, &error);
-	CLI_EXPECT(!ret && kvmintro_span_equals(record.rest, "word=no size=4K"),
-		   "record: the rest of the line hides the keys in it");
-}
-
-static void expect_record_refused(const char *text, size_t line,
-				  const char *message, const char *name)
+static void test_one_record(void)
 {
 	struct kvmintro_parse_error error;
-	struct kvmintro_field_set seen;
-	struct test_record record;
-	int ret;
+	struct kvmintro_record_list list;
 
-	ret = parse_test_record(text, &record, &seen, &error);
-	if (!CLI_EXPECT(ret == -EBADMSG && error.line == line &&
-			strstr(error.message, message), "record: %s", name))
-		printf("#   %d, line %zu: %s\n", ret, error.line, error.message);
+	CLI_EXPECT(!parse_one("number=0x10\n# a comment\nmaybe=-\nword=yes\n",
+			      &list, &error) && list.count == 1 &&
+		   list.records[0].nr_fields == 3 &&
+		   kvmintro_record_number(list.records, "number") == 0x10 &&
+		   !kvmintro_record_maybe(list.records, "maybe").valid &&
+		   kvmintro_span_equals(kvmintro_record_text(list.records, "word"),
+					"yes"),
+		   "one record: its lines joined, comments left out");
+	kvmintro_record_list_release(&list);
+	CLI_EXPECT(parse_one("number=0x10\n", &list, &error) == -EBADMSG &&
+		   !list.count && strstr(error.message, "no key 'maybe'"),
+		   "one record: a key missing from every line");
+	CLI_EXPECT(parse_one("number=0x10\nmaybe=-\nnumber=0x1\n", &list,
+			     &error) == -EBADMSG && error.line == 3 &&
+		   strstr(error.message, "a key given twice"),
+		   "one record: a key on two lines, named at the second");
+	CLI_EXPECT(parse_one("number=0x10\nok maybe=-\n", &list,
+			     &error) == -EBADMSG && error.line == 2,
+		   "one record: no kind word");
+	CLI_EXPECT(parse_one("maybe=-\nnumber=ten\n", &list, &error) == -EBADMSG &&
+		   error.line == 2 && strstr(error.message, "number: \"ten\" is a word") &&
+		   strstr(error.line_text, "number=ten"),
+		   "one record: a value of the wrong type, named at its line");
 }
 
-static void test_record_refused(void)
+/* Refuse odd numbers: the per-record check. */
+static int check_even(const struct kvmintro_record *record,
+		      struct kvmintro_parse_error *error)
 {
-	expect_record_refused("number=0 maybe=- size=4K\n", 0,
-			      "key 'word' is missing", "missing key, file-wide");
-	expect_record_refused("number=0 maybe=- size=4K word=no\n\nnumber=1\n",
-			      3, "key 'number' appears twice",
-			      "key again on a later line");
-	expect_record_refused("number=0 maybe=- size=4K word=perhaps\n", 1,
-			      "word: \"perhaps\" is not 'yes', 'no' or 'maybe'",
-			      "value not among the choices");
-	expect_record_refused("number=- maybe=- size=4K word=no\n", 1,
-			      "number: \"-\" is not a hex number",
-			      "\"-\" where no value is not allowed");
-	expect_record_refused("number=0 maybe=unavailable size=4K word=no\n", 1,
-			      "maybe: \"unavailable\" is not a hex number",
-			      "another field's word for no value");
-	expect_record_refused("number=0 maybe=- size=4 word=no\n", 1,
-			      "size: \"4\" is not a size like 4K",
-			      "size without a unit");
-	expect_record_refused("number=0 maybe=- size=4K word=no time=12\n", 1,
-			      "time: \"12\" is not a time like",
-			      "time without a fraction");
-	expect_record_refused("number=0 maybe=- size=4K word=no rest\n", 1,
-			      "\"rest\" is not key=value", "word without =");
-}
-
-/* A format that refuses odd numbers, to check the per-record check. */
-static int check_even(const void *record, struct kvmintro_parse_error *error)
-{
-	const struct test_record *test = record;
-
-	if (test->number % 2)
-		return kvmintro_parse_fail(error, -EBADMSG, "number %llu is odd",
-					   (unsigned long long)test->number);
+	if (kvmintro_record_number(record, "number") % 2)
+		return kvmintro_parse_fail(error, -EBADMSG, "number is odd");
 	return 0;
 }
 
-static void test_record_check(void)
+/* Two records, no more: the check of the whole list. */
+static int check_two(const struct kvmintro_record_list *list,
+		     const void *context, struct kvmintro_parse_error *error)
 {
-	struct kvmintro_record_format format = test_format;
+	(void)context;
+	return list->count == 2 ? 0 :
+	       kvmintro_parse_fail(error, -EAGAIN, "%zu records", list->count);
+}
+
+static void test_record_checks(void)
+{
+	struct kvmintro_record_schema schema = {
+		.keys = one_keys,
+		.nr_keys = 1,
+		.check = check_even,
+		.check_list = check_two,
+	};
+	static const char text[] = "number=0x2\nnumber=0x3\n";
 	struct kvmintro_parse_error error;
-	struct kvmintro_array records;
-	static const char text[] =
-		"number=0x2 maybe=- size=4K word=no\n"
-		"number=0x3 maybe=- size=4K word=no\n";
+	struct kvmintro_record_list list;
 	int ret;
 
-	format.check = check_even;
-	ret = kvmintro_parse_records(&format, text, strlen(text), &records,
-				     &error);
-	CLI_EXPECT(ret == -EBADMSG && error.line == 2 && !records.count &&
-		   strstr(error.message, "number 3 is odd") &&
+	ret = kvmintro_record_list_parse(&schema, text, strlen(text), &list,
+					 &error);
+	CLI_EXPECT(ret == -EBADMSG && error.line == 2 && !list.count &&
+		   strstr(error.message, "number is odd") &&
 		   strstr(error.line_text, "number=0x3"),
-		   "records: the format's check refuses a record, at its line");
-	kvmintro_array_release(&records);
+		   "records: the schema's check refuses a record, at its line");
+	CLI_EXPECT(!kvmintro_record_list_parse(&schema, "number=0x2\n", 11,
+					       &list, &error) && list.count == 1,
+		   "records: check_list is not the parser's (the loader runs it)");
+	kvmintro_record_list_release(&list);
 }
-
-#define WIDE_FIELDS 100
 
 /* More fields than one 64-bit mask holds, as the regs file has. */
-struct wide_record {
-	uint64_t values[WIDE_FIELDS];
-};
-
-static char wide_names[WIDE_FIELDS][16];
-static struct kvmintro_field wide_fields[WIDE_FIELDS];
-
-static const struct kvmintro_record_format wide_format = {
-	.layout = KVMINTRO_LAYOUT_KEY_VALUE,
-	.fields = wide_fields,
-	.nr_fields = WIDE_FIELDS,
-	.record_size = sizeof(struct wide_record),
-};
-
-/* Return "k0=0 k1=1 ...", leaving out key @skip and adding key @twice. */
-static char *wide_text(int skip, int twice)
-{
-	char *text = NULL;
-	size_t length;
-	FILE *stream = open_memstream(&text, &length);
-	int i;
-
-	for (i = 0; i < WIDE_FIELDS; i++) {
-		if (i != skip)
-			fprintf(stream, "k%d=%d\n", i, i);
-	}
-	if (twice >= 0)
-		fprintf(stream, "k%d=0\n", twice);
-	fclose(stream);
-	return text;
-}
-
 static void test_wide_record(void)
 {
+	static const struct kvmintro_record_schema schema = {
+		.one_record = true,
+	};
 	struct kvmintro_parse_error error;
-	struct kvmintro_field_set seen;
-	struct wide_record record;
-	char *text;
+	struct kvmintro_record_list list;
+	char text[2048], key[8];
+	size_t used = 0;
 	int i, ret;
 
-	for (i = 0; i < WIDE_FIELDS; i++) {
-		snprintf(wide_names[i], sizeof(wide_names[i]), "k%d", i);
-		wide_fields[i] = (struct kvmintro_field){
-			.name = wide_names[i],
-			.type = KVMINTRO_FIELD_DECIMAL,
-			.offset = offsetof(struct wide_record, values) +
-				  (size_t)i * sizeof(uint64_t),
-			.size = sizeof(uint64_t),
-		};
-	}
-	text = wide_text(-1, -1);
-	ret = kvmintro_parse_record(&wide_format, text, strlen(text), &record,
-				    &seen, &error);
-	CLI_EXPECT(!ret && record.values[0] == 0 && record.values[63] == 63 &&
-		   record.values[64] == 64 && record.values[99] == 99,
-		   "wide record: %d fields parse", WIDE_FIELDS);
-	free(text);
-	text = wide_text(70, -1);
-	ret = kvmintro_parse_record(&wide_format, text, strlen(text), &record,
-				    &seen, &error);
-	CLI_EXPECT(ret == -EBADMSG && strstr(error.message, "'k70' is missing"),
-		   "wide record: field 70 missing is seen");
-	free(text);
-	text = wide_text(-1, 99);
-	ret = kvmintro_parse_record(&wide_format, text, strlen(text), &record,
-				    &seen, &error);
-	CLI_EXPECT(ret == -EBADMSG && error.line == WIDE_FIELDS + 1 &&
-		   strstr(error.message, "'k99' appears twice"),
-		   "wide record: field 99 twice is seen");
-	free(text);
+	for (i = 0; i < 100; i++)
+		used += snprintf(text + used, sizeof(text) - used, "k%d=%d\n", i, i);
+	ret = kvmintro_record_list_parse(&schema, text, used, &list, &error);
+	snprintf(key, sizeof(key), "k99");
+	CLI_EXPECT(!ret && list.records[0].nr_fields == 100 &&
+		   kvmintro_record_number(list.records, "k64") == 64 &&
+		   kvmintro_record_number(list.records, key) == 99,
+		   "wide record: 100 fields over 100 lines");
+	kvmintro_record_list_release(&list);
+}
+
+/* Every field in JSON, typed by the grammar; the kind as "record". */
+static void test_record_json(void)
+{
+	static const char *const lists[] = { "flags", NULL };
+	static const char *const page_sizes[] = { "size", NULL };
+	static const struct kvmintro_record_schema schema = {
+		.lists = lists,
+		.page_sizes = page_sizes,
+	};
+	static const char text[] =
+		"ok n=7 h=0x10 w=4-level none=- s=\"a\\x00\\\"b\" size=2M flags=a,b\n";
+	struct kvmintro_parse_error error;
+	struct kvmintro_record_list list;
+	struct cli_capture capture;
+	struct kvmintro_json json;
+
+	if (!CLI_EXPECT(!kvmintro_record_list_parse(&schema, text, strlen(text),
+						    &list, &error),
+			"json: the record parses"))
+		return;
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_record_write_json(&json, list.records, &schema);
+	CLI_EXPECT(!kvmintro_json_finish(&json), "json: written");
+	CLI_EXPECT_STRING(cli_capture_end(&capture),
+			  "{\n"
+			  "  \"record\": \"ok\",\n"
+			  "  \"n\": 7,\n"
+			  "  \"h\": 16,\n"
+			  "  \"w\": \"4-level\",\n"
+			  "  \"none\": null,\n"
+			  "  \"s\": \"a\\u0000\\\"b\",\n"
+			  "  \"size\": 2097152,\n"
+			  "  \"flags\": [\n"
+			  "    \"a\",\n"
+			  "    \"b\"\n"
+			  "  ]\n"
+			  "}\n", "json: numbers, words, null, strings, lists, sizes");
+	free(capture.text);
+	kvmintro_record_list_release(&list);
 }
 
 int main(void)
 {
 	test_decimal();
-	test_hex();
-	test_words_and_lines();
+	test_tokens();
 	test_vms_contract();
 	test_vms_accepted();
 	test_vms_unknown_keys();
@@ -824,9 +699,9 @@ int main(void)
 	test_quote();
 	test_page_sizes();
 	test_times();
-	test_record_fields();
-	test_record_refused();
-	test_record_check();
+	test_one_record();
+	test_record_checks();
 	test_wide_record();
+	test_record_json();
 	return cli_tap_finish();
 }
