@@ -14,10 +14,10 @@
  * write of a page or more that ends inside a line, where that part of the
  * line is not a pattern, waits for the rest of it (where it is one, as
  * "str:Linu", the write scans for it, and the next write for all).  Reading
- * gives one line per match, in GPA order, then a summary:
+ * gives one match record per match, in GPA order, then a summary record:
  *
- *   gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 pattern=str:Linux version
- *   # matches=1 bytes=268435456 truncated=no
+ *   match gpa=0x1000000 hva=0x7f0001000000 hpa=0x1ad725000 index=0 pattern="str:Linux version"
+ *   summary matches=1 bytes=268435456 truncated=no
  *
  * Guest pages are scanned where they lie in the host's direct map, a run of
  * physically consecutive pages at a time (a whole huge page at once); no
@@ -33,6 +33,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include "../lib/record.h"
 #include "../lib/scan.h"
 #include "compat.h"
 #include "kvmintro.h"
@@ -46,8 +47,18 @@ MODULE_PARM_DESC(scan_simd,
 
 /* Most text one scan's results may take: about 300,000 matches. */
 #define KVMINTRO_SCAN_TEXT_MAX		(32 << 20)
-/* Longest result line: addresses plus a 256-byte pattern, hex-encoded. */
-#define KVMINTRO_SCAN_LINE_MAX		640
+/*
+ * Longest name of a pattern: "istr:" and 256 bytes, or "hex:" and 256
+ * bytes as two digits each.
+ */
+#define KVMINTRO_SCAN_NAME_MAX		(4 + 2 * KVMINTRO_SCAN_PATTERN_MAX)
+/*
+ * Longest match record: three addresses, the index, and the name as a
+ * string, where a byte may take four ("\xff").
+ */
+#define KVMINTRO_SCAN_LINE_MAX		(128 + 4 * KVMINTRO_SCAN_NAME_MAX)
+/* Longest summary record, which always has room after the matches. */
+#define KVMINTRO_SCAN_SUMMARY_MAX	96
 
 /* A range of guest memory fed to the scanner, to locate a match's pages. */
 struct kvmintro_scan_range {
@@ -82,38 +93,51 @@ kvmintro_scan_locate(const struct kvmintro_scan_ctx *ctx, u64 gpa)
 }
 
 /*
- * Append "str:...", "istr:..." or "hex:..." naming pattern @index: text as
- * written, hex in lowercase without blanks, "??" for a wildcard.
+ * Name pattern @index into @buf, KVMINTRO_SCAN_NAME_MAX bytes: "str:" or
+ * "istr:" and its bytes as written, or "hex:" and its bytes in lowercase
+ * hex without blanks, "??" for a wildcard.  Return the name's length.
  */
-static size_t kvmintro_scan_name(char *buf, size_t size,
+static size_t kvmintro_scan_name(char *buf,
 				 const struct kvmintro_scan_spec *spec,
 				 unsigned int index)
 {
 	const u8 *p = spec->patterns[index];
 	size_t len, i;
+	char *end;
 
-	if (spec->kinds[index] == KVMINTRO_SCAN_STR)
-		return scnprintf(buf, size, "str:%.*s", spec->lengths[index], p);
-	if (spec->kinds[index] == KVMINTRO_SCAN_ISTR)
-		return scnprintf(buf, size, "istr:%.*s", spec->lengths[index], p);
-	len = scnprintf(buf, size, "hex:");
-	for (i = 0; i < spec->lengths[index]; i++) {
-		if (kvmintro_scan_is_wildcard(spec, index, i))
-			len += scnprintf(buf + len, size - len, "??");
-		else
-			len += scnprintf(buf + len, size - len, "%02x", p[i]);
+	if (spec->kinds[index] != KVMINTRO_SCAN_HEX) {
+		len = spec->kinds[index] == KVMINTRO_SCAN_STR ? 4 : 5;
+		memcpy(buf, spec->kinds[index] == KVMINTRO_SCAN_STR ? "str:" :
+		       "istr:", len);
+		memcpy(buf + len, p, spec->lengths[index]);
+		return len + spec->lengths[index];
 	}
-	return len;
+	memcpy(buf, "hex:", 4);
+	end = buf + 4;
+	for (i = 0; i < spec->lengths[index]; i++) {
+		if (kvmintro_scan_is_wildcard(spec, index, i)) {
+			*end++ = '?';
+			*end++ = '?';
+		} else {
+			end = hex_byte_pack(end, p[i]);
+		}
+	}
+	return end - buf;
 }
 
 static int kvmintro_scan_match(void *data, unsigned int pattern, u64 gpa)
 {
 	struct kvmintro_scan_ctx *ctx = data;
 	const struct kvmintro_scan_range *range;
+	struct kvmintro_record_writer writer;
+	char name[KVMINTRO_SCAN_NAME_MAX];
+	size_t name_len;
 	u64 offset;
 	char *bigger;
+	int len;
 
-	if (ctx->size - ctx->len < KVMINTRO_SCAN_LINE_MAX) {
+	if (ctx->size - ctx->len <
+	    KVMINTRO_SCAN_LINE_MAX + KVMINTRO_SCAN_SUMMARY_MAX) {
 		if (ctx->size * 2 > KVMINTRO_SCAN_TEXT_MAX) {
 			ctx->truncated = true;
 			return KVMINTRO_SCAN_FULL;
@@ -128,15 +152,19 @@ static int kvmintro_scan_match(void *data, unsigned int pattern, u64 gpa)
 	if (WARN_ON_ONCE(!range))
 		return -EINVAL;
 	offset = gpa - range->gpa;
-	ctx->len += scnprintf(ctx->text + ctx->len, ctx->size - ctx->len,
-			      "gpa=0x%llx hva=0x%llx hpa=0x%llx pattern=",
-			      gpa, (u64)range->hva + offset,
-			      ((u64)range->pfn << PAGE_SHIFT) + offset);
-	ctx->len += kvmintro_scan_name(ctx->text + ctx->len,
-				       ctx->size - ctx->len,
-				       &ctx->scanner->spec, pattern);
-	ctx->len += scnprintf(ctx->text + ctx->len, ctx->size - ctx->len,
-			      "\n");
+	name_len = kvmintro_scan_name(name, &ctx->scanner->spec, pattern);
+	kvmintro_record_begin(&writer, ctx->text + ctx->len,
+			      ctx->size - ctx->len, "match");
+	kvmintro_record_hex(&writer, "gpa", gpa);
+	kvmintro_record_hex(&writer, "hva", (u64)range->hva + offset);
+	kvmintro_record_hex(&writer, "hpa",
+			    ((u64)range->pfn << PAGE_SHIFT) + offset);
+	kvmintro_record_u64(&writer, "index", pattern);
+	kvmintro_record_string(&writer, "pattern", name, name_len);
+	len = kvmintro_record_end(&writer);
+	if (WARN_ON_ONCE(len < 0))
+		return len;
+	ctx->len += len;
 	return 0;
 }
 
@@ -174,6 +202,27 @@ static int kvmintro_scan_run(void *data, const struct kvmintro_guest_run *run)
 				  len, gpa, kvmintro_scan_match, ctx);
 }
 
+/*
+ * The summary record, last: kvmintro_scan_match() kept room for it.
+ */
+static int kvmintro_scan_summary(struct kvmintro_scan_ctx *ctx)
+{
+	struct kvmintro_record_writer writer;
+	int len;
+
+	kvmintro_record_begin(&writer, ctx->text + ctx->len,
+			      ctx->size - ctx->len, "summary");
+	kvmintro_record_u64(&writer, "matches", ctx->scanner->matches);
+	kvmintro_record_u64(&writer, "bytes", ctx->bytes);
+	kvmintro_record_word(&writer, "truncated",
+			     ctx->truncated ? "yes" : "no");
+	len = kvmintro_record_end(&writer);
+	if (WARN_ON_ONCE(len < 0))
+		return len;
+	ctx->len += len;
+	return 0;
+}
+
 /* Scan all of address space 0; the results text goes to @ctx. */
 static int kvmintro_scan_vm(struct kvm *kvm, struct kvmintro_scan_ctx *ctx)
 {
@@ -194,11 +243,7 @@ static int kvmintro_scan_vm(struct kvm *kvm, struct kvmintro_scan_ctx *ctx)
 		r = 0;
 	}
 	if (!r)
-		ctx->len += scnprintf(ctx->text + ctx->len,
-				      ctx->size - ctx->len,
-				      "# matches=%llu bytes=%llu truncated=%s\n",
-				      ctx->scanner->matches, ctx->bytes,
-				      ctx->truncated ? "yes" : "no");
+		r = kvmintro_scan_summary(ctx);
 	return r;
 }
 

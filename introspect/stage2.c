@@ -33,6 +33,7 @@
 #include <linux/slab.h>
 
 #include "../lib/parse.h"
+#include "../lib/record.h"
 #include "../lib/stage2.h"
 #include "compat.h"
 #include "kvmintro.h"
@@ -156,15 +157,37 @@ static void kvmintro_stage2_unlock(struct kvm *kvm)
 	write_unlock(&kvm->mmu_lock);
 }
 
+/*
+ * The record naming the table @root, of kind @kind (NULL for none), after
+ * gpa=*@gpa if @gpa; when there is no table, "reason=no-tdp-mmu why=...".
+ */
 static int kvmintro_stage2_format_root(char *buf, size_t size,
+				       const char *kind, const u64 *gpa,
 				       const struct kvmintro_stage2_root *root)
 {
-	if (root->why)
-		return scnprintf(buf, size, "err reason=no-tdp-mmu why=%s\n",
-				 root->why);
-	return scnprintf(buf, size, "vcpu=%u mmu=%s root=0x%llx levels=%u smm=%d\n",
-			 root->vcpu, kvmintro_tdp_kind_name(root->mmu.kind),
-			 root->mmu.root, root->mmu.levels, root->smm);
+	struct kvmintro_record_writer writer;
+
+	kvmintro_record_begin(&writer, buf, size, kind);
+	if (gpa)
+		kvmintro_record_hex(&writer, "gpa", *gpa);
+	if (root->why) {
+		kvmintro_record_word(&writer, "reason", "no-tdp-mmu");
+		kvmintro_record_word(&writer, "why", root->why);
+		return kvmintro_record_end(&writer);
+	}
+	kvmintro_record_u64(&writer, "vcpu", root->vcpu);
+	kvmintro_record_word(&writer, "mmu",
+			     kvmintro_tdp_kind_name(root->mmu.kind));
+	kvmintro_record_hex(&writer, "root", root->mmu.root);
+	kvmintro_record_u64(&writer, "levels", root->mmu.levels);
+	kvmintro_record_u64(&writer, "smm", root->smm);
+	return kvmintro_record_end(&writer);
+}
+
+/* Where a record was written: its length, or nothing if it failed. */
+static size_t kvmintro_stage2_written(int len)
+{
+	return WARN_ON_ONCE(len < 0) ? 0 : len;
 }
 
 /* The host page behind @gpa, as translate finds it: never faulted in. */
@@ -178,88 +201,104 @@ static int kvmintro_stage2_keep_run(void *ctx,
 	return 0;
 }
 
-static size_t kvmintro_stage2_leaf_text(char *text, size_t size,
-					struct kvmintro_guest_mem *mem,
-					const struct kvmintro_stage2_root *root,
-					const struct kvmintro_stage2_walk *walk)
+/* The leaf record of @walk, with the VMM's page beside KVM's. */
+static int kvmintro_stage2_format_leaf(char *buf, size_t size,
+				       struct kvmintro_guest_mem *mem,
+				       const struct kvmintro_stage2_root *root,
+				       const struct kvmintro_stage2_walk *walk)
 {
 	unsigned int level = walk->steps[walk->nr_steps - 1].level;
 	const struct kvmintro_slot_copy *slot;
+	struct kvmintro_record_writer writer;
 	struct kvmintro_guest_run run = {};
 	u64 offset = walk->gpa & ~PAGE_MASK;
+	gfn_t gfn = walk->gpa >> PAGE_SHIFT;
 	char perm[4], host_size[16];
-	size_t len;
 
 	kvmintro_format_stage2_perm(perm, &walk->leaf);
-	len = scnprintf(text, size,
-			"leaf gpa=0x%llx pfn=0x%llx hpa=0x%llx level=%u size=%s perm=%s",
-			walk->gpa, walk->hpa >> PAGE_SHIFT, walk->hpa, level,
-			kvmintro_stage2_size_name(level), perm);
-	if (root->mmu.kind == KVMINTRO_TDP_EPT)
-		len += scnprintf(text + len, size - len, " memtype=%s ipat=%d",
-				 kvmintro_ept_memtype_name(walk->leaf.memtype),
-				 walk->leaf.ipat);
+	kvmintro_record_begin(&writer, buf, size, "leaf");
+	kvmintro_record_hex(&writer, "gpa", walk->gpa);
+	kvmintro_record_hex(&writer, "pfn", walk->hpa >> PAGE_SHIFT);
+	kvmintro_record_hex(&writer, "hpa", walk->hpa);
+	kvmintro_record_u64(&writer, "level", level);
+	kvmintro_record_word(&writer, "size", kvmintro_stage2_size_name(level));
+	kvmintro_stage2_record_perm(&writer, perm);
+	if (root->mmu.kind == KVMINTRO_TDP_EPT) {
+		kvmintro_record_word(&writer, "memtype",
+				     kvmintro_ept_memtype_name(walk->leaf.memtype));
+		kvmintro_record_u64(&writer, "ipat", walk->leaf.ipat);
+	}
 
-	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, root->smm,
-				  walk->gpa >> PAGE_SHIFT);
-	if (!slot)
-		return len + scnprintf(text + len, size - len,
-				       " host_size=- kind=no-memslot\n");
-	if (kvmintro_guest_mem_walk(mem, slot, walk->gpa >> PAGE_SHIFT, 1,
+	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, root->smm, gfn);
+	if (!slot) {
+		kvmintro_record_none(&writer, "host_size");
+		kvmintro_record_word(&writer, "kind", "no-memslot");
+		return kvmintro_record_end(&writer);
+	}
+	if (kvmintro_guest_mem_walk(mem, slot, gfn, 1,
 				    kvmintro_stage2_keep_run, &run) ||
-	    run.kind == KVMINTRO_PAGE_NONE)
-		return len + scnprintf(text + len, size - len,
-				       " hva=0x%llx host_size=- kind=none\n",
-				       (u64)slot->hva +
-				       ((walk->gpa >> PAGE_SHIFT) -
-					slot->base_gfn) * PAGE_SIZE + offset);
+	    run.kind == KVMINTRO_PAGE_NONE) {
+		kvmintro_record_hex(&writer, "hva", (u64)slot->hva +
+				    (gfn - slot->base_gfn) * PAGE_SIZE + offset);
+		kvmintro_record_none(&writer, "host_size");
+		kvmintro_record_word(&writer, "kind", "none");
+		return kvmintro_record_end(&writer);
+	}
 	kvmintro_format_page_size(host_size, sizeof(host_size),
 				  run.host_shift);
-	len += scnprintf(text + len, size - len, " hva=0x%llx host_size=%s kind=%s",
-			 (u64)run.hva + offset, host_size,
-			 kvmintro_page_kind_name(run.kind));
+	kvmintro_record_hex(&writer, "hva", (u64)run.hva + offset);
+	kvmintro_record_word(&writer, "host_size", host_size);
+	kvmintro_record_word(&writer, "kind", kvmintro_page_kind_name(run.kind));
 	/* The VMM's page and KVM's mapping disagree: say so, never hide it. */
-	if (run.pfn != walk->hpa >> PAGE_SHIFT)
-		len += scnprintf(text + len, size - len,
-				 " host_pfn=0x%lx mismatch=1", run.pfn);
-	return len + scnprintf(text + len, size - len, "\n");
+	if (run.pfn != walk->hpa >> PAGE_SHIFT) {
+		kvmintro_record_hex(&writer, "host_pfn", run.pfn);
+		kvmintro_record_u64(&writer, "mismatch", 1);
+	}
+	return kvmintro_record_end(&writer);
 }
 
+/* The err record of a walk that found no leaf. */
+static int kvmintro_stage2_format_error(char *buf, size_t size,
+					const struct kvmintro_stage2_walk *walk,
+					int error)
+{
+	struct kvmintro_record_writer writer;
+
+	kvmintro_record_begin(&writer, buf, size, "err");
+	kvmintro_record_hex(&writer, "gpa", walk->gpa);
+	if (!error)
+		kvmintro_record_u64(&writer, "level",
+				    walk->steps[walk->nr_steps - 1].level);
+	kvmintro_record_word(&writer, "reason",
+			     !error ? "not-present" :
+			     error == -EINVAL ? "beyond-table" : "bad-table");
+	return kvmintro_record_end(&writer);
+}
+
+/* The records of one walk: the table, every entry read, the leaf or err. */
 static size_t kvmintro_stage2_walk_text(char *text, size_t size,
 					struct kvmintro_guest_mem *mem,
 					const struct kvmintro_stage2_root *root,
 					const struct kvmintro_stage2_walk *walk,
 					int error)
 {
-	const struct kvmintro_stage2_step *last;
 	size_t len;
 	unsigned int i;
-	int r;
 
 	if (root->why)
-		return scnprintf(text, size,
-				 "err gpa=0x%llx reason=no-tdp-mmu why=%s\n",
-				 walk->gpa, root->why);
-	len = scnprintf(text, size, "gpa=0x%llx ", walk->gpa);
-	len += kvmintro_stage2_format_root(text + len, size - len, root);
-	for (i = 0; i < walk->nr_steps; i++) {
-		r = kvmintro_format_stage2_step(text + len, size - len,
-						root->mmu.kind, &walk->steps[i]);
-		if (r > 0)
-			len += r;
-	}
-	if (error)
-		return len + scnprintf(text + len, size - len,
-				       "err gpa=0x%llx reason=%s\n", walk->gpa,
-				       error == -EINVAL ? "beyond-table" :
-				       "bad-table");
-	if (walk->present)
-		return len + kvmintro_stage2_leaf_text(text + len, size - len,
-						       mem, root, walk);
-	last = &walk->steps[walk->nr_steps - 1];
-	return len + scnprintf(text + len, size - len,
-			       "err gpa=0x%llx level=%u reason=not-present\n",
-			       walk->gpa, last->level);
+		return kvmintro_stage2_written(kvmintro_stage2_format_root(text,
+				size, "err", &walk->gpa, root));
+	len = kvmintro_stage2_written(kvmintro_stage2_format_root(text, size,
+			NULL, &walk->gpa, root));
+	for (i = 0; i < walk->nr_steps; i++)
+		len += kvmintro_stage2_written(kvmintro_format_stage2_step(
+				text + len, size - len, root->mmu.kind,
+				&walk->steps[i]));
+	if (walk->present && !error)
+		return len + kvmintro_stage2_written(kvmintro_stage2_format_leaf(
+				text + len, size - len, mem, root, walk));
+	return len + kvmintro_stage2_written(kvmintro_stage2_format_error(
+			text + len, size - len, walk, error));
 }
 
 /* Walk @n GPAs under one hold of the locks; format the replies after. */
@@ -346,23 +385,32 @@ static int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more)
 }
 
 /*
- * Account for @len bytes just formatted at the end of @t (@bytes NULL), or
- * copy them there; room was reserved.  A formatter's error adds nothing.
+ * Account for a record just written at the end of @t, @len bytes; room
+ * was reserved.  A writer's error adds nothing.
  */
-static void kvmintro_stage2_append(struct kvmintro_stage2_text *t,
-				   const char *bytes, int len)
+static void kvmintro_stage2_append(struct kvmintro_stage2_text *t, int len)
 {
-	if (len <= 0 || len >= t->size - t->len)
+	if (WARN_ON_ONCE(len < 0) || len >= t->size - t->len)
 		return;
-	if (bytes)
-		memcpy(t->text + t->len, bytes, len);
 	t->len += len;
+}
+
+/* The record saying that from @gpa on the summary reads the root @hpa. */
+static int kvmintro_stage2_format_root_changed(char *buf, size_t size,
+					       u64 gpa, u64 hpa)
+{
+	struct kvmintro_record_writer writer;
+
+	kvmintro_record_begin(&writer, buf, size, "root-changed");
+	kvmintro_record_hex(&writer, "gpa", gpa);
+	kvmintro_record_hex(&writer, "root", hpa);
+	return kvmintro_record_end(&writer);
 }
 
 /*
  * The summary of every leaf, built in holds of bounded length: each finds
  * the root anew (the vcpu may have replaced it meanwhile; that is said in
- * a '#' line) and goes on from the GPA after the last one read.
+ * a root-changed record) and goes on from the GPA after the last one read.
  */
 static int kvmintro_stage2_summary(struct kvm *kvm,
 				   struct kvmintro_stage2_text *t)
@@ -412,38 +460,33 @@ static int kvmintro_stage2_summary(struct kvm *kvm,
 		if (r)
 			break;
 		if (first) {
-			if (!root.why)
-				kvmintro_stage2_append(t, "# ", 2);
-			kvmintro_stage2_append(t, NULL, kvmintro_stage2_format_root(
-					t->text + t->len, t->size - t->len, &root));
+			kvmintro_stage2_append(t, kvmintro_stage2_format_root(
+					t->text + t->len, t->size - t->len,
+					root.why ? "err" : "table", NULL, &root));
 			if (root.why)
 				break;
-			kvmintro_stage2_append(t, KVMINTRO_STAGE2_SUMMARY_HEADER,
-					       strlen(KVMINTRO_STAGE2_SUMMARY_HEADER));
 			first_root = root.mmu.root;
 			first = false;
 		} else if (!root.why && root.mmu.root != first_root) {
-			kvmintro_stage2_append(t, NULL, scnprintf(t->text + t->len,
-					t->size - t->len,
-					"# root changed gpa=0x%llx root=0x%llx\n",
+			kvmintro_stage2_append(t,
+					kvmintro_stage2_format_root_changed(
+					t->text + t->len, t->size - t->len,
 					start, root.mmu.root));
 			first_root = root.mmu.root;
 		}
 		for (i = 0; i < nr_runs; i++)
-			kvmintro_stage2_append(t, NULL, kvmintro_format_stage2_run(
+			kvmintro_stage2_append(t, kvmintro_format_stage2_run(
 					t->text + t->len, t->size - t->len,
 					&runs[i]));
 		if (done && cur.npages)
-			kvmintro_stage2_append(t, NULL, kvmintro_format_stage2_run(
+			kvmintro_stage2_append(t, kvmintro_format_stage2_run(
 					t->text + t->len, t->size - t->len,
 					&cur));
 		if (root.why) {
 			/* The root went away: say where the summary ends. */
-			kvmintro_stage2_append(t, NULL, scnprintf(t->text + t->len,
-					t->size - t->len, "# stopped gpa=0x%llx ",
-					start));
-			kvmintro_stage2_append(t, NULL, kvmintro_stage2_format_root(
-					t->text + t->len, t->size - t->len, &root));
+			kvmintro_stage2_append(t, kvmintro_stage2_format_root(
+					t->text + t->len, t->size - t->len,
+					"stopped", &start, &root));
 			break;
 		}
 		if (fatal_signal_pending(current)) {

@@ -5,6 +5,7 @@
  * for EPT), plus KVM's own present bit.  Nothing here knows KVM's
  * structures: the kernel side finds the root and reads the entries.
  */
+#include "record.h"
 #include "stage2.h"
 
 #define X86_PTE_PRESENT		(1ULL << 0)
@@ -132,38 +133,68 @@ const char *kvmintro_stage2_size_name(unsigned int level)
 	return level < ARRAY_SIZE(names) ? names[level] : "?";
 }
 
+/*
+ * What @spte lets the guest do, as the letters granted in the order r, w,
+ * x ("rwx", "rx", "x"...); "" when none is: a word cannot start with '-'.
+ */
 void kvmintro_format_stage2_perm(char *buf, const struct kvmintro_spte *spte)
 {
-	buf[0] = spte->read ? 'r' : '-';
-	buf[1] = spte->write ? 'w' : '-';
-	buf[2] = spte->exec ? 'x' : '-';
-	buf[3] = '\0';
+	char *p = buf;
+
+	if (spte->read)
+		*p++ = 'r';
+	if (spte->write)
+		*p++ = 'w';
+	if (spte->exec)
+		*p++ = 'x';
+	*p = '\0';
 }
 
+/* Add perm=@perm, the letters of kvmintro_format_stage2_perm(), or perm=-. */
+void kvmintro_stage2_record_perm(struct kvmintro_record_writer *writer,
+				 const char *perm)
+{
+	if (*perm)
+		kvmintro_record_word(writer, "perm", perm);
+	else
+		kvmintro_record_none(writer, "perm");
+}
+
+/**
+ * kvmintro_format_stage2_step() - the record of one entry of a walk
+ * @buf: where it goes
+ * @size: room in @buf
+ * @kind: NPT or EPT, which says how the entry is decoded
+ * @step: the entry
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_stage2_step(char *buf, size_t size,
 				enum kvmintro_tdp_kind kind,
 				const struct kvmintro_stage2_step *step)
 {
+	struct kvmintro_record_writer writer;
 	struct kvmintro_spte s;
-	int len;
 
 	kvmintro_spte_decode(kind, step->level, step->entry,
 			     KVMINTRO_SPTE_ADDR_MASK, &s);
-	if (kind == KVMINTRO_TDP_EPT)
-		len = snprintf(buf, size,
-			       "level=%u table=0x%llx index=0x%x entry=0x%llx present=%d read=%d writable=%d exec=%d large=%d\n",
-			       step->level, (unsigned long long)step->table,
-			       step->index, (unsigned long long)step->entry,
-			       s.present, s.read, s.write, s.exec, s.large);
-	else
-		len = snprintf(buf, size,
-			       "level=%u table=0x%llx index=0x%x entry=0x%llx present=%d writable=%d user=%d nx=%d large=%d\n",
-			       step->level, (unsigned long long)step->table,
-			       step->index, (unsigned long long)step->entry,
-			       s.present, s.write, s.user, !s.exec, s.large);
-	if (len < 0 || (size_t)len >= size)
-		return -ENOSPC;
-	return len;
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_u64(&writer, "level", step->level);
+	kvmintro_record_hex(&writer, "table", step->table);
+	kvmintro_record_hex(&writer, "index", step->index);
+	kvmintro_record_hex(&writer, "entry", step->entry);
+	kvmintro_record_u64(&writer, "present", s.present);
+	if (kind == KVMINTRO_TDP_EPT) {
+		kvmintro_record_u64(&writer, "read", s.read);
+		kvmintro_record_u64(&writer, "writable", s.write);
+		kvmintro_record_u64(&writer, "exec", s.exec);
+	} else {
+		kvmintro_record_u64(&writer, "writable", s.write);
+		kvmintro_record_u64(&writer, "user", s.user);
+		kvmintro_record_u64(&writer, "nx", !s.exec);
+	}
+	kvmintro_record_u64(&writer, "large", s.large);
+	return kvmintro_record_end(&writer);
 }
 
 /*
@@ -198,19 +229,30 @@ bool kvmintro_stage2_run_add(struct kvmintro_stage2_run *run,
 	return true;
 }
 
+/**
+ * kvmintro_format_stage2_run() - the run record of a summary
+ * @buf: where it goes
+ * @size: room in @buf
+ * @run: the run
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_stage2_run(char *buf, size_t size,
 			       const struct kvmintro_stage2_run *run)
 {
-	int len;
+	struct kvmintro_record_writer writer;
 
-	len = snprintf(buf, size, "0x%llx 0x%llx %s 0x%llx %s %s\n",
-		       (unsigned long long)run->gpa,
-		       (unsigned long long)run->npages,
-		       kvmintro_stage2_size_name(run->level),
-		       (unsigned long long)run->leaves, run->perm,
-		       run->memtype < 0 ? "-" :
-		       kvmintro_ept_memtype_name(run->memtype));
-	if (len < 0 || (size_t)len >= size)
-		return -ENOSPC;
-	return len;
+	kvmintro_record_begin(&writer, buf, size, "run");
+	kvmintro_record_hex(&writer, "gpa", run->gpa);
+	kvmintro_record_hex(&writer, "npages", run->npages);
+	kvmintro_record_word(&writer, "size",
+			     kvmintro_stage2_size_name(run->level));
+	kvmintro_record_hex(&writer, "leaves", run->leaves);
+	kvmintro_stage2_record_perm(&writer, run->perm);
+	if (run->memtype < 0)
+		kvmintro_record_none(&writer, "memtype");
+	else
+		kvmintro_record_word(&writer, "memtype",
+				     kvmintro_ept_memtype_name(run->memtype));
+	return kvmintro_record_end(&writer);
 }

@@ -114,6 +114,9 @@ int kvmintro_format_stage2_step(char *buf, size_t size,
 				enum kvmintro_tdp_kind kind,
 				const struct kvmintro_stage2_step *step);
 void kvmintro_format_stage2_perm(char *buf, const struct kvmintro_spte *spte);
+struct kvmintro_record_writer;
+void kvmintro_stage2_record_perm(struct kvmintro_record_writer *writer,
+				 const char *perm);
 const char *kvmintro_stage2_size_name(unsigned int level);
 
 /**
@@ -123,7 +126,7 @@ const char *kvmintro_stage2_size_name(unsigned int level);
  * @npages:	length in 4 KiB pages
  * @leaves:	how many leaf entries
  * @level:	their level
- * @perm:	"rwx", '-' for what is not allowed
+ * @perm:	what the guest may do: "rwx", "rx"... ("" for nothing)
  * @memtype:	EPT memory type, or -1 (NPT)
  */
 struct kvmintro_stage2_run {
@@ -134,8 +137,6 @@ struct kvmintro_stage2_run {
 	char perm[4];
 	int memtype;
 };
-
-#define KVMINTRO_STAGE2_SUMMARY_HEADER "gpa npages size leaves perm memtype\n"
 
 bool kvmintro_stage2_run_add(struct kvmintro_stage2_run *run,
 			     enum kvmintro_tdp_kind kind,

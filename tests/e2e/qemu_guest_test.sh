@@ -19,6 +19,7 @@
 
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/qemu.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 : "${KVMINTRO_KO:?}" "${KVMINTRO_L2_KERNEL:?}" "${KVMINTRO_L2_INITRD:?}"
 debugfs=/sys/kernel/debug/kvmintro
 failed=0
@@ -161,11 +162,12 @@ fi
 printf 'str:Linux version\n' >"$dir/scan"
 scan=$(cat "$dir/scan")
 echo "$scan" | head -3 | sed 's/^/# /'
-line=$(grep -m1 '^gpa=' <<<"$scan")
-check "scan str:Linux version finds the kernel banner" test -n "$line"
-gpa=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) .*/\1/p' <<<"$line")
-hva=$(sed -n 's/.* hva=\(0x[0-9a-f]*\) .*/\1/p' <<<"$line")
-hpa=$(sed -n 's/.* hpa=\(0x[0-9a-f]*\) .*/\1/p' <<<"$line")
+line=$(grep -m1 '^match ' <<<"$scan")
+check "scan str:Linux version finds the kernel banner" \
+	test "$(record_field pattern <<<"$line")" = '"str:Linux version"'
+gpa=$(record_field gpa <<<"$line")
+hva=$(record_field hva <<<"$line")
+hpa=$(record_field hpa <<<"$line")
 
 echo "$gpa" >"$dir/translate"
 reply=$(cat "$dir/translate")

@@ -135,13 +135,79 @@ static char *scan(const char *request, int *error)
 	return *error ? NULL : kvmintro_read(path);
 }
 
+/* A match record, parsed. */
+struct result {
+	uint64_t gpa, hva, hpa, index;
+	char pattern[600];	/* "hex:" and 256 bytes in hex, with a NUL */
+	int pattern_len;
+};
+
+/*
+ * The records of a scan's results: match records, then one summary record,
+ * last.  Parse them; check the summary's fields and fill *@matches,
+ * *@bytes and @truncated (a "yes" or "no").
+ */
+static struct kvmintro_records *scan_records(const char *text,
+					     uint64_t *matches, uint64_t *bytes,
+					     char *truncated)
+{
+	struct kvmintro_records *records;
+	const struct kvmintro_record *summary;
+	int i;
+
+	TEST_ASSERT(text, "no results");
+	records = kvmintro_records_parse(strdup(text));
+	TEST_ASSERT(records->nr, "no summary");
+	for (i = 0; i < records->nr - 1; i++)
+		TEST_ASSERT(kvmintro_record_is(kvmintro_records_at(records, i), "match"),
+			    "not a match: '%s'",
+			    kvmintro_record_line(kvmintro_records_at(records, i)));
+	summary = kvmintro_records_at(records, records->nr - 1);
+	TEST_ASSERT(kvmintro_record_is(summary, "summary") && summary->nr_fields == 3,
+		    "last is not the summary: '%s'", kvmintro_record_line(summary));
+	*matches = kvmintro_field_u64(summary, "matches");
+	*bytes = kvmintro_field_u64(summary, "bytes");
+	kvmintro_field_str(summary, "truncated", truncated, 8);
+	TEST_ASSERT(!strcmp(truncated, "yes") || !strcmp(truncated, "no"),
+		    "truncated=%s", truncated);
+	TEST_ASSERT_EQ((int)*matches, records->nr - 1);
+	return records;
+}
+
+/* Match @i of @records: its five fields, the pattern a string. */
+static void scan_result(const struct kvmintro_records *records, int i,
+			struct result *result)
+{
+	const struct kvmintro_record *r = kvmintro_records_at(records, i);
+	const struct kvmintro_record_field *pattern;
+
+	TEST_ASSERT(kvmintro_record_is(r, "match") && r->nr_fields == 5,
+		    "bad match '%s'", kvmintro_record_line(r));
+	result->gpa = kvmintro_field_u64(r, "gpa");
+	result->hva = kvmintro_field_u64(r, "hva");
+	result->hpa = kvmintro_field_u64(r, "hpa");
+	result->index = kvmintro_field_u64(r, "index");
+	pattern = kvmintro_record_find(r, "pattern");
+	TEST_ASSERT(pattern && pattern->type == KVMINTRO_RECORD_STRING &&
+		    r->fields[4].key == pattern->key,
+		    "pattern is not the last field, a string: '%s'",
+		    kvmintro_record_line(r));
+	result->pattern_len = kvmintro_record_decode_string(pattern,
+							    result->pattern,
+							    sizeof(result->pattern));
+	TEST_ASSERT(result->pattern_len > 0, "pattern of '%s'",
+		    kvmintro_record_line(r));
+}
+
 static void test_scan_finds_exactly_the_planted(void)
 {
 	static struct match truth[256];
 	struct kvm_vm *vm = vm_create_scanned();
-	uint64_t gpa, hva, hpa, matches, bytes;
-	char *text, *line, name[64], trunc[8], *scalar;
-	int n, found = 0, i, r, end;
+	struct kvmintro_records *records;
+	uint64_t matches, bytes;
+	char *text, trunc[8], *scalar;
+	int n, found = 0, i, r;
+	struct result m;
 
 	n = truth_matches(vm, truth, 256);
 	TEST_ASSERT(n >= 7, "only %d planted matches in the truth", n);
@@ -150,27 +216,21 @@ static void test_scan_finds_exactly_the_planted(void)
 				       TIMEOUT_MS), "no VM directory");
 	text = scan("str:kvmintro-needle\nhex:de ad BE ef 00 5a\n", &r);
 	TEST_ASSERT(text, "scan: %s", strerror(-r));
-	for (line = text; *line; line = strchr(line, '\n') + 1) {
-		if (*line == '#') {
-			TEST_ASSERT(sscanf(line, "# matches=%" SCNu64 " bytes=%" SCNu64 " truncated=%7s",
-					   &matches, &bytes, trunc) == 3,
-				    "bad summary '%.*s'", (int)strcspn(line, "\n"), line);
-			continue;
-		}
-		end = 0;
-		TEST_ASSERT(sscanf(line, "gpa=0x%" SCNx64 " hva=0x%" SCNx64 " hpa=0x%" SCNx64 " pattern=%63[^\n]%n",
-				   &gpa, &hva, &hpa, name, &end) == 4 &&
-			    line[end] == '\n', "bad match line '%.*s'",
-			    (int)strcspn(line, "\n"), line);
+	records = scan_records(text, &matches, &bytes, trunc);
+	for (i = 0; i < records->nr - 1; i++) {
+		scan_result(records, i, &m);
 		TEST_ASSERT(found < n, "more matches than planted");
-		TEST_ASSERT(gpa == truth[found].gpa, "match %d at 0x%" PRIx64 ", truth 0x%" PRIx64,
-			    found, gpa, truth[found].gpa);
-		TEST_ASSERT(!strcmp(name, truth[found].pattern ? "hex:deadbeef005a" :
-				    "str:kvmintro-needle"), "pattern name '%s'", name);
-		TEST_ASSERT_EQ(hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa));
-		TEST_ASSERT_EQ(hpa, (kvmintro_pagemap_pfn(hva) << 12) | (hva & 0xfff));
+		TEST_ASSERT(m.gpa == truth[found].gpa, "match %d at 0x%" PRIx64 ", truth 0x%" PRIx64,
+			    found, m.gpa, truth[found].gpa);
+		/* The patterns as written: 0 and 1, in the order written. */
+		TEST_ASSERT_EQ(m.index, (uint64_t)truth[found].pattern);
+		TEST_ASSERT(!strcmp(m.pattern, truth[found].pattern ? "hex:deadbeef005a" :
+				    "str:kvmintro-needle"), "pattern name '%s'", m.pattern);
+		TEST_ASSERT_EQ(m.hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, m.gpa));
+		TEST_ASSERT_EQ(m.hpa, (kvmintro_pagemap_pfn(m.hva) << 12) | (m.hva & 0xfff));
 		found++;
 	}
+	kvmintro_records_free(records);
 	TEST_ASSERT(found == n, "%d of %d planted matches found", found, n);
 	TEST_ASSERT(matches == (uint64_t)n && !strcmp(trunc, "no"),
 		    "summary: %" PRIu64 " matches, truncated=%s", matches, trunc);
@@ -189,10 +249,10 @@ static void test_scan_finds_exactly_the_planted(void)
 	/* max= stops early and says so. */
 	text = scan("str:kvmintro-needle\nhex:deadbeef005a\nmax=3\n", &r);
 	TEST_ASSERT(text, "scan max=3: %s", strerror(-r));
-	for (i = 0, line = text; *line != '#'; line = strchr(line, '\n') + 1)
-		i++;
-	TEST_ASSERT(i == 3 && strstr(line, "truncated=yes"), "max=3 gave %d:\n%s",
-		    i, text);
+	records = scan_records(text, &matches, &bytes, trunc);
+	TEST_ASSERT(matches == 3 && !strcmp(trunc, "yes"), "max=3 gave:\n%s",
+		    text);
+	kvmintro_records_free(records);
 	free(text);
 	vm_destroy(vm);
 	kvmintro_unload();
@@ -401,10 +461,12 @@ static void test_scan_4096_patterns(void)
 {
 	static struct match truth[3 * SCAN_PATTERNS];
 	struct kvm_vm *vm = vm_create_scanned();
-	uint64_t gpa, hva, hpa, matches, bytes;
-	char *text, *line, *request, name[128], want[128], trunc[8];
+	struct kvmintro_records *records;
+	char *text, *request, name[600], want[600], trunc[8];
+	uint64_t gpa, matches, bytes;
 	unsigned int i, planted = 0;
-	int n, found = 0, r, end;
+	int n, found = 0, r;
+	struct result m;
 
 	many_make();
 	/* Across 4K page edges in slot 0, the slot edge, the THP edge. */
@@ -437,29 +499,25 @@ static void test_scan_4096_patterns(void)
 	text = scan(request, &r);
 	TEST_ASSERT(text, "scan of 4096 patterns (%zu bytes): %s",
 		    strlen(request), strerror(-r));
-	for (line = text; *line; line = strchr(line, '\n') + 1) {
-		if (*line == '#') {
-			TEST_ASSERT(sscanf(line, "# matches=%" SCNu64 " bytes=%" SCNu64 " truncated=%7s",
-					   &matches, &bytes, trunc) == 3,
-				    "bad summary '%.*s'", (int)strcspn(line, "\n"), line);
-			continue;
-		}
-		end = 0;
-		TEST_ASSERT(sscanf(line, "gpa=0x%" SCNx64 " hva=0x%" SCNx64 " hpa=0x%" SCNx64 " pattern=%127[^\n]%n",
-				   &gpa, &hva, &hpa, name, &end) == 4 &&
-			    line[end] == '\n', "bad match line '%.*s'",
-			    (int)strcspn(line, "\n"), line);
+	records = scan_records(text, &matches, &bytes, trunc);
+	for (i = 0; i < (unsigned int)records->nr - 1; i++) {
+		scan_result(records, i, &m);
 		TEST_ASSERT(found < n, "more matches than the truth's %d", n);
 		many_name(truth[found].pattern, want);
-		TEST_ASSERT(gpa == truth[found].gpa && !strcmp(name, want),
-			    "match %d: 0x%" PRIx64 " %s, truth 0x%" PRIx64 " %s",
-			    found, gpa, name, truth[found].gpa, want);
-		TEST_ASSERT_EQ(hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa));
+		TEST_ASSERT(m.gpa == truth[found].gpa &&
+			    m.index == (uint64_t)truth[found].pattern &&
+			    m.pattern_len == (int)strlen(want) &&
+			    !memcmp(m.pattern, want, m.pattern_len),
+			    "match %d: 0x%" PRIx64 " %" PRIu64 " %s, truth 0x%" PRIx64 " %d %s",
+			    found, m.gpa, m.index, m.pattern, truth[found].gpa,
+			    truth[found].pattern, want);
+		TEST_ASSERT_EQ(m.hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, m.gpa));
 		if (found % 64 == 0)
-			TEST_ASSERT_EQ(hpa, (kvmintro_pagemap_pfn(hva) << 12) |
-					    (hva & 0xfff));
+			TEST_ASSERT_EQ(m.hpa, (kvmintro_pagemap_pfn(m.hva) << 12) |
+					      (m.hva & 0xfff));
 		found++;
 	}
+	kvmintro_records_free(records);
 	TEST_ASSERT(found == n && matches == (uint64_t)n && !strcmp(trunc, "no"),
 		    "%d of %d matches, summary %" PRIu64 " truncated=%s", found,
 		    n, matches, trunc);
@@ -543,7 +601,7 @@ static void test_scan_bad_input(void)
 	big[SCAN_INPUT_MAX] = '\0';
 	TEST_ASSERT_EQ(kvmintro_write(path, big), 0);		/* 4 MiB */
 	after = kvmintro_read(path);
-	TEST_ASSERT(after && strstr(after, "pattern=str:kvmintro-needle"),
+	TEST_ASSERT(after && strstr(after, " index=0 pattern=\"str:kvmintro-needle\"\n"),
 		    "a 4 MiB request gave:\n%.300s", after);
 	free(after);
 	free(big);
@@ -561,8 +619,11 @@ static void test_scan_line_by_line(void)
 		"max=2\n", "str:kvmintro-needle\n", "hex:de ad be ef 00 5a\n",
 	};
 	struct kvm_vm *vm = vm_create_scanned();
-	char path[192], *text, *p;
-	unsigned int i, n = 0;
+	struct kvmintro_records *records;
+	char path[192], *text, trunc[8];
+	uint64_t matches, bytes;
+	struct result m;
+	unsigned int i;
 	int fd;
 
 	kvmintro_load();
@@ -578,12 +639,15 @@ static void test_scan_line_by_line(void)
 	close(fd);
 	text = kvmintro_read(path);
 	TEST_ASSERT(text, "read scan");
-	for (p = text; *p != '#'; p = strchr(p, '\n') + 1)
-		n++;
+	records = scan_records(text, &matches, &bytes, trunc);
 	/* max=2 applies; both patterns were searched: needle at 0x0 first. */
-	TEST_ASSERT(n == 2 && strstr(p, "truncated=yes") &&
-		    strstr(text, "gpa=0x0 ") && strstr(text, "pattern=str:kvmintro-needle"),
+	TEST_ASSERT(matches == 2 && !strcmp(trunc, "yes"),
 		    "line-by-line request gave:\n%s", text);
+	scan_result(records, 0, &m);
+	TEST_ASSERT(m.gpa == 0 && m.index == 0 &&
+		    !strcmp(m.pattern, "str:kvmintro-needle"),
+		    "line-by-line request gave:\n%s", text);
+	kvmintro_records_free(records);
 	free(text);
 	vm_destroy(vm);
 	kvmintro_unload();
@@ -596,8 +660,11 @@ static void test_scan_line_by_line(void)
 static void test_scan_written_in_blocks(void)
 {
 	struct kvm_vm *vm = vm_create_scanned();
-	char path[192], *text, *p;
+	struct kvmintro_records *records;
+	char path[192], *text, *p, trunc[8];
+	uint64_t matches, bytes;
 	size_t len, off, n;
+	struct result m;
 	unsigned int i;
 	int fd;
 
@@ -620,9 +687,13 @@ static void test_scan_written_in_blocks(void)
 	close(fd);
 	free(text);
 	text = kvmintro_read(path);
-	TEST_ASSERT(text && strstr(text, "gpa=0x0 ") &&
-		    strstr(text, "pattern=str:kvmintro-needle"),
+	records = scan_records(text, &matches, &bytes, trunc);
+	scan_result(records, 0, &m);
+	/* The needle is pattern 400, after 400 lines of hex. */
+	TEST_ASSERT(m.gpa == 0 && m.index == 400 &&
+		    !strcmp(m.pattern, "str:kvmintro-needle"),
 		    "a request in 4 KiB blocks gave:\n%s", text);
+	kvmintro_records_free(records);
 	free(text);
 	vm_destroy(vm);
 	kvmintro_unload();
@@ -667,9 +738,9 @@ static void test_scan_no_side_effects(void)
 	acquired = kvmintro_vmstat("nr_foll_pin_acquired");
 	released = kvmintro_vmstat("nr_foll_pin_released");
 	text = scan("str:nothing-like-this\nhex:0102030405060708", &r);
-	snprintf(summary, sizeof(summary), "# matches=0 bytes=%" PRIu64 " truncated=no\n",
+	snprintf(summary, sizeof(summary), "summary matches=0 bytes=%" PRIu64 " truncated=no\n",
 		 rss * 1024);
-	TEST_ASSERT(text && strstr(text, summary), "scan, want '%s': %s", summary,
+	TEST_ASSERT(text && !strcmp(text, summary), "scan, want '%s': %s", summary,
 		    text ? text : strerror(-r));
 	free(text);
 	TEST_ASSERT(mapping_rss_kb(hva) == rss,
@@ -677,6 +748,47 @@ static void test_scan_no_side_effects(void)
 		    mapping_rss_kb(hva));
 	TEST_ASSERT(kvmintro_vmstat("nr_foll_pin_acquired") - acquired ==
 		    kvmintro_vmstat("nr_foll_pin_released") - released, "pins differ");
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+/*
+ * A str: pattern holds any byte but a newline: blanks, quotes, backslashes,
+ * tabs, control and high bytes come back in a string, escaped as the
+ * record grammar says, and decode to the bytes written.
+ */
+static void test_scan_pattern_encoding(void)
+{
+	static const char needle[] = "kv \"in\\tro\t\x01\xfe=x";
+	static const char want[] =
+		" index=1 pattern=\"str:kv \\\"in\\\\tro\\t\\x01\\xfe=x\"\n";
+	struct kvm_vm *vm = vm_create_scanned();
+	struct kvmintro_records *records;
+	char request[64], *text, trunc[8];
+	uint64_t matches, bytes;
+	struct result m;
+	int r;
+
+	memcpy(addr_gpa2hva(vm, 20 * 4096 + 7), needle, sizeof(needle) - 1);
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	snprintf(request, sizeof(request), "hex:ffffffffffffffffff\nstr:%s\n",
+		 needle);
+	text = scan(request, &r);
+	TEST_ASSERT(text, "scan: %s", strerror(-r));
+	ksft_print_msg("%s", text);
+	records = scan_records(text, &matches, &bytes, trunc);
+	TEST_ASSERT(matches == 1 && !strcmp(trunc, "no"), "scan gave:\n%s", text);
+	scan_result(records, 0, &m);
+	TEST_ASSERT(m.gpa == 20 * 4096 + 7 && m.index == 1 &&
+		    m.pattern_len == 4 + (int)sizeof(needle) - 1 &&
+		    !memcmp(m.pattern, "str:", 4) &&
+		    !memcmp(m.pattern + 4, needle, sizeof(needle) - 1),
+		    "scan gave:\n%s", text);
+	TEST_ASSERT(strstr(text, want), "'%s' not in:\n%s", want, text);
+	kvmintro_records_free(records);
+	free(text);
 	vm_destroy(vm);
 	kvmintro_unload();
 }
@@ -784,6 +896,8 @@ int main(void)
 			  test_scan_4096_patterns);
 	kvmintro_run_case("scan: bad input and one past every limit are -EINVAL, results unchanged; every limit taken",
 			  test_scan_bad_input);
+	kvmintro_run_case("scan: a pattern with blanks, quotes and any byte comes back as a string of the record grammar",
+			  test_scan_pattern_encoding);
 	kvmintro_run_case("scan: a request written line by line, as shells do",
 			  test_scan_line_by_line);
 	kvmintro_run_case("scan: a long request in 4 KiB blocks cut inside lines, as cat writes",

@@ -54,35 +54,6 @@ static const char *want_host(uint64_t gpa)
 	return gpa >= THP_GPA ? "2M thp" : "4K base";
 }
 
-/* Value of " name=" (or "name=" at the start) in @line; asserts. */
-static uint64_t field_u64(const char *line, const char *name)
-{
-	char key[32];
-	const char *p;
-
-	snprintf(key, sizeof(key), " %s=", name);
-	p = strstr(line, key);
-	TEST_ASSERT(p, "no %s in '%.*s'", name, (int)strcspn(line, "\n"), line);
-	return strtoull(p + strlen(key), NULL, 0);
-}
-
-static void field_str(const char *line, const char *name, char *value,
-		      size_t size)
-{
-	char key[32];
-	const char *p;
-	size_t len;
-
-	snprintf(key, sizeof(key), " %s=", name);
-	p = strstr(line, key);
-	TEST_ASSERT(p, "no %s in '%.*s'", name, (int)strcspn(line, "\n"), line);
-	p += strlen(key);
-	len = strcspn(p, " \n");
-	TEST_ASSERT(len < size, "%s too long", name);
-	memcpy(value, p, len);
-	value[len] = '\0';
-}
-
 static const char *stage2_path(void)
 {
 	static char path[192];
@@ -97,6 +68,17 @@ static char *stage2_walk(uint64_t gpa)
 
 	snprintf(request, sizeof(request), "0x%" PRIx64 "\n", gpa);
 	return kvmintro_vm_request("stage2", request);
+}
+
+/* The records of a walk of @gpa; the text too, in *@text, if @text. */
+static struct kvmintro_records *stage2_walk_records(uint64_t gpa, char **text)
+{
+	char *reply = stage2_walk(gpa);
+
+	TEST_ASSERT(reply, "read stage2: %s", strerror(errno));
+	if (text)
+		*text = strdup(reply);
+	return kvmintro_records_parse(reply);
 }
 
 /*
@@ -203,24 +185,32 @@ static uint64_t gpa_hpa_pfn(uint64_t gpa)
 	return found;
 }
 
-/* The walk's level lines: each entry points at the next line's table. */
-static unsigned int check_levels(const char *text, uint64_t root,
-				 unsigned int *last_level)
+/*
+ * The walk's entries, the records without a kind that have a level: each
+ * points at the next one's table.
+ */
+static unsigned int check_levels(const struct kvmintro_records *walk,
+				  uint64_t root, unsigned int *last_level)
 {
-	uint64_t table, entry, next_table = root;
-	unsigned int level, index, n = 0, want_level = 0;
-	const char *p = text;
+	uint64_t table, entry, next_table = root, level, want_level = 0;
+	const struct kvmintro_record *r;
+	unsigned int n = 0;
+	int i;
 
-	while ((p = strstr(p, "\nlevel="))) {
-		p++;
-		TEST_ASSERT(sscanf(p, "level=%u table=0x%" SCNx64 " index=0x%x entry=0x%" SCNx64,
-				   &level, &table, &index, &entry) == 4,
-			    "bad level line in:\n%s", text);
-		TEST_ASSERT(!n || level == want_level, "levels out of order:\n%s", text);
+	for (i = 0; i < walk->nr; i++) {
+		r = kvmintro_records_at(walk, i);
+		if (!kvmintro_record_is(r, NULL) || !kvmintro_field_has(r, "level"))
+			continue;
+		level = kvmintro_field_u64(r, "level");
+		table = kvmintro_field_u64(r, "table");
+		entry = kvmintro_field_u64(r, "entry");
+		TEST_ASSERT(!n || level == want_level, "levels out of order at '%s'",
+			    kvmintro_record_line(r));
 		TEST_ASSERT(table == next_table,
-			    "level %u table 0x%" PRIx64 " is not the entry above's 0x%" PRIx64 ":\n%s",
-			    level, table, next_table, text);
-		TEST_ASSERT(index < 512, "index 0x%x", index);
+			    "level %" PRIu64 " table 0x%" PRIx64 " is not the entry above's 0x%" PRIx64,
+			    level, table, next_table);
+		TEST_ASSERT(kvmintro_field_u64(r, "index") < 512, "index in '%s'",
+			    kvmintro_record_line(r));
 		next_table = entry & 0x000ffffffffff000ULL;
 		want_level = level - 1;
 		*last_level = level;
@@ -229,41 +219,58 @@ static unsigned int check_levels(const char *text, uint64_t root,
 	return n;
 }
 
+/* A perm= value: the letters granted, in the order r, w, x, or "-". */
+static bool perm_valid(const char *perm)
+{
+	static const char *const valid[] = {
+		"-", "r", "w", "x", "rw", "rx", "wx", "rwx",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(valid); i++)
+		if (!strcmp(perm, valid[i]))
+			return true;
+	return false;
+}
+
 static void check_touched(struct kvm_vm *vm, uint64_t gpa, uint64_t root,
 			  unsigned int levels)
 {
 	uint64_t hva = (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa), pm, pfn;
-	char *text = stage2_walk(gpa), *leaf, size[8], host_size[8], kind[16];
-	char perm[8];
-	unsigned int n, last = 0;
+	char *text, size[8], host_size[8], kind[16], perm[8], host[32];
+	struct kvmintro_records *walk = stage2_walk_records(gpa, &text);
+	const struct kvmintro_record *head, *leaf;
 	const char *want = want_size(gpa);
-	char host[32];
+	unsigned int n, last = 0;
 
-	TEST_ASSERT(text, "read stage2");
-	TEST_ASSERT(!strncmp(text, "gpa=", 4) && field_u64(text, "root") == root,
-		    "header:\n%s", text);
-	leaf = strstr(text, "\nleaf gpa=");
-	TEST_ASSERT(leaf, "gpa 0x%" PRIx64 " has no leaf:\n%s", gpa, text);
-	n = check_levels(text, root, &last);
-	field_str(leaf, "size", size, sizeof(size));
-	field_str(leaf, "host_size", host_size, sizeof(host_size));
-	field_str(leaf, "kind", kind, sizeof(kind));
-	field_str(leaf, "perm", perm, sizeof(perm));
+	head = kvmintro_records_at(walk, 0);
+	TEST_ASSERT(kvmintro_record_is(head, NULL) &&
+		    kvmintro_field_u64(head, "gpa") == gpa &&
+		    kvmintro_field_u64(head, "root") == root, "header:\n%s", text);
+	leaf = kvmintro_records_find(walk, "leaf", 0);
+	TEST_ASSERT(leaf && leaf == kvmintro_records_at(walk, walk->nr - 1),
+		    "gpa 0x%" PRIx64 " has no leaf, last:\n%s", gpa, text);
+	n = check_levels(walk, root, &last);
+	kvmintro_field_str(leaf, "size", size, sizeof(size));
+	kvmintro_field_str(leaf, "host_size", host_size, sizeof(host_size));
+	kvmintro_field_str(leaf, "kind", kind, sizeof(kind));
+	kvmintro_field_str(leaf, "perm", perm, sizeof(perm));
 	TEST_ASSERT_EQ(n, levels - last + 1);
-	TEST_ASSERT_EQ((uint64_t)last, field_u64(leaf, "level"));
+	TEST_ASSERT_EQ((uint64_t)last, kvmintro_field_u64(leaf, "level"));
+	TEST_ASSERT_EQ(kvmintro_field_u64(leaf, "gpa"), gpa);
 
 	pm = kvmintro_pagemap_entry(hva);
 	TEST_ASSERT(pm & KVMINTRO_PM_PRESENT, "the VMM's page of 0x%" PRIx64 " is absent", gpa);
 	pfn = pm & KVMINTRO_PM_PFN_MASK;
-	TEST_ASSERT(field_u64(leaf, "pfn") == pfn,
+	TEST_ASSERT(kvmintro_field_u64(leaf, "pfn") == pfn,
 		    "gpa 0x%" PRIx64 ": stage2 pfn 0x%" PRIx64 ", pagemap 0x%" PRIx64 "\n%s",
-		    gpa, field_u64(leaf, "pfn"), pfn, text);
-	TEST_ASSERT_EQ(field_u64(leaf, "hpa"), (pfn << 12) | (gpa & 0xfff));
+		    gpa, kvmintro_field_u64(leaf, "pfn"), pfn, text);
+	TEST_ASSERT_EQ(kvmintro_field_u64(leaf, "hpa"), (pfn << 12) | (gpa & 0xfff));
 	TEST_ASSERT_EQ(gpa_hpa_pfn(gpa), pfn);
-	TEST_ASSERT_EQ(field_u64(leaf, "hva"), hva);
-	TEST_ASSERT(!strstr(leaf, "mismatch"), "mismatch:\n%s", text);
-	/* The guest wrote there: KVM mapped it writable. */
-	TEST_ASSERT(perm[0] == 'r' && perm[1] == 'w', "perm %s", perm);
+	TEST_ASSERT_EQ(kvmintro_field_u64(leaf, "hva"), hva);
+	TEST_ASSERT(!kvmintro_field_has(leaf, "mismatch"), "mismatch:\n%s", text);
+	/* The guest wrote there: KVM mapped it readable and writable. */
+	TEST_ASSERT(perm_valid(perm) && !strncmp(perm, "rw", 2), "perm %s", perm);
 	snprintf(host, sizeof(host), "%s %s", host_size, kind);
 	TEST_ASSERT(!strcmp(host, want_host(gpa)),
 		    "gpa 0x%" PRIx64 " backed by %s, want %s", gpa, host,
@@ -271,6 +278,7 @@ static void check_touched(struct kvm_vm *vm, uint64_t gpa, uint64_t root,
 	TEST_ASSERT(!strcmp(size, want),
 		    "gpa 0x%" PRIx64 ": stage-2 leaf %s on a %s %s host page, want %s:\n%s",
 		    gpa, size, host_size, kind, want, text);
+	kvmintro_records_free(walk);
 	free(text);
 }
 
@@ -279,34 +287,78 @@ struct summary_run {
 	char size[8], perm[8];
 };
 
+/*
+ * The summary: a table record naming the root, then only run records, in
+ * GPA order, none overlapping.
+ */
 static int read_summary(struct summary_run *runs, int max, uint64_t *root)
 {
-	char *text = kvmintro_read(stage2_path()), *p, *nl;
-	int n = 0, end;
+	struct kvmintro_records *summary = kvmintro_records_read(stage2_path());
+	const struct kvmintro_record *table, *r;
+	char memtype[8], mmu[8];
+	int n = 0, i;
 
-	TEST_ASSERT(text && !strncmp(text, "# vcpu=0 mmu=", 13), "summary:\n%s", text);
-	*root = field_u64(text, "root");
-	p = strchr(text, '\n') + 1;
-	TEST_ASSERT(!strncmp(p, "gpa npages size leaves perm memtype\n", 36),
-		    "summary header:\n%s", text);
-	for (p += 36; *p; p = nl + 1) {
-		struct summary_run *r = &runs[n];
+	TEST_ASSERT(summary && summary->nr, "read stage2: %s", strerror(errno));
+	table = kvmintro_records_at(summary, 0);
+	TEST_ASSERT(kvmintro_record_is(table, "table") &&
+		    kvmintro_field_u64(table, "vcpu") == 0,
+		    "summary starts '%s'", kvmintro_record_line(table));
+	kvmintro_field_str(table, "mmu", mmu, sizeof(mmu));
+	*root = kvmintro_field_u64(table, "root");
+	for (i = 1; i < summary->nr; i++) {
+		struct summary_run *run = &runs[n];
 
-		nl = strchr(p, '\n');
-		TEST_ASSERT(nl, "unterminated");
-		*nl = '\0';
+		r = kvmintro_records_at(summary, i);
+		TEST_ASSERT(kvmintro_record_is(r, "run"), "not a run: '%s'",
+			    kvmintro_record_line(r));
 		TEST_ASSERT(n < max, "too many runs");
-		end = 0;
-		TEST_ASSERT(sscanf(p, "0x%" SCNx64 " 0x%" SCNx64 " %7s 0x%" SCNx64 " %7s %*s%n",
-				   &r->gpa, &r->npages, r->size, &r->leaves,
-				   r->perm, &end) == 5 && !p[end],
-			    "bad summary line '%s'", p);
-		TEST_ASSERT(!n || r->gpa >= runs[n - 1].gpa + runs[n - 1].npages * 4096,
-			    "runs overlap or out of order at '%s'", p);
+		TEST_ASSERT(r->nr_fields == 6, "'%s' has %u fields",
+			    kvmintro_record_line(r), r->nr_fields);
+		run->gpa = kvmintro_field_u64(r, "gpa");
+		run->npages = kvmintro_field_u64(r, "npages");
+		run->leaves = kvmintro_field_u64(r, "leaves");
+		kvmintro_field_str(r, "size", run->size, sizeof(run->size));
+		kvmintro_field_str(r, "perm", run->perm, sizeof(run->perm));
+		kvmintro_field_str(r, "memtype", memtype, sizeof(memtype));
+		TEST_ASSERT(perm_valid(run->perm), "perm in '%s'",
+			    kvmintro_record_line(r));
+		/* A memory type on EPT only. */
+		TEST_ASSERT(!strcmp(mmu, "npt") ? !strcmp(memtype, "-") :
+			    strcmp(memtype, "-") != 0, "memtype in '%s'",
+			    kvmintro_record_line(r));
+		TEST_ASSERT(!n || run->gpa >= runs[n - 1].gpa + runs[n - 1].npages * 4096,
+			    "runs overlap or out of order at '%s'",
+			    kvmintro_record_line(r));
 		n++;
 	}
-	free(text);
+	kvmintro_records_free(summary);
 	return n;
+}
+
+/* Print the summary, but for the loop slot's second run on. */
+static void print_summary(void)
+{
+	char *text = kvmintro_read(stage2_path()), *line, *nl;
+	unsigned int loop = 0;
+	uint64_t gpa = 0;
+
+	TEST_ASSERT(text, "read stage2");
+	for (line = text; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		TEST_ASSERT(nl, "unterminated");
+		*nl = '\0';
+		if (!strncmp(line, "run gpa=", 8)) {
+			gpa = strtoull(line + 8, NULL, 16);
+			if (gpa >= LOOP_GPA && gpa < LOOP_GPA + 2 * LOOP_PAGES * 4096 &&
+			    loop++)
+				continue;
+		}
+		ksft_print_msg("%s\n", line);
+		if (loop == 1 && !strncmp(line, "run gpa=", 8) && gpa == LOOP_GPA)
+			ksft_print_msg("(%u runs of the loop slot left out)\n",
+				       LOOP_PAGES - 1);
+	}
+	free(text);
 }
 
 static const struct summary_run *find_run(const struct summary_run *runs,
@@ -324,24 +376,28 @@ static void test_stage2_walks(void)
 {
 	static struct summary_run runs[4096];
 	const struct summary_run *run;
+	const struct kvmintro_record *head, *leaf, *err;
+	struct kvmintro_records *walk;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm = vm_create_touched(&vcpu, true);
 	uint64_t root, levels = 0, size;
-	char *text, *again, mmu[8];
+	char *text, *again, mmu[8], reason[16];
 	unsigned int i, last, loop_runs;
 	int n, r;
 
 	kvmintro_load();
 	TEST_ASSERT(kvmintro_wait_path(stage2_path(), true, TIMEOUT_MS), "no stage2 file");
 
-	text = stage2_walk(touched[0]);
-	TEST_ASSERT(text, "read stage2");
-	field_str(text, "mmu", mmu, sizeof(mmu));
-	levels = field_u64(text, "levels");
-	root = field_u64(text, "root");
+	walk = stage2_walk_records(touched[0], &text);
+	head = kvmintro_records_at(walk, 0);
+	TEST_ASSERT(kvmintro_record_is(head, NULL), "walk:\n%s", text);
+	kvmintro_field_str(head, "mmu", mmu, sizeof(mmu));
+	levels = kvmintro_field_u64(head, "levels");
+	root = kvmintro_field_u64(head, "root");
 	TEST_ASSERT(!strcmp(mmu, "npt") || !strcmp(mmu, "ept"), "mmu=%s", mmu);
 	TEST_ASSERT(levels == 4 || levels == 5, "levels=%" PRIu64, levels);
 	ksft_print_msg("first walk:\n%s", text);
+	kvmintro_records_free(walk);
 	free(text);
 	for (i = 0; i < ARRAY_SIZE(touched); i++)
 		check_touched(vm, touched[i], root, levels);
@@ -393,27 +449,38 @@ static void test_stage2_walks(void)
 	}
 	ksft_print_msg("summary: %d runs, %u of them in the loop slot\n", n,
 		       loop_runs);
+	print_summary();
 
 	/* Untouched: a non-present entry stops the walk, and says where. */
 	for (i = 0; i < ARRAY_SIZE(untouched); i++) {
-		text = stage2_walk(untouched[i]);
-		TEST_ASSERT(text && !strstr(text, "\nleaf ") &&
-			    strstr(text, "reason=not-present\n"),
+		walk = stage2_walk_records(untouched[i], &text);
+		err = kvmintro_records_at(walk, walk->nr - 1);
+		TEST_ASSERT(!kvmintro_records_find(walk, "leaf", 0) &&
+			    kvmintro_record_is(err, "err") &&
+			    kvmintro_field_u64(err, "gpa") == untouched[i] &&
+			    !strcmp(kvmintro_field_str(err, "reason", reason,
+						       sizeof(reason)),
+				    "not-present"),
 			    "untouched 0x%" PRIx64 ":\n%s", untouched[i], text);
 		if (!i)
 			ksft_print_msg("untouched:\n%s", text);
-		check_levels(text, root, &last);
-		TEST_ASSERT_EQ(field_u64(strstr(text, "\nerr gpa="), "level"), (uint64_t)last);
+		check_levels(walk, root, &last);
+		TEST_ASSERT_EQ(kvmintro_field_u64(err, "level"), (uint64_t)last);
+		/* Next to a touched 4K page: the page table is there, the entry not. */
+		if (untouched[i] == BASE_GPA + 0x2000)
+			TEST_ASSERT(last == 1, "level 1 stop:\n%s", text);
+		kvmintro_records_free(walk);
 		free(text);
 	}
-	/* Next to a touched 4K page: the page table is there, the entry not. */
-	text = stage2_walk(BASE_GPA + 0x2000);
-	TEST_ASSERT(strstr(text, " level=1 reason=not-present\n"), "level 1 stop:\n%s", text);
-	free(text);
 	/* Far away: the walk stops high up. */
-	text = stage2_walk(0x5000000000ULL);
-	TEST_ASSERT(strstr(text, " level=4 reason=not-present\n") ||
-		    strstr(text, " level=3 reason=not-present\n"), "high stop:\n%s", text);
+	walk = stage2_walk_records(0x5000000000ULL, &text);
+	check_levels(walk, root, &last);
+	err = kvmintro_records_at(walk, walk->nr - 1);
+	TEST_ASSERT(kvmintro_record_is(err, "err") &&
+		    (kvmintro_field_u64(err, "level") == 4 ||
+		     kvmintro_field_u64(err, "level") == 3) &&
+		    kvmintro_field_u64(err, "level") == last, "high stop:\n%s", text);
+	kvmintro_records_free(walk);
 	free(text);
 
 	/* Garbage: EINVAL, the latest walks stay. */
@@ -452,14 +519,25 @@ static void test_stage2_walks(void)
 	/* Several at once, and back to the summary. */
 	r = kvmintro_write(stage2_path(), "0x10000000 gfn=0x100000\n");
 	TEST_ASSERT(!r, "two GPAs: %s", strerror(-r));
-	text = kvmintro_read(stage2_path());
-	TEST_ASSERT(text && strstr(text, "\nleaf gpa=0x10000000 ") &&
-		    strstr(text, "\nleaf gpa=0x100000000 "), "two walks:\n%s", text);
-	free(text);
+	walk = kvmintro_records_read(stage2_path());
+	TEST_ASSERT(walk, "read stage2: %s", strerror(errno));
+	n = 0;
+	for (i = 0; i < (unsigned int)walk->nr; i++) {
+		leaf = kvmintro_records_at(walk, i);
+		if (!kvmintro_record_is(leaf, "leaf"))
+			continue;
+		TEST_ASSERT_EQ(kvmintro_field_u64(leaf, "gpa"),
+			       n ? 0x100000000ULL : 0x10000000ULL);
+		n++;
+	}
+	TEST_ASSERT(n == 2, "two walks, %d leaves", n);
+	kvmintro_records_free(walk);
 	TEST_ASSERT(!kvmintro_write(stage2_path(), "summary"), "summary");
-	text = kvmintro_read(stage2_path());
-	TEST_ASSERT(text && !strncmp(text, "# vcpu=0 ", 9), "back to summary:\n%s", text);
-	free(text);
+	walk = kvmintro_records_read(stage2_path());
+	TEST_ASSERT(walk && walk->nr &&
+		    kvmintro_record_is(kvmintro_records_at(walk, 0), "table"),
+		    "back to summary");
+	kvmintro_records_free(walk);
 	vm_destroy(vm);
 	kvmintro_unload();
 }

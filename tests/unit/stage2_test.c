@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../lib/record.h"
 #include "../../lib/stage2.h"
 
 #define MEM_SIZE	(1 << 20)
@@ -86,9 +87,9 @@ static void test_npt(void)
 {
 	build_npt();
 	walk_expect("npt: 4K leaf", &npt, 0x5123, true, 0xabc123, 4, "rwx");
-	walk_expect("npt: 4K read-only", &npt, 0x7fff, true, 0xabdfff, 4, "r-x");
-	walk_expect("npt: 2M leaf, NX", &npt, 0x212345, true, 0x40012345, 3, "rw-");
-	walk_expect("npt: 1G leaf", &npt, 0x40001234, true, 0x80001234, 2, "r-x");
+	walk_expect("npt: 4K read-only", &npt, 0x7fff, true, 0xabdfff, 4, "rx");
+	walk_expect("npt: 2M leaf, NX", &npt, 0x212345, true, 0x40012345, 3, "rw");
+	walk_expect("npt: 1G leaf", &npt, 0x40001234, true, 0x80001234, 2, "rx");
 	walk_expect("npt: stop at level 1", &npt, 0x6000, false, 0, 4, "");
 	walk_expect("npt: stop at level 2", &npt, 0x400000, false, 0, 3, "");
 	walk_expect("npt: stop at level 3", &npt, 0x80000000, false, 0, 2, "");
@@ -160,12 +161,12 @@ static void test_ept(void)
 	      !kvmintro_stage2_walk(&ept, 0x1010, read_spte, NULL, &w) &&
 	      w.leaf.memtype == 6 && w.leaf.ipat &&
 	      !strcmp(kvmintro_ept_memtype_name(w.leaf.memtype), "wb"));
-	walk_expect("ept: 2M read-only", &ept, 0x7fffff, true, 0x7fffff, 3, "r--");
+	walk_expect("ept: 2M read-only", &ept, 0x7fffff, true, 0x7fffff, 3, "r");
 	check("ept: memtype uc",
 	      !kvmintro_stage2_walk(&ept, 0x600000, read_spte, NULL, &w) &&
 	      w.leaf.memtype == 0 && !w.leaf.ipat);
 	walk_expect("ept: access-tracked leaf is present, no permissions", &ept,
-		    0x2000, true, 0x778000, 4, "---");
+		    0x2000, true, 0x778000, 4, "");
 	kvmintro_spte_decode(KVMINTRO_TDP_EPT, 2, 0x3000 | EPT_RWX | (6 << 3),
 			     KVMINTRO_SPTE_ADDR_MASK, &s);
 	check("ept: a table entry has no memtype", !s.leaf && !s.memtype);
@@ -215,7 +216,9 @@ static bool add(struct kvmintro_stage2_run *run,
 
 static void test_runs(void)
 {
+	struct kvmintro_record_field fields[8];
 	struct kvmintro_stage2_run run = {};
+	struct kvmintro_record record;
 	char buf[128];
 	unsigned int i;
 	bool ok = true;
@@ -235,7 +238,7 @@ static void test_runs(void)
 	check("runs: the run is left alone", run.npages == 4 && run.leaves == 4);
 	check("runs: format",
 	      kvmintro_format_stage2_run(buf, sizeof(buf), &run) > 0 &&
-	      !strcmp(buf, "0x10000 0x4 4K 0x4 rwx -\n"));
+	      !strcmp(buf, "run gpa=0x10000 npages=0x4 size=4K leaves=0x4 perm=rwx memtype=-\n"));
 	memset(&run, 0, sizeof(run));
 	put(0x3000, 2, 0x40200000 | NPT_TABLE | NPT_LARGE | NPT_NX);
 	ok = add(&run, &npt, 0x200000) && add(&run, &npt, 0x400000);
@@ -244,7 +247,13 @@ static void test_runs(void)
 	run.memtype = 6;
 	check("runs: EPT memtype in the format",
 	      kvmintro_format_stage2_run(buf, sizeof(buf), &run) > 0 &&
-	      !strcmp(buf, "0x200000 0x400 2M 0x2 rw- wb\n"));
+	      !strcmp(buf, "run gpa=0x200000 npages=0x400 size=2M leaves=0x2 perm=rw memtype=wb\n"));
+	run.perm[0] = '\0';
+	check("runs: no permission at all is perm=-, a none",
+	      kvmintro_format_stage2_run(buf, sizeof(buf), &run) > 0 &&
+	      !strcmp(buf, "run gpa=0x200000 npages=0x400 size=2M leaves=0x2 perm=- memtype=wb\n") &&
+	      !kvmintro_record_parse(buf, strlen(buf), &record, fields, 8) &&
+	      kvmintro_record_find(&record, "perm")->type == KVMINTRO_RECORD_NONE);
 	check("runs: format too small",
 	      kvmintro_format_stage2_run(buf, 8, &run) == -ENOSPC);
 }

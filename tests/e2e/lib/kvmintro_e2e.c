@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,143 @@ static int read_records(const char *path, bool (*parse)(const char *, void *),
 	}
 	free(text);
 	return n;
+}
+
+struct kvmintro_records_entry {
+	struct kvmintro_record record;
+	struct kvmintro_record_field fields[KVMINTRO_RECORD_FIELDS_MAX];
+	size_t len;		/* of the line, without its newline */
+};
+
+/*
+ * Parse @text (malloc()ed, now owned), every line a record; no comment.
+ * A line the reader refuses fails the test, naming it.
+ */
+struct kvmintro_records *kvmintro_records_parse(char *text)
+{
+	struct kvmintro_records *records = calloc(1, sizeof(*records));
+	struct kvmintro_records_entry *entry;
+	char *line, *nl;
+	int lines = 0, r;
+
+	TEST_ASSERT(records && text, "records of nothing");
+	for (line = text; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		TEST_ASSERT(nl, "a line without a newline: '%s'", line);
+		lines++;
+	}
+	records->text = text;
+	records->entries = calloc(lines + 1, sizeof(*records->entries));
+	TEST_ASSERT(records->entries, "calloc");
+	for (line = text; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		entry = &records->entries[records->nr++];
+		entry->len = nl - line;
+		r = kvmintro_record_parse(line, entry->len + 1, &entry->record,
+					  entry->fields,
+					  KVMINTRO_RECORD_FIELDS_MAX);
+		TEST_ASSERT(!r && !entry->record.comment,
+			    "not a record (%s): '%.*s'",
+			    r ? strerror(-r) : "a comment", (int)entry->len,
+			    line);
+	}
+	return records;
+}
+
+struct kvmintro_records *kvmintro_records_read(const char *path)
+{
+	char *text = kvmintro_read(path);
+
+	return text ? kvmintro_records_parse(text) : NULL;
+}
+
+void kvmintro_records_free(struct kvmintro_records *records)
+{
+	if (!records)
+		return;
+	free(records->entries);
+	free(records->text);
+	free(records);
+}
+
+const struct kvmintro_record *kvmintro_records_at(const struct kvmintro_records *records,
+						  int i)
+{
+	TEST_ASSERT(i >= 0 && i < records->nr, "record %d of %d", i,
+		    records->nr);
+	return &records->entries[i].record;
+}
+
+bool kvmintro_record_is(const struct kvmintro_record *record, const char *kind)
+{
+	if (!kind || !record->kind)
+		return !kind && !record->kind;
+	return record->kind_len == strlen(kind) &&
+	       !memcmp(record->kind, kind, record->kind_len);
+}
+
+const struct kvmintro_record *kvmintro_records_find(const struct kvmintro_records *records,
+						    const char *kind, int from)
+{
+	int i;
+
+	for (i = from; i < records->nr; i++) {
+		if (kvmintro_record_is(&records->entries[i].record, kind))
+			return &records->entries[i].record;
+	}
+	return NULL;
+}
+
+const char *kvmintro_record_line(const struct kvmintro_record *record)
+{
+	static char line[1024];
+	const struct kvmintro_records_entry *entry =
+		(const void *)((const char *)record -
+			       offsetof(struct kvmintro_records_entry, record));
+	const char *start = record->kind ? record->kind :
+			    record->nr_fields ? record->fields[0].key : "";
+
+	snprintf(line, sizeof(line), "%.*s", (int)entry->len, start);
+	return line;
+}
+
+bool kvmintro_field_has(const struct kvmintro_record *record, const char *key)
+{
+	return kvmintro_record_find(record, key);
+}
+
+uint64_t kvmintro_field_u64(const struct kvmintro_record *record,
+			    const char *key)
+{
+	const struct kvmintro_record_field *field;
+
+	field = kvmintro_record_find(record, key);
+	TEST_ASSERT(field && (field->type == KVMINTRO_RECORD_HEX ||
+			      field->type == KVMINTRO_RECORD_DECIMAL),
+		    "no number %s= in '%s'", key, kvmintro_record_line(record));
+	return field->number;
+}
+
+const char *kvmintro_field_str(const struct kvmintro_record *record,
+			       const char *key, char *buf, size_t size)
+{
+	const struct kvmintro_record_field *field;
+	int len;
+
+	field = kvmintro_record_find(record, key);
+	TEST_ASSERT(field, "no %s= in '%s'", key, kvmintro_record_line(record));
+	if (field->type == KVMINTRO_RECORD_STRING) {
+		len = kvmintro_record_decode_string(field, buf, size);
+		TEST_ASSERT(len >= 0 && strlen(buf) == (size_t)len,
+			    "string %s= in '%s'", key,
+			    kvmintro_record_line(record));
+		return buf;
+	}
+	TEST_ASSERT(field->value_len < size, "%s= too long in '%s'", key,
+		    kvmintro_record_line(record));
+	memcpy(buf, field->value, field->value_len);
+	buf[field->value_len] = '\0';
+	return buf;
 }
 
 /* Parse one record of the vms file into @l. */

@@ -5,6 +5,9 @@
 #
 #   record_keys                 the keys of each record on stdin, one line
 #                               a record, comments left out
+#   record_field KEY            the value of field KEY of each record on
+#                               stdin that has one, as written (a string
+#                               with its quotes), one line each
 #   json_carries_keys FILE JSON FILTER
 #                               the objects jq FILTER picks from the JSON
 #                               text are FILE's records, one for one, and
@@ -15,6 +18,28 @@ record_keys()
 	# A string value may hold blanks and '=': take it out first.
 	sed -E '/^#/d; s/"([^"\\]|\\.)*"/S/g' |
 		awk '{ n = 0; for (i = 1; i <= NF; i++) if (split($i, kv, "=") > 1) printf "%s%s", n++ ? " " : "", kv[1]; print "" }'
+}
+
+record_field()
+{
+	awk -v key="$1" '
+	/^#/ { next }
+	{
+		line = $0
+		while (line != "") {
+			# A token: key="string", which may hold blanks, or up to a blank.
+			if (!match(line, /^[a-z][a-z0-9_.]*="([^"\\]|\\.)*"/) &&
+			    !match(line, /^[^ ]+/))
+				break
+			token = substr(line, 1, RLENGTH)
+			line = substr(line, RLENGTH + 2)
+			eq = index(token, "=")
+			if (eq && substr(token, 1, eq - 1) == key) {
+				print substr(token, eq + 1)
+				break
+			}
+		}
+	}'
 }
 
 json_carries_keys()
