@@ -69,23 +69,41 @@ out=$("$cli" --json memslots "$vmm")
 check "memslots --json carries every key of every record" \
 	json_carries_keys "$KVMINTRO_TMP/cli-memslots" "$out" '.memslots[]'
 
-"$cli" pause "$vmm" >/dev/null
+# A file of one record (snapshot, regs) is one object: $1 names it.
+carries_one() { # carries_one NAME FILE JSON FILTER
+	record_join <"$2" >"$KVMINTRO_TMP/cli-one"
+	check "$1 --json carries every key of its file" \
+		json_carries_keys "$KVMINTRO_TMP/cli-one" "$3" "$4"
+}
+
+out=$("$cli" pause "$vmm" --json)
 check "pause pauses" grep -qx state=paused "$dir/snapshot"
+carries_one pause "$dir/snapshot" "$out" .
 out=$("$cli" regs "$vmm" --vcpu 0 --json)
 cr3=$(sed -n 's/^vm .* cr3=\(0x[0-9a-f]*\).*/\1/p' "$truth")
 check "regs --json gives the CR3 the VMM set" grep -Eq "\"cr3\": *$((cr3))([^0-9]|$)" <<<"$out"
-"$cli" resume "$vmm" >/dev/null
+carries_one regs "$dir/vcpu0/regs" "$out" '.vcpus[0]'
+out=$("$cli" resume "$vmm" --json)
 check "resume resumes" grep -qx state=running "$dir/snapshot"
+carries_one resume "$dir/snapshot" "$out" .
 
 before=$(sed -n 's/^generation=//p' "$dir/snapshot")
-"$cli" snapshot "$vmm" >/dev/null
+out=$("$cli" snapshot "$vmm" --json)
 after=$(sed -n 's/^generation=//p' "$dir/snapshot")
 check "snapshot captures" test "$after" = $((before + 1))
+carries_one snapshot "$dir/snapshot" "$out" .
+out=$("$cli" snapshot "$vmm")
+check "snapshot says when it captured" grep -q "^captured at  *20[0-9-]*T" <<<"$out"
 
 out=$("$cli" translate "$vmm" 0x1234)
 echo 0x1234 >"$dir/translate"
 phys=$(sed -n 's/^ok phys=\(0x[0-9a-f]*\) .*/\1/p' "$dir/translate")
 check "translate agrees with the translate file" grep -q "$phys" <<<"$out"
+out=$("$cli" translate "$vmm" 0x1234 0x7fff0000000 --json)
+echo 0x1234 0x7fff0000000 >"$dir/translate"
+cat "$dir/translate" >"$KVMINTRO_TMP/cli-translate"
+check "translate --json carries every key of every reply (ok and err)" \
+	json_carries_keys "$KVMINTRO_TMP/cli-translate" "$out" '.translations[]'
 
 # gva walks with the registers of the capture just taken. The levels it
 # shows are the gva file's, the GPA is where the VMM mapped the GVA, and an
@@ -106,12 +124,20 @@ slot_hva=$(sed -n "s/^slot .* gpa=$map_gpa .* hva=\(0x[0-9a-f]*\) .*/\1/p" "$tru
 hva=$(printf '0x%x' $((slot_hva + 0x123)))
 check "gva finds the HVA the VMM gave that GPA" grep -Eq "^ *$gpa +4 KiB +$hva " <<<"$out"
 sed 's/^/# /' <<<"$out"
+out=$("$cli" gva "$vmm" "$gva" --json)
+echo "$gva vcpu=0" >"$dir/gva"
+cat "$dir/gva" >"$KVMINTRO_TMP/cli-gva"
+check "gva --json carries every key of every record of the walk" \
+	json_carries_keys "$KVMINTRO_TMP/cli-gva" "$out" '.walk[]'
 out=$("$cli" gva "$vmm" 0x7f0000000000 --vcpu 1 --cr3 "$cr3" --json)
 echo "0x7f0000000000 vcpu=1 cr3=$cr3" >"$dir/gva"
 stop=$(sed -n 's/^stop level=\([0-9]*\) .*/\1/p' "$dir/gva")
 check "gva --json stops where the gva file stops" \
-	grep -Pzq "\"stop\": \\{\n *\"level\": $stop,\n *\"reason\": \"not-present\"" <<<"$out"
-check "gva --json walks from the CR3 asked" grep -Eq "\"cr3\": *$((cr3)),\$" <<<"$out"
+	grep -Pzq "\"record\": \"stop\",\n *\"level\": $stop,\n *\"reason\": \"not-present\"" <<<"$out"
+check "gva --json walks from the CR3 asked" grep -Eq "\"cr3\": *$((cr3)),?\$" <<<"$out"
+cat "$dir/gva" >"$KVMINTRO_TMP/cli-gva"
+check "gva --json carries every key of a walk that stops" \
+	json_carries_keys "$KVMINTRO_TMP/cli-gva" "$out" '.walk[]'
 "$cli" gva "$vmm" 0x1000 --vcpu 7 >/dev/null 2>"$KVMINTRO_TMP/cli-gva.err"
 status=$?
 check "gva of a vcpu the VM does not have: exit status 4" test "$status" = 4
@@ -131,16 +157,32 @@ check "read shows the bytes of mem" test "$mine" = "$theirs"
 
 out=$("$cli" scan "$vmm" 'hex:48 ff 07')
 printf 'hex:48ff07\n' >"$dir/scan"
-gpa=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) .*/\1/p' "$dir/scan" | head -n1)
-check "scan finds what the scan file finds" grep -q "$gpa" <<<"$out"
+gpa=$(record_field gpa <"$dir/scan" | head -n1)
+check "scan finds what the scan file finds" grep -q "^ *${gpa:-none} " <<<"$out"
+out=$("$cli" scan "$vmm" 'hex:48 ff 07' 'str:no such text here' --json)
+printf 'hex:48ff07\nstr:no such text here\n' >"$dir/scan"
+cat "$dir/scan" >"$KVMINTRO_TMP/cli-scan"
+check "scan --json carries every key of every match and the summary" \
+	json_carries_keys "$KVMINTRO_TMP/cli-scan" "$out" '.results[]'
 
 out=$("$cli" stage2 "$vmm")
-root=$(sed -n 's/^# vcpu=.* root=\(0x[0-9a-f]*\) .*/\1/p' "$dir/stage2")
+root=$(sed -n 's/^table vcpu=.* root=\(0x[0-9a-f]*\) .*/\1/p' "$dir/stage2")
 check "stage2 names the root of the stage2 file" grep -q "root ${root:-none}," <<<"$out"
+sed 's/^/# /' <<<"$out"
+out=$("$cli" stage2 "$vmm" --json)
+echo summary >"$dir/stage2"
+cat "$dir/stage2" >"$KVMINTRO_TMP/cli-stage2"
+check "stage2 --json carries every key of every record of the summary" \
+	json_carries_keys "$KVMINTRO_TMP/cli-stage2" "$out" '.summary[]'
 out=$("$cli" stage2 "$vmm" 0x1000 --json)
 echo 0x1000 >"$dir/translate"
 pfn=$(sed -n 's/^ok .* pfn=\(0x[0-9a-f]*\) .*/\1/p' "$dir/translate")
 check "stage2 --json maps the guest's data page to translate's frame" \
 	grep -Eq "\"pfn\": *$((pfn))([^0-9]|$)" <<<"$out"
+echo 0x1000 >"$dir/stage2"
+cat "$dir/stage2" >"$KVMINTRO_TMP/cli-stage2"
+check "stage2 GPA --json carries every key of every record of the walk" \
+	json_carries_keys "$KVMINTRO_TMP/cli-stage2" "$out" '.walk[]'
+sed 's/^/# /' <<<"$("$cli" stage2 "$vmm" 0x1000)"
 
 exit $failed

@@ -9,6 +9,7 @@
 
 set -uo pipefail
 : "${KVMINTRO_BIN:?}" "${KVMINTRO_KO:?}" "${KVMINTRO_TMP:=/tmp}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 cli=$KVMINTRO_BIN/kvmintro
 debugfs=/sys/kernel/debug/kvmintro
 truth=$KVMINTRO_TMP/scan-cli-testvmm.out
@@ -63,7 +64,7 @@ grep -v '^#' "$patterns" | grep -v '^$' >"$patterns.raw"
 check "the file holds 4096 patterns" test "$(wc -l <"$patterns.raw")" = 4096
 printf 'max=1000000\n' >>"$patterns.raw"
 dd if="$patterns.raw" of="$dir/scan" bs=4M status=none
-theirs=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) .* pattern=\(.*\)$/\1 \2/p' "$dir/scan")
+theirs=$(sed -n 's/^match gpa=\(0x[0-9a-f]*\) .* pattern="\(.*\)"$/\1 \2/p' "$dir/scan")
 mine=$(awk '$1 ~ /^0x/ { print $1, $4 }' <<<"$out")
 count=$(grep -c . <<<"$theirs")
 check "-f FILE finds the $count matches the scan file finds, in order" \
@@ -71,6 +72,10 @@ check "-f FILE finds the $count matches the scan file finds, in order" \
 check "... hex:48ff07 among them" grep -q " hex:48ff07\$" <<<"$mine"
 check "... hex:48??07 too" grep -q " hex:48??07\$" <<<"$mine"
 sed 's/^/# /' <<<"$(tail -n 3 <<<"$out")"
+out=$("$cli" scan "$vmm" -f "$patterns" --max 1000000 --json)
+cat "$dir/scan" >"$patterns.reply"
+check "--json carries every key of every match and of the summary" \
+	json_carries_keys "$patterns.reply" "$out" '.results[]'
 
 printf 'str:a\nhex:48 ff 07\nhex:48 ?\n' >"$patterns.bad"
 "$cli" scan "$vmm" -f "$patterns.bad" >/dev/null 2>"$patterns.err"

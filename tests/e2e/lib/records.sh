@@ -8,6 +8,8 @@
 #   record_field KEY            the value of field KEY of each record on
 #                               stdin that has one, as written (a string
 #                               with its quotes), one line each
+#   record_join                 the records on stdin as one (a file of one
+#                               record, one field a line: snapshot, regs)
 #   json_carries_keys FILE JSON FILTER
 #                               the objects jq FILTER picks from the JSON
 #                               text are FILE's records, one for one, and
@@ -18,6 +20,11 @@ record_keys()
 	# A string value may hold blanks and '=': take it out first.
 	sed -E '/^#/d; s/"([^"\\]|\\.)*"/S/g' |
 		awk '{ n = 0; for (i = 1; i <= NF; i++) if (split($i, kv, "=") > 1) printf "%s%s", n++ ? " " : "", kv[1]; print "" }'
+}
+
+record_join()
+{
+	sed '/^#/d' | paste -sd ' ' -
 }
 
 record_field()
