@@ -196,9 +196,9 @@ int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv)
 	ret = kvmintro_get_vm(kvmintro, "gpa-hpa", NULL, &argc, argv, &vm);
 	if (ret)
 		return ret;
-	ret = kvmintro_record_list_load(kvmintro->debugfs_root, vm.dir,
-					"gpa_hpa", NULL,
-					&kvmintro_gpa_hpa_schema, NULL, &runs);
+	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir,
+					   "gpa_hpa", NULL, NULL,
+					   &kvmintro_gpa_hpa_schema, NULL, &runs);
 	if (ret)
 		return ret;
 	if (kvmintro->json)

@@ -393,10 +393,10 @@ static int kvmintro_regs_show(const struct kvmintro *kvmintro,
 
 	for (i = 0; i < ids->count; i++) {
 		snprintf(dir, sizeof(dir), "%s/vcpu%" PRIu64, vm->dir, id[i]);
-		ret = kvmintro_record_list_load(kvmintro->debugfs_root, dir,
-						"regs", &explainer,
-						&kvmintro_regs_schema, &id[i],
-						&lists[i]);
+		ret = kvmintro_record_list_request(kvmintro->debugfs_root, dir,
+						   "regs", NULL, &explainer,
+						   &kvmintro_regs_schema, &id[i],
+						   &lists[i]);
 		if (ret)
 			return ret;
 	}

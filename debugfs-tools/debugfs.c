@@ -516,7 +516,8 @@ int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
  * Write @request to the command file "<root>/<dir>/<name>", then read the
  * reply, from the start of a fresh open, and parse it with @parse. Fail
  * like kvmintro_debugfs_write() and kvmintro_debugfs_load_file(); the
- * explainer only explains the write.
+ * explainer only explains the write. A NULL @request only reads, and the
+ * explainer explains the read.
  */
 int kvmintro_debugfs_request(const char *root, const char *dir,
 			     const char *name, const char *request,
@@ -525,6 +526,9 @@ int kvmintro_debugfs_request(const char *root, const char *dir,
 {
 	int ret;
 
+	if (!request)
+		return kvmintro_debugfs_load_file(root, dir, name, explainer,
+						  parse, context);
 	ret = kvmintro_debugfs_write(root, dir, name, request, strlen(request),
 				     explainer);
 	if (ret)

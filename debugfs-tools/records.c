@@ -253,7 +253,7 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 }
 
 /**
- * struct kvmintro_record_list_load - what kvmintro_record_list_load() parses
+ * struct kvmintro_record_list_load - what kvmintro_record_list_request() parses
  * @schema: the file's schema
  * @context: for its check_list()
  * @list: the records
@@ -282,8 +282,9 @@ static int kvmintro_record_list_parse_file(void *context, const char *text,
 }
 
 /*
- * Write @request to "<root>/<dir>/<name>", then read the reply and parse
- * it; fail like kvmintro_debugfs_request().
+ * Write @request to "<root>/<dir>/<name>" (unless it is NULL), then read
+ * the file and parse it, with @context for the schema's check_list(); on
+ * failure say why and return -errno, like kvmintro_debugfs_request().
  */
 int kvmintro_record_list_request(const char *root, const char *dir,
 				 const char *name, const char *request,
@@ -301,30 +302,6 @@ int kvmintro_record_list_request(const char *root, const char *dir,
 	memset(list, 0, sizeof(*list));
 	return kvmintro_debugfs_request(root, dir, name, request, explainer,
 					kvmintro_record_list_parse_file, &load);
-}
-
-/*
- * Read and parse "<root>/<dir>/<name>", with @explainer (or NULL) for its
- * errors and @context for the schema's check_list(); on failure say why
- * and return -errno (-ESRCH if the VM is gone, -EBADMSG for bad contents).
- */
-int kvmintro_record_list_load(const char *root, const char *dir,
-			      const char *name,
-			      const struct kvmintro_debugfs_explainer *explainer,
-			      const struct kvmintro_record_schema *schema,
-			      const void *context,
-			      struct kvmintro_record_list *list)
-{
-	struct kvmintro_record_list_load load = {
-		.schema = schema,
-		.context = context,
-		.list = list,
-	};
-
-	memset(list, 0, sizeof(*list));
-	return kvmintro_debugfs_load_file(root, dir, name, explainer,
-					  kvmintro_record_list_parse_file,
-					  &load);
 }
 
 void kvmintro_record_list_release(struct kvmintro_record_list *list)

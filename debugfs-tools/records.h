@@ -76,12 +76,6 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 			       const char *text, size_t length,
 			       struct kvmintro_record_list *list,
 			       struct kvmintro_parse_error *error);
-int kvmintro_record_list_load(const char *root, const char *dir,
-			      const char *name,
-			      const struct kvmintro_debugfs_explainer *explainer,
-			      const struct kvmintro_record_schema *schema,
-			      const void *context,
-			      struct kvmintro_record_list *list);
 int kvmintro_record_list_request(const char *root, const char *dir,
 				 const char *name, const char *request,
 				 const struct kvmintro_debugfs_explainer *explainer,

@@ -122,9 +122,9 @@ int kvmintro_show_view(const struct kvmintro *kvmintro,
 	struct kvmintro_record_list list;
 	int ret;
 
-	ret = kvmintro_record_list_load(kvmintro->debugfs_root, vm->dir,
-					view->file, NULL,
-					view->schema, NULL, &list);
+	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm->dir,
+					   view->file, NULL, NULL, view->schema,
+					   NULL, &list);
 	if (ret)
 		return ret;
 	if (kvmintro->json)
