@@ -214,23 +214,6 @@ void kvmintro_json_u64(struct kvmintro_json *json, const char *key,
 		fprintf(json->out, "%" PRIu64, value);
 }
 
-/* Write @value as a number, or null if there is none. */
-void kvmintro_json_maybe_u64(struct kvmintro_json *json, const char *key,
-			     struct kvmintro_maybe_u64 value)
-{
-	if (value.valid)
-		kvmintro_json_u64(json, key, value.value);
-	else
-		kvmintro_json_null(json, key);
-}
-
-void kvmintro_json_bool(struct kvmintro_json *json, const char *key,
-			bool value)
-{
-	if (kvmintro_json_begin_value(json, key))
-		fputs(value ? "true" : "false", json->out);
-}
-
 void kvmintro_json_null(struct kvmintro_json *json, const char *key)
 {
 	if (kvmintro_json_begin_value(json, key))

@@ -58,17 +58,6 @@ void kvmintro_table_add_size(struct kvmintro_table *table, uint64_t bytes)
 	kvmintro_table_add(table, "%s", text);
 }
 
-/* Add the next cell: @value in hex, or "-" if there is none. */
-void kvmintro_table_add_maybe_hex(struct kvmintro_table *table,
-				  struct kvmintro_maybe_u64 value)
-{
-	if (value.valid)
-		kvmintro_table_add(table, "0x%llx",
-				   (unsigned long long)value.value);
-	else
-		kvmintro_table_add(table, "-");
-}
-
 /* Add the next cell: untrusted bytes, escaped where not printable. */
 void kvmintro_table_add_escaped(struct kvmintro_table *table,
 				const char *bytes, size_t length)
@@ -228,14 +217,6 @@ void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 		return;
 	}
 	snprintf(text + length, size - length, ".%09uZ",
-		 (unsigned int)time->nanoseconds);
-}
-
-/* Write @time as the module does: "<seconds>.<nanoseconds>". */
-void kvmintro_format_time_raw(const struct kvmintro_time *time, char *text,
-			      size_t size)
-{
-	snprintf(text, size, "%llu.%09u", (unsigned long long)time->seconds,
 		 (unsigned int)time->nanoseconds);
 }
 

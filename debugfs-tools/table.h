@@ -43,8 +43,6 @@ void kvmintro_table_init(struct kvmintro_table *table,
 void kvmintro_table_add(struct kvmintro_table *table, const char *format, ...)
 	__printf(2, 3);
 void kvmintro_table_add_size(struct kvmintro_table *table, uint64_t bytes);
-void kvmintro_table_add_maybe_hex(struct kvmintro_table *table,
-				  struct kvmintro_maybe_u64 value);
 void kvmintro_table_add_escaped(struct kvmintro_table *table,
 				const char *bytes, size_t length);
 int kvmintro_table_print(struct kvmintro_table *table, FILE *out);
@@ -54,8 +52,6 @@ int kvmintro_table_finish(struct kvmintro_table *table, FILE *out);
 void kvmintro_format_size(uint64_t bytes, char *text, size_t size);
 void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 			  size_t size);
-void kvmintro_format_time_raw(const struct kvmintro_time *time, char *text,
-			      size_t size);
 void kvmintro_format_latency(uint64_t nanoseconds, char *text, size_t size);
 
 #endif /* KVMINTRO_TABLE_H */

@@ -310,23 +310,3 @@ int kvmintro_vm_json_end(struct kvmintro_json *json)
 	return kvmintro_json_finish(json);
 }
 
-/*
- * Print the JSON object of a command about @vm whose result is an array:
- * {"vm": {...}, "<@key>": [...]}, its @count elements of @size bytes at
- * @elements each written by @write. Return 0 or -errno.
- */
-int kvmintro_vm_json_print_array(FILE *out, const struct kvmintro_vm *vm,
-				 const char *key, const void *elements,
-				 size_t count, size_t size,
-				 kvmintro_json_element_fn write)
-{
-	struct kvmintro_json json;
-	size_t i;
-
-	kvmintro_vm_json_begin(&json, out, vm);
-	kvmintro_json_begin_array(&json, key);
-	for (i = 0; i < count; i++)
-		write(&json, (const char *)elements + i * size);
-	kvmintro_json_end_array(&json);
-	return kvmintro_vm_json_end(&json);
-}

@@ -55,16 +55,9 @@ void kvmintro_vm_write_json(struct kvmintro_json *json, const char *key,
 			    const struct kvmintro_vm *vm);
 int kvmintro_vm_list_print_json(const struct kvmintro_vm_list *list,
 				FILE *out);
-/* Writes one element of an array as JSON (a value without a key). */
-typedef void (*kvmintro_json_element_fn)(struct kvmintro_json *json,
-					 const void *element);
 
 void kvmintro_vm_json_begin(struct kvmintro_json *json, FILE *out,
 			    const struct kvmintro_vm *vm);
 int kvmintro_vm_json_end(struct kvmintro_json *json);
-int kvmintro_vm_json_print_array(FILE *out, const struct kvmintro_vm *vm,
-				 const char *key, const void *elements,
-				 size_t count, size_t size,
-				 kvmintro_json_element_fn write);
 
 #endif /* KVMINTRO_VM_H */
