@@ -73,7 +73,7 @@ static int kvmintro_vm_list_take(struct kvmintro_vm_list *list,
 {
 	const struct kvmintro_record *record;
 	struct kvmintro_vm *vm;
-	size_t i;
+	size_t i, length;
 
 	list->count = 0;
 	list->vms = calloc(records->count ?: 1, sizeof(*list->vms));
@@ -87,6 +87,9 @@ static int kvmintro_vm_list_take(struct kvmintro_vm_list *list,
 		vm->vcpus = kvmintro_record_number(record, "vcpus");
 		vm->slots = kvmintro_record_number(record, "slots");
 		vm->mem = kvmintro_record_number(record, "mem");
+		length = strcspn(record->fields[0].key, "\n");
+		if (length < sizeof(vm->line))
+			memcpy(vm->line, record->fields[0].key, length);
 	}
 	list->count = records->count;
 	return 0;
@@ -265,7 +268,18 @@ int kvmintro_vm_list_print_table(const struct kvmintro_vm_list *list,
 void kvmintro_vm_write_json(struct kvmintro_json *json, const char *key,
 			    const struct kvmintro_vm *vm)
 {
+	struct kvmintro_record_field fields[KVMINTRO_RECORD_FIELDS_MAX];
+	struct kvmintro_record record;
+
 	kvmintro_json_begin_object(json, key);
+	/* Every field of its record; what was parsed if it is not there. */
+	if (!kvmintro_record_parse(vm->line, strlen(vm->line), &record, fields,
+				   ARRAY_SIZE(fields)) && record.nr_fields) {
+		kvmintro_record_write_json_members(json, &record,
+						   &kvmintro_vm_schema);
+		kvmintro_json_end_object(json);
+		return;
+	}
 	kvmintro_json_u64(json, "pid", vm->pid);
 	kvmintro_json_string(json, "dir", vm->dir);
 	kvmintro_json_u64(json, "vcpus", vm->vcpus);

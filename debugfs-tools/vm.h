@@ -11,6 +11,7 @@
 #include "records.h"
 
 #define KVMINTRO_VM_DIR_MAX 64
+#define KVMINTRO_VM_LINE_MAX 512
 
 /**
  * struct kvmintro_vm - one line of the "vms" file
@@ -19,6 +20,7 @@
  * @vcpus: number of vcpus
  * @slots: number of memslots, all address spaces
  * @mem: bytes in address space 0's memslots
+ * @line: its record as the module wrote it, for --json: every field
  */
 struct kvmintro_vm {
 	uint64_t pid;
@@ -26,6 +28,7 @@ struct kvmintro_vm {
 	uint64_t vcpus;
 	uint64_t slots;
 	uint64_t mem;
+	char line[KVMINTRO_VM_LINE_MAX];
 };
 
 /**

@@ -164,10 +164,21 @@ static void test_vms_unknown_keys(void)
 		"pid=7 dir=\"7\" colour=blue vcpus=1 slots=2 mem=3 a=-\n";
 	struct kvmintro_parse_error error;
 	struct kvmintro_vm_list list;
+	struct cli_capture capture;
+	struct kvmintro_json json;
 
 	CLI_EXPECT(!parse_vms(text, strlen(text), &list, &error) &&
 		   list.count == 1 && list.vms[0].pid == 7 &&
-		   list.vms[0].mem == 3, "vms: unknown keys are ignored");
+		   list.vms[0].mem == 3, "vms: unknown keys are kept, unread");
+	kvmintro_json_init(&json, cli_capture_begin(&capture));
+	kvmintro_vm_write_json(&json, NULL, &list.vms[0]);
+	CLI_EXPECT(!kvmintro_json_finish(&json), "vms: the VM's JSON written");
+	CLI_EXPECT_STRING(cli_capture_end(&capture),
+			  "{\n  \"pid\": 7,\n  \"dir\": \"7\",\n"
+			  "  \"colour\": \"blue\",\n  \"vcpus\": 1,\n"
+			  "  \"slots\": 2,\n  \"mem\": 3,\n  \"a\": null\n}\n",
+			  "vms: a VM's JSON has every field of its record");
+	free(capture.text);
 	kvmintro_vm_list_release(&list);
 }
 
