@@ -137,11 +137,7 @@ static const struct kvmintro_show_column kvmintro_gva_level_columns[] = {
 	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
 	KVMINTRO_SHOW_RIGHT("entry_gpa", "ENTRY GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE),
-	KVMINTRO_SHOW_LEFT("present", "P", FLAG),
-	KVMINTRO_SHOW_LEFT("writable", "W", FLAG),
-	KVMINTRO_SHOW_LEFT("user", "U", FLAG),
-	KVMINTRO_SHOW_LEFT("nx", "NX", FLAG),
-	KVMINTRO_SHOW_LEFT("large", "L", FLAG),
+	KVMINTRO_SHOW_X86_BITS,
 };
 
 static const struct kvmintro_show_column kvmintro_gva_page_columns[] = {

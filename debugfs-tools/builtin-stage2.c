@@ -65,24 +65,20 @@ static const struct kvmintro_record_schema kvmintro_stage2_summary_schema = {
 	.page_sizes = kvmintro_stage2_page_sizes,
 };
 
-/* The bits of an entry: NPT's, the x86-64 format, or EPT's. */
+/* An entry read, then its bits: NPT's, the x86-64 format, or EPT's. */
+#define KVMINTRO_STAGE2_ENTRY						\
+	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),			\
+	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),			\
+	KVMINTRO_SHOW_RIGHT("index", "INDEX", VALUE),			\
+	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE)
+
 static const struct kvmintro_show_column kvmintro_stage2_npt_columns[] = {
-	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
-	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
-	KVMINTRO_SHOW_RIGHT("index", "INDEX", VALUE),
-	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE),
-	KVMINTRO_SHOW_LEFT("present", "P", FLAG),
-	KVMINTRO_SHOW_LEFT("writable", "W", FLAG),
-	KVMINTRO_SHOW_LEFT("user", "U", FLAG),
-	KVMINTRO_SHOW_LEFT("nx", "NX", FLAG),
-	KVMINTRO_SHOW_LEFT("large", "L", FLAG),
+	KVMINTRO_STAGE2_ENTRY,
+	KVMINTRO_SHOW_X86_BITS,
 };
 
 static const struct kvmintro_show_column kvmintro_stage2_ept_columns[] = {
-	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
-	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
-	KVMINTRO_SHOW_RIGHT("index", "INDEX", VALUE),
-	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE),
+	KVMINTRO_STAGE2_ENTRY,
 	KVMINTRO_SHOW_LEFT("present", "P", FLAG),
 	KVMINTRO_SHOW_LEFT("read", "R", FLAG),
 	KVMINTRO_SHOW_LEFT("writable", "W", FLAG),

@@ -61,6 +61,14 @@ struct kvmintro;
 int kvmintro_show_view(const struct kvmintro *kvmintro,
 		       const struct kvmintro_vm *vm,
 		       const struct kvmintro_view *view);
+/* The bits of an x86-64 page-table entry (a guest's, or AMD NPT's). */
+#define KVMINTRO_SHOW_X86_BITS						\
+	KVMINTRO_SHOW_LEFT("present", "P", FLAG),			\
+	KVMINTRO_SHOW_LEFT("writable", "W", FLAG),			\
+	KVMINTRO_SHOW_LEFT("user", "U", FLAG),				\
+	KVMINTRO_SHOW_LEFT("nx", "NX", FLAG),				\
+	KVMINTRO_SHOW_LEFT("large", "L", FLAG)
+
 int kvmintro_show_table(const struct kvmintro_show_column *columns,
 			size_t nr_columns,
 			const struct kvmintro_record *records, size_t count,
