@@ -30,6 +30,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "../lib/record.h"
 #include "kvmintro.h"
 
 /**
@@ -100,4 +101,27 @@ int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len)
 		return len;
 	seq_write(m, line, len);
 	return 0;
+}
+
+/* Put the record of one field, @key=@value in decimal. */
+int kvmintro_seq_put_u64(struct seq_file *m, const char *key, u64 value)
+{
+	struct kvmintro_record_writer writer;
+	char line[64];
+
+	kvmintro_record_begin(&writer, line, sizeof(line), NULL);
+	kvmintro_record_u64(&writer, key, value);
+	return kvmintro_seq_put_line(m, line, kvmintro_record_end(&writer));
+}
+
+/* Put the record of one field, @key=@word. */
+int kvmintro_seq_put_word(struct seq_file *m, const char *key,
+			  const char *word)
+{
+	struct kvmintro_record_writer writer;
+	char line[64];
+
+	kvmintro_record_begin(&writer, line, sizeof(line), NULL);
+	kvmintro_record_word(&writer, key, word);
+	return kvmintro_seq_put_line(m, line, kvmintro_record_end(&writer));
 }

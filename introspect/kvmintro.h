@@ -215,6 +215,9 @@ void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root);
 void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
 				  struct kvm_vcpu *vcpu);
 int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len);
+int kvmintro_seq_put_u64(struct seq_file *m, const char *key, u64 value);
+int kvmintro_seq_put_word(struct seq_file *m, const char *key,
+			  const char *word);
 void kvmintro_debugfs_create_file(const char *name, umode_t mode,
 				  struct dentry *parent, void *data,
 				  const struct file_operations *fops);

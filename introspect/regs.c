@@ -127,8 +127,9 @@ out:
 	return r;
 }
 
-static void kvmintro_seq_put_regs(struct seq_file *m,
-				  const struct kvmintro_regs *regs)
+/* The records of @regs, one register each. */
+static int kvmintro_seq_put_regs(struct seq_file *m,
+				 const struct kvmintro_regs *regs)
 {
 	unsigned int line;
 	char buf[64];
@@ -136,9 +137,10 @@ static void kvmintro_seq_put_regs(struct seq_file *m,
 
 	for (line = 0;; line++) {
 		len = kvmintro_format_regs_line(buf, sizeof(buf), regs, line);
-		if (len <= 0)
-			break;
-		seq_write(m, buf, len);
+		if (!len)
+			return 0;
+		if (kvmintro_seq_put_line(m, buf, len))
+			return len;
 	}
 }
 
@@ -166,17 +168,21 @@ static int kvmintro_regs_show(struct seq_file *m, void *unused)
 		regs = kzalloc(sizeof(*regs), GFP_KERNEL);
 		r = regs ? kvmintro_vcpu_read_regs(kvm, vcpu, regs) : -ENOMEM;
 		if (!r) {
-			seq_printf(m, "vcpu=%d\nsource=live\n", vcpu->vcpu_id);
-			kvmintro_seq_put_regs(m, regs);
+			kvmintro_seq_put_u64(m, "vcpu", vcpu->vcpu_id);
+			kvmintro_seq_put_word(m, "source", "live");
+			r = kvmintro_seq_put_regs(m, regs);
 		}
 		kfree(regs);
 	} else if (snapshot && state->index < snapshot->nr_vcpus) {
 		r = snapshot->vcpus[state->index].error;
 		if (!r) {
-			seq_printf(m, "vcpu=%d\nsource=capture\ngeneration=%llu\n",
-				   snapshot->vcpus[state->index].vcpu_id,
-				   snapshot->generation);
-			kvmintro_seq_put_regs(m, &snapshot->vcpus[state->index].regs);
+			kvmintro_seq_put_u64(m, "vcpu",
+					     snapshot->vcpus[state->index].vcpu_id);
+			kvmintro_seq_put_word(m, "source", "capture");
+			kvmintro_seq_put_u64(m, "generation",
+					     snapshot->generation);
+			r = kvmintro_seq_put_regs(m,
+					&snapshot->vcpus[state->index].regs);
 		}
 	} else {
 		/* Nothing captured yet and the vcpu is running. */

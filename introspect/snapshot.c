@@ -132,6 +132,33 @@ static ssize_t kvmintro_snapshot_write(struct file *file,
 	return r ? r : count;
 }
 
+/*
+ * The state, one record of one field per line: the pauses, then the
+ * latest capture.  Caller holds the pause lock.
+ */
+static int kvmintro_snapshot_put(struct seq_file *m, struct kvmintro_vm *vm,
+				 const struct kvmintro_snapshot *snapshot)
+{
+	char captured[32];
+
+	lockdep_assert_held(&vm->pause.lock);
+	kvmintro_seq_put_word(m, "state",
+			      vm->pause.paused ? "paused" : "running");
+	kvmintro_seq_put_u64(m, "pauses", vm->pause.generation);
+	kvmintro_seq_put_u64(m, "pause_latency_ns", vm->pause.latency_ns);
+	if (!snapshot)
+		return kvmintro_seq_put_u64(m, "generation", 0);
+	kvmintro_seq_put_u64(m, "generation", snapshot->generation);
+	/* CLOCK_REALTIME seconds.nanoseconds: a word. */
+	snprintf(captured, sizeof(captured), "%llu.%09llu",
+		 snapshot->realtime_ns / NSEC_PER_SEC,
+		 snapshot->realtime_ns % NSEC_PER_SEC);
+	kvmintro_seq_put_word(m, "captured", captured);
+	kvmintro_seq_put_u64(m, "capture_pause_latency_ns",
+			     snapshot->latency_ns);
+	return kvmintro_seq_put_u64(m, "vcpus", snapshot->nr_vcpus);
+}
+
 static int kvmintro_snapshot_show(struct seq_file *m, void *unused)
 {
 	struct kvmintro_vm *vm = m->private;
@@ -145,22 +172,9 @@ static int kvmintro_snapshot_show(struct seq_file *m, void *unused)
 	if (r)
 		return r;
 	snapshot = vm->pause.snapshot;
-	seq_printf(m, "state=%s\n", vm->pause.paused ? "paused" : "running");
-	seq_printf(m, "pauses=%llu\n", vm->pause.generation);
-	seq_printf(m, "pause_latency_ns=%llu\n", vm->pause.latency_ns);
-	if (snapshot) {
-		seq_printf(m, "generation=%llu\n", snapshot->generation);
-		seq_printf(m, "captured=%llu.%09llu\n",
-			   snapshot->realtime_ns / NSEC_PER_SEC,
-			   snapshot->realtime_ns % NSEC_PER_SEC);
-		seq_printf(m, "capture_pause_latency_ns=%llu\n",
-			   snapshot->latency_ns);
-		seq_printf(m, "vcpus=%u\n", snapshot->nr_vcpus);
-	} else {
-		seq_puts(m, "generation=0\n");
-	}
+	r = kvmintro_snapshot_put(m, vm, snapshot);
 	mutex_unlock(&vm->pause.lock);
-	return 0;
+	return r;
 }
 
 static int kvmintro_snapshot_open(struct inode *inode, struct file *file)
