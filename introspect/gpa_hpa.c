@@ -13,8 +13,8 @@
 
 #include "../lib/record.h"
 #include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 
 #define KVMINTRO_GPA_HPA_BATCH	512UL
 /* Longest record, with room to spare. */

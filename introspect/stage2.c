@@ -36,8 +36,8 @@
 #include "../lib/record.h"
 #include "../lib/stage2.h"
 #include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 #include "reply.h"
 
 /* Entries read per hold of mmu_lock and RCU by a summary. */

@@ -17,8 +17,8 @@
 
 #include "../lib/parse.h"
 #include "../lib/record.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 #include "reply.h"
 
 /* Longest reply record, with room to spare. */

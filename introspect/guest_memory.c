@@ -19,8 +19,8 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 
 /* Pages looked up at once: 2 MiB of guest memory, one huge page. */
 #define KVMINTRO_GUP_BATCH	512
