@@ -228,6 +228,8 @@ void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm);
 
 /* introspect/vms.c */
 void kvmintro_debugfs_create_vms(struct dentry *root);
+
+/* introspect/vcpus.c */
 void kvmintro_debugfs_create_vcpus(struct kvmintro_vm *vm);
 
 /* hooks/ */
