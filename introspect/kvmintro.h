@@ -240,13 +240,17 @@ void kvmintro_hook_kvm_dev_ioctl_unregister(void);
 int kvmintro_hook_kvm_destroy_vm_register(void);
 void kvmintro_hook_kvm_destroy_vm_unregister(void);
 
-/* hooks/kvm_emulate_hypercall.c: the opt-in translation hypercall */
+/* introspect/hypercall.c: the opt-in translation hypercall */
 #define KVMINTRO_HC_HUGE		BIT_ULL(0)	/* folio order > 0 */
 #define KVMINTRO_HC_MAPPED		BIT_ULL(1)	/* a resident page */
 #define KVMINTRO_HC_ORDER_SHIFT		2		/* bits 2-6: order */
 #define KVMINTRO_HC_ORDER_MASK		GENMASK_ULL(6, 2)
 extern int kvmintro_hypercall_nr;
 int kvmintro_hypercall_nr_check(void);
+void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
+				  u64 *hpa, u64 *pfn, u64 *flags);
+
+/* hooks/kvm_emulate_hypercall.c */
 int kvmintro_hook_kvm_emulate_hypercall_register(void);
 void kvmintro_hook_kvm_emulate_hypercall_unregister(void);
 
