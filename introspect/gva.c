@@ -14,6 +14,7 @@
 #include <linux/highmem.h>
 #include <linux/slab.h>
 
+#include "../lib/format.h"
 #include "../lib/pagewalk.h"
 #include "../lib/parse.h"
 #include "../lib/record.h"

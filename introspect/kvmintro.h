@@ -192,15 +192,15 @@ int kvmintro_vcpu_lock(struct kvm_vcpu *vcpu);
 
 /* introspect/snapshot.c */
 void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm);
+
+/* introspect/capture.c */
 void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot);
 
 /* introspect/regs.c */
 void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
 
 /* introspect/gpa_hpa.c, translate.c, mem.c, scan.c: guest memory */
-void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift);
 void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm);
-char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len);
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);

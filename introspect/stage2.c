@@ -32,6 +32,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "../lib/format.h"
 #include "../lib/parse.h"
 #include "../lib/record.h"
 #include "../lib/stage2.h"

@@ -15,6 +15,7 @@
 #include <linux/debugfs.h>
 #include <linux/slab.h>
 
+#include "../lib/format.h"
 #include "../lib/parse.h"
 #include "../lib/record.h"
 #include "guest_memory.h"
