@@ -89,6 +89,7 @@ struct kvmintro_pause {
  * @pid:	process that created the VM
  * @name:	directory name under the debugfs root: "<pid>" or "<pid>-<n>"
  * @dir:	that directory
+ * @files:	the file layer, which makes the files of this VM's vcpus
  * @vcpus:	struct kvmintro_vcpu by KVM vcpu index
  * @run_vcpus:	the first KVMINTRO_RUN_VCPUS of @vcpus again, for the KVM_RUN
  *		hook: an array index rather than xa_load() on every run;
@@ -113,6 +114,7 @@ struct kvmintro_vm {
 	pid_t pid;
 	char name[24];
 	struct dentry *dir;
+	const struct kvmintro_files *files;
 	struct xarray vcpus;
 	struct kvmintro_vcpu *run_vcpus[KVMINTRO_RUN_VCPUS];
 	pid_t unseen_tids[KVMINTRO_RUN_VCPUS + 1];
@@ -163,10 +165,26 @@ struct kvmintro_param_uint {
 };
 extern const struct kernel_param_ops kvmintro_param_uint_ops;
 
+/**
+ * struct kvmintro_files - the file layer, as the model calls it
+ * @root:	the directory VMs' directories go in
+ * @create_vm:	make the directory of a VM found (vm->dir) and its files
+ * @create_vcpu: make the directory and files of a vcpu found
+ *
+ * The model (registry, vcpus) never calls the file layer by name: main.c
+ * hands it these, made by kvmintro_debugfs_create_root(), at
+ * kvmintro_registry_init().
+ */
+struct kvmintro_files {
+	struct dentry *root;
+	void (*create_vm)(struct kvmintro_vm *vm, struct dentry *root);
+	void (*create_vcpu)(struct kvmintro_vcpu *state, struct kvm_vcpu *vcpu);
+};
+
 /* introspect/registry.c */
 extern struct mutex kvmintro_registry_mutex;
 extern struct list_head kvmintro_vm_list;
-int kvmintro_registry_init(struct dentry *root);
+int kvmintro_registry_init(const struct kvmintro_files *files);
 void kvmintro_registry_close(void);
 void kvmintro_registry_exit(void);
 void kvmintro_registry_rescan(void);
@@ -210,17 +228,16 @@ void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
 
 /* introspect/debugfs.c */
-struct dentry *kvmintro_debugfs_create_root(void);
-void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root);
-void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
-				  struct kvm_vcpu *vcpu);
+const struct kvmintro_files *kvmintro_debugfs_create_root(void);
+
+/* introspect/files.c */
+void kvmintro_debugfs_create_file(const char *name, umode_t mode,
+				  struct dentry *parent, void *data,
+				  const struct file_operations *fops);
 int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len);
 int kvmintro_seq_put_u64(struct seq_file *m, const char *key, u64 value);
 int kvmintro_seq_put_word(struct seq_file *m, const char *key,
 			  const char *word);
-void kvmintro_debugfs_create_file(const char *name, umode_t mode,
-				  struct dentry *parent, void *data,
-				  const struct file_operations *fops);
 
 /* introspect/memslots.c */
 unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
