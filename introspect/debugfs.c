@@ -32,37 +32,9 @@
 
 #include "kvmintro.h"
 
-/**
- * kvmintro_debugfs_create_file - debugfs_create_file() for kvmintro
- * @name:	the file's name
- * @mode:	its permissions
- * @parent:	its directory
- * @data:	its inode->i_private
- * @fops:	its operations, owned by this module
- *
- * A file that cannot be created is left out; nothing else fails with it.
- */
-void kvmintro_debugfs_create_file(const char *name, umode_t mode,
-				  struct dentry *parent, void *data,
-				  const struct file_operations *fops)
-{
-	if (WARN_ON_ONCE(fops->owner != THIS_MODULE))
-		return;
-	debugfs_create_file(name, mode, parent, data, fops);
-}
-
-struct dentry *kvmintro_debugfs_create_root(void)
-{
-	struct dentry *root;
-
-	root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	if (IS_ERR(root))
-		return root;
-	kvmintro_debugfs_create_vms(root);
-	return root;
-}
-
-void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root)
+/* The VM's directory, <dir>/, and its files. */
+static void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm,
+				       struct dentry *root)
 {
 	vm->dir = debugfs_create_dir(vm->name, root);
 	if (IS_ERR(vm->dir))
@@ -79,8 +51,8 @@ void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root)
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */
-void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
-				  struct kvm_vcpu *vcpu)
+static void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
+					 struct kvm_vcpu *vcpu)
 {
 	char name[16];
 
@@ -93,11 +65,26 @@ void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
 	kvmintro_debugfs_create_regs(state);
 }
 
-/* Put one formatted line, or fail the read if it did not fit its buffer. */
-int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len)
+/* The files of each VM and vcpu the registry finds. */
+static struct kvmintro_files kvmintro_debugfs_files = {
+	.create_vm = kvmintro_debugfs_create_vm,
+	.create_vcpu = kvmintro_debugfs_create_vcpu,
+};
+
+/**
+ * kvmintro_debugfs_create_root() - make /sys/kernel/debug/kvmintro and vms
+ *
+ * Return: how to make the files of the VMs found from now on, for
+ * kvmintro_registry_init(), its @root the directory; or ERR_PTR().
+ */
+const struct kvmintro_files *kvmintro_debugfs_create_root(void)
 {
-	if (WARN_ON_ONCE(len < 0))
-		return len;
-	seq_write(m, line, len);
-	return 0;
+	struct dentry *root;
+
+	root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (IS_ERR(root))
+		return ERR_CAST(root);
+	kvmintro_debugfs_create_vms(root);
+	kvmintro_debugfs_files.root = root;
+	return &kvmintro_debugfs_files;
 }

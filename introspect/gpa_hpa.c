@@ -11,14 +11,11 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "../lib/record.h"
 #include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 
 #define KVMINTRO_GPA_HPA_BATCH	512UL
-/* Longest record, with room to spare. */
-#define KVMINTRO_GPA_HPA_LINE_MAX	192
 
 struct kvmintro_gpa_hpa_iter {
 	struct kvmintro_vm *vm;
@@ -99,116 +96,13 @@ static void kvmintro_gpa_hpa_stop(struct seq_file *m, void *v)
 	it->kvm = NULL;
 }
 
-/* "4K", "2M", "1G", or "64K" for a smaller folio. */
-void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
-{
-	if (shift >= 30)
-		snprintf(buf, size, "%uG", 1U << (shift - 30));
-	else if (shift >= 20)
-		snprintf(buf, size, "%uM", 1U << (shift - 20));
-	else
-		snprintf(buf, size, "%uK", 1U << (shift - 10));
-}
-
-/*
- * The record of the gpa_hpa table for @run into @buf; its length.  Pages
- * not backed have no hpa, pfn or host_size: "-".
- */
-static int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
-				       const struct kvmintro_guest_run *run)
-{
-	struct kvmintro_record_writer writer;
-	bool backed = run->kind != KVMINTRO_PAGE_NONE;
-	char host_size[16];
-
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  run->host_shift);
-	kvmintro_record_begin(&writer, buf, size, NULL);
-	kvmintro_record_hex(&writer, "gpa", (u64)run->gfn << PAGE_SHIFT);
-	kvmintro_record_hex(&writer, "npages", run->npages);
-	kvmintro_record_hex(&writer, "hva", run->hva);
-	if (backed) {
-		kvmintro_record_hex(&writer, "hpa", (u64)run->pfn << PAGE_SHIFT);
-		kvmintro_record_hex(&writer, "pfn", run->pfn);
-		kvmintro_record_word(&writer, "host_size", host_size);
-	} else {
-		kvmintro_record_none(&writer, "hpa");
-		kvmintro_record_none(&writer, "pfn");
-		kvmintro_record_none(&writer, "host_size");
-	}
-	kvmintro_record_word(&writer, "kind", kvmintro_page_kind_name(run->kind));
-	return kvmintro_record_end(&writer);
-}
-
 static int kvmintro_gpa_hpa_show_run(void *ctx,
 				     const struct kvmintro_guest_run *run)
 {
-	char line[KVMINTRO_GPA_HPA_LINE_MAX];
+	char line[KVMINTRO_GPA_HPA_RECORD_MAX];
 	int len = kvmintro_format_gpa_hpa_run(line, sizeof(line), run);
 
 	return kvmintro_seq_put_line(ctx, line, len);
-}
-
-struct kvmintro_gpa_hpa_text {
-	char *text;
-	size_t len, size;
-	size_t max;
-};
-
-static int kvmintro_gpa_hpa_append_run(void *ctx,
-				       const struct kvmintro_guest_run *run)
-{
-	struct kvmintro_gpa_hpa_text *t = ctx;
-	char *bigger;
-	int len;
-
-	if (t->size - t->len < KVMINTRO_GPA_HPA_LINE_MAX) {
-		if (t->size * 2 > t->max)
-			return -EFBIG;
-		bigger = kvmintro_kvrealloc(t->text, t->size, t->size * 2);
-		if (!bigger)
-			return -ENOMEM;
-		t->text = bigger;
-		t->size *= 2;
-	}
-	len = kvmintro_format_gpa_hpa_run(t->text + t->len, t->size - t->len,
-					  run);
-	if (WARN_ON_ONCE(len < 0))
-		return len;
-	t->len += len;
-	return 0;
-}
-
-/**
- * kvmintro_gpa_hpa_text() - the whole gpa_hpa table as text
- * @kvm:	the VM, referenced by the caller
- * @max:	the most bytes it may take (at least a page)
- * @len:	set to its length
- *
- * Return: kvmalloc()ed text, or ERR_PTR(-errno): -EFBIG if the table does
- * not fit in @max.
- */
-char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len)
-{
-	struct kvmintro_gpa_hpa_text t = { .size = PAGE_SIZE, .max = max };
-	struct kvmintro_guest_mem mem;
-	int r;
-
-	t.text = kvmalloc(t.size, GFP_KERNEL);
-	if (!t.text)
-		return ERR_PTR(-ENOMEM);
-	r = kvmintro_guest_mem_open(&mem, kvm);
-	if (!r) {
-		r = kvmintro_guest_mem_walk_all(&mem, 0,
-						kvmintro_gpa_hpa_append_run, &t);
-		kvmintro_guest_mem_close(&mem);
-	}
-	if (r) {
-		kvfree(t.text);
-		return ERR_PTR(r);
-	}
-	*len = t.len;
-	return t.text;
 }
 
 static int kvmintro_gpa_hpa_show(struct seq_file *m, void *v)

@@ -14,10 +14,12 @@
 #include <linux/highmem.h>
 #include <linux/slab.h>
 
+#include "../lib/format.h"
 #include "../lib/pagewalk.h"
 #include "../lib/parse.h"
+#include "../lib/record.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 #include "reply.h"
 #include "snapshot.h"
 
@@ -99,50 +101,82 @@ static int kvmintro_gva_regs(struct kvmintro_vm *vm, struct kvm *kvm,
 	return 0;
 }
 
+/* Where a record was written: its length, or nothing if it failed. */
+static size_t kvmintro_gva_written(int len)
+{
+	return WARN_ON_ONCE(len < 0) ? 0 : len;
+}
+
+/* The host record: where the walk's GPA lies in the VMM and the host. */
+static int kvmintro_gva_format_host(char *buf, size_t size,
+				    const struct kvmintro_walk *walk,
+				    struct kvmintro_gva_read *rd)
+{
+	u64 offset = walk->gpa & ~PAGE_MASK;
+	struct kvmintro_record_writer writer;
+	char host_size[16];
+	int r;
+
+	kvmintro_record_begin(&writer, buf, size, "host");
+	r = kvmintro_gva_lookup(rd, walk->gpa, 0);
+	if (r == -ENOENT) {
+		kvmintro_record_word(&writer, "reason", "no-memslot");
+		return kvmintro_record_end(&writer);
+	}
+	kvmintro_record_hex(&writer, "hva", (u64)rd->run.hva + offset);
+	if (r || rd->run.kind == KVMINTRO_PAGE_NONE) {
+		kvmintro_record_word(&writer, "reason", "not-backed");
+		return kvmintro_record_end(&writer);
+	}
+	kvmintro_format_page_size(host_size, sizeof(host_size),
+				  rd->run.host_shift);
+	kvmintro_record_hex(&writer, "hpa",
+			    ((u64)rd->run.pfn << PAGE_SHIFT) + offset);
+	kvmintro_record_word(&writer, "host_size", host_size);
+	kvmintro_record_word(&writer, "kind",
+			     kvmintro_page_kind_name(rd->run.kind));
+	return kvmintro_record_end(&writer);
+}
+
+/*
+ * The records of a walk: the request, every entry read, then where it
+ * stopped, or the GPA and the host record.
+ */
 static size_t kvmintro_gva_text(char *text, size_t size,
 				const struct kvmintro_gva_request *req,
 				u64 cr3, const struct kvmintro_walk *walk,
 				struct kvmintro_gva_read *rd)
 {
-	char host_size[16];
-	size_t len;
+	struct kvmintro_record_writer writer;
+	char page_size[16];
 	unsigned int i;
-	int r;
+	size_t len;
 
-	len = scnprintf(text, size, "gva=0x%llx vcpu=%llu mode=%s cr3=0x%llx\n",
-			req->gva, req->vcpu,
-			kvmintro_paging_mode_name(walk->mode), cr3);
-	for (i = 0; i < walk->nr_steps; i++) {
-		r = kvmintro_format_walk_step(text + len, size - len, walk->mode,
-					      &walk->steps[i]);
-		if (r > 0)
-			len += r;
+	kvmintro_record_begin(&writer, text, size, NULL);
+	kvmintro_record_hex(&writer, "gva", req->gva);
+	kvmintro_record_u64(&writer, "vcpu", req->vcpu);
+	kvmintro_record_word(&writer, "mode",
+			     kvmintro_paging_mode_name(walk->mode));
+	kvmintro_record_hex(&writer, "cr3", cr3);
+	len = kvmintro_gva_written(kvmintro_record_end(&writer));
+	for (i = 0; i < walk->nr_steps; i++)
+		len += kvmintro_gva_written(kvmintro_format_walk_step(text + len,
+				size - len, walk->mode, &walk->steps[i]));
+	if (!walk->present) {
+		kvmintro_record_begin(&writer, text + len, size - len, "stop");
+		kvmintro_record_u64(&writer, "level",
+				    walk->steps[walk->nr_steps - 1].level);
+		kvmintro_record_word(&writer, "reason", "not-present");
+		return len + kvmintro_gva_written(kvmintro_record_end(&writer));
 	}
-	if (!walk->present)
-		return len + scnprintf(text + len, size - len,
-				       "stop level=%u reason=not-present\n",
-				       walk->steps[walk->nr_steps - 1].level);
-	kvmintro_format_page_size(host_size, sizeof(host_size),
+	kvmintro_format_page_size(page_size, sizeof(page_size),
 				  ilog2(walk->page_size));
-	len += scnprintf(text + len, size - len, "gpa=0x%llx page_size=%s\n",
-			 walk->gpa, host_size);
-	r = kvmintro_gva_lookup(rd, walk->gpa, 0);
-	if (r == -ENOENT)
-		return len + scnprintf(text + len, size - len,
-				       "host reason=no-memslot\n");
-	if (r || rd->run.kind == KVMINTRO_PAGE_NONE)
-		return len + scnprintf(text + len, size - len,
-				       "host hva=0x%llx reason=not-backed\n",
-				       (u64)rd->run.hva +
-				       (walk->gpa & ~PAGE_MASK));
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  rd->run.host_shift);
-	return len + scnprintf(text + len, size - len,
-			       "host hva=0x%llx hpa=0x%llx host_size=%s kind=%s\n",
-			       (u64)rd->run.hva + (walk->gpa & ~PAGE_MASK),
-			       ((u64)rd->run.pfn << PAGE_SHIFT) +
-			       (walk->gpa & ~PAGE_MASK), host_size,
-			       kvmintro_page_kind_name(rd->run.kind));
+	kvmintro_record_begin(&writer, text + len, size - len, NULL);
+	kvmintro_record_hex(&writer, "gpa", walk->gpa);
+	kvmintro_record_word(&writer, "page_size", page_size);
+	len += kvmintro_gva_written(kvmintro_record_end(&writer));
+	return len + kvmintro_gva_written(kvmintro_gva_format_host(text + len,
+			size - len, walk, rd));
 }
 
 static ssize_t kvmintro_gva_write(struct file *file, const char __user *ubuf,

@@ -89,6 +89,7 @@ struct kvmintro_pause {
  * @pid:	process that created the VM
  * @name:	directory name under the debugfs root: "<pid>" or "<pid>-<n>"
  * @dir:	that directory
+ * @files:	the file layer, which makes the files of this VM's vcpus
  * @vcpus:	struct kvmintro_vcpu by KVM vcpu index
  * @run_vcpus:	the first KVMINTRO_RUN_VCPUS of @vcpus again, for the KVM_RUN
  *		hook: an array index rather than xa_load() on every run;
@@ -113,6 +114,7 @@ struct kvmintro_vm {
 	pid_t pid;
 	char name[24];
 	struct dentry *dir;
+	const struct kvmintro_files *files;
 	struct xarray vcpus;
 	struct kvmintro_vcpu *run_vcpus[KVMINTRO_RUN_VCPUS];
 	pid_t unseen_tids[KVMINTRO_RUN_VCPUS + 1];
@@ -163,10 +165,26 @@ struct kvmintro_param_uint {
 };
 extern const struct kernel_param_ops kvmintro_param_uint_ops;
 
+/**
+ * struct kvmintro_files - the file layer, as the model calls it
+ * @root:	the directory VMs' directories go in
+ * @create_vm:	make the directory of a VM found (vm->dir) and its files
+ * @create_vcpu: make the directory and files of a vcpu found
+ *
+ * The model (registry, vcpus) never calls the file layer by name: main.c
+ * hands it these, made by kvmintro_debugfs_create_root(), at
+ * kvmintro_registry_init().
+ */
+struct kvmintro_files {
+	struct dentry *root;
+	void (*create_vm)(struct kvmintro_vm *vm, struct dentry *root);
+	void (*create_vcpu)(struct kvmintro_vcpu *state, struct kvm_vcpu *vcpu);
+};
+
 /* introspect/registry.c */
 extern struct mutex kvmintro_registry_mutex;
 extern struct list_head kvmintro_vm_list;
-int kvmintro_registry_init(struct dentry *root);
+int kvmintro_registry_init(const struct kvmintro_files *files);
 void kvmintro_registry_close(void);
 void kvmintro_registry_exit(void);
 void kvmintro_registry_rescan(void);
@@ -192,15 +210,15 @@ int kvmintro_vcpu_lock(struct kvm_vcpu *vcpu);
 
 /* introspect/snapshot.c */
 void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm);
+
+/* introspect/capture.c */
 void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot);
 
 /* introspect/regs.c */
 void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
 
 /* introspect/gpa_hpa.c, translate.c, mem.c, scan.c: guest memory */
-void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift);
 void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm);
-char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len);
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
@@ -210,14 +228,16 @@ void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
 
 /* introspect/debugfs.c */
-struct dentry *kvmintro_debugfs_create_root(void);
-void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm, struct dentry *root);
-void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
-				  struct kvm_vcpu *vcpu);
-int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len);
+const struct kvmintro_files *kvmintro_debugfs_create_root(void);
+
+/* introspect/files.c */
 void kvmintro_debugfs_create_file(const char *name, umode_t mode,
 				  struct dentry *parent, void *data,
 				  const struct file_operations *fops);
+int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len);
+int kvmintro_seq_put_u64(struct seq_file *m, const char *key, u64 value);
+int kvmintro_seq_put_word(struct seq_file *m, const char *key,
+			  const char *word);
 
 /* introspect/memslots.c */
 unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
@@ -225,6 +245,8 @@ void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm);
 
 /* introspect/vms.c */
 void kvmintro_debugfs_create_vms(struct dentry *root);
+
+/* introspect/vcpus.c */
 void kvmintro_debugfs_create_vcpus(struct kvmintro_vm *vm);
 
 /* hooks/ */
@@ -235,13 +257,17 @@ void kvmintro_hook_kvm_dev_ioctl_unregister(void);
 int kvmintro_hook_kvm_destroy_vm_register(void);
 void kvmintro_hook_kvm_destroy_vm_unregister(void);
 
-/* hooks/kvm_emulate_hypercall.c: the opt-in translation hypercall */
+/* introspect/hypercall.c: the opt-in translation hypercall */
 #define KVMINTRO_HC_HUGE		BIT_ULL(0)	/* folio order > 0 */
 #define KVMINTRO_HC_MAPPED		BIT_ULL(1)	/* a resident page */
 #define KVMINTRO_HC_ORDER_SHIFT		2		/* bits 2-6: order */
 #define KVMINTRO_HC_ORDER_MASK		GENMASK_ULL(6, 2)
 extern int kvmintro_hypercall_nr;
 int kvmintro_hypercall_nr_check(void);
+void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
+				  u64 *hpa, u64 *pfn, u64 *flags);
+
+/* hooks/kvm_emulate_hypercall.c */
 int kvmintro_hook_kvm_emulate_hypercall_register(void);
 void kvmintro_hook_kvm_emulate_hypercall_unregister(void);
 

@@ -15,6 +15,7 @@ static struct dentry *kvmintro_debugfs_root;
 
 static int __init kvmintro_init(void)
 {
+	const struct kvmintro_files *files;
 	int r;
 
 	/* Before anything else: a refused value leaves nothing behind. */
@@ -26,12 +27,13 @@ static int __init kvmintro_init(void)
 	if (r)
 		return r;
 
-	kvmintro_debugfs_root = kvmintro_debugfs_create_root();
-	if (IS_ERR(kvmintro_debugfs_root)) {
+	files = kvmintro_debugfs_create_root();
+	if (IS_ERR(files)) {
 		pr_err("cannot create debugfs directory: kernel needs CONFIG_DEBUG_FS\n");
-		return PTR_ERR(kvmintro_debugfs_root);
+		return PTR_ERR(files);
 	}
-	kvmintro_registry_init(kvmintro_debugfs_root);
+	kvmintro_debugfs_root = files->root;
+	kvmintro_registry_init(files);
 
 	/*
 	 * Hooks go live before the first scan: a VM destroyed or created

@@ -23,8 +23,8 @@
 #include <linux/uaccess.h>
 
 #include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 
 static bool allow_write;
 module_param(allow_write, bool, 0444);

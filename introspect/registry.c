@@ -51,7 +51,7 @@ static DEFINE_SPINLOCK(kvmintro_vm_lock);
 DEFINE_HASHTABLE(kvmintro_vm_hash, KVMINTRO_VM_HASH_BITS);
 /* Set under the mutex when the module unloads: no new entries, no reaping. */
 static bool kvmintro_registry_closed;
-static struct dentry *kvmintro_registry_root;
+static const struct kvmintro_files *kvmintro_registry_files;
 
 static void kvmintro_rescan_workfn(struct work_struct *work);
 static DECLARE_WORK(kvmintro_rescan_work, kvmintro_rescan_workfn);
@@ -421,7 +421,8 @@ static void __kvmintro_vm_add(struct kvm *kvm)
 	kvmintro_reply_init(&vm->stage2);
 	kvmintro_reply_init(&vm->stage2_summary);
 	kvmintro_vm_set_name(vm);
-	kvmintro_debugfs_create_vm(vm, kvmintro_registry_root);
+	vm->files = kvmintro_registry_files;
+	vm->files->create_vm(vm, vm->files->root);
 	kvmintro_vm_sync_vcpus(vm, kvm);
 
 	list_add_tail(&vm->list_node, &kvmintro_vm_list);
@@ -574,9 +575,10 @@ static void kvmintro_reap_workfn(struct work_struct *work)
 		kvmintro_vm_free(vm);
 }
 
-int kvmintro_registry_init(struct dentry *root)
+/* @files: how to make the files of the VMs and vcpus found from now on. */
+int kvmintro_registry_init(const struct kvmintro_files *files)
 {
-	kvmintro_registry_root = root;
+	kvmintro_registry_files = files;
 	return 0;
 }
 

@@ -36,8 +36,8 @@
 #include "../lib/record.h"
 #include "../lib/scan.h"
 #include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 #include "reply.h"
 
 static bool scan_simd = true;

@@ -20,64 +20,6 @@
 #include "kvmintro.h"
 #include "snapshot.h"
 
-/*
- * The most a capture keeps of the gpa_hpa table, in KiB: 16 MiB by
- * default, about 200,000 runs (a 64 GiB guest on 4 KiB pages scattered one
- * by one would need 1 GiB).  Beyond it the capture records registers only,
- * and snapshot_gpa_hpa reads fail with EFBIG; the live gpa_hpa file has no
- * such limit.
- */
-static struct kvmintro_param_uint capture_table_max_kb = {
-	.value = 16384, .min = 4, .max = 1U << 20,
-};
-module_param_cb(capture_table_max_kb, &kvmintro_param_uint_ops,
-		&capture_table_max_kb, 0644);
-MODULE_PARM_DESC(capture_table_max_kb,
-		 "KiB of gpa_hpa table a capture keeps, 4 to 1048576 (default 16384); beyond, snapshot_gpa_hpa fails with EFBIG");
-
-void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot)
-{
-	if (snapshot)
-		kvfree(snapshot->gpa_hpa);
-	kvfree(snapshot);
-}
-
-/* Record every vcpu of the paused VM as the latest snapshot. */
-static int kvmintro_vm_capture(struct kvmintro_vm *vm, struct kvm *kvm)
-{
-	struct kvmintro_snapshot *snapshot, *old = vm->pause.snapshot;
-	unsigned int index, nr_vcpus = atomic_read(&kvm->online_vcpus);
-	struct kvm_vcpu *vcpu;
-	size_t max;
-
-	lockdep_assert_held(&vm->pause.lock);
-	snapshot = kvzalloc(struct_size(snapshot, vcpus, nr_vcpus),
-			    GFP_KERNEL);
-	if (!snapshot)
-		return -ENOMEM;
-	snapshot->generation = old ? old->generation + 1 : 1;
-	snapshot->realtime_ns = ktime_get_real_ns();
-	snapshot->latency_ns = vm->pause.latency_ns;
-	snapshot->nr_vcpus = nr_vcpus;
-	max = (size_t)READ_ONCE(capture_table_max_kb.value) << 10;
-	snapshot->gpa_hpa = kvmintro_gpa_hpa_text(kvm, max,
-						  &snapshot->gpa_hpa_len);
-	if (IS_ERR(snapshot->gpa_hpa)) {
-		snapshot->gpa_hpa_error = PTR_ERR(snapshot->gpa_hpa);
-		snapshot->gpa_hpa = NULL;
-	}
-	for (index = 0; index < nr_vcpus; index++) {
-		vcpu = kvm_get_vcpu(kvm, index);
-		snapshot->vcpus[index].vcpu_id = vcpu->vcpu_id;
-		snapshot->vcpus[index].error =
-			kvmintro_vcpu_read_regs(kvm, vcpu,
-						&snapshot->vcpus[index].regs);
-	}
-	vm->pause.snapshot = snapshot;
-	kvmintro_snapshot_free(old);
-	return 0;
-}
-
 static int kvmintro_vm_snapshot_command(struct kvmintro_vm *vm,
 					struct kvm *kvm, int command)
 {
@@ -132,6 +74,33 @@ static ssize_t kvmintro_snapshot_write(struct file *file,
 	return r ? r : count;
 }
 
+/*
+ * The state, one record of one field per line: the pauses, then the
+ * latest capture.  Caller holds the pause lock.
+ */
+static int kvmintro_snapshot_put(struct seq_file *m, struct kvmintro_vm *vm,
+				 const struct kvmintro_snapshot *snapshot)
+{
+	char captured[32];
+
+	lockdep_assert_held(&vm->pause.lock);
+	kvmintro_seq_put_word(m, "state",
+			      vm->pause.paused ? "paused" : "running");
+	kvmintro_seq_put_u64(m, "pauses", vm->pause.generation);
+	kvmintro_seq_put_u64(m, "pause_latency_ns", vm->pause.latency_ns);
+	if (!snapshot)
+		return kvmintro_seq_put_u64(m, "generation", 0);
+	kvmintro_seq_put_u64(m, "generation", snapshot->generation);
+	/* CLOCK_REALTIME seconds.nanoseconds: a word. */
+	snprintf(captured, sizeof(captured), "%llu.%09llu",
+		 snapshot->realtime_ns / NSEC_PER_SEC,
+		 snapshot->realtime_ns % NSEC_PER_SEC);
+	kvmintro_seq_put_word(m, "captured", captured);
+	kvmintro_seq_put_u64(m, "capture_pause_latency_ns",
+			     snapshot->latency_ns);
+	return kvmintro_seq_put_u64(m, "vcpus", snapshot->nr_vcpus);
+}
+
 static int kvmintro_snapshot_show(struct seq_file *m, void *unused)
 {
 	struct kvmintro_vm *vm = m->private;
@@ -145,22 +114,9 @@ static int kvmintro_snapshot_show(struct seq_file *m, void *unused)
 	if (r)
 		return r;
 	snapshot = vm->pause.snapshot;
-	seq_printf(m, "state=%s\n", vm->pause.paused ? "paused" : "running");
-	seq_printf(m, "pauses=%llu\n", vm->pause.generation);
-	seq_printf(m, "pause_latency_ns=%llu\n", vm->pause.latency_ns);
-	if (snapshot) {
-		seq_printf(m, "generation=%llu\n", snapshot->generation);
-		seq_printf(m, "captured=%llu.%09llu\n",
-			   snapshot->realtime_ns / NSEC_PER_SEC,
-			   snapshot->realtime_ns % NSEC_PER_SEC);
-		seq_printf(m, "capture_pause_latency_ns=%llu\n",
-			   snapshot->latency_ns);
-		seq_printf(m, "vcpus=%u\n", snapshot->nr_vcpus);
-	} else {
-		seq_puts(m, "generation=0\n");
-	}
+	r = kvmintro_snapshot_put(m, vm, snapshot);
 	mutex_unlock(&vm->pause.lock);
-	return 0;
+	return r;
 }
 
 static int kvmintro_snapshot_open(struct inode *inode, struct file *file)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The translate file: write guest physical addresses (or gfn=N), read one
- * reply line each, in the format users of the older gfn_to_pfn tools know:
+ * reply record each, in the format users of the older gfn_to_pfn tools
+ * know:
  *
  *   ok phys=0x1ad725234 kind=base gpa=0x1234 hva=0x7f..234 pfn=0x1ad725 size=4K
  *   err gpa=0x5000000000 reason=no-memslot
@@ -14,12 +15,14 @@
 #include <linux/debugfs.h>
 #include <linux/slab.h>
 
+#include "../lib/format.h"
 #include "../lib/parse.h"
+#include "../lib/record.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 #include "reply.h"
 
-/* Longest reply line, with room to spare. */
+/* Longest reply record, with room to spare. */
 #define KVMINTRO_TRANSLATE_LINE_MAX	192
 
 struct kvmintro_translate_ctx {
@@ -36,34 +39,47 @@ static int kvmintro_translate_keep_run(void *ctx,
 	return 0;
 }
 
+/*
+ * The reply record for @gpa into @line: ok, or err with the reason.
+ * Return its length, or -errno.
+ */
 static int kvmintro_translate_one(struct kvmintro_guest_mem *mem, u64 gpa,
 				  char *line, size_t size)
 {
 	const struct kvmintro_slot_copy *slot;
 	struct kvmintro_translate_ctx t = {};
+	struct kvmintro_record_writer writer;
 	u64 offset = gpa & ~PAGE_MASK;
 	char host_size[16];
 	int r;
 
 	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, 0,
 				  gpa >> PAGE_SHIFT);
-	if (!slot)
-		return scnprintf(line, size, "err gpa=0x%llx reason=no-memslot\n",
-				 gpa);
-	r = kvmintro_guest_mem_walk(mem, slot, gpa >> PAGE_SHIFT, 1,
-				    kvmintro_translate_keep_run, &t);
-	if (r)
-		return r;
-	if (t.run.kind == KVMINTRO_PAGE_NONE)
-		return scnprintf(line, size, "err gpa=0x%llx reason=not-backed\n",
-				 gpa);
+	if (slot) {
+		r = kvmintro_guest_mem_walk(mem, slot, gpa >> PAGE_SHIFT, 1,
+					    kvmintro_translate_keep_run, &t);
+		if (r)
+			return r;
+	}
+	if (!slot || t.run.kind == KVMINTRO_PAGE_NONE) {
+		kvmintro_record_begin(&writer, line, size, "err");
+		kvmintro_record_hex(&writer, "gpa", gpa);
+		kvmintro_record_word(&writer, "reason",
+				     slot ? "not-backed" : "no-memslot");
+		return kvmintro_record_end(&writer);
+	}
 	kvmintro_format_page_size(host_size, sizeof(host_size),
 				  t.run.host_shift);
-	return scnprintf(line, size,
-			 "ok phys=0x%llx kind=%s gpa=0x%llx hva=0x%llx pfn=0x%lx size=%s\n",
-			 ((u64)t.run.pfn << PAGE_SHIFT) + offset,
-			 kvmintro_page_kind_name(t.run.kind), gpa,
-			 (u64)t.run.hva + offset, t.run.pfn, host_size);
+	kvmintro_record_begin(&writer, line, size, "ok");
+	kvmintro_record_hex(&writer, "phys",
+			    ((u64)t.run.pfn << PAGE_SHIFT) + offset);
+	kvmintro_record_word(&writer, "kind",
+			     kvmintro_page_kind_name(t.run.kind));
+	kvmintro_record_hex(&writer, "gpa", gpa);
+	kvmintro_record_hex(&writer, "hva", (u64)t.run.hva + offset);
+	kvmintro_record_hex(&writer, "pfn", t.run.pfn);
+	kvmintro_record_word(&writer, "size", host_size);
+	return kvmintro_record_end(&writer);
 }
 
 static ssize_t kvmintro_translate_write(struct file *file,

@@ -32,7 +32,7 @@ int kvmintro_vm_sync_vcpus(struct kvmintro_vm *vm, struct kvm *kvm)
 		/* The hook may see @state from here: it is whole. */
 		if (index < KVMINTRO_RUN_VCPUS)
 			smp_store_release(&vm->run_vcpus[index], state);
-		kvmintro_debugfs_create_vcpu(state, vcpu);
+		vm->files->create_vcpu(state, vcpu);
 	}
 	return 0;
 }

@@ -3,7 +3,8 @@
  * The records of the kvmintro debugfs files vms, memslots and vcpus, written
  * through lib/record's writer.  Each function writes one complete record,
  * newline included, and returns its length, or -ENOSPC if @size is too
- * small (nothing useful is left in @buf then).
+ * small (nothing useful is left in @buf then).  And the one spelling of a
+ * page size that every file uses (gpa_hpa, translate, gva, stage2).
  */
 #include "format.h"
 #include "record.h"
@@ -138,4 +139,18 @@ int kvmintro_format_vcpu(char *buf, size_t size,
 	kvmintro_record_u64(&writer, "tid", vcpu->tid > 0 ? vcpu->tid : 0);
 	kvmintro_record_u64(&writer, "runs", vcpu->runs);
 	return kvmintro_record_end(&writer);
+}
+
+/*
+ * The page of 2^@shift bytes as a word: "4K", "2M", "1G", or "64K" for a
+ * smaller multi-page folio.
+ */
+void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
+{
+	if (shift >= 30)
+		snprintf(buf, size, "%uG", 1U << (shift - 30));
+	else if (shift >= 20)
+		snprintf(buf, size, "%uM", 1U << (shift - 20));
+	else
+		snprintf(buf, size, "%uK", 1U << (shift - 10));
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The records of the vms, memslots and vcpus files (the grammar is
- * lib/record.h's).  Users' scripts parse these, so they are written once,
+ * lib/record.h's), and the names of page sizes.  Users' scripts parse these, so they are written once,
  * here, and shared by the module and the native tests.
  */
 #ifndef KVMINTRO_LIB_FORMAT_H
@@ -75,5 +75,6 @@ int kvmintro_format_vm(char *buf, size_t size,
 		       const struct kvmintro_vm_info *vm);
 int kvmintro_format_vcpu(char *buf, size_t size,
 			 const struct kvmintro_vcpu_info *vcpu);
+void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift);
 
 #endif /* KVMINTRO_LIB_FORMAT_H */

@@ -5,6 +5,7 @@
  * every entry and where the walk stopped.
  */
 #include "pagewalk.h"
+#include "record.h"
 
 #define X86_CR0_PG	(1ULL << 31)
 #define X86_CR4_PSE	(1ULL << 4)
@@ -160,23 +161,33 @@ int kvmintro_walk_gva(enum kvmintro_paging_mode mode, u64 cr3, u64 cr4,
 	return 0;
 }
 
+/**
+ * kvmintro_format_walk_step() - the record of one entry of a walk
+ * @buf: where it goes
+ * @size: room in @buf
+ * @mode: the paging mode, which says whether NX exists
+ * @step: the entry
+ *
+ * Return: the record's length, newline included, or -ENOSPC.
+ */
 int kvmintro_format_walk_step(char *buf, size_t size,
 			      enum kvmintro_paging_mode mode,
 			      const struct kvmintro_walk_step *step)
 {
-	u64 e = step->entry;
+	struct kvmintro_record_writer writer;
 	bool nx_capable = mode != KVMINTRO_PAGING_32BIT;
-	int len;
+	u64 e = step->entry;
 
-	len = snprintf(buf, size,
-		       "level=%u table=0x%llx entry_gpa=0x%llx entry=0x%llx present=%d writable=%d user=%d nx=%d large=%d\n",
-		       step->level, (unsigned long long)step->table,
-		       (unsigned long long)step->entry_gpa,
-		       (unsigned long long)e, !!(e & PTE_PRESENT),
-		       !!(e & PTE_WRITABLE), !!(e & PTE_USER),
-		       nx_capable && (e & PTE_NX) ? 1 : 0,
-		       step->level > 1 && (e & PTE_LARGE) ? 1 : 0);
-	if (len < 0 || (size_t)len >= size)
-		return -ENOSPC;
-	return len;
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_u64(&writer, "level", step->level);
+	kvmintro_record_hex(&writer, "table", step->table);
+	kvmintro_record_hex(&writer, "entry_gpa", step->entry_gpa);
+	kvmintro_record_hex(&writer, "entry", e);
+	kvmintro_record_u64(&writer, "present", !!(e & PTE_PRESENT));
+	kvmintro_record_u64(&writer, "writable", !!(e & PTE_WRITABLE));
+	kvmintro_record_u64(&writer, "user", !!(e & PTE_USER));
+	kvmintro_record_u64(&writer, "nx", nx_capable && (e & PTE_NX));
+	kvmintro_record_u64(&writer, "large",
+			    step->level > 1 && (e & PTE_LARGE));
+	return kvmintro_record_end(&writer);
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Text of a vcpu's registers, line by line, so that the module can stream
- * it into a seq_file and the tests can check every line.
+ * Text of a vcpu's registers, one record of one field per line, so that
+ * the module can stream it into a seq_file and the tests can check every
+ * line.
  */
+#include "record.h"
 #include "regs.h"
 
 #define KVMINTRO_MSR_NAME(index, msr, name)	[index] = { msr, name },
@@ -28,16 +30,17 @@ u32 kvmintro_segment_attributes(u8 type, u8 s, u8 dpl, u8 present, u8 avl,
 	       (db & 1) << 14 | (g & 1) << 15 | (u32)(unusable & 1) << 16;
 }
 
-/* One name=value line, or -ENOSPC. */
+/* The record @prefix@name=@value, in hex; its length or -ENOSPC. */
 static int kvmintro_format_value(char *buf, size_t size, const char *prefix,
 				 const char *name, u64 value)
 {
-	int len = snprintf(buf, size, "%s%s=0x%llx\n", prefix, name,
-			   (unsigned long long)value);
+	struct kvmintro_record_writer writer;
+	char key[32];
 
-	if (len < 0 || (size_t)len >= size)
-		return -ENOSPC;
-	return len;
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_hex(&writer, key, value);
+	return kvmintro_record_end(&writer);
 }
 
 /* The lines after the general-purpose registers, in order. */
@@ -101,15 +104,15 @@ static int kvmintro_format_msr_line(char *buf, size_t size,
 				    unsigned int msr)
 {
 	const char *name = kvmintro_msr_names[msr].name;
-	int len;
+	struct kvmintro_record_writer writer;
 
 	if (regs->msr_valid & (1u << msr))
 		return kvmintro_format_value(buf, size, "", name,
 					     regs->msr[msr]);
-	len = snprintf(buf, size, "%s=unavailable\n", name);
-	if (len < 0 || (size_t)len >= size)
-		return -ENOSPC;
-	return len;
+	/* KVM refused to read it: a word, not a number. */
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_word(&writer, name, "unavailable");
+	return kvmintro_record_end(&writer);
 }
 
 int kvmintro_format_regs_line(char *buf, size_t size,

@@ -110,8 +110,9 @@ u32 kvmintro_segment_attributes(u8 type, u8 s, u8 dpl, u8 present, u8 avl,
 				u8 l, u8 db, u8 g, u8 unusable);
 
 /*
- * Write line @line (0, 1, ...) of the text of @regs into @buf; return its
- * length, 0 past the last line, -ENOSPC if @size is too small.
+ * Write record @line (0, 1, ...) of the text of @regs, one name=value
+ * field, into @buf; return its length, 0 past the last one, -ENOSPC if
+ * @size is too small.
  */
 int kvmintro_format_regs_line(char *buf, size_t size,
 			      const struct kvmintro_regs *regs,

@@ -16,31 +16,92 @@
 
 #define TIMEOUT_MS	10000
 
-static char *gva_walk(const char *request)
+/*
+ * The records of a walk of @request: the request record (gva, vcpu, mode,
+ * cr3) first, then the entries, then the GPA and host records or a stop
+ * record.
+ */
+static struct kvmintro_records *gva_walk(const char *request)
 {
-	return kvmintro_vm_request("gva", request);
+	struct kvmintro_records *walk;
+	const struct kvmintro_record *head;
+	char *text = kvmintro_vm_request("gva", request);
+
+	TEST_ASSERT(text, "read gva: %s", strerror(errno));
+	walk = kvmintro_records_parse(text);
+	TEST_ASSERT(walk->nr >= 2, "walk of '%s':\n%s", request, walk->text);
+	head = kvmintro_records_at(walk, 0);
+	TEST_ASSERT(kvmintro_record_is(head, NULL) && head->nr_fields == 4 &&
+		    kvmintro_field_has(head, "gva") &&
+		    kvmintro_field_has(head, "vcpu") &&
+		    kvmintro_field_has(head, "cr3"), "walk of '%s':\n%s",
+		    request, walk->text);
+	return walk;
+}
+
+/* The mode= of a walk. */
+static const char *walk_mode(const struct kvmintro_records *walk)
+{
+	static char mode[16];
+
+	return kvmintro_field_str(kvmintro_records_at(walk, 0), "mode", mode,
+				  sizeof(mode));
+}
+
+/* The level at which a walk stopped: its last record, "stop". */
+static uint64_t walk_stop(const struct kvmintro_records *walk)
+{
+	const struct kvmintro_record *stop = kvmintro_records_at(walk, walk->nr - 1);
+	char reason[16];
+
+	TEST_ASSERT(kvmintro_record_is(stop, "stop") &&
+		    !strcmp(kvmintro_field_str(stop, "reason", reason,
+					       sizeof(reason)), "not-present"),
+		    "the walk did not stop:\n%s", walk->text);
+	return kvmintro_field_u64(stop, "level");
+}
+
+/* The GPA record of a walk: gpa= and page_size= into @size. */
+static uint64_t walk_gpa(const struct kvmintro_records *walk, char *size)
+{
+	const struct kvmintro_record *r;
+	int i;
+
+	for (i = 1; i < walk->nr; i++) {
+		r = kvmintro_records_at(walk, i);
+		if (kvmintro_record_is(r, NULL) && kvmintro_field_has(r, "page_size")) {
+			TEST_ASSERT(r->nr_fields == 2, "'%s'", kvmintro_record_line(r));
+			kvmintro_field_str(r, "page_size", size, 8);
+			return kvmintro_field_u64(r, "gpa");
+		}
+	}
+	TEST_ASSERT(false, "no gpa record:\n%s", walk->text);
+	return 0;
 }
 
 /*
- * Every "level=" line's entry equals the bytes at its entry_gpa: 4 with
+ * Every entry record's entry equals the bytes at its entry_gpa: 4 with
  * 32-bit paging, 8 otherwise.
  */
-static int check_entries(struct kvm_vm *vm, const char *text)
+static int check_entries(struct kvm_vm *vm, const struct kvmintro_records *walk)
 {
 	bool narrow = vm->mode == VM_MODE_PAGED32;
-	uint64_t table, entry_gpa, entry;
-	const char *p = text;
-	unsigned int level;
-	int n = 0;
+	uint64_t table, entry_gpa, entry, level;
+	const struct kvmintro_record *r;
+	int n = 0, i;
 
-	while ((p = strstr(p, "\nlevel="))) {
-		p++;
-		TEST_ASSERT(sscanf(p, "level=%u table=0x%" SCNx64 " entry_gpa=0x%" SCNx64 " entry=0x%" SCNx64,
-				   &level, &table, &entry_gpa, &entry) == 4,
-			    "bad level line in:\n%s", text);
+	for (i = 1; i < walk->nr; i++) {
+		r = kvmintro_records_at(walk, i);
+		if (!kvmintro_record_is(r, NULL) || !kvmintro_field_has(r, "level"))
+			continue;
+		level = kvmintro_field_u64(r, "level");
+		table = kvmintro_field_u64(r, "table");
+		entry_gpa = kvmintro_field_u64(r, "entry_gpa");
+		entry = kvmintro_field_u64(r, "entry");
 		TEST_ASSERT(entry == (narrow ? *(uint32_t *)addr_gpa2hva(vm, entry_gpa) :
 					       *(uint64_t *)addr_gpa2hva(vm, entry_gpa)),
-			    "level %u entry 0x%" PRIx64 " differs from the table's", level, entry);
+			    "level %" PRIu64 " entry 0x%" PRIx64 " differs from the table's",
+			    level, entry);
 		if (!n)
 			TEST_ASSERT_EQ(table, vm->pgd);
 		n++;
@@ -53,13 +114,13 @@ static const char *mode_name(const struct kvm_vm *vm)
 {
 	switch (vm->mode) {
 	case VM_MODE_LONG:
-		return "mode=4-level";
+		return "4-level";
 	case VM_MODE_PAE:
-		return "mode=pae";
+		return "pae";
 	case VM_MODE_PAGED32:
-		return "mode=32-bit";
+		return "32-bit";
 	default:
-		return "mode=none";
+		return "none";
 	}
 }
 
@@ -67,27 +128,30 @@ static void expect_walk(struct kvm_vm *vm, uint64_t gva, const char *size,
 			int levels)
 {
 	uint64_t gpa, page_size, got_gpa, hva, hpa;
-	char request[64], got_size[8], *text, *p;
+	const struct kvmintro_record *host;
+	struct kvmintro_records *walk;
+	char request[64], got_size[8];
 
 	TEST_ASSERT(!__addr_gva2gpa(vm, gva, &gpa, &page_size),
 		    "the VMM has no mapping for 0x%" PRIx64, gva);
 	snprintf(request, sizeof(request), "0x%" PRIx64 " vcpu=0", gva);
-	text = gva_walk(request);
-	TEST_ASSERT(text && strstr(text, mode_name(vm)), "walk (want %s):\n%s",
-		    mode_name(vm), text);
-	TEST_ASSERT_EQ(check_entries(vm, text), levels);
-	p = strstr(text, "\ngpa=");
-	TEST_ASSERT(p && sscanf(p, "\ngpa=0x%" SCNx64 " page_size=%7s", &got_gpa,
-				got_size) == 2, "no gpa line:\n%s", text);
+	walk = gva_walk(request);
+	TEST_ASSERT(!strcmp(walk_mode(walk), mode_name(vm)) &&
+		    kvmintro_field_u64(kvmintro_records_at(walk, 0), "gva") == gva,
+		    "walk (want mode %s):\n%s", mode_name(vm), walk->text);
+	TEST_ASSERT_EQ(check_entries(vm, walk), levels);
+	got_gpa = walk_gpa(walk, got_size);
 	TEST_ASSERT(got_gpa == gpa && !strcmp(got_size, size),
 		    "gva 0x%" PRIx64 ": gpa 0x%" PRIx64 " %s, the VMM mapped 0x%" PRIx64 " %s",
 		    gva, got_gpa, got_size, gpa, size);
-	p = strstr(text, "\nhost hva=");
-	TEST_ASSERT(p && sscanf(p, "\nhost hva=0x%" SCNx64 " hpa=0x%" SCNx64, &hva, &hpa) == 2,
-		    "no host line:\n%s", text);
+	host = kvmintro_records_at(walk, walk->nr - 1);
+	TEST_ASSERT(kvmintro_record_is(host, "host") && host->nr_fields == 4,
+		    "no backed host record:\n%s", walk->text);
+	hva = kvmintro_field_u64(host, "hva");
+	hpa = kvmintro_field_u64(host, "hpa");
 	TEST_ASSERT_EQ(hva, (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa));
 	TEST_ASSERT_EQ(hpa, (kvmintro_pagemap_pfn(hva) << 12) | (hva & 0xfff));
-	free(text);
+	kvmintro_records_free(walk);
 }
 
 /* A vcpu spinning in @vm, and kvmintro loaded and showing the VM. */
@@ -109,7 +173,8 @@ static void test_long_mode_walks(void)
 {
 	struct kvm_vm *vm = vm_create();
 	bool has_1g;
-	char path[192], *text;
+	struct kvmintro_records *walk;
+	char path[192], size[8];
 
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 8 * SZ_2M, 0);
 	vm_guest_init(vm, VM_MODE_LONG);
@@ -140,24 +205,23 @@ static void test_long_mode_walks(void)
 		ksft_print_msg("no 1G guest pages on this CPU: 1G walk left out\n");
 
 	/* Unmapped: a PML4 slot never filled stops at level 4. */
-	text = gva_walk("0x500000000000");
-	TEST_ASSERT(text && strstr(text, "stop level=4 reason=not-present"),
-		    "unmapped at level 4:\n%s", text);
-	free(text);
+	walk = gva_walk("0x500000000000");
+	TEST_ASSERT(walk_stop(walk) == 4, "unmapped at level 4:\n%s", walk->text);
+	kvmintro_records_free(walk);
 	/* Next to the 4K pages: the page table exists, the entry not. */
-	text = gva_walk("0xffffffff81010000");
-	TEST_ASSERT(text && strstr(text, "stop level=1 reason=not-present"),
-		    "unmapped at level 1:\n%s", text);
-	free(text);
+	walk = gva_walk("0xffffffff81010000");
+	TEST_ASSERT(walk_stop(walk) == 1, "unmapped at level 1:\n%s", walk->text);
+	kvmintro_records_free(walk);
 	/* cr3= takes another root: the same tables, so the same answer. */
 	{
 		char request[64];
 
 		snprintf(request, sizeof(request), "0x1000 cr3=0x%" PRIx64, vm->pgd);
-		text = gva_walk(request);
-		TEST_ASSERT(text && strstr(text, "\ngpa=0x1000 page_size=2M\n"),
-			    "cr3= walk:\n%s", text);
-		free(text);
+		walk = gva_walk(request);
+		TEST_ASSERT(walk_gpa(walk, size) == 0x1000 && !strcmp(size, "2M") &&
+			    kvmintro_field_u64(kvmintro_records_at(walk, 0), "cr3") == vm->pgd,
+			    "cr3= walk:\n%s", walk->text);
+		kvmintro_records_free(walk);
 	}
 	/* Bad input. */
 	{
@@ -191,8 +255,9 @@ static void test_prot32_walks(enum vm_guest_mode mode)
 	bool pae = mode == VM_MODE_PAE;
 	uint64_t large = pae ? SZ_2M : 2 * SZ_2M;
 	struct kvm_vm *vm = vm_create();
+	struct kvmintro_records *walk;
 	struct kvm_vcpu *vcpu;
-	char path[192], *text;
+	char path[192];
 
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 8 * SZ_2M, 0);
 	vm_guest_init(vm, mode);
@@ -213,16 +278,14 @@ static void test_prot32_walks(enum vm_guest_mode mode)
 	expect_walk(vm, vcpu->code_gpa, "4K", pae ? 3 : 2);
 
 	/* Nothing at 1 GiB: a PDPTE (PAE) or PDE (32-bit) not present. */
-	text = gva_walk("0x40000000 vcpu=0");
-	TEST_ASSERT(text && strstr(text, pae ? "stop level=3 reason=not-present" :
-					      "stop level=2 reason=not-present"),
-		    "unmapped at the top level:\n%s", text);
-	free(text);
+	walk = gva_walk("0x40000000 vcpu=0");
+	TEST_ASSERT(walk_stop(walk) == (pae ? 3 : 2),
+		    "unmapped at the top level:\n%s", walk->text);
+	kvmintro_records_free(walk);
 	/* Next to the 4K pages: the page table exists, the entry not. */
-	text = gva_walk("0xc1010000");
-	TEST_ASSERT(text && strstr(text, "stop level=1 reason=not-present"),
-		    "unmapped at level 1:\n%s", text);
-	free(text);
+	walk = gva_walk("0xc1010000");
+	TEST_ASSERT(walk_stop(walk) == 1, "unmapped at level 1:\n%s", walk->text);
+	kvmintro_records_free(walk);
 	vm_destroy(vm);
 	kvmintro_unload();
 }
@@ -240,18 +303,19 @@ static void test_paged32_walks(void)
 static void test_no_paging(void)
 {
 	struct kvm_vm *vm = vm_create();
-	char path[192], *text;
+	struct kvmintro_records *walk;
+	char path[192], size[8];
 
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
 	vm_guest_init(vm, VM_MODE_REAL);
 	spin_and_load(vm);
 	snprintf(path, sizeof(path), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
 	TEST_ASSERT(!kvmintro_write(path, "pause"), "pause");
-	text = gva_walk("0xb8123");
-	TEST_ASSERT(text && strstr(text, "mode=none") &&
-		    strstr(text, "\ngpa=0xb8123 page_size=4K\n") &&
-		    !strstr(text, "level="), "real mode:\n%s", text);
-	free(text);
+	walk = gva_walk("0xb8123");
+	TEST_ASSERT(!strcmp(walk_mode(walk), "none") &&
+		    walk_gpa(walk, size) == 0xb8123 && !strcmp(size, "4K") &&
+		    !check_entries(vm, walk), "real mode:\n%s", walk->text);
+	kvmintro_records_free(walk);
 	TEST_ASSERT(!kvmintro_write(path, "resume"), "resume");
 	vm_destroy(vm);
 	kvmintro_unload();

@@ -166,6 +166,7 @@ static void test_translate(void)
 	const uint64_t gpas[] = { 0x10000234, 0x100000000ULL + 0x1fff12,
 				  0x10000000 + 4096 * 4 + 8 };
 	char request[256], expect[256], path[192], *text, *line;
+	struct kvmintro_records *records;
 	uint64_t entry, pfn;
 	bool has_hugetlb;
 	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
@@ -197,7 +198,34 @@ static void test_translate(void)
 	TEST_ASSERT(!strcmp(line, "err gpa=0x5000000000 reason=no-memslot\n"
 				  "err gpa=0x10001000 reason=not-backed\n"),
 		    "error replies: '%s'", line);
-	free(text);
+	/* The same replies through lib/record.c's reader, field by field. */
+	records = kvmintro_records_parse(text);
+	TEST_ASSERT_EQ(records->nr, 5);
+	for (i = 0; i < 5; i++) {
+		const struct kvmintro_record *r = kvmintro_records_at(records, i);
+		uint64_t gpa = i == 2 ? gpas[2] & ~0xfffULL :
+			       i == 3 ? 0x5000000000ULL :
+			       i == 4 ? 0x10001000 : gpas[i];
+		char reason[16];
+
+		TEST_ASSERT(kvmintro_record_is(r, i < 3 ? "ok" : "err") &&
+			    r->nr_fields == (i < 3 ? 6u : 2u) &&
+			    kvmintro_field_u64(r, "gpa") == gpa,
+			    "reply %u: '%s'", i, kvmintro_record_line(r));
+		if (i < 3) {
+			pfn = kvmintro_pagemap_pfn(kvmintro_field_u64(r, "hva"));
+			TEST_ASSERT(kvmintro_field_u64(r, "pfn") == pfn &&
+				    kvmintro_field_u64(r, "phys") ==
+				    ((pfn << 12) | (gpa & 0xfff)),
+				    "reply %u: '%s', pagemap 0x%" PRIx64, i,
+				    kvmintro_record_line(r), pfn);
+			continue;
+		}
+		kvmintro_field_str(r, "reason", reason, sizeof(reason));
+		TEST_ASSERT(!strcmp(reason, i == 3 ? "no-memslot" : "not-backed"),
+			    "reply %u: '%s'", i, kvmintro_record_line(r));
+	}
+	kvmintro_records_free(records);
 
 	/* Garbage: -EINVAL, and the previous replies stay. */
 	snprintf(path, sizeof(path), "%s/translate", kvmintro_vm_path(getpid(), 0));

@@ -109,7 +109,12 @@ const char *kvmintro_field_str(const struct kvmintro_record *record,
 /* Print @record's line, for a failing test's message. */
 const char *kvmintro_record_line(const struct kvmintro_record *record);
 
-/* Value of "name=" in a name=value-per-line text; false if absent. */
+/*
+ * Field "name=" of a file of one-field records (snapshot, regs), read with
+ * lib/record.c's reader, which must take every line (one field each, no
+ * key twice); false if absent or not a number (kv_u64), a word or "-"
+ * (kv_str).
+ */
 bool kvmintro_kv_u64(const char *text, const char *name, uint64_t *value);
 bool kvmintro_kv_str(const char *text, const char *name, char *value,
 		     size_t size);

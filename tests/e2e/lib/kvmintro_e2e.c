@@ -552,47 +552,68 @@ int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
 	return read_records(path, vcpus_record, lines, sizeof(*lines), max);
 }
 
-static const char *kv_find(const char *text, const char *name)
+/*
+ * The field @name of a file of one-field records (snapshot, regs), read
+ * with lib/record.c's reader: every line must be a record of one field,
+ * without a kind, and no key may come twice.  NULL if @name is absent;
+ * @records is set to free.
+ */
+static const struct kvmintro_record_field *
+kv_find(const char *text, const char *name, struct kvmintro_records **records)
 {
-	size_t len = strlen(name);
-	const char *p = text;
+	const struct kvmintro_record_field *found = NULL;
+	const struct kvmintro_record *r, *other;
+	int i, j;
 
-	while (p && *p) {
-		if (!strncmp(p, name, len) && p[len] == '=')
-			return p + len + 1;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
+	*records = kvmintro_records_parse(strdup(text));
+	for (i = 0; i < (*records)->nr; i++) {
+		r = kvmintro_records_at(*records, i);
+		TEST_ASSERT(!r->kind && r->nr_fields == 1,
+			    "not a one-field record: '%s'", kvmintro_record_line(r));
+		for (j = 0; j < i; j++) {
+			other = kvmintro_records_at(*records, j);
+			TEST_ASSERT(other->fields[0].key_len != r->fields[0].key_len ||
+				    memcmp(other->fields[0].key, r->fields[0].key,
+					   r->fields[0].key_len),
+				    "a key twice: '%s'", kvmintro_record_line(r));
+		}
+		if (!found)
+			found = kvmintro_record_find(r, name);
 	}
-	return NULL;
+	return found;
 }
 
 bool kvmintro_kv_u64(const char *text, const char *name, uint64_t *value)
 {
-	const char *v = kv_find(text, name);
-	char *end;
+	const struct kvmintro_record_field *field;
+	struct kvmintro_records *records;
+	bool ok;
 
-	if (!v)
-		return false;
-	errno = 0;
-	*value = strtoull(v, &end, 0);
-	return !errno && end != v && (*end == '\n' || !*end);
+	field = kv_find(text, name, &records);
+	ok = field && (field->type == KVMINTRO_RECORD_HEX ||
+		       field->type == KVMINTRO_RECORD_DECIMAL);
+	if (ok)
+		*value = field->number;
+	kvmintro_records_free(records);
+	return ok;
 }
 
 bool kvmintro_kv_str(const char *text, const char *name, char *value,
 		     size_t size)
 {
-	const char *v = kv_find(text, name);
-	size_t len;
+	const struct kvmintro_record_field *field;
+	struct kvmintro_records *records;
+	bool ok;
 
-	if (!v)
-		return false;
-	len = strcspn(v, "\n");
-	if (len >= size)
-		return false;
-	memcpy(value, v, len);
-	value[len] = '\0';
-	return true;
+	field = kv_find(text, name, &records);
+	ok = field && field->type != KVMINTRO_RECORD_STRING &&
+	     field->value_len < size;
+	if (ok) {
+		memcpy(value, field->value, field->value_len);
+		value[field->value_len] = '\0';
+	}
+	kvmintro_records_free(records);
+	return ok;
 }
 
 void __kvmintro_run_case(const char *name, void (*fn)(void), bool unload)

@@ -3,8 +3,8 @@
  * Guest memory as the host holds it: which host page backs each guest
  * page, found without faulting anything in.
  */
-#ifndef KVMINTRO_MEMORY_H
-#define KVMINTRO_MEMORY_H
+#ifndef KVMINTRO_GUEST_MEMORY_H
+#define KVMINTRO_GUEST_MEMORY_H
 
 #include <linux/kvm_host.h>
 
@@ -86,4 +86,11 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
 int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
 				kvmintro_guest_run_fn fn, void *ctx);
 
-#endif /* KVMINTRO_MEMORY_H */
+/* Longest gpa_hpa record, with room to spare. */
+#define KVMINTRO_GPA_HPA_RECORD_MAX	192
+
+int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
+				const struct kvmintro_guest_run *run);
+char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len);
+
+#endif /* KVMINTRO_GUEST_MEMORY_H */

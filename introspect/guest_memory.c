@@ -11,6 +11,9 @@
  * only while one batch of pages is handed to the caller, and mmap_lock
  * never while the caller runs, so the caller may copy to user space (even
  * when the reader is the VMM itself).
+ *
+ * Also the gpa_hpa record of a run, which the gpa_hpa file streams and a
+ * capture keeps (kvmintro_gpa_hpa_text()).
  */
 #include <linux/mm.h>
 #include <linux/pgtable.h>
@@ -18,9 +21,11 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "../lib/format.h"
+#include "../lib/record.h"
 #include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-#include "memory.h"
 
 /* Pages looked up at once: 2 MiB of guest memory, one huge page. */
 #define KVMINTRO_GUP_BATCH	512
@@ -356,4 +361,96 @@ int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * The record of the gpa_hpa table for @run into @buf; its length.  Pages
+ * not backed have no hpa, pfn or host_size: "-".
+ */
+int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
+				       const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_record_writer writer;
+	bool backed = run->kind != KVMINTRO_PAGE_NONE;
+	char host_size[16];
+
+	kvmintro_format_page_size(host_size, sizeof(host_size),
+				  run->host_shift);
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_hex(&writer, "gpa", (u64)run->gfn << PAGE_SHIFT);
+	kvmintro_record_hex(&writer, "npages", run->npages);
+	kvmintro_record_hex(&writer, "hva", run->hva);
+	if (backed) {
+		kvmintro_record_hex(&writer, "hpa", (u64)run->pfn << PAGE_SHIFT);
+		kvmintro_record_hex(&writer, "pfn", run->pfn);
+		kvmintro_record_word(&writer, "host_size", host_size);
+	} else {
+		kvmintro_record_none(&writer, "hpa");
+		kvmintro_record_none(&writer, "pfn");
+		kvmintro_record_none(&writer, "host_size");
+	}
+	kvmintro_record_word(&writer, "kind", kvmintro_page_kind_name(run->kind));
+	return kvmintro_record_end(&writer);
+}
+
+struct kvmintro_gpa_hpa_text {
+	char *text;
+	size_t len, size;
+	size_t max;
+};
+
+static int kvmintro_gpa_hpa_append_run(void *ctx,
+				       const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_gpa_hpa_text *t = ctx;
+	char *bigger;
+	int len;
+
+	if (t->size - t->len < KVMINTRO_GPA_HPA_RECORD_MAX) {
+		if (t->size * 2 > t->max)
+			return -EFBIG;
+		bigger = kvmintro_kvrealloc(t->text, t->size, t->size * 2);
+		if (!bigger)
+			return -ENOMEM;
+		t->text = bigger;
+		t->size *= 2;
+	}
+	len = kvmintro_format_gpa_hpa_run(t->text + t->len, t->size - t->len,
+					  run);
+	if (WARN_ON_ONCE(len < 0))
+		return len;
+	t->len += len;
+	return 0;
+}
+
+/**
+ * kvmintro_gpa_hpa_text() - the whole gpa_hpa table as text
+ * @kvm:	the VM, referenced by the caller
+ * @max:	the most bytes it may take (at least a page)
+ * @len:	set to its length
+ *
+ * Return: kvmalloc()ed text, or ERR_PTR(-errno): -EFBIG if the table does
+ * not fit in @max.
+ */
+char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len)
+{
+	struct kvmintro_gpa_hpa_text t = { .size = PAGE_SIZE, .max = max };
+	struct kvmintro_guest_mem mem;
+	int r;
+
+	t.text = kvmalloc(t.size, GFP_KERNEL);
+	if (!t.text)
+		return ERR_PTR(-ENOMEM);
+	r = kvmintro_guest_mem_open(&mem, kvm);
+	if (!r) {
+		r = kvmintro_guest_mem_walk_all(&mem, 0,
+						kvmintro_gpa_hpa_append_run, &t);
+		kvmintro_guest_mem_close(&mem);
+	}
+	if (r) {
+		kvfree(t.text);
+		return ERR_PTR(r);
+	}
+	*len = t.len;
+	return t.text;
 }
