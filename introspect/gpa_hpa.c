@@ -19,6 +19,8 @@
 #define KVMINTRO_GPA_HPA_BATCH	512UL
 /* Longest record, with room to spare. */
 #define KVMINTRO_GPA_HPA_LINE_MAX	192
+/* The seq_file buffer: a batch's records take at most 96 KiB. */
+#define KVMINTRO_GPA_HPA_SEQ_BUF	(256 << 10)
 
 struct kvmintro_gpa_hpa_iter {
 	struct kvmintro_vm *vm;
@@ -99,15 +101,23 @@ static void kvmintro_gpa_hpa_stop(struct seq_file *m, void *v)
 	it->kvm = NULL;
 }
 
-/* "4K", "2M", "1G", or "64K" for a smaller folio. */
+/*
+ * "4K", "2M", "1G", or "64K" for a smaller folio.  By hand, not with
+ * snprintf(): gpa_hpa writes one per run.
+ */
 void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
 {
-	if (shift >= 30)
-		snprintf(buf, size, "%uG", 1U << (shift - 30));
-	else if (shift >= 20)
-		snprintf(buf, size, "%uM", 1U << (shift - 20));
-	else
-		snprintf(buf, size, "%uK", 1U << (shift - 10));
+	char text[8], *p = text + sizeof(text);
+	unsigned int n;
+
+	shift = clamp(shift, 10U, 69U) - 10;
+	*--p = '\0';
+	*--p = "KMGTPE"[shift / 10];
+	n = 1U << (shift % 10);
+	do
+		*--p = '0' + n % 10;
+	while (n /= 10);
+	strscpy(buf, p, size);
 }
 
 /*
@@ -199,8 +209,9 @@ char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len)
 		return ERR_PTR(-ENOMEM);
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (!r) {
-		r = kvmintro_guest_mem_walk_all(&mem, 0,
-						kvmintro_gpa_hpa_append_run, &t);
+		r = kvmintro_guest_mem_walk_all_frames(&mem, 0,
+						       kvmintro_gpa_hpa_append_run,
+						       &t);
 		kvmintro_guest_mem_close(&mem);
 	}
 	if (r) {
@@ -215,9 +226,9 @@ static int kvmintro_gpa_hpa_show(struct seq_file *m, void *v)
 {
 	struct kvmintro_gpa_hpa_iter *it = m->private;
 
-	return kvmintro_guest_mem_walk(&it->mem, it->slot, it->gfn,
-				       it->npages, kvmintro_gpa_hpa_show_run,
-				       m);
+	return kvmintro_guest_mem_walk_frames(&it->mem, it->slot, it->gfn,
+					      it->npages,
+					      kvmintro_gpa_hpa_show_run, m);
 }
 
 static const struct seq_operations kvmintro_gpa_hpa_seq_ops = {
@@ -230,11 +241,24 @@ static const struct seq_operations kvmintro_gpa_hpa_seq_ops = {
 static int kvmintro_gpa_hpa_open(struct inode *inode, struct file *file)
 {
 	struct kvmintro_gpa_hpa_iter *it;
+	struct seq_file *m;
 
 	it = __seq_open_private(file, &kvmintro_gpa_hpa_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
 	it->vm = inode->i_private;
+	/*
+	 * Room for several batches from the start, as single_open_size()
+	 * gives: seq_file starts with a page and, each time a batch does not
+	 * fit, drops it and walks it again into a buffer twice the size.
+	 */
+	m = file->private_data;
+	m->buf = kvmalloc(KVMINTRO_GPA_HPA_SEQ_BUF, GFP_KERNEL_ACCOUNT);
+	if (!m->buf) {
+		seq_release_private(inode, file);
+		return -ENOMEM;
+	}
+	m->size = KVMINTRO_GPA_HPA_SEQ_BUF;
 	return 0;
 }
 
