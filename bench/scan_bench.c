@@ -32,6 +32,7 @@
 #endif
 
 #include "../lib/scan.h"
+#include "median.h"
 
 #define MIB (1024 * 1024)
 /* Matches planted per line "planted": about one per 64 KiB. */
@@ -55,19 +56,6 @@ static double now(void)
 
 	clock_gettime(clock_id, &t);
 	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), compare_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static int count_match(void *ctx, unsigned int pattern, u64 address)
@@ -226,12 +214,12 @@ static void compare(struct bench *b, const char *name)
 #endif
 		reads[i] = run_read(b);
 	}
-	k = mb / median(kvmintro, b->runs);
-	r = mb / median(reads, b->runs);
+	k = mb / median_double(kvmintro, b->runs);
+	r = mb / median_double(reads, b->runs);
 	printf("%-14s kvmintro %6.0f MB/s (%5.1f ms)  read %6.0f MB/s  kvmintro/read %.2f",
 	       name, k, 1e3 * mb / k, r, k / r);
 #ifdef HAVE_HYPERSCAN
-	h = mb / median(hyperscan, b->runs);
+	h = mb / median_double(hyperscan, b->runs);
 	printf("  hyperscan %6.0f MB/s (%5.1f ms)  kvmintro/hyperscan %.2f",
 	       h, 1e3 * mb / h, k / h);
 #endif

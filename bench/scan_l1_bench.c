@@ -21,6 +21,7 @@
 
 #include "kvm_util.h"
 #include "kvmintro_e2e.h"
+#include "median.h"
 #include "processor.h"
 
 #include "../lib/scan.h"
@@ -32,19 +33,6 @@
 static struct kvmintro_scan_spec spec;
 static struct kvmintro_scanner scanner;
 static char request[256 * 64];
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t median(uint64_t *v)
-{
-	qsort(v, RUNS, sizeof(*v), cmp_u64);
-	return v[RUNS / 2];
-}
 
 static uint64_t xorshift(uint64_t *x)
 {
@@ -179,9 +167,9 @@ int main(void)
 			procmem[i] = time_proc_mem(hva);
 			local[i] = time_local(buf);
 		}
-		s = mb_per_s(GUEST_SIZE, median(scan));
-		p = mb_per_s(GUEST_SIZE, median(procmem));
-		l = mb_per_s(GUEST_SIZE, median(local));
+		s = mb_per_s(GUEST_SIZE, median_u64(scan, RUNS));
+		p = mb_per_s(GUEST_SIZE, median_u64(procmem, RUNS));
+		l = mb_per_s(GUEST_SIZE, median_u64(local, RUNS));
 		printf("scan 512MiB, %u pattern%s: kvmintro %.0f MB/s, /proc/pid/mem+matcher %.0f MB/s, local matcher %.0f MB/s;"
 		       " kvmintro/procmem %.2fx, kvmintro/local %.2f; SIMD: %s\n",
 		       counts[c], counts[c] == 1 ? "" : "s", s, p, l, s / p,

@@ -47,6 +47,17 @@ static inline long kvmintro_get_user_pages_remote(struct mm_struct *mm,
 #endif
 }
 
+/*
+ * hmm_range_fault() reads a range's page table entries in one walk, and
+ * can leave them as they are (fault nothing in).  It is built with
+ * CONFIG_HMM_MIRROR, which every kernel kvmintro supports enables (GPU
+ * drivers select it); without it the frames are looked up with GUP.
+ */
+static inline bool kvmintro_have_hmm(void)
+{
+	return IS_ENABLED(CONFIG_HMM_MIRROR);
+}
+
 /* kvrealloc() lost its old-size argument in 6.11. */
 static inline void *kvmintro_kvrealloc(void *p, size_t old_size,
 				       size_t new_size)

@@ -16,6 +16,8 @@
 #include "kvmintro.h"
 
 #define KVMINTRO_GPA_HPA_BATCH	512UL
+/* The seq_file buffer: a batch's records take at most 96 KiB. */
+#define KVMINTRO_GPA_HPA_SEQ_BUF	(256 << 10)
 
 struct kvmintro_gpa_hpa_iter {
 	struct kvmintro_vm *vm;
@@ -109,9 +111,9 @@ static int kvmintro_gpa_hpa_show(struct seq_file *m, void *v)
 {
 	struct kvmintro_gpa_hpa_iter *it = m->private;
 
-	return kvmintro_guest_mem_walk(&it->mem, it->slot, it->gfn,
-				       it->npages, kvmintro_gpa_hpa_show_run,
-				       m);
+	return kvmintro_guest_mem_walk_frames(&it->mem, it->slot, it->gfn,
+					      it->npages,
+					      kvmintro_gpa_hpa_show_run, m);
 }
 
 static const struct seq_operations kvmintro_gpa_hpa_seq_ops = {
@@ -124,11 +126,24 @@ static const struct seq_operations kvmintro_gpa_hpa_seq_ops = {
 static int kvmintro_gpa_hpa_open(struct inode *inode, struct file *file)
 {
 	struct kvmintro_gpa_hpa_iter *it;
+	struct seq_file *m;
 
 	it = __seq_open_private(file, &kvmintro_gpa_hpa_seq_ops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
 	it->vm = inode->i_private;
+	/*
+	 * Room for several batches from the start, as single_open_size()
+	 * gives: seq_file starts with a page and, each time a batch does not
+	 * fit, drops it and walks it again into a buffer twice the size.
+	 */
+	m = file->private_data;
+	m->buf = kvmalloc(KVMINTRO_GPA_HPA_SEQ_BUF, GFP_KERNEL_ACCOUNT);
+	if (!m->buf) {
+		seq_release_private(inode, file);
+		return -ENOMEM;
+	}
+	m->size = KVMINTRO_GPA_HPA_SEQ_BUF;
 	return 0;
 }
 

@@ -14,8 +14,19 @@
  *
  * Also the gpa_hpa record of a run, which the gpa_hpa file streams and a
  * capture keeps (kvmintro_gpa_hpa_text()).
+ *
+ * A walk of frames only (kvmintro_guest_mem_walk_frames(), for tables of
+ * where guest memory lies) takes no reference at all: it reads the VMM's
+ * page table entries with hmm_range_fault(), asking it to fault nothing
+ * in, as /proc/<pid>/pagemap reads them.  GUP walks the page table from
+ * its root and takes a reference for every 4 KiB page; hmm_range_fault()
+ * walks each page table page once.  hmm_range_fault() wants an interval
+ * notifier on the range, which tells it (and us) when the range changed
+ * during the walk; the walk is then done again.
  */
+#include <linux/hmm.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
 #include <linux/pgtable.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -29,6 +40,13 @@
 
 /* Pages looked up at once: 2 MiB of guest memory, one huge page. */
 #define KVMINTRO_GUP_BATCH	512
+/*
+ * Frames read at once: 32 MiB of a slot, in one walk of its page tables,
+ * served to the batches that follow (64 KiB of entries).
+ */
+#define KVMINTRO_FRAME_CHUNK	8192
+/* Walks of a chunk's frames before giving up on a range that keeps changing. */
+#define KVMINTRO_FRAME_TRIES	64
 
 const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind)
 {
@@ -134,6 +152,7 @@ int kvmintro_guest_mem_open(struct kvmintro_guest_mem *mem, struct kvm *kvm)
 {
 	int n;
 
+	*mem = (struct kvmintro_guest_mem) {};
 	if (!mmget_not_zero(kvm->mm))
 		return -ESRCH;
 	mem->mm = kvm->mm;
@@ -148,6 +167,10 @@ int kvmintro_guest_mem_open(struct kvmintro_guest_mem *mem, struct kvm *kvm)
 
 void kvmintro_guest_mem_close(struct kvmintro_guest_mem *mem)
 {
+	if (mem->notifier_inserted)
+		mmu_interval_notifier_remove(&mem->notifier);
+	kvfree(mem->hmm_pfns);
+	kfree(mem->pages);
 	kvfree(mem->slots);
 	mmput(mem->mm);
 }
@@ -242,6 +265,11 @@ static void kvmintro_classify(struct page *page, unsigned long *pfn,
 		*kind = KVMINTRO_PAGE_ZERO;
 		return;
 	}
+	/* Most pages of a guest on 4 KiB pages: no folio to look up. */
+	if (!PageCompound(page)) {
+		*kind = KVMINTRO_PAGE_BASE;
+		return;
+	}
 	folio = page_folio(page);
 	*shift = PAGE_SHIFT + folio_order(folio);
 	if (folio_test_hugetlb(folio))
@@ -253,24 +281,66 @@ static void kvmintro_classify(struct page *page, unsigned long *pfn,
 }
 
 /*
- * Hand @nr looked-up pages to @fn as runs of pages backed alike.  Pages of
- * one folio are classified once: a guest on huge pages costs per huge
- * page, not per 4 KiB page.
+ * The page of an entry hmm_range_fault() filled in, or NULL: not backed,
+ * or not memory with struct pages (HMM_PFN_ERROR: VM_IO or VM_PFNMAP),
+ * which GUP would not give either.
+ */
+static struct page *kvmintro_hmm_page(unsigned long hmm_pfn)
+{
+	if (!(hmm_pfn & HMM_PFN_VALID) || hmm_pfn & HMM_PFN_ERROR)
+		return NULL;
+	return hmm_pfn_to_page(hmm_pfn);
+}
+
+/*
+ * How many of @nr pages from @hva on the mapping of the first covers: a
+ * page table entry maps 2^@order pages, aligned, physically consecutive.
+ */
+static unsigned long kvmintro_mapping_span(unsigned long hva,
+					   unsigned int order,
+					   unsigned long nr)
+{
+	unsigned long left = (1UL << order) -
+			     ((hva >> PAGE_SHIFT) & ((1UL << order) - 1));
+
+	return min(left, nr);
+}
+
+/*
+ * Hand @nr looked-up pages at @hva to @fn as runs of pages backed alike:
+ * @pages, referenced, or, for a walk of frames, @hmm_pfns as
+ * hmm_range_fault() filled them in (and then the runs carry no pages).
+ * Pages of one folio, or of one huge mapping, are classified once: a guest
+ * on huge pages costs per huge page, not per 4 KiB page.  Frames are not
+ * referenced, and may be freed and reused under us: what they are is read
+ * as /proc/kpageflags reads it, racily.
  */
 static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 			      gfn_t gfn, unsigned long hva,
-			      struct page **pages, unsigned long nr,
-			      kvmintro_guest_run_fn fn, void *ctx)
+			      struct page **pages,
+			      const unsigned long *hmm_pfns,
+			      unsigned long nr, kvmintro_guest_run_fn fn,
+			      void *ctx)
 {
 	struct kvmintro_guest_run run = { .slot = slot };
 	enum kvmintro_page_kind kind;
 	unsigned long i = 0, n, pfn;
 	unsigned int shift;
+	struct page *page;
 	int r;
 
 	while (i < nr) {
-		kvmintro_classify(pages[i], &pfn, &kind, &shift);
-		n = pages[i] ? kvmintro_folio_span(&pages[i], nr - i) : 1;
+		if (hmm_pfns) {
+			page = kvmintro_hmm_page(hmm_pfns[i]);
+			n = page && hmm_pfn_to_map_order(hmm_pfns[i]) ?
+			    kvmintro_mapping_span(hva + i * PAGE_SIZE,
+					hmm_pfn_to_map_order(hmm_pfns[i]),
+					nr - i) : 1;
+		} else {
+			page = pages[i];
+			n = page ? kvmintro_folio_span(&pages[i], nr - i) : 1;
+		}
+		kvmintro_classify(page, &pfn, &kind, &shift);
 		if (run.npages && kind == run.kind && shift == run.host_shift &&
 		    (kind == KVMINTRO_PAGE_NONE || pfn == run.pfn + run.npages)) {
 			run.npages += n;
@@ -285,13 +355,185 @@ static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 		run.gfn = gfn + i;
 		run.hva = hva + i * PAGE_SIZE;
 		run.pfn = pfn;
-		run.pages = &pages[i];
+		run.pages = hmm_pfns ? NULL : &pages[i];
 		run.npages = n;
 		run.host_shift = shift;
 		run.kind = kind;
 		i += n;
 	}
 	return run.npages ? fn(ctx, &run) : 0;
+}
+
+static bool kvmintro_frames_invalidate(struct mmu_interval_notifier *notifier,
+				       const struct mmu_notifier_range *range,
+				       unsigned long cur_seq)
+{
+	mmu_interval_set_seq(notifier, cur_seq);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops kvmintro_frames_ops = {
+	.invalidate = kvmintro_frames_invalidate,
+};
+
+/*
+ * The frames behind @nr pages at @hva, read into @hmm_pfns in one walk of
+ * the page tables that faults nothing in and takes no reference.
+ * @notifier covers the range.
+ */
+static int kvmintro_get_host_frames(struct mmu_interval_notifier *notifier,
+				    unsigned long hva, unsigned long nr,
+				    unsigned long *hmm_pfns)
+{
+	/* No default_flags, no pfn_flags_mask: no fault is required. */
+	struct hmm_range range = {
+		.notifier = notifier,
+		.start = hva,
+		.end = hva + nr * PAGE_SIZE,
+		.hmm_pfns = hmm_pfns,
+	};
+	struct mm_struct *mm = notifier->mm;
+	unsigned int tries;
+	int r = -EAGAIN;
+
+	for (tries = 0; tries < KVMINTRO_FRAME_TRIES; tries++) {
+		range.notifier_seq = mmu_interval_read_begin(notifier);
+		r = mmap_read_lock_killable(mm);
+		if (r)
+			return r;
+		r = hmm_range_fault(&range);
+		mmap_read_unlock(mm);
+		if (r == -EBUSY ||
+		    (!r && mmu_interval_read_retry(notifier, range.notifier_seq))) {
+			/* The range changed during the walk: again. */
+			r = -EAGAIN;
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			cond_resched();
+			continue;
+		}
+		break;
+	}
+	return r;
+}
+
+
+/*
+ * Get @mem ready for walks of frames: the array hmm_range_fault() fills,
+ * and an interval notifier over the host range of every slot.
+ */
+static int kvmintro_frames_prepare(struct kvmintro_guest_mem *mem)
+{
+	unsigned long start = ULONG_MAX, end = 0;
+	int i, r;
+
+	if (mem->notifier_inserted)
+		return 0;
+	if (!mem->hmm_pfns) {
+		mem->hmm_pfns = kvmalloc_array(KVMINTRO_FRAME_CHUNK,
+					       sizeof(*mem->hmm_pfns),
+					       GFP_KERNEL);
+		if (!mem->hmm_pfns)
+			return -ENOMEM;
+	}
+	for (i = 0; i < mem->nr_slots; i++) {
+		start = min(start, mem->slots[i].hva);
+		end = max(end, mem->slots[i].hva +
+			       (mem->slots[i].npages << PAGE_SHIFT));
+	}
+	if (start >= end)
+		return -EINVAL;
+	r = mmu_interval_notifier_insert(&mem->notifier, mem->mm, start,
+					 end - start, &kvmintro_frames_ops);
+	if (r)
+		return r;
+	mem->notifier_inserted = true;
+	return 0;
+}
+
+/*
+ * Make @mem->hmm_pfns hold the frames of @nr pages at @hva, in @slot: read
+ * them, and those of the rest of a chunk of the slot, unless the chunk
+ * read last holds them.  The walks of one opened memory go forward
+ * through slots, batch after batch (gpa_hpa reads one batch per record of
+ * its seq_file), so one walk of the page tables serves 16 batches.
+ */
+static int kvmintro_frames_cached(struct kvmintro_guest_mem *mem,
+				  const struct kvmintro_slot_copy *slot,
+				  unsigned long hva, unsigned long nr)
+{
+	unsigned long slot_end = slot->hva + (slot->npages << PAGE_SHIFT);
+	unsigned long chunk;
+	int r;
+
+	if (mem->frames_nr && hva >= mem->frames_hva &&
+	    hva + (nr << PAGE_SHIFT) <=
+	    mem->frames_hva + (mem->frames_nr << PAGE_SHIFT))
+		return 0;
+	chunk = min_t(unsigned long, KVMINTRO_FRAME_CHUNK,
+		      (slot_end - hva) >> PAGE_SHIFT);
+	mem->frames_nr = 0;
+	r = kvmintro_get_host_frames(&mem->notifier, hva, chunk,
+				     mem->hmm_pfns);
+	if (r)
+		return r;
+	mem->frames_hva = hva;
+	mem->frames_nr = chunk;
+	return 0;
+}
+
+/*
+ * Walk @npages guest pages from @gfn in batches of at most
+ * KVMINTRO_GUP_BATCH, never across a 2 MiB-aligned guest boundary;
+ * @frames: without references (see kvmintro_guest_mem_walk_frames()).
+ */
+static int kvmintro_walk(struct kvmintro_guest_mem *mem,
+			 const struct kvmintro_slot_copy *slot, gfn_t gfn,
+			 unsigned long npages, bool frames,
+			 kvmintro_guest_run_fn fn, void *ctx)
+{
+	unsigned long hva = slot->hva + ((gfn - slot->base_gfn) << PAGE_SHIFT);
+	unsigned long nr;
+	int r;
+
+	if (!mem->pages) {
+		mem->pages = kmalloc_array(KVMINTRO_GUP_BATCH,
+					   sizeof(*mem->pages), GFP_KERNEL);
+		if (!mem->pages)
+			return -ENOMEM;
+	}
+	frames = frames && kvmintro_have_hmm();
+	if (frames) {
+		r = kvmintro_frames_prepare(mem);
+		if (r)
+			return r;
+	}
+	while (npages) {
+		nr = KVMINTRO_GUP_BATCH - (gfn & (KVMINTRO_GUP_BATCH - 1));
+		nr = min(nr, npages);
+		if (frames)
+			r = kvmintro_frames_cached(mem, slot, hva, nr);
+		else
+			r = kvmintro_get_host_pages(mem->mm, hva, nr,
+						    mem->pages);
+		if (r)
+			return r;
+		r = kvmintro_emit_runs(slot, gfn, hva, mem->pages,
+				       frames ? mem->hmm_pfns +
+				       ((hva - mem->frames_hva) >> PAGE_SHIFT) :
+				       NULL, nr, fn, ctx);
+		if (!frames)
+			kvmintro_put_host_pages(mem->pages, nr);
+		if (r)
+			return r;
+		gfn += nr;
+		hva += nr << PAGE_SHIFT;
+		npages -= nr;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
 }
 
 /**
@@ -301,7 +543,8 @@ static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
  * @gfn:	first guest frame, inside @slot
  * @npages:	how many, all inside @slot
  * @fn:		called for each run of pages backed alike, in GPA order; runs
- *		never cross a 2 MiB-aligned guest boundary
+ *		never cross a 2 MiB-aligned guest boundary, and hold their
+ *		pages referenced during the call
  * @ctx:	for @fn
  *
  * Sleeps; stops early when the caller gets a fatal signal.
@@ -313,40 +556,37 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
 			    gfn_t gfn, unsigned long npages,
 			    kvmintro_guest_run_fn fn, void *ctx)
 {
-	unsigned long hva = slot->hva + ((gfn - slot->base_gfn) << PAGE_SHIFT);
-	struct page **pages;
-	unsigned long nr;
-	int r = 0;
-
-	pages = kmalloc_array(KVMINTRO_GUP_BATCH, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
-		return -ENOMEM;
-	while (npages) {
-		nr = KVMINTRO_GUP_BATCH - (gfn & (KVMINTRO_GUP_BATCH - 1));
-		nr = min(nr, npages);
-		r = kvmintro_get_host_pages(mem->mm, hva, nr, pages);
-		if (r)
-			break;
-		r = kvmintro_emit_runs(slot, gfn, hva, pages, nr, fn, ctx);
-		kvmintro_put_host_pages(pages, nr);
-		if (r)
-			break;
-		gfn += nr;
-		hva += nr << PAGE_SHIFT;
-		npages -= nr;
-		if (fatal_signal_pending(current)) {
-			r = -EINTR;
-			break;
-		}
-		cond_resched();
-	}
-	kfree(pages);
-	return r;
+	return kvmintro_walk(mem, slot, gfn, npages, false, fn, ctx);
 }
 
-/* Walk every slot of address space @as_id, in GPA order. */
-int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
-				kvmintro_guest_run_fn fn, void *ctx)
+/**
+ * kvmintro_guest_mem_walk_frames() - visit the host frames behind guest pages
+ * @mem:	the VM's memory, opened
+ * @slot:	the memslot, one of @mem->slots
+ * @gfn:	first guest frame, inside @slot
+ * @npages:	how many, all inside @slot
+ * @fn:		called for each run of pages backed alike, as below
+ * @ctx:	for @fn
+ *
+ * As kvmintro_guest_mem_walk(), but the runs carry no pages (@run->pages
+ * is NULL): where guest memory lies, not its contents.  No reference is
+ * taken, so a frame may be freed as soon as it is seen, as with
+ * /proc/<pid>/pagemap.  The first such walk of a VMM's address space marks
+ * it as having interval notifiers, as any HMM user's first one does: one
+ * mmu_notifier_register(), which takes the VMM's mmap_lock for writing.
+ * A range that keeps changing during its walk (64 times) fails it with
+ * -EAGAIN.
+ */
+int kvmintro_guest_mem_walk_frames(struct kvmintro_guest_mem *mem,
+				   const struct kvmintro_slot_copy *slot,
+				   gfn_t gfn, unsigned long npages,
+				   kvmintro_guest_run_fn fn, void *ctx)
+{
+	return kvmintro_walk(mem, slot, gfn, npages, true, fn, ctx);
+}
+
+static int kvmintro_walk_all(struct kvmintro_guest_mem *mem, int as_id,
+			     bool frames, kvmintro_guest_run_fn fn, void *ctx)
 {
 	const struct kvmintro_slot_copy *slot;
 	int i, r;
@@ -355,12 +595,27 @@ int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
 		slot = &mem->slots[i];
 		if (slot->as_id != as_id)
 			continue;
-		r = kvmintro_guest_mem_walk(mem, slot, slot->base_gfn,
-					    slot->npages, fn, ctx);
+		r = kvmintro_walk(mem, slot, slot->base_gfn, slot->npages,
+				  frames, fn, ctx);
 		if (r)
 			return r;
 	}
 	return 0;
+}
+
+/* Walk every slot of address space @as_id, in GPA order. */
+int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
+				kvmintro_guest_run_fn fn, void *ctx)
+{
+	return kvmintro_walk_all(mem, as_id, false, fn, ctx);
+}
+
+/* The same, frames only: see kvmintro_guest_mem_walk_frames(). */
+int kvmintro_guest_mem_walk_all_frames(struct kvmintro_guest_mem *mem,
+				       int as_id, kvmintro_guest_run_fn fn,
+				       void *ctx)
+{
+	return kvmintro_walk_all(mem, as_id, true, fn, ctx);
 }
 
 /*
@@ -443,8 +698,9 @@ char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len)
 		return ERR_PTR(-ENOMEM);
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (!r) {
-		r = kvmintro_guest_mem_walk_all(&mem, 0,
-						kvmintro_gpa_hpa_append_run, &t);
+		r = kvmintro_guest_mem_walk_all_frames(&mem, 0,
+						       kvmintro_gpa_hpa_append_run,
+						       &t);
 		kvmintro_guest_mem_close(&mem);
 	}
 	if (r) {

@@ -7,6 +7,7 @@
 #define KVMINTRO_GUEST_MEMORY_H
 
 #include <linux/kvm_host.h>
+#include <linux/mmu_notifier.h>
 
 /* What backs a guest page on the host. */
 enum kvmintro_page_kind {
@@ -46,7 +47,8 @@ kvmintro_find_slot(const struct kvmintro_slot_copy *slots, int nr,
  * @npages:	how many
  * @hva:	host virtual address of the first
  * @pfn:	host frame of the first (0 for KVMINTRO_PAGE_NONE)
- * @pages:	the host pages, referenced during the callback; NULL for none
+ * @pages:	the host pages, referenced during the callback; NULL for none,
+ *		and in a walk of frames only
  * @host_shift:	log2 of the host page size backing them
  * @kind:	what backs them
  */
@@ -66,15 +68,33 @@ typedef int (*kvmintro_guest_run_fn)(void *ctx,
 				     const struct kvmintro_guest_run *run);
 
 /**
- * struct kvmintro_guest_mem - a VM's memory, opened for a walk
+ * struct kvmintro_guest_mem - a VM's memory, opened for walks
  * @mm:		the VMM's address space, its users count held
  * @slots:	copies of the VM's memslots, sorted by (as, gpa)
  * @nr_slots:	how many
+ * @pages:	room for a batch of pages, allocated by the first walk
+ * @hmm_pfns:	the frames of a chunk of a slot, read by hmm_range_fault()
+ *		for walks of frames
+ * @frames_hva:	host address of the first of them
+ * @frames_nr:	how many (0: none read)
+ * @notifier:	over the host range of every slot, inserted by the first
+ *		walk of frames (@notifier_inserted)
+ * @notifier_inserted: whether it is
+ *
+ * Walks may follow each other on one opened memory (never nest: a run's
+ * callback must not walk) and share what the first set up;
+ * kvmintro_guest_mem_close() releases it.
  */
 struct kvmintro_guest_mem {
 	struct mm_struct *mm;
 	struct kvmintro_slot_copy *slots;
 	int nr_slots;
+	struct page **pages;
+	unsigned long *hmm_pfns;
+	unsigned long frames_hva;
+	unsigned long frames_nr;
+	struct mmu_interval_notifier notifier;
+	bool notifier_inserted;
 };
 
 int kvmintro_guest_mem_open(struct kvmintro_guest_mem *mem, struct kvm *kvm);
@@ -83,8 +103,15 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
 			    const struct kvmintro_slot_copy *slot,
 			    gfn_t gfn, unsigned long npages,
 			    kvmintro_guest_run_fn fn, void *ctx);
+int kvmintro_guest_mem_walk_frames(struct kvmintro_guest_mem *mem,
+				   const struct kvmintro_slot_copy *slot,
+				   gfn_t gfn, unsigned long npages,
+				   kvmintro_guest_run_fn fn, void *ctx);
 int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
 				kvmintro_guest_run_fn fn, void *ctx);
+int kvmintro_guest_mem_walk_all_frames(struct kvmintro_guest_mem *mem,
+				       int as_id, kvmintro_guest_run_fn fn,
+				       void *ctx);
 
 /* Longest gpa_hpa record, with room to spare. */
 #define KVMINTRO_GPA_HPA_RECORD_MAX	192

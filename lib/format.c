@@ -142,15 +142,26 @@ int kvmintro_format_vcpu(char *buf, size_t size,
 }
 
 /*
- * The page of 2^@shift bytes as a word: "4K", "2M", "1G", or "64K" for a
- * smaller multi-page folio.
+ * The page of 2^@shift bytes (10 to 61) as a word: "4K", "2M", "1G", or
+ * "64K" for a smaller multi-page folio.  By hand, not with snprintf():
+ * gpa_hpa writes one per run.
  */
 void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
 {
-	if (shift >= 30)
-		snprintf(buf, size, "%uG", 1U << (shift - 30));
-	else if (shift >= 20)
-		snprintf(buf, size, "%uM", 1U << (shift - 20));
-	else
-		snprintf(buf, size, "%uK", 1U << (shift - 10));
+	unsigned int unit = shift >= 30 ? 30 : shift >= 20 ? 20 : 10;
+	char text[24], *p = text + sizeof(text);
+	unsigned long long n = 1ULL << (shift - unit);
+	size_t len;
+
+	*--p = "KMG"[unit / 10 - 1];
+	do
+		*--p = (char)('0' + n % 10);
+	while (n /= 10);
+	len = (size_t)(text + sizeof(text) - p);
+	if (!size)
+		return;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
 }

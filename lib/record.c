@@ -383,24 +383,48 @@ static void kvmintro_record_key(struct kvmintro_record_writer *writer,
 {
 	size_t len = strlen(key);
 
+	size_t at = writer->len;
+
 	if (!kvmintro_record_is_key(key, len))
 		kvmintro_record_fail(writer, -EINVAL);
-	if (writer->len)
-		kvmintro_record_put(writer, " ", 1);
-	kvmintro_record_put(writer, key, len);
-	kvmintro_record_put(writer, "=", 1);
+	if (writer->error)
+		return;
+	/* The space, the key, '=' and the NUL. */
+	if ((at ? 1 : 0) + len + 2 > writer->size - at) {
+		writer->error = -ENOSPC;
+		return;
+	}
+	if (at)
+		writer->buf[at++] = ' ';
+	memcpy(writer->buf + at, key, len);
+	at += len;
+	writer->buf[at++] = '=';
+	writer->buf[at] = '\0';
+	writer->len = at;
 }
 
-/* Add @key=@value, in hex with 0x if @hex, else in decimal. */
+/*
+ * Add @key=@value, in hex with 0x if @hex, else in decimal.  By hand, not
+ * with snprintf(): tables of many records (gpa_hpa) spend most of their
+ * time here.
+ */
 static void kvmintro_record_number(struct kvmintro_record_writer *writer,
 				   const char *key, u64 value, bool hex)
 {
 	char digits[24];
-	int len = snprintf(digits, sizeof(digits), hex ? "0x%llx" : "%llu",
-			   (unsigned long long)value);
+	size_t len = sizeof(digits);
 
+	do {
+		digits[--len] = hex ? "0123456789abcdef"[value & 0xf] :
+				      (char)('0' + value % 10);
+		value = hex ? value >> 4 : value / 10;
+	} while (value);
+	if (hex) {
+		digits[--len] = 'x';
+		digits[--len] = '0';
+	}
 	kvmintro_record_key(writer, key);
-	kvmintro_record_put(writer, digits, len);
+	kvmintro_record_put(writer, digits + len, sizeof(digits) - len);
 }
 
 /* Add @key=@value in decimal. */

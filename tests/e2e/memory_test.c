@@ -8,8 +8,10 @@
  */
 #include <fcntl.h>
 #include <malloc.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kvm_util.h"
@@ -94,26 +96,34 @@ static int read_gpa_hpa(struct kvmintro_gpa_hpa_line *lines, int max)
 	return n;
 }
 
-static void test_gpa_hpa_matches_pagemap(void)
-{
-	static struct kvmintro_gpa_hpa_line lines[8192];
-	uint64_t covered = 0, checked = 0, entry, i;
-	bool has_hugetlb;
-	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
-	int n, j, thp = 0, huge = 0, none = 0;
+/* What check_runs() counted. */
+struct run_counts {
+	uint64_t covered, checked;
+	int thp, huge, none;
+};
 
-	kvmintro_load();
-	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
-				       TIMEOUT_MS), "no VM directory");
-	n = read_gpa_hpa(lines, 8192);
+/*
+ * Each run of a gpa_hpa table against the truth, page by page: its HVA is
+ * the VMM's, runs do not overlap, and each page is present in pagemap
+ * exactly when the run says it is backed, with the frame and the kind
+ * (kpageflags) the run gives.
+ */
+static struct run_counts check_runs(struct kvm_vm *vm,
+				    const struct kvmintro_gpa_hpa_line *lines,
+				    int n)
+{
+	struct run_counts c = {};
+	uint64_t entry, i;
+	int j;
+
 	for (j = 0; j < n; j++) {
-		struct kvmintro_gpa_hpa_line *l = &lines[j];
+		const struct kvmintro_gpa_hpa_line *l = &lines[j];
 
 		TEST_ASSERT_EQ((uint64_t)(uintptr_t)addr_gpa2hva(vm, l->gpa), l->hva);
 		if (j)
 			TEST_ASSERT(l->gpa >= lines[j - 1].gpa +
 				    lines[j - 1].npages * 4096, "runs overlap");
-		covered += l->npages;
+		c.covered += l->npages;
 		for (i = 0; i < l->npages; i++) {
 			entry = kvmintro_pagemap_entry(l->hva + i * 4096);
 			if (!strcmp(l->kind, "none")) {
@@ -130,28 +140,86 @@ static void test_gpa_hpa_matches_pagemap(void)
 			TEST_ASSERT(!strcmp(l->kind, truth_kind(l->pfn + i)),
 				    "gpa 0x%" PRIx64 ": kind %s, kpageflags says %s",
 				    l->gpa + i * 4096, l->kind, truth_kind(l->pfn + i));
-			checked++;
+			c.checked++;
 		}
 		if (!strcmp(l->kind, "thp")) {
 			TEST_ASSERT(!strcmp(l->host_size, "2M"), "thp of size %s", l->host_size);
-			thp++;
+			c.thp++;
 		} else if (!strcmp(l->kind, "hugetlb")) {
 			TEST_ASSERT(!strcmp(l->host_size, "2M"), "hugetlb of size %s", l->host_size);
-			huge++;
+			c.huge++;
 		} else if (!strcmp(l->kind, "none")) {
-			none++;
+			c.none++;
 		} else {
 			TEST_ASSERT(!strcmp(l->host_size, "4K"), "%s of size %s", l->kind, l->host_size);
 		}
 	}
+	return c;
+}
+
+static void test_gpa_hpa_matches_pagemap(void)
+{
+	static struct kvmintro_gpa_hpa_line lines[8192];
+	bool has_hugetlb;
+	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
+	struct run_counts c;
+	int n;
+
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	n = read_gpa_hpa(lines, 8192);
+	c = check_runs(vm, lines, n);
 	/* Every page of every slot, once. */
-	TEST_ASSERT_EQ(covered, (uint64_t)(SZ_2M + 4 * SZ_2M + 4 * SZ_2M +
-					   (has_hugetlb ? SZ_2M : 0)) / 4096);
-	TEST_ASSERT(thp >= 2, "the two touched THPs are %d thp lines", thp);
-	TEST_ASSERT(!has_hugetlb || huge == 1, "hugetlb lines: %d", huge);
-	TEST_ASSERT(none > 0, "no unbacked run reported");
+	TEST_ASSERT_EQ(c.covered, (uint64_t)(SZ_2M + 4 * SZ_2M + 4 * SZ_2M +
+					     (has_hugetlb ? SZ_2M : 0)) / 4096);
+	TEST_ASSERT(c.thp >= 2, "the two touched THPs are %d thp lines", c.thp);
+	TEST_ASSERT(!has_hugetlb || c.huge == 1, "hugetlb lines: %d", c.huge);
+	TEST_ASSERT(c.none > 0, "no unbacked run reported");
 	ksft_print_msg("%d lines, %" PRIu64 " backed pages checked against pagemap, %d thp, %d hugetlb\n",
-		       n, checked, thp, huge);
+		       n, c.checked, c.thp, c.huge);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+/*
+ * Shared memory as VMMs use it for vhost-user and virtiofs: shared
+ * anonymous (shmem) and a memfd, each touched on every third page of its
+ * first half, read back by a VMM process that also forked (so the pages
+ * are mapped twice).
+ */
+static void test_gpa_hpa_shared_backings(void)
+{
+	static struct kvmintro_gpa_hpa_line lines[8192];
+	struct kvm_vm *vm = vm_create();
+	uint64_t touched = 0, i;
+	struct run_counts c;
+	pid_t child;
+	int n;
+
+	vm_add_memslot(vm, VM_MEM_ANON_SHARED, 0, 0, 4 * SZ_2M, 0);
+	vm_add_memslot(vm, VM_MEM_SHARED, 1, 0x40000000, 4 * SZ_2M, 0);
+	for (i = 0; i < 2 * SZ_2M; i += 3 * 4096, touched += 2) {
+		*(uint8_t *)addr_gpa2hva(vm, i) = 1;
+		*(uint8_t *)addr_gpa2hva(vm, 0x40000000 + i) = 2;
+	}
+	child = fork();
+	TEST_ASSERT(child >= 0, "fork");
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	n = read_gpa_hpa(lines, 8192);
+	c = check_runs(vm, lines, n);
+	TEST_ASSERT_EQ(c.covered, (uint64_t)(8 * SZ_2M) / 4096);
+	TEST_ASSERT_EQ(c.checked, touched);
+	ksft_print_msg("%d lines, %" PRIu64 " backed pages checked against pagemap\n",
+		       n, c.checked);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 	vm_destroy(vm);
 	kvmintro_unload();
 }
@@ -491,6 +559,8 @@ int main(void)
 		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
 	kvmintro_run_case("memory: gpa_hpa equals pagemap and kpageflags, page by page",
 			  test_gpa_hpa_matches_pagemap);
+	kvmintro_run_case("memory: gpa_hpa of shared anonymous memory and a memfd equals pagemap",
+			  test_gpa_hpa_shared_backings);
 	kvmintro_run_case("memory: translate replies equal pagemap; bad input is -EINVAL",
 			  test_translate);
 	kvmintro_run_case("memory: mem reads the VMM's bytes, holes are EIO, no write",

@@ -114,6 +114,8 @@ static void test_page_sizes(void)
 		const char *name;
 	} sizes[] = {
 		{ 12, "4K" }, { 16, "64K" }, { 21, "2M" }, { 30, "1G" },
+		{ 10, "1K" }, { 19, "512K" }, { 20, "1M" }, { 29, "512M" },
+		{ 40, "1024G" }, { 61, "2147483648G" },
 	};
 	char buf[16], name[32];
 	unsigned int i;

@@ -30,6 +30,7 @@ enum vm_mem_backing {
 	VM_MEM_SHARED,		/* memfd_create() + MAP_SHARED */
 	VM_MEM_HUGETLB,		/* MAP_HUGETLB, 2 MiB pages */
 	VM_MEM_THP,		/* 2 MiB aligned anonymous + MADV_HUGEPAGE */
+	VM_MEM_HUGETLB_1G,	/* MAP_HUGETLB, 1 GiB pages */
 	NR_VM_MEM_BACKINGS,
 };
 
@@ -161,7 +162,7 @@ void vm_create_irqchip(struct kvm_vm *vm);
 /*
  * vm_add_memslot() - back @size bytes with host memory of @backing and
  * register it at @gpa.  @slot is (as_id << 16) | id.  @flags takes
- * KVM_MEM_READONLY and KVM_MEM_LOG_DIRTY_PAGES.  The hugetlb backing skips
+ * KVM_MEM_READONLY and KVM_MEM_LOG_DIRTY_PAGES.  The hugetlb backings skip
  * the program (KSFT_SKIP) when no huge pages can be had; use
  * __vm_add_memslot() to handle that (-ENOMEM) yourself.
  */

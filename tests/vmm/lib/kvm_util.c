@@ -16,6 +16,9 @@
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB	(21 << 26)
 #endif
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB	(30 << 26)
+#endif
 
 static const char * const vm_mem_backing_names[NR_VM_MEM_BACKINGS] = {
 	[VM_MEM_ANON]		= "anon",
@@ -23,6 +26,7 @@ static const char * const vm_mem_backing_names[NR_VM_MEM_BACKINGS] = {
 	[VM_MEM_SHARED]		= "shared",
 	[VM_MEM_HUGETLB]	= "hugetlb",
 	[VM_MEM_THP]		= "thp",
+	[VM_MEM_HUGETLB_1G]	= "hugetlb_1g",
 };
 
 static const char * const vm_guest_kind_names[NR_VM_GUEST_KINDS] = {
@@ -260,12 +264,15 @@ static int vm_memslot_mmap(struct vm_memslot *ms, uint64_t size)
 		mem = mmap(NULL, size, prot, MAP_SHARED, ms->fd, 0);
 		break;
 	case VM_MEM_HUGETLB:
-		if (!IS_ALIGNED(size, SZ_2M))
+	case VM_MEM_HUGETLB_1G:
+		if (!IS_ALIGNED(size, ms->backing == VM_MEM_HUGETLB ? SZ_2M : SZ_1G))
 			return -EINVAL;
 		/* hugetlb reserves at mmap() time: ENOMEM = no free pages. */
 		mem = mmap(NULL, size, prot,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
-			   MAP_HUGE_2MB, -1, 0);
+			   (ms->backing == VM_MEM_HUGETLB ? MAP_HUGE_2MB
+							  : MAP_HUGE_1GB),
+			   -1, 0);
 		break;
 	case VM_MEM_THP:
 		if (!IS_ALIGNED(size, SZ_2M))
@@ -359,6 +366,8 @@ struct vm_memslot *vm_add_memslot(struct kvm_vm *vm,
 
 	if (r == -ENOMEM && backing == VM_MEM_HUGETLB)
 		ksft_exit_skip("hugetlb memslot of %#lx bytes: not enough free 2 MiB huge pages; raise /proc/sys/vm/nr_hugepages", size);
+	if (r == -ENOMEM && backing == VM_MEM_HUGETLB_1G)
+		ksft_exit_skip("hugetlb memslot of %#lx bytes: not enough free 1 GiB huge pages; raise /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", size);
 	TEST_ASSERT(r != -EOPNOTSUPP, "memslot as=%u: KVM lacks %s",
 		    slot >> 16, (slot >> 16) ? "KVM_CAP_MULTI_ADDRESS_SPACE >= 2"
 					     : "KVM_CAP_READONLY_MEM");
