@@ -8,7 +8,8 @@
  *   ELF header
  *   program headers: PT_NOTE, then one PT_LOAD per run of guest RAM
  *   the notes: an NT_PRSTATUS "CORE" note per vcpu, then a "QEMU" CPU
- *     state note per vcpu, in vcpu index order
+ *     state note per vcpu, in vcpu index order, then the guest kernel's
+ *     "VMCOREINFO" if the caller found it
  *   zeros up to the next page
  *   the PT_LOADs' bytes, one after the other, in the caller's order
  *
@@ -18,17 +19,15 @@
  */
 #include "elfcore.h"
 
-#define KVMINTRO_ELFCORE_NOTE_NAME_SIZE	8	/* "CORE\0" or "QEMU\0", padded */
-
 static u64 kvmintro_elfcore_round_up(u64 value, u64 align)
 {
 	return (value + align - 1) / align * align;
 }
 
-static u64 kvmintro_elfcore_note_size(u64 desc_size)
+static u64 kvmintro_elfcore_note_size(const char *name, u64 desc_size)
 {
 	return sizeof(struct kvmintro_elf64_nhdr) +
-	       KVMINTRO_ELFCORE_NOTE_NAME_SIZE +
+	       kvmintro_elfcore_round_up(strlen(name) + 1, 4) +
 	       kvmintro_elfcore_round_up(desc_size, 4);
 }
 
@@ -48,8 +47,13 @@ int kvmintro_elfcore_layout(struct kvmintro_elfcore *core)
 	if (core->nr_loads + 1 >= 0xffff)
 		return -E2BIG;
 	core->notes_size = (u64)core->nr_cpus *
-		(kvmintro_elfcore_note_size(sizeof(struct kvmintro_elf_prstatus)) +
-		 kvmintro_elfcore_note_size(sizeof(struct kvmintro_qemu_cpu_state)));
+		(kvmintro_elfcore_note_size("CORE",
+					    sizeof(struct kvmintro_elf_prstatus)) +
+		 kvmintro_elfcore_note_size("QEMU",
+					    sizeof(struct kvmintro_qemu_cpu_state)));
+	if (core->vmcoreinfo)
+		core->notes_size += kvmintro_elfcore_note_size("VMCOREINFO",
+							       core->vmcoreinfo_size);
 	core->headers_size = sizeof(struct kvmintro_elf64_ehdr) +
 		(u64)(core->nr_loads + 1) * sizeof(struct kvmintro_elf64_phdr) +
 		core->notes_size;
@@ -184,12 +188,13 @@ static u8 *kvmintro_elfcore_put_note(u8 *p, const char *name, u32 type,
 		.n_descsz = desc_size,
 		.n_type = type,
 	};
+	u32 name_size = kvmintro_elfcore_round_up(nhdr.n_namesz, 4);
 
 	memcpy(p, &nhdr, sizeof(nhdr));
 	p += sizeof(nhdr);
-	memset(p, 0, KVMINTRO_ELFCORE_NOTE_NAME_SIZE);
+	memset(p, 0, name_size);
 	memcpy(p, name, nhdr.n_namesz);
-	p += KVMINTRO_ELFCORE_NOTE_NAME_SIZE;
+	p += name_size;
 	memcpy(p, desc, desc_size);
 	memset(p + desc_size, 0, kvmintro_elfcore_round_up(desc_size, 4) -
 				 desc_size);
@@ -266,6 +271,11 @@ int kvmintro_elfcore_write_headers(const struct kvmintro_elfcore *core,
 		p = kvmintro_elfcore_put_note(p, "QEMU", KVMINTRO_ELF_NT_QEMU,
 					      &state, sizeof(state));
 	}
+	if (core->vmcoreinfo)
+		kvmintro_elfcore_put_note(p, "VMCOREINFO",
+					  KVMINTRO_ELF_NT_VMCOREINFO,
+					  core->vmcoreinfo,
+					  core->vmcoreinfo_size);
 	return 0;
 }
 

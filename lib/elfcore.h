@@ -32,6 +32,8 @@
 #define KVMINTRO_ELF_NT_PRSTATUS	1
 /* QEMU's CPU state note: name "QEMU", type 0. */
 #define KVMINTRO_ELF_NT_QEMU		0
+/* Linux's vmcoreinfo note: name "VMCOREINFO", type 0. */
+#define KVMINTRO_ELF_NT_VMCOREINFO	0
 #define KVMINTRO_QEMU_CPU_STATE_VERSION	1
 
 struct kvmintro_elf64_ehdr {
@@ -137,6 +139,9 @@ struct kvmintro_elfcore_load {
  * @nr_loads:	how many
  * @cpus:	the registers of each vcpu, by vcpu index
  * @nr_cpus:	how many
+ * @vmcoreinfo: the guest kernel's vmcoreinfo, or NULL: a "VMCOREINFO"
+ *		note after the vcpus' notes
+ * @vmcoreinfo_size: its size in bytes
  * @notes_size: bytes of the PT_NOTE; set by kvmintro_elfcore_layout()
  * @headers_size: bytes of the ELF header, program headers and notes;
  *		set by kvmintro_elfcore_layout()
@@ -150,6 +155,8 @@ struct kvmintro_elfcore {
 	unsigned int nr_loads;
 	const struct kvmintro_regs *cpus;
 	unsigned int nr_cpus;
+	const void *vmcoreinfo;
+	u32 vmcoreinfo_size;
 	u64 notes_size;
 	u64 headers_size;
 	u64 data_offset;

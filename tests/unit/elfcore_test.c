@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of lib/elfcore.c: a core of three runs of guest RAM (one
- * read-only) and two vcpus, read back through the C library's own <elf.h>,
- * <sys/procfs.h> and <sys/user.h> structures, then written to a file with
- * the runs' bytes and parsed by readelf (binutils), when it is installed.
+ * read-only), two vcpus and a vmcoreinfo page, read back through the C
+ * library's own <elf.h>, <sys/procfs.h> and <sys/user.h> structures, then
+ * written to a file with the runs' bytes and parsed by readelf
+ * (binutils), when it is installed.
  */
 #include <elf.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ static struct kvmintro_elfcore_load loads[] = {
 };
 
 static struct kvmintro_regs cpus[2];
+static char vmcoreinfo[4096] = "OSRELEASE=6.1.0-test\nPAGESIZE=4096\n";
 
 /* Every register of vcpu @i a value of its own. */
 static void fill_regs(struct kvmintro_regs *regs, unsigned int i)
@@ -183,7 +185,7 @@ static void check_qemu_note(const u8 *desc, u32 size, unsigned int i)
 
 static void check_notes(const u8 *notes, u64 size)
 {
-	unsigned int prstatus = 0, qemu = 0;
+	unsigned int prstatus = 0, qemu = 0, info = 0;
 	u64 offset = 0;
 	bool order = true;
 
@@ -202,16 +204,24 @@ static void check_notes(const u8 *notes, u64 size)
 			check_prstatus(&p, prstatus++);
 		} else if (nhdr->n_namesz == 5 && !memcmp(name, "QEMU", 5) &&
 			   nhdr->n_type == 0) {
+			order &= !info;
 			check_qemu_note(desc, nhdr->n_descsz, qemu++);
+		} else if (nhdr->n_namesz == 11 && !memcmp(name, "VMCOREINFO", 11) &&
+			   nhdr->n_type == 0) {
+			check("VMCOREINFO note: the page as given",
+			      nhdr->n_descsz == sizeof(vmcoreinfo) &&
+			      !memcmp(desc, vmcoreinfo, sizeof(vmcoreinfo)));
+			info++;
 		} else {
 			check("notes: only CORE/NT_PRSTATUS and QEMU/0", false);
 			return;
 		}
 		offset = desc + ((nhdr->n_descsz + 3) & ~3u) - notes;
 	}
-	check("notes: one NT_PRSTATUS and one QEMU note per vcpu",
-	      prstatus == 2 && qemu == 2 && offset == size);
-	check("notes: every NT_PRSTATUS before the QEMU notes", order);
+	check("notes: one NT_PRSTATUS and one QEMU note per vcpu, a VMCOREINFO",
+	      prstatus == 2 && qemu == 2 && info == 1 && offset == size);
+	check("notes: every NT_PRSTATUS before the QEMU notes, VMCOREINFO last",
+	      order);
 }
 
 static void check_find_load(const struct kvmintro_elfcore *core)
@@ -236,7 +246,7 @@ static void check_find_load(const struct kvmintro_elfcore *core)
 static void check_readelf(const struct kvmintro_elfcore *core, const u8 *headers)
 {
 	char path[] = "/tmp/elfcore_test.XXXXXX", command[256], line[512];
-	unsigned int loads_seen = 0, prstatus = 0, qemu = 0;
+	unsigned int loads_seen = 0, prstatus = 0, qemu = 0, info = 0;
 	bool core_type = false, machine = false;
 	FILE *out;
 	u8 *file;
@@ -265,13 +275,15 @@ static void check_readelf(const struct kvmintro_elfcore *core, const u8 *headers
 		loads_seen += !!strstr(line, "  LOAD ");
 		prstatus += !!strstr(line, "NT_PRSTATUS");
 		qemu += !!strstr(line, "QEMU ");
+		info += !!strstr(line, "VMCOREINFO ");
 		if (strstr(line, "Warning") || strstr(line, "Error"))
 			check(line, false);
 	}
 	check("readelf: ran", out && pclose(out) == 0);
 	check("readelf: Type CORE, Machine X86-64", core_type && machine);
 	check("readelf: 3 LOAD program headers", loads_seen == 3);
-	check("readelf: 2 NT_PRSTATUS, 2 QEMU notes", prstatus == 2 && qemu == 2);
+	check("readelf: 2 NT_PRSTATUS, 2 QEMU notes, a VMCOREINFO",
+	      prstatus == 2 && qemu == 2 && info == 1);
 	unlink(path);
 }
 
@@ -280,6 +292,7 @@ int main(void)
 	struct kvmintro_elfcore core = {
 		.loads = loads, .nr_loads = ARRAY_SIZE(loads),
 		.cpus = cpus, .nr_cpus = ARRAY_SIZE(cpus),
+		.vmcoreinfo = vmcoreinfo, .vmcoreinfo_size = sizeof(vmcoreinfo),
 	};
 	struct kvmintro_elfcore_load odd = { .gpa = 0x1000, .size = 0x800 };
 	struct kvmintro_elfcore bad = { .loads = &odd, .nr_loads = 1 };
@@ -303,7 +316,7 @@ int main(void)
 	      kvmintro_elfcore_layout(&bad) == -EINVAL);
 	check("layout", kvmintro_elfcore_layout(&core) == 0);
 	check("layout: data starts on the page after the notes",
-	      core.data_offset == 4096 && core.headers_size <= 4096);
+	      core.data_offset == 8192 && core.headers_size <= 8192);
 
 	headers = malloc(core.headers_size);
 	check("write: too small a buffer is refused",
