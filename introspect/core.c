@@ -14,10 +14,18 @@
  * each guest page, zeros for a page not backed, nothing faulted in.  Bytes
  * of a slot removed since the open fail the read with EIO.
  *
+ * When a page of guest RAM starts with "OSRELEASE=", the first such in GPA
+ * order is taken for the guest Linux kernel's vmcoreinfo page and copied,
+ * as it is, into a "VMCOREINFO" note: that memcmp() is all the module
+ * reads of guest data; crash and makedumpfile parse it in user space.
+ * Finding it reads the first bytes of every backed guest page at each
+ * open.
+ *
  * The file's size is the end of the last PT_LOAD, as of its last open.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -30,11 +38,13 @@
  * struct kvmintro_core - an open core file
  * @elf:	its layout
  * @headers:	the ELF header, program headers and notes: @elf.headers_size
+ * @vmcoreinfo:	a copy of the guest's vmcoreinfo page, or NULL
  * @loads:	the PT_LOADs, @elf.loads
  */
 struct kvmintro_core {
 	struct kvmintro_elfcore elf;
 	void *headers;
+	void *vmcoreinfo;
 	struct kvmintro_elfcore_load loads[];
 };
 
@@ -107,8 +117,57 @@ static struct kvmintro_core *kvmintro_core_alloc(struct kvm *kvm)
 	return core;
 }
 
+#define KVMINTRO_VMCOREINFO_START	"OSRELEASE="
+
+/* Stop at the first backed page that starts as a vmcoreinfo page does. */
+static int kvmintro_core_find_vmcoreinfo_run(void *ctx,
+					     const struct kvmintro_guest_run *run)
+{
+	void **copy = ctx;
+	unsigned long i;
+	void *kaddr;
+	bool found;
+
+	if (run->kind == KVMINTRO_PAGE_NONE || run->kind == KVMINTRO_PAGE_ZERO)
+		return 0;
+	for (i = 0; i < run->npages; i++) {
+		kaddr = kmap_local_page(run->pages[i]);
+		found = !memcmp(kaddr, KVMINTRO_VMCOREINFO_START,
+				sizeof(KVMINTRO_VMCOREINFO_START) - 1);
+		if (found)
+			*copy = kmemdup(kaddr, PAGE_SIZE, GFP_KERNEL);
+		kunmap_local(kaddr);
+		if (found)
+			return *copy ? 1 : -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The guest kernel's vmcoreinfo page, copied, or NULL if no page of guest
+ * RAM (address space 0) starts with "OSRELEASE=".
+ */
+static void *kvmintro_core_find_vmcoreinfo(struct kvm *kvm)
+{
+	struct kvmintro_guest_mem mem;
+	void *copy = NULL;
+	int r;
+
+	r = kvmintro_guest_mem_open(&mem, kvm);
+	if (r)
+		return ERR_PTR(r);
+	r = kvmintro_guest_mem_walk_all(&mem, 0,
+					kvmintro_core_find_vmcoreinfo_run,
+					&copy);
+	kvmintro_guest_mem_close(&mem);
+	if (r < 0)
+		return ERR_PTR(r);
+	return copy;
+}
+
 static void kvmintro_core_free(struct kvmintro_core *core)
 {
+	kfree(core->vmcoreinfo);
 	kvfree(core->headers);
 	kvfree(core);
 }
@@ -133,6 +192,14 @@ static int kvmintro_core_open(struct inode *inode, struct file *file)
 	if (r)
 		goto out_free_core;
 	core->elf.cpus = cpus;
+	core->vmcoreinfo = kvmintro_core_find_vmcoreinfo(kvm);
+	if (IS_ERR(core->vmcoreinfo)) {
+		r = PTR_ERR(core->vmcoreinfo);
+		core->vmcoreinfo = NULL;
+		goto out_free_cpus;
+	}
+	core->elf.vmcoreinfo = core->vmcoreinfo;
+	core->elf.vmcoreinfo_size = core->vmcoreinfo ? PAGE_SIZE : 0;
 	r = kvmintro_elfcore_layout(&core->elf);
 	if (r)
 		goto out_free_cpus;

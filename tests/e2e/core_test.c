@@ -9,6 +9,8 @@
  *    and sizes across the boundaries of headers and LOADs;
  *  - one NT_PRSTATUS per vcpu whose RIP and RSP are what KVM_GET_REGS
  *    gives the VMM for the paused vcpu;
+ *  - a page the VMM wrote to start with "OSRELEASE=" is the VMCOREINFO
+ *    note, as it is;
  *  - reading it faults nothing in: the VMM's RSS and present pages stay;
  *  - no capture and not paused: ENODATA; reads past the end, at huge
  *    offsets, of zero bytes: 0.
@@ -34,6 +36,9 @@
 #define SLOT1_GPA	0x10000000ULL		/* 4K pages, every 4th touched */
 #define SLOT2_GPA	0x100000000ULL		/* THP, first 2 MiB touched */
 #define SLOT3_GPA	(SLOT2_GPA + 4 * SZ_2M)	/* adjacent, never touched */
+/* A page of slot 1 made to look like a Linux guest's vmcoreinfo. */
+#define VMCOREINFO_GPA	(SLOT1_GPA + 8 * 4096)
+#define VMCOREINFO_TEXT	"OSRELEASE=6.1.0-core-test\nPAGESIZE=4096\n"
 
 static char core_path[192];
 static const char copy_path[] = "/tmp/core_test.core";
@@ -85,6 +90,9 @@ static struct kvm_vm *vm_create_core(void)
 		memset(p, 0x40 + i % 64, 4096);
 		p[0] = i;
 	}
+	p = addr_gpa2hva(vm, VMCOREINFO_GPA);
+	memset(p, 0, 4096);
+	memcpy(p, VMCOREINFO_TEXT, sizeof(VMCOREINFO_TEXT));
 	p = addr_gpa2hva(vm, SLOT2_GPA);
 	for (i = 0; i < SZ_2M; i++)
 		p[i] = (uint8_t)(i * 7 + (i >> 12));
@@ -151,7 +159,7 @@ struct load {
 static int readelf_loads(struct load *loads, int max)
 {
 	char command[256], line[512];
-	int n = 0, prstatus = 0, qemu = 0;
+	int n = 0, prstatus = 0, qemu = 0, vmcoreinfo = 0;
 	bool core_type = false, machine = false;
 	FILE *out;
 
@@ -167,6 +175,7 @@ static int readelf_loads(struct load *loads, int max)
 		machine |= strstr(line, "Machine:") && strstr(line, "X86-64");
 		prstatus += strstr(line, "CORE") && strstr(line, "NT_PRSTATUS");
 		qemu += !!strstr(line, "  QEMU ");
+		vmcoreinfo += !!strstr(line, "  VMCOREINFO ");
 		if (sscanf(line, " LOAD 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64
 			   " 0x%" SCNx64 " 0x%" SCNx64, &l.offset, &l.vaddr,
 			   &l.paddr, &l.filesz, &l.memsz) == 5) {
@@ -185,6 +194,7 @@ static int readelf_loads(struct load *loads, int max)
 	TEST_ASSERT(core_type && machine, "readelf: not an x86-64 core");
 	TEST_ASSERT(prstatus == NR_VCPUS, "readelf: %d NT_PRSTATUS", prstatus);
 	TEST_ASSERT(qemu == NR_VCPUS, "readelf: %d QEMU notes", qemu);
+	TEST_ASSERT(vmcoreinfo == 1, "readelf: %d VMCOREINFO notes", vmcoreinfo);
 	return n;
 }
 
@@ -247,7 +257,7 @@ static void expect_prstatus(struct kvm_vm *vm, const uint8_t *core)
 	const Elf64_Ehdr *ehdr = (const void *)core;
 	const Elf64_Phdr *note = (const void *)(core + ehdr->e_phoff);
 	uint64_t off = note->p_offset, end = note->p_offset + note->p_filesz;
-	unsigned int seen = 0;
+	unsigned int seen = 0, vmcoreinfo = 0;
 
 	TEST_ASSERT(note->p_type == PT_NOTE, "first program header is not PT_NOTE");
 	while (off + sizeof(Elf64_Nhdr) <= end) {
@@ -276,10 +286,16 @@ static void expect_prstatus(struct kvm_vm *vm, const uint8_t *core)
 			TEST_ASSERT(regs.rax == kregs.rax && regs.eflags == kregs.rflags,
 				    "vcpu %d: rax or eflags differ", prstatus.pr_pid - 1);
 			seen |= 1u << (prstatus.pr_pid - 1);
+		} else if (nhdr->n_namesz == 11 && !strcmp(name, "VMCOREINFO")) {
+			TEST_ASSERT(nhdr->n_descsz == 4096 &&
+				    !memcmp(desc, addr_gpa2hva(vm, VMCOREINFO_GPA), 4096),
+				    "VMCOREINFO is not the page the VMM wrote");
+			vmcoreinfo++;
 		}
 		off = desc + ((nhdr->n_descsz + 3) & ~3u) - core;
 	}
 	TEST_ASSERT(seen == (1u << NR_VCPUS) - 1, "NT_PRSTATUS of vcpus 0x%x", seen);
+	TEST_ASSERT(vmcoreinfo == 1, "%u VMCOREINFO notes", vmcoreinfo);
 }
 
 /* Reads at odd offsets and sizes, across every boundary, equal the copy. */
