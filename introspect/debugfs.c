@@ -12,6 +12,7 @@
  *   /sys/kernel/debug/kvmintro/<dir>/mem      guest physical memory
  *   /sys/kernel/debug/kvmintro/<dir>/scan     find patterns in it
  *   /sys/kernel/debug/kvmintro/<dir>/gva      guest virtual address walk
+ *   /sys/kernel/debug/kvmintro/<dir>/core     guest memory as an ELF core
  *
  * Files are root-only, and those of a VM are for those who may ptrace its
  * VMM (kvmintro_vm_access_kvm()).  debugfs guards every operation: once a
@@ -48,6 +49,7 @@ static void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm,
 	kvmintro_debugfs_create_scan(vm);
 	kvmintro_debugfs_create_gva(vm);
 	kvmintro_debugfs_create_stage2(vm);
+	kvmintro_debugfs_create_core(vm);
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */

@@ -24,6 +24,7 @@
  * notifier on the range, which tells it (and us) when the range changed
  * during the walk; the walk is then done again.
  */
+#include <linux/highmem.h>
 #include <linux/hmm.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -31,6 +32,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "../lib/format.h"
 #include "../lib/record.h"
@@ -616,6 +618,83 @@ int kvmintro_guest_mem_walk_all_frames(struct kvmintro_guest_mem *mem,
 				       void *ctx)
 {
 	return kvmintro_walk_all(mem, as_id, true, fn, ctx);
+}
+
+struct kvmintro_guest_mem_io {
+	char __user *ubuf;	/* where the byte at @gpa goes */
+	u64 gpa;		/* next byte to copy */
+	u64 end;		/* end of the request in this slot */
+};
+
+/* Copy the part of the request that lies in @run; zeros where unbacked. */
+static int kvmintro_guest_mem_read_run(void *ctx,
+				 const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_guest_mem_io *io = ctx;
+	u64 run_end = (u64)(run->gfn + run->npages) << PAGE_SHIFT;
+	unsigned long i, offset, chunk, left;
+	void *kaddr;
+
+	while (io->gpa < min(run_end, io->end)) {
+		i = (io->gpa >> PAGE_SHIFT) - run->gfn;
+		offset = io->gpa & ~PAGE_MASK;
+		chunk = min_t(u64, PAGE_SIZE - offset, io->end - io->gpa);
+		if (run->kind == KVMINTRO_PAGE_NONE) {
+			left = clear_user(io->ubuf, chunk);
+		} else {
+			kaddr = kmap_local_page(run->pages[i]);
+			left = copy_to_user(io->ubuf, kaddr + offset, chunk);
+			kunmap_local(kaddr);
+		}
+		if (left)
+			return -EFAULT;
+		io->ubuf += chunk;
+		io->gpa += chunk;
+	}
+	return 0;
+}
+
+/**
+ * kvmintro_guest_mem_read() - copy guest physical memory to user space
+ * @mem:	the VM's memory, opened
+ * @ubuf:	where to
+ * @gpa:	first byte, in address space 0
+ * @count:	how many
+ *
+ * Bytes are copied straight from the host page behind each guest page;
+ * a page not backed reads as zeros, and nothing is faulted in.  Stops at
+ * the first byte in no memslot.
+ *
+ * Return: the bytes copied, or if none: -EIO (@gpa in no memslot),
+ * -EFAULT, -EINTR or -ENOMEM.
+ */
+ssize_t kvmintro_guest_mem_read(struct kvmintro_guest_mem *mem,
+				char __user *ubuf, u64 gpa, size_t count)
+{
+	struct kvmintro_guest_mem_io io = { .ubuf = ubuf, .gpa = gpa };
+	const struct kvmintro_slot_copy *slot;
+	u64 end = gpa + count;
+	gfn_t gfn, slot_end;
+	int r = 0;
+
+	while (io.gpa < end) {
+		gfn = io.gpa >> PAGE_SHIFT;
+		slot = kvmintro_find_slot(mem->slots, mem->nr_slots, 0, gfn);
+		if (!slot) {
+			r = -EIO;
+			break;
+		}
+		slot_end = slot->base_gfn + slot->npages;
+		io.end = min_t(u64, end, (u64)slot_end << PAGE_SHIFT);
+		r = kvmintro_guest_mem_walk(mem, slot, gfn,
+					    PFN_UP(io.end) - gfn,
+					    kvmintro_guest_mem_read_run, &io);
+		if (r)
+			break;
+	}
+	if (io.gpa == gpa)
+		return r;
+	return io.gpa - gpa;
 }
 
 /*

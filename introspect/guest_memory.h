@@ -112,6 +112,8 @@ int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
 int kvmintro_guest_mem_walk_all_frames(struct kvmintro_guest_mem *mem,
 				       int as_id, kvmintro_guest_run_fn fn,
 				       void *ctx);
+ssize_t kvmintro_guest_mem_read(struct kvmintro_guest_mem *mem,
+				char __user *ubuf, u64 gpa, size_t count);
 
 /* Longest gpa_hpa record, with room to spare. */
 #define KVMINTRO_GPA_HPA_RECORD_MAX	192

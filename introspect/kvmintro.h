@@ -224,6 +224,9 @@ void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
 
+/* introspect/core.c */
+void kvmintro_debugfs_create_core(struct kvmintro_vm *vm);
+
 /* introspect/stage2.c */
 void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
 

@@ -31,53 +31,15 @@ module_param(allow_write, bool, 0444);
 MODULE_PARM_DESC(allow_write,
 		 "Allow writing guest memory through <vm>/mem (default 0: writing a running guest's memory can corrupt it)");
 
-struct kvmintro_mem_io {
-	char __user *ubuf;	/* where the byte at @gpa goes */
-	u64 gpa;		/* next byte to copy */
-	u64 end;		/* end of the request in this slot */
-};
-
-/* Copy the part of the request that lies in @run; zeros where unbacked. */
-static int kvmintro_mem_read_run(void *ctx,
-				 const struct kvmintro_guest_run *run)
-{
-	struct kvmintro_mem_io *io = ctx;
-	u64 run_end = (u64)(run->gfn + run->npages) << PAGE_SHIFT;
-	unsigned long i, offset, chunk, left;
-	void *kaddr;
-
-	while (io->gpa < min(run_end, io->end)) {
-		i = (io->gpa >> PAGE_SHIFT) - run->gfn;
-		offset = io->gpa & ~PAGE_MASK;
-		chunk = min_t(u64, PAGE_SIZE - offset, io->end - io->gpa);
-		if (run->kind == KVMINTRO_PAGE_NONE) {
-			left = clear_user(io->ubuf, chunk);
-		} else {
-			kaddr = kmap_local_page(run->pages[i]);
-			left = copy_to_user(io->ubuf, kaddr + offset, chunk);
-			kunmap_local(kaddr);
-		}
-		if (left)
-			return -EFAULT;
-		io->ubuf += chunk;
-		io->gpa += chunk;
-	}
-	return 0;
-}
-
 static ssize_t kvmintro_mem_read(struct file *file, char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
 	struct kvmintro_vm *vm = file_inode(file)->i_private;
-	const struct kvmintro_slot_copy *slot;
-	struct kvmintro_mem_io io = { .ubuf = ubuf, .gpa = *ppos };
 	struct kvmintro_guest_mem mem;
-	u64 end = *ppos + count;
-	gfn_t gfn, slot_end;
 	struct kvm *kvm;
-	int r = 0;
+	ssize_t r;
 
-	if (*ppos < 0 || end < (u64)*ppos)
+	if (*ppos < 0 || *ppos + count < (u64)*ppos)
 		return -EINVAL;
 	if (!count)
 		return 0;
@@ -85,31 +47,14 @@ static ssize_t kvmintro_mem_read(struct file *file, char __user *ubuf,
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
 	r = kvmintro_guest_mem_open(&mem, kvm);
-	if (r)
-		goto out_put_kvm;
-	while (io.gpa < end) {
-		gfn = io.gpa >> PAGE_SHIFT;
-		slot = kvmintro_find_slot(mem.slots, mem.nr_slots, 0, gfn);
-		if (!slot) {
-			r = -EIO;
-			break;
-		}
-		slot_end = slot->base_gfn + slot->npages;
-		io.end = min_t(u64, end, (u64)slot_end << PAGE_SHIFT);
-		r = kvmintro_guest_mem_walk(&mem, slot, gfn,
-					    PFN_UP(io.end) - gfn,
-					    kvmintro_mem_read_run, &io);
-		if (r)
-			break;
+	if (!r) {
+		r = kvmintro_guest_mem_read(&mem, ubuf, *ppos, count);
+		kvmintro_guest_mem_close(&mem);
 	}
-	kvmintro_guest_mem_close(&mem);
-out_put_kvm:
 	kvm_put_kvm(kvm);
-	if (io.gpa == (u64)*ppos)
-		return r;
-	count = io.gpa - *ppos;
-	*ppos = io.gpa;
-	return count;
+	if (r > 0)
+		*ppos += r;
+	return r;
 }
 
 /* Write one page's worth; the page is faulted in if need be. */

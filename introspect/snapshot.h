@@ -36,6 +36,8 @@ struct kvmintro_snapshot {
 /* introspect/vcpu_regs.c */
 int kvmintro_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
 			    struct kvmintro_regs *to);
+int kvmintro_vm_read_vcpu_regs(struct kvmintro_vm *vm, struct kvm *kvm,
+			       unsigned int index, struct kvmintro_regs *to);
 
 /* introspect/capture.c */
 int kvmintro_vm_capture(struct kvmintro_vm *vm, struct kvm *kvm);

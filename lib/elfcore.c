@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VM as an ELF64 core file: the layout, the headers and the notes.
+ *
+ * The file is laid out as QEMU's dump-guest-memory lays out its dumps
+ * without paging, which crash, gdb and makedumpfile read:
+ *
+ *   ELF header
+ *   program headers: PT_NOTE, then one PT_LOAD per run of guest RAM
+ *   the notes: an NT_PRSTATUS "CORE" note per vcpu, then a "QEMU" CPU
+ *     state note per vcpu, in vcpu index order, then the guest kernel's
+ *     "VMCOREINFO" if the caller found it
+ *   zeros up to the next page
+ *   the PT_LOADs' bytes, one after the other, in the caller's order
+ *
+ * p_paddr is the guest physical address and p_vaddr 0: without the
+ * guest's page tables there is no virtual address to give, and QEMU
+ * writes 0 there too.
+ */
+#include "elfcore.h"
+
+static u64 kvmintro_elfcore_round_up(u64 value, u64 align)
+{
+	return (value + align - 1) / align * align;
+}
+
+static u64 kvmintro_elfcore_note_size(const char *name, u64 desc_size)
+{
+	return sizeof(struct kvmintro_elf64_nhdr) +
+	       kvmintro_elfcore_round_up(strlen(name) + 1, 4) +
+	       kvmintro_elfcore_round_up(desc_size, 4);
+}
+
+/**
+ * kvmintro_elfcore_layout() - place the notes and PT_LOADs of a core file
+ * @core:	@loads, @nr_loads, @nr_cpus in; the offsets and sizes out
+ *
+ * Return: 0, -E2BIG if there are more program headers than an ELF header
+ * can count without section headers (0xffff), or -EINVAL if a PT_LOAD is
+ * not page-aligned or the file would not fit in 63 bits.
+ */
+int kvmintro_elfcore_layout(struct kvmintro_elfcore *core)
+{
+	u64 offset;
+	unsigned int i;
+
+	if (core->nr_loads + 1 >= 0xffff)
+		return -E2BIG;
+	core->notes_size = (u64)core->nr_cpus *
+		(kvmintro_elfcore_note_size("CORE",
+					    sizeof(struct kvmintro_elf_prstatus)) +
+		 kvmintro_elfcore_note_size("QEMU",
+					    sizeof(struct kvmintro_qemu_cpu_state)));
+	if (core->vmcoreinfo)
+		core->notes_size += kvmintro_elfcore_note_size("VMCOREINFO",
+							       core->vmcoreinfo_size);
+	core->headers_size = sizeof(struct kvmintro_elf64_ehdr) +
+		(u64)(core->nr_loads + 1) * sizeof(struct kvmintro_elf64_phdr) +
+		core->notes_size;
+	core->data_offset = kvmintro_elfcore_round_up(core->headers_size,
+						      KVMINTRO_ELFCORE_ALIGN);
+	offset = core->data_offset;
+	for (i = 0; i < core->nr_loads; i++) {
+		struct kvmintro_elfcore_load *load = &core->loads[i];
+
+		if ((load->gpa | load->size) % KVMINTRO_ELFCORE_ALIGN ||
+		    load->size > (1ULL << 62) - offset)
+			return -EINVAL;
+		load->offset = offset;
+		offset += load->size;
+	}
+	core->file_size = offset;
+	return 0;
+}
+
+/*
+ * Fill @prstatus as crash_save_cpu() does: pr_pid, and pr_reg from
+ * @regs.  pr_pid is @index + 1, as in QEMU's dumps (a pid of 0 reads as
+ * "no task" to some tools).
+ */
+void kvmintro_elfcore_fill_prstatus(struct kvmintro_elf_prstatus *prstatus,
+				    const struct kvmintro_regs *regs,
+				    unsigned int index)
+{
+	struct kvmintro_elf_user_regs *r = &prstatus->pr_reg;
+
+	memset(prstatus, 0, sizeof(*prstatus));
+	prstatus->pr_pid = index + 1;
+	r->rax = regs->gpr[0];
+	r->rbx = regs->gpr[1];
+	r->rcx = regs->gpr[2];
+	r->rdx = regs->gpr[3];
+	r->rsi = regs->gpr[4];
+	r->rdi = regs->gpr[5];
+	r->rsp = regs->gpr[6];
+	r->rbp = regs->gpr[7];
+	r->r8 = regs->gpr[8];
+	r->r9 = regs->gpr[9];
+	r->r10 = regs->gpr[10];
+	r->r11 = regs->gpr[11];
+	r->r12 = regs->gpr[12];
+	r->r13 = regs->gpr[13];
+	r->r14 = regs->gpr[14];
+	r->r15 = regs->gpr[15];
+	r->rip = regs->rip;
+	r->eflags = regs->rflags;
+	r->cs = regs->seg[KVMINTRO_SEG_CS].selector;
+	r->ss = regs->seg[KVMINTRO_SEG_SS].selector;
+	r->ds = regs->seg[KVMINTRO_SEG_DS].selector;
+	r->es = regs->seg[KVMINTRO_SEG_ES].selector;
+	r->fs = regs->seg[KVMINTRO_SEG_FS].selector;
+	r->gs = regs->seg[KVMINTRO_SEG_GS].selector;
+	r->fs_base = regs->seg[KVMINTRO_SEG_FS].base;
+	r->gs_base = regs->seg[KVMINTRO_SEG_GS].base;
+}
+
+/*
+ * QEMU keeps a segment's attributes as bits 8-23 of the descriptor's high
+ * word; ours are in the VMX access-rights layout, the same bits shifted
+ * down by 8, with "unusable" in bit 16.  An unusable segment is not
+ * present, as QEMU's KVM code reads it.
+ */
+static void kvmintro_elfcore_qemu_segment(struct kvmintro_qemu_cpu_segment *to,
+					  const struct kvmintro_segment *from)
+{
+	u32 attributes = from->attributes;
+
+	if (attributes & (1u << 16))
+		attributes &= ~(1u << 7);
+	to->selector = from->selector;
+	to->limit = from->limit;
+	to->flags = (attributes & 0xf0ff) << 8;
+	to->pad = 0;
+	to->base = from->base;
+}
+
+/* Fill @state as QEMU's qemu_get_cpustate() does. */
+void kvmintro_elfcore_fill_qemu_cpu_state(struct kvmintro_qemu_cpu_state *state,
+					  const struct kvmintro_regs *regs)
+{
+	memset(state, 0, sizeof(*state));
+	state->version = KVMINTRO_QEMU_CPU_STATE_VERSION;
+	state->size = sizeof(*state);
+	state->rax = regs->gpr[0];
+	state->rbx = regs->gpr[1];
+	state->rcx = regs->gpr[2];
+	state->rdx = regs->gpr[3];
+	state->rsi = regs->gpr[4];
+	state->rdi = regs->gpr[5];
+	state->rsp = regs->gpr[6];
+	state->rbp = regs->gpr[7];
+	state->r8 = regs->gpr[8];
+	state->r9 = regs->gpr[9];
+	state->r10 = regs->gpr[10];
+	state->r11 = regs->gpr[11];
+	state->r12 = regs->gpr[12];
+	state->r13 = regs->gpr[13];
+	state->r14 = regs->gpr[14];
+	state->r15 = regs->gpr[15];
+	state->rip = regs->rip;
+	state->rflags = regs->rflags;
+	kvmintro_elfcore_qemu_segment(&state->cs, &regs->seg[KVMINTRO_SEG_CS]);
+	kvmintro_elfcore_qemu_segment(&state->ds, &regs->seg[KVMINTRO_SEG_DS]);
+	kvmintro_elfcore_qemu_segment(&state->es, &regs->seg[KVMINTRO_SEG_ES]);
+	kvmintro_elfcore_qemu_segment(&state->fs, &regs->seg[KVMINTRO_SEG_FS]);
+	kvmintro_elfcore_qemu_segment(&state->gs, &regs->seg[KVMINTRO_SEG_GS]);
+	kvmintro_elfcore_qemu_segment(&state->ss, &regs->seg[KVMINTRO_SEG_SS]);
+	kvmintro_elfcore_qemu_segment(&state->ldt, &regs->seg[KVMINTRO_SEG_LDT]);
+	kvmintro_elfcore_qemu_segment(&state->tr, &regs->seg[KVMINTRO_SEG_TR]);
+	state->gdt.limit = regs->gdt_limit;
+	state->gdt.base = regs->gdt_base;
+	state->idt.limit = regs->idt_limit;
+	state->idt.base = regs->idt_base;
+	state->cr[0] = regs->cr0;
+	state->cr[2] = regs->cr2;
+	state->cr[3] = regs->cr3;
+	state->cr[4] = regs->cr4;
+	if (regs->msr_valid & (1u << KVMINTRO_MSR_KERNEL_GS_BASE))
+		state->kernel_gs_base = regs->msr[KVMINTRO_MSR_KERNEL_GS_BASE];
+}
+
+/* Write one note at @p; return the byte after it. */
+static u8 *kvmintro_elfcore_put_note(u8 *p, const char *name, u32 type,
+				     const void *desc, u32 desc_size)
+{
+	struct kvmintro_elf64_nhdr nhdr = {
+		.n_namesz = strlen(name) + 1,
+		.n_descsz = desc_size,
+		.n_type = type,
+	};
+	u32 name_size = kvmintro_elfcore_round_up(nhdr.n_namesz, 4);
+
+	memcpy(p, &nhdr, sizeof(nhdr));
+	p += sizeof(nhdr);
+	memset(p, 0, name_size);
+	memcpy(p, name, nhdr.n_namesz);
+	p += name_size;
+	memcpy(p, desc, desc_size);
+	memset(p + desc_size, 0, kvmintro_elfcore_round_up(desc_size, 4) -
+				 desc_size);
+	return p + kvmintro_elfcore_round_up(desc_size, 4);
+}
+
+/**
+ * kvmintro_elfcore_write_headers() - write the headers and notes of a core
+ * @core:	laid out by kvmintro_elfcore_layout()
+ * @buf:	where to write them
+ * @size:	its size, at least @core->headers_size
+ *
+ * Return: 0, or -ENOSPC if @buf is too small.
+ */
+int kvmintro_elfcore_write_headers(const struct kvmintro_elfcore *core,
+				   void *buf, u64 size)
+{
+	struct kvmintro_elf64_ehdr ehdr = {
+		.e_ident = { 0x7f, 'E', 'L', 'F',
+			     2 /* ELFCLASS64 */, 1 /* ELFDATA2LSB */,
+			     1 /* EV_CURRENT */, 0 /* ELFOSABI_NONE */ },
+		.e_type = KVMINTRO_ELF_ET_CORE,
+		.e_machine = KVMINTRO_ELF_EM_X86_64,
+		.e_version = 1,
+		.e_phoff = sizeof(struct kvmintro_elf64_ehdr),
+		.e_ehsize = sizeof(struct kvmintro_elf64_ehdr),
+		.e_phentsize = sizeof(struct kvmintro_elf64_phdr),
+		.e_phnum = core->nr_loads + 1,
+	};
+	struct kvmintro_elf64_phdr phdr;
+	struct kvmintro_qemu_cpu_state state;
+	struct kvmintro_elf_prstatus prstatus;
+	u8 *p = buf;
+	unsigned int i;
+
+	if (size < core->headers_size)
+		return -ENOSPC;
+	memcpy(p, &ehdr, sizeof(ehdr));
+	p += sizeof(ehdr);
+
+	memset(&phdr, 0, sizeof(phdr));
+	phdr.p_type = KVMINTRO_ELF_PT_NOTE;
+	phdr.p_offset = core->headers_size - core->notes_size;
+	phdr.p_filesz = core->notes_size;
+	phdr.p_memsz = core->notes_size;
+	phdr.p_align = 4;
+	memcpy(p, &phdr, sizeof(phdr));
+	p += sizeof(phdr);
+
+	for (i = 0; i < core->nr_loads; i++) {
+		const struct kvmintro_elfcore_load *load = &core->loads[i];
+
+		memset(&phdr, 0, sizeof(phdr));
+		phdr.p_type = KVMINTRO_ELF_PT_LOAD;
+		phdr.p_flags = KVMINTRO_ELF_PF_R | KVMINTRO_ELF_PF_X |
+			       (load->read_only ? 0 : KVMINTRO_ELF_PF_W);
+		phdr.p_offset = load->offset;
+		phdr.p_paddr = load->gpa;
+		phdr.p_filesz = load->size;
+		phdr.p_memsz = load->size;
+		phdr.p_align = KVMINTRO_ELFCORE_ALIGN;
+		memcpy(p, &phdr, sizeof(phdr));
+		p += sizeof(phdr);
+	}
+
+	for (i = 0; i < core->nr_cpus; i++) {
+		kvmintro_elfcore_fill_prstatus(&prstatus, &core->cpus[i], i);
+		p = kvmintro_elfcore_put_note(p, "CORE",
+					      KVMINTRO_ELF_NT_PRSTATUS,
+					      &prstatus, sizeof(prstatus));
+	}
+	for (i = 0; i < core->nr_cpus; i++) {
+		kvmintro_elfcore_fill_qemu_cpu_state(&state, &core->cpus[i]);
+		p = kvmintro_elfcore_put_note(p, "QEMU", KVMINTRO_ELF_NT_QEMU,
+					      &state, sizeof(state));
+	}
+	if (core->vmcoreinfo)
+		kvmintro_elfcore_put_note(p, "VMCOREINFO",
+					  KVMINTRO_ELF_NT_VMCOREINFO,
+					  core->vmcoreinfo,
+					  core->vmcoreinfo_size);
+	return 0;
+}
+
+/*
+ * The PT_LOAD whose bytes hold file offset @offset, or NULL if @offset is
+ * in the headers, the padding after them, or past the end.
+ */
+const struct kvmintro_elfcore_load *
+kvmintro_elfcore_find_load(const struct kvmintro_elfcore *core, u64 offset)
+{
+	unsigned int low = 0, high = core->nr_loads, mid;
+
+	while (low < high) {
+		mid = low + (high - low) / 2;
+		if (offset < core->loads[mid].offset)
+			high = mid;
+		else if (offset - core->loads[mid].offset >= core->loads[mid].size)
+			low = mid + 1;
+		else
+			return &core->loads[mid];
+	}
+	return NULL;
+}
