@@ -15,7 +15,10 @@
 #  - the hypercall round trip: in the guest, gpa_hpa.ko gets KVM's -1000
 #    while kvmintro serves no hypercall_nr; reloaded with one, the HPA, PFN
 #    and flags the guest's gpa_hpa_demo prints for its page equal
-#    translate's and QEMU's pagemap, and mem reads the value it wrote.
+#    translate's and QEMU's pagemap, and mem reads the value it wrote;
+#  - the core file, copied while paused: readelf finds the guest's
+#    VMCOREINFO, gdb reads vcpu0's RIP from it, and makedumpfile
+#    --dump-dmesg the guest's kernel log, with a line the guest wrote.
 
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/qemu.sh"
@@ -304,5 +307,45 @@ guest_sh hc-shell 'exec 3<>/proc/gpa_hpa; echo 0x7fffff000000 >&3; head -n1 <&3'
 echo "# guest: $out"
 check "${hypercall_checks[11]}" \
 	grep -q '^err gpa=0x7fffff000000 ret=-14 reason=not-backed$' <<<"$out"
+
+# The core file, read by the analysts' own tools: the guest writes a line
+# of its own into its kernel log; paused, the core is copied (sparse) and
+# the registers read; then readelf, gdb and makedumpfile read the copy.
+core_checks=(
+	"core: readelf finds the VMCOREINFO note, with the guest's release"
+	"core: gdb's RIP of the core is vcpu0's in regs, paused"
+	"core: makedumpfile --dump-dmesg reads the guest's log, the line it wrote to /dev/kmsg included"
+)
+core_mark=kvmintro-core-$$
+guest_sh core-release "uname -r"
+release=$(tr -d '\r' <<<"$out" | tail -n1)
+guest_sh core-kmsg "echo $core_mark >/dev/kmsg"
+if [[ -n $guest_silent ]]; then
+	for name in "${core_checks[@]}"; do
+		echo "not ok - qemu_guest: $name (the guest did not answer)"
+	done
+	failed=1
+	exit $failed
+fi
+core=$KVMINTRO_TMP/qemu_guest.core
+echo pause >"$dir/snapshot"
+cat "$dir/vcpu0/regs" >"$live_regs"
+cp --sparse=always "$dir/core" "$core"
+echo resume >"$dir/snapshot"
+check "${core_checks[0]} ($release)" \
+	sh -c "readelf -n '$core' | grep -q VMCOREINFO &&
+	       grep -a -q 'OSRELEASE=$release' '$core'"
+mine=$(reg rip "$live_regs")
+theirs=$(gdb -batch -nx -c "$core" -ex 'info registers rip' 2>/dev/null |
+	 awk '$1 == "rip" { print $2 }')
+check "${core_checks[1]} ($theirs, $mine)" \
+	test -n "$theirs" -a "$((theirs))" = "$((mine))"
+rm -f "$KVMINTRO_TMP/qemu_guest.dmesg"
+makedumpfile --dump-dmesg "$core" "$KVMINTRO_TMP/qemu_guest.dmesg" >/dev/null 2>&1
+echo "# makedumpfile: $(grep -c . "$KVMINTRO_TMP/qemu_guest.dmesg" 2>/dev/null) lines; last: $(tail -n1 "$KVMINTRO_TMP/qemu_guest.dmesg" 2>/dev/null)"
+check "${core_checks[2]}" \
+	sh -c "grep -q 'Linux version $release' '$KVMINTRO_TMP/qemu_guest.dmesg' &&
+	       grep -q '$core_mark' '$KVMINTRO_TMP/qemu_guest.dmesg'"
+rm -f "$core"
 
 exit $failed
