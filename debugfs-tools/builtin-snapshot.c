@@ -222,6 +222,48 @@ int kvmintro_snapshot_command(struct kvmintro *kvmintro, const char *name,
 	return kvmintro_check_output(ret);
 }
 
+/**
+ * kvmintro_snapshot_set() - pause, resume or capture a VM, quietly
+ * @kvmintro: the global options
+ * @vm: the VM
+ * @command: "pause", "resume" or "capture"
+ * @paused: if not NULL, set to whether the VM was paused before
+ *
+ * For commands that pause a VM for what they do (dump): nothing is
+ * printed but errors.
+ *
+ * Return: 0 or -errno, said.
+ */
+int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
+			  const struct kvmintro_vm *vm, const char *command,
+			  bool *paused)
+{
+	const struct kvmintro_debugfs_explainer explainer = {
+		.explain = kvmintro_snapshot_explain_write,
+		.context = command,
+	};
+	struct kvmintro_record_list list;
+	struct kvmintro_span state;
+	char request[32];
+	int ret;
+
+	if (paused) {
+		ret = kvmintro_record_list_request(kvmintro->debugfs_root,
+						   vm->dir, "snapshot", NULL,
+						   NULL, &kvmintro_snapshot_schema,
+						   NULL, &list);
+		if (ret)
+			return ret;
+		state = kvmintro_record_text(list.records, "state");
+		*paused = state.length == 6 && !memcmp(state.start, "paused", 6);
+		kvmintro_record_list_release(&list);
+	}
+	snprintf(request, sizeof(request), "%s\n", command);
+	return kvmintro_debugfs_write(kvmintro->debugfs_root, vm->dir,
+				      "snapshot", request, strlen(request),
+				      &explainer);
+}
+
 int kvmintro_cmd_snapshot(struct kvmintro *kvmintro, int argc, char **argv)
 {
 	return kvmintro_snapshot_command(kvmintro, "snapshot", argc, argv,

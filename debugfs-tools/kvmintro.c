@@ -175,6 +175,23 @@ static const struct kvmintro_command kvmintro_commands[] = {
 			"  --raw            write the bytes as they are (to a file or a pipe)\n",
 	},
 	{
+		.name = "dump",
+		.run = kvmintro_cmd_dump,
+		.arguments = "PID|DIR FILE [--live]",
+		.summary = "write the VM's memory to FILE as an ELF core file",
+		.description =
+			"Copy the VM's core file to FILE: an ELF64 core with one PT_LOAD per\n"
+			"memslot of guest RAM, every vcpu's registers (NT_PRSTATUS and QEMU's\n"
+			"CPU state) and, for a Linux guest, its VMCOREINFO, as crash, gdb,\n"
+			"drgn and makedumpfile read them. FILE is sparse: blocks of zeros,\n"
+			"pages the guest never touched included, are holes. The VM is paused\n"
+			"while it is copied and resumed after (a VM paused before stays\n"
+			"paused); on a terminal, a line shows the progress.\n"
+			"\n"
+			"  --live           copy it running, with the registers of a capture\n"
+			"                   taken first: its memory may change while copied\n",
+	},
+	{
 		.name = "scan",
 		.run = kvmintro_cmd_scan,
 		.arguments = "PID|DIR [PATTERN...] [-f FILE] [--max N]",

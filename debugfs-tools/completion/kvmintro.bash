@@ -7,7 +7,7 @@
 # 'kvmintro help'.
 
 _kvmintro_commands="list memslots pause resume snapshot regs translate gva
-	gpa-hpa stage2 read scan help"
+	gpa-hpa stage2 read dump scan help"
 
 # Print the PIDs and directories of the VMs in the vms file of @1.
 _kvmintro_vms()
@@ -69,6 +69,7 @@ _kvmintro()
 	regs) options+=' --vcpu' ;;
 	gva) options+=' --vcpu --cr3' ;;
 	read) options+=' --raw' ;;
+	dump) options+=' --live' ;;
 	scan) options+=' -f --file --max' ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -83,6 +84,13 @@ _kvmintro()
 		((nargs == 0)) &&
 			mapfile -t COMPREPLY < <(compgen -W "$_kvmintro_commands" -- "$cur") ;;
 	list) ;;
+	dump)
+		# The VM, then the file to write.
+		if ((nargs == 0)); then
+			mapfile -t COMPREPLY < <(compgen -W "$(_kvmintro_vms "$root")" -- "$cur")
+		elif ((nargs == 1)); then
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi ;;
 	*)
 		((nargs == 0)) &&
 			mapfile -t COMPREPLY < <(compgen -W "$(_kvmintro_vms "$root")" -- "$cur") ;;

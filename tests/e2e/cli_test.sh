@@ -185,4 +185,38 @@ check "stage2 GPA --json carries every key of every record of the walk" \
 	json_carries_keys "$KVMINTRO_TMP/cli-stage2" "$out" '.walk[]'
 sed 's/^/# /' <<<"$("$cli" stage2 "$vmm" 0x1000)"
 
+# dump: of a paused VM, the core file's bytes, sparse, and the VM left as
+# it was; of a running one, paused for the copy and resumed after.
+core=$KVMINTRO_TMP/cli.core
+"$cli" pause "$vmm" >/dev/null
+"$cli" dump "$vmm" "$core"
+check "dump exits 0" test $? = 0
+check "dump of a paused VM leaves it paused" grep -qx state=paused "$dir/snapshot"
+check "dump writes the bytes of the core file" cmp -s "$dir/core" "$core"
+size=$(stat -c %s "$core")
+used=$(($(stat -c %b "$core") * $(stat -c %B "$core")))
+echo "# dump: $size bytes, $used allocated"
+check "dump's file is sparse: far less allocated than its size" \
+	test "$size" -gt 0 -a "$used" -lt $((size / 2))
+check "readelf reads the dump: a LOAD per memslot of address space 0" \
+	test "$(readelf -lW "$core" | grep -c '^ *LOAD ')" = \
+	     "$(grep -c '^as=0 ' "$dir/memslots")"
+"$cli" resume "$vmm" >/dev/null
+pauses=$(record_field pauses <"$dir/snapshot")
+"$cli" dump "$vmm" "$core"
+check "dump of a running VM pauses it once and resumes it" \
+	sh -c "grep -qx state=running '$dir/snapshot' &&
+	       test $(record_field pauses <"$dir/snapshot") = $((pauses + 1))"
+generation=$(record_field generation <"$dir/snapshot")
+"$cli" dump "$vmm" "$core" --live
+check "dump --live captures, and leaves the VM running" \
+	sh -c "grep -qx state=running '$dir/snapshot' &&
+	       test $(record_field generation <"$dir/snapshot") = $((generation + 1))"
+"$cli" dump "$vmm" /nonexistent/dir/core 2>"$KVMINTRO_TMP/cli-dump.err"
+status=$?
+check "dump to a path that cannot be written: exit status 1, says why" \
+	sh -c "test $status = 1 && grep -q 'No such file or directory' '$KVMINTRO_TMP/cli-dump.err'"
+check "dump that failed to write still resumes the VM" grep -qx state=running "$dir/snapshot"
+rm -f "$core"
+
 exit $failed

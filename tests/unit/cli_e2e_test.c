@@ -1112,6 +1112,21 @@ static const struct failure_case introspection_failures[] = {
 	{ "snapshot, an option it has not", "good/kvmintro",
 	  { "snapshot", "5678", "--vcpu", "1" }, 2, "unknown option \"--vcpu\"",
 	  NULL },
+	{ "dump, no file", "good/kvmintro", { "dump", "5678" },
+	  2, "missing argument", "usage: kvmintro dump PID|DIR FILE [--live]" },
+	{ "dump, an extra argument", "good/kvmintro",
+	  { "dump", "5678", "a.core", "b.core" }, 2,
+	  "unexpected argument \"b.core\"", NULL },
+	{ "dump, an option it has not", "good/kvmintro",
+	  { "dump", "5678", "a.core", "--raw" }, 2, "unknown option \"--raw\"",
+	  NULL },
+	{ "dump, --json", "good/kvmintro", { "dump", "5678", "a.core", "--json" },
+	  2, "--json does not go with dump", NULL },
+	{ "dump, no such VM", "good/kvmintro", { "dump", "999", "a.core" },
+	  4, "no VM has PID or directory \"999\"", NULL },
+	{ "dump, the VM exited meanwhile", "good/kvmintro",
+	  { "dump", "4321", "a.core" }, 4, "/4321 is gone: the VM has exited",
+	  NULL },
 };
 
 static void test_introspection_failures(void)

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmintro dump PID|DIR FILE [--live]: the VM's memory as an ELF core file
+ * (the module's core file: Documentation/debugfs.rst), copied to FILE.
+ * FILE is sparse: every 4 KiB block of zeros, pages the guest never
+ * touched included, is a hole.  The VM is paused while it is copied and
+ * resumed after, unless it was paused before; --live copies it running.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "debugfs.h"
+#include "kvmintro.h"
+#include "util.h"
+#include "vm.h"
+
+/* Read from the core at once, and the unit of holes. */
+#define KVMINTRO_DUMP_CHUNK	(4u << 20)
+#define KVMINTRO_DUMP_BLOCK	4096u
+
+static double kvmintro_dump_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Bytes, speed and time left, on one line of a terminal. */
+static void kvmintro_dump_progress(uint64_t done, uint64_t total,
+				   double start, bool last)
+{
+	double seconds = kvmintro_dump_now() - start;
+	double rate = seconds > 0 ? done / seconds : 0;
+
+	fprintf(stderr, "\r%3u%% %8.1f of %.1f MiB, %6.1f MB/s, %4.0f s left ",
+		total ? (unsigned int)(done * 100 / total) : 100,
+		done / 1048576.0, total / 1048576.0, rate / 1e6,
+		rate > 0 ? (total - done) / rate : 0);
+	if (last)
+		fputc('\n', stderr);
+}
+
+/* Write @buf to @fd, a hole for each block of zeros. */
+static int kvmintro_dump_write(int fd, const char *buf, size_t length)
+{
+	size_t done, n;
+	ssize_t w;
+
+	for (done = 0; done < length; done += n) {
+		n = length - done < KVMINTRO_DUMP_BLOCK ? length - done :
+							  KVMINTRO_DUMP_BLOCK;
+		if (!buf[done] && !memcmp(buf + done, buf + done + 1, n - 1)) {
+			if (lseek(fd, n, SEEK_CUR) < 0)
+				return -errno;
+			continue;
+		}
+		for (size_t at = 0; at < n; at += w) {
+			w = write(fd, buf + done + at, n - at);
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w <= 0)
+				return w < 0 ? -errno : -EIO;
+		}
+	}
+	return 0;
+}
+
+/* Copy the open core @in, of @total bytes, to @out; 0 or -errno. */
+static int kvmintro_dump_copy(int in, int out, uint64_t total, char *buf,
+			      bool progress)
+{
+	double start = kvmintro_dump_now(), shown = 0;
+	uint64_t done = 0;
+	ssize_t n;
+	int ret;
+
+	while (done < total) {
+		n = read(in, buf, KVMINTRO_DUMP_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		ret = kvmintro_dump_write(out, buf, n);
+		if (ret)
+			return ret;
+		done += n;
+		if (progress && kvmintro_dump_now() - shown > 0.2) {
+			kvmintro_dump_progress(done, total, start, false);
+			shown = kvmintro_dump_now();
+		}
+	}
+	if (progress)
+		kvmintro_dump_progress(done, total, start, true);
+	/* The holes at the end are the file's too. */
+	if (ftruncate(out, done))
+		return -errno;
+	return done == total ? 0 : -EIO;
+}
+
+static int kvmintro_dump(const struct kvmintro *kvmintro,
+			 const struct kvmintro_vm *vm, const char *path)
+{
+	struct kvmintro_debugfs_file core;
+	struct stat st;
+	int in, out, ret;
+	char *buf;
+
+	in = kvmintro_debugfs_open(kvmintro->debugfs_root, vm->dir, "core",
+				   &core);
+	if (in < 0)
+		return in;
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	buf = malloc(KVMINTRO_DUMP_CHUNK);
+	if (out < 0 || !buf || fstat(in, &st)) {
+		ret = -errno;
+		kvmintro_error("%s: %s", out < 0 ? path : core.path,
+			       strerror(errno));
+	} else {
+		ret = kvmintro_dump_copy(in, out, st.st_size, buf,
+					 isatty(STDERR_FILENO));
+		if (ret)
+			kvmintro_error("dumping %s to %s: %s", core.path, path,
+				       strerror(-ret));
+	}
+	if (out >= 0 && close(out) && !ret) {
+		ret = -errno;
+		kvmintro_error("%s: %s", path, strerror(errno));
+	}
+	free(buf);
+	close(in);
+	kvmintro_debugfs_release(&core);
+	return ret;
+}
+
+int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv)
+{
+	bool live = false, paused = false;
+	const struct kvmintro_option options[] = {
+		{ "--live", NULL, &live },
+	};
+	const struct kvmintro_syntax syntax = {
+		.options = options,
+		.nr_options = ARRAY_SIZE(options),
+		.min_arguments = 2,
+		.max_arguments = 2,
+	};
+	struct kvmintro_vm vm;
+	int ret, resume;
+
+	ret = kvmintro_get_vm(kvmintro, "dump", &syntax, &argc, argv, &vm);
+	if (ret)
+		return ret;
+	if (kvmintro->json)
+		return kvmintro_usage_error("dump", "--json does not go with dump", "");
+	/*
+	 * Live, the core takes the registers of the latest capture: take one
+	 * (a pause of a few milliseconds) for registers of now.
+	 */
+	ret = kvmintro_snapshot_set(kvmintro, &vm, live ? "capture" : "pause",
+				    &paused);
+	if (ret)
+		return ret;
+	ret = kvmintro_dump(kvmintro, &vm, argv[1]);
+	if (!live && !paused) {
+		resume = kvmintro_snapshot_set(kvmintro, &vm, "resume", NULL);
+		ret = ret ?: resume;
+	}
+	return ret;
+}
