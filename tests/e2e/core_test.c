@@ -43,18 +43,6 @@
 static char core_path[192];
 static const char copy_path[] = "/tmp/core_test.core";
 
-static uint64_t rss_kb(void)
-{
-	char *text = kvmintro_read("/proc/self/status"), *p;
-	uint64_t v = 0;
-
-	TEST_ASSERT(text, "read status");
-	p = strstr(text, "VmRSS:");
-	TEST_ASSERT(p && sscanf(p + 6, " %" SCNu64, &v) == 1, "VmRSS");
-	free(text);
-	return v;
-}
-
 static uint64_t present_pages(struct kvm_vm *vm)
 {
 	uint64_t n = 0, off;
@@ -374,7 +362,7 @@ static void test_core(void)
 	/* Twice the same steps: the test's own allocations settle in the first. */
 	core = copy_core(NULL, &size);
 	TEST_ASSERT(present_pages(vm) == present, "present pages moved");
-	rss = rss_kb();
+	rss = kvmintro_rss_kb();
 	core = copy_core(core, &size);
 	TEST_ASSERT(present_pages(vm) == present,
 		    "present guest pages %" PRIu64 " -> %" PRIu64 ": reading core faulted pages in",
@@ -384,8 +372,8 @@ static void test_core(void)
 	 * counters read without folding (Linux 6.2 on): it may lag by a batch
 	 * of 32 pages per cpu, whatever the test does.
 	 */
-	TEST_ASSERT(rss_kb() <= rss + RSS_SLACK_KB,
-		    "VmRSS %" PRIu64 " kB -> %" PRIu64 " kB", rss, rss_kb());
+	TEST_ASSERT(kvmintro_rss_kb() <= rss + RSS_SLACK_KB,
+		    "VmRSS %" PRIu64 " kB -> %" PRIu64 " kB", rss, kvmintro_rss_kb());
 	TEST_ASSERT(!(kvmintro_pagemap_entry(slot3->region.userspace_addr) &
 		      KVMINTRO_PM_PRESENT), "the untouched slot has pages");
 

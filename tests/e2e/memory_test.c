@@ -34,18 +34,6 @@ static const char *truth_kind(uint64_t pfn)
 	return "base";
 }
 
-static uint64_t rss_kb(void)
-{
-	char *text = kvmintro_read("/proc/self/status"), *p;
-	uint64_t v = 0;
-
-	TEST_ASSERT(text, "read status");
-	p = strstr(text, "VmRSS:");
-	TEST_ASSERT(p && sscanf(p + 6, " %" SCNu64, &v) == 1, "VmRSS");
-	free(text);
-	return v;
-}
-
 /* A VM whose memory the VMM filled here and there, the rest untouched. */
 static struct kvm_vm *vm_create_with_memory(bool *has_hugetlb)
 {
@@ -494,13 +482,13 @@ static void test_no_side_effects(void)
 	pins_released = kvmintro_vmstat("nr_foll_pin_released");
 	read_everything(vm, buf, sizeof(buf));
 	/* The test's own allocations have settled: RSS is the VMM's now. */
-	rss = rss_kb();
+	rss = kvmintro_rss_kb();
 	read_everything(vm, buf, sizeof(buf));
 	TEST_ASSERT(present_pages(vm) == present,
 		    "present guest pages %" PRIu64 " -> %" PRIu64 ": kvmintro faulted pages in",
 		    present, present_pages(vm));
-	TEST_ASSERT(rss_kb() == rss, "VmRSS %" PRIu64 " kB -> %" PRIu64 " kB",
-		    rss, rss_kb());
+	TEST_ASSERT(kvmintro_rss_kb() == rss, "VmRSS %" PRIu64 " kB -> %" PRIu64 " kB",
+		    rss, kvmintro_rss_kb());
 	TEST_ASSERT(kvmintro_vmstat("nr_foll_pin_acquired") - pins_acquired ==
 		    kvmintro_vmstat("nr_foll_pin_released") - pins_released,
 		    "pins acquired and released differ");

@@ -678,6 +678,19 @@ static uint64_t proc_u64_entry(int *fd, const char *path, uint64_t index)
 	return entry;
 }
 
+/* This process's resident set (VmRSS), in KiB. */
+uint64_t kvmintro_rss_kb(void)
+{
+	char *text = kvmintro_read("/proc/self/status"), *p;
+	uint64_t v = 0;
+
+	TEST_ASSERT(text, "read status");
+	p = strstr(text, "VmRSS:");
+	TEST_ASSERT(p && sscanf(p + 6, " %" SCNu64, &v) == 1, "VmRSS");
+	free(text);
+	return v;
+}
+
 uint64_t kvmintro_pagemap_entry(uint64_t hva)
 {
 	static int fd = -1;
