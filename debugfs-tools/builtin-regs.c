@@ -87,18 +87,6 @@ static int kvmintro_regs_check(const struct kvmintro_record *regs,
 	return 0;
 }
 
-/* ENODATA: the VM runs and was never captured. @context names the VM. */
-static int kvmintro_regs_explain_read(const char *path, int err,
-				      const void *context)
-{
-	(void)path;
-	if (err != -ENODATA)
-		return 0;
-	kvmintro_error("no capture yet: run `kvmintro snapshot %s` first (or pause the VM)",
-		       (const char *)context);
-	return err;
-}
-
 /* The vcpu of a file must be the vcpu of its directory, @context. */
 static int kvmintro_regs_check_list(const struct kvmintro_record_list *list,
 				    const void *context,
@@ -382,7 +370,7 @@ static int kvmintro_regs_show(const struct kvmintro *kvmintro,
 			      struct kvmintro_record_list *lists)
 {
 	const struct kvmintro_debugfs_explainer explainer = {
-		.explain = kvmintro_regs_explain_read,
+		.explain = kvmintro_snapshot_explain_none,
 		.context = vm->dir,
 	};
 	const uint64_t *id = ids->elements;

@@ -222,6 +222,21 @@ int kvmintro_snapshot_command(struct kvmintro *kvmintro, const char *name,
 	return kvmintro_check_output(ret);
 }
 
+/*
+ * An explainer for the files that need registers (regs, core): ENODATA is
+ * a VM that runs and was never captured.  @context is the VM's directory.
+ */
+int kvmintro_snapshot_explain_none(const char *path, int err,
+				   const void *context)
+{
+	(void)path;
+	if (err != -ENODATA)
+		return 0;
+	kvmintro_error("no capture yet: run `kvmintro snapshot %s` first (or pause the VM)",
+		       (const char *)context);
+	return err;
+}
+
 /**
  * kvmintro_snapshot_set() - pause, resume or capture a VM, quietly
  * @kvmintro: the global options

@@ -403,6 +403,16 @@ int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,
 					   NULL, file);
 }
 
+/* The same, letting @explainer say why an open failed, if it knows. */
+int kvmintro_debugfs_open_explained(const char *root, const char *dir,
+				    const char *name,
+				    const struct kvmintro_debugfs_explainer *explainer,
+				    struct kvmintro_debugfs_file *file)
+{
+	return kvmintro_debugfs_open_flags(root, dir, name, O_RDONLY, "read",
+					   explainer, file);
+}
+
 /*
  * Read "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) into @file,
  * which the caller releases. On failure let @explainer (if not NULL) say

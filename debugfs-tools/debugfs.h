@@ -52,6 +52,10 @@ int kvmintro_debugfs_report(const char *root, const char *dir,
 			    const char *path, int err, const char *action);
 int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,
 			  struct kvmintro_debugfs_file *file);
+int kvmintro_debugfs_open_explained(const char *root, const char *dir,
+				    const char *name,
+				    const struct kvmintro_debugfs_explainer *explainer,
+				    struct kvmintro_debugfs_file *file);
 int kvmintro_debugfs_read(const char *root, const char *dir, const char *name,
 			  struct kvmintro_debugfs_file *file);
 int kvmintro_debugfs_read_explained(const char *root, const char *dir,

@@ -175,6 +175,18 @@ static const struct kvmintro_command kvmintro_commands[] = {
 			"  --raw            write the bytes as they are (to a file or a pipe)\n",
 	},
 	{
+		.name = "info",
+		.run = kvmintro_cmd_info,
+		.arguments = "PID|DIR",
+		.summary = "show the guest kernel's release and KASLR offset",
+		.description =
+			"What a Linux guest's kernel says of itself in its VMCOREINFO, found in\n"
+			"guest memory: its release and KASLR offset (KERNELOFFSET); with\n"
+			"--json, every line of it. Needs registers for the core file: a capture\n"
+			"('kvmintro snapshot'), or the VM paused. A guest that is not Linux\n"
+			"(or whose kernel keeps no VMCOREINFO) gets exit status 1.\n",
+	},
+	{
 		.name = "dump",
 		.run = kvmintro_cmd_dump,
 		.arguments = "PID|DIR FILE [--live]",

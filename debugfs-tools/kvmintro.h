@@ -73,6 +73,8 @@ enum kvmintro_snapshot_view {
 int kvmintro_snapshot_command(struct kvmintro *kvmintro, const char *name,
 			      int argc, char **argv, const char *command,
 			      enum kvmintro_snapshot_view view);
+int kvmintro_snapshot_explain_none(const char *path, int err,
+				   const void *context);
 int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
 			  const struct kvmintro_vm *vm, const char *command,
 			  bool *paused);
@@ -92,6 +94,7 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_info(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv);
 

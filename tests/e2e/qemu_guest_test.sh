@@ -18,7 +18,8 @@
 #    translate's and QEMU's pagemap, and mem reads the value it wrote;
 #  - the core file, copied while paused: readelf finds the guest's
 #    VMCOREINFO, gdb reads vcpu0's RIP from it, and makedumpfile
-#    --dump-dmesg the guest's kernel log, with a line the guest wrote.
+#    --dump-dmesg the guest's kernel log, with a line the guest wrote;
+#    kvmintro info gives the release and KASLR offset the guest gives.
 
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/qemu.sh"
@@ -310,15 +311,19 @@ check "${hypercall_checks[11]}" \
 
 # The core file, read by the analysts' own tools: the guest writes a line
 # of its own into its kernel log; paused, the core is copied (sparse) and
-# the registers read; then readelf, gdb and makedumpfile read the copy.
+# the registers and kvmintro info read; then readelf, gdb and makedumpfile
+# read the copy.
 core_checks=(
 	"core: readelf finds the VMCOREINFO note, with the guest's release"
 	"core: gdb's RIP of the core is vcpu0's in regs, paused"
 	"core: makedumpfile --dump-dmesg reads the guest's log, the line it wrote to /dev/kmsg included"
+	"info: the guest's release and KASLR offset, as uname -r and /proc/kallsyms give them"
 )
 core_mark=kvmintro-core-$$
 guest_sh core-release "uname -r"
 release=$(tr -d '\r' <<<"$out" | tail -n1)
+guest_sh core-text "grep -m1 ' _text\$' /proc/kallsyms"
+text=$(tr -d '\r' <<<"$out" | awk '$3 == "_text" { print $1 }' | tail -n1)
 guest_sh core-kmsg "echo $core_mark >/dev/kmsg"
 if [[ -n $guest_silent ]]; then
 	for name in "${core_checks[@]}"; do
@@ -331,6 +336,7 @@ core=$KVMINTRO_TMP/qemu_guest.core
 echo pause >"$dir/snapshot"
 cat "$dir/vcpu0/regs" >"$live_regs"
 cp --sparse=always "$dir/core" "$core"
+info=$("$KVMINTRO_BIN/kvmintro" info "$pid")
 echo resume >"$dir/snapshot"
 check "${core_checks[0]} ($release)" \
 	sh -c "readelf -n '$core' | grep -q VMCOREINFO &&
@@ -347,5 +353,15 @@ check "${core_checks[2]}" \
 	sh -c "grep -q 'Linux version $release' '$KVMINTRO_TMP/qemu_guest.dmesg' &&
 	       grep -q '$core_mark' '$KVMINTRO_TMP/qemu_guest.dmesg'"
 rm -f "$core"
+# KASLR moves the kernel from its link address, __START_KERNEL
+# (0xffffffff81000000 on x86-64): kaslr_offset() is &_text minus that.
+sed 's/^/# /' <<<"$info"
+mine=$(awk '$1 == "KASLR" { print $3 }' <<<"$info")
+kernel=$(awk '$1 == "guest" { print $3 }' <<<"$info")
+expect=none
+[[ $text =~ ^[0-9a-f]+$ ]] && expect=$((0x$text - 0xffffffff81000000))
+[[ $mine =~ ^0x[0-9a-f]+$ ]] && mine=$((mine))
+check "${core_checks[3]} ($kernel, $mine; $release, _text 0x$text)" \
+	test -n "$kernel" -a "$kernel" = "$release" -a "$mine" = "$expect"
 
 exit $failed

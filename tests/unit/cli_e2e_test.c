@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../lib/elfcore.h"
 #include "cli_fixtures.h"
 #include "cli_json_check.h"
 #include "cli_tap.h"
@@ -112,6 +113,31 @@ static void fake_bytes(const char *relative, off_t offset, const char *bytes,
 		die(relative);
 }
 
+/*
+ * A core file as the module writes one (lib/elfcore), of one vcpu and one
+ * page, with @vmcoreinfo as the guest's VMCOREINFO note.
+ */
+static void fake_core(const char *relative, const char *vmcoreinfo)
+{
+	struct kvmintro_elfcore_load load = { .gpa = 0, .size = 4096 };
+	struct kvmintro_regs regs = { 0 };
+	struct kvmintro_elfcore core = {
+		.loads = &load, .nr_loads = 1, .cpus = &regs, .nr_cpus = 1,
+		.vmcoreinfo = vmcoreinfo,
+		.vmcoreinfo_size = (u32)strlen(vmcoreinfo),
+	};
+	char *headers;
+
+	if (kvmintro_elfcore_layout(&core))
+		die(relative);
+	headers = calloc(1, core.headers_size);
+	if (!headers ||
+	    kvmintro_elfcore_write_headers(&core, headers, core.headers_size))
+		die(relative);
+	fake_bytes(relative, 0, headers, core.headers_size, core.file_size);
+	free(headers);
+}
+
 /* Give VM directory @vm a vcpu<@vcpu>/regs file, the fixture's values. */
 static void fake_vcpu(const char *vm, unsigned int vcpu)
 {
@@ -144,6 +170,10 @@ static void fake_introspection_create(void)
 	fake_file("good/kvmintro/5678/gpa_hpa", FIXTURE_GPA_HPA);
 	fake_bytes("good/kvmintro/5678/mem", 0x1ff8, text, sizeof(text) - 1,
 		   0x3000);
+	fake_core("good/kvmintro/5678/core",
+		  "OSRELEASE=6.1.0-57-amd64\nPAGESIZE=4096\n"
+		  "SYMBOL(init_uts_ns)=ffffffff9a412420\nKERNELOFFSET=18800000\n");
+	fake_file("good/kvmintro/1234-1/core", "not an ELF core\n");
 	fake_directory("good/kvmintro/1234-1/snapshot");
 
 	fake_directory("bad-files");
@@ -1021,6 +1051,28 @@ static char *xxd_output(const char *relative, unsigned long offset,
 	return text;
 }
 
+/* info reads the VMCOREINFO note of a core file lib/elfcore wrote. */
+static void test_info(void)
+{
+	struct cli_run run;
+
+	cli_run(&run, good, "info", "5678");
+	expect_success(&run,
+		       "VM            5678 (PID 5678)\n"
+		       "guest kernel  6.1.0-57-amd64\n"
+		       "KASLR offset  0x18800000\n",
+		       "info: the release and KASLR offset of the note");
+	cli_run_release(&run);
+
+	cli_run(&run, good, "info", "5678", "--json");
+	expect_json(&run, "info --json");
+	CLI_EXPECT(strstr(run.out, "\"release\": \"6.1.0-57-amd64\"") &&
+		   strstr(run.out, "\"kernel_offset\": 411041792") &&
+		   strstr(run.out, "\"SYMBOL(init_uts_ns)\": \"ffffffff9a412420\""),
+		   "info --json: release, offset, and every line of the note");
+	cli_run_release(&run);
+}
+
 static void test_read(void)
 {
 	struct cli_run run;
@@ -1112,6 +1164,14 @@ static const struct failure_case introspection_failures[] = {
 	{ "snapshot, an option it has not", "good/kvmintro",
 	  { "snapshot", "5678", "--vcpu", "1" }, 2, "unknown option \"--vcpu\"",
 	  NULL },
+	{ "info, an extra argument", "good/kvmintro", { "info", "5678", "now" },
+	  2, "unexpected argument \"now\"", NULL },
+	{ "info, no such VM", "good/kvmintro", { "info", "999" },
+	  4, "no VM has PID or directory \"999\"", NULL },
+	{ "info, not a core file", "good/kvmintro", { "info", "1234-1" },
+	  1, "/1234-1/core: not a core file this kvmintro reads", NULL },
+	{ "info, no core file", "good/kvmintro", { "info", "4321" },
+	  4, "/4321 is gone: the VM has exited", NULL },
 	{ "dump, no file", "good/kvmintro", { "dump", "5678" },
 	  2, "missing argument", "usage: kvmintro dump PID|DIR FILE [--live]" },
 	{ "dump, an extra argument", "good/kvmintro",
@@ -1252,6 +1312,7 @@ int main(void)
 	test_regs();
 	test_gpa_hpa();
 	test_read();
+	test_info();
 	test_introspection_failures();
 	test_not_root();
 	test_usage();
