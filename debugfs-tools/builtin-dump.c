@@ -5,9 +5,12 @@
  * FILE is sparse: every 4 KiB block of zeros, pages the guest never
  * touched included, is a hole.  The VM is paused while it is copied and
  * resumed after, unless it was paused before; --live copies it running.
+ * SIGINT, SIGTERM and SIGHUP stop the copy, and the VM is resumed before
+ * the program dies of them.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,47 @@
 #define KVMINTRO_DUMP_CHUNK	(4u << 20)
 #define KVMINTRO_DUMP_BLOCK	4096u
 
+/*
+ * The signal that asked the copy to stop (SIGINT, SIGTERM, SIGHUP), or 0:
+ * the copy stops, the VM is resumed, then the signal is raised again.
+ */
+static volatile sig_atomic_t kvmintro_dump_stop;
+
+static void kvmintro_dump_on_signal(int signal)
+{
+	kvmintro_dump_stop = signal;
+}
+
+/*
+ * Stop the copy, not the program, on these signals.  SA_RESTART: a read of
+ * the core or a write of the snapshot file is not cut short; the copy
+ * checks for a signal between its reads (4 MiB).
+ */
+static void kvmintro_dump_catch_signals(void)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction action = {
+		.sa_handler = kvmintro_dump_on_signal,
+		.sa_flags = SA_RESTART,
+	};
+	size_t i;
+
+	sigemptyset(&action.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(signals); i++)
+		sigaction(signals[i], &action, NULL);
+}
+
+/* Die of the signal that stopped the copy, as if it had not been caught. */
+static void kvmintro_dump_reraise(void)
+{
+	int signal = kvmintro_dump_stop;
+
+	if (!signal)
+		return;
+	sigaction(signal, &(struct sigaction){ .sa_handler = SIG_DFL }, NULL);
+	raise(signal);
+}
+
 static double kvmintro_dump_now(void)
 {
 	struct timespec t;
@@ -39,6 +83,8 @@ static void kvmintro_dump_progress(uint64_t done, uint64_t total,
 	double seconds = kvmintro_dump_now() - start;
 	double rate = seconds > 0 ? done / seconds : 0;
 
+	if (done > total)
+		total = done;
 	fprintf(stderr, "\r%3u%% %8.1f of %.1f MiB, %6.1f MB/s, %4.0f s left ",
 		total ? (unsigned int)(done * 100 / total) : 100,
 		done / 1048576.0, total / 1048576.0, rate / 1e6,
@@ -72,7 +118,11 @@ static int kvmintro_dump_write(int fd, const char *buf, size_t length)
 	return 0;
 }
 
-/* Copy the open core @in, of @total bytes, to @out; 0 or -errno. */
+/*
+ * Copy the open core @in to @out, up to its end; @total, its size as of
+ * the open, only for the progress line.  0 or -errno (-EINTR: a signal
+ * stopped it).
+ */
 static int kvmintro_dump_copy(int in, int out, uint64_t total, char *buf,
 			      bool progress)
 {
@@ -81,7 +131,9 @@ static int kvmintro_dump_copy(int in, int out, uint64_t total, char *buf,
 	ssize_t n;
 	int ret;
 
-	while (done < total) {
+	for (;;) {
+		if (kvmintro_dump_stop)
+			return -EINTR;
 		n = read(in, buf, KVMINTRO_DUMP_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -103,7 +155,7 @@ static int kvmintro_dump_copy(int in, int out, uint64_t total, char *buf,
 	/* The holes at the end are the file's too. */
 	if (ftruncate(out, done))
 		return -errno;
-	return done == total ? 0 : -EIO;
+	return 0;
 }
 
 static int kvmintro_dump(const struct kvmintro *kvmintro,
@@ -116,9 +168,20 @@ static int kvmintro_dump(const struct kvmintro *kvmintro,
 
 	in = kvmintro_debugfs_open(kvmintro->debugfs_root, vm->dir, "core",
 				   &core);
-	if (in < 0)
+	if (in < 0) {
+		kvmintro_debugfs_release(&core);
 		return in;
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	}
+	/*
+	 * Guest memory: readable by root only, even in a file that existed,
+	 * and never through a symbolic link planted where FILE is.
+	 */
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		   0600);
+	if (out >= 0 && fchmod(out, 0600)) {
+		close(out);
+		out = -1;
+	}
 	buf = malloc(KVMINTRO_DUMP_CHUNK);
 	if (out < 0 || !buf || fstat(in, &st)) {
 		ret = -errno;
@@ -127,7 +190,10 @@ static int kvmintro_dump(const struct kvmintro *kvmintro,
 	} else {
 		ret = kvmintro_dump_copy(in, out, st.st_size, buf,
 					 isatty(STDERR_FILENO));
-		if (ret)
+		if (ret == -EINTR)
+			kvmintro_error("dumping %s to %s: stopped by a signal; %s is incomplete",
+				       core.path, path, path);
+		else if (ret)
 			kvmintro_error("dumping %s to %s: %s", core.path, path,
 				       strerror(-ret));
 	}
@@ -165,6 +231,7 @@ int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv)
 	 * Live, the core takes the registers of the latest capture: take one
 	 * (a pause of a few milliseconds) for registers of now.
 	 */
+	kvmintro_dump_catch_signals();
 	ret = kvmintro_snapshot_set(kvmintro, &vm, live ? "capture" : "pause",
 				    &paused);
 	if (ret)
@@ -174,5 +241,6 @@ int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv)
 		resume = kvmintro_snapshot_set(kvmintro, &vm, "resume", NULL);
 		ret = ret ?: resume;
 	}
+	kvmintro_dump_reraise();
 	return ret;
 }

@@ -5,6 +5,7 @@
  * VM's core file.  The note is the guest's page as it is: guest data,
  * parsed here, in user space, and bounds-checked as such.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -117,12 +118,39 @@ static char *kvmintro_info_value(const char *text, const char *key)
 	return NULL;
 }
 
+/*
+ * Make guest text @s safe for a terminal: every byte but printable ASCII
+ * becomes '?', so that no escape sequence reaches it.
+ */
+static char *kvmintro_info_printable(char *s)
+{
+	char *c;
+
+	for (c = s; c && *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	return s;
+}
+
+/* KERNELOFFSET's value, hex without 0x; false if it is not one. */
+static bool kvmintro_info_offset(const char *text, unsigned long long *offset)
+{
+	char *end;
+
+	if (!text || !isxdigit((unsigned char)text[0]))
+		return false;
+	errno = 0;
+	*offset = strtoull(text, &end, 16);
+	return !errno && !*end;
+}
+
 static int kvmintro_info_print(const struct kvmintro *kvmintro,
 			       const struct kvmintro_vm *vm, const char *text)
 {
 	char *release = kvmintro_info_value(text, "OSRELEASE");
 	char *offset = kvmintro_info_value(text, "KERNELOFFSET");
-	unsigned long long kaslr = offset ? strtoull(offset, NULL, 16) : 0;
+	unsigned long long kaslr = 0;
+	bool has_offset = kvmintro_info_offset(offset, &kaslr);
 	struct kvmintro_json json;
 	const char *line, *end, *eq;
 	int ret = 0;
@@ -130,7 +158,7 @@ static int kvmintro_info_print(const struct kvmintro *kvmintro,
 	if (kvmintro->json) {
 		kvmintro_vm_json_begin(&json, stdout, vm);
 		kvmintro_json_string(&json, "release", release ? release : "");
-		if (offset)
+		if (has_offset)
 			kvmintro_json_u64(&json, "kernel_offset", kaslr);
 		else
 			kvmintro_json_null(&json, "kernel_offset");
@@ -154,9 +182,13 @@ static int kvmintro_info_print(const struct kvmintro *kvmintro,
 		ret = kvmintro_vm_json_end(&json) ?: ret;
 	} else {
 		printf("VM            %s (PID %" PRIu64 ")\n", vm->dir, vm->pid);
-		printf("guest kernel  %s\n", release ? release : "?");
-		if (offset)
+		printf("guest kernel  %s\n",
+		       release ? kvmintro_info_printable(release) : "?");
+		if (has_offset)
 			printf("KASLR offset  0x%llx\n", kaslr);
+		else if (offset)
+			printf("KASLR offset  not a number: %s\n",
+			       kvmintro_info_printable(offset));
 		else
 			printf("KASLR offset  none given\n");
 	}

@@ -183,6 +183,8 @@ static void fake_introspection_create(void)
 	fake_directory("bad-files/kvmintro/7/vcpu0");
 	fake_file("bad-files/kvmintro/7/vcpu0/regs", "vcpu=0\nsource=capture\n"
 		  "generation=1\nrax=0x0\nrbx=rbx\n");
+	fake_core("bad-files/kvmintro/7/core",
+		  "OSRELEASE=6.1\033]2;owned\a\nKERNELOFFSET=zz\n");
 	fake_file("bad-files/kvmintro/7/gpa_hpa", "# a comment\n"
 		  "gpa=0x0 npages=0x1 hva=0x7f0000000000 hpa=- pfn=- "
 		  "host_size=- kind=base\n");
@@ -1073,6 +1075,20 @@ static void test_info(void)
 	cli_run_release(&run);
 }
 
+/* A hostile guest's VMCOREINFO: nothing of it reaches the terminal raw. */
+static void test_info_hostile(void)
+{
+	struct cli_run run;
+
+	cli_run(&run, fake_path("bad-files/kvmintro"), "info", "7");
+	expect_success(&run,
+		       "VM            7 (PID 7)\n"
+		       "guest kernel  6.1?]2;owned?\n"
+		       "KASLR offset  not a number: zz\n",
+		       "info: escapes of the guest's release become '?', a bad offset is said");
+	cli_run_release(&run);
+}
+
 static void test_read(void)
 {
 	struct cli_run run;
@@ -1313,6 +1329,7 @@ int main(void)
 	test_gpa_hpa();
 	test_read();
 	test_info();
+	test_info_hostile();
 	test_introspection_failures();
 	test_not_root();
 	test_usage();
