@@ -169,8 +169,6 @@ int kvmintro_guest_mem_open(struct kvmintro_guest_mem *mem, struct kvm *kvm)
 
 void kvmintro_guest_mem_close(struct kvmintro_guest_mem *mem)
 {
-	if (mem->notifier_inserted)
-		mmu_interval_notifier_remove(&mem->notifier);
 	kvfree(mem->hmm_pfns);
 	kfree(mem->pages);
 	kvfree(mem->slots);
@@ -192,8 +190,15 @@ static int kvmintro_get_host_pages(struct mm_struct *mm, unsigned long hva,
 	if (r)
 		return r;
 	while (done < nr) {
+		/*
+		 * FOLL_FORCE, as /proc/<pid>/mem reads: a page that NUMA
+		 * balancing made inaccessible for a while (protnone) is read,
+		 * not taken for unbacked (6.1 honours NUMA hinting faults
+		 * unless FOLL_FORCE).  Without FOLL_WRITE it changes nothing.
+		 */
 		got = kvmintro_get_user_pages_remote(mm, hva + done * PAGE_SIZE,
-						     nr - done, FOLL_NOFAULT,
+						     nr - done,
+						     FOLL_NOFAULT | FOLL_FORCE,
 						     pages + done);
 		if (got > 0) {
 			done += got;
@@ -420,37 +425,14 @@ static int kvmintro_get_host_frames(struct mmu_interval_notifier *notifier,
 }
 
 
-/*
- * Get @mem ready for walks of frames: the array hmm_range_fault() fills,
- * and an interval notifier over the host range of every slot.
- */
+/* Get @mem ready for walks of frames: the array hmm_range_fault() fills. */
 static int kvmintro_frames_prepare(struct kvmintro_guest_mem *mem)
 {
-	unsigned long start = ULONG_MAX, end = 0;
-	int i, r;
-
-	if (mem->notifier_inserted)
+	if (mem->hmm_pfns)
 		return 0;
-	if (!mem->hmm_pfns) {
-		mem->hmm_pfns = kvmalloc_array(KVMINTRO_FRAME_CHUNK,
-					       sizeof(*mem->hmm_pfns),
-					       GFP_KERNEL);
-		if (!mem->hmm_pfns)
-			return -ENOMEM;
-	}
-	for (i = 0; i < mem->nr_slots; i++) {
-		start = min(start, mem->slots[i].hva);
-		end = max(end, mem->slots[i].hva +
-			       (mem->slots[i].npages << PAGE_SHIFT));
-	}
-	if (start >= end)
-		return -EINVAL;
-	r = mmu_interval_notifier_insert(&mem->notifier, mem->mm, start,
-					 end - start, &kvmintro_frames_ops);
-	if (r)
-		return r;
-	mem->notifier_inserted = true;
-	return 0;
+	mem->hmm_pfns = kvmalloc_array(KVMINTRO_FRAME_CHUNK,
+				       sizeof(*mem->hmm_pfns), GFP_KERNEL);
+	return mem->hmm_pfns ? 0 : -ENOMEM;
 }
 
 /*
@@ -458,13 +440,16 @@ static int kvmintro_frames_prepare(struct kvmintro_guest_mem *mem)
  * them, and those of the rest of a chunk of the slot, unless the chunk
  * read last holds them.  The walks of one opened memory go forward
  * through slots, batch after batch (gpa_hpa reads one batch per record of
- * its seq_file), so one walk of the page tables serves 16 batches.
+ * its seq_file), so one walk of the page tables serves 16 batches.  The
+ * interval notifier hmm_range_fault() wants covers that chunk only, for
+ * that walk only: changes elsewhere in the VMM do not make it read again.
  */
 static int kvmintro_frames_cached(struct kvmintro_guest_mem *mem,
 				  const struct kvmintro_slot_copy *slot,
 				  unsigned long hva, unsigned long nr)
 {
 	unsigned long slot_end = slot->hva + (slot->npages << PAGE_SHIFT);
+	struct mmu_interval_notifier notifier;
 	unsigned long chunk;
 	int r;
 
@@ -475,8 +460,15 @@ static int kvmintro_frames_cached(struct kvmintro_guest_mem *mem,
 	chunk = min_t(unsigned long, KVMINTRO_FRAME_CHUNK,
 		      (slot_end - hva) >> PAGE_SHIFT);
 	mem->frames_nr = 0;
-	r = kvmintro_get_host_frames(&mem->notifier, hva, chunk,
-				     mem->hmm_pfns);
+	/* No input flags: hmm_range_fault() keeps some from input to output. */
+	memset(mem->hmm_pfns, 0, chunk * sizeof(*mem->hmm_pfns));
+	r = mmu_interval_notifier_insert(&notifier, mem->mm, hva,
+					 chunk << PAGE_SHIFT,
+					 &kvmintro_frames_ops);
+	if (r)
+		return r;
+	r = kvmintro_get_host_frames(&notifier, hva, chunk, mem->hmm_pfns);
+	mmu_interval_notifier_remove(&notifier);
 	if (r)
 		return r;
 	mem->frames_hva = hva;

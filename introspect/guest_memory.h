@@ -77,9 +77,6 @@ typedef int (*kvmintro_guest_run_fn)(void *ctx,
  *		for walks of frames
  * @frames_hva:	host address of the first of them
  * @frames_nr:	how many (0: none read)
- * @notifier:	over the host range of every slot, inserted by the first
- *		walk of frames (@notifier_inserted)
- * @notifier_inserted: whether it is
  *
  * Walks may follow each other on one opened memory (never nest: a run's
  * callback must not walk) and share what the first set up;
@@ -93,8 +90,6 @@ struct kvmintro_guest_mem {
 	unsigned long *hmm_pfns;
 	unsigned long frames_hva;
 	unsigned long frames_nr;
-	struct mmu_interval_notifier notifier;
-	bool notifier_inserted;
 };
 
 int kvmintro_guest_mem_open(struct kvmintro_guest_mem *mem, struct kvm *kvm);
