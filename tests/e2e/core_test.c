@@ -43,21 +43,6 @@
 static char core_path[192];
 static const char copy_path[] = "/tmp/core_test.core";
 
-static uint64_t present_pages(struct kvm_vm *vm)
-{
-	uint64_t n = 0, off;
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_memslots; i++) {
-		struct kvm_userspace_memory_region *r = &vm->memslots[i].region;
-
-		for (off = 0; off < r->memory_size; off += 4096)
-			n += !!(kvmintro_pagemap_entry(r->userspace_addr + off) &
-				KVMINTRO_PM_PRESENT);
-	}
-	return n;
-}
-
 static struct kvm_vm *vm_create_core(void)
 {
 	struct kvm_vm *vm = vm_create();
@@ -358,15 +343,15 @@ static void test_core(void)
 
 	TEST_ASSERT(!kvmintro_write(snapshot, "pause"), "pause");
 	slot3 = &vm->memslots[3];
-	present = present_pages(vm);
+	present = kvmintro_present_pages(vm);
 	/* Twice the same steps: the test's own allocations settle in the first. */
 	core = copy_core(NULL, &size);
-	TEST_ASSERT(present_pages(vm) == present, "present pages moved");
+	TEST_ASSERT(kvmintro_present_pages(vm) == present, "present pages moved");
 	rss = kvmintro_rss_kb();
 	core = copy_core(core, &size);
-	TEST_ASSERT(present_pages(vm) == present,
+	TEST_ASSERT(kvmintro_present_pages(vm) == present,
 		    "present guest pages %" PRIu64 " -> %" PRIu64 ": reading core faulted pages in",
-		    present, present_pages(vm));
+		    present, kvmintro_present_pages(vm));
 	/*
 	 * The exact check is pagemap's, above.  VmRSS comes from per-cpu
 	 * counters read without folding (Linux 6.2 on): it may lag by a batch

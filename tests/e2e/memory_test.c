@@ -421,21 +421,6 @@ static void test_mem_write_allowed(void)
 	kvmintro_unload();
 }
 
-/* Present host pages behind all of @vm's memory, per pagemap. */
-static uint64_t present_pages(struct kvm_vm *vm)
-{
-	uint64_t n = 0, off;
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_memslots; i++) {
-		struct kvm_userspace_memory_region *r = &vm->memslots[i].region;
-
-		for (off = 0; off < r->memory_size; off += 4096)
-			n += !!(kvmintro_pagemap_entry(r->userspace_addr + off) & KVMINTRO_PM_PRESENT);
-	}
-	return n;
-}
-
 /* Everything kvmintro can read, read once. */
 static void read_everything(struct kvm_vm *vm, uint8_t *buf, size_t size)
 {
@@ -477,16 +462,16 @@ static void test_no_side_effects(void)
 	kvmintro_load();
 	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
 				       TIMEOUT_MS), "no VM directory");
-	present = present_pages(vm);
+	present = kvmintro_present_pages(vm);
 	pins_acquired = kvmintro_vmstat("nr_foll_pin_acquired");
 	pins_released = kvmintro_vmstat("nr_foll_pin_released");
 	read_everything(vm, buf, sizeof(buf));
 	/* The test's own allocations have settled: RSS is the VMM's now. */
 	rss = kvmintro_rss_kb();
 	read_everything(vm, buf, sizeof(buf));
-	TEST_ASSERT(present_pages(vm) == present,
+	TEST_ASSERT(kvmintro_present_pages(vm) == present,
 		    "present guest pages %" PRIu64 " -> %" PRIu64 ": kvmintro faulted pages in",
-		    present, present_pages(vm));
+		    present, kvmintro_present_pages(vm));
 	TEST_ASSERT(kvmintro_rss_kb() == rss, "VmRSS %" PRIu64 " kB -> %" PRIu64 " kB",
 		    rss, kvmintro_rss_kb());
 	TEST_ASSERT(kvmintro_vmstat("nr_foll_pin_acquired") - pins_acquired ==

@@ -126,6 +126,7 @@ struct kvm_vm;
 void kvmintro_wait_counter_moves(struct kvm_vcpu *vcpu, int timeout_ms);
 /* /proc/self/pagemap entry of @hva; its frame; a /proc/vmstat counter. */
 uint64_t kvmintro_rss_kb(void);
+uint64_t kvmintro_present_pages(struct kvm_vm *vm);
 uint64_t kvmintro_pagemap_entry(uint64_t hva);
 uint64_t kvmintro_pagemap_pfn(uint64_t hva);
 uint64_t kvmintro_vmstat(const char *name);

@@ -678,6 +678,22 @@ static uint64_t proc_u64_entry(int *fd, const char *path, uint64_t index)
 	return entry;
 }
 
+/* Present host pages behind all of @vm's memory, per pagemap. */
+uint64_t kvmintro_present_pages(struct kvm_vm *vm)
+{
+	uint64_t n = 0, off;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct kvm_userspace_memory_region *r = &vm->memslots[i].region;
+
+		for (off = 0; off < r->memory_size; off += 4096)
+			n += !!(kvmintro_pagemap_entry(r->userspace_addr + off) &
+				KVMINTRO_PM_PRESENT);
+	}
+	return n;
+}
+
 /* This process's resident set (VmRSS), in KiB. */
 uint64_t kvmintro_rss_kb(void)
 {
