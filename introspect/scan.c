@@ -48,11 +48,6 @@ MODULE_PARM_DESC(scan_simd,
 /* Most text one scan's results may take: about 300,000 matches. */
 #define KVMINTRO_SCAN_TEXT_MAX		(32 << 20)
 /*
- * Longest name of a pattern: "istr:" and 256 bytes, or "hex:" and 256
- * bytes as two digits each.
- */
-#define KVMINTRO_SCAN_NAME_MAX		(4 + 2 * KVMINTRO_SCAN_PATTERN_MAX)
-/*
  * Longest match record: three addresses, the index, and the name as a
  * string, where a byte may take four ("\xff").
  */
@@ -92,39 +87,6 @@ kvmintro_scan_locate(const struct kvmintro_scan_ctx *ctx, u64 gpa)
 	return NULL;
 }
 
-/*
- * Name pattern @index into @buf, KVMINTRO_SCAN_NAME_MAX bytes: "str:" or
- * "istr:" and its bytes as written, or "hex:" and its bytes in lowercase
- * hex without blanks, "??" for a wildcard.  Return the name's length.
- */
-static size_t kvmintro_scan_name(char *buf,
-				 const struct kvmintro_scan_spec *spec,
-				 unsigned int index)
-{
-	const u8 *p = spec->patterns[index];
-	size_t len, i;
-	char *end;
-
-	if (spec->kinds[index] != KVMINTRO_SCAN_HEX) {
-		len = spec->kinds[index] == KVMINTRO_SCAN_STR ? 4 : 5;
-		memcpy(buf, spec->kinds[index] == KVMINTRO_SCAN_STR ? "str:" :
-		       "istr:", len);
-		memcpy(buf + len, p, spec->lengths[index]);
-		return len + spec->lengths[index];
-	}
-	memcpy(buf, "hex:", 4);
-	end = buf + 4;
-	for (i = 0; i < spec->lengths[index]; i++) {
-		if (kvmintro_scan_is_wildcard(spec, index, i)) {
-			*end++ = '?';
-			*end++ = '?';
-		} else {
-			end = hex_byte_pack(end, p[i]);
-		}
-	}
-	return end - buf;
-}
-
 static int kvmintro_scan_match(void *data, unsigned int pattern, u64 gpa)
 {
 	struct kvmintro_scan_ctx *ctx = data;
@@ -152,7 +114,8 @@ static int kvmintro_scan_match(void *data, unsigned int pattern, u64 gpa)
 	if (WARN_ON_ONCE(!range))
 		return -EINVAL;
 	offset = gpa - range->gpa;
-	name_len = kvmintro_scan_name(name, &ctx->scanner->spec, pattern);
+	name_len = kvmintro_scan_pattern_name(name, &ctx->scanner->spec,
+					      pattern);
 	kvmintro_record_begin(&writer, ctx->text + ctx->len,
 			      ctx->size - ctx->len, "match");
 	kvmintro_record_hex(&writer, "gpa", gpa);

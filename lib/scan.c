@@ -210,6 +210,45 @@ static int kvmintro_scan_parse_lines(struct kvmintro_scan_spec *spec,
 }
 
 /**
+ * kvmintro_scan_pattern_name() - name a pattern as the scan file writes it
+ * @buf: KVMINTRO_SCAN_NAME_MAX bytes, not NUL terminated on return
+ * @spec: a parsed spec
+ * @index: the pattern's number, below @spec->count
+ *
+ * "str:" or "istr:" and the pattern's bytes as written; "hex:" and its
+ * bytes as lowercase hex pairs without blanks, "??" for a wildcard.  The
+ * name parses back into the same pattern.
+ *
+ * Return: the name's length.
+ */
+size_t kvmintro_scan_pattern_name(char *buf,
+				  const struct kvmintro_scan_spec *spec,
+				  unsigned int index)
+{
+	static const char digits[] = "0123456789abcdef";
+	const u8 *p = spec->patterns[index];
+	size_t len, i;
+	char *end;
+
+	if (spec->kinds[index] != KVMINTRO_SCAN_HEX) {
+		len = spec->kinds[index] == KVMINTRO_SCAN_STR ? 4 : 5;
+		memcpy(buf, spec->kinds[index] == KVMINTRO_SCAN_STR ? "str:" :
+		       "istr:", len);
+		memcpy(buf + len, p, spec->lengths[index]);
+		return len + spec->lengths[index];
+	}
+	memcpy(buf, "hex:", 4);
+	end = buf + 4;
+	for (i = 0; i < spec->lengths[index]; i++) {
+		bool any = kvmintro_scan_is_wildcard(spec, index, i);
+
+		*end++ = any ? '?' : digits[p[i] >> 4];
+		*end++ = any ? '?' : digits[p[i] & 0xf];
+	}
+	return end - buf;
+}
+
+/**
  * kvmintro_scan_parse() - parse a write to the scan file
  * @spec: filled on success, untouched on error
  * @buf: the bytes written, need not be NUL terminated

@@ -14,6 +14,11 @@
 
 #define KVMINTRO_SCAN_MAX_PATTERNS	4096
 #define KVMINTRO_SCAN_PATTERN_MAX	256
+/*
+ * Longest name of a pattern: "istr:" and 256 bytes, or "hex:" and 256
+ * bytes as two digits each.
+ */
+#define KVMINTRO_SCAN_NAME_MAX		(4 + 2 * KVMINTRO_SCAN_PATTERN_MAX)
 /* Longest text kvmintro_scan_parse() accepts: 1 KiB a pattern. */
 #define KVMINTRO_SCAN_INPUT_MAX		(4 << 20)
 #define KVMINTRO_SCAN_DEFAULT_MAX	10000
@@ -166,6 +171,9 @@ struct kvmintro_scanner {
 
 int kvmintro_scan_parse(struct kvmintro_scan_spec *spec, const char *buf,
 			size_t len);
+size_t kvmintro_scan_pattern_name(char *buf,
+				  const struct kvmintro_scan_spec *spec,
+				  unsigned int index);
 int kvmintro_scan_init(struct kvmintro_scanner *s,
 		       const struct kvmintro_scan_spec *spec);
 int kvmintro_scan_feed(struct kvmintro_scanner *s, const u8 *buf, size_t len,

@@ -1225,6 +1225,54 @@ static void test_search_simd_choice(int simd)
 	expect(!scanner->simd, "choice: 3 patterns: SIMD off");
 }
 
+/* Each pattern's name, written by hand, and the name parses back to it. */
+static void test_pattern_names(void)
+{
+	static const struct {
+		const char *spec;
+		const char *name;
+		size_t name_len;
+	} cases[] = {
+		{ "str:Linux version", "str:Linux version", 17 },
+		{ "istr:MZ\\x", "istr:MZ\\x", 9 },
+		{ "hex:4D 5a ?? 00 fF", "hex:4d5a??00ff", 14 },
+		{ "str:a\\0b", "str:a\\0b", 8 },
+	};
+	static struct kvmintro_scan_spec again;
+	char name[KVMINTRO_SCAN_NAME_MAX];
+	char longest[5 + KVMINTRO_SCAN_PATTERN_MAX * 3];
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		parse(cases[i].spec);
+		len = kvmintro_scan_pattern_name(name, &spec, 0);
+		expect(len == cases[i].name_len &&
+		       !memcmp(name, cases[i].name, len) &&
+		       !kvmintro_scan_parse(&again, name, len) &&
+		       again.lengths[0] == spec.lengths[0] &&
+		       again.kinds[0] == spec.kinds[0] &&
+		       !memcmp(again.patterns[0], spec.patterns[0],
+			       spec.lengths[0]) &&
+		       !memcmp(again.wildcards[0], spec.wildcards[0],
+			       sizeof(spec.wildcards[0])),
+		       "pattern name: %s is %s and parses back", cases[i].spec,
+		       cases[i].name);
+	}
+	/* The longest name, 256 bytes in hex, fills the buffer exactly. */
+	len = 4;
+	memcpy(longest, "hex:", 4);
+	for (i = 0; i < KVMINTRO_SCAN_PATTERN_MAX; i++) {
+		memcpy(longest + len, i % 7 ? "a5" : "??", 2);
+		len += 2;
+	}
+	longest[4] = longest[5] = 'f';
+	expect(!kvmintro_scan_parse(&spec, longest, len) &&
+	       kvmintro_scan_pattern_name(name, &spec, 0) ==
+	       KVMINTRO_SCAN_NAME_MAX && !memcmp(name, longest, len),
+	       "pattern name: 256 hex bytes take KVMINTRO_SCAN_NAME_MAX");
+}
+
 int main(void)
 {
 	int simd;
@@ -1234,6 +1282,7 @@ int main(void)
 		return 1;
 	test_parse_accepted();
 	test_parse_rejected();
+	test_pattern_names();
 	test_init_rejected();
 	test_search_choice();
 	/* The search with SIMD where the CPU has it, then without. */
