@@ -13,15 +13,20 @@
  *    note, as it is;
  *  - reading it faults nothing in: the VMM's RSS and present pages stay;
  *  - no capture and not paused: ENODATA; reads past the end, at huge
- *    offsets, of zero bytes: 0.
+ *    offsets, of zero bytes: 0;
+ *  - `kvmintro dump` of a 256 MiB guest that touched 16 MiB: the VMM's
+ *    RSS, present pages and the kernel's pin counters stay as they were,
+ *    the file holds the touched pages and allocates little more.
  */
 #include <elf.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/procfs.h>
 #include <sys/stat.h>
 #include <sys/user.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kvm_util.h"
@@ -39,6 +44,12 @@
 /* A page of slot 1 made to look like a Linux guest's vmcoreinfo. */
 #define VMCOREINFO_GPA	(SLOT1_GPA + 8 * 4096)
 #define VMCOREINFO_TEXT	"OSRELEASE=6.1.0-core-test\nPAGESIZE=4096\n"
+
+/* The dump case: a big slot, one page in 16 of it touched. */
+#define BIG_GPA		0x40000000ULL
+#define BIG_SIZE	(256ULL << 20)
+#define BIG_STRIDE	16
+#define BIG_TOUCHED	((uint64_t)BIG_SIZE / BIG_STRIDE)
 
 static char core_path[192];
 static const char copy_path[] = "/tmp/core_test.core";
@@ -379,6 +390,118 @@ static void test_core(void)
 	kvmintro_unload();
 }
 
+/* The LOAD of @fd's core whose p_paddr is @gpa: its file offset. */
+static uint64_t core_load_offset(int fd, uint64_t gpa)
+{
+	Elf64_Ehdr ehdr;
+	Elf64_Phdr phdr;
+	unsigned int i;
+
+	TEST_ASSERT(pread(fd, &ehdr, sizeof(ehdr), 0) == sizeof(ehdr) &&
+		    !memcmp(ehdr.e_ident, ELFMAG, SELFMAG), "dump: no ELF header");
+	for (i = 0; i < ehdr.e_phnum; i++) {
+		TEST_ASSERT(pread(fd, &phdr, sizeof(phdr),
+				  ehdr.e_phoff + i * sizeof(phdr)) == sizeof(phdr),
+			    "dump: program header %u", i);
+		if (phdr.p_type == PT_LOAD && phdr.p_paddr == gpa)
+			return phdr.p_offset;
+	}
+	TEST_ASSERT(false, "dump: no LOAD at gpa 0x%" PRIx64, (uint64_t)gpa);
+	return 0;
+}
+
+/* Run the CLI, `kvmintro dump PID FILE`, as its own process: 0 on success. */
+static int kvmintro_cli_dump(const char *file)
+{
+	char cli[256], pid[16];
+	char *argv[] = { cli, "dump", pid, (char *)file, NULL };
+	extern char **environ;
+	pid_t child;
+	int status;
+
+	TEST_ASSERT(getenv("KVMINTRO_BIN"), "KVMINTRO_BIN is not set");
+	snprintf(cli, sizeof(cli), "%s/kvmintro", getenv("KVMINTRO_BIN"));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	/* posix_spawn() shares the VMM's memory until the exec: nothing copied. */
+	TEST_ASSERT(!posix_spawn(&child, cli, NULL, NULL, argv, environ),
+		    "spawn %s", cli);
+	TEST_ASSERT(waitpid(child, &status, 0) == child, "waitpid");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void test_dump_big(void)
+{
+	uint64_t rss, present, acquired, released, offset, allocated, i;
+	char dump_path[256], snapshot[192];
+	static uint8_t page[4096];
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	struct stat st;
+	uint8_t *big;
+	char *state;
+	int fd;
+
+	vm = vm_create();
+	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
+	vm_add_memslot(vm, VM_MEM_ANON, 1, BIG_GPA, BIG_SIZE, 0);
+	big = addr_gpa2hva(vm, BIG_GPA);
+	TEST_ASSERT(!madvise(big, BIG_SIZE, MADV_NOHUGEPAGE), "madvise");
+	vm_guest_init(vm, VM_MODE_LONG);
+	for (i = 0; i < BIG_SIZE; i += BIG_STRIDE * 4096)
+		memset(big + i, 1 + (i >> 16) % 255, 4096);	/* never 0 */
+	vcpu = vcpu_add(vm, 0);
+	vcpu_guest_load(vcpu, GUEST_SPIN);
+	vcpu_thread_create(vcpu, NULL);
+	vcpu_thread_go(vcpu);
+	kvmintro_wait_counter_moves(vcpu, TIMEOUT_MS);
+	kvmintro_load();
+	snprintf(snapshot, sizeof(snapshot), "%s/snapshot", kvmintro_vm_path(getpid(), 0));
+	TEST_ASSERT(kvmintro_wait_path(snapshot, true, TIMEOUT_MS), "no snapshot file");
+	snprintf(dump_path, sizeof(dump_path), "%s/core_test.dump",
+		 getenv("KVMINTRO_TMP") ?: "/tmp");
+
+	present = kvmintro_present_pages(vm);
+	rss = kvmintro_rss_kb();
+	acquired = kvmintro_vmstat("nr_foll_pin_acquired");
+	released = kvmintro_vmstat("nr_foll_pin_released");
+	TEST_ASSERT(!kvmintro_cli_dump(dump_path), "kvmintro dump failed");
+	TEST_ASSERT(kvmintro_vmstat("nr_foll_pin_acquired") - acquired ==
+		    kvmintro_vmstat("nr_foll_pin_released") - released,
+		    "pins taken and released differ");
+	TEST_ASSERT(kvmintro_present_pages(vm) == present,
+		    "present guest pages %" PRIu64 " -> %" PRIu64 ": the dump faulted pages in",
+		    present, kvmintro_present_pages(vm));
+	TEST_ASSERT(kvmintro_rss_kb() <= rss + RSS_SLACK_KB,
+		    "VmRSS %" PRIu64 " kB -> %" PRIu64 " kB", rss, kvmintro_rss_kb());
+	state = kvmintro_read(snapshot);
+	TEST_ASSERT(state && strstr(state, "state=running\n"),
+		    "the dump did not resume the VM");
+	free(state);
+
+	fd = open(dump_path, O_RDONLY);
+	TEST_ASSERT(fd >= 0 && !fstat(fd, &st), "open %s", dump_path);
+	offset = core_load_offset(fd, BIG_GPA);
+	for (i = 0; i < BIG_SIZE; i += BIG_STRIDE * 4096) {
+		TEST_ASSERT(pread(fd, page, sizeof(page), offset + i) == sizeof(page) &&
+			    !memcmp(page, big + i, sizeof(page)),
+			    "dump: gpa 0x%" PRIx64 " differs from the VMM's page",
+			    (uint64_t)(BIG_GPA + i));
+	}
+	close(fd);
+	allocated = (uint64_t)st.st_blocks * 512;
+	ksft_print_msg("dump of %" PRIu64 " MiB: %" PRIu64 " KiB allocated, %" PRIu64
+		       " KiB touched by the guest\n", (uint64_t)st.st_size >> 20,
+		       allocated >> 10, BIG_TOUCHED >> 10);
+	/* Slot 0 (2 MiB, guest code and page tables) and the headers on top. */
+	TEST_ASSERT(allocated >= BIG_TOUCHED &&
+		    allocated <= BIG_TOUCHED + SZ_2M + (1 << 20),
+		    "dump allocates %" PRIu64 " KiB for %" PRIu64 " KiB touched",
+		    allocated >> 10, BIG_TOUCHED >> 10);
+	unlink(dump_path);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
 int main(void)
 {
 	ksft_print_header();
@@ -388,5 +511,7 @@ int main(void)
 		ksft_exit_skip("no readelf (binutils)\n");
 	kvmintro_run_case("core: readelf reads the VM's memslots, memory and registers",
 			  test_core);
+	kvmintro_run_case("core: kvmintro dump of 256 MiB, 16 touched: no RSS, pins, or blocks beyond them",
+			  test_dump_big);
 	ksft_finished();
 }
