@@ -109,4 +109,15 @@ tap_ok $? "modprobe finds kvmintro for $kver"
 section kvmintro | grep -q 'man8/kvmintro.8'
 tap_ok $? "the installed CLI runs and man finds kvmintro(8)"
 section "dkms status" | sed 's/^/#   /'
+
+# What DKMS built and the package installed, kept for tests/e2e/dkms_test.sh:
+# in L1 booted with $kver, that module is loaded with modprobe and the
+# packaged CLI looks at a VM.
+# (/lib is /usr/lib in the root: merged /usr.)
+keep=${KVMINTRO_OUT:-$KVMINTRO_REPO/build}/dkms/$kver
+ko=$("${sudo[@]}" find "$upper" -path "*/modules/$kver/updates/dkms/kvmintro.ko*" | head -n 1)
+rm -rf "$keep" && mkdir -p "$keep" && [[ -n $ko ]] &&
+	"${sudo[@]}" cp "$ko" "$upper/usr/sbin/kvmintro" "$keep/" &&
+	"${sudo[@]}" chown -R "$(id -u):$(id -g)" "$keep"
+tap_ok $? "the module DKMS built and the packaged CLI kept for L1 in ${keep#"$KVMINTRO_REPO"/}"
 ((tap_failed == 0))
