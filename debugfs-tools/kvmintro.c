@@ -201,7 +201,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 			"paused); on a terminal, a line shows the progress.\n"
 			"\n"
 			"  --live           copy it running, with the registers of a capture\n"
-			"                   taken first: its memory may change while copied\n",
+			"                   taken first: its memory may change while copied\n"
+			"                   (the file's KVMINTRO note says state=running)\n",
 	},
 	{
 		.name = "scan",

@@ -21,6 +21,11 @@
  * Finding it reads the first bytes of every backed guest page at each
  * open.
  *
+ * A last note, "KVMINTRO", is one record saying how the core was taken:
+ * "state=paused source=live" (memory of one instant, registers read from
+ * the paused vcpus), or "state=running source=capture generation=N"
+ * (memory read live, registers of capture N), as at the open.
+ *
  * The file's size is the end of the last PT_LOAD, as of its last open.
  */
 #include <linux/debugfs.h>
@@ -30,6 +35,7 @@
 #include <linux/uaccess.h>
 
 #include "../lib/elfcore.h"
+#include "../lib/record.h"
 #include "guest_memory.h"
 #include "kvmintro.h"
 #include "snapshot.h"
@@ -39,23 +45,32 @@
  * @elf:	its layout
  * @headers:	the ELF header, program headers and notes: @elf.headers_size
  * @vmcoreinfo:	a copy of the guest's vmcoreinfo page, or NULL
+ * @state:	the "KVMINTRO" note: state= and source= as the snapshot and
+ *		regs files say them, and the capture's generation= when the
+ *		registers come from it
  * @loads:	the PT_LOADs, @elf.loads
  */
 struct kvmintro_core {
 	struct kvmintro_elfcore elf;
 	void *headers;
 	void *vmcoreinfo;
+	char state[80];
 	struct kvmintro_elfcore_load loads[];
 };
 
-/* Every vcpu's registers, by vcpu index, kvmalloc()ed into @cpus. */
+/*
+ * Every vcpu's registers, by vcpu index, kvmalloc()ed into @cpus, and
+ * where they come from in @core->state.
+ */
 static int kvmintro_core_read_regs(struct kvmintro_vm *vm, struct kvm *kvm,
+				   struct kvmintro_core *core,
 				   struct kvmintro_regs **cpus,
 				   unsigned int *nr_cpus)
 {
+	struct kvmintro_record_writer writer;
 	struct kvmintro_regs *regs = NULL;
 	unsigned int index, nr;
-	int r;
+	int r, len;
 
 	r = mutex_lock_killable(&vm->pause.lock);
 	if (r)
@@ -77,6 +92,19 @@ static int kvmintro_core_read_regs(struct kvmintro_vm *vm, struct kvm *kvm,
 	r = 0;
 	for (index = 0; index < nr && !r; index++)
 		r = kvmintro_vm_read_vcpu_regs(vm, kvm, index, &regs[index]);
+	kvmintro_record_begin(&writer, core->state, sizeof(core->state), NULL);
+	kvmintro_record_word(&writer, "state",
+			     vm->pause.paused ? "paused" : "running");
+	kvmintro_record_word(&writer, "source",
+			     vm->pause.paused ? "live" : "capture");
+	if (!vm->pause.paused)
+		kvmintro_record_u64(&writer, "generation",
+				    vm->pause.snapshot->generation);
+	len = kvmintro_record_end(&writer);
+	if (WARN_ON_ONCE(len < 0))
+		r = len;
+	core->elf.state = core->state;
+	core->elf.state_size = len;
 out_unlock:
 	mutex_unlock(&vm->pause.lock);
 	if (r) {
@@ -188,7 +216,7 @@ static int kvmintro_core_open(struct inode *inode, struct file *file)
 		r = PTR_ERR(core);
 		goto out_put_kvm;
 	}
-	r = kvmintro_core_read_regs(vm, kvm, &cpus, &core->elf.nr_cpus);
+	r = kvmintro_core_read_regs(vm, kvm, core, &cpus, &core->elf.nr_cpus);
 	if (r)
 		goto out_free_core;
 	core->elf.cpus = cpus;

@@ -9,7 +9,8 @@
  *   program headers: PT_NOTE, then one PT_LOAD per run of guest RAM
  *   the notes: an NT_PRSTATUS "CORE" note per vcpu, then a "QEMU" CPU
  *     state note per vcpu, in vcpu index order, then the guest kernel's
- *     "VMCOREINFO" if the caller found it
+ *     "VMCOREINFO" if the caller found it, then kvmintro's own "KVMINTRO"
+ *     note, one record saying how the core was taken
  *   zeros up to the next page
  *   the PT_LOADs' bytes, one after the other, in the caller's order
  *
@@ -54,6 +55,9 @@ int kvmintro_elfcore_layout(struct kvmintro_elfcore *core)
 	if (core->vmcoreinfo)
 		core->notes_size += kvmintro_elfcore_note_size("VMCOREINFO",
 							       core->vmcoreinfo_size);
+	if (core->state)
+		core->notes_size += kvmintro_elfcore_note_size("KVMINTRO",
+							       core->state_size);
 	core->headers_size = sizeof(struct kvmintro_elf64_ehdr) +
 		(u64)(core->nr_loads + 1) * sizeof(struct kvmintro_elf64_phdr) +
 		core->notes_size;
@@ -272,10 +276,14 @@ int kvmintro_elfcore_write_headers(const struct kvmintro_elfcore *core,
 					      &state, sizeof(state));
 	}
 	if (core->vmcoreinfo)
-		kvmintro_elfcore_put_note(p, "VMCOREINFO",
-					  KVMINTRO_ELF_NT_VMCOREINFO,
-					  core->vmcoreinfo,
-					  core->vmcoreinfo_size);
+		p = kvmintro_elfcore_put_note(p, "VMCOREINFO",
+					      KVMINTRO_ELF_NT_VMCOREINFO,
+					      core->vmcoreinfo,
+					      core->vmcoreinfo_size);
+	if (core->state)
+		kvmintro_elfcore_put_note(p, "KVMINTRO",
+					  KVMINTRO_ELF_NT_KVMINTRO_STATE,
+					  core->state, core->state_size);
 	return 0;
 }
 

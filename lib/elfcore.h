@@ -34,6 +34,12 @@
 #define KVMINTRO_ELF_NT_QEMU		0
 /* Linux's vmcoreinfo note: name "VMCOREINFO", type 0. */
 #define KVMINTRO_ELF_NT_VMCOREINFO	0
+/*
+ * kvmintro's own note, named "KVMINTRO": how the core was taken.  Type 0,
+ * as QEMU's and VMCOREINFO's: readers that look at the type alone take 1
+ * for NT_PRSTATUS, one more cpu.
+ */
+#define KVMINTRO_ELF_NT_KVMINTRO_STATE	0
 #define KVMINTRO_QEMU_CPU_STATE_VERSION	1
 
 struct kvmintro_elf64_ehdr {
@@ -142,6 +148,9 @@ struct kvmintro_elfcore_load {
  * @vmcoreinfo: the guest kernel's vmcoreinfo, or NULL: a "VMCOREINFO"
  *		note after the vcpus' notes
  * @vmcoreinfo_size: its size in bytes
+ * @state:	one record (lib/record.h) saying how the core was taken, or
+ *		NULL: a "KVMINTRO" note, the last
+ * @state_size: its size in bytes, its newline included
  * @notes_size: bytes of the PT_NOTE; set by kvmintro_elfcore_layout()
  * @headers_size: bytes of the ELF header, program headers and notes;
  *		set by kvmintro_elfcore_layout()
@@ -157,6 +166,8 @@ struct kvmintro_elfcore {
 	unsigned int nr_cpus;
 	const void *vmcoreinfo;
 	u32 vmcoreinfo_size;
+	const char *state;
+	u32 state_size;
 	u64 notes_size;
 	u64 headers_size;
 	u64 data_offset;

@@ -192,6 +192,9 @@ core=$KVMINTRO_TMP/cli.core
 "$cli" dump "$vmm" "$core"
 check "dump exits 0" test $? = 0
 check "dump of a paused VM leaves it paused" grep -qx state=paused "$dir/snapshot"
+check "dump of a paused VM: its KVMINTRO note says so" \
+	sh -c "readelf -n '$core' | grep -q '^ *KVMINTRO ' &&
+	       grep -aq 'state=paused source=live' '$core'"
 check "dump writes the bytes of the core file" cmp -s "$dir/core" "$core"
 size=$(stat -c %s "$core")
 used=$(($(stat -c %b "$core") * $(stat -c %B "$core")))
@@ -212,6 +215,8 @@ generation=$(record_field generation <"$dir/snapshot")
 check "dump --live captures, and leaves the VM running" \
 	sh -c "grep -qx state=running '$dir/snapshot' &&
 	       test $(record_field generation <"$dir/snapshot") = $((generation + 1))"
+check "dump --live: its KVMINTRO note names the capture its registers are of" \
+	grep -aq "state=running source=capture generation=$((generation + 1))" "$core"
 "$cli" dump "$vmm" /nonexistent/dir/core 2>"$KVMINTRO_TMP/cli-dump.err"
 status=$?
 check "dump to a path that cannot be written: exit status 1, says why" \

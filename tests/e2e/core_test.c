@@ -10,7 +10,7 @@
  *  - one NT_PRSTATUS per vcpu whose RIP and RSP are what KVM_GET_REGS
  *    gives the VMM for the paused vcpu;
  *  - a page the VMM wrote to start with "OSRELEASE=" is the VMCOREINFO
- *    note, as it is;
+ *    note, as it is; the KVMINTRO note says the VM was paused;
  *  - reading it faults nothing in: the VMM's RSS and present pages stay;
  *  - no capture and not paused: ENODATA; reads past the end, at huge
  *    offsets, of zero bytes: 0;
@@ -44,6 +44,8 @@
 /* A page of slot 1 made to look like a Linux guest's vmcoreinfo. */
 #define VMCOREINFO_GPA	(SLOT1_GPA + 8 * 4096)
 #define VMCOREINFO_TEXT	"OSRELEASE=6.1.0-core-test\nPAGESIZE=4096\n"
+/* The KVMINTRO note of a paused VM, as Documentation/debugfs.rst says. */
+#define KVMINTRO_PAUSED	"state=paused source=live\n"
 
 /* The dump case: a big slot, one page in 16 of it touched. */
 #define BIG_GPA		0x40000000ULL
@@ -143,7 +145,7 @@ struct load {
 static int readelf_loads(struct load *loads, int max)
 {
 	char command[256], line[512];
-	int n = 0, prstatus = 0, qemu = 0, vmcoreinfo = 0;
+	int n = 0, prstatus = 0, qemu = 0, vmcoreinfo = 0, kvmintro = 0;
 	bool core_type = false, machine = false;
 	FILE *out;
 
@@ -160,6 +162,7 @@ static int readelf_loads(struct load *loads, int max)
 		prstatus += strstr(line, "CORE") && strstr(line, "NT_PRSTATUS");
 		qemu += !!strstr(line, "  QEMU ");
 		vmcoreinfo += !!strstr(line, "  VMCOREINFO ");
+		kvmintro += !!strstr(line, "  KVMINTRO ");
 		if (sscanf(line, " LOAD 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64
 			   " 0x%" SCNx64 " 0x%" SCNx64, &l.offset, &l.vaddr,
 			   &l.paddr, &l.filesz, &l.memsz) == 5) {
@@ -179,6 +182,7 @@ static int readelf_loads(struct load *loads, int max)
 	TEST_ASSERT(prstatus == NR_VCPUS, "readelf: %d NT_PRSTATUS", prstatus);
 	TEST_ASSERT(qemu == NR_VCPUS, "readelf: %d QEMU notes", qemu);
 	TEST_ASSERT(vmcoreinfo == 1, "readelf: %d VMCOREINFO notes", vmcoreinfo);
+	TEST_ASSERT(kvmintro == 1, "readelf: %d KVMINTRO notes", kvmintro);
 	return n;
 }
 
@@ -241,7 +245,7 @@ static void expect_prstatus(struct kvm_vm *vm, const uint8_t *core)
 	const Elf64_Ehdr *ehdr = (const void *)core;
 	const Elf64_Phdr *note = (const void *)(core + ehdr->e_phoff);
 	uint64_t off = note->p_offset, end = note->p_offset + note->p_filesz;
-	unsigned int seen = 0, vmcoreinfo = 0;
+	unsigned int seen = 0, vmcoreinfo = 0, kvmintro = 0;
 
 	TEST_ASSERT(note->p_type == PT_NOTE, "first program header is not PT_NOTE");
 	while (off + sizeof(Elf64_Nhdr) <= end) {
@@ -275,11 +279,19 @@ static void expect_prstatus(struct kvm_vm *vm, const uint8_t *core)
 				    !memcmp(desc, addr_gpa2hva(vm, VMCOREINFO_GPA), 4096),
 				    "VMCOREINFO is not the page the VMM wrote");
 			vmcoreinfo++;
+		} else if (nhdr->n_namesz == 9 && !strcmp(name, "KVMINTRO")) {
+			/* The test paused the VM before it opened the core. */
+			TEST_ASSERT(nhdr->n_type == 0 &&
+				    nhdr->n_descsz == strlen(KVMINTRO_PAUSED) &&
+				    !memcmp(desc, KVMINTRO_PAUSED, nhdr->n_descsz),
+				    "KVMINTRO note: %.*s", (int)nhdr->n_descsz, desc);
+			kvmintro++;
 		}
 		off = desc + ((nhdr->n_descsz + 3) & ~3u) - core;
 	}
 	TEST_ASSERT(seen == (1u << NR_VCPUS) - 1, "NT_PRSTATUS of vcpus 0x%x", seen);
 	TEST_ASSERT(vmcoreinfo == 1, "%u VMCOREINFO notes", vmcoreinfo);
+	TEST_ASSERT(kvmintro == 1, "%u KVMINTRO notes", kvmintro);
 }
 
 /* Reads at odd offsets and sizes, across every boundary, equal the copy. */

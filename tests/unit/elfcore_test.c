@@ -30,6 +30,7 @@ static struct kvmintro_elfcore_load loads[] = {
 
 static struct kvmintro_regs cpus[2];
 static char vmcoreinfo[4096] = "OSRELEASE=6.1.0-test\nPAGESIZE=4096\n";
+static const char state[] = "state=running source=capture generation=3\n";
 
 /* Every register of vcpu @i a value of its own. */
 static void fill_regs(struct kvmintro_regs *regs, unsigned int i)
@@ -185,7 +186,7 @@ static void check_qemu_note(const u8 *desc, u32 size, unsigned int i)
 
 static void check_notes(const u8 *notes, u64 size)
 {
-	unsigned int prstatus = 0, qemu = 0, info = 0;
+	unsigned int prstatus = 0, qemu = 0, info = 0, own = 0;
 	u64 offset = 0;
 	bool order = true;
 
@@ -211,16 +212,24 @@ static void check_notes(const u8 *notes, u64 size)
 			check("VMCOREINFO note: the page as given",
 			      nhdr->n_descsz == sizeof(vmcoreinfo) &&
 			      !memcmp(desc, vmcoreinfo, sizeof(vmcoreinfo)));
+			order &= !own;
 			info++;
+		} else if (nhdr->n_namesz == 9 && !memcmp(name, "KVMINTRO", 9) &&
+			   nhdr->n_type == 0) {
+			check("KVMINTRO note: the record as given, 42 bytes",
+			      nhdr->n_descsz == 42 && !memcmp(desc, state, 42));
+			own++;
 		} else {
-			check("notes: only CORE/NT_PRSTATUS and QEMU/0", false);
+			check("notes: only CORE/NT_PRSTATUS, QEMU/0, VMCOREINFO/0, KVMINTRO/0",
+			      false);
 			return;
 		}
 		offset = desc + ((nhdr->n_descsz + 3) & ~3u) - notes;
 	}
-	check("notes: one NT_PRSTATUS and one QEMU note per vcpu, a VMCOREINFO",
-	      prstatus == 2 && qemu == 2 && info == 1 && offset == size);
-	check("notes: every NT_PRSTATUS before the QEMU notes, VMCOREINFO last",
+	check("notes: one NT_PRSTATUS and one QEMU note per vcpu, a VMCOREINFO, a KVMINTRO",
+	      prstatus == 2 && qemu == 2 && info == 1 && own == 1 &&
+	      offset == size);
+	check("notes: every NT_PRSTATUS before the QEMU notes, then VMCOREINFO, KVMINTRO last",
 	      order);
 }
 
@@ -246,7 +255,7 @@ static void check_find_load(const struct kvmintro_elfcore *core)
 static void check_readelf(const struct kvmintro_elfcore *core, const u8 *headers)
 {
 	char path[] = "/tmp/elfcore_test.XXXXXX", command[256], line[512];
-	unsigned int loads_seen = 0, prstatus = 0, qemu = 0, info = 0;
+	unsigned int loads_seen = 0, prstatus = 0, qemu = 0, info = 0, own = 0;
 	bool core_type = false, machine = false;
 	FILE *out;
 	u8 *file;
@@ -276,14 +285,15 @@ static void check_readelf(const struct kvmintro_elfcore *core, const u8 *headers
 		prstatus += !!strstr(line, "NT_PRSTATUS");
 		qemu += !!strstr(line, "QEMU ");
 		info += !!strstr(line, "VMCOREINFO ");
+		own += !!strstr(line, "KVMINTRO ");
 		if (strstr(line, "Warning") || strstr(line, "Error"))
 			check(line, false);
 	}
 	check("readelf: ran", out && pclose(out) == 0);
 	check("readelf: Type CORE, Machine X86-64", core_type && machine);
 	check("readelf: 3 LOAD program headers", loads_seen == 3);
-	check("readelf: 2 NT_PRSTATUS, 2 QEMU notes, a VMCOREINFO",
-	      prstatus == 2 && qemu == 2 && info == 1);
+	check("readelf: 2 NT_PRSTATUS, 2 QEMU notes, a VMCOREINFO, a KVMINTRO",
+	      prstatus == 2 && qemu == 2 && info == 1 && own == 1);
 	unlink(path);
 }
 
@@ -293,6 +303,7 @@ int main(void)
 		.loads = loads, .nr_loads = ARRAY_SIZE(loads),
 		.cpus = cpus, .nr_cpus = ARRAY_SIZE(cpus),
 		.vmcoreinfo = vmcoreinfo, .vmcoreinfo_size = sizeof(vmcoreinfo),
+		.state = state, .state_size = sizeof(state) - 1,
 	};
 	struct kvmintro_elfcore_load odd = { .gpa = 0x1000, .size = 0x800 };
 	struct kvmintro_elfcore bad = { .loads = &odd, .nr_loads = 1 };
@@ -315,6 +326,15 @@ int main(void)
 	check("layout: a run not page-aligned is refused",
 	      kvmintro_elfcore_layout(&bad) == -EINVAL);
 	check("layout", kvmintro_elfcore_layout(&core) == 0);
+	/*
+	 * Each note: a 12-byte header, its name and its descriptor each
+	 * padded to 4 bytes.  CORE\0 (8) + elf_prstatus (336), QEMU\0 (8) +
+	 * QEMUCPUState (440), twice; VMCOREINFO\0 (12) + 4096; KVMINTRO\0
+	 * (12) + 42 padded to 44.
+	 */
+	check("layout: the notes' size, by the ELF rules by hand",
+	      core.notes_size == 2 * (12 + 8 + 336) + 2 * (12 + 8 + 440) +
+				 (12 + 12 + 4096) + (12 + 12 + 44));
 	check("layout: data starts on the page after the notes",
 	      core.data_offset == 8192 && core.headers_size <= 8192);
 
