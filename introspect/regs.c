@@ -27,12 +27,14 @@ static int kvmintro_seq_put_regs(struct seq_file *m,
 	}
 }
 
-/* Live while paused, else from the latest capture. */
+/*
+ * Live while paused, else from the latest capture: what
+ * kvmintro_vm_read_vcpu_regs() gives, with where it came from.
+ */
 static int kvmintro_regs_show(struct seq_file *m, void *unused)
 {
 	struct kvmintro_vcpu *state = m->private;
 	struct kvmintro_vm *vm = state->vm;
-	struct kvmintro_snapshot *snapshot;
 	struct kvmintro_regs *regs;
 	struct kvm_vcpu *vcpu;
 	struct kvm *kvm;
@@ -41,38 +43,28 @@ static int kvmintro_regs_show(struct seq_file *m, void *unused)
 	kvm = kvmintro_vm_access_kvm(vm);
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
-	r = mutex_lock_killable(&vm->pause.lock);
+	regs = kzalloc(sizeof(*regs), GFP_KERNEL);
+	r = regs ? mutex_lock_killable(&vm->pause.lock) : -ENOMEM;
 	if (r)
-		goto out_put_kvm;
-
-	snapshot = vm->pause.snapshot;
-	if (vm->pause.paused) {
-		vcpu = kvm_get_vcpu(kvm, state->index);
-		regs = kzalloc(sizeof(*regs), GFP_KERNEL);
-		r = regs ? kvmintro_vcpu_read_regs(kvm, vcpu, regs) : -ENOMEM;
-		if (!r) {
-			kvmintro_seq_put_u64(m, "vcpu", vcpu->vcpu_id);
+		goto out_free;
+	r = kvmintro_vm_read_vcpu_regs(vm, kvm, state->index, regs);
+	vcpu = kvm_get_vcpu(kvm, state->index);
+	if (!r && vcpu) {
+		kvmintro_seq_put_u64(m, "vcpu", vcpu->vcpu_id);
+		if (vm->pause.paused) {
 			kvmintro_seq_put_word(m, "source", "live");
-			r = kvmintro_seq_put_regs(m, regs);
-		}
-		kfree(regs);
-	} else if (snapshot && state->index < snapshot->nr_vcpus) {
-		r = snapshot->vcpus[state->index].error;
-		if (!r) {
-			kvmintro_seq_put_u64(m, "vcpu",
-					     snapshot->vcpus[state->index].vcpu_id);
+		} else {
 			kvmintro_seq_put_word(m, "source", "capture");
 			kvmintro_seq_put_u64(m, "generation",
-					     snapshot->generation);
-			r = kvmintro_seq_put_regs(m,
-					&snapshot->vcpus[state->index].regs);
+					     vm->pause.snapshot->generation);
 		}
-	} else {
-		/* Nothing captured yet and the vcpu is running. */
+		r = kvmintro_seq_put_regs(m, regs);
+	} else if (!r) {
 		r = -ENODATA;
 	}
 	mutex_unlock(&vm->pause.lock);
-out_put_kvm:
+out_free:
+	kfree(regs);
 	kvm_put_kvm(kvm);
 	return r;
 }
