@@ -98,6 +98,7 @@ int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_info(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_dmesg(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv);
 
