@@ -187,6 +187,20 @@ static const struct kvmintro_command kvmintro_commands[] = {
 			"(or whose kernel keeps no VMCOREINFO) gets exit status 1.\n",
 	},
 	{
+		.name = "dmesg",
+		.run = kvmintro_cmd_dmesg,
+		.arguments = "PID|DIR",
+		.summary = "print the guest kernel's log",
+		.description =
+			"The log of a Linux guest's kernel, read from its printk ring buffer\n"
+			"in guest memory with only what its VMCOREINFO says (no debug info,\n"
+			"nothing run in the guest, no pause), printed as dmesg prints it: a\n"
+			"line \"[seconds.microseconds] text\" per line of each record, bytes\n"
+			"that are not printable as \\xNN. With --json, every record: seq,\n"
+			"ts_nsec, caller and text. Needs registers for the core file, as info\n"
+			"does. A guest that is not Linux (no VMCOREINFO) gets exit status 1.\n",
+	},
+	{
 		.name = "dump",
 		.run = kvmintro_cmd_dump,
 		.arguments = "PID|DIR FILE [--live]",

@@ -78,6 +78,9 @@ int kvmintro_snapshot_explain_none(const char *path, int err,
 int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
 			  const struct kvmintro_vm *vm, const char *command,
 			  bool *paused);
+/* builtin-info.c: a Linux guest's VMCOREINFO, for info and dmesg. */
+int kvmintro_vmcoreinfo_load(const char *root, const struct kvmintro_vm *vm,
+			     char **text);
 
 /*
  * The commands, one builtin-<name>.c each. They get the arguments after the
@@ -95,6 +98,7 @@ int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_info(struct kvmintro *kvmintro, int argc, char **argv);
+int kvmintro_cmd_dmesg(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv);
 int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv);
 

@@ -7,7 +7,7 @@
 # 'kvmintro help'.
 
 _kvmintro_commands="list memslots pause resume snapshot regs translate gva
-	gpa-hpa stage2 read info dump scan help"
+	gpa-hpa stage2 read info dmesg dump scan help"
 
 # Print the PIDs and directories of the VMs in the vms file of @1.
 _kvmintro_vms()

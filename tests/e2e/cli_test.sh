@@ -224,4 +224,31 @@ check "dump to a path that cannot be written: exit status 1, says why" \
 check "dump that failed to write still resumes the VM" grep -qx state=running "$dir/snapshot"
 rm -f "$core"
 
+
+# dmesg: the bare guest is no Linux, so it has no VMCOREINFO to find its
+# log with: one clear error, exit status 1, nothing on stdout.  (The VM has
+# registers from dump --live's capture, which the core file needs.)
+"$cli" dmesg "$vmm" >"$KVMINTRO_TMP/cli-dmesg.out" 2>"$KVMINTRO_TMP/cli-dmesg.err"
+status=$?
+sed 's/^/# /' "$KVMINTRO_TMP/cli-dmesg.err"
+check "dmesg of a guest that is not Linux: exit status 1, says so, prints nothing" \
+	sh -c "test $status = 1 && test ! -s '$KVMINTRO_TMP/cli-dmesg.out' &&
+	       test \$(wc -l <'$KVMINTRO_TMP/cli-dmesg.err') = 1 &&
+	       grep -q 'no VMCOREINFO in guest memory: not a Linux guest' '$KVMINTRO_TMP/cli-dmesg.err'"
+"$cli" dmesg >/dev/null 2>"$KVMINTRO_TMP/cli-dmesg.err"
+status=$?
+check "dmesg without PID|DIR: exit status 2, says what is missing" \
+	sh -c "test $status = 2 && grep -q 'missing argument' '$KVMINTRO_TMP/cli-dmesg.err'"
+"$cli" dmesg "$vmm" extra >/dev/null 2>"$KVMINTRO_TMP/cli-dmesg.err"
+status=$?
+check "dmesg with an argument too many: exit status 2, names it" \
+	sh -c "test $status = 2 && grep -q 'unexpected argument \"extra\"' '$KVMINTRO_TMP/cli-dmesg.err'"
+"$cli" dmesg "$vmm" --lines 3 >/dev/null 2>"$KVMINTRO_TMP/cli-dmesg.err"
+status=$?
+check "dmesg with an option it does not have: exit status 2, names it" \
+	sh -c "test $status = 2 && grep -q 'unknown option \"--lines\"' '$KVMINTRO_TMP/cli-dmesg.err'"
+"$cli" dmesg 999999999 >/dev/null 2>"$KVMINTRO_TMP/cli-dmesg.err"
+status=$?
+check "dmesg of no such VM: exit status 4" test "$status" = 4
+
 exit $failed

@@ -19,7 +19,9 @@
 #  - the core file, copied while paused: readelf finds the guest's
 #    VMCOREINFO, gdb reads vcpu0's RIP from it, and makedumpfile
 #    --dump-dmesg the guest's kernel log, with a line the guest wrote;
-#    kvmintro info gives the release and KASLR offset the guest gives.
+#    kvmintro info gives the release and KASLR offset the guest gives;
+#  - kvmintro dmesg, from guest memory and VMCOREINFO alone, prints what
+#    the guest's own dmesg prints, a line written to /dev/kmsg included.
 
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/qemu.sh"
@@ -363,5 +365,53 @@ expect=none
 [[ $mine =~ ^0x[0-9a-f]+$ ]] && mine=$((mine))
 check "${core_checks[3]} ($kernel, $mine; $release, _text 0x$text)" \
 	test -n "$kernel" -a "$kernel" = "$release" -a "$mine" = "$expect"
+
+# ---- dmesg ----------------------------------------------------------------
+# kvmintro dmesg reads the guest kernel's log from guest memory with only
+# what VMCOREINFO says; the truth is the guest's own dmesg (busybox, through
+# the kernel's syslog; the console shows no kernel messages).  After a line
+# the test writes to /dev/kmsg, the guest's dmesg and then kvmintro's must
+# print the same lines in order (kvmintro's may go on with lines logged in
+# between), the written line among them; --json carries the same records.
+dmesg_checks=(
+	"dmesg: kvmintro dmesg prints the guest's own dmesg, line for line"
+	"dmesg: the line written to the guest's /dev/kmsg is there"
+	"dmesg: --json has a record per line, the written line's text included"
+)
+dmesg_mark=kvmintro-dmesg-$$
+guest_sh dmesg-kmsg "echo $dmesg_mark >/dev/kmsg"
+guest_sh dmesg-guest "dmesg"
+dmesg_theirs=$KVMINTRO_TMP/qemu_guest.dmesg-guest
+dmesg_mine=$KVMINTRO_TMP/qemu_guest.dmesg-kvmintro
+tr -d '\r' <<<"$out" >"$dmesg_theirs"
+if [[ -n $guest_silent ]]; then
+	for name in "${dmesg_checks[@]}"; do
+		echo "not ok - qemu_guest: $name (the guest did not answer)"
+	done
+	exit 1
+fi
+# The core file, where the CLI finds VMCOREINFO, needs registers.
+echo capture >"$dir/snapshot"
+"$KVMINTRO_BIN/kvmintro" dmesg "$pid" >"$dmesg_mine" 2>"$dmesg_mine.err"
+rc=$?
+sed 's/^/# kvmintro dmesg: /' "$dmesg_mine.err"
+n=$(wc -l <"$dmesg_theirs")
+{ head -n 4 "$dmesg_mine"; echo ...; tail -n 3 "$dmesg_mine"; } | sed 's/^/# kvmintro dmesg: /'
+echo "# dmesg: the guest's has $n lines, kvmintro's $(wc -l <"$dmesg_mine") (status $rc); last: $(tail -n1 "$dmesg_theirs")"
+if ! head -n "$n" "$dmesg_mine" | cmp -s - "$dmesg_theirs"; then
+	head -n "$n" "$dmesg_mine" | diff "$dmesg_theirs" - | head -n 20 | sed 's/^/# diff: /'
+fi
+check "${dmesg_checks[0]} ($n lines)" \
+	sh -c "test $rc = 0 -a $n -gt 50 &&
+	       head -n $n '$dmesg_mine' | cmp -s - '$dmesg_theirs'"
+check "${dmesg_checks[1]}" \
+	sh -c "grep -q '^\[ *[0-9]*\.[0-9]\{6\}\] $dmesg_mark\$' '$dmesg_mine' &&
+	       grep -q '^\[ *[0-9]*\.[0-9]\{6\}\] $dmesg_mark\$' '$dmesg_theirs'"
+json=$("$KVMINTRO_BIN/kvmintro" --json dmesg "$pid")
+lines=$(jq '[.records[].text | split("\n") | length] | add' <<<"$json" 2>/dev/null)
+marks=$(jq --arg text "$dmesg_mark" '[.records[] | select(.text == $text)] | length' \
+	<<<"$json" 2>/dev/null)
+check "${dmesg_checks[2]} ($lines lines)" \
+	test "${lines:-0}" -ge "$n" -a "${marks:-0}" = 1
 
 exit $failed

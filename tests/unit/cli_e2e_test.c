@@ -33,6 +33,7 @@
 #include "../../lib/elfcore.h"
 #include "cli_fixtures.h"
 #include "cli_json_check.h"
+#include "cli_printk_image.h"
 #include "cli_tap.h"
 
 #define FAKE_VMS							\
@@ -190,6 +191,76 @@ static void fake_introspection_create(void)
 		  "host_size=- kind=base\n");
 }
 
+/* x86-64 page-table entry bits, and where a Linux guest maps itself. */
+#define FAKE_PTE_PRESENT	0x1ull
+#define FAKE_PTE_WRITABLE	0x2ull
+#define FAKE_PTE_LARGE		0x80ull
+#define FAKE_PTE_TABLE		(FAKE_PTE_PRESENT | FAKE_PTE_WRITABLE)
+#define FAKE_PTE_PAGE		(FAKE_PTE_TABLE | FAKE_PTE_LARGE)
+#define FAKE_DIRECT_MAP		0xffff888000000000ull
+#define FAKE_PHYS_BASE		0x200000ull
+
+static void fake_u64(int fd, uint64_t gpa, uint64_t value)
+{
+	if (pwrite(fd, &value, 8, gpa) != 8)
+		die("mem");
+}
+
+/*
+ * A Linux guest for dmesg, VM @vm of the linux tree: its kernel image
+ * mapped at __START_KERNEL_map (0xffffffff80000000) from GPA phys_base
+ * with a 2 MiB page, the direct map at 0xffff888000000000 over GPA 0 with
+ * a 1 GiB page, both from the page tables at init_top_pgt (kernel address
+ * 0xffffffff80001000, so GPA 0x201000), as x86-64 Linux has them; a printk
+ * ring (cli_printk_image.c) in the direct map, and the pointer "prb" to
+ * it in the kernel image, at 0xffffffff80010000.  Its VMCOREINFO says
+ * where they are, but gives @prb_symbol for SYMBOL(prb).
+ */
+static void fake_linux_guest(const char *vm, const char *prb_symbol)
+{
+	static struct printk_image image;
+	const uint64_t pml4 = 0x201000, pdpt = 0x202000, pd = 0x203000;
+	const uint64_t direct_pdpt = 0x204000, prb = 0x210000;
+	char relative[256], vmcoreinfo[4096], *at;
+	int fd;
+
+	printk_image_init(&image, 4, 12);
+	printk_image_add(&image, "Linux version 6.1.0-test", 0, 0);
+	printk_image_add(&image, "two\nlines", 1500000000, 0x80000001);
+	printk_image_add_empty(&image, 2000001000);
+	printk_image_add(&image, "a\ttab and a \\ stay", 12345678000, 1);
+	printk_image_add(&image, "an escape \033[31m is shown", 12345000000000, 1);
+
+	snprintf(relative, sizeof(relative), "linux/kvmintro/%s", vm);
+	fake_directory(relative);
+	snprintf(relative, sizeof(relative), "linux/kvmintro/%s/mem", vm);
+	fd = open(fake_path(relative), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, PRINTK_IMAGE_BASE - FAKE_DIRECT_MAP +
+			      image.size))
+		die(relative);
+	fake_u64(fd, pml4 + 273 * 8, direct_pdpt | FAKE_PTE_TABLE);
+	fake_u64(fd, direct_pdpt, 0 | FAKE_PTE_PAGE);
+	fake_u64(fd, pml4 + 511 * 8, pdpt | FAKE_PTE_TABLE);
+	fake_u64(fd, pdpt + 510 * 8, pd | FAKE_PTE_TABLE);
+	fake_u64(fd, pd, FAKE_PHYS_BASE | FAKE_PTE_PAGE);
+	fake_u64(fd, prb, image.rb);
+	if (pwrite(fd, image.mem, image.size, PRINTK_IMAGE_BASE - FAKE_DIRECT_MAP) !=
+	    (ssize_t)image.size || close(fd))
+		die(relative);
+
+	at = vmcoreinfo + printk_image_vmcoreinfo(vmcoreinfo, sizeof(vmcoreinfo),
+						  0xffffffff80010000ull);
+	snprintf(at, vmcoreinfo + sizeof(vmcoreinfo) - at,
+		 "SYMBOL(init_top_pgt)=ffffffff80001000\n"
+		 "NUMBER(phys_base)=%llu\nNUMBER(pgtable_l5_enabled)=0\n",
+		 FAKE_PHYS_BASE);
+	at = strstr(vmcoreinfo, "SYMBOL(prb)=") + strlen("SYMBOL(prb)=");
+	memcpy(at, prb_symbol, strlen(prb_symbol));
+	snprintf(relative, sizeof(relative), "linux/kvmintro/%s/core", vm);
+	fake_core(relative, vmcoreinfo);
+	printk_image_release(&image);
+}
+
 /*
  * Build the fake trees:
  *   good/kvmintro       four VMs (4321's directory is missing: it exited)
@@ -201,6 +272,7 @@ static void fake_introspection_create(void)
  *   unmounted/          an empty directory, as an unmounted debugfs is
  *   a-file              a file where a directory should be
  *   bad-files/kvmintro  a VM whose regs and gpa_hpa files are malformed
+ *   linux/kvmintro      Linux guests for dmesg (see fake_linux_guest())
  * and the introspection files of good/kvmintro (see
  * fake_introspection_create()).
  */
@@ -249,6 +321,15 @@ static void fake_trees_create(void)
 	fake_directory("no-vms/kvmintro");
 	fake_directory("unmounted");
 	fake_file("a-file", "");
+
+	fake_directory("linux");
+	fake_directory("linux/kvmintro");
+	fake_file("linux/kvmintro/vms",
+		  "pid=42 dir=\"42\" vcpus=1 slots=1 mem=16777216\n"
+		  "pid=43 dir=\"43\" vcpus=1 slots=1 mem=16777216\n");
+	fake_linux_guest("42", "ffffffff80010000");
+	/* The same length: SYMBOL(prb) where nothing is mapped. */
+	fake_linux_guest("43", "ffffffffc0000000");
 	fake_introspection_create();
 }
 
@@ -1075,6 +1156,37 @@ static void test_info(void)
 	cli_run_release(&run);
 }
 
+/*
+ * dmesg of a Linux guest built by hand: through its page tables (kernel
+ * image and direct map) to the ring, printed as dmesg prints it.
+ */
+static void test_dmesg(void)
+{
+	const char *linux_root = fake_path("linux/kvmintro");
+	struct cli_run run;
+
+	cli_run(&run, linux_root, "dmesg", "42");
+	expect_success(&run,
+		       "[    0.000000] Linux version 6.1.0-test\n"
+		       "[    1.500000] two\n"
+		       "[    1.500000] lines\n"
+		       "[    2.000001] \n"
+		       "[   12.345678] a\ttab and a \\ stay\n"
+		       "[12345.000000] an escape \\x1b[31m is shown\n",
+		       "dmesg: every record through the guest's page tables, a line per line, escapes shown");
+	cli_run_release(&run);
+
+	cli_run(&run, linux_root, "dmesg", "42", "--json");
+	expect_json(&run, "dmesg --json");
+	CLI_EXPECT(strstr(run.out, "\"seq\": 1,") &&
+		   strstr(run.out, "\"ts_nsec\": 1500000000,") &&
+		   strstr(run.out, "\"caller\": \"C1\"") &&
+		   strstr(run.out, "\"text\": \"two\\nlines\"") &&
+		   strstr(run.out, "\"caller\": \"T1\""),
+		   "dmesg --json: seq, time, caller and text of each record");
+	cli_run_release(&run);
+}
+
 /* A hostile guest's VMCOREINFO: nothing of it reaches the terminal raw. */
 static void test_info_hostile(void)
 {
@@ -1188,6 +1300,19 @@ static const struct failure_case introspection_failures[] = {
 	  1, "/1234-1/core: not a core file this kvmintro reads", NULL },
 	{ "info, no core file", "good/kvmintro", { "info", "4321" },
 	  4, "/4321 is gone: the VM has exited", NULL },
+	{ "dmesg, a kernel without the printk ring", "good/kvmintro",
+	  { "dmesg", "5678" }, 1,
+	  "VM 5678: the guest's VMCOREINFO has no SYMBOL(prb)", NULL },
+	{ "dmesg, not a core file", "good/kvmintro", { "dmesg", "1234-1" },
+	  1, "/1234-1/core: not a core file this kvmintro reads", NULL },
+	{ "dmesg, the ring where nothing is mapped", "linux/kvmintro",
+	  { "dmesg", "43" }, 1,
+	  "VM 43: the guest's page tables map nothing at 0xffffffffc0000000",
+	  NULL },
+	{ "dmesg, an extra argument", "linux/kvmintro", { "dmesg", "42", "all" },
+	  2, "unexpected argument \"all\"", "usage: kvmintro dmesg PID|DIR" },
+	{ "dmesg, no such VM", "linux/kvmintro", { "dmesg", "44" },
+	  4, "no VM has PID or directory \"44\"", NULL },
 	{ "dump, no file", "good/kvmintro", { "dump", "5678" },
 	  2, "missing argument", "usage: kvmintro dump PID|DIR FILE [--live]" },
 	{ "dump, an extra argument", "good/kvmintro",
@@ -1330,6 +1455,7 @@ int main(void)
 	test_read();
 	test_info();
 	test_info_hostile();
+	test_dmesg();
 	test_introspection_failures();
 	test_not_root();
 	test_usage();
