@@ -15,30 +15,26 @@ set -uo pipefail
 kver=$(uname -r)
 keep=$(dirname "$(dirname "$KVMINTRO_KO")")/dkms/$kver
 signer="kvmintro packaging test throwaway key"
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
+tap_prefix="dkms: "
 
 if [[ ! -x $keep/kvmintro ]] || ! compgen -G "$keep/kvmintro.ko*" >/dev/null; then
-	echo "ok - dkms: modprobe loads the module DKMS built # SKIP no DKMS build for $kver in ${keep%/*} (tests/packaging makes one for Debian 12's 6.1)"
+	tap_skip "modprobe loads the module DKMS built" \
+		"no DKMS build for $kver in ${keep%/*} (tests/packaging makes one for Debian 12's 6.1)"
 	exit 0
 fi
 if [[ -z ${KVMINTRO_DKMS_NS:-} ]]; then
 	KVMINTRO_DKMS_NS=1 exec unshare --mount --propagation private -- bash "$0" "$@"
 fi
 
-failed=0
-ok() { echo "ok - dkms: $1"; }
-not_ok() { echo "not ok - dkms: $1"; failed=1; }
-check() { # check NAME COMMAND...: ok if the command succeeds
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
 cli=$keep/kvmintro
 truth=$KVMINTRO_TMP/dkms-testvmm.out
 
-mount -t tmpfs -o mode=0755 tmpfs /lib/modules || { not_ok "a tmpfs on /lib/modules"; exit 1; }
+mount -t tmpfs -o mode=0755 tmpfs /lib/modules || { tap_ok 1 "a tmpfs on /lib/modules"; exit 1; }
 mkdir -p "/lib/modules/$kver/updates/dkms"
 cp "$keep"/kvmintro.ko* "/lib/modules/$kver/updates/dkms/"
-check "depmod indexes updates/dkms/kvmintro.ko" \
+tap_check "depmod indexes updates/dkms/kvmintro.ko" \
 	sh -c "depmod '$kver' 2>/dev/null &&
 	       grep -q '^updates/dkms/kvmintro.ko' '/lib/modules/$kver/modules.dep'"
 
@@ -52,22 +48,22 @@ for ((i = 0; i < 300; i++)); do
 	grep -qx ready "$truth" 2>/dev/null && break
 	sleep 0.1
 done
-grep -qx ready "$truth" || { not_ok "testvmm did not start"; exit 1; }
+grep -qx ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
 
 modprobe kvmintro 2>"$KVMINTRO_TMP/dkms-modprobe.err"
-check "modprobe kvmintro" test $? = 0
+tap_check "modprobe kvmintro" test $? = 0
 sed 's/^/# modprobe: /' "$KVMINTRO_TMP/dkms-modprobe.err"
 # The loaded module's build ID, from its notes, is the kept file's.
 theirs=$(readelf -n "$keep"/kvmintro.ko* 2>/dev/null | awk '/Build ID:/ { print $3 }')
 mine=$(od -An -tx1 -v /sys/module/kvmintro/notes/.note.gnu.build-id 2>/dev/null | tr -d ' \n')
-check "the module loaded is the one DKMS built (build ID ${theirs:-none})" \
+tap_check "the module loaded is the one DKMS built (build ID ${theirs:-none})" \
 	test -n "$theirs" -a "${mine%"$theirs"}" != "$mine"
-check "modinfo: signed by the machine owner key DKMS was given" \
+tap_check "modinfo: signed by the machine owner key DKMS was given" \
 	test "$(modinfo -F signer kvmintro 2>/dev/null)" = "$signer"
 
 dir=/sys/kernel/debug/kvmintro/$vmm
 for ((i = 0; i < 100; i++)); do [[ -d $dir ]] && break; sleep 0.1; done
-check "the packaged CLI lists the VM" sh -c "'$cli' list | grep -qw $vmm"
+tap_check "the packaged CLI lists the VM" sh -c "'$cli' list | grep -qw $vmm"
 out=$("$cli" memslots "$vmm")
 sed 's/^/# /' <<<"$out"
 made=$(grep -c '^slot ' "$truth")
@@ -77,17 +73,17 @@ all=1
 while read -r hva; do
 	grep -q "$hva" <<<"$out" || all=0
 done <<<"$hvas"
-check "the packaged CLI's memslots: every HVA of the $made slots testvmm made" \
+tap_check "the packaged CLI's memslots: every HVA of the $made slots testvmm made" \
 	test "$all" = 1 -a "$made" -gt 0
 # The demo's steps: one guest virtual address through every layer.
-check "snapshot" sh -c "'$cli' snapshot $vmm >/dev/null"
+tap_check "snapshot" sh -c "'$cli' snapshot $vmm >/dev/null"
 out=$("$cli" gva "$vmm" 0xffffffff81001008)
-check "gva 0xffffffff81001008 is GPA 0x1008, as testvmm mapped it" \
+tap_check "gva 0xffffffff81001008 is GPA 0x1008, as testvmm mapped it" \
 	grep -qw 0x1008 <<<"$out"
-check "translate 0x1008" sh -c "'$cli' translate $vmm 0x1008 >/dev/null"
-check "stage2 0x1008" sh -c "'$cli' stage2 $vmm 0x1008 >/dev/null"
+tap_check "translate 0x1008" sh -c "'$cli' translate $vmm 0x1008 >/dev/null"
+tap_check "stage2 0x1008" sh -c "'$cli' stage2 $vmm 0x1008 >/dev/null"
 
 kill "$vmm" 2>/dev/null
 wait "$vmm" 2>/dev/null
-check "modprobe -r kvmintro" sh -c "modprobe -r kvmintro && ! grep -q '^kvmintro ' /proc/modules"
-exit $failed
+tap_check "modprobe -r kvmintro" sh -c "modprobe -r kvmintro && ! grep -q '^kvmintro ' /proc/modules"
+exit $tap_failed

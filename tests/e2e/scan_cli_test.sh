@@ -14,15 +14,9 @@ cli=$KVMINTRO_BIN/kvmintro
 debugfs=/sys/kernel/debug/kvmintro
 truth=$KVMINTRO_TMP/scan-cli-testvmm.out
 patterns=$KVMINTRO_TMP/scan-cli-patterns
-failed=0
-
-ok() { echo "ok - scan cli: $1"; }
-not_ok() { echo "not ok - scan cli: $1"; failed=1; }
-check() { # check NAME COMMAND...: ok if the command succeeds
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
+tap_prefix="scan cli: "
 
 "$KVMINTRO_BIN/testvmm" --vm --vcpus 2 --guest spin,exit \
 	--slot gpa=0,size=2M --slot gpa=0x100000000,size=4M,backing=thp \
@@ -33,8 +27,8 @@ for ((i = 0; i < 300; i++)); do
 	grep -qx ready "$truth" 2>/dev/null && break
 	sleep 0.1
 done
-grep -qx ready "$truth" || { echo "not ok - scan cli: testvmm did not start"; exit 1; }
-insmod "$KVMINTRO_KO" || { echo "not ok - scan cli: insmod"; exit 1; }
+grep -qx ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
+insmod "$KVMINTRO_KO" || { tap_ok 1 insmod; exit 1; }
 dir=$debugfs/$vmm
 for ((i = 0; i < 100; i++)); do [[ -d $dir ]] && break; sleep 0.1; done
 
@@ -59,37 +53,37 @@ for ((i = 0; i < 100; i++)); do [[ -d $dir ]] && break; sleep 0.1; done
 } >"$patterns"
 out=$("$cli" scan "$vmm" -f "$patterns" --max 1000000)
 status=$?
-check "-f FILE of 4096 patterns: exit status 0" test "$status" = 0
+tap_check "-f FILE of 4096 patterns: exit status 0" test "$status" = 0
 grep -v '^#' "$patterns" | grep -v '^$' >"$patterns.raw"
-check "the file holds 4096 patterns" test "$(wc -l <"$patterns.raw")" = 4096
+tap_check "the file holds 4096 patterns" test "$(wc -l <"$patterns.raw")" = 4096
 printf 'max=1000000\n' >>"$patterns.raw"
 dd if="$patterns.raw" of="$dir/scan" bs=4M status=none
 theirs=$(sed -n 's/^match gpa=\(0x[0-9a-f]*\) .* pattern="\(.*\)"$/\1 \2/p' "$dir/scan")
 mine=$(awk '$1 ~ /^0x/ { print $1, $4 }' <<<"$out")
 count=$(grep -c . <<<"$theirs")
-check "-f FILE finds the $count matches the scan file finds, in order" \
+tap_check "-f FILE finds the $count matches the scan file finds, in order" \
 	test -n "$theirs" -a "$mine" = "$theirs"
-check "... hex:48ff07 among them" grep -q " hex:48ff07\$" <<<"$mine"
-check "... hex:48??07 too" grep -q " hex:48??07\$" <<<"$mine"
+tap_check "... hex:48ff07 among them" grep -q " hex:48ff07\$" <<<"$mine"
+tap_check "... hex:48??07 too" grep -q " hex:48??07\$" <<<"$mine"
 sed 's/^/# /' <<<"$(tail -n 3 <<<"$out")"
 out=$("$cli" scan "$vmm" -f "$patterns" --max 1000000 --json)
 cat "$dir/scan" >"$patterns.reply"
-check "--json carries every key of every match and of the summary" \
+tap_check "--json carries every key of every match and of the summary" \
 	json_carries_keys "$patterns.reply" "$out" '.results[]'
 
 printf 'str:a\nhex:48 ff 07\nhex:48 ?\n' >"$patterns.bad"
 "$cli" scan "$vmm" -f "$patterns.bad" >/dev/null 2>"$patterns.err"
 status=$?
-check "a bad line: exit status 2" test "$status" = 2
-check "a bad line: named by its number" \
+tap_check "a bad line: exit status 2" test "$status" = 2
+tap_check "a bad line: named by its number" \
 	grep -q "$patterns.bad:3: hex:BYTES takes pairs of hex digits or ??" "$patterns.err"
 
 { cat "$patterns"; echo "hex:01 02 03 04"; } >"$patterns.4097"
 "$cli" scan "$vmm" -f "$patterns.4097" >/dev/null 2>"$patterns.err"
 status=$?
-check "4097 patterns: exit status 2" test "$status" = 2
-check "4097 patterns: the line past the limit is named" \
+tap_check "4097 patterns: exit status 2" test "$status" = 2
+tap_check "4097 patterns: the line past the limit is named" \
 	grep -q "$patterns.4097:4099: at most 4096 patterns" "$patterns.err"
 
 rm -f "$patterns" "$patterns".*
-exit $failed
+exit $tap_failed

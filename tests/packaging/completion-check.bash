@@ -6,7 +6,7 @@
 # Prints TAP lines (tap.sh).
 
 completion=$1
-# shellcheck source=tests/packaging/tap.sh
+# shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 kvmintro=$2
 

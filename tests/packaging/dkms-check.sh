@@ -12,8 +12,8 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=tests/packaging/tap.sh
-. "$here/tap.sh"
+# shellcheck source=tests/lib/tap.sh
+. "$here/../lib/tap.sh"
 # shellcheck source=harness/lib.sh
 . "$here/../../harness/lib.sh"
 work=$1

@@ -8,7 +8,7 @@
 # usage: man-check.sh KVMINTRO.8 KVMINTRO.4 KVMINTRO_BINARY SOURCE_DIR
 
 set -uo pipefail
-# shellcheck source=tests/packaging/tap.sh
+# shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 page8=$1
 page4=$2

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# TAP lines of the shell tests (tests/e2e, tests/packaging), unnumbered:
+# harness/run-tests and tests/e2e/run-in-l1.sh number them.  Source it;
+# $tap_prefix, if set, leads every description ("cli: ").
+#   tap_ok STATUS DESCRIPTION   "ok" for status 0 and return 0, else
+#                               "not ok", return 1 and set tap_failed=1
+#   tap_check DESCRIPTION COMMAND...
+#                               tap_ok of the command's exit status
+#   tap_skip DESCRIPTION WHY    "ok - ... # SKIP WHY"
+#   tap_comment_file FILE [N]   FILE's last N lines (40) as TAP comments
+# A test exits with $tap_failed.
+
+# shellcheck disable=SC2034 # read by the scripts that source this
+tap_failed=0
+
+tap_ok()
+{
+	if [[ $1 == 0 ]]; then
+		echo "ok - ${tap_prefix:-}$2"
+	else
+		echo "not ok - ${tap_prefix:-}$2"
+		tap_failed=1
+		return 1
+	fi
+}
+
+tap_check()
+{
+	local description=$1
+
+	shift
+	"$@"
+	tap_ok $? "$description"
+}
+
+tap_skip()
+{
+	echo "ok - ${tap_prefix:-}$1 # SKIP $2"
+}
+
+tap_comment_file()
+{
+	tail -n "${2:-40}" "$1" | sed 's/^/#   /'
+}
