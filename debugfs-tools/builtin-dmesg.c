@@ -251,7 +251,7 @@ int kvmintro_cmd_dmesg(struct kvmintro *kvmintro, int argc, char **argv)
 	ret = kvmintro_get_vm(kvmintro, "dmesg", NULL, &argc, argv, &vm);
 	if (ret)
 		return ret;
-	ret = kvmintro_vmcoreinfo_load(kvmintro->debugfs_root, &vm, &vmcoreinfo);
+	ret = kvmintro_vmcoreinfo_load(kvmintro, &vm, &vmcoreinfo);
 	if (ret)
 		goto out_free;
 	ret = kvmintro_printk_layout_parse(vmcoreinfo, &layout, &missing);

@@ -17,29 +17,52 @@
 #include "vm.h"
 #include "vmcoreinfo.h"
 
+/* No capture yet: nothing said, kvmintro_vmcoreinfo_load() takes one. */
+static int kvmintro_vmcoreinfo_quiet_none(const char *path, int err,
+					  const void *context)
+{
+	(void)path;
+	(void)context;
+	return err == -ENODATA ? err : 0;
+}
+
 /**
  * kvmintro_vmcoreinfo_load() - the VMCOREINFO of a VM's guest kernel
- * @root: kvmintro's debugfs directory
+ * @kvmintro: the global options
  * @vm: the VM
  * @text: set to the guest's VMCOREINFO, NUL-terminated; the caller frees it
  *
  * Read it from the VM's core file, which needs registers: a capture, or
- * the VM paused.  On failure say why and return -errno: -ENOENT for a
- * guest that has none (not Linux).
+ * the VM paused.  A VM that runs and was never captured is captured first
+ * (a pause of milliseconds, as `kvmintro dump --live` takes).  On failure
+ * say why and return -errno: -ENOENT for a guest that has none (not
+ * Linux).
  */
-int kvmintro_vmcoreinfo_load(const char *root, const struct kvmintro_vm *vm,
-			     char **text)
+int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro,
+			     const struct kvmintro_vm *vm, char **text)
 {
-	struct kvmintro_debugfs_explainer explainer = {
+	const struct kvmintro_debugfs_explainer quiet = {
+		.explain = kvmintro_vmcoreinfo_quiet_none,
+	};
+	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_snapshot_explain_none,
 		.context = vm->dir,
 	};
+	const char *root = kvmintro->debugfs_root;
 	struct kvmintro_debugfs_file core;
 	int fd, ret;
 
 	*text = NULL;
-	fd = kvmintro_debugfs_open_explained(root, vm->dir, "core", &explainer,
+	fd = kvmintro_debugfs_open_explained(root, vm->dir, "core", &quiet,
 					     &core);
+	if (fd == -ENODATA) {
+		kvmintro_debugfs_release(&core);
+		ret = kvmintro_snapshot_set(kvmintro, vm, "capture", NULL);
+		if (ret)
+			return ret;
+		fd = kvmintro_debugfs_open_explained(root, vm->dir, "core",
+						     &explainer, &core);
+	}
 	if (fd < 0) {
 		kvmintro_debugfs_release(&core);
 		return fd;
@@ -135,7 +158,7 @@ int kvmintro_cmd_info(struct kvmintro *kvmintro, int argc, char **argv)
 	ret = kvmintro_get_vm(kvmintro, "info", NULL, &argc, argv, &vm);
 	if (ret)
 		return ret;
-	ret = kvmintro_vmcoreinfo_load(kvmintro->debugfs_root, &vm, &text);
+	ret = kvmintro_vmcoreinfo_load(kvmintro, &vm, &text);
 	if (!ret)
 		ret = kvmintro_check_output(kvmintro_info_print(kvmintro, &vm, text));
 	free(text);

@@ -79,8 +79,8 @@ int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
 			  const struct kvmintro_vm *vm, const char *command,
 			  bool *paused);
 /* builtin-info.c: a Linux guest's VMCOREINFO, for info and dmesg. */
-int kvmintro_vmcoreinfo_load(const char *root, const struct kvmintro_vm *vm,
-			     char **text);
+int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro,
+			     const struct kvmintro_vm *vm, char **text);
 
 /*
  * The commands, one builtin-<name>.c each. They get the arguments after the
