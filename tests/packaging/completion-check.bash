@@ -3,11 +3,11 @@
 #
 # Drive kvmintro's bash completion as bash would, in a non-interactive bash.
 # usage: bash completion-check.bash COMPLETION_SCRIPT KVMINTRO_BINARY
-# Prints TAP lines (tap.sh).
+# Prints TAP lines (tests/lib/tap.sh).
 
 completion=$1
 # shellcheck source=tests/lib/tap.sh
-. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 kvmintro=$2
 
 # Print what completing the words "$@" (the last one being completed) offers.

@@ -6,7 +6,7 @@
 # check that DKMS built and installed kvmintro for Debian 12's 6.1 kernel,
 # signed with the machine owner key it was given: a throwaway one made
 # here.  Needs root (or sudo) and the root's apt sources (dkms comes from
-# there).  Prints TAP lines (tap.sh).
+# there).  Prints TAP lines (tests/lib/tap.sh).
 # usage: dkms-check.sh WORKDIR KVMINTRO.deb KVMINTRO-DKMS.deb
 
 set -uo pipefail

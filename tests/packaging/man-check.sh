@@ -9,7 +9,7 @@
 
 set -uo pipefail
 # shellcheck source=tests/lib/tap.sh
-. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 page8=$1
 page4=$2
 kvmintro=$3

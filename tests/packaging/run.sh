@@ -7,7 +7,7 @@
 # make install and make uninstall into a DESTDIR; then, as root, install
 # both packages into a copy (an overlay) of bookworm's build root with its
 # kernel headers and check that DKMS built the module, signed with a
-# throwaway machine owner key.  Prints TAP lines (tap.sh); exits non-zero
+# throwaway machine owner key.  Prints TAP lines (tests/lib/tap.sh); exits non-zero
 # if one is "not ok".
 # usage: tests/packaging/run.sh     (KVMINTRO_PACKAGING_DKMS=0: no DKMS part)
 
