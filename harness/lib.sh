@@ -556,6 +556,130 @@ kvmintro_kernel_fetch()
 }
 
 # ---------------------------------------------------------------------------
+# Debug vmlinux (crash and drgn read the guest's core with it)
+#
+# The kernel image with its DWARF is Debian's linux-image-<release>-dbg
+# (about 860 MB for 6.1).  Only its vmlinux is kept, in
+# $KVMINTRO_CACHE/debug/<release>/vmlinux-<release>: the package is
+# downloaded through the release's build root, never installed anywhere,
+# and unpacked with dpkg-deb --fsys-tarfile | tar.  One series is enough
+# for the tests that need it: KVMINTRO_VMLINUX_SERIES (default 6.1,
+# comma-separated, "none" for no download).
+
+kvmintro_vmlinux_debug()
+{
+	echo "$KVMINTRO_CACHE/debug/$1/vmlinux-$1"
+}
+
+# Succeed when the debug vmlinux of release $1 is wanted: its release is
+# that of a series named in KVMINTRO_VMLINUX_SERIES.
+kvmintro_vmlinux_wanted()
+{
+	local series suite pattern list=${KVMINTRO_VMLINUX_SERIES:-6.1}
+	[[ $list == none ]] && return 1
+	for series in ${list//,/ }; do
+		read -r suite pattern <<<"$(kvmintro_series_info "$series")" || continue
+		[[ -n $pattern && $1 =~ ^${pattern}$ ]] && return 0
+	done
+	return 1
+}
+
+# Print the banner ("Linux version ...") of kernel image $1, a bzImage
+# whose payload is xz, zstd or gzip (Debian's are xz up to 6.12).
+kvmintro_vmlinuz_banner()
+{
+	local f=$1 off
+	off=$(grep -abo -m1 $'\xfd7zXZ\x00' "$f" | head -n1 | cut -d: -f1)
+	if [[ -n $off ]]; then
+		tail -c +$((off + 1)) "$f" | xz -dc --single-stream 2>/dev/null |
+			grep -a -o -m1 'Linux version [^%]*' | head -n1
+		return 0
+	fi
+	off=$(grep -abo -m1 $'\x28\xb5\x2f\xfd' "$f" | head -n1 | cut -d: -f1)
+	if [[ -n $off ]]; then
+		tail -c +$((off + 1)) "$f" | zstd -dc 2>/dev/null |
+			grep -a -o -m1 'Linux version [^%]*' | head -n1
+		return 0
+	fi
+	off=$(grep -abo -m1 $'\x1f\x8b\x08' "$f" | head -n1 | cut -d: -f1)
+	[[ -n $off ]] || return 1
+	tail -c +$((off + 1)) "$f" | gzip -dc 2>/dev/null |
+		grep -a -o -m1 'Linux version [^%]*' | head -n1
+}
+
+# The Debian package version of a banner's build ("... Debian 6.1.192-3 (date)").
+__kvmintro_banner_version()
+{
+	sed -n 's/.* Debian \([^ ]*\) (.*/\1/p' <<<"$1"
+}
+
+__kvmintro_vmlinux_fetch()
+{
+	local ver=$1 suite root banner debver pkg dest tmp deb
+	local fetch=/var/cache/kvmintro-fetch-debug
+	dest=$(kvmintro_vmlinux_debug "$ver")
+	[[ -f $dest ]] && return 0
+	# The debug package must be the very build L1 and L2 boot: its
+	# version is the one the cached image's banner gives.
+	banner=$(kvmintro_vmlinuz_banner "$(kvmintro_vmlinuz "$ver")")
+	debver=$(__kvmintro_banner_version "$banner")
+	[[ -n $debver ]] || {
+		kvmintro_log "error: no Debian version in the banner of $(kvmintro_vmlinuz "$ver"): '$banner'"
+		return 1
+	}
+	pkg=linux-image-$ver-dbg
+	suite=$(kvmintro_release_suite "$ver")
+	root=$(kvmintro_root_dir "$suite")
+	kvmintro_log "fetching $pkg=$debver (about 1 GB) for its vmlinux into $(dirname "$dest")"
+	mkdir -p "$root$fetch"
+	chmod 0777 "$root$fetch"
+	rm -f "$root$fetch"/*.deb
+	if ! kvmintro_root_chroot "$suite" sh -c "cd $fetch && apt-get download -q $pkg=$debver" >&2; then
+		kvmintro_log "error: apt-get download $pkg=$debver failed (the archive moved on? run harness/install-deps, which fetches the newest kernel)"
+		return 1
+	fi
+	deb=$(compgen -G "$root$fetch/${pkg}_*.deb" | head -n1)
+	mkdir -p "$KVMINTRO_CACHE/debug"
+	tmp=$(mktemp -d "$KVMINTRO_CACHE/debug/.fetch.XXXXXX")
+	if ! dpkg-deb --fsys-tarfile "$deb" |
+	     tar -x -C "$tmp" "./usr/lib/debug/boot/vmlinux-$ver"; then
+		rm -rf "$tmp" "$deb"
+		kvmintro_log "error: no usr/lib/debug/boot/vmlinux-$ver in $deb"
+		return 1
+	fi
+	rm -f "$deb"
+	if [[ $(grep -a -o -m1 'Linux version [^%]*' "$tmp/usr/lib/debug/boot/vmlinux-$ver" | head -n1) != "$banner" ]]; then
+		rm -rf "$tmp"
+		kvmintro_log "error: the banner of $pkg's vmlinux is not the image's: $banner"
+		return 1
+	fi
+	mkdir -p "$(dirname "$dest")"
+	mv "$tmp/usr/lib/debug/boot/vmlinux-$ver" "$dest"
+	rm -rf "$tmp"
+	kvmintro_log "cached $dest ($pkg $debver)"
+}
+
+# Fetch (once) the debug vmlinux of kernel release $1 and print its path.
+# Under a lock of its own: the download takes minutes, and the other
+# fetches (cache_locked) need not wait for it.
+kvmintro_vmlinux_fetch()
+{
+	local dest
+	dest=$(kvmintro_vmlinux_debug "$1")
+	if [[ ! -f $dest ]]; then
+		kvmintro_need_cmd dpkg-deb tar xz flock
+		kvmintro_kernel_fetch "$1" >&2 || return 1
+		kvmintro_root_ensure "$(kvmintro_release_suite "$1")" >&2 || return 1
+		kvmintro_cache_init
+		(
+			flock 9
+			__kvmintro_vmlinux_fetch "$1" >&2
+		) 9>"$KVMINTRO_CACHE/.lock-debug" || return 1
+	fi
+	echo "$dest"
+}
+
+# ---------------------------------------------------------------------------
 # Modules and initramfs
 
 # Print, in load order, the module files (relative to lib/modules/<ver>) that
@@ -962,7 +1086,7 @@ kvmintro_l2_release()
 # (not loaded at boot) and /bin/gpa_hpa_demo.
 kvmintro_build_l2()
 {
-	local ver=$1 out=$2 dir l2ver
+	local ver=$1 out=$2 dir l2ver vmlinux
 	dir=$out/l2/$ver
 	[[ -x $KVMINTRO_HARNESS_DIR/l2-guest/build ]] || return 0
 	l2ver=$(kvmintro_l2_release "$ver") || return 1
@@ -979,6 +1103,12 @@ kvmintro_build_l2()
 		"$dir" "$(kvmintro_vmlinuz "$l2ver")" ||
 		return 1
 	grep -E '^KVMINTRO_L2_[A-Z_]+=' "$out/build-l2-$ver.log" >"$dir/env"
+	# crash and drgn read the guest's core with its kernel's debug
+	# vmlinux: KVMINTRO_L2_VMLINUX, for the series that fetch one.
+	if kvmintro_vmlinux_wanted "$l2ver"; then
+		vmlinux=$(kvmintro_vmlinux_fetch "$l2ver") || return 1
+		echo "KVMINTRO_L2_VMLINUX=$vmlinux" >>"$dir/env"
+	fi
 	echo "$l2ver" >"$dir/release"
 }
 

@@ -16,7 +16,9 @@
  *
  * p_paddr is the guest physical address and p_vaddr 0: without the
  * guest's page tables there is no virtual address to give, and QEMU
- * writes 0 there too.
+ * writes 0 there too.  p_align is 0, as in kdump's and QEMU's dumps,
+ * though the PT_LOADs' bytes start on pages (sparse files, mmap()):
+ * crash reads the other combination as the netdump format.
  */
 #include "elfcore.h"
 
@@ -259,7 +261,14 @@ int kvmintro_elfcore_write_headers(const struct kvmintro_elfcore *core,
 		phdr.p_paddr = load->gpa;
 		phdr.p_filesz = load->size;
 		phdr.p_memsz = load->size;
-		phdr.p_align = KVMINTRO_ELFCORE_ALIGN;
+		/*
+		 * 0, as Linux's kdump and QEMU write it, though the bytes are
+		 * page-aligned: crash takes an ELF core whose first PT_LOAD
+		 * has a page-aligned p_offset and a non-zero p_align for the
+		 * old netdump format, and then neither reads VMCOREINFO's
+		 * KERNELOFFSET nor relocates the kernel's symbols (KASLR).
+		 */
+		phdr.p_align = 0;
 		memcpy(p, &phdr, sizeof(phdr));
 		p += sizeof(phdr);
 	}
