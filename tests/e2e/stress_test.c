@@ -981,8 +981,14 @@ static void test_nothing_left(void)
 		    baseline->kvmintro_objects, now.kvmintro_objects);
 	TEST_ASSERT(now.vmalloc_kb - baseline->vmalloc_kb < 1024,
 		    "vmalloc grew by %ld KiB", now.vmalloc_kb - baseline->vmalloc_kb);
-	/* A page reference kept per guest page would keep the VMs' memory. */
-	TEST_ASSERT(baseline->available_kb - now.available_kb < 32 * 1024,
+	/*
+	 * A page reference kept per guest page would keep the VMs' memory:
+	 * the kill -9 rounds alone read 50 VMs of 16 MiB, 800 MiB.  The
+	 * kernel's own unreclaimable caches move too, after some 180 VMs made
+	 * and destroyed: 40 MiB seen on 6.1 in L1 with no kvmintro object or
+	 * VM left.  64 MiB tells them apart.
+	 */
+	TEST_ASSERT(baseline->available_kb - now.available_kb < 64 * 1024,
 		    "%ld KiB less memory available than at start",
 		    baseline->available_kb - now.available_kb);
 }
