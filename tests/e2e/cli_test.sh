@@ -46,6 +46,19 @@ tap_check "gva without a capture: exit status 1" test "$status" = 1
 tap_check "gva without a capture: says to take one" \
 	grep -q "no capture yet: run .kvmintro snapshot $vmm" "$KVMINTRO_TMP/cli-gva.err"
 
+# info (and dmesg) read VMCOREINFO from the core file, which needs
+# registers: on a VM never captured they take a capture themselves and
+# leave the VM running.  The bare guest has no VMCOREINFO.
+generation=$(record_field generation <"$dir/snapshot")
+"$cli" info "$vmm" >/dev/null 2>"$KVMINTRO_TMP/cli-info.err"
+status=$?
+tap_check "info of a VM never captured: captures it once, leaves it running (generation $generation -> $(record_field generation <"$dir/snapshot"))" \
+	sh -c "test '$generation' = 0 && grep -qx generation=1 '$dir/snapshot' &&
+	       grep -qx state=running '$dir/snapshot'"
+tap_check "info of a guest that is not Linux: exit status 1, says so" \
+	sh -c "test $status = 1 &&
+	       grep -q 'no VMCOREINFO in guest memory: not a Linux guest' '$KVMINTRO_TMP/cli-info.err'"
+
 out=$("$cli" memslots "$vmm")
 # No process substitution: L1 has no /dev/fd, and an empty list passes.
 hvas=$(sed -n 's/^slot .* hva=\(0x[0-9a-f]*\) .*/\1/p' "$truth")

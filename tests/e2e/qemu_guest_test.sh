@@ -499,7 +499,6 @@ dmesg_checks=(
 	"dmesg: kvmintro dmesg prints the guest's own dmesg, line for line"
 	"dmesg: the line written to the guest's /dev/kmsg is there"
 	"dmesg: --json has a record per line, the written line's text included"
-	"dmesg: a VM never captured is captured once, and left running"
 )
 dmesg_mark=kvmintro-dmesg-$$
 guest_sh dmesg-kmsg "echo $dmesg_mark >/dev/kmsg"
@@ -513,16 +512,10 @@ if [[ -n $guest_silent ]]; then
 	done
 	exit 1
 fi
-# The core file, where the CLI finds VMCOREINFO, needs registers: on a VM
-# never captured (kvmintro loaded afresh), dmesg takes the capture itself.
-rmmod kvmintro && insmod "$KVMINTRO_KO"
-for ((i = 0; i < 100; i++)); do [[ -d $dir/vcpu0 ]] && break; sleep 0.1; done
-generation=$(sed -n 's/^generation=//p' "$dir/snapshot")
+# The VM runs; the core file, where the CLI finds VMCOREINFO, has the
+# registers of the latest capture (cli_test checks a VM never captured).
 "$KVMINTRO_BIN/kvmintro" dmesg "$pid" >"$dmesg_mine" 2>"$dmesg_mine.err"
 rc=$?
-check "${dmesg_checks[3]} (generation ${generation:-none} -> $(sed -n 's/^generation=//p' "$dir/snapshot"))" \
-	sh -c "test '$generation' = 0 && grep -qx generation=1 '$dir/snapshot' &&
-	       grep -qx state=running '$dir/snapshot'"
 sed 's/^/# kvmintro dmesg: /' "$dmesg_mine.err"
 n=$(wc -l <"$dmesg_theirs")
 { head -n 4 "$dmesg_mine"; echo ...; tail -n 3 "$dmesg_mine"; } | sed 's/^/# kvmintro dmesg: /'
