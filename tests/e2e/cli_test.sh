@@ -21,11 +21,7 @@ tap_prefix="cli: "
 	--no-stdin --timeout 200 >"$truth" 2>&1 &
 vmm=$!
 trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; rmmod kvmintro 2>/dev/null' EXIT
-for ((i = 0; i < 300; i++)); do
-	grep -qx ready "$truth" 2>/dev/null && break
-	sleep 0.1
-done
-grep -qx ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
+testvmm_wait_ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
 insmod "$KVMINTRO_KO" || { tap_ok 1 insmod; exit 1; }
 dir=$debugfs/$vmm
 for ((i = 0; i < 100; i++)); do [[ -d $dir ]] && break; sleep 0.1; done

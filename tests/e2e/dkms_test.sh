@@ -15,6 +15,7 @@ set -uo pipefail
 kver=$(uname -r)
 keep=$(dirname "$(dirname "$KVMINTRO_KO")")/dkms/$kver
 signer="kvmintro packaging test throwaway key"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 tap_prefix="dkms: "
@@ -44,11 +45,7 @@ tap_check "depmod indexes updates/dkms/kvmintro.ko" \
 	--no-stdin --timeout 200 >"$truth" 2>&1 &
 vmm=$!
 trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; modprobe -r kvmintro 2>/dev/null' EXIT
-for ((i = 0; i < 300; i++)); do
-	grep -qx ready "$truth" 2>/dev/null && break
-	sleep 0.1
-done
-grep -qx ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
+testvmm_wait_ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
 
 modprobe kvmintro 2>"$KVMINTRO_TMP/dkms-modprobe.err"
 tap_check "modprobe kvmintro" test $? = 0

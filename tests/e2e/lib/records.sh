@@ -14,6 +14,8 @@
 #                               the objects jq FILTER picks from the JSON
 #                               text are FILE's records, one for one, and
 #                               each has every key of its record
+#   testvmm_wait_ready FILE     wait for testvmm's "ready" in FILE, its
+#                               output (30 s); fail if it did not come
 
 record_keys()
 {
@@ -79,4 +81,17 @@ json_carries_keys()
 			fi
 		done
 	done
+}
+
+# testvmm_wait_ready FILE: wait up to 30 s for testvmm to print "ready" in
+# FILE, its output; fail if it did not.
+testvmm_wait_ready()
+{
+	local i
+
+	for ((i = 0; i < 300; i++)); do
+		grep -qx ready "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	grep -qx ready "$1"
 }
