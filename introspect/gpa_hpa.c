@@ -3,10 +3,13 @@
  * The gpa_hpa file: the whole VM's guest physical to host physical table,
  * one record per run of guest pages backed alike, address space 0.
  *
- * A seq_file iterator whose records are 2 MiB-aligned batches of guest
- * pages, so that a large table streams out without being walked again for
- * every buffer that fills up.  Each read() takes its own reference on the
- * VM and on the VMM's address space, in ->start(), dropped in ->stop().
+ * A seq_file iterator whose records are 8 MiB-aligned batches of guest
+ * pages (KVMINTRO_FRAME_CHUNK), so that a large table streams out without
+ * being walked again for every buffer that fills up.  Each read() takes its
+ * own reference on the VM and on the VMM's address space, in ->start(),
+ * dropped in ->stop(), and with them the frames read: a batch is one walk
+ * of the VMM's page tables, and what a read() leaves of it in the seq_file
+ * buffer is served to the next read() without another walk.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -15,8 +18,12 @@
 #include "guest_memory.h"
 #include "kvmintro.h"
 
-#define KVMINTRO_GPA_HPA_BATCH	512UL
-/* The seq_file buffer: a batch's records take at most 96 KiB. */
+#define KVMINTRO_GPA_HPA_BATCH	((unsigned long)KVMINTRO_FRAME_CHUNK)
+/*
+ * The seq_file buffer: a batch's records take up to 240 KiB (2048 runs of
+ * one page, of about 115 bytes each); a batch that does not fit makes
+ * seq_file try again with twice the room.
+ */
 #define KVMINTRO_GPA_HPA_SEQ_BUF	(256 << 10)
 
 struct kvmintro_gpa_hpa_iter {

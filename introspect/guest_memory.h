@@ -110,6 +110,14 @@ int kvmintro_guest_mem_walk_all_frames(struct kvmintro_guest_mem *mem,
 ssize_t kvmintro_guest_mem_read(struct kvmintro_guest_mem *mem,
 				char __user *ubuf, u64 gpa, size_t count);
 
+/*
+ * Frames read at once: 8 MiB of a slot, in one walk of its page tables,
+ * served to the batches that follow (16 KiB of entries).  Also the guest
+ * memory one record of gpa_hpa's seq_file covers, so that each walk serves
+ * one read() (see gpa_hpa.c).
+ */
+#define KVMINTRO_FRAME_CHUNK	2048
+
 /* Longest gpa_hpa record, with room to spare. */
 #define KVMINTRO_GPA_HPA_RECORD_MAX	192
 
