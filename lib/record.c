@@ -8,51 +8,81 @@
 #include "parse.h"
 #include "record.h"
 
-static bool kvmintro_record_is_lower(char c)
+/*
+ * What each byte may be in the grammar, looked up rather than tested: the
+ * writer checks every key and word it writes, and tables of many records
+ * (gpa_hpa) spend most of their time in the writer.
+ */
+enum {
+	KVMINTRO_RECORD_LOWER	= 1 << 0,	/* a-z */
+	KVMINTRO_RECORD_DIGIT	= 1 << 1,	/* 0-9 */
+	KVMINTRO_RECORD_UPPER	= 1 << 2,	/* A-Z */
+	KVMINTRO_RECORD_IN_KEY	= 1 << 3,	/* _ . after a key's first */
+	KVMINTRO_RECORD_IN_KIND	= 1 << 4,	/* _ - after a kind's first */
+	KVMINTRO_RECORD_IN_WORD	= 1 << 5,	/* _ . : / + , - */
+};
+
+#define KVMINTRO_RECORD_ALNUM \
+	(KVMINTRO_RECORD_LOWER | KVMINTRO_RECORD_DIGIT | KVMINTRO_RECORD_UPPER)
+
+static const unsigned char kvmintro_record_class[256] = {
+	['a' ... 'z'] = KVMINTRO_RECORD_LOWER,
+	['0' ... '9'] = KVMINTRO_RECORD_DIGIT,
+	['A' ... 'Z'] = KVMINTRO_RECORD_UPPER,
+	['_'] = KVMINTRO_RECORD_IN_KEY | KVMINTRO_RECORD_IN_KIND |
+		KVMINTRO_RECORD_IN_WORD,
+	['.'] = KVMINTRO_RECORD_IN_KEY | KVMINTRO_RECORD_IN_WORD,
+	['-'] = KVMINTRO_RECORD_IN_KIND | KVMINTRO_RECORD_IN_WORD,
+	[':'] = KVMINTRO_RECORD_IN_WORD,
+	['/'] = KVMINTRO_RECORD_IN_WORD,
+	['+'] = KVMINTRO_RECORD_IN_WORD,
+	[','] = KVMINTRO_RECORD_IN_WORD,
+};
+
+static bool kvmintro_record_is(char c, unsigned int class)
 {
-	return c >= 'a' && c <= 'z';
+	return kvmintro_record_class[(unsigned char)c] & class;
 }
 
 static bool kvmintro_record_is_digit(char c)
 {
-	return c >= '0' && c <= '9';
+	return kvmintro_record_is(c, KVMINTRO_RECORD_DIGIT);
+}
+
+/* A name: a lowercase letter, then letters, digits and @punct bytes. */
+static bool kvmintro_record_is_name(const char *s, size_t len,
+				    unsigned int punct)
+{
+	unsigned int rest = KVMINTRO_RECORD_LOWER | KVMINTRO_RECORD_DIGIT |
+			    punct;
+	size_t i;
+
+	if (!len || !kvmintro_record_is(s[0], KVMINTRO_RECORD_LOWER))
+		return false;
+	for (i = 1; i < len; i++) {
+		if (!kvmintro_record_is(s[i], rest))
+			return false;
+	}
+	return true;
 }
 
 /* A kind: [a-z][a-z0-9_-]*. */
 static bool kvmintro_record_is_kind(const char *s, size_t len)
 {
-	size_t i;
-
-	if (!len || !kvmintro_record_is_lower(s[0]))
-		return false;
-	for (i = 1; i < len; i++) {
-		if (!kvmintro_record_is_lower(s[i]) &&
-		    !kvmintro_record_is_digit(s[i]) && s[i] != '_' && s[i] != '-')
-			return false;
-	}
-	return true;
+	return kvmintro_record_is_name(s, len, KVMINTRO_RECORD_IN_KIND);
 }
 
 /* A key: [a-z][a-z0-9_.]*. */
 static bool kvmintro_record_is_key(const char *s, size_t len)
 {
-	size_t i;
-
-	if (!len || !kvmintro_record_is_lower(s[0]))
-		return false;
-	for (i = 1; i < len; i++) {
-		if (!kvmintro_record_is_lower(s[i]) &&
-		    !kvmintro_record_is_digit(s[i]) && s[i] != '_' && s[i] != '.')
-			return false;
-	}
-	return true;
+	return kvmintro_record_is_name(s, len, KVMINTRO_RECORD_IN_KEY);
 }
 
 /* A byte of a word: [A-Za-z0-9_.:/+,-]. */
 static bool kvmintro_record_is_word_char(char c)
 {
-	return kvmintro_record_is_lower(c) || (c >= 'A' && c <= 'Z') ||
-	       kvmintro_record_is_digit(c) || (c && strchr("_.:/+,-", c));
+	return kvmintro_record_is(c, KVMINTRO_RECORD_ALNUM |
+				     KVMINTRO_RECORD_IN_WORD);
 }
 
 /* A lowercase hex digit's value, or -1: the grammar has one spelling. */
@@ -382,7 +412,6 @@ static void kvmintro_record_key(struct kvmintro_record_writer *writer,
 				const char *key)
 {
 	size_t len = strlen(key);
-
 	size_t at = writer->len;
 
 	if (!kvmintro_record_is_key(key, len))
@@ -414,14 +443,18 @@ static void kvmintro_record_number(struct kvmintro_record_writer *writer,
 	char digits[24];
 	size_t len = sizeof(digits);
 
-	do {
-		digits[--len] = hex ? "0123456789abcdef"[value & 0xf] :
-				      (char)('0' + value % 10);
-		value = hex ? value >> 4 : value / 10;
-	} while (value);
 	if (hex) {
+		do {
+			digits[--len] = "0123456789abcdef"[value & 0xf];
+			value >>= 4;
+		} while (value);
 		digits[--len] = 'x';
 		digits[--len] = '0';
+	} else {
+		do {
+			digits[--len] = (char)('0' + value % 10);
+			value /= 10;
+		} while (value);
 	}
 	kvmintro_record_key(writer, key);
 	kvmintro_record_put(writer, digits + len, sizeof(digits) - len);
