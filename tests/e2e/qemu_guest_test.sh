@@ -495,6 +495,10 @@ fi
 # the test writes to /dev/kmsg, the guest's dmesg and then kvmintro's must
 # print the same lines in order (kvmintro's may go on with lines logged in
 # between), the written line among them; --json carries the same records.
+# The guest sends its count of lines, their MD5 and the lines that name the
+# mark, not the whole log: some 400 lines through the emulated serial port
+# of an L2 guest cost tens of thousands of nested exits under TCG, and an
+# L1 with one vcpu stopped answering in that flood (Documentation/testing.rst).
 dmesg_checks=(
 	"dmesg: kvmintro dmesg prints the guest's own dmesg, line for line"
 	"dmesg: the line written to the guest's /dev/kmsg is there"
@@ -502,7 +506,7 @@ dmesg_checks=(
 )
 dmesg_mark=kvmintro-dmesg-$$
 guest_sh dmesg-kmsg "echo $dmesg_mark >/dev/kmsg"
-guest_sh dmesg-guest "dmesg"
+guest_sh dmesg-guest "dmesg >/tmp/dmesg; echo lines=\$(wc -l </tmp/dmesg) md5=\$(md5sum </tmp/dmesg); grep $dmesg_mark /tmp/dmesg; tail -n 1 /tmp/dmesg"
 dmesg_theirs=$KVMINTRO_TMP/qemu_guest.dmesg-guest
 dmesg_mine=$KVMINTRO_TMP/qemu_guest.dmesg-kvmintro
 tr -d '\r' <<<"$out" >"$dmesg_theirs"
@@ -512,20 +516,19 @@ if [[ -n $guest_silent ]]; then
 	done
 	exit 1
 fi
+n=$(sed -n 's/^lines=\([0-9]*\) .*/\1/p' "$dmesg_theirs")
+md5=$(sed -n 's/^lines=[0-9]* md5=\([0-9a-f]\{32\}\).*/\1/p' "$dmesg_theirs")
 # The VM runs; the core file, where the CLI finds VMCOREINFO, has the
 # registers of the latest capture (cli_test checks a VM never captured).
 "$KVMINTRO_BIN/kvmintro" dmesg "$pid" >"$dmesg_mine" 2>"$dmesg_mine.err"
 rc=$?
 sed 's/^/# kvmintro dmesg: /' "$dmesg_mine.err"
-n=$(wc -l <"$dmesg_theirs")
 { head -n 4 "$dmesg_mine"; echo ...; tail -n 3 "$dmesg_mine"; } | sed 's/^/# kvmintro dmesg: /'
-echo "# dmesg: the guest's has $n lines, kvmintro's $(wc -l <"$dmesg_mine") (status $rc); last: $(tail -n1 "$dmesg_theirs")"
-if ! head -n "$n" "$dmesg_mine" | cmp -s - "$dmesg_theirs"; then
-	head -n "$n" "$dmesg_mine" | diff "$dmesg_theirs" - | head -n 20 | sed 's/^/# diff: /'
-fi
-check "${dmesg_checks[0]} ($n lines)" \
-	sh -c "test $rc = 0 -a $n -gt 50 &&
-	       head -n $n '$dmesg_mine' | cmp -s - '$dmesg_theirs'"
+sed 's/^/# guest: /' "$dmesg_theirs"
+mine_md5=$(head -n "${n:-0}" "$dmesg_mine" | md5sum | cut -d' ' -f1)
+echo "# dmesg: the guest's has ${n:-?} lines (MD5 ${md5:-?}), kvmintro's $(wc -l <"$dmesg_mine") (status $rc; MD5 of as many $mine_md5); kvmintro's line ${n:-?}: $(sed -n "${n:-0}p" "$dmesg_mine")"
+check "${dmesg_checks[0]} (${n:-no} lines)" \
+	test "$rc" = 0 -a "${n:-0}" -gt 50 -a -n "$md5" -a "$mine_md5" = "$md5"
 check "${dmesg_checks[1]}" \
 	sh -c "grep -q '^\[ *[0-9]*\.[0-9]\{6\}\] $dmesg_mark\$' '$dmesg_mine' &&
 	       grep -q '^\[ *[0-9]*\.[0-9]\{6\}\] $dmesg_mark\$' '$dmesg_theirs'"
@@ -534,6 +537,6 @@ lines=$(jq '[.records[].text | split("\n") | length] | add' <<<"$json" 2>/dev/nu
 marks=$(jq --arg text "$dmesg_mark" '[.records[] | select(.text == $text)] | length' \
 	<<<"$json" 2>/dev/null)
 check "${dmesg_checks[2]} ($lines lines)" \
-	test "${lines:-0}" -ge "$n" -a "${marks:-0}" = 1
+	test "${lines:-0}" -ge "${n:-1}" -a "${marks:-0}" = 1
 
 exit $failed
