@@ -23,6 +23,9 @@ KVMINTRO_CACHE=${KVMINTRO_CACHE:-/var/cache/kvmintro}
 
 # The kernel series the harness tests, oldest first (see kvmintro_series_info).
 KVMINTRO_ALL_SERIES=(6.1 6.12 6.12-deb13 unstable)
+# The arm64 series: cross-built, booted under qemu-system-aarch64, named
+# explicitly (not part of "all": harness/README.md, "arm64").
+KVMINTRO_ARM64_SERIES=(6.12-deb13-arm64)
 
 # Modules /init loads, in this order, with their dependencies before them.
 KVMINTRO_L1_BASE_MODULES=(virtio_pci 9pnet_virtio 9p kvm_amd)
@@ -100,6 +103,9 @@ kvmintro_cache_locked()
 #   6.12        bookworm  Debian 12's 6.12 (bookworm-updates/-security, +deb12)
 #   6.12-deb13  trixie    Debian 13's 6.12 (+deb13)
 #   unstable    sid       the newest kernel unstable has, whatever its series
+#   6.12-deb13-arm64
+#               trixie    Debian 13's 6.12 for arm64 (+deb13-arm64), built
+#                         with the root's aarch64-linux-gnu cross compiler
 #
 # Nothing of this touches the host's own packages, /boot or boot loader:
 # headers, compilers and images come only through the roots' own apt.
@@ -112,6 +118,7 @@ kvmintro_series_info()
 	6.12) echo 'bookworm 6\.12\.[0-9]+\+deb12-amd64' ;;
 	6.12-deb13) echo 'trixie 6\.12\.[0-9]+\+deb13-amd64' ;;
 	unstable) echo 'sid [0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+)?-amd64' ;;
+	6.12-deb13-arm64) echo 'trixie 6\.12\.[0-9]+\+deb13-arm64' ;;
 	*) return 1 ;;
 	esac
 }
@@ -121,7 +128,7 @@ kvmintro_series_info()
 kvmintro_release_suite()
 {
 	local series suite pattern
-	for series in "${KVMINTRO_ALL_SERIES[@]}"; do
+	for series in "${KVMINTRO_ALL_SERIES[@]}" "${KVMINTRO_ARM64_SERIES[@]}"; do
 		read -r suite pattern <<<"$(kvmintro_series_info "$series")"
 		if [[ $1 =~ ^${pattern}$ ]]; then
 			echo "$suite"
@@ -129,6 +136,38 @@ kvmintro_release_suite()
 		fi
 	done
 	kvmintro_die "kernel release '$1' belongs to no supported series"
+}
+
+# Print the Debian architecture of kernel release (or series) $1: arm64 for Debian's
+# arm64 flavour (<version>-arm64), amd64 otherwise.
+kvmintro_release_arch()
+{
+	case $1 in
+	*-arm64) echo arm64 ;;
+	*) echo amd64 ;;
+	esac
+}
+
+# Print the package name $2 qualified for the architecture of kernel
+# release $1 ("name:arm64" for a foreign one, "name" for amd64).
+__kvmintro_pkg_arch()
+{
+	local arch
+	arch=$(kvmintro_release_arch "$1")
+	if [[ $arch == amd64 ]]; then
+		echo "$2"
+	else
+		echo "$2:$arch"
+	fi
+}
+
+# Print the make variables that cross-build for kernel release $1 (none
+# for amd64).
+kvmintro_cross_make_vars()
+{
+	case $(kvmintro_release_arch "$1") in
+	arm64) echo ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- ;;
+	esac
 }
 
 # The apt sources of a suite's build root.
@@ -276,6 +315,31 @@ kvmintro_root_ensure()
 	kvmintro_cache_locked __kvmintro_root_create "$1"
 }
 
+# Make the build root of suite $1 know the packages of Debian architecture
+# $2 too (dpkg --add-architecture, then its lists): the arm64 kernel's
+# headers and image come from there.  Once; under the cache lock.
+__kvmintro_root_add_arch()
+{
+	local suite=$1 arch=$2
+	__kvmintro_root_has_arch "$suite" "$arch" && return 0
+	kvmintro_log "adding architecture $arch to the $suite build root"
+	kvmintro_root_chroot "$suite" dpkg --add-architecture "$arch" || return 1
+	__kvmintro_root_update "$suite"
+}
+
+__kvmintro_root_has_arch()
+{
+	[[ $2 == amd64 ]] ||
+		kvmintro_root_chroot "$1" dpkg --print-foreign-architectures | grep -x "$2" >/dev/null
+}
+
+kvmintro_root_ensure_arch()
+{
+	kvmintro_root_ensure "$1"
+	__kvmintro_root_has_arch "$1" "$2" && return 0
+	kvmintro_cache_locked __kvmintro_root_add_arch "$1" "$2"
+}
+
 # Refresh the package lists of the build root of suite $1 when they are
 # older than an hour (KVMINTRO_APT_UPDATE=never: not, always: always).
 kvmintro_root_refresh()
@@ -312,9 +376,10 @@ __kvmintro_pkg_available()
 # when there is one.  Fail if neither can be downloaded.
 kvmintro_image_packages()
 {
-	local suite=$1 ver=$2
-	if __kvmintro_pkg_available "$suite" "linux-image-$ver-unsigned"; then
-		echo "linux-image-$ver-unsigned"
+	local suite=$1 ver=$2 image
+	image=$(__kvmintro_pkg_arch "$ver" "linux-image-$ver-unsigned")
+	if __kvmintro_pkg_available "$suite" "$image"; then
+		echo "$image"
 	elif __kvmintro_pkg_available "$suite" "linux-binary-unsigned-$ver" &&
 	     __kvmintro_pkg_available "$suite" "linux-modules-$ver"; then
 		echo -n "linux-binary-unsigned-$ver linux-modules-$ver"
@@ -340,7 +405,7 @@ kvmintro_kver_resolve()
 	fi
 	read -r suite pattern <<<"$(kvmintro_series_info "$series")" ||
 		kvmintro_die "unknown kernel series '$series'"
-	kvmintro_root_ensure "$suite"
+	kvmintro_root_ensure_arch "$suite" "$(kvmintro_release_arch "$series")"
 	lists=$(kvmintro_root_dir "$suite")/var/lib/apt/lists
 	stamp=$(stat -c '%n %Y %s' "$lists"/*_Packages* 2>/dev/null | sha256sum | cut -c1-16)
 	memo=$KVMINTRO_CACHE/kver/$series@$suite
@@ -383,13 +448,13 @@ __kvmintro_kver_resolve()
 kvmintro_series_list()
 {
 	local spec=${1:-all} s seen=''
-	if [[ $spec == all ]]; then
-		printf '%s\n' "${KVMINTRO_ALL_SERIES[@]}"
-		return
-	fi
+	spec=,${spec//[ ,]/,},
+	# "all" is every x86 series; the arm64 ones are named (or "arm64").
+	spec=${spec//,all,/,${KVMINTRO_ALL_SERIES[*]},}
 	for s in ${spec//,/ }; do
 		case $s in
-		6.1 | 6.12 | 6.12-deb13 | unstable) ;;
+		6.1 | 6.12 | 6.12-deb13 | unstable | 6.12-deb13-arm64) ;;
+		arm64) s=6.12-deb13-arm64 ;;
 		6.12-deb12) s=6.12 ;;
 		trixie | deb13) s=6.12-deb13 ;;
 		sid | newest) s=unstable ;;
@@ -399,7 +464,7 @@ kvmintro_series_list()
 				s=unstable ;;
 		esac
 		kvmintro_series_info "$s" >/dev/null ||
-			kvmintro_die "bad kernel series '$s' (want one of: ${KVMINTRO_ALL_SERIES[*]})"
+			kvmintro_die "bad kernel series '$s' (want one of: ${KVMINTRO_ALL_SERIES[*]} ${KVMINTRO_ARM64_SERIES[*]})"
 		[[ " $seen " == *" $s "* ]] || echo "$s"
 		seen+=" $s"
 	done
@@ -413,17 +478,27 @@ kvmintro_kdir()
 
 __kvmintro_headers_install()
 {
-	local ver=$1 suite root deps tmp
+	local ver=$1 suite root deps tmp headers
 	suite=$(kvmintro_release_suite "$ver")
 	root=$(kvmintro_root_dir "$suite")
 	[[ -f $root$(kvmintro_kdir "$ver")/.kvmintro-complete ]] && return 0
+	headers=$(__kvmintro_pkg_arch "$ver" "linux-headers-$ver")
 	# The headers package depends on an image (6.12) that a build root
 	# does not need: install its other dependencies (the compiler it was
-	# built with, kbuild, common headers) and unpack it by hand.
-	deps=$(kvmintro_root_chroot "$suite" apt-cache show --no-all-versions "linux-headers-$ver" |
+	# built with, kbuild, common headers) and unpack it by hand.  Those
+	# of a foreign architecture's headers are taken for the root's own
+	# (kbuild's programs must run here), but the compiler: its cross
+	# compiler for that architecture, with that libc for static programs.
+	deps=$(kvmintro_root_chroot "$suite" apt-cache show --no-all-versions "$headers" |
 		sed -n 's/^Depends: //p' | tr ',' '\n' |
 		grep -vE '(^| )linux-(image|binary|modules)-' |
 		sed -E 's/\(.*\)//; s/\|.*//; s/ //g' | grep . | tr '\n' ' ')
+	case $(kvmintro_release_arch "$ver") in
+	arm64)
+		deps=$(sed -E 's/(^| )(gcc-[0-9]+)( |$)/\1\2-aarch64-linux-gnu\3/' <<<"$deps")
+		# perl: kernel-doc, which W=1 runs.
+		deps+=" libc6-dev-arm64-cross perl" ;;
+	esac
 	kvmintro_log "installing linux-headers-$ver into the $suite build root (with: $deps)"
 	# shellcheck disable=SC2086 # a list of package names
 	kvmintro_root_chroot "$suite" apt-get install -y -q -o Dpkg::Use-Pty=0 $deps >&2 ||
@@ -435,7 +510,7 @@ __kvmintro_headers_install()
 	# Only its usr/src: unpacked over / it would turn the root's merged-/usr
 	# symbolic links (/lib) into directories.
 	kvmintro_root_chroot "$suite" sh -c "cd $tmp && rm -rf ./*.deb x &&
-		apt-get download -q linux-headers-$ver && dpkg-deb -x linux-headers-*.deb x &&
+		apt-get download -q $headers && dpkg-deb -x linux-headers-*.deb x &&
 		cp -a x/usr/src/. /usr/src/ && rm -rf ./*.deb x" >&2 || return 1
 	[[ -f $root$(kvmintro_kdir "$ver")/Makefile ]] || {
 		kvmintro_log "error: no $(kvmintro_kdir "$ver")/Makefile in linux-headers-$ver"
@@ -452,7 +527,7 @@ kvmintro_headers_install()
 	suite=$(kvmintro_release_suite "$1")
 	[[ -f $(kvmintro_root_dir "$suite")$(kvmintro_kdir "$1")/.kvmintro-complete ]] &&
 		return 0
-	kvmintro_root_ensure "$suite"
+	kvmintro_root_ensure_arch "$suite" "$(kvmintro_release_arch "$1")"
 	kvmintro_cache_locked __kvmintro_headers_install "$1"
 }
 
@@ -464,7 +539,7 @@ kvmintro_toolchain_describe()
 	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' \
 		"$(kvmintro_root_dir "$suite")$(kvmintro_kdir "$ver")/.config" 2>/dev/null)
 	echo "root $suite, linux-headers-$ver $(kvmintro_root_chroot "$suite" \
-		apt-cache show --no-all-versions "linux-headers-$ver" 2>/dev/null |
+		apt-cache show --no-all-versions "$(__kvmintro_pkg_arch "$ver" "linux-headers-$ver")" 2>/dev/null |
 		sed -n 's/^Version: //p'), ${cc:-compiler unknown}"
 }
 
