@@ -27,8 +27,10 @@ KVMINTRO_ALL_SERIES=(6.1 6.12 6.12-deb13 unstable)
 # explicitly (not part of "all": harness/README.md, "arm64").
 KVMINTRO_ARM64_SERIES=(6.12-deb13-arm64)
 
-# Modules /init loads, in this order, with their dependencies before them.
+# Modules /init loads, in this order, with their dependencies before them
+# (kvmintro_l1_base_modules: arm64's KVM is built in, as is virtio_pci).
 KVMINTRO_L1_BASE_MODULES=(virtio_pci 9pnet_virtio 9p kvm_amd)
+KVMINTRO_L1_BASE_MODULES_ARM64=(9pnet_virtio 9p)
 
 # Lines of a kernel log that mean the kernel is unhappy.
 KVMINTRO_KLOG_ERRORS='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|hung_task|blocked for more than|soft lockup|rcu.*stall|Kernel panic'
@@ -811,20 +813,78 @@ kvmintro_module_closure()
 	)
 }
 
+# Print the modules L1 of kernel release $1 loads at boot, by name.
+kvmintro_l1_base_modules()
+{
+	case $(kvmintro_release_arch "$1") in
+	arm64) echo "${KVMINTRO_L1_BASE_MODULES_ARM64[*]} ${KVMINTRO_L1_MODULES:-}" ;;
+	*) echo "${KVMINTRO_L1_BASE_MODULES[*]} ${KVMINTRO_L1_MODULES:-}" ;;
+	esac
+}
+
+# Print the static busybox of Debian architecture $2, from the build root
+# of suite $1 (busybox-static:<arch>, downloaded once into the cache,
+# never installed); the host's own for amd64.
+kvmintro_busybox()
+{
+	local suite=$1 arch=$2 dir
+	if [[ $arch == amd64 ]]; then
+		command -v busybox ||
+			kvmintro_die "busybox not found: run harness/install-deps first"
+		return
+	fi
+	dir=$KVMINTRO_CACHE/busybox/$arch
+	if [[ ! -x $dir/bin/busybox ]]; then
+		kvmintro_root_ensure_arch "$suite" "$arch" >&2
+		kvmintro_cache_locked __kvmintro_busybox_fetch "$suite" "$arch" "$dir" >&2 ||
+			kvmintro_die "cannot fetch busybox-static:$arch"
+	fi
+	echo "$dir/bin/busybox"
+}
+
+__kvmintro_busybox_fetch()
+{
+	local suite=$1 arch=$2 dir=$3 root tmp fetch=/var/cache/kvmintro-fetch-busybox
+	[[ -x $dir/bin/busybox ]] && return 0
+	root=$(kvmintro_root_dir "$suite")
+	mkdir -p "$root$fetch"
+	chmod 0777 "$root$fetch"
+	rm -f "$root$fetch"/*.deb
+	kvmintro_root_chroot "$suite" sh -c "cd $fetch && apt-get download -q busybox-static:$arch" ||
+		return 1
+	tmp=$(mktemp -d "$KVMINTRO_CACHE/.busybox.XXXXXX")
+	dpkg-deb -x "$root$fetch"/busybox-static_*.deb "$tmp"
+	rm -f "$root$fetch"/*.deb
+	mkdir -p "$dir/bin"
+	# /bin/busybox up to Debian 12, /usr/bin/busybox since.
+	mv "$tmp/usr/bin/busybox" "$dir/bin/busybox" 2>/dev/null ||
+		mv "$tmp/bin/busybox" "$dir/bin/busybox" || { rm -rf "$tmp"; return 1; }
+	rm -rf "$tmp"
+}
+
+# Print the busybox L1's initramfs of kernel release $1 runs.
+kvmintro_l1_busybox()
+{
+	kvmintro_busybox "$(kvmintro_release_suite "$1")" "$(kvmintro_release_arch "$1")"
+}
+
 __kvmintro_initrd_build()
 {
-	local ver=$1 out=$2 moddir tmp busybox m
+	local ver=$1 out=$2 busybox=$3 moddir tmp m
 	moddir="$(kvmintro_kernel_dir "$ver")/lib/modules/$ver"
-	busybox=$(command -v busybox) ||
-		kvmintro_die "busybox not found: run harness/install-deps first"
 	tmp=$(mktemp -d "$KVMINTRO_CACHE/initrd/.build.XXXXXX")
 	mkdir -p "$tmp/bin" "$tmp/modules" "$tmp/dev" "$tmp/proc" "$tmp/sys" "$tmp/host"
 	cp "$busybox" "$tmp/bin/busybox"
 	cp "$KVMINTRO_HARNESS_DIR/l1-init.sh" "$tmp/init"
 	chmod 0755 "$tmp/init" "$tmp/bin/busybox"
-	# shellcheck disable=SC2086 # word splitting of the module list is intended
-	kvmintro_module_closure "$ver" "${KVMINTRO_L1_BASE_MODULES[@]}" \
-		${KVMINTRO_L1_MODULES:-} >"$tmp/modules.list" || {
+	if [[ $(kvmintro_release_arch "$ver") != amd64 ]]; then
+		# The job runs here, not in the L0 root: "bash" is busybox's sh.
+		printf '#!/bin/sh\nexec /bin/sh "$@"\n' >"$tmp/bin/bash"
+		chmod 0755 "$tmp/bin/bash"
+	fi
+	# shellcheck disable=SC2046 # word splitting of the module list is intended
+	kvmintro_module_closure "$ver" $(kvmintro_l1_base_modules "$ver") \
+		>"$tmp/modules.list" || {
 		rm -rf "$tmp"
 		kvmintro_die "cannot resolve L1 modules for $ver"
 	}
@@ -844,15 +904,16 @@ __kvmintro_initrd_build()
 # init script, busybox or module list changed.
 kvmintro_initrd()
 {
-	local ver=$1 key out
-	kvmintro_need_cmd busybox cpio gzip strings
-	key=$( { cat "$KVMINTRO_HARNESS_DIR/l1-init.sh" "$(command -v busybox)"
-		 echo "${KVMINTRO_L1_BASE_MODULES[*]} ${KVMINTRO_L1_MODULES:-}"; } |
+	local ver=$1 key out busybox
+	kvmintro_need_cmd cpio gzip strings
+	busybox=$(kvmintro_l1_busybox "$ver") || return 1
+	key=$( { cat "$KVMINTRO_HARNESS_DIR/l1-init.sh" "$busybox"
+		 kvmintro_l1_base_modules "$ver"; } |
 		sha256sum | cut -c1-12)
 	out="$KVMINTRO_CACHE/initrd/$ver-$key.cpio.gz"
 	if [[ ! -f $out ]]; then
 		mkdir -p "$KVMINTRO_CACHE/initrd"
-		kvmintro_cache_locked __kvmintro_initrd_build "$ver" "$out" >&2
+		kvmintro_cache_locked __kvmintro_initrd_build "$ver" "$out" "$busybox" >&2
 	fi
 	echo "$out"
 }
@@ -907,10 +968,10 @@ kvmintro_l1_boot()
 {
 	local ver=$1 rundir=$2 mode=$3
 	shift 3
-	local vmlinuz initrd share path access tag n=0 rc cmdline
+	local vmlinuz initrd share path access tag n=0 rc cmdline console
 	local -a qemu shares_lines
 
-	kvmintro_need_cmd qemu-system-x86_64 timeout
+	kvmintro_need_cmd timeout
 	vmlinuz=$(kvmintro_vmlinuz "$ver")
 	[[ -f $vmlinuz ]] || kvmintro_die "no $vmlinuz: kernel $ver not fetched"
 	initrd=$(kvmintro_initrd "$ver") || return 1
@@ -923,11 +984,29 @@ kvmintro_l1_boot()
 	# code that one L1 vcpu patches (text_poke_bp(): static keys, kprobes,
 	# ftrace) is seen late by the other, which then takes an int3 it does not
 	# expect and oopses, or hangs.
-	qemu=(qemu-system-x86_64 -accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}" -cpu max
-		-m "${KVMINTRO_L1_MEM:-2G}" -smp "${KVMINTRO_L1_SMP:-2}"
+	case $(kvmintro_release_arch "$ver") in
+	arm64)
+		# EL2 emulated (virtualization=on): KVM runs in L1.  The job
+		# runs in the initramfs (L0's programs are x86) and writes to
+		# a virtio console, the kernel to the PL011.
+		kvmintro_need_cmd qemu-system-aarch64
+		qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
+			-accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}" -cpu max
+			-device virtio-serial-pci)
+		console=ttyAMA0
+		cmdline="console=ttyAMA0 kvmintro.root=initramfs kvmintro.console=ttyAMA0 kvmintro.out=hvc0"
+		;;
+	*)
+		kvmintro_need_cmd qemu-system-x86_64
+		qemu=(qemu-system-x86_64 -accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}" -cpu max
+			-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap")
+		console=ttyS0
+		cmdline="console=ttyS0,115200"
+		;;
+	esac
+	qemu+=(-m "${KVMINTRO_L1_MEM:-2G}" -smp "${KVMINTRO_L1_SMP:-2}"
 		-nodefaults -no-user-config -display none -no-reboot
 		-kernel "$vmlinuz" -initrd "$initrd"
-		-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
 		-virtfs "local,path=${rundir//,/,,},mount_tag=run,security_model=none,multidevs=remap")
 
 	# Shares: sort by path so that a parent is mounted before its children.
@@ -961,10 +1040,19 @@ kvmintro_l1_boot()
 	# slub_debug: redzones and checks catch any heap overflow at once (the
 	# console check fails the run on its "BUG kmalloc-..."), and U keeps
 	# each object's allocation stack for the stress test's leak count.
-	cmdline="console=ttyS0,115200 loglevel=$loglevel panic=-1 kvmintro.mode=$mode"
+	cmdline+=" loglevel=$loglevel panic=-1 kvmintro.mode=$mode"
 	cmdline+=" slub_debug=${KVMINTRO_L1_SLUB_DEBUG-FZU}"
 	cmdline+=" ${KVMINTRO_L1_CMDLINE:-}"
-	if [[ $mode == shell ]]; then
+	if [[ $console == ttyAMA0 ]]; then
+		# One UART: the job's output goes to the virtio console hvc0.
+		qemu+=(-chardev "file,id=kvmintro-out,path=$rundir/out.log"
+			-device virtconsole,chardev=kvmintro-out)
+		if [[ $mode == shell ]]; then
+			qemu+=(-serial mon:stdio)
+		else
+			qemu+=(-serial "file:$rundir/console.log" -monitor none)
+		fi
+	elif [[ $mode == shell ]]; then
 		qemu+=(-serial mon:stdio -serial "file:$rundir/out.log")
 	else
 		qemu+=(-serial "file:$rundir/console.log" -serial "file:$rundir/out.log"
