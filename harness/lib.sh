@@ -1186,14 +1186,38 @@ __kvmintro_logged()
 kvmintro_build_module()
 {
 	local ver=$1 out=$2
+	# shellcheck disable=SC2046 # none, or ARCH= and CROSS_COMPILE=
 	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
 		make -C "$KVMINTRO_REPO" -j"$(nproc)" module \
-		KDIR="$(kvmintro_kdir "$ver")" MODULE_BUILD_DIR="$out/$ver" || return 1
+		KDIR="$(kvmintro_kdir "$ver")" MODULE_BUILD_DIR="$out/$ver" \
+		$(kvmintro_cross_make_vars "$ver") || return 1
 	__kvmintro_logged "$out/build-module-$ver.log" "${KVMINTRO_ROOT_CMD[@]}" || return 1
 	[[ -f $out/$ver/kvmintro.ko ]] || {
 		echo "# make module succeeded but $out/$ver/kvmintro.ko is missing"
 		return 1
 	}
+}
+
+# Print the C compiler kernel release $1 was built with, as its headers'
+# configuration names it (aarch64-linux-gnu-gcc-14): the one that builds
+# the static programs of a cross-built L1.
+kvmintro_kernel_cc()
+{
+	sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' \
+		"$(kvmintro_root_dir "$(kvmintro_release_suite "$1")")$(kvmintro_kdir "$1")/.config"
+}
+
+# Build the static programs of the arm64 end-to-end tests (tests/e2e/arm64)
+# for kernel release $1, with its compiler, into <out>/programs/<release>.
+kvmintro_build_cross_programs()
+{
+	local ver=$1 out=$2 cc
+	cc=$(kvmintro_kernel_cc "$ver")
+	[[ -n $cc ]] || { echo "# no compiler named in the headers of $ver"; return 1; }
+	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
+		make -C "$KVMINTRO_REPO/tests/e2e/arm64" CC="$cc" \
+		OUT="$out/programs/$ver" || return 1
+	__kvmintro_logged "$out/build-programs-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
 }
 
 # Where the L1 programs for kernel release $1 are: those built by the
