@@ -1208,15 +1208,17 @@ kvmintro_kernel_cc()
 }
 
 # Build the static programs of the arm64 end-to-end tests (tests/e2e/arm64)
-# for kernel release $1, with its compiler, into <out>/programs/<release>.
+# and the CLI for kernel release $1, with its compiler, into
+# <out>/programs/<release>.
 kvmintro_build_cross_programs()
 {
 	local ver=$1 out=$2 cc
 	cc=$(kvmintro_kernel_cc "$ver")
 	[[ -n $cc ]] || { echo "# no compiler named in the headers of $ver"; return 1; }
 	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
-		make -C "$KVMINTRO_REPO/tests/e2e/arm64" CC="$cc" \
-		OUT="$out/programs/$ver" || return 1
+		sh -c 'make -C "$1/tests/e2e/arm64" CC="$2" OUT="$3" &&
+			make -C "$1/debugfs-tools" CC="$2" OUT="$3" CFLAGS_EXTRA=-static' \
+		sh "$KVMINTRO_REPO" "$cc" "$out/programs/$ver" || return 1
 	__kvmintro_logged "$out/build-programs-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
 }
 

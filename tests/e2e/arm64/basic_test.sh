@@ -7,7 +7,7 @@
 # TAP on stdout.
 #
 # Environment: KVMINTRO_KO (kvmintro.ko for L1's kernel), KVMINTRO_BIN
-# (spin_vm).
+# (spin_vm and the kvmintro CLI, cross-built).
 
 debugfs=/sys/kernel/debug/kvmintro
 tmp=${KVMINTRO_TMP:-/tmp}/arm64_basic_test.$$
@@ -48,6 +48,12 @@ trap cleanup EXIT
 vmm_field()
 {
 	sed -n "s/^$1 .*$2=\\([^ ]*\\).*/\\1/p" "$tmp/vmm.out" | head -n 1
+}
+
+# The GPA of the string spin_vm wrote in slot $1.
+text_gpa()
+{
+	sed -n 's/^text gpa=\([^ ]*\).*/\1/p' "$tmp/vmm.out" | sed -n "$(($1 + 1))p"
 }
 
 # Print $2 bytes of guest memory at GPA $1 (hex), through the mem file.
@@ -118,6 +124,29 @@ done <<TEXTS
 $(sed -n 's/^text //p' "$tmp/vmm.out")
 TEXTS
 check "mem reads the bytes spin_vm wrote in each slot" [ $good = 1 ]
+
+# translate: each string's GPA is at its slot's HVA plus its offset.
+slot0_hva=$(vmm_field slot=0 hva)
+text0_gpa=$(text_gpa 0)
+echo "$text0_gpa" >"$debugfs/$vmm/translate"
+cat "$debugfs/$vmm/translate" | sed 's/^/# /'
+check "translate gives the HVA of slot 0's string" grep -q \
+	"^ok phys=0x[0-9a-f]* kind=[a-z]* gpa=$text0_gpa hva=$(printf '%#x' $((slot0_hva + text0_gpa - $(vmm_field slot=0 gpa)))) " \
+	"$debugfs/$vmm/translate"
+
+# scan: each string found at its GPA, and only there.
+printf 'str:kvmintro-arm64-slot1\n' >"$debugfs/$vmm/scan"
+cat "$debugfs/$vmm/scan" | sed 's/^/# /'
+found=0
+[ "$(grep -c "^match gpa=$(text_gpa 1) " "$debugfs/$vmm/scan")" = 1 ] &&
+	grep -q '^summary matches=1 ' "$debugfs/$vmm/scan" && found=1
+check "scan finds slot 1's string at its GPA, once" [ $found = 1 ]
+
+# The CLI, cross-built: list and memslots read the same files.
+check "kvmintro list shows the VM" sh -c \
+	"'$KVMINTRO_BIN/kvmintro' list | grep -q '^ *$vmm  *$vmm  *1  *2 '"
+check "kvmintro memslots shows slot 1's GPA and HVA" sh -c \
+	"'$KVMINTRO_BIN/kvmintro' memslots $vmm | grep -q '$(vmm_field slot=1 gpa).*$(vmm_field slot=1 hva)'"
 
 before=$(counter_read)
 sleep 1
