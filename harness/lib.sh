@@ -1218,15 +1218,19 @@ kvmintro_build_cross_programs()
 	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
 		sh -c 'make -C "$1/tests/e2e/arm64" CC="$2" OUT="$3" &&
 			make -C "$1/debugfs-tools" CC="$2" OUT="$3" CFLAGS_EXTRA=-static' \
-		sh "$KVMINTRO_REPO" "$cc" "$out/programs/$ver" || return 1
+		sh "$KVMINTRO_REPO" "$cc" "$(kvmintro_programs_dir "$ver" "$out")" || return 1
 	__kvmintro_logged "$out/build-programs-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
 }
 
 # Where the L1 programs for kernel release $1 are: those built by the
-# compiler of its own Debian release.
+# compiler of its own Debian release; cross-built, per release.
 kvmintro_programs_dir()
 {
-	echo "$2/programs/$(kvmintro_release_suite "$1")"
+	if [[ $(kvmintro_release_arch "$1") == amd64 ]]; then
+		echo "$2/programs/$(kvmintro_release_suite "$1")"
+	else
+		echo "$2/programs/$1"
+	fi
 }
 
 # Build the static programs that run in L1 (tests, testvmm, CLI) in the
