@@ -878,8 +878,9 @@ __kvmintro_initrd_build()
 	cp "$KVMINTRO_HARNESS_DIR/l1-init.sh" "$tmp/init"
 	chmod 0755 "$tmp/init" "$tmp/bin/busybox"
 	if [[ $(kvmintro_release_arch "$ver") != amd64 ]]; then
-		# The job runs here, not in the L0 root: "bash" is busybox's sh.
-		printf '#!/bin/sh\nexec /bin/sh "$@"\n' >"$tmp/bin/bash"
+		# The job runs here, not in the L0 root: "bash" is busybox's sh
+		# (which has no --norc: l1-run's shell asks for it).
+		printf '#!/bin/sh\n[ "$1" = --norc ] && shift\nexec /bin/sh "$@"\n' >"$tmp/bin/bash"
 		chmod 0755 "$tmp/bin/bash"
 	fi
 	# shellcheck disable=SC2046 # word splitting of the module list is intended
@@ -901,13 +902,14 @@ __kvmintro_initrd_build()
 }
 
 # Print the path of the L1 initramfs for kernel release $1, building it if the
-# init script, busybox or module list changed.
+# init script, busybox, module list or the builder itself changed.
 kvmintro_initrd()
 {
 	local ver=$1 key out busybox
 	kvmintro_need_cmd cpio gzip strings
 	busybox=$(kvmintro_l1_busybox "$ver") || return 1
 	key=$( { cat "$KVMINTRO_HARNESS_DIR/l1-init.sh" "$busybox"
+		 declare -f __kvmintro_initrd_build
 		 kvmintro_l1_base_modules "$ver"; } |
 		sha256sum | cut -c1-12)
 	out="$KVMINTRO_CACHE/initrd/$ver-$key.cpio.gz"
