@@ -23,9 +23,14 @@ KVMINTRO_CACHE=${KVMINTRO_CACHE:-/var/cache/kvmintro}
 
 # The kernel series the harness tests, oldest first (see kvmintro_series_info).
 KVMINTRO_ALL_SERIES=(6.1 6.12 6.12-deb13 unstable)
+# The arm64 series: cross-built, booted under qemu-system-aarch64, named
+# explicitly (not part of "all": harness/README.md, "arm64").
+KVMINTRO_ARM64_SERIES=(6.12-deb13-arm64)
 
-# Modules /init loads, in this order, with their dependencies before them.
+# Modules /init loads, in this order, with their dependencies before them
+# (kvmintro_l1_base_modules: arm64's KVM is built in, as is virtio_pci).
 KVMINTRO_L1_BASE_MODULES=(virtio_pci 9pnet_virtio 9p kvm_amd)
+KVMINTRO_L1_BASE_MODULES_ARM64=(9pnet_virtio 9p)
 
 # Lines of a kernel log that mean the kernel is unhappy.
 KVMINTRO_KLOG_ERRORS='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|hung_task|blocked for more than|soft lockup|rcu.*stall|Kernel panic'
@@ -100,6 +105,9 @@ kvmintro_cache_locked()
 #   6.12        bookworm  Debian 12's 6.12 (bookworm-updates/-security, +deb12)
 #   6.12-deb13  trixie    Debian 13's 6.12 (+deb13)
 #   unstable    sid       the newest kernel unstable has, whatever its series
+#   6.12-deb13-arm64
+#               trixie    Debian 13's 6.12 for arm64 (+deb13-arm64), built
+#                         with the root's aarch64-linux-gnu cross compiler
 #
 # Nothing of this touches the host's own packages, /boot or boot loader:
 # headers, compilers and images come only through the roots' own apt.
@@ -112,6 +120,7 @@ kvmintro_series_info()
 	6.12) echo 'bookworm 6\.12\.[0-9]+\+deb12-amd64' ;;
 	6.12-deb13) echo 'trixie 6\.12\.[0-9]+\+deb13-amd64' ;;
 	unstable) echo 'sid [0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+)?-amd64' ;;
+	6.12-deb13-arm64) echo 'trixie 6\.12\.[0-9]+\+deb13-arm64' ;;
 	*) return 1 ;;
 	esac
 }
@@ -121,7 +130,7 @@ kvmintro_series_info()
 kvmintro_release_suite()
 {
 	local series suite pattern
-	for series in "${KVMINTRO_ALL_SERIES[@]}"; do
+	for series in "${KVMINTRO_ALL_SERIES[@]}" "${KVMINTRO_ARM64_SERIES[@]}"; do
 		read -r suite pattern <<<"$(kvmintro_series_info "$series")"
 		if [[ $1 =~ ^${pattern}$ ]]; then
 			echo "$suite"
@@ -129,6 +138,38 @@ kvmintro_release_suite()
 		fi
 	done
 	kvmintro_die "kernel release '$1' belongs to no supported series"
+}
+
+# Print the Debian architecture of kernel release (or series) $1: arm64 for Debian's
+# arm64 flavour (<version>-arm64), amd64 otherwise.
+kvmintro_release_arch()
+{
+	case $1 in
+	*-arm64) echo arm64 ;;
+	*) echo amd64 ;;
+	esac
+}
+
+# Print the package name $2 qualified for the architecture of kernel
+# release $1 ("name:arm64" for a foreign one, "name" for amd64).
+__kvmintro_pkg_arch()
+{
+	local arch
+	arch=$(kvmintro_release_arch "$1")
+	if [[ $arch == amd64 ]]; then
+		echo "$2"
+	else
+		echo "$2:$arch"
+	fi
+}
+
+# Print the make variables that cross-build for kernel release $1 (none
+# for amd64).
+kvmintro_cross_make_vars()
+{
+	case $(kvmintro_release_arch "$1") in
+	arm64) echo ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- ;;
+	esac
 }
 
 # The apt sources of a suite's build root.
@@ -276,6 +317,31 @@ kvmintro_root_ensure()
 	kvmintro_cache_locked __kvmintro_root_create "$1"
 }
 
+# Make the build root of suite $1 know the packages of Debian architecture
+# $2 too (dpkg --add-architecture, then its lists): the arm64 kernel's
+# headers and image come from there.  Once; under the cache lock.
+__kvmintro_root_add_arch()
+{
+	local suite=$1 arch=$2
+	__kvmintro_root_has_arch "$suite" "$arch" && return 0
+	kvmintro_log "adding architecture $arch to the $suite build root"
+	kvmintro_root_chroot "$suite" dpkg --add-architecture "$arch" || return 1
+	__kvmintro_root_update "$suite"
+}
+
+__kvmintro_root_has_arch()
+{
+	[[ $2 == amd64 ]] ||
+		kvmintro_root_chroot "$1" dpkg --print-foreign-architectures | grep -x "$2" >/dev/null
+}
+
+kvmintro_root_ensure_arch()
+{
+	kvmintro_root_ensure "$1"
+	__kvmintro_root_has_arch "$1" "$2" && return 0
+	kvmintro_cache_locked __kvmintro_root_add_arch "$1" "$2"
+}
+
 # Refresh the package lists of the build root of suite $1 when they are
 # older than an hour (KVMINTRO_APT_UPDATE=never: not, always: always).
 kvmintro_root_refresh()
@@ -312,9 +378,10 @@ __kvmintro_pkg_available()
 # when there is one.  Fail if neither can be downloaded.
 kvmintro_image_packages()
 {
-	local suite=$1 ver=$2
-	if __kvmintro_pkg_available "$suite" "linux-image-$ver-unsigned"; then
-		echo "linux-image-$ver-unsigned"
+	local suite=$1 ver=$2 image
+	image=$(__kvmintro_pkg_arch "$ver" "linux-image-$ver-unsigned")
+	if __kvmintro_pkg_available "$suite" "$image"; then
+		echo "$image"
 	elif __kvmintro_pkg_available "$suite" "linux-binary-unsigned-$ver" &&
 	     __kvmintro_pkg_available "$suite" "linux-modules-$ver"; then
 		echo -n "linux-binary-unsigned-$ver linux-modules-$ver"
@@ -340,7 +407,7 @@ kvmintro_kver_resolve()
 	fi
 	read -r suite pattern <<<"$(kvmintro_series_info "$series")" ||
 		kvmintro_die "unknown kernel series '$series'"
-	kvmintro_root_ensure "$suite"
+	kvmintro_root_ensure_arch "$suite" "$(kvmintro_release_arch "$series")"
 	lists=$(kvmintro_root_dir "$suite")/var/lib/apt/lists
 	stamp=$(stat -c '%n %Y %s' "$lists"/*_Packages* 2>/dev/null | sha256sum | cut -c1-16)
 	memo=$KVMINTRO_CACHE/kver/$series@$suite
@@ -383,13 +450,13 @@ __kvmintro_kver_resolve()
 kvmintro_series_list()
 {
 	local spec=${1:-all} s seen=''
-	if [[ $spec == all ]]; then
-		printf '%s\n' "${KVMINTRO_ALL_SERIES[@]}"
-		return
-	fi
+	spec=,${spec//[ ,]/,},
+	# "all" is every x86 series; the arm64 ones are named (or "arm64").
+	spec=${spec//,all,/,${KVMINTRO_ALL_SERIES[*]},}
 	for s in ${spec//,/ }; do
 		case $s in
-		6.1 | 6.12 | 6.12-deb13 | unstable) ;;
+		6.1 | 6.12 | 6.12-deb13 | unstable | 6.12-deb13-arm64) ;;
+		arm64) s=6.12-deb13-arm64 ;;
 		6.12-deb12) s=6.12 ;;
 		trixie | deb13) s=6.12-deb13 ;;
 		sid | newest) s=unstable ;;
@@ -399,7 +466,7 @@ kvmintro_series_list()
 				s=unstable ;;
 		esac
 		kvmintro_series_info "$s" >/dev/null ||
-			kvmintro_die "bad kernel series '$s' (want one of: ${KVMINTRO_ALL_SERIES[*]})"
+			kvmintro_die "bad kernel series '$s' (want one of: ${KVMINTRO_ALL_SERIES[*]} ${KVMINTRO_ARM64_SERIES[*]})"
 		[[ " $seen " == *" $s "* ]] || echo "$s"
 		seen+=" $s"
 	done
@@ -413,17 +480,27 @@ kvmintro_kdir()
 
 __kvmintro_headers_install()
 {
-	local ver=$1 suite root deps tmp
+	local ver=$1 suite root deps tmp headers
 	suite=$(kvmintro_release_suite "$ver")
 	root=$(kvmintro_root_dir "$suite")
 	[[ -f $root$(kvmintro_kdir "$ver")/.kvmintro-complete ]] && return 0
+	headers=$(__kvmintro_pkg_arch "$ver" "linux-headers-$ver")
 	# The headers package depends on an image (6.12) that a build root
 	# does not need: install its other dependencies (the compiler it was
-	# built with, kbuild, common headers) and unpack it by hand.
-	deps=$(kvmintro_root_chroot "$suite" apt-cache show --no-all-versions "linux-headers-$ver" |
+	# built with, kbuild, common headers) and unpack it by hand.  Those
+	# of a foreign architecture's headers are taken for the root's own
+	# (kbuild's programs must run here), but the compiler: its cross
+	# compiler for that architecture, with that libc for static programs.
+	deps=$(kvmintro_root_chroot "$suite" apt-cache show --no-all-versions "$headers" |
 		sed -n 's/^Depends: //p' | tr ',' '\n' |
 		grep -vE '(^| )linux-(image|binary|modules)-' |
 		sed -E 's/\(.*\)//; s/\|.*//; s/ //g' | grep . | tr '\n' ' ')
+	case $(kvmintro_release_arch "$ver") in
+	arm64)
+		deps=$(sed -E 's/(^| )(gcc-[0-9]+)( |$)/\1\2-aarch64-linux-gnu\3/' <<<"$deps")
+		# perl: kernel-doc, which W=1 runs.
+		deps+=" libc6-dev-arm64-cross perl" ;;
+	esac
 	kvmintro_log "installing linux-headers-$ver into the $suite build root (with: $deps)"
 	# shellcheck disable=SC2086 # a list of package names
 	kvmintro_root_chroot "$suite" apt-get install -y -q -o Dpkg::Use-Pty=0 $deps >&2 ||
@@ -435,7 +512,7 @@ __kvmintro_headers_install()
 	# Only its usr/src: unpacked over / it would turn the root's merged-/usr
 	# symbolic links (/lib) into directories.
 	kvmintro_root_chroot "$suite" sh -c "cd $tmp && rm -rf ./*.deb x &&
-		apt-get download -q linux-headers-$ver && dpkg-deb -x linux-headers-*.deb x &&
+		apt-get download -q $headers && dpkg-deb -x linux-headers-*.deb x &&
 		cp -a x/usr/src/. /usr/src/ && rm -rf ./*.deb x" >&2 || return 1
 	[[ -f $root$(kvmintro_kdir "$ver")/Makefile ]] || {
 		kvmintro_log "error: no $(kvmintro_kdir "$ver")/Makefile in linux-headers-$ver"
@@ -452,7 +529,7 @@ kvmintro_headers_install()
 	suite=$(kvmintro_release_suite "$1")
 	[[ -f $(kvmintro_root_dir "$suite")$(kvmintro_kdir "$1")/.kvmintro-complete ]] &&
 		return 0
-	kvmintro_root_ensure "$suite"
+	kvmintro_root_ensure_arch "$suite" "$(kvmintro_release_arch "$1")"
 	kvmintro_cache_locked __kvmintro_headers_install "$1"
 }
 
@@ -464,7 +541,7 @@ kvmintro_toolchain_describe()
 	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' \
 		"$(kvmintro_root_dir "$suite")$(kvmintro_kdir "$ver")/.config" 2>/dev/null)
 	echo "root $suite, linux-headers-$ver $(kvmintro_root_chroot "$suite" \
-		apt-cache show --no-all-versions "linux-headers-$ver" 2>/dev/null |
+		apt-cache show --no-all-versions "$(__kvmintro_pkg_arch "$ver" "linux-headers-$ver")" 2>/dev/null |
 		sed -n 's/^Version: //p'), ${cc:-compiler unknown}"
 }
 
@@ -736,20 +813,79 @@ kvmintro_module_closure()
 	)
 }
 
+# Print the modules L1 of kernel release $1 loads at boot, by name.
+kvmintro_l1_base_modules()
+{
+	case $(kvmintro_release_arch "$1") in
+	arm64) echo "${KVMINTRO_L1_BASE_MODULES_ARM64[*]} ${KVMINTRO_L1_MODULES:-}" ;;
+	*) echo "${KVMINTRO_L1_BASE_MODULES[*]} ${KVMINTRO_L1_MODULES:-}" ;;
+	esac
+}
+
+# Print the static busybox of Debian architecture $2, from the build root
+# of suite $1 (busybox-static:<arch>, downloaded once into the cache,
+# never installed); the host's own for amd64.
+kvmintro_busybox()
+{
+	local suite=$1 arch=$2 dir
+	if [[ $arch == amd64 ]]; then
+		command -v busybox ||
+			kvmintro_die "busybox not found: run harness/install-deps first"
+		return
+	fi
+	dir=$KVMINTRO_CACHE/busybox/$arch
+	if [[ ! -x $dir/bin/busybox ]]; then
+		kvmintro_root_ensure_arch "$suite" "$arch" >&2
+		kvmintro_cache_locked __kvmintro_busybox_fetch "$suite" "$arch" "$dir" >&2 ||
+			kvmintro_die "cannot fetch busybox-static:$arch"
+	fi
+	echo "$dir/bin/busybox"
+}
+
+__kvmintro_busybox_fetch()
+{
+	local suite=$1 arch=$2 dir=$3 root tmp fetch=/var/cache/kvmintro-fetch-busybox
+	[[ -x $dir/bin/busybox ]] && return 0
+	root=$(kvmintro_root_dir "$suite")
+	mkdir -p "$root$fetch"
+	chmod 0777 "$root$fetch"
+	rm -f "$root$fetch"/*.deb
+	kvmintro_root_chroot "$suite" sh -c "cd $fetch && apt-get download -q busybox-static:$arch" ||
+		return 1
+	tmp=$(mktemp -d "$KVMINTRO_CACHE/.busybox.XXXXXX")
+	dpkg-deb -x "$root$fetch"/busybox-static_*.deb "$tmp"
+	rm -f "$root$fetch"/*.deb
+	mkdir -p "$dir/bin"
+	# /bin/busybox up to Debian 12, /usr/bin/busybox since.
+	mv "$tmp/usr/bin/busybox" "$dir/bin/busybox" 2>/dev/null ||
+		mv "$tmp/bin/busybox" "$dir/bin/busybox" || { rm -rf "$tmp"; return 1; }
+	rm -rf "$tmp"
+}
+
+# Print the busybox L1's initramfs of kernel release $1 runs.
+kvmintro_l1_busybox()
+{
+	kvmintro_busybox "$(kvmintro_release_suite "$1")" "$(kvmintro_release_arch "$1")"
+}
+
 __kvmintro_initrd_build()
 {
-	local ver=$1 out=$2 moddir tmp busybox m
+	local ver=$1 out=$2 busybox=$3 moddir tmp m
 	moddir="$(kvmintro_kernel_dir "$ver")/lib/modules/$ver"
-	busybox=$(command -v busybox) ||
-		kvmintro_die "busybox not found: run harness/install-deps first"
 	tmp=$(mktemp -d "$KVMINTRO_CACHE/initrd/.build.XXXXXX")
 	mkdir -p "$tmp/bin" "$tmp/modules" "$tmp/dev" "$tmp/proc" "$tmp/sys" "$tmp/host"
 	cp "$busybox" "$tmp/bin/busybox"
 	cp "$KVMINTRO_HARNESS_DIR/l1-init.sh" "$tmp/init"
 	chmod 0755 "$tmp/init" "$tmp/bin/busybox"
-	# shellcheck disable=SC2086 # word splitting of the module list is intended
-	kvmintro_module_closure "$ver" "${KVMINTRO_L1_BASE_MODULES[@]}" \
-		${KVMINTRO_L1_MODULES:-} >"$tmp/modules.list" || {
+	if [[ $(kvmintro_release_arch "$ver") != amd64 ]]; then
+		# The job runs here, not in the L0 root: "bash" is busybox's sh
+		# (which has no --norc: l1-run's shell asks for it).
+		printf '#!/bin/sh\n[ "$1" = --norc ] && shift\nexec /bin/sh "$@"\n' >"$tmp/bin/bash"
+		chmod 0755 "$tmp/bin/bash"
+	fi
+	# shellcheck disable=SC2046 # word splitting of the module list is intended
+	kvmintro_module_closure "$ver" $(kvmintro_l1_base_modules "$ver") \
+		>"$tmp/modules.list" || {
 		rm -rf "$tmp"
 		kvmintro_die "cannot resolve L1 modules for $ver"
 	}
@@ -766,18 +902,20 @@ __kvmintro_initrd_build()
 }
 
 # Print the path of the L1 initramfs for kernel release $1, building it if the
-# init script, busybox or module list changed.
+# init script, busybox, module list or the builder itself changed.
 kvmintro_initrd()
 {
-	local ver=$1 key out
-	kvmintro_need_cmd busybox cpio gzip strings
-	key=$( { cat "$KVMINTRO_HARNESS_DIR/l1-init.sh" "$(command -v busybox)"
-		 echo "${KVMINTRO_L1_BASE_MODULES[*]} ${KVMINTRO_L1_MODULES:-}"; } |
+	local ver=$1 key out busybox
+	kvmintro_need_cmd cpio gzip strings
+	busybox=$(kvmintro_l1_busybox "$ver") || return 1
+	key=$( { cat "$KVMINTRO_HARNESS_DIR/l1-init.sh" "$busybox"
+		 declare -f __kvmintro_initrd_build
+		 kvmintro_l1_base_modules "$ver"; } |
 		sha256sum | cut -c1-12)
 	out="$KVMINTRO_CACHE/initrd/$ver-$key.cpio.gz"
 	if [[ ! -f $out ]]; then
 		mkdir -p "$KVMINTRO_CACHE/initrd"
-		kvmintro_cache_locked __kvmintro_initrd_build "$ver" "$out" >&2
+		kvmintro_cache_locked __kvmintro_initrd_build "$ver" "$out" "$busybox" >&2
 	fi
 	echo "$out"
 }
@@ -832,10 +970,10 @@ kvmintro_l1_boot()
 {
 	local ver=$1 rundir=$2 mode=$3
 	shift 3
-	local vmlinuz initrd share path access tag n=0 rc cmdline
+	local vmlinuz initrd share path access tag n=0 rc cmdline console
 	local -a qemu shares_lines
 
-	kvmintro_need_cmd qemu-system-x86_64 timeout
+	kvmintro_need_cmd timeout
 	vmlinuz=$(kvmintro_vmlinuz "$ver")
 	[[ -f $vmlinuz ]] || kvmintro_die "no $vmlinuz: kernel $ver not fetched"
 	initrd=$(kvmintro_initrd "$ver") || return 1
@@ -848,11 +986,29 @@ kvmintro_l1_boot()
 	# code that one L1 vcpu patches (text_poke_bp(): static keys, kprobes,
 	# ftrace) is seen late by the other, which then takes an int3 it does not
 	# expect and oopses, or hangs.
-	qemu=(qemu-system-x86_64 -accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}" -cpu max
-		-m "${KVMINTRO_L1_MEM:-2G}" -smp "${KVMINTRO_L1_SMP:-2}"
+	case $(kvmintro_release_arch "$ver") in
+	arm64)
+		# EL2 emulated (virtualization=on): KVM runs in L1.  The job
+		# runs in the initramfs (L0's programs are x86) and writes to
+		# a virtio console, the kernel to the PL011.
+		kvmintro_need_cmd qemu-system-aarch64
+		qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
+			-accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}" -cpu max
+			-device virtio-serial-pci)
+		console=ttyAMA0
+		cmdline="console=ttyAMA0 kvmintro.root=initramfs kvmintro.console=ttyAMA0 kvmintro.out=hvc0"
+		;;
+	*)
+		kvmintro_need_cmd qemu-system-x86_64
+		qemu=(qemu-system-x86_64 -accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}" -cpu max
+			-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap")
+		console=ttyS0
+		cmdline="console=ttyS0,115200"
+		;;
+	esac
+	qemu+=(-m "${KVMINTRO_L1_MEM:-2G}" -smp "${KVMINTRO_L1_SMP:-2}"
 		-nodefaults -no-user-config -display none -no-reboot
 		-kernel "$vmlinuz" -initrd "$initrd"
-		-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
 		-virtfs "local,path=${rundir//,/,,},mount_tag=run,security_model=none,multidevs=remap")
 
 	# Shares: sort by path so that a parent is mounted before its children.
@@ -886,10 +1042,19 @@ kvmintro_l1_boot()
 	# slub_debug: redzones and checks catch any heap overflow at once (the
 	# console check fails the run on its "BUG kmalloc-..."), and U keeps
 	# each object's allocation stack for the stress test's leak count.
-	cmdline="console=ttyS0,115200 loglevel=$loglevel panic=-1 kvmintro.mode=$mode"
+	cmdline+=" loglevel=$loglevel panic=-1 kvmintro.mode=$mode"
 	cmdline+=" slub_debug=${KVMINTRO_L1_SLUB_DEBUG-FZU}"
 	cmdline+=" ${KVMINTRO_L1_CMDLINE:-}"
-	if [[ $mode == shell ]]; then
+	if [[ $console == ttyAMA0 ]]; then
+		# One UART: the job's output goes to the virtio console hvc0.
+		qemu+=(-chardev "file,id=kvmintro-out,path=$rundir/out.log"
+			-device virtconsole,chardev=kvmintro-out)
+		if [[ $mode == shell ]]; then
+			qemu+=(-serial mon:stdio)
+		else
+			qemu+=(-serial "file:$rundir/console.log" -monitor none)
+		fi
+	elif [[ $mode == shell ]]; then
 		qemu+=(-serial mon:stdio -serial "file:$rundir/out.log")
 	else
 		qemu+=(-serial "file:$rundir/console.log" -serial "file:$rundir/out.log"
@@ -1023,9 +1188,11 @@ __kvmintro_logged()
 kvmintro_build_module()
 {
 	local ver=$1 out=$2
+	# shellcheck disable=SC2046 # none, or ARCH= and CROSS_COMPILE=
 	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
 		make -C "$KVMINTRO_REPO" -j"$(nproc)" module \
-		KDIR="$(kvmintro_kdir "$ver")" MODULE_BUILD_DIR="$out/$ver" || return 1
+		KDIR="$(kvmintro_kdir "$ver")" MODULE_BUILD_DIR="$out/$ver" \
+		$(kvmintro_cross_make_vars "$ver") || return 1
 	__kvmintro_logged "$out/build-module-$ver.log" "${KVMINTRO_ROOT_CMD[@]}" || return 1
 	[[ -f $out/$ver/kvmintro.ko ]] || {
 		echo "# make module succeeded but $out/$ver/kvmintro.ko is missing"
@@ -1033,11 +1200,39 @@ kvmintro_build_module()
 	}
 }
 
+# Print the C compiler kernel release $1 was built with, as its headers'
+# configuration names it (aarch64-linux-gnu-gcc-14): the one that builds
+# the static programs of a cross-built L1.
+kvmintro_kernel_cc()
+{
+	sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' \
+		"$(kvmintro_root_dir "$(kvmintro_release_suite "$1")")$(kvmintro_kdir "$1")/.config"
+}
+
+# Build the static programs of the arm64 end-to-end tests (tests/e2e/arm64)
+# and the CLI for kernel release $1, with its compiler, into
+# <out>/programs/<release>.
+kvmintro_build_cross_programs()
+{
+	local ver=$1 out=$2 cc
+	cc=$(kvmintro_kernel_cc "$ver")
+	[[ -n $cc ]] || { echo "# no compiler named in the headers of $ver"; return 1; }
+	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
+		sh -c 'make -C "$1/tests/e2e/arm64" CC="$2" OUT="$3" &&
+			make -C "$1/debugfs-tools" CC="$2" OUT="$3" CFLAGS_EXTRA=-static' \
+		sh "$KVMINTRO_REPO" "$cc" "$(kvmintro_programs_dir "$ver" "$out")" || return 1
+	__kvmintro_logged "$out/build-programs-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
+}
+
 # Where the L1 programs for kernel release $1 are: those built by the
-# compiler of its own Debian release.
+# compiler of its own Debian release; cross-built, per release.
 kvmintro_programs_dir()
 {
-	echo "$2/programs/$(kvmintro_release_suite "$1")"
+	if [[ $(kvmintro_release_arch "$1") == amd64 ]]; then
+		echo "$2/programs/$(kvmintro_release_suite "$1")"
+	else
+		echo "$2/programs/$1"
+	fi
 }
 
 # Build the static programs that run in L1 (tests, testvmm, CLI) in the

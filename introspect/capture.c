@@ -64,10 +64,42 @@ int kvmintro_vm_capture(struct kvmintro_vm *vm, struct kvm *kvm)
 		vcpu = kvm_get_vcpu(kvm, index);
 		snapshot->vcpus[index].vcpu_id = vcpu->vcpu_id;
 		snapshot->vcpus[index].error =
-			kvmintro_vcpu_read_regs(kvm, vcpu,
-						&snapshot->vcpus[index].regs);
+			kvmintro_arch_vcpu_read_regs(kvm, vcpu,
+						     &snapshot->vcpus[index].regs);
 	}
 	vm->pause.snapshot = snapshot;
 	kvmintro_snapshot_free(old);
+	return 0;
+}
+
+/**
+ * kvmintro_vm_read_vcpu_regs() - a vcpu's registers as the regs file has them
+ * @vm:		the VM
+ * @kvm:	its struct kvm, referenced by the caller
+ * @index:	the vcpu's index
+ * @to:		where to put them
+ *
+ * Live while the VM is paused, else from the latest capture.  Caller
+ * holds @vm->pause.lock.
+ *
+ * Return: 0, -ENODATA if the VM runs and no capture has the vcpu, or why
+ * the registers could not be read (kvmintro_arch_vcpu_read_regs()).
+ */
+int kvmintro_vm_read_vcpu_regs(struct kvmintro_vm *vm, struct kvm *kvm,
+			       unsigned int index, struct kvmintro_regs *to)
+{
+	const struct kvmintro_snapshot *snapshot = vm->pause.snapshot;
+	struct kvm_vcpu *vcpu;
+
+	lockdep_assert_held(&vm->pause.lock);
+	if (vm->pause.paused) {
+		vcpu = kvm_get_vcpu(kvm, index);
+		return vcpu ? kvmintro_arch_vcpu_read_regs(kvm, vcpu, to) : -ENODATA;
+	}
+	if (!snapshot || index >= snapshot->nr_vcpus)
+		return -ENODATA;
+	if (snapshot->vcpus[index].error)
+		return snapshot->vcpus[index].error;
+	*to = snapshot->vcpus[index].regs;
 	return 0;
 }

@@ -70,22 +70,6 @@ static inline void *kvmintro_kvrealloc(void *p, size_t old_size,
 }
 
 /*
- * Does @kvm use the TDP MMU?  Until 6.3 KVM decided it per VM, at creation
- * (kvm->arch.tdp_mmu_enabled); since, its read-only tdp_mmu parameter
- * decides for all VMs: @param, KVM's tdp_mmu_enabled resolved by name
- * (NULL if it was not found).
- */
-static inline bool kvmintro_tdp_mmu_enabled(struct kvm *kvm,
-					    const bool *param)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	return param && READ_ONCE(*param);
-#else
-	return READ_ONCE(kvm->arch.tdp_mmu_enabled);
-#endif
-}
-
-/*
  * Argument @n of a function entered through an ftrace_ops: 6.5 added
  * ftrace_regs_get_argument(); before, x86's ftrace_regs is a pt_regs whose
  * argument registers the trampoline saved.
@@ -124,27 +108,6 @@ static inline bool kvmintro_queue_work(struct work_struct *work)
 #else
 	return queue_work(system_unbound_wq, work);
 #endif
-}
-
-/*
- * Resolve KVM's MSR reader for a guest-initiated read (what RDMSR
- * emulation calls): kvm_get_msr() until 6.18 renamed it
- * __kvm_emulate_msr_read(), same arguments.  Newer kernels export it only
- * to KVM's vendor modules (EXPORT_SYMBOL_FOR_KVM_INTERNAL), which modpost
- * refuses to any other module, so kvmintro resolves it by name (symbols.c)
- * on every kernel; the new name is tried first.
- */
-typedef int (*kvmintro_kvm_msr_read_t)(struct kvm_vcpu *vcpu, u32 index,
-				       u64 *data);
-
-static inline kvmintro_kvm_msr_read_t
-kvmintro_lookup_kvm_msr_read(unsigned long (*lookup)(const char *name))
-{
-	unsigned long addr = lookup("__kvm_emulate_msr_read");
-
-	if (!addr)
-		addr = lookup("kvm_get_msr");
-	return (kvmintro_kvm_msr_read_t)addr;
 }
 
 #endif /* KVMINTRO_COMPAT_H */

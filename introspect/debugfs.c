@@ -47,9 +47,8 @@ static void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm,
 	kvmintro_debugfs_create_translate(vm);
 	kvmintro_debugfs_create_mem(vm);
 	kvmintro_debugfs_create_scan(vm);
-	kvmintro_debugfs_create_gva(vm);
-	kvmintro_debugfs_create_stage2(vm);
 	kvmintro_debugfs_create_core(vm);
+	kvmintro_arch_debugfs_create_vm(vm);
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */
@@ -64,7 +63,7 @@ static void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
 	state->dir = debugfs_create_dir(name, state->vm->dir);
 	if (IS_ERR(state->dir))
 		return;
-	kvmintro_debugfs_create_regs(state);
+	kvmintro_arch_debugfs_create_vcpu(state);
 }
 
 /* The files of each VM and vcpu the registry finds. */

@@ -15,6 +15,7 @@
 #include <linux/task_work.h>
 #include <linux/xarray.h>
 
+#include "arch.h"
 #include "compat.h"
 #include "reply.h"
 
@@ -135,18 +136,8 @@ int kvmintro_symbols_resolve(void);
 extern typeof(&task_work_cancel) kvmintro_task_work_cancel;
 extern typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
 extern typeof(&kvm_get_running_vcpu) kvmintro_kvm_get_running_vcpu;
-extern typeof(&kvm_arch_vcpu_ioctl_get_regs) kvmintro_kvm_get_regs;
-extern typeof(&kvm_arch_vcpu_ioctl_get_sregs) kvmintro_kvm_get_sregs;
-extern void (*kvmintro_vcpu_load)(struct kvm_vcpu *vcpu);
-extern void (*kvmintro_vcpu_put)(struct kvm_vcpu *vcpu);
-extern kvmintro_kvm_msr_read_t kvmintro_kvm_msr_read;
-extern unsigned long (*kvmintro_kvm_vcpu_gfn_to_hva)(struct kvm_vcpu *vcpu,
-						     gfn_t gfn);
 extern struct list_head *kvmintro_kvm_vm_list;
 extern struct mutex *kvmintro_kvm_lock;
-extern bool *kvmintro_kvm_tdp_enabled;
-extern bool *kvmintro_kvm_tdp_mmu_param;
-extern struct kvm_x86_ops *kvmintro_kvm_x86_ops;
 
 /* introspect/param.c */
 
@@ -214,21 +205,14 @@ void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm);
 /* introspect/capture.c */
 void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot);
 
-/* introspect/regs.c */
-void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
-
 /* introspect/gpa_hpa.c, translate.c, mem.c, scan.c: guest memory */
 void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
-void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
 
 /* introspect/core.c */
 void kvmintro_debugfs_create_core(struct kvmintro_vm *vm);
-
-/* introspect/stage2.c */
-void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
 
 /* introspect/debugfs.c */
 const struct kvmintro_files *kvmintro_debugfs_create_root(void);
@@ -259,20 +243,6 @@ int kvmintro_hook_kvm_dev_ioctl_register(void);
 void kvmintro_hook_kvm_dev_ioctl_unregister(void);
 int kvmintro_hook_kvm_destroy_vm_register(void);
 void kvmintro_hook_kvm_destroy_vm_unregister(void);
-
-/* introspect/hypercall.c: the opt-in translation hypercall */
-#define KVMINTRO_HC_HUGE		BIT_ULL(0)	/* folio order > 0 */
-#define KVMINTRO_HC_MAPPED		BIT_ULL(1)	/* a resident page */
-#define KVMINTRO_HC_ORDER_SHIFT		2		/* bits 2-6: order */
-#define KVMINTRO_HC_ORDER_MASK		GENMASK_ULL(6, 2)
-extern int kvmintro_hypercall_nr;
-int kvmintro_hypercall_nr_check(void);
-void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
-				  u64 *hpa, u64 *pfn, u64 *flags);
-
-/* hooks/kvm_emulate_hypercall.c */
-int kvmintro_hook_kvm_emulate_hypercall_register(void);
-void kvmintro_hook_kvm_emulate_hypercall_unregister(void);
 
 /*
  * The KVM_RUN hook's path, inline so that the hook's handler is one

@@ -19,7 +19,7 @@ static int __init kvmintro_init(void)
 	int r;
 
 	/* Before anything else: a refused value leaves nothing behind. */
-	r = kvmintro_hypercall_nr_check();
+	r = kvmintro_arch_check_params();
 	if (r)
 		return r;
 
@@ -49,17 +49,14 @@ static int __init kvmintro_init(void)
 	r = kvmintro_hook_kvm_vcpu_ioctl_register();
 	if (r)
 		goto out_err_no_vcpu_ioctl_hook;
-	/* Off by default: see Documentation/hypercall.rst. */
-	if (kvmintro_hypercall_nr != -1) {
-		r = kvmintro_hook_kvm_emulate_hypercall_register();
-		if (r)
-			goto out_err_no_hypercall_hook;
-	}
+	r = kvmintro_arch_hooks_register();
+	if (r)
+		goto out_err_no_arch_hooks;
 
 	kvmintro_registry_rescan();
 	return 0;
 
-out_err_no_hypercall_hook:
+out_err_no_arch_hooks:
 	kvmintro_hook_kvm_vcpu_ioctl_unregister();
 out_err_no_vcpu_ioctl_hook:
 	kvmintro_hook_kvm_dev_ioctl_unregister();
@@ -80,8 +77,7 @@ static void __exit kvmintro_exit(void)
 	 * tree, then the entries, and with them every parked vcpu thread.
 	 */
 	kvmintro_registry_close();
-	if (kvmintro_hypercall_nr != -1)
-		kvmintro_hook_kvm_emulate_hypercall_unregister();
+	kvmintro_arch_hooks_unregister();
 	kvmintro_hook_kvm_vcpu_ioctl_unregister();
 	kvmintro_hook_kvm_dev_ioctl_unregister();
 	kvmintro_hook_kvm_destroy_vm_unregister();

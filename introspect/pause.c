@@ -129,7 +129,7 @@ static bool kvmintro_returning_from_kvm_run(void)
 	struct pt_regs *regs = task_pt_regs(current);
 	unsigned long args[6];
 
-	if (!user_64bit_mode(regs) ||
+	if (!kvmintro_arch_native_syscall(regs) ||
 	    syscall_get_nr(current, regs) != __NR_ioctl)
 		return false;
 	syscall_get_arguments(current, regs, args);

@@ -158,8 +158,9 @@ static int kvmintro_scan_run(void *data, const struct kvmintro_guest_run *run)
 	ctx->next_gpa = gpa + len;
 	ctx->bytes += len;
 	/*
-	 * The pages are physically consecutive and, on x86-64, all of RAM is
-	 * in the direct map: one contiguous range, no mapping to set up.
+	 * The pages are physically consecutive and, on 64-bit hosts (x86-64,
+	 * arm64), all of RAM is in the linear map: one contiguous range, no
+	 * mapping to set up.
 	 */
 	return kvmintro_scan_feed(ctx->scanner, page_address(run->pages[0]),
 				  len, gpa, kvmintro_scan_match, ctx);

@@ -33,13 +33,9 @@ struct kvmintro_snapshot {
 	} vcpus[];
 };
 
-/* introspect/vcpu_regs.c */
-int kvmintro_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
-			    struct kvmintro_regs *to);
+/* introspect/capture.c */
 int kvmintro_vm_read_vcpu_regs(struct kvmintro_vm *vm, struct kvm *kvm,
 			       unsigned int index, struct kvmintro_regs *to);
-
-/* introspect/capture.c */
 int kvmintro_vm_capture(struct kvmintro_vm *vm, struct kvm *kvm);
 
 #endif /* KVMINTRO_SNAPSHOT_H */

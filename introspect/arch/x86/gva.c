@@ -14,14 +14,15 @@
 #include <linux/highmem.h>
 #include <linux/slab.h>
 
-#include "../lib/format.h"
-#include "../lib/pagewalk.h"
-#include "../lib/parse.h"
-#include "../lib/record.h"
-#include "guest_memory.h"
-#include "kvmintro.h"
-#include "reply.h"
-#include "snapshot.h"
+#include "../../../lib/format.h"
+#include "../../../lib/pagewalk.h"
+#include "../../../lib/parse.h"
+#include "../../../lib/record.h"
+#include "../../guest_memory.h"
+#include "../../kvmintro.h"
+#include "x86.h"
+#include "../../reply.h"
+#include "../../snapshot.h"
 
 #define KVMINTRO_GVA_TEXT_MAX	2048
 
@@ -91,7 +92,7 @@ static int kvmintro_gva_regs(struct kvmintro_vm *vm, struct kvm *kvm,
 		return -EINVAL;
 	if (vm->pause.paused) {
 		vcpu = kvm_get_vcpu(kvm, index);
-		return kvmintro_vcpu_read_regs(kvm, vcpu, regs);
+		return kvmintro_arch_vcpu_read_regs(kvm, vcpu, regs);
 	}
 	if (!snapshot || index >= snapshot->nr_vcpus)
 		return -ENODATA;

@@ -10,7 +10,8 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 
-#include "kvmintro.h"
+#include "../../kvmintro.h"
+#include "x86.h"
 
 int kvmintro_hypercall_nr = -1;
 module_param_named(hypercall_nr, kvmintro_hypercall_nr, int, 0444);

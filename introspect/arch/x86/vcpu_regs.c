@@ -9,9 +9,9 @@
  */
 #include <linux/slab.h>
 
-#include "../lib/regs.h"
-#include "kvmintro.h"
-#include "snapshot.h"
+#include "../../../lib/regs.h"
+#include "../../kvmintro.h"
+#include "x86.h"
 
 static u32 kvmintro_kvm_segment_attributes(const struct kvm_segment *seg)
 {
@@ -86,18 +86,9 @@ static void kvmintro_read_msrs(struct kvm *kvm, struct kvm_vcpu *vcpu,
 	srcu_read_unlock(&kvm->srcu, idx);
 }
 
-/**
- * kvmintro_vcpu_read_regs() - read the registers of a stopped vcpu
- * @kvm:	its VM, referenced by the caller
- * @vcpu:	the vcpu, out of guest mode (its VM is paused)
- * @to:		where to put them
- *
- * Return: 0, -EINTR if killed waiting for the vcpu mutex, -EBUSY if the
- * VMM held it longer than a pause may take, or KVM's error (e.g. -EINVAL
- * for a vcpu whose state is protected, as with SEV-ES).
- */
-int kvmintro_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
-			    struct kvmintro_regs *to)
+/* See introspect/arch.h; a protected vcpu (SEV-ES) gives KVM's -EINVAL. */
+int kvmintro_arch_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
+				 struct kvmintro_regs *to)
 {
 	struct kvm_sregs *sregs;
 	struct kvm_regs *regs;
@@ -124,36 +115,4 @@ out:
 	kfree(sregs);
 	kfree(regs);
 	return r;
-}
-
-/**
- * kvmintro_vm_read_vcpu_regs() - a vcpu's registers as the regs file has them
- * @vm:		the VM
- * @kvm:	its struct kvm, referenced by the caller
- * @index:	the vcpu's index
- * @to:		where to put them
- *
- * Live while the VM is paused, else from the latest capture.  Caller
- * holds @vm->pause.lock.
- *
- * Return: 0, -ENODATA if the VM runs and no capture has the vcpu, or why
- * the registers could not be read (kvmintro_vcpu_read_regs()).
- */
-int kvmintro_vm_read_vcpu_regs(struct kvmintro_vm *vm, struct kvm *kvm,
-			       unsigned int index, struct kvmintro_regs *to)
-{
-	const struct kvmintro_snapshot *snapshot = vm->pause.snapshot;
-	struct kvm_vcpu *vcpu;
-
-	lockdep_assert_held(&vm->pause.lock);
-	if (vm->pause.paused) {
-		vcpu = kvm_get_vcpu(kvm, index);
-		return vcpu ? kvmintro_vcpu_read_regs(kvm, vcpu, to) : -ENODATA;
-	}
-	if (!snapshot || index >= snapshot->nr_vcpus)
-		return -ENODATA;
-	if (snapshot->vcpus[index].error)
-		return snapshot->vcpus[index].error;
-	*to = snapshot->vcpus[index].regs;
-	return 0;
 }

@@ -26,7 +26,8 @@
 #include <linux/kprobes.h>
 #include <linux/kvm_para.h>
 
-#include "../introspect/kvmintro.h"
+#include "../../kvmintro.h"
+#include "x86.h"
 
 /* What the entry handler hands to the return handler. */
 struct kvmintro_hypercall_call {

@@ -32,14 +32,14 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
-#include "../lib/format.h"
-#include "../lib/parse.h"
-#include "../lib/record.h"
-#include "../lib/stage2.h"
-#include "compat.h"
-#include "guest_memory.h"
-#include "kvmintro.h"
-#include "reply.h"
+#include "../../../lib/format.h"
+#include "../../../lib/parse.h"
+#include "../../../lib/record.h"
+#include "../../../lib/stage2.h"
+#include "../../guest_memory.h"
+#include "../../kvmintro.h"
+#include "x86.h"
+#include "../../reply.h"
 
 /* Entries read per hold of mmu_lock and RCU by a summary. */
 #define KVMINTRO_STAGE2_BUDGET		1024

@@ -6,9 +6,10 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "../lib/regs.h"
-#include "kvmintro.h"
-#include "snapshot.h"
+#include "../../../lib/regs.h"
+#include "../../kvmintro.h"
+#include "x86.h"
+#include "../../snapshot.h"
 
 /* The records of @regs, one register each. */
 static int kvmintro_seq_put_regs(struct seq_file *m,

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What kvmintro does differently on each architecture: the one interface
+ * the shared code calls, implemented once per architecture in
+ * introspect/arch/<arch>/ (Kbuild picks the folder by $(SRCARCH)).  The
+ * shared code has no per-architecture conditional beyond this.
+ *
+ * x86 implements all of it: the regs, gva and stage2 files and the opt-in
+ * hypercall.  arm64 implements what the shared files need; its regs, gva
+ * and stage2 files and the hypercall (an SMCCC call there) are not written
+ * yet, and the module makes no such files (Documentation/kernels.rst).
+ */
+#ifndef KVMINTRO_ARCH_H
+#define KVMINTRO_ARCH_H
+
+#include <linux/kvm_host.h>
+#include <linux/ptrace.h>
+
+struct kvmintro_regs;
+struct kvmintro_vcpu;
+struct kvmintro_vm;
+
+/* Looks a kernel symbol up by name: kallsyms_lookup_name() (symbols.c). */
+typedef unsigned long (*kvmintro_lookup_t)(const char *name);
+
+/*
+ * Check the architecture's module parameters: called first at load, so
+ * that a refused value leaves nothing behind.  Return: 0 or -EINVAL.
+ */
+int kvmintro_arch_check_params(void);
+
+/*
+ * Resolve the architecture's KVM symbols with @lookup.  Return: 0, or
+ * -ENOENT if one the module cannot work without is missing (said in the
+ * log).
+ */
+int kvmintro_arch_resolve_symbols(kvmintro_lookup_t lookup);
+
+/* Register the architecture's hooks (enabled ones only), and undo it. */
+int kvmintro_arch_hooks_register(void);
+void kvmintro_arch_hooks_unregister(void);
+
+/* Make the architecture's files of a VM's and of a vcpu's directory. */
+void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm);
+void kvmintro_arch_debugfs_create_vcpu(struct kvmintro_vcpu *state);
+
+/*
+ * Is @regs, a task's user registers, a system call of the kernel's own
+ * ABI (not a compat one), whose number and arguments syscall_get_nr() and
+ * syscall_get_arguments() give as the native system call table has them?
+ */
+bool kvmintro_arch_native_syscall(struct pt_regs *regs);
+
+/**
+ * kvmintro_arch_vcpu_read_regs() - read a vcpu's registers
+ * @kvm:	its VM, referenced by the caller
+ * @vcpu:	the vcpu, out of guest mode (its VM paused)
+ * @to:		where to put them
+ *
+ * Takes the vcpu mutex.
+ *
+ * Return: 0, -EINTR if killed waiting for the vcpu mutex, -EBUSY if the
+ * VMM held it longer than a pause may take, KVM's error (e.g. -EINVAL for
+ * a vcpu whose state is protected), or -EOPNOTSUPP where the architecture
+ * has no register reader yet.
+ */
+int kvmintro_arch_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
+				 struct kvmintro_regs *to);
+
+#endif /* KVMINTRO_ARCH_H */

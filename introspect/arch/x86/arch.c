@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmintro on x86: introspect/arch.h's entry points.
+ */
+#include <asm/ptrace.h>
+
+#include "../../kvmintro.h"
+#include "x86.h"
+
+int kvmintro_arch_check_params(void)
+{
+	return kvmintro_hypercall_nr_check();
+}
+
+/* The hypercall's hook, off by default: see Documentation/hypercall.rst. */
+int kvmintro_arch_hooks_register(void)
+{
+	if (kvmintro_hypercall_nr == -1)
+		return 0;
+	return kvmintro_hook_kvm_emulate_hypercall_register();
+}
+
+void kvmintro_arch_hooks_unregister(void)
+{
+	if (kvmintro_hypercall_nr != -1)
+		kvmintro_hook_kvm_emulate_hypercall_unregister();
+}
+
+void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm)
+{
+	kvmintro_debugfs_create_gva(vm);
+	kvmintro_debugfs_create_stage2(vm);
+}
+
+void kvmintro_arch_debugfs_create_vcpu(struct kvmintro_vcpu *state)
+{
+	kvmintro_debugfs_create_regs(state);
+}
+
+/* A 32-bit task's system calls (int 0x80) have their own numbers. */
+bool kvmintro_arch_native_syscall(struct pt_regs *regs)
+{
+	return user_64bit_mode(regs);
+}
