@@ -4,7 +4,7 @@
 # That each kernel series resolves to the newest kernel its Debian suite
 # has: read the package lists of the series' build root directly (not
 # through apt-cache), keep the generic amd64 headers of the series that
-# come with an image, take the newest by dpkg's version order, and compare
+# come with an image (arm64's for the arm64 series), take the newest by dpkg's version order, and compare
 # with what harness/kernels picked.  TAP on stdout; also prints the
 # releases picked.  Run by harness/run-tests (series: KVMINTRO_KERNELS,
 # default all).
@@ -25,15 +25,17 @@ series_packages()
 	6.12) echo 'bookworm ^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
 	6.12-deb13) echo 'trixie ^linux-headers-6\.12\.[0-9]+\+deb13-amd64$' ;;
 	unstable) echo 'sid ^linux-headers-[0-9][^-]*(-[0-9]+)?-amd64$' ;;
+	6.12-deb13-arm64) echo 'trixie ^linux-headers-6\.12\.[0-9]+\+deb13-arm64$ arm64' ;;
 	*) return 1 ;;
 	esac
 }
 
-# "<package> <version>" for every stanza of the suite's Packages lists.
+# "<package> <version>" for every stanza of the suite's Packages lists of
+# Debian architecture $2.
 packages_of()
 {
-	local lists=$1 f
-	for f in "$lists"/*_binary-amd64_Packages*; do
+	local lists=$1 arch=$2 f
+	for f in "$lists"/*_binary-"$arch"_Packages*; do
 		[[ -e $f ]] || continue
 		/usr/lib/apt/apt-helper cat-file "$f"
 	done | awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }'
@@ -66,12 +68,13 @@ n=0
 failed=0
 for series in $(kvmintro_series_list "${KVMINTRO_KERNELS:-all}"); do
 	n=$((n + 1))
-	read -r suite re <<<"$(series_packages "$series")"
+	read -r suite re arch <<<"$(series_packages "$series")"
+	arch=${arch:-amd64}
 	lists=$(kvmintro_root_dir "$suite")/var/lib/apt/lists
-	packages_of "$lists" | sort -u >"$tmp/$suite"
+	packages_of "$lists" "$arch" | sort -u >"$tmp/$suite-$arch"
 	picked=$("$here/../kernels" "$series" 2>/dev/null | awk '{ print $2 }')
-	read -r newest version <<<"$(newest_release "$tmp/$suite" "$re")"
-	echo "# $series: harness picked '${picked:-nothing}'; newest in $suite's lists ($(wc -l <"$tmp/$suite") packages): '${newest:-none}' (linux-headers $version)"
+	read -r newest version <<<"$(newest_release "$tmp/$suite-$arch" "$re")"
+	echo "# $series: harness picked '${picked:-nothing}'; newest in $suite's $arch lists ($(wc -l <"$tmp/$suite-$arch") packages): '${newest:-none}' (linux-headers $version)"
 	if [[ -n $picked && $picked == "$newest" ]]; then
 		echo "ok $n - $series resolves to the newest kernel $suite has: $picked"
 	else

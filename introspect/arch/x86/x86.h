@@ -44,7 +44,7 @@ int kvmintro_hypercall_nr_check(void);
 void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 				  u64 *hpa, u64 *pfn, u64 *flags);
 
-/* kvm_emulate_hypercall.c: its hook */
+/* hooks/kvm_emulate_hypercall.c: its hook */
 int kvmintro_hook_kvm_emulate_hypercall_register(void);
 void kvmintro_hook_kvm_emulate_hypercall_unregister(void);
 

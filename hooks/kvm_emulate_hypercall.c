@@ -5,7 +5,7 @@
  * see Documentation/hypercall.rst.
  *
  * KVM runs the call as always.  The entry handler only notes a call whose
- * RAX is hypercall_nr (introspect/hypercall.c has the parameter and the
+ * RAX is hypercall_nr (introspect/arch/x86/hypercall.c has the parameter and the
  * translation); at return, if and only if KVM answered it with
  * -KVM_ENOSYS (a number it does not implement) for a 64-bit caller at CPL 0,
  * the handler overwrites the result registers in vcpu->arch.regs[], after
@@ -26,8 +26,8 @@
 #include <linux/kprobes.h>
 #include <linux/kvm_para.h>
 
-#include "../../kvmintro.h"
-#include "x86.h"
+#include "../introspect/kvmintro.h"
+#include "../introspect/arch/x86/x86.h"
 
 /* What the entry handler hands to the return handler. */
 struct kvmintro_hypercall_call {
