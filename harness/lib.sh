@@ -1318,6 +1318,9 @@ kvmintro_l1_env()
 	echo "KVMINTRO_KVER=$ver"
 	echo "KVMINTRO_TMP=/tmp"
 	[[ -f $out/l2/$ver/env ]] && cat "$out/l2/$ver/env"
+	# A build root whose crash reads cores of Linux >= 6.1 (install-deps).
+	[[ -x $(kvmintro_root_dir trixie)/usr/bin/crash ]] &&
+		echo "KVMINTRO_CRASH_ROOT=$(kvmintro_root_dir trixie)"
 	return 0
 }
 

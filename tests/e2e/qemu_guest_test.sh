@@ -444,6 +444,37 @@ check "${tools_checks[1]} ($nr_loads PT_LOADs, ${#qemu_loads[@]} of QEMU's)" \
 	test "$nr_loads" -gt 0 -a "$bad_loads" = 0 -a "${#qemu_loads[@]}" -gt 0
 rm -f "$qemu_core"
 
+# crash_run VMLINUX CORE: crash, its commands on stdin; crash_run --version:
+# its version.  Debian 12's crash (8.0.2) lists no task of Linux >= 6.1
+# (below); where the harness installed Debian 13's into the trixie build
+# root (KVMINTRO_CRASH_ROOT), that one runs, chrooted there, the vmlinux
+# and the core bound into a tmpfs on its /tmp.
+crash_run()
+{
+	local root=${KVMINTRO_CRASH_ROOT:-} rc=0
+	if [[ $1 == --version ]]; then
+		if [[ -n $root ]]; then chroot "$root" crash --version; else crash --version; fi 2>/dev/null |
+			awk '$1 == "crash" { print $2; exit }'
+		return
+	fi
+	if [[ -z $root ]]; then
+		timeout 300 crash -s "$1" "$2"
+		return
+	fi
+	mount -t tmpfs tmpfs "$root/tmp" || return 1
+	: >"$root/tmp/vmlinux"
+	: >"$root/tmp/core"
+	if mount --bind "$1" "$root/tmp/vmlinux" && mount --bind "$2" "$root/tmp/core" &&
+	   mount --bind /dev "$root/dev" && mount -t proc proc "$root/proc"; then
+		timeout 300 chroot "$root" crash -s /tmp/vmlinux /tmp/core || rc=$?
+	else
+		rc=1
+	fi
+	umount "$root/proc" "$root/dev" "$root/tmp/core" "$root/tmp/vmlinux" 2>/dev/null
+	umount "$root/tmp"
+	return $rc
+}
+
 if [[ -z $vmlinux ]]; then
 	for name in "${tools_checks[@]:2}"; do
 		echo "ok - qemu_guest: $name # SKIP no debug vmlinux of $release (the harness fetches one for KVMINTRO_VMLINUX_SERIES, 6.1 by default)"
@@ -452,8 +483,10 @@ if [[ -z $vmlinux ]]; then
 else
 	crash_out=$KVMINTRO_TMP/qemu_guest.crash
 	printf '%s\n' sys ps 'list task_struct.tasks -s task_struct.comm -h init_task' quit |
-		timeout 300 crash -s "$vmlinux" "$core" >"$crash_out" 2>&1
-	echo "# crash: exit status $?, $(grep -c . "$crash_out") lines"
+		crash_run "$vmlinux" "$core" >"$crash_out" 2>&1
+	rc=$?
+	crash_version=$(crash_run --version)
+	echo "# crash $crash_version${KVMINTRO_CRASH_ROOT:+ (from $KVMINTRO_CRASH_ROOT)}: exit status $rc, $(grep -c . "$crash_out") lines"
 	grep -E '^ *(RELEASE|TASKS|PANIC):|^crash:|error' "$crash_out" | head -n 10 | sed 's/^/# crash: /'
 	check "${tools_checks[2]} ($release)" \
 		grep -q "^ *RELEASE: $release\$" "$crash_out"
@@ -461,7 +494,6 @@ else
 	# which since Linux 6.1 (numbers[] a flexible array) ends where numbers[0]
 	# starts: every pid's namespace reads as garbage and ps lists only the
 	# idle tasks, whatever the dump (QEMU's the same); crash 8.0.3 fixed it.
-	crash_version=$(crash --version 2>/dev/null | awk '$1 == "crash" { print $2; exit }')
 	if grep -Eq "^>? +[0-9]+ +[0-9]+ +[0-9]+ +[0-9a-f]+ +[A-Z]+ .* $proc\$" "$crash_out"; then
 		ok "${tools_checks[3]} ($proc)"
 	elif dpkg --compare-versions "${crash_version:-0}" le 8.0.2 &&
