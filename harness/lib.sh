@@ -929,7 +929,9 @@ kvmintro_initrd()
 # inside L1, not even a test's own timeout, runs again.  L1's init writes a
 # count to RUNDIR/heartbeat every 10 s: when it has not changed for SECONDS,
 # write RUNDIR/hung and stop QEMU.  (run-tests runs such a pass again, up
-# to 3 attempts: a test that deadlocks L1 does so every time and fails.)
+# to 5 attempts: a test that deadlocks L1 does so every time and fails.)
+# Before stopping it, RUNDIR/hung-cpu gets what QEMU's monitor says of L1's
+# vcpus, three times 2 s apart: halted, in L1, or in an L2 guest.
 __kvmintro_l1_watchdog()
 {
 	local rundir=$1 tpid=$2 window=$3 beat last= quiet=0
@@ -943,9 +945,30 @@ __kvmintro_l1_watchdog()
 		quiet=$((quiet + 15))
 		if ((quiet >= window)); then
 			echo "L1 hung: its heartbeat stopped at $beat (about $((beat * 10)) s after init), no sign of life for ${quiet} s" >"$rundir/hung"
+			__kvmintro_l1_monitor "$rundir" "info cpus" "info registers" \
+				"info lapic" >"$rundir/hung-cpu" 2>&1
 			kill -TERM "$tpid" 2>/dev/null
 			return 0
 		fi
+	done
+}
+
+# __kvmintro_l1_monitor RUNDIR COMMAND...: the answers of the monitor of
+# L1's QEMU (job mode: FIFOs RUNDIR/monitor.in and .out) to each COMMAND,
+# three times, 2 s apart.
+__kvmintro_l1_monitor()
+{
+	local rundir=$1 round command
+	shift
+	[[ -p $rundir/monitor.in && -p $rundir/monitor.out ]] || return 0
+	for round in 1 2 3; do
+		echo "== sample $round, $(date +%T)"
+		for command in "$@"; do
+			echo "$command" >"$rundir/monitor.in"
+		done
+		# QEMU holds both ends open: read what came, stop when none comes.
+		timeout 2 cat "$rundir/monitor.out" | tr -d '\r' |
+			sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | grep -v '^(qemu)'
 	done
 }
 
@@ -1052,13 +1075,19 @@ kvmintro_l1_boot()
 		if [[ $mode == shell ]]; then
 			qemu+=(-serial mon:stdio)
 		else
-			qemu+=(-serial "file:$rundir/console.log" -monitor none)
+			qemu+=(-serial "file:$rundir/console.log")
 		fi
 	elif [[ $mode == shell ]]; then
 		qemu+=(-serial mon:stdio -serial "file:$rundir/out.log")
 	else
-		qemu+=(-serial "file:$rundir/console.log" -serial "file:$rundir/out.log"
-			-monitor none)
+		qemu+=(-serial "file:$rundir/console.log" -serial "file:$rundir/out.log")
+	fi
+	# In job mode the monitor is on two FIFOs, for the watchdog.
+	if [[ $mode != shell ]]; then
+		rm -f "$rundir/monitor.in" "$rundir/monitor.out" "$rundir/hung-cpu"
+		mkfifo "$rundir/monitor.in" "$rundir/monitor.out"
+		qemu+=(-chardev "pipe,id=kvmintro-mon,path=${rundir//,/,,}/monitor"
+			-mon chardev=kvmintro-mon,mode=readline)
 	fi
 	qemu+=(-append "$cmdline")
 	# Extra QEMU options for debugging, e.g. "-s" (gdb stub on :1234) or
