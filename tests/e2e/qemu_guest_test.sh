@@ -31,12 +31,11 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/qemu.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 : "${KVMINTRO_KO:?}" "${KVMINTRO_L2_KERNEL:?}" "${KVMINTRO_L2_INITRD:?}"
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
+tap_prefix="qemu_guest: "
 debugfs=/sys/kernel/debug/kvmintro
-failed=0
 
-ok() { echo "ok - qemu_guest: $1"; }
-not_ok() { echo "not ok - qemu_guest: $1"; failed=1; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
 reg() { sed -n "s/^$1=//p" "$2"; }
 # The console's last lines, as TAP comments (the last one may lack its
 # newline: add one, so that the next TAP line starts a line of its own).
@@ -105,38 +104,38 @@ for ((attempt = 1; attempt <= BOOT_ATTEMPTS; attempt++)); do
 	l2_stop
 done
 if ! l2_alive; then
-	echo "not ok - qemu_guest: QEMU boots L2 ($attempt attempts; see $l2_dir)"
+	tap_ok 1 "QEMU boots L2 ($attempt attempts; see $l2_dir)"
 	exit 1
 fi
 ((live)) || echo "# L2 did not reach userspace: checking the stalled guest"
 pid=$(l2_pid)
-insmod "$KVMINTRO_KO" || { echo "not ok - qemu_guest: insmod"; exit 1; }
+insmod "$KVMINTRO_KO" || { tap_ok 1 "insmod"; exit 1; }
 dir=$debugfs/$pid
 for ((i = 0; i < 100; i++)); do [[ -d $dir/vcpu0 ]] && break; sleep 0.1; done
 
-check "capture of the running guest" sh -c "echo capture > $dir/snapshot"
+tap_check "capture of the running guest" sh -c "echo capture > $dir/snapshot"
 for vcpu in 0; do
 	regs=$KVMINTRO_TMP/regs$vcpu
 	cat "$dir/vcpu$vcpu/regs" >"$regs"
 	rip=$(reg rip "$regs")
 	cr3=$(reg cr3 "$regs")
-	check "vcpu$vcpu: RIP $rip is a kernel address" \
+	tap_check "vcpu$vcpu: RIP $rip is a kernel address" \
 		test $((rip >= 0xffffffff80000000 || rip < 0)) = 1
-	check "vcpu$vcpu: CR3 $cr3 is set" test $((cr3)) != 0
+	tap_check "vcpu$vcpu: CR3 $cr3 is set" test $((cr3)) != 0
 done
 
 # Paused: kvmintro's live registers equal QEMU's own view of the vcpu.
-check "pause" sh -c "echo pause > $dir/snapshot"
+tap_check "pause" sh -c "echo pause > $dir/snapshot"
 live_regs=$KVMINTRO_TMP/live-regs
 cat "$dir/vcpu0/regs" >"$live_regs"
 hmp=$(l2_hmp "info registers")
 mine=$(reg rip "$live_regs")
 theirs=$(sed -n 's/.*RIP=\([0-9a-f]*\).*/0x\1/p' <<<"$hmp" | head -n1)
-check "paused RIP $mine equals QEMU's info registers ($theirs)" \
+tap_check "paused RIP $mine equals QEMU's info registers ($theirs)" \
 	test $((mine)) = $((theirs))
 mine=$(reg cr3 "$live_regs")
 theirs=$(sed -n 's/.*CR3=\([0-9a-f]*\).*/0x\1/p' <<<"$hmp" | head -n1)
-check "paused CR3 $mine equals QEMU's ($theirs)" test $((mine)) = $((theirs))
+tap_check "paused CR3 $mine equals QEMU's ($theirs)" test $((mine)) = $((theirs))
 
 # Paused: gva walks the guest's own page tables from RIP to a GPA; QEMU's
 # monitor translates the same address itself (gva2gpa) and reads the
@@ -148,7 +147,7 @@ walk=$(cat "$dir/gva")
 sed 's/^/# gva: /' <<<"$walk"
 gva_gpa=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) .*/\1/p' <<<"$walk")
 hmp_gpa=$(l2_hmp "gva2gpa $rip_hex" | sed -n 's/^gpa: *\(0x[0-9a-f]*\).*/\1/p')
-check "gva of RIP $rip_hex gives GPA $gva_gpa, QEMU's gva2gpa gives $hmp_gpa" \
+tap_check "gva of RIP $rip_hex gives GPA $gva_gpa, QEMU's gva2gpa gives $hmp_gpa" \
 	test -n "$gva_gpa" -a -n "$hmp_gpa" -a "$((gva_gpa))" = "$((hmp_gpa))"
 # 16 bytes, or up to the end of RIP's page (the next page may lie elsewhere).
 n=$((4096 - (rip & 0xfff)))
@@ -156,16 +155,16 @@ n=$((4096 - (rip & 0xfff)))
 mine=$( ( [[ -n $gva_gpa ]] && xxd -s $((gva_gpa)) -l $n -p "$dir/mem" ) | tr -d '\n')
 theirs=$(l2_hmp "x /${n}xb $rip_hex" | sed -n 's/^[0-9a-f]*: *//p' |
 	 grep -o '0x[0-9a-f][0-9a-f]' | sed 's/^0x//' | tr -d '\n')
-check "mem at gva's GPA reads the $n bytes QEMU's x reads at RIP ($theirs)" \
+tap_check "mem at gva's GPA reads the $n bytes QEMU's x reads at RIP ($theirs)" \
 	test -n "$theirs" -a "$mine" = "$theirs"
-check "resume" sh -c "echo resume > $dir/snapshot"
+tap_check "resume" sh -c "echo resume > $dir/snapshot"
 
 # The guest still runs: its shell answers on the console.
 if ((live)); then
 	l2_type "echo kvmintro-alive-$$"
-	check "the guest runs after resume" l2_wait "kvmintro-alive-$$" 60
+	tap_check "the guest runs after resume" l2_wait "kvmintro-alive-$$" 60
 else
-	echo "ok - qemu_guest: the guest runs after resume # SKIP the guest stalled while booting, before kvmintro was loaded"
+	tap_skip "the guest runs after resume" "the guest stalled while booting, before kvmintro was loaded"
 fi
 
 
@@ -173,7 +172,7 @@ printf 'str:Linux version\n' >"$dir/scan"
 scan=$(cat "$dir/scan")
 echo "$scan" | head -3 | sed 's/^/# /'
 line=$(grep -m1 '^match ' <<<"$scan")
-check "scan str:Linux version finds the kernel banner" \
+tap_check "scan str:Linux version finds the kernel banner" \
 	test "$(record_field pattern <<<"$line")" = '"str:Linux version"'
 gpa=$(record_field gpa <<<"$line")
 hva=$(record_field hva <<<"$line")
@@ -186,16 +185,16 @@ phys=$(sed -n 's/^ok phys=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
 # QEMU's own pagemap entry for the HVA.
 pfn=-1
 [[ -n $hva ]] && pfn=$(pagemap_pfn "$pid" "$hva")
-check "translate of the banner ($phys) equals QEMU's pagemap (frame $(printf 0x%x "$pfn"))" \
+tap_check "translate of the banner ($phys) equals QEMU's pagemap (frame $(printf 0x%x "$pfn"))" \
 	test -n "$phys" -a "$pfn" -gt 0 -a "$((phys))" = "$(((pfn << 12) | (hva & 0xfff)))"
-check "scan's HPA ($hpa) equals translate's" test -n "$hpa" -a -n "$phys" -a "$((hpa))" = "$((phys))"
+tap_check "scan's HPA ($hpa) equals translate's" test -n "$hpa" -a -n "$phys" -a "$((hpa))" = "$((phys))"
 
 mine= theirs=
 if [[ -n $gpa && -n $hva ]]; then
 	mine=$(xxd -s $((gpa)) -l 13 -p "$dir/mem")
 	theirs=$(xxd -s $((hva)) -l 13 -p "/proc/$pid/mem")
 fi
-check "mem at the banner reads 'Linux version', as QEMU's memory does" \
+tap_check "mem at the banner reads 'Linux version', as QEMU's memory does" \
 	test "$mine" = 4c696e75782076657273696f6e -a "$mine" = "$theirs"
 
 # The hypercall, from the guest (gpa_hpa.ko, gpa_hpa_demo) to the host's
@@ -218,9 +217,9 @@ hypercall_checks=(
 )
 if ((!live)); then
 	for name in "${hypercall_checks[@]}"; do
-		echo "ok - qemu_guest: $name # SKIP the guest stalled while booting, before kvmintro was loaded"
+		tap_skip "$name" "the guest stalled while booting, before kvmintro was loaded"
 	done
-	exit $failed
+	exit $tap_failed
 fi
 
 # guest_sh TAG COMMAND: l2_sh with 60 s, its output in $out.  Once the
@@ -244,25 +243,25 @@ guest_sh()
 
 guest_sh hc-noparam "insmod /extra/gpa_hpa.ko"
 rc=$?
-check "${hypercall_checks[0]} (status $rc)" test $rc != 0 -a $rc != 124
+tap_check "${hypercall_checks[0]} (status $rc)" test $rc != 0 -a $rc != 124
 guest_sh hc-load "insmod /extra/gpa_hpa.ko hypercall_nr=$hc_nr"
-check "${hypercall_checks[1]}" test $? = 0
+tap_check "${hypercall_checks[1]}" test $? = 0
 guest_sh hc-enosys "gpa_hpa_demo -q 0x1000"
 echo "# guest: $out"
-check "${hypercall_checks[2]}" \
+tap_check "${hypercall_checks[2]}" \
 	grep -q '^gpa_hpa_demo: err gpa=0x1000 ret=-1000 reason=hypercall-not-enabled$' <<<"$out"
 guest_sh hc-garbage "gpa_hpa_demo -g 0x1000"
 echo "# guest: $out"
-check "${hypercall_checks[3]}" grep -q '^garbage: ok' <<<"$out"
+tap_check "${hypercall_checks[3]}" grep -q '^garbage: ok' <<<"$out"
 
 rmmod kvmintro && insmod "$KVMINTRO_KO" hypercall_nr=$hc_nr
 rc=$?
 for ((i = 0; i < 100; i++)); do [[ -d $dir/vcpu0 ]] && break; sleep 0.1; done
-check "${hypercall_checks[4]}" test $rc = 0 -a -d "$dir/vcpu0"
+tap_check "${hypercall_checks[4]}" test $rc = 0 -a -d "$dir/vcpu0"
 
 guest_sh hc-efault "gpa_hpa_demo -q 0x7fffff000000"
 echo "# guest: $out"
-check "${hypercall_checks[5]}" \
+tap_check "${hypercall_checks[5]}" \
 	grep -q '^gpa_hpa_demo: err gpa=0x7fffff000000 ret=-14 ' <<<"$out"
 
 # The demo keeps its page (mlocked) until it is killed.
@@ -278,7 +277,7 @@ g_hpa=$(field hpa)
 g_pfn=$(field pfn)
 g_flags=$(field flags)
 g_value=$(field value)
-check "${hypercall_checks[6]}" \
+tap_check "${hypercall_checks[6]}" \
 	test -n "$g_gpa" -a -n "$g_hpa" -a -n "$g_pfn" -a -n "$g_flags" -a -n "$g_value"
 : "${g_gpa:=0}" "${g_hpa:=0}" "${g_pfn:=0}" "${g_flags:=0}" "${g_value:=0}"
 
@@ -289,11 +288,11 @@ t_phys=$(sed -n 's/^ok phys=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
 t_hva=$(sed -n 's/.* hva=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
 t_pfn=$(sed -n 's/.* pfn=\(0x[0-9a-f]*\) .*/\1/p' <<<"$reply")
 t_size=$(sed -n 's/.* size=\([0-9A-Z]*\).*/\1/p' <<<"$reply")
-check "${hypercall_checks[7]} ($g_hpa, $t_phys)" \
+tap_check "${hypercall_checks[7]} ($g_hpa, $t_phys)" \
 	test -n "$t_phys" -a "$((g_hpa))" = "$((t_phys))"
 pfn=-1
 [[ -n $t_hva ]] && pfn=$(pagemap_pfn "$pid" "$t_hva")
-check "${hypercall_checks[8]} ($g_pfn, $t_pfn, $(printf 0x%x $pfn))" \
+tap_check "${hypercall_checks[8]} ($g_pfn, $t_pfn, $(printf 0x%x $pfn))" \
 	test -n "$t_pfn" -a "$((g_pfn))" = "$((t_pfn))" -a "$((g_pfn))" = "$pfn"
 # Flags: bit 0 huge, bit 1 mapped, bits 2-6 the folio order.
 case $t_size in
@@ -302,17 +301,17 @@ case $t_size in
 1G) huge=1 order=18 ;;
 *) huge=-1 order=-1 ;;
 esac
-check "${hypercall_checks[9]} ($g_flags, host page $t_size)" \
+tap_check "${hypercall_checks[9]} ($g_flags, host page $t_size)" \
 	test $((g_flags & 2)) = 2 -a $((g_flags & 1)) = $huge \
 	-a $(((g_flags >> 2) & 31)) = $order
 hex=$(xxd -s $((g_gpa)) -l 8 -p "$dir/mem")
 mem_value=$(le64 "$hex")
-check "${hypercall_checks[10]} ($g_value, $(printf 0x%x $mem_value))" \
+tap_check "${hypercall_checks[10]} ($g_value, $(printf 0x%x $mem_value))" \
 	test -n "$hex" -a "$((g_value))" = "$mem_value"
 l2_type "kill %1"
 guest_sh hc-shell 'exec 3<>/proc/gpa_hpa; echo 0x7fffff000000 >&3; head -n1 <&3'
 echo "# guest: $out"
-check "${hypercall_checks[11]}" \
+tap_check "${hypercall_checks[11]}" \
 	grep -q '^err gpa=0x7fffff000000 ret=-14 reason=not-backed$' <<<"$out"
 
 # The core file, read by the analysts' own tools: the guest writes a line
@@ -333,10 +332,10 @@ text=$(tr -d '\r' <<<"$out" | awk '$3 == "_text" { print $1 }' | tail -n1)
 guest_sh core-kmsg "echo $core_mark >/dev/kmsg"
 if [[ -n $guest_silent ]]; then
 	for name in "${core_checks[@]}"; do
-		echo "not ok - qemu_guest: $name (the guest did not answer)"
+		tap_ok 1 "$name (the guest did not answer)"
 	done
-	failed=1
-	exit $failed
+	tap_failed=1
+	exit $tap_failed
 fi
 core=$KVMINTRO_TMP/qemu_guest.core
 echo pause >"$dir/snapshot"
@@ -344,18 +343,18 @@ cat "$dir/vcpu0/regs" >"$live_regs"
 cp --sparse=always "$dir/core" "$core"
 info=$("$KVMINTRO_BIN/kvmintro" info "$pid")
 echo resume >"$dir/snapshot"
-check "${core_checks[0]} ($release)" \
+tap_check "${core_checks[0]} ($release)" \
 	sh -c "readelf -n '$core' | grep -q VMCOREINFO &&
 	       grep -a -q 'OSRELEASE=$release' '$core'"
 mine=$(reg rip "$live_regs")
 theirs=$(gdb -batch -nx -c "$core" -ex 'info registers rip' 2>/dev/null |
 	 awk '$1 == "rip" { print $2 }')
-check "${core_checks[1]} ($theirs, $mine)" \
+tap_check "${core_checks[1]} ($theirs, $mine)" \
 	test -n "$theirs" -a "$((theirs))" = "$((mine))"
 rm -f "$KVMINTRO_TMP/qemu_guest.dmesg"
 makedumpfile --dump-dmesg "$core" "$KVMINTRO_TMP/qemu_guest.dmesg" >/dev/null 2>&1
 echo "# makedumpfile: $(grep -c . "$KVMINTRO_TMP/qemu_guest.dmesg" 2>/dev/null) lines; last: $(tail -n1 "$KVMINTRO_TMP/qemu_guest.dmesg" 2>/dev/null)"
-check "${core_checks[2]}" \
+tap_check "${core_checks[2]}" \
 	sh -c "grep -q 'Linux version $release' '$KVMINTRO_TMP/qemu_guest.dmesg' &&
 	       grep -q '$core_mark' '$KVMINTRO_TMP/qemu_guest.dmesg'"
 rm -f "$core"
@@ -367,7 +366,7 @@ kernel=$(awk '$1 == "guest" { print $3 }' <<<"$info")
 expect=none
 [[ $text =~ ^[0-9a-f]+$ ]] && expect=$((0x$text - 0xffffffff81000000))
 [[ $mine =~ ^0x[0-9a-f]+$ ]] && mine=$((mine))
-check "${core_checks[3]} ($kernel, $mine; $release, _text 0x$text)" \
+tap_check "${core_checks[3]} ($kernel, $mine; $release, _text 0x$text)" \
 	test -n "$kernel" -a "$kernel" = "$release" -a "$mine" = "$expect"
 
 # The core beside QEMU's own dump-guest-memory of the same instant, and
@@ -392,7 +391,7 @@ guest_sh tools-proc "(printf %s $proc >/proc/self/comm; sleep 1000; :) & sleep 1
 tr -d '\r' <<<"$out" | sed 's/^/# guest: /'
 if [[ -n $guest_silent ]]; then
 	for name in "${tools_checks[@]}"; do
-		echo "not ok - qemu_guest: $name (the guest did not answer)"
+		tap_ok 1 "$name (the guest did not answer)"
 	done
 	exit 1
 fi
@@ -412,7 +411,7 @@ for ((i = 0; i < 600; i++)); do
 done
 echo resume >"$dir/snapshot"
 l2_hmp cont >/dev/null
-check "${tools_checks[0]} (status ${status:-none})" \
+tap_check "${tools_checks[0]} (status ${status:-none})" \
 	test "$status" = completed -a -s "$qemu_core"
 
 # Each PT_LOAD of the core, by p_paddr, inside one of QEMU's.  No
@@ -440,7 +439,7 @@ while read -r offset gpa size; do
 		bad_loads=$((bad_loads + 1))
 	fi
 done <<<"$(loads "$core")"
-check "${tools_checks[1]} ($nr_loads PT_LOADs, ${#qemu_loads[@]} of QEMU's)" \
+tap_check "${tools_checks[1]} ($nr_loads PT_LOADs, ${#qemu_loads[@]} of QEMU's)" \
 	test "$nr_loads" -gt 0 -a "$bad_loads" = 0 -a "${#qemu_loads[@]}" -gt 0
 rm -f "$qemu_core"
 
@@ -477,7 +476,7 @@ crash_run()
 
 if [[ -z $vmlinux ]]; then
 	for name in "${tools_checks[@]:2}"; do
-		echo "ok - qemu_guest: $name # SKIP no debug vmlinux of $release (the harness fetches one for KVMINTRO_VMLINUX_SERIES, 6.1 by default)"
+		tap_skip "$name" "no debug vmlinux of $release (the harness fetches one for KVMINTRO_VMLINUX_SERIES, 6.1 by default)"
 	done
 	rm -f "$core"
 else
@@ -488,22 +487,22 @@ else
 	crash_version=$(crash_run --version)
 	echo "# crash $crash_version${KVMINTRO_CRASH_ROOT:+ (from $KVMINTRO_CRASH_ROOT)}: exit status $rc, $(grep -c . "$crash_out") lines"
 	grep -E '^ *(RELEASE|TASKS|PANIC):|^crash:|error' "$crash_out" | head -n 10 | sed 's/^/# crash: /'
-	check "${tools_checks[2]} ($release)" \
+	tap_check "${tools_checks[2]} ($release)" \
 		grep -q "^ *RELEASE: $release\$" "$crash_out"
 	# crash 8.0.2 (Debian 12's) reads struct pid with the size gdb gives it,
 	# which since Linux 6.1 (numbers[] a flexible array) ends where numbers[0]
 	# starts: every pid's namespace reads as garbage and ps lists only the
 	# idle tasks, whatever the dump (QEMU's the same); crash 8.0.3 fixed it.
 	if grep -Eq "^>? +[0-9]+ +[0-9]+ +[0-9]+ +[0-9a-f]+ +[A-Z]+ .* $proc\$" "$crash_out"; then
-		ok "${tools_checks[3]} ($proc)"
+		tap_ok 0 "${tools_checks[3]} ($proc)"
 	elif dpkg --compare-versions "${crash_version:-0}" le 8.0.2 &&
 	     ! grep -Eq '^>? +[1-9][0-9]* +[0-9]+ +[0-9]+ +[0-9a-f]+ ' "$crash_out"; then
-		echo "not ok - qemu_guest: ${tools_checks[3]} ($proc) # TODO crash $crash_version lists no task of Linux >= 6.1 (struct pid.numbers[] flexible array; fixed in crash 8.0.3)"
+		tap_todo "${tools_checks[3]} ($proc)" "crash $crash_version lists no task of Linux >= 6.1 (struct pid.numbers[] flexible array; fixed in crash 8.0.3)"
 	else
-		not_ok "${tools_checks[3]} ($proc)"
+		tap_ok 1 "${tools_checks[3]} ($proc)"
 	fi
 	echo "# crash: $(grep -c 'comm = ' "$crash_out") tasks on init_task's list"
-	check "${tools_checks[4]} ($proc)" grep -q "comm = \"$proc\\\\000" "$crash_out"
+	tap_check "${tools_checks[4]} ($proc)" grep -q "comm = \"$proc\\\\000" "$crash_out"
 	rm -f "$crash_out"
 
 	# drgn 0.0.22 (Debian 12's) reads the top page table, swapper_pg_dir,
@@ -516,7 +515,7 @@ else
 	printf '%s\n' "print('release=' + prog['init_uts_ns'].name.release.string_().decode())" >"$drgn_script"
 	theirs=$(DRGN_USE_LIBKDUMPFILE_FOR_ELF=1 timeout 300 drgn -q -c "$core" -s "$vmlinux" "$drgn_script" 2>&1)
 	sed 's/^/# drgn: /' <<<"$theirs" | tail -n 3
-	check "${tools_checks[5]} ($release)" grep -qx "release=$release" <<<"$theirs"
+	tap_check "${tools_checks[5]} ($release)" grep -qx "release=$release" <<<"$theirs"
 	rm -f "$core" "$drgn_script"
 fi
 
@@ -544,7 +543,7 @@ dmesg_mine=$KVMINTRO_TMP/qemu_guest.dmesg-kvmintro
 tr -d '\r' <<<"$out" >"$dmesg_theirs"
 if [[ -n $guest_silent ]]; then
 	for name in "${dmesg_checks[@]}"; do
-		echo "not ok - qemu_guest: $name (the guest did not answer)"
+		tap_ok 1 "$name (the guest did not answer)"
 	done
 	exit 1
 fi
@@ -559,16 +558,16 @@ sed 's/^/# kvmintro dmesg: /' "$dmesg_mine.err"
 sed 's/^/# guest: /' "$dmesg_theirs"
 mine_md5=$(head -n "${n:-0}" "$dmesg_mine" | md5sum | cut -d' ' -f1)
 echo "# dmesg: the guest's has ${n:-?} lines (MD5 ${md5:-?}), kvmintro's $(wc -l <"$dmesg_mine") (status $rc; MD5 of as many $mine_md5); kvmintro's line ${n:-?}: $(sed -n "${n:-0}p" "$dmesg_mine")"
-check "${dmesg_checks[0]} (${n:-no} lines)" \
+tap_check "${dmesg_checks[0]} (${n:-no} lines)" \
 	test "$rc" = 0 -a "${n:-0}" -gt 50 -a -n "$md5" -a "$mine_md5" = "$md5"
-check "${dmesg_checks[1]}" \
+tap_check "${dmesg_checks[1]}" \
 	sh -c "grep -q '^\[ *[0-9]*\.[0-9]\{6\}\] $dmesg_mark\$' '$dmesg_mine' &&
 	       grep -q '^\[ *[0-9]*\.[0-9]\{6\}\] $dmesg_mark\$' '$dmesg_theirs'"
 json=$("$KVMINTRO_BIN/kvmintro" --json dmesg "$pid")
 lines=$(jq '[.records[].text | split("\n") | length] | add' <<<"$json" 2>/dev/null)
 marks=$(jq --arg text "$dmesg_mark" '[.records[] | select(.text == $text)] | length' \
 	<<<"$json" 2>/dev/null)
-check "${dmesg_checks[2]} ($lines lines)" \
+tap_check "${dmesg_checks[2]} ($lines lines)" \
 	test "${lines:-0}" -ge "${n:-1}" -a "${marks:-0}" = 1
 
-exit $failed
+exit $tap_failed

@@ -9,6 +9,8 @@
 #   tap_check DESCRIPTION COMMAND...
 #                               tap_ok of the command's exit status
 #   tap_skip DESCRIPTION WHY    "ok - ... # SKIP WHY"
+#   tap_todo DESCRIPTION WHY    "not ok - ... # TODO WHY": a known failure
+#                               that does not fail the test
 #   tap_comment_file FILE [N]   FILE's last N lines (40) as TAP comments
 # A test exits with $tap_failed.
 
@@ -38,6 +40,11 @@ tap_check()
 tap_skip()
 {
 	echo "ok - ${tap_prefix:-}$1 # SKIP $2"
+}
+
+tap_todo()
+{
+	echo "not ok - ${tap_prefix:-}$1 # TODO $2"
 }
 
 tap_comment_file()
