@@ -5,10 +5,16 @@
  * introspect/arch/<arch>/ (Kbuild picks the folder by $(SRCARCH)).  The
  * shared code has no per-architecture conditional beyond this.
  *
- * x86 implements all of it: the regs, gva and stage2 files and the opt-in
- * hypercall.  arm64 implements what the shared files need; its regs, gva
- * and stage2 files and the hypercall (an SMCCC call there) are not written
+ * x86 implements all of it: the gva and stage2 files and the opt-in
+ * hypercall.  arm64 implements what the shared files need; its gva and
+ * stage2 files and the hypercall (an SMCCC call there) are not written
  * yet, and the module makes no such files (Documentation/kernels.rst).
+ *
+ * Each architecture's arch_regs.h (found through the include path Kbuild
+ * sets) defines struct kvmintro_regs, its register block, which the shared
+ * code stores and passes but does not look into; lib/ formats it
+ * (kvmintro_format_regs_line()) and writes a core's notes of it
+ * (kvmintro_elfcore_arch).
  */
 #ifndef KVMINTRO_ARCH_H
 #define KVMINTRO_ARCH_H
@@ -16,7 +22,8 @@
 #include <linux/kvm_host.h>
 #include <linux/ptrace.h>
 
-struct kvmintro_regs;
+#include "arch_regs.h"
+
 struct kvmintro_vcpu;
 struct kvmintro_vm;
 
@@ -60,9 +67,8 @@ bool kvmintro_arch_native_syscall(struct pt_regs *regs);
  * Takes the vcpu mutex.
  *
  * Return: 0, -EINTR if killed waiting for the vcpu mutex, -EBUSY if the
- * VMM held it longer than a pause may take, KVM's error (e.g. -EINVAL for
- * a vcpu whose state is protected), or -EOPNOTSUPP where the architecture
- * has no register reader yet.
+ * VMM held it longer than a pause may take, or KVM's error (e.g. -EINVAL
+ * for a vcpu whose state is protected).
  */
 int kvmintro_arch_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
 				 struct kvmintro_regs *to);

@@ -63,6 +63,7 @@ static void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
 	state->dir = debugfs_create_dir(name, state->vm->dir);
 	if (IS_ERR(state->dir))
 		return;
+	kvmintro_debugfs_create_regs(state);
 	kvmintro_arch_debugfs_create_vcpu(state);
 }
 

@@ -214,6 +214,9 @@ void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
 /* introspect/core.c */
 void kvmintro_debugfs_create_core(struct kvmintro_vm *vm);
 
+/* introspect/regs.c */
+void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
+
 /* introspect/debugfs.c */
 const struct kvmintro_files *kvmintro_debugfs_create_root(void);
 

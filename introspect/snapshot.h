@@ -2,7 +2,7 @@
 #ifndef KVMINTRO_SNAPSHOT_H
 #define KVMINTRO_SNAPSHOT_H
 
-#include "../lib/regs.h"
+#include "arch_regs.h"
 
 
 /**

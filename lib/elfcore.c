@@ -7,8 +7,9 @@
  *
  *   ELF header
  *   program headers: PT_NOTE, then one PT_LOAD per run of guest RAM
- *   the notes: an NT_PRSTATUS "CORE" note per vcpu, then a "QEMU" CPU
- *     state note per vcpu, in vcpu index order, then the guest kernel's
+ *   the notes: an NT_PRSTATUS "CORE" note per vcpu, then, on x86, a
+ *     "QEMU" CPU state note per vcpu, in vcpu index order (their layout
+ *     is the architecture's: kvmintro_elfcore_arch), then the guest kernel's
  *     "VMCOREINFO" if the caller found it, then kvmintro's own "KVMINTRO"
  *     note, one record saying how the core was taken
  *   zeros up to the next page
@@ -44,16 +45,21 @@ static u64 kvmintro_elfcore_note_size(const char *name, u64 desc_size)
  */
 int kvmintro_elfcore_layout(struct kvmintro_elfcore *core)
 {
+	const struct kvmintro_elfcore_arch *arch = &kvmintro_elfcore_arch;
 	u64 offset;
 	unsigned int i;
 
 	if (core->nr_loads + 1 >= 0xffff)
 		return -E2BIG;
+	if (arch->prstatus_size > KVMINTRO_ELFCORE_MAX_CPU_DESC ||
+	    arch->cpu_state_size > KVMINTRO_ELFCORE_MAX_CPU_DESC)
+		return -EINVAL;
 	core->notes_size = (u64)core->nr_cpus *
-		(kvmintro_elfcore_note_size("CORE",
-					    sizeof(struct kvmintro_elf_prstatus)) +
-		 kvmintro_elfcore_note_size("QEMU",
-					    sizeof(struct kvmintro_qemu_cpu_state)));
+		kvmintro_elfcore_note_size("CORE", arch->prstatus_size);
+	if (arch->cpu_state_size)
+		core->notes_size += (u64)core->nr_cpus *
+			kvmintro_elfcore_note_size("QEMU",
+						   arch->cpu_state_size);
 	if (core->vmcoreinfo)
 		core->notes_size += kvmintro_elfcore_note_size("VMCOREINFO",
 							       core->vmcoreinfo_size);
@@ -77,112 +83,6 @@ int kvmintro_elfcore_layout(struct kvmintro_elfcore *core)
 	}
 	core->file_size = offset;
 	return 0;
-}
-
-/*
- * Fill @prstatus as crash_save_cpu() does: pr_pid, and pr_reg from
- * @regs.  pr_pid is @index + 1, as in QEMU's dumps (a pid of 0 reads as
- * "no task" to some tools).
- */
-void kvmintro_elfcore_fill_prstatus(struct kvmintro_elf_prstatus *prstatus,
-				    const struct kvmintro_regs *regs,
-				    unsigned int index)
-{
-	struct kvmintro_elf_user_regs *r = &prstatus->pr_reg;
-
-	memset(prstatus, 0, sizeof(*prstatus));
-	prstatus->pr_pid = index + 1;
-	r->rax = regs->gpr[0];
-	r->rbx = regs->gpr[1];
-	r->rcx = regs->gpr[2];
-	r->rdx = regs->gpr[3];
-	r->rsi = regs->gpr[4];
-	r->rdi = regs->gpr[5];
-	r->rsp = regs->gpr[6];
-	r->rbp = regs->gpr[7];
-	r->r8 = regs->gpr[8];
-	r->r9 = regs->gpr[9];
-	r->r10 = regs->gpr[10];
-	r->r11 = regs->gpr[11];
-	r->r12 = regs->gpr[12];
-	r->r13 = regs->gpr[13];
-	r->r14 = regs->gpr[14];
-	r->r15 = regs->gpr[15];
-	r->rip = regs->rip;
-	r->eflags = regs->rflags;
-	r->cs = regs->seg[KVMINTRO_SEG_CS].selector;
-	r->ss = regs->seg[KVMINTRO_SEG_SS].selector;
-	r->ds = regs->seg[KVMINTRO_SEG_DS].selector;
-	r->es = regs->seg[KVMINTRO_SEG_ES].selector;
-	r->fs = regs->seg[KVMINTRO_SEG_FS].selector;
-	r->gs = regs->seg[KVMINTRO_SEG_GS].selector;
-	r->fs_base = regs->seg[KVMINTRO_SEG_FS].base;
-	r->gs_base = regs->seg[KVMINTRO_SEG_GS].base;
-}
-
-/*
- * QEMU keeps a segment's attributes as bits 8-23 of the descriptor's high
- * word; ours are in the VMX access-rights layout, the same bits shifted
- * down by 8, with "unusable" in bit 16.  An unusable segment is not
- * present, as QEMU's KVM code reads it.
- */
-static void kvmintro_elfcore_qemu_segment(struct kvmintro_qemu_cpu_segment *to,
-					  const struct kvmintro_segment *from)
-{
-	u32 attributes = from->attributes;
-
-	if (attributes & (1u << 16))
-		attributes &= ~(1u << 7);
-	to->selector = from->selector;
-	to->limit = from->limit;
-	to->flags = (attributes & 0xf0ff) << 8;
-	to->pad = 0;
-	to->base = from->base;
-}
-
-/* Fill @state as QEMU's qemu_get_cpustate() does. */
-void kvmintro_elfcore_fill_qemu_cpu_state(struct kvmintro_qemu_cpu_state *state,
-					  const struct kvmintro_regs *regs)
-{
-	memset(state, 0, sizeof(*state));
-	state->version = KVMINTRO_QEMU_CPU_STATE_VERSION;
-	state->size = sizeof(*state);
-	state->rax = regs->gpr[0];
-	state->rbx = regs->gpr[1];
-	state->rcx = regs->gpr[2];
-	state->rdx = regs->gpr[3];
-	state->rsi = regs->gpr[4];
-	state->rdi = regs->gpr[5];
-	state->rsp = regs->gpr[6];
-	state->rbp = regs->gpr[7];
-	state->r8 = regs->gpr[8];
-	state->r9 = regs->gpr[9];
-	state->r10 = regs->gpr[10];
-	state->r11 = regs->gpr[11];
-	state->r12 = regs->gpr[12];
-	state->r13 = regs->gpr[13];
-	state->r14 = regs->gpr[14];
-	state->r15 = regs->gpr[15];
-	state->rip = regs->rip;
-	state->rflags = regs->rflags;
-	kvmintro_elfcore_qemu_segment(&state->cs, &regs->seg[KVMINTRO_SEG_CS]);
-	kvmintro_elfcore_qemu_segment(&state->ds, &regs->seg[KVMINTRO_SEG_DS]);
-	kvmintro_elfcore_qemu_segment(&state->es, &regs->seg[KVMINTRO_SEG_ES]);
-	kvmintro_elfcore_qemu_segment(&state->fs, &regs->seg[KVMINTRO_SEG_FS]);
-	kvmintro_elfcore_qemu_segment(&state->gs, &regs->seg[KVMINTRO_SEG_GS]);
-	kvmintro_elfcore_qemu_segment(&state->ss, &regs->seg[KVMINTRO_SEG_SS]);
-	kvmintro_elfcore_qemu_segment(&state->ldt, &regs->seg[KVMINTRO_SEG_LDT]);
-	kvmintro_elfcore_qemu_segment(&state->tr, &regs->seg[KVMINTRO_SEG_TR]);
-	state->gdt.limit = regs->gdt_limit;
-	state->gdt.base = regs->gdt_base;
-	state->idt.limit = regs->idt_limit;
-	state->idt.base = regs->idt_base;
-	state->cr[0] = regs->cr0;
-	state->cr[2] = regs->cr2;
-	state->cr[3] = regs->cr3;
-	state->cr[4] = regs->cr4;
-	if (regs->msr_valid & (1u << KVMINTRO_MSR_KERNEL_GS_BASE))
-		state->kernel_gs_base = regs->msr[KVMINTRO_MSR_KERNEL_GS_BASE];
 }
 
 /* Write one note at @p; return the byte after it. */
@@ -223,16 +123,17 @@ int kvmintro_elfcore_write_headers(const struct kvmintro_elfcore *core,
 			     2 /* ELFCLASS64 */, 1 /* ELFDATA2LSB */,
 			     1 /* EV_CURRENT */, 0 /* ELFOSABI_NONE */ },
 		.e_type = KVMINTRO_ELF_ET_CORE,
-		.e_machine = KVMINTRO_ELF_EM_X86_64,
+		.e_machine = kvmintro_elfcore_arch.machine,
 		.e_version = 1,
 		.e_phoff = sizeof(struct kvmintro_elf64_ehdr),
 		.e_ehsize = sizeof(struct kvmintro_elf64_ehdr),
 		.e_phentsize = sizeof(struct kvmintro_elf64_phdr),
 		.e_phnum = core->nr_loads + 1,
 	};
+	const struct kvmintro_elfcore_arch *arch = &kvmintro_elfcore_arch;
+	/* u64s: the architecture fills it as its struct, aligned. */
+	u64 desc[KVMINTRO_ELFCORE_MAX_CPU_DESC / sizeof(u64)];
 	struct kvmintro_elf64_phdr phdr;
-	struct kvmintro_qemu_cpu_state state;
-	struct kvmintro_elf_prstatus prstatus;
 	u8 *p = buf;
 	unsigned int i;
 
@@ -274,15 +175,17 @@ int kvmintro_elfcore_write_headers(const struct kvmintro_elfcore *core,
 	}
 
 	for (i = 0; i < core->nr_cpus; i++) {
-		kvmintro_elfcore_fill_prstatus(&prstatus, &core->cpus[i], i);
+		memset(desc, 0, arch->prstatus_size);
+		arch->fill_prstatus(desc, core->cpus, i);
 		p = kvmintro_elfcore_put_note(p, "CORE",
 					      KVMINTRO_ELF_NT_PRSTATUS,
-					      &prstatus, sizeof(prstatus));
+					      desc, arch->prstatus_size);
 	}
-	for (i = 0; i < core->nr_cpus; i++) {
-		kvmintro_elfcore_fill_qemu_cpu_state(&state, &core->cpus[i]);
+	for (i = 0; arch->cpu_state_size && i < core->nr_cpus; i++) {
+		memset(desc, 0, arch->cpu_state_size);
+		arch->fill_cpu_state(desc, core->cpus, i);
 		p = kvmintro_elfcore_put_note(p, "QEMU", KVMINTRO_ELF_NT_QEMU,
-					      &state, sizeof(state));
+					      desc, arch->cpu_state_size);
 	}
 	if (core->vmcoreinfo)
 		p = kvmintro_elfcore_put_note(p, "VMCOREINFO",

@@ -5,14 +5,18 @@
  * run of guest RAM.  This builds the headers and notes from plain structs;
  * the caller supplies the memory behind each PT_LOAD.
  *
- * x86-64 only, little-endian: the module runs on x86-64 hosts, and the
- * unit tests on the same.
+ * Little-endian, as the hosts the module runs on (x86-64, arm64).  What
+ * depends on the architecture, e_machine and the vcpus' notes, is
+ * kvmintro_elfcore_arch, defined by the one architecture's file linked
+ * with this one: lib/elfcore_x86.c or lib/arm64/elfcore.c.
  */
 #ifndef KVMINTRO_LIB_ELFCORE_H
 #define KVMINTRO_LIB_ELFCORE_H
 
 #include "portable.h"
-#include "regs.h"
+
+/* The architecture's registers: lib/regs.h, lib/arm64/regs.h. */
+struct kvmintro_regs;
 
 /* Where guest memory starts in the file: a page after headers and notes. */
 #define KVMINTRO_ELFCORE_ALIGN		4096
@@ -24,6 +28,7 @@
  */
 #define KVMINTRO_ELF_ET_CORE		4
 #define KVMINTRO_ELF_EM_X86_64		62
+#define KVMINTRO_ELF_EM_AARCH64		183
 #define KVMINTRO_ELF_PT_LOAD		1
 #define KVMINTRO_ELF_PT_NOTE		4
 #define KVMINTRO_ELF_PF_X		1
@@ -77,6 +82,13 @@ struct kvmintro_elf64_nhdr {
 };
 
 /*
+ * The common head of every 64-bit struct elf_prstatus
+ * (include/linux/elfcore.h) up to pr_reg: pr_info, pr_cursig, pr_sigpend,
+ * pr_sighold, then pr_pid, then pr_ppid..pr_cstime, 112 bytes.
+ */
+#define KVMINTRO_ELF_PRSTATUS_HEAD						u8 pr_info_cursig_sigpend_sighold[32];					u32 pr_pid;								u8 pr_ppid_to_cstime[76]
+
+/*
  * x86-64 struct user_regs_struct (arch/x86/include/asm/user_64.h), the
  * pr_reg of an NT_PRSTATUS note.
  */
@@ -94,9 +106,7 @@ struct kvmintro_elf_user_regs {
  * crash_save_cpu() writes it: only pr_pid and pr_reg are filled.
  */
 struct kvmintro_elf_prstatus {
-	u8 pr_info_cursig_sigpend_sighold[32];
-	u32 pr_pid;
-	u8 pr_ppid_to_cstime[76];
+	KVMINTRO_ELF_PRSTATUS_HEAD;
 	struct kvmintro_elf_user_regs pr_reg;
 	u32 pr_fpvalid;
 	u32 pad;
@@ -123,6 +133,53 @@ struct kvmintro_qemu_cpu_state {
 	u64 cr[5];
 	u64 kernel_gs_base;
 };
+
+/*
+ * arm64 struct user_pt_regs (arch/arm64/include/uapi/asm/ptrace.h), the
+ * pr_reg of an NT_PRSTATUS note (elf_gregset_t, 34 registers).
+ */
+struct kvmintro_elf_arm64_user_regs {
+	u64 regs[31];
+	u64 sp;
+	u64 pc;
+	u64 pstate;
+};
+
+/* arm64 struct elf_prstatus, as kdump's crash_save_cpu() writes it. */
+struct kvmintro_elf_arm64_prstatus {
+	KVMINTRO_ELF_PRSTATUS_HEAD;
+	struct kvmintro_elf_arm64_user_regs pr_reg;
+	u32 pr_fpvalid;
+	u32 pad;
+};
+
+/* The largest descriptor of a vcpu's note an architecture may write. */
+#define KVMINTRO_ELFCORE_MAX_CPU_DESC	512
+
+/**
+ * struct kvmintro_elfcore_arch - what of a core depends on the architecture
+ * @machine:	e_machine
+ * @prstatus_size: the size of a vcpu's NT_PRSTATUS descriptor
+ * @fill_prstatus: fill vcpu @index's NT_PRSTATUS descriptor, zeroed, of
+ *		@cpus[@index]
+ * @cpu_state_size: the size of a vcpu's "QEMU" CPU state descriptor, or 0
+ *		for none (QEMU writes it on x86 only)
+ * @fill_cpu_state: fill vcpu @index's "QEMU" descriptor, zeroed
+ *
+ * Both sizes are at most KVMINTRO_ELFCORE_MAX_CPU_DESC.
+ */
+struct kvmintro_elfcore_arch {
+	u16 machine;
+	u32 prstatus_size;
+	void (*fill_prstatus)(void *desc, const struct kvmintro_regs *cpus,
+			      unsigned int index);
+	u32 cpu_state_size;
+	void (*fill_cpu_state)(void *desc, const struct kvmintro_regs *cpus,
+			       unsigned int index);
+};
+
+/* Defined by lib/elfcore_x86.c or lib/arm64/elfcore.c. */
+extern const struct kvmintro_elfcore_arch kvmintro_elfcore_arch;
 
 /**
  * struct kvmintro_elfcore_load - one PT_LOAD: a run of guest RAM
@@ -179,11 +236,5 @@ int kvmintro_elfcore_write_headers(const struct kvmintro_elfcore *core,
 				   void *buf, u64 size);
 const struct kvmintro_elfcore_load *
 kvmintro_elfcore_find_load(const struct kvmintro_elfcore *core, u64 offset);
-
-void kvmintro_elfcore_fill_prstatus(struct kvmintro_elf_prstatus *prstatus,
-				    const struct kvmintro_regs *regs,
-				    unsigned int index);
-void kvmintro_elfcore_fill_qemu_cpu_state(struct kvmintro_qemu_cpu_state *state,
-					  const struct kvmintro_regs *regs);
 
 #endif /* KVMINTRO_LIB_ELFCORE_H */

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../../lib/elfcore.h"
+#include "../../lib/regs.h"
 #include "cli_fixtures.h"
 #include "cli_json_check.h"
 #include "cli_printk_image.h"

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../lib/elfcore.h"
+#include "../../lib/regs.h"
 
 static int failures;
 

@@ -3,10 +3,11 @@
  * kvmintro on arm64: introspect/arch.h's entry points.
  *
  * The architecture-neutral files (vms, vcpus, memslots, snapshot, gpa_hpa,
- * translate, mem, scan) need nothing of arm64 but the system call check.
- * The regs, gva and stage2 files and the translation call (an SMCCC
- * vendor-specific hypervisor call) are not written yet: no such file is
- * made, no parameter or hook exists, and no register is read.
+ * translate, mem, scan, regs, core) need nothing of arm64 but the system
+ * call check, the register reader (vcpu_regs.c) and the core's notes
+ * (lib/arm64/elfcore.c).  The gva and stage2 files and the translation
+ * call (an SMCCC vendor-specific hypervisor call) are not written yet: no
+ * such file is made, no parameter or hook exists.
  */
 #include <asm/ptrace.h>
 
@@ -43,15 +44,4 @@ void kvmintro_arch_debugfs_create_vcpu(struct kvmintro_vcpu *state)
 bool kvmintro_arch_native_syscall(struct pt_regs *regs)
 {
 	return !compat_user_mode(regs);
-}
-
-/*
- * No register reader yet: a capture records this error for each vcpu
- * (its state and memory are still captured), and the core file, which
- * needs every vcpu's registers, fails to open with it.
- */
-int kvmintro_arch_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
-				 struct kvmintro_regs *to)
-{
-	return -EOPNOTSUPP;
 }

@@ -32,9 +32,9 @@ void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm)
 	kvmintro_debugfs_create_stage2(vm);
 }
 
+/* The regs file is the shared code's (introspect/regs.c). */
 void kvmintro_arch_debugfs_create_vcpu(struct kvmintro_vcpu *state)
 {
-	kvmintro_debugfs_create_regs(state);
 }
 
 /* A 32-bit task's system calls (int 0x80) have their own numbers. */

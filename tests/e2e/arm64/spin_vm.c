@@ -13,6 +13,13 @@
  *   counter gpa=0x40001000
  *   ready pid=123
  *
+ * Before the vcpu first runs, it sets known values in the registers the
+ * guest loop does not touch (spin_set_regs[]).  On SIGUSR1 the main
+ * thread reads the vcpu's registers with KVM_GET_ONE_REG, as they are
+ * then (the test sends it while kvmintro holds the VM paused, the vcpu
+ * thread outside KVM_RUN), and prints each as "truth <name>=0x<hex>", in
+ * the regs file's names, then "truth-end".
+ *
  * The vcpu is made as KVM's selftests do on aarch64 (lib/aarch64/
  * processor.c): KVM_ARM_PREFERRED_TARGET, KVM_ARM_VCPU_INIT, the PC set
  * through KVM_SET_ONE_REG.  No interrupt controller: the guest takes no
@@ -45,6 +52,52 @@
 
 #define ARM64_CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 |		\
 				 KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
+#define ARM64_X(n)		ARM64_CORE_REG(regs.regs[n])
+
+/* The registers of the regs file, by its names, for KVM_GET_ONE_REG. */
+static const struct {
+	const char *name;
+	uint64_t id;
+} spin_reg_ids[] = {
+	{ "sp", ARM64_CORE_REG(regs.sp) },
+	{ "pc", ARM64_CORE_REG(regs.pc) },
+	{ "pstate", ARM64_CORE_REG(regs.pstate) },
+	{ "sp_el1", ARM64_CORE_REG(sp_el1) },
+	{ "elr_el1", ARM64_CORE_REG(elr_el1) },
+	{ "spsr_el1", ARM64_CORE_REG(spsr[KVM_SPSR_EL1]) },
+	{ "sctlr_el1", ARM64_SYS_REG(3, 0, 1, 0, 0) },
+	{ "ttbr0_el1", ARM64_SYS_REG(3, 0, 2, 0, 0) },
+	{ "ttbr1_el1", ARM64_SYS_REG(3, 0, 2, 0, 1) },
+	{ "tcr_el1", ARM64_SYS_REG(3, 0, 2, 0, 2) },
+	{ "mair_el1", ARM64_SYS_REG(3, 0, 10, 2, 0) },
+	{ "vbar_el1", ARM64_SYS_REG(3, 0, 12, 0, 0) },
+	{ "esr_el1", ARM64_SYS_REG(3, 0, 5, 2, 0) },
+	{ "far_el1", ARM64_SYS_REG(3, 0, 6, 0, 0) },
+	{ "contextidr_el1", ARM64_SYS_REG(3, 0, 13, 0, 1) },
+	{ "tpidr_el1", ARM64_SYS_REG(3, 0, 13, 0, 4) },
+};
+
+/*
+ * Known values in registers the guest loop leaves alone (it uses x0 and
+ * x1 only, with the MMU off and no exception taken).
+ */
+static const struct {
+	uint64_t id;
+	uint64_t value;
+} spin_set_regs[] = {
+	{ ARM64_X(2), 0x2222222222222222 },
+	{ ARM64_X(3), 0x3333333333333333 },
+	{ ARM64_X(19), 0x1919191919191919 },
+	{ ARM64_X(28), 0x2828282828282828 },
+	{ ARM64_X(30), 0x3030303030303030 },
+	{ ARM64_CORE_REG(regs.sp), 0x40100000 },
+	{ ARM64_CORE_REG(sp_el1), 0x40180000 },
+	{ ARM64_CORE_REG(elr_el1), 0xffff800012345678 },
+	{ ARM64_SYS_REG(3, 0, 2, 0, 0), 0x40010000 },		/* TTBR0_EL1 */
+	{ ARM64_SYS_REG(3, 0, 12, 0, 0), 0xffff800010000800 },	/* VBAR_EL1 */
+	{ ARM64_SYS_REG(3, 0, 13, 0, 1), 0x4242 },		/* CONTEXTIDR_EL1 */
+	{ ARM64_SYS_REG(3, 0, 13, 0, 4), 0xffff0000deadb000 },	/* TPIDR_EL1 */
+};
 
 struct spin_slot {
 	uint32_t slot;
@@ -130,6 +183,31 @@ static void vcpu_set_reg(int vcpu_fd, uint64_t id, uint64_t value)
 	kvm_ioctl(vcpu_fd, KVM_SET_ONE_REG, &reg);
 }
 
+static uint64_t vcpu_get_reg(int vcpu_fd, uint64_t id)
+{
+	uint64_t value;
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
+
+	kvm_ioctl(vcpu_fd, KVM_GET_ONE_REG, &reg);
+	return value;
+}
+
+/* Print the vcpu's registers as KVM_GET_ONE_REG gives them. */
+static void vcpu_print_regs(int vcpu_fd)
+{
+	size_t i;
+
+	for (i = 0; i < 31; i++)
+		printf("truth x%zu=0x%llx\n", i,
+		       (unsigned long long)vcpu_get_reg(vcpu_fd, ARM64_X(i)));
+	for (i = 0; i < sizeof(spin_reg_ids) / sizeof(spin_reg_ids[0]); i++)
+		printf("truth %s=0x%llx\n", spin_reg_ids[i].name,
+		       (unsigned long long)vcpu_get_reg(vcpu_fd,
+							spin_reg_ids[i].id));
+	printf("truth-end\n");
+	fflush(stdout);
+}
+
 static void vcpu_create(int kvm_fd, int vm_fd, uint64_t pc,
 			struct spin_vcpu *vcpu)
 {
@@ -140,6 +218,8 @@ static void vcpu_create(int kvm_fd, int vm_fd, uint64_t pc,
 	kvm_ioctl(vm_fd, KVM_ARM_PREFERRED_TARGET, &init);
 	kvm_ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init);
 	vcpu_set_reg(vcpu->fd, ARM64_CORE_REG(regs.pc), pc);
+	for (size_t i = 0; i < sizeof(spin_set_regs) / sizeof(spin_set_regs[0]); i++)
+		vcpu_set_reg(vcpu->fd, spin_set_regs[i].id, spin_set_regs[i].value);
 	size = kvm_ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL);
 	vcpu->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 vcpu->fd, 0);
@@ -182,10 +262,14 @@ int main(void)
 	vm_load_code(&spin_slots[0]);
 	vcpu_create(kvm_fd, vm_fd, spin_slots[0].gpa + SPIN_CODE_OFFSET, &vcpu);
 
-	/* SIGTERM and SIGINT end the VMM; the vcpu thread never takes them. */
+	/*
+	 * SIGTERM and SIGINT end the VMM, SIGUSR1 prints the registers; the
+	 * vcpu thread never takes them.
+	 */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	errno = pthread_create(&thread, NULL, vcpu_thread, &vcpu);
 	TEST_ASSERT(!errno, "pthread_create");
@@ -205,6 +289,10 @@ int main(void)
 	printf("ready pid=%d\n", getpid());
 	fflush(stdout);
 
-	sigwait(&stop, &sig);
-	return 0;
+	for (;;) {
+		sigwait(&stop, &sig);
+		if (sig != SIGUSR1)
+			return 0;
+		vcpu_print_regs(vcpu.fd);
+	}
 }

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The vcpu<N>/regs file: a vcpu's registers, live while the VM is paused
- * (vcpu_regs.c reads them), else from the latest capture.
+ * (the architecture's kvmintro_arch_vcpu_read_regs() reads them), else
+ * from the latest capture.  Which registers, and their names, are the
+ * architecture's (lib/regs.h on x86, lib/arm64/regs.h on arm64): this
+ * file writes whatever kvmintro_format_regs_line() gives.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "../../../lib/regs.h"
-#include "../../kvmintro.h"
-#include "x86.h"
-#include "../../snapshot.h"
+#include "kvmintro.h"
+#include "snapshot.h"
 
 /* The records of @regs, one register each. */
 static int kvmintro_seq_put_regs(struct seq_file *m,

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Walk of an arm64 guest's stage-1 tables (the EL1&0 translation regime),
+ * GVA to GPA, as the hardware walks them: TTBR0_EL1 or TTBR1_EL1 chosen by
+ * bit 55 of the address, the VA size from TCR_EL1.T0SZ/T1SZ, top-byte
+ * ignore (TBI0/TBI1), table, block and page descriptors.  The 4K granule
+ * only, without LPA2 (48-bit output addresses), so far: a walk with a 16K
+ * or 64K granule fails with -EOPNOTSUPP.  Portable: the caller supplies
+ * the function that reads a descriptor from guest physical memory.
+ */
+#ifndef KVMINTRO_LIB_ARM64_PAGEWALK_H
+#define KVMINTRO_LIB_ARM64_PAGEWALK_H
+
+#include "../portable.h"
+
+#define KVMINTRO_ARM64_WALK_MAX_LEVELS	4
+
+/* Why a walk stopped before a page, or that it did not. */
+enum kvmintro_arm64_walk_result {
+	KVMINTRO_ARM64_WALK_MAPPED,	/* @gpa, @page_size valid */
+	KVMINTRO_ARM64_WALK_MMU_OFF,	/* SCTLR_EL1.M clear: GPA = GVA */
+	KVMINTRO_ARM64_WALK_RANGE,	/* outside both TTBRs' ranges */
+	KVMINTRO_ARM64_WALK_DISABLED,	/* TCR_EL1.EPD0/EPD1 set */
+	KVMINTRO_ARM64_WALK_INVALID,	/* an invalid descriptor */
+};
+
+/**
+ * struct kvmintro_arm64_walk_step - one level of a walk
+ * @level:	0..3, the lookup level (3: the page table)
+ * @table:	guest physical address of the table
+ * @entry_gpa:	guest physical address of the descriptor read
+ * @entry:	the descriptor, raw
+ */
+struct kvmintro_arm64_walk_step {
+	unsigned int level;
+	u64 table;
+	u64 entry_gpa;
+	u64 entry;
+};
+
+/**
+ * struct kvmintro_arm64_walk - a whole walk
+ * @result:	how it ended
+ * @ttbr:	0 or 1, the TTBR the address selected
+ * @va_bits:	the size of that TTBR's range, 64 - TnSZ
+ * @nr_steps:	descriptors read
+ * @steps:	the descriptors, from the start level down
+ * @gpa:	the guest physical address, if mapped (or the GVA, MMU off)
+ * @page_size:	the size of the page or block, if mapped
+ */
+struct kvmintro_arm64_walk {
+	enum kvmintro_arm64_walk_result result;
+	unsigned int ttbr;
+	unsigned int va_bits;
+	unsigned int nr_steps;
+	struct kvmintro_arm64_walk_step steps[KVMINTRO_ARM64_WALK_MAX_LEVELS];
+	u64 gpa;
+	u64 page_size;
+};
+
+/* Read the 8-byte descriptor at guest physical @gpa. */
+typedef int (*kvmintro_arm64_read_desc_fn)(void *ctx, u64 gpa, u64 *value);
+
+int kvmintro_arm64_walk_gva(u64 sctlr, u64 tcr, u64 ttbr0, u64 ttbr1,
+			    u64 gva, kvmintro_arm64_read_desc_fn read,
+			    void *ctx, struct kvmintro_arm64_walk *walk);
+int kvmintro_arm64_format_walk_step(char *buf, size_t size,
+				    const struct kvmintro_arm64_walk_step *step);
+
+#endif /* KVMINTRO_LIB_ARM64_PAGEWALK_H */
