@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro gva PID|DIR GVA [--vcpu N] [--cr3 GPA]: a guest virtual address
- * through the guest's page tables down to the host page.  The VM's "gva"
- * file takes the address and replies with the walk, a record a line:
+ * kvmintro gva PID|DIR GVA [--vcpu N] [--cr3 GPA | --ttbr0 V --ttbr1 V
+ * --tcr V]: a guest virtual address through the guest's page tables down
+ * to the host page.  The VM's "gva" file takes the address and replies
+ * with the walk, a record a line:
  *
  *   gva=0x1234 vcpu=0 mode=4-level cr3=0x2000
  *   level=4 table=0x2000 entry_gpa=0x2000 entry=0x5023 present=1 ...
  *   gpa=0x1234 page_size=2M
  *   host hva=0x7f3c60a01234 hpa=0x3001234 host_size=2M kind=thp
  *
- * or, where a non-present entry stops it, "stop level=4 reason=...".
+ * or, where a walk stops, "stop level=4 reason=...".  The first record
+ * says whose walk it is: x86's has mode= and cr3=, arm64's mmu= and the
+ * TTBRs and TCR (Documentation/debugfs.rst, "gva on arm64"); the CLI
+ * prints each its own way, whatever host it runs on.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,13 +29,25 @@
  * @vm: of this VM
  * @gva: the address
  * @vcpu: with the registers of this vcpu index, if @has_vcpu
- * @cr3: from this page-table root, if @has_cr3
+ * @cr3: from this page-table root, if @has_cr3 (x86)
+ * @ttbr0: arm64: with this TTBR0_EL1, if @has_ttbr0
+ * @ttbr1: arm64: with this TTBR1_EL1, if @has_ttbr1
+ * @tcr: arm64: with this TCR_EL1, if @has_tcr
  */
 struct kvmintro_gva_walk_request {
 	const struct kvmintro_vm *vm;
-	uint64_t gva, vcpu, cr3;
-	bool has_vcpu, has_cr3;
+	uint64_t gva, vcpu, cr3, ttbr0, ttbr1, tcr;
+	bool has_vcpu, has_cr3, has_ttbr0, has_ttbr1, has_tcr;
 };
+
+/* Is @header the first record of an arm64 walk (else x86's)? */
+static bool kvmintro_gva_is_arm64(const struct kvmintro_record *header)
+{
+	return kvmintro_record_find(header, "mmu") &&
+	       kvmintro_record_maybe(header, "ttbr0").valid &&
+	       kvmintro_record_maybe(header, "ttbr1").valid &&
+	       kvmintro_record_maybe(header, "tcr").valid;
+}
 
 static bool kvmintro_gva_is(const struct kvmintro_record *record,
 			    const char *kind)
@@ -68,10 +84,11 @@ static int kvmintro_gva_check_list(const struct kvmintro_record_list *walk,
 
 	if (!walk->count || !kvmintro_record_maybe(header, "gva").valid ||
 	    !kvmintro_record_maybe(header, "vcpu").valid ||
-	    !kvmintro_record_find(header, "mode") ||
-	    !kvmintro_record_maybe(header, "cr3").valid)
+	    (!kvmintro_gva_is_arm64(header) &&
+	     (!kvmintro_record_find(header, "mode") ||
+	      !kvmintro_record_maybe(header, "cr3").valid)))
 		return kvmintro_parse_fail(error, -EBADMSG,
-			"the walk does not start with gva= vcpu= mode= cr3=");
+			"the walk does not start with gva= vcpu= mode= cr3= (x86) or gva= vcpu= mmu= ... ttbr0= ttbr1= (arm64)");
 	error->line = 1;
 	if (kvmintro_record_number(header, "gva") != request->gva)
 		return kvmintro_parse_fail(error, -EAGAIN,
@@ -115,10 +132,18 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 			       request->vm->dir);
 		return err;
 	case -EINVAL:
-		kvmintro_error("%s refused the walk: VM %s has no vcpu %" PRIu64 " (or the module is of another version)",
+		kvmintro_error("%s refused the walk: VM %s has no vcpu %" PRIu64 ", or %s (or the module is of another version)",
 			       path, request->vm->dir,
-			       request->has_vcpu ? request->vcpu : 0);
+			       request->has_vcpu ? request->vcpu : 0,
+			       request->has_cr3 ? "--cr3 is x86's and this is an arm64 host" :
+			       request->has_ttbr0 || request->has_ttbr1 || request->has_tcr ?
+			       "--ttbr0, --ttbr1 and --tcr are arm64's and this is an x86 host" :
+			       "the address is not one");
 		return -ESRCH;
+	case -EOPNOTSUPP:
+		kvmintro_error("%s: kvmintro does not walk this guest's tables: on arm64, a 16K or 64K granule, TCR_EL1.DS (LPA2), a T0SZ/T1SZ outside 16..39 or big-endian tables (see man 4 kvmintro, gva)",
+			       path);
+		return err;
 	case -EFAULT:
 		if (request->has_cr3)
 			kvmintro_error("%s: the walk from --cr3 0x%" PRIx64 " met a page table outside guest memory",
@@ -140,6 +165,20 @@ static const struct kvmintro_show_column kvmintro_gva_level_columns[] = {
 	KVMINTRO_SHOW_X86_BITS,
 };
 
+/* arm64's descriptors: their type, then what decides access. */
+static const struct kvmintro_show_column kvmintro_gva_arm64_level_columns[] = {
+	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
+	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
+	KVMINTRO_SHOW_RIGHT("entry_gpa", "ENTRY GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE),
+	KVMINTRO_SHOW_LEFT("type", "TYPE", VALUE),
+	KVMINTRO_SHOW_RIGHT("attr_index", "ATTR", VALUE),
+	KVMINTRO_SHOW_RIGHT("ap", "AP", VALUE),
+	KVMINTRO_SHOW_LEFT("af", "AF", FLAG),
+	KVMINTRO_SHOW_LEFT("pxn", "PXN", FLAG),
+	KVMINTRO_SHOW_LEFT("uxn", "UXN", FLAG),
+};
+
 static const struct kvmintro_show_column kvmintro_gva_page_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("page_size", "PAGE SIZE", SIZE),
@@ -148,6 +187,54 @@ static const struct kvmintro_show_column kvmintro_gva_page_columns[] = {
 	KVMINTRO_SHOW_RIGHT("host_size", "HOST SIZE", SIZE),
 	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
 };
+
+/* arm64: the registers walked with, and the half of the range used. */
+static void kvmintro_gva_print_arm64_header(const struct kvmintro_record *header)
+{
+	struct kvmintro_span granule = kvmintro_record_text(header, "granule");
+
+	printf("GVA 0x%" PRIx64 " on vcpu %" PRIu64 ": ",
+	       kvmintro_record_number(header, "gva"),
+	       kvmintro_record_number(header, "vcpu"));
+	if (kvmintro_span_equals(kvmintro_record_text(header, "mmu"), "off"))
+		printf("MMU off (SCTLR_EL1 0x%" PRIx64 ")\n\n",
+		       kvmintro_record_number(header, "sctlr"));
+	else
+		printf("TTBR%" PRIu64 "_EL1 0x%" PRIx64 ", %" PRIu64 "-bit range, %.*s granule, TCR_EL1 0x%" PRIx64 "\n\n",
+		       kvmintro_record_number(header, "ttbr"),
+		       kvmintro_record_number(header,
+			       kvmintro_record_number(header, "ttbr") ? "ttbr1" : "ttbr0"),
+		       kvmintro_record_number(header, "va_bits"),
+		       (int)granule.length, granule.start,
+		       kvmintro_record_number(header, "tcr"));
+}
+
+/* Where and why a walk stopped, in words. */
+static void kvmintro_gva_print_stop(const struct kvmintro_record *stop)
+{
+	static const struct {
+		const char *reason, *words;
+	} reasons[] = {
+		{ "not-present", "the entry is not present" },
+		{ "invalid", "the descriptor is invalid" },
+		{ "out-of-range", "the address is outside both TTBRs' ranges" },
+		{ "walk-disabled", "TCR_EL1 disables walks of this half (EPD0/EPD1)" },
+	};
+	struct kvmintro_span reason = kvmintro_record_text(stop, "reason");
+	const char *words = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(reasons); i++)
+		if (kvmintro_span_equals(reason, reasons[i].reason))
+			words = reasons[i].words;
+	if (kvmintro_record_maybe(stop, "level").valid)
+		printf("The walk stops at level %" PRIu64 ": ",
+		       kvmintro_record_number(stop, "level"));
+	else
+		printf("The walk stops: ");
+	printf("%.*s.\n", words ? (int)strlen(words) : (int)reason.length,
+	       words ? words : reason.start);
+}
 
 /*
  * Print @walk for people: what was walked, a row per level, then a row for
@@ -159,33 +246,37 @@ static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
 	const struct kvmintro_record *header = walk->records;
 	struct kvmintro_record_field fields[KVMINTRO_RECORD_FIELDS_MAX];
 	struct kvmintro_span mode = kvmintro_record_text(header, "mode");
+	bool arm64 = kvmintro_gva_is_arm64(header);
 	size_t end = kvmintro_gva_end(walk);
 	struct kvmintro_record page = { .fields = fields };
 	const struct kvmintro_record *last = &walk->records[end];
-	struct kvmintro_span reason;
 	bool paging = end > 1;
 	unsigned int i;
 	int ret;
 
-	printf("GVA 0x%" PRIx64 " on vcpu %" PRIu64 ": %.*s%s, CR3 0x%" PRIx64 "\n\n",
-	       kvmintro_record_number(header, "gva"),
-	       kvmintro_record_number(header, "vcpu"),
-	       paging ? (int)mode.length : 10, paging ? mode.start : "paging off",
-	       paging ? " paging" : "", kvmintro_record_number(header, "cr3"));
-	ret = kvmintro_show_table(kvmintro_gva_level_columns,
-				  ARRAY_SIZE(kvmintro_gva_level_columns),
-				  walk->records + 1, end - 1, stdout);
+	if (arm64)
+		kvmintro_gva_print_arm64_header(header);
+	else
+		printf("GVA 0x%" PRIx64 " on vcpu %" PRIu64 ": %.*s%s, CR3 0x%" PRIx64 "\n\n",
+		       kvmintro_record_number(header, "gva"),
+		       kvmintro_record_number(header, "vcpu"),
+		       paging ? (int)mode.length : 10,
+		       paging ? mode.start : "paging off",
+		       paging ? " paging" : "",
+		       kvmintro_record_number(header, "cr3"));
+	if (arm64)
+		ret = kvmintro_show_table(kvmintro_gva_arm64_level_columns,
+					  ARRAY_SIZE(kvmintro_gva_arm64_level_columns),
+					  walk->records + 1, end - 1, stdout);
+	else
+		ret = kvmintro_show_table(kvmintro_gva_level_columns,
+					  ARRAY_SIZE(kvmintro_gva_level_columns),
+					  walk->records + 1, end - 1, stdout);
 	if (ret)
 		return ret;
 	putchar('\n');
 	if (kvmintro_gva_is(last, "stop")) {
-		reason = kvmintro_record_text(last, "reason");
-		printf("The walk stops at level %" PRIu64 ": %.*s.\n",
-		       kvmintro_record_number(last, "level"),
-		       kvmintro_span_equals(reason, "not-present") ?
-		       (int)strlen("the entry is not present") : (int)reason.length,
-		       kvmintro_span_equals(reason, "not-present") ?
-		       "the entry is not present" : reason.start);
+		kvmintro_gva_print_stop(last);
 		return 0;
 	}
 	/* The page: the gpa= record and the host record on one row. */
@@ -200,11 +291,15 @@ static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
 
 int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	const char *vcpu_text = NULL, *cr3_text = NULL;
+	const char *vcpu_text = NULL, *cr3_text = NULL, *ttbr0_text = NULL,
+		   *ttbr1_text = NULL, *tcr_text = NULL;
 	struct kvmintro_gva_walk_request request = { .gva = 0 };
 	const struct kvmintro_option options[] = {
 		{ "--vcpu", &vcpu_text, &request.has_vcpu },
 		{ "--cr3", &cr3_text, &request.has_cr3 },
+		{ "--ttbr0", &ttbr0_text, &request.has_ttbr0 },
+		{ "--ttbr1", &ttbr1_text, &request.has_ttbr1 },
+		{ "--tcr", &tcr_text, &request.has_tcr },
 	};
 	const struct kvmintro_syntax syntax = {
 		.options = options,
@@ -218,7 +313,7 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 	};
 	struct kvmintro_record_list walk;
 	struct kvmintro_vm vm;
-	char text[96];
+	char text[160];
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, "gva", &syntax, &argc, argv, &vm);
@@ -238,6 +333,16 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 	    kvmintro_parse_address_argument(cr3_text, &request.cr3))
 		return kvmintro_usage_error("gva",
 			"--cr3 takes a guest physical address, not", cr3_text);
+	if ((request.has_ttbr0 &&
+	     kvmintro_parse_number_argument(ttbr0_text, &request.ttbr0)) ||
+	    (request.has_ttbr1 &&
+	     kvmintro_parse_number_argument(ttbr1_text, &request.ttbr1)) ||
+	    (request.has_tcr &&
+	     kvmintro_parse_number_argument(tcr_text, &request.tcr)))
+		return kvmintro_usage_error("gva",
+			"--ttbr0, --ttbr1 and --tcr take a register value, not",
+			request.has_tcr ? tcr_text :
+			request.has_ttbr1 ? ttbr1_text : ttbr0_text);
 	ret = snprintf(text, sizeof(text), "0x%" PRIx64, request.gva);
 	if (request.has_vcpu)
 		ret += snprintf(text + ret, sizeof(text) - ret, " vcpu=%" PRIu64,
@@ -245,6 +350,15 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 	if (request.has_cr3)
 		ret += snprintf(text + ret, sizeof(text) - ret, " cr3=0x%" PRIx64,
 				request.cr3);
+	if (request.has_ttbr0)
+		ret += snprintf(text + ret, sizeof(text) - ret,
+				" ttbr0=0x%" PRIx64, request.ttbr0);
+	if (request.has_ttbr1)
+		ret += snprintf(text + ret, sizeof(text) - ret,
+				" ttbr1=0x%" PRIx64, request.ttbr1);
+	if (request.has_tcr)
+		ret += snprintf(text + ret, sizeof(text) - ret,
+				" tcr=0x%" PRIx64, request.tcr);
 	strcpy(text + ret, "\n");
 	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir, "gva",
 					   text, &explainer,

@@ -5,12 +5,18 @@
  * VM is paused, else from the latest capture. Shown grouped for people,
  * with the flags of the control registers and the attributes of the
  * segments decoded; --json has every field of each file.
+ *
+ * The file says whose registers they are: x86's have rax=, arm64's x0=
+ * (lib/regs.h and lib/arm64/regs.h name them).  The CLI goes by that, not
+ * by the host it runs on, so that it reads either architecture's files
+ * wherever they were taken.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/arm64/reg_names.h"
 #include "../lib/regs.h"
 #include "argument.h"
 #include "debugfs.h"
@@ -56,15 +62,46 @@ _Static_assert(ARRAY_SIZE(kvmintro_regs_keys) ==
 	       KVMINTRO_REGS_MSRS + KVMINTRO_NR_MSRS,
 	       "the groups of kvmintro_regs_keys[] are out of step");
 
-/* A capture says its generation; an MSR is a number or "unavailable". */
-static int kvmintro_regs_check(const struct kvmintro_record *regs,
-			       struct kvmintro_parse_error *error)
+#define KVMINTRO_ARM64_REGS_GPR_KEYS(X) \
+	X("x0") X("x1") X("x2") X("x3") X("x4") X("x5") X("x6") X("x7") \
+	X("x8") X("x9") X("x10") X("x11") X("x12") X("x13") X("x14") \
+	X("x15") X("x16") X("x17") X("x18") X("x19") X("x20") X("x21") \
+	X("x22") X("x23") X("x24") X("x25") X("x26") X("x27") X("x28") \
+	X("x29") X("x30")
+#define KVMINTRO_ARM64_REGS_KEY(name) { name, KVMINTRO_RECORD_TYPES(HEX) },
+#define KVMINTRO_ARM64_REGS_CORE_KEY(index, name, field) \
+	KVMINTRO_ARM64_REGS_KEY(name)
+#define KVMINTRO_ARM64_REGS_SYS_KEY(index, name) KVMINTRO_ARM64_REGS_KEY(name)
+
+/* The keys of an arm64 regs file, in lib/arm64/regs.c's order. */
+static const struct kvmintro_record_key kvmintro_arm64_regs_keys[] = {
+	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	{ "source", KVMINTRO_RECORD_TYPES(WORD) },
+	KVMINTRO_ARM64_REGS_GPR_KEYS(KVMINTRO_ARM64_REGS_KEY)
+	KVMINTRO_ARM64_FOR_EACH_CORE_REG(KVMINTRO_ARM64_REGS_CORE_KEY)
+	KVMINTRO_ARM64_FOR_EACH_SYS_REG(KVMINTRO_ARM64_REGS_SYS_KEY)
+};
+
+/* Where each group starts in kvmintro_arm64_regs_keys[]. */
+enum {
+	KVMINTRO_ARM64_REGS_GPRS = 2,
+	KVMINTRO_ARM64_REGS_CORE = KVMINTRO_ARM64_REGS_GPRS +
+				   KVMINTRO_ARM64_NR_GPRS,
+	KVMINTRO_ARM64_REGS_SYS = KVMINTRO_ARM64_REGS_CORE +
+				  KVMINTRO_ARM64_NR_CORE_REGS,
+};
+
+_Static_assert(ARRAY_SIZE(kvmintro_arm64_regs_keys) ==
+	       KVMINTRO_ARM64_REGS_SYS + KVMINTRO_ARM64_NR_SYS_REGS,
+	       "the groups of kvmintro_arm64_regs_keys[] are out of step");
+
+/* Either architecture's: a capture says its generation. */
+static int kvmintro_regs_check_source(const struct kvmintro_record *regs,
+				      struct kvmintro_parse_error *error)
 {
 	struct kvmintro_span source = kvmintro_record_text(regs, "source");
 	bool capture = kvmintro_span_equals(source, "capture");
 	bool has = kvmintro_record_maybe(regs, "generation").valid;
-	struct kvmintro_span value;
-	size_t i;
 
 	if (!capture && !kvmintro_span_equals(source, "live"))
 		return kvmintro_parse_fail(error, -EBADMSG,
@@ -75,6 +112,20 @@ static int kvmintro_regs_check(const struct kvmintro_record *regs,
 			"source=%.*s, but key 'generation' is %s",
 			(int)source.length, source.start,
 			has ? "there" : "missing");
+	return 0;
+}
+
+/* x86: and an MSR is a number or "unavailable". */
+static int kvmintro_regs_check(const struct kvmintro_record *regs,
+			       struct kvmintro_parse_error *error)
+{
+	struct kvmintro_span value;
+	size_t i;
+	int ret;
+
+	ret = kvmintro_regs_check_source(regs, error);
+	if (ret)
+		return ret;
 	for (i = KVMINTRO_REGS_MSRS; i < ARRAY_SIZE(kvmintro_regs_keys); i++) {
 		value = kvmintro_record_text(regs, kvmintro_regs_keys[i].name);
 		if (!kvmintro_record_maybe(regs, kvmintro_regs_keys[i].name).valid &&
@@ -102,12 +153,35 @@ static int kvmintro_regs_check_list(const struct kvmintro_record_list *list,
 }
 
 
+static const struct kvmintro_record_schema kvmintro_arm64_regs_schema = {
+	.keys = kvmintro_arm64_regs_keys,
+	.nr_keys = ARRAY_SIZE(kvmintro_arm64_regs_keys),
+	.one_record = true,
+	.check = kvmintro_regs_check_source,
+	.check_list = kvmintro_regs_check_list,
+};
+
+/* Are @regs arm64's (x0=, no rax=)? */
+static bool kvmintro_regs_is_arm64(const struct kvmintro_record *regs)
+{
+	return kvmintro_record_find(regs, "x0") &&
+	       !kvmintro_record_find(regs, "rax");
+}
+
+static const struct kvmintro_record_schema *
+kvmintro_regs_select(const struct kvmintro_record *regs)
+{
+	return kvmintro_regs_is_arm64(regs) ? &kvmintro_arm64_regs_schema : NULL;
+}
+
+/* x86's, or arm64's when the file has arm64's keys. */
 static const struct kvmintro_record_schema kvmintro_regs_schema = {
 	.keys = kvmintro_regs_keys,
 	.nr_keys = ARRAY_SIZE(kvmintro_regs_keys),
 	.one_record = true,
 	.check = kvmintro_regs_check,
 	.check_list = kvmintro_regs_check_list,
+	.select = kvmintro_regs_select,
 };
 
 /**
@@ -230,16 +304,17 @@ static uint64_t kvmintro_regs_value(const struct kvmintro_record *regs,
 	return kvmintro_record_number(regs, key);
 }
 
-/* Add keys @first to @first + @count - 1 as "name value" pairs. */
-static void kvmintro_regs_add_pairs(struct kvmintro_table *table,
-				    const struct kvmintro_record *regs,
-				    size_t first, size_t count)
+/* Add @keys @first to @first + @count - 1 as "name value" pairs. */
+static void kvmintro_table_add_pairs(struct kvmintro_table *table,
+				     const struct kvmintro_record *regs,
+				     const struct kvmintro_record_key *keys,
+				     size_t first, size_t count)
 {
 	const char *key;
 	size_t i;
 
 	for (i = first; i < first + count; i++) {
-		key = kvmintro_regs_keys[i].name;
+		key = keys[i].name;
 		kvmintro_table_add(table, "%s", key);
 		if (kvmintro_record_maybe(regs, key).valid)
 			kvmintro_table_add(table, "0x%016" PRIx64,
@@ -247,6 +322,19 @@ static void kvmintro_regs_add_pairs(struct kvmintro_table *table,
 		else
 			kvmintro_table_add(table, "unavailable");
 	}
+}
+
+/* The title of one vcpu's registers: whence they are. */
+static void kvmintro_regs_print_source(const struct kvmintro_record *regs,
+				       FILE *out)
+{
+	if (kvmintro_record_maybe(regs, "generation").valid)
+		fprintf(out, "vcpu %" PRIu64 " (capture, generation %" PRIu64 ")\n\n",
+			kvmintro_regs_value(regs, "vcpu"),
+			kvmintro_regs_value(regs, "generation"));
+	else
+		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n\n",
+			kvmintro_regs_value(regs, "vcpu"));
 }
 
 /* rip, rflags, the control registers with their flags, gdt and idt. */
@@ -311,16 +399,10 @@ static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
 	size_t i;
 	int ret;
 
-	if (kvmintro_record_maybe(regs, "generation").valid)
-		fprintf(out, "vcpu %" PRIu64 " (capture, generation %" PRIu64 ")\n\n",
-			kvmintro_regs_value(regs, "vcpu"),
-			kvmintro_regs_value(regs, "generation"));
-	else
-		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n\n",
-			kvmintro_regs_value(regs, "vcpu"));
+	kvmintro_regs_print_source(regs, out);
 	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 8);
-	kvmintro_regs_add_pairs(&table, regs, KVMINTRO_REGS_GPRS,
-				KVMINTRO_NR_GPRS);
+	kvmintro_table_add_pairs(&table, regs, kvmintro_regs_keys,
+				 KVMINTRO_REGS_GPRS, KVMINTRO_NR_GPRS);
 	ret = kvmintro_table_finish(&table, out);
 	fputc('\n', out);
 	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
@@ -334,8 +416,92 @@ static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
 	ret = ret ?: kvmintro_table_finish(&table, out);
 	fputc('\n', out);
 	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 4);
-	kvmintro_regs_add_pairs(&table, regs, KVMINTRO_REGS_MSRS,
-				KVMINTRO_NR_MSRS);
+	kvmintro_table_add_pairs(&table, regs, kvmintro_regs_keys,
+				 KVMINTRO_REGS_MSRS, KVMINTRO_NR_MSRS);
+	return ret ?: kvmintro_table_finish(&table, out);
+}
+
+static const struct kvmintro_bit_name kvmintro_arm64_pstate_bits[] = {
+	{ 31, "N" }, { 30, "Z" }, { 29, "C" }, { 28, "V" }, { 21, "SS" },
+	{ 20, "IL" }, { 9, "D" }, { 8, "A" }, { 7, "I" }, { 6, "F" },
+	{ 0, NULL },
+};
+
+static const struct kvmintro_bit_name kvmintro_arm64_sctlr_bits[] = {
+	{ 0, "M" }, { 1, "A" }, { 2, "C" }, { 3, "SA" }, { 12, "I" },
+	{ 19, "WXN" }, { 24, "E0E" }, { 25, "EE" }, { 0, NULL },
+};
+
+/* The exception level and stack pointer of an AArch64 PSTATE. */
+static const char *kvmintro_arm64_pstate_mode(uint64_t pstate)
+{
+	static const char *const modes[16] = {
+		[0] = "EL0t", [4] = "EL1t", [5] = "EL1h",
+		[8] = "EL2t", [9] = "EL2h",
+	};
+
+	if (pstate & 0x10)
+		return "AArch32";
+	return modes[pstate & 0xf] ?: "reserved";
+}
+
+/* Add arm64 keys @first to @first + @count - 1, flags of some decoded. */
+static void kvmintro_arm64_regs_add(struct kvmintro_table *table,
+				    const struct kvmintro_record *regs,
+				    size_t first, size_t count)
+{
+	const char *key;
+	uint64_t value;
+	char flags[256];
+	size_t i;
+
+	for (i = first; i < first + count; i++) {
+		key = kvmintro_arm64_regs_keys[i].name;
+		value = kvmintro_regs_value(regs, key);
+		flags[0] = '\0';
+		if (!strcmp(key, "pstate") || !strcmp(key, "spsr_el1")) {
+			kvmintro_describe_bits(value, kvmintro_arm64_pstate_bits,
+					       flags, sizeof(flags));
+			snprintf(flags + strlen(flags),
+				 sizeof(flags) - strlen(flags), "%s%s",
+				 flags[0] ? " " : "",
+				 kvmintro_arm64_pstate_mode(value));
+		} else if (!strcmp(key, "sctlr_el1")) {
+			kvmintro_describe_bits(value, kvmintro_arm64_sctlr_bits,
+					       flags, sizeof(flags));
+		}
+		kvmintro_table_add(table, "%s", key);
+		kvmintro_table_add(table, "0x%016" PRIx64, value);
+		kvmintro_table_add(table, "%s", flags);
+	}
+}
+
+/*
+ * Print one arm64 vcpu's registers: x0-x30 and sp, then pc, PSTATE and
+ * the EL1 banked registers, then the EL1 system registers.
+ */
+static int kvmintro_arm64_regs_print_one(const struct kvmintro_record *regs,
+					 FILE *out)
+{
+	struct kvmintro_table table;
+	int ret;
+
+	kvmintro_regs_print_source(regs, out);
+	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 8);
+	/* x0-x30 and sp (SP_EL0): eight rows of four. */
+	kvmintro_table_add_pairs(&table, regs, kvmintro_arm64_regs_keys,
+				 KVMINTRO_ARM64_REGS_GPRS,
+				 KVMINTRO_ARM64_NR_GPRS + 1);
+	ret = kvmintro_table_finish(&table, out);
+	fputc('\n', out);
+	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
+	kvmintro_arm64_regs_add(&table, regs, KVMINTRO_ARM64_REGS_CORE + 1,
+				KVMINTRO_ARM64_NR_CORE_REGS - 1);
+	ret = ret ?: kvmintro_table_finish(&table, out);
+	fputc('\n', out);
+	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
+	kvmintro_arm64_regs_add(&table, regs, KVMINTRO_ARM64_REGS_SYS,
+				KVMINTRO_ARM64_NR_SYS_REGS);
 	return ret ?: kvmintro_table_finish(&table, out);
 }
 
@@ -404,7 +570,9 @@ static int kvmintro_regs_show(const struct kvmintro *kvmintro,
 	for (i = 0; !kvmintro->json && i < ids->count && !ret; i++) {
 		if (i)
 			fputc('\n', stdout);
-		ret = kvmintro_regs_print_one(lists[i].records, stdout);
+		ret = kvmintro_regs_is_arm64(lists[i].records) ?
+		      kvmintro_arm64_regs_print_one(lists[i].records, stdout) :
+		      kvmintro_regs_print_one(lists[i].records, stdout);
 	}
 	return kvmintro_check_output(ret);
 }

@@ -130,9 +130,14 @@ static const struct kvmintro_command kvmintro_commands[] = {
 			"page), then the guest physical address, the guest page size and\n"
 			"where it lies on the host as for translate; or the level where a\n"
 			"non-present entry stopped the walk. Nothing is faulted in.\n"
+			"On arm64 the walk is stage 1 with SCTLR_EL1, TCR_EL1 and the TTBR\n"
+			"bit 55 selects; each descriptor shows its type, ATTR (MAIR index),\n"
+			"AP, AF, PXN and UXN.\n"
 			"\n"
 			"  --vcpu N         use the registers of vcpu N (its index)\n"
-			"  --cr3 GPA        walk the page tables at GPA instead of CR3's\n",
+			"  --cr3 GPA        x86: walk the page tables at GPA instead of CR3's\n"
+			"  --ttbr0 VALUE, --ttbr1 VALUE, --tcr VALUE\n"
+			"                   arm64: walk with these instead of the vcpu's\n",
 	},
 	{
 		.name = "gpa-hpa",

@@ -233,6 +233,8 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 	list->count = records.count;
 	if (!ret && schema->one_record) {
 		ret = kvmintro_record_list_join(list, error);
+		if (!ret && schema->select)
+			schema = schema->select(list->records) ?: schema;
 		if (!ret)
 			ret = kvmintro_record_check(schema, list->records,
 						    error, &where);

@@ -44,6 +44,9 @@ struct kvmintro_debugfs_explainer;
  *	someone else's request is -EAGAIN; 0 or kvmintro_parse_fail()
  * @write_json: if not NULL, called after a record's fields are written as
  *	a JSON object, to add what the CLI derives from them
+ * @select: if not NULL, with @one_record: called on the joined record, to
+ *	return the schema it must meet instead of this one (its keys say
+ *	which: an arm64 regs file has x0=, x86's rax=), or NULL for this one
  */
 struct kvmintro_record_schema {
 	const struct kvmintro_record_key *keys;
@@ -58,6 +61,8 @@ struct kvmintro_record_schema {
 			  struct kvmintro_parse_error *error);
 	void (*write_json)(struct kvmintro_json *json,
 			   const struct kvmintro_record *record);
+	const struct kvmintro_record_schema *(*select)(
+		const struct kvmintro_record *record);
 };
 
 /**

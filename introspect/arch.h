@@ -5,16 +5,19 @@
  * introspect/arch/<arch>/ (Kbuild picks the folder by $(SRCARCH)).  The
  * shared code has no per-architecture conditional beyond this.
  *
- * x86 implements all of it: the gva and stage2 files and the opt-in
- * hypercall.  arm64 implements what the shared files need; its gva and
- * stage2 files and the hypercall (an SMCCC call there) are not written
- * yet, and the module makes no such files (Documentation/kernels.rst).
+ * x86 implements all of it: the stage2 file, the opt-in hypercall, and
+ * the walk behind the shared gva file.  arm64 implements what the shared
+ * files need, its stage-1 walk included; its stage2 file and the
+ * hypercall (an SMCCC call there) are not written yet, and the module
+ * makes no such files (Documentation/kernels.rst).
  *
  * Each architecture's arch_regs.h (found through the include path Kbuild
  * sets) defines struct kvmintro_regs, its register block, which the shared
  * code stores and passes but does not look into; lib/ formats it
  * (kvmintro_format_regs_line()) and writes a core's notes of it
- * (kvmintro_elfcore_arch).
+ * (kvmintro_elfcore_arch).  Likewise its arch_gva.h defines struct
+ * kvmintro_arch_gva_walk, what its guest page-table walk keeps for the
+ * shared gva file (introspect/gva.c) to format.
  */
 #ifndef KVMINTRO_ARCH_H
 #define KVMINTRO_ARCH_H
@@ -23,6 +26,9 @@
 #include <linux/ptrace.h>
 
 #include "arch_regs.h"
+#include "arch_gva.h"
+#include "../lib/parse.h"
+#include "../lib/record.h"
 
 struct kvmintro_vcpu;
 struct kvmintro_vm;
@@ -72,5 +78,73 @@ bool kvmintro_arch_native_syscall(struct pt_regs *regs);
  */
 int kvmintro_arch_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
 				 struct kvmintro_regs *to);
+
+/*
+ * The gva file (introspect/gva.c) parses the request, gets the vcpu's
+ * registers, reads guest memory and writes the records; the architecture
+ * walks its guest's tables and formats what only it knows.
+ */
+
+/* The registers a gva request may override ("cr3=" on x86). */
+extern const struct kvmintro_gva_override kvmintro_arch_gva_overrides[];
+extern const unsigned int kvmintro_arch_gva_nr_overrides;
+
+/*
+ * Read the @size-byte (4 or 8) entry at guest physical @gpa: 0, or
+ * -EFAULT for an address in no memslot.
+ */
+typedef int (*kvmintro_gva_read_fn)(void *ctx, u64 gpa, unsigned int size,
+				    u64 *value);
+
+/**
+ * struct kvmintro_gva_walk - a guest page-table walk, for the gva file
+ * @mapped:	the walk reached a page: @gpa and @page_size are valid
+ * @gpa:	the guest physical address of the GVA
+ * @page_size:	the size of the guest page (or block) it is in
+ * @stop_level:	if not @mapped: the level whose entry stopped the walk, or
+ *		-1 if it stopped before reading one
+ * @stop_reason: if not @mapped: why, a record word ("not-present")
+ * @arch:	the architecture's walk, for its formatters
+ */
+struct kvmintro_gva_walk {
+	bool mapped;
+	u64 gpa;
+	u64 page_size;
+	int stop_level;
+	const char *stop_reason;
+	struct kvmintro_arch_gva_walk arch;
+};
+
+/**
+ * kvmintro_arch_gva_walk() - walk the guest's tables for a gva request
+ * @regs:	the vcpu's registers
+ * @req:	the request, its overrides by kvmintro_arch_gva_overrides[]
+ * @read:	reads a table entry from guest memory
+ * @ctx:	for @read
+ * @walk:	the result
+ *
+ * Return: 0 (@walk says how the walk ended), @read's error, or an error
+ * for registers the walker does not handle (-EOPNOTSUPP).
+ */
+int kvmintro_arch_gva_walk(const struct kvmintro_regs *regs,
+			   const struct kvmintro_gva_request *req,
+			   kvmintro_gva_read_fn read, void *ctx,
+			   struct kvmintro_gva_walk *walk);
+
+/*
+ * Add the fields of the walk's first record that follow gva= and vcpu=
+ * (x86: mode=, cr3=) to @writer.
+ */
+void kvmintro_arch_gva_format_request(struct kvmintro_record_writer *writer,
+				      const struct kvmintro_gva_walk *walk);
+
+/*
+ * Write the record of entry @step (0: the first read) of @walk into @buf.
+ * Return: its length, 0 past the last entry, -ENOSPC if @size is too
+ * small.
+ */
+int kvmintro_arch_gva_format_step(char *buf, size_t size,
+				  const struct kvmintro_gva_walk *walk,
+				  unsigned int step);
 
 #endif /* KVMINTRO_ARCH_H */

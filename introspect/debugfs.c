@@ -48,6 +48,7 @@ static void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm,
 	kvmintro_debugfs_create_mem(vm);
 	kvmintro_debugfs_create_scan(vm);
 	kvmintro_debugfs_create_core(vm);
+	kvmintro_debugfs_create_gva(vm);
 	kvmintro_arch_debugfs_create_vm(vm);
 }
 

@@ -214,6 +214,9 @@ void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
 /* introspect/core.c */
 void kvmintro_debugfs_create_core(struct kvmintro_vm *vm);
 
+/* introspect/gva.c */
+void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
+
 /* introspect/regs.c */
 void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
 

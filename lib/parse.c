@@ -203,36 +203,66 @@ int kvmintro_parse_stage2_request(const char *buf, size_t len, u64 *gpas,
 	return kvmintro_parse_addresses(buf, len, gpas, max);
 }
 
+/* The override of @overrides whose "key=" starts @tok, or -1. */
+static int kvmintro_gva_override_find(const char *tok, size_t n,
+				      const struct kvmintro_gva_override *overrides,
+				      unsigned int nr_overrides)
+{
+	unsigned int i;
+	size_t key_len;
+
+	for (i = 0; i < nr_overrides; i++) {
+		key_len = strlen(overrides[i].key);
+		if (n > key_len + 1 && !memcmp(tok, overrides[i].key, key_len) &&
+		    tok[key_len] == '=')
+			return i;
+	}
+	return -1;
+}
+
 /**
- * kvmintro_parse_gva_request() - parse "<gva> [vcpu=<n>] [cr3=<gpa>]"
+ * kvmintro_parse_gva_request() - parse "<gva> [vcpu=<n>] [<key>=<value>]..."
  * @buf: the bytes written
  * @len: how many
+ * @overrides: the registers the architecture lets a request override
+ *	(x86: cr3; arm64: ttbr0, ttbr1, tcr)
+ * @nr_overrides: how many, at most KVMINTRO_GVA_MAX_OVERRIDES
  * @request: the result
  *
  * Return: 0, or -EINVAL (each option at most once, nothing else; a vcpu
- * index beyond 32 bits, the width KVM's indexes have; a cr3 beyond the
- * 52 bits of a guest physical address).
+ * index beyond 32 bits, the width KVM's indexes have; an override's value
+ * beyond its bits, e.g. a cr3 beyond the 52 bits of a guest physical
+ * address).
  */
 int kvmintro_parse_gva_request(const char *buf, size_t len,
+			       const struct kvmintro_gva_override *overrides,
+			       unsigned int nr_overrides,
 			       struct kvmintro_gva_request *request)
 {
 	bool has_gva = false, has_vcpu = false;
-	size_t pos = 0, n;
+	unsigned int bits;
+	size_t pos = 0, n, key_len;
 	const char *tok;
+	int i;
 
-	if (len >= KVMINTRO_COMMAND_MAX)
+	if (len >= KVMINTRO_GVA_REQUEST_MAX ||
+	    nr_overrides > KVMINTRO_GVA_MAX_OVERRIDES)
 		return -EINVAL;
 	memset(request, 0, sizeof(*request));
 	while (kvmintro_next_token(buf, len, &pos, &tok, &n)) {
+		i = kvmintro_gva_override_find(tok, n, overrides, nr_overrides);
 		if (n > 5 && !memcmp(tok, "vcpu=", 5) && !has_vcpu) {
 			has_vcpu = true;
 			if (kvmintro_parse_u64(tok + 5, n - 5, &request->vcpu) ||
 			    request->vcpu > KVMINTRO_VCPU_INDEX_MAX)
 				return -EINVAL;
-		} else if (n > 4 && !memcmp(tok, "cr3=", 4) && !request->has_cr3) {
-			request->has_cr3 = true;
-			if (kvmintro_parse_u64(tok + 4, n - 4, &request->cr3) ||
-			    request->cr3 >> KVMINTRO_GPA_BITS)
+		} else if (i >= 0 && !(request->given & (1U << i))) {
+			request->given |= 1U << i;
+			key_len = strlen(overrides[i].key) + 1;
+			bits = overrides[i].bits;
+			if (kvmintro_parse_u64(tok + key_len, n - key_len,
+					       &request->value[i]) ||
+			    (bits < 64 && request->value[i] >> bits))
 				return -EINVAL;
 		} else if (!has_gva) {
 			has_gva = true;

@@ -41,20 +41,39 @@ int kvmintro_parse_stage2_request(const char *buf, size_t len, u64 *gpas,
 /* The largest vcpu index a request may name: KVM's indexes are 32 bits. */
 #define KVMINTRO_VCPU_INDEX_MAX	0xffffffffULL
 
+/* Longest write the gva file accepts: room for three 64-bit overrides. */
+#define KVMINTRO_GVA_REQUEST_MAX	160
+
+/* Most register overrides a gva request may name (arm64: ttbr0, ttbr1, tcr). */
+#define KVMINTRO_GVA_MAX_OVERRIDES	3
+
+/**
+ * struct kvmintro_gva_override - a register a gva request may override
+ * @key:	its key, e.g. "cr3" (written "cr3=<value>")
+ * @bits:	the value must be below 2^@bits (64: any)
+ */
+struct kvmintro_gva_override {
+	const char *key;
+	unsigned int bits;
+};
+
 /**
  * struct kvmintro_gva_request - a write to the gva file
  * @gva:	the guest virtual address
  * @vcpu:	whose registers to use (default 0)
- * @cr3:	page-table root to use instead of the vcpu's, if @has_cr3
+ * @value:	the overrides' values, in the order of the overrides list
+ * @given:	bit i set: @value[i] was given, use it instead of the vcpu's
  */
 struct kvmintro_gva_request {
 	u64 gva;
 	u64 vcpu;
-	u64 cr3;
-	bool has_cr3;
+	u64 value[KVMINTRO_GVA_MAX_OVERRIDES];
+	unsigned int given;
 };
 
 int kvmintro_parse_gva_request(const char *buf, size_t len,
+			       const struct kvmintro_gva_override *overrides,
+			       unsigned int nr_overrides,
 			       struct kvmintro_gva_request *request);
 
 #endif /* KVMINTRO_LIB_PARSE_H */

@@ -42,7 +42,7 @@ _kvmintro()
 		case $word in
 		--debugfs) ((i + 1 < cword)) && root=${words[i + 1]}; ((i++)) ;;
 		--debugfs=*) root=${word#*=} ;;
-		--vcpu | --cr3 | --max | -f | --file) ((i++)) ;;
+		--vcpu | --cr3 | --ttbr0 | --ttbr1 | --tcr | --max | -f | --file) ((i++)) ;;
 		-*) ;;
 		*)
 			if [[ -z $command ]]; then
@@ -60,14 +60,14 @@ _kvmintro()
 	-f | --file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
-	--vcpu | --cr3 | --max)
+	--vcpu | --cr3 | --ttbr0 | --ttbr1 | --tcr | --max)
 		return ;;
 	esac
 
 	options='--json --debugfs --help -h'
 	case $command in
 	regs) options+=' --vcpu' ;;
-	gva) options+=' --vcpu --cr3' ;;
+	gva) options+=' --vcpu --cr3 --ttbr0 --ttbr1 --tcr' ;;
 	read) options+=' --raw' ;;
 	dump) options+=' --live' ;;
 	scan) options+=' -f --file --max' ;;

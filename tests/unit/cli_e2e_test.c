@@ -59,6 +59,7 @@
 /* Where the fake trees are, the good one, and the CLI under test. */
 static char fake_base[256];
 static char good[512];
+static char arm64_root[512];
 static const char *cli_program;
 
 /**
@@ -178,6 +179,15 @@ static void fake_introspection_create(void)
 	fake_file("good/kvmintro/1234-1/core", "not an ELF core\n");
 	fake_directory("good/kvmintro/1234-1/snapshot");
 
+	/* An arm64 host's VM: its regs file has arm64's registers. */
+	fake_directory("arm64");
+	fake_directory("arm64/kvmintro");
+	fake_file("arm64/kvmintro/vms",
+		  "pid=2468 dir=\"2468\" vcpus=1 slots=0 mem=0\n");
+	fake_directory("arm64/kvmintro/2468");
+	fake_directory("arm64/kvmintro/2468/vcpu0");
+	fake_file("arm64/kvmintro/2468/vcpu0/regs", FIXTURE_ARM64_REGS);
+
 	fake_directory("bad-files");
 	fake_directory("bad-files/kvmintro");
 	fake_file("bad-files/kvmintro/vms", "pid=7 dir=\"7\" vcpus=1 slots=1 mem=4096\n");
@@ -286,6 +296,8 @@ static void fake_trees_create(void)
 	if (!mkdtemp(fake_base))
 		die("mkdtemp");
 	snprintf(good, sizeof(good), "%s/good/kvmintro", fake_base);
+	snprintf(arm64_root, sizeof(arm64_root), "%s/arm64/kvmintro",
+		 fake_base);
 	fake_directory("good");
 	fake_directory("good/kvmintro");
 	fake_file("good/kvmintro/vms", FAKE_VMS);
@@ -873,6 +885,13 @@ static const struct command_case command_cases[] = {
 	  FIXTURE_GVA_STOP, "0x7f0000000000\n", 0, NULL, NULL,
 	  "      \"record\": \"stop\",\n      \"level\": 4,\n"
 	  "      \"reason\": \"not-present\"\n" },
+	{ "gva, an arm64 walk", { "gva", "5678", "0x12345678", "--ttbr0",
+				  "0x40010000" }, "gva",
+	  FIXTURE_ARM64_GVA, "0x12345678 ttbr0=0x40010000\n", 0,
+	  FIXTURE_ARM64_GVA_TABLE, NULL, NULL },
+	{ "gva, an arm64 walk that stops", { "gva", "5678", "0x12346000" },
+	  "gva", FIXTURE_ARM64_GVA_STOP, "0x12346000\n", 0,
+	  FIXTURE_ARM64_GVA_STOP_TABLE, NULL, NULL },
 	{ "gva, someone else's walk", { "gva", "5678", "0x1000" }, "gva",
 	  FIXTURE_GVA_THP, "0x1000\n", 1, "",
 	  "/5678/gva:1: the walk is of 0x1234, but 0x1000 was asked", NULL },
@@ -1065,6 +1084,19 @@ static void test_regs(void)
 
 	cli_run(&run, good, "regs", "5678", "--vcpu", "1");
 	expect_success(&run, FIXTURE_REGS_TABLE, "regs --vcpu 1: that vcpu only");
+	cli_run_release(&run);
+
+	cli_run(&run, arm64_root, "regs", "2468");
+	expect_success(&run, FIXTURE_ARM64_REGS_TABLE,
+		       "regs of an arm64 VM: arm64's registers, known by the file's keys");
+	cli_run_release(&run);
+
+	cli_run(&run, arm64_root, "--json", "regs", "2468");
+	expect_json(&run, "regs --json of an arm64 VM");
+	CLI_EXPECT(run.status == 0 &&
+		   strstr(run.out, "\"x19\": 1808504320951916825") &&
+		   strstr(run.out, "\"tcr_el1\": 11627672857"),
+		   "regs --json of an arm64 VM: every register, as numbers");
 	cli_run_release(&run);
 
 	cli_run(&run, good, "regs", "5678");

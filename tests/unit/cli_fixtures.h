@@ -75,6 +75,22 @@
 	"level=4 table=0x2000 entry_gpa=0x27f0 entry=0x0 present=0 writable=0 user=0 nx=0 large=0\n" \
 	"stop level=4 reason=not-present\n"
 
+/* arm64 walks (Documentation/debugfs.rst, "gva on arm64"). */
+#define FIXTURE_ARM64_GVA_HEADER(gva)					\
+	"gva=" gva " vcpu=0 mmu=on sctlr=0xc5107d tcr=0x2b5103519 "	\
+	"ttbr0=0x40010000 ttbr1=0x40014000 ttbr=0 granule=4K va_bits=39\n" \
+	"level=1 table=0x40010000 entry_gpa=0x40010000 entry=0x40012003 type=table ns_table=0 ap_table=0 uxn_table=0 pxn_table=0\n" \
+	"level=2 table=0x40012000 entry_gpa=0x40012488 entry=0x40013003 type=table ns_table=0 ap_table=0 uxn_table=0 pxn_table=0\n"
+#define FIXTURE_ARM64_GVA						\
+	FIXTURE_ARM64_GVA_HEADER("0x12345678")				\
+	"level=3 table=0x40013000 entry_gpa=0x40013a28 entry=0x80003703 type=page attr_index=0 ns=0 ap=0 sh=3 af=1 ng=0 dbm=0 contiguous=0 pxn=0 uxn=0\n" \
+	"gpa=0x80003678 page_size=4K\n"					\
+	"host hva=0xffffbd226678 hpa=0x40190678 host_size=4K kind=base\n"
+#define FIXTURE_ARM64_GVA_STOP						\
+	FIXTURE_ARM64_GVA_HEADER("0x12346000")				\
+	"level=3 table=0x40013000 entry_gpa=0x40013a30 entry=0x0 type=invalid\n" \
+	"stop level=3 reason=invalid\n"
+
 #define FIXTURE_GPA_HPA							\
 	"gpa=0x0 npages=0x1 hva=0x7f5c2c000000 hpa=0x1ad725000 pfn=0x1ad725 " \
 	"host_size=4K kind=base\n"					\
@@ -108,6 +124,78 @@
 	"captured at            2026-11-22T07:22:24.297468151Z (1795332144.297468151)\n" \
 	"capture pause latency  674.985 us\n" \
 	"vcpus captured         2\n"
+
+/*
+ * An arm64 regs file as the module wrote it in L1 (tests/e2e/arm64/
+ * spin_vm: known values in x2, x3, x19, x28, x30, the guest looping).
+ */
+#define FIXTURE_ARM64_REGS \
+	"vcpu=0\n" "source=capture\n" "generation=2\n" \
+	"x0=0x10fea60b7\n" "x1=0x40001000\n" "x2=0x2222222222222222\n" \
+	"x3=0x3333333333333333\n" "x4=0x0\n" "x5=0x0\n" "x6=0x0\n" "x7=0x0\n" \
+	"x8=0x0\n" "x9=0x0\n" "x10=0x0\n" "x11=0x0\n" "x12=0x0\n" "x13=0x0\n" \
+	"x14=0x0\n" "x15=0x0\n" "x16=0x0\n" "x17=0x0\n" "x18=0x0\n" \
+	"x19=0x1919191919191919\n" "x20=0x0\n" "x21=0x0\n" "x22=0x0\n" \
+	"x23=0x0\n" "x24=0x0\n" "x25=0x0\n" "x26=0x0\n" "x27=0x0\n" \
+	"x28=0x2828282828282828\n" "x29=0x0\n" "x30=0x3030303030303030\n" \
+	"sp=0x40100000\n" "pc=0x40000004\n" "pstate=0x600003c5\n" \
+	"sp_el1=0x40180000\n" "elr_el1=0xffff800012345678\n" "spsr_el1=0x0\n" \
+	"sctlr_el1=0xc5107d\n" "ttbr0_el1=0x40010000\n" \
+	"ttbr1_el1=0x40014000\n" "tcr_el1=0x2b5103519\n" "mair_el1=0xff\n" \
+	"vbar_el1=0xffff800010000800\n" "esr_el1=0x0\n" "far_el1=0x0\n" \
+	"contextidr_el1=0x4242\n" "tpidr_el1=0xffff0000deadb000\n"
+
+/* What gva prints for FIXTURE_ARM64_GVA and FIXTURE_ARM64_GVA_STOP. */
+#define FIXTURE_ARM64_GVA_TABLE \
+	"GVA 0x12345678 on vcpu 0: TTBR0_EL1 0x40010000, 39-bit range, 4K granule, TCR_EL1 0x2b5103519\n" \
+	"\n" \
+	"LEVEL       TABLE   ENTRY GPA       ENTRY  TYPE   ATTR  AP  AF  PXN  UXN\n" \
+	"    1  0x40010000  0x40010000  0x40012003  table     -   -  -   -    -\n" \
+	"    2  0x40012000  0x40012488  0x40013003  table     -   -  -   -    -\n" \
+	"    3  0x40013000  0x40013a28  0x80003703  page      0   0  AF  -    -\n" \
+	"\n" \
+	"       GPA  PAGE SIZE             HVA         HPA  HOST SIZE  KIND\n" \
+	"0x80003678      4 KiB  0xffffbd226678  0x40190678      4 KiB  base\n"
+
+#define FIXTURE_ARM64_GVA_STOP_TABLE \
+	"GVA 0x12346000 on vcpu 0: TTBR0_EL1 0x40010000, 39-bit range, 4K granule, TCR_EL1 0x2b5103519\n" \
+	"\n" \
+	"LEVEL       TABLE   ENTRY GPA       ENTRY  TYPE     ATTR  AP  AF  PXN  UXN\n" \
+	"    1  0x40010000  0x40010000  0x40012003  table       -   -  -   -    -\n" \
+	"    2  0x40012000  0x40012488  0x40013003  table       -   -  -   -    -\n" \
+	"    3  0x40013000  0x40013a30         0x0  invalid     -   -  -   -    -\n" \
+	"\n" \
+	"The walk stops at level 3: the descriptor is invalid.\n"
+
+/* What regs prints for FIXTURE_ARM64_REGS. */
+#define FIXTURE_ARM64_REGS_TABLE \
+	"vcpu 0 (capture, generation 2)\n" \
+	"\n" \
+	"x0   0x000000010fea60b7  x1   0x0000000040001000  x2   0x2222222222222222  x3   0x3333333333333333\n" \
+	"x4   0x0000000000000000  x5   0x0000000000000000  x6   0x0000000000000000  x7   0x0000000000000000\n" \
+	"x8   0x0000000000000000  x9   0x0000000000000000  x10  0x0000000000000000  x11  0x0000000000000000\n" \
+	"x12  0x0000000000000000  x13  0x0000000000000000  x14  0x0000000000000000  x15  0x0000000000000000\n" \
+	"x16  0x0000000000000000  x17  0x0000000000000000  x18  0x0000000000000000  x19  0x1919191919191919\n" \
+	"x20  0x0000000000000000  x21  0x0000000000000000  x22  0x0000000000000000  x23  0x0000000000000000\n" \
+	"x24  0x0000000000000000  x25  0x0000000000000000  x26  0x0000000000000000  x27  0x0000000000000000\n" \
+	"x28  0x2828282828282828  x29  0x0000000000000000  x30  0x3030303030303030  sp   0x0000000040100000\n" \
+	"\n" \
+	"pc        0x0000000040000004\n" \
+	"pstate    0x00000000600003c5  Z C D A I F EL1h\n" \
+	"sp_el1    0x0000000040180000\n" \
+	"elr_el1   0xffff800012345678\n" \
+	"spsr_el1  0x0000000000000000  EL0t\n" \
+	"\n" \
+	"sctlr_el1       0x0000000000c5107d  M C SA I\n" \
+	"ttbr0_el1       0x0000000040010000\n" \
+	"ttbr1_el1       0x0000000040014000\n" \
+	"tcr_el1         0x00000002b5103519\n" \
+	"mair_el1        0x00000000000000ff\n" \
+	"vbar_el1        0xffff800010000800\n" \
+	"esr_el1         0x0000000000000000\n" \
+	"far_el1         0x0000000000000000\n" \
+	"contextidr_el1  0x0000000000004242\n" \
+	"tpidr_el1       0xffff0000deadb000\n"
 
 /* What regs prints for FIXTURE_REGS (vcpu 1). */
 #define FIXTURE_REGS_TABLE \

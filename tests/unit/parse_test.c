@@ -22,9 +22,24 @@ static int addresses(const char *text, u64 *gpas)
 					KVMINTRO_TRANSLATE_MAX);
 }
 
+/* x86's override, and arm64's (introspect/arch/<arch>/gva.c). */
+static const struct kvmintro_gva_override x86_overrides[] = {
+	{ "cr3", KVMINTRO_GPA_BITS },
+};
+static const struct kvmintro_gva_override arm64_overrides[] = {
+	{ "ttbr0", 64 }, { "ttbr1", 64 }, { "tcr", 64 },
+};
+
 static int gva(const char *text, struct kvmintro_gva_request *req)
 {
-	return kvmintro_parse_gva_request(text, strlen(text), req);
+	return kvmintro_parse_gva_request(text, strlen(text), x86_overrides, 1,
+					  req);
+}
+
+static int gva_arm64(const char *text, struct kvmintro_gva_request *req)
+{
+	return kvmintro_parse_gva_request(text, strlen(text), arm64_overrides,
+					  3, req);
 }
 
 int main(void)
@@ -71,19 +86,34 @@ int main(void)
 				       gpas, KVMINTRO_TRANSLATE_MAX) == -EINVAL);
 
 	check("gva: address alone", !gva("0xffffffff81000000\n", &req) &&
-	      req.gva == 0xffffffff81000000ULL && !req.vcpu && !req.has_cr3);
+	      req.gva == 0xffffffff81000000ULL && !req.vcpu && !req.given);
 	check("gva: the largest vcpu index, 32 bits",
 	      !gva("0x1000 vcpu=4294967295", &req) && req.vcpu == 0xffffffffULL);
 	check("gva: the largest cr3, 52 bits",
 	      !gva("0x1000 cr3=0xffffffffff000", &req) &&
-	      req.cr3 == 0xffffffffff000ULL);
+	      req.given == 1 && req.value[0] == 0xffffffffff000ULL);
 	check("gva: options in any order",
 	      !gva("cr3=0x2000 0x1234 vcpu=3", &req) && req.gva == 0x1234 &&
-	      req.vcpu == 3 && req.has_cr3 && req.cr3 == 0x2000);
+	      req.vcpu == 3 && req.given == 1 && req.value[0] == 0x2000);
 	all_bad = true;
 	for (i = 0; i < sizeof(bad_gva) / sizeof(*bad_gva); i++)
 		all_bad &= gva(bad_gva[i], &req) == -EINVAL;
 	check("gva: garbage, empty, repeated options", all_bad);
+	check("gva: arm64's ttbr0, ttbr1, tcr, any 64 bits, any order",
+	      !gva_arm64("tcr=0x5b5103510 0xffff000000001000 ttbr1=0xffff000040003000 vcpu=1 ttbr0=0x40004001",
+			 &req) &&
+	      req.gva == 0xffff000000001000ULL && req.vcpu == 1 &&
+	      req.given == 7 && req.value[0] == 0x40004001 &&
+	      req.value[1] == 0xffff000040003000ULL &&
+	      req.value[2] == 0x5b5103510ULL);
+	check("gva: arm64 refuses cr3, a repeated ttbr0, ttbr=",
+	      gva_arm64("0x1 cr3=0x1000", &req) == -EINVAL &&
+	      gva_arm64("0x1 ttbr0=1 ttbr0=2", &req) == -EINVAL &&
+	      gva_arm64("0x1 ttbr=1", &req) == -EINVAL &&
+	      gva_arm64("0x1 ttbr0=", &req) == -EINVAL);
+	check("gva: x86 refuses arm64's keys",
+	      gva("0x1 ttbr0=0x1000", &req) == -EINVAL &&
+	      gva("0x1 tcr=0", &req) == -EINVAL);
 
 	check("stage2: addresses as translate takes them",
 	      kvmintro_parse_stage2_request("0x1000 gfn=0x2\n", 14, gpas,

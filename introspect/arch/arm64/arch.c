@@ -3,11 +3,11 @@
  * kvmintro on arm64: introspect/arch.h's entry points.
  *
  * The architecture-neutral files (vms, vcpus, memslots, snapshot, gpa_hpa,
- * translate, mem, scan, regs, core) need nothing of arm64 but the system
- * call check, the register reader (vcpu_regs.c) and the core's notes
- * (lib/arm64/elfcore.c).  The gva and stage2 files and the translation
- * call (an SMCCC vendor-specific hypervisor call) are not written yet: no
- * such file is made, no parameter or hook exists.
+ * translate, mem, scan, regs, core, gva) need nothing of arm64 but the
+ * system call check, the register reader (vcpu_regs.c), the core's notes
+ * (lib/arm64/elfcore.c) and the stage-1 walk (gva.c).  The stage2 file
+ * and the translation call (an SMCCC vendor-specific hypervisor call) are
+ * not written yet: no such file is made, no parameter or hook exists.
  */
 #include <asm/ptrace.h>
 

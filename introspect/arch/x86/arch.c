@@ -28,7 +28,6 @@ void kvmintro_arch_hooks_unregister(void)
 
 void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_gva(vm);
 	kvmintro_debugfs_create_stage2(vm);
 }
 

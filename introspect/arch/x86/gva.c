@@ -1,266 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gva file: a guest virtual address taken down the whole chain.
- *
- *   echo '0xffffffff81000000 vcpu=0' > gva; cat gva
- *
- * walks the guest's own page tables with that vcpu's CR0, CR3, CR4 and EFER
- * (live while the VM is paused, else from the latest capture; cr3=<gpa>
- * overrides CR3), printing every entry, then the GPA, its HVA, HPA, host
- * page size and kind.  Table entries are read from guest memory without
- * faulting it in: a table page the host has not backed reads as zeros.
+ * The x86 walk behind the gva file (introspect/gva.c): the paging mode
+ * from CR0, CR4 and EFER, the root from CR3 or the request's cr3=, and
+ * lib/pagewalk.c's walk and records.
  */
-#include <linux/debugfs.h>
-#include <linux/highmem.h>
-#include <linux/slab.h>
-
-#include "../../../lib/format.h"
-#include "../../../lib/pagewalk.h"
-#include "../../../lib/parse.h"
-#include "../../../lib/record.h"
-#include "../../guest_memory.h"
 #include "../../kvmintro.h"
-#include "x86.h"
-#include "../../reply.h"
-#include "../../snapshot.h"
 
-#define KVMINTRO_GVA_TEXT_MAX	2048
-
-struct kvmintro_gva_read {
-	struct kvmintro_guest_mem *mem;
-	u64 gpa;
-	unsigned int size;
-	u64 value;
-	struct kvmintro_guest_run run;	/* the page the GPA is in */
+const struct kvmintro_gva_override kvmintro_arch_gva_overrides[] = {
+	{ "cr3", KVMINTRO_GPA_BITS },
 };
+const unsigned int kvmintro_arch_gva_nr_overrides =
+	ARRAY_SIZE(kvmintro_arch_gva_overrides);
 
-static int kvmintro_gva_read_run(void *data,
-				 const struct kvmintro_guest_run *run)
+/* See introspect/arch.h. */
+int kvmintro_arch_gva_walk(const struct kvmintro_regs *regs,
+			   const struct kvmintro_gva_request *req,
+			   kvmintro_gva_read_fn read, void *ctx,
+			   struct kvmintro_gva_walk *walk)
 {
-	struct kvmintro_gva_read *rd = data;
-	void *kaddr;
-
-	rd->run = *run;
-	rd->run.pages = NULL;
-	rd->value = 0;
-	if (run->kind == KVMINTRO_PAGE_NONE || !rd->size)
-		return 0;
-	kaddr = kmap_local_page(run->pages[0]);
-	memcpy(&rd->value, kaddr + (rd->gpa & ~PAGE_MASK), rd->size);
-	kunmap_local(kaddr);
-	return 0;
-}
-
-/* Look @gpa up; read @size bytes there if @size.  -ENOENT: no memslot. */
-static int kvmintro_gva_lookup(struct kvmintro_gva_read *rd, u64 gpa,
-			       unsigned int size)
-{
-	const struct kvmintro_slot_copy *slot;
-
-	slot = kvmintro_find_slot(rd->mem->slots, rd->mem->nr_slots, 0,
-				  gpa >> PAGE_SHIFT);
-	if (!slot)
-		return -ENOENT;
-	rd->gpa = gpa;
-	rd->size = size;
-	return kvmintro_guest_mem_walk(rd->mem, slot, gpa >> PAGE_SHIFT, 1,
-				       kvmintro_gva_read_run, rd);
-}
-
-static int kvmintro_gva_read_entry(void *ctx, u64 gpa, unsigned int size,
-				   u64 *value)
-{
-	struct kvmintro_gva_read *rd = ctx;
-	int r = kvmintro_gva_lookup(rd, gpa, size);
-
-	/* A table outside guest RAM: what the walk would find is not RAM. */
-	if (r == -ENOENT)
-		return -EFAULT;
-	*value = rd->value;
-	return r;
-}
-
-/* CR0, CR3, CR4, EFER of vcpu @index: live if paused, else captured. */
-static int kvmintro_gva_regs(struct kvmintro_vm *vm, struct kvm *kvm,
-			     unsigned int index, struct kvmintro_regs *regs)
-{
-	struct kvmintro_snapshot *snapshot = vm->pause.snapshot;
-	struct kvm_vcpu *vcpu;
-
-	lockdep_assert_held(&vm->pause.lock);
-	if (index >= atomic_read(&kvm->online_vcpus))
-		return -EINVAL;
-	if (vm->pause.paused) {
-		vcpu = kvm_get_vcpu(kvm, index);
-		return kvmintro_arch_vcpu_read_regs(kvm, vcpu, regs);
-	}
-	if (!snapshot || index >= snapshot->nr_vcpus)
-		return -ENODATA;
-	if (snapshot->vcpus[index].error)
-		return snapshot->vcpus[index].error;
-	*regs = snapshot->vcpus[index].regs;
-	return 0;
-}
-
-/* Where a record was written: its length, or nothing if it failed. */
-static size_t kvmintro_gva_written(int len)
-{
-	return WARN_ON_ONCE(len < 0) ? 0 : len;
-}
-
-/* The host record: where the walk's GPA lies in the VMM and the host. */
-static int kvmintro_gva_format_host(char *buf, size_t size,
-				    const struct kvmintro_walk *walk,
-				    struct kvmintro_gva_read *rd)
-{
-	u64 offset = walk->gpa & ~PAGE_MASK;
-	struct kvmintro_record_writer writer;
-	char host_size[16];
-	int r;
-
-	kvmintro_record_begin(&writer, buf, size, "host");
-	r = kvmintro_gva_lookup(rd, walk->gpa, 0);
-	if (r == -ENOENT) {
-		kvmintro_record_word(&writer, "reason", "no-memslot");
-		return kvmintro_record_end(&writer);
-	}
-	kvmintro_record_hex(&writer, "hva", (u64)rd->run.hva + offset);
-	if (r || rd->run.kind == KVMINTRO_PAGE_NONE) {
-		kvmintro_record_word(&writer, "reason", "not-backed");
-		return kvmintro_record_end(&writer);
-	}
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  rd->run.host_shift);
-	kvmintro_record_hex(&writer, "hpa",
-			    ((u64)rd->run.pfn << PAGE_SHIFT) + offset);
-	kvmintro_record_word(&writer, "host_size", host_size);
-	kvmintro_record_word(&writer, "kind",
-			     kvmintro_page_kind_name(rd->run.kind));
-	return kvmintro_record_end(&writer);
-}
-
-/*
- * The records of a walk: the request, every entry read, then where it
- * stopped, or the GPA and the host record.
- */
-static size_t kvmintro_gva_text(char *text, size_t size,
-				const struct kvmintro_gva_request *req,
-				u64 cr3, const struct kvmintro_walk *walk,
-				struct kvmintro_gva_read *rd)
-{
-	struct kvmintro_record_writer writer;
-	char page_size[16];
-	unsigned int i;
-	size_t len;
-
-	kvmintro_record_begin(&writer, text, size, NULL);
-	kvmintro_record_hex(&writer, "gva", req->gva);
-	kvmintro_record_u64(&writer, "vcpu", req->vcpu);
-	kvmintro_record_word(&writer, "mode",
-			     kvmintro_paging_mode_name(walk->mode));
-	kvmintro_record_hex(&writer, "cr3", cr3);
-	len = kvmintro_gva_written(kvmintro_record_end(&writer));
-	for (i = 0; i < walk->nr_steps; i++)
-		len += kvmintro_gva_written(kvmintro_format_walk_step(text + len,
-				size - len, walk->mode, &walk->steps[i]));
-	if (!walk->present) {
-		kvmintro_record_begin(&writer, text + len, size - len, "stop");
-		kvmintro_record_u64(&writer, "level",
-				    walk->steps[walk->nr_steps - 1].level);
-		kvmintro_record_word(&writer, "reason", "not-present");
-		return len + kvmintro_gva_written(kvmintro_record_end(&writer));
-	}
-	kvmintro_format_page_size(page_size, sizeof(page_size),
-				  ilog2(walk->page_size));
-	kvmintro_record_begin(&writer, text + len, size - len, NULL);
-	kvmintro_record_hex(&writer, "gpa", walk->gpa);
-	kvmintro_record_word(&writer, "page_size", page_size);
-	len += kvmintro_gva_written(kvmintro_record_end(&writer));
-	return len + kvmintro_gva_written(kvmintro_gva_format_host(text + len,
-			size - len, walk, rd));
-}
-
-static ssize_t kvmintro_gva_write(struct file *file, const char __user *ubuf,
-				  size_t count, loff_t *ppos)
-{
-	struct kvmintro_vm *vm = file_inode(file)->i_private;
-	struct kvmintro_gva_request req;
-	struct kvmintro_guest_mem mem;
-	struct kvmintro_gva_read rd = { .mem = &mem };
-	struct kvmintro_walk walk;
-	struct kvmintro_regs *regs;
-	char buf[KVMINTRO_COMMAND_MAX];
+	struct kvmintro_walk *x86 = &walk->arch.walk;
 	enum kvmintro_paging_mode mode;
-	struct kvm *kvm;
-	char *text = NULL;
-	size_t len;
-	u64 cr3;
 	int r;
-
-	if (!count || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	if (kvmintro_parse_gva_request(buf, count, &req))
-		return -EINVAL;
-
-	kvm = kvmintro_vm_access_kvm(vm);
-	if (IS_ERR(kvm))
-		return PTR_ERR(kvm);
-	regs = kzalloc(sizeof(*regs), GFP_KERNEL);
-	r = regs ? mutex_lock_killable(&vm->pause.lock) : -ENOMEM;
-	if (r)
-		goto out_put_kvm;
-	r = kvmintro_gva_regs(vm, kvm, req.vcpu, regs);
-	mutex_unlock(&vm->pause.lock);
-	if (r)
-		goto out_put_kvm;
 
 	mode = kvmintro_paging_mode(regs->cr0, regs->cr4, regs->efer);
-	cr3 = req.has_cr3 ? req.cr3 : regs->cr3;
-	r = kvmintro_guest_mem_open(&mem, kvm);
+	walk->arch.cr3 = req->given & 1 ? req->value[0] : regs->cr3;
+	r = kvmintro_walk_gva(mode, walk->arch.cr3, regs->cr4, req->gva, read,
+			      ctx, x86);
 	if (r)
-		goto out_put_kvm;
-	r = kvmintro_walk_gva(mode, cr3, regs->cr4, req.gva,
-			      kvmintro_gva_read_entry, &rd, &walk);
-	if (!r) {
-		text = kvmalloc(KVMINTRO_GVA_TEXT_MAX, GFP_KERNEL);
-		r = text ? 0 : -ENOMEM;
+		return r;
+	walk->mapped = x86->present;
+	walk->gpa = x86->gpa;
+	walk->page_size = x86->page_size;
+	if (!x86->present) {
+		walk->stop_level = x86->steps[x86->nr_steps - 1].level;
+		walk->stop_reason = "not-present";
 	}
-	if (!r)
-		len = kvmintro_gva_text(text, KVMINTRO_GVA_TEXT_MAX, &req, cr3,
-					&walk, &rd);
-	kvmintro_guest_mem_close(&mem);
-	if (!r) {
-		mutex_lock(&vm->gva.lock);
-		kvmintro_reply_set(&vm->gva, text, len);
-		mutex_unlock(&vm->gva.lock);
-	}
-out_put_kvm:
-	kfree(regs);
-	kvm_put_kvm(kvm);
-	return r ? r : count;
+	return 0;
 }
 
-static ssize_t kvmintro_gva_read(struct file *file, char __user *ubuf,
-				 size_t count, loff_t *ppos)
+/* mode= and cr3=, after gva= and vcpu=. */
+void kvmintro_arch_gva_format_request(struct kvmintro_record_writer *writer,
+				      const struct kvmintro_gva_walk *walk)
 {
-	struct kvmintro_vm *vm = file_inode(file)->i_private;
-	int r = kvmintro_vm_check_access(vm);
-
-	return r ? r : kvmintro_reply_read(&vm->gva, ubuf, count, ppos);
+	kvmintro_record_word(writer, "mode",
+			     kvmintro_paging_mode_name(walk->arch.walk.mode));
+	kvmintro_record_hex(writer, "cr3", walk->arch.cr3);
 }
 
-static const struct file_operations kvmintro_gva_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = kvmintro_gva_read,
-	.write = kvmintro_gva_write,
-	.llseek = default_llseek,
-};
-
-void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm)
+int kvmintro_arch_gva_format_step(char *buf, size_t size,
+				  const struct kvmintro_gva_walk *walk,
+				  unsigned int step)
 {
-	kvmintro_debugfs_create_file("gva", 0600, vm->dir, vm,
-				     &kvmintro_gva_fops);
+	const struct kvmintro_walk *x86 = &walk->arch.walk;
+
+	if (step >= x86->nr_steps)
+		return 0;
+	return kvmintro_format_walk_step(buf, size, x86->mode,
+					 &x86->steps[step]);
 }

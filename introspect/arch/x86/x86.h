@@ -29,8 +29,7 @@ extern bool *kvmintro_kvm_tdp_enabled;
 extern bool *kvmintro_kvm_tdp_mmu_param;
 extern struct kvm_x86_ops *kvmintro_kvm_x86_ops;
 
-/* gva.c, stage2.c: the x86 files */
-void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
+/* stage2.c: the x86 file */
 void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
 
 /* hypercall.c: the opt-in translation hypercall */

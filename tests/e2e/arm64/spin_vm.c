@@ -20,6 +20,16 @@
  * thread outside KVM_RUN), and prints each as "truth <name>=0x<hex>", in
  * the regs file's names, then "truth-end".
  *
+ * With --mmu the guest runs the same loop with its MMU on, through stage-1
+ * tables the VMM wrote before the first run (spin_mmu_*, below) and
+ * SCTLR_EL1, TCR_EL1, MAIR_EL1, TTBR0_EL1 and TTBR1_EL1 set with
+ * KVM_SET_ONE_REG; it prints, before "ready", what the tables map and
+ * every descriptor a walk of each address reads, for gva_test.sh:
+ *
+ *   map gva=0x12345000 gpa=0x80003000 page_size=4K
+ *   walk gva=0x12345000 level=1 table=0x40010000 entry_gpa=0x40010000 entry=0x40012003
+ *   unmapped gva=0x12346000 level=3
+ *
  * The vcpu is made as KVM's selftests do on aarch64 (lib/aarch64/
  * processor.c): KVM_ARM_PREFERRED_TARGET, KVM_ARM_VCPU_INIT, the PC set
  * through KVM_SET_ONE_REG.  No interrupt controller: the guest takes no
@@ -30,6 +40,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -134,6 +145,93 @@ static const uint32_t spin_code[] = {
 	/* 0x18: the counter's GPA, filled in by vm_load_code() */
 };
 
+/*
+ * --mmu: stage-1 tables, 4K granule, in slot 0 from SPIN_MMU_TABLES.
+ * TTBR0_EL1: T0SZ 25, a 39-bit range walked from level 1; TTBR1_EL1:
+ * T1SZ 16, 48 bits from level 0.  The code and counter are mapped by an
+ * identity 2M block, so that the loop runs at the same addresses as with
+ * the MMU off; a 4K page under each TTBR maps a VA to a page of slot 1
+ * holding a known string; a 2M block under TTBR1 aliases slot 0.
+ */
+#define SPIN_MMU_TABLES		0x40010000	/* = TTBR0_EL1 of spin_set_regs[] */
+#define SPIN_MMU_TTBR0_L1	(SPIN_MMU_TABLES + 0x0000)
+#define SPIN_MMU_TTBR0_L2_CODE	(SPIN_MMU_TABLES + 0x1000)
+#define SPIN_MMU_TTBR0_L2	(SPIN_MMU_TABLES + 0x2000)
+#define SPIN_MMU_TTBR0_L3	(SPIN_MMU_TABLES + 0x3000)
+#define SPIN_MMU_TTBR1_L0	(SPIN_MMU_TABLES + 0x4000)
+#define SPIN_MMU_TTBR1_L1	(SPIN_MMU_TABLES + 0x5000)
+#define SPIN_MMU_TTBR1_L2	(SPIN_MMU_TABLES + 0x6000)
+#define SPIN_MMU_TTBR1_L3	(SPIN_MMU_TABLES + 0x7000)
+
+#define DESC_TABLE		0x3ULL
+/* Block and page: AttrIndx 0 (MAIR attr0, Normal WB), inner shareable, AF. */
+#define DESC_BLOCK		0x701ULL
+#define DESC_PAGE		0x703ULL
+
+#define SCTLR_M			(1ULL << 0)
+#define SCTLR_C			(1ULL << 2)
+#define SCTLR_I			(1ULL << 12)
+#define SCTLR_WXN		(1ULL << 19)
+#define SCTLR_EE		(1ULL << 25)
+/*
+ * T0SZ 25, IRGN0/ORGN0 write-back, SH0 inner, TG0 4K; T1SZ 16,
+ * IRGN1/ORGN1 write-back, SH1 inner, TG1 4K; IPS 40 bits.
+ */
+#define SPIN_MMU_TCR		(25ULL | 1ULL << 8 | 1ULL << 10 | 3ULL << 12 | \
+				 16ULL << 16 | 1ULL << 24 | 1ULL << 26 |	\
+				 3ULL << 28 | 2ULL << 30 | 2ULL << 32)
+#define SPIN_MMU_MAIR		0xffULL		/* attr0: Normal, write-back */
+
+#define SYS_SCTLR_EL1		ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define SYS_TTBR0_EL1		ARM64_SYS_REG(3, 0, 2, 0, 0)
+#define SYS_TTBR1_EL1		ARM64_SYS_REG(3, 0, 2, 0, 1)
+#define SYS_TCR_EL1		ARM64_SYS_REG(3, 0, 2, 0, 2)
+#define SYS_MAIR_EL1		ARM64_SYS_REG(3, 0, 10, 2, 0)
+
+/* A descriptor the VMM writes: the table it is in, its index, its value. */
+struct spin_desc {
+	uint64_t table;
+	unsigned int index;
+	uint64_t value;
+};
+
+static const struct spin_desc spin_mmu_descs[] = {
+	/* TTBR0: 0x40000000 (VA bits 38:30 = 1), a 2M block, identity. */
+	{ SPIN_MMU_TTBR0_L1, 1, SPIN_MMU_TTBR0_L2_CODE | DESC_TABLE },
+	{ SPIN_MMU_TTBR0_L2_CODE, 0, 0x40000000 | DESC_BLOCK },
+	/* TTBR0: 0x12345000 (0, 0x91, 0x145), a 4K page at 0x80003000. */
+	{ SPIN_MMU_TTBR0_L1, 0, SPIN_MMU_TTBR0_L2 | DESC_TABLE },
+	{ SPIN_MMU_TTBR0_L2, 0x91, SPIN_MMU_TTBR0_L3 | DESC_TABLE },
+	{ SPIN_MMU_TTBR0_L3, 0x145, 0x80003000 | DESC_PAGE },
+	/* TTBR1: 0xffff800000201000 (0x100, 0, 1, 1), a 4K page at 0x80004000. */
+	{ SPIN_MMU_TTBR1_L0, 0x100, SPIN_MMU_TTBR1_L1 | DESC_TABLE },
+	{ SPIN_MMU_TTBR1_L1, 0, SPIN_MMU_TTBR1_L2 | DESC_TABLE },
+	{ SPIN_MMU_TTBR1_L2, 1, SPIN_MMU_TTBR1_L3 | DESC_TABLE },
+	{ SPIN_MMU_TTBR1_L3, 1, 0x80004000 | DESC_PAGE },
+	/* TTBR1: 0xffff800000400000 (0x100, 0, 2), a 2M block at 0x40000000. */
+	{ SPIN_MMU_TTBR1_L2, 2, 0x40000000 | DESC_BLOCK },
+};
+
+/*
+ * What the tables map, and where walks stop: the descriptors each walk
+ * reads are found from spin_mmu_descs[] (vm_print_walk()).
+ */
+static const struct {
+	uint64_t gva;
+	uint64_t gpa;		/* 0: unmapped */
+	const char *page_size;	/* or the level whose descriptor is invalid */
+	unsigned int stop_level;
+	const char *text;	/* written at gpa, if any */
+} spin_mmu_maps[] = {
+	{ 0x40000000, 0x40000000, "2M", 0, NULL },
+	{ 0x12345000, 0x80003000, "4K", 0, "kvmintro-arm64-ttbr0-page" },
+	{ 0xffff800000201000, 0x80004000, "4K", 0, "kvmintro-arm64-ttbr1-page" },
+	{ 0xffff800000400000, 0x40000000, "2M", 0, NULL },
+	{ 0x12346000, 0, NULL, 3, NULL },	/* next to the TTBR0 page */
+	{ 0x80000000, 0, NULL, 1, NULL },	/* TTBR0, level 1 index 2 */
+	{ 0xffff800040000000, 0, NULL, 1, NULL },	/* TTBR1, level 1 index 1 */
+};
+
 struct spin_vcpu {
 	int fd;
 	struct kvm_run *run;
@@ -155,7 +253,7 @@ static void vm_add_memslot(int vm_fd, struct spin_slot *s)
 
 	s->hva = mmap(NULL, s->size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	TEST_ASSERT(s->hva != MAP_FAILED, "mmap of %#llx bytes",
+	TEST_ASSERT(s->hva != MAP_FAILED, "mmap of 0x%llx bytes",
 		    (unsigned long long)s->size);
 	region = (struct kvm_userspace_memory_region) {
 		.slot = s->slot,
@@ -174,6 +272,82 @@ static void vm_load_code(struct spin_slot *s)
 	memcpy(s->hva + SPIN_CODE_OFFSET, spin_code, sizeof(spin_code));
 	memcpy(s->hva + SPIN_CODE_OFFSET + 0x18, &counter_gpa,
 	       sizeof(counter_gpa));
+}
+
+/* The host address of guest physical @gpa, in one of the slots. */
+static uint8_t *vm_gpa_hva(uint64_t gpa)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(spin_slots) / sizeof(spin_slots[0]); i++)
+		if (gpa >= spin_slots[i].gpa &&
+		    gpa < spin_slots[i].gpa + spin_slots[i].size)
+			return spin_slots[i].hva + (gpa - spin_slots[i].gpa);
+	TEST_ASSERT(0, "GPA 0x%llx in no slot", (unsigned long long)gpa);
+	return NULL;
+}
+
+static uint64_t vm_read_desc(uint64_t gpa)
+{
+	uint64_t value;
+
+	memcpy(&value, vm_gpa_hva(gpa), sizeof(value));
+	return value;
+}
+
+/* Write the stage-1 tables of --mmu and the strings of their pages. */
+static void vm_write_tables(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(spin_mmu_descs) / sizeof(spin_mmu_descs[0]); i++)
+		memcpy(vm_gpa_hva(spin_mmu_descs[i].table +
+				  spin_mmu_descs[i].index * 8),
+		       &spin_mmu_descs[i].value, 8);
+	for (i = 0; i < sizeof(spin_mmu_maps) / sizeof(spin_mmu_maps[0]); i++)
+		if (spin_mmu_maps[i].text)
+			strcpy((char *)vm_gpa_hva(spin_mmu_maps[i].gpa),
+			       spin_mmu_maps[i].text);
+}
+
+/*
+ * Print what a walk of @gva reads, from the tables as the VMM wrote them
+ * (4K granule: 9 bits a level; TTBR0 from level 1, TTBR1 from level 0).
+ */
+static void vm_print_walk(uint64_t gva)
+{
+	unsigned int ttbr = (gva >> 55) & 1, level = ttbr ? 0 : 1;
+	uint64_t table = ttbr ? SPIN_MMU_TTBR1_L0 : SPIN_MMU_TTBR0_L1;
+	uint64_t entry, entry_gpa;
+
+	for (;; level++) {
+		entry_gpa = table + ((gva >> (12 + 9 * (3 - level))) & 0x1ff) * 8;
+		entry = vm_read_desc(entry_gpa);
+		printf("walk gva=0x%llx level=%u table=0x%llx entry_gpa=0x%llx entry=0x%llx\n",
+		       (unsigned long long)gva, level, (unsigned long long)table,
+		       (unsigned long long)entry_gpa, (unsigned long long)entry);
+		if (!(entry & 1) || level == 3 || (entry & 3) == 1)
+			break;
+		table = entry & 0x0000fffffffff000ULL;
+	}
+}
+
+static void vm_print_maps(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(spin_mmu_maps) / sizeof(spin_mmu_maps[0]); i++) {
+		if (spin_mmu_maps[i].gpa)
+			printf("map gva=0x%llx gpa=0x%llx page_size=%s\n",
+			       (unsigned long long)spin_mmu_maps[i].gva,
+			       (unsigned long long)spin_mmu_maps[i].gpa,
+			       spin_mmu_maps[i].page_size);
+		else
+			printf("unmapped gva=0x%llx level=%u\n",
+			       (unsigned long long)spin_mmu_maps[i].gva,
+			       spin_mmu_maps[i].stop_level);
+		vm_print_walk(spin_mmu_maps[i].gva);
+	}
 }
 
 static void vcpu_set_reg(int vcpu_fd, uint64_t id, uint64_t value)
@@ -206,6 +380,30 @@ static void vcpu_print_regs(int vcpu_fd)
 							spin_reg_ids[i].id));
 	printf("truth-end\n");
 	fflush(stdout);
+}
+
+/*
+ * Turn the vcpu's MMU on before its first run, with the tables of
+ * vm_write_tables(); print the registers as "mmu sctlr=... tcr=...
+ * mair=... ttbr0=... ttbr1=...".  SCTLR_EL1 keeps KVM's reset value (its
+ * RES1 bits) with M, C and I set, WXN and EE clear.
+ */
+static void vcpu_mmu_on(int vcpu_fd)
+{
+	uint64_t sctlr = vcpu_get_reg(vcpu_fd, SYS_SCTLR_EL1);
+
+	sctlr = (sctlr | SCTLR_M | SCTLR_C | SCTLR_I) & ~(SCTLR_WXN | SCTLR_EE);
+	vcpu_set_reg(vcpu_fd, SYS_MAIR_EL1, SPIN_MMU_MAIR);
+	vcpu_set_reg(vcpu_fd, SYS_TCR_EL1, SPIN_MMU_TCR);
+	vcpu_set_reg(vcpu_fd, SYS_TTBR0_EL1, SPIN_MMU_TTBR0_L1);
+	vcpu_set_reg(vcpu_fd, SYS_TTBR1_EL1, SPIN_MMU_TTBR1_L0);
+	vcpu_set_reg(vcpu_fd, SYS_SCTLR_EL1, sctlr);
+	printf("mmu sctlr=0x%llx tcr=0x%llx mair=0x%llx ttbr0=0x%llx ttbr1=0x%llx\n",
+	       (unsigned long long)vcpu_get_reg(vcpu_fd, SYS_SCTLR_EL1),
+	       (unsigned long long)vcpu_get_reg(vcpu_fd, SYS_TCR_EL1),
+	       (unsigned long long)vcpu_get_reg(vcpu_fd, SYS_MAIR_EL1),
+	       (unsigned long long)vcpu_get_reg(vcpu_fd, SYS_TTBR0_EL1),
+	       (unsigned long long)vcpu_get_reg(vcpu_fd, SYS_TTBR1_EL1));
 }
 
 static void vcpu_create(int kvm_fd, int vm_fd, uint64_t pc,
@@ -246,8 +444,9 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	bool mmu = argc == 2 && !strcmp(argv[1], "--mmu");
 	struct spin_vcpu vcpu;
 	pthread_t thread;
 	int kvm_fd, vm_fd, sig;
@@ -260,7 +459,14 @@ int main(void)
 	for (i = 0; i < sizeof(spin_slots) / sizeof(spin_slots[0]); i++)
 		vm_add_memslot(vm_fd, &spin_slots[i]);
 	vm_load_code(&spin_slots[0]);
+	TEST_ASSERT(argc == 1 || mmu, "usage: spin_vm [--mmu]");
+	if (mmu)
+		vm_write_tables();
 	vcpu_create(kvm_fd, vm_fd, spin_slots[0].gpa + SPIN_CODE_OFFSET, &vcpu);
+	if (mmu) {
+		vcpu_mmu_on(vcpu.fd);
+		vm_print_maps();
+	}
 
 	/*
 	 * SIGTERM and SIGINT end the VMM, SIGUSR1 prints the registers; the
@@ -275,16 +481,16 @@ int main(void)
 	TEST_ASSERT(!errno, "pthread_create");
 
 	for (i = 0; i < sizeof(spin_slots) / sizeof(spin_slots[0]); i++) {
-		printf("slot=%u gpa=%#llx size=%#llx hva=%#llx\n",
+		printf("slot=%u gpa=0x%llx size=0x%llx hva=0x%llx\n",
 		       spin_slots[i].slot,
 		       (unsigned long long)spin_slots[i].gpa,
 		       (unsigned long long)spin_slots[i].size,
 		       (unsigned long long)(uintptr_t)spin_slots[i].hva);
-		printf("text gpa=%#llx value=\"%s\"\n",
+		printf("text gpa=0x%llx value=\"%s\"\n",
 		       (unsigned long long)(spin_slots[i].gpa + SPIN_TEXT_OFFSET),
 		       spin_slots[i].text);
 	}
-	printf("counter gpa=%#llx\n",
+	printf("counter gpa=0x%llx\n",
 	       (unsigned long long)(spin_slots[0].gpa + SPIN_COUNTER_OFFSET));
 	printf("ready pid=%d\n", getpid());
 	fflush(stdout);

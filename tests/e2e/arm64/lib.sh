@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# What the arm64 end-to-end tests share (busybox sh, sourced): TAP, the
+# VMM (spin_vm) started and its output read, guest memory through mem.
+# A test sets $tmp and sources this; cleanup runs at exit.
+#
+# Environment: KVMINTRO_KO (kvmintro.ko for L1's kernel), KVMINTRO_BIN
+# (spin_vm and the kvmintro CLI, cross-built).
+
+debugfs=/sys/kernel/debug/kvmintro
+n=0
+failed=0
+vmm=
+
+ok()
+{
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+
+not_ok()
+{
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+
+# check <name> <command...>: ok if the command succeeds.
+check()
+{
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+cleanup()
+{
+	[ -n "$vmm" ] && kill "$vmm" 2>/dev/null && wait "$vmm" 2>/dev/null
+	grep -q '^kvmintro ' /proc/modules && rmmod kvmintro
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# vmm_start [spin_vm's arguments]: run spin_vm, wait for its "ready";
+# exit the test if it does not come.
+vmm_start()
+{
+	"$KVMINTRO_BIN/spin_vm" "$@" >"$tmp/vmm.out" 2>"$tmp/vmm.err" &
+	vmm=$!
+	i=0
+	while ! grep -q '^ready ' "$tmp/vmm.out" && [ $i -lt 300 ]; do
+		kill -0 "$vmm" 2>/dev/null || break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	if grep -q "^ready pid=$vmm\$" "$tmp/vmm.out"; then
+		ok "spin_vm${*:+ $*} made its VM and runs it"
+	else
+		not_ok "spin_vm${*:+ $*} made its VM and runs it"
+		sed 's/^/# /' "$tmp/vmm.err"
+		exit 1
+	fi
+}
+
+# The record of spin_vm's output whose first word is $1, field $2.
+vmm_field()
+{
+	sed -n "s/^$1 .*$2=\\([^ ]*\\).*/\\1/p" "$tmp/vmm.out" | head -n 1
+}
+
+# Print $2 bytes of guest memory at GPA $1 (hex), through the mem file.
+mem_read()
+{
+	gpa=$(($1))
+	dd if="$debugfs/$vmm/mem" bs=4096 skip=$((gpa / 4096)) count=1 2>/dev/null |
+		dd bs=1 skip=$((gpa % 4096)) count="$2" 2>/dev/null
+}
+
+# The guest's counter, as a hex string.
+counter_read()
+{
+	mem_read "$(vmm_field counter gpa)" 8 | od -An -tx8 | tr -d ' '
+}
+
+# counter_moves <name>: ok if the guest's counter moves within a second.
+counter_moves()
+{
+	before=$(counter_read)
+	sleep 1
+	after=$(counter_read)
+	echo "# counter $before -> $after"
+	moving=0
+	[ -n "$after" ] && [ "$before" != "$after" ] && moving=1
+	check "$1" [ $moving = 1 ]
+}
+
+# vmm_stop: end spin_vm; ok if its VM's directory goes with it.
+vmm_stop()
+{
+	kill "$vmm"
+	wait "$vmm" 2>/dev/null
+	dir=$vmm
+	vmm=
+	i=0
+	while [ -e "$debugfs/$dir" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "the VM's directory goes with the VMM" [ ! -e "$debugfs/$dir" ]
+}
