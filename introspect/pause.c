@@ -192,7 +192,13 @@ static void kvmintro_park_run(struct callback_head *work)
 	park->started = true;
 	spin_unlock(&vm->pause.parks_lock);
 
-	if (kvmintro_vm_paused(vm) && !(current->flags & PF_EXITING)) {
+	if (current->flags & PF_EXITING) {
+		/*
+		 * Exiting (the work runs from exit_task_work(), after
+		 * exit_mm()): it never runs guest code again.
+		 */
+		kvmintro_thread_stopped(vm, current);
+	} else if (kvmintro_vm_paused(vm)) {
 		if (kvmintro_kvm_get_running_vcpu()) {
 			/*
 			 * Inside KVM_RUN: KVM ran task works before guest
@@ -254,8 +260,17 @@ static int kvmintro_park_queue(struct kvmintro_vm *vm, struct task_struct *task,
 	list_add_tail(&park->node, &vm->pause.parks);
 	spin_unlock(&vm->pause.parks_lock);
 
-	if (!task_work_add(task, &park->work, TWA_SIGNAL))
+	if (!task_work_add(task, &park->work, TWA_SIGNAL)) {
+		/*
+		 * A thread already in do_exit() runs the work only from
+		 * exit_task_work(), after exit_mm(), which for the VMM's last
+		 * thread frees all guest memory: it never runs guest code
+		 * again, so count it stopped now rather than then.
+		 */
+		if (generation && READ_ONCE(task->flags) & PF_EXITING)
+			kvmintro_thread_stopped(vm, task);
 		return 0;
+	}
 
 	spin_lock(&vm->pause.parks_lock);
 	__kvmintro_park_ack(vm, park);
