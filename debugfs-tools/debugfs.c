@@ -22,6 +22,7 @@
 #define KVMINTRO_DEBUGFS_MAGIC 0x64626720
 
 const char *kvmintro_modules_directory = "/lib/modules";
+const char *kvmintro_lockdown_file = "/sys/kernel/security/lockdown";
 
 #define KVMINTRO_POINT_ROOT_HINT \
 	"point --debugfs or KVMINTRO_DEBUGFS at kvmintro's debugfs directory"
@@ -152,13 +153,72 @@ static bool kvmintro_is_empty_directory(const char *path)
 	return empty;
 }
 
+/**
+ * kvmintro_lockdown_mode() - the kernel's lockdown mode
+ *
+ * Return: "integrity" or "confidentiality", the word in brackets in
+ * /sys/kernel/security/lockdown ("none [integrity] confidentiality"); NULL
+ * for "none", or if the file cannot be read (no lockdown LSM, no
+ * securityfs): nothing is known to be locked then.
+ */
+const char *kvmintro_lockdown_mode(void)
+{
+	static const char *const modes[] = { "integrity", "confidentiality" };
+	char line[128], word[32];
+	const char *open;
+	int length = 0;
+	size_t i;
+	FILE *in;
+
+	in = fopen(kvmintro_lockdown_file, "re");
+	if (!in)
+		return NULL;
+	open = fgets(line, sizeof(line), in) ? strchr(line, '[') : NULL;
+	fclose(in);
+	if (!open || sscanf(open, "[%31[a-z]]%n", word, &length) != 1 || !length)
+		return NULL;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(word, modes[i]))
+			return modes[i];
+	return NULL;
+}
+
+/**
+ * kvmintro_default_root() - where the module's files are, unless told
+ *
+ * /sys/kernel/debug/kvmintro; /proc/kvmintro, the same files, when the
+ * kernel is locked down (debugfs then opens read-only files only) or when
+ * debugfs has no kvmintro directory (not mounted, or debugfs=off) but
+ * /proc has.
+ */
+const char *kvmintro_default_root(void)
+{
+	if (access(KVMINTRO_PROC_ROOT, F_OK))
+		return KVMINTRO_DEBUGFS_DEFAULT_ROOT;
+	if (kvmintro_lockdown_mode() || access(KVMINTRO_DEBUGFS_DEFAULT_ROOT, F_OK))
+		return KVMINTRO_PROC_ROOT;
+	return KVMINTRO_DEBUGFS_DEFAULT_ROOT;
+}
+
 static int kvmintro_report_denied(const char *path, int err,
 				  const char *action)
 {
+	const char *lockdown = kvmintro_lockdown_mode();
+
 	if (err == -EPERM && !geteuid()) {
-		kvmintro_error("%s %s is not permitted, even to root",
-			       action, path);
-		kvmintro_error("is the kernel locked down? See /sys/kernel/security/lockdown");
+		if (!lockdown) {
+			kvmintro_error("%s %s is not permitted, even to root",
+				       action, path);
+			kvmintro_error("is the kernel locked down? See %s",
+				       kvmintro_lockdown_file);
+		} else if (kvmintro_is_debugfs(path)) {
+			kvmintro_error("cannot %s %s: the kernel is locked down (%s), and debugfs opens read-only files only",
+				       action, path, lockdown);
+			kvmintro_error("the same files are in " KVMINTRO_PROC_ROOT ", which kvmintro reads when not told otherwise (--debugfs, KVMINTRO_DEBUGFS)");
+		} else {
+			kvmintro_error("cannot %s %s: the kernel is locked down (%s), which forbids it",
+				       action, path, lockdown);
+		}
 		return err;
 	}
 	kvmintro_error("kvmintro needs root: cannot %s %s: %s", action, path,

@@ -8,6 +8,8 @@
 #include "parse.h"
 
 #define KVMINTRO_DEBUGFS_DEFAULT_ROOT "/sys/kernel/debug/kvmintro"
+/* The same files where lockdown does not reach (Documentation/security.rst). */
+#define KVMINTRO_PROC_ROOT "/proc/kvmintro"
 /* A debugfs file larger than this is not one kvmintro wrote. */
 #define KVMINTRO_DEBUGFS_FILE_MAX (16u << 20)
 
@@ -46,7 +48,12 @@ typedef int (*kvmintro_file_parser_fn)(void *context, const char *text,
 /* Where modprobe finds modules: "/lib/modules"; the unit tests change it. */
 extern const char *kvmintro_modules_directory;
 
+/* Where the kernel says its lockdown mode; the unit tests change it. */
+extern const char *kvmintro_lockdown_file;
+
 bool kvmintro_module_installed(const char *modules, const char *release);
+const char *kvmintro_lockdown_mode(void);
+const char *kvmintro_default_root(void);
 int kvmintro_debugfs_check_root(const char *root);
 int kvmintro_debugfs_report(const char *root, const char *dir,
 			    const char *path, int err, const char *action);

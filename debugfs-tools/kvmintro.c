@@ -251,8 +251,9 @@ static const struct kvmintro_command kvmintro_commands[] = {
 static const char kvmintro_options_help[] =
 	"Options, before or after the command:\n"
 	"  --json           print JSON instead of a table\n"
-	"  --debugfs DIR    kvmintro's debugfs directory (default: $KVMINTRO_DEBUGFS,\n"
-	"                   else " KVMINTRO_DEBUGFS_DEFAULT_ROOT ")\n"
+	"  --debugfs DIR    the module's directory (default: $KVMINTRO_DEBUGFS, else\n"
+	"                   " KVMINTRO_DEBUGFS_DEFAULT_ROOT ", or " KVMINTRO_PROC_ROOT "\n"
+	"                   if the kernel is locked down or debugfs lacks it)\n"
 	"  -h, --help       show this help, or the command's\n";
 
 static const char kvmintro_exit_status_help[] =
@@ -571,7 +572,7 @@ static const char *kvmintro_choose_debugfs_root(const char *option)
 		return option;
 	if (environment && *environment)
 		return environment;
-	return KVMINTRO_DEBUGFS_DEFAULT_ROOT;
+	return kvmintro_default_root();
 }
 
 static int kvmintro_report_unknown_command(const char *name)

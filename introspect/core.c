@@ -362,6 +362,6 @@ static const struct file_operations kvmintro_core_fops = {
 
 void kvmintro_debugfs_create_core(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("core", 0400, vm->dir, vm,
+	kvmintro_debugfs_create_file("core", 0400, &vm->dir, vm,
 				     &kvmintro_core_fops);
 }

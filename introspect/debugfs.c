@@ -14,31 +14,62 @@
  *   /sys/kernel/debug/kvmintro/<dir>/gva      guest virtual address walk
  *   /sys/kernel/debug/kvmintro/<dir>/core     guest memory as an ELF core
  *
- * Files are root-only, and those of a VM are for those who may ptrace its
- * VMM (kvmintro_vm_access_kvm()).  debugfs guards every operation: once a
- * directory is removed, operations on files still open return -EIO, and
- * removal waits for operations in flight, so handlers may use the entry in
- * inode->i_private.  A file that fails to be created costs that file
- * only, never the VM's tracking.
+ * and the same tree again under /proc/kvmintro, for hosts where debugfs
+ * is not there or refuses writable files: under lockdown (integrity mode
+ * and up, as with Secure Boot) debugfs opens read-only files only, which
+ * leaves no pause, translate, scan, gva or stage2 (Documentation/
+ * security.rst, "Lockdown").  procfs does not lock down; what lockdown
+ * does forbid kvmintro checks itself (files.c).  Both trees are always
+ * there, since lockdown may be raised after the module loads.
  *
- * Every file's operations name this module as their owner, so an open
- * file holds a module reference, as a driver's open device does: rmmod
- * fails with EBUSY ("in use") until the last kvmintro file is closed, and
- * nothing of the module is left behind once it is gone.
+ * Files are root-only (the /proc directory is 0500), and those of a VM
+ * are for those who may ptrace its VMM (kvmintro_vm_access_kvm()).  Both
+ * file systems guard every operation: once a directory is removed,
+ * operations on files still open return -EIO, and removal waits for
+ * operations in flight (and, in procfs, releases the files still open),
+ * so handlers may use the entry in inode->i_private.  A file that fails
+ * to be created costs that file only, never the VM's tracking.
+ *
+ * Every debugfs file's operations name this module as their owner, so an
+ * open one holds a module reference, as a driver's open device does:
+ * rmmod fails with EBUSY ("in use") until the last is closed.  procfs
+ * holds none: rmmod of a module with /proc files open releases them, and
+ * later operations on them get -EIO.  Nothing of the module is left
+ * behind once it is gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
-#include <linux/seq_file.h>
+#include <linux/proc_fs.h>
 
 #include "kvmintro.h"
 
-/* The VM's directory, <dir>/, and its files. */
-static void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm,
-				       struct dentry *root)
+static struct kvmintro_files kvmintro_debugfs_files;
+
+/* Make directory @name in @parent's trees, as @dir. */
+static void kvmintro_debugfs_create_dir(const char *name,
+					const struct kvmintro_dir *parent,
+					struct kvmintro_dir *dir)
 {
-	vm->dir = debugfs_create_dir(vm->name, root);
-	if (IS_ERR(vm->dir))
+	dir->debugfs = NULL;
+	dir->proc = NULL;
+	if (!IS_ERR_OR_NULL(parent->debugfs))
+		dir->debugfs = debugfs_create_dir(name, parent->debugfs);
+	if (parent->proc)
+		dir->proc = proc_mkdir_mode(name, 0500, parent->proc);
+}
+
+static bool kvmintro_debugfs_dir_exists(const struct kvmintro_dir *dir)
+{
+	return !IS_ERR_OR_NULL(dir->debugfs) || dir->proc;
+}
+
+/* The VM's directory, <dir>/, and its files. */
+static void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm)
+{
+	kvmintro_debugfs_create_dir(vm->name, &kvmintro_debugfs_files.root,
+				    &vm->dir);
+	if (!kvmintro_debugfs_dir_exists(&vm->dir))
 		return;
 	kvmintro_debugfs_create_memslots(vm);
 	kvmintro_debugfs_create_vcpus(vm);
@@ -58,36 +89,60 @@ static void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
 {
 	char name[16];
 
-	if (IS_ERR_OR_NULL(state->vm->dir))
-		return;
 	snprintf(name, sizeof(name), "vcpu%d", vcpu->vcpu_id);
-	state->dir = debugfs_create_dir(name, state->vm->dir);
-	if (IS_ERR(state->dir))
+	kvmintro_debugfs_create_dir(name, &state->vm->dir, &state->dir);
+	if (!kvmintro_debugfs_dir_exists(&state->dir))
 		return;
 	kvmintro_debugfs_create_regs(state);
 	kvmintro_arch_debugfs_create_vcpu(state);
+}
+
+static void kvmintro_debugfs_remove(struct kvmintro_dir *dir)
+{
+	debugfs_remove_recursive(dir->debugfs);
+	proc_remove(dir->proc);
+}
+
+static void kvmintro_debugfs_remove_vm(struct kvmintro_vm *vm)
+{
+	kvmintro_debugfs_remove(&vm->dir);
 }
 
 /* The files of each VM and vcpu the registry finds. */
 static struct kvmintro_files kvmintro_debugfs_files = {
 	.create_vm = kvmintro_debugfs_create_vm,
 	.create_vcpu = kvmintro_debugfs_create_vcpu,
+	.remove_vm = kvmintro_debugfs_remove_vm,
 };
 
 /**
- * kvmintro_debugfs_create_root() - make /sys/kernel/debug/kvmintro and vms
+ * kvmintro_debugfs_create_root() - make the roots and their vms files
+ *
+ * /sys/kernel/debug/kvmintro and /proc/kvmintro; one of them is enough.
  *
  * Return: how to make the files of the VMs found from now on, for
  * kvmintro_registry_init(), its @root the directory; or ERR_PTR().
  */
 const struct kvmintro_files *kvmintro_debugfs_create_root(void)
 {
-	struct dentry *root;
+	struct kvmintro_dir *root = &kvmintro_debugfs_files.root;
 
-	root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	if (IS_ERR(root))
-		return ERR_CAST(root);
+	root->debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	root->proc = proc_mkdir_mode(KBUILD_MODNAME, 0500, NULL);
+	if (IS_ERR(root->debugfs))
+		pr_warn("no debugfs (CONFIG_DEBUG_FS, debugfs=): files in /proc/%s only\n",
+			KBUILD_MODNAME);
+	if (!root->proc)
+		pr_warn("cannot create /proc/%s: files in debugfs only\n",
+			KBUILD_MODNAME);
+	if (!kvmintro_debugfs_dir_exists(root))
+		return ERR_PTR(-ENOMEM);
 	kvmintro_debugfs_create_vms(root);
-	kvmintro_debugfs_files.root = root;
 	return &kvmintro_debugfs_files;
+}
+
+/* Remove both trees, with every VM's directory still in them. */
+void kvmintro_debugfs_remove_root(void)
+{
+	kvmintro_debugfs_remove(&kvmintro_debugfs_files.root);
 }

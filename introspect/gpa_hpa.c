@@ -164,6 +164,6 @@ static const struct file_operations kvmintro_gpa_hpa_fops = {
 
 void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("gpa_hpa", 0400, vm->dir, vm,
+	kvmintro_debugfs_create_file("gpa_hpa", 0400, &vm->dir, vm,
 				     &kvmintro_gpa_hpa_fops);
 }

@@ -267,6 +267,6 @@ static const struct file_operations kvmintro_gva_fops = {
 
 void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("gva", 0600, vm->dir, vm,
+	kvmintro_debugfs_create_file("gva", 0600, &vm->dir, vm,
 				     &kvmintro_gva_fops);
 }

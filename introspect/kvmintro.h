@@ -20,8 +20,23 @@
 #include "reply.h"
 
 struct dentry;
+struct proc_dir_entry;
 struct seq_file;
 struct kvmintro_snapshot;
+
+/**
+ * struct kvmintro_dir - one of kvmintro's directories, in both its trees
+ * @debugfs:	under /sys/kernel/debug/kvmintro, or NULL or an ERR_PTR()
+ * @proc:	the same under /proc/kvmintro, or NULL
+ *
+ * Every file is made in both (introspect/debugfs.c): debugfs is the
+ * kernel's place for such files, /proc/kvmintro what is left of them when
+ * lockdown makes debugfs refuse writable files.
+ */
+struct kvmintro_dir {
+	struct dentry *debugfs;
+	struct proc_dir_entry *proc;
+};
 
 /**
  * struct kvmintro_vcpu - what kvmintro tracks of one vcpu
@@ -29,7 +44,7 @@ struct kvmintro_snapshot;
  * @index:	KVM's vcpu index
  * @tid:	thread that last entered KVM_RUN, written by the KVM_RUN hook
  * @runs:	KVM_RUN calls seen, written by the KVM_RUN hook
- * @dir:	the vcpu<N> debugfs directory
+ * @dir:	the vcpu<N> directory
  *
  * Allocated in process context by kvmintro_vm_sync_vcpus(), looked up by the
  * hook under RCU, freed after a grace period when the VM goes away.
@@ -39,7 +54,7 @@ struct kvmintro_vcpu {
 	unsigned int index;
 	pid_t tid;
 	u64 runs;
-	struct dentry *dir;
+	struct kvmintro_dir dir;
 };
 
 /**
@@ -88,7 +103,7 @@ struct kvmintro_pause {
  *		seen dying or gone); cleared under kvmintro_vm_lock; never
  *		dereferenced but through kvmintro_vm_get_kvm()
  * @pid:	process that created the VM
- * @name:	directory name under the debugfs root: "<pid>" or "<pid>-<n>"
+ * @name:	directory name under the roots: "<pid>" or "<pid>-<n>"
  * @dir:	that directory
  * @files:	the file layer, which makes the files of this VM's vcpus
  * @vcpus:	struct kvmintro_vcpu by KVM vcpu index
@@ -114,7 +129,7 @@ struct kvmintro_vm {
 	struct kvm *kvm;
 	pid_t pid;
 	char name[24];
-	struct dentry *dir;
+	struct kvmintro_dir dir;
 	const struct kvmintro_files *files;
 	struct xarray vcpus;
 	struct kvmintro_vcpu *run_vcpus[KVMINTRO_RUN_VCPUS];
@@ -161,15 +176,18 @@ extern const struct kernel_param_ops kvmintro_param_uint_ops;
  * @root:	the directory VMs' directories go in
  * @create_vm:	make the directory of a VM found (vm->dir) and its files
  * @create_vcpu: make the directory and files of a vcpu found
+ * @remove_vm:	remove the VM's directory with its vcpus'; waits for file
+ *		operations in flight, and later ones fail with -EIO
  *
  * The model (registry, vcpus) never calls the file layer by name: main.c
  * hands it these, made by kvmintro_debugfs_create_root(), at
  * kvmintro_registry_init().
  */
 struct kvmintro_files {
-	struct dentry *root;
-	void (*create_vm)(struct kvmintro_vm *vm, struct dentry *root);
+	struct kvmintro_dir root;
+	void (*create_vm)(struct kvmintro_vm *vm);
 	void (*create_vcpu)(struct kvmintro_vcpu *state, struct kvm_vcpu *vcpu);
+	void (*remove_vm)(struct kvmintro_vm *vm);
 };
 
 /* introspect/registry.c */
@@ -222,11 +240,14 @@ void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
 
 /* introspect/debugfs.c */
 const struct kvmintro_files *kvmintro_debugfs_create_root(void);
+void kvmintro_debugfs_remove_root(void);
 
 /* introspect/files.c */
 void kvmintro_debugfs_create_file(const char *name, umode_t mode,
-				  struct dentry *parent, void *data,
+				  struct kvmintro_dir *parent, void *data,
 				  const struct file_operations *fops);
+int kvmintro_lockdown_check_load(void);
+int kvmintro_lockdown_check_mem_write(void);
 int kvmintro_seq_put_line(struct seq_file *m, const char *line, int len);
 int kvmintro_seq_put_u64(struct seq_file *m, const char *key, u64 value);
 int kvmintro_seq_put_word(struct seq_file *m, const char *key,
@@ -237,7 +258,7 @@ unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
 void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm);
 
 /* introspect/vms.c */
-void kvmintro_debugfs_create_vms(struct dentry *root);
+void kvmintro_debugfs_create_vms(struct kvmintro_dir *root);
 
 /* introspect/vcpus.c */
 void kvmintro_debugfs_create_vcpus(struct kvmintro_vm *vm);

@@ -6,12 +6,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/debugfs.h>
 #include <linux/module.h>
 
 #include "kvmintro.h"
-
-static struct dentry *kvmintro_debugfs_root;
 
 static int __init kvmintro_init(void)
 {
@@ -23,16 +20,20 @@ static int __init kvmintro_init(void)
 	if (r)
 		return r;
 
+	r = kvmintro_lockdown_check_load();
+	if (r)
+		return r;
+
 	r = kvmintro_symbols_resolve();
 	if (r)
 		return r;
 
 	files = kvmintro_debugfs_create_root();
 	if (IS_ERR(files)) {
-		pr_err("cannot create debugfs directory: kernel needs CONFIG_DEBUG_FS\n");
+		pr_err("cannot create /sys/kernel/debug/%s nor /proc/%s\n",
+		       KBUILD_MODNAME, KBUILD_MODNAME);
 		return PTR_ERR(files);
 	}
-	kvmintro_debugfs_root = files->root;
 	kvmintro_registry_init(files);
 
 	/*
@@ -64,7 +65,7 @@ out_err_no_dev_ioctl_hook:
 	kvmintro_hook_kvm_destroy_vm_unregister();
 out_err_no_destroy_hook:
 	kvmintro_registry_close();
-	debugfs_remove_recursive(kvmintro_debugfs_root);
+	kvmintro_debugfs_remove_root();
 	kvmintro_registry_exit();
 	return r;
 }
@@ -72,16 +73,19 @@ out_err_no_destroy_hook:
 static void __exit kvmintro_exit(void)
 {
 	/*
-	 * No file is open (each holds a module reference).  Hooks go first
-	 * and their unregistration waits for handlers in flight; then the
-	 * tree, then the entries, and with them every parked vcpu thread.
+	 * No debugfs file is open (each holds a module reference), but
+	 * /proc ones may be, an operation in flight: removing the trees
+	 * waits for those, with the hooks still in place for a pause in
+	 * progress, and releases the files.  Then the hooks, whose
+	 * unregistration waits for handlers in flight; then the entries,
+	 * and with them every parked vcpu thread.
 	 */
 	kvmintro_registry_close();
+	kvmintro_debugfs_remove_root();
 	kvmintro_arch_hooks_unregister();
 	kvmintro_hook_kvm_vcpu_ioctl_unregister();
 	kvmintro_hook_kvm_dev_ioctl_unregister();
 	kvmintro_hook_kvm_destroy_vm_unregister();
-	debugfs_remove_recursive(kvmintro_debugfs_root);
 	kvmintro_registry_exit();
 }
 

@@ -119,6 +119,9 @@ static ssize_t kvmintro_mem_write(struct file *file, const char __user *ubuf,
 
 	if (!allow_write)
 		return -EPERM;
+	r = kvmintro_lockdown_check_mem_write();
+	if (r)
+		return r;
 	if (*ppos < 0 || end < gpa)
 		return -EINVAL;
 	kvm = kvmintro_vm_access_kvm(vm);
@@ -168,6 +171,11 @@ static int kvmintro_mem_open(struct inode *inode, struct file *file)
 	u64 end = 0;
 	int i, n;
 
+	if (file->f_mode & FMODE_WRITE) {
+		n = kvmintro_lockdown_check_mem_write();
+		if (n)
+			return n;
+	}
 	kvm = kvmintro_vm_access_kvm(inode->i_private);
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
@@ -195,5 +203,5 @@ static const struct file_operations kvmintro_mem_fops = {
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm)
 {
 	kvmintro_debugfs_create_file("mem", allow_write ? 0600 : 0400,
-				     vm->dir, vm, &kvmintro_mem_fops);
+				     &vm->dir, vm, &kvmintro_mem_fops);
 }

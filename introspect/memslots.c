@@ -97,6 +97,6 @@ DEFINE_SHOW_ATTRIBUTE(kvmintro_memslots);
 
 void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("memslots", 0400, vm->dir, vm,
+	kvmintro_debugfs_create_file("memslots", 0400, &vm->dir, vm,
 				     &kvmintro_memslots_fops);
 }

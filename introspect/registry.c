@@ -24,7 +24,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/debugfs.h>
 #include <linux/hashtable.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
@@ -422,7 +421,7 @@ static void __kvmintro_vm_add(struct kvm *kvm)
 	kvmintro_reply_init(&vm->stage2_summary);
 	kvmintro_vm_set_name(vm);
 	vm->files = kvmintro_registry_files;
-	vm->files->create_vm(vm, vm->files->root);
+	vm->files->create_vm(vm);
 	kvmintro_vm_sync_vcpus(vm, kvm);
 
 	list_add_tail(&vm->list_node, &kvmintro_vm_list);
@@ -560,7 +559,7 @@ static void kvmintro_reap_workfn(struct work_struct *work)
 		if (READ_ONCE(vm->kvm))
 			continue;
 		/* Waits for file operations in flight; later ones get -EIO. */
-		debugfs_remove_recursive(vm->dir);
+		vm->files->remove_vm(vm);
 		list_move(&vm->list_node, &dead);
 	}
 	mutex_unlock(&kvmintro_registry_mutex);
@@ -583,8 +582,8 @@ int kvmintro_registry_init(const struct kvmintro_files *files)
 }
 
 /*
- * Stop creating and reaping entries; the caller then removes the debugfs
- * tree, which takes every entry's directory with it.
+ * Stop creating and reaping entries; the caller then removes the file
+ * trees, which take every entry's directory with them.
  */
 void kvmintro_registry_close(void)
 {
@@ -593,7 +592,7 @@ void kvmintro_registry_close(void)
 	mutex_unlock(&kvmintro_registry_mutex);
 }
 
-/* Free every entry; hooks are off and the debugfs tree is gone. */
+/* Free every entry; hooks are off and the file trees are gone. */
 void kvmintro_registry_exit(void)
 {
 	struct kvmintro_vm *vm, *next;

@@ -74,6 +74,6 @@ DEFINE_SHOW_ATTRIBUTE(kvmintro_regs);
 
 void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state)
 {
-	kvmintro_debugfs_create_file("regs", 0400, state->dir, state,
+	kvmintro_debugfs_create_file("regs", 0400, &state->dir, state,
 				     &kvmintro_regs_fops);
 }

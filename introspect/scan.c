@@ -326,6 +326,6 @@ static const struct file_operations kvmintro_scan_fops = {
 
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("scan", 0600, vm->dir, vm,
+	kvmintro_debugfs_create_file("scan", 0600, &vm->dir, vm,
 				     &kvmintro_scan_fops);
 }

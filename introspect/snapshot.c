@@ -171,8 +171,8 @@ static const struct file_operations kvmintro_snapshot_gpa_hpa_fops = {
 
 void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("snapshot", 0600, vm->dir, vm,
+	kvmintro_debugfs_create_file("snapshot", 0600, &vm->dir, vm,
 				     &kvmintro_snapshot_fops);
-	kvmintro_debugfs_create_file("snapshot_gpa_hpa", 0400, vm->dir, vm,
+	kvmintro_debugfs_create_file("snapshot_gpa_hpa", 0400, &vm->dir, vm,
 				     &kvmintro_snapshot_gpa_hpa_fops);
 }

@@ -165,6 +165,6 @@ static const struct file_operations kvmintro_translate_fops = {
 
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("translate", 0600, vm->dir, vm,
+	kvmintro_debugfs_create_file("translate", 0600, &vm->dir, vm,
 				     &kvmintro_translate_fops);
 }

@@ -41,6 +41,6 @@ DEFINE_SHOW_ATTRIBUTE(kvmintro_vcpus);
 
 void kvmintro_debugfs_create_vcpus(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("vcpus", 0400, vm->dir, vm,
+	kvmintro_debugfs_create_file("vcpus", 0400, &vm->dir, vm,
 				     &kvmintro_vcpus_fops);
 }

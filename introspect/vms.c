@@ -57,7 +57,7 @@ static int kvmintro_vms_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(kvmintro_vms);
 
-void kvmintro_debugfs_create_vms(struct dentry *root)
+void kvmintro_debugfs_create_vms(struct kvmintro_dir *root)
 {
 	kvmintro_debugfs_create_file("vms", 0400, root, NULL,
 				     &kvmintro_vms_fops);

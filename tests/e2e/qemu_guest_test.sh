@@ -44,22 +44,6 @@ l2_serial_tail()
 	{ tail -n "${1:-3}" "$l2_dir/serial.log"; echo; } | tr -d '\r' |
 		sed -e '/^$/d' -e 's/^/# serial: /'
 }
-# le64 HEX: the value of 8 bytes, little-endian, given as 16 hex digits.
-le64()
-{
-	local v=0 i
-	for ((i = 14; i >= 0; i -= 2)); do v=$(((v << 8) | 0x${1:i:2})); done
-	echo "$v"
-}
-# pagemap_pfn PID HVA: the frame of HVA in process PID's pagemap entry
-# (8 bytes little-endian, bits 0-54); xxd seeks, od would read its way there.
-pagemap_pfn()
-{
-	local entry
-	entry=$(le64 "$(xxd -s $((($2 / 4096) * 8)) -l 8 -p "/proc/$1/pagemap")")
-	echo $((entry & ((1 << 55) - 1)))
-}
-
 trap 'l2_stop; rmmod kvmintro 2>/dev/null' EXIT
 # l2_boot SECONDS: start QEMU and wait for its firmware to hand over to
 # the kernel.

@@ -29,6 +29,8 @@
 #                                              Documentation/testing.rst), the
 #                                              others in the main L1; unset:
 #                                              all of them.
+#   A test whose first 20 lines say "# kvmintro-order: last" runs after
+#   the others (lockdown_test.sh: it locks the kernel down for good).
 #
 # With --list, print the paths of the tests selected and exit (the harness
 # asks, on the host, whether a pass has anything to run).
@@ -122,12 +124,18 @@ tap_relay()
 		END { print tap + 0, bad + 0 > counts }'
 }
 
-tests=()
+tests=() last=()
 for f in "$KVMINTRO_BIN"/*_test "$KVMINTRO_E2E"/*_test.sh; do
 	[[ -f $f ]] || continue
 	[[ $f == *.sh || -x $f ]] || continue
-	selected "$f" && tests+=("$f")
+	selected "$f" || continue
+	if [[ $(header "$f" order) == last ]]; then
+		last+=("$f")
+	else
+		tests+=("$f")
+	fi
 done
+tests+=(${last[@]+"${last[@]}"})
 if [[ ${1:-} == --list ]]; then
 	((${#tests[@]})) && printf '%s\n' "${tests[@]}"
 	exit 0

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the CLI says when the module is not loaded: 'modprobe kvmintro' when
- * modprobe would find it for the running kernel, how to install it when not.
+ * modprobe would find it for the running kernel, how to install it when not;
+ * and how it reads the kernel's lockdown mode and what it says under it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -107,6 +108,76 @@ static void test_hint(void)
 	kvmintro_modules_directory = "/lib/modules";
 }
 
+/* Write @text as the fake lockdown file. */
+static void lockdown_write(const char *path, const char *text)
+{
+	FILE *file = fopen(path, "w");
+
+	if (!file) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, file);
+	fclose(file);
+}
+
+/* /sys/kernel/security/lockdown as the kernel writes it, and garbage. */
+static void test_lockdown_mode(void)
+{
+	static const struct {
+		const char *text;
+		const char *mode;
+	} cases[] = {
+		{ "[none] integrity confidentiality\n", NULL },
+		{ "none [integrity] confidentiality\n", "integrity" },
+		{ "none integrity [confidentiality]\n", "confidentiality" },
+		{ "none [integrity] confidentiality", "integrity" },
+		{ "[integrity]\n", "integrity" },
+		{ "none [integrityx] confidentiality\n", NULL },
+		{ "none [integrity confidentiality\n", NULL },
+		{ "none [] confidentiality\n", NULL },
+		{ "none [Integrity] confidentiality\n", NULL },
+		{ "[secret]\n", NULL },
+		{ "[", NULL },
+		{ "", NULL },
+	};
+	struct cli_stderr_capture capture;
+	char path[512];
+	const char *text;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/lockdown", modules);
+	kvmintro_lockdown_file = path;
+	CLI_EXPECT(!kvmintro_lockdown_mode(), "no lockdown file: not locked down");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *mode;
+
+		lockdown_write(path, cases[i].text);
+		mode = kvmintro_lockdown_mode();
+		CLI_EXPECT(mode ? cases[i].mode && !strcmp(mode, cases[i].mode) :
+				  !cases[i].mode,
+			   "lockdown case %zu: %s", i,
+			   cases[i].mode ? cases[i].mode : "not locked down");
+	}
+
+	/* EPERM on a file outside debugfs while locked down: said so. */
+	if (geteuid()) {
+		cli_tap_skip("not root", "the lockdown message");
+	} else {
+		lockdown_write(path, "none [integrity] confidentiality\n");
+		cli_stderr_capture_begin(&capture);
+		CLI_EXPECT(kvmintro_debugfs_report(modules, NULL, path, -EPERM,
+						   "write") == -EPERM,
+			   "EPERM under lockdown stays EPERM");
+		text = cli_stderr_capture_end(&capture);
+		CLI_EXPECT(strstr(text, "the kernel is locked down (integrity)") &&
+			   !strstr(text, "needs root"),
+			   "EPERM under lockdown: the lockdown named, not root");
+		free(capture.text);
+	}
+	kvmintro_lockdown_file = "/sys/kernel/security/lockdown";
+}
+
 int main(void)
 {
 	char command[128];
@@ -117,6 +188,7 @@ int main(void)
 	}
 	test_module_installed();
 	test_hint();
+	test_lockdown_mode();
 	snprintf(command, sizeof(command), "rm -rf '%s'", modules);
 	if (system(command))
 		fprintf(stderr, "could not remove %s\n", modules);

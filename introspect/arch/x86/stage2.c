@@ -614,6 +614,6 @@ static const struct file_operations kvmintro_stage2_fops = {
 
 void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm)
 {
-	kvmintro_debugfs_create_file("stage2", 0600, vm->dir, vm,
+	kvmintro_debugfs_create_file("stage2", 0600, &vm->dir, vm,
 				     &kvmintro_stage2_fops);
 }

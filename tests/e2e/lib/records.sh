@@ -14,6 +14,8 @@
 #                               the objects jq FILTER picks from the JSON
 #                               text are FILE's records, one for one, and
 #                               each has every key of its record
+#   pagemap_pfn PID HVA         the frame /proc/PID/pagemap gives for HVA
+#                               (0 if not present)
 #   testvmm_wait_ready FILE     wait for testvmm's "ready" in FILE, its
 #                               output (30 s); fail if it did not come
 
@@ -94,4 +96,20 @@ testvmm_wait_ready()
 		sleep 0.1
 	done
 	grep -qx ready "$1"
+}
+
+# le64 HEX: the value of 8 bytes, little-endian, given as 16 hex digits.
+le64()
+{
+	local v=0 i
+	for ((i = 14; i >= 0; i -= 2)); do v=$(((v << 8) | 0x${1:i:2})); done
+	echo "$v"
+}
+# pagemap_pfn PID HVA: the frame of HVA in process PID's pagemap entry
+# (8 bytes little-endian, bits 0-54); xxd seeks, od would read its way there.
+pagemap_pfn()
+{
+	local entry
+	entry=$(le64 "$(xxd -s $((($2 / 4096) * 8)) -l 8 -p "/proc/$1/pagemap")")
+	echo $((entry & ((1 << 55) - 1)))
 }
