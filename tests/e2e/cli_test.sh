@@ -9,7 +9,7 @@ set -uo pipefail
 : "${KVMINTRO_BIN:?}" "${KVMINTRO_KO:?}" "${KVMINTRO_TMP:=/tmp}"
 . "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 cli=$KVMINTRO_BIN/kvmintro
-debugfs=/sys/kernel/debug/kvmintro
+debugfs=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
 truth=$KVMINTRO_TMP/cli-testvmm.out
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"

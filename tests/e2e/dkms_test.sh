@@ -58,7 +58,7 @@ tap_check "the module loaded is the one DKMS built (build ID ${theirs:-none})" \
 tap_check "modinfo: signed by the machine owner key DKMS was given" \
 	test "$(modinfo -F signer kvmintro 2>/dev/null)" = "$signer"
 
-dir=/sys/kernel/debug/kvmintro/$vmm
+dir=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}/$vmm
 for ((i = 0; i < 100; i++)); do [[ -d $dir ]] && break; sleep 0.1; done
 tap_check "the packaged CLI lists the VM" sh -c "'$cli' list | grep -qw $vmm"
 out=$("$cli" memslots "$vmm")

@@ -106,7 +106,7 @@ static void assert_vms_line(struct kvm_vm *vm, const char *dir)
 		if (!(vm->memslots[i].region.slot >> 16))
 			mem += vm->memslots[i].region.memory_size;
 	TEST_ASSERT_EQ(lines[j].mem, mem);
-	snprintf(vm_path, sizeof(vm_path), KVMINTRO_DEBUGFS "/%s", dir);
+	snprintf(vm_path, sizeof(vm_path), "%s/%s", kvmintro_root(), dir);
 	nslots = kvmintro_memslots(vm_path, slots, 64);
 	TEST_ASSERT_EQ(lines[j].slots, nslots);
 }

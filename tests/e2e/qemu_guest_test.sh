@@ -34,7 +34,7 @@ set -uo pipefail
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 tap_prefix="qemu_guest: "
-debugfs=/sys/kernel/debug/kvmintro
+debugfs=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
 
 reg() { sed -n "s/^$1=//p" "$2"; }
 # The console's last lines, as TAP comments (the last one may lack its

@@ -144,7 +144,7 @@ static void test_new_vm_where_old_was(void)
 			if (lines[i].pid != getpid())
 				continue;
 			mine++;
-			snprintf(dir, sizeof(dir), KVMINTRO_DEBUGFS "/%s",
+			snprintf(dir, sizeof(dir), "%s/%s", kvmintro_root(),
 				 lines[i].dir);
 		}
 		TEST_ASSERT(mine == 1, "round %d: %d VMs of this process listed",

@@ -397,7 +397,7 @@ static void test_fuzz(void)
 	vcpu_guest_load(vcpu_add(vm, 0), GUEST_IDLE);
 	dir = kvmintro_vm_path(getpid(), 0);
 	/* A vcpu that never ran is picked up by the next read of vms. */
-	free(kvmintro_read(KVMINTRO_DEBUGFS "/vms"));
+	free(kvmintro_read(kvmintro_vms_path()));
 	snprintf(path, sizeof(path), "%s/vcpu0/regs", dir);
 	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no %s", path);
 	TEST_ASSERT(!kvmintro_write(vm_file(dir, "snapshot"), "capture"),
@@ -772,7 +772,7 @@ static void *soak_reader(void *arg)
 		free(text);
 		soak_done(worker);
 		WRITE_ONCE(soak.doing[worker], "vms");
-		text = kvmintro_read(KVMINTRO_DEBUGFS "/vms");
+		text = kvmintro_read(kvmintro_vms_path());
 		free(text);
 		soak_done(worker);
 	}
@@ -1004,7 +1004,7 @@ static void *rmmod_reader(void *arg)
 	char *text;
 
 	while (!READ_ONCE(soak.stop)) {
-		text = kvmintro_read(i % 12 == 11 ? KVMINTRO_DEBUGFS "/vms" :
+		text = kvmintro_read(i % 12 == 11 ? kvmintro_vms_path() :
 				     vm_file(soak.dir, rmmod_files[i % 12]));
 		free(text);
 		i++;

@@ -14,7 +14,21 @@
 #include "../../../lib/record.h"
 #include "test_util.h"
 
-#define KVMINTRO_DEBUGFS	"/sys/kernel/debug/kvmintro"
+/*
+ * The module's directory: $KVMINTRO_DEBUGFS, as for the CLI, else
+ * /sys/kernel/debug/kvmintro.  The harness's lockdown passes set it to
+ * /proc/kvmintro (Documentation/security.rst, "Lockdown").
+ */
+const char *kvmintro_root(void);
+/* <root>/vms */
+const char *kvmintro_vms_path(void);
+/*
+ * Whether an open file of the root holds the module (debugfs's do: rmmod
+ * is refused until closed; /proc's do not: rmmod releases them).
+ */
+bool kvmintro_files_hold_module(void);
+/* Whether the kernel is locked down (integrity or confidentiality). */
+bool kvmintro_locked_down(void);
 
 /* finit_module() of $KVMINTRO_KO with module parameters; 0 or -errno. */
 int __kvmintro_load_params(const char *params);
@@ -158,8 +172,11 @@ struct kvm_vm *kvmintro_vm_create_spin_ready(struct kvm_vcpu **vcpu);
 struct kvm_vm *kvmintro_vm_create_exiting(unsigned int nr_vcpus);
 /* xorshift64: the tests' seeded pseudo-random numbers. */
 uint64_t kvmintro_random(uint64_t *state);
-/* /sys/kernel/debug/kprobes/enabled, which every kprobe obeys. */
-void kvmintro_kprobes_enable(bool on);
+/*
+ * /sys/kernel/debug/kprobes/enabled, which every kprobe obeys: false if
+ * the kernel is locked down, which refuses that debugfs file.
+ */
+bool kvmintro_kprobes_enable(bool on);
 /* Wait until KVM's own debugfs has no VM of @pid: KVM freed it. */
 void kvmintro_wait_kvm_frees_vm_of(pid_t pid);
 pid_t kvmintro_spawn_vmm(void);

@@ -148,15 +148,44 @@ bool kvmintro_wait_path(const char *path, bool exists, int timeout_ms)
 	return false;
 }
 
+const char *kvmintro_root(void)
+{
+	const char *root = getenv("KVMINTRO_DEBUGFS");
+
+	return root && *root ? root : "/sys/kernel/debug/kvmintro";
+}
+
+const char *kvmintro_vms_path(void)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "%s/vms", kvmintro_root());
+	return path;
+}
+
+bool kvmintro_files_hold_module(void)
+{
+	return strncmp(kvmintro_root(), "/proc/", strlen("/proc/"));
+}
+
+bool kvmintro_locked_down(void)
+{
+	char *text = kvmintro_read("/sys/kernel/security/lockdown");
+	bool locked = text && !strstr(text, "[none]");
+
+	free(text);
+	return locked;
+}
+
 const char *kvmintro_vm_path(pid_t pid, int nth)
 {
-	static char path[128];
+	static char path[256];
 
 	if (nth)
-		snprintf(path, sizeof(path), KVMINTRO_DEBUGFS "/%d-%d", pid,
+		snprintf(path, sizeof(path), "%s/%d-%d", kvmintro_root(), pid,
 			 nth);
 	else
-		snprintf(path, sizeof(path), KVMINTRO_DEBUGFS "/%d", pid);
+		snprintf(path, sizeof(path), "%s/%d", kvmintro_root(), pid);
 	return path;
 }
 
@@ -410,7 +439,7 @@ static bool vms_record(const char *line, void *record_line)
 
 int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
 {
-	return read_records(KVMINTRO_DEBUGFS "/vms", vms_record, lines,
+	return read_records(kvmintro_vms_path(), vms_record, lines,
 			    sizeof(*lines), max);
 }
 
@@ -798,12 +827,16 @@ uint64_t kvmintro_random(uint64_t *state)
 	return *state;
 }
 
-void kvmintro_kprobes_enable(bool on)
+bool kvmintro_kprobes_enable(bool on)
 {
-	int r = kvmintro_write("/sys/kernel/debug/kprobes/enabled",
-			       on ? "1" : "0");
+	int r;
 
+	/* A writable debugfs file: lockdown refuses it. */
+	if (kvmintro_locked_down())
+		return false;
+	r = kvmintro_write("/sys/kernel/debug/kprobes/enabled", on ? "1" : "0");
 	TEST_ASSERT(!r, "kprobes/enabled: %s", strerror(-r));
+	return true;
 }
 
 void kvmintro_wait_kvm_frees_vm_of(pid_t pid)
