@@ -157,7 +157,7 @@ const char *kvmintro_root(void)
 
 const char *kvmintro_vms_path(void)
 {
-	static char path[256];
+	static char path[128];
 
 	snprintf(path, sizeof(path), "%s/vms", kvmintro_root());
 	return path;
@@ -179,7 +179,7 @@ bool kvmintro_locked_down(void)
 
 const char *kvmintro_vm_path(pid_t pid, int nth)
 {
-	static char path[256];
+	static char path[128];
 
 	if (nth)
 		snprintf(path, sizeof(path), "%s/%d-%d", kvmintro_root(), pid,
