@@ -5,11 +5,11 @@
  * introspect/arch/<arch>/ (Kbuild picks the folder by $(SRCARCH)).  The
  * shared code has no per-architecture conditional beyond this.
  *
- * x86 implements all of it: the stage2 file, the opt-in hypercall, and
- * the walk behind the shared gva file.  arm64 implements what the shared
- * files need, its stage-1 walk included; its stage2 file and the
- * hypercall (an SMCCC call there) are not written yet, and the module
- * makes no such files (Documentation/kernels.rst).
+ * x86 implements all of it: the table behind the shared stage2 file,
+ * the opt-in hypercall, and the walk behind the shared gva file.  arm64
+ * implements what the shared files need, its stage-1 walk and its
+ * stage-2 table included; the hypercall (an SMCCC call there) is not
+ * written yet (Documentation/kernels.rst).
  *
  * Each architecture's arch_regs.h (found through the include path Kbuild
  * sets) defines struct kvmintro_regs, its register block, which the shared
@@ -146,5 +146,54 @@ void kvmintro_arch_gva_format_request(struct kvmintro_record_writer *writer,
 int kvmintro_arch_gva_format_step(char *buf, size_t size,
 				  const struct kvmintro_gva_walk *walk,
 				  unsigned int step);
+
+/*
+ * The stage2 file (introspect/stage2.c) keeps the requests and replies;
+ * the architecture reads KVM's second-stage table and writes the records
+ * (Documentation/debugfs.rst, "stage2").
+ */
+
+/**
+ * struct kvmintro_stage2_text - a summary being built
+ * @text:	kvmalloc()ed; grown by kvmintro_stage2_reserve()
+ * @len:	bytes written
+ * @size:	bytes allocated
+ */
+struct kvmintro_stage2_text {
+	char *text;
+	size_t len, size;
+};
+
+int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more);
+void kvmintro_stage2_append(struct kvmintro_stage2_text *t, int len);
+size_t kvmintro_stage2_written(int len);
+struct kvmintro_guest_mem;
+void kvmintro_stage2_record_host(struct kvmintro_record_writer *writer,
+				 struct kvmintro_guest_mem *mem, bool smm,
+				 u64 gpa, u64 hpa);
+int kvmintro_stage2_format_error(char *buf, size_t size, u64 gpa,
+				 unsigned int level, int error);
+
+/**
+ * kvmintro_arch_stage2_walks() - the walks of a stage2 request
+ * @kvm:	the VM, referenced by the caller
+ * @gpas:	the GPAs asked
+ * @n:		how many, 1 to KVMINTRO_TRANSLATE_MAX
+ * @text_len:	the length of the text returned
+ *
+ * Return: the records of every walk, kvmalloc()ed, or an ERR_PTR().
+ */
+char *kvmintro_arch_stage2_walks(struct kvm *kvm, const u64 *gpas, int n,
+				 size_t *text_len);
+
+/**
+ * kvmintro_arch_stage2_summary() - the summary of every leaf
+ * @kvm:	the VM, referenced by the caller
+ * @t:		where the records go, room for a page allocated
+ *
+ * Return: 0, -EFBIG past the summary's limit, -EINTR if killed, -ENOMEM.
+ */
+int kvmintro_arch_stage2_summary(struct kvm *kvm,
+				 struct kvmintro_stage2_text *t);
 
 #endif /* KVMINTRO_ARCH_H */
