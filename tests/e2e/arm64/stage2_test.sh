@@ -9,7 +9,8 @@
 # descriptor of the level the table's geometry says (a 40-bit IPA space,
 # KVM's default, starts at level 1 with 1 GiB per entry); the summary
 # must cover the touched pages; bad requests must fail with EINVAL and
-# leave the reply alone.  Then s2_swbit.ko (tests/e2e/arm64/kmod) sets
+# leave the reply alone.  A second VM, with THP off, has its pages in
+# 4K leaves (level 3).  Then s2_swbit.ko (tests/e2e/arm64/kmod) sets
 # software bit 55 in the counter's leaf with its own walk: the stage2 file
 # must show it, and not after rmmod; the guest must keep counting.
 # busybox sh.  TAP on stdout.  Environment: lib.sh's.
@@ -52,56 +53,62 @@ pagemap_pfn()
 	[ $(((0x$e >> 63) & 1)) = 1 ] && printf '0x%x\n' $((0x$e & 0x7fffffffffffff))
 }
 
-slot0=$(vmm_field slot=0 gpa)
-hva0=$(vmm_field slot=0 hva)
-code=$((slot0 + 0x10))
-counter=$(($(vmm_field counter gpa) + 8))
-echo "# slot 0 at $slot0, hva $hva0"
+# vmm_walks <backing>: walk the two pages spin_vm's guest touched (its
+# code and its counter): a leaf, its PFN pagemap's, the VMM's HVA; then
+# untouched GPAs: slot 1 (its own GiB) stops at level 1, past slot 0 in
+# the same GiB at level 2, slot 0's untouched second MiB at level 3 if
+# the touched pages have a page table (4K leaves).  Sets $slot0, $hva0,
+# $code, $counter, $leaf_level.
+vmm_walks()
+{
+	slot0=$(vmm_field slot=0 gpa)
+	hva0=$(vmm_field slot=0 hva)
+	code=$((slot0 + 0x10))
+	counter=$(($(vmm_field counter gpa) + 8))
+	echo "# slot 0 at $slot0, hva $hva0, $1"
+	leaf_level=
+	for g in $code $counter; do
+		gpa=$(printf '0x%x' "$g")
+		hva=$(printf '0x%x' $((hva0 + g - slot0)))
+		good=1
+		walk "$gpa" || good=0
+		head -n 1 "$tmp/walk" |
+			grep -q "^gpa=$gpa mmu=s2 root=0x[0-9a-f]* ia_bits=40 start_level=1 levels=3 " ||
+			{ good=0; echo "# the table record"; }
+		level=$(field leaf level)
+		# Every descriptor from level 1 down: tables, then the page or block.
+		want="1"
+		[ "$level" = 3 ] && want="1 2 3"
+		[ "$level" = 2 ] && want="1 2"
+		[ "$(sed -n 's/^level=\([0-9]\) .* valid=1 type=.*/\1/p' "$tmp/walk" | tr '\n' ' ')" = "$want " ] ||
+			{ good=0; echo "# the descriptors read"; }
+		[ "$(grep -c ' type=table$' "$tmp/walk")" = $((level - 1)) ] || good=0
+		truth=$(pagemap_pfn "$hva")
+		echo "# $gpa: leaf pfn $(field leaf pfn), pagemap's $truth"
+		[ -n "$truth" ] && [ "$(field leaf pfn)" = "$truth" ] ||
+			{ good=0; echo "# the PFN"; }
+		[ "$(field leaf hva)" = "$hva" ] || { good=0; echo "# the HVA"; }
+		grep -q "^leaf .* s2ap=r[w]* .* memtype=normal af=1 .* sw=0x0 desc=0x[0-9a-f]* .*kind=" "$tmp/walk" ||
+			{ good=0; echo "# the leaf's attributes"; }
+		grep -q "mismatch" "$tmp/walk" && good=0
+		check "stage2 $gpa (touched, $1): a level-$level leaf, pagemap's PFN, the VMM's HVA" [ $good = 1 ]
+		leaf_level=$level
+	done
 
-# Two pages the guest touched: a leaf, its PFN pagemap's, the VMM's HVA.
-leaf_level=
-for g in $code $counter; do
-	gpa=$(printf '0x%x' "$g")
-	hva=$(printf '0x%x' $((hva0 + g - slot0)))
-	good=1
-	walk "$gpa" || good=0
-	head -n 1 "$tmp/walk" |
-		grep -q "^gpa=$gpa mmu=s2 root=0x[0-9a-f]* ia_bits=40 start_level=1 levels=3 " ||
-		{ good=0; echo "# the table record"; }
-	level=$(field leaf level)
-	# Every descriptor from level 1 down: tables, then the page or block.
-	want="1"
-	[ "$level" = 3 ] && want="1 2 3"
-	[ "$level" = 2 ] && want="1 2"
-	[ "$(sed -n 's/^level=\([0-9]\) .* valid=1 type=.*/\1/p' "$tmp/walk" | tr '\n' ' ')" = "$want " ] ||
-		{ good=0; echo "# the descriptors read"; }
-	[ "$(grep -c ' type=table$' "$tmp/walk")" = $((level - 1)) ] || good=0
-	truth=$(pagemap_pfn "$hva")
-	echo "# $gpa: leaf pfn $(field leaf pfn), pagemap's $truth"
-	[ -n "$truth" ] && [ "$(field leaf pfn)" = "$truth" ] ||
-		{ good=0; echo "# the PFN"; }
-	[ "$(field leaf hva)" = "$hva" ] || { good=0; echo "# the HVA"; }
-	grep -q "^leaf .* s2ap=r[w]* .* memtype=normal af=1 .* sw=0x0 desc=0x[0-9a-f]* .*kind=" "$tmp/walk" ||
-		{ good=0; echo "# the leaf's attributes"; }
-	grep -q "mismatch" "$tmp/walk" && good=0
-	check "stage2 $gpa (touched): a level-$level leaf, pagemap's PFN, the VMM's HVA" [ $good = 1 ]
-	leaf_level=$level
-done
+	stops="$(vmm_field slot=1 gpa) 1 $(printf '0x%x' $((slot0 + 0x200000))) 2"
+	[ "$leaf_level" = 3 ] && stops="$stops $(printf '0x%x' $((slot0 + 0x100000))) 3"
+	set -- $stops
+	while [ $# -ge 2 ]; do
+		good=1
+		walk "$1" || good=0
+		tail -n 1 "$tmp/walk" | grep -qx "err gpa=$1 level=$2 reason=not-present" || good=0
+		grep "^level=" "$tmp/walk" | tail -n 1 | grep -q "^level=$2 .* valid=0 type=invalid\$" || good=0
+		check "stage2 $1 (untouched): stops at an invalid descriptor of level $2" [ $good = 1 ]
+		shift 2
+	done
+}
 
-# Untouched: slot 1 (its own GiB) stops at level 1; past slot 0 in the
-# same GiB at level 2; slot 0's untouched second MiB at level 3, if the
-# touched pages have page tables (4K leaves) there.
-stops="$(vmm_field slot=1 gpa) 1 $(printf '0x%x' $((slot0 + 0x200000))) 2"
-[ "$leaf_level" = 3 ] && stops="$stops $(printf '0x%x' $((slot0 + 0x100000))) 3"
-set -- $stops
-while [ $# -ge 2 ]; do
-	good=1
-	walk "$1" || good=0
-	tail -n 1 "$tmp/walk" | grep -qx "err gpa=$1 level=$2 reason=not-present" || good=0
-	grep "^level=" "$tmp/walk" | tail -n 1 | grep -q "^level=$2 .* valid=0 type=invalid\$" || good=0
-	check "stage2 $1 (untouched): stops at an invalid descriptor of level $2" [ $good = 1 ]
-	shift 2
-done
+vmm_walks "THP as L1 has it"
 
 # The summary: the table, and runs covering both touched pages.
 echo summary >"$s2"
@@ -169,6 +176,26 @@ else
 fi
 
 vmm_stop
+
+# Again without THP: slot 0 on 4 KiB host pages, hence 4K leaves (level
+# 3), and an untouched page beside them stops at level 3.
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+thp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp" 2>/dev/null)
+if [ -n "$thp_was" ] && echo never >"$thp"; then
+	vmm_start
+	counter_moves "the guest counts (no THP)"
+	s2=$debugfs/$vmm/stage2
+	vmm_walks "no THP"
+	check "without THP the touched pages have 4K leaves" [ "$leaf_level" = 3 ]
+	echo summary >"$s2"
+	sed 's/^/# /' "$s2"
+	check "the summary without THP: 4K runs from slot 0's first page" \
+		grep -q "^run gpa=$slot0 npages=0x[12] size=4K " "$s2"
+	vmm_stop
+	echo "$thp_was" >"$thp"
+else
+	not_ok "THP turned off for a second VM"
+fi
 check "rmmod kvmintro" rmmod kvmintro
 
 echo "1..$n"
