@@ -175,16 +175,33 @@ int kvmintro_stage2_format_error(char *buf, size_t size, u64 gpa,
 				 unsigned int level, int error);
 
 /**
- * kvmintro_arch_stage2_walks() - the walks of a stage2 request
- * @kvm:	the VM, referenced by the caller
- * @gpas:	the GPAs asked
- * @n:		how many, 1 to KVMINTRO_TRANSLATE_MAX
- * @text_len:	the length of the text returned
- *
- * Return: the records of every walk, kvmalloc()ed, or an ERR_PTR().
+ * struct kvmintro_stage2_walker - how the architecture walks a request
+ * @root_size:	size of its record of the table found
+ * @walk_size:	size of its walk of one GPA
+ * @read:	find the table into @root and walk @n GPAs into @walks (an
+ *		array of @walk_size each), each walk's error in @errors,
+ *		under the locks KVM's own walks take; never sleeps.  Return:
+ *		0, or -EINVAL for a GPA the table cannot hold (arm64: at or
+ *		past its IPA size)
+ * @format:	the records of one walk, into @text (room for
+ *		KVMINTRO_STAGE2_WALK_TEXT bytes), after @read and without
+ *		its locks; when @read found no table, the walk is not
+ *		filled: only @gpa says which it was.  Return: its length
  */
-char *kvmintro_arch_stage2_walks(struct kvm *kvm, const u64 *gpas, int n,
-				 size_t *text_len);
+struct kvmintro_stage2_walker {
+	size_t root_size;
+	size_t walk_size;
+	int (*read)(struct kvm *kvm, const u64 *gpas, int n, void *root,
+		    void *walks, int *errors);
+	size_t (*format)(char *text, size_t size,
+			 struct kvmintro_guest_mem *mem, const void *root,
+			 void *walk, u64 gpa, int error);
+};
+
+/* Room for the records of one walk. */
+#define KVMINTRO_STAGE2_WALK_TEXT	1536
+
+extern const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker;
 
 /**
  * kvmintro_arch_stage2_summary() - the summary of every leaf

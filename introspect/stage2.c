@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The stage2 file: the second-stage table KVM built for the guest, as
- * the architecture reads it (kvmintro_arch_stage2_walks() and
+ * the architecture reads it (kvmintro_arch_stage2_walker and
  * kvmintro_arch_stage2_summary(), introspect/arch.h; x86's NPT/EPT in
  * introspect/arch/x86/stage2.c, arm64's stage 2 in
  * introspect/arch/arm64/stage2.c).  This file keeps the requests and the
@@ -160,6 +160,48 @@ int kvmintro_stage2_format_error(char *buf, size_t size, u64 gpa,
 	return kvmintro_record_end(&writer);
 }
 
+/*
+ * The walks of @gpas: read by the architecture under its locks, all at
+ * once, then formatted (the host side of each leaf is looked up without
+ * them).  Return: the records, kvmalloc()ed, or an ERR_PTR().
+ */
+static char *kvmintro_stage2_walks(struct kvm *kvm, const u64 *gpas, int n,
+				   size_t *text_len)
+{
+	const struct kvmintro_stage2_walker *w = &kvmintro_arch_stage2_walker;
+	size_t size = n * KVMINTRO_STAGE2_WALK_TEXT, len = 0;
+	struct kvmintro_guest_mem mem;
+	void *root, *walks;
+	int *errors, i, r;
+	char *text;
+
+	root = kzalloc(w->root_size, GFP_KERNEL);
+	walks = kvmalloc_array(n, w->walk_size, GFP_KERNEL);
+	errors = kcalloc(n, sizeof(*errors), GFP_KERNEL);
+	text = kvmalloc(size, GFP_KERNEL);
+	r = root && walks && errors && text ? 0 : -ENOMEM;
+	if (!r)
+		r = kvmintro_guest_mem_open(&mem, kvm);
+	if (r)
+		goto out_free;
+	r = w->read(kvm, gpas, n, root, walks, errors);
+	for (i = 0; !r && i < n; i++)
+		len += w->format(text + len, size - len, &mem, root,
+				 (char *)walks + i * w->walk_size, gpas[i],
+				 errors[i]);
+	kvmintro_guest_mem_close(&mem);
+out_free:
+	kfree(errors);
+	kvfree(walks);
+	kfree(root);
+	if (r) {
+		kvfree(text);
+		return ERR_PTR(r);
+	}
+	*text_len = len;
+	return text;
+}
+
 static ssize_t kvmintro_stage2_write(struct file *file,
 				     const char __user *ubuf, size_t count,
 				     loff_t *ppos)
@@ -189,7 +231,7 @@ static ssize_t kvmintro_stage2_write(struct file *file,
 		goto out;
 	r = 0;
 	if (n) {
-		text = kvmintro_arch_stage2_walks(kvm, gpas, n, &len);
+		text = kvmintro_stage2_walks(kvm, gpas, n, &len);
 		r = IS_ERR(text) ? PTR_ERR(text) : 0;
 	}
 	kvm_put_kvm(kvm);

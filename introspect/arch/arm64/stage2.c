@@ -39,9 +39,8 @@
 #define KVMINTRO_S2_BUDGET		1024
 /* Runs a summary finishes per hold, at most. */
 #define KVMINTRO_S2_RUNS		64
-/* Longest summary line, and room per walk in a reply. */
+/* Longest summary line. */
 #define KVMINTRO_S2_LINE_MAX		160
-#define KVMINTRO_S2_WALK_TEXT		1536
 
 /**
  * struct kvmintro_s2_root - the table to read, as found
@@ -182,64 +181,51 @@ static size_t kvmintro_s2_walk_text(char *text, size_t size,
 }
 
 /*
- * The walks of @gpas, or -EINVAL if one is at or past the table's IPA size
- * (2^ia_bits), the limit of what a guest of this VM can address.
+ * Find the table and walk @n GPAs under one hold of the locks; -EINVAL,
+ * and no walk, if one is at or past the table's IPA size (2^ia_bits), the
+ * limit of what a guest of this VM can address, fixed at its creation.
  */
-char *kvmintro_arch_stage2_walks(struct kvm *kvm, const u64 *gpas, int n,
-				 size_t *text_len)
+static int kvmintro_s2_read(struct kvm *kvm, const u64 *gpas, int n,
+			    void *root_, void *walks, int *errors)
 {
-	struct kvmintro_arm64_s2_walk *walks;
-	struct kvmintro_s2_root root;
-	struct kvmintro_guest_mem mem;
-	size_t size = n * KVMINTRO_S2_WALK_TEXT, len = 0;
-	int *errors, i, r;
-	char *text;
-
-	walks = kvmalloc_array(n, sizeof(*walks), GFP_KERNEL);
-	errors = kcalloc(n, sizeof(*errors), GFP_KERNEL);
-	text = kvmalloc(size, GFP_KERNEL);
-	r = walks && errors && text ? 0 : -ENOMEM;
-	if (!r)
-		r = kvmintro_guest_mem_open(&mem, kvm);
-	if (r)
-		goto out_free;
+	struct kvmintro_arm64_s2_walk *walk = walks;
+	struct kvmintro_s2_root *root = root_;
+	int i, r = 0;
 
 	kvmintro_s2_lock(kvm);
-	if (kvmintro_s2_find_root(kvm, &root)) {
-		/* Past the VM's IPA size, fixed at its creation: refused. */
+	if (kvmintro_s2_find_root(kvm, root)) {
 		for (i = 0; i < n; i++)
-			if (gpas[i] >> root.table.ia_bits)
+			if (gpas[i] >> root->table.ia_bits)
 				r = -EINVAL;
 		for (i = 0; i < n && !r; i++)
-			errors[i] = kvmintro_arm64_s2_walk(&root.table, gpas[i],
+			errors[i] = kvmintro_arm64_s2_walk(&root->table, gpas[i],
 							   kvmintro_s2_read_desc,
-							   NULL, &walks[i]);
+							   NULL, &walk[i]);
 	}
 	kvmintro_s2_unlock(kvm);
-	if (r) {
-		kvmintro_guest_mem_close(&mem);
-		goto out_free;
-	}
-
-	for (i = 0; i < n; i++) {
-		if (root.why) {
-			walks[i].gpa = gpas[i];
-			walks[i].nr_steps = 0;
-		}
-		len += kvmintro_s2_walk_text(text + len, size - len, &mem,
-					     &root, &walks[i], errors[i]);
-	}
-	kvmintro_guest_mem_close(&mem);
-out_free:
-	kfree(errors);
-	kvfree(walks);
-	if (r) {
-		kvfree(text);
-		return ERR_PTR(r);
-	}
-	*text_len = len;
-	return text;
+	return r;
 }
+
+static size_t kvmintro_s2_format(char *text, size_t size,
+				 struct kvmintro_guest_mem *mem,
+				 const void *root, void *walk, u64 gpa,
+				 int error)
+{
+	struct kvmintro_arm64_s2_walk *w = walk;
+
+	if (((const struct kvmintro_s2_root *)root)->why) {
+		w->gpa = gpa;
+		w->nr_steps = 0;
+	}
+	return kvmintro_s2_walk_text(text, size, mem, root, w, error);
+}
+
+const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker = {
+	.root_size = sizeof(struct kvmintro_s2_root),
+	.walk_size = sizeof(struct kvmintro_arm64_s2_walk),
+	.read = kvmintro_s2_read,
+	.format = kvmintro_s2_format,
+};
 
 /*
  * The summary of every leaf, built in holds of bounded length: each finds

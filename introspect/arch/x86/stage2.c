@@ -42,9 +42,8 @@
 #define KVMINTRO_STAGE2_BUDGET		1024
 /* Runs a summary finishes per hold, at most. */
 #define KVMINTRO_STAGE2_RUNS		64
-/* Longest summary line, and room per walk in a reply. */
+/* Longest summary line. */
 #define KVMINTRO_STAGE2_LINE_MAX	128
-#define KVMINTRO_STAGE2_WALK_TEXT	1536
 
 /**
  * struct kvmintro_stage2_root - the table to read, as found
@@ -237,54 +236,45 @@ static size_t kvmintro_stage2_walk_text(char *text, size_t size,
 			walk->steps[walk->nr_steps - 1].level, error));
 }
 
-/* Walk @n GPAs under one hold of the locks; format the replies after. */
-char *kvmintro_arch_stage2_walks(struct kvm *kvm, const u64 *gpas, int n,
-				 size_t *text_len)
+/* Find the root and walk @n GPAs under one hold of the locks. */
+static int kvmintro_stage2_read(struct kvm *kvm, const u64 *gpas, int n,
+				void *root_, void *walks, int *errors)
 {
-	struct kvmintro_stage2_walk *walks;
-	struct kvmintro_stage2_root root;
-	struct kvmintro_guest_mem mem;
-	size_t size = n * KVMINTRO_STAGE2_WALK_TEXT, len = 0;
-	int *errors, i, r;
-	char *text;
-
-	walks = kvmalloc_array(n, sizeof(*walks), GFP_KERNEL);
-	errors = kcalloc(n, sizeof(*errors), GFP_KERNEL);
-	text = kvmalloc(size, GFP_KERNEL);
-	r = walks && errors && text ? 0 : -ENOMEM;
-	if (!r)
-		r = kvmintro_guest_mem_open(&mem, kvm);
-	if (r)
-		goto out_free;
+	struct kvmintro_stage2_root *root = root_;
+	struct kvmintro_stage2_walk *walk = walks;
+	int i;
 
 	kvmintro_stage2_lock(kvm);
-	if (kvmintro_stage2_find_root(kvm, &root)) {
+	if (kvmintro_stage2_find_root(kvm, root)) {
 		for (i = 0; i < n; i++)
-			errors[i] = kvmintro_stage2_walk(&root.mmu, gpas[i],
+			errors[i] = kvmintro_stage2_walk(&root->mmu, gpas[i],
 							 kvmintro_stage2_read_spte,
-							 NULL, &walks[i]);
+							 NULL, &walk[i]);
 	}
 	kvmintro_stage2_unlock(kvm);
-
-	for (i = 0; i < n; i++) {
-		if (root.why) {
-			walks[i].gpa = gpas[i];
-			walks[i].nr_steps = 0;
-		}
-		len += kvmintro_stage2_walk_text(text + len, size - len, &mem,
-						 &root, &walks[i], errors[i]);
-	}
-	kvmintro_guest_mem_close(&mem);
-out_free:
-	kfree(errors);
-	kvfree(walks);
-	if (r) {
-		kvfree(text);
-		return ERR_PTR(r);
-	}
-	*text_len = len;
-	return text;
+	return 0;
 }
+
+static size_t kvmintro_stage2_format(char *text, size_t size,
+				     struct kvmintro_guest_mem *mem,
+				     const void *root, void *walk, u64 gpa,
+				     int error)
+{
+	struct kvmintro_stage2_walk *w = walk;
+
+	if (((const struct kvmintro_stage2_root *)root)->why) {
+		w->gpa = gpa;
+		w->nr_steps = 0;
+	}
+	return kvmintro_stage2_walk_text(text, size, mem, root, w, error);
+}
+
+const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker = {
+	.root_size = sizeof(struct kvmintro_stage2_root),
+	.walk_size = sizeof(struct kvmintro_stage2_walk),
+	.read = kvmintro_stage2_read,
+	.format = kvmintro_stage2_format,
+};
 
 /* The record saying that from @gpa on the summary reads the root @hpa. */
 static int kvmintro_stage2_format_root_changed(char *buf, size_t size,
