@@ -11,6 +11,11 @@
  *
  *   table vcpu=0 mmu=npt root=0x142f7000 levels=5 smm=0
  *   run gpa=0x0 npages=0x200 size=2M leaves=0x1 perm=rwx memtype=-
+ *
+ * On arm64 the table is KVM's stage 2 ("mmu=s2 ... ia_bits=40
+ * start_level=1"): its descriptors, leaves (S2AP, XN, MemAttr, AF, SH,
+ * software bits) and runs (with their software bits) have their own
+ * columns; the records' keys say which architecture replied.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -86,6 +91,27 @@ static const struct kvmintro_show_column kvmintro_stage2_ept_columns[] = {
 	KVMINTRO_SHOW_LEFT("large", "L", FLAG),
 };
 
+static const struct kvmintro_show_column kvmintro_stage2_s2_columns[] = {
+	KVMINTRO_STAGE2_ENTRY,
+	KVMINTRO_SHOW_LEFT("valid", "V", FLAG),
+	KVMINTRO_SHOW_LEFT("type", "TYPE", VALUE),
+};
+
+static const struct kvmintro_show_column kvmintro_stage2_s2_leaf_columns[] = {
+	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
+	KVMINTRO_SHOW_RIGHT("pfn", "PFN", VALUE),
+	KVMINTRO_SHOW_RIGHT("size", "SIZE", SIZE),
+	KVMINTRO_SHOW_LEFT("s2ap", "S2AP", VALUE),
+	KVMINTRO_SHOW_LEFT("xn", "XN", FLAG),
+	KVMINTRO_SHOW_LEFT("memtype", "MEMTYPE", VALUE),
+	KVMINTRO_SHOW_LEFT("af", "AF", FLAG),
+	KVMINTRO_SHOW_RIGHT("sh", "SH", VALUE),
+	KVMINTRO_SHOW_RIGHT("sw", "SW", VALUE),
+	KVMINTRO_SHOW_RIGHT("host_size", "HOST SIZE", SIZE),
+	KVMINTRO_SHOW_LEFT("kind", "HOST KIND", VALUE),
+};
+
 static const struct kvmintro_show_column kvmintro_stage2_leaf_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
@@ -105,7 +131,14 @@ static const struct kvmintro_show_column kvmintro_stage2_run_columns[] = {
 	KVMINTRO_SHOW_RIGHT("leaves", "LEAVES", VALUE),
 	KVMINTRO_SHOW_LEFT("perm", "PERM", VALUE),
 	KVMINTRO_SHOW_LEFT("memtype", "MEMTYPE", VALUE),
+	KVMINTRO_SHOW_RIGHT("sw", "SW", VALUE),
 };
+
+/* Is @record (a walk's first line, a summary's "table") arm64's stage 2? */
+static bool kvmintro_stage2_is_s2(const struct kvmintro_record *record)
+{
+	return kvmintro_span_equals(kvmintro_record_text(record, "mmu"), "s2");
+}
 
 /*
  * Say which table @record (a walk's first line, a summary's "table") is:
@@ -117,8 +150,19 @@ static bool kvmintro_stage2_print_root(const struct kvmintro_record *record)
 	struct kvmintro_span why = kvmintro_record_text(record, "why");
 
 	if (kvmintro_record_find(record, "why")) {
-		printf("No TDP MMU root: %.*s.\n", (int)why.length, why.start);
+		printf("No %s: %.*s.\n", kvmintro_span_equals(kvmintro_record_text(
+		       record, "reason"), "no-table") ? "stage-2 table" :
+		       "TDP MMU root", (int)why.length, why.start);
 		return false;
+	}
+	if (kvmintro_stage2_is_s2(record)) {
+		printf("stage-2 table, IPA %" PRIu64 " bits, start level %" PRIu64 ", root 0x%" PRIx64 ", %" PRIu64 " levels%s\n",
+		       kvmintro_record_number(record, "ia_bits"),
+		       kvmintro_record_number(record, "start_level"),
+		       kvmintro_record_number(record, "root"),
+		       kvmintro_record_number(record, "levels"),
+		       kvmintro_record_number(record, "lpa2") ? ", LPA2" : "");
+		return true;
 	}
 	printf("vcpu %" PRIu64 "'s %s table, root 0x%" PRIx64 ", %" PRIu64 " levels%s\n",
 	       kvmintro_record_number(record, "vcpu"),
@@ -136,6 +180,7 @@ static int kvmintro_stage2_print_walk(const struct kvmintro_record_list *walk)
 	bool ept = kvmintro_span_equals(kvmintro_record_text(walk->records,
 							     "mmu"), "ept");
 	struct kvmintro_span reason = kvmintro_record_text(last, "reason");
+	bool s2 = kvmintro_stage2_is_s2(walk->records);
 	int ret;
 
 	if (kvmintro_stage2_is(walk->records, "err") || walk->count < 2) {
@@ -144,12 +189,19 @@ static int kvmintro_stage2_print_walk(const struct kvmintro_record_list *walk)
 	} else if (!kvmintro_stage2_print_root(walk->records)) {
 		return 0;
 	}
-	ret = walk->count < 2 ? 0 : kvmintro_show_table(ept ? kvmintro_stage2_ept_columns :
-				  kvmintro_stage2_npt_columns,
-				  ARRAY_SIZE(kvmintro_stage2_npt_columns),
-				  walk->records + 1, walk->count - 2, stdout);
+	if (s2)
+		ret = walk->count < 2 ? 0 : kvmintro_show_table(kvmintro_stage2_s2_columns,
+					  ARRAY_SIZE(kvmintro_stage2_s2_columns),
+					  walk->records + 1, walk->count - 2, stdout);
+	else
+		ret = walk->count < 2 ? 0 : kvmintro_show_table(ept ? kvmintro_stage2_ept_columns :
+					  kvmintro_stage2_npt_columns,
+					  ARRAY_SIZE(kvmintro_stage2_npt_columns),
+					  walk->records + 1, walk->count - 2, stdout);
 	if (ret || kvmintro_stage2_is(last, "leaf"))
-		return ret ?: kvmintro_show_table(kvmintro_stage2_leaf_columns,
+		return ret ?: kvmintro_show_table(s2 ? kvmintro_stage2_s2_leaf_columns :
+				kvmintro_stage2_leaf_columns,
+				s2 ? ARRAY_SIZE(kvmintro_stage2_s2_leaf_columns) :
 				ARRAY_SIZE(kvmintro_stage2_leaf_columns),
 				last, 1, stdout);
 	printf("0x%" PRIx64 ": ", kvmintro_record_number(last, "gpa"));
@@ -189,8 +241,10 @@ static int kvmintro_stage2_print_summary(const struct kvmintro_record_list *summ
 				bytes[j] += kvmintro_record_number(record, "npages")
 					    << 12;
 	}
+	/* The last column, SW, is arm64's. */
 	ret = kvmintro_show_table(kvmintro_stage2_run_columns,
-				  ARRAY_SIZE(kvmintro_stage2_run_columns), runs,
+				  ARRAY_SIZE(kvmintro_stage2_run_columns) -
+				  !kvmintro_stage2_is_s2(summary->records), runs,
 				  count, stdout);
 	free(runs);
 	for (j = 0; j < ARRAY_SIZE(sizes); j++) {

@@ -1360,3 +1360,20 @@ kvmintro_l1_shares()
 	echo "$1:ro"
 	case $KVMINTRO_CACHE in /tmp/*) echo "$KVMINTRO_CACHE:ro" ;; esac
 }
+
+# Build the test-only kernel modules of the arm64 end-to-end tests
+# (tests/e2e/arm64/kmod: s2_swbit.ko) for kernel release $1, beside its
+# static programs (kvmintro_programs_dir), where the tests find them.
+kvmintro_build_arm64_test_modules()
+{
+	local ver=$1 out=$2 dir
+	dir=$(kvmintro_programs_dir "$ver" "$out")/kmod
+	# shellcheck disable=SC2046 # ARCH= and CROSS_COMPILE=
+	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
+		sh -c 'src=$1 dir=$2 kdir=$3 && shift 3 && rm -rf "$dir" &&
+			mkdir -p "$dir" && cp "$src"/Kbuild "$src"/*.c "$dir"/ &&
+			make -C "$kdir" M="$dir" "$@" modules' \
+		sh "$KVMINTRO_REPO/tests/e2e/arm64/kmod" "$dir" "$(kvmintro_kdir "$ver")" \
+		$(kvmintro_cross_make_vars "$ver") || return 1
+	__kvmintro_logged "$out/build-test-modules-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
+}

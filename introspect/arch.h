@@ -5,11 +5,11 @@
  * introspect/arch/<arch>/ (Kbuild picks the folder by $(SRCARCH)).  The
  * shared code has no per-architecture conditional beyond this.
  *
- * x86 implements all of it: the stage2 file, the opt-in hypercall, and
- * the walk behind the shared gva file.  arm64 implements what the shared
- * files need, its stage-1 walk included; its stage2 file and the
- * hypercall (an SMCCC call there) are not written yet, and the module
- * makes no such files (Documentation/kernels.rst).
+ * x86 implements all of it: the table behind the shared stage2 file,
+ * the opt-in hypercall, and the walk behind the shared gva file.  arm64
+ * implements what the shared files need, its stage-1 walk and its
+ * stage-2 table included; the hypercall (an SMCCC call there) is not
+ * written yet (Documentation/kernels.rst).
  *
  * Each architecture's arch_regs.h (found through the include path Kbuild
  * sets) defines struct kvmintro_regs, its register block, which the shared
@@ -146,5 +146,71 @@ void kvmintro_arch_gva_format_request(struct kvmintro_record_writer *writer,
 int kvmintro_arch_gva_format_step(char *buf, size_t size,
 				  const struct kvmintro_gva_walk *walk,
 				  unsigned int step);
+
+/*
+ * The stage2 file (introspect/stage2.c) keeps the requests and replies;
+ * the architecture reads KVM's second-stage table and writes the records
+ * (Documentation/debugfs.rst, "stage2").
+ */
+
+/**
+ * struct kvmintro_stage2_text - a summary being built
+ * @text:	kvmalloc()ed; grown by kvmintro_stage2_reserve()
+ * @len:	bytes written
+ * @size:	bytes allocated
+ */
+struct kvmintro_stage2_text {
+	char *text;
+	size_t len, size;
+};
+
+int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more);
+void kvmintro_stage2_append(struct kvmintro_stage2_text *t, int len);
+size_t kvmintro_stage2_written(int len);
+struct kvmintro_guest_mem;
+void kvmintro_stage2_record_host(struct kvmintro_record_writer *writer,
+				 struct kvmintro_guest_mem *mem, bool smm,
+				 u64 gpa, u64 hpa);
+int kvmintro_stage2_format_error(char *buf, size_t size, u64 gpa,
+				 unsigned int level, int error);
+
+/**
+ * struct kvmintro_stage2_walker - how the architecture walks a request
+ * @root_size:	size of its record of the table found
+ * @walk_size:	size of its walk of one GPA
+ * @read:	find the table into @root and walk @n GPAs into @walks (an
+ *		array of @walk_size each), each walk's error in @errors,
+ *		under the locks KVM's own walks take; never sleeps.  Return:
+ *		0, or -EINVAL for a GPA the table cannot hold (arm64: at or
+ *		past its IPA size)
+ * @format:	the records of one walk, into @text (room for
+ *		KVMINTRO_STAGE2_WALK_TEXT bytes), after @read and without
+ *		its locks; when @read found no table, the walk is not
+ *		filled: only @gpa says which it was.  Return: its length
+ */
+struct kvmintro_stage2_walker {
+	size_t root_size;
+	size_t walk_size;
+	int (*read)(struct kvm *kvm, const u64 *gpas, int n, void *root,
+		    void *walks, int *errors);
+	size_t (*format)(char *text, size_t size,
+			 struct kvmintro_guest_mem *mem, const void *root,
+			 void *walk, u64 gpa, int error);
+};
+
+/* Room for the records of one walk. */
+#define KVMINTRO_STAGE2_WALK_TEXT	1536
+
+extern const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker;
+
+/**
+ * kvmintro_arch_stage2_summary() - the summary of every leaf
+ * @kvm:	the VM, referenced by the caller
+ * @t:		where the records go, room for a page allocated
+ *
+ * Return: 0, -EFBIG past the summary's limit, -EINTR if killed, -ENOMEM.
+ */
+int kvmintro_arch_stage2_summary(struct kvm *kvm,
+				 struct kvmintro_stage2_text *t);
 
 #endif /* KVMINTRO_ARCH_H */

@@ -110,4 +110,22 @@ static inline bool kvmintro_queue_work(struct work_struct *work)
 #endif
 }
 
+#ifdef CONFIG_ARM64
+#include <asm/kvm_pgtable.h>
+
+/*
+ * KVM/arm64's stage-2 descriptors hold 52-bit output addresses (FEAT_LPA2
+ * with the 4K granule), which moves bits 51:50 into bits 9:8.  6.9 added
+ * LPA2 support and kvm_lpa2_is_enabled(); before, never.
+ */
+static inline bool kvmintro_kvm_lpa2_enabled(void)
+{
+#ifdef kvm_lpa2_is_enabled
+	return kvm_lpa2_is_enabled();
+#else
+	return false;
+#endif
+}
+#endif
+
 #endif /* KVMINTRO_COMPAT_H */

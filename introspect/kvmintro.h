@@ -235,6 +235,9 @@ void kvmintro_debugfs_create_core(struct kvmintro_vm *vm);
 /* introspect/gva.c */
 void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
 
+/* introspect/stage2.c, made by the architectures that read stage 2 */
+void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
+
 /* introspect/regs.c */
 void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
 

@@ -3,11 +3,11 @@
  * kvmintro on arm64: introspect/arch.h's entry points.
  *
  * The architecture-neutral files (vms, vcpus, memslots, snapshot, gpa_hpa,
- * translate, mem, scan, regs, core, gva) need nothing of arm64 but the
- * system call check, the register reader (vcpu_regs.c), the core's notes
- * (lib/arm64/elfcore.c) and the stage-1 walk (gva.c).  The stage2 file
- * and the translation call (an SMCCC vendor-specific hypervisor call) are
- * not written yet: no such file is made, no parameter or hook exists.
+ * translate, mem, scan, regs, core, gva, stage2) need nothing of arm64 but
+ * the system call check, the register reader (vcpu_regs.c), the core's
+ * notes (lib/arm64/elfcore.c), the stage-1 walk (gva.c) and the stage-2
+ * table (stage2.c).  The translation call (an SMCCC vendor-specific
+ * hypervisor call) is not written yet: no parameter or hook exists.
  */
 #include <asm/ptrace.h>
 
@@ -34,6 +34,7 @@ void kvmintro_arch_hooks_unregister(void)
 
 void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm)
 {
+	kvmintro_debugfs_create_stage2(vm);
 }
 
 void kvmintro_arch_debugfs_create_vcpu(struct kvmintro_vcpu *state)

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The stage2 file: the second-stage table KVM built for the guest (AMD NPT
- * or Intel EPT), read from the root of KVM's TDP MMU.
- *
- *   cat stage2                  a run-length summary of all its leaves
- *   echo 0x1234 > stage2; cat stage2
- *                               every level's entry for that GPA, the leaf,
- *                               and the host page behind it side by side
+ * The stage2 file on x86 (introspect/stage2.c keeps its requests and
+ * replies): the second-stage table KVM built for the guest (AMD NPT or
+ * Intel EPT), read from the root of KVM's TDP MMU; every level's entry
+ * for a GPA, the leaf and the host page behind it side by side, or a
+ * run-length summary of all its leaves.
  *
  * The root is vcpu 0's (the first vcpu whose L1 MMU has a direct, i.e.
  * TDP, root): vcpu->arch.root_mmu, which stays the L1 guest's MMU while
@@ -27,7 +25,6 @@
  * and takes the root again, resuming at the next GPA, as tdp_iter's
  * yield does.
  */
-#include <linux/debugfs.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -45,9 +42,8 @@
 #define KVMINTRO_STAGE2_BUDGET		1024
 /* Runs a summary finishes per hold, at most. */
 #define KVMINTRO_STAGE2_RUNS		64
-/* Longest summary line, and room per walk in a reply. */
+/* Longest summary line. */
 #define KVMINTRO_STAGE2_LINE_MAX	128
-#define KVMINTRO_STAGE2_WALK_TEXT	1536
 
 /**
  * struct kvmintro_stage2_root - the table to read, as found
@@ -185,23 +181,6 @@ static int kvmintro_stage2_format_root(char *buf, size_t size,
 	return kvmintro_record_end(&writer);
 }
 
-/* Where a record was written: its length, or nothing if it failed. */
-static size_t kvmintro_stage2_written(int len)
-{
-	return WARN_ON_ONCE(len < 0) ? 0 : len;
-}
-
-/* The host page behind @gpa, as translate finds it: never faulted in. */
-static int kvmintro_stage2_keep_run(void *ctx,
-				    const struct kvmintro_guest_run *run)
-{
-	struct kvmintro_guest_run *keep = ctx;
-
-	*keep = *run;
-	keep->pages = NULL;	/* the references go when the walk returns */
-	return 0;
-}
-
 /* The leaf record of @walk, with the VMM's page beside KVM's. */
 static int kvmintro_stage2_format_leaf(char *buf, size_t size,
 				       struct kvmintro_guest_mem *mem,
@@ -209,12 +188,8 @@ static int kvmintro_stage2_format_leaf(char *buf, size_t size,
 				       const struct kvmintro_stage2_walk *walk)
 {
 	unsigned int level = walk->steps[walk->nr_steps - 1].level;
-	const struct kvmintro_slot_copy *slot;
 	struct kvmintro_record_writer writer;
-	struct kvmintro_guest_run run = {};
-	u64 offset = walk->gpa & ~PAGE_MASK;
-	gfn_t gfn = walk->gpa >> PAGE_SHIFT;
-	char perm[4], host_size[16];
+	char perm[4];
 
 	kvmintro_format_stage2_perm(perm, &walk->leaf);
 	kvmintro_record_begin(&writer, buf, size, "leaf");
@@ -229,50 +204,8 @@ static int kvmintro_stage2_format_leaf(char *buf, size_t size,
 				     kvmintro_ept_memtype_name(walk->leaf.memtype));
 		kvmintro_record_u64(&writer, "ipat", walk->leaf.ipat);
 	}
-
-	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, root->smm, gfn);
-	if (!slot) {
-		kvmintro_record_none(&writer, "host_size");
-		kvmintro_record_word(&writer, "kind", "no-memslot");
-		return kvmintro_record_end(&writer);
-	}
-	if (kvmintro_guest_mem_walk(mem, slot, gfn, 1,
-				    kvmintro_stage2_keep_run, &run) ||
-	    run.kind == KVMINTRO_PAGE_NONE) {
-		kvmintro_record_hex(&writer, "hva", (u64)slot->hva +
-				    (gfn - slot->base_gfn) * PAGE_SIZE + offset);
-		kvmintro_record_none(&writer, "host_size");
-		kvmintro_record_word(&writer, "kind", "none");
-		return kvmintro_record_end(&writer);
-	}
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  run.host_shift);
-	kvmintro_record_hex(&writer, "hva", (u64)run.hva + offset);
-	kvmintro_record_word(&writer, "host_size", host_size);
-	kvmintro_record_word(&writer, "kind", kvmintro_page_kind_name(run.kind));
-	/* The VMM's page and KVM's mapping disagree: say so, never hide it. */
-	if (run.pfn != walk->hpa >> PAGE_SHIFT) {
-		kvmintro_record_hex(&writer, "host_pfn", run.pfn);
-		kvmintro_record_u64(&writer, "mismatch", 1);
-	}
-	return kvmintro_record_end(&writer);
-}
-
-/* The err record of a walk that found no leaf. */
-static int kvmintro_stage2_format_error(char *buf, size_t size,
-					const struct kvmintro_stage2_walk *walk,
-					int error)
-{
-	struct kvmintro_record_writer writer;
-
-	kvmintro_record_begin(&writer, buf, size, "err");
-	kvmintro_record_hex(&writer, "gpa", walk->gpa);
-	if (!error)
-		kvmintro_record_u64(&writer, "level",
-				    walk->steps[walk->nr_steps - 1].level);
-	kvmintro_record_word(&writer, "reason",
-			     !error ? "not-present" :
-			     error == -EINVAL ? "beyond-table" : "bad-table");
+	kvmintro_stage2_record_host(&writer, mem, root->smm, walk->gpa,
+				    walk->hpa);
 	return kvmintro_record_end(&writer);
 }
 
@@ -299,102 +232,49 @@ static size_t kvmintro_stage2_walk_text(char *text, size_t size,
 		return len + kvmintro_stage2_written(kvmintro_stage2_format_leaf(
 				text + len, size - len, mem, root, walk));
 	return len + kvmintro_stage2_written(kvmintro_stage2_format_error(
-			text + len, size - len, walk, error));
+			text + len, size - len, walk->gpa,
+			walk->steps[walk->nr_steps - 1].level, error));
 }
 
-/* Walk @n GPAs under one hold of the locks; format the replies after. */
-static char *kvmintro_stage2_walks(struct kvm *kvm, const u64 *gpas, int n,
-				   size_t *text_len)
+/* Find the root and walk @n GPAs under one hold of the locks. */
+static int kvmintro_stage2_read(struct kvm *kvm, const u64 *gpas, int n,
+				void *root_, void *walks, int *errors)
 {
-	struct kvmintro_stage2_walk *walks;
-	struct kvmintro_stage2_root root;
-	struct kvmintro_guest_mem mem;
-	size_t size = n * KVMINTRO_STAGE2_WALK_TEXT, len = 0;
-	int *errors, i, r;
-	char *text;
-
-	walks = kvmalloc_array(n, sizeof(*walks), GFP_KERNEL);
-	errors = kcalloc(n, sizeof(*errors), GFP_KERNEL);
-	text = kvmalloc(size, GFP_KERNEL);
-	r = walks && errors && text ? 0 : -ENOMEM;
-	if (!r)
-		r = kvmintro_guest_mem_open(&mem, kvm);
-	if (r)
-		goto out_free;
+	struct kvmintro_stage2_root *root = root_;
+	struct kvmintro_stage2_walk *walk = walks;
+	int i;
 
 	kvmintro_stage2_lock(kvm);
-	if (kvmintro_stage2_find_root(kvm, &root)) {
+	if (kvmintro_stage2_find_root(kvm, root)) {
 		for (i = 0; i < n; i++)
-			errors[i] = kvmintro_stage2_walk(&root.mmu, gpas[i],
+			errors[i] = kvmintro_stage2_walk(&root->mmu, gpas[i],
 							 kvmintro_stage2_read_spte,
-							 NULL, &walks[i]);
+							 NULL, &walk[i]);
 	}
 	kvmintro_stage2_unlock(kvm);
-
-	for (i = 0; i < n; i++) {
-		if (root.why) {
-			walks[i].gpa = gpas[i];
-			walks[i].nr_steps = 0;
-		}
-		len += kvmintro_stage2_walk_text(text + len, size - len, &mem,
-						 &root, &walks[i], errors[i]);
-	}
-	kvmintro_guest_mem_close(&mem);
-out_free:
-	kfree(errors);
-	kvfree(walks);
-	if (r) {
-		kvfree(text);
-		return ERR_PTR(r);
-	}
-	*text_len = len;
-	return text;
-}
-
-struct kvmintro_stage2_text {
-	char *text;
-	size_t len, size;
-};
-
-/*
- * The most a summary may take: 64 MiB, about 800,000 runs of leaves (a
- * 64 GiB guest on scattered 4 KiB leaves would need about 1.3 GiB).
- */
-#define KVMINTRO_STAGE2_SUMMARY_MAX	(64UL << 20)
-
-/*
- * Make room for @more bytes; sleeps, so never under the locks.  -EFBIG
- * past KVMINTRO_STAGE2_SUMMARY_MAX.
- */
-static int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more)
-{
-	size_t size = t->size;
-	char *bigger;
-
-	while (size - t->len < more)
-		size *= 2;
-	if (size == t->size)
-		return 0;
-	if (size > KVMINTRO_STAGE2_SUMMARY_MAX)
-		return -EFBIG;
-	bigger = kvmintro_kvrealloc(t->text, t->size, size);
-	if (!bigger)
-		return -ENOMEM;
-	t->text = bigger;
-	t->size = size;
 	return 0;
 }
 
-/*
- * Account for a record just written at the end of @t, @len bytes; room
- * was reserved.  A writer's error adds nothing.
- */
-static void kvmintro_stage2_append(struct kvmintro_stage2_text *t, int len)
+static size_t kvmintro_stage2_format(char *text, size_t size,
+				     struct kvmintro_guest_mem *mem,
+				     const void *root, void *walk, u64 gpa,
+				     int error)
 {
-	if (WARN_ON_ONCE(len < 0) || len >= t->size - t->len)
-		return;
-	t->len += len;
+	struct kvmintro_stage2_walk *w = walk;
+
+	if (((const struct kvmintro_stage2_root *)root)->why) {
+		w->gpa = gpa;
+		w->nr_steps = 0;
+	}
+	return kvmintro_stage2_walk_text(text, size, mem, root, w, error);
 }
+
+const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker = {
+	.root_size = sizeof(struct kvmintro_stage2_root),
+	.walk_size = sizeof(struct kvmintro_stage2_walk),
+	.read = kvmintro_stage2_read,
+	.format = kvmintro_stage2_format,
+};
 
 /* The record saying that from @gpa on the summary reads the root @hpa. */
 static int kvmintro_stage2_format_root_changed(char *buf, size_t size,
@@ -413,8 +293,8 @@ static int kvmintro_stage2_format_root_changed(char *buf, size_t size,
  * the root anew (the vcpu may have replaced it meanwhile; that is said in
  * a root-changed record) and goes on from the GPA after the last one read.
  */
-static int kvmintro_stage2_summary(struct kvm *kvm,
-				   struct kvmintro_stage2_text *t)
+int kvmintro_arch_stage2_summary(struct kvm *kvm,
+				 struct kvmintro_stage2_text *t)
 {
 	struct kvmintro_stage2_run *runs, cur = {};
 	struct kvmintro_stage2_walk walk;
@@ -498,122 +378,4 @@ static int kvmintro_stage2_summary(struct kvm *kvm,
 	}
 	kfree(runs);
 	return r;
-}
-
-static ssize_t kvmintro_stage2_write(struct file *file,
-				     const char __user *ubuf, size_t count,
-				     loff_t *ppos)
-{
-	struct kvmintro_vm *vm = file_inode(file)->i_private;
-	u64 gpas[KVMINTRO_TRANSLATE_MAX];
-	struct kvmintro_request *request;
-	char *text = NULL;
-	size_t old_len, len = 0;
-	struct kvm *kvm;
-	int n, r;
-
-	/* Everything written to this open file: a shell writes line by line. */
-	request = kvmintro_request_append(&vm->stage2, file, ubuf, count,
-					  KVMINTRO_TRANSLATE_INPUT_MAX,
-					  &old_len);
-	if (IS_ERR(request))
-		return PTR_ERR(request);
-	n = kvmintro_parse_stage2_request(request->text, request->len, gpas,
-					  KVMINTRO_TRANSLATE_MAX);
-	r = -EINVAL;
-	if (n < 0)
-		goto out;
-	kvm = kvmintro_vm_access_kvm(vm);
-	r = PTR_ERR_OR_ZERO(kvm);
-	if (r)
-		goto out;
-	r = 0;
-	if (n) {
-		text = kvmintro_stage2_walks(kvm, gpas, n, &len);
-		r = IS_ERR(text) ? PTR_ERR(text) : 0;
-	}
-	kvm_put_kvm(kvm);
-	if (r)
-		goto out;
-	/* "summary": forget the walks, reads give the summary again. */
-	if (!n)
-		kvmintro_request_undo(request, 0);
-	mutex_lock(&vm->stage2.lock);
-	kvmintro_reply_set(&vm->stage2, text, len);
-	mutex_unlock(&vm->stage2.lock);
-out:
-	if (r)
-		kvmintro_request_undo(request, old_len);
-	kvmintro_request_done(&vm->stage2);
-	return r ? r : count;
-}
-
-/*
- * A read from offset 0 without walks to show takes a new summary.  It is
- * kept per VM, like the walks, for the reads that follow: open files keep
- * nothing of their own (see debugfs.c).
- */
-static int kvmintro_stage2_refresh_summary(struct kvmintro_vm *vm)
-{
-	struct kvmintro_stage2_text t = { .size = PAGE_SIZE };
-	struct kvm *kvm;
-	int r;
-
-	kvm = kvmintro_vm_access_kvm(vm);
-	if (IS_ERR(kvm))
-		return PTR_ERR(kvm);
-	t.text = kvmalloc(t.size, GFP_KERNEL);
-	r = t.text ? kvmintro_stage2_summary(kvm, &t) : -ENOMEM;
-	kvm_put_kvm(kvm);
-	if (r) {
-		kvfree(t.text);
-		return r;
-	}
-	r = mutex_lock_killable(&vm->stage2_summary.lock);
-	if (r) {
-		kvfree(t.text);
-		return r;
-	}
-	kvmintro_reply_set(&vm->stage2_summary, t.text, t.len);
-	mutex_unlock(&vm->stage2_summary.lock);
-	return 0;
-}
-
-static ssize_t kvmintro_stage2_read(struct file *file, char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	struct kvmintro_vm *vm = file_inode(file)->i_private;
-	bool walks;
-	int r;
-
-	r = kvmintro_vm_check_access(vm);
-	if (r)
-		return r;
-	r = mutex_lock_killable(&vm->stage2.lock);
-	if (r)
-		return r;
-	walks = vm->stage2.text;
-	mutex_unlock(&vm->stage2.lock);
-	if (walks)
-		return kvmintro_reply_read(&vm->stage2, ubuf, count, ppos);
-	if (!*ppos) {
-		r = kvmintro_stage2_refresh_summary(vm);
-		if (r)
-			return r;
-	}
-	return kvmintro_reply_read(&vm->stage2_summary, ubuf, count, ppos);
-}
-
-static const struct file_operations kvmintro_stage2_fops = {
-	.owner = THIS_MODULE,
-	.open = kvmintro_request_open,
-	.read = kvmintro_stage2_read,
-	.write = kvmintro_stage2_write,
-	.llseek = default_llseek,
-};
-
-void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("stage2", 0600, &vm->dir, vm,
-				     &kvmintro_stage2_fops);
 }

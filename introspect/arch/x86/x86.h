@@ -29,9 +29,6 @@ extern bool *kvmintro_kvm_tdp_enabled;
 extern bool *kvmintro_kvm_tdp_mmu_param;
 extern struct kvm_x86_ops *kvmintro_kvm_x86_ops;
 
-/* stage2.c: the x86 file */
-void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
-
 /* hypercall.c: the opt-in translation hypercall */
 #define KVMINTRO_HC_HUGE		BIT_ULL(0)	/* folio order > 0 */
 #define KVMINTRO_HC_MAPPED		BIT_ULL(1)	/* a resident page */

@@ -186,7 +186,7 @@ check "core: one NT_PRSTATUS (392 bytes), its pc regs' pc" \
 [ -d /run/kvmintro ] && cp "$tmp/core" /run/kvmintro/arm64-core 2>/dev/null
 echo resume >"$debugfs/$vmm/snapshot"
 
-# gva is there (gva_test.sh walks it); stage2 not yet (kernels.rst).
+# gva is there (gva_test.sh walks it), and stage2 (stage2_test.sh).
 # gva with the MMU off (spin_vm's guest never turns it on): GVA = GPA.
 echo "$(text_gpa 0)" >"$debugfs/$vmm/gva"
 sed 's/^/# /' "$debugfs/$vmm/gva"
@@ -195,8 +195,8 @@ check "gva with the MMU off: mmu=off, the GVA is the GPA" sh -c \
 	 grep -qx 'gpa=$(text_gpa 0) page_size=4K' '$debugfs/$vmm/gva'"
 
 files=0
-[ -e "$debugfs/$vmm/gva" ] && [ ! -e "$debugfs/$vmm/stage2" ] && files=1
-check "a gva file, no stage2 file on arm64 yet" [ $files = 1 ]
+[ -e "$debugfs/$vmm/gva" ] && [ -e "$debugfs/$vmm/stage2" ] && files=1
+check "a gva file and a stage2 file on arm64" [ $files = 1 ]
 
 vmm_stop
 check "rmmod kvmintro" rmmod kvmintro
