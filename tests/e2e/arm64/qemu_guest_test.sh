@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# kvmintro-timeout: 480
 #
 # A real QEMU in the arm64 L1 (harness/arm64-tests): Debian's
 # qemu-system-aarch64 -enable-kvm (the tree KVMINTRO_QEMU_ROOT, run through
@@ -98,6 +99,20 @@ serial_wait()
 	-chardev "pipe,id=mon,path=$tmp/mon" -mon chardev=mon,mode=readline \
 	-pidfile "$tmp/qemu.pid" </dev/null >"$tmp/qemu.out" 2>&1 &
 vmm=$!
+# Where the time goes: QEMU's pidfile comes early in its start, its
+# monitor's prompt once the machine is made (the kernel loaded), then the
+# guest boots.
+i=0
+until [ -s "$tmp/qemu.pid" ] || [ $i -ge $((BOOT_WAIT * 5)) ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+echo "# QEMU's pidfile after $(elapsed) s"
+until grep -q '^(qemu) ' "$tmp/mon.log" || [ $i -ge $((BOOT_WAIT * 5)) ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+echo "# QEMU's monitor after $(elapsed) s"
 if serial_wait 'KVMINTRO-L2-READY ' $BOOT_WAIT; then
 	ok "QEMU boots the guest to its marker in $(elapsed) s"
 else
