@@ -1377,3 +1377,117 @@ kvmintro_build_arm64_test_modules()
 		$(kvmintro_cross_make_vars "$ver") || return 1
 	__kvmintro_logged "$out/build-test-modules-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
 }
+
+# ---------------------------------------------------------------------------
+# A real QEMU in an L1 of another architecture (arm64)
+#
+# The arm64 L1 runs from its initramfs (busybox), and qemu-system-aarch64
+# is a dynamic arm64 program: Debian's qemu-system-arm:<arch> and its
+# dependency closure, resolved in a build root's lists as if nothing were
+# installed, downloaded there and unpacked with dpkg-deb (never installed,
+# none of it run on L0) into $KVMINTRO_CACHE/qemu-root/<arch>.  L1 sees the
+# tree over 9p and runs QEMU through the tree's own dynamic loader
+# (tests/e2e/arm64/qemu_guest_test.sh).  The stamp .kvmintro-qemu-root lists the
+# packages and versions unpacked.
+
+kvmintro_qemu_root_dir()
+{
+	echo "$KVMINTRO_CACHE/qemu-root/$1"
+}
+
+# apt-get in the build root of suite $1 for Debian architecture $2 alone,
+# with an empty dpkg status (under /var/tmp/kvmintro-qemu-root there), no
+# package cache written: the root's own state is left as it is.
+__kvmintro_qemu_root_apt()
+{
+	local suite=$1 arch=$2 work=/var/tmp/kvmintro-qemu-root
+	shift 2
+	kvmintro_root_chroot "$suite" sh -c 'mkdir -p "$1/archives/partial" &&
+		: >"$1/status" && shift && exec apt-get "$@"' sh "$work" \
+		-q -o Dpkg::Use-Pty=0 -o APT::Architecture="$arch" \
+		-o APT::Architectures::="$arch" -o Dir::State::status="$work/status" \
+		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+		-o Dir::Cache::archives="$work/archives" \
+		--no-install-recommends "$@"
+}
+
+# Print the closure of qemu-system-arm:$2 in suite $1's lists, "name
+# version" per line.
+__kvmintro_qemu_root_closure()
+{
+	__kvmintro_qemu_root_apt "$1" "$2" -s install qemu-system-arm |
+		sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) .*/\1 \2/p'
+}
+
+__kvmintro_qemu_root_build()
+{
+	local suite=$1 arch=$2 closure=$3 dir archives tmp deb
+	dir=$(kvmintro_qemu_root_dir "$arch")
+	[[ $(cat "$dir/.kvmintro-qemu-root" 2>/dev/null) == "$closure" ]] && return 0
+	kvmintro_log "unpacking qemu-system-arm:$arch and its $(wc -l <<<"$closure") packages into $dir"
+	archives=$(kvmintro_root_dir "$suite")/var/tmp/kvmintro-qemu-root/archives
+	rm -f "$archives"/*.deb
+	__kvmintro_qemu_root_apt "$suite" "$arch" -y --download-only \
+		install qemu-system-arm >&2 || return 1
+	mkdir -p "${dir%/*}"
+	tmp=$(mktemp -d "$dir.XXXXXX")
+	for deb in "$archives"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp" || { rm -rf "$tmp"; return 1; }
+	done
+	rm -f "$archives"/*.deb
+	# The merged /usr that base-files would make (the loader's own path).
+	for deb in bin sbin lib; do
+		[[ -e $tmp/$deb ]] || ln -s "usr/$deb" "$tmp/$deb"
+	done
+	[[ -x $tmp/usr/bin/qemu-system-aarch64 ]] || { rm -rf "$tmp"; return 1; }
+	echo "$closure" >"$tmp/.kvmintro-qemu-root"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+}
+
+# Make (or bring up to date with suite $1's lists) the QEMU tree of Debian
+# architecture $2 and print its path.  Idempotent: nothing is fetched when
+# the stamp names the closure the lists give.
+kvmintro_qemu_root()
+{
+	local suite=$1 arch=$2 closure dir
+	dir=$(kvmintro_qemu_root_dir "$arch")
+	kvmintro_root_ensure_arch "$suite" "$arch" >&2
+	closure=$(__kvmintro_qemu_root_closure "$suite" "$arch") || return 1
+	[[ -n $closure ]] || { kvmintro_log "qemu-system-arm:$arch: no closure in the $suite lists"; return 1; }
+	if [[ $(cat "$dir/.kvmintro-qemu-root" 2>/dev/null) != "$closure" ]]; then
+		kvmintro_cache_locked __kvmintro_qemu_root_build "$suite" "$arch" "$closure" >&2 ||
+			{ kvmintro_log "cannot unpack qemu-system-arm:$arch into $dir"; return 1; }
+	fi
+	echo "$dir"
+}
+
+# Build the real-QEMU L2 guest of an arm64 L1 of kernel release $1 into
+# <out>/l2/<release>/ (harness/l2-guest/build with the arm64 busybox; the
+# kernel is L1's own, and the guest prints its /proc/version and a
+# heartbeat on its console: harness/l2-guest/arm64-console), and write to
+# env there the variables tests/e2e/arm64/qemu_guest_test.sh reads,
+# KVMINTRO_QEMU_ROOT (the tree L1 must see) among them.
+kvmintro_build_l2_arm64()
+{
+	local ver=$1 out=$2 dir busybox qemu_root image
+	dir=$out/l2/$ver
+	busybox=$(kvmintro_l1_busybox "$ver") || return 1
+	qemu_root=$(kvmintro_qemu_root "$(kvmintro_release_suite "$ver")" \
+		"$(kvmintro_release_arch "$ver")") || return 1
+	mkdir -p "$dir"
+	# Debian's arm64 vmlinuz is a plain Image (37 MB): gzipped, a third
+	# of it crosses 9p into L1, where QEMU inflates it itself.
+	image=$(kvmintro_vmlinuz "$ver")
+	if [[ ! $dir/Image.gz -nt $image ]]; then
+		gzip -6 -c "$image" >"$dir/Image.gz.new" && mv "$dir/Image.gz.new" "$dir/Image.gz" ||
+			return 1
+	fi
+	__kvmintro_logged "$out/build-l2-$ver.log" \
+		"$KVMINTRO_HARNESS_DIR/l2-guest/build" --busybox "$busybox" \
+		--extra "$KVMINTRO_HARNESS_DIR/l2-guest/arm64-console:/etc/kvmintro-l2.d/50-console" \
+		"$dir" "$dir/Image.gz" || return 1
+	{ grep -E '^KVMINTRO_L2_[A-Z_]+=' "$out/build-l2-$ver.log"
+	  echo "KVMINTRO_QEMU_ROOT=$qemu_root"; } >"$dir/env"
+	echo "$ver" >"$dir/release"
+}

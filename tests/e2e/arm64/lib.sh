@@ -99,6 +99,13 @@ vmm_stop()
 {
 	kill "$vmm"
 	wait "$vmm" 2>/dev/null
+	vmm_gone "the VM's directory goes with the VMM"
+}
+
+# vmm_gone <name>: the VMM has ended (and was waited for); ok if its VM's
+# directory goes within 5 s.
+vmm_gone()
+{
 	dir=$vmm
 	vmm=
 	i=0
@@ -106,5 +113,5 @@ vmm_stop()
 		sleep 0.1
 		i=$((i + 1))
 	done
-	check "the VM's directory goes with the VMM" [ ! -e "$debugfs/$dir" ]
+	check "$1" [ ! -e "$debugfs/$dir" ]
 }
