@@ -23,14 +23,19 @@ KVMINTRO_CACHE=${KVMINTRO_CACHE:-/var/cache/kvmintro}
 
 # The kernel series the harness tests, oldest first (see kvmintro_series_info).
 KVMINTRO_ALL_SERIES=(6.1 6.12 6.12-deb13 unstable)
-# The arm64 series: cross-built, booted under qemu-system-aarch64, named
-# explicitly (not part of "all": harness/README.md, "arm64").
-KVMINTRO_ARM64_SERIES=(6.12-deb13-arm64)
+# The arm64 series, oldest first: cross-built, booted under
+# qemu-system-aarch64, named explicitly or all at once as "arm64" (not
+# part of "all": harness/README.md, "arm64").
+KVMINTRO_ARM64_SERIES=(6.1-arm64 6.12-arm64 6.12-deb13-arm64 unstable-arm64)
+# The one a single arm64 L1 boots by default (harness/arm64-tests with no
+# series, harness/l1-run arm64).
+KVMINTRO_ARM64_DEFAULT=6.12-deb13-arm64
 
 # Modules /init loads, in this order, with their dependencies before them
-# (kvmintro_l1_base_modules: arm64's KVM is built in, as is virtio_pci).
+# (kvmintro_l1_base_modules; those built in are skipped: arm64's KVM
+# always, virtio_pci and virtio_console, the job's hvc0, from 6.12 on).
 KVMINTRO_L1_BASE_MODULES=(virtio_pci 9pnet_virtio 9p kvm_amd)
-KVMINTRO_L1_BASE_MODULES_ARM64=(9pnet_virtio 9p)
+KVMINTRO_L1_BASE_MODULES_ARM64=(virtio_pci virtio_console 9pnet_virtio 9p)
 
 # Lines of a kernel log that mean the kernel is unhappy.
 KVMINTRO_KLOG_ERRORS='BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|hung_task|blocked for more than|soft lockup|rcu.*stall|Kernel panic'
@@ -105,9 +110,9 @@ kvmintro_cache_locked()
 #   6.12        bookworm  Debian 12's 6.12 (bookworm-updates/-security, +deb12)
 #   6.12-deb13  trixie    Debian 13's 6.12 (+deb13)
 #   unstable    sid       the newest kernel unstable has, whatever its series
-#   6.12-deb13-arm64
-#               trixie    Debian 13's 6.12 for arm64 (+deb13-arm64), built
-#                         with the root's aarch64-linux-gnu cross compiler
+#   6.1-arm64, 6.12-arm64, 6.12-deb13-arm64, unstable-arm64
+#               the same suites' kernels for arm64 (<version>-arm64),
+#               built with the root's aarch64-linux-gnu cross compiler
 #
 # Nothing of this touches the host's own packages, /boot or boot loader:
 # headers, compilers and images come only through the roots' own apt.
@@ -120,13 +125,17 @@ kvmintro_series_info()
 	6.12) echo 'bookworm 6\.12\.[0-9]+\+deb12-amd64' ;;
 	6.12-deb13) echo 'trixie 6\.12\.[0-9]+\+deb13-amd64' ;;
 	unstable) echo 'sid [0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+)?-amd64' ;;
+	6.1-arm64) echo 'bookworm 6\.1\.0-[0-9]+-arm64' ;;
+	6.12-arm64) echo 'bookworm 6\.12\.[0-9]+\+deb12-arm64' ;;
 	6.12-deb13-arm64) echo 'trixie 6\.12\.[0-9]+\+deb13-arm64' ;;
+	unstable-arm64) echo 'sid [0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+)?(\+deb[0-9]+)?-arm64' ;;
 	*) return 1 ;;
 	esac
 }
 
 # Print the suite of the build root that builds kernel release $1: that of
-# the first series whose pattern matches it (unstable's matches any).
+# the first series whose pattern matches it (unstable's matches any of its
+# architecture: it comes last).
 kvmintro_release_suite()
 {
 	local series suite pattern
@@ -446,24 +455,30 @@ __kvmintro_kver_resolve()
 
 # Map a user-given list ("6.1,6.12", "unstable", "all", "") to series names.
 # Aliases: 6.12-deb12 is 6.12, trixie is 6.12-deb13, sid and newest are
-# unstable, and so is unstable's own series ("7.2" while it has 7.2).
+# unstable, and so is unstable's own series ("7.2" while it has 7.2; and
+# "7.2-arm64" unstable-arm64); "arm64" is every arm64 series.
 kvmintro_series_list()
 {
 	local spec=${1:-all} s seen=''
 	spec=,${spec//[ ,]/,},
 	# "all" is every x86 series; the arm64 ones are named (or "arm64").
 	spec=${spec//,all,/,${KVMINTRO_ALL_SERIES[*]},}
+	spec=${spec//,arm64,/,${KVMINTRO_ARM64_SERIES[*]},}
 	for s in ${spec//,/ }; do
 		case $s in
-		6.1 | 6.12 | 6.12-deb13 | unstable | 6.12-deb13-arm64) ;;
-		arm64) s=6.12-deb13-arm64 ;;
+		6.1 | 6.12 | 6.12-deb13 | unstable) ;;
+		6.1-arm64 | 6.12-arm64 | 6.12-deb13-arm64 | unstable-arm64) ;;
 		6.12-deb12) s=6.12 ;;
 		trixie | deb13) s=6.12-deb13 ;;
 		sid | newest) s=unstable ;;
 		*)
-			[[ $s =~ ^[0-9]+\.[0-9]+$ &&
-			   $(kvmintro_kver_resolve unstable 2>/dev/null) == "$s".* ]] &&
-				s=unstable ;;
+			if [[ $s =~ ^[0-9]+\.[0-9]+$ &&
+			      $(kvmintro_kver_resolve unstable 2>/dev/null) == "$s".* ]]; then
+				s=unstable
+			elif [[ $s =~ ^[0-9]+\.[0-9]+-arm64$ &&
+				$(kvmintro_kver_resolve unstable-arm64 2>/dev/null) == "${s%-arm64}".* ]]; then
+				s=unstable-arm64
+			fi ;;
 		esac
 		kvmintro_series_info "$s" >/dev/null ||
 			kvmintro_die "bad kernel series '$s' (want one of: ${KVMINTRO_ALL_SERIES[*]} ${KVMINTRO_ARM64_SERIES[*]})"
@@ -489,15 +504,16 @@ __kvmintro_headers_install()
 	# does not need: install its other dependencies (the compiler it was
 	# built with, kbuild, common headers) and unpack it by hand.  Those
 	# of a foreign architecture's headers are taken for the root's own
-	# (kbuild's programs must run here), but the compiler: its cross
-	# compiler for that architecture, with that libc for static programs.
+	# (kbuild's programs must run here), but the compiler (gcc-N, or
+	# gcc-N-for-host since 7.x): its cross compiler for that
+	# architecture, with that libc for static programs.
 	deps=$(kvmintro_root_chroot "$suite" apt-cache show --no-all-versions "$headers" |
 		sed -n 's/^Depends: //p' | tr ',' '\n' |
 		grep -vE '(^| )linux-(image|binary|modules)-' |
 		sed -E 's/\(.*\)//; s/\|.*//; s/ //g' | grep . | tr '\n' ' ')
 	case $(kvmintro_release_arch "$ver") in
 	arm64)
-		deps=$(sed -E 's/(^| )(gcc-[0-9]+)( |$)/\1\2-aarch64-linux-gnu\3/' <<<"$deps")
+		deps=$(sed -E 's/(^| )(gcc-[0-9]+)(-for-host)?( |$)/\1\2-aarch64-linux-gnu\4/' <<<"$deps")
 		# perl: kernel-doc, which W=1 runs.
 		deps+=" libc6-dev-arm64-cross perl" ;;
 	esac
@@ -1230,12 +1246,33 @@ kvmintro_build_module()
 }
 
 # Print the C compiler kernel release $1 was built with, as its headers'
-# configuration names it (aarch64-linux-gnu-gcc-14): the one that builds
-# the static programs of a cross-built L1.
+# configuration names it (aarch64-linux-gnu-gcc-14), as a cross compiler
+# for an arm64 release (Debian 12's 6.1 was built natively and names
+# gcc-12: aarch64-linux-gnu-gcc-12): the one that builds the static
+# programs of a cross-built L1.
 kvmintro_kernel_cc()
 {
-	sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' \
-		"$(kvmintro_root_dir "$(kvmintro_release_suite "$1")")$(kvmintro_kdir "$1")/.config"
+	local cc
+	cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' \
+		"$(kvmintro_root_dir "$(kvmintro_release_suite "$1")")$(kvmintro_kdir "$1")/.config")
+	[[ -n $cc && $(kvmintro_release_arch "$1") == arm64 ]] &&
+		cc=aarch64-linux-gnu-${cc#aarch64-linux-gnu-}
+	echo "$cc"
+}
+
+# Print why kvmintro cannot load on kernel release $1, as its headers'
+# configuration shows, or nothing.  kvmintro finds KVM's VM list and its
+# lock (vm_list, kvm_lock: data, not exported) through kallsyms, which
+# lists a module's data (x86's kvm.ko) but the kernel's own only with
+# CONFIG_KALLSYMS_ALL: without it, a built-in KVM (arm64's) is out of
+# reach.  Debian 12's 6.1 for arm64 is such a kernel.
+kvmintro_kernel_unsupported()
+{
+	local config
+	config=$(kvmintro_root_dir "$(kvmintro_release_suite "$1")")$(kvmintro_kdir "$1")/.config
+	grep -qx 'CONFIG_KVM=y' "$config" && ! grep -qx 'CONFIG_KALLSYMS_ALL=y' "$config" &&
+		echo "KVM is built in and CONFIG_KALLSYMS_ALL is not set: kvmintro cannot find vm_list and kvm_lock"
+	return 0
 }
 
 # Build the static programs of the arm64 end-to-end tests (tests/e2e/arm64)

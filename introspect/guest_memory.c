@@ -612,6 +612,8 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
  * mmu_notifier_register(), which takes the VMM's mmap_lock for writing.
  * A range that keeps changing during its walk (64 times) fails it with
  * -EAGAIN.
+ *
+ * Return: 0, @fn's non-zero return, or -errno.
  */
 int kvmintro_guest_mem_walk_frames(struct kvmintro_guest_mem *mem,
 				   const struct kvmintro_slot_copy *slot,

@@ -25,7 +25,10 @@ series_packages()
 	6.12) echo 'bookworm ^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
 	6.12-deb13) echo 'trixie ^linux-headers-6\.12\.[0-9]+\+deb13-amd64$' ;;
 	unstable) echo 'sid ^linux-headers-[0-9][^-]*(-[0-9]+)?-amd64$' ;;
+	6.1-arm64) echo 'bookworm ^linux-headers-6\.1\.0-[0-9]+-arm64$ arm64' ;;
+	6.12-arm64) echo 'bookworm ^linux-headers-6\.12\.[0-9]+\+deb12-arm64$ arm64' ;;
 	6.12-deb13-arm64) echo 'trixie ^linux-headers-6\.12\.[0-9]+\+deb13-arm64$ arm64' ;;
+	unstable-arm64) echo 'sid ^linux-headers-[0-9][^-]*(-[0-9]+)?-arm64$ arm64' ;;
 	*) return 1 ;;
 	esac
 }
