@@ -126,6 +126,21 @@ static inline bool kvmintro_kvm_lpa2_enabled(void)
 	return false;
 #endif
 }
+
+/*
+ * Whether KVM made stage-2 table @pgt without FWB's attribute encoding
+ * although the CPU has FWB (KVM_PGTABLE_S2_NOFWB).  7.0 dropped that flag
+ * (for KVM_PGTABLE_S2_AS_S1, which only pKVM's host table has): a VM's
+ * table then uses FWB wherever the CPU has it.
+ */
+static inline bool kvmintro_kvm_s2_nofwb(const struct kvm_pgtable *pgt)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 0, 0)
+	return READ_ONCE(pgt->flags) & KVM_PGTABLE_S2_NOFWB;
+#else
+	return false;
+#endif
+}
 #endif
 
 #endif /* KVMINTRO_COMPAT_H */

@@ -77,7 +77,7 @@ static bool kvmintro_s2_find_root(struct kvm *kvm, struct kvmintro_s2_root *root
 	root->table.root = virt_to_phys((__force void *)READ_ONCE(pgt->pgd));
 	root->table.lpa2 = kvmintro_kvm_lpa2_enabled();
 	root->table.fwb = cpus_have_final_cap(ARM64_HAS_STAGE2_FWB) &&
-			  !(READ_ONCE(pgt->flags) & KVM_PGTABLE_S2_NOFWB);
+			  !kvmintro_kvm_s2_nofwb(pgt);
 	if (!kvmintro_arm64_s2_table_ok(&root->table)) {
 		root->why = "unsupported";
 		return false;
