@@ -5,17 +5,19 @@
  * The architecture-neutral files (vms, vcpus, memslots, snapshot, gpa_hpa,
  * translate, mem, scan, regs, core, gva) need nothing of arm64 but the
  * system call check, the register reader (vcpu_regs.c), the core's notes
- * (lib/arm64/elfcore.c) and the stage-1 walk (gva.c).  The stage2 file
- * and the translation call (an SMCCC vendor-specific hypervisor call) are
- * not written yet: no such file is made, no parameter or hook exists.
+ * (lib/arm64/elfcore.c) and the stage-1 walk (gva.c).  The opt-in
+ * translation call is an SMCCC vendor-specific hypervisor call
+ * (hypercall.c, hooks/kvm_smccc_call_handler.c).  The stage2 file is not
+ * written yet: no such file is made.
  */
 #include <asm/ptrace.h>
 
 #include "../../kvmintro.h"
+#include "hypercall.h"
 
 int kvmintro_arch_check_params(void)
 {
-	return 0;
+	return kvmintro_hypercall_nr_check();
 }
 
 int kvmintro_arch_resolve_symbols(kvmintro_lookup_t lookup)
@@ -23,13 +25,18 @@ int kvmintro_arch_resolve_symbols(kvmintro_lookup_t lookup)
 	return 0;
 }
 
+/* The translation call's hook, off by default: Documentation/hypercall.rst. */
 int kvmintro_arch_hooks_register(void)
 {
-	return 0;
+	if (kvmintro_hypercall_nr == -1)
+		return 0;
+	return kvmintro_hook_kvm_smccc_call_handler_register();
 }
 
 void kvmintro_arch_hooks_unregister(void)
 {
+	if (kvmintro_hypercall_nr != -1)
+		kvmintro_hook_kvm_smccc_call_handler_unregister();
 }
 
 void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm)
