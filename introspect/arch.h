@@ -7,9 +7,11 @@
  *
  * x86 implements all of it: the stage2 file, the opt-in hypercall, and
  * the walk behind the shared gva file.  arm64 implements what the shared
- * files need, its stage-1 walk included; its stage2 file and the
- * hypercall (an SMCCC call there) are not written yet, and the module
- * makes no such files (Documentation/kernels.rst).
+ * files need, its stage-1 walk included, and the opt-in hypercall (an
+ * SMCCC vendor hypervisor call there); its stage2 file is not written
+ * yet, and the module makes no such file (Documentation/kernels.rst).
+ * Both architectures' hypercalls answer with the shared translation
+ * (introspect/hypercall.c).
  *
  * Each architecture's arch_regs.h (found through the include path Kbuild
  * sets) defines struct kvmintro_regs, its register block, which the shared
