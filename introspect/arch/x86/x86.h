@@ -30,7 +30,7 @@ extern struct kvm_x86_ops *kvmintro_kvm_x86_ops;
 /* stage2.c: the x86 file */
 void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
 
-/* hypercall.c: the opt-in translation hypercall's number */
+/* hypercall.c: the opt-in translation hypercall */
 extern int kvmintro_hypercall_nr;
 int kvmintro_hypercall_nr_check(void);
 
