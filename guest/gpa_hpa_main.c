@@ -11,19 +11,17 @@
  *   err gpa=0x7fffff000000 ret=-14 reason=not-backed
  *   err gpa=0x1000 ret=-1000 reason=hypercall-not-enabled
  *
- * The hypercall (vmcall on Intel, vmmcall on AMD, at CPL 0 in 64-bit mode):
- *   in:  RAX = hypercall_nr, RBX = the guest physical address
- *   out: RAX = host physical address (page offset kept) or -KVM_Exxx,
- *        RDX = host frame number, RSI = flags (bit 0 huge, bit 1 mapped,
- *        bits 2-6 folio order).
+ * The call is the architecture's (guest/<arch>/gpa_hpa_arch.c): on x86 a
+ * hypercall (vmcall or vmmcall) with RAX = hypercall_nr, on arm64 the SMCCC
+ * call 0xc6000000 + hypercall_nr by HVC.  Either answers the host physical
+ * address (page offset kept) or -KVM_Exxx, the host frame number and the
+ * flags (bit 0 huge, bit 1 mapped, bits 2-6 folio order).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
-#include <linux/cc_platform.h>
 #include <linux/fs.h>
-#include <linux/kvm_para.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
@@ -31,6 +29,7 @@
 #include <linux/uaccess.h>
 
 #include "../lib/parse.h"
+#include "gpa_hpa.h"
 
 static int hypercall_nr = -1;
 module_param(hypercall_nr, int, 0444);
@@ -47,18 +46,6 @@ MODULE_PARM_DESC(hypercall_nr,
 #define GPA_HPA_REPLY_MAX	160
 
 /**
- * struct gpa_hpa_answer - what the host put in the registers
- * @ret:	RAX: the host physical address, or -KVM_Exxx
- * @pfn:	RDX: the host frame number
- * @flags:	RSI: GPA_HPA_FLAG_*
- */
-struct gpa_hpa_answer {
-	long ret;
-	unsigned long pfn;
-	unsigned long flags;
-};
-
-/**
  * struct gpa_hpa_file - the state of one open /proc/gpa_hpa
  * @lock:	serializes writes and reads of this open file
  * @reply:	the reply to the latest accepted write, a NUL-terminated line
@@ -70,48 +57,13 @@ struct gpa_hpa_file {
 	size_t len;
 };
 
-/*
- * Ask the host.  KVM_HYPERCALL is vmcall or vmmcall, patched at load for
- * this CPU's vendor.  Besides RAX, the host writes RDX and RSI: tell the
- * compiler, and zero them first so that a KVM that does not serve the
- * number (RAX = -KVM_ENOSYS, RDX and RSI untouched) leaves zeros there.
- */
-static void gpa_hpa_hypercall(u64 gpa, struct gpa_hpa_answer *answer)
-{
-	unsigned long rax = hypercall_nr, rdx = 0, rsi = 0;
-
-	asm volatile(KVM_HYPERCALL
-		     : "+a"(rax), "+d"(rdx), "+S"(rsi)
-		     : "b"(gpa)
-		     : "memory");
-	answer->ret = rax;
-	answer->pfn = rdx;
-	answer->flags = rsi;
-}
-
-static const char *gpa_hpa_error_reason(long ret)
-{
-	switch (ret) {
-	case -KVM_EFAULT:
-		return "not-backed";
-	case -KVM_ENOSYS:
-		return "hypercall-not-enabled";
-	case -KVM_EPERM:
-		return "not-permitted";
-	case -KVM_EINVAL:
-		return "invalid";
-	default:
-		return "unknown";
-	}
-}
-
 static size_t gpa_hpa_format(char *line, size_t size, u64 gpa,
 			     const struct gpa_hpa_answer *answer)
 {
 	if (answer->ret < 0)
 		return scnprintf(line, size, "err gpa=0x%llx ret=%ld reason=%s\n",
 				 gpa, answer->ret,
-				 gpa_hpa_error_reason(answer->ret));
+				 gpa_hpa_arch_error_reason(answer->ret));
 	return scnprintf(line, size,
 			 "ok gpa=0x%llx hpa=0x%lx pfn=0x%lx flags=0x%lx mapped=%d huge=%d order=%lu\n",
 			 gpa, answer->ret, answer->pfn, answer->flags,
@@ -158,7 +110,7 @@ static ssize_t gpa_hpa_write(struct file *file, const char __user *ubuf,
 	if (kvmintro_parse_addresses(buf, count, &gpa, 1) != 1)
 		return -EINVAL;
 
-	gpa_hpa_hypercall(gpa, &answer);
+	gpa_hpa_arch_call(hypercall_nr, gpa, &answer);
 
 	mutex_lock(&f->lock);
 	f->len = gpa_hpa_format(f->reply, sizeof(f->reply), gpa, &answer);
@@ -189,39 +141,15 @@ static const struct proc_ops gpa_hpa_proc_ops = {
 
 static struct proc_dir_entry *gpa_hpa_entry;
 
-/*
- * KVM's own hypercalls (KVM_HC_*) are small numbers: one of them would do
- * something else than answer, so refuse it.  Confidential guests (SEV-ES,
- * TDX) hand only RAX back from the host: refuse them too.
- */
-static int gpa_hpa_check_guest(void)
-{
-	if (hypercall_nr < 0) {
-		pr_err("hypercall_nr is required: load with hypercall_nr=<n>, the number kvmintro serves on the host\n");
-		return -EINVAL;
-	}
-	if (hypercall_nr <= KVM_HC_MAP_GPA_RANGE) {
-		pr_err("hypercall_nr=%d is one of KVM's own hypercalls (KVM_HC_*): pick another, e.g. 0x4b49\n",
-		       hypercall_nr);
-		return -EINVAL;
-	}
-	if (!kvm_para_available()) {
-		pr_err("not running under KVM\n");
-		return -ENODEV;
-	}
-	if (cc_platform_has(CC_ATTR_GUEST_STATE_ENCRYPT) ||
-	    boot_cpu_has(X86_FEATURE_TDX_GUEST)) {
-		pr_err("confidential guest: the host cannot return RDX and RSI\n");
-		return -ENODEV;
-	}
-	return 0;
-}
-
 static int __init gpa_hpa_init(void)
 {
 	int r;
 
-	r = gpa_hpa_check_guest();
+	if (hypercall_nr < 0) {
+		pr_err("hypercall_nr is required: load with hypercall_nr=<n>, the number kvmintro serves on the host\n");
+		return -EINVAL;
+	}
+	r = gpa_hpa_arch_check_guest(hypercall_nr);
 	if (r)
 		return r;
 	gpa_hpa_entry = proc_create("gpa_hpa", 0600, NULL, &gpa_hpa_proc_ops);

@@ -5,12 +5,12 @@
  * see Documentation/hypercall.rst.
  *
  * KVM runs the call as always.  The entry handler only notes a call whose
- * RAX is hypercall_nr (introspect/arch/x86/hypercall.c has the parameter and the
- * translation); at return, if and only if KVM answered it with
- * -KVM_ENOSYS (a number it does not implement) for a 64-bit caller at CPL 0,
- * the handler overwrites the result registers in vcpu->arch.regs[], after
- * KVM's own write of RAX and after KVM skipped the instruction.  Control
- * flow is never changed.
+ * RAX is hypercall_nr (introspect/arch/x86/hypercall.c has the parameter,
+ * introspect/hypercall.c the translation); at return, if and only if KVM
+ * answered it with -KVM_ENOSYS (a number it does not implement) for a
+ * 64-bit caller at CPL 0, the handler overwrites the result registers in
+ * vcpu->arch.regs[], after KVM's own write of RAX and after KVM skipped the
+ * instruction.  Control flow is never changed.
  *
  * Both kernel series (6.1 and 6.12) have kvm_emulate_hypercall(vcpu) as
  * the exit handler that reads the arguments from vcpu->arch.regs[], writes

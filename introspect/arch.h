@@ -7,9 +7,10 @@
  *
  * x86 implements all of it: the table behind the shared stage2 file,
  * the opt-in hypercall, and the walk behind the shared gva file.  arm64
- * implements what the shared files need, its stage-1 walk and its
- * stage-2 table included; the hypercall (an SMCCC call there) is not
- * written yet (Documentation/kernels.rst).
+ * implements the same: its stage-1 walk, its stage-2 table, and the
+ * opt-in hypercall (an SMCCC vendor hypervisor call there).  Both
+ * architectures' hypercalls answer with the shared translation
+ * (introspect/hypercall.c).
  *
  * Each architecture's arch_regs.h (found through the include path Kbuild
  * sets) defines struct kvmintro_regs, its register block, which the shared

@@ -153,6 +153,9 @@ extern typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
 extern typeof(&kvm_get_running_vcpu) kvmintro_kvm_get_running_vcpu;
 extern struct list_head *kvmintro_kvm_vm_list;
 extern struct mutex *kvmintro_kvm_lock;
+/* The translation hypercall's, optional (NULL if not found; it checks). */
+extern unsigned long (*kvmintro_kvm_vcpu_gfn_to_hva)(struct kvm_vcpu *vcpu,
+						     gfn_t gfn);
 
 /* introspect/param.c */
 
@@ -228,6 +231,18 @@ void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
 void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
+
+/*
+ * introspect/hypercall.c: the opt-in translation hypercall's answer, the
+ * same on every architecture (Documentation/hypercall.rst); each
+ * architecture has its own call, parameter check and hook.
+ */
+#define KVMINTRO_HC_HUGE		BIT_ULL(0)	/* folio order > 0 */
+#define KVMINTRO_HC_MAPPED		BIT_ULL(1)	/* a resident page */
+#define KVMINTRO_HC_ORDER_SHIFT		2		/* bits 2-6: order */
+#define KVMINTRO_HC_ORDER_MASK		GENMASK_ULL(6, 2)
+void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
+				  u64 *hpa, u64 *pfn, u64 *flags);
 
 /* introspect/core.c */
 void kvmintro_debugfs_create_core(struct kvmintro_vm *vm);

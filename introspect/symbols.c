@@ -22,6 +22,12 @@ typeof(&task_work_cancel) kvmintro_task_work_cancel;
 typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
 /* The vcpu loaded on this CPU, if any (exported to vendor modules only on 7.2). */
 typeof(&kvm_get_running_vcpu) kvmintro_kvm_get_running_vcpu;
+/*
+ * What the translation hypercall finds a guest page with; exported to
+ * KVM's vendor modules only on newer kernels, so resolved by name.
+ */
+unsigned long (*kvmintro_kvm_vcpu_gfn_to_hva)(struct kvm_vcpu *vcpu, gfn_t gfn);
+
 static kvmintro_lookup_t kvmintro_find_kallsyms_lookup_name(void)
 {
 	struct kprobe probe = { .symbol_name = "kallsyms_lookup_name" };
@@ -59,5 +65,6 @@ int kvmintro_symbols_resolve(void)
 		pr_err("cannot find task_work_cancel, ptrace_may_access or kvm_get_running_vcpu\n");
 		return -ENOENT;
 	}
+	kvmintro_kvm_vcpu_gfn_to_hva = (void *)lookup("kvm_vcpu_gfn_to_hva");
 	return kvmintro_arch_resolve_symbols(lookup);
 }

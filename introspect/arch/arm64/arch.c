@@ -6,16 +6,18 @@
  * translate, mem, scan, regs, core, gva, stage2) need nothing of arm64 but
  * the system call check, the register reader (vcpu_regs.c), the core's
  * notes (lib/arm64/elfcore.c), the stage-1 walk (gva.c) and the stage-2
- * table (stage2.c).  The translation call (an SMCCC vendor-specific
- * hypervisor call) is not written yet: no parameter or hook exists.
+ * table (stage2.c).  The opt-in translation call is an SMCCC
+ * vendor-specific hypervisor call (hypercall.c,
+ * hooks/kvm_smccc_call_handler.c).
  */
 #include <asm/ptrace.h>
 
 #include "../../kvmintro.h"
+#include "hypercall.h"
 
 int kvmintro_arch_check_params(void)
 {
-	return 0;
+	return kvmintro_hypercall_nr_check();
 }
 
 int kvmintro_arch_resolve_symbols(kvmintro_lookup_t lookup)
@@ -23,13 +25,18 @@ int kvmintro_arch_resolve_symbols(kvmintro_lookup_t lookup)
 	return 0;
 }
 
+/* The translation call's hook, off by default: Documentation/hypercall.rst. */
 int kvmintro_arch_hooks_register(void)
 {
-	return 0;
+	if (kvmintro_hypercall_nr == -1)
+		return 0;
+	return kvmintro_hook_kvm_smccc_call_handler_register();
 }
 
 void kvmintro_arch_hooks_unregister(void)
 {
+	if (kvmintro_hypercall_nr != -1)
+		kvmintro_hook_kvm_smccc_call_handler_unregister();
 }
 
 void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm)

@@ -15,14 +15,12 @@ typeof(&kvm_arch_vcpu_ioctl_get_sregs) kvmintro_kvm_get_sregs;
 /*
  * Exported to KVM's vendor modules only on newer kernels
  * (EXPORT_SYMBOL_FOR_KVM_INTERNAL), so resolved by name on every kernel:
- * what the regs file needs to read MSRs as KVM_GET_MSRS does, and what the
- * hypercall needs to find a guest page.  NULL if not found; their users
- * check.
+ * what the regs file needs to read MSRs as KVM_GET_MSRS does.  NULL if not
+ * found; their users check.
  */
 void (*kvmintro_vcpu_load)(struct kvm_vcpu *vcpu);
 void (*kvmintro_vcpu_put)(struct kvm_vcpu *vcpu);
 kvmintro_kvm_msr_read_t kvmintro_kvm_msr_read;
-unsigned long (*kvmintro_kvm_vcpu_gfn_to_hva)(struct kvm_vcpu *vcpu, gfn_t gfn);
 
 /*
  * For the stage2 file, optional: KVM's tdp_enabled (TDP in use at all),
@@ -48,7 +46,6 @@ int kvmintro_arch_resolve_symbols(kvmintro_lookup_t lookup)
 	kvmintro_kvm_msr_read = kvmintro_lookup_kvm_msr_read(lookup);
 	if (!kvmintro_vcpu_load || !kvmintro_vcpu_put || !kvmintro_kvm_msr_read)
 		pr_warn("cannot find vcpu_load, vcpu_put or KVM's MSR reader (__kvm_emulate_msr_read or kvm_get_msr): the regs files will show no MSRs\n");
-	kvmintro_kvm_vcpu_gfn_to_hva = (void *)lookup("kvm_vcpu_gfn_to_hva");
 
 	kvmintro_kvm_tdp_enabled = (bool *)lookup("tdp_enabled");
 	kvmintro_kvm_tdp_mmu_param = (bool *)lookup("tdp_mmu_enabled");

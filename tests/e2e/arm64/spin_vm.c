@@ -30,6 +30,24 @@
  *   walk gva=0x12345000 level=1 table=0x40010000 entry_gpa=0x40010000 entry=0x40012003
  *   unmapped gva=0x12346000 level=3
  *
+ * With --hvc NR the guest makes SMCCC calls by HVC instead of counting
+ * (spin_hvc_calls[], below; NR is the vendor hypervisor function number of
+ * kvmintro's translation call, hypercall_nr): it writes one page of slot
+ * 1, then for each call loads X0 and X1, issues HVC #0 and stores X0-X3
+ * to slot 0, then exits by an MMIO write.  The VMM prints each call's
+ * answer and, for each GPA in a slot, its HVA's /proc/self/pagemap entry
+ * (and /proc/kpageflags of its frame, if present) read after the calls,
+ * then "done", and exits:
+ *
+ *   hvc call=0 what=touched func=0xc6004b49 arg=0x80005123 x0=0x... x1=0x... x2=0x... x3=0x...
+ *   pagemap gpa=0x80005123 hva=0x... entry=0x... kpageflags=0x...
+ *   done
+ *
+ * --hvc NR deny|user first sets KVM's SMCCC filter (KVM_ARM_VM_SMCCC_FILTER)
+ * for function NR alone: KVM denies it, or forwards it to the VMM
+ * (KVM_EXIT_HYPERCALL), which answers X0 = SPIN_HVC_USER_ANSWER, X2 and X3 0,
+ * X1 left as the guest set it.
+ *
  * The vcpu is made as KVM's selftests do on aarch64 (lib/aarch64/
  * processor.c): KVM_ARM_PREFERRED_TARGET, KVM_ARM_VCPU_INIT, the PC set
  * through KVM_SET_ONE_REG.  No interrupt controller: the guest takes no
@@ -232,6 +250,72 @@ static const struct {
 	{ 0xffff800040000000, 0, NULL, 1, NULL },	/* TTBR1, level 1 index 1 */
 };
 
+/*
+ * --hvc: the guest at slot 0's start.  The literals after the code are
+ * filled in by vm_load_hvc_code(): the call table (X0, X1 for each call),
+ * where the answers go (X0-X3 for each), the number of calls, the GPA the
+ * guest writes first and the MMIO address it writes last.
+ */
+static const uint32_t spin_hvc_code[] = {
+	0x58000204,	/* 0x00: ldr x4, 0x40 (the call table) */
+	0x58000225,	/* 0x04: ldr x5, 0x48 (the answers) */
+	0x58000246,	/* 0x08: ldr x6, 0x50 (the number of calls) */
+	0x58000267,	/* 0x0c: ldr x7, 0x58 (the GPA to write) */
+	0xf90000e6,	/* 0x10: str x6, [x7] */
+	0xb40000e6,	/* 0x14: cbz x6, 0x30 */
+	0xa8c10480,	/* 0x18: ldp x0, x1, [x4], #16 */
+	0xd4000002,	/* 0x1c: hvc #0 */
+	0xa88104a0,	/* 0x20: stp x0, x1, [x5], #16 */
+	0xa8810ca2,	/* 0x24: stp x2, x3, [x5], #16 */
+	0xd10004c6,	/* 0x28: sub x6, x6, #1 */
+	0x17fffffa,	/* 0x2c: b 0x14 */
+	0x58000188,	/* 0x30: ldr x8, 0x60 (the MMIO address) */
+	0xf9000106,	/* 0x34: str x6, [x8] */
+	0x17fffffe,	/* 0x38: b 0x30 */
+	0xd503201f,	/* 0x3c: nop */
+	/* 0x40-0x67: the literals */
+};
+
+#define SPIN_HVC_LITERALS	0x40
+#define SPIN_HVC_TABLE		0x3000	/* in slot 0 */
+#define SPIN_HVC_ANSWERS	0x4000	/* in slot 0 */
+#define SPIN_HVC_TOUCHED	0x80005000	/* slot 1: the guest writes it */
+#define SPIN_HVC_MMIO		0x20000000	/* in no slot: the end */
+
+#define SPIN_HVC_USER_ANSWER	0x7573657220766d6dULL	/* "user vmm" */
+
+#define SMCCC_FAST_SMC64_VENDOR_HYP	0xc6000000U
+#define SMCCC_FAST_SMC32_VENDOR_HYP	0x86000000U
+#define SMCCC_KVM_FEATURES		0x86000000U	/* KVM's function 0 */
+#define SMCCC_VENDOR_HYP_CALL_UID	0x8600ff01U
+
+/*
+ * The calls, X0 from hypercall_nr where @ours (plus @nr_delta), else
+ * @func.  Which answers to expect is the test's (hypercall_test.sh).
+ */
+static const struct {
+	const char *what;
+	bool ours;
+	bool smc32;
+	uint32_t nr_delta;
+	uint32_t func;
+	uint64_t arg;
+} spin_hvc_calls[] = {
+	{ "touched", true, false, 0, 0, SPIN_HVC_TOUCHED + 0x123 },
+	{ "vmm-written", true, false, 0, 0, 0x80000000 + SPIN_TEXT_OFFSET },
+	{ "untouched", true, false, 0, 0, 0x800f0000 },
+	{ "no-slot", true, false, 0, 0, 0x10000000 },
+	{ "past-slot", true, false, 0, 0, 0x80100000 },
+	{ "past-ipa", true, false, 0, 0, 1ULL << 52 },
+	{ "all-ones", true, false, 0, 0, ~0ULL },
+	{ "kvm-features", false, false, 0, SMCCC_KVM_FEATURES, 0 },
+	{ "kvm-call-uid", false, false, 0, SMCCC_VENDOR_HYP_CALL_UID, 0 },
+	{ "next-function", true, false, 1, 0, SPIN_HVC_TOUCHED },
+	{ "smc32", true, true, 0, 0, SPIN_HVC_TOUCHED },
+};
+
+#define SPIN_HVC_NR_CALLS	(sizeof(spin_hvc_calls) / sizeof(spin_hvc_calls[0]))
+
 struct spin_vcpu {
 	int fd;
 	struct kvm_run *run;
@@ -274,8 +358,8 @@ static void vm_load_code(struct spin_slot *s)
 	       sizeof(counter_gpa));
 }
 
-/* The host address of guest physical @gpa, in one of the slots. */
-static uint8_t *vm_gpa_hva(uint64_t gpa)
+/* The host address of guest physical @gpa, or NULL if it is in no slot. */
+static uint8_t *__vm_gpa_hva(uint64_t gpa)
 {
 	size_t i;
 
@@ -283,8 +367,95 @@ static uint8_t *vm_gpa_hva(uint64_t gpa)
 		if (gpa >= spin_slots[i].gpa &&
 		    gpa < spin_slots[i].gpa + spin_slots[i].size)
 			return spin_slots[i].hva + (gpa - spin_slots[i].gpa);
-	TEST_ASSERT(0, "GPA 0x%llx in no slot", (unsigned long long)gpa);
 	return NULL;
+}
+
+static uint8_t *vm_gpa_hva(uint64_t gpa)
+{
+	uint8_t *hva = __vm_gpa_hva(gpa);
+
+	TEST_ASSERT(hva, "GPA 0x%llx in no slot", (unsigned long long)gpa);
+	return hva;
+}
+
+static uint32_t vm_hvc_func(size_t i, uint32_t nr)
+{
+	if (!spin_hvc_calls[i].ours)
+		return spin_hvc_calls[i].func;
+	return (spin_hvc_calls[i].smc32 ? SMCCC_FAST_SMC32_VENDOR_HYP :
+					  SMCCC_FAST_SMC64_VENDOR_HYP) +
+	       nr + spin_hvc_calls[i].nr_delta;
+}
+
+/* --hvc: the guest code, its literals and the call table, in slot 0. */
+static void vm_load_hvc_code(struct spin_slot *s, uint32_t nr)
+{
+	uint64_t literals[] = {
+		s->gpa + SPIN_HVC_TABLE, s->gpa + SPIN_HVC_ANSWERS,
+		SPIN_HVC_NR_CALLS, SPIN_HVC_TOUCHED, SPIN_HVC_MMIO,
+	};
+	uint64_t *table = (uint64_t *)(s->hva + SPIN_HVC_TABLE);
+	size_t i;
+
+	memcpy(s->hva, spin_hvc_code, sizeof(spin_hvc_code));
+	memcpy(s->hva + SPIN_HVC_LITERALS, literals, sizeof(literals));
+	for (i = 0; i < SPIN_HVC_NR_CALLS; i++) {
+		table[2 * i] = vm_hvc_func(i, nr);
+		table[2 * i + 1] = spin_hvc_calls[i].arg;
+	}
+}
+
+/* Read the 8-byte entry @index of /proc/self/pagemap or /proc/kpageflags. */
+static uint64_t proc_read_entry(const char *path, uint64_t index)
+{
+	uint64_t entry;
+	int fd = open(path, O_RDONLY);
+
+	TEST_ASSERT(fd >= 0, "open %s", path);
+	TEST_ASSERT(pread(fd, &entry, sizeof(entry), index * 8) == sizeof(entry),
+		    "read %s", path);
+	close(fd);
+	return entry;
+}
+
+/*
+ * --hvc: print the guest's answers, then the pagemap entry of each GPA
+ * in a slot that function NR was called for, as the kernel has it now
+ * (the independent truth).
+ */
+static void vm_print_hvc_answers(struct spin_slot *s, uint32_t nr)
+{
+	const uint64_t *answer = (uint64_t *)(s->hva + SPIN_HVC_ANSWERS);
+	long page_size = sysconf(_SC_PAGESIZE);
+	uint64_t entry, flags;
+	uint8_t *hva;
+	size_t i;
+
+	for (i = 0; i < SPIN_HVC_NR_CALLS; i++, answer += 4)
+		printf("hvc call=%zu what=%s func=0x%x arg=0x%llx x0=0x%llx x1=0x%llx x2=0x%llx x3=0x%llx\n",
+		       i, spin_hvc_calls[i].what, vm_hvc_func(i, nr),
+		       (unsigned long long)spin_hvc_calls[i].arg,
+		       (unsigned long long)answer[0],
+		       (unsigned long long)answer[1],
+		       (unsigned long long)answer[2],
+		       (unsigned long long)answer[3]);
+	for (i = 0; i < SPIN_HVC_NR_CALLS; i++) {
+		hva = __vm_gpa_hva(spin_hvc_calls[i].arg);
+		if (!hva || vm_hvc_func(i, nr) != vm_hvc_func(0, nr))
+			continue;
+		entry = proc_read_entry("/proc/self/pagemap",
+					(uintptr_t)hva / page_size);
+		flags = 0;
+		if (entry & (1ULL << 63))
+			flags = proc_read_entry("/proc/kpageflags",
+						entry & ((1ULL << 55) - 1));
+		printf("pagemap gpa=0x%llx hva=0x%llx entry=0x%llx kpageflags=0x%llx\n",
+		       (unsigned long long)spin_hvc_calls[i].arg,
+		       (unsigned long long)(uintptr_t)hva,
+		       (unsigned long long)entry, (unsigned long long)flags);
+	}
+	printf("done\n");
+	fflush(stdout);
 }
 
 static uint64_t vm_read_desc(uint64_t gpa)
@@ -444,9 +615,87 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
+/* --hvc NR deny|user: KVM's SMCCC filter for function NR alone. */
+static void vm_set_smccc_filter(int vm_fd, uint32_t func_id, const char *how)
+{
+	struct kvm_smccc_filter filter = {
+		.base = func_id,
+		.nr_functions = 1,
+	};
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+		.addr = (uintptr_t)&filter,
+	};
+
+	if (!strcmp(how, "deny"))
+		filter.action = KVM_SMCCC_FILTER_DENY;
+	else if (!strcmp(how, "user"))
+		filter.action = KVM_SMCCC_FILTER_FWD_TO_USER;
+	else
+		TEST_ASSERT(0, "--hvc NR [deny|user]: not '%s'", how);
+	kvm_ioctl(vm_fd, KVM_SET_DEVICE_ATTR, &attr);
+	printf("filter func=0x%x action=%s\n", func_id, how);
+}
+
+/* A call KVM forwarded (filter "user"): the VMM's answer, as KVM's API says. */
+static void vcpu_answer_hypercall(struct spin_vcpu *vcpu)
+{
+	vcpu_set_reg(vcpu->fd, ARM64_X(0), SPIN_HVC_USER_ANSWER);
+	vcpu_set_reg(vcpu->fd, ARM64_X(2), 0);
+	vcpu_set_reg(vcpu->fd, ARM64_X(3), 0);
+}
+
+/*
+ * --hvc: run the vcpu until its MMIO write at SPIN_HVC_MMIO (KVM_RUN
+ * returns EINTR when kvmintro pauses the VM: run again), answering the
+ * calls KVM forwards.
+ */
+static void vcpu_run_to_mmio(struct spin_vcpu *vcpu)
+{
+	for (;;) {
+		if (ioctl(vcpu->fd, KVM_RUN, NULL) < 0) {
+			TEST_ASSERT(errno == EINTR || errno == EAGAIN, "KVM_RUN");
+			continue;
+		}
+		if (vcpu->run->exit_reason == KVM_EXIT_HYPERCALL) {
+			vcpu_answer_hypercall(vcpu);
+			continue;
+		}
+		TEST_ASSERT(vcpu->run->exit_reason == KVM_EXIT_MMIO &&
+			    vcpu->run->mmio.phys_addr == SPIN_HVC_MMIO,
+			    "unexpected exit, reason %u",
+			    vcpu->run->exit_reason);
+		return;
+	}
+}
+
+/*
+ * spin_vm --hvc NR [deny|user]: the guest's calls, then their answers; no
+ * "ready".
+ */
+static int spin_hvc(int kvm_fd, int vm_fd, const char *nr_arg,
+		    const char *filter)
+{
+	struct spin_vcpu vcpu;
+	char *end;
+	unsigned long nr = strtoul(nr_arg, &end, 0);
+
+	TEST_ASSERT(*nr_arg && !*end && nr <= 0xffff,
+		    "--hvc NR: a function number, 0 to 0xffff");
+	vm_load_hvc_code(&spin_slots[0], nr);
+	if (filter)
+		vm_set_smccc_filter(vm_fd, vm_hvc_func(0, nr), filter);
+	vcpu_create(kvm_fd, vm_fd, spin_slots[0].gpa + SPIN_CODE_OFFSET, &vcpu);
+	vcpu_run_to_mmio(&vcpu);
+	vm_print_hvc_answers(&spin_slots[0], nr);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool mmu = argc == 2 && !strcmp(argv[1], "--mmu");
+	bool hvc = (argc == 3 || argc == 4) && !strcmp(argv[1], "--hvc");
 	struct spin_vcpu vcpu;
 	pthread_t thread;
 	int kvm_fd, vm_fd, sig;
@@ -458,8 +707,11 @@ int main(int argc, char **argv)
 	vm_fd = kvm_ioctl(kvm_fd, KVM_CREATE_VM, (void *)0);
 	for (i = 0; i < sizeof(spin_slots) / sizeof(spin_slots[0]); i++)
 		vm_add_memslot(vm_fd, &spin_slots[i]);
+	TEST_ASSERT(argc == 1 || mmu || hvc,
+		    "usage: spin_vm [--mmu | --hvc NR [deny|user]]");
+	if (hvc)
+		return spin_hvc(kvm_fd, vm_fd, argv[2], argc == 4 ? argv[3] : NULL);
 	vm_load_code(&spin_slots[0]);
-	TEST_ASSERT(argc == 1 || mmu, "usage: spin_vm [--mmu]");
 	if (mmu)
 		vm_write_tables();
 	vcpu_create(kvm_fd, vm_fd, spin_slots[0].gpa + SPIN_CODE_OFFSET, &vcpu);

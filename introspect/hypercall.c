@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The answer of the opt-in guest->host translation hypercall
+ * (Documentation/hypercall.rst), the same on every architecture: each
+ * architecture's hook (hooks/kvm_emulate_hypercall.c on x86,
+ * hooks/kvm_smccc_call_handler.c on arm64) puts it in its call's result
+ * registers.
+ */
+/* linux/types.h first: arm64's kvm_para.h uses bool without it. */
+#include <linux/types.h>
+#include <linux/kvm_para.h>
+#include <linux/mm.h>
+
+#include "kvmintro.h"
+
+/*
+ * The reply for @gpa: the host page behind it, found with GUP-fast on the
+ * vcpu thread's mm (the VMM's), which neither faults nor sleeps: a page
+ * the host has not backed, or that only a shared zero page backs, is not
+ * mapped.  GUP-fast skips the 4 KiB zero page (a special PTE) but not the
+ * huge zero page, which is not exported: no folio of memory the guest can
+ * own is without a mapping (anon, KSM, shmem, file, hugetlbfs all have
+ * one), the huge zero folio is.  The reference is dropped at once.
+ */
+void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
+				  u64 *hpa, u64 *pfn, u64 *flags)
+{
+	struct folio *folio;
+	struct page *page;
+	unsigned long hva;
+	unsigned int order;
+	bool zero;
+
+	*hpa = (u64)-KVM_EFAULT;
+	*pfn = 0;
+	*flags = 0;
+	if (current->mm != vcpu->kvm->mm)
+		return;
+	/* kvm->srcu is held: KVM handles exits inside its read side. */
+	hva = kvmintro_kvm_vcpu_gfn_to_hva(vcpu, gpa_to_gfn(gpa));
+	if (kvm_is_error_hva(hva))
+		return;
+	if (get_user_pages_fast_only(hva, 1, 0, &page) != 1)
+		return;
+	folio = page_folio(page);
+	order = folio_order(folio);
+	*pfn = page_to_pfn(page);
+	zero = is_zero_pfn(*pfn) || !READ_ONCE(folio->mapping);
+	put_page(page);
+	if (zero) {
+		*pfn = 0;
+		return;
+	}
+
+	*hpa = PFN_PHYS(*pfn) | offset_in_page(gpa);
+	*flags = KVMINTRO_HC_MAPPED | (order ? KVMINTRO_HC_HUGE : 0) |
+		 ((u64)order << KVMINTRO_HC_ORDER_SHIFT &
+		  KVMINTRO_HC_ORDER_MASK);
+}
