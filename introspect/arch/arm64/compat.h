@@ -47,12 +47,17 @@ static inline bool kvmintro_smccc_filter_handles(struct kvm *kvm, u32 func_id)
 /*
  * Is @vcpu running a nested guest, whose addresses are not the VM's?
  * Nested virtualization came in 6.3; the vcpu's own EL2 (the guest
- * hypervisor) uses the VM's addresses.
+ * hypervisor) uses the VM's addresses.  This is !is_hyp_ctxt() but reads
+ * the guest's HCR_EL2 with ctxt_sys_reg(): 7.x's __vcpu_sys_reg() calls
+ * kvm_vcpu_apply_reg_masks(), which KVM does not export, and only TGE
+ * matters here (E2H && TGE is TGE).
  */
 static inline bool kvmintro_vcpu_in_nested_guest(const struct kvm_vcpu *vcpu)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	return vcpu_has_nv(vcpu) && !is_hyp_ctxt(vcpu);
+	if (!vcpu_has_nv(vcpu) || vcpu_is_el2(vcpu))
+		return false;
+	return !(ctxt_sys_reg(&vcpu->arch.ctxt, HCR_EL2) & HCR_TGE);
 #else
 	return false;
 #endif
