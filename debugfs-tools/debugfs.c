@@ -236,7 +236,7 @@ static int kvmintro_report_missing_root(const char *root)
 		kvmintro_error("out of memory");
 		return -ENOMEM;
 	}
-	if (kvmintro_is_debugfs(parent)) {
+	if (kvmintro_is_debugfs(parent) || !strcmp(root, KVMINTRO_PROC_ROOT)) {
 		kvmintro_error("%s does not exist: the kvmintro module is not loaded",
 			       root);
 		kvmintro_hint_load_module("", ", then try again");

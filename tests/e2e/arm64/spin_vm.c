@@ -69,6 +69,26 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+/*
+ * KVM's SMCCC filter (6.4's <asm/kvm.h>), for C library headers older than
+ * that (Debian 12's are 6.1's): the UAPI as the kernel defines it.
+ */
+#ifndef KVM_ARM_VM_SMCCC_CTRL
+#define KVM_ARM_VM_SMCCC_CTRL		0
+#define KVM_ARM_VM_SMCCC_FILTER		0
+enum kvm_smccc_filter_action {
+	KVM_SMCCC_FILTER_HANDLE = 0,
+	KVM_SMCCC_FILTER_DENY,
+	KVM_SMCCC_FILTER_FWD_TO_USER,
+};
+struct kvm_smccc_filter {
+	__u32 base;
+	__u32 nr_functions;
+	__u8 action;
+	__u8 pad[15];
+};
+#endif
+
 #define TEST_ASSERT(cond, fmt, ...)						\
 	do {									\
 		if (!(cond)) {							\
