@@ -1427,6 +1427,13 @@ kvmintro_build_arm64_test_modules()
 # (tests/e2e/arm64/qemu_guest_test.sh).  The stamp .kvmintro-qemu-root lists the
 # packages and versions unpacked.
 
+# The suite whose qemu-system-arm every arm64 series' L1 runs: one tree
+# for all (QEMU runs in L1's userland, whatever L1's kernel), always
+# merged-/usr (tests/e2e/arm64/qemu_guest_test.sh runs its
+# usr/lib/ld-linux-aarch64.so.1), and fetched once rather than for each
+# series' suite in turn.
+KVMINTRO_QEMU_ROOT_SUITE=trixie
+
 kvmintro_qemu_root_dir()
 {
 	echo "$KVMINTRO_CACHE/qemu-root/$1"
@@ -1510,7 +1517,7 @@ kvmintro_build_l2_arm64()
 	local ver=$1 out=$2 dir busybox qemu_root image
 	dir=$out/l2/$ver
 	busybox=$(kvmintro_l1_busybox "$ver") || return 1
-	qemu_root=$(kvmintro_qemu_root "$(kvmintro_release_suite "$ver")" \
+	qemu_root=$(kvmintro_qemu_root "$KVMINTRO_QEMU_ROOT_SUITE" \
 		"$(kvmintro_release_arch "$ver")") || return 1
 	mkdir -p "$dir"
 	# Debian's arm64 vmlinuz is a plain Image (37 MB): gzipped, a third
