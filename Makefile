@@ -13,10 +13,15 @@
 #                                gpa_hpa.ko (for the GUEST's kernel) and
 #                                gpa_hpa_demo: the guest side of the hypercall
 #   make man                     the man pages, from Documentation/, in build/man
-#   make install [KDIR=...] [DESTDIR=dir] [PREFIX=/usr/local]
+#   make sign SIGN_KEY=key.pem SIGN_CERT=cert.der [KDIR=...] [MODULE_BUILD_DIR=dir]
+#                                sign kvmintro.ko with the kernel's sign-file,
+#                                for a kernel that trusts that key (Secure Boot,
+#                                lockdown: Documentation/install.rst)
+#   make install [KDIR=...] [DESTDIR=dir] [PREFIX=/usr/local] [SIGN_KEY=... SIGN_CERT=...]
 #                                the module into /lib/modules/<release>/updates
-#                                (then depmod), the CLI into PREFIX/sbin, its
-#                                man pages and bash completion under PREFIX/share
+#                                (then depmod; signed first with SIGN_KEY), the
+#                                CLI into PREFIX/sbin, its man pages and bash
+#                                completion under PREFIX/share
 #   make install-module, make install-cli: one half of it
 #   make uninstall               (same variables) remove what install installed
 #   make packaging-tests         build the Debian packages from a clean clone,
@@ -45,6 +50,14 @@ MODULE_SIG_KEY_OF_KDIR = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="*\([^"]*\)"*$
 MODULE_SIGN_ARGS = $(if $(filter pkcs11:%,$(MODULE_SIG_KEY_OF_KDIR)),,$(if \
 	$(wildcard $(MODULE_SIG_KEY_OF_KDIR) $(KDIR)/$(MODULE_SIG_KEY_OF_KDIR)),,CONFIG_MODULE_SIG_ALL=))
 
+# make sign: the kernel's own sign-file (Debian's headers have it under
+# scripts/), with a key given by path.  A module already signed is left as
+# it is: signing again would sign the first signature too.
+SIGN_KEY ?=
+SIGN_CERT ?=
+SIGN_HASH ?= sha256
+MODULE_SIG_MAGIC := ~Module signature appended~
+
 all: module cli
 
 ifeq ($(MODULE_BUILD_DIR),)
@@ -56,6 +69,18 @@ module:
 	cp -r $(MODULE_SOURCES) $(MODULE_BUILD_DIR)/
 	$(MAKE) -C $(KDIR) M=$(abspath $(MODULE_BUILD_DIR)) modules
 endif
+
+sign: module
+	@test -n "$(SIGN_KEY)" -a -n "$(SIGN_CERT)" || \
+		{ echo "usage: make sign SIGN_KEY=key.pem SIGN_CERT=cert.der [KDIR=...]"; exit 1; }
+	@test -x $(KDIR)/scripts/sign-file || \
+		{ echo "no $(KDIR)/scripts/sign-file: install the kernel's headers"; exit 1; }
+	@if [ "$$(tail -c $$(printf '%s\n' '$(MODULE_SIG_MAGIC)' | wc -c) $(MODULE_DIR)/kvmintro.ko)" = '$(MODULE_SIG_MAGIC)' ]; then \
+		echo "$(MODULE_DIR)/kvmintro.ko is signed already"; \
+	else \
+		echo "  SIGN    $(MODULE_DIR)/kvmintro.ko"; \
+		$(KDIR)/scripts/sign-file $(SIGN_HASH) $(SIGN_KEY) $(SIGN_CERT) $(MODULE_DIR)/kvmintro.ko; \
+	fi
 
 cli:
 	$(MAKE) -C debugfs-tools
@@ -81,7 +106,7 @@ install: install-module install-cli
 
 # The kernel's modules_install: it strips, signs (when the kernel is
 # configured to) and compresses as the kernel's own modules are.
-install-module: module
+install-module: module $(if $(SIGN_KEY),sign)
 	@test -n "$(KERNELRELEASE_OF_KDIR)" || { echo "no kernel release in $(KDIR)/include/generated/utsrelease.h"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(MODULE_DIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR))) DEPMOD=true \
@@ -122,6 +147,6 @@ clean:
 	$(MAKE) -C guest clean
 	rm -rf $(MAN_DIR)
 
-.PHONY: all module cli guest test-programs unit-tests check clean man install \
+.PHONY: all module sign cli guest test-programs unit-tests check clean man install \
 	install-module install-cli uninstall uninstall-module uninstall-cli \
 	packaging-tests

@@ -16,6 +16,9 @@
 #   KVMINTRO_L1_CMDLINE   extra kernel command line for L1
 #   KVMINTRO_L1_ACCEL     QEMU -accel for L1, default tcg,thread=single
 #   KVMINTRO_L1_QEMU_ARGS extra QEMU options for L1 (split on white space)
+#   KVMINTRO_L1_LOCKDOWN  integrity or confidentiality: boot L1 locked down,
+#                         through UEFI with the test signing key in its db
+#                         (x86; see "Lockdown" below)
 
 KVMINTRO_HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KVMINTRO_REPO=$(cd "$KVMINTRO_HARNESS_DIR/.." && pwd)
@@ -937,6 +940,100 @@ kvmintro_initrd()
 }
 
 # ---------------------------------------------------------------------------
+# Lockdown
+#
+# An L1 booted with lockdown=integrity, as a Secure Boot host is, loads
+# only modules signed with a key it trusts.  The harness makes a throwaway
+# key once (<cache>/lockdown: signing_key.pem, its certificate
+# signing_key.x509) and a UEFI variable store with that certificate in the
+# signature database db; L1 then boots through OVMF with that store, and
+# Debian's kernels add db's certificates to their platform keyring, which
+# they trust for modules, as on a host whose owner enrolled a key.  Secure
+# Boot itself stays off (QEMU hands OVMF the kernel): only the key is the
+# firmware's.  OVMF and virt-fw-vars (python3-virt-firmware, Debian 13 on)
+# come from the build root of KVMINTRO_LOCKDOWN_ROOT_SUITE.
+
+KVMINTRO_LOCKDOWN_ROOT_SUITE=trixie
+# The x86 series whose L1 boots locked down in run-tests (both passes, the
+# tests on /proc/kvmintro): overridden by KVMINTRO_LOCKDOWN ("none": none).
+KVMINTRO_LOCKDOWN_SERIES=(6.12-deb13 unstable)
+KVMINTRO_LOCKDOWN_PACKAGES=(ovmf python3-virt-firmware)
+KVMINTRO_LOCKDOWN_KEY_CN="kvmintro test signing key"
+
+kvmintro_lockdown_dir()
+{
+	echo "$KVMINTRO_CACHE/lockdown"
+}
+
+__kvmintro_lockdown_create()
+{
+	local dir root tmp
+	dir=$(kvmintro_lockdown_dir)
+	[[ -f $dir/.done ]] && return 0
+	kvmintro_need_cmd openssl
+	root=$(kvmintro_root_dir "$KVMINTRO_LOCKDOWN_ROOT_SUITE")
+	mkdir -p "$root/tmp"
+	tmp=$(mktemp -d "$root/tmp/kvmintro-lockdown.XXXXXX")
+	# As the kernel's certs/default_x509.genkey makes a module signing key.
+	openssl req -new -x509 -newkey rsa:2048 -sha256 -nodes -days 36500 \
+		-subj "/CN=$KVMINTRO_LOCKDOWN_KEY_CN/" \
+		-addext basicConstraints=critical,CA:FALSE \
+		-addext keyUsage=digitalSignature \
+		-addext extendedKeyUsage=codeSigning \
+		-outform DER -out "$tmp/signing_key.x509" \
+		-keyout "$tmp/signing_key.pem" 2>"$tmp/openssl.log" || {
+		cat "$tmp/openssl.log" >&2
+		rm -rf "$tmp"
+		return 1
+	}
+	cp "$root/usr/share/OVMF/OVMF_CODE_4M.fd" "$tmp/" &&
+	kvmintro_root_chroot "$KVMINTRO_LOCKDOWN_ROOT_SUITE" virt-fw-vars \
+		--input /usr/share/OVMF/OVMF_VARS_4M.fd \
+		--output "/tmp/${tmp##*/}/OVMF_VARS_4M.fd" \
+		--add-db 7e1b4e5c-6f0c-4b6b-9d41-6b766d696e74 \
+		"/tmp/${tmp##*/}/signing_key.x509" >"$tmp/virt-fw-vars.log" 2>&1 || {
+		cat "$tmp/virt-fw-vars.log" >&2
+		rm -rf "$tmp"
+		return 1
+	}
+	rm -f "$tmp/openssl.log" "$tmp/virt-fw-vars.log"
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	touch "$dir/.done"
+}
+
+# Make the key and the firmware (once, cached): needs the build root of
+# KVMINTRO_LOCKDOWN_ROOT_SUITE with KVMINTRO_LOCKDOWN_PACKAGES (install-deps).
+kvmintro_lockdown_ensure()
+{
+	[[ -f $(kvmintro_lockdown_dir)/.done ]] && return 0
+	kvmintro_log "making the lockdown test key and UEFI variables in $(kvmintro_lockdown_dir)"
+	kvmintro_cache_locked __kvmintro_lockdown_create
+}
+
+# Print the x86 series run-tests boots locked down, one per line.
+kvmintro_lockdown_series()
+{
+	local spec=${KVMINTRO_LOCKDOWN-}
+	[[ -n $spec ]] || spec=$(IFS=,; echo "${KVMINTRO_LOCKDOWN_SERIES[*]}")
+	[[ $spec == none ]] && return 0
+	kvmintro_series_list "$spec"
+}
+
+# QEMU options that boot L1 of run directory $1 through OVMF with the
+# enrolled variable store (a fresh copy per boot: OVMF writes to it).
+__kvmintro_lockdown_qemu_args()
+{
+	local rundir=$1 dir
+	dir=$(kvmintro_lockdown_dir)
+	[[ -f $dir/.done ]] ||
+		kvmintro_die "no lockdown key and firmware in $dir: run harness/install-deps"
+	cp "$dir/OVMF_VARS_4M.fd" "$rundir/uefi-vars.fd" || return 1
+	printf '%s\n' -drive "if=pflash,format=raw,unit=0,readonly=on,file=${dir//,/,,}/OVMF_CODE_4M.fd" \
+		-drive "if=pflash,format=raw,unit=1,file=${rundir//,/,,}/uefi-vars.fd"
+}
+
+# ---------------------------------------------------------------------------
 # Booting L1
 #
 # __kvmintro_l1_watchdog RUNDIR TIMEOUT_PID SECONDS: stop an L1 that hung.
@@ -1084,6 +1181,12 @@ kvmintro_l1_boot()
 	cmdline+=" loglevel=$loglevel panic=-1 kvmintro.mode=$mode"
 	cmdline+=" slub_debug=${KVMINTRO_L1_SLUB_DEBUG-FZU}"
 	cmdline+=" ${KVMINTRO_L1_CMDLINE:-}"
+	if [[ -n ${KVMINTRO_L1_LOCKDOWN:-} ]]; then
+		[[ $console == ttyS0 ]] ||
+			kvmintro_die "KVMINTRO_L1_LOCKDOWN: x86 L1 only"
+		cmdline+=" lockdown=$KVMINTRO_L1_LOCKDOWN"
+		mapfile -t -O "${#qemu[@]}" qemu < <(__kvmintro_lockdown_qemu_args "$rundir")
+	fi
 	if [[ $console == ttyAMA0 ]]; then
 		# One UART: the job's output goes to the virtio console hvc0.
 		qemu+=(-chardev "file,id=kvmintro-out,path=$rundir/out.log"
@@ -1229,13 +1332,22 @@ __kvmintro_logged()
 }
 
 # Build kvmintro.ko for kernel release $1 into <out>/<release>/, in the
-# release's build root, with its headers and compiler.
+# release's build root, with its headers and compiler; "sign" as $3: signed
+# with the lockdown test key (make sign).
 kvmintro_build_module()
 {
-	local ver=$1 out=$2
+	local ver=$1 out=$2 sign=${3:-} keys
+	local -a target=(module) dirs=("$KVMINTRO_REPO" "$out")
+	if [[ $sign == sign ]]; then
+		# make sign: the lockdown test key (see "Lockdown").
+		kvmintro_lockdown_ensure || return 1
+		keys=$(kvmintro_lockdown_dir)
+		target=(sign SIGN_KEY="$keys/signing_key.pem" SIGN_CERT="$keys/signing_key.x509")
+		dirs+=("$keys")
+	fi
 	# shellcheck disable=SC2046 # none, or ARCH= and CROSS_COMPILE=
-	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
-		make -C "$KVMINTRO_REPO" -j"$(nproc)" module \
+	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "${dirs[@]}" -- \
+		make -C "$KVMINTRO_REPO" -j"$(nproc)" "${target[@]}" \
 		KDIR="$(kvmintro_kdir "$ver")" MODULE_BUILD_DIR="$out/$ver" \
 		$(kvmintro_cross_make_vars "$ver") || return 1
 	__kvmintro_logged "$out/build-module-$ver.log" "${KVMINTRO_ROOT_CMD[@]}" || return 1

@@ -10,12 +10,17 @@
 # kernel itself says: debugfs's own files, the VMM's /proc/PID/pagemap and
 # /proc/PID/mem, the VMM's mappings.
 #
-# The kernel refuses unsigned modules under lockdown, and no key this L1's
-# kernel trusts can sign one here (no UEFI, no shim), so the module is
-# loaded first and lockdown raised after, which it can be at any time and
-# never lowered: the same state as a signed module loaded at boot under
-# lockdown=integrity.  Hence "order: last": no test may run after this one
-# in its L1.  TAP on stdout.
+# Two ways, by how L1 booted:
+# - not locked down (debugfs series): the module, unsigned, is loaded
+#   first and lockdown raised after, which it can be at any time and never
+#   lowered: the same state as a signed module loaded at boot under
+#   lockdown=integrity.
+# - booted with lockdown=integrity (KVMINTRO_L1_LOCKDOWN, harness/lib.sh
+#   "Lockdown"): the module is signed with a key in the firmware's db; the
+#   test also checks that a copy without the signature is refused, and,
+#   raising the mode to confidentiality, that kvmintro refuses to load.
+# Hence "order: last": no test may run after this one in its L1.  TAP on
+# stdout.
 
 set -uo pipefail
 : "${KVMINTRO_BIN:?}" "${KVMINTRO_KO:?}" "${KVMINTRO_TMP:=/tmp}"
@@ -35,9 +40,14 @@ if [[ ! -r $lockdown ]]; then
 	tap_skip "all" "no $lockdown: the kernel has no lockdown LSM"
 	exit 0
 fi
+booted=0
 if ! grep -q '\[none\]' "$lockdown"; then
-	tap_skip "all" "the kernel is locked down already ($(cat "$lockdown"))"
-	exit 0
+	if [[ ${KVMINTRO_L1_LOCKDOWN:-} != integrity ]] ||
+	   ! grep -q '\[integrity\]' "$lockdown"; then
+		tap_skip "all" "the kernel is locked down already ($(cat "$lockdown"))"
+		exit 0
+	fi
+	booted=1
 fi
 
 "$KVMINTRO_BIN/testvmm" --vm --vcpus 2 --guest spin,exit \
@@ -129,17 +139,23 @@ exec 3<&-
 insmod "$KVMINTRO_KO" allow_write=1 || { tap_ok 1 "insmod allow_write=1 again"; exit 1; }
 for ((i = 0; i < 100; i++)); do [[ -d $proc/vcpu1 ]] && break; sleep 0.1; done
 
-# 2. Before lockdown, guest memory may be written through /proc (allow_write=1).
+# 2. Before lockdown, guest memory may be written through /proc
+# (allow_write=1); booted locked down, the VMM writes the marker itself.
 hva=$(vmm_hva $gpa_marker)
-printf '%s' "$marker" | dd of="$proc/mem" bs=4096 oflag=seek_bytes \
-	seek=$((gpa_marker)) conv=notrunc status=none
-tap_check "a write to /proc's mem reaches the VMM's memory (its /proc/PID/mem)" \
-	test "$(vmm_bytes "$hva" ${#marker})" = "$marker"
+if ((booted)); then
+	printf '%s' "$marker" | dd of="/proc/$vmm/mem" bs=4096 oflag=seek_bytes \
+		seek="$hva" conv=notrunc status=none
+else
+	printf '%s' "$marker" | dd of="$proc/mem" bs=4096 oflag=seek_bytes \
+		seek=$((gpa_marker)) conv=notrunc status=none
+	tap_check "a write to /proc's mem reaches the VMM's memory (its /proc/PID/mem)" \
+		test "$(vmm_bytes "$hva" ${#marker})" = "$marker"
+fi
 echo 0x1000 >"$proc/translate"
 before=$(cat "$proc/translate")
 
 # 3. Lockdown.
-echo integrity >"$lockdown"
+((booted)) || echo integrity >"$lockdown"
 tap_check "the kernel is locked down: $lockdown shows [integrity]" \
 	grep -q '\[integrity\]' "$lockdown"
 tap_check "debugfs refuses its writable files now (translate: EPERM)" \
@@ -207,8 +223,34 @@ tap_check "and the VMM's memory is unchanged" \
 # 6. The module goes as always; lockdown keeps an unsigned one from coming back.
 tap_check "rmmod removes /proc/kvmintro" \
 	sh -c "rmmod kvmintro && test ! -e /proc/kvmintro"
-tap_check "insmod of the unsigned module is refused under lockdown" \
-	sh -c "! insmod '$KVMINTRO_KO' 2>/dev/null"
+if ((booted)); then
+	unsigned=$KVMINTRO_TMP/lockdown-unsigned.ko
+	# What the kernel appends: the PKCS#7 signature, struct
+	# module_signature (12 bytes, the signature's length big-endian last)
+	# and "~Module signature appended~\n".
+	size=$(stat -c %s "$KVMINTRO_KO")
+	siglen=$(tail -c 32 "$KVMINTRO_KO" | head -c 4 | od -An -tu1 |
+		 awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	tap_check "the module is signed (modinfo: $(modinfo -F signer "$KVMINTRO_KO"))" \
+		test "$(tail -c 28 "$KVMINTRO_KO")" = "~Module signature appended~"
+	head -c $((size - 40 - siglen)) "$KVMINTRO_KO" >"$unsigned"
+	tap_check "insmod of the module without its signature is refused under lockdown" \
+		sh -c "! insmod '$unsigned' 2>/dev/null && ! grep -q '^kvmintro ' /proc/modules"
+	tap_check "the signed module loads again" insmod "$KVMINTRO_KO"
+	echo confidentiality >"$lockdown"
+	tap_check "raised to confidentiality, the loaded module stays" \
+		sh -c "grep -q '\[confidentiality\]' '$lockdown' && test -d /proc/kvmintro"
+	tap_check "and goes with rmmod" rmmod kvmintro
+	insmod "$KVMINTRO_KO" 2>"$KVMINTRO_TMP/lockdown.err"
+	status=$?
+	tap_check "under confidentiality, insmod of the signed module fails with EPERM" \
+		sh -c "test $status != 0 && grep -q 'Operation not permitted' '$KVMINTRO_TMP/lockdown.err'"
+	tap_check "and the kernel log says why" \
+		sh -c "dmesg | grep -q 'kvmintro: not loaded: the kernel is locked down for confidentiality'"
+else
+	tap_check "insmod of the unsigned module is refused under lockdown" \
+		sh -c "! insmod '$KVMINTRO_KO' 2>/dev/null"
+fi
 out=$(cli list 2>&1)
 status=$?
 [[ $status == 3 ]] && grep -q 'not loaded' <<<"$out"

@@ -405,6 +405,27 @@ static void test_mem_write_allowed(void)
 	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no mem file");
 	TEST_ASSERT(!stat(path, &st) && (st.st_mode & 0777) == 0600,
 		    "mem is %o with allow_write=1", st.st_mode & 0777);
+	if (kvmintro_locked_down()) {
+		char before[sizeof(text)];
+
+		/* Integrity mode forbids it, allow_write or not. */
+		memset(before, 0x5a, sizeof(before));
+		memcpy(addr_gpa2hva(vm, 0x10001000 - 7), before, sizeof(before));
+		fd = open(path, O_WRONLY);
+		TEST_ASSERT(fd < 0 && errno == EPERM,
+			    "open mem for writing under lockdown: %s",
+			    fd < 0 ? strerror(errno) : "opened");
+		fd = open(path, O_RDWR);
+		TEST_ASSERT(fd < 0 && errno == EPERM,
+			    "open mem read-write under lockdown: %s",
+			    fd < 0 ? strerror(errno) : "opened");
+		TEST_ASSERT(!memcmp(addr_gpa2hva(vm, 0x10001000 - 7), before,
+				    sizeof(before)),
+			    "guest memory changed under lockdown");
+		vm_destroy(vm);
+		kvmintro_unload();
+		return;
+	}
 	fd = open(path, O_RDWR);
 	TEST_ASSERT(fd >= 0, "open mem read-write");
 	/* Across a page boundary, into a page the VMM never touched. */
@@ -542,7 +563,9 @@ int main(void)
 			  test_no_side_effects);
 	kvmintro_run_case("memory: capture records the gpa_hpa table of that instant",
 			  test_capture_records_gpa_hpa);
-	kvmintro_run_case("memory: with allow_write=1, mem writes reach the guest, not ROM or holes",
+	kvmintro_run_case(kvmintro_locked_down() ?
+			  "memory: locked down, mem is not writable even with allow_write=1" :
+			  "memory: with allow_write=1, mem writes reach the guest, not ROM or holes",
 			  test_mem_write_allowed);
 	ksft_finished();
 }

@@ -91,6 +91,8 @@ static void test_destroy_unseen(void)
 	int status, n, i;
 	pid_t pid;
 
+	if (kvmintro_locked_down())
+		ksft_exit_skip("locked down: kprobes/enabled is a writable debugfs file, which the kernel refuses to open\n");
 	kvmintro_load();
 	pid = kvmintro_spawn_vmm();
 	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(pid, 0), true,
@@ -133,6 +135,8 @@ static void test_new_vm_where_old_was(void)
 	struct kvm_vm *vm;
 	int round, n, i, mine;
 
+	if (kvmintro_locked_down())
+		ksft_exit_skip("locked down: kprobes/enabled is a writable debugfs file, which the kernel refuses to open\n");
 	kvmintro_load();
 	for (round = 0; round < 5; round++) {
 		vm = vm_create();
@@ -457,6 +461,8 @@ static void test_mem_write_logged(void)
 	uint64_t value = 0x1122334455667788ULL;
 	int fd;
 
+	if (kvmintro_locked_down())
+		ksft_exit_skip("locked down: writing guest memory is refused (memory_test checks that)\n");
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, KVM_MEM_LOG_DIRTY_PAGES);
 	memset(addr_gpa2hva(vm, 0), 0, SZ_2M);
 	TEST_ASSERT(!__kvmintro_load_params("allow_write=1"), "allow_write=1");

@@ -29,6 +29,10 @@
 #                                              Documentation/testing.rst), the
 #                                              others in the main L1; unset:
 #                                              all of them.
+#   KVMINTRO_L1_LOCKDOWN=integrity             L1 was booted locked down
+#                                              (checked here first); the
+#                                              tests then find kvmintro in
+#                                              KVMINTRO_DEBUGFS=/proc/kvmintro
 #   A test whose first 20 lines say "# kvmintro-order: last" runs after
 #   the others (lockdown_test.sh: it locks the kernel down for good).
 #
@@ -146,6 +150,18 @@ echo "# ${#tests[@]} test(s), timeout ${timeout_s}s each${KVMINTRO_ONLY:+, KVMIN
 
 if [[ ! -f $KVMINTRO_KO ]]; then
 	echo "not ok - run-in-l1: module $KVMINTRO_KO exists"
+fi
+if [[ -n ${KVMINTRO_L1_LOCKDOWN:-} ]]; then
+	# As a Secure Boot host: the kernel trusts the firmware's key, which
+	# signed the module, and locks itself down from boot on.
+	lockdown=$(cat /sys/kernel/security/lockdown 2>/dev/null)
+	if [[ $lockdown == *"[$KVMINTRO_L1_LOCKDOWN]"* ]]; then
+		echo "ok - run-in-l1: L1 booted locked down: $lockdown"
+	else
+		echo "not ok - run-in-l1: L1 booted locked down ($KVMINTRO_L1_LOCKDOWN): /sys/kernel/security/lockdown says '$lockdown'"
+	fi
+	signer=$(modinfo -F signer "$KVMINTRO_KO" 2>/dev/null)
+	echo "# module signed by: ${signer:-nobody}; $(dmesg | grep -m1 -o "Loaded X.509 cert '${signer:-?}'.*" || echo "the kernel has not loaded that key")"
 fi
 if ((${#tests[@]} == 0)); then
 	echo "not ok - run-in-l1: found tests in $KVMINTRO_BIN and $KVMINTRO_E2E${KVMINTRO_ONLY:+ matching $KVMINTRO_ONLY}"
