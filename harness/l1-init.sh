@@ -56,6 +56,8 @@ if [ -n "$root" ]; then
 	mount -t devtmpfs devtmpfs "$root/dev"
 fi
 mount -t debugfs debugfs "$root/sys/kernel/debug"
+# The lockdown LSM's state (/sys/kernel/security/lockdown).
+mount -t securityfs securityfs "$root/sys/kernel/security" 2>/dev/null
 mkdir -p "$root/dev/pts" "$root/dev/shm" "$root/tmp" "$root/run"
 mount -t devpts -o ptmxmode=0666,mode=0620 devpts "$root/dev/pts" 2>/dev/null
 mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm" 2>/dev/null

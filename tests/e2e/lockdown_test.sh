@@ -108,9 +108,15 @@ same "/proc/kvmintro/$vmm has debugfs's files, with their modes" \
 	"$(listing "$proc")" "$(listing "$debugfs")"
 same "vms is the same in both trees" \
 	"$(cat /proc/kvmintro/vms)" "$(cat /sys/kernel/debug/kvmintro/vms)"
+# What debugfs shows of a pause: its snapshot file (writable: locked
+# down, refused; then vcpu0/regs, read-only, live only while paused).
+if ((booted)); then
+	debugfs_paused() { grep -qx source=live "$debugfs/vcpu0/regs"; }
+else
+	debugfs_paused() { grep -qx state=paused "$debugfs/snapshot"; }
+fi
 echo pause >"$proc/snapshot"
-tap_check "pause through /proc: debugfs's snapshot says paused" \
-	grep -qx state=paused "$debugfs/snapshot"
+tap_check "pause through /proc: debugfs shows the VM paused" debugfs_paused
 for f in memslots vcpus gpa_hpa; do
 	same "$f is the same in both trees (paused)" \
 		"$(cat "$proc/$f")" "$(cat "$debugfs/$f")"
@@ -121,7 +127,8 @@ for f in vcpu0/regs vcpu1/regs; do
 		"$(grep -v '^tsc=' "$proc/$f")" "$(grep -v '^tsc=' "$debugfs/$f")"
 done
 echo resume >"$proc/snapshot"
-tap_check "resume through /proc" grep -qx state=running "$debugfs/snapshot"
+debugfs_running() { ! debugfs_paused; }
+tap_check "resume through /proc: debugfs shows it running" debugfs_running
 
 # procfs holds no module reference: rmmod goes through with a /proc file
 # open, and releases it (EIO after); debugfs's keep the module in use.

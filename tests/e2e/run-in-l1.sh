@@ -161,7 +161,7 @@ if [[ -n ${KVMINTRO_L1_LOCKDOWN:-} ]]; then
 		echo "not ok - run-in-l1: L1 booted locked down ($KVMINTRO_L1_LOCKDOWN): /sys/kernel/security/lockdown says '$lockdown'"
 	fi
 	signer=$(modinfo -F signer "$KVMINTRO_KO" 2>/dev/null)
-	echo "# module signed by: ${signer:-nobody}; $(dmesg | grep -m1 -o "Loaded X.509 cert '${signer:-?}'.*" || echo "the kernel has not loaded that key")"
+	echo "# module signed by: ${signer:-nobody}; $(dmesg | grep -m1 -o "Loaded X.509 cert '${signer:-?}.*" || echo "the kernel has not loaded that key")"
 fi
 if ((${#tests[@]} == 0)); then
 	echo "not ok - run-in-l1: found tests in $KVMINTRO_BIN and $KVMINTRO_E2E${KVMINTRO_ONLY:+ matching $KVMINTRO_ONLY}"

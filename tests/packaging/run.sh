@@ -114,6 +114,34 @@ usr/local/share/man/man8/kvmintro.8"
 	left=$(find "$destdir" ! -type d -printf '%P\n')
 	[[ -z $left ]]
 	tap_ok $? "make uninstall leaves no file${left:+ (left: $left)}"
+
+	# make install signs with the key it is given (make sign), once.
+	openssl req -new -x509 -newkey rsa:2048 -sha256 -nodes -days 1 \
+		-subj "/CN=kvmintro make sign test key/" -outform DER \
+		-out "$work/sign.x509" -keyout "$work/sign.pem" 2>/dev/null
+	kvmintro_root_cmd bookworm "$work" -- \
+		make -C "$src" install-module DESTDIR="$destdir" KDIR="$kdir" \
+		SIGN_KEY="$work/sign.pem" SIGN_CERT="$work/sign.x509"
+	"${KVMINTRO_ROOT_CMD[@]}" >"$work/install-signed.log" 2>&1
+	tap_ok $? "make install-module SIGN_KEY=... SIGN_CERT=..." ||
+		tap_comment_file "$work/install-signed.log"
+	signer=$(modinfo -F signer "$destdir/lib/modules/$kver/updates/kvmintro.ko" 2>&1)
+	[[ $signer == "kvmintro make sign test key" ]]
+	tap_ok $? "the installed module is signed with that key (signer: $signer)"
+	size=$(stat -c %s "$src/kvmintro.ko")
+	kvmintro_root_cmd bookworm "$work" -- \
+		make -C "$src" sign KDIR="$kdir" \
+		SIGN_KEY="$work/sign.pem" SIGN_CERT="$work/sign.x509"
+	"${KVMINTRO_ROOT_CMD[@]}" >"$work/sign-again.log" 2>&1 &&
+		grep -q "signed already" "$work/sign-again.log" &&
+		[[ $(stat -c %s "$src/kvmintro.ko") == "$size" ]]
+	tap_ok $? "make sign leaves a signed module as it is" ||
+		tap_comment_file "$work/sign-again.log"
+	kvmintro_root_cmd bookworm "$work" -- make -C "$src" sign KDIR="$kdir"
+	! "${KVMINTRO_ROOT_CMD[@]}" >"$work/sign-nokey.log" 2>&1 &&
+		grep -q "usage: make sign" "$work/sign-nokey.log"
+	tap_ok $? "make sign without a key says how to call it" ||
+		tap_comment_file "$work/sign-nokey.log"
 	echo "#   (make install and uninstall: $((SECONDS - t0))s)"
 fi
 
