@@ -16,6 +16,9 @@
  *
  * Before timing, the table is checked against pagemap: every page backed,
  * every run's first pfn the one pagemap gives.
+ *
+ * usage: gpa_hpa_bench [name...]   (only the backings whose name holds one,
+ *                                   e.g. "shared" or "no THP")
  */
 #include <fcntl.h>
 #include <string.h>
@@ -175,7 +178,19 @@ static void bench(const struct backing *b)
 	TEST_ASSERT(kvmintro_wait_path(vm_path, false, 10000), "%s stays", vm_path);
 }
 
-int main(void)
+/* Run @b: no names given, or one of them a part of its name. */
+static bool wanted(const struct backing *b, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strstr(b->name, argv[i]))
+			return true;
+	}
+	return argc < 2;
+}
+
+int main(int argc, char **argv)
 {
 	size_t i;
 
@@ -186,8 +201,10 @@ int main(void)
 	kvmintro_load();
 	printf("gpa_hpa against /proc/pid/pagemap, same range, every page backed; medians of %d; ratio > 1: gpa_hpa faster\n",
 	       RUNS);
-	for (i = 0; i < ARRAY_SIZE(backings); i++)
-		bench(&backings[i]);
+	for (i = 0; i < ARRAY_SIZE(backings); i++) {
+		if (wanted(&backings[i], argc, argv))
+			bench(&backings[i]);
+	}
 	kvmintro_unload();
 	return 0;
 }

@@ -105,13 +105,26 @@ static void kvmintro_gpa_hpa_stop(struct seq_file *m, void *v)
 	it->kvm = NULL;
 }
 
+/*
+ * Write @run's record straight into the seq_file buffer, not into a line
+ * copied there: one record per 4 KiB page is common (shared memory whose
+ * frames descend).  A record that does not fit marks the buffer full, as
+ * seq_write() would, and seq_file shows the batch again with more room.
+ */
 static int kvmintro_gpa_hpa_show_run(void *ctx,
 				     const struct kvmintro_guest_run *run)
 {
-	char line[KVMINTRO_GPA_HPA_RECORD_MAX];
-	int len = kvmintro_format_gpa_hpa_run(line, sizeof(line), run);
+	struct seq_file *m = ctx;
+	size_t room;
+	char *buf;
+	int len;
 
-	return kvmintro_seq_put_line(ctx, line, len);
+	room = seq_get_buf(m, &buf);
+	len = kvmintro_format_gpa_hpa_run(buf, room, run);
+	if (WARN_ON_ONCE(len < 0 && len != -ENOSPC))
+		return len;
+	seq_commit(m, len);
+	return 0;
 }
 
 static int kvmintro_gpa_hpa_show(struct seq_file *m, void *v)

@@ -742,10 +742,7 @@ int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
 {
 	struct kvmintro_record_writer writer;
 	bool backed = run->kind != KVMINTRO_PAGE_NONE;
-	char host_size[16];
 
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  run->host_shift);
 	kvmintro_record_begin(&writer, buf, size, NULL);
 	kvmintro_record_hex(&writer, "gpa", (u64)run->gfn << PAGE_SHIFT);
 	kvmintro_record_hex(&writer, "npages", run->npages);
@@ -753,7 +750,8 @@ int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
 	if (backed) {
 		kvmintro_record_hex(&writer, "hpa", (u64)run->pfn << PAGE_SHIFT);
 		kvmintro_record_hex(&writer, "pfn", run->pfn);
-		kvmintro_record_word(&writer, "host_size", host_size);
+		kvmintro_record_size_word(&writer, "host_size",
+					  run->host_shift);
 	} else {
 		kvmintro_record_none(&writer, "hpa");
 		kvmintro_record_none(&writer, "pfn");

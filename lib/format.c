@@ -143,25 +143,23 @@ int kvmintro_format_vcpu(char *buf, size_t size,
 
 /*
  * The page of 2^@shift bytes (10 to 61) as a word: "4K", "2M", "1G", or
- * "64K" for a smaller multi-page folio.  By hand, not with snprintf():
- * gpa_hpa writes one per run.
+ * "64K" for a smaller multi-page folio; cut to fit @size.  Spelt once, by
+ * kvmintro_record_size_word(), which gpa_hpa calls for each run.
  */
 void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
 {
-	unsigned int unit = shift >= 30 ? 30 : shift >= 20 ? 20 : 10;
-	char text[24], *p = text + sizeof(text);
-	unsigned long long n = 1ULL << (shift - unit);
+	struct kvmintro_record_writer writer;
+	char field[32];
 	size_t len;
 
-	*--p = "KMG"[unit / 10 - 1];
-	do
-		*--p = (char)('0' + n % 10);
-	while (n /= 10);
-	len = (size_t)(text + sizeof(text) - p);
 	if (!size)
 		return;
+	kvmintro_record_begin(&writer, field, sizeof(field), NULL);
+	kvmintro_record_size_word(&writer, "s", shift);
+	/* "s=" and the word: it always fits in the field. */
+	len = writer.error ? 0 : writer.len - 2;
 	if (len >= size)
 		len = size - 1;
-	memcpy(buf, p, len);
+	memcpy(buf, field + 2, len);
 	buf[len] = '\0';
 }

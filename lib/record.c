@@ -359,17 +359,38 @@ int kvmintro_record_decode_string(const struct kvmintro_record_field *field,
 	return n;
 }
 
+/*
+ * Room for @len more bytes and the NUL after them?  If not, fail the
+ * record with -ENOSPC.  False too once the record has failed.
+ */
+static bool kvmintro_record_room(struct kvmintro_record_writer *writer,
+				 size_t len)
+{
+	if (writer->error)
+		return false;
+	if (len < writer->size - writer->len)
+		return true;
+	writer->error = -ENOSPC;
+	return false;
+}
+
+/*
+ * Copy @len bytes to @to.  By hand: the keys, words and digits of a record
+ * are a few bytes each, shorter than the call to memcpy() would be.
+ */
+static void kvmintro_record_copy(char *to, const char *from, size_t len)
+{
+	while (len--)
+		*to++ = *from++;
+}
+
 /* Append @len bytes; on a shortage, fail the record and leave @buf a string. */
 static void kvmintro_record_put(struct kvmintro_record_writer *writer,
 				const char *bytes, size_t len)
 {
-	if (writer->error)
+	if (!kvmintro_record_room(writer, len))
 		return;
-	if (len >= writer->size - writer->len) {
-		writer->error = -ENOSPC;
-		return;
-	}
-	memcpy(writer->buf + writer->len, bytes, len);
+	kvmintro_record_copy(writer->buf + writer->len, bytes, len);
 	writer->len += len;
 	writer->buf[writer->len] = '\0';
 }
@@ -407,57 +428,139 @@ void kvmintro_record_begin(struct kvmintro_record_writer *writer, char *buf,
 	kvmintro_record_put(writer, kind, strlen(kind));
 }
 
-/* Start the field @key: the space before it, the key and '='. */
-static void kvmintro_record_key(struct kvmintro_record_writer *writer,
-				const char *key)
+/*
+ * The length of @key, or 0 if the grammar refuses it ([a-z][a-z0-9_.]*):
+ * kvmintro_record_is_key() and strlen() in one pass.
+ */
+static size_t kvmintro_record_key_len(const char *key)
 {
-	size_t len = strlen(key);
-	size_t at = writer->len;
+	const unsigned int rest = KVMINTRO_RECORD_LOWER |
+				  KVMINTRO_RECORD_DIGIT |
+				  KVMINTRO_RECORD_IN_KEY;
+	size_t len;
 
-	if (!kvmintro_record_is_key(key, len))
-		kvmintro_record_fail(writer, -EINVAL);
-	if (writer->error)
-		return;
-	/* The space, the key, '=' and the NUL. */
-	if ((at ? 1 : 0) + len + 2 > writer->size - at) {
-		writer->error = -ENOSPC;
-		return;
+	if (!kvmintro_record_is(key[0], KVMINTRO_RECORD_LOWER))
+		return 0;
+	for (len = 1; key[len]; len++) {
+		if (!kvmintro_record_is(key[len], rest))
+			return 0;
 	}
+	return len;
+}
+
+/*
+ * Start the field @key, with room after it for a value of @value_len
+ * bytes: the space before it, the key and '='.  Return where the value
+ * goes (the caller writes exactly @value_len bytes there: the record's
+ * length and its NUL already count them), or NULL if the record failed.
+ */
+static char *kvmintro_record_key(struct kvmintro_record_writer *writer,
+				 const char *key, size_t value_len)
+{
+	size_t len = kvmintro_record_key_len(key);
+	size_t at = writer->len;
+	char *p;
+
+	if (!len)
+		kvmintro_record_fail(writer, -EINVAL);
+	/* The space, the key, '=' and the value; the NUL is counted apart. */
+	if (!kvmintro_record_room(writer, (at ? 1 : 0) + len + 1 + value_len))
+		return NULL;
+	p = writer->buf + at;
 	if (at)
-		writer->buf[at++] = ' ';
-	memcpy(writer->buf + at, key, len);
-	at += len;
-	writer->buf[at++] = '=';
-	writer->buf[at] = '\0';
-	writer->len = at;
+		*p++ = ' ';
+	kvmintro_record_copy(p, key, len);
+	p += len;
+	*p++ = '=';
+	p[value_len] = '\0';
+	writer->len = p + value_len - writer->buf;
+	return p;
+}
+
+/* "00" to "ff" and "00" to "99": numbers are written two digits a step. */
+static const char kvmintro_record_hex_pairs[] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+static const char kvmintro_record_decimal_pairs[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* How many hex digits @value has: 1 to 16. */
+static size_t kvmintro_record_hex_digits(u64 value)
+{
+	return (64 - __builtin_clzll(value | 1) + 3) / 4;
+}
+
+/* How many decimal digits @value has: 1 to 20. */
+static size_t kvmintro_record_decimal_digits(u64 value)
+{
+	size_t digits = 1;
+
+	for (; value >= 10000; value /= 10000)
+		digits += 4;
+	return digits + (value >= 10) + (value >= 100) + (value >= 1000);
+}
+
+/* Write the @digits hex digits of @value before @end. */
+static void kvmintro_record_hex_digits_at(char *end, size_t digits, u64 value)
+{
+	const char *pair;
+
+	for (; digits >= 2; digits -= 2, value >>= 8) {
+		pair = kvmintro_record_hex_pairs + 2 * (value & 0xff);
+		*--end = pair[1];
+		*--end = pair[0];
+	}
+	if (digits)
+		*--end = kvmintro_record_hex_pairs[2 * (value & 0xf) + 1];
+}
+
+/* Write the @digits decimal digits of @value before @end. */
+static void kvmintro_record_decimal_digits_at(char *end, size_t digits,
+					      u64 value)
+{
+	const char *pair;
+
+	for (; digits >= 2; digits -= 2, value /= 100) {
+		pair = kvmintro_record_decimal_pairs + 2 * (value % 100);
+		*--end = pair[1];
+		*--end = pair[0];
+	}
+	if (digits)
+		*--end = (char)('0' + value % 10);
 }
 
 /*
  * Add @key=@value, in hex with 0x if @hex, else in decimal.  By hand, not
- * with snprintf(): tables of many records (gpa_hpa) spend most of their
- * time here.
+ * with snprintf(), and straight into the record, its length known first:
+ * tables of many records (gpa_hpa) spend most of their time here.
  */
 static void kvmintro_record_number(struct kvmintro_record_writer *writer,
 				   const char *key, u64 value, bool hex)
 {
-	char digits[24];
-	size_t len = sizeof(digits);
+	size_t digits = hex ? kvmintro_record_hex_digits(value) :
+			kvmintro_record_decimal_digits(value);
+	size_t len = digits + (hex ? 2 : 0);
+	char *p = kvmintro_record_key(writer, key, len);
 
+	if (!p)
+		return;
 	if (hex) {
-		do {
-			digits[--len] = "0123456789abcdef"[value & 0xf];
-			value >>= 4;
-		} while (value);
-		digits[--len] = 'x';
-		digits[--len] = '0';
+		p[0] = '0';
+		p[1] = 'x';
+		kvmintro_record_hex_digits_at(p + len, digits, value);
 	} else {
-		do {
-			digits[--len] = (char)('0' + value % 10);
-			value /= 10;
-		} while (value);
+		kvmintro_record_decimal_digits_at(p + len, digits, value);
 	}
-	kvmintro_record_key(writer, key);
-	kvmintro_record_put(writer, digits + len, sizeof(digits) - len);
 }
 
 /* Add @key=@value in decimal. */
@@ -474,26 +577,53 @@ void kvmintro_record_hex(struct kvmintro_record_writer *writer,
 	kvmintro_record_number(writer, key, value, true);
 }
 
+/**
+ * kvmintro_record_size_word() - add @key=<a page size> as a word
+ * @writer: the writer
+ * @key: the key
+ * @shift: the page is 2^@shift bytes, 10 to 61
+ *
+ * The word kvmintro_format_page_size() writes ("4K", "2M", "1G"), written
+ * straight into the record: gpa_hpa writes one per run.
+ */
+void kvmintro_record_size_word(struct kvmintro_record_writer *writer,
+			       const char *key, unsigned int shift)
+{
+	unsigned int unit = shift >= 30 ? 30 : shift >= 20 ? 20 : 10;
+	u64 n = 1ULL << (shift - unit);
+	size_t digits = kvmintro_record_decimal_digits(n);
+	char *p = kvmintro_record_key(writer, key, digits + 1);
+
+	if (!p)
+		return;
+	kvmintro_record_decimal_digits_at(p + digits, digits, n);
+	p[digits] = "KMG"[unit / 10 - 1];
+}
+
 /* Add @key=@word; a @word that would read back as another type fails. */
 void kvmintro_record_word(struct kvmintro_record_writer *writer,
 			  const char *key, const char *word)
 {
 	struct kvmintro_record_field field;
 	size_t len = strlen(word);
+	char *p;
 
 	if (kvmintro_record_type_value(word, len, &field) ||
 	    field.type != KVMINTRO_RECORD_WORD)
 		kvmintro_record_fail(writer, -EINVAL);
-	kvmintro_record_key(writer, key);
-	kvmintro_record_put(writer, word, len);
+	p = kvmintro_record_key(writer, key, len);
+	if (p)
+		kvmintro_record_copy(p, word, len);
 }
 
 /* Add @key=- : the field has no value. */
 void kvmintro_record_none(struct kvmintro_record_writer *writer,
 			  const char *key)
 {
-	kvmintro_record_key(writer, key);
-	kvmintro_record_put(writer, "-", 1);
+	char *p = kvmintro_record_key(writer, key, 1);
+
+	if (p)
+		*p = '-';
 }
 
 /* Add @key="...": any @len bytes, escaped. */
@@ -504,7 +634,7 @@ void kvmintro_record_string(struct kvmintro_record_writer *writer,
 	char escape[5];
 	size_t i;
 
-	kvmintro_record_key(writer, key);
+	kvmintro_record_key(writer, key, 0);
 	kvmintro_record_put(writer, "\"", 1);
 	for (i = 0; i < len && !writer->error; i++) {
 		if (s[i] == '\\' || s[i] == '"') {

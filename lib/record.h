@@ -86,6 +86,8 @@ void kvmintro_record_u64(struct kvmintro_record_writer *writer,
 			 const char *key, u64 value);
 void kvmintro_record_hex(struct kvmintro_record_writer *writer,
 			 const char *key, u64 value);
+void kvmintro_record_size_word(struct kvmintro_record_writer *writer,
+			       const char *key, unsigned int shift);
 void kvmintro_record_word(struct kvmintro_record_writer *writer,
 			  const char *key, const char *word);
 void kvmintro_record_none(struct kvmintro_record_writer *writer,

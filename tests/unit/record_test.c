@@ -104,6 +104,105 @@ static void test_writer(void)
 	      kvmintro_record_end(&writer) == -EINVAL);
 }
 
+/* Write @value in decimal and in hex: what snprintf() writes? */
+static bool number_matches_snprintf(unsigned long long value)
+{
+	struct kvmintro_record_writer writer;
+	char buf[96], expected[96];
+	int len;
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+	kvmintro_record_u64(&writer, "n", value);
+	kvmintro_record_hex(&writer, "h", value);
+	len = kvmintro_record_end(&writer);
+	snprintf(expected, sizeof(expected), "n=%llu h=0x%llx\n", value, value);
+	return len == (int)strlen(expected) && !strcmp(buf, expected);
+}
+
+/*
+ * Numbers are written by hand, two digits a step: against snprintf() for
+ * 0, the largest, every power of 2 and of 10 and their neighbours (every
+ * count of digits, odd and even), and pseudo-random values.
+ */
+static void test_numbers(void)
+{
+	unsigned long long value, x = 0x9e3779b97f4a7c15ULL;
+	bool all = number_matches_snprintf(0) &&
+		   number_matches_snprintf(~0ULL) &&
+		   number_matches_snprintf(~0ULL - 1);
+	unsigned int i;
+
+	for (i = 0; i < 64; i++) {
+		value = 1ULL << i;
+		all &= number_matches_snprintf(value) &&
+		       number_matches_snprintf(value - 1) &&
+		       number_matches_snprintf(value + 1) &&
+		       number_matches_snprintf(value | (value - 1));
+	}
+	for (value = 1; value <= 10000000000000000000ULL; value *= 10) {
+		all &= number_matches_snprintf(value) &&
+		       number_matches_snprintf(value - 1) &&
+		       number_matches_snprintf(value + 1);
+		if (value == 10000000000000000000ULL)
+			break;
+	}
+	for (i = 0; i < 100000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* Every length: shift the value right by 0 to 63 bits. */
+		all &= number_matches_snprintf(x >> (i % 64));
+	}
+	check("writer: numbers as snprintf() writes them, 0 to the largest",
+	      all);
+}
+
+/* Page sizes as words: "<n>K", "<n>M" or "<n>G", as snprintf() writes. */
+static void test_size_words(void)
+{
+	struct kvmintro_record_writer writer;
+	char buf[64], expected[64];
+	unsigned int shift, unit;
+	bool all = true;
+	int len;
+
+	for (shift = 10; shift <= 61; shift++) {
+		unit = shift >= 30 ? 30 : shift >= 20 ? 20 : 10;
+		snprintf(expected, sizeof(expected), "size=%llu%c\n",
+			 1ULL << (shift - unit), "KMG"[unit / 10 - 1]);
+		kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+		kvmintro_record_size_word(&writer, "size", shift);
+		len = kvmintro_record_end(&writer);
+		all &= len == (int)strlen(expected) && !strcmp(buf, expected);
+	}
+	check("writer: page sizes 2^10 to 2^61 as words", all);
+}
+
+/* A hex field in a buffer of every size: whole, or -ENOSPC within it. */
+static void test_number_limits(void)
+{
+	static const char expected[] = "hva=0x7fffffffe000 sz=2M\n";
+	struct kvmintro_record_writer writer;
+	size_t size, full = sizeof(expected);
+	bool all = true;
+	char *buf;
+	int len;
+
+	for (size = 0; size <= full; size++) {
+		buf = malloc(size ? size : 1);
+		kvmintro_record_begin(&writer, size ? buf : NULL, size, NULL);
+		kvmintro_record_hex(&writer, "hva", 0x7fffffffe000ULL);
+		kvmintro_record_size_word(&writer, "sz", 21);
+		len = kvmintro_record_end(&writer);
+		if (size == full)
+			all &= len == (int)full - 1 && !strcmp(buf, expected);
+		else
+			all &= len == -ENOSPC && (!size || strlen(buf) < size);
+		free(buf);
+	}
+	check("limits: numbers and sizes never overflow, fit exactly", all);
+}
+
 static void test_writer_refuses(void)
 {
 	static const char *const bad_keys[] = {
@@ -368,6 +467,9 @@ static void test_reader_refuses(void)
 int main(void)
 {
 	test_writer();
+	test_numbers();
+	test_size_words();
+	test_number_limits();
 	test_writer_refuses();
 	test_round_trip();
 	test_escapes();
