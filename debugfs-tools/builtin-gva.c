@@ -49,24 +49,17 @@ static bool kvmintro_gva_is_arm64(const struct kvmintro_record *header)
 	       kvmintro_record_maybe(header, "tcr").valid;
 }
 
-static bool kvmintro_gva_is(const struct kvmintro_record *record,
-			    const char *kind)
-{
-	return record->kind && record->kind_len == strlen(kind) &&
-	       !memcmp(record->kind, kind, record->kind_len);
-}
-
 /* Where the walk ends: the "stop" record, or the "gpa=" before "host". */
 static size_t kvmintro_gva_end(const struct kvmintro_record_list *walk)
 {
 	size_t i;
 
 	for (i = 1; i < walk->count; i++) {
-		if (kvmintro_gva_is(&walk->records[i], "stop"))
+		if (kvmintro_record_is(&walk->records[i], "stop"))
 			return i;
 		if (kvmintro_record_find(&walk->records[i], "page_size") &&
 		    i + 1 < walk->count &&
-		    kvmintro_gva_is(&walk->records[i + 1], "host"))
+		    kvmintro_record_is(&walk->records[i + 1], "host"))
 			return i;
 	}
 	return 0;
@@ -196,7 +189,7 @@ static void kvmintro_gva_print_arm64_header(const struct kvmintro_record *header
 	printf("GVA 0x%" PRIx64 " on vcpu %" PRIu64 ": ",
 	       kvmintro_record_number(header, "gva"),
 	       kvmintro_record_number(header, "vcpu"));
-	if (kvmintro_span_equals(kvmintro_record_text(header, "mmu"), "off"))
+	if (kvmintro_record_says(header, "mmu", "off"))
 		printf("MMU off (SCTLR_EL1 0x%" PRIx64 ")\n\n",
 		       kvmintro_record_number(header, "sctlr"));
 	else
@@ -275,7 +268,7 @@ static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
 	if (ret)
 		return ret;
 	putchar('\n');
-	if (kvmintro_gva_is(last, "stop")) {
+	if (kvmintro_record_is(last, "stop")) {
 		kvmintro_gva_print_stop(last);
 		return 0;
 	}
@@ -288,6 +281,13 @@ static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
 				   ARRAY_SIZE(kvmintro_gva_page_columns),
 				   &page, 1, stdout);
 }
+
+static const struct kvmintro_view kvmintro_gva_view = {
+	.file = "gva",
+	.schema = &kvmintro_gva_schema,
+	.json_key = "walk",
+	.print = kvmintro_gva_print_table,
+};
 
 int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 {
@@ -311,7 +311,6 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 		.explain = kvmintro_gva_explain_write,
 		.context = &request,
 	};
-	struct kvmintro_record_list walk;
 	struct kvmintro_vm vm;
 	char text[160];
 	int ret;
@@ -360,17 +359,6 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 		ret += snprintf(text + ret, sizeof(text) - ret,
 				" tcr=0x%" PRIx64, request.tcr);
 	strcpy(text + ret, "\n");
-	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir, "gva",
-					   text, &explainer,
-					   &kvmintro_gva_schema, &request,
-					   &walk);
-	if (ret)
-		return ret;
-	if (kvmintro->json)
-		ret = kvmintro_show_json(&vm, "walk", &walk,
-					 &kvmintro_gva_schema, stdout);
-	else
-		ret = kvmintro_gva_print_table(&walk);
-	kvmintro_record_list_release(&walk);
-	return kvmintro_check_output(ret);
+	return kvmintro_show_view(kvmintro, &vm, &kvmintro_gva_view, text,
+				  &explainer, &request);
 }

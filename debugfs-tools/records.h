@@ -95,6 +95,9 @@ struct kvmintro_maybe_u64 kvmintro_record_maybe(const struct kvmintro_record *re
 					       const char *key);
 struct kvmintro_span kvmintro_record_text(const struct kvmintro_record *record,
 					  const char *key);
+bool kvmintro_record_is(const struct kvmintro_record *record, const char *kind);
+bool kvmintro_record_says(const struct kvmintro_record *record,
+			  const char *key, const char *word);
 void kvmintro_record_write_json_members(struct kvmintro_json *json,
 					const struct kvmintro_record *record,
 					const struct kvmintro_record_schema *schema);
