@@ -211,12 +211,7 @@ int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv)
 	const struct kvmintro_option options[] = {
 		{ "--live", NULL, &live },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 2,
-		.max_arguments = 2,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 2, 2);
 	struct kvmintro_vm vm;
 	int ret, resume;
 

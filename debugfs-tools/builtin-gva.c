@@ -282,6 +282,31 @@ static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
 				   &page, 1, stdout);
 }
 
+/* Write @request as the gva file takes it: "<gva>[ key=value...]\n". */
+static void kvmintro_gva_request_text(const struct kvmintro_gva_walk_request *request,
+				      char *text, size_t size)
+{
+	const struct {
+		const char *format;
+		uint64_t value;
+		bool given;
+	} fields[] = {
+		{ " vcpu=%" PRIu64, request->vcpu, request->has_vcpu },
+		{ " cr3=0x%" PRIx64, request->cr3, request->has_cr3 },
+		{ " ttbr0=0x%" PRIx64, request->ttbr0, request->has_ttbr0 },
+		{ " ttbr1=0x%" PRIx64, request->ttbr1, request->has_ttbr1 },
+		{ " tcr=0x%" PRIx64, request->tcr, request->has_tcr },
+	};
+	size_t i, used;
+
+	used = snprintf(text, size, "0x%" PRIx64, request->gva);
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		if (fields[i].given)
+			used += snprintf(text + used, size - used,
+					 fields[i].format, fields[i].value);
+	strcpy(text + used, "\n");
+}
+
 static const struct kvmintro_view kvmintro_gva_view = {
 	.file = "gva",
 	.schema = &kvmintro_gva_schema,
@@ -301,12 +326,7 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 		{ "--ttbr1", &ttbr1_text, &request.has_ttbr1 },
 		{ "--tcr", &tcr_text, &request.has_tcr },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 2,
-		.max_arguments = 2,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 2, 2);
 	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_gva_explain_write,
 		.context = &request,
@@ -342,23 +362,7 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 			"--ttbr0, --ttbr1 and --tcr take a register value, not",
 			request.has_tcr ? tcr_text :
 			request.has_ttbr1 ? ttbr1_text : ttbr0_text);
-	ret = snprintf(text, sizeof(text), "0x%" PRIx64, request.gva);
-	if (request.has_vcpu)
-		ret += snprintf(text + ret, sizeof(text) - ret, " vcpu=%" PRIu64,
-				request.vcpu);
-	if (request.has_cr3)
-		ret += snprintf(text + ret, sizeof(text) - ret, " cr3=0x%" PRIx64,
-				request.cr3);
-	if (request.has_ttbr0)
-		ret += snprintf(text + ret, sizeof(text) - ret,
-				" ttbr0=0x%" PRIx64, request.ttbr0);
-	if (request.has_ttbr1)
-		ret += snprintf(text + ret, sizeof(text) - ret,
-				" ttbr1=0x%" PRIx64, request.ttbr1);
-	if (request.has_tcr)
-		ret += snprintf(text + ret, sizeof(text) - ret,
-				" tcr=0x%" PRIx64, request.tcr);
-	strcpy(text + ret, "\n");
+	kvmintro_gva_request_text(&request, text, sizeof(text));
 	return kvmintro_show_view(kvmintro, &vm, &kvmintro_gva_view, text,
 				  &explainer, &request);
 }

@@ -585,12 +585,7 @@ int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv)
 	const struct kvmintro_option options[] = {
 		{ "--vcpu", &vcpu_text, &vcpu_given },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 1,
-		.max_arguments = 1,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 1, 1);
 	struct kvmintro_array ids;
 	struct kvmintro_vm vm;
 	uint64_t vcpu, *id;

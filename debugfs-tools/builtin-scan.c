@@ -269,12 +269,7 @@ int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv)
 		{ "-f", &file, &file_given },
 		{ "--file", &file, &file_given },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 1,
-		.max_arguments = -1,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 1, -1);
 	struct kvmintro_scan_request *request;
 	struct kvmintro_vm vm;
 	size_t i;

@@ -261,10 +261,7 @@ static const struct kvmintro_view kvmintro_stage2_summary_view = {
 
 int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	static const struct kvmintro_syntax syntax = {
-		.min_arguments = 1,
-		.max_arguments = 2,
-	};
+	static const struct kvmintro_syntax syntax = { NULL, 0, 1, 2 };
 	const struct kvmintro_view *view = &kvmintro_stage2_summary_view;
 	char request[32] = "summary\n";
 	struct kvmintro_vm vm;

@@ -114,10 +114,7 @@ static const struct kvmintro_view kvmintro_translate_view = {
 
 int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	static const struct kvmintro_syntax syntax = {
-		.min_arguments = 2,
-		.max_arguments = -1,
-	};
+	static const struct kvmintro_syntax syntax = { NULL, 0, 2, -1 };
 	struct kvmintro_translate_request request;
 	char text[KVMINTRO_TRANSLATE_MAX * 20], *end = text;
 	struct kvmintro_vm vm;

@@ -52,6 +52,10 @@ struct kvmintro_syntax {
 	int max_arguments;
 };
 
+/* The syntax of a command with @options (an array), @min to @max arguments. */
+#define KVMINTRO_SYNTAX(options, min, max) \
+	{ options, ARRAY_SIZE(options), min, max }
+
 struct kvmintro_vm;
 
 int kvmintro_usage_error(const char *command, const char *problem,

@@ -137,28 +137,6 @@ char *kvmintro_escape(const char *bytes, size_t length)
 }
 
 /*
- * Return what @print, given @context, writes to a stream, as a string,
- * allocated, or NULL if memory runs out.
- */
-char *kvmintro_print_to_string(void (*print)(FILE *out, const void *context),
-			       const void *context)
-{
-	char *text = NULL;
-	size_t length;
-	FILE *stream;
-
-	stream = open_memstream(&text, &length);
-	if (!stream)
-		return NULL;
-	print(stream, context);
-	if (fclose(stream)) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-/*
  * Report that printing a command's result failed (@ret from a print function)
  * and return -EIO, or 0 if it did not.
  */

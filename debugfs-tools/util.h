@@ -61,8 +61,6 @@ void kvmintro_error(const char *format, ...) __printf(1, 2);
 void kvmintro_quote(const char *bytes, size_t length, char *quoted,
 		    size_t size);
 char *kvmintro_escape(const char *bytes, size_t length);
-char *kvmintro_print_to_string(void (*print)(FILE *out, const void *context),
-			       const void *context);
 int kvmintro_check_output(int ret);
 
 /* Largest file kvmintro_read_file() reads. */

@@ -3,8 +3,10 @@
  * The VMs kvmintro sees: the "vms" file at the root of its debugfs directory,
  * one record per VM, and finding a VM by the name a user gives (PID or dir).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,56 +169,32 @@ int kvmintro_vm_list_find(const struct kvmintro_vm_list *list,
 	return -ESRCH;
 }
 
-/**
- * struct kvmintro_vm_dirs - which VMs' dirs kvmintro_vm_print_dirs() prints
- * @list: the VMs
- * @all: all of them
- * @pid: else those of this PID
- */
-struct kvmintro_vm_dirs {
-	const struct kvmintro_vm_list *list;
-	bool all;
-	uint64_t pid;
-};
-
-/* Print the dirs @context asks for as "a, b, c". */
-static void kvmintro_vm_print_dirs(FILE *out, const void *context)
-{
-	const struct kvmintro_vm_dirs *dirs = context;
-	bool first = true;
-	size_t i;
-
-	for (i = 0; i < dirs->list->count; i++) {
-		if (!dirs->all && dirs->list->vms[i].pid != dirs->pid)
-			continue;
-		fprintf(out, "%s%s", first ? "" : ", ", dirs->list->vms[i].dir);
-		first = false;
-	}
-}
-
 static int kvmintro_vm_report_not_found(const struct kvmintro_vm_list *list,
 					const char *name, int err)
 {
-	struct kvmintro_vm_dirs which = {
-		.list = list,
-		.all = err != -ENOTUNIQ,
-	};
-	char quoted[KVMINTRO_QUOTE_MAX];
-	bool ambiguous = !which.all;
-	char *dirs;
+	char quoted[KVMINTRO_QUOTE_MAX], *dirs = NULL;
+	bool ambiguous = err == -ENOTUNIQ;
+	uint64_t pid = 0;
+	size_t i, length;
+	FILE *out;
 
 	kvmintro_quote(name, strlen(name), quoted, sizeof(quoted));
 	if (ambiguous)
-		kvmintro_parse_decimal(kvmintro_span_from_string(name),
-				       &which.pid);
-	dirs = kvmintro_print_to_string(kvmintro_vm_print_dirs, &which);
-	if (!dirs) {
+		kvmintro_parse_decimal(kvmintro_span_from_string(name), &pid);
+	/* The dirs of the VMs of that PID, or of all, as "a, b, c". */
+	out = open_memstream(&dirs, &length);
+	for (i = 0; out && i < list->count; i++)
+		if (!ambiguous || list->vms[i].pid == pid)
+			fprintf(out, "%s%s", ftell(out) ? ", " : "",
+				list->vms[i].dir);
+	if (!out || fclose(out)) {
+		free(dirs);
 		kvmintro_error("out of memory");
 		return -ENOMEM;
 	}
 	if (ambiguous) {
-		kvmintro_error("process %" PRIu64 " has several VMs: %s",
-			       which.pid, dirs);
+		kvmintro_error("process %" PRIu64 " has several VMs: %s", pid,
+			       dirs);
 		kvmintro_error("name one of them by its directory instead of the PID");
 	} else if (!list->count) {
 		kvmintro_error("no VM has PID or directory %s: no VMs are running",
