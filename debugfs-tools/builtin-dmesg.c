@@ -24,7 +24,6 @@
 #include "printk.h"
 #include "util.h"
 #include "vm.h"
-#include "vmcoreinfo.h"
 
 /* __START_KERNEL_map: where x86-64 maps the kernel image. */
 #define KVMINTRO_DMESG_START_KERNEL_MAP	0xffffffff80000000ull

@@ -19,9 +19,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "show.h"
 
 /**

@@ -13,9 +13,9 @@
 #include "debugfs.h"
 #include "json.h"
 #include "kvmintro.h"
+#include "printk.h"
 #include "util.h"
 #include "vm.h"
-#include "vmcoreinfo.h"
 
 /* No capture yet: nothing said, kvmintro_vmcoreinfo_load() takes one. */
 static int kvmintro_vmcoreinfo_quiet_none(const char *path, int err,

@@ -5,9 +5,9 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "argument.h"
 #include "kvmintro.h"
 #include "memory.h"
+#include "parse.h"
 
 /* Parse GPA and LEN; say what is wrong with a bad one. */
 static int kvmintro_read_get_range(char **argv, uint64_t *gpa, size_t *length)

@@ -18,9 +18,9 @@
 
 #include "../lib/arm64/reg_names.h"
 #include "../lib/regs.h"
-#include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "show.h"
 
 #define KVMINTRO_REGS_KEY(index, name) { name, KVMINTRO_RECORD_TYPES(HEX) },

@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "../lib/scan.h"
-#include "argument.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "show.h"
 
 /**

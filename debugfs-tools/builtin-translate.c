@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "argument.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "show.h"
 
 /**

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "util.h"
 #include "vm.h"
 

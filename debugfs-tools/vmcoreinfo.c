@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "../lib/elfcore.h"
+#include "printk.h"
 #include "util.h"
-#include "vmcoreinfo.h"
 
 /* The most of the core's headers and notes read: far more than vcpus need. */
 #define KVMINTRO_VMCOREINFO_HEADERS_MAX	(16u << 20)
