@@ -258,7 +258,6 @@ int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
 		.context = command,
 	};
 	struct kvmintro_record_list list;
-	struct kvmintro_span state;
 	char request[32];
 	int ret;
 
@@ -269,8 +268,7 @@ int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
 						   NULL, &list);
 		if (ret)
 			return ret;
-		state = kvmintro_record_text(list.records, "state");
-		*paused = state.length == 6 && !memcmp(state.start, "paused", 6);
+		*paused = kvmintro_record_says(list.records, "state", "paused");
 		kvmintro_record_list_release(&list);
 	}
 	snprintf(request, sizeof(request), "%s\n", command);

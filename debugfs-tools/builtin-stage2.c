@@ -84,6 +84,10 @@ static const struct kvmintro_show_column kvmintro_stage2_ept_columns[] = {
 	KVMINTRO_SHOW_LEFT("large", "L", FLAG),
 };
 
+_Static_assert(ARRAY_SIZE(kvmintro_stage2_npt_columns) ==
+	       ARRAY_SIZE(kvmintro_stage2_ept_columns),
+	       "NPT and EPT entries have as many columns");
+
 static const struct kvmintro_show_column kvmintro_stage2_s2_columns[] = {
 	KVMINTRO_STAGE2_ENTRY,
 	KVMINTRO_SHOW_LEFT("valid", "V", FLAG),
@@ -176,21 +180,20 @@ static int kvmintro_stage2_print_walk(const struct kvmintro_record_list *walk)
 	} else if (!kvmintro_stage2_print_root(walk->records)) {
 		return 0;
 	}
-	if (s2)
-		ret = walk->count < 2 ? 0 : kvmintro_show_table(kvmintro_stage2_s2_columns,
-					  ARRAY_SIZE(kvmintro_stage2_s2_columns),
-					  walk->records + 1, walk->count - 2, stdout);
-	else
-		ret = walk->count < 2 ? 0 : kvmintro_show_table(ept ? kvmintro_stage2_ept_columns :
-					  kvmintro_stage2_npt_columns,
-					  ARRAY_SIZE(kvmintro_stage2_npt_columns),
-					  walk->records + 1, walk->count - 2, stdout);
+	ret = walk->count < 2 ? 0 :
+	      kvmintro_show_table(s2 ? kvmintro_stage2_s2_columns :
+				  ept ? kvmintro_stage2_ept_columns :
+				  kvmintro_stage2_npt_columns,
+				  s2 ? ARRAY_SIZE(kvmintro_stage2_s2_columns) :
+				  ARRAY_SIZE(kvmintro_stage2_npt_columns),
+				  walk->records + 1, walk->count - 2, stdout);
 	if (ret || kvmintro_record_is(last, "leaf"))
-		return ret ?: kvmintro_show_table(s2 ? kvmintro_stage2_s2_leaf_columns :
-				kvmintro_stage2_leaf_columns,
-				s2 ? ARRAY_SIZE(kvmintro_stage2_s2_leaf_columns) :
-				ARRAY_SIZE(kvmintro_stage2_leaf_columns),
-				last, 1, stdout);
+		return ret ?:
+		       kvmintro_show_table(s2 ? kvmintro_stage2_s2_leaf_columns :
+					   kvmintro_stage2_leaf_columns,
+					   s2 ? ARRAY_SIZE(kvmintro_stage2_s2_leaf_columns) :
+					   ARRAY_SIZE(kvmintro_stage2_leaf_columns),
+					   last, 1, stdout);
 	printf("0x%" PRIx64 ": ", kvmintro_record_number(last, "gpa"));
 	if (kvmintro_record_find(last, "level"))
 		printf("stops at level %" PRIu64 ": ",

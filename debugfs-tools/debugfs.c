@@ -542,48 +542,21 @@ static int kvmintro_compare_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Return whether @name is @prefix then a decimal number; store it. */
-static bool kvmintro_is_numbered(const char *name, const char *prefix,
-				 uint64_t *number)
-{
-	size_t length = strlen(prefix);
-
-	if (strncmp(name, prefix, length))
-		return false;
-	return !kvmintro_parse_decimal(kvmintro_span_from_string(name + length),
-				       number);
-}
-
-static int kvmintro_collect_numbered(DIR *directory, const char *prefix,
-				     struct kvmintro_array *numbers)
-{
-	struct dirent *entry;
-	uint64_t *number;
-	uint64_t value;
-
-	while ((entry = readdir(directory))) {
-		if (!kvmintro_is_numbered(entry->d_name, prefix, &value))
-			continue;
-		number = kvmintro_array_append(numbers);
-		if (!number)
-			return -ENOMEM;
-		*number = value;
-	}
-	return 0;
-}
-
 /*
  * Find the entries of the VM directory @dir named @prefix and a number
  * (like "vcpu0", "vcpu1") and put the numbers in @numbers, a uint64_t
- * array the caller releases, sorted. Fail like kvmintro_debugfs_read().
+ * array the caller releases, sorted. Fail like kvmintro_debugfs_load_file().
  */
 int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 				   const char *prefix,
 				   struct kvmintro_array *numbers)
 {
+	size_t length = strlen(prefix);
+	struct dirent *entry;
+	uint64_t *number;
 	DIR *directory;
 	char *path;
-	int ret;
+	int ret = 0;
 
 	kvmintro_array_init(numbers, sizeof(uint64_t));
 	path = kvmintro_debugfs_path(root, NULL, dir);
@@ -597,7 +570,16 @@ int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 		free(path);
 		return ret;
 	}
-	ret = kvmintro_collect_numbered(directory, prefix, numbers);
+	while (!ret && (entry = readdir(directory))) {
+		if (strncmp(entry->d_name, prefix, length))
+			continue;
+		number = kvmintro_array_append(numbers);
+		if (!number)
+			ret = -ENOMEM;
+		else if (kvmintro_parse_decimal(kvmintro_span_from_string(
+					entry->d_name + length), number))
+			numbers->count--;
+	}
 	closedir(directory);
 	free(path);
 	if (ret) {
