@@ -70,7 +70,6 @@ static int kvmintro_gva_check_list(const struct kvmintro_record_list *walk,
 				   const void *context,
 				   struct kvmintro_parse_error *error)
 {
-	static const char again[] = ": did another request to this VM come in between? Try again";
 	const struct kvmintro_gva_walk_request *request = context;
 	const struct kvmintro_record *header = walk->records;
 	uint64_t vcpu = request->has_vcpu ? request->vcpu : 0;
@@ -85,19 +84,17 @@ static int kvmintro_gva_check_list(const struct kvmintro_record_list *walk,
 	error->line = 1;
 	if (kvmintro_record_number(header, "gva") != request->gva)
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"the walk is of 0x%" PRIx64 ", but 0x%" PRIx64 " was asked%s",
-			kvmintro_record_number(header, "gva"), request->gva,
-			again);
+			"the walk is of 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
+			kvmintro_record_number(header, "gva"), request->gva);
 	if (kvmintro_record_number(header, "vcpu") != vcpu)
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"the walk used vcpu %" PRIu64 ", but vcpu %" PRIu64 " was asked%s",
-			kvmintro_record_number(header, "vcpu"), vcpu, again);
+			"the walk used vcpu %" PRIu64 ", but vcpu %" PRIu64 " was asked" KVMINTRO_RECORD_AGAIN,
+			kvmintro_record_number(header, "vcpu"), vcpu);
 	if (request->has_cr3 &&
 	    kvmintro_record_number(header, "cr3") != request->cr3)
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"the walk started at CR3 0x%" PRIx64 ", but 0x%" PRIx64 " was asked%s",
-			kvmintro_record_number(header, "cr3"), request->cr3,
-			again);
+			"the walk started at CR3 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
+			kvmintro_record_number(header, "cr3"), request->cr3);
 	error->line = 0;
 	if (!kvmintro_gva_end(walk))
 		return kvmintro_parse_fail(error, -EBADMSG,

@@ -160,7 +160,7 @@ static int kvmintro_scan_check_list(const struct kvmintro_record_list *reply,
 		    strcmp(pattern, request->written[index.value])) {
 			error->line = i + 1;
 			return kvmintro_parse_fail(error, -EAGAIN,
-				"pattern %" PRIu64 " \"%s\" was not asked for: did another request to this VM come in between? Try again",
+				"pattern %" PRIu64 " \"%s\" was not asked for" KVMINTRO_RECORD_AGAIN,
 				index.value, pattern);
 		}
 	}

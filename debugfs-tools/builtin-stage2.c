@@ -41,7 +41,7 @@ static int kvmintro_stage2_check_walk(const struct kvmintro_record_list *walk,
 	if (asked.valid && asked.value != *gpa) {
 		error->line = 1;
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"the reply is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked: did another request to this VM come in between? Try again",
+			"the reply is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
 			asked.value, *gpa);
 	}
 	if (!kvmintro_record_is(last, "leaf") && !kvmintro_record_is(last, "err"))

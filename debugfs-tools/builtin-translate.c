@@ -81,7 +81,7 @@ static int kvmintro_translate_check_list(const struct kvmintro_record_list *list
 			continue;
 		error->line = i + 1;
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"reply %zu is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked: did another request to this VM come in between? Try again",
+			"reply %zu is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
 			i + 1, gpa, request->gpas[i]);
 	}
 	return 0;

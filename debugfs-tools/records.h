@@ -8,6 +8,10 @@
 #include "json.h"
 #include "parse.h"
 
+/* Ends the message of a reply that is not to the request just written. */
+#define KVMINTRO_RECORD_AGAIN \
+	": did another request to this VM come in between? Try again"
+
 /* The most fields a record of any file may have. */
 #define KVMINTRO_RECORD_FIELDS_MAX 128
 

@@ -86,9 +86,6 @@ static int kvmintro_vm_list_take(struct kvmintro_vm_list *list,
 		vm = &list->vms[i];
 		vm->pid = kvmintro_record_number(record, "pid");
 		kvmintro_vm_dir(record, vm->dir, error);
-		vm->vcpus = kvmintro_record_number(record, "vcpus");
-		vm->slots = kvmintro_record_number(record, "slots");
-		vm->mem = kvmintro_record_number(record, "mem");
 		length = strcspn(record->fields[0].key, "\n");
 		if (length < sizeof(vm->line))
 			memcpy(vm->line, record->fields[0].key, length);
@@ -250,19 +247,15 @@ void kvmintro_vm_write_json(struct kvmintro_json *json, const char *key,
 	struct kvmintro_record record;
 
 	kvmintro_json_begin_object(json, key);
-	/* Every field of its record; what was parsed if it is not there. */
+	/* Every field of its record; the PID and dir if it is not there. */
 	if (!kvmintro_record_parse(vm->line, strlen(vm->line), &record, fields,
 				   ARRAY_SIZE(fields)) && record.nr_fields) {
 		kvmintro_record_write_json_members(json, &record,
 						   &kvmintro_vm_schema);
-		kvmintro_json_end_object(json);
-		return;
+	} else {
+		kvmintro_json_u64(json, "pid", vm->pid);
+		kvmintro_json_string(json, "dir", vm->dir);
 	}
-	kvmintro_json_u64(json, "pid", vm->pid);
-	kvmintro_json_string(json, "dir", vm->dir);
-	kvmintro_json_u64(json, "vcpus", vm->vcpus);
-	kvmintro_json_u64(json, "slots", vm->slots);
-	kvmintro_json_u64(json, "mem", vm->mem);
 	kvmintro_json_end_object(json);
 }
 
