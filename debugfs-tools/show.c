@@ -13,13 +13,13 @@
 #include "show.h"
 
 /* Add the cell of @column for @record to @table. */
-void kvmintro_show_add_cell(struct kvmintro_table *table,
-			    const struct kvmintro_show_column *column,
-			    const struct kvmintro_record *record)
+static void kvmintro_show_add_cell(struct kvmintro_table *table,
+				   const struct kvmintro_show_column *column,
+				   const struct kvmintro_record *record)
 {
 	const struct kvmintro_record_field *field;
 	struct kvmintro_maybe_u64 number;
-	char *bytes;
+	char *bytes, *escaped;
 	int length;
 
 	field = kvmintro_record_find(record, column->key);
@@ -39,13 +39,16 @@ void kvmintro_show_add_cell(struct kvmintro_table *table,
 			number.value <<= KVMINTRO_PAGE_SHIFT;
 		kvmintro_table_add_size(table, number.value);
 	} else if (field->type == KVMINTRO_RECORD_STRING) {
+		/* Untrusted bytes, escaped where not printable. */
 		bytes = malloc(field->value_len);
 		length = bytes ? kvmintro_record_decode_string(field, bytes,
 							       field->value_len) : -1;
-		if (length >= 0)
-			kvmintro_table_add_escaped(table, bytes, length);
+		escaped = length >= 0 ? kvmintro_escape(bytes, length) : NULL;
+		if (escaped)
+			kvmintro_table_add(table, "%s", escaped);
 		else
 			table->error = table->error ?: -ENOMEM;
+		free(escaped);
 		free(bytes);
 	} else {
 		kvmintro_table_add(table, "%.*s", (int)field->value_len,
@@ -84,9 +87,10 @@ int kvmintro_show_table(const struct kvmintro_show_column *columns,
 }
 
 /* Write the records of @list as an array, a member called @key. */
-void kvmintro_show_write_records(struct kvmintro_json *json, const char *key,
-				 const struct kvmintro_record_list *list,
-				 const struct kvmintro_record_schema *schema)
+static void kvmintro_show_write_records(struct kvmintro_json *json,
+					const char *key,
+					const struct kvmintro_record_list *list,
+					const struct kvmintro_record_schema *schema)
 {
 	size_t i;
 

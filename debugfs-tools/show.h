@@ -83,12 +83,6 @@ int kvmintro_show_table(const struct kvmintro_show_column *columns,
 			size_t nr_columns,
 			const struct kvmintro_record *records, size_t count,
 			FILE *out);
-void kvmintro_show_add_cell(struct kvmintro_table *table,
-			    const struct kvmintro_show_column *column,
-			    const struct kvmintro_record *record);
-void kvmintro_show_write_records(struct kvmintro_json *json, const char *key,
-				 const struct kvmintro_record_list *list,
-				 const struct kvmintro_record_schema *schema);
 int kvmintro_show_json(const struct kvmintro_vm *vm, const char *key,
 		       const struct kvmintro_record_list *list,
 		       const struct kvmintro_record_schema *schema, FILE *out);
