@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro snapshot PID|DIR: record the registers of every vcpu; and what
- * the commands of the snapshot file (pause, resume, snapshot) share: write
- * "pause", "resume" or "capture" to it, then read back the VM's pause state
- * and latest capture, one record of one field a line.
+ * kvmintro snapshot, pause and resume PID|DIR: record the registers of
+ * every vcpu, stop every vcpu, let them run again.  All three write
+ * "capture", "pause" or "resume" to the VM's snapshot file, then read back
+ * the VM's pause state and latest capture, one record of one field a line.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -282,4 +282,18 @@ int kvmintro_cmd_snapshot(struct kvmintro *kvmintro, int argc, char **argv)
 	return kvmintro_snapshot_command(kvmintro, "snapshot", argc, argv,
 					 "capture",
 					 KVMINTRO_SNAPSHOT_VIEW_CAPTURE);
+}
+
+/* kvmintro pause PID|DIR: stop every vcpu of a VM until 'kvmintro resume'. */
+int kvmintro_cmd_pause(struct kvmintro *kvmintro, int argc, char **argv)
+{
+	return kvmintro_snapshot_command(kvmintro, "pause", argc, argv, "pause",
+					 KVMINTRO_SNAPSHOT_VIEW_PAUSE);
+}
+
+/* kvmintro resume PID|DIR: let a paused VM run again. */
+int kvmintro_cmd_resume(struct kvmintro *kvmintro, int argc, char **argv)
+{
+	return kvmintro_snapshot_command(kvmintro, "resume", argc, argv, "resume",
+					 KVMINTRO_SNAPSHOT_VIEW_STATE);
 }

@@ -5,7 +5,8 @@
  *
  * main() takes the global options wherever they are on the command line,
  * then runs the command named first among the rest: one builtin-<name>.c
- * per command, each a row of kvmintro_commands[].
+ * per command (builtin-snapshot.c also has pause and resume), each a row
+ * of kvmintro_commands[].
  */
 #include <ctype.h>
 #include <errno.h>
