@@ -68,49 +68,37 @@ static const struct kvmintro_show_column kvmintro_vm_columns[] = {
 	KVMINTRO_SHOW_RIGHT("mem", "BYTES", VALUE),
 };
 
-/* Turn the records of @records into @list; return 0 or -ENOMEM. */
-static int kvmintro_vm_list_take(struct kvmintro_vm_list *list,
-				 const struct kvmintro_record_list *records,
-				 struct kvmintro_parse_error *error)
-{
-	const struct kvmintro_record *record;
-	struct kvmintro_vm *vm;
-	size_t i, length;
-
-	list->count = 0;
-	list->vms = calloc(records->count ?: 1, sizeof(*list->vms));
-	if (!list->vms)
-		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
-	for (i = 0; i < records->count; i++) {
-		record = &records->records[i];
-		vm = &list->vms[i];
-		vm->pid = kvmintro_record_number(record, "pid");
-		kvmintro_vm_dir(record, vm->dir, error);
-		length = strcspn(record->fields[0].key, "\n");
-		if (length < sizeof(vm->line))
-			memcpy(vm->line, record->fields[0].key, length);
-	}
-	list->count = records->count;
-	return 0;
-}
-
 /* Parse the contents of a "vms" file, one record per VM. */
 int kvmintro_vm_list_parse(const char *text, size_t length,
 			   struct kvmintro_vm_list *list,
 			   struct kvmintro_parse_error *error)
 {
-	struct kvmintro_record_list records;
+	const struct kvmintro_record *record;
+	struct kvmintro_vm *vm;
+	size_t i, line;
 	int ret;
 
 	memset(list, 0, sizeof(*list));
 	ret = kvmintro_record_list_parse(&kvmintro_vm_schema, text, length,
-					 &records, error);
-	if (!ret)
-		ret = kvmintro_vm_list_take(list, &records, error);
+					 &list->records, error);
 	if (ret)
-		kvmintro_record_list_release(&records);
-	list->records = records;
-	return ret;
+		return ret;
+	list->vms = calloc(list->records.count ?: 1, sizeof(*list->vms));
+	if (!list->vms) {
+		kvmintro_record_list_release(&list->records);
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	}
+	for (i = 0; i < list->records.count; i++) {
+		record = &list->records.records[i];
+		vm = &list->vms[i];
+		vm->pid = kvmintro_record_number(record, "pid");
+		kvmintro_vm_dir(record, vm->dir, error);
+		line = strcspn(record->fields[0].key, "\n");
+		if (line < sizeof(vm->line))
+			memcpy(vm->line, record->fields[0].key, line);
+	}
+	list->count = list->records.count;
+	return 0;
 }
 
 static int kvmintro_vm_list_parse_file(void *context, const char *text,
