@@ -24,7 +24,6 @@
 #include "printk.h"
 #include "util.h"
 #include "vm.h"
-#include "vmcoreinfo.h"
 
 /* __START_KERNEL_map: where x86-64 maps the kernel image. */
 #define KVMINTRO_DMESG_START_KERNEL_MAP	0xffffffff80000000ull
@@ -50,33 +49,13 @@ struct kvmintro_dmesg_memory {
 	bool faulted;
 };
 
-/* Read all of @size bytes at guest physical @gpa; 0 or -errno. */
-static int kvmintro_dmesg_pread(int fd, void *buf, size_t size, uint64_t gpa)
-{
-	ssize_t n;
-
-	while (size) {
-		n = pread(fd, buf, size, (off_t)gpa);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (!n)
-			return -EIO;
-		buf = (char *)buf + n;
-		size -= (size_t)n;
-		gpa += (uint64_t)n;
-	}
-	return 0;
-}
-
 static int kvmintro_dmesg_read_entry(void *context, u64 gpa,
 				     unsigned int size, u64 *value)
 {
 	struct kvmintro_dmesg_memory *memory = context;
 
 	*value = 0;
-	return kvmintro_dmesg_pread(memory->fd, value, size, gpa);
+	return kvmintro_pread_all(memory->fd, value, size, gpa);
 }
 
 /* kvmintro_printk_read_fn: @size bytes at guest virtual @gva. */
@@ -106,7 +85,7 @@ static int kvmintro_dmesg_read(void *context, uint64_t gva, void *buf,
 		chunk = memory->page_size - offset;
 		if (chunk > size)
 			chunk = size;
-		ret = kvmintro_dmesg_pread(memory->fd, buf, chunk,
+		ret = kvmintro_pread_all(memory->fd, buf, chunk,
 					   memory->page_gpa + offset);
 		if (ret)
 			goto out_fault;
@@ -241,7 +220,7 @@ int kvmintro_cmd_dmesg(struct kvmintro *kvmintro, int argc, char **argv)
 	struct kvmintro_dmesg_memory memory = { .fd = -1 };
 	struct kvmintro_printk_layout layout;
 	struct kvmintro_printk_stats stats;
-	struct kvmintro_debugfs_file mem;
+	char *mem = NULL;
 	struct kvmintro_json json;
 	struct kvmintro_vm vm;
 	const char *missing;
@@ -265,7 +244,7 @@ int kvmintro_cmd_dmesg(struct kvmintro *kvmintro, int argc, char **argv)
 	if (ret)
 		goto out_free;
 	memory.fd = kvmintro_debugfs_open(kvmintro->debugfs_root, vm.dir, "mem",
-					  &mem);
+					  NULL, &mem);
 	if (memory.fd < 0) {
 		ret = memory.fd;
 		goto out_release;
@@ -287,7 +266,7 @@ int kvmintro_cmd_dmesg(struct kvmintro *kvmintro, int argc, char **argv)
 	if (ret)
 		ret = kvmintro_dmesg_report(&vm, ret, &memory, &stats);
 out_release:
-	kvmintro_debugfs_release(&mem);
+	free(mem);
 out_free:
 	free(vmcoreinfo);
 	return ret;

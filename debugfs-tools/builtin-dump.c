@@ -161,17 +161,15 @@ static int kvmintro_dump_copy(int in, int out, uint64_t total, char *buf,
 static int kvmintro_dump(const struct kvmintro *kvmintro,
 			 const struct kvmintro_vm *vm, const char *path)
 {
-	struct kvmintro_debugfs_file core;
+	char *core;
 	struct stat st;
 	int in, out, ret;
 	char *buf;
 
 	in = kvmintro_debugfs_open(kvmintro->debugfs_root, vm->dir, "core",
-				   &core);
-	if (in < 0) {
-		kvmintro_debugfs_release(&core);
+				   NULL, &core);
+	if (in < 0)
 		return in;
-	}
 	/*
 	 * Guest memory: readable by root only, even in a file that existed,
 	 * and never through a symbolic link planted where FILE is.
@@ -185,16 +183,16 @@ static int kvmintro_dump(const struct kvmintro *kvmintro,
 	buf = malloc(KVMINTRO_DUMP_CHUNK);
 	if (out < 0 || !buf || fstat(in, &st)) {
 		ret = -errno;
-		kvmintro_error("%s: %s", out < 0 ? path : core.path,
+		kvmintro_error("%s: %s", out < 0 ? path : core,
 			       strerror(errno));
 	} else {
 		ret = kvmintro_dump_copy(in, out, st.st_size, buf,
 					 isatty(STDERR_FILENO));
 		if (ret == -EINTR)
 			kvmintro_error("dumping %s to %s: stopped by a signal; %s is incomplete",
-				       core.path, path, path);
+				       core, path, path);
 		else if (ret)
-			kvmintro_error("dumping %s to %s: %s", core.path, path,
+			kvmintro_error("dumping %s to %s: %s", core, path,
 				       strerror(-ret));
 	}
 	if (out >= 0 && close(out) && !ret) {
@@ -203,7 +201,7 @@ static int kvmintro_dump(const struct kvmintro *kvmintro,
 	}
 	free(buf);
 	close(in);
-	kvmintro_debugfs_release(&core);
+	free(core);
 	return ret;
 }
 
@@ -213,12 +211,7 @@ int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv)
 	const struct kvmintro_option options[] = {
 		{ "--live", NULL, &live },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 2,
-		.max_arguments = 2,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 2, 2);
 	struct kvmintro_vm vm;
 	int ret, resume;
 

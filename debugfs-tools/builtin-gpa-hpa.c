@@ -156,61 +156,52 @@ static int kvmintro_gpa_hpa_print_totals(const struct kvmintro_record_list *runs
 	return kvmintro_table_finish(&table, out);
 }
 
-/*
- * Print {"vm", "runs": [every record], "totals": {kind: {runs, bytes}},
- * "total": {runs, bytes}}. Return 0 or -errno.
- */
-static int kvmintro_gpa_hpa_print_json(const struct kvmintro_vm *vm,
-				       const struct kvmintro_record_list *runs,
-				       FILE *out)
+/* The runs, then the bytes each kind backs. */
+static int kvmintro_gpa_hpa_print(const struct kvmintro_record_list *runs)
+{
+	return kvmintro_show_table(kvmintro_gpa_hpa_columns,
+				   ARRAY_SIZE(kvmintro_gpa_hpa_columns),
+				   runs->records, runs->count, stdout) ?:
+	       (putchar('\n'), kvmintro_gpa_hpa_print_totals(runs, stdout));
+}
+
+/* --json adds "totals": {kind: {runs, bytes}}, "total": {runs, bytes}. */
+static void kvmintro_gpa_hpa_write_totals(struct kvmintro_json *json,
+					  const struct kvmintro_record_list *runs)
 {
 	struct kvmintro_gpa_hpa_total totals[KVMINTRO_GPA_HPA_KINDS_MAX];
 	size_t i, count = kvmintro_gpa_hpa_sum(runs, totals);
-	struct kvmintro_json json;
 	char kind[64];
 
-	kvmintro_vm_json_begin(&json, out, vm);
-	kvmintro_show_write_records(&json, "runs", runs,
-				    &kvmintro_gpa_hpa_schema);
 	for (i = 0; i < count; i++) {
 		if (i == 0)
-			kvmintro_json_begin_object(&json, "totals");
+			kvmintro_json_begin_object(json, "totals");
 		if (i == count - 1)
-			kvmintro_json_end_object(&json);
+			kvmintro_json_end_object(json);
 		snprintf(kind, sizeof(kind), "%.*s", (int)totals[i].kind.length,
 			 totals[i].kind.start);
-		kvmintro_json_begin_object(&json, kind);
-		kvmintro_json_u64(&json, "runs", totals[i].runs);
-		kvmintro_json_u64(&json, "bytes", totals[i].bytes);
-		kvmintro_json_end_object(&json);
+		kvmintro_json_begin_object(json, kind);
+		kvmintro_json_u64(json, "runs", totals[i].runs);
+		kvmintro_json_u64(json, "bytes", totals[i].bytes);
+		kvmintro_json_end_object(json);
 	}
-	return kvmintro_vm_json_end(&json);
 }
+
+static const struct kvmintro_view kvmintro_gpa_hpa_view = {
+	.file = "gpa_hpa",
+	.schema = &kvmintro_gpa_hpa_schema,
+	.json_key = "runs",
+	.empty = "has no memory in address space 0.",
+	.print = kvmintro_gpa_hpa_print,
+	.write_json = kvmintro_gpa_hpa_write_totals,
+};
 
 int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	struct kvmintro_record_list runs;
 	struct kvmintro_vm vm;
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, "gpa-hpa", NULL, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir,
-					   "gpa_hpa", NULL, NULL,
-					   &kvmintro_gpa_hpa_schema, NULL, &runs);
-	if (ret)
-		return ret;
-	if (kvmintro->json)
-		ret = kvmintro_gpa_hpa_print_json(&vm, &runs, stdout);
-	else if (!runs.count)
-		printf("VM %s (PID %" PRIu64 ") has no memory in address space 0.\n",
-		       vm.dir, vm.pid);
-	else
-		ret = kvmintro_show_table(kvmintro_gpa_hpa_columns,
-					  ARRAY_SIZE(kvmintro_gpa_hpa_columns),
-					  runs.records, runs.count, stdout) ?:
-		      (fputc('\n', stdout), kvmintro_gpa_hpa_print_totals(&runs, stdout));
-	kvmintro_record_list_release(&runs);
-	return kvmintro_check_output(ret);
+	return ret ?: kvmintro_show_view(kvmintro, &vm, &kvmintro_gpa_hpa_view,
+					 NULL, NULL, NULL);
 }

@@ -19,9 +19,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "show.h"
 
 /**
@@ -49,24 +49,17 @@ static bool kvmintro_gva_is_arm64(const struct kvmintro_record *header)
 	       kvmintro_record_maybe(header, "tcr").valid;
 }
 
-static bool kvmintro_gva_is(const struct kvmintro_record *record,
-			    const char *kind)
-{
-	return record->kind && record->kind_len == strlen(kind) &&
-	       !memcmp(record->kind, kind, record->kind_len);
-}
-
 /* Where the walk ends: the "stop" record, or the "gpa=" before "host". */
 static size_t kvmintro_gva_end(const struct kvmintro_record_list *walk)
 {
 	size_t i;
 
 	for (i = 1; i < walk->count; i++) {
-		if (kvmintro_gva_is(&walk->records[i], "stop"))
+		if (kvmintro_record_is(&walk->records[i], "stop"))
 			return i;
 		if (kvmintro_record_find(&walk->records[i], "page_size") &&
 		    i + 1 < walk->count &&
-		    kvmintro_gva_is(&walk->records[i + 1], "host"))
+		    kvmintro_record_is(&walk->records[i + 1], "host"))
 			return i;
 	}
 	return 0;
@@ -77,7 +70,6 @@ static int kvmintro_gva_check_list(const struct kvmintro_record_list *walk,
 				   const void *context,
 				   struct kvmintro_parse_error *error)
 {
-	static const char again[] = ": did another request to this VM come in between? Try again";
 	const struct kvmintro_gva_walk_request *request = context;
 	const struct kvmintro_record *header = walk->records;
 	uint64_t vcpu = request->has_vcpu ? request->vcpu : 0;
@@ -92,19 +84,17 @@ static int kvmintro_gva_check_list(const struct kvmintro_record_list *walk,
 	error->line = 1;
 	if (kvmintro_record_number(header, "gva") != request->gva)
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"the walk is of 0x%" PRIx64 ", but 0x%" PRIx64 " was asked%s",
-			kvmintro_record_number(header, "gva"), request->gva,
-			again);
+			"the walk is of 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
+			kvmintro_record_number(header, "gva"), request->gva);
 	if (kvmintro_record_number(header, "vcpu") != vcpu)
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"the walk used vcpu %" PRIu64 ", but vcpu %" PRIu64 " was asked%s",
-			kvmintro_record_number(header, "vcpu"), vcpu, again);
+			"the walk used vcpu %" PRIu64 ", but vcpu %" PRIu64 " was asked" KVMINTRO_RECORD_AGAIN,
+			kvmintro_record_number(header, "vcpu"), vcpu);
 	if (request->has_cr3 &&
 	    kvmintro_record_number(header, "cr3") != request->cr3)
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"the walk started at CR3 0x%" PRIx64 ", but 0x%" PRIx64 " was asked%s",
-			kvmintro_record_number(header, "cr3"), request->cr3,
-			again);
+			"the walk started at CR3 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
+			kvmintro_record_number(header, "cr3"), request->cr3);
 	error->line = 0;
 	if (!kvmintro_gva_end(walk))
 		return kvmintro_parse_fail(error, -EBADMSG,
@@ -196,7 +186,7 @@ static void kvmintro_gva_print_arm64_header(const struct kvmintro_record *header
 	printf("GVA 0x%" PRIx64 " on vcpu %" PRIu64 ": ",
 	       kvmintro_record_number(header, "gva"),
 	       kvmintro_record_number(header, "vcpu"));
-	if (kvmintro_span_equals(kvmintro_record_text(header, "mmu"), "off"))
+	if (kvmintro_record_says(header, "mmu", "off"))
 		printf("MMU off (SCTLR_EL1 0x%" PRIx64 ")\n\n",
 		       kvmintro_record_number(header, "sctlr"));
 	else
@@ -275,7 +265,7 @@ static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
 	if (ret)
 		return ret;
 	putchar('\n');
-	if (kvmintro_gva_is(last, "stop")) {
+	if (kvmintro_record_is(last, "stop")) {
 		kvmintro_gva_print_stop(last);
 		return 0;
 	}
@@ -289,6 +279,38 @@ static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
 				   &page, 1, stdout);
 }
 
+/* Write @request as the gva file takes it: "<gva>[ key=value...]\n". */
+static void kvmintro_gva_request_text(const struct kvmintro_gva_walk_request *request,
+				      char *text, size_t size)
+{
+	const struct {
+		const char *format;
+		uint64_t value;
+		bool given;
+	} fields[] = {
+		{ " vcpu=%" PRIu64, request->vcpu, request->has_vcpu },
+		{ " cr3=0x%" PRIx64, request->cr3, request->has_cr3 },
+		{ " ttbr0=0x%" PRIx64, request->ttbr0, request->has_ttbr0 },
+		{ " ttbr1=0x%" PRIx64, request->ttbr1, request->has_ttbr1 },
+		{ " tcr=0x%" PRIx64, request->tcr, request->has_tcr },
+	};
+	size_t i, used;
+
+	used = snprintf(text, size, "0x%" PRIx64, request->gva);
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		if (fields[i].given)
+			used += snprintf(text + used, size - used,
+					 fields[i].format, fields[i].value);
+	strcpy(text + used, "\n");
+}
+
+static const struct kvmintro_view kvmintro_gva_view = {
+	.file = "gva",
+	.schema = &kvmintro_gva_schema,
+	.json_key = "walk",
+	.print = kvmintro_gva_print_table,
+};
+
 int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 {
 	const char *vcpu_text = NULL, *cr3_text = NULL, *ttbr0_text = NULL,
@@ -301,17 +323,11 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 		{ "--ttbr1", &ttbr1_text, &request.has_ttbr1 },
 		{ "--tcr", &tcr_text, &request.has_tcr },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 2,
-		.max_arguments = 2,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 2, 2);
 	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_gva_explain_write,
 		.context = &request,
 	};
-	struct kvmintro_record_list walk;
 	struct kvmintro_vm vm;
 	char text[160];
 	int ret;
@@ -343,34 +359,7 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 			"--ttbr0, --ttbr1 and --tcr take a register value, not",
 			request.has_tcr ? tcr_text :
 			request.has_ttbr1 ? ttbr1_text : ttbr0_text);
-	ret = snprintf(text, sizeof(text), "0x%" PRIx64, request.gva);
-	if (request.has_vcpu)
-		ret += snprintf(text + ret, sizeof(text) - ret, " vcpu=%" PRIu64,
-				request.vcpu);
-	if (request.has_cr3)
-		ret += snprintf(text + ret, sizeof(text) - ret, " cr3=0x%" PRIx64,
-				request.cr3);
-	if (request.has_ttbr0)
-		ret += snprintf(text + ret, sizeof(text) - ret,
-				" ttbr0=0x%" PRIx64, request.ttbr0);
-	if (request.has_ttbr1)
-		ret += snprintf(text + ret, sizeof(text) - ret,
-				" ttbr1=0x%" PRIx64, request.ttbr1);
-	if (request.has_tcr)
-		ret += snprintf(text + ret, sizeof(text) - ret,
-				" tcr=0x%" PRIx64, request.tcr);
-	strcpy(text + ret, "\n");
-	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir, "gva",
-					   text, &explainer,
-					   &kvmintro_gva_schema, &request,
-					   &walk);
-	if (ret)
-		return ret;
-	if (kvmintro->json)
-		ret = kvmintro_show_json(&vm, "walk", &walk,
-					 &kvmintro_gva_schema, stdout);
-	else
-		ret = kvmintro_gva_print_table(&walk);
-	kvmintro_record_list_release(&walk);
-	return kvmintro_check_output(ret);
+	kvmintro_gva_request_text(&request, text, sizeof(text));
+	return kvmintro_show_view(kvmintro, &vm, &kvmintro_gva_view, text,
+				  &explainer, &request);
 }

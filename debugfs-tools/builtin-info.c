@@ -13,9 +13,9 @@
 #include "debugfs.h"
 #include "json.h"
 #include "kvmintro.h"
+#include "printk.h"
 #include "util.h"
 #include "vm.h"
-#include "vmcoreinfo.h"
 
 /* No capture yet: nothing said, kvmintro_vmcoreinfo_load() takes one. */
 static int kvmintro_vmcoreinfo_quiet_none(const char *path, int err,
@@ -49,35 +49,31 @@ int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro,
 		.context = vm->dir,
 	};
 	const char *root = kvmintro->debugfs_root;
-	struct kvmintro_debugfs_file core;
+	char *core;
 	int fd, ret;
 
 	*text = NULL;
-	fd = kvmintro_debugfs_open_explained(root, vm->dir, "core", &quiet,
-					     &core);
+	fd = kvmintro_debugfs_open(root, vm->dir, "core", &quiet, &core);
 	if (fd == -ENODATA) {
-		kvmintro_debugfs_release(&core);
 		ret = kvmintro_snapshot_set(kvmintro, vm, "capture", NULL);
 		if (ret)
 			return ret;
-		fd = kvmintro_debugfs_open_explained(root, vm->dir, "core",
-						     &explainer, &core);
+		fd = kvmintro_debugfs_open(root, vm->dir, "core", &explainer,
+					   &core);
 	}
-	if (fd < 0) {
-		kvmintro_debugfs_release(&core);
+	if (fd < 0)
 		return fd;
-	}
 	ret = kvmintro_vmcoreinfo_read_core(fd, text);
 	close(fd);
 	if (ret) {
-		kvmintro_error("%s: %s", core.path, ret == -EBADMSG ?
+		kvmintro_error("%s: %s", core, ret == -EBADMSG ?
 			       "not a core file this kvmintro reads" : strerror(-ret));
 	} else if (!*text) {
 		kvmintro_error("VM %s: no VMCOREINFO in guest memory: not a Linux guest, or one whose kernel keeps none",
 			       vm->dir);
 		ret = -ENOENT;
 	}
-	kvmintro_debugfs_release(&core);
+	free(core);
 	return ret;
 }
 

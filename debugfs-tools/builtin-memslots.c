@@ -49,5 +49,6 @@ int kvmintro_cmd_memslots(struct kvmintro *kvmintro, int argc, char **argv)
 	int ret;
 
 	ret = kvmintro_get_vm(kvmintro, "memslots", NULL, &argc, argv, &vm);
-	return ret ?: kvmintro_show_view(kvmintro, &vm, &kvmintro_memslot_view);
+	return ret ?: kvmintro_show_view(kvmintro, &vm, &kvmintro_memslot_view,
+					 NULL, NULL, NULL);
 }

@@ -5,9 +5,9 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "argument.h"
 #include "kvmintro.h"
 #include "memory.h"
+#include "parse.h"
 
 /* Parse GPA and LEN; say what is wrong with a bad one. */
 static int kvmintro_read_get_range(char **argv, uint64_t *gpa, size_t *length)
@@ -46,12 +46,7 @@ int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv)
 	const struct kvmintro_option options[] = {
 		{ "--raw", NULL, &raw },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 3,
-		.max_arguments = 3,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 3, 3);
 	struct kvmintro_memory memory;
 	struct kvmintro_vm vm;
 	size_t length = 0;

@@ -18,9 +18,9 @@
 
 #include "../lib/arm64/reg_names.h"
 #include "../lib/regs.h"
-#include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "show.h"
 
 #define KVMINTRO_REGS_KEY(index, name) { name, KVMINTRO_RECORD_TYPES(HEX) },
@@ -222,14 +222,6 @@ static const struct kvmintro_bit_name kvmintro_efer_bits[] = {
 	{ 0, NULL },
 };
 
-/* The flags to decode, by index among the control registers. */
-static const struct kvmintro_bit_name *const kvmintro_control_bits[11] = {
-	[1] = kvmintro_rflags_bits,
-	[2] = kvmintro_cr0_bits,
-	[5] = kvmintro_cr4_bits,
-	[7] = kvmintro_efer_bits,
-};
-
 /* Write the names of the flags set in @value, space-separated. */
 static void kvmintro_describe_bits(uint64_t value,
 				   const struct kvmintro_bit_name *bits,
@@ -285,6 +277,77 @@ static void kvmintro_describe_segment(uint64_t attributes, char *text,
 			 type & 1 ? ", accessed" : "");
 }
 
+static const struct kvmintro_bit_name kvmintro_arm64_pstate_bits[] = {
+	{ 31, "N" }, { 30, "Z" }, { 29, "C" }, { 28, "V" }, { 21, "SS" },
+	{ 20, "IL" }, { 9, "D" }, { 8, "A" }, { 7, "I" }, { 6, "F" },
+	{ 0, NULL },
+};
+
+static const struct kvmintro_bit_name kvmintro_arm64_sctlr_bits[] = {
+	{ 0, "M" }, { 1, "A" }, { 2, "C" }, { 3, "SA" }, { 12, "I" },
+	{ 19, "WXN" }, { 24, "E0E" }, { 25, "EE" }, { 0, NULL },
+};
+
+/* The exception level and stack pointer of an AArch64 PSTATE. */
+static const char *kvmintro_arm64_pstate_mode(uint64_t pstate)
+{
+	static const char *const modes[16] = {
+		[0] = "EL0t", [4] = "EL1t", [5] = "EL1h",
+		[8] = "EL2t", [9] = "EL2h",
+	};
+
+	if (pstate & 0x10)
+		return "AArch32";
+	return modes[pstate & 0xf] ?: "reserved";
+}
+
+/* Write the flags of register @key set in @value, if it has any named. */
+static void kvmintro_regs_describe(const char *key, uint64_t value,
+				   char *text, size_t size)
+{
+	static const struct {
+		const char *key;
+		const struct kvmintro_bit_name *bits;
+	} described[] = {
+		{ "rflags", kvmintro_rflags_bits }, { "cr0", kvmintro_cr0_bits },
+		{ "cr4", kvmintro_cr4_bits }, { "efer", kvmintro_efer_bits },
+		{ "pstate", kvmintro_arm64_pstate_bits },
+		{ "spsr_el1", kvmintro_arm64_pstate_bits },
+		{ "sctlr_el1", kvmintro_arm64_sctlr_bits },
+	};
+	size_t i;
+
+	text[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(described); i++)
+		if (!strcmp(key, described[i].key))
+			kvmintro_describe_bits(value, described[i].bits, text,
+					       size);
+	if (!strcmp(key, "pstate") || !strcmp(key, "spsr_el1"))
+		snprintf(text + strlen(text), size - strlen(text), "%s%s",
+			 text[0] ? " " : "", kvmintro_arm64_pstate_mode(value));
+}
+
+/* Add @keys @first to @first + @count - 1 as "name value flags" rows. */
+static void kvmintro_regs_add_described(struct kvmintro_table *table,
+					const struct kvmintro_record *regs,
+					const struct kvmintro_record_key *keys,
+					size_t first, size_t count)
+{
+	const char *key;
+	char flags[256];
+	size_t i;
+
+	for (i = first; i < first + count; i++) {
+		key = keys[i].name;
+		kvmintro_regs_describe(key, kvmintro_record_number(regs, key),
+				       flags, sizeof(flags));
+		kvmintro_table_add(table, "%s", key);
+		kvmintro_table_add(table, "0x%016" PRIx64,
+				   kvmintro_record_number(regs, key));
+		kvmintro_table_add(table, "%s", flags);
+	}
+}
+
 /* Untitled columns for "name value" pairs, up to four on a line. */
 static const struct kvmintro_column kvmintro_regs_pair_columns[8];
 
@@ -297,12 +360,6 @@ static const struct kvmintro_column kvmintro_segment_columns[] = {
 	{ "D/B", KVMINTRO_ALIGN_RIGHT }, { "G", KVMINTRO_ALIGN_RIGHT },
 	{ "DESCRIPTION", KVMINTRO_ALIGN_LEFT },
 };
-
-static uint64_t kvmintro_regs_value(const struct kvmintro_record *regs,
-				    const char *key)
-{
-	return kvmintro_record_number(regs, key);
-}
 
 /* Add @keys @first to @first + @count - 1 as "name value" pairs. */
 static void kvmintro_table_add_pairs(struct kvmintro_table *table,
@@ -318,7 +375,7 @@ static void kvmintro_table_add_pairs(struct kvmintro_table *table,
 		kvmintro_table_add(table, "%s", key);
 		if (kvmintro_record_maybe(regs, key).valid)
 			kvmintro_table_add(table, "0x%016" PRIx64,
-					   kvmintro_regs_value(regs, key));
+					   kvmintro_record_number(regs, key));
 		else
 			kvmintro_table_add(table, "unavailable");
 	}
@@ -330,11 +387,11 @@ static void kvmintro_regs_print_source(const struct kvmintro_record *regs,
 {
 	if (kvmintro_record_maybe(regs, "generation").valid)
 		fprintf(out, "vcpu %" PRIu64 " (capture, generation %" PRIu64 ")\n\n",
-			kvmintro_regs_value(regs, "vcpu"),
-			kvmintro_regs_value(regs, "generation"));
+			kvmintro_record_number(regs, "vcpu"),
+			kvmintro_record_number(regs, "generation"));
 	else
 		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n\n",
-			kvmintro_regs_value(regs, "vcpu"));
+			kvmintro_record_number(regs, "vcpu"));
 }
 
 /* rip, rflags, the control registers with their flags, gdt and idt. */
@@ -342,27 +399,18 @@ static void kvmintro_regs_add_control(struct kvmintro_table *table,
 				      const struct kvmintro_record *regs)
 {
 	const char *key;
-	char flags[256];
 	size_t i;
 
-	for (i = 0; i < 11; i++) {
-		key = kvmintro_regs_keys[KVMINTRO_REGS_CONTROL + i].name;
-		kvmintro_table_add(table, "%s", key);
-		kvmintro_table_add(table, "0x%016" PRIx64,
-				   kvmintro_regs_value(regs, key));
-		kvmintro_describe_bits(kvmintro_regs_value(regs, key),
-				       kvmintro_control_bits[i], flags,
-				       sizeof(flags));
-		kvmintro_table_add(table, "%s", flags);
-	}
+	kvmintro_regs_add_described(table, regs, kvmintro_regs_keys,
+				    KVMINTRO_REGS_CONTROL, 11);
 	for (i = 0; i < 2; i++) {
 		key = i ? "idt" : "gdt";
 		kvmintro_table_add(table, "%s", key);
 		kvmintro_table_add(table, "0x%016" PRIx64,
-				   kvmintro_regs_value(regs, kvmintro_regs_keys[
+				   kvmintro_record_number(regs, kvmintro_regs_keys[
 					KVMINTRO_REGS_TABLES + 2 * i].name));
 		kvmintro_table_add(table, "limit 0x%" PRIx64,
-				   kvmintro_regs_value(regs, kvmintro_regs_keys[
+				   kvmintro_record_number(regs, kvmintro_regs_keys[
 					KVMINTRO_REGS_TABLES + 2 * i + 1].name));
 	}
 }
@@ -373,16 +421,16 @@ static void kvmintro_regs_add_segment(struct kvmintro_table *table,
 {
 	const struct kvmintro_record_key *keys =
 		&kvmintro_regs_keys[KVMINTRO_REGS_SEGMENTS + 4 * index];
-	uint64_t attributes = kvmintro_regs_value(regs, keys[3].name);
+	uint64_t attributes = kvmintro_record_number(regs, keys[3].name);
 	char description[64];
 	size_t i;
 
 	kvmintro_table_add(table, "%s", kvmintro_regs_segments[index]);
 	kvmintro_table_add(table, "0x%04" PRIx64,
-			   kvmintro_regs_value(regs, keys[0].name));
+			   kvmintro_record_number(regs, keys[0].name));
 	for (i = 1; i < 4; i++)
 		kvmintro_table_add(table, "0x%" PRIx64,
-				   kvmintro_regs_value(regs, keys[i].name));
+				   kvmintro_record_number(regs, keys[i].name));
 	for (i = 0; i < ARRAY_SIZE(kvmintro_attribute_bits); i++)
 		kvmintro_table_add(table, i ? "%u" : "0x%x",
 			(unsigned int)(attributes >> kvmintro_attribute_bits[i][0]) &
@@ -421,61 +469,6 @@ static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
 	return ret ?: kvmintro_table_finish(&table, out);
 }
 
-static const struct kvmintro_bit_name kvmintro_arm64_pstate_bits[] = {
-	{ 31, "N" }, { 30, "Z" }, { 29, "C" }, { 28, "V" }, { 21, "SS" },
-	{ 20, "IL" }, { 9, "D" }, { 8, "A" }, { 7, "I" }, { 6, "F" },
-	{ 0, NULL },
-};
-
-static const struct kvmintro_bit_name kvmintro_arm64_sctlr_bits[] = {
-	{ 0, "M" }, { 1, "A" }, { 2, "C" }, { 3, "SA" }, { 12, "I" },
-	{ 19, "WXN" }, { 24, "E0E" }, { 25, "EE" }, { 0, NULL },
-};
-
-/* The exception level and stack pointer of an AArch64 PSTATE. */
-static const char *kvmintro_arm64_pstate_mode(uint64_t pstate)
-{
-	static const char *const modes[16] = {
-		[0] = "EL0t", [4] = "EL1t", [5] = "EL1h",
-		[8] = "EL2t", [9] = "EL2h",
-	};
-
-	if (pstate & 0x10)
-		return "AArch32";
-	return modes[pstate & 0xf] ?: "reserved";
-}
-
-/* Add arm64 keys @first to @first + @count - 1, flags of some decoded. */
-static void kvmintro_arm64_regs_add(struct kvmintro_table *table,
-				    const struct kvmintro_record *regs,
-				    size_t first, size_t count)
-{
-	const char *key;
-	uint64_t value;
-	char flags[256];
-	size_t i;
-
-	for (i = first; i < first + count; i++) {
-		key = kvmintro_arm64_regs_keys[i].name;
-		value = kvmintro_regs_value(regs, key);
-		flags[0] = '\0';
-		if (!strcmp(key, "pstate") || !strcmp(key, "spsr_el1")) {
-			kvmintro_describe_bits(value, kvmintro_arm64_pstate_bits,
-					       flags, sizeof(flags));
-			snprintf(flags + strlen(flags),
-				 sizeof(flags) - strlen(flags), "%s%s",
-				 flags[0] ? " " : "",
-				 kvmintro_arm64_pstate_mode(value));
-		} else if (!strcmp(key, "sctlr_el1")) {
-			kvmintro_describe_bits(value, kvmintro_arm64_sctlr_bits,
-					       flags, sizeof(flags));
-		}
-		kvmintro_table_add(table, "%s", key);
-		kvmintro_table_add(table, "0x%016" PRIx64, value);
-		kvmintro_table_add(table, "%s", flags);
-	}
-}
-
 /*
  * Print one arm64 vcpu's registers: x0-x30 and sp, then pc, PSTATE and
  * the EL1 banked registers, then the EL1 system registers.
@@ -495,13 +488,15 @@ static int kvmintro_arm64_regs_print_one(const struct kvmintro_record *regs,
 	ret = kvmintro_table_finish(&table, out);
 	fputc('\n', out);
 	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
-	kvmintro_arm64_regs_add(&table, regs, KVMINTRO_ARM64_REGS_CORE + 1,
-				KVMINTRO_ARM64_NR_CORE_REGS - 1);
+	kvmintro_regs_add_described(&table, regs, kvmintro_arm64_regs_keys,
+				    KVMINTRO_ARM64_REGS_CORE + 1,
+				    KVMINTRO_ARM64_NR_CORE_REGS - 1);
 	ret = ret ?: kvmintro_table_finish(&table, out);
 	fputc('\n', out);
 	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
-	kvmintro_arm64_regs_add(&table, regs, KVMINTRO_ARM64_REGS_SYS,
-				KVMINTRO_ARM64_NR_SYS_REGS);
+	kvmintro_regs_add_described(&table, regs, kvmintro_arm64_regs_keys,
+				    KVMINTRO_ARM64_REGS_SYS,
+				    KVMINTRO_ARM64_NR_SYS_REGS);
 	return ret ?: kvmintro_table_finish(&table, out);
 }
 
@@ -585,12 +580,7 @@ int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv)
 	const struct kvmintro_option options[] = {
 		{ "--vcpu", &vcpu_text, &vcpu_given },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 1,
-		.max_arguments = 1,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 1, 1);
 	struct kvmintro_array ids;
 	struct kvmintro_vm vm;
 	uint64_t vcpu, *id;

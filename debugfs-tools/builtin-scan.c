@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "../lib/scan.h"
-#include "argument.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "show.h"
 
 /**
@@ -146,7 +146,7 @@ static int kvmintro_scan_check_list(const struct kvmintro_record_list *reply,
 
 	for (i = 0; i < reply->count; i++) {
 		record = &reply->records[i];
-		if (record->kind_len == 7 && !memcmp(record->kind, "summary", 7) &&
+		if (kvmintro_record_is(record, "summary") &&
 		    i + 1 == reply->count && kvmintro_record_find(record, "matches"))
 			return 0;
 		index = kvmintro_record_maybe(record, "index");
@@ -160,7 +160,7 @@ static int kvmintro_scan_check_list(const struct kvmintro_record_list *reply,
 		    strcmp(pattern, request->written[index.value])) {
 			error->line = i + 1;
 			return kvmintro_parse_fail(error, -EAGAIN,
-				"pattern %" PRIu64 " \"%s\" was not asked for: did another request to this VM come in between? Try again",
+				"pattern %" PRIu64 " \"%s\" was not asked for" KVMINTRO_RECORD_AGAIN,
 				index.value, pattern);
 		}
 	}
@@ -205,11 +205,17 @@ static int kvmintro_scan_print(const struct kvmintro_record_list *reply)
 	else
 		printf("%" PRIu64 " match%s", matches, matches == 1 ? "" : "es");
 	printf(" in %s (%" PRIu64 " bytes) of guest memory%s.\n", size, bytes,
-	       kvmintro_span_equals(kvmintro_record_text(summary, "truncated"),
-				    "yes") ?
+	       kvmintro_record_says(summary, "truncated", "yes") ?
 	       ", then the search stopped at its limit: raise it with --max" : "");
 	return 0;
 }
+
+static const struct kvmintro_view kvmintro_scan_view = {
+	.file = "scan",
+	.schema = &kvmintro_scan_schema,
+	.json_key = "results",
+	.print = kvmintro_scan_print,
+};
 
 /* Fill @request from the command line and the file of patterns @file. */
 static int kvmintro_scan_get_request(int argc, char **argv,
@@ -263,14 +269,8 @@ int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv)
 		{ "-f", &file, &file_given },
 		{ "--file", &file, &file_given },
 	};
-	const struct kvmintro_syntax syntax = {
-		.options = options,
-		.nr_options = ARRAY_SIZE(options),
-		.min_arguments = 1,
-		.max_arguments = -1,
-	};
+	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 1, -1);
 	struct kvmintro_scan_request *request;
-	struct kvmintro_record_list reply;
 	struct kvmintro_vm vm;
 	size_t i;
 	int ret;
@@ -284,19 +284,8 @@ int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv)
 	ret = kvmintro_scan_get_request(argc - 1, argv + 1, max_text, file,
 					request);
 	if (!ret)
-		ret = kvmintro_record_list_request(kvmintro->debugfs_root,
-						   vm.dir, "scan", request->text,
-						   NULL, &kvmintro_scan_schema,
-						   request, &reply);
-	if (!ret) {
-		if (kvmintro->json)
-			ret = kvmintro_show_json(&vm, "results", &reply,
-						 &kvmintro_scan_schema, stdout);
-		else
-			ret = kvmintro_scan_print(&reply);
-		kvmintro_record_list_release(&reply);
-		ret = kvmintro_check_output(ret);
-	}
+		ret = kvmintro_show_view(kvmintro, &vm, &kvmintro_scan_view,
+					 request->text, NULL, request);
 	for (i = 0; i < request->count; i++)
 		free(request->written[i]);
 	free(request->text);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro snapshot PID|DIR: record the registers of every vcpu; and what
- * the commands of the snapshot file (pause, resume, snapshot) share: write
- * "pause", "resume" or "capture" to it, then read back the VM's pause state
- * and latest capture, one record of one field a line.
+ * kvmintro snapshot, pause and resume PID|DIR: record the registers of
+ * every vcpu, stop every vcpu, let them run again.  All three write
+ * "capture", "pause" or "resume" to the VM's snapshot file, then read back
+ * the VM's pause state and latest capture, one record of one field a line.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -258,7 +258,6 @@ int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
 		.context = command,
 	};
 	struct kvmintro_record_list list;
-	struct kvmintro_span state;
 	char request[32];
 	int ret;
 
@@ -269,8 +268,7 @@ int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
 						   NULL, &list);
 		if (ret)
 			return ret;
-		state = kvmintro_record_text(list.records, "state");
-		*paused = state.length == 6 && !memcmp(state.start, "paused", 6);
+		*paused = kvmintro_record_says(list.records, "state", "paused");
 		kvmintro_record_list_release(&list);
 	}
 	snprintf(request, sizeof(request), "%s\n", command);
@@ -284,4 +282,18 @@ int kvmintro_cmd_snapshot(struct kvmintro *kvmintro, int argc, char **argv)
 	return kvmintro_snapshot_command(kvmintro, "snapshot", argc, argv,
 					 "capture",
 					 KVMINTRO_SNAPSHOT_VIEW_CAPTURE);
+}
+
+/* kvmintro pause PID|DIR: stop every vcpu of a VM until 'kvmintro resume'. */
+int kvmintro_cmd_pause(struct kvmintro *kvmintro, int argc, char **argv)
+{
+	return kvmintro_snapshot_command(kvmintro, "pause", argc, argv, "pause",
+					 KVMINTRO_SNAPSHOT_VIEW_PAUSE);
+}
+
+/* kvmintro resume PID|DIR: let a paused VM run again. */
+int kvmintro_cmd_resume(struct kvmintro *kvmintro, int argc, char **argv)
+{
+	return kvmintro_snapshot_command(kvmintro, "resume", argc, argv, "resume",
+					 KVMINTRO_SNAPSHOT_VIEW_STATE);
 }

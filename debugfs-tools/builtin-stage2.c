@@ -25,13 +25,6 @@
 #include "kvmintro.h"
 #include "show.h"
 
-static bool kvmintro_stage2_is(const struct kvmintro_record *record,
-			       const char *kind)
-{
-	return record->kind && record->kind_len == strlen(kind) &&
-	       !memcmp(record->kind, kind, record->kind_len);
-}
-
 /* A walk is of the GPA asked, @context, and ends with a leaf or an err. */
 static int kvmintro_stage2_check_walk(const struct kvmintro_record_list *walk,
 				      const void *context,
@@ -48,10 +41,10 @@ static int kvmintro_stage2_check_walk(const struct kvmintro_record_list *walk,
 	if (asked.valid && asked.value != *gpa) {
 		error->line = 1;
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"the reply is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked: did another request to this VM come in between? Try again",
+			"the reply is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
 			asked.value, *gpa);
 	}
-	if (!kvmintro_stage2_is(last, "leaf") && !kvmintro_stage2_is(last, "err"))
+	if (!kvmintro_record_is(last, "leaf") && !kvmintro_record_is(last, "err"))
 		return kvmintro_parse_fail(error, -EBADMSG,
 			"the walk ends before a leaf or err line");
 	return 0;
@@ -90,6 +83,10 @@ static const struct kvmintro_show_column kvmintro_stage2_ept_columns[] = {
 	KVMINTRO_SHOW_LEFT("exec", "X", FLAG),
 	KVMINTRO_SHOW_LEFT("large", "L", FLAG),
 };
+
+_Static_assert(ARRAY_SIZE(kvmintro_stage2_npt_columns) ==
+	       ARRAY_SIZE(kvmintro_stage2_ept_columns),
+	       "NPT and EPT entries have as many columns");
 
 static const struct kvmintro_show_column kvmintro_stage2_s2_columns[] = {
 	KVMINTRO_STAGE2_ENTRY,
@@ -134,12 +131,6 @@ static const struct kvmintro_show_column kvmintro_stage2_run_columns[] = {
 	KVMINTRO_SHOW_RIGHT("sw", "SW", VALUE),
 };
 
-/* Is @record (a walk's first line, a summary's "table") arm64's stage 2? */
-static bool kvmintro_stage2_is_s2(const struct kvmintro_record *record)
-{
-	return kvmintro_span_equals(kvmintro_record_text(record, "mmu"), "s2");
-}
-
 /*
  * Say which table @record (a walk's first line, a summary's "table") is:
  * "vcpu 0's NPT table, root 0x..., 4 levels"; or why there is none.
@@ -150,12 +141,13 @@ static bool kvmintro_stage2_print_root(const struct kvmintro_record *record)
 	struct kvmintro_span why = kvmintro_record_text(record, "why");
 
 	if (kvmintro_record_find(record, "why")) {
-		printf("No %s: %.*s.\n", kvmintro_span_equals(kvmintro_record_text(
-		       record, "reason"), "no-table") ? "stage-2 table" :
-		       "TDP MMU root", (int)why.length, why.start);
+		printf("No %s: %.*s.\n",
+		       kvmintro_record_says(record, "reason", "no-table") ?
+		       "stage-2 table" : "TDP MMU root", (int)why.length,
+		       why.start);
 		return false;
 	}
-	if (kvmintro_stage2_is_s2(record)) {
+	if (kvmintro_record_says(record, "mmu", "s2")) {
 		printf("stage-2 table, IPA %" PRIu64 " bits, start level %" PRIu64 ", root 0x%" PRIx64 ", %" PRIu64 " levels%s\n",
 		       kvmintro_record_number(record, "ia_bits"),
 		       kvmintro_record_number(record, "start_level"),
@@ -166,7 +158,7 @@ static bool kvmintro_stage2_print_root(const struct kvmintro_record *record)
 	}
 	printf("vcpu %" PRIu64 "'s %s table, root 0x%" PRIx64 ", %" PRIu64 " levels%s\n",
 	       kvmintro_record_number(record, "vcpu"),
-	       kvmintro_span_equals(kvmintro_record_text(record, "mmu"), "ept") ?
+	       kvmintro_record_says(record, "mmu", "ept") ?
 	       "EPT" : "NPT", kvmintro_record_number(record, "root"),
 	       kvmintro_record_number(record, "levels"),
 	       kvmintro_record_number(record, "smm") ? " (SMM)" : "");
@@ -177,33 +169,31 @@ static bool kvmintro_stage2_print_root(const struct kvmintro_record *record)
 static int kvmintro_stage2_print_walk(const struct kvmintro_record_list *walk)
 {
 	const struct kvmintro_record *last = &walk->records[walk->count - 1];
-	bool ept = kvmintro_span_equals(kvmintro_record_text(walk->records,
-							     "mmu"), "ept");
+	bool ept = kvmintro_record_says(walk->records, "mmu", "ept");
 	struct kvmintro_span reason = kvmintro_record_text(last, "reason");
-	bool s2 = kvmintro_stage2_is_s2(walk->records);
+	bool s2 = kvmintro_record_says(walk->records, "mmu", "s2");
 	int ret;
 
-	if (kvmintro_stage2_is(walk->records, "err") || walk->count < 2) {
+	if (kvmintro_record_is(walk->records, "err") || walk->count < 2) {
 		if (kvmintro_record_find(last, "why"))
 			return kvmintro_stage2_print_root(last), 0;
 	} else if (!kvmintro_stage2_print_root(walk->records)) {
 		return 0;
 	}
-	if (s2)
-		ret = walk->count < 2 ? 0 : kvmintro_show_table(kvmintro_stage2_s2_columns,
-					  ARRAY_SIZE(kvmintro_stage2_s2_columns),
-					  walk->records + 1, walk->count - 2, stdout);
-	else
-		ret = walk->count < 2 ? 0 : kvmintro_show_table(ept ? kvmintro_stage2_ept_columns :
-					  kvmintro_stage2_npt_columns,
-					  ARRAY_SIZE(kvmintro_stage2_npt_columns),
-					  walk->records + 1, walk->count - 2, stdout);
-	if (ret || kvmintro_stage2_is(last, "leaf"))
-		return ret ?: kvmintro_show_table(s2 ? kvmintro_stage2_s2_leaf_columns :
-				kvmintro_stage2_leaf_columns,
-				s2 ? ARRAY_SIZE(kvmintro_stage2_s2_leaf_columns) :
-				ARRAY_SIZE(kvmintro_stage2_leaf_columns),
-				last, 1, stdout);
+	ret = walk->count < 2 ? 0 :
+	      kvmintro_show_table(s2 ? kvmintro_stage2_s2_columns :
+				  ept ? kvmintro_stage2_ept_columns :
+				  kvmintro_stage2_npt_columns,
+				  s2 ? ARRAY_SIZE(kvmintro_stage2_s2_columns) :
+				  ARRAY_SIZE(kvmintro_stage2_npt_columns),
+				  walk->records + 1, walk->count - 2, stdout);
+	if (ret || kvmintro_record_is(last, "leaf"))
+		return ret ?:
+		       kvmintro_show_table(s2 ? kvmintro_stage2_s2_leaf_columns :
+					   kvmintro_stage2_leaf_columns,
+					   s2 ? ARRAY_SIZE(kvmintro_stage2_s2_leaf_columns) :
+					   ARRAY_SIZE(kvmintro_stage2_leaf_columns),
+					   last, 1, stdout);
 	printf("0x%" PRIx64 ": ", kvmintro_record_number(last, "gpa"));
 	if (kvmintro_record_find(last, "level"))
 		printf("stops at level %" PRIu64 ": ",
@@ -230,22 +220,22 @@ static int kvmintro_stage2_print_summary(const struct kvmintro_record_list *summ
 		return -ENOMEM;
 	for (i = 1; i < summary->count; i++) {
 		record = &summary->records[i];
-		if (!kvmintro_stage2_is(record, "run")) {
+		if (!kvmintro_record_is(record, "run")) {
 			notes++;
 			continue;
 		}
 		runs[count++] = *record;
 		for (j = 0; j < ARRAY_SIZE(sizes); j++)
-			if (kvmintro_span_equals(kvmintro_record_text(record, "size"),
-						 sizes[j]))
+			if (kvmintro_record_says(record, "size", sizes[j]))
 				bytes[j] += kvmintro_record_number(record, "npages")
 					    << 12;
 	}
 	/* The last column, SW, is arm64's. */
 	ret = kvmintro_show_table(kvmintro_stage2_run_columns,
 				  ARRAY_SIZE(kvmintro_stage2_run_columns) -
-				  !kvmintro_stage2_is_s2(summary->records), runs,
-				  count, stdout);
+				  !kvmintro_record_says(summary->records, "mmu",
+							"s2"),
+				  runs, count, stdout);
 	free(runs);
 	for (j = 0; j < ARRAY_SIZE(sizes); j++) {
 		kvmintro_format_size(bytes[j], text, sizeof(text));
@@ -258,15 +248,24 @@ static int kvmintro_stage2_print_summary(const struct kvmintro_record_list *summ
 	return ret;
 }
 
+static const struct kvmintro_view kvmintro_stage2_walk_view = {
+	.file = "stage2",
+	.schema = &kvmintro_stage2_walk_schema,
+	.json_key = "walk",
+	.print = kvmintro_stage2_print_walk,
+};
+
+static const struct kvmintro_view kvmintro_stage2_summary_view = {
+	.file = "stage2",
+	.schema = &kvmintro_stage2_summary_schema,
+	.json_key = "summary",
+	.print = kvmintro_stage2_print_summary,
+};
+
 int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	static const struct kvmintro_syntax syntax = {
-		.min_arguments = 1,
-		.max_arguments = 2,
-	};
-	const struct kvmintro_record_schema *schema =
-		&kvmintro_stage2_summary_schema;
-	struct kvmintro_record_list list;
+	static const struct kvmintro_syntax syntax = { NULL, 0, 1, 2 };
+	const struct kvmintro_view *view = &kvmintro_stage2_summary_view;
 	char request[32] = "summary\n";
 	struct kvmintro_vm vm;
 	uint64_t gpa;
@@ -280,20 +279,7 @@ int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv)
 		if (ret)
 			return ret;
 		snprintf(request, sizeof(request), "0x%" PRIx64 "\n", gpa);
-		schema = &kvmintro_stage2_walk_schema;
+		view = &kvmintro_stage2_walk_view;
 	}
-	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir,
-					   "stage2", request, NULL, schema, &gpa,
-					   &list);
-	if (ret)
-		return ret;
-	if (kvmintro->json)
-		ret = kvmintro_show_json(&vm, argc == 2 ? "walk" : "summary",
-					 &list, schema, stdout);
-	else if (argc == 2)
-		ret = kvmintro_stage2_print_walk(&list);
-	else
-		ret = kvmintro_stage2_print_summary(&list);
-	kvmintro_record_list_release(&list);
-	return kvmintro_check_output(ret);
+	return kvmintro_show_view(kvmintro, &vm, view, request, NULL, &gpa);
 }

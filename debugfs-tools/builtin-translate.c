@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "argument.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "show.h"
 
 /**
@@ -43,13 +43,13 @@ static int kvmintro_translate_check(const struct kvmintro_record *reply,
 	const char *missing = NULL;
 	size_t i;
 
-	if (reply->kind_len == 2 && !memcmp(reply->kind, "ok", 2)) {
+	if (kvmintro_record_is(reply, "ok")) {
 		for (i = 0; i < ARRAY_SIZE(ok_keys); i++)
 			if (!kvmintro_record_maybe(reply, ok_keys[i]).valid)
 				missing = ok_keys[i];
 		if (!kvmintro_record_find(reply, "kind"))
 			missing = "kind";
-	} else if (reply->kind_len == 3 && !memcmp(reply->kind, "err", 3)) {
+	} else if (kvmintro_record_is(reply, "err")) {
 		if (!kvmintro_record_find(reply, "reason"))
 			missing = "reason";
 	} else {
@@ -81,7 +81,7 @@ static int kvmintro_translate_check_list(const struct kvmintro_record_list *list
 			continue;
 		error->line = i + 1;
 		return kvmintro_parse_fail(error, -EAGAIN,
-			"reply %zu is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked: did another request to this VM come in between? Try again",
+			"reply %zu is for 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
 			i + 1, gpa, request->gpas[i]);
 	}
 	return 0;
@@ -104,14 +104,18 @@ static const struct kvmintro_show_column kvmintro_translate_columns[] = {
 	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
 };
 
+static const struct kvmintro_view kvmintro_translate_view = {
+	.file = "translate",
+	.schema = &kvmintro_translate_schema,
+	.json_key = "translations",
+	.columns = kvmintro_translate_columns,
+	.nr_columns = ARRAY_SIZE(kvmintro_translate_columns),
+};
+
 int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv)
 {
-	static const struct kvmintro_syntax syntax = {
-		.min_arguments = 2,
-		.max_arguments = -1,
-	};
+	static const struct kvmintro_syntax syntax = { NULL, 0, 2, -1 };
 	struct kvmintro_translate_request request;
-	struct kvmintro_record_list list;
 	char text[KVMINTRO_TRANSLATE_MAX * 20], *end = text;
 	struct kvmintro_vm vm;
 	int i, ret;
@@ -133,19 +137,6 @@ int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv)
 			       request.gpas[i - 1]);
 	}
 	strcpy(end, "\n");
-	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir,
-					   "translate", text, NULL,
-					   &kvmintro_translate_schema, &request,
-					   &list);
-	if (ret)
-		return ret;
-	if (kvmintro->json)
-		ret = kvmintro_show_json(&vm, "translations", &list,
-					 &kvmintro_translate_schema, stdout);
-	else
-		ret = kvmintro_show_table(kvmintro_translate_columns,
-					  ARRAY_SIZE(kvmintro_translate_columns),
-					  list.records, list.count, stdout);
-	kvmintro_record_list_release(&list);
-	return kvmintro_check_output(ret);
+	return kvmintro_show_view(kvmintro, &vm, &kvmintro_translate_view, text,
+				  NULL, &request);
 }

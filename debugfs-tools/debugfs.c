@@ -362,92 +362,32 @@ static int kvmintro_explained(const struct kvmintro_debugfs_explainer *explainer
 }
 
 /*
- * Report @err like kvmintro_debugfs_report(), unless @explainer knows it
- * better.
- */
-static int kvmintro_debugfs_explain(const char *root, const char *dir,
-				    const char *path, int err,
-				    const char *action,
-				    const struct kvmintro_debugfs_explainer *explainer)
-{
-	return kvmintro_explained(explainer, path, err) ?:
-	       kvmintro_debugfs_report(root, dir, path, err, action);
-}
-
-/*
- * Read all of @fd. debugfs files report no size (seq_file makes them up as
- * they are read), so grow the buffer until read() returns 0.
- */
-static int kvmintro_read_all(int fd, struct kvmintro_debugfs_file *file)
-{
-	size_t capacity = 4096, used = 0;
-	char *buffer, *grown;
-	ssize_t count;
-
-	buffer = malloc(capacity + 1);
-	if (!buffer)
-		return -ENOMEM;
-	for (;;) {
-		if (used == capacity) {
-			if (capacity >= KVMINTRO_DEBUGFS_FILE_MAX)
-				goto out_free_error_too_big;
-			capacity *= 2;
-			grown = realloc(buffer, capacity + 1);
-			if (!grown)
-				goto out_free_error_no_memory;
-			buffer = grown;
-		}
-		count = read(fd, buffer + used, capacity - used);
-		if (count < 0 && errno == EINTR)
-			continue;
-		if (count < 0)
-			goto out_free_error_read;
-		if (!count)
-			break;
-		used += (size_t)count;
-	}
-	buffer[used] = '\0';
-	file->contents = buffer;
-	file->length = used;
-	return 0;
-
-out_free_error_read:
-	count = -errno;
-	free(buffer);
-	return (int)count;
-out_free_error_no_memory:
-	free(buffer);
-	return -ENOMEM;
-out_free_error_too_big:
-	free(buffer);
-	return -EFBIG;
-}
-
-/*
  * Open "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) with @flags
- * and return the file descriptor; set @file->path, which the caller
- * releases with kvmintro_debugfs_release() (on failure too). On failure
- * say why, as @explainer or kvmintro_debugfs_report() for @action does,
- * and return -errno.
+ * and return the file descriptor; set @path, which the caller frees. On
+ * failure let @explainer (if not NULL) say why, else say it and what to do
+ * (kvmintro_debugfs_report() for @action), free @path and return -errno.
  */
 static int kvmintro_debugfs_open_flags(const char *root, const char *dir,
 				       const char *name, int flags,
 				       const char *action,
 				       const struct kvmintro_debugfs_explainer *explainer,
-				       struct kvmintro_debugfs_file *file)
+				       char **path)
 {
 	int fd;
 
-	memset(file, 0, sizeof(*file));
-	file->path = kvmintro_debugfs_path(root, dir, name);
-	if (!file->path) {
+	*path = kvmintro_debugfs_path(root, dir, name);
+	if (!*path) {
 		kvmintro_error("out of memory");
 		return -ENOMEM;
 	}
-	fd = open(file->path, flags | O_CLOEXEC);
-	if (fd < 0)
-		return kvmintro_debugfs_explain(root, dir, file->path, -errno,
-						action, explainer);
+	fd = open(*path, flags | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	fd = -errno;
+	fd = kvmintro_explained(explainer, *path, fd) ?:
+	     kvmintro_debugfs_report(root, dir, *path, fd, action);
+	free(*path);
+	*path = NULL;
 	return fd;
 }
 
@@ -457,82 +397,11 @@ static int kvmintro_debugfs_open_flags(const char *root, const char *dir,
  * with kvmintro_debugfs_report().
  */
 int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,
-			  struct kvmintro_debugfs_file *file)
+			  const struct kvmintro_debugfs_explainer *explainer,
+			  char **path)
 {
 	return kvmintro_debugfs_open_flags(root, dir, name, O_RDONLY, "read",
-					   NULL, file);
-}
-
-/* The same, letting @explainer say why an open failed, if it knows. */
-int kvmintro_debugfs_open_explained(const char *root, const char *dir,
-				    const char *name,
-				    const struct kvmintro_debugfs_explainer *explainer,
-				    struct kvmintro_debugfs_file *file)
-{
-	return kvmintro_debugfs_open_flags(root, dir, name, O_RDONLY, "read",
-					   explainer, file);
-}
-
-/*
- * Read "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) into @file,
- * which the caller releases. On failure let @explainer (if not NULL) say
- * why, else say it and what to do, and return -errno (see
- * kvmintro_debugfs_report()).
- */
-int kvmintro_debugfs_read_explained(const char *root, const char *dir,
-				    const char *name,
-				    const struct kvmintro_debugfs_explainer *explainer,
-				    struct kvmintro_debugfs_file *file)
-{
-	int fd, ret;
-
-	fd = kvmintro_debugfs_open_flags(root, dir, name, O_RDONLY, "read",
-					 explainer, file);
-	if (fd < 0) {
-		kvmintro_debugfs_release(file);
-		return fd;
-	}
-	ret = kvmintro_read_all(fd, file);
-	close(fd);
-	if (ret) {
-		ret = kvmintro_debugfs_explain(root, dir, file->path, ret,
-					       "read", explainer);
-		kvmintro_debugfs_release(file);
-	}
-	return ret;
-}
-
-int kvmintro_debugfs_read(const char *root, const char *dir, const char *name,
-			  struct kvmintro_debugfs_file *file)
-{
-	return kvmintro_debugfs_read_explained(root, dir, name, NULL, file);
-}
-
-static int kvmintro_report_refused(const char *path, const char *text,
-				   size_t length)
-{
-	char quoted[KVMINTRO_QUOTE_MAX];
-
-	kvmintro_quote(text, length, quoted, sizeof(quoted));
-	kvmintro_error("the module refused what was written to %s: %s", path,
-		       quoted);
-	kvmintro_error(KVMINTRO_VERSION_HINT);
-	return -EPROTO;
-}
-
-/* Say why a write of @text failed; EINVAL means the module refused it. */
-static int kvmintro_report_write_failure(const char *root, const char *dir,
-					 const char *path, const char *text,
-					 size_t length, int err,
-					 const struct kvmintro_debugfs_explainer *explainer)
-{
-	int ret = kvmintro_explained(explainer, path, err);
-
-	if (ret)
-		return ret;
-	if (err == -EINVAL)
-		return kvmintro_report_refused(path, text, length);
-	return kvmintro_debugfs_report(root, dir, path, err, "write");
+					   explainer, path);
 }
 
 /* Write @text in one write() to @fd; return 0 or -errno. */
@@ -563,22 +432,30 @@ int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
 			   const char *text, size_t length,
 			   const struct kvmintro_debugfs_explainer *explainer)
 {
-	struct kvmintro_debugfs_file file;
-	int fd, ret;
+	char quoted[KVMINTRO_QUOTE_MAX];
+	int fd, ret, explained;
+	char *path;
 
 	fd = kvmintro_debugfs_open_flags(root, dir, name, O_WRONLY, "write",
-					 explainer, &file);
-	if (fd < 0) {
-		kvmintro_debugfs_release(&file);
+					 explainer, &path);
+	if (fd < 0)
 		return fd;
-	}
 	ret = kvmintro_write_once(fd, text, length);
 	if (close(fd) && !ret)
 		ret = -errno;
-	if (ret)
-		ret = kvmintro_report_write_failure(root, dir, file.path, text,
-						    length, ret, explainer);
-	kvmintro_debugfs_release(&file);
+	explained = ret ? kvmintro_explained(explainer, path, ret) : 0;
+	if (explained) {
+		ret = explained;
+	} else if (ret == -EINVAL) {
+		kvmintro_quote(text, length, quoted, sizeof(quoted));
+		kvmintro_error("the module refused what was written to %s: %s",
+			       path, quoted);
+		kvmintro_error(KVMINTRO_VERSION_HINT);
+		ret = -EPROTO;
+	} else if (ret) {
+		ret = kvmintro_debugfs_report(root, dir, path, ret, "write");
+	}
+	free(path);
 	return ret;
 }
 
@@ -607,13 +484,6 @@ int kvmintro_debugfs_request(const char *root, const char *dir,
 					  context);
 }
 
-void kvmintro_debugfs_release(struct kvmintro_debugfs_file *file)
-{
-	free(file->path);
-	free(file->contents);
-	memset(file, 0, sizeof(*file));
-}
-
 static void kvmintro_report_parse_error(const char *path, int err,
 					const struct kvmintro_parse_error *error)
 {
@@ -630,28 +500,38 @@ static void kvmintro_report_parse_error(const char *path, int err,
 }
 
 /*
- * Read one debugfs file and parse it with @parse; see
- * kvmintro_debugfs_read_explained(). On a parse failure say why, naming
- * the line at fault, and return -errno (-EBADMSG for bad contents). The
- * text is gone when this returns: @parse must keep no pointer into it.
+ * Read all of "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) and
+ * parse it with @parse. debugfs files report no size (seq_file makes them
+ * up as they are read), so the whole file is read until read() returns 0.
+ * On failure let @explainer (if not NULL) say why, else say it and what to
+ * do (see kvmintro_debugfs_report()); on a parse failure say why, naming
+ * the line at fault; return -errno (-EBADMSG for bad contents). The text
+ * is gone when this returns: @parse must keep no pointer into it.
  */
 int kvmintro_debugfs_load_file(const char *root, const char *dir,
 			       const char *name,
 			       const struct kvmintro_debugfs_explainer *explainer,
 			       kvmintro_file_parser_fn parse, void *context)
 {
-	struct kvmintro_debugfs_file file;
 	struct kvmintro_parse_error error;
-	int ret;
+	char *path, *text = NULL;
+	size_t length;
+	int fd, ret;
 
-	ret = kvmintro_debugfs_read_explained(root, dir, name, explainer,
-					      &file);
+	fd = kvmintro_debugfs_open(root, dir, name, explainer, &path);
+	if (fd < 0)
+		return fd;
+	ret = kvmintro_read_fd(fd, KVMINTRO_DEBUGFS_FILE_MAX, &text, &length);
+	close(fd);
 	if (ret)
-		return ret;
-	ret = parse(context, file.contents, file.length, &error);
-	if (ret)
-		kvmintro_report_parse_error(file.path, ret, &error);
-	kvmintro_debugfs_release(&file);
+		ret = kvmintro_explained(explainer, path, ret) ?:
+		      kvmintro_debugfs_report(root, dir, path, ret, "read");
+	else
+		ret = parse(context, text, length, &error);
+	if (ret && text)
+		kvmintro_report_parse_error(path, ret, &error);
+	free(text);
+	free(path);
 	return ret;
 }
 
@@ -662,48 +542,21 @@ static int kvmintro_compare_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Return whether @name is @prefix then a decimal number; store it. */
-static bool kvmintro_is_numbered(const char *name, const char *prefix,
-				 uint64_t *number)
-{
-	size_t length = strlen(prefix);
-
-	if (strncmp(name, prefix, length))
-		return false;
-	return !kvmintro_parse_decimal(kvmintro_span_from_string(name + length),
-				       number);
-}
-
-static int kvmintro_collect_numbered(DIR *directory, const char *prefix,
-				     struct kvmintro_array *numbers)
-{
-	struct dirent *entry;
-	uint64_t *number;
-	uint64_t value;
-
-	while ((entry = readdir(directory))) {
-		if (!kvmintro_is_numbered(entry->d_name, prefix, &value))
-			continue;
-		number = kvmintro_array_append(numbers);
-		if (!number)
-			return -ENOMEM;
-		*number = value;
-	}
-	return 0;
-}
-
 /*
  * Find the entries of the VM directory @dir named @prefix and a number
  * (like "vcpu0", "vcpu1") and put the numbers in @numbers, a uint64_t
- * array the caller releases, sorted. Fail like kvmintro_debugfs_read().
+ * array the caller releases, sorted. Fail like kvmintro_debugfs_load_file().
  */
 int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 				   const char *prefix,
 				   struct kvmintro_array *numbers)
 {
+	size_t length = strlen(prefix);
+	struct dirent *entry;
+	uint64_t *number;
 	DIR *directory;
 	char *path;
-	int ret;
+	int ret = 0;
 
 	kvmintro_array_init(numbers, sizeof(uint64_t));
 	path = kvmintro_debugfs_path(root, NULL, dir);
@@ -717,7 +570,16 @@ int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 		free(path);
 		return ret;
 	}
-	ret = kvmintro_collect_numbered(directory, prefix, numbers);
+	while (!ret && (entry = readdir(directory))) {
+		if (strncmp(entry->d_name, prefix, length))
+			continue;
+		number = kvmintro_array_append(numbers);
+		if (!number)
+			ret = -ENOMEM;
+		else if (kvmintro_parse_decimal(kvmintro_span_from_string(
+					entry->d_name + length), number))
+			numbers->count--;
+	}
 	closedir(directory);
 	free(path);
 	if (ret) {

@@ -14,18 +14,6 @@
 #define KVMINTRO_DEBUGFS_FILE_MAX (16u << 20)
 
 /**
- * struct kvmintro_debugfs_file - the whole contents of one debugfs file
- * @path: where it was read from, for messages
- * @contents: its bytes, followed by a NUL that is not counted in @length
- * @length: number of bytes read
- */
-struct kvmintro_debugfs_file {
-	char *path;
-	char *contents;
-	size_t length;
-};
-
-/**
  * struct kvmintro_debugfs_explainer - errors only one file has
  * @explain: if @err means something particular for the file at @path
  *	(like ETIMEDOUT from a pause), say what and return the error to
@@ -58,17 +46,8 @@ int kvmintro_debugfs_check_root(const char *root);
 int kvmintro_debugfs_report(const char *root, const char *dir,
 			    const char *path, int err, const char *action);
 int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,
-			  struct kvmintro_debugfs_file *file);
-int kvmintro_debugfs_open_explained(const char *root, const char *dir,
-				    const char *name,
-				    const struct kvmintro_debugfs_explainer *explainer,
-				    struct kvmintro_debugfs_file *file);
-int kvmintro_debugfs_read(const char *root, const char *dir, const char *name,
-			  struct kvmintro_debugfs_file *file);
-int kvmintro_debugfs_read_explained(const char *root, const char *dir,
-				    const char *name,
-				    const struct kvmintro_debugfs_explainer *explainer,
-				    struct kvmintro_debugfs_file *file);
+			  const struct kvmintro_debugfs_explainer *explainer,
+			  char **path);
 int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
 			   const char *text, size_t length,
 			   const struct kvmintro_debugfs_explainer *explainer);
@@ -76,7 +55,6 @@ int kvmintro_debugfs_request(const char *root, const char *dir,
 			     const char *name, const char *request,
 			     const struct kvmintro_debugfs_explainer *explainer,
 			     kvmintro_file_parser_fn parse, void *context);
-void kvmintro_debugfs_release(struct kvmintro_debugfs_file *file);
 int kvmintro_debugfs_load_file(const char *root, const char *dir,
 			       const char *name,
 			       const struct kvmintro_debugfs_explainer *explainer,

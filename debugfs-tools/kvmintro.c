@@ -5,7 +5,8 @@
  *
  * main() takes the global options wherever they are on the command line,
  * then runs the command named first among the rest: one builtin-<name>.c
- * per command, each a row of kvmintro_commands[].
+ * per command (builtin-snapshot.c also has pause and resume), each a row
+ * of kvmintro_commands[].
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "argument.h"
 #include "debugfs.h"
 #include "kvmintro.h"
+#include "parse.h"
 #include "util.h"
 #include "vm.h"
 
@@ -372,31 +373,6 @@ int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa)
 	return 0;
 }
 
-/* Return the option of @syntax that @argument is, or NULL; set @value. */
-static const struct kvmintro_option *
-kvmintro_find_option(const struct kvmintro_syntax *syntax,
-		     const char *argument, const char **value)
-{
-	size_t i, length;
-
-	for (i = 0; i < syntax->nr_options; i++) {
-		const struct kvmintro_option *option = &syntax->options[i];
-
-		length = strlen(option->name);
-		if (strncmp(argument, option->name, length))
-			continue;
-		if (!argument[length]) {
-			*value = NULL;
-			return option;
-		}
-		if (argument[length] == '=' && option->value) {
-			*value = argument + length + 1;
-			return option;
-		}
-	}
-	return NULL;
-}
-
 /*
  * Take option @argv[*i] of command @name, and its value from the next
  * argument if it is not in "--name=value" form. Return 0 or -EINVAL.
@@ -405,16 +381,25 @@ static int kvmintro_take_option(const char *name,
 				const struct kvmintro_syntax *syntax,
 				int argc, char **argv, int *i)
 {
-	const struct kvmintro_option *option;
-	const char *value;
+	const struct kvmintro_option *option = NULL;
+	const char *argument = argv[*i], *value = NULL;
+	size_t j, length = 0;
 
-	option = kvmintro_find_option(syntax, argv[*i], &value);
+	for (j = 0; j < syntax->nr_options && !option; j++) {
+		length = strlen(syntax->options[j].name);
+		if (!strncmp(argument, syntax->options[j].name, length) &&
+		    (!argument[length] ||
+		     (argument[length] == '=' && syntax->options[j].value)))
+			option = &syntax->options[j];
+	}
 	if (!option)
-		return kvmintro_usage_error(name, "unknown option", argv[*i]);
+		return kvmintro_usage_error(name, "unknown option", argument);
+	if (argument[length])
+		value = argument + length + 1;
 	if (option->value && !value) {
 		if (*i + 1 == argc)
 			return kvmintro_usage_error(name, "this option needs a value:",
-						    argv[*i]);
+						    argument);
 		value = argv[++*i];
 	}
 	if (option->value)

@@ -52,6 +52,10 @@ struct kvmintro_syntax {
 	int max_arguments;
 };
 
+/* The syntax of a command with @options (an array), @min to @max arguments. */
+#define KVMINTRO_SYNTAX(options, min, max) \
+	{ options, ARRAY_SIZE(options), min, max }
+
 struct kvmintro_vm;
 
 int kvmintro_usage_error(const char *command, const char *problem,
@@ -83,7 +87,8 @@ int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro,
 			     const struct kvmintro_vm *vm, char **text);
 
 /*
- * The commands, one builtin-<name>.c each. They get the arguments after the
+ * The commands, one builtin-<name>.c each (pause and resume are in
+ * builtin-snapshot.c). They get the arguments after the
  * command name, print what went wrong themselves and return 0 or -errno.
  */
 int kvmintro_cmd_list(struct kvmintro *kvmintro, int argc, char **argv);

@@ -21,31 +21,6 @@
 #define KVMINTRO_HEXDUMP_WIDTH 16
 
 /*
- * Read up to @memory->requested bytes at @memory->gpa from @fd, stopping
- * where guest memory ends. Return 0 or -errno.
- */
-static int kvmintro_memory_pread(int fd, struct kvmintro_memory *memory)
-{
-	ssize_t count;
-
-	while (memory->length < memory->requested) {
-		count = pread(fd, memory->bytes + memory->length,
-			      memory->requested - memory->length,
-			      (off_t)(memory->gpa + memory->length));
-		if (count < 0 && errno == EINTR)
-			continue;
-		if (count < 0 && errno == EIO)
-			break;
-		if (count < 0)
-			return -errno;
-		if (!count)
-			break;
-		memory->length += (size_t)count;
-	}
-	return 0;
-}
-
-/*
  * Read @length bytes (at most %KVMINTRO_READ_MAX) of the guest memory of
  * @vm at guest physical address @gpa into @memory, which the caller
  * releases. Guest memory may end before: see kvmintro_memory_report_end().
@@ -55,8 +30,9 @@ int kvmintro_memory_read(const char *root, const struct kvmintro_vm *vm,
 			 uint64_t gpa, size_t length,
 			 struct kvmintro_memory *memory)
 {
-	struct kvmintro_debugfs_file file;
-	int fd, ret;
+	ssize_t count;
+	char *path;
+	int fd;
 
 	memset(memory, 0, sizeof(*memory));
 	memory->gpa = gpa;
@@ -66,21 +42,20 @@ int kvmintro_memory_read(const char *root, const struct kvmintro_vm *vm,
 		kvmintro_error("out of memory");
 		return -ENOMEM;
 	}
-	fd = kvmintro_debugfs_open(root, vm->dir, "mem", &file);
-	if (fd < 0) {
-		ret = fd;
-		goto out_release;
-	}
-	ret = kvmintro_memory_pread(fd, memory);
-	close(fd);
-	if (ret)
-		ret = kvmintro_debugfs_report(root, vm->dir, file.path, ret,
-					      "read");
-out_release:
-	kvmintro_debugfs_release(&file);
-	if (ret)
+	fd = kvmintro_debugfs_open(root, vm->dir, "mem", NULL, &path);
+	count = fd < 0 ? fd : kvmintro_pread(fd, memory->bytes, length, gpa);
+	if (fd >= 0)
+		close(fd);
+	if (fd >= 0 && count < 0)
+		count = kvmintro_debugfs_report(root, vm->dir, path, count,
+						"read");
+	free(path);
+	if (count < 0) {
 		kvmintro_memory_release(memory);
-	return ret;
+		return (int)count;
+	}
+	memory->length = (size_t)count;
+	return 0;
 }
 
 /*

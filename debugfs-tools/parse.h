@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/parse.h"
 #include "util.h"
 
 #define KVMINTRO_PARSE_MESSAGE_MAX 256
@@ -43,5 +44,9 @@ int kvmintro_parse_page_size(struct kvmintro_span text, uint64_t *bytes);
 int kvmintro_parse_time(struct kvmintro_span text, struct kvmintro_time *time);
 int kvmintro_parse_fail(struct kvmintro_parse_error *error, int err,
 			const char *format, ...) __printf(3, 4);
+
+int kvmintro_parse_number_argument(const char *text, uint64_t *value);
+int kvmintro_parse_address_argument(const char *text, uint64_t *gpa);
+int kvmintro_parse_length_argument(const char *text, uint64_t *bytes);
 
 #endif /* KVMINTRO_PARSE_H */

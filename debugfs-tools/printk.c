@@ -32,7 +32,6 @@
 
 #include "printk.h"
 #include "util.h"
-#include "vmcoreinfo.h"
 
 /* The guest's unsigned long: x86-64. */
 #define KVMINTRO_PRINTK_ULONG_BITS	64

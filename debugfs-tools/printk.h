@@ -9,6 +9,7 @@
 #ifndef KVMINTRO_PRINTK_H
 #define KVMINTRO_PRINTK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -114,5 +115,12 @@ int kvmintro_printk_read(const struct kvmintro_printk_layout *layout,
 			 kvmintro_printk_read_fn read, void *read_context,
 			 kvmintro_printk_record_fn take, void *take_context,
 			 struct kvmintro_printk_stats *stats);
+
+/* vmcoreinfo.c: the guest's VMCOREINFO, in its core file, and its keys. */
+int kvmintro_vmcoreinfo_read_core(int fd, char **text);
+const char *kvmintro_vmcoreinfo_line_end(const char *line);
+char *kvmintro_vmcoreinfo_value(const char *text, const char *key);
+bool kvmintro_vmcoreinfo_number(const char *text, const char *key, int base,
+				uint64_t *value);
 
 #endif /* KVMINTRO_PRINTK_H */

@@ -361,6 +361,20 @@ struct kvmintro_span kvmintro_record_text(const struct kvmintro_record *record,
 	return text;
 }
 
+/* Is @record of kind @kind ("ok", "leaf", ...)? */
+bool kvmintro_record_is(const struct kvmintro_record *record, const char *kind)
+{
+	return record->kind && record->kind_len == strlen(kind) &&
+	       !memcmp(record->kind, kind, record->kind_len);
+}
+
+/* Is the value of @record's field @key the word @word? */
+bool kvmintro_record_says(const struct kvmintro_record *record,
+			  const char *key, const char *word)
+{
+	return kvmintro_span_equals(kvmintro_record_text(record, key), word);
+}
+
 /* Write @field, whose key is @key, as a member of the object being written. */
 static void kvmintro_record_write_json_field(struct kvmintro_json *json,
 					     const struct kvmintro_record_schema *schema,

@@ -8,6 +8,10 @@
 #include "json.h"
 #include "parse.h"
 
+/* Ends the message of a reply that is not to the request just written. */
+#define KVMINTRO_RECORD_AGAIN \
+	": did another request to this VM come in between? Try again"
+
 /* The most fields a record of any file may have. */
 #define KVMINTRO_RECORD_FIELDS_MAX 128
 
@@ -95,6 +99,9 @@ struct kvmintro_maybe_u64 kvmintro_record_maybe(const struct kvmintro_record *re
 					       const char *key);
 struct kvmintro_span kvmintro_record_text(const struct kvmintro_record *record,
 					  const char *key);
+bool kvmintro_record_is(const struct kvmintro_record *record, const char *kind);
+bool kvmintro_record_says(const struct kvmintro_record *record,
+			  const char *key, const char *word);
 void kvmintro_record_write_json_members(struct kvmintro_json *json,
 					const struct kvmintro_record *record,
 					const struct kvmintro_record_schema *schema);

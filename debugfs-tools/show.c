@@ -13,13 +13,13 @@
 #include "show.h"
 
 /* Add the cell of @column for @record to @table. */
-void kvmintro_show_add_cell(struct kvmintro_table *table,
-			    const struct kvmintro_show_column *column,
-			    const struct kvmintro_record *record)
+static void kvmintro_show_add_cell(struct kvmintro_table *table,
+				   const struct kvmintro_show_column *column,
+				   const struct kvmintro_record *record)
 {
 	const struct kvmintro_record_field *field;
 	struct kvmintro_maybe_u64 number;
-	char *bytes;
+	char *bytes, *escaped;
 	int length;
 
 	field = kvmintro_record_find(record, column->key);
@@ -39,13 +39,16 @@ void kvmintro_show_add_cell(struct kvmintro_table *table,
 			number.value <<= KVMINTRO_PAGE_SHIFT;
 		kvmintro_table_add_size(table, number.value);
 	} else if (field->type == KVMINTRO_RECORD_STRING) {
+		/* Untrusted bytes, escaped where not printable. */
 		bytes = malloc(field->value_len);
 		length = bytes ? kvmintro_record_decode_string(field, bytes,
 							       field->value_len) : -1;
-		if (length >= 0)
-			kvmintro_table_add_escaped(table, bytes, length);
+		escaped = length >= 0 ? kvmintro_escape(bytes, length) : NULL;
+		if (escaped)
+			kvmintro_table_add(table, "%s", escaped);
 		else
 			table->error = table->error ?: -ENOMEM;
+		free(escaped);
 		free(bytes);
 	} else {
 		kvmintro_table_add(table, "%.*s", (int)field->value_len,
@@ -84,9 +87,10 @@ int kvmintro_show_table(const struct kvmintro_show_column *columns,
 }
 
 /* Write the records of @list as an array, a member called @key. */
-void kvmintro_show_write_records(struct kvmintro_json *json, const char *key,
-				 const struct kvmintro_record_list *list,
-				 const struct kvmintro_record_schema *schema)
+static void kvmintro_show_write_records(struct kvmintro_json *json,
+					const char *key,
+					const struct kvmintro_record_list *list,
+					const struct kvmintro_record_schema *schema)
 {
 	size_t i;
 
@@ -98,41 +102,61 @@ void kvmintro_show_write_records(struct kvmintro_json *json, const char *key,
 
 /*
  * Print {"vm": {...}, "<@key>": [...]}, every record of @list an object
- * (see kvmintro_record_write_json()). Return 0 or -errno.
+ * (see kvmintro_record_write_json()), then what @write_json adds, if not
+ * NULL. Return 0 or -errno.
  */
-int kvmintro_show_json(const struct kvmintro_vm *vm, const char *key,
-		       const struct kvmintro_record_list *list,
-		       const struct kvmintro_record_schema *schema, FILE *out)
+static int kvmintro_show_json_more(const struct kvmintro_vm *vm,
+				   const char *key,
+				   const struct kvmintro_record_list *list,
+				   const struct kvmintro_record_schema *schema,
+				   FILE *out,
+				   void (*write_json)(struct kvmintro_json *json,
+						      const struct kvmintro_record_list *list))
 {
 	struct kvmintro_json json;
 
 	kvmintro_vm_json_begin(&json, out, vm);
 	kvmintro_show_write_records(&json, key, list, schema);
+	if (write_json)
+		write_json(&json, list);
 	return kvmintro_vm_json_end(&json);
 }
 
+int kvmintro_show_json(const struct kvmintro_vm *vm, const char *key,
+		       const struct kvmintro_record_list *list,
+		       const struct kvmintro_record_schema *schema, FILE *out)
+{
+	return kvmintro_show_json_more(vm, key, list, schema, out, NULL);
+}
+
 /*
- * Read @view's file of @vm and print it, as a table or as JSON. On failure
- * say why and return -errno.
+ * Write @request (NULL: none) to @view's file of @vm, with @explainer and
+ * @context as kvmintro_record_list_request() takes them, read the file and
+ * print it, as a table or as JSON. On failure say why and return -errno.
  */
 int kvmintro_show_view(const struct kvmintro *kvmintro,
 		       const struct kvmintro_vm *vm,
-		       const struct kvmintro_view *view)
+		       const struct kvmintro_view *view, const char *request,
+		       const struct kvmintro_debugfs_explainer *explainer,
+		       const void *context)
 {
 	struct kvmintro_record_list list;
 	int ret;
 
 	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm->dir,
-					   view->file, NULL, NULL, view->schema,
-					   NULL, &list);
+					   view->file, request, explainer,
+					   view->schema, context, &list);
 	if (ret)
 		return ret;
 	if (kvmintro->json)
-		ret = kvmintro_show_json(vm, view->json_key, &list,
-					 view->schema, stdout);
-	else if (!list.count)
+		ret = kvmintro_show_json_more(vm, view->json_key, &list,
+					      view->schema, stdout,
+					      view->write_json);
+	else if (!list.count && view->empty)
 		printf("VM %s (PID %" PRIu64 ") %s\n", vm->dir, vm->pid,
 		       view->empty);
+	else if (view->print)
+		ret = view->print(&list);
 	else
 		ret = kvmintro_show_table(view->columns, view->nr_columns,
 					  list.records, list.count, stdout);

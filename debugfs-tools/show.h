@@ -45,7 +45,10 @@ struct kvmintro_show_column {
  * @json_key: the name of the array of records in --json
  * @columns: its table
  * @nr_columns: how many columns
- * @empty: what to say, after "VM <dir> (PID <pid>) ", when there is no record
+ * @empty: what to say, after "VM <dir> (PID <pid>) ", when there is no
+ *	record, or NULL
+ * @print: if not NULL, prints the table instead of @columns
+ * @write_json: if not NULL, adds members after the records in --json
  */
 struct kvmintro_view {
 	const char *file;
@@ -54,13 +57,20 @@ struct kvmintro_view {
 	const struct kvmintro_show_column *columns;
 	size_t nr_columns;
 	const char *empty;
+	int (*print)(const struct kvmintro_record_list *list);
+	void (*write_json)(struct kvmintro_json *json,
+			   const struct kvmintro_record_list *list);
 };
 
 struct kvmintro;
 
+struct kvmintro_debugfs_explainer;
+
 int kvmintro_show_view(const struct kvmintro *kvmintro,
 		       const struct kvmintro_vm *vm,
-		       const struct kvmintro_view *view);
+		       const struct kvmintro_view *view, const char *request,
+		       const struct kvmintro_debugfs_explainer *explainer,
+		       const void *context);
 /* The bits of an x86-64 page-table entry (a guest's, or AMD NPT's). */
 #define KVMINTRO_SHOW_X86_BITS						\
 	KVMINTRO_SHOW_LEFT("present", "P", FLAG),			\
@@ -73,12 +83,6 @@ int kvmintro_show_table(const struct kvmintro_show_column *columns,
 			size_t nr_columns,
 			const struct kvmintro_record *records, size_t count,
 			FILE *out);
-void kvmintro_show_add_cell(struct kvmintro_table *table,
-			    const struct kvmintro_show_column *column,
-			    const struct kvmintro_record *record);
-void kvmintro_show_write_records(struct kvmintro_json *json, const char *key,
-				 const struct kvmintro_record_list *list,
-				 const struct kvmintro_record_schema *schema);
 int kvmintro_show_json(const struct kvmintro_vm *vm, const char *key,
 		       const struct kvmintro_record_list *list,
 		       const struct kvmintro_record_schema *schema, FILE *out);

@@ -58,20 +58,6 @@ void kvmintro_table_add_size(struct kvmintro_table *table, uint64_t bytes)
 	kvmintro_table_add(table, "%s", text);
 }
 
-/* Add the next cell: untrusted bytes, escaped where not printable. */
-void kvmintro_table_add_escaped(struct kvmintro_table *table,
-				const char *bytes, size_t length)
-{
-	char *escaped = kvmintro_escape(bytes, length);
-
-	if (!escaped) {
-		table->error = table->error ?: -ENOMEM;
-		return;
-	}
-	kvmintro_table_add(table, "%s", escaped);
-	free(escaped);
-}
-
 static const char *kvmintro_table_cell(const struct kvmintro_table *table,
 				       size_t index)
 {

@@ -43,8 +43,6 @@ void kvmintro_table_init(struct kvmintro_table *table,
 void kvmintro_table_add(struct kvmintro_table *table, const char *format, ...)
 	__printf(2, 3);
 void kvmintro_table_add_size(struct kvmintro_table *table, uint64_t bytes);
-void kvmintro_table_add_escaped(struct kvmintro_table *table,
-				const char *bytes, size_t length);
 int kvmintro_table_print(struct kvmintro_table *table, FILE *out);
 void kvmintro_table_release(struct kvmintro_table *table);
 int kvmintro_table_finish(struct kvmintro_table *table, FILE *out);

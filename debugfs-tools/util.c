@@ -5,11 +5,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -135,28 +137,6 @@ char *kvmintro_escape(const char *bytes, size_t length)
 }
 
 /*
- * Return what @print, given @context, writes to a stream, as a string,
- * allocated, or NULL if memory runs out.
- */
-char *kvmintro_print_to_string(void (*print)(FILE *out, const void *context),
-			       const void *context)
-{
-	char *text = NULL;
-	size_t length;
-	FILE *stream;
-
-	stream = open_memstream(&text, &length);
-	if (!stream)
-		return NULL;
-	print(stream, context);
-	if (fclose(stream)) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-/*
  * Report that printing a command's result failed (@ret from a print function)
  * and return -EIO, or 0 if it did not.
  */
@@ -174,53 +154,95 @@ int kvmintro_check_output(int ret)
 }
 
 /*
- * Read all of the file at @path ("-" for standard input) into @contents,
- * allocated and NUL-terminated, its size in @length. Return 0, -EFBIG
- * beyond KVMINTRO_READ_FILE_MAX bytes, or -errno.
+ * Read all of @fd, up to @max bytes, into @contents, allocated and
+ * NUL-terminated, its size in @length. Return 0, -EFBIG beyond @max bytes,
+ * -ENOMEM or -errno; @contents is NULL on failure.
  */
-int kvmintro_read_file(const char *path, char **contents, size_t *length)
+int kvmintro_read_fd(int fd, size_t max, char **contents, size_t *length)
 {
-	FILE *file = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	size_t capacity = 4096, used = 0, count;
-	char *buffer, *grown;
-	int ret = -ENOMEM;
+	size_t capacity = 4096, used = 0;
+	char *buffer = NULL, *grown;
+	ssize_t count;
+	int ret;
 
-	if (!file)
-		return -errno;
-	buffer = malloc(capacity + 1);
-	if (!buffer)
-		goto out_close;
+	*contents = NULL;
 	for (;;) {
-		if (used == capacity) {
+		if (!buffer || used == capacity) {
 			ret = -EFBIG;
-			if (capacity >= KVMINTRO_READ_FILE_MAX)
+			if (buffer && capacity >= max)
 				goto out_free;
 			ret = -ENOMEM;
-			capacity *= 2;
+			capacity = buffer ? capacity * 2 : capacity;
 			grown = realloc(buffer, capacity + 1);
 			if (!grown)
 				goto out_free;
 			buffer = grown;
 		}
-		count = fread(buffer + used, 1, capacity - used, file);
-		used += count;
-		if (count)
+		count = read(fd, buffer + used, capacity - used);
+		if (count < 0 && errno == EINTR)
 			continue;
-		ret = -EIO;
-		if (ferror(file))
+		ret = -errno;
+		if (count < 0)
 			goto out_free;
-		break;
+		if (!count)
+			break;
+		used += (size_t)count;
 	}
 	buffer[used] = '\0';
 	*contents = buffer;
 	*length = used;
-	ret = 0;
-	goto out_close;
+	return 0;
 
 out_free:
 	free(buffer);
-out_close:
-	if (file != stdin)
-		fclose(file);
 	return ret;
+}
+
+/*
+ * Read up to @size bytes at @offset of @fd, until the file ends or EIO
+ * (where no guest memory is). Return how many were read, or -errno.
+ */
+ssize_t kvmintro_pread(int fd, void *buf, size_t size, uint64_t offset)
+{
+	size_t done = 0;
+	ssize_t count;
+
+	while (done < size) {
+		count = pread(fd, (char *)buf + done, size - done,
+			      (off_t)(offset + done));
+		if (count < 0 && errno == EINTR)
+			continue;
+		if (count < 0 && errno != EIO)
+			return -errno;
+		if (count <= 0)
+			break;
+		done += (size_t)count;
+	}
+	return (ssize_t)done;
+}
+
+/* Read all @size bytes at @offset of @fd; 0, -EIO if fewer, or -errno. */
+int kvmintro_pread_all(int fd, void *buf, size_t size, uint64_t offset)
+{
+	ssize_t count = kvmintro_pread(fd, buf, size, offset);
+
+	return count < 0 ? (int)count : (size_t)count == size ? 0 : -EIO;
+}
+
+/*
+ * Read all of the file at @path ("-" for standard input) into @contents,
+ * allocated and NUL-terminated, its size in @length. Return 0, -EFBIG
+ * beyond KVMINTRO_READ_FILE_MAX bytes, -EIO if reading fails, or -errno.
+ */
+int kvmintro_read_file(const char *path, char **contents, size_t *length)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = kvmintro_read_fd(fd, KVMINTRO_READ_FILE_MAX, contents, length);
+	if (fd)
+		close(fd);
+	return ret == -EFBIG || ret == -ENOMEM ? ret : ret ? -EIO : 0;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
@@ -60,12 +61,13 @@ void kvmintro_error(const char *format, ...) __printf(1, 2);
 void kvmintro_quote(const char *bytes, size_t length, char *quoted,
 		    size_t size);
 char *kvmintro_escape(const char *bytes, size_t length);
-char *kvmintro_print_to_string(void (*print)(FILE *out, const void *context),
-			       const void *context);
 int kvmintro_check_output(int ret);
 
 /* Largest file kvmintro_read_file() reads. */
 #define KVMINTRO_READ_FILE_MAX (64 << 20)
 int kvmintro_read_file(const char *path, char **contents, size_t *length);
+int kvmintro_read_fd(int fd, size_t max, char **contents, size_t *length);
+ssize_t kvmintro_pread(int fd, void *buf, size_t size, uint64_t offset);
+int kvmintro_pread_all(int fd, void *buf, size_t size, uint64_t offset);
 
 #endif /* KVMINTRO_UTIL_H */

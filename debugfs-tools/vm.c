@@ -3,8 +3,10 @@
  * The VMs kvmintro sees: the "vms" file at the root of its debugfs directory,
  * one record per VM, and finding a VM by the name a user gives (PID or dir).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,52 +68,37 @@ static const struct kvmintro_show_column kvmintro_vm_columns[] = {
 	KVMINTRO_SHOW_RIGHT("mem", "BYTES", VALUE),
 };
 
-/* Turn the records of @records into @list; return 0 or -ENOMEM. */
-static int kvmintro_vm_list_take(struct kvmintro_vm_list *list,
-				 const struct kvmintro_record_list *records,
-				 struct kvmintro_parse_error *error)
-{
-	const struct kvmintro_record *record;
-	struct kvmintro_vm *vm;
-	size_t i, length;
-
-	list->count = 0;
-	list->vms = calloc(records->count ?: 1, sizeof(*list->vms));
-	if (!list->vms)
-		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
-	for (i = 0; i < records->count; i++) {
-		record = &records->records[i];
-		vm = &list->vms[i];
-		vm->pid = kvmintro_record_number(record, "pid");
-		kvmintro_vm_dir(record, vm->dir, error);
-		vm->vcpus = kvmintro_record_number(record, "vcpus");
-		vm->slots = kvmintro_record_number(record, "slots");
-		vm->mem = kvmintro_record_number(record, "mem");
-		length = strcspn(record->fields[0].key, "\n");
-		if (length < sizeof(vm->line))
-			memcpy(vm->line, record->fields[0].key, length);
-	}
-	list->count = records->count;
-	return 0;
-}
-
 /* Parse the contents of a "vms" file, one record per VM. */
 int kvmintro_vm_list_parse(const char *text, size_t length,
 			   struct kvmintro_vm_list *list,
 			   struct kvmintro_parse_error *error)
 {
-	struct kvmintro_record_list records;
+	const struct kvmintro_record *record;
+	struct kvmintro_vm *vm;
+	size_t i, line;
 	int ret;
 
 	memset(list, 0, sizeof(*list));
 	ret = kvmintro_record_list_parse(&kvmintro_vm_schema, text, length,
-					 &records, error);
-	if (!ret)
-		ret = kvmintro_vm_list_take(list, &records, error);
+					 &list->records, error);
 	if (ret)
-		kvmintro_record_list_release(&records);
-	list->records = records;
-	return ret;
+		return ret;
+	list->vms = calloc(list->records.count ?: 1, sizeof(*list->vms));
+	if (!list->vms) {
+		kvmintro_record_list_release(&list->records);
+		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+	}
+	for (i = 0; i < list->records.count; i++) {
+		record = &list->records.records[i];
+		vm = &list->vms[i];
+		vm->pid = kvmintro_record_number(record, "pid");
+		kvmintro_vm_dir(record, vm->dir, error);
+		line = strcspn(record->fields[0].key, "\n");
+		if (line < sizeof(vm->line))
+			memcpy(vm->line, record->fields[0].key, line);
+	}
+	list->count = list->records.count;
+	return 0;
 }
 
 static int kvmintro_vm_list_parse_file(void *context, const char *text,
@@ -167,56 +154,32 @@ int kvmintro_vm_list_find(const struct kvmintro_vm_list *list,
 	return -ESRCH;
 }
 
-/**
- * struct kvmintro_vm_dirs - which VMs' dirs kvmintro_vm_print_dirs() prints
- * @list: the VMs
- * @all: all of them
- * @pid: else those of this PID
- */
-struct kvmintro_vm_dirs {
-	const struct kvmintro_vm_list *list;
-	bool all;
-	uint64_t pid;
-};
-
-/* Print the dirs @context asks for as "a, b, c". */
-static void kvmintro_vm_print_dirs(FILE *out, const void *context)
-{
-	const struct kvmintro_vm_dirs *dirs = context;
-	bool first = true;
-	size_t i;
-
-	for (i = 0; i < dirs->list->count; i++) {
-		if (!dirs->all && dirs->list->vms[i].pid != dirs->pid)
-			continue;
-		fprintf(out, "%s%s", first ? "" : ", ", dirs->list->vms[i].dir);
-		first = false;
-	}
-}
-
 static int kvmintro_vm_report_not_found(const struct kvmintro_vm_list *list,
 					const char *name, int err)
 {
-	struct kvmintro_vm_dirs which = {
-		.list = list,
-		.all = err != -ENOTUNIQ,
-	};
-	char quoted[KVMINTRO_QUOTE_MAX];
-	bool ambiguous = !which.all;
-	char *dirs;
+	char quoted[KVMINTRO_QUOTE_MAX], *dirs = NULL;
+	bool ambiguous = err == -ENOTUNIQ;
+	uint64_t pid = 0;
+	size_t i, length;
+	FILE *out;
 
 	kvmintro_quote(name, strlen(name), quoted, sizeof(quoted));
 	if (ambiguous)
-		kvmintro_parse_decimal(kvmintro_span_from_string(name),
-				       &which.pid);
-	dirs = kvmintro_print_to_string(kvmintro_vm_print_dirs, &which);
-	if (!dirs) {
+		kvmintro_parse_decimal(kvmintro_span_from_string(name), &pid);
+	/* The dirs of the VMs of that PID, or of all, as "a, b, c". */
+	out = open_memstream(&dirs, &length);
+	for (i = 0; out && i < list->count; i++)
+		if (!ambiguous || list->vms[i].pid == pid)
+			fprintf(out, "%s%s", ftell(out) ? ", " : "",
+				list->vms[i].dir);
+	if (!out || fclose(out)) {
+		free(dirs);
 		kvmintro_error("out of memory");
 		return -ENOMEM;
 	}
 	if (ambiguous) {
-		kvmintro_error("process %" PRIu64 " has several VMs: %s",
-			       which.pid, dirs);
+		kvmintro_error("process %" PRIu64 " has several VMs: %s", pid,
+			       dirs);
 		kvmintro_error("name one of them by its directory instead of the PID");
 	} else if (!list->count) {
 		kvmintro_error("no VM has PID or directory %s: no VMs are running",
@@ -272,19 +235,15 @@ void kvmintro_vm_write_json(struct kvmintro_json *json, const char *key,
 	struct kvmintro_record record;
 
 	kvmintro_json_begin_object(json, key);
-	/* Every field of its record; what was parsed if it is not there. */
+	/* Every field of its record; the PID and dir if it is not there. */
 	if (!kvmintro_record_parse(vm->line, strlen(vm->line), &record, fields,
 				   ARRAY_SIZE(fields)) && record.nr_fields) {
 		kvmintro_record_write_json_members(json, &record,
 						   &kvmintro_vm_schema);
-		kvmintro_json_end_object(json);
-		return;
+	} else {
+		kvmintro_json_u64(json, "pid", vm->pid);
+		kvmintro_json_string(json, "dir", vm->dir);
 	}
-	kvmintro_json_u64(json, "pid", vm->pid);
-	kvmintro_json_string(json, "dir", vm->dir);
-	kvmintro_json_u64(json, "vcpus", vm->vcpus);
-	kvmintro_json_u64(json, "slots", vm->slots);
-	kvmintro_json_u64(json, "mem", vm->mem);
 	kvmintro_json_end_object(json);
 }
 

@@ -17,17 +17,12 @@
  * struct kvmintro_vm - one line of the "vms" file
  * @pid: process that created the VM
  * @dir: the VM's directory under kvmintro's debugfs root
- * @vcpus: number of vcpus
- * @slots: number of memslots, all address spaces
- * @mem: bytes in address space 0's memslots
  * @line: its record as the module wrote it, for --json: every field
+ *	(vcpus=, slots=, mem= and any other)
  */
 struct kvmintro_vm {
 	uint64_t pid;
 	char dir[KVMINTRO_VM_DIR_MAX];
-	uint64_t vcpus;
-	uint64_t slots;
-	uint64_t mem;
 	char line[KVMINTRO_VM_LINE_MAX];
 };
 

@@ -14,21 +14,11 @@
 #include <unistd.h>
 
 #include "../lib/elfcore.h"
+#include "printk.h"
 #include "util.h"
-#include "vmcoreinfo.h"
 
 /* The most of the core's headers and notes read: far more than vcpus need. */
 #define KVMINTRO_VMCOREINFO_HEADERS_MAX	(16u << 20)
-
-static int kvmintro_vmcoreinfo_pread(int fd, void *buf, size_t size,
-				     uint64_t offset)
-{
-	ssize_t n = pread(fd, buf, size, offset);
-
-	if (n < 0)
-		return -errno;
-	return (size_t)n == size ? 0 : -EIO;
-}
 
 /**
  * kvmintro_vmcoreinfo_read_core() - the VMCOREINFO note of a core file
@@ -50,7 +40,7 @@ int kvmintro_vmcoreinfo_read_core(int fd, char **text)
 	int ret;
 
 	*text = NULL;
-	ret = kvmintro_vmcoreinfo_pread(fd, &ehdr, sizeof(ehdr), 0);
+	ret = kvmintro_pread_all(fd, &ehdr, sizeof(ehdr), 0);
 	if (ret)
 		return ret == -EIO ? -EBADMSG : ret;	/* shorter than one */
 	if (memcmp(ehdr.e_ident, "\177ELF\2\1", 6) ||
@@ -58,9 +48,8 @@ int kvmintro_vmcoreinfo_read_core(int fd, char **text)
 	    ehdr.e_phentsize != sizeof(phdr))
 		return -EBADMSG;
 	for (i = 0; i < ehdr.e_phnum; i++) {
-		ret = kvmintro_vmcoreinfo_pread(fd, &phdr, sizeof(phdr),
-						ehdr.e_phoff +
-						(uint64_t)i * sizeof(phdr));
+		ret = kvmintro_pread_all(fd, &phdr, sizeof(phdr), ehdr.e_phoff +
+					 (uint64_t)i * sizeof(phdr));
 		if (ret)
 			return ret;
 		if (phdr.p_type == KVMINTRO_ELF_PT_NOTE)
@@ -73,7 +62,7 @@ int kvmintro_vmcoreinfo_read_core(int fd, char **text)
 	notes = malloc(phdr.p_filesz + 1);
 	if (!notes)
 		return -ENOMEM;
-	ret = kvmintro_vmcoreinfo_pread(fd, notes, phdr.p_filesz, phdr.p_offset);
+	ret = kvmintro_pread_all(fd, notes, phdr.p_filesz, phdr.p_offset);
 	for (at = 0; !ret && at + sizeof(nhdr) <= phdr.p_filesz;) {
 		memcpy(&nhdr, notes + at, sizeof(nhdr));
 		namesz = (nhdr.n_namesz + 3ull) & ~3ull;

@@ -111,8 +111,8 @@
 
 /* The VM the fixtures belong to: VM 5678 of the end-to-end tests' tree. */
 #define FIXTURE_VM							\
-	{ .pid = 5678, .dir = "5678", .vcpus = 4, .slots = 2,		\
-	  .mem = 4294967296 }
+	{ .pid = 5678, .dir = "5678",					\
+	  .line = "pid=5678 dir=\"5678\" vcpus=4 slots=2 mem=4294967296" }
 
 /* What snapshot prints for FIXTURE_SNAPSHOT. */
 #define FIXTURE_SNAPSHOT_TABLE \

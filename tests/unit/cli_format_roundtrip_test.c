@@ -92,9 +92,12 @@ static bool roundtrip_vm(const struct kvmintro_vm_info *vm, bool verbose)
 	}
 	same = list.count == 1 && list.vms[0].pid == (uint64_t)vm->pid &&
 	       !strcmp(list.vms[0].dir, vm->dir) &&
-	       list.vms[0].vcpus == vm->vcpus &&
-	       list.vms[0].slots == vm->slots &&
-	       list.vms[0].mem == vm->mem_bytes;
+	       kvmintro_record_number(list.records.records, "vcpus") ==
+	       vm->vcpus &&
+	       kvmintro_record_number(list.records.records, "slots") ==
+	       vm->slots &&
+	       kvmintro_record_number(list.records.records, "mem") ==
+	       vm->mem_bytes;
 	if (!same && verbose)
 		printf("#   %s", text);
 	kvmintro_vm_list_release(&list);

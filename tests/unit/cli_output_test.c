@@ -300,8 +300,8 @@ static const struct kvmintro_show_column memslot_columns[] = {
 static void test_memslot_list_output(void)
 {
 	struct kvmintro_vm vm = {
-		.pid = 1234, .dir = "1234", .vcpus = 2, .slots = 3,
-		.mem = 0x4a0000,
+		.pid = 1234, .dir = "1234",
+		.line = "pid=1234 dir=\"1234\" vcpus=2 slots=3 mem=4849664",
 	};
 	struct kvmintro_parse_error error;
 	struct kvmintro_record_list list;

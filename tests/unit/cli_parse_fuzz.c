@@ -18,14 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "argument.h"
 #include "cli_capture.h"
 #include "cli_json_check.h"
 #include "fuzz_assert.h"
 #include "json.h"
 #include "memory.h"
-#include "show.h"
 #include "parse.h"
+#include "show.h"
 #include "table.h"
 #include "vm.h"
 

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "argument.h"
 #include "cli_capture.h"
 #include "cli_fixtures.h"
 #include "cli_json_check.h"
 #include "cli_tap.h"
 #include "memory.h"
+#include "parse.h"
 
 static const struct kvmintro_vm test_vm = FIXTURE_VM;
 
