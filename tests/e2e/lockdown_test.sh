@@ -53,7 +53,7 @@ fi
 "$KVMINTRO_BIN/testvmm" --vm --vcpus 2 --guest spin,exit \
 	--slot gpa=0,size=2M --slot gpa=0x100000000,size=4M,backing=thp \
 	--map gva=0xffffffff81000000,gpa=0x100000000,size=2M,page=4K \
-	--no-stdin --timeout 250 >"$truth" 2>&1 &
+	--no-stdin --timeout 280 >"$truth" 2>&1 &
 vmm=$!
 trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; rmmod kvmintro 2>/dev/null' EXIT
 testvmm_wait_ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
