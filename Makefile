@@ -105,12 +105,13 @@ man:
 install: install-module install-cli
 
 # The kernel's modules_install: it strips, signs (when the kernel is
-# configured to) and compresses as the kernel's own modules are.
+# configured to, and no SIGN_KEY signed it already) and compresses as the
+# kernel's own modules are.
 install-module: module $(if $(SIGN_KEY),sign)
 	@test -n "$(KERNELRELEASE_OF_KDIR)" || { echo "no kernel release in $(KDIR)/include/generated/utsrelease.h"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(MODULE_DIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(abspath $(DESTDIR))) DEPMOD=true \
-		$(MODULE_SIGN_ARGS) modules_install
+		$(if $(SIGN_KEY),CONFIG_MODULE_SIG_ALL=,$(MODULE_SIGN_ARGS)) modules_install
 	$(if $(DESTDIR),@echo "not running depmod: run 'depmod $(KERNELRELEASE_OF_KDIR)' where the module ends up",depmod $(KERNELRELEASE_OF_KDIR))
 
 install-cli: cli man
