@@ -1373,17 +1373,16 @@ kvmintro_kernel_cc()
 }
 
 # Print why kvmintro cannot load on kernel release $1, as its headers'
-# configuration shows, or nothing.  kvmintro finds KVM's VM list and its
-# lock (vm_list, kvm_lock: data, not exported) through kallsyms, which
-# lists a module's data (x86's kvm.ko) but the kernel's own only with
-# CONFIG_KALLSYMS_ALL: without it, a built-in KVM (arm64's) is out of
-# reach.  Debian 12's 6.1 for arm64 is such a kernel.
+# configuration shows, or nothing.  kvmintro resolves what KVM does not
+# export through kallsyms, found through a kprobe: it needs CONFIG_KPROBES
+# and CONFIG_KALLSYMS (introspect/symbols.c).
 kvmintro_kernel_unsupported()
 {
-	local config
+	local config option
 	config=$(kvmintro_root_dir "$(kvmintro_release_suite "$1")")$(kvmintro_kdir "$1")/.config
-	grep -qx 'CONFIG_KVM=y' "$config" && ! grep -qx 'CONFIG_KALLSYMS_ALL=y' "$config" &&
-		echo "KVM is built in and CONFIG_KALLSYMS_ALL is not set: kvmintro cannot find vm_list and kvm_lock"
+	for option in CONFIG_KPROBES CONFIG_KALLSYMS; do
+		grep -qx "$option=y" "$config" || echo "$option is not set: kvmintro cannot resolve KVM's symbols"
+	done
 	return 0
 }
 

@@ -151,11 +151,17 @@ int kvmintro_symbols_resolve(void);
 extern typeof(&task_work_cancel) kvmintro_task_work_cancel;
 extern typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
 extern typeof(&kvm_get_running_vcpu) kvmintro_kvm_get_running_vcpu;
-extern struct list_head *kvmintro_kvm_vm_list;
-extern struct mutex *kvmintro_kvm_lock;
 /* The translation hypercall's, optional (NULL if not found; it checks). */
 extern unsigned long (*kvmintro_kvm_vcpu_gfn_to_hva)(struct kvm_vcpu *vcpu,
 						     gfn_t gfn);
+
+/* introspect/kvms.c */
+int kvmintro_kvms_resolve(kvmintro_lookup_t lookup);
+unsigned int kvmintro_kvms_count(void);
+unsigned int kvmintro_kvms_collect(struct kvm **found, unsigned int capacity,
+				   bool *truncated);
+struct kvm *kvmintro_kvms_get(const struct kvm *key,
+			      const struct mm_struct *mm);
 
 /* introspect/param.c */
 

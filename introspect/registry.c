@@ -4,12 +4,10 @@
  *
  * kvmintro holds no long-term reference on any struct kvm: a reference would
  * keep a VM alive after its VMM exits.  Every user takes a short reference
- * with kvmintro_vm_get_kvm(), which finds the VM on KVM's own vm_list under
- * kvm_lock first: kvm_destroy_vm() takes a VM off that list before it frees
- * anything, so a VM found there is still allocated, and kvm_get_kvm_safe()
- * then fails only if it has started to die.  The kvm_destroy_vm() hook only
- * makes the entry go sooner; nothing depends on it firing (kprobes can be
- * disabled system-wide).
+ * with kvmintro_vm_get_kvm(), which first finds the VM where KVM or its
+ * VMM keeps it (introspect/kvms.c), where it is still allocated.  The
+ * kvm_destroy_vm() hook only makes the entry go sooner; nothing depends on
+ * it firing (kprobes can be disabled system-wide).
  *
  * A struct kvm is identified by its address and by its VMM's mm_struct,
  * on which each entry holds an mmgrab() reference: the address alone could
@@ -17,10 +15,10 @@
  * same address cannot both have the entry's mm unless one process made
  * both, one after the other.
  *
- * Entries are created by kvmintro_registry_rescan(), which walks KVM's own
- * vm_list: at load, after each KVM_CREATE_VM, when the KVM_RUN hook sees a
- * VM or vcpu it does not know, and when the vms file is read.  A rescan
- * also retires the entries whose VM is no longer on the list.
+ * Entries are created by kvmintro_registry_rescan(), which collects every
+ * VM (kvmintro_kvms_collect()): at load, after each KVM_CREATE_VM, when the
+ * KVM_RUN hook sees a VM or vcpu it does not know, and when the vms file is
+ * read.  A rescan also retires the entries whose VM is no longer found.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -59,26 +57,10 @@ static DECLARE_WORK(kvmintro_reap_work, kvmintro_reap_workfn);
 
 static int kvmintro_vmm_may_access(struct kvm *kvm, pid_t hint);
 
-/* Is @kvm, on vm_list or referenced, the VM @vm was made for? */
+/* Is @kvm, referenced, the VM @vm was made for? */
 static bool kvmintro_vm_is(const struct kvmintro_vm *vm, const struct kvm *kvm)
 {
 	return vm->key == kvm && vm->mm == kvm->mm;
-}
-
-/*
- * @vm's VM if it is still on KVM's vm_list; caller holds kvm_lock, under
- * which kvm_destroy_vm() takes a VM off the list before freeing it.
- */
-static struct kvm *__kvmintro_vm_find_kvm(const struct kvmintro_vm *vm)
-{
-	struct kvm *kvm;
-
-	lockdep_assert_held(kvmintro_kvm_lock);
-	list_for_each_entry(kvm, kvmintro_kvm_vm_list, vm_list) {
-		if (kvmintro_vm_is(vm, kvm))
-			return kvm;
-	}
-	return NULL;
 }
 
 /**
@@ -86,23 +68,16 @@ static struct kvm *__kvmintro_vm_find_kvm(const struct kvmintro_vm *vm)
  * @vm: the entry
  *
  * Safe whether or not the kvm_destroy_vm() hook ever fired for the VM.
- * Sleeps (kvm_lock).
+ * Sleeps.
  *
  * Return: the struct kvm with a reference the caller drops with
  * kvm_put_kvm(), or NULL if the VM is gone or going.
  */
 struct kvm *kvmintro_vm_get_kvm(struct kvmintro_vm *vm)
 {
-	struct kvm *kvm;
-
 	if (!READ_ONCE(vm->kvm))
 		return NULL;
-	mutex_lock(kvmintro_kvm_lock);
-	kvm = __kvmintro_vm_find_kvm(vm);
-	if (kvm && !kvm_get_kvm_safe(kvm))
-		kvm = NULL;
-	mutex_unlock(kvmintro_kvm_lock);
-	return kvm;
+	return kvmintro_kvms_get(vm->key, vm->mm);
 }
 
 /**
@@ -430,46 +405,9 @@ static void __kvmintro_vm_add(struct kvm *kvm)
 	spin_unlock(&kvmintro_vm_lock);
 }
 
-static unsigned int kvmintro_kvm_count(void)
-{
-	struct kvm *kvm;
-	unsigned int n = 0;
-
-	mutex_lock(kvmintro_kvm_lock);
-	list_for_each_entry(kvm, kvmintro_kvm_vm_list, vm_list)
-		n++;
-	mutex_unlock(kvmintro_kvm_lock);
-	return n;
-}
-
 /*
- * Collect references on up to @capacity VMs from KVM's vm_list, oldest
- * first.  Nothing may allocate under kvm_lock: KVM's MMU shrinker takes it.
- */
-static unsigned int kvmintro_kvm_collect(struct kvm **found,
-					 unsigned int capacity, bool *truncated)
-{
-	struct kvm *kvm;
-	unsigned int n = 0;
-
-	*truncated = false;
-	mutex_lock(kvmintro_kvm_lock);
-	/* KVM adds new VMs at the head of vm_list. */
-	list_for_each_entry_reverse(kvm, kvmintro_kvm_vm_list, vm_list) {
-		if (n == capacity) {
-			*truncated = true;
-			break;
-		}
-		if (kvm_get_kvm_safe(kvm))
-			found[n++] = kvm;
-	}
-	mutex_unlock(kvmintro_kvm_lock);
-	return n;
-}
-
-/*
- * Retire the entries whose VM is not among the @n VMs now on KVM's
- * vm_list: their kvm_destroy_vm() went unseen (its hook did not fire).
+ * Retire the entries whose VM is not among the @n VMs found now: their
+ * kvm_destroy_vm() went unseen (its hook did not fire).
  */
 static void __kvmintro_registry_retire_missing(struct kvm **found,
 					       unsigned int n)
@@ -492,8 +430,8 @@ static void __kvmintro_registry_retire_missing(struct kvm **found,
 }
 
 /**
- * kvmintro_registry_rescan() - make an entry for every VM on KVM's list,
- * and retire the entries of VMs no longer on it
+ * kvmintro_registry_rescan() - make an entry for every VM on the host, and
+ * retire the entries of VMs no longer found
  *
  * Sleeps.  The references taken on the VMs are dropped once the registry
  * mutex is released: dropping the last one runs kvm_destroy_vm(), which
@@ -506,13 +444,13 @@ void kvmintro_registry_rescan(void)
 	bool truncated = false;
 	struct kvm **found;
 
-	capacity = kvmintro_kvm_count() + 8;
+	capacity = kvmintro_kvms_count() + 8;
 	found = kvmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
 	if (!found)
 		return;
 	mutex_lock(&kvmintro_registry_mutex);
 	if (!kvmintro_registry_closed) {
-		n = kvmintro_kvm_collect(found, capacity, &truncated);
+		n = kvmintro_kvms_collect(found, capacity, &truncated);
 		for (i = 0; i < n; i++)
 			__kvmintro_vm_add(found[i]);
 		if (!truncated)

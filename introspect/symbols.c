@@ -14,9 +14,6 @@
 
 #include "kvmintro.h"
 
-/* KVM's list of VMs, and the mutex that protects it. */
-struct list_head *kvmintro_kvm_vm_list;
-struct mutex *kvmintro_kvm_lock;
 typeof(&task_work_cancel) kvmintro_task_work_cancel;
 /* The check /proc/<pid>/mem makes, LSM ptrace policy included. */
 typeof(&ptrace_may_access) kvmintro_ptrace_may_access;
@@ -43,6 +40,7 @@ static kvmintro_lookup_t kvmintro_find_kallsyms_lookup_name(void)
 int kvmintro_symbols_resolve(void)
 {
 	kvmintro_lookup_t lookup;
+	int r;
 
 	lookup = kvmintro_find_kallsyms_lookup_name();
 	if (!lookup) {
@@ -50,12 +48,9 @@ int kvmintro_symbols_resolve(void)
 		return -ENOENT;
 	}
 
-	kvmintro_kvm_vm_list = (struct list_head *)lookup("vm_list");
-	kvmintro_kvm_lock = (struct mutex *)lookup("kvm_lock");
-	if (!kvmintro_kvm_vm_list || !kvmintro_kvm_lock) {
-		pr_err("cannot find KVM's vm_list/kvm_lock: is kvm.ko loaded and CONFIG_KALLSYMS_ALL set?\n");
-		return -ENOENT;
-	}
+	r = kvmintro_kvms_resolve(lookup);
+	if (r)
+		return r;
 
 	kvmintro_task_work_cancel = (void *)lookup("task_work_cancel");
 	kvmintro_ptrace_may_access = (void *)lookup("ptrace_may_access");

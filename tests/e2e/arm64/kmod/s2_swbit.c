@@ -9,9 +9,9 @@
  * interface sets a stage-2 software bit, hence this module; it is built
  * for L1 only, never installed.
  *
- * Independent of kvmintro: its own lookup of the VM (kallsyms_lookup_name()
- * resolved through a kprobe, then KVM's vm_list under kvm_lock, matched by
- * kvm->userspace_pid, referenced with kvm_get_kvm_safe()) and its own walk
+ * Independent of kvmintro: its own lookup of the VM (the "kvm-vm" file in
+ * the VMM's file table, whose reference on the VM makes kvm_get_kvm_safe()
+ * safe under the table's lock, matched by kvm->userspace_pid) and its own walk
  * of kvm->arch.mmu.pgt (struct kvm_pgtable: ia_bits, start_level, pgd,
  * concatenated start-level tables; 4K granule, with or without LPA2,
  * descriptors' addresses through phys_to_virt() as KVM's host mm_ops),
@@ -43,9 +43,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitfield.h>
-#include <linux/kprobes.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/kvm_host.h>
 #include <linux/module.h>
+#include <linux/sched/task.h>
 #include <asm/kvm_pgtable.h>
 #include <asm/virt.h>
 
@@ -66,43 +68,38 @@ MODULE_PARM_DESC(gpa, "the IPA whose stage-2 leaf gets software bit 55");
 
 static struct kvm *s2_kvm;
 
-typedef unsigned long (*s2_lookup_t)(const char *name);
-
-static s2_lookup_t s2_find_kallsyms_lookup_name(void)
+/* The VM the file @file is, if it is one of @arg's pid, referenced. */
+static int s2_match_file(const void *arg, struct file *file, unsigned int fd)
 {
-	struct kprobe probe = { .symbol_name = "kallsyms_lookup_name" };
-	void *addr;
+	struct kvm **found = (struct kvm **)arg;
+	struct kvm *kvm;
 
-	if (register_kprobe(&probe) < 0)
-		return NULL;
-	addr = probe.addr;
-	unregister_kprobe(&probe);
-	return (s2_lookup_t)addr;
+	/* anon_inode_getfile("kvm-vm", ...) names every VM's file so. */
+	if (strcmp(file->f_path.dentry->d_name.name, "kvm-vm"))
+		return 0;
+	kvm = file->private_data;
+	if (kvm->userspace_pid != pid || !kvm_get_kvm_safe(kvm))
+		return 0;
+	*found = kvm;
+	return 1;
 }
 
 /* The VM of the VMM @pid, referenced; NULL if none. */
 static struct kvm *s2_find_kvm(pid_t pid)
 {
-	struct list_head *vm_list;
-	struct kvm *kvm, *found = NULL;
-	struct mutex *kvm_lock;
-	s2_lookup_t lookup;
+	struct task_struct *task;
+	struct kvm *found = NULL;
+	struct pid *vmm;
 
-	lookup = s2_find_kallsyms_lookup_name();
-	if (!lookup)
+	vmm = find_get_pid(pid);
+	task = get_pid_task(vmm, PIDTYPE_PID);
+	put_pid(vmm);
+	if (!task)
 		return NULL;
-	vm_list = (struct list_head *)lookup("vm_list");
-	kvm_lock = (struct mutex *)lookup("kvm_lock");
-	if (!vm_list || !kvm_lock)
-		return NULL;
-	mutex_lock(kvm_lock);
-	list_for_each_entry(kvm, vm_list, vm_list) {
-		if (kvm->userspace_pid == pid && kvm_get_kvm_safe(kvm)) {
-			found = kvm;
-			break;
-		}
-	}
-	mutex_unlock(kvm_lock);
+	task_lock(task);
+	iterate_fd(task->files, 0, s2_match_file, &found);
+	task_unlock(task);
+	put_task_struct(task);
 	return found;
 }
 
