@@ -131,7 +131,7 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 			       "the address is not one");
 		return -ESRCH;
 	case -EOPNOTSUPP:
-		kvmintro_error("%s: kvmintro does not walk this guest's tables: on arm64, a 16K or 64K granule, TCR_EL1.DS (LPA2), a T0SZ/T1SZ outside 16..39 or big-endian tables (see man 4 kvmintro, gva)",
+		kvmintro_error("%s: kvmintro does not walk this guest's tables: on arm64, the 4K granule with LPA2 and 52-bit VAs, or a reserved granule or VA size (see man 4 kvmintro, gva)",
 			       path);
 		return err;
 	case -EFAULT:

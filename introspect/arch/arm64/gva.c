@@ -6,16 +6,12 @@
  * lib/arm64/pagewalk.c's walk and records.
  *
  * What the walker does not handle fails the write with -EOPNOTSUPP rather
- * than giving a wrong address: a 16K or 64K granule, TCR_EL1.DS (LPA2:
- * 52-bit addresses in other descriptor bits), a TnSZ outside 16..39 (the
- * 4K granule's range without LPA2 or FEAT_TTST), and big-endian tables
- * (SCTLR_EL1.EE).
+ * than giving a wrong address: a reserved TG0/TG1 encoding, a TnSZ the
+ * granule does not allow, and a walk from level -1 (4K granule, LPA2,
+ * more than 48 bits of VA).
  */
 #include "../../kvmintro.h"
 
-#define KVMINTRO_ARM64_SCTLR_M		BIT_ULL(0)
-#define KVMINTRO_ARM64_SCTLR_EE		BIT_ULL(25)
-#define KVMINTRO_ARM64_TCR_DS		BIT_ULL(59)
 
 /* The order of the request's values: see kvmintro_arm64_gva_regs(). */
 const struct kvmintro_gva_override kvmintro_arch_gva_overrides[] = {
@@ -67,14 +63,10 @@ int kvmintro_arch_gva_walk(const struct kvmintro_regs *regs,
 	int r;
 
 	kvmintro_arm64_gva_regs(regs, req, arch);
-	if (arch->sctlr & KVMINTRO_ARM64_SCTLR_M &&
-	    (arch->sctlr & KVMINTRO_ARM64_SCTLR_EE ||
-	     arch->tcr & KVMINTRO_ARM64_TCR_DS))
-		return -EOPNOTSUPP;
 	r = kvmintro_arm64_walk_gva(arch->sctlr, arch->tcr, arch->ttbr0,
 				    arch->ttbr1, req->gva,
 				    kvmintro_arm64_gva_read_desc, &rd, a64);
-	/* A TnSZ the 4K granule allows only with LPA2 or FEAT_TTST. */
+	/* A reserved granule or a TnSZ out of the granule's range. */
 	if (r == -EINVAL)
 		r = -EOPNOTSUPP;
 	if (r)
@@ -124,8 +116,9 @@ void kvmintro_arch_gva_format_request(struct kvmintro_record_writer *writer,
 	if (!mmu)
 		return;
 	kvmintro_record_u64(writer, "ttbr", arch->walk.ttbr);
-	kvmintro_record_word(writer, "granule", "4K");
+	kvmintro_record_size_word(writer, "granule", arch->walk.page_shift);
 	kvmintro_record_u64(writer, "va_bits", arch->walk.va_bits);
+	kvmintro_record_u64(writer, "lpa2", arch->walk.lpa2);
 }
 
 int kvmintro_arch_gva_format_step(char *buf, size_t size,
@@ -136,5 +129,5 @@ int kvmintro_arch_gva_format_step(char *buf, size_t size,
 
 	if (step >= a64->nr_steps)
 		return 0;
-	return kvmintro_arm64_format_walk_step(buf, size, &a64->steps[step]);
+	return kvmintro_arm64_format_walk_step(buf, size, a64, step);
 }

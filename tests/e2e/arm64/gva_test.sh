@@ -61,7 +61,7 @@ while read -r map g p size; do
 	case $g in 0xffff*) ttbr=1 ;; esac
 	good=1
 	walk "$request vcpu=0" || good=0
-	head -n 1 "$tmp/walk" | grep -q "^gva=$request vcpu=0 mmu=on .* ttbr=$ttbr granule=4K va_bits=" ||
+	head -n 1 "$tmp/walk" | grep -q "^gva=$request vcpu=0 mmu=on .* ttbr=$ttbr granule=4K va_bits=[0-9]* lpa2=0\$" ||
 		{ good=0; echo "# request record"; }
 	vmm_levels "$g" >"$tmp/want"
 	walk_levels >"$tmp/got"
@@ -130,12 +130,25 @@ good=0
 walk "0x800000000000" &&
 	[ "$(tail -n 1 "$tmp/walk")" = "stop reason=out-of-range" ] && good=1
 check "an address beyond TTBR0's 39 bits: stop reason=out-of-range" [ $good = 1 ]
+# The same tables read with a 64K granule (TG0=1; T0SZ 25: levels 2 and
+# 3, VA bits 38:29 and 28:16 their indexes, a table's address its entry's
+# bits 47:16), as the Arm ARM's 64K lookup has it.
 good=0
-if ! walk "0x12345000 tcr=$(printf '%#x' $((tcr | 0x8000)))"; then
+ttbr0=$(vmm_field mmu ttbr0)
+if walk "0x12345000 tcr=$(printf '%#x' $(((tcr & ~0xc000) | 0x4000)))"; then
+	e=$(sed -n "s/^level=2 table=$ttbr0 entry_gpa=$ttbr0 entry=\(0x[0-9a-f]*\) type=table .*/\1/p" "$tmp/walk")
+	next=$(printf '0x%x' $((e & 0xffffffff0000)))
+	head -n 1 "$tmp/walk" | grep -q ' ttbr=0 granule=64K va_bits=39 lpa2=0$' &&
+		[ -n "$e" ] && grep -q "^level=3 table=$next entry_gpa=$(printf '0x%x' $((next + 0x1234 * 8))) " "$tmp/walk" &&
+		good=1
+fi
+check "tcr= with a 64K granule: levels 2 and 3, 64K indexes" [ $good = 1 ]
+good=0
+if ! walk "0x12345000 tcr=$(printf '%#x' $((tcr | 0xc000)))"; then
 	grep -qi 'not supported' "$tmp/walk.err" && good=1
 fi
 sed 's/^/# /' "$tmp/walk.err"
-check "a 16K granule (TG0=2) fails with EOPNOTSUPP" [ $good = 1 ]
+check "a reserved granule (TG0=3) fails with EOPNOTSUPP" [ $good = 1 ]
 check "cr3= is x86's: EINVAL" sh -c "! echo '0x12345000 cr3=0x40010000' >'$gva' 2>/dev/null"
 
 # Live registers while paused give the same walk as the capture.

@@ -70,8 +70,18 @@ vmm_walks()
 	for g in $code $counter; do
 		gpa=$(printf '0x%x' "$g")
 		hva=$(printf '0x%x' $((hva0 + g - slot0)))
-		good=1
-		walk "$gpa" || good=0
+		# The host may migrate the page between the walk and pagemap's
+		# read (compaction): walk again until pagemap reads the same
+		# PFN before and after the walk, three times at most.
+		good=0
+		for try in 1 2 3; do
+			before=$(pagemap_pfn "$hva")
+			walk "$gpa" || break
+			good=1
+			truth=$(pagemap_pfn "$hva")
+			[ "$before" = "$truth" ] && [ "$(field leaf pfn)" = "$truth" ] && break
+			echo "# try $try: pagemap $before, then $truth; leaf pfn $(field leaf pfn)"
+		done
 		head -n 1 "$tmp/walk" |
 			grep -q "^gpa=$gpa mmu=s2 root=0x[0-9a-f]* ia_bits=40 start_level=1 levels=3 " ||
 			{ good=0; echo "# the table record"; }
@@ -83,7 +93,6 @@ vmm_walks()
 		[ "$(sed -n 's/^level=\([0-9]\) .* valid=1 type=.*/\1/p' "$tmp/walk" | tr '\n' ' ')" = "$want " ] ||
 			{ good=0; echo "# the descriptors read"; }
 		[ "$(grep -c ' type=table$' "$tmp/walk")" = $((level - 1)) ] || good=0
-		truth=$(pagemap_pfn "$hva")
 		echo "# $gpa: leaf pfn $(field leaf pfn), pagemap's $truth"
 		[ -n "$truth" ] && [ "$(field leaf pfn)" = "$truth" ] ||
 			{ good=0; echo "# the PFN"; }
