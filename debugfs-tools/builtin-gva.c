@@ -131,7 +131,7 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 			       "the address is not one");
 		return -ESRCH;
 	case -EOPNOTSUPP:
-		kvmintro_error("%s: kvmintro does not walk this guest's tables: on arm64, the 4K granule with LPA2 and 52-bit VAs, or a reserved granule or VA size (see man 4 kvmintro, gva)",
+		kvmintro_error("%s: kvmintro does not walk this guest's tables: on arm64, a reserved granule or VA size (see man 4 kvmintro, gva)",
 			       path);
 		return err;
 	case -EFAULT:
@@ -218,8 +218,8 @@ static void kvmintro_gva_print_stop(const struct kvmintro_record *stop)
 		if (kvmintro_span_equals(reason, reasons[i].reason))
 			words = reasons[i].words;
 	if (kvmintro_record_maybe(stop, "level").valid)
-		printf("The walk stops at level %" PRIu64 ": ",
-		       kvmintro_record_number(stop, "level"));
+		printf("The walk stops at level %" PRId64 ": ",
+		       (int64_t)kvmintro_record_number(stop, "level"));
 	else
 		printf("The walk stops: ");
 	printf("%.*s.\n", words ? (int)strlen(words) : (int)reason.length,

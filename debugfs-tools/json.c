@@ -214,6 +214,13 @@ void kvmintro_json_u64(struct kvmintro_json *json, const char *key,
 		fprintf(json->out, "%" PRIu64, value);
 }
 
+void kvmintro_json_s64(struct kvmintro_json *json, const char *key,
+		       int64_t value)
+{
+	if (kvmintro_json_begin_value(json, key))
+		fprintf(json->out, "%" PRId64, value);
+}
+
 void kvmintro_json_null(struct kvmintro_json *json, const char *key)
 {
 	if (kvmintro_json_begin_value(json, key))

@@ -404,7 +404,10 @@ static void kvmintro_record_write_json_field(struct kvmintro_json *json,
 	switch (field->type) {
 	case KVMINTRO_RECORD_DECIMAL:
 	case KVMINTRO_RECORD_HEX:
-		kvmintro_json_u64(json, key, field->number);
+		if (field->negative)
+			kvmintro_json_s64(json, key, (int64_t)field->number);
+		else
+			kvmintro_json_u64(json, key, field->number);
 		break;
 	case KVMINTRO_RECORD_WORD:
 		kvmintro_json_string_bytes(json, key, field->value,

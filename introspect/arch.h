@@ -102,8 +102,9 @@ typedef int (*kvmintro_gva_read_fn)(void *ctx, u64 gpa, unsigned int size,
  * @mapped:	the walk reached a page: @gpa and @page_size are valid
  * @gpa:	the guest physical address of the GVA
  * @page_size:	the size of the guest page (or block) it is in
- * @stop_level:	if not @mapped: the level whose entry stopped the walk, or
- *		-1 if it stopped before reading one
+ * @stop_level:	if not @mapped and @has_stop_level: the level whose entry
+ *		stopped the walk (arm64's may be -1)
+ * @has_stop_level: the walk stopped at an entry, not before reading one
  * @stop_reason: if not @mapped: why, a record word ("not-present")
  * @arch:	the architecture's walk, for its formatters
  */
@@ -112,6 +113,7 @@ struct kvmintro_gva_walk {
 	u64 gpa;
 	u64 page_size;
 	int stop_level;
+	bool has_stop_level;
 	const char *stop_reason;
 	struct kvmintro_arch_gva_walk arch;
 };

@@ -172,8 +172,8 @@ static size_t kvmintro_gva_text(char *text, size_t size,
 	}
 	if (!walk->mapped) {
 		kvmintro_record_begin(&writer, text + len, size - len, "stop");
-		if (walk->stop_level >= 0)
-			kvmintro_record_u64(&writer, "level", walk->stop_level);
+		if (walk->has_stop_level)
+			kvmintro_record_s64(&writer, "level", walk->stop_level);
 		kvmintro_record_word(&writer, "reason", walk->stop_reason);
 		return len + kvmintro_gva_written(kvmintro_record_end(&writer));
 	}

@@ -159,6 +159,7 @@ static int kvmintro_record_type_value(const char *s, size_t len,
 	size_t i, digits = 0;
 
 	field->number = 0;
+	field->negative = false;
 	if (!len)
 		return -EINVAL;
 	if (s[0] == '"') {
@@ -187,6 +188,17 @@ static int kvmintro_record_type_value(const char *s, size_t len,
 	if (digits == len) {
 		field->type = KVMINTRO_RECORD_DECIMAL;
 		return kvmintro_record_parse_number(s, len, 10, &field->number);
+	}
+	/* A negative decimal: '-', then digits not led by 0, down to -2^63. */
+	if (s[0] == '-' && digits == len - 1 && len > 1 && s[1] != '0') {
+		field->type = KVMINTRO_RECORD_DECIMAL;
+		field->negative = true;
+		if (kvmintro_record_parse_number(s + 1, len - 1, 10,
+						 &field->number) ||
+		    field->number > 1ULL << 63)
+			return -EINVAL;
+		field->number = 0 - field->number;
+		return 0;
 	}
 	/* A word never starts like a none or a signed number. */
 	field->type = KVMINTRO_RECORD_WORD;
@@ -568,6 +580,26 @@ void kvmintro_record_u64(struct kvmintro_record_writer *writer,
 			 const char *key, u64 value)
 {
 	kvmintro_record_number(writer, key, value, false);
+}
+
+/* Add @key=@value in decimal, with a '-' if it is negative. */
+void kvmintro_record_s64(struct kvmintro_record_writer *writer,
+			 const char *key, s64 value)
+{
+	u64 magnitude = 0 - (u64)value;
+	size_t digits;
+	char *p;
+
+	if (value >= 0) {
+		kvmintro_record_number(writer, key, value, false);
+		return;
+	}
+	digits = kvmintro_record_decimal_digits(magnitude);
+	p = kvmintro_record_key(writer, key, digits + 1);
+	if (!p)
+		return;
+	p[0] = '-';
+	kvmintro_record_decimal_digits_at(p + 1 + digits, digits, magnitude);
 }
 
 /* Add @key=@value in hex, with 0x. */

@@ -28,6 +28,8 @@ enum kvmintro_record_type {
  * @type:	what @value is
  * @number:	the value of a %KVMINTRO_RECORD_DECIMAL or %KVMINTRO_RECORD_HEX
  *		field, else 0
+ * @negative:	a %KVMINTRO_RECORD_DECIMAL written with a leading '-':
+ *		@number is then the value as an s64 (two's complement)
  */
 struct kvmintro_record_field {
 	const char *key;
@@ -36,6 +38,7 @@ struct kvmintro_record_field {
 	size_t value_len;
 	enum kvmintro_record_type type;
 	u64 number;
+	bool negative;
 };
 
 /**
@@ -84,6 +87,8 @@ void kvmintro_record_begin(struct kvmintro_record_writer *writer, char *buf,
 			   size_t size, const char *kind);
 void kvmintro_record_u64(struct kvmintro_record_writer *writer,
 			 const char *key, u64 value);
+void kvmintro_record_s64(struct kvmintro_record_writer *writer,
+			 const char *key, s64 value);
 void kvmintro_record_hex(struct kvmintro_record_writer *writer,
 			 const char *key, u64 value);
 void kvmintro_record_size_word(struct kvmintro_record_writer *writer,

@@ -82,7 +82,7 @@ static u64 kvmintro_arm64_ttbr_base(u64 ttbr, bool pa52)
 
 /* May a level-@level descriptor of @walk's granule be a block? */
 static bool kvmintro_arm64_block_allowed(const struct kvmintro_arm64_walk *walk,
-					 bool pa52, unsigned int level)
+					 bool pa52, int level)
 {
 	switch (walk->page_shift) {
 	case 12:
@@ -120,18 +120,17 @@ static bool kvmintro_arm64_in_range(u64 gva, unsigned int ttbr,
  * @walk:	the walk, filled in
  *
  * Return: 0 (@walk->result says how it ended), -EINVAL for a reserved
- * granule encoding or a TnSZ the granule does not allow, -EOPNOTSUPP for
- * a walk that would start at level -1 (4K, LPA2, more than 48 bits), or
- * @read's error.
+ * granule encoding or a TnSZ the granule does not allow, or @read's
+ * error.
  */
 int kvmintro_arm64_walk_gva(u64 sctlr, u64 tcr, u64 ttbr0, u64 ttbr1,
 			    u64 gva, kvmintro_arm64_read_desc_fn read,
 			    void *ctx, struct kvmintro_arm64_walk *walk)
 {
-	unsigned int txsz, level, shift, index_bits, level_bits, levels;
+	unsigned int txsz, shift, index_bits, level_bits, levels;
 	bool tbi, disabled, pa52;
 	u64 table, entry, index;
-	int r;
+	int level, r;
 
 	memset(walk, 0, sizeof(*walk));
 	if (!(sctlr & KVMINTRO_ARM64_SCTLR_M)) {
@@ -167,8 +166,6 @@ int kvmintro_arm64_walk_gva(u64 sctlr, u64 tcr, u64 ttbr0, u64 ttbr1,
 	/* Levels of (page_shift - 3) bits each resolve what the page leaves. */
 	level_bits = walk->page_shift - 3;
 	levels = (walk->va_bits - walk->page_shift + level_bits - 1) / level_bits;
-	if (levels > KVMINTRO_ARM64_WALK_MAX_LEVELS)
-		return -EOPNOTSUPP;
 	if (!kvmintro_arm64_in_range(gva, walk->ttbr, walk->va_bits, tbi)) {
 		walk->result = KVMINTRO_ARM64_WALK_RANGE;
 		return 0;
@@ -179,7 +176,7 @@ int kvmintro_arm64_walk_gva(u64 sctlr, u64 tcr, u64 ttbr0, u64 ttbr1,
 	}
 
 	table = kvmintro_arm64_ttbr_base(table, walk->lpa2 || pa52);
-	for (level = 4 - levels;; level++) {
+	for (level = 4 - (int)levels;; level++) {
 		struct kvmintro_arm64_walk_step *step =
 			&walk->steps[walk->nr_steps++];
 
@@ -256,7 +253,7 @@ int kvmintro_arm64_format_walk_step(char *buf, size_t size,
 	u64 e = step->entry;
 
 	kvmintro_record_begin(&writer, buf, size, NULL);
-	kvmintro_record_u64(&writer, "level", step->level);
+	kvmintro_record_s64(&writer, "level", step->level);
 	kvmintro_record_hex(&writer, "table", step->table);
 	kvmintro_record_hex(&writer, "entry_gpa", step->entry_gpa);
 	kvmintro_record_hex(&writer, "entry", e);

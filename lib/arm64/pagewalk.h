@@ -6,9 +6,8 @@
  * ignore (TBI0/TBI1), table, block and page descriptors, the 4K, 16K and
  * 64K granules (TCR_EL1.TG0/TG1), 52-bit addresses (LPA2's TCR_EL1.DS with
  * 4K and 16K, 52-bit VAs and PAs with 64K) and big-endian tables
- * (SCTLR_EL1.EE).  Not 4K with LPA2 and more than 48 bits of VA: that
- * starts at level -1, which this walk does not name (-EOPNOTSUPP).
- * Portable: the caller supplies the function that reads a descriptor
+ * (SCTLR_EL1.EE), from level -1 (4K with LPA2 and more than 48 bits of
+ * VA) down.  Portable: the caller supplies the function that reads a descriptor
  * from guest physical memory.
  */
 #ifndef KVMINTRO_LIB_ARM64_PAGEWALK_H
@@ -16,7 +15,7 @@
 
 #include "../portable.h"
 
-#define KVMINTRO_ARM64_WALK_MAX_LEVELS	4
+#define KVMINTRO_ARM64_WALK_MAX_LEVELS	5
 
 /* Why a walk stopped before a page, or that it did not. */
 enum kvmintro_arm64_walk_result {
@@ -37,14 +36,14 @@ enum kvmintro_arm64_entry_type {
 
 /**
  * struct kvmintro_arm64_walk_step - one level of a walk
- * @level:	0..3, the lookup level (3: the page table)
+ * @level:	-1..3, the lookup level (3: the page table)
  * @table:	guest physical address of the table
  * @entry_gpa:	guest physical address of the descriptor read
  * @entry:	the descriptor, raw (byte-swapped from big-endian tables)
  * @type:	what it is, at that level with that granule
  */
 struct kvmintro_arm64_walk_step {
-	unsigned int level;
+	int level;
 	u64 table;
 	u64 entry_gpa;
 	u64 entry;

@@ -241,6 +241,36 @@ static void lpa2_4k(void)
 	check("with LPA2 the record has no sh (bits 9:8 are address bits)",
 	      strstr(buf, " type=page ") && !strstr(buf, " sh="));
 
+	/* 52 bits: level -1 resolves va[51:48], then the same tables. */
+	set_desc(t + 0x10000, 0xb, t | TABLE);
+	r = kvmintro_arm64_walk_gva(SCTLR_M, (tcr & ~0x3fULL) | 12,
+				    t + 0x10000, 0, va | 0x000b000000000000ULL,
+				    read_desc, NULL, &walk);
+	check("4K with LPA2, 52 bits: five levels from level -1",
+	      !r && walk.result == KVMINTRO_ARM64_WALK_MAPPED &&
+	      walk.va_bits == 52 && walk.nr_steps == 5 &&
+	      walk.steps[0].level == -1 &&
+	      walk.steps[0].entry_gpa == t + 0x10000 + 8 * 0xb &&
+	      walk.steps[1].level == 0 && walk.steps[1].table == t &&
+	      walk.gpa == (0x000a000012345000ULL | (va & 0xfff)));
+	kvmintro_arm64_format_walk_step(buf, sizeof(buf), &walk, 0);
+	check("level -1's record: level=-1, a table",
+	      !strncmp(buf, "level=-1 table=", 15) &&
+	      strstr(buf, " type=table "));
+	r = kvmintro_arm64_walk_gva(SCTLR_M, (tcr & ~0x3fULL) | 12,
+				    t + 0x10000, 0, va | 0x0007000000000000ULL,
+				    read_desc, NULL, &walk);
+	check("4K with LPA2, 52 bits: an empty level -1 entry is invalid",
+	      !r && walk.result == KVMINTRO_ARM64_WALK_INVALID &&
+	      walk.nr_steps == 1 && walk.steps[0].level == -1);
+	set_desc(t + 0x10000, 0x3, 0x0001000000000000ULL | LEAF_BLOCK);
+	r = kvmintro_arm64_walk_gva(SCTLR_M, (tcr & ~0x3fULL) | 12,
+				    t + 0x10000, 0, va | 0x0003000000000000ULL,
+				    read_desc, NULL, &walk);
+	check("4K with LPA2: no block at level -1",
+	      !r && walk.result == KVMINTRO_ARM64_WALK_INVALID &&
+	      walk.steps[0].type == KVMINTRO_ARM64_ENTRY_INVALID);
+
 	set_desc(t, index_of(va, 12, 0, 48), 0x0000008000000000ULL | LEAF_BLOCK);
 	r = kvmintro_arm64_walk_gva(SCTLR_M, tcr, t, 0, va, read_desc, NULL,
 				    &walk);
@@ -253,10 +283,6 @@ static void lpa2_4k(void)
 	check("4K without LPA2: a block at level 0 is invalid",
 	      !r && walk.result == KVMINTRO_ARM64_WALK_INVALID &&
 	      walk.nr_steps == 1);
-	r = kvmintro_arm64_walk_gva(SCTLR_M, (tcr & ~0x3fULL) | 12, t, 0, va,
-				    read_desc, NULL, &walk);
-	check("4K with LPA2 and 52 bits (from level -1): -EOPNOTSUPP",
-	      r == -EOPNOTSUPP);
 }
 
 /* SCTLR_EL1.EE: the same tables, big-endian, walk the same. */

@@ -57,7 +57,12 @@ static int fuzz_rewrite(const struct kvmintro_record *record, char *buf,
 		key = fuzz_strndup(field->key, field->key_len);
 		switch (field->type) {
 		case KVMINTRO_RECORD_DECIMAL:
-			kvmintro_record_u64(&writer, key, field->number);
+			if (field->negative)
+				kvmintro_record_s64(&writer, key,
+						    (s64)field->number);
+			else
+				kvmintro_record_u64(&writer, key,
+						    field->number);
 			break;
 		case KVMINTRO_RECORD_HEX:
 			kvmintro_record_hex(&writer, key, field->number);
@@ -89,7 +94,8 @@ static bool fuzz_same_field(const struct kvmintro_record_field *a,
 	bool same;
 
 	if (a->key_len != b->key_len || memcmp(a->key, b->key, a->key_len) ||
-	    a->type != b->type || a->number != b->number)
+	    a->type != b->type || a->number != b->number ||
+	    a->negative != b->negative)
 		return false;
 	if (a->type == KVMINTRO_RECORD_WORD)
 		return a->value_len == b->value_len &&

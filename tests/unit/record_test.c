@@ -157,6 +157,51 @@ static void test_numbers(void)
 	      all);
 }
 
+/* Write @value as a signed decimal: what snprintf() writes, read back? */
+static bool signed_matches_snprintf(long long value)
+{
+	struct kvmintro_record_writer writer;
+	struct kvmintro_record record;
+	char buf[64], expected[64];
+	int len;
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+	kvmintro_record_s64(&writer, "n", value);
+	len = kvmintro_record_end(&writer);
+	snprintf(expected, sizeof(expected), "n=%lld\n", value);
+	return len == (int)strlen(expected) && !strcmp(buf, expected) &&
+	       !parse(buf, len, &record) &&
+	       fields[0].type == KVMINTRO_RECORD_DECIMAL &&
+	       fields[0].negative == (value < 0) &&
+	       (long long)fields[0].number == value;
+}
+
+/*
+ * Signed decimals (arm64's level -1): against snprintf() and back through
+ * the reader, from the most negative s64 to the largest, every power of
+ * 10 and its neighbours on both sides of 0.
+ */
+static void test_signed_numbers(void)
+{
+	bool all = signed_matches_snprintf(0) &&
+		   signed_matches_snprintf(-1) &&
+		   signed_matches_snprintf(INT64_MIN) &&
+		   signed_matches_snprintf(INT64_MIN + 1) &&
+		   signed_matches_snprintf(INT64_MAX);
+	long long value;
+
+	for (value = 1;; value *= 10) {
+		all &= signed_matches_snprintf(-value) &&
+		       signed_matches_snprintf(-value + 1) &&
+		       signed_matches_snprintf(-value - 1) &&
+		       signed_matches_snprintf(value);
+		if (value == 1000000000000000000LL)
+			break;
+	}
+	check("writer: signed decimals as snprintf() writes them, read back",
+	      all);
+}
+
 /* Page sizes as words: "<n>K", "<n>M" or "<n>G", as snprintf() writes. */
 static void test_size_words(void)
 {
@@ -433,7 +478,9 @@ static void test_reader_refuses(void)
 		"OK a=1", "1ok", "ok a=1 ok", "a=1 ok", "ok err", "A=1",
 		"=1", "a-b=1", "_a=1", "a/b=1", "a=1 a=2", "ok a=1 b=2 a=3",
 		/* Values */
-		"a=", "a= b=1", "a=x=y", "a=-5", "a=+5", "a=--", "a=0x",
+		"a=", "a= b=1", "a=x=y", "a=+5", "a=--", "a=0x", "a=-0",
+		"a=-05", "a=-9223372036854775809", "a=-18446744073709551616",
+		"a=-0x5", "a=-5a", "a=--5",
 		"a=0X1", "a=0xG", "a=0xAB", "a=0x1g", "a=18446744073709551616",
 		"a=0x10000000000000000", "a=99999999999999999999", "a=a#b",
 		"a=a\\b", "a=b\"c", "a=\xc3\xa9",
@@ -468,6 +515,7 @@ int main(void)
 {
 	test_writer();
 	test_numbers();
+	test_signed_numbers();
 	test_size_words();
 	test_number_limits();
 	test_writer_refuses();

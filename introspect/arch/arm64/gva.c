@@ -7,8 +7,7 @@
  *
  * What the walker does not handle fails the write with -EOPNOTSUPP rather
  * than giving a wrong address: a reserved TG0/TG1 encoding, a TnSZ the
- * granule does not allow, and a walk from level -1 (4K granule, LPA2,
- * more than 48 bits of VA).
+ * granule does not allow.
  */
 #include "../../kvmintro.h"
 
@@ -72,7 +71,6 @@ int kvmintro_arch_gva_walk(const struct kvmintro_regs *regs,
 	if (r)
 		return r;
 
-	walk->stop_level = -1;
 	switch (a64->result) {
 	case KVMINTRO_ARM64_WALK_MMU_OFF:
 		walk->mapped = true;
@@ -92,6 +90,7 @@ int kvmintro_arch_gva_walk(const struct kvmintro_regs *regs,
 		break;
 	case KVMINTRO_ARM64_WALK_INVALID:
 		walk->stop_level = a64->steps[a64->nr_steps - 1].level;
+		walk->has_stop_level = true;
 		walk->stop_reason = "invalid";
 		break;
 	}

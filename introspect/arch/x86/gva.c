@@ -33,6 +33,7 @@ int kvmintro_arch_gva_walk(const struct kvmintro_regs *regs,
 	walk->page_size = x86->page_size;
 	if (!x86->present) {
 		walk->stop_level = x86->steps[x86->nr_steps - 1].level;
+		walk->has_stop_level = true;
 		walk->stop_reason = "not-present";
 	}
 	return 0;

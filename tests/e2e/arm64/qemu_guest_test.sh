@@ -88,13 +88,13 @@ serial_wait()
 }
 
 # The loader runs QEMU in its own process (no exec): $! is QEMU's pid.
-# arm64.nolva: 48-bit VAs, no LPA2 (TCR_EL1.DS), which gva does not walk
-# (Documentation/debugfs.rst, "gva on arm64").
+# Debian's arm64 kernels from 6.12 have 52-bit VAs, with LPA2 where the
+# CPU has it (TCR_EL1.DS): the kernel's addresses then walk from level -1.
 "$q/usr/lib/ld-linux-aarch64.so.1" --library-path "$q/usr/lib/aarch64-linux-gnu" \
 	"$q/usr/bin/qemu-system-aarch64" -enable-kvm -M virt,gic-version=3 -cpu host \
 	-m 256 -smp 1 -nographic -nodefaults -no-user-config -no-reboot \
 	-kernel "$KVMINTRO_L2_KERNEL" -initrd "$KVMINTRO_L2_INITRD" \
-	-append "console=ttyAMA0 panic=-1 quiet arm64.nolva" \
+	-append "console=ttyAMA0 panic=-1 quiet" \
 	-serial "file:$tmp/serial.log" \
 	-chardev "pipe,id=mon,path=$tmp/mon" -mon chardev=mon,mode=readline \
 	-pidfile "$tmp/qemu.pid" </dev/null >"$tmp/qemu.out" 2>&1 &
@@ -190,6 +190,7 @@ check "paused pc $pc is QEMU's (info registers: $theirs)" [ $good = 1 ]
 echo "$pc vcpu=0" >"$dir/gva"
 cat "$dir/gva" >"$tmp/gva"
 sed 's/^/# gva: /' "$tmp/gva"
+echo "# the kernel's half: $(head -n 1 "$tmp/gva" | grep -o 'granule=.*'), from $(sed -n 2p "$tmp/gva" | cut -d' ' -f1)"
 gpa=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) page_size=.*/\1/p' "$tmp/gva")
 good=0
 [ -n "$gpa" ] && [ $((gpa)) -ge $((0x40000000)) ] && [ $((gpa)) -lt $((0x50000000)) ] && good=1
