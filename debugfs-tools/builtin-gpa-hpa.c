@@ -4,12 +4,7 @@
  * record of "gpa_hpa" per run of guest pages backed alike, then the bytes
  * each kind backs.
  */
-#include <inttypes.h>
-#include <string.h>
-
-#include "../lib/parse.h"
 #include "kvmintro.h"
-#include "show.h"
 
 static const struct kvmintro_record_key kvmintro_gpa_hpa_keys[] = {
 	{ "gpa", KVMINTRO_RECORD_TYPES(HEX) },
@@ -196,12 +191,8 @@ static const struct kvmintro_view kvmintro_gpa_hpa_view = {
 	.write_json = kvmintro_gpa_hpa_write_totals,
 };
 
-int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro)
 {
-	struct kvmintro_vm vm;
-	int ret;
-
-	ret = kvmintro_get_vm(kvmintro, "gpa-hpa", NULL, &argc, argv, &vm);
-	return ret ?: kvmintro_show_view(kvmintro, &vm, &kvmintro_gpa_hpa_view,
-					 NULL, NULL, NULL);
+	return kvmintro_show_view(kvmintro, &kvmintro_gpa_hpa_view, NULL, NULL,
+				  NULL);
 }

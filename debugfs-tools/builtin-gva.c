@@ -15,14 +15,7 @@
  * TTBRs and TCR (Documentation/debugfs.rst, "gva on arm64"); the CLI
  * prints each its own way, whatever host it runs on.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <string.h>
-
-#include "debugfs.h"
 #include "kvmintro.h"
-#include "parse.h"
-#include "show.h"
 
 /**
  * struct kvmintro_gva_walk_request - the walk asked
@@ -311,35 +304,29 @@ static const struct kvmintro_view kvmintro_gva_view = {
 	.print = kvmintro_gva_print_table,
 };
 
-int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_gva(struct kvmintro *kvmintro)
 {
-	const char *vcpu_text = NULL, *cr3_text = NULL, *ttbr0_text = NULL,
-		   *ttbr1_text = NULL, *tcr_text = NULL;
-	struct kvmintro_gva_walk_request request = { .gva = 0 };
-	const struct kvmintro_option options[] = {
-		{ "--vcpu", &vcpu_text, &request.has_vcpu },
-		{ "--cr3", &cr3_text, &request.has_cr3 },
-		{ "--ttbr0", &ttbr0_text, &request.has_ttbr0 },
-		{ "--ttbr1", &ttbr1_text, &request.has_ttbr1 },
-		{ "--tcr", &tcr_text, &request.has_tcr },
+	const char *vcpu_text = kvmintro->options[KVMINTRO_OPTION_VCPU],
+		   *cr3_text = kvmintro->options[KVMINTRO_OPTION_CR3],
+		   *ttbr0_text = kvmintro->options[KVMINTRO_OPTION_TTBR0],
+		   *ttbr1_text = kvmintro->options[KVMINTRO_OPTION_TTBR1],
+		   *tcr_text = kvmintro->options[KVMINTRO_OPTION_TCR];
+	struct kvmintro_gva_walk_request request = {
+		.vm = &kvmintro->vm,
+		.has_vcpu = vcpu_text, .has_cr3 = cr3_text,
+		.has_ttbr0 = ttbr0_text, .has_ttbr1 = ttbr1_text,
+		.has_tcr = tcr_text,
 	};
-	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 2, 2);
 	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_gva_explain_write,
 		.context = &request,
 	};
-	struct kvmintro_vm vm;
 	char text[160];
-	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "gva", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	request.vm = &vm;
-	if (kvmintro_parse_number_argument(argv[1], &request.gva))
+	if (kvmintro_parse_number_argument(kvmintro->argv[0], &request.gva))
 		return kvmintro_usage_error("gva",
 			"not a guest virtual address like 0xffffffff81000000:",
-			argv[1]);
+			kvmintro->argv[0]);
 	if (request.has_vcpu &&
 	    (kvmintro_parse_number_argument(vcpu_text, &request.vcpu) ||
 	     request.vcpu > 0xffffffffULL))
@@ -360,6 +347,6 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 			request.has_tcr ? tcr_text :
 			request.has_ttbr1 ? ttbr1_text : ttbr0_text);
 	kvmintro_gva_request_text(&request, text, sizeof(text));
-	return kvmintro_show_view(kvmintro, &vm, &kvmintro_gva_view, text,
+	return kvmintro_show_view(kvmintro, &kvmintro_gva_view, text,
 				  &explainer, &request);
 }

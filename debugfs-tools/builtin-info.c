@@ -3,19 +3,7 @@
  * kvmintro info PID|DIR: what the guest kernel says of itself in its
  * VMCOREINFO (release, KASLR offset); vmcoreinfo.c reads it.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "debugfs.h"
-#include "json.h"
 #include "kvmintro.h"
-#include "printk.h"
-#include "util.h"
-#include "vm.h"
 
 /* No capture yet: nothing said, kvmintro_vmcoreinfo_load() takes one. */
 static int kvmintro_vmcoreinfo_quiet_none(const char *path, int err,
@@ -145,18 +133,15 @@ static int kvmintro_info_print(const struct kvmintro *kvmintro,
 	return ret;
 }
 
-int kvmintro_cmd_info(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_info(struct kvmintro *kvmintro)
 {
-	struct kvmintro_vm vm;
 	char *text;
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "info", NULL, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	ret = kvmintro_vmcoreinfo_load(kvmintro, &vm, &text);
+	ret = kvmintro_vmcoreinfo_load(kvmintro, &kvmintro->vm, &text);
 	if (!ret)
-		ret = kvmintro_check_output(kvmintro_info_print(kvmintro, &vm, text));
+		ret = kvmintro_check_output(kvmintro_info_print(kvmintro,
+							&kvmintro->vm, text));
 	free(text);
 	return ret;
 }

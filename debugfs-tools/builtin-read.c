@@ -2,12 +2,7 @@
 /*
  * kvmintro read PID|DIR GPA LEN [--raw]: dump guest physical memory.
  */
-#include <errno.h>
-#include <stdio.h>
-
 #include "kvmintro.h"
-#include "memory.h"
-#include "parse.h"
 
 /* Parse GPA and LEN; say what is wrong with a bad one. */
 static int kvmintro_read_get_range(char **argv, uint64_t *gpa, size_t *length)
@@ -40,36 +35,29 @@ static int kvmintro_read_print(const struct kvmintro *kvmintro,
 	return kvmintro_memory_print_hexdump(memory, stdout);
 }
 
-int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_read(struct kvmintro *kvmintro)
 {
-	bool raw = false;
-	const struct kvmintro_option options[] = {
-		{ "--raw", NULL, &raw },
-	};
-	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 3, 3);
+	bool raw = kvmintro->options[KVMINTRO_OPTION_RAW];
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	struct kvmintro_memory memory;
-	struct kvmintro_vm vm;
 	size_t length = 0;
 	uint64_t gpa = 0;
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "read", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
 	if (raw && kvmintro->json)
 		return kvmintro_usage_error("read", "--raw and --json do not go together", "");
-	ret = kvmintro_read_get_range(argv + 1, &gpa, &length);
+	ret = kvmintro_read_get_range(kvmintro->argv, &gpa, &length);
 	if (ret)
 		return ret;
-	ret = kvmintro_memory_read(kvmintro->debugfs_root, &vm, gpa, length,
+	ret = kvmintro_memory_read(kvmintro->debugfs_root, vm, gpa, length,
 				   &memory);
 	if (ret)
 		return ret;
 	if (memory.length)
-		ret = kvmintro_check_output(kvmintro_read_print(kvmintro, &vm,
+		ret = kvmintro_check_output(kvmintro_read_print(kvmintro, vm,
 								&memory, raw));
 	if (!ret && memory.length < memory.requested)
-		ret = kvmintro_memory_report_end(&vm, &memory);
+		ret = kvmintro_memory_report_end(vm, &memory);
 	kvmintro_memory_release(&memory);
 	return ret;
 }

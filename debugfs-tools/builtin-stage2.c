@@ -17,13 +17,7 @@
  * software bits) and runs (with their software bits) have their own
  * columns; the records' keys say which architecture replied.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "kvmintro.h"
-#include "show.h"
 
 /* A walk is of the GPA asked, @context, and ends with a leaf or an err. */
 static int kvmintro_stage2_check_walk(const struct kvmintro_record_list *walk,
@@ -262,24 +256,19 @@ static const struct kvmintro_view kvmintro_stage2_summary_view = {
 	.print = kvmintro_stage2_print_summary,
 };
 
-int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_stage2(struct kvmintro *kvmintro)
 {
-	static const struct kvmintro_syntax syntax = { NULL, 0, 1, 2 };
 	const struct kvmintro_view *view = &kvmintro_stage2_summary_view;
 	char request[32] = "summary\n";
-	struct kvmintro_vm vm;
 	uint64_t gpa;
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "stage2", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	if (argc == 2) {
-		ret = kvmintro_get_address("stage2", argv[1], &gpa);
+	if (kvmintro->argc) {
+		ret = kvmintro_get_address("stage2", kvmintro->argv[0], &gpa);
 		if (ret)
 			return ret;
 		snprintf(request, sizeof(request), "0x%" PRIx64 "\n", gpa);
 		view = &kvmintro_stage2_walk_view;
 	}
-	return kvmintro_show_view(kvmintro, &vm, view, request, NULL, &gpa);
+	return kvmintro_show_view(kvmintro, view, request, NULL, &gpa);
 }

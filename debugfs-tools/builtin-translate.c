@@ -10,14 +10,7 @@
  * The module keeps the replies of the latest write per VM: each must be for
  * the address asked, so that another request in between is caught.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "kvmintro.h"
-#include "parse.h"
-#include "show.h"
 
 /**
  * struct kvmintro_translate_request - the addresses asked
@@ -112,31 +105,26 @@ static const struct kvmintro_view kvmintro_translate_view = {
 	.nr_columns = ARRAY_SIZE(kvmintro_translate_columns),
 };
 
-int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_translate(struct kvmintro *kvmintro)
 {
-	static const struct kvmintro_syntax syntax = { NULL, 0, 2, -1 };
 	struct kvmintro_translate_request request;
 	char text[KVMINTRO_TRANSLATE_MAX * 20], *end = text;
-	struct kvmintro_vm vm;
 	int i, ret;
 
-	ret = kvmintro_get_vm(kvmintro, "translate", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	if (argc - 1 > KVMINTRO_TRANSLATE_MAX)
+	if (kvmintro->argc > KVMINTRO_TRANSLATE_MAX)
 		return kvmintro_usage_error("translate",
 			"at most " KVMINTRO_STRINGIFY(KVMINTRO_TRANSLATE_MAX)
 			" addresses at once", "");
-	request.count = argc - 1;
-	for (i = 1; i < argc; i++) {
-		ret = kvmintro_get_address("translate", argv[i],
-					   &request.gpas[i - 1]);
+	request.count = kvmintro->argc;
+	for (i = 0; i < kvmintro->argc; i++) {
+		ret = kvmintro_get_address("translate", kvmintro->argv[i],
+					   &request.gpas[i]);
 		if (ret)
 			return ret;
-		end += sprintf(end, "%s0x%" PRIx64, i > 1 ? " " : "",
-			       request.gpas[i - 1]);
+		end += sprintf(end, "%s0x%" PRIx64, i ? " " : "",
+			       request.gpas[i]);
 	}
 	strcpy(end, "\n");
-	return kvmintro_show_view(kvmintro, &vm, &kvmintro_translate_view, text,
+	return kvmintro_show_view(kvmintro, &kvmintro_translate_view, text,
 				  NULL, &request);
 }

@@ -3,20 +3,13 @@
  * Reading kvmintro's debugfs files, and, when they cannot be read, telling
  * the user what to do: mount debugfs, load the module, or become root.
  */
-#define _GNU_SOURCE
+#include "kvmintro.h"
+
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
-#include <unistd.h>
-
-#include "debugfs.h"
 
 /* From include/uapi/linux/magic.h: statfs()'s f_type on a debugfs mount. */
 #define KVMINTRO_DEBUGFS_MAGIC 0x64626720

@@ -8,41 +8,66 @@
  * per command (builtin-snapshot.c also has pause and resume), each a row
  * of kvmintro_commands[].
  */
-#include <ctype.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "debugfs.h"
 #include "kvmintro.h"
-#include "parse.h"
-#include "util.h"
-#include "vm.h"
+
+#include <ctype.h>
 
 /**
  * struct kvmintro_command - a row of the command table
  * @name: what the user types
  * @run: the builtin; see kvmintro.h
  * @arguments: its arguments, for usage lines ("" if none)
+ * @vm: whether its first argument is PID|DIR, the VM main() finds for it
+ * @min_arguments: fewest arguments after PID|DIR
+ * @max_arguments: most arguments after PID|DIR, or -1 for any number
+ * @options: the options it takes, a mask of BIT(enum kvmintro_option)
  * @summary: one line for the command list
  * @description: the rest of "kvmintro help <name>"
  */
 struct kvmintro_command {
 	const char *name;
-	int (*run)(struct kvmintro *kvmintro, int argc, char **argv);
+	int (*run)(struct kvmintro *kvmintro);
 	const char *arguments;
+	bool vm;
+	int min_arguments;
+	int max_arguments;
+	unsigned int options;
 	const char *summary;
 	const char *description;
 };
 
-static int kvmintro_cmd_help(struct kvmintro *kvmintro, int argc, char **argv);
+#define KVMINTRO_OPTION(name) (1u << KVMINTRO_OPTION_##name)
+
+/**
+ * struct kvmintro_option_name - how an option is typed
+ * @name: like "--vcpu"
+ * @alias: another name, or NULL
+ * @value: whether it takes a value ("--vcpu 1" or "--vcpu=1")
+ */
+static const struct kvmintro_option_name {
+	const char *name;
+	const char *alias;
+	bool value;
+} kvmintro_options[KVMINTRO_NR_OPTIONS] = {
+	[KVMINTRO_OPTION_VCPU] = { "--vcpu", NULL, true },
+	[KVMINTRO_OPTION_CR3] = { "--cr3", NULL, true },
+	[KVMINTRO_OPTION_TTBR0] = { "--ttbr0", NULL, true },
+	[KVMINTRO_OPTION_TTBR1] = { "--ttbr1", NULL, true },
+	[KVMINTRO_OPTION_TCR] = { "--tcr", NULL, true },
+	[KVMINTRO_OPTION_RAW] = { "--raw", NULL, false },
+	[KVMINTRO_OPTION_LIVE] = { "--live", NULL, false },
+	[KVMINTRO_OPTION_MAX] = { "--max", NULL, true },
+	[KVMINTRO_OPTION_FILE] = { "--file", "-f", true },
+};
+
+static int kvmintro_cmd_help(struct kvmintro *kvmintro);
 
 static const struct kvmintro_command kvmintro_commands[] = {
 	{
 		.name = "list",
 		.run = kvmintro_cmd_list,
 		.arguments = "",
+		.max_arguments = 0,
 		.summary = "list the KVM VMs on this host",
 		.description =
 			"One line per VM: the PID of the process that created it, its\n"
@@ -54,6 +79,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "memslots",
 		.run = kvmintro_cmd_memslots,
 		.arguments = "PID|DIR",
+		.vm = true,
+		.max_arguments = 0,
 		.summary = "show the memory slots of a VM",
 		.description =
 			"One line per memslot of every address space, sorted by address\n"
@@ -68,6 +95,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "pause",
 		.run = kvmintro_cmd_pause,
 		.arguments = "PID|DIR",
+		.vm = true,
+		.max_arguments = 0,
 		.summary = "stop every vcpu of a VM",
 		.description =
 			"Kick every vcpu thread out of the guest and keep it out until\n"
@@ -78,6 +107,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "resume",
 		.run = kvmintro_cmd_resume,
 		.arguments = "PID|DIR",
+		.vm = true,
+		.max_arguments = 0,
 		.summary = "let a paused VM run again",
 		.description = "Prints the VM's state afterwards.\n",
 	},
@@ -85,6 +116,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "snapshot",
 		.run = kvmintro_cmd_snapshot,
 		.arguments = "PID|DIR",
+		.vm = true,
+		.max_arguments = 0,
 		.summary = "capture the registers of every vcpu",
 		.description =
 			"Pause the VM (unless it is paused), record the registers of every\n"
@@ -96,6 +129,9 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "regs",
 		.run = kvmintro_cmd_regs,
 		.arguments = "PID|DIR [--vcpu N]",
+		.vm = true,
+		.max_arguments = 0,
+		.options = KVMINTRO_OPTION(VCPU),
 		.summary = "show the registers of a VM's vcpus",
 		.description =
 			"The registers of every vcpu, or of vcpu N only (its vcpu id, the N of\n"
@@ -109,6 +145,9 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "translate",
 		.run = kvmintro_cmd_translate,
 		.arguments = "PID|DIR GPA...",
+		.vm = true,
+		.min_arguments = 1,
+		.max_arguments = -1,
 		.summary = "translate guest physical addresses",
 		.description =
 			"For each guest physical address: the host virtual address in the\n"
@@ -121,6 +160,12 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "gva",
 		.run = kvmintro_cmd_gva,
 		.arguments = "PID|DIR GVA [--vcpu N] [--cr3 GPA]",
+		.vm = true,
+		.min_arguments = 1,
+		.max_arguments = 1,
+		.options = KVMINTRO_OPTION(VCPU) | KVMINTRO_OPTION(CR3) |
+			   KVMINTRO_OPTION(TTBR0) | KVMINTRO_OPTION(TTBR1) |
+			   KVMINTRO_OPTION(TCR),
 		.summary = "walk a guest virtual address",
 		.description =
 			"Walk the guest's own page tables for guest virtual address GVA with\n"
@@ -144,6 +189,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "gpa-hpa",
 		.run = kvmintro_cmd_gpa_hpa,
 		.arguments = "PID|DIR",
+		.vm = true,
+		.max_arguments = 0,
 		.summary = "map all guest memory to host memory",
 		.description =
 			"One line per run of guest pages backed alike, in address space 0:\n"
@@ -155,6 +202,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "stage2",
 		.run = kvmintro_cmd_stage2,
 		.arguments = "PID|DIR [GPA]",
+		.vm = true,
+		.max_arguments = 1,
 		.summary = "show the NPT/EPT table KVM built for a guest",
 		.description =
 			"Without GPA: every leaf of the second-stage table (AMD NPT or Intel\n"
@@ -171,6 +220,10 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "read",
 		.run = kvmintro_cmd_read,
 		.arguments = "PID|DIR GPA LEN [--raw]",
+		.vm = true,
+		.min_arguments = 2,
+		.max_arguments = 2,
+		.options = KVMINTRO_OPTION(RAW),
 		.summary = "dump guest physical memory",
 		.description =
 			"LEN bytes of guest memory from guest physical address GPA, as a\n"
@@ -184,6 +237,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "info",
 		.run = kvmintro_cmd_info,
 		.arguments = "PID|DIR",
+		.vm = true,
+		.max_arguments = 0,
 		.summary = "show the guest kernel's release and KASLR offset",
 		.description =
 			"What a Linux guest's kernel says of itself in its VMCOREINFO, found in\n"
@@ -196,6 +251,8 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "dmesg",
 		.run = kvmintro_cmd_dmesg,
 		.arguments = "PID|DIR",
+		.vm = true,
+		.max_arguments = 0,
 		.summary = "print the guest kernel's log",
 		.description =
 			"The log of a Linux guest's kernel, read from its printk ring buffer\n"
@@ -210,6 +267,10 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "dump",
 		.run = kvmintro_cmd_dump,
 		.arguments = "PID|DIR FILE [--live]",
+		.vm = true,
+		.min_arguments = 1,
+		.max_arguments = 1,
+		.options = KVMINTRO_OPTION(LIVE),
 		.summary = "write the VM's memory to FILE as an ELF core file",
 		.description =
 			"Copy the VM's core file to FILE: an ELF64 core with one PT_LOAD per\n"
@@ -228,6 +289,9 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "scan",
 		.run = kvmintro_cmd_scan,
 		.arguments = "PID|DIR [PATTERN...] [-f FILE] [--max N]",
+		.vm = true,
+		.max_arguments = -1,
+		.options = KVMINTRO_OPTION(MAX) | KVMINTRO_OPTION(FILE),
 		.summary = "search guest memory for patterns",
 		.description =
 			"Search all guest memory (address space 0) for up to 4096 patterns at\n"
@@ -244,6 +308,7 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "help",
 		.run = kvmintro_cmd_help,
 		.arguments = "[COMMAND]",
+		.max_arguments = 1,
 		.summary = "show the commands, or how to use one",
 		.description = "",
 	},
@@ -374,59 +439,63 @@ int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa)
 }
 
 /*
- * Take option @argv[*i] of command @name, and its value from the next
- * argument if it is not in "--name=value" form. Return 0 or -EINVAL.
+ * Take option @argv[*i] of @command into @kvmintro, and its value from the
+ * next argument if it is not in "--name=value" form. Return 0 or -EINVAL.
  */
-static int kvmintro_take_option(const char *name,
-				const struct kvmintro_syntax *syntax,
+static int kvmintro_take_option(struct kvmintro *kvmintro,
+				const struct kvmintro_command *command,
 				int argc, char **argv, int *i)
 {
-	const struct kvmintro_option *option = NULL;
-	const char *argument = argv[*i], *value = NULL;
-	size_t j, length = 0;
+	const struct kvmintro_option_name *option;
+	const char *argument = argv[*i], *name;
+	size_t id, length = 0;
 
-	for (j = 0; j < syntax->nr_options && !option; j++) {
-		length = strlen(syntax->options[j].name);
-		if (!strncmp(argument, syntax->options[j].name, length) &&
+	for (id = 0; id < KVMINTRO_NR_OPTIONS; id++) {
+		option = &kvmintro_options[id];
+		name = option->alias && !strncmp(argument, option->alias,
+						 strlen(option->alias)) ?
+		       option->alias : option->name;
+		length = strlen(name);
+		if ((command->options & 1u << id) &&
+		    !strncmp(argument, name, length) &&
 		    (!argument[length] ||
-		     (argument[length] == '=' && syntax->options[j].value)))
-			option = &syntax->options[j];
+		     (argument[length] == '=' && option->value)))
+			break;
 	}
-	if (!option)
-		return kvmintro_usage_error(name, "unknown option", argument);
-	if (argument[length])
-		value = argument + length + 1;
-	if (option->value && !value) {
+	if (id == KVMINTRO_NR_OPTIONS)
+		return kvmintro_usage_error(command->name, "unknown option",
+					    argument);
+	kvmintro->options[id] = argument[length] ? argument + length + 1 : "";
+	if (option->value && !argument[length]) {
 		if (*i + 1 == argc)
-			return kvmintro_usage_error(name, "this option needs a value:",
-						    argument);
-		value = argv[++*i];
+			return kvmintro_usage_error(command->name,
+				"this option needs a value:", argument);
+		kvmintro->options[id] = argv[++*i];
 	}
-	if (option->value)
-		*option->value = value;
-	*option->given = true;
 	return 0;
 }
 
 /*
- * Take the options of command @name out of @argv, as @syntax says, and
- * leave its arguments, in order, at the start of @argv, their number in
- * @argc. Global options are gone already, so any other option is one the
- * command does not know; "--" ends options. On a bad command line say
- * what is wrong and return -EINVAL.
+ * Take the options of @command out of @argv, and leave its arguments, in
+ * order, at the start of @argv, their number in @argc. Global options are
+ * gone already, so any other option is one the command does not know; "--"
+ * ends options. Then find the VM its first argument names. On a bad
+ * command line say what is wrong and return -EINVAL; else fail like
+ * kvmintro_vm_lookup().
  */
-static int kvmintro_parse_command_line(const char *name,
-				       const struct kvmintro_syntax *syntax,
+static int kvmintro_parse_command_line(struct kvmintro *kvmintro,
+				       const struct kvmintro_command *command,
 				       int *argc, char **argv)
 {
+	int i, kept = 0, ret, min, max;
 	bool options_ended = false;
-	int i, kept = 0, ret;
 
 	for (i = 0; i < *argc; i++) {
 		if (!options_ended && !strcmp(argv[i], "--")) {
 			options_ended = true;
 		} else if (!options_ended && argv[i][0] == '-' && argv[i][1]) {
-			ret = kvmintro_take_option(name, syntax, *argc, argv, &i);
+			ret = kvmintro_take_option(kvmintro, command, *argc,
+						   argv, &i);
 			if (ret)
 				return ret;
 		} else {
@@ -434,76 +503,29 @@ static int kvmintro_parse_command_line(const char *name,
 		}
 	}
 	*argc = kept;
-	if (kept < syntax->min_arguments)
-		return kvmintro_usage_error(name, "missing argument", "");
-	if (syntax->max_arguments >= 0 && kept > syntax->max_arguments)
-		return kvmintro_usage_error(name, "unexpected argument",
-					    argv[syntax->max_arguments]);
-	return 0;
+	min = command->min_arguments + command->vm;
+	max = command->max_arguments + command->vm;
+	if (kept < min)
+		return kvmintro_usage_error(command->name, "missing argument", "");
+	if (command->max_arguments >= 0 && kept > max)
+		return kvmintro_usage_error(command->name,
+					    "unexpected argument", argv[max]);
+	return command->vm ? kvmintro_vm_lookup(kvmintro->debugfs_root,
+						argv[0], &kvmintro->vm) : 0;
 }
 
-/*
- * Collect exactly @nr_arguments arguments of command @name, which has no
- * options, from @argv into @arguments. On a bad command line say what is
- * wrong and return -EINVAL.
- */
-int kvmintro_get_arguments(const char *name, int argc, char **argv,
-			   const char **arguments, int nr_arguments)
-{
-	const struct kvmintro_syntax syntax = {
-		.min_arguments = nr_arguments,
-		.max_arguments = nr_arguments,
-	};
-	int i, ret;
-
-	ret = kvmintro_parse_command_line(name, &syntax, &argc, argv);
-	if (ret)
-		return ret;
-	for (i = 0; i < argc; i++)
-		arguments[i] = argv[i];
-	return 0;
-}
-
-/*
- * Parse the command line of command @name, which names a VM (PID|DIR)
- * first, as @syntax says (NULL: PID|DIR only), and find the VM. Leave the
- * VM's name in argv[0] and the other arguments after it, their number with
- * it in @argc. On failure say why and return -errno (-EINVAL for a bad
- * command line; see kvmintro_vm_lookup()).
- */
-int kvmintro_get_vm(const struct kvmintro *kvmintro, const char *name,
-		    const struct kvmintro_syntax *syntax, int *argc,
-		    char **argv, struct kvmintro_vm *vm)
-{
-	static const struct kvmintro_syntax vm_only = {
-		.min_arguments = 1,
-		.max_arguments = 1,
-	};
-	int ret;
-
-	ret = kvmintro_parse_command_line(name, syntax ?: &vm_only, argc, argv);
-	if (ret)
-		return ret;
-	return kvmintro_vm_lookup(kvmintro->debugfs_root, argv[0], vm);
-}
-
-static int kvmintro_cmd_help(struct kvmintro *kvmintro, int argc, char **argv)
+static int kvmintro_cmd_help(struct kvmintro *kvmintro)
 {
 	const struct kvmintro_command *command;
-	const char *name;
-	int ret;
 
-	(void)kvmintro;
-	if (!argc) {
+	if (!kvmintro->argc) {
 		kvmintro_print_usage(stdout);
 		return 0;
 	}
-	ret = kvmintro_get_arguments("help", argc, argv, &name, 1);
-	if (ret)
-		return ret;
-	command = kvmintro_find_command(name);
+	command = kvmintro_find_command(kvmintro->argv[0]);
 	if (!command)
-		return kvmintro_usage_error("help", "no such command", name);
+		return kvmintro_usage_error("help", "no such command",
+					    kvmintro->argv[0]);
 	kvmintro_print_command_help(command, stdout);
 	return 0;
 }
@@ -631,6 +653,12 @@ int main(int argc, char **argv)
 		return kvmintro_exit_status(kvmintro_flush_output(0));
 	}
 	kvmintro.debugfs_root = kvmintro_choose_debugfs_root(kvmintro.debugfs_root);
-	ret = command->run(&kvmintro, argc - 1, argv + 1);
+	kvmintro.command = command->name;
+	argc--;
+	ret = kvmintro_parse_command_line(&kvmintro, command, &argc, ++argv);
+	kvmintro.argv = argv + command->vm;
+	kvmintro.argc = argc - command->vm;
+	if (!ret)
+		ret = command->run(&kvmintro);
 	return kvmintro_exit_status(kvmintro_flush_output(ret));
 }

@@ -7,16 +7,7 @@
  * them. Where no memslot is, the module stops the read there: a short read,
  * or EIO when nothing could be read. Both end the memory shown.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "debugfs.h"
-#include "json.h"
-#include "memory.h"
+#include "kvmintro.h"
 
 #define KVMINTRO_HEXDUMP_WIDTH 16
 

@@ -7,13 +7,9 @@
  * module reads them; lengths may also end in K or M.  Anything else is
  * refused, never half-read.
  */
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
+#include "kvmintro.h"
 
-#include "../lib/parse.h"
-#include "parse.h"
+#include <stdarg.h>
 
 struct kvmintro_span kvmintro_span_from_string(const char *string)
 {

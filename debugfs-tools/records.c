@@ -5,13 +5,7 @@
  * file's schema names the keys the CLI needs; --json prints every field the
  * module wrote, needed or not.
  */
-#define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "debugfs.h"
-#include "records.h"
+#include "kvmintro.h"
 
 static const char *const kvmintro_record_type_names[] = {
 	[KVMINTRO_RECORD_DECIMAL] = "a decimal number",

@@ -4,13 +4,7 @@
  * the keys they show (struct kvmintro_show_column), or, with --json, every
  * record as an object holding every field the module wrote.
  */
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "../lib/parse.h"
 #include "kvmintro.h"
-#include "show.h"
 
 /* Add the cell of @column for @record to @table. */
 static void kvmintro_show_add_cell(struct kvmintro_table *table,
@@ -130,16 +124,16 @@ int kvmintro_show_json(const struct kvmintro_vm *vm, const char *key,
 }
 
 /*
- * Write @request (NULL: none) to @view's file of @vm, with @explainer and
+ * Write @request (NULL: none) to @view's file of the VM, with @explainer and
  * @context as kvmintro_record_list_request() takes them, read the file and
  * print it, as a table or as JSON. On failure say why and return -errno.
  */
 int kvmintro_show_view(const struct kvmintro *kvmintro,
-		       const struct kvmintro_vm *vm,
 		       const struct kvmintro_view *view, const char *request,
 		       const struct kvmintro_debugfs_explainer *explainer,
 		       const void *context)
 {
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	struct kvmintro_record_list list;
 	int ret;
 

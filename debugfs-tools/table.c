@@ -4,15 +4,10 @@
  * up, two spaces apart, numbers aligned right. Cells are added row after row;
  * errors are kept in the table and reported once, when it is printed.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "kvmintro.h"
 
-#include "table.h"
+#include <stdarg.h>
+#include <time.h>
 
 #define KVMINTRO_COLUMN_GAP "  "
 

@@ -3,17 +3,10 @@
  * Helpers every part of the CLI uses: a growable array, error messages, and
  * quoting of untrusted bytes for those messages and for tables.
  */
-#define _GNU_SOURCE
-#include <errno.h>
+#include "kvmintro.h"
+
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "util.h"
 
 #define KVMINTRO_ARRAY_INITIAL_CAPACITY 16
 

@@ -3,18 +3,7 @@
  * The VMs kvmintro sees: the "vms" file at the root of its debugfs directory,
  * one record per VM, and finding a VM by the name a user gives (PID or dir).
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "debugfs.h"
-#include "json.h"
-#include "records.h"
-#include "show.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 static const struct kvmintro_record_key kvmintro_vm_keys[] = {
 	{ "pid", KVMINTRO_RECORD_TYPES(DECIMAL) },

@@ -7,15 +7,11 @@
  * such.  kvmintro info shows it (builtin-info.c loads it for info and
  * dmesg); kvmintro dmesg finds the guest's log through it.
  */
+#include "kvmintro.h"
+
 #include <ctype.h>
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "../lib/elfcore.h"
-#include "printk.h"
-#include "util.h"
 
 /* The most of the core's headers and notes read: far more than vcpus need. */
 #define KVMINTRO_VMCOREINFO_HEADERS_MAX	(16u << 20)

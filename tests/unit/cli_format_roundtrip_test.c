@@ -14,8 +14,7 @@
 #include "../../lib/format.h"
 #include "../../lib/regs.h"
 #include "cli_tap.h"
-#include "records.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 #define ROUNDTRIP_RANDOM_ROUNDS 20000
 

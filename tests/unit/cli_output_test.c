@@ -12,10 +12,7 @@
 #include "cli_capture.h"
 #include "cli_json_check.h"
 #include "cli_tap.h"
-#include "json.h"
-#include "show.h"
-#include "table.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 static void expect_size(uint64_t bytes, const char *expected)
 {

@@ -21,12 +21,7 @@
 #include "cli_capture.h"
 #include "cli_json_check.h"
 #include "fuzz_assert.h"
-#include "json.h"
-#include "memory.h"
-#include "parse.h"
-#include "show.h"
-#include "table.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 /* End @output, abort unless it is valid JSON, and free it. */
 static void fuzz_output_check_json(struct cli_capture *output, int ret)

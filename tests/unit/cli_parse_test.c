@@ -15,10 +15,7 @@
 
 #include "cli_capture.h"
 #include "cli_tap.h"
-#include "json.h"
-#include "records.h"
-#include "parse.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 #define CONTRACT_VMS "pid=1234 dir=\"1234\" vcpus=2 slots=3 mem=268435456\n"
 #define CONTRACT_MEMSLOTS						\
