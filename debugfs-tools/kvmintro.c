@@ -3,10 +3,10 @@
  * kvmintro: look into the KVM VMs running on this host through the debugfs
  * files of the kvmintro kernel module.
  *
- * main() takes the global options wherever they are on the command line,
- * then runs the command named first among the rest: one builtin-<name>.c
- * per command (builtin-snapshot.c also has pause and resume), each a row
- * of kvmintro_commands[].
+ * kvmintro_main() takes the global options wherever they are on the
+ * command line, then runs the command named first among the rest: one
+ * builtin-<name>.c per command (builtin-snapshot.c also has pause and
+ * resume), each a row of kvmintro_commands[].
  */
 #include "kvmintro.h"
 
@@ -628,7 +628,14 @@ static int kvmintro_exit_status(int ret)
 	}
 }
 
-int main(int argc, char **argv)
+/**
+ * kvmintro_main() - run the command line @argv
+ * @argc: its number of words
+ * @argv: its words, the program's name first
+ *
+ * Return: the exit status.
+ */
+int kvmintro_main(int argc, char **argv)
 {
 	struct kvmintro kvmintro = { .debugfs_root = NULL };
 	const struct kvmintro_command *command;

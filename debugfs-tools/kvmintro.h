@@ -330,14 +330,6 @@ struct kvmintro_debugfs_explainer {
 	const void *context;
 };
 
-/*
- * Parses the whole text of a file, like kvmintro_record_list_parse(): returns
- * 0, or -errno with @error saying why and where.
- */
-typedef int (*kvmintro_file_parser_fn)(void *context, const char *text,
-				       size_t length,
-				       struct kvmintro_parse_error *error);
-
 /* Where modprobe finds modules: "/lib/modules"; the unit tests change it. */
 extern const char *kvmintro_modules_directory;
 
@@ -356,14 +348,12 @@ int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,
 int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
 			   const char *text, size_t length,
 			   const struct kvmintro_debugfs_explainer *explainer);
-int kvmintro_debugfs_request(const char *root, const char *dir,
-			     const char *name, const char *request,
-			     const struct kvmintro_debugfs_explainer *explainer,
-			     kvmintro_file_parser_fn parse, void *context);
-int kvmintro_debugfs_load_file(const char *root, const char *dir,
+int kvmintro_debugfs_read_file(const char *root, const char *dir,
 			       const char *name,
 			       const struct kvmintro_debugfs_explainer *explainer,
-			       kvmintro_file_parser_fn parse, void *context);
+			       char **text, size_t *length, char **path);
+void kvmintro_debugfs_report_parse_error(const char *path, int err,
+					 const struct kvmintro_parse_error *error);
 int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 				   const char *prefix,
 				   struct kvmintro_array *numbers);
@@ -508,12 +498,8 @@ struct kvmintro_memory {
 	size_t requested;
 };
 
-int kvmintro_memory_read(const char *root, const struct kvmintro_vm *vm,
-			 uint64_t gpa, size_t length,
-			 struct kvmintro_memory *memory);
 int kvmintro_memory_report_end(const struct kvmintro_vm *vm,
 			       const struct kvmintro_memory *memory);
-void kvmintro_memory_release(struct kvmintro_memory *memory);
 int kvmintro_memory_print_hexdump(const struct kvmintro_memory *memory,
 				  FILE *out);
 int kvmintro_memory_print_json(const struct kvmintro_vm *vm,
@@ -633,9 +619,6 @@ int kvmintro_printk_read(const struct kvmintro_printk_layout *layout,
 			 struct kvmintro_printk_stats *stats);
 
 /* vmcoreinfo.c: the guest's VMCOREINFO, in its core file, and its keys. */
-int kvmintro_vmcoreinfo_read_core(int fd, char **text);
-const char *kvmintro_vmcoreinfo_line_end(const char *line);
-char *kvmintro_vmcoreinfo_value(const char *text, const char *key);
 bool kvmintro_vmcoreinfo_number(const char *text, const char *key, int base,
 				uint64_t *value);
 
@@ -683,6 +666,7 @@ struct kvmintro {
 	int argc;
 };
 
+int kvmintro_main(int argc, char **argv);
 int kvmintro_usage_error(const char *command, const char *problem,
 			 const char *argument);
 int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa);
