@@ -56,7 +56,7 @@ static const struct kvmintro_record_schema kvmintro_gpa_hpa_schema = {
 	.write_json = kvmintro_gpa_hpa_write_json,
 };
 
-static const struct kvmintro_show_column kvmintro_gpa_hpa_columns[] = {
+static const struct kvmintro_column kvmintro_gpa_hpa_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("npages", "NPAGES", VALUE),
 	KVMINTRO_SHOW_RIGHT("npages", "SIZE", PAGES),
@@ -68,10 +68,8 @@ static const struct kvmintro_show_column kvmintro_gpa_hpa_columns[] = {
 };
 
 static const struct kvmintro_column kvmintro_gpa_hpa_total_columns[] = {
-	{ "KIND", KVMINTRO_ALIGN_LEFT },
-	{ "RUNS", KVMINTRO_ALIGN_RIGHT },
-	{ "SIZE", KVMINTRO_ALIGN_RIGHT },
-	{ "BYTES", KVMINTRO_ALIGN_RIGHT },
+	KVMINTRO_COLUMN("KIND", LEFT), KVMINTRO_COLUMN("RUNS", RIGHT),
+	KVMINTRO_COLUMN("SIZE", RIGHT), KVMINTRO_COLUMN("BYTES", RIGHT),
 };
 
 /* Totals are kept for this many kinds: the five known, and a few more. */

@@ -2,18 +2,10 @@
 /*
  * kvmintro gva PID|DIR GVA [--vcpu N] [--cr3 GPA | --ttbr0 V --ttbr1 V
  * --tcr V]: a guest virtual address through the guest's page tables down
- * to the host page.  The VM's "gva" file takes the address and replies
- * with the walk, a record a line:
- *
- *   gva=0x1234 vcpu=0 mode=4-level cr3=0x2000
- *   level=4 table=0x2000 entry_gpa=0x2000 entry=0x5023 present=1 ...
- *   gpa=0x1234 page_size=2M
- *   host hva=0x7f3c60a01234 hpa=0x3001234 host_size=2M kind=thp
- *
- * or, where a walk stops, "stop level=4 reason=...".  The first record
- * says whose walk it is: x86's has mode= and cr3=, arm64's mmu= and the
- * TTBRs and TCR (Documentation/debugfs.rst, "gva on arm64"); the CLI
- * prints each its own way, whatever host it runs on.
+ * to the host page, as the VM's gva file walks it (Documentation/debugfs.rst,
+ * "gva" and "gva on arm64"). The first record says whose walk it is: x86's
+ * has mode= and cr3=, arm64's mmu= and the TTBRs and TCR; the CLI prints
+ * each its own way, whatever host it runs on.
  */
 #include "kvmintro.h"
 
@@ -140,7 +132,7 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 	}
 }
 
-static const struct kvmintro_show_column kvmintro_gva_level_columns[] = {
+static const struct kvmintro_column kvmintro_gva_level_columns[] = {
 	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
 	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
 	KVMINTRO_SHOW_RIGHT("entry_gpa", "ENTRY GPA", VALUE),
@@ -149,7 +141,7 @@ static const struct kvmintro_show_column kvmintro_gva_level_columns[] = {
 };
 
 /* arm64's descriptors: their type, then what decides access. */
-static const struct kvmintro_show_column kvmintro_gva_arm64_level_columns[] = {
+static const struct kvmintro_column kvmintro_gva_arm64_level_columns[] = {
 	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
 	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
 	KVMINTRO_SHOW_RIGHT("entry_gpa", "ENTRY GPA", VALUE),
@@ -162,13 +154,13 @@ static const struct kvmintro_show_column kvmintro_gva_arm64_level_columns[] = {
 	KVMINTRO_SHOW_LEFT("uxn", "UXN", FLAG),
 };
 
-static const struct kvmintro_show_column kvmintro_gva_page_columns[] = {
+static const struct kvmintro_column kvmintro_gva_page_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("page_size", "PAGE SIZE", SIZE),
 	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("host_size", "HOST SIZE", SIZE),
-	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+	KVMINTRO_SHOW_OR("kind", "KIND", "reason"),
 };
 
 /* arm64: the registers walked with, and the half of the range used. */

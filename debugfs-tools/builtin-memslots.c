@@ -22,7 +22,7 @@ static const struct kvmintro_record_schema kvmintro_memslot_schema = {
 	.lists = kvmintro_memslot_lists,
 };
 
-static const struct kvmintro_show_column kvmintro_memslot_columns[] = {
+static const struct kvmintro_column kvmintro_memslot_columns[] = {
 	KVMINTRO_SHOW_RIGHT("as", "AS", VALUE),
 	KVMINTRO_SHOW_RIGHT("slot", "SLOT", VALUE),
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),

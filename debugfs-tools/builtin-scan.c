@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmintro scan PID|DIR [PATTERN...] [-f FILE] [--max N]: search guest
- * memory.  The patterns go to the VM's "scan" file, one a line, with
+ * memory. The patterns go to the VM's scan file, one a line, with
  * "max=<n>", in one write, which returns when the search is done; then it
- * replies with the matches and a summary:
- *
- *   match gpa=0x8000 hva=0x7fc062a08000 hpa=0x3408000 index=0 pattern="hex:48ff07"
- *   summary matches=1 bytes=2097152 truncated=no
- *
- * Each pattern is checked first with the module's own parser (lib/scan.c),
- * so that one it would refuse is refused here, saying why.
+ * replies with the matches and a summary (Documentation/debugfs.rst,
+ * "scan"). Each pattern is checked first with the module's own parser
+ * (lib/scan.c), so that one it would refuse is refused here, saying why.
  */
 #include "kvmintro.h"
 
@@ -168,7 +164,7 @@ static const struct kvmintro_record_schema kvmintro_scan_schema = {
 	.check_list = kvmintro_scan_check_list,
 };
 
-static const struct kvmintro_show_column kvmintro_scan_columns[] = {
+static const struct kvmintro_column kvmintro_scan_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),

@@ -140,7 +140,7 @@ static int kvmintro_snapshot_print_table(const struct kvmintro_vm *vm,
 					 enum kvmintro_snapshot_view view)
 {
 	static const struct kvmintro_column columns[] = {
-		{ NULL, KVMINTRO_ALIGN_LEFT }, { NULL, KVMINTRO_ALIGN_LEFT },
+		KVMINTRO_COLUMN(NULL, LEFT), KVMINTRO_COLUMN(NULL, LEFT),
 	};
 	char time[KVMINTRO_TIME_TEXT_MAX];
 	struct kvmintro_span captured;

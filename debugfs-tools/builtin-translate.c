@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro translate PID|DIR GPA...: guest physical to host addresses.
- * The addresses go to the VM's "translate" file in one write; one reply
- * comes back for each, in order:
- *
- *   ok phys=0x1ad725234 kind=base gpa=0x1234 hva=0x7f5c2c001234 pfn=0x1ad725 size=4K
- *   err gpa=0x5000000000 reason=no-memslot
- *
- * The module keeps the replies of the latest write per VM: each must be for
- * the address asked, so that another request in between is caught.
+ * kvmintro translate PID|DIR GPA...: guest physical to host addresses, one
+ * "ok" or "err" reply of the VM's translate file per address, in order
+ * (Documentation/debugfs.rst, "translate"). The module keeps the replies
+ * of the latest write per VM: each must be for the address asked, so that
+ * another request in between is caught.
  */
 #include "kvmintro.h"
 
@@ -88,13 +84,13 @@ static const struct kvmintro_record_schema kvmintro_translate_schema = {
 	.check_list = kvmintro_translate_check_list,
 };
 
-static const struct kvmintro_show_column kvmintro_translate_columns[] = {
+static const struct kvmintro_column kvmintro_translate_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
 	KVMINTRO_SHOW_RIGHT("phys", "HPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("pfn", "PFN", VALUE),
 	KVMINTRO_SHOW_RIGHT("size", "SIZE", SIZE),
-	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+	KVMINTRO_SHOW_OR("kind", "KIND", "reason"),
 };
 
 static const struct kvmintro_view kvmintro_translate_view = {

@@ -180,10 +180,42 @@ enum kvmintro_align {
 	KVMINTRO_ALIGN_RIGHT,
 };
 
+/* How a column shows the value of its key. */
+enum kvmintro_show {
+	KVMINTRO_SHOW_VALUE,	/* as the module wrote it; strings escaped */
+	KVMINTRO_SHOW_SIZE,	/* bytes, or a page size word, as "2 MiB" */
+	KVMINTRO_SHOW_PAGES,	/* 4 KiB pages, as a size: "2 MiB" */
+	KVMINTRO_SHOW_FLAG,	/* the column's title if not 0, else "-" */
+};
+
+/**
+ * struct kvmintro_column - one column of a table
+ * @title: its title, or NULL in a table without titles
+ * @align: which side it is aligned to
+ * @key: in a table of records (kvmintro_show_table()), the key whose value
+ *	it shows; a record without it shows "-"
+ * @show: how
+ * @otherwise: if not NULL, a record without @key shows "error: " and the
+ *	value of this key instead ("reason" of an "err" record)
+ */
 struct kvmintro_column {
 	const char *title;
 	enum kvmintro_align align;
+	const char *key;
+	enum kvmintro_show show;
+	const char *otherwise;
 };
+
+#define KVMINTRO_SHOW_RIGHT(key, title, show) \
+	{ title, KVMINTRO_ALIGN_RIGHT, key, KVMINTRO_SHOW_##show, NULL }
+#define KVMINTRO_SHOW_LEFT(key, title, show) \
+	{ title, KVMINTRO_ALIGN_LEFT, key, KVMINTRO_SHOW_##show, NULL }
+/* A column of a table of cells added by hand. */
+#define KVMINTRO_COLUMN(title, align) \
+	{ title, KVMINTRO_ALIGN_##align, NULL, KVMINTRO_SHOW_VALUE, NULL }
+/* A column of @key, or of "error: " and the value of @otherwise. */
+#define KVMINTRO_SHOW_OR(key, title, otherwise) \
+	{ title, KVMINTRO_ALIGN_LEFT, key, KVMINTRO_SHOW_VALUE, otherwise }
 
 /**
  * struct kvmintro_table - a text table, printed with aligned columns
@@ -406,35 +438,6 @@ void kvmintro_vm_json_begin(struct kvmintro_json *json, FILE *out,
 			    const struct kvmintro_vm *vm);
 int kvmintro_vm_json_end(struct kvmintro_json *json);
 
-/* How a column shows the value of its key. */
-enum kvmintro_show {
-	KVMINTRO_SHOW_VALUE,	/* as the module wrote it; strings escaped */
-	KVMINTRO_SHOW_SIZE,	/* bytes, or a page size word, as "2 MiB" */
-	KVMINTRO_SHOW_PAGES,	/* 4 KiB pages, as a size: "2 MiB" */
-	KVMINTRO_SHOW_FLAG,	/* the column's title if not 0, else "-" */
-};
-
-/**
- * struct kvmintro_show_column - one column of a command's table
- * @key: the key whose value it shows; a record without it shows "-"
- * @title: its title
- * @show: how
- * @align: which side it is aligned to
- * @otherwise: if not NULL, a record without @key shows "error: " and the
- *	value of this key instead ("reason" of an "err" record)
- */
-struct kvmintro_show_column {
-	const char *key;
-	const char *title;
-	enum kvmintro_show show;
-	enum kvmintro_align align;
-	const char *otherwise;
-};
-
-#define KVMINTRO_SHOW_RIGHT(key, title, show) \
-	{ key, title, KVMINTRO_SHOW_##show, KVMINTRO_ALIGN_RIGHT, NULL }
-#define KVMINTRO_SHOW_LEFT(key, title, show) \
-	{ key, title, KVMINTRO_SHOW_##show, KVMINTRO_ALIGN_LEFT, NULL }
 
 /**
  * struct kvmintro_view - a command that shows one file of a VM
@@ -452,7 +455,7 @@ struct kvmintro_view {
 	const char *file;
 	const struct kvmintro_record_schema *schema;
 	const char *json_key;
-	const struct kvmintro_show_column *columns;
+	const struct kvmintro_column *columns;
 	size_t nr_columns;
 	const char *empty;
 	int (*print)(const struct kvmintro_record_list *list);
@@ -472,7 +475,7 @@ int kvmintro_show_view(const struct kvmintro *kvmintro,
 	KVMINTRO_SHOW_LEFT("nx", "NX", FLAG),				\
 	KVMINTRO_SHOW_LEFT("large", "L", FLAG)
 
-int kvmintro_show_table(const struct kvmintro_show_column *columns,
+int kvmintro_show_table(const struct kvmintro_column *columns,
 			size_t nr_columns,
 			const struct kvmintro_record *records, size_t count,
 			FILE *out);

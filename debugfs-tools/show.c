@@ -4,7 +4,7 @@
  * line up, two spaces apart, numbers aligned right; cells are added row
  * after row, errors kept in the table and reported once, when it is
  * printed.  What every command that reads a file prints: a table whose
- * columns name the keys they show (struct kvmintro_show_column), or, with
+ * columns name the keys they show (struct kvmintro_column), or, with
  * --json, every record as an object holding every field the module wrote.
  */
 #include "kvmintro.h"
@@ -214,7 +214,7 @@ void kvmintro_format_latency(uint64_t nanoseconds, char *text, size_t size)
 
 /* Add the cell of @column for @record to @table. */
 static void kvmintro_show_add_cell(struct kvmintro_table *table,
-				   const struct kvmintro_show_column *column,
+				   const struct kvmintro_column *column,
 				   const struct kvmintro_record *record)
 {
 	const struct kvmintro_record_field *field;
@@ -260,30 +260,20 @@ static void kvmintro_show_add_cell(struct kvmintro_table *table,
  * Print @count @records as a table of @columns, with their titles. Return
  * 0 or -errno.
  */
-int kvmintro_show_table(const struct kvmintro_show_column *columns,
+int kvmintro_show_table(const struct kvmintro_column *columns,
 			size_t nr_columns,
 			const struct kvmintro_record *records, size_t count,
 			FILE *out)
 {
-	struct kvmintro_column *titles = calloc(nr_columns, sizeof(*titles));
 	struct kvmintro_table table;
 	size_t i, column;
-	int ret;
 
-	if (!titles)
-		return -ENOMEM;
-	for (column = 0; column < nr_columns; column++) {
-		titles[column].title = columns[column].title;
-		titles[column].align = columns[column].align;
-	}
-	kvmintro_table_init(&table, titles, nr_columns);
+	kvmintro_table_init(&table, columns, nr_columns);
 	for (i = 0; i < count; i++)
 		for (column = 0; column < nr_columns; column++)
 			kvmintro_show_add_cell(&table, &columns[column],
 					       &records[i]);
-	ret = kvmintro_table_finish(&table, out);
-	free(titles);
-	return ret;
+	return kvmintro_table_finish(&table, out);
 }
 
 /* Write the records of @list as an array, a member called @key. */

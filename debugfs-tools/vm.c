@@ -48,7 +48,7 @@ static const struct kvmintro_record_schema kvmintro_vm_schema = {
 	.check = kvmintro_vm_check,
 };
 
-static const struct kvmintro_show_column kvmintro_vm_columns[] = {
+static const struct kvmintro_column kvmintro_vm_columns[] = {
 	KVMINTRO_SHOW_RIGHT("pid", "PID", VALUE),
 	KVMINTRO_SHOW_LEFT("dir", "DIR", VALUE),
 	KVMINTRO_SHOW_RIGHT("vcpus", "VCPUS", VALUE),

@@ -39,9 +39,9 @@ static void test_sizes(void)
 }
 
 static const struct kvmintro_column test_columns[] = {
-	{ "NUMBER", KVMINTRO_ALIGN_RIGHT },
-	{ "NAME", KVMINTRO_ALIGN_LEFT },
-	{ "LAST", KVMINTRO_ALIGN_LEFT },
+	KVMINTRO_COLUMN("NUMBER", RIGHT),
+	KVMINTRO_COLUMN("NAME", LEFT),
+	KVMINTRO_COLUMN("LAST", LEFT),
 };
 
 static void test_table(void)
@@ -282,7 +282,7 @@ static const char *const memslot_lists[] = { "flags", NULL };
 static const struct kvmintro_record_schema memslot_schema = {
 	.lists = memslot_lists,
 };
-static const struct kvmintro_show_column memslot_columns[] = {
+static const struct kvmintro_column memslot_columns[] = {
 	KVMINTRO_SHOW_RIGHT("as", "AS", VALUE),
 	KVMINTRO_SHOW_RIGHT("slot", "SLOT", VALUE),
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),

@@ -93,12 +93,12 @@ static void fuzz_vm_list(const char *text, size_t length)
 	kvmintro_vm_list_release(&list);
 }
 
-static const struct kvmintro_show_column fuzz_columns[] = {
+static const struct kvmintro_column fuzz_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("npages", "SIZE", PAGES),
 	KVMINTRO_SHOW_RIGHT("size", "BYTES", SIZE),
 	KVMINTRO_SHOW_LEFT("dir", "DIR", VALUE),
-	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+	KVMINTRO_SHOW_OR("kind", "KIND", "reason"),
 };
 
 /* Any file, read with no key required: every record in JSON and a table. */
