@@ -216,7 +216,7 @@ int kvmintro_cmd_dmesg(struct kvmintro *kvmintro)
 	char *vmcoreinfo;
 	int ret;
 
-	ret = kvmintro_vmcoreinfo_load(kvmintro, vm, &vmcoreinfo);
+	ret = kvmintro_vmcoreinfo_load(kvmintro, &vmcoreinfo);
 	if (ret)
 		goto out_free;
 	ret = kvmintro_printk_layout_parse(vmcoreinfo, &layout, &missing);

@@ -210,13 +210,13 @@ int kvmintro_cmd_dump(struct kvmintro *kvmintro)
 	 * (a pause of a few milliseconds) for registers of now.
 	 */
 	kvmintro_dump_catch_signals();
-	ret = kvmintro_snapshot_set(kvmintro, vm, live ? "capture" : "pause",
+	ret = kvmintro_snapshot_set(kvmintro, live ? "capture" : "pause",
 				    &paused);
 	if (ret)
 		return ret;
 	ret = kvmintro_dump(kvmintro, vm, kvmintro->argv[0]);
 	if (!live && !paused) {
-		resume = kvmintro_snapshot_set(kvmintro, vm, "resume", NULL);
+		resume = kvmintro_snapshot_set(kvmintro, "resume", NULL);
 		ret = ret ?: resume;
 	}
 	kvmintro_dump_reraise();

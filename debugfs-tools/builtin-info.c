@@ -150,9 +150,8 @@ static int kvmintro_vmcoreinfo_quiet_none(const char *path, int err,
 }
 
 /**
- * kvmintro_vmcoreinfo_load() - the VMCOREINFO of a VM's guest kernel
- * @kvmintro: the global options
- * @vm: the VM
+ * kvmintro_vmcoreinfo_load() - the VMCOREINFO of the VM's guest kernel
+ * @kvmintro: the command line, and the VM
  * @text: set to the guest's VMCOREINFO, NUL-terminated; the caller frees it
  *
  * Read it from the VM's core file, which needs registers: a capture, or
@@ -161,9 +160,9 @@ static int kvmintro_vmcoreinfo_quiet_none(const char *path, int err,
  * say why and return -errno: -ENOENT for a guest that has none (not
  * Linux).
  */
-int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro,
-			     const struct kvmintro_vm *vm, char **text)
+int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro, char **text)
 {
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	const struct kvmintro_debugfs_explainer quiet = {
 		.explain = kvmintro_vmcoreinfo_quiet_none,
 	};
@@ -178,7 +177,7 @@ int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro,
 	*text = NULL;
 	fd = kvmintro_debugfs_open(root, vm->dir, "core", &quiet, &core);
 	if (fd == -ENODATA) {
-		ret = kvmintro_snapshot_set(kvmintro, vm, "capture", NULL);
+		ret = kvmintro_snapshot_set(kvmintro, "capture", NULL);
 		if (ret)
 			return ret;
 		fd = kvmintro_debugfs_open(root, vm->dir, "core", &explainer,
@@ -273,7 +272,7 @@ int kvmintro_cmd_info(struct kvmintro *kvmintro)
 	char *text;
 	int ret;
 
-	ret = kvmintro_vmcoreinfo_load(kvmintro, &kvmintro->vm, &text);
+	ret = kvmintro_vmcoreinfo_load(kvmintro, &text);
 	if (!ret)
 		ret = kvmintro_check_output(kvmintro_info_print(kvmintro,
 							&kvmintro->vm, text));

@@ -33,7 +33,7 @@ static const struct kvmintro_column kvmintro_memslot_columns[] = {
 	KVMINTRO_SHOW_LEFT("flags", "FLAGS", VALUE),
 };
 
-static const struct kvmintro_view kvmintro_memslot_view = {
+const struct kvmintro_view kvmintro_memslot_view = {
 	.file = "memslots",
 	.schema = &kvmintro_memslot_schema,
 	.json_key = "memslots",

@@ -235,9 +235,8 @@ int kvmintro_snapshot_explain_none(const char *path, int err,
 }
 
 /**
- * kvmintro_snapshot_set() - pause, resume or capture a VM, quietly
- * @kvmintro: the global options
- * @vm: the VM
+ * kvmintro_snapshot_set() - pause, resume or capture the VM, quietly
+ * @kvmintro: the command line, and the VM
  * @command: "pause", "resume" or "capture"
  * @paused: if not NULL, set to whether the VM was paused before
  *
@@ -247,9 +246,9 @@ int kvmintro_snapshot_explain_none(const char *path, int err,
  * Return: 0 or -errno, said.
  */
 int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
-			  const struct kvmintro_vm *vm, const char *command,
-			  bool *paused)
+			  const char *command, bool *paused)
 {
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_snapshot_explain_write,
 		.context = command,

@@ -16,11 +16,9 @@
  * struct kvmintro_command - a row of the command table
  * @name: what the user types
  * @run: the builtin; see kvmintro.h
- * @arguments: its arguments, for usage lines ("" if none)
- * @vm: whether its first argument is PID|DIR, the VM main() finds for it
- * @min_arguments: fewest arguments after PID|DIR
- * @max_arguments: most arguments after PID|DIR, or -1 for any number
- * @options: the options it takes, a mask of BIT(enum kvmintro_option)
+ * @arguments: its arguments, for usage lines ("" if none); they are also
+ *	what kvmintro_parse_command_line() checks (kvmintro_count_arguments())
+ * @options: the options it takes, KVMINTRO_OPTION()s or'ed
  * @summary: one line for the command list
  * @description: the rest of "kvmintro help <name>"
  */
@@ -28,9 +26,6 @@ struct kvmintro_command {
 	const char *name;
 	int (*run)(struct kvmintro *kvmintro);
 	const char *arguments;
-	bool vm;
-	int min_arguments;
-	int max_arguments;
 	unsigned int options;
 	const char *summary;
 	const char *description;
@@ -67,7 +62,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "list",
 		.run = kvmintro_cmd_list,
 		.arguments = "",
-		.max_arguments = 0,
 		.summary = "list the KVM VMs on this host",
 		.description =
 			"One line per VM: the PID of the process that created it, its\n"
@@ -79,8 +73,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "memslots",
 		.run = kvmintro_cmd_memslots,
 		.arguments = "PID|DIR",
-		.vm = true,
-		.max_arguments = 0,
 		.summary = "show the memory slots of a VM",
 		.description =
 			"One line per memslot of every address space, sorted by address\n"
@@ -95,8 +87,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "pause",
 		.run = kvmintro_cmd_pause,
 		.arguments = "PID|DIR",
-		.vm = true,
-		.max_arguments = 0,
 		.summary = "stop every vcpu of a VM",
 		.description =
 			"Kick every vcpu thread out of the guest and keep it out until\n"
@@ -107,8 +97,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "resume",
 		.run = kvmintro_cmd_resume,
 		.arguments = "PID|DIR",
-		.vm = true,
-		.max_arguments = 0,
 		.summary = "let a paused VM run again",
 		.description = "Prints the VM's state afterwards.\n",
 	},
@@ -116,8 +104,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "snapshot",
 		.run = kvmintro_cmd_snapshot,
 		.arguments = "PID|DIR",
-		.vm = true,
-		.max_arguments = 0,
 		.summary = "capture the registers of every vcpu",
 		.description =
 			"Pause the VM (unless it is paused), record the registers of every\n"
@@ -129,8 +115,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "regs",
 		.run = kvmintro_cmd_regs,
 		.arguments = "PID|DIR [--vcpu N]",
-		.vm = true,
-		.max_arguments = 0,
 		.options = KVMINTRO_OPTION(VCPU),
 		.summary = "show the registers of a VM's vcpus",
 		.description =
@@ -145,9 +129,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "translate",
 		.run = kvmintro_cmd_translate,
 		.arguments = "PID|DIR GPA...",
-		.vm = true,
-		.min_arguments = 1,
-		.max_arguments = -1,
 		.summary = "translate guest physical addresses",
 		.description =
 			"For each guest physical address: the host virtual address in the\n"
@@ -160,9 +141,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "gva",
 		.run = kvmintro_cmd_gva,
 		.arguments = "PID|DIR GVA [--vcpu N] [--cr3 GPA]",
-		.vm = true,
-		.min_arguments = 1,
-		.max_arguments = 1,
 		.options = KVMINTRO_OPTION(VCPU) | KVMINTRO_OPTION(CR3) |
 			   KVMINTRO_OPTION(TTBR0) | KVMINTRO_OPTION(TTBR1) |
 			   KVMINTRO_OPTION(TCR),
@@ -189,8 +167,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "gpa-hpa",
 		.run = kvmintro_cmd_gpa_hpa,
 		.arguments = "PID|DIR",
-		.vm = true,
-		.max_arguments = 0,
 		.summary = "map all guest memory to host memory",
 		.description =
 			"One line per run of guest pages backed alike, in address space 0:\n"
@@ -202,8 +178,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "stage2",
 		.run = kvmintro_cmd_stage2,
 		.arguments = "PID|DIR [GPA]",
-		.vm = true,
-		.max_arguments = 1,
 		.summary = "show the NPT/EPT table KVM built for a guest",
 		.description =
 			"Without GPA: every leaf of the second-stage table (AMD NPT or Intel\n"
@@ -220,9 +194,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "read",
 		.run = kvmintro_cmd_read,
 		.arguments = "PID|DIR GPA LEN [--raw]",
-		.vm = true,
-		.min_arguments = 2,
-		.max_arguments = 2,
 		.options = KVMINTRO_OPTION(RAW),
 		.summary = "dump guest physical memory",
 		.description =
@@ -237,8 +208,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "info",
 		.run = kvmintro_cmd_info,
 		.arguments = "PID|DIR",
-		.vm = true,
-		.max_arguments = 0,
 		.summary = "show the guest kernel's release and KASLR offset",
 		.description =
 			"What a Linux guest's kernel says of itself in its VMCOREINFO, found in\n"
@@ -251,8 +220,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "dmesg",
 		.run = kvmintro_cmd_dmesg,
 		.arguments = "PID|DIR",
-		.vm = true,
-		.max_arguments = 0,
 		.summary = "print the guest kernel's log",
 		.description =
 			"The log of a Linux guest's kernel, read from its printk ring buffer\n"
@@ -267,9 +234,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "dump",
 		.run = kvmintro_cmd_dump,
 		.arguments = "PID|DIR FILE [--live]",
-		.vm = true,
-		.min_arguments = 1,
-		.max_arguments = 1,
 		.options = KVMINTRO_OPTION(LIVE),
 		.summary = "write the VM's memory to FILE as an ELF core file",
 		.description =
@@ -289,8 +253,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "scan",
 		.run = kvmintro_cmd_scan,
 		.arguments = "PID|DIR [PATTERN...] [-f FILE] [--max N]",
-		.vm = true,
-		.max_arguments = -1,
 		.options = KVMINTRO_OPTION(MAX) | KVMINTRO_OPTION(FILE),
 		.summary = "search guest memory for patterns",
 		.description =
@@ -308,7 +270,6 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "help",
 		.run = kvmintro_cmd_help,
 		.arguments = "[COMMAND]",
-		.max_arguments = 1,
 		.summary = "show the commands, or how to use one",
 		.description = "",
 	},
@@ -476,25 +437,49 @@ static int kvmintro_take_option(struct kvmintro *kvmintro,
 }
 
 /*
+ * Count the arguments @usage names after PID|DIR, which @vm says it names
+ * first: WORD is one, [WORD] one more at most, WORD... or [WORD...] any
+ * number (@max -1); [-OPTION ...] is no argument.
+ */
+static void kvmintro_count_arguments(const char *usage, bool *vm, int *min,
+				     int *max)
+{
+	size_t length;
+
+	*vm = !strncmp(usage, "PID|DIR", strlen("PID|DIR"));
+	*min = *max = 0;
+	for (usage += *vm ? strlen("PID|DIR") : 0; *usage; usage += length) {
+		usage += strspn(usage, " ");
+		length = *usage == '[' ? strcspn(usage, "]") + 1 :
+			 strcspn(usage, " ");
+		if (!length || !strncmp(usage, "[-", 2))
+			continue;
+		*min += *usage != '[';
+		if (*max >= 0)
+			*max = memmem(usage, length, "...", 3) ? -1 : *max + 1;
+	}
+}
+
+/*
  * Take the options of @command out of @argv, and leave its arguments, in
  * order, at the start of @argv, their number in @argc. Global options are
  * gone already, so any other option is one the command does not know; "--"
- * ends options. Then find the VM its first argument names. On a bad
- * command line say what is wrong and return -EINVAL; else fail like
- * kvmintro_vm_lookup().
+ * ends options. Then find the VM its first argument names, and leave the
+ * rest in @kvmintro. On a bad command line say what is wrong and return
+ * -EINVAL; else fail like kvmintro_vm_lookup().
  */
 static int kvmintro_parse_command_line(struct kvmintro *kvmintro,
 				       const struct kvmintro_command *command,
-				       int *argc, char **argv)
+				       int argc, char **argv)
 {
 	int i, kept = 0, ret, min, max;
-	bool options_ended = false;
+	bool options_ended = false, vm;
 
-	for (i = 0; i < *argc; i++) {
+	for (i = 0; i < argc; i++) {
 		if (!options_ended && !strcmp(argv[i], "--")) {
 			options_ended = true;
 		} else if (!options_ended && argv[i][0] == '-' && argv[i][1]) {
-			ret = kvmintro_take_option(kvmintro, command, *argc,
+			ret = kvmintro_take_option(kvmintro, command, argc,
 						   argv, &i);
 			if (ret)
 				return ret;
@@ -502,16 +487,16 @@ static int kvmintro_parse_command_line(struct kvmintro *kvmintro,
 			argv[kept++] = argv[i];
 		}
 	}
-	*argc = kept;
-	min = command->min_arguments + command->vm;
-	max = command->max_arguments + command->vm;
-	if (kept < min)
+	kvmintro_count_arguments(command->arguments, &vm, &min, &max);
+	if (kept < min + vm)
 		return kvmintro_usage_error(command->name, "missing argument", "");
-	if (command->max_arguments >= 0 && kept > max)
+	if (max >= 0 && kept > max + vm)
 		return kvmintro_usage_error(command->name,
-					    "unexpected argument", argv[max]);
-	return command->vm ? kvmintro_vm_lookup(kvmintro->debugfs_root,
-						argv[0], &kvmintro->vm) : 0;
+					    "unexpected argument", argv[max + vm]);
+	kvmintro->argv = argv + vm;
+	kvmintro->argc = kept - vm;
+	return vm ? kvmintro_vm_lookup(kvmintro->debugfs_root, argv[0],
+				       &kvmintro->vm) : 0;
 }
 
 static int kvmintro_cmd_help(struct kvmintro *kvmintro)
@@ -660,12 +645,8 @@ int kvmintro_main(int argc, char **argv)
 		return kvmintro_exit_status(kvmintro_flush_output(0));
 	}
 	kvmintro.debugfs_root = kvmintro_choose_debugfs_root(kvmintro.debugfs_root);
-	kvmintro.command = command->name;
-	argc--;
-	ret = kvmintro_parse_command_line(&kvmintro, command, &argc, ++argv);
-	kvmintro.argv = argv + command->vm;
-	kvmintro.argc = argc - command->vm;
-	if (!ret)
-		ret = command->run(&kvmintro);
+	ret = kvmintro_parse_command_line(&kvmintro, command, argc - 1,
+					  argv + 1) ?:
+	      command->run(&kvmintro);
 	return kvmintro_exit_status(kvmintro_flush_output(ret));
 }

@@ -463,6 +463,9 @@ struct kvmintro_view {
 			   const struct kvmintro_record_list *list);
 };
 
+/* builtin-memslots.c's, which the unit tests check too. */
+extern const struct kvmintro_view kvmintro_memslot_view;
+
 int kvmintro_show_view(const struct kvmintro *kvmintro,
 		       const struct kvmintro_view *view, const char *request,
 		       const struct kvmintro_debugfs_explainer *explainer,
@@ -652,7 +655,6 @@ enum kvmintro_option {
  * struct kvmintro - the command line, parsed, and the VM it names
  * @debugfs_root: kvmintro's debugfs directory
  * @json: print JSON instead of tables
- * @command: the command's name
  * @options: the value of each option of the command given, "" for one
  *	that takes none; NULL if not given
  * @vm: the VM named by PID|DIR, for commands about one VM
@@ -662,7 +664,6 @@ enum kvmintro_option {
 struct kvmintro {
 	const char *debugfs_root;
 	bool json;
-	const char *command;
 	const char *options[KVMINTRO_NR_OPTIONS];
 	struct kvmintro_vm vm;
 	char **argv;
@@ -677,17 +678,15 @@ int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa);
 int kvmintro_snapshot_explain_none(const char *path, int err,
 				   const void *context);
 int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
-			  const struct kvmintro_vm *vm, const char *command,
-			  bool *paused);
+			  const char *command, bool *paused);
 /* builtin-info.c: a Linux guest's VMCOREINFO, for info and dmesg. */
-int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro,
-			     const struct kvmintro_vm *vm, char **text);
+int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro, char **text);
 
 /*
  * The commands, one builtin-<name>.c each (pause and resume are in
- * builtin-snapshot.c). main() has checked their options and number of
- * arguments and found their VM; they print what went wrong themselves and
- * return 0 or -errno.
+ * builtin-snapshot.c). kvmintro_main() has checked their options and
+ * number of arguments and found their VM; they print what went wrong
+ * themselves and return 0 or -errno.
  */
 int kvmintro_cmd_list(struct kvmintro *kvmintro);
 int kvmintro_cmd_memslots(struct kvmintro *kvmintro);
