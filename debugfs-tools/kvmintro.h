@@ -482,9 +482,9 @@ int kvmintro_show_table(const struct kvmintro_column *columns,
 			size_t nr_columns,
 			const struct kvmintro_record *records, size_t count,
 			FILE *out);
-int kvmintro_show_json(const struct kvmintro_vm *vm, const char *key,
-		       const struct kvmintro_record_list *list,
-		       const struct kvmintro_record_schema *schema, FILE *out);
+int kvmintro_show_json(const struct kvmintro_vm *vm,
+		       const struct kvmintro_view *view,
+		       const struct kvmintro_record_list *list, FILE *out);
 
 /* The most guest memory one read command shows. */
 #define KVMINTRO_READ_MAX (64u << 20)
@@ -624,7 +624,7 @@ int kvmintro_printk_read(const struct kvmintro_printk_layout *layout,
 			 kvmintro_printk_record_fn take, void *take_context,
 			 struct kvmintro_printk_stats *stats);
 
-/* vmcoreinfo.c: the guest's VMCOREINFO, in its core file, and its keys. */
+/* builtin-info.c: a number of the guest's VMCOREINFO, for printk.c too. */
 bool kvmintro_vmcoreinfo_number(const char *text, const char *key, int base,
 				uint64_t *value);
 

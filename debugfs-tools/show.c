@@ -276,47 +276,27 @@ int kvmintro_show_table(const struct kvmintro_column *columns,
 	return kvmintro_table_finish(&table, out);
 }
 
-/* Write the records of @list as an array, a member called @key. */
-static void kvmintro_show_write_records(struct kvmintro_json *json,
-					const char *key,
-					const struct kvmintro_record_list *list,
-					const struct kvmintro_record_schema *schema)
-{
-	size_t i;
-
-	kvmintro_json_begin_array(json, key);
-	for (i = 0; i < list->count; i++)
-		kvmintro_record_write_json(json, &list->records[i], schema);
-	kvmintro_json_end_array(json);
-}
-
 /*
- * Print {"vm": {...}, "<@key>": [...]}, every record of @list an object
- * (see kvmintro_record_write_json()), then what @write_json adds, if not
- * NULL. Return 0 or -errno.
+ * Print {"vm": {...}, "<json_key>": [...]}, every record of @list an
+ * object (see kvmintro_record_write_json()), then what @view's
+ * write_json() adds, if any. Return 0 or -errno.
  */
-static int kvmintro_show_json_more(const struct kvmintro_vm *vm,
-				   const char *key,
-				   const struct kvmintro_record_list *list,
-				   const struct kvmintro_record_schema *schema,
-				   FILE *out,
-				   void (*write_json)(struct kvmintro_json *json,
-						      const struct kvmintro_record_list *list))
+int kvmintro_show_json(const struct kvmintro_vm *vm,
+		       const struct kvmintro_view *view,
+		       const struct kvmintro_record_list *list, FILE *out)
 {
 	struct kvmintro_json json;
+	size_t i;
 
 	kvmintro_vm_json_begin(&json, out, vm);
-	kvmintro_show_write_records(&json, key, list, schema);
-	if (write_json)
-		write_json(&json, list);
+	kvmintro_json_begin_array(&json, view->json_key);
+	for (i = 0; i < list->count; i++)
+		kvmintro_record_write_json(&json, &list->records[i],
+					   view->schema);
+	kvmintro_json_end_array(&json);
+	if (view->write_json)
+		view->write_json(&json, list);
 	return kvmintro_vm_json_end(&json);
-}
-
-int kvmintro_show_json(const struct kvmintro_vm *vm, const char *key,
-		       const struct kvmintro_record_list *list,
-		       const struct kvmintro_record_schema *schema, FILE *out)
-{
-	return kvmintro_show_json_more(vm, key, list, schema, out, NULL);
 }
 
 /*
@@ -339,9 +319,7 @@ int kvmintro_show_view(const struct kvmintro *kvmintro,
 	if (ret)
 		return ret;
 	if (kvmintro->json)
-		ret = kvmintro_show_json_more(vm, view->json_key, &list,
-					      view->schema, stdout,
-					      view->write_json);
+		ret = kvmintro_show_json(vm, view, &list, stdout);
 	else if (!list.count && view->empty)
 		printf("VM %s (PID %" PRIu64 ") %s\n", vm->dir, vm->pid,
 		       view->empty);

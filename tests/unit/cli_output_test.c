@@ -308,8 +308,7 @@ static void test_memslot_list_output(void)
 			  "memslots output: table");
 	free(capture.text);
 
-	CLI_EXPECT(!kvmintro_show_json(&vm, "memslots", &list,
-					kvmintro_memslot_view.schema,
+	CLI_EXPECT(!kvmintro_show_json(&vm, &kvmintro_memslot_view, &list,
 				       cli_capture_begin(&capture)),
 		   "memslots output: JSON prints");
 	cli_capture_end(&capture);

@@ -111,6 +111,10 @@ static void fuzz_records(const char *text, size_t length, bool one_record)
 		.page_sizes = page_sizes,
 		.one_record = one_record,
 	};
+	const struct kvmintro_view view = {
+		.schema = &schema,
+		.json_key = "records",
+	};
 	struct kvmintro_record_list list;
 	struct kvmintro_parse_error error;
 	struct cli_capture output;
@@ -122,7 +126,7 @@ static void fuzz_records(const char *text, size_t length, bool one_record)
 		return;
 	}
 	FUZZ_ASSERT(!one_record || list.count == 1);
-	ret = kvmintro_show_json(&fuzz_vm, "records", &list, &schema,
+	ret = kvmintro_show_json(&fuzz_vm, &view, &list,
 				 cli_capture_begin(&output));
 	fuzz_output_check_json(&output, ret);
 	ret = kvmintro_show_table(fuzz_columns, ARRAY_SIZE(fuzz_columns),
