@@ -10,20 +10,9 @@
  * VM's mem file.  Nothing runs in the guest, no vcpu is paused, and all of
  * this parsing of guest data happens here, in user space.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "kvmintro.h"
 
 #include "../lib/pagewalk.h"
-#include "debugfs.h"
-#include "json.h"
-#include "kvmintro.h"
-#include "printk.h"
-#include "util.h"
-#include "vm.h"
 
 /* __START_KERNEL_map: where x86-64 maps the kernel image. */
 #define KVMINTRO_DMESG_START_KERNEL_MAP	0xffffffff80000000ull
@@ -215,42 +204,39 @@ static int kvmintro_dmesg_report(const struct kvmintro_vm *vm, int ret,
 	return -EIO;
 }
 
-int kvmintro_cmd_dmesg(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_dmesg(struct kvmintro *kvmintro)
 {
 	struct kvmintro_dmesg_memory memory = { .fd = -1 };
 	struct kvmintro_printk_layout layout;
 	struct kvmintro_printk_stats stats;
 	char *mem = NULL;
 	struct kvmintro_json json;
-	struct kvmintro_vm vm;
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	const char *missing;
 	char *vmcoreinfo;
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "dmesg", NULL, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	ret = kvmintro_vmcoreinfo_load(kvmintro, &vm, &vmcoreinfo);
+	ret = kvmintro_vmcoreinfo_load(kvmintro, &vmcoreinfo);
 	if (ret)
 		goto out_free;
 	ret = kvmintro_printk_layout_parse(vmcoreinfo, &layout, &missing);
 	if (ret) {
 		kvmintro_error("VM %s: the guest's VMCOREINFO %s %s: a kernel without the lockless printk ring buffer of Linux 5.10 and later?",
-			       vm.dir, ret == -ENOENT ? "has no" : "has an impossible",
+			       vm->dir, ret == -ENOENT ? "has no" : "has an impossible",
 			       missing);
 		goto out_free;
 	}
-	ret = kvmintro_dmesg_page_tables(&vm, vmcoreinfo, &memory);
+	ret = kvmintro_dmesg_page_tables(vm, vmcoreinfo, &memory);
 	if (ret)
 		goto out_free;
-	memory.fd = kvmintro_debugfs_open(kvmintro->debugfs_root, vm.dir, "mem",
+	memory.fd = kvmintro_debugfs_open(kvmintro->debugfs_root, vm->dir, "mem",
 					  NULL, &mem);
 	if (memory.fd < 0) {
 		ret = memory.fd;
 		goto out_release;
 	}
 	if (kvmintro->json) {
-		kvmintro_vm_json_begin(&json, stdout, &vm);
+		kvmintro_vm_json_begin(&json, stdout, vm);
 		kvmintro_json_begin_array(&json, "records");
 		ret = kvmintro_printk_read(&layout, kvmintro_dmesg_read, &memory,
 					   kvmintro_dmesg_print_json, &json,
@@ -264,7 +250,7 @@ int kvmintro_cmd_dmesg(struct kvmintro *kvmintro, int argc, char **argv)
 	}
 	close(memory.fd);
 	if (ret)
-		ret = kvmintro_dmesg_report(&vm, ret, &memory, &stats);
+		ret = kvmintro_dmesg_report(vm, ret, &memory, &stats);
 out_release:
 	free(mem);
 out_free:

@@ -8,20 +8,12 @@
  * SIGINT, SIGTERM and SIGHUP stop the copy, and the VM is resumed before
  * the program dies of them.
  */
-#include <errno.h>
+#include "kvmintro.h"
+
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
-
-#include "debugfs.h"
-#include "kvmintro.h"
-#include "util.h"
-#include "vm.h"
 
 /* Read from the core at once, and the unit of holes. */
 #define KVMINTRO_DUMP_CHUNK	(4u << 20)
@@ -205,19 +197,12 @@ static int kvmintro_dump(const struct kvmintro *kvmintro,
 	return ret;
 }
 
-int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_dump(struct kvmintro *kvmintro)
 {
-	bool live = false, paused = false;
-	const struct kvmintro_option options[] = {
-		{ "--live", NULL, &live },
-	};
-	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 2, 2);
-	struct kvmintro_vm vm;
+	bool live = kvmintro->options[KVMINTRO_OPTION_LIVE], paused = false;
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	int ret, resume;
 
-	ret = kvmintro_get_vm(kvmintro, "dump", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
 	if (kvmintro->json)
 		return kvmintro_usage_error("dump", "--json does not go with dump", "");
 	/*
@@ -225,13 +210,13 @@ int kvmintro_cmd_dump(struct kvmintro *kvmintro, int argc, char **argv)
 	 * (a pause of a few milliseconds) for registers of now.
 	 */
 	kvmintro_dump_catch_signals();
-	ret = kvmintro_snapshot_set(kvmintro, &vm, live ? "capture" : "pause",
+	ret = kvmintro_snapshot_set(kvmintro, live ? "capture" : "pause",
 				    &paused);
 	if (ret)
 		return ret;
-	ret = kvmintro_dump(kvmintro, &vm, argv[1]);
+	ret = kvmintro_dump(kvmintro, vm, kvmintro->argv[0]);
 	if (!live && !paused) {
-		resume = kvmintro_snapshot_set(kvmintro, &vm, "resume", NULL);
+		resume = kvmintro_snapshot_set(kvmintro, "resume", NULL);
 		ret = ret ?: resume;
 	}
 	kvmintro_dump_reraise();

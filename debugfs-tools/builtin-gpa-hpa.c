@@ -4,12 +4,7 @@
  * record of "gpa_hpa" per run of guest pages backed alike, then the bytes
  * each kind backs.
  */
-#include <inttypes.h>
-#include <string.h>
-
-#include "../lib/parse.h"
 #include "kvmintro.h"
-#include "show.h"
 
 static const struct kvmintro_record_key kvmintro_gpa_hpa_keys[] = {
 	{ "gpa", KVMINTRO_RECORD_TYPES(HEX) },
@@ -61,7 +56,7 @@ static const struct kvmintro_record_schema kvmintro_gpa_hpa_schema = {
 	.write_json = kvmintro_gpa_hpa_write_json,
 };
 
-static const struct kvmintro_show_column kvmintro_gpa_hpa_columns[] = {
+static const struct kvmintro_column kvmintro_gpa_hpa_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("npages", "NPAGES", VALUE),
 	KVMINTRO_SHOW_RIGHT("npages", "SIZE", PAGES),
@@ -73,10 +68,8 @@ static const struct kvmintro_show_column kvmintro_gpa_hpa_columns[] = {
 };
 
 static const struct kvmintro_column kvmintro_gpa_hpa_total_columns[] = {
-	{ "KIND", KVMINTRO_ALIGN_LEFT },
-	{ "RUNS", KVMINTRO_ALIGN_RIGHT },
-	{ "SIZE", KVMINTRO_ALIGN_RIGHT },
-	{ "BYTES", KVMINTRO_ALIGN_RIGHT },
+	KVMINTRO_COLUMN("KIND", LEFT), KVMINTRO_COLUMN("RUNS", RIGHT),
+	KVMINTRO_COLUMN("SIZE", RIGHT), KVMINTRO_COLUMN("BYTES", RIGHT),
 };
 
 /* Totals are kept for this many kinds: the five known, and a few more. */
@@ -196,12 +189,8 @@ static const struct kvmintro_view kvmintro_gpa_hpa_view = {
 	.write_json = kvmintro_gpa_hpa_write_totals,
 };
 
-int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_gpa_hpa(struct kvmintro *kvmintro)
 {
-	struct kvmintro_vm vm;
-	int ret;
-
-	ret = kvmintro_get_vm(kvmintro, "gpa-hpa", NULL, &argc, argv, &vm);
-	return ret ?: kvmintro_show_view(kvmintro, &vm, &kvmintro_gpa_hpa_view,
-					 NULL, NULL, NULL);
+	return kvmintro_show_view(kvmintro, &kvmintro_gpa_hpa_view, NULL, NULL,
+				  NULL);
 }

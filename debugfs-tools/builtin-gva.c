@@ -2,27 +2,12 @@
 /*
  * kvmintro gva PID|DIR GVA [--vcpu N] [--cr3 GPA | --ttbr0 V --ttbr1 V
  * --tcr V]: a guest virtual address through the guest's page tables down
- * to the host page.  The VM's "gva" file takes the address and replies
- * with the walk, a record a line:
- *
- *   gva=0x1234 vcpu=0 mode=4-level cr3=0x2000
- *   level=4 table=0x2000 entry_gpa=0x2000 entry=0x5023 present=1 ...
- *   gpa=0x1234 page_size=2M
- *   host hva=0x7f3c60a01234 hpa=0x3001234 host_size=2M kind=thp
- *
- * or, where a walk stops, "stop level=4 reason=...".  The first record
- * says whose walk it is: x86's has mode= and cr3=, arm64's mmu= and the
- * TTBRs and TCR (Documentation/debugfs.rst, "gva on arm64"); the CLI
- * prints each its own way, whatever host it runs on.
+ * to the host page, as the VM's gva file walks it (Documentation/debugfs.rst,
+ * "gva" and "gva on arm64"). The first record says whose walk it is: x86's
+ * has mode= and cr3=, arm64's mmu= and the TTBRs and TCR; the CLI prints
+ * each its own way, whatever host it runs on.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <string.h>
-
-#include "debugfs.h"
 #include "kvmintro.h"
-#include "parse.h"
-#include "show.h"
 
 /**
  * struct kvmintro_gva_walk_request - the walk asked
@@ -147,7 +132,7 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 	}
 }
 
-static const struct kvmintro_show_column kvmintro_gva_level_columns[] = {
+static const struct kvmintro_column kvmintro_gva_level_columns[] = {
 	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
 	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
 	KVMINTRO_SHOW_RIGHT("entry_gpa", "ENTRY GPA", VALUE),
@@ -156,7 +141,7 @@ static const struct kvmintro_show_column kvmintro_gva_level_columns[] = {
 };
 
 /* arm64's descriptors: their type, then what decides access. */
-static const struct kvmintro_show_column kvmintro_gva_arm64_level_columns[] = {
+static const struct kvmintro_column kvmintro_gva_arm64_level_columns[] = {
 	KVMINTRO_SHOW_RIGHT("level", "LEVEL", VALUE),
 	KVMINTRO_SHOW_RIGHT("table", "TABLE", VALUE),
 	KVMINTRO_SHOW_RIGHT("entry_gpa", "ENTRY GPA", VALUE),
@@ -169,13 +154,13 @@ static const struct kvmintro_show_column kvmintro_gva_arm64_level_columns[] = {
 	KVMINTRO_SHOW_LEFT("uxn", "UXN", FLAG),
 };
 
-static const struct kvmintro_show_column kvmintro_gva_page_columns[] = {
+static const struct kvmintro_column kvmintro_gva_page_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("page_size", "PAGE SIZE", SIZE),
 	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("host_size", "HOST SIZE", SIZE),
-	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+	KVMINTRO_SHOW_OR("kind", "KIND", "reason"),
 };
 
 /* arm64: the registers walked with, and the half of the range used. */
@@ -311,35 +296,29 @@ static const struct kvmintro_view kvmintro_gva_view = {
 	.print = kvmintro_gva_print_table,
 };
 
-int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_gva(struct kvmintro *kvmintro)
 {
-	const char *vcpu_text = NULL, *cr3_text = NULL, *ttbr0_text = NULL,
-		   *ttbr1_text = NULL, *tcr_text = NULL;
-	struct kvmintro_gva_walk_request request = { .gva = 0 };
-	const struct kvmintro_option options[] = {
-		{ "--vcpu", &vcpu_text, &request.has_vcpu },
-		{ "--cr3", &cr3_text, &request.has_cr3 },
-		{ "--ttbr0", &ttbr0_text, &request.has_ttbr0 },
-		{ "--ttbr1", &ttbr1_text, &request.has_ttbr1 },
-		{ "--tcr", &tcr_text, &request.has_tcr },
+	const char *vcpu_text = kvmintro->options[KVMINTRO_OPTION_VCPU],
+		   *cr3_text = kvmintro->options[KVMINTRO_OPTION_CR3],
+		   *ttbr0_text = kvmintro->options[KVMINTRO_OPTION_TTBR0],
+		   *ttbr1_text = kvmintro->options[KVMINTRO_OPTION_TTBR1],
+		   *tcr_text = kvmintro->options[KVMINTRO_OPTION_TCR];
+	struct kvmintro_gva_walk_request request = {
+		.vm = &kvmintro->vm,
+		.has_vcpu = vcpu_text, .has_cr3 = cr3_text,
+		.has_ttbr0 = ttbr0_text, .has_ttbr1 = ttbr1_text,
+		.has_tcr = tcr_text,
 	};
-	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 2, 2);
 	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_gva_explain_write,
 		.context = &request,
 	};
-	struct kvmintro_vm vm;
 	char text[160];
-	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "gva", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	request.vm = &vm;
-	if (kvmintro_parse_number_argument(argv[1], &request.gva))
+	if (kvmintro_parse_number_argument(kvmintro->argv[0], &request.gva))
 		return kvmintro_usage_error("gva",
 			"not a guest virtual address like 0xffffffff81000000:",
-			argv[1]);
+			kvmintro->argv[0]);
 	if (request.has_vcpu &&
 	    (kvmintro_parse_number_argument(vcpu_text, &request.vcpu) ||
 	     request.vcpu > 0xffffffffULL))
@@ -360,6 +339,6 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro, int argc, char **argv)
 			request.has_tcr ? tcr_text :
 			request.has_ttbr1 ? ttbr1_text : ttbr0_text);
 	kvmintro_gva_request_text(&request, text, sizeof(text));
-	return kvmintro_show_view(kvmintro, &vm, &kvmintro_gva_view, text,
+	return kvmintro_show_view(kvmintro, &kvmintro_gva_view, text,
 				  &explainer, &request);
 }

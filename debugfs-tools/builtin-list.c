@@ -2,19 +2,13 @@
 /*
  * kvmintro list: the VMs kvmintro sees on this host.
  */
-#include <stdio.h>
-
 #include "kvmintro.h"
-#include "vm.h"
 
-int kvmintro_cmd_list(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_list(struct kvmintro *kvmintro)
 {
 	struct kvmintro_vm_list list;
 	int ret;
 
-	ret = kvmintro_get_arguments("list", argc, argv, NULL, 0);
-	if (ret)
-		return ret;
 	ret = kvmintro_vm_list_load(kvmintro->debugfs_root, &list);
 	if (ret)
 		return ret;

@@ -3,7 +3,6 @@
  * kvmintro memslots PID|DIR: a VM's memory slots, every address space.
  */
 #include "kvmintro.h"
-#include "show.h"
 
 static const struct kvmintro_record_key kvmintro_memslot_keys[] = {
 	{ "as", KVMINTRO_RECORD_TYPES(DECIMAL) },
@@ -23,7 +22,7 @@ static const struct kvmintro_record_schema kvmintro_memslot_schema = {
 	.lists = kvmintro_memslot_lists,
 };
 
-static const struct kvmintro_show_column kvmintro_memslot_columns[] = {
+static const struct kvmintro_column kvmintro_memslot_columns[] = {
 	KVMINTRO_SHOW_RIGHT("as", "AS", VALUE),
 	KVMINTRO_SHOW_RIGHT("slot", "SLOT", VALUE),
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
@@ -34,7 +33,7 @@ static const struct kvmintro_show_column kvmintro_memslot_columns[] = {
 	KVMINTRO_SHOW_LEFT("flags", "FLAGS", VALUE),
 };
 
-static const struct kvmintro_view kvmintro_memslot_view = {
+const struct kvmintro_view kvmintro_memslot_view = {
 	.file = "memslots",
 	.schema = &kvmintro_memslot_schema,
 	.json_key = "memslots",
@@ -43,12 +42,8 @@ static const struct kvmintro_view kvmintro_memslot_view = {
 	.empty = "has no memslots.",
 };
 
-int kvmintro_cmd_memslots(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_memslots(struct kvmintro *kvmintro)
 {
-	struct kvmintro_vm vm;
-	int ret;
-
-	ret = kvmintro_get_vm(kvmintro, "memslots", NULL, &argc, argv, &vm);
-	return ret ?: kvmintro_show_view(kvmintro, &vm, &kvmintro_memslot_view,
-					 NULL, NULL, NULL);
+	return kvmintro_show_view(kvmintro, &kvmintro_memslot_view, NULL, NULL,
+				  NULL);
 }

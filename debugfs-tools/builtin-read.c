@@ -1,13 +1,148 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro read PID|DIR GPA LEN [--raw]: dump guest physical memory.
+ * kvmintro read PID|DIR GPA LEN [--raw]: dump guest physical memory,
+ * through the VM's "mem" file, whose file offset is the guest physical
+ * address: read with pread(), shown as xxd shows a file.
+ *
+ * Pages the guest never touched read as zeros, as the guest would read
+ * them. Where no memslot is, the module stops the read there: a short read,
+ * or EIO when nothing could be read. Both end the memory shown.
  */
-#include <errno.h>
-#include <stdio.h>
-
 #include "kvmintro.h"
-#include "memory.h"
-#include "parse.h"
+
+#define KVMINTRO_HEXDUMP_WIDTH 16
+
+static void kvmintro_memory_release(struct kvmintro_memory *memory)
+{
+	free(memory->bytes);
+	memory->bytes = NULL;
+	memory->length = 0;
+}
+
+/*
+ * Read @length bytes (at most %KVMINTRO_READ_MAX) of the guest memory of
+ * @vm at guest physical address @gpa into @memory, which the caller
+ * releases. Guest memory may end before: see kvmintro_memory_report_end().
+ * On failure say why and return -errno.
+ */
+static int kvmintro_memory_read(const char *root, const struct kvmintro_vm *vm,
+				uint64_t gpa, size_t length,
+				struct kvmintro_memory *memory)
+{
+	ssize_t count;
+	char *path;
+	int fd;
+
+	memset(memory, 0, sizeof(*memory));
+	memory->gpa = gpa;
+	memory->requested = length;
+	memory->bytes = malloc(length ?: 1);
+	if (!memory->bytes) {
+		kvmintro_error("out of memory");
+		return -ENOMEM;
+	}
+	fd = kvmintro_debugfs_open(root, vm->dir, "mem", NULL, &path);
+	count = fd < 0 ? fd : kvmintro_pread(fd, memory->bytes, length, gpa);
+	if (fd >= 0)
+		close(fd);
+	if (fd >= 0 && count < 0)
+		count = kvmintro_debugfs_report(root, vm->dir, path, count,
+						"read");
+	free(path);
+	if (count < 0) {
+		kvmintro_memory_release(memory);
+		return (int)count;
+	}
+	memory->length = (size_t)count;
+	return 0;
+}
+
+/*
+ * Say where guest memory ended before all of @memory could be read, and
+ * return -EIO.
+ */
+int kvmintro_memory_report_end(const struct kvmintro_vm *vm,
+			       const struct kvmintro_memory *memory)
+{
+	uint64_t end = memory->gpa + memory->length;
+
+	if (memory->length)
+		kvmintro_error("guest memory ends at 0x%" PRIx64 ": %zu of %zu bytes shown",
+			       end, memory->length, memory->requested);
+	else
+		kvmintro_error("no guest memory at 0x%" PRIx64 ": no memslot holds it",
+			       end);
+	kvmintro_error("see 'kvmintro memslots %s' for the guest memory there is",
+		       vm->dir);
+	return -EIO;
+}
+
+/*
+ * Write the hexdump line of @count bytes at @address into @line, as xxd
+ * does: the address, 16 bytes in groups of two, and the bytes as text.
+ */
+static void kvmintro_hexdump_line(uint64_t address, const unsigned char *bytes,
+				  size_t count, char *line, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t used, i;
+
+	used = (size_t)snprintf(line, size, "%08" PRIx64 ": ", address);
+	for (i = 0; i < KVMINTRO_HEXDUMP_WIDTH; i++) {
+		line[used++] = i < count ? digits[bytes[i] >> 4] : ' ';
+		line[used++] = i < count ? digits[bytes[i] & 0xf] : ' ';
+		if (i % 2)
+			line[used++] = ' ';
+	}
+	line[used++] = ' ';
+	for (i = 0; i < count; i++)
+		line[used++] = bytes[i] >= 0x20 && bytes[i] < 0x7f ?
+			       (char)bytes[i] : '.';
+	line[used++] = '\n';
+	line[used] = '\0';
+}
+
+/* Print @memory like "xxd -o GPA" prints a file of its bytes. */
+int kvmintro_memory_print_hexdump(const struct kvmintro_memory *memory,
+				  FILE *out)
+{
+	char line[128];
+	size_t offset, count;
+
+	for (offset = 0; offset < memory->length;
+	     offset += KVMINTRO_HEXDUMP_WIDTH) {
+		count = memory->length - offset;
+		if (count > KVMINTRO_HEXDUMP_WIDTH)
+			count = KVMINTRO_HEXDUMP_WIDTH;
+		kvmintro_hexdump_line(memory->gpa + offset,
+				      memory->bytes + offset, count, line,
+				      sizeof(line));
+		fputs(line, out);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+/* Print @memory as {"vm", "gpa", "len", "hex"}; return 0 or -errno. */
+int kvmintro_memory_print_json(const struct kvmintro_vm *vm,
+			       const struct kvmintro_memory *memory, FILE *out)
+{
+	struct kvmintro_json json;
+
+	kvmintro_vm_json_begin(&json, out, vm);
+	kvmintro_json_u64(&json, "gpa", memory->gpa);
+	kvmintro_json_u64(&json, "len", memory->length);
+	kvmintro_json_hex_string(&json, "hex", memory->bytes, memory->length);
+	return kvmintro_vm_json_end(&json);
+}
+
+/* Write the bytes of @memory as they are; return 0 or -EIO. */
+int kvmintro_memory_print_raw(const struct kvmintro_memory *memory,
+			      FILE *out)
+{
+	if (fwrite(memory->bytes, 1, memory->length, out) != memory->length)
+		return -EIO;
+	return 0;
+}
 
 /* Parse GPA and LEN; say what is wrong with a bad one. */
 static int kvmintro_read_get_range(char **argv, uint64_t *gpa, size_t *length)
@@ -40,36 +175,29 @@ static int kvmintro_read_print(const struct kvmintro *kvmintro,
 	return kvmintro_memory_print_hexdump(memory, stdout);
 }
 
-int kvmintro_cmd_read(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_read(struct kvmintro *kvmintro)
 {
-	bool raw = false;
-	const struct kvmintro_option options[] = {
-		{ "--raw", NULL, &raw },
-	};
-	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 3, 3);
+	bool raw = kvmintro->options[KVMINTRO_OPTION_RAW];
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	struct kvmintro_memory memory;
-	struct kvmintro_vm vm;
 	size_t length = 0;
 	uint64_t gpa = 0;
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "read", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
 	if (raw && kvmintro->json)
 		return kvmintro_usage_error("read", "--raw and --json do not go together", "");
-	ret = kvmintro_read_get_range(argv + 1, &gpa, &length);
+	ret = kvmintro_read_get_range(kvmintro->argv, &gpa, &length);
 	if (ret)
 		return ret;
-	ret = kvmintro_memory_read(kvmintro->debugfs_root, &vm, gpa, length,
+	ret = kvmintro_memory_read(kvmintro->debugfs_root, vm, gpa, length,
 				   &memory);
 	if (ret)
 		return ret;
 	if (memory.length)
-		ret = kvmintro_check_output(kvmintro_read_print(kvmintro, &vm,
+		ret = kvmintro_check_output(kvmintro_read_print(kvmintro, vm,
 								&memory, raw));
 	if (!ret && memory.length < memory.requested)
-		ret = kvmintro_memory_report_end(&vm, &memory);
+		ret = kvmintro_memory_report_end(vm, &memory);
 	kvmintro_memory_release(&memory);
 	return ret;
 }

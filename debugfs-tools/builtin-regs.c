@@ -11,17 +11,10 @@
  * by the host it runs on, so that it reads either architecture's files
  * wherever they were taken.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
+#include "kvmintro.h"
 
 #include "../lib/arm64/reg_names.h"
 #include "../lib/regs.h"
-#include "debugfs.h"
-#include "kvmintro.h"
-#include "parse.h"
-#include "show.h"
 
 #define KVMINTRO_REGS_KEY(index, name) { name, KVMINTRO_RECORD_TYPES(HEX) },
 #define KVMINTRO_REGS_GROUP_KEY(index, name, field) \
@@ -151,7 +144,6 @@ static int kvmintro_regs_check_list(const struct kvmintro_record_list *list,
 			*(const uint64_t *)context);
 	return 0;
 }
-
 
 static const struct kvmintro_record_schema kvmintro_arm64_regs_schema = {
 	.keys = kvmintro_arm64_regs_keys,
@@ -352,13 +344,13 @@ static void kvmintro_regs_add_described(struct kvmintro_table *table,
 static const struct kvmintro_column kvmintro_regs_pair_columns[8];
 
 static const struct kvmintro_column kvmintro_segment_columns[] = {
-	{ "SEG", KVMINTRO_ALIGN_LEFT }, { "SELECTOR", KVMINTRO_ALIGN_RIGHT },
-	{ "BASE", KVMINTRO_ALIGN_RIGHT }, { "LIMIT", KVMINTRO_ALIGN_RIGHT },
-	{ "ATTRIBUTES", KVMINTRO_ALIGN_RIGHT }, { "TYPE", KVMINTRO_ALIGN_RIGHT },
-	{ "S", KVMINTRO_ALIGN_RIGHT }, { "DPL", KVMINTRO_ALIGN_RIGHT },
-	{ "P", KVMINTRO_ALIGN_RIGHT }, { "L", KVMINTRO_ALIGN_RIGHT },
-	{ "D/B", KVMINTRO_ALIGN_RIGHT }, { "G", KVMINTRO_ALIGN_RIGHT },
-	{ "DESCRIPTION", KVMINTRO_ALIGN_LEFT },
+	KVMINTRO_COLUMN("SEG", LEFT), KVMINTRO_COLUMN("SELECTOR", RIGHT),
+	KVMINTRO_COLUMN("BASE", RIGHT), KVMINTRO_COLUMN("LIMIT", RIGHT),
+	KVMINTRO_COLUMN("ATTRIBUTES", RIGHT), KVMINTRO_COLUMN("TYPE", RIGHT),
+	KVMINTRO_COLUMN("S", RIGHT), KVMINTRO_COLUMN("DPL", RIGHT),
+	KVMINTRO_COLUMN("P", RIGHT), KVMINTRO_COLUMN("L", RIGHT),
+	KVMINTRO_COLUMN("D/B", RIGHT), KVMINTRO_COLUMN("G", RIGHT),
+	KVMINTRO_COLUMN("DESCRIPTION", LEFT),
 };
 
 /* Add @keys @first to @first + @count - 1 as "name value" pairs. */
@@ -572,28 +564,21 @@ static int kvmintro_regs_show(const struct kvmintro *kvmintro,
 	return kvmintro_check_output(ret);
 }
 
-int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_regs(struct kvmintro *kvmintro)
 {
-	const char *vcpu_text = NULL;
+	const char *vcpu_text = kvmintro->options[KVMINTRO_OPTION_VCPU];
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	struct kvmintro_record_list *lists;
-	bool vcpu_given = false;
-	const struct kvmintro_option options[] = {
-		{ "--vcpu", &vcpu_text, &vcpu_given },
-	};
-	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 1, 1);
+	bool vcpu_given = vcpu_text;
 	struct kvmintro_array ids;
-	struct kvmintro_vm vm;
 	uint64_t vcpu, *id;
 	size_t i;
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "regs", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
 	if (vcpu_given && kvmintro_parse_number_argument(vcpu_text, &vcpu))
 		return kvmintro_usage_error("regs", "--vcpu takes a vcpu id, not",
 					    vcpu_text);
-	ret = kvmintro_debugfs_list_numbered(kvmintro->debugfs_root, vm.dir,
+	ret = kvmintro_debugfs_list_numbered(kvmintro->debugfs_root, vm->dir,
 					     "vcpu", &ids);
 	if (ret)
 		return ret;
@@ -601,7 +586,7 @@ int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv)
 	for (i = 0; vcpu_given && i < ids.count && id[i] != vcpu; i++)
 		;
 	if (vcpu_given && i == ids.count) {
-		ret = kvmintro_regs_report_no_vcpu(&vm, vcpu, &ids);
+		ret = kvmintro_regs_report_no_vcpu(vm, vcpu, &ids);
 		kvmintro_array_release(&ids);
 		return ret;
 	}
@@ -610,7 +595,7 @@ int kvmintro_cmd_regs(struct kvmintro *kvmintro, int argc, char **argv)
 		ids.count = 1;
 	}
 	lists = calloc(ids.count + 1, sizeof(*lists));
-	ret = lists ? kvmintro_regs_show(kvmintro, &vm, &ids, lists) : -ENOMEM;
+	ret = lists ? kvmintro_regs_show(kvmintro, vm, &ids, lists) : -ENOMEM;
 	for (i = 0; lists && i < ids.count; i++)
 		kvmintro_record_list_release(&lists[i]);
 	free(lists);

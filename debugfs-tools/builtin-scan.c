@@ -1,25 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmintro scan PID|DIR [PATTERN...] [-f FILE] [--max N]: search guest
- * memory.  The patterns go to the VM's "scan" file, one a line, with
+ * memory. The patterns go to the VM's scan file, one a line, with
  * "max=<n>", in one write, which returns when the search is done; then it
- * replies with the matches and a summary:
- *
- *   match gpa=0x8000 hva=0x7fc062a08000 hpa=0x3408000 index=0 pattern="hex:48ff07"
- *   summary matches=1 bytes=2097152 truncated=no
- *
- * Each pattern is checked first with the module's own parser (lib/scan.c),
- * so that one it would refuse is refused here, saying why.
+ * replies with the matches and a summary (Documentation/debugfs.rst,
+ * "scan"). Each pattern is checked first with the module's own parser
+ * (lib/scan.c), so that one it would refuse is refused here, saying why.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
+#include "kvmintro.h"
 
 #include "../lib/scan.h"
-#include "kvmintro.h"
-#include "parse.h"
-#include "show.h"
 
 /**
  * struct kvmintro_scan_request - the patterns asked, and the limit
@@ -174,7 +164,7 @@ static const struct kvmintro_record_schema kvmintro_scan_schema = {
 	.check_list = kvmintro_scan_check_list,
 };
 
-static const struct kvmintro_show_column kvmintro_scan_columns[] = {
+static const struct kvmintro_column kvmintro_scan_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
@@ -260,31 +250,21 @@ static int kvmintro_scan_get_request(int argc, char **argv,
 	return request->text ? 0 : -ENOMEM;
 }
 
-int kvmintro_cmd_scan(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_scan(struct kvmintro *kvmintro)
 {
-	const char *max_text = NULL, *file = NULL;
-	bool max_given = false, file_given = false;
-	const struct kvmintro_option options[] = {
-		{ "--max", &max_text, &max_given },
-		{ "-f", &file, &file_given },
-		{ "--file", &file, &file_given },
-	};
-	const struct kvmintro_syntax syntax = KVMINTRO_SYNTAX(options, 1, -1);
 	struct kvmintro_scan_request *request;
-	struct kvmintro_vm vm;
 	size_t i;
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "scan", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
 	request = calloc(1, sizeof(*request));
 	if (!request)
 		return -ENOMEM;
-	ret = kvmintro_scan_get_request(argc - 1, argv + 1, max_text, file,
+	ret = kvmintro_scan_get_request(kvmintro->argc, kvmintro->argv,
+					kvmintro->options[KVMINTRO_OPTION_MAX],
+					kvmintro->options[KVMINTRO_OPTION_FILE],
 					request);
 	if (!ret)
-		ret = kvmintro_show_view(kvmintro, &vm, &kvmintro_scan_view,
+		ret = kvmintro_show_view(kvmintro, &kvmintro_scan_view,
 					 request->text, NULL, request);
 	for (i = 0; i < request->count; i++)
 		free(request->written[i]);

@@ -5,13 +5,14 @@
  * "capture", "pause" or "resume" to the VM's snapshot file, then read back
  * the VM's pause state and latest capture, one record of one field a line.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <string.h>
-
-#include "debugfs.h"
 #include "kvmintro.h"
-#include "show.h"
+
+/* What a command shows of the snapshot file in a table. */
+enum kvmintro_snapshot_view {
+	KVMINTRO_SNAPSHOT_VIEW_STATE,	/* the state */
+	KVMINTRO_SNAPSHOT_VIEW_PAUSE,	/* the state and the pause latency */
+	KVMINTRO_SNAPSHOT_VIEW_CAPTURE,	/* all of it */
+};
 
 static const struct kvmintro_record_key kvmintro_snapshot_keys[] = {
 	{ "state", KVMINTRO_RECORD_TYPES(WORD) },
@@ -139,7 +140,7 @@ static int kvmintro_snapshot_print_table(const struct kvmintro_vm *vm,
 					 enum kvmintro_snapshot_view view)
 {
 	static const struct kvmintro_column columns[] = {
-		{ NULL, KVMINTRO_ALIGN_LEFT }, { NULL, KVMINTRO_ALIGN_LEFT },
+		KVMINTRO_COLUMN(NULL, LEFT), KVMINTRO_COLUMN(NULL, LEFT),
 	};
 	char time[KVMINTRO_TIME_TEXT_MAX];
 	struct kvmintro_span captured;
@@ -182,41 +183,37 @@ static int kvmintro_snapshot_print_table(const struct kvmintro_vm *vm,
 }
 
 /*
- * Run command @name: find the VM its command line names, write @command
- * to the VM's snapshot file and show the state it reads back, as @view
- * says, or as JSON: every field of the file in one object.
+ * Write @command to the VM's snapshot file and show the state it reads
+ * back, as @view says, or as JSON: every field of the file in one object.
  */
-int kvmintro_snapshot_command(struct kvmintro *kvmintro, const char *name,
-			      int argc, char **argv, const char *command,
-			      enum kvmintro_snapshot_view view)
+static int kvmintro_snapshot_command(struct kvmintro *kvmintro,
+				     const char *command,
+				     enum kvmintro_snapshot_view view)
 {
 	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_snapshot_explain_write,
 		.context = command,
 	};
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	struct kvmintro_record_list list;
 	struct kvmintro_json json;
-	struct kvmintro_vm vm;
 	char request[32];
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, name, NULL, &argc, argv, &vm);
-	if (ret)
-		return ret;
 	snprintf(request, sizeof(request), "%s\n", command);
-	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm.dir,
+	ret = kvmintro_record_list_request(kvmintro->debugfs_root, vm->dir,
 					   "snapshot", request, &explainer,
 					   &kvmintro_snapshot_schema, NULL,
 					   &list);
 	if (ret)
 		return ret;
 	if (kvmintro->json) {
-		kvmintro_vm_json_begin(&json, stdout, &vm);
+		kvmintro_vm_json_begin(&json, stdout, vm);
 		kvmintro_record_write_json_members(&json, list.records,
 						   &kvmintro_snapshot_schema);
 		ret = kvmintro_vm_json_end(&json);
 	} else {
-		ret = kvmintro_snapshot_print_table(&vm, list.records, view);
+		ret = kvmintro_snapshot_print_table(vm, list.records, view);
 	}
 	kvmintro_record_list_release(&list);
 	return kvmintro_check_output(ret);
@@ -238,9 +235,8 @@ int kvmintro_snapshot_explain_none(const char *path, int err,
 }
 
 /**
- * kvmintro_snapshot_set() - pause, resume or capture a VM, quietly
- * @kvmintro: the global options
- * @vm: the VM
+ * kvmintro_snapshot_set() - pause, resume or capture the VM, quietly
+ * @kvmintro: the command line, and the VM
  * @command: "pause", "resume" or "capture"
  * @paused: if not NULL, set to whether the VM was paused before
  *
@@ -250,9 +246,9 @@ int kvmintro_snapshot_explain_none(const char *path, int err,
  * Return: 0 or -errno, said.
  */
 int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
-			  const struct kvmintro_vm *vm, const char *command,
-			  bool *paused)
+			  const char *command, bool *paused)
 {
+	const struct kvmintro_vm *vm = &kvmintro->vm;
 	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_snapshot_explain_write,
 		.context = command,
@@ -277,23 +273,22 @@ int kvmintro_snapshot_set(const struct kvmintro *kvmintro,
 				      &explainer);
 }
 
-int kvmintro_cmd_snapshot(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_snapshot(struct kvmintro *kvmintro)
 {
-	return kvmintro_snapshot_command(kvmintro, "snapshot", argc, argv,
-					 "capture",
+	return kvmintro_snapshot_command(kvmintro, "capture",
 					 KVMINTRO_SNAPSHOT_VIEW_CAPTURE);
 }
 
 /* kvmintro pause PID|DIR: stop every vcpu of a VM until 'kvmintro resume'. */
-int kvmintro_cmd_pause(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_pause(struct kvmintro *kvmintro)
 {
-	return kvmintro_snapshot_command(kvmintro, "pause", argc, argv, "pause",
+	return kvmintro_snapshot_command(kvmintro, "pause",
 					 KVMINTRO_SNAPSHOT_VIEW_PAUSE);
 }
 
 /* kvmintro resume PID|DIR: let a paused VM run again. */
-int kvmintro_cmd_resume(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_resume(struct kvmintro *kvmintro)
 {
-	return kvmintro_snapshot_command(kvmintro, "resume", argc, argv, "resume",
+	return kvmintro_snapshot_command(kvmintro, "resume",
 					 KVMINTRO_SNAPSHOT_VIEW_STATE);
 }

@@ -1,29 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmintro stage2 PID|DIR [GPA]: the NPT/EPT table KVM built for a guest,
- * from the VM's "stage2" file.  Written a GPA, it replies with the walk:
- *
- *   gpa=0x1000 vcpu=0 mmu=npt root=0x142f7000 levels=5 smm=0
- *   level=5 table=0x142f7000 index=0x0 entry=0x142f6827 present=1 ...
- *   leaf gpa=0x1000 pfn=0x3c01 hpa=0x3c01000 level=1 size=4K perm=rwx ...
- *
- * or an "err" record; written "summary", with the runs of leaves alike:
- *
- *   table vcpu=0 mmu=npt root=0x142f7000 levels=5 smm=0
- *   run gpa=0x0 npages=0x200 size=2M leaves=0x1 perm=rwx memtype=-
- *
- * On arm64 the table is KVM's stage 2 ("mmu=s2 ... ia_bits=40
- * start_level=1"): its descriptors, leaves (S2AP, XN, MemAttr, AF, SH,
- * software bits) and runs (with their software bits) have their own
- * columns; the records' keys say which architecture replied.
+ * from the VM's stage2 file (Documentation/debugfs.rst, "stage2" and
+ * "stage2 on arm64"): written a GPA, it replies with the walk, ending with
+ * a "leaf" or an "err"; written "summary", with the table and the runs of
+ * leaves alike. On arm64 the table is KVM's stage 2 (mmu=s2), whose
+ * descriptors, leaves and runs have their own columns; the records' keys
+ * say which architecture replied.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "kvmintro.h"
-#include "show.h"
 
 /* A walk is of the GPA asked, @context, and ends with a leaf or an err. */
 static int kvmintro_stage2_check_walk(const struct kvmintro_record_list *walk,
@@ -70,12 +55,12 @@ static const struct kvmintro_record_schema kvmintro_stage2_summary_schema = {
 	KVMINTRO_SHOW_RIGHT("index", "INDEX", VALUE),			\
 	KVMINTRO_SHOW_RIGHT("entry", "ENTRY", VALUE)
 
-static const struct kvmintro_show_column kvmintro_stage2_npt_columns[] = {
+static const struct kvmintro_column kvmintro_stage2_npt_columns[] = {
 	KVMINTRO_STAGE2_ENTRY,
 	KVMINTRO_SHOW_X86_BITS,
 };
 
-static const struct kvmintro_show_column kvmintro_stage2_ept_columns[] = {
+static const struct kvmintro_column kvmintro_stage2_ept_columns[] = {
 	KVMINTRO_STAGE2_ENTRY,
 	KVMINTRO_SHOW_LEFT("present", "P", FLAG),
 	KVMINTRO_SHOW_LEFT("read", "R", FLAG),
@@ -88,13 +73,13 @@ _Static_assert(ARRAY_SIZE(kvmintro_stage2_npt_columns) ==
 	       ARRAY_SIZE(kvmintro_stage2_ept_columns),
 	       "NPT and EPT entries have as many columns");
 
-static const struct kvmintro_show_column kvmintro_stage2_s2_columns[] = {
+static const struct kvmintro_column kvmintro_stage2_s2_columns[] = {
 	KVMINTRO_STAGE2_ENTRY,
 	KVMINTRO_SHOW_LEFT("valid", "V", FLAG),
 	KVMINTRO_SHOW_LEFT("type", "TYPE", VALUE),
 };
 
-static const struct kvmintro_show_column kvmintro_stage2_s2_leaf_columns[] = {
+static const struct kvmintro_column kvmintro_stage2_s2_leaf_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("pfn", "PFN", VALUE),
@@ -109,7 +94,7 @@ static const struct kvmintro_show_column kvmintro_stage2_s2_leaf_columns[] = {
 	KVMINTRO_SHOW_LEFT("kind", "HOST KIND", VALUE),
 };
 
-static const struct kvmintro_show_column kvmintro_stage2_leaf_columns[] = {
+static const struct kvmintro_column kvmintro_stage2_leaf_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hpa", "HPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("pfn", "PFN", VALUE),
@@ -120,7 +105,7 @@ static const struct kvmintro_show_column kvmintro_stage2_leaf_columns[] = {
 	KVMINTRO_SHOW_LEFT("kind", "HOST KIND", VALUE),
 };
 
-static const struct kvmintro_show_column kvmintro_stage2_run_columns[] = {
+static const struct kvmintro_column kvmintro_stage2_run_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("npages", "PAGES", VALUE),
 	KVMINTRO_SHOW_RIGHT("npages", "SIZE", PAGES),
@@ -262,24 +247,19 @@ static const struct kvmintro_view kvmintro_stage2_summary_view = {
 	.print = kvmintro_stage2_print_summary,
 };
 
-int kvmintro_cmd_stage2(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_stage2(struct kvmintro *kvmintro)
 {
-	static const struct kvmintro_syntax syntax = { NULL, 0, 1, 2 };
 	const struct kvmintro_view *view = &kvmintro_stage2_summary_view;
 	char request[32] = "summary\n";
-	struct kvmintro_vm vm;
 	uint64_t gpa;
 	int ret;
 
-	ret = kvmintro_get_vm(kvmintro, "stage2", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	if (argc == 2) {
-		ret = kvmintro_get_address("stage2", argv[1], &gpa);
+	if (kvmintro->argc) {
+		ret = kvmintro_get_address("stage2", kvmintro->argv[0], &gpa);
 		if (ret)
 			return ret;
 		snprintf(request, sizeof(request), "0x%" PRIx64 "\n", gpa);
 		view = &kvmintro_stage2_walk_view;
 	}
-	return kvmintro_show_view(kvmintro, &vm, view, request, NULL, &gpa);
+	return kvmintro_show_view(kvmintro, view, request, NULL, &gpa);
 }

@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmintro translate PID|DIR GPA...: guest physical to host addresses.
- * The addresses go to the VM's "translate" file in one write; one reply
- * comes back for each, in order:
- *
- *   ok phys=0x1ad725234 kind=base gpa=0x1234 hva=0x7f5c2c001234 pfn=0x1ad725 size=4K
- *   err gpa=0x5000000000 reason=no-memslot
- *
- * The module keeps the replies of the latest write per VM: each must be for
- * the address asked, so that another request in between is caught.
+ * kvmintro translate PID|DIR GPA...: guest physical to host addresses, one
+ * "ok" or "err" reply of the VM's translate file per address, in order
+ * (Documentation/debugfs.rst, "translate"). The module keeps the replies
+ * of the latest write per VM: each must be for the address asked, so that
+ * another request in between is caught.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "kvmintro.h"
-#include "parse.h"
-#include "show.h"
 
 /**
  * struct kvmintro_translate_request - the addresses asked
@@ -95,13 +84,13 @@ static const struct kvmintro_record_schema kvmintro_translate_schema = {
 	.check_list = kvmintro_translate_check_list,
 };
 
-static const struct kvmintro_show_column kvmintro_translate_columns[] = {
+static const struct kvmintro_column kvmintro_translate_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
 	KVMINTRO_SHOW_RIGHT("phys", "HPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("pfn", "PFN", VALUE),
 	KVMINTRO_SHOW_RIGHT("size", "SIZE", SIZE),
-	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+	KVMINTRO_SHOW_OR("kind", "KIND", "reason"),
 };
 
 static const struct kvmintro_view kvmintro_translate_view = {
@@ -112,31 +101,26 @@ static const struct kvmintro_view kvmintro_translate_view = {
 	.nr_columns = ARRAY_SIZE(kvmintro_translate_columns),
 };
 
-int kvmintro_cmd_translate(struct kvmintro *kvmintro, int argc, char **argv)
+int kvmintro_cmd_translate(struct kvmintro *kvmintro)
 {
-	static const struct kvmintro_syntax syntax = { NULL, 0, 2, -1 };
 	struct kvmintro_translate_request request;
 	char text[KVMINTRO_TRANSLATE_MAX * 20], *end = text;
-	struct kvmintro_vm vm;
 	int i, ret;
 
-	ret = kvmintro_get_vm(kvmintro, "translate", &syntax, &argc, argv, &vm);
-	if (ret)
-		return ret;
-	if (argc - 1 > KVMINTRO_TRANSLATE_MAX)
+	if (kvmintro->argc > KVMINTRO_TRANSLATE_MAX)
 		return kvmintro_usage_error("translate",
 			"at most " KVMINTRO_STRINGIFY(KVMINTRO_TRANSLATE_MAX)
 			" addresses at once", "");
-	request.count = argc - 1;
-	for (i = 1; i < argc; i++) {
-		ret = kvmintro_get_address("translate", argv[i],
-					   &request.gpas[i - 1]);
+	request.count = kvmintro->argc;
+	for (i = 0; i < kvmintro->argc; i++) {
+		ret = kvmintro_get_address("translate", kvmintro->argv[i],
+					   &request.gpas[i]);
 		if (ret)
 			return ret;
-		end += sprintf(end, "%s0x%" PRIx64, i > 1 ? " " : "",
-			       request.gpas[i - 1]);
+		end += sprintf(end, "%s0x%" PRIx64, i ? " " : "",
+			       request.gpas[i]);
 	}
 	strcpy(end, "\n");
-	return kvmintro_show_view(kvmintro, &vm, &kvmintro_translate_view, text,
+	return kvmintro_show_view(kvmintro, &kvmintro_translate_view, text,
 				  NULL, &request);
 }

@@ -3,20 +3,13 @@
  * Reading kvmintro's debugfs files, and, when they cannot be read, telling
  * the user what to do: mount debugfs, load the module, or become root.
  */
-#define _GNU_SOURCE
+#include "kvmintro.h"
+
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
-#include <unistd.h>
-
-#include "debugfs.h"
 
 /* From include/uapi/linux/magic.h: statfs()'s f_type on a debugfs mount. */
 #define KVMINTRO_DEBUGFS_MAGIC 0x64626720
@@ -460,32 +453,12 @@ int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
 }
 
 /*
- * Write @request to the command file "<root>/<dir>/<name>", then read the
- * reply, from the start of a fresh open, and parse it with @parse. Fail
- * like kvmintro_debugfs_write() and kvmintro_debugfs_load_file(); the
- * explainer only explains the write. A NULL @request only reads, and the
- * explainer explains the read.
+ * Say why the text of @path, a file kvmintro wrote, is not what this CLI
+ * reads (@err from a parser, @error from kvmintro_parse_fail()), naming
+ * the line at fault.
  */
-int kvmintro_debugfs_request(const char *root, const char *dir,
-			     const char *name, const char *request,
-			     const struct kvmintro_debugfs_explainer *explainer,
-			     kvmintro_file_parser_fn parse, void *context)
-{
-	int ret;
-
-	if (!request)
-		return kvmintro_debugfs_load_file(root, dir, name, explainer,
-						  parse, context);
-	ret = kvmintro_debugfs_write(root, dir, name, request, strlen(request),
-				     explainer);
-	if (ret)
-		return ret;
-	return kvmintro_debugfs_load_file(root, dir, name, NULL, parse,
-					  context);
-}
-
-static void kvmintro_report_parse_error(const char *path, int err,
-					const struct kvmintro_parse_error *error)
+void kvmintro_debugfs_report_parse_error(const char *path, int err,
+					 const struct kvmintro_parse_error *error)
 {
 	if (error->line)
 		kvmintro_error("%s:%zu: %s", path, error->line, error->message);
@@ -500,38 +473,31 @@ static void kvmintro_report_parse_error(const char *path, int err,
 }
 
 /*
- * Read all of "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) and
- * parse it with @parse. debugfs files report no size (seq_file makes them
- * up as they are read), so the whole file is read until read() returns 0.
- * On failure let @explainer (if not NULL) say why, else say it and what to
- * do (see kvmintro_debugfs_report()); on a parse failure say why, naming
- * the line at fault; return -errno (-EBADMSG for bad contents). The text
- * is gone when this returns: @parse must keep no pointer into it.
+ * Read all of "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) into
+ * @text, NUL-terminated, its length in @length, and set @path; the caller
+ * frees both. debugfs files report no size (seq_file makes them up as they
+ * are read), so the whole file is read until read() returns 0. On failure
+ * let @explainer (if not NULL) say why, else say it and what to do (see
+ * kvmintro_debugfs_report()), and return -errno.
  */
-int kvmintro_debugfs_load_file(const char *root, const char *dir,
+int kvmintro_debugfs_read_file(const char *root, const char *dir,
 			       const char *name,
 			       const struct kvmintro_debugfs_explainer *explainer,
-			       kvmintro_file_parser_fn parse, void *context)
+			       char **text, size_t *length, char **path)
 {
-	struct kvmintro_parse_error error;
-	char *path, *text = NULL;
-	size_t length;
 	int fd, ret;
 
-	fd = kvmintro_debugfs_open(root, dir, name, explainer, &path);
+	fd = kvmintro_debugfs_open(root, dir, name, explainer, path);
 	if (fd < 0)
 		return fd;
-	ret = kvmintro_read_fd(fd, KVMINTRO_DEBUGFS_FILE_MAX, &text, &length);
+	ret = kvmintro_read_fd(fd, KVMINTRO_DEBUGFS_FILE_MAX, text, length);
 	close(fd);
-	if (ret)
-		ret = kvmintro_explained(explainer, path, ret) ?:
-		      kvmintro_debugfs_report(root, dir, path, ret, "read");
-	else
-		ret = parse(context, text, length, &error);
-	if (ret && text)
-		kvmintro_report_parse_error(path, ret, &error);
-	free(text);
-	free(path);
+	if (!ret)
+		return 0;
+	ret = kvmintro_explained(explainer, *path, ret) ?:
+	      kvmintro_debugfs_report(root, dir, *path, ret, "read");
+	free(*path);
+	*path = NULL;
 	return ret;
 }
 
@@ -545,7 +511,7 @@ static int kvmintro_compare_u64(const void *a, const void *b)
 /*
  * Find the entries of the VM directory @dir named @prefix and a number
  * (like "vcpu0", "vcpu1") and put the numbers in @numbers, a uint64_t
- * array the caller releases, sorted. Fail like kvmintro_debugfs_load_file().
+ * array the caller releases, sorted. Fail like kvmintro_debugfs_read_file().
  */
 int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 				   const char *prefix,

@@ -5,11 +5,7 @@
  * U+FFFD. Misuse (a key inside an array, unbalanced ends) is caught and
  * reported by kvmintro_json_finish() instead of writing broken text.
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <string.h>
-
-#include "json.h"
+#include "kvmintro.h"
 
 void kvmintro_json_init(struct kvmintro_json *json, FILE *out)
 {

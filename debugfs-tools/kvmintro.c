@@ -3,40 +3,59 @@
  * kvmintro: look into the KVM VMs running on this host through the debugfs
  * files of the kvmintro kernel module.
  *
- * main() takes the global options wherever they are on the command line,
- * then runs the command named first among the rest: one builtin-<name>.c
- * per command (builtin-snapshot.c also has pause and resume), each a row
- * of kvmintro_commands[].
+ * kvmintro_main() takes the global options wherever they are on the
+ * command line, then runs the command named first among the rest: one
+ * builtin-<name>.c per command (builtin-snapshot.c also has pause and
+ * resume), each a row of kvmintro_commands[].
  */
-#include <ctype.h>
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "debugfs.h"
 #include "kvmintro.h"
-#include "parse.h"
-#include "util.h"
-#include "vm.h"
+
+#include <ctype.h>
 
 /**
  * struct kvmintro_command - a row of the command table
  * @name: what the user types
  * @run: the builtin; see kvmintro.h
- * @arguments: its arguments, for usage lines ("" if none)
+ * @arguments: its arguments, for usage lines ("" if none); they are also
+ *	what kvmintro_parse_command_line() checks (kvmintro_count_arguments())
+ * @options: the options it takes, KVMINTRO_OPTION()s or'ed
  * @summary: one line for the command list
  * @description: the rest of "kvmintro help <name>"
  */
 struct kvmintro_command {
 	const char *name;
-	int (*run)(struct kvmintro *kvmintro, int argc, char **argv);
+	int (*run)(struct kvmintro *kvmintro);
 	const char *arguments;
+	unsigned int options;
 	const char *summary;
 	const char *description;
 };
 
-static int kvmintro_cmd_help(struct kvmintro *kvmintro, int argc, char **argv);
+#define KVMINTRO_OPTION(name) (1u << KVMINTRO_OPTION_##name)
+
+/**
+ * struct kvmintro_option_name - how an option is typed
+ * @name: like "--vcpu"
+ * @alias: another name, or NULL
+ * @value: whether it takes a value ("--vcpu 1" or "--vcpu=1")
+ */
+static const struct kvmintro_option_name {
+	const char *name;
+	const char *alias;
+	bool value;
+} kvmintro_options[KVMINTRO_NR_OPTIONS] = {
+	[KVMINTRO_OPTION_VCPU] = { "--vcpu", NULL, true },
+	[KVMINTRO_OPTION_CR3] = { "--cr3", NULL, true },
+	[KVMINTRO_OPTION_TTBR0] = { "--ttbr0", NULL, true },
+	[KVMINTRO_OPTION_TTBR1] = { "--ttbr1", NULL, true },
+	[KVMINTRO_OPTION_TCR] = { "--tcr", NULL, true },
+	[KVMINTRO_OPTION_RAW] = { "--raw", NULL, false },
+	[KVMINTRO_OPTION_LIVE] = { "--live", NULL, false },
+	[KVMINTRO_OPTION_MAX] = { "--max", NULL, true },
+	[KVMINTRO_OPTION_FILE] = { "--file", "-f", true },
+};
+
+static int kvmintro_cmd_help(struct kvmintro *kvmintro);
 
 static const struct kvmintro_command kvmintro_commands[] = {
 	{
@@ -96,6 +115,7 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "regs",
 		.run = kvmintro_cmd_regs,
 		.arguments = "PID|DIR [--vcpu N]",
+		.options = KVMINTRO_OPTION(VCPU),
 		.summary = "show the registers of a VM's vcpus",
 		.description =
 			"The registers of every vcpu, or of vcpu N only (its vcpu id, the N of\n"
@@ -121,6 +141,9 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "gva",
 		.run = kvmintro_cmd_gva,
 		.arguments = "PID|DIR GVA [--vcpu N] [--cr3 GPA]",
+		.options = KVMINTRO_OPTION(VCPU) | KVMINTRO_OPTION(CR3) |
+			   KVMINTRO_OPTION(TTBR0) | KVMINTRO_OPTION(TTBR1) |
+			   KVMINTRO_OPTION(TCR),
 		.summary = "walk a guest virtual address",
 		.description =
 			"Walk the guest's own page tables for guest virtual address GVA with\n"
@@ -171,6 +194,7 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "read",
 		.run = kvmintro_cmd_read,
 		.arguments = "PID|DIR GPA LEN [--raw]",
+		.options = KVMINTRO_OPTION(RAW),
 		.summary = "dump guest physical memory",
 		.description =
 			"LEN bytes of guest memory from guest physical address GPA, as a\n"
@@ -210,6 +234,7 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "dump",
 		.run = kvmintro_cmd_dump,
 		.arguments = "PID|DIR FILE [--live]",
+		.options = KVMINTRO_OPTION(LIVE),
 		.summary = "write the VM's memory to FILE as an ELF core file",
 		.description =
 			"Copy the VM's core file to FILE: an ELF64 core with one PT_LOAD per\n"
@@ -228,6 +253,7 @@ static const struct kvmintro_command kvmintro_commands[] = {
 		.name = "scan",
 		.run = kvmintro_cmd_scan,
 		.arguments = "PID|DIR [PATTERN...] [-f FILE] [--max N]",
+		.options = KVMINTRO_OPTION(MAX) | KVMINTRO_OPTION(FILE),
 		.summary = "search guest memory for patterns",
 		.description =
 			"Search all guest memory (address space 0) for up to 4096 patterns at\n"
@@ -374,136 +400,117 @@ int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa)
 }
 
 /*
- * Take option @argv[*i] of command @name, and its value from the next
- * argument if it is not in "--name=value" form. Return 0 or -EINVAL.
+ * Take option @argv[*i] of @command into @kvmintro, and its value from the
+ * next argument if it is not in "--name=value" form. Return 0 or -EINVAL.
  */
-static int kvmintro_take_option(const char *name,
-				const struct kvmintro_syntax *syntax,
+static int kvmintro_take_option(struct kvmintro *kvmintro,
+				const struct kvmintro_command *command,
 				int argc, char **argv, int *i)
 {
-	const struct kvmintro_option *option = NULL;
-	const char *argument = argv[*i], *value = NULL;
-	size_t j, length = 0;
+	const struct kvmintro_option_name *option;
+	const char *argument = argv[*i], *name;
+	size_t id, length = 0;
 
-	for (j = 0; j < syntax->nr_options && !option; j++) {
-		length = strlen(syntax->options[j].name);
-		if (!strncmp(argument, syntax->options[j].name, length) &&
+	for (id = 0; id < KVMINTRO_NR_OPTIONS; id++) {
+		option = &kvmintro_options[id];
+		name = option->alias && !strncmp(argument, option->alias,
+						 strlen(option->alias)) ?
+		       option->alias : option->name;
+		length = strlen(name);
+		if ((command->options & 1u << id) &&
+		    !strncmp(argument, name, length) &&
 		    (!argument[length] ||
-		     (argument[length] == '=' && syntax->options[j].value)))
-			option = &syntax->options[j];
+		     (argument[length] == '=' && option->value)))
+			break;
 	}
-	if (!option)
-		return kvmintro_usage_error(name, "unknown option", argument);
-	if (argument[length])
-		value = argument + length + 1;
-	if (option->value && !value) {
+	if (id == KVMINTRO_NR_OPTIONS)
+		return kvmintro_usage_error(command->name, "unknown option",
+					    argument);
+	kvmintro->options[id] = argument[length] ? argument + length + 1 : "";
+	if (option->value && !argument[length]) {
 		if (*i + 1 == argc)
-			return kvmintro_usage_error(name, "this option needs a value:",
-						    argument);
-		value = argv[++*i];
+			return kvmintro_usage_error(command->name,
+				"this option needs a value:", argument);
+		kvmintro->options[id] = argv[++*i];
 	}
-	if (option->value)
-		*option->value = value;
-	*option->given = true;
 	return 0;
 }
 
 /*
- * Take the options of command @name out of @argv, as @syntax says, and
- * leave its arguments, in order, at the start of @argv, their number in
- * @argc. Global options are gone already, so any other option is one the
- * command does not know; "--" ends options. On a bad command line say
- * what is wrong and return -EINVAL.
+ * Count the arguments @usage names after PID|DIR, which @vm says it names
+ * first: WORD is one, [WORD] one more at most, WORD... or [WORD...] any
+ * number (@max -1); [-OPTION ...] is no argument.
  */
-static int kvmintro_parse_command_line(const char *name,
-				       const struct kvmintro_syntax *syntax,
-				       int *argc, char **argv)
+static void kvmintro_count_arguments(const char *usage, bool *vm, int *min,
+				     int *max)
 {
-	bool options_ended = false;
-	int i, kept = 0, ret;
+	size_t length;
 
-	for (i = 0; i < *argc; i++) {
+	*vm = !strncmp(usage, "PID|DIR", strlen("PID|DIR"));
+	*min = *max = 0;
+	for (usage += *vm ? strlen("PID|DIR") : 0; *usage; usage += length) {
+		usage += strspn(usage, " ");
+		length = *usage == '[' ? strcspn(usage, "]") + 1 :
+			 strcspn(usage, " ");
+		if (!length || !strncmp(usage, "[-", 2))
+			continue;
+		*min += *usage != '[';
+		if (*max >= 0)
+			*max = memmem(usage, length, "...", 3) ? -1 : *max + 1;
+	}
+}
+
+/*
+ * Take the options of @command out of @argv, and leave its arguments, in
+ * order, at the start of @argv, their number in @argc. Global options are
+ * gone already, so any other option is one the command does not know; "--"
+ * ends options. Then find the VM its first argument names, and leave the
+ * rest in @kvmintro. On a bad command line say what is wrong and return
+ * -EINVAL; else fail like kvmintro_vm_lookup().
+ */
+static int kvmintro_parse_command_line(struct kvmintro *kvmintro,
+				       const struct kvmintro_command *command,
+				       int argc, char **argv)
+{
+	int i, kept = 0, ret, min, max;
+	bool options_ended = false, vm;
+
+	for (i = 0; i < argc; i++) {
 		if (!options_ended && !strcmp(argv[i], "--")) {
 			options_ended = true;
 		} else if (!options_ended && argv[i][0] == '-' && argv[i][1]) {
-			ret = kvmintro_take_option(name, syntax, *argc, argv, &i);
+			ret = kvmintro_take_option(kvmintro, command, argc,
+						   argv, &i);
 			if (ret)
 				return ret;
 		} else {
 			argv[kept++] = argv[i];
 		}
 	}
-	*argc = kept;
-	if (kept < syntax->min_arguments)
-		return kvmintro_usage_error(name, "missing argument", "");
-	if (syntax->max_arguments >= 0 && kept > syntax->max_arguments)
-		return kvmintro_usage_error(name, "unexpected argument",
-					    argv[syntax->max_arguments]);
-	return 0;
+	kvmintro_count_arguments(command->arguments, &vm, &min, &max);
+	if (kept < min + vm)
+		return kvmintro_usage_error(command->name, "missing argument", "");
+	if (max >= 0 && kept > max + vm)
+		return kvmintro_usage_error(command->name,
+					    "unexpected argument", argv[max + vm]);
+	kvmintro->argv = argv + vm;
+	kvmintro->argc = kept - vm;
+	return vm ? kvmintro_vm_lookup(kvmintro->debugfs_root, argv[0],
+				       &kvmintro->vm) : 0;
 }
 
-/*
- * Collect exactly @nr_arguments arguments of command @name, which has no
- * options, from @argv into @arguments. On a bad command line say what is
- * wrong and return -EINVAL.
- */
-int kvmintro_get_arguments(const char *name, int argc, char **argv,
-			   const char **arguments, int nr_arguments)
-{
-	const struct kvmintro_syntax syntax = {
-		.min_arguments = nr_arguments,
-		.max_arguments = nr_arguments,
-	};
-	int i, ret;
-
-	ret = kvmintro_parse_command_line(name, &syntax, &argc, argv);
-	if (ret)
-		return ret;
-	for (i = 0; i < argc; i++)
-		arguments[i] = argv[i];
-	return 0;
-}
-
-/*
- * Parse the command line of command @name, which names a VM (PID|DIR)
- * first, as @syntax says (NULL: PID|DIR only), and find the VM. Leave the
- * VM's name in argv[0] and the other arguments after it, their number with
- * it in @argc. On failure say why and return -errno (-EINVAL for a bad
- * command line; see kvmintro_vm_lookup()).
- */
-int kvmintro_get_vm(const struct kvmintro *kvmintro, const char *name,
-		    const struct kvmintro_syntax *syntax, int *argc,
-		    char **argv, struct kvmintro_vm *vm)
-{
-	static const struct kvmintro_syntax vm_only = {
-		.min_arguments = 1,
-		.max_arguments = 1,
-	};
-	int ret;
-
-	ret = kvmintro_parse_command_line(name, syntax ?: &vm_only, argc, argv);
-	if (ret)
-		return ret;
-	return kvmintro_vm_lookup(kvmintro->debugfs_root, argv[0], vm);
-}
-
-static int kvmintro_cmd_help(struct kvmintro *kvmintro, int argc, char **argv)
+static int kvmintro_cmd_help(struct kvmintro *kvmintro)
 {
 	const struct kvmintro_command *command;
-	const char *name;
-	int ret;
 
-	(void)kvmintro;
-	if (!argc) {
+	if (!kvmintro->argc) {
 		kvmintro_print_usage(stdout);
 		return 0;
 	}
-	ret = kvmintro_get_arguments("help", argc, argv, &name, 1);
-	if (ret)
-		return ret;
-	command = kvmintro_find_command(name);
+	command = kvmintro_find_command(kvmintro->argv[0]);
 	if (!command)
-		return kvmintro_usage_error("help", "no such command", name);
+		return kvmintro_usage_error("help", "no such command",
+					    kvmintro->argv[0]);
 	kvmintro_print_command_help(command, stdout);
 	return 0;
 }
@@ -606,7 +613,14 @@ static int kvmintro_exit_status(int ret)
 	}
 }
 
-int main(int argc, char **argv)
+/**
+ * kvmintro_main() - run the command line @argv
+ * @argc: its number of words
+ * @argv: its words, the program's name first
+ *
+ * Return: the exit status.
+ */
+int kvmintro_main(int argc, char **argv)
 {
 	struct kvmintro kvmintro = { .debugfs_root = NULL };
 	const struct kvmintro_command *command;
@@ -631,6 +645,8 @@ int main(int argc, char **argv)
 		return kvmintro_exit_status(kvmintro_flush_output(0));
 	}
 	kvmintro.debugfs_root = kvmintro_choose_debugfs_root(kvmintro.debugfs_root);
-	ret = command->run(&kvmintro, argc - 1, argv + 1);
+	ret = kvmintro_parse_command_line(&kvmintro, command, argc - 1,
+					  argv + 1) ?:
+	      command->run(&kvmintro);
 	return kvmintro_exit_status(kvmintro_flush_output(ret));
 }

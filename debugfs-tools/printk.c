@@ -24,14 +24,7 @@
  * reused meanwhile, and a record that makes no sense is counted and left
  * out, never followed.
  */
-#include <errno.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "printk.h"
-#include "util.h"
+#include "kvmintro.h"
 
 /* The guest's unsigned long: x86-64. */
 #define KVMINTRO_PRINTK_ULONG_BITS	64

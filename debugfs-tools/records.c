@@ -5,13 +5,7 @@
  * file's schema names the keys the CLI needs; --json prints every field the
  * module wrote, needed or not.
  */
-#define _GNU_SOURCE
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "debugfs.h"
-#include "records.h"
+#include "kvmintro.h"
 
 static const char *const kvmintro_record_type_names[] = {
 	[KVMINTRO_RECORD_DECIMAL] = "a decimal number",
@@ -254,39 +248,13 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 	return ret;
 }
 
-/**
- * struct kvmintro_record_list_load - what kvmintro_record_list_request() parses
- * @schema: the file's schema
- * @context: for its check_list()
- * @list: the records
- */
-struct kvmintro_record_list_load {
-	const struct kvmintro_record_schema *schema;
-	const void *context;
-	struct kvmintro_record_list *list;
-};
-
-static int kvmintro_record_list_parse_file(void *context, const char *text,
-					   size_t length,
-					   struct kvmintro_parse_error *error)
-{
-	struct kvmintro_record_list_load *load = context;
-	int ret;
-
-	ret = kvmintro_record_list_parse(load->schema, text, length,
-					 load->list, error);
-	if (!ret && load->schema->check_list)
-		ret = load->schema->check_list(load->list, load->context,
-					       error);
-	if (ret)
-		kvmintro_record_list_release(load->list);
-	return ret;
-}
-
 /*
  * Write @request to "<root>/<dir>/<name>" (unless it is NULL), then read
- * the file and parse it, with @context for the schema's check_list(); on
- * failure say why and return -errno, like kvmintro_debugfs_request().
+ * the file, from the start of a fresh open, and parse it, with @context
+ * for the schema's check_list(). The explainer explains the write, or the
+ * read if there is no @request. On failure say why and return -errno
+ * (-EBADMSG for contents this CLI does not read, -EAGAIN for a reply to
+ * someone else's request).
  */
 int kvmintro_record_list_request(const char *root, const char *dir,
 				 const char *name, const char *request,
@@ -295,15 +263,34 @@ int kvmintro_record_list_request(const char *root, const char *dir,
 				 const void *context,
 				 struct kvmintro_record_list *list)
 {
-	struct kvmintro_record_list_load load = {
-		.schema = schema,
-		.context = context,
-		.list = list,
-	};
+	struct kvmintro_parse_error error;
+	char *path, *text;
+	size_t length;
+	int ret;
 
 	memset(list, 0, sizeof(*list));
-	return kvmintro_debugfs_request(root, dir, name, request, explainer,
-					kvmintro_record_list_parse_file, &load);
+	if (request) {
+		ret = kvmintro_debugfs_write(root, dir, name, request,
+					     strlen(request), explainer);
+		if (ret)
+			return ret;
+		explainer = NULL;
+	}
+	ret = kvmintro_debugfs_read_file(root, dir, name, explainer, &text,
+					 &length, &path);
+	if (ret)
+		return ret;
+	ret = kvmintro_record_list_parse(schema, text, length, list, &error);
+	if (!ret && schema->check_list) {
+		ret = schema->check_list(list, context, &error);
+		if (ret)
+			kvmintro_record_list_release(list);
+	}
+	if (ret)
+		kvmintro_debugfs_report_parse_error(path, ret, &error);
+	free(text);
+	free(path);
+	return ret;
 }
 
 void kvmintro_record_list_release(struct kvmintro_record_list *list)

@@ -3,18 +3,7 @@
  * The VMs kvmintro sees: the "vms" file at the root of its debugfs directory,
  * one record per VM, and finding a VM by the name a user gives (PID or dir).
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "debugfs.h"
-#include "json.h"
-#include "records.h"
-#include "show.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 static const struct kvmintro_record_key kvmintro_vm_keys[] = {
 	{ "pid", KVMINTRO_RECORD_TYPES(DECIMAL) },
@@ -59,7 +48,7 @@ static const struct kvmintro_record_schema kvmintro_vm_schema = {
 	.check = kvmintro_vm_check,
 };
 
-static const struct kvmintro_show_column kvmintro_vm_columns[] = {
+static const struct kvmintro_column kvmintro_vm_columns[] = {
 	KVMINTRO_SHOW_RIGHT("pid", "PID", VALUE),
 	KVMINTRO_SHOW_LEFT("dir", "DIR", VALUE),
 	KVMINTRO_SHOW_RIGHT("vcpus", "VCPUS", VALUE),
@@ -68,31 +57,24 @@ static const struct kvmintro_show_column kvmintro_vm_columns[] = {
 	KVMINTRO_SHOW_RIGHT("mem", "BYTES", VALUE),
 };
 
-/* Parse the contents of a "vms" file, one record per VM. */
-int kvmintro_vm_list_parse(const char *text, size_t length,
-			   struct kvmintro_vm_list *list,
-			   struct kvmintro_parse_error *error)
+/* Make @list's VMs of its records; -ENOMEM (the records released) or 0. */
+static int kvmintro_vm_list_fill(struct kvmintro_vm_list *list)
 {
 	const struct kvmintro_record *record;
+	struct kvmintro_parse_error error;
 	struct kvmintro_vm *vm;
 	size_t i, line;
-	int ret;
 
-	memset(list, 0, sizeof(*list));
-	ret = kvmintro_record_list_parse(&kvmintro_vm_schema, text, length,
-					 &list->records, error);
-	if (ret)
-		return ret;
 	list->vms = calloc(list->records.count ?: 1, sizeof(*list->vms));
 	if (!list->vms) {
 		kvmintro_record_list_release(&list->records);
-		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
+		return -ENOMEM;
 	}
 	for (i = 0; i < list->records.count; i++) {
 		record = &list->records.records[i];
 		vm = &list->vms[i];
 		vm->pid = kvmintro_record_number(record, "pid");
-		kvmintro_vm_dir(record, vm->dir, error);
+		kvmintro_vm_dir(record, vm->dir, &error);
 		line = strcspn(record->fields[0].key, "\n");
 		if (line < sizeof(vm->line))
 			memcpy(vm->line, record->fields[0].key, line);
@@ -101,19 +83,32 @@ int kvmintro_vm_list_parse(const char *text, size_t length,
 	return 0;
 }
 
-static int kvmintro_vm_list_parse_file(void *context, const char *text,
-				       size_t length,
-				       struct kvmintro_parse_error *error)
+/* Parse the contents of a "vms" file, one record per VM. */
+int kvmintro_vm_list_parse(const char *text, size_t length,
+			   struct kvmintro_vm_list *list,
+			   struct kvmintro_parse_error *error)
 {
-	return kvmintro_vm_list_parse(text, length, context, error);
+	memset(list, 0, sizeof(*list));
+	return kvmintro_record_list_parse(&kvmintro_vm_schema, text, length,
+					  &list->records, error) ?:
+	       (kvmintro_vm_list_fill(list) ?
+		kvmintro_parse_fail(error, -ENOMEM, "out of memory") : 0);
 }
 
 /* Read and parse "<root>/vms"; on failure say why and return -errno. */
 int kvmintro_vm_list_load(const char *root, struct kvmintro_vm_list *list)
 {
+	int ret;
+
 	memset(list, 0, sizeof(*list));
-	return kvmintro_debugfs_load_file(root, NULL, "vms", NULL,
-					  kvmintro_vm_list_parse_file, list);
+	ret = kvmintro_record_list_request(root, NULL, "vms", NULL, NULL,
+					   &kvmintro_vm_schema, NULL,
+					   &list->records);
+	if (!ret && kvmintro_vm_list_fill(list)) {
+		kvmintro_error("out of memory");
+		ret = -ENOMEM;
+	}
+	return ret;
 }
 
 void kvmintro_vm_list_release(struct kvmintro_vm_list *list)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The module writes its debugfs lines with lib/format.c and lib/regs.c;
- * the CLI reads them with debugfs-tools/parse.c. Format lines with the
+ * the CLI reads them with debugfs-tools/records.c. Format lines with the
  * module's code, parse them with the CLI's, and check that every value
  * comes back unchanged: hand-picked edge cases, then many pseudo-random
  * ones.
@@ -14,8 +14,7 @@
 #include "../../lib/format.h"
 #include "../../lib/regs.h"
 #include "cli_tap.h"
-#include "records.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 #define ROUNDTRIP_RANDOM_ROUNDS 20000
 

@@ -15,7 +15,7 @@
 
 #include "cli_capture.h"
 #include "cli_tap.h"
-#include "debugfs.h"
+#include "kvmintro.h"
 
 static char modules[] = "/tmp/kvmintro-modules-XXXXXX";
 

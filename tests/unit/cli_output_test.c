@@ -12,10 +12,7 @@
 #include "cli_capture.h"
 #include "cli_json_check.h"
 #include "cli_tap.h"
-#include "json.h"
-#include "show.h"
-#include "table.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 static void expect_size(uint64_t bytes, const char *expected)
 {
@@ -42,9 +39,9 @@ static void test_sizes(void)
 }
 
 static const struct kvmintro_column test_columns[] = {
-	{ "NUMBER", KVMINTRO_ALIGN_RIGHT },
-	{ "NAME", KVMINTRO_ALIGN_LEFT },
-	{ "LAST", KVMINTRO_ALIGN_LEFT },
+	KVMINTRO_COLUMN("NUMBER", RIGHT),
+	KVMINTRO_COLUMN("NAME", LEFT),
+	KVMINTRO_COLUMN("LAST", LEFT),
 };
 
 static void test_table(void)
@@ -280,22 +277,6 @@ static void test_vm_list_output(void)
 	free(capture.text);
 }
 
-/* The columns and schema of "kvmintro memslots", written again here. */
-static const char *const memslot_lists[] = { "flags", NULL };
-static const struct kvmintro_record_schema memslot_schema = {
-	.lists = memslot_lists,
-};
-static const struct kvmintro_show_column memslot_columns[] = {
-	KVMINTRO_SHOW_RIGHT("as", "AS", VALUE),
-	KVMINTRO_SHOW_RIGHT("slot", "SLOT", VALUE),
-	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
-	KVMINTRO_SHOW_RIGHT("npages", "NPAGES", VALUE),
-	KVMINTRO_SHOW_RIGHT("size", "SIZE", SIZE),
-	KVMINTRO_SHOW_RIGHT("size", "BYTES", VALUE),
-	KVMINTRO_SHOW_RIGHT("hva", "HVA", VALUE),
-	KVMINTRO_SHOW_LEFT("flags", "FLAGS", VALUE),
-};
-
 /* The generic table and JSON of records, on the memslots of the contract. */
 static void test_memslot_list_output(void)
 {
@@ -308,14 +289,14 @@ static void test_memslot_list_output(void)
 	struct cli_capture capture;
 	int ret;
 
-	ret = kvmintro_record_list_parse(&memslot_schema,
+	ret = kvmintro_record_list_parse(kvmintro_memslot_view.schema,
 					 contract_memslots,
 					 strlen(contract_memslots), &list,
 					 &error);
 	if (!CLI_EXPECT(!ret, "memslots output: sample parses"))
 		return;
-	CLI_EXPECT(!kvmintro_show_table(memslot_columns,
-					ARRAY_SIZE(memslot_columns),
+	CLI_EXPECT(!kvmintro_show_table(kvmintro_memslot_view.columns,
+					kvmintro_memslot_view.nr_columns,
 					list.records, list.count,
 					cli_capture_begin(&capture)),
 		   "memslots output: table prints");
@@ -327,7 +308,7 @@ static void test_memslot_list_output(void)
 			  "memslots output: table");
 	free(capture.text);
 
-	CLI_EXPECT(!kvmintro_show_json(&vm, "memslots", &list, &memslot_schema,
+	CLI_EXPECT(!kvmintro_show_json(&vm, &kvmintro_memslot_view, &list,
 				       cli_capture_begin(&capture)),
 		   "memslots output: JSON prints");
 	cli_capture_end(&capture);

@@ -21,12 +21,7 @@
 #include "cli_capture.h"
 #include "cli_json_check.h"
 #include "fuzz_assert.h"
-#include "json.h"
-#include "memory.h"
-#include "parse.h"
-#include "show.h"
-#include "table.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 /* End @output, abort unless it is valid JSON, and free it. */
 static void fuzz_output_check_json(struct cli_capture *output, int ret)
@@ -98,12 +93,12 @@ static void fuzz_vm_list(const char *text, size_t length)
 	kvmintro_vm_list_release(&list);
 }
 
-static const struct kvmintro_show_column fuzz_columns[] = {
+static const struct kvmintro_column fuzz_columns[] = {
 	KVMINTRO_SHOW_RIGHT("gpa", "GPA", VALUE),
 	KVMINTRO_SHOW_RIGHT("npages", "SIZE", PAGES),
 	KVMINTRO_SHOW_RIGHT("size", "BYTES", SIZE),
 	KVMINTRO_SHOW_LEFT("dir", "DIR", VALUE),
-	{ "kind", "KIND", KVMINTRO_SHOW_VALUE, KVMINTRO_ALIGN_LEFT, "reason" },
+	KVMINTRO_SHOW_OR("kind", "KIND", "reason"),
 };
 
 /* Any file, read with no key required: every record in JSON and a table. */
@@ -116,6 +111,10 @@ static void fuzz_records(const char *text, size_t length, bool one_record)
 		.page_sizes = page_sizes,
 		.one_record = one_record,
 	};
+	const struct kvmintro_view view = {
+		.schema = &schema,
+		.json_key = "records",
+	};
 	struct kvmintro_record_list list;
 	struct kvmintro_parse_error error;
 	struct cli_capture output;
@@ -127,7 +126,7 @@ static void fuzz_records(const char *text, size_t length, bool one_record)
 		return;
 	}
 	FUZZ_ASSERT(!one_record || list.count == 1);
-	ret = kvmintro_show_json(&fuzz_vm, "records", &list, &schema,
+	ret = kvmintro_show_json(&fuzz_vm, &view, &list,
 				 cli_capture_begin(&output));
 	fuzz_output_check_json(&output, ret);
 	ret = kvmintro_show_table(fuzz_columns, ARRAY_SIZE(fuzz_columns),

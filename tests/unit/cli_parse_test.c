@@ -15,10 +15,7 @@
 
 #include "cli_capture.h"
 #include "cli_tap.h"
-#include "json.h"
-#include "records.h"
-#include "parse.h"
-#include "vm.h"
+#include "kvmintro.h"
 
 #define CONTRACT_VMS "pid=1234 dir=\"1234\" vcpus=2 slots=3 mem=268435456\n"
 #define CONTRACT_MEMSLOTS						\
@@ -279,27 +276,10 @@ static void test_vms_long_lines(void)
 	free(text);
 }
 
-/* The keys "kvmintro memslots" needs, written again here. */
-static const struct kvmintro_record_key memslot_keys[] = {
-	{ "as", KVMINTRO_RECORD_TYPES(DECIMAL) },
-	{ "slot", KVMINTRO_RECORD_TYPES(DECIMAL) },
-	{ "gpa", KVMINTRO_RECORD_TYPES(HEX) },
-	{ "npages", KVMINTRO_RECORD_TYPES(HEX) },
-	{ "size", KVMINTRO_RECORD_TYPES(HEX) },
-	{ "hva", KVMINTRO_RECORD_TYPES(HEX) },
-	{ "flags", KVMINTRO_RECORD_TYPES(WORD) | KVMINTRO_RECORD_TYPES(NONE) },
-};
-static const char *const memslot_lists[] = { "flags", NULL };
-static const struct kvmintro_record_schema kvmintro_memslot_schema = {
-	.keys = memslot_keys,
-	.nr_keys = ARRAY_SIZE(memslot_keys),
-	.lists = memslot_lists,
-};
-
 static int parse_memslots(const char *text, struct kvmintro_record_list *list,
 			  struct kvmintro_parse_error *error)
 {
-	return kvmintro_record_list_parse(&kvmintro_memslot_schema, text,
+	return kvmintro_record_list_parse(kvmintro_memslot_view.schema, text,
 					  strlen(text), list, error);
 }
 

@@ -18,7 +18,7 @@
 
 #include "cli_printk_image.h"
 #include "fuzz_assert.h"
-#include "printk.h"
+#include "kvmintro.h"
 
 static uint64_t taken;
 

@@ -14,7 +14,7 @@
 
 #include "cli_printk_image.h"
 #include "cli_tap.h"
-#include "printk.h"
+#include "kvmintro.h"
 
 /* What a read found. */
 struct found {

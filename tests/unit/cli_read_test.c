@@ -12,8 +12,7 @@
 #include "cli_fixtures.h"
 #include "cli_json_check.h"
 #include "cli_tap.h"
-#include "memory.h"
-#include "parse.h"
+#include "kvmintro.h"
 
 static const struct kvmintro_vm test_vm = FIXTURE_VM;
 
