@@ -165,6 +165,8 @@ void kvmintro_json_string_bytes(struct kvmintro_json *json, const char *key,
 				const char *bytes, size_t length);
 void kvmintro_json_u64(struct kvmintro_json *json, const char *key,
 		       uint64_t value);
+void kvmintro_json_s64(struct kvmintro_json *json, const char *key,
+		       int64_t value);
 void kvmintro_json_null(struct kvmintro_json *json, const char *key);
 void kvmintro_json_hex_string(struct kvmintro_json *json, const char *key,
 			      const unsigned char *bytes, size_t length);
