@@ -1430,9 +1430,13 @@ kvmintro_build_programs()
 kvmintro_build_guest()
 {
 	local ver=$1 out=$2
+	local -a cross=()
+	# shellcheck disable=SC2207 # ARCH= and CROSS_COMPILE=
+	[[ $(kvmintro_release_arch "$ver") == arm64 ]] &&
+		cross=($(kvmintro_cross_make_vars "$ver") CC="$(kvmintro_kernel_cc "$ver")")
 	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
 		make -C "$KVMINTRO_REPO/guest" -j"$(nproc)" all \
-		KDIR="$(kvmintro_kdir "$ver")" BUILD_DIR="$out/guest/$ver" || return 1
+		KDIR="$(kvmintro_kdir "$ver")" BUILD_DIR="$out/guest/$ver" "${cross[@]}" || return 1
 	__kvmintro_logged "$out/build-guest-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
 }
 
@@ -1620,7 +1624,9 @@ kvmintro_qemu_root()
 # Build the real-QEMU L2 guest of an arm64 L1 of kernel release $1 into
 # <out>/l2/<release>/ (harness/l2-guest/build with the arm64 busybox; the
 # kernel is L1's own, and the guest prints its /proc/version and a
-# heartbeat on its console: harness/l2-guest/arm64-console), and write to
+# heartbeat on its console: harness/l2-guest/arm64-console; the guest side
+# of the translation call, built for it, runs unattended:
+# harness/l2-guest/arm64-hypercall), and write to
 # env there the variables tests/e2e/arm64/qemu_guest_test.sh reads,
 # KVMINTRO_QEMU_ROOT (the tree L1 must see) among them.
 kvmintro_build_l2_arm64()
@@ -1638,9 +1644,13 @@ kvmintro_build_l2_arm64()
 		gzip -6 -c "$image" >"$dir/Image.gz.new" && mv "$dir/Image.gz.new" "$dir/Image.gz" ||
 			return 1
 	fi
+	kvmintro_build_guest "$ver" "$out" || return 1
 	__kvmintro_logged "$out/build-l2-$ver.log" \
 		"$KVMINTRO_HARNESS_DIR/l2-guest/build" --busybox "$busybox" \
 		--extra "$KVMINTRO_HARNESS_DIR/l2-guest/arm64-console:/etc/kvmintro-l2.d/50-console" \
+		--extra "$KVMINTRO_HARNESS_DIR/l2-guest/arm64-hypercall:/etc/kvmintro-l2.d/60-hypercall" \
+		--extra "$out/guest/$ver/gpa_hpa.ko:/extra/gpa_hpa.ko" \
+		--extra "$out/guest/$ver/gpa_hpa_demo:/bin/gpa_hpa_demo" \
 		"$dir" "$dir/Image.gz" || return 1
 	{ grep -E '^KVMINTRO_L2_[A-Z_]+=' "$out/build-l2-$ver.log"
 	  echo "KVMINTRO_QEMU_ROOT=$qemu_root"; } >"$dir/env"

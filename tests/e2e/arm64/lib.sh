@@ -68,6 +68,16 @@ vmm_field()
 	sed -n "s/^$1 .*$2=\\([^ ]*\\).*/\\1/p" "$tmp/vmm.out" | head -n 1
 }
 
+# The PFN of the page at HVA $1, from /proc/<vmm>/pagemap (bits 0-54,
+# if bit 63, present, is set); empty if the page is not present.
+pagemap_pfn()
+{
+	e=$(dd if="/proc/$vmm/pagemap" bs=8 skip=$(($1 / 4096)) count=1 2>/dev/null |
+		od -An -tx8 | tr -d ' ')
+	[ -n "$e" ] || return 0
+	[ $(((0x$e >> 63) & 1)) = 1 ] && printf '0x%x\n' $((0x$e & 0x7fffffffffffff))
+}
+
 # Print $2 bytes of guest memory at GPA $1 (hex), through the mem file.
 mem_read()
 {

@@ -16,8 +16,14 @@
 #  - paused, vcpu0's pc is QEMU's (info registers), gva of the pc gives a
 #    GPA, mem there has the instruction words QEMU reads at that GPA (xp)
 #    and at the pc (x);
-#  - resumed, the guest's heartbeat goes on; QEMU quits and the VM's
-#    directory goes.
+#  - resumed, the guest's heartbeat goes on;
+#  - the translation call from the guest's gpa_hpa.ko and gpa_hpa_demo
+#    (harness/l2-guest/arm64-hypercall): KVM's NOT_SUPPORTED while kvmintro
+#    serves none, then, kvmintro reloaded with hypercall_nr, the HPA, PFN
+#    and flags of the demo's page as translate and QEMU's pagemap give
+#    them, mem reading the value the guest wrote there, -14 for a GPA in
+#    no memslot, garbage refused;
+#  - QEMU quits and the VM's directory goes.
 # busybox sh.  TAP on stdout.  Environment: lib.sh's, KVMINTRO_QEMU_ROOT,
 # KVMINTRO_L2_KERNEL and KVMINTRO_L2_INITRD (kvmintro_build_l2_arm64).
 
@@ -219,6 +225,70 @@ beat=${beat#KVMINTRO-L2-BEAT }
 check "the guest's heartbeat goes on after resume (after beat $beat)" \
 	serial_wait "KVMINTRO-L2-BEAT $((beat + 1)) " 60
 tail -n 1 "$tmp/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
+
+# The translation call from the guest's own gpa_hpa.ko and gpa_hpa_demo
+# (harness/l2-guest/arm64-hypercall, unattended): KVM's answer while
+# kvmintro serves no hypercall_nr, then kvmintro's once reloaded with one.
+hc_nr=0x4b49
+check "guest: gpa_hpa.ko refuses to load without hypercall_nr" \
+	grep -q '^KVMINTRO-L2-HC noparam status=[1-9]' "$tmp/serial.log"
+check "guest: gpa_hpa.ko loads with hypercall_nr=$hc_nr" \
+	grep -q '^KVMINTRO-L2-HC load status=0' "$tmp/serial.log"
+check "guest: without kvmintro's hypercall_nr, KVM answers SMCCC_RET_NOT_SUPPORTED" \
+	serial_wait '^KVMINTRO-L2-HC query gpa_hpa_demo: err gpa=0x40000000 ret=-1 reason=hypercall-not-enabled' 30
+rmmod kvmintro && insmod "$KVMINTRO_KO" hypercall_nr=$hc_nr
+rc=$?
+i=0
+while [ ! -d "$dir/vcpu0" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "kvmintro reloaded with hypercall_nr=$hc_nr under the running guest" \
+	[ $rc = 0 -a -d "$dir/vcpu0" ]
+serial_wait '^gpa_hpa_demo: gva=' 60
+grep -a '^KVMINTRO-L2-HC \(query\|efault\|garbage\)' "$tmp/serial.log" | tail -n 4 |
+	tr -d '\r' | sed 's/^/# guest: /'
+check "guest: a GPA in no memslot is answered -14" \
+	grep -q '^KVMINTRO-L2-HC efault gpa_hpa_demo: err gpa=0x7fffff000000 ret=-14 ' "$tmp/serial.log"
+check "guest: garbage written to /proc/gpa_hpa is EINVAL, the reply unchanged" \
+	grep -q '^KVMINTRO-L2-HC garbage garbage: ok' "$tmp/serial.log"
+line=$(grep -a -m1 '^gpa_hpa_demo: gva=' "$tmp/serial.log" | tr -d '\r')
+echo "# guest: $line"
+demo() { echo "$line" | sed -n "s/.* $1=\(0x[0-9a-f]*\).*/\1/p"; }
+g_gpa=$(demo gpa) g_hpa=$(demo hpa) g_pfn=$(demo pfn) g_flags=$(demo flags)
+g_value=$(demo value)
+check "guest: gpa_hpa_demo prints the HPA of its page" \
+	[ -n "$g_gpa" -a -n "$g_hpa" -a -n "$g_pfn" -a -n "$g_flags" -a -n "$g_value" ]
+echo "${g_gpa:-0}" >"$dir/translate"
+reply=$(cat "$dir/translate")
+echo "# host: $reply"
+t_phys=$(echo "$reply" | sed -n 's/^ok phys=\(0x[0-9a-f]*\) .*/\1/p')
+t_hva=$(echo "$reply" | sed -n 's/.* hva=\(0x[0-9a-f]*\) .*/\1/p')
+t_pfn=$(echo "$reply" | sed -n 's/.* pfn=\(0x[0-9a-f]*\) .*/\1/p')
+t_size=$(echo "$reply" | sed -n 's/.* size=\([0-9A-Z]*\).*/\1/p')
+good=0
+[ -n "$t_phys" -a -n "$g_hpa" ] && [ $((g_hpa)) = $((t_phys)) ] && good=1
+check "the guest's HPA equals translate's phys (${g_hpa:-none}, ${t_phys:-none})" [ $good = 1 ]
+pfn=
+[ -n "$t_hva" ] && pfn=$(pagemap_pfn "$t_hva")
+good=0
+[ -n "$g_pfn" -a -n "$t_pfn" -a -n "$pfn" ] &&
+	[ $((g_pfn)) = $((t_pfn)) -a $((g_pfn)) = $((pfn)) ] && good=1
+check "the guest's PFN equals translate's, and QEMU's pagemap (${g_pfn:-none}, ${t_pfn:-none}, ${pfn:-none})" [ $good = 1 ]
+# Flags: bit 0 huge, bit 1 mapped, bits 2-6 the folio order.
+case $t_size in
+4K) huge=0 order=0 ;;
+2M) huge=1 order=9 ;;
+1G) huge=1 order=18 ;;
+*) huge=-1 order=-1 ;;
+esac
+g_flags=${g_flags:-0}
+check "the guest's flags: mapped, huge and order as translate's page size ($g_flags, $t_size)" \
+	[ $((g_flags & 2)) = 2 -a $((g_flags & 1)) = $huge -a $(((g_flags >> 2) & 31)) = $order ]
+mine=$(mem_read "${g_gpa:-0}" 8 | od -An -tx8 | tr -d ' ')
+good=0
+[ -n "$mine" -a -n "$g_value" ] && [ $((0x$mine)) = $((g_value)) ] && good=1
+check "mem at the guest's GPA reads the value the guest wrote (${g_value:-none}, 0x$mine)" [ $good = 1 ]
 
 # quit: QEMU exits with 0 and the VM's directory goes with it.
 printf 'quit\n' >&3

@@ -43,16 +43,6 @@ field()
 	sed -n "s/^$1 .*[ ]$2=\\([^ ]*\\).*/\\1/p" "$tmp/walk" | head -n 1
 }
 
-# The PFN of the page at HVA $1, from /proc/<vmm>/pagemap (bits 0-54,
-# if bit 63, present, is set); empty if the page is not present.
-pagemap_pfn()
-{
-	e=$(dd if="/proc/$vmm/pagemap" bs=8 skip=$(($1 / 4096)) count=1 2>/dev/null |
-		od -An -tx8 | tr -d ' ')
-	[ -n "$e" ] || return 0
-	[ $(((0x$e >> 63) & 1)) = 1 ] && printf '0x%x\n' $((0x$e & 0x7fffffffffffff))
-}
-
 # vmm_walks <backing>: walk the two pages spin_vm's guest touched (its
 # code and its counter): a leaf, its PFN pagemap's, the VMM's HVA; then
 # untouched GPAs: slot 1 (its own GiB) stops at level 1, past slot 0 in
