@@ -31,8 +31,7 @@
 #include "../lib/parse.h"
 #include "../lib/record.h"
 
-struct kvmintro_vcpu;
-struct kvmintro_vm;
+struct kvmintro_text;
 
 /* Looks a kernel symbol up by name: kallsyms_lookup_name() (symbols.c). */
 typedef unsigned long (*kvmintro_lookup_t)(const char *name);
@@ -53,10 +52,6 @@ int kvmintro_arch_resolve_symbols(kvmintro_lookup_t lookup);
 /* Register the architecture's hooks (enabled ones only), and undo it. */
 int kvmintro_arch_hooks_register(void);
 void kvmintro_arch_hooks_unregister(void);
-
-/* Make the architecture's files of a VM's and of a vcpu's directory. */
-void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm);
-void kvmintro_arch_debugfs_create_vcpu(struct kvmintro_vcpu *state);
 
 /*
  * Is @regs, a task's user registers, a system call of the kernel's own
@@ -156,20 +151,10 @@ int kvmintro_arch_gva_format_step(char *buf, size_t size,
  * (Documentation/debugfs.rst, "stage2").
  */
 
-/**
- * struct kvmintro_stage2_text - a summary being built
- * @text:	kvmalloc()ed; grown by kvmintro_stage2_reserve()
- * @len:	bytes written
- * @size:	bytes allocated
+/*
+ * introspect/stage2_records.c: the records every architecture's walks
+ * write alike.
  */
-struct kvmintro_stage2_text {
-	char *text;
-	size_t len, size;
-};
-
-int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more);
-void kvmintro_stage2_append(struct kvmintro_stage2_text *t, int len);
-size_t kvmintro_stage2_written(int len);
 struct kvmintro_guest_mem;
 void kvmintro_stage2_record_host(struct kvmintro_record_writer *writer,
 				 struct kvmintro_guest_mem *mem, bool smm,
@@ -213,7 +198,6 @@ extern const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker;
  *
  * Return: 0, -EFBIG past the summary's limit, -EINTR if killed, -ENOMEM.
  */
-int kvmintro_arch_stage2_summary(struct kvm *kvm,
-				 struct kvmintro_stage2_text *t);
+int kvmintro_arch_stage2_summary(struct kvm *kvm, struct kvmintro_text *t);
 
 #endif /* KVMINTRO_ARCH_H */

@@ -13,6 +13,7 @@
  *   /sys/kernel/debug/kvmintro/<dir>/scan     find patterns in it
  *   /sys/kernel/debug/kvmintro/<dir>/gva      guest virtual address walk
  *   /sys/kernel/debug/kvmintro/<dir>/core     guest memory as an ELF core
+ *   /sys/kernel/debug/kvmintro/<dir>/stage2   KVM's second-stage table
  *
  * and the same tree again under /proc/kvmintro, for hosts where debugfs
  * is not there or refuses writable files: under lockdown (integrity mode
@@ -80,7 +81,7 @@ static void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm)
 	kvmintro_debugfs_create_scan(vm);
 	kvmintro_debugfs_create_core(vm);
 	kvmintro_debugfs_create_gva(vm);
-	kvmintro_arch_debugfs_create_vm(vm);
+	kvmintro_debugfs_create_stage2(vm);
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */
@@ -94,7 +95,6 @@ static void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
 	if (!kvmintro_debugfs_dir_exists(&state->dir))
 		return;
 	kvmintro_debugfs_create_regs(state);
-	kvmintro_arch_debugfs_create_vcpu(state);
 }
 
 static void kvmintro_debugfs_remove(struct kvmintro_dir *dir)

@@ -39,6 +39,7 @@
 #include "compat.h"
 #include "guest_memory.h"
 #include "kvmintro.h"
+#include "text.h"
 
 /* Pages looked up at once: 2 MiB of guest memory, one huge page. */
 #define KVMINTRO_GUP_BATCH	512
@@ -67,6 +68,36 @@ static unsigned int kvmintro_memslots_nr(struct kvm_memslots *memslots)
 	for (node = rb_first(&memslots->gfn_tree); node; node = rb_next(node))
 		n++;
 	return n;
+}
+
+/**
+ * kvmintro_memslots_count() - count a VM's memory slots
+ * @kvm:	the VM, referenced by the caller
+ * @mem_bytes:	set to the bytes of guest memory in address space 0,
+ *		KVM's own internal slots excluded
+ *
+ * Return: the number of slots in all address spaces.
+ */
+unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes)
+{
+	struct kvm_memory_slot *slot;
+	struct kvm_memslots *slots;
+	unsigned int count = 0;
+	struct rb_node *node;
+	int as_id, idx;
+
+	*mem_bytes = 0;
+	idx = srcu_read_lock(&kvm->srcu);
+	for (as_id = 0; as_id < kvmintro_nr_address_spaces(kvm); as_id++) {
+		slots = __kvm_memslots(kvm, as_id);
+		kvmintro_for_each_memslot_by_gpa(slot, node, slots) {
+			count++;
+			if (as_id == 0 && slot->id < KVM_USER_MEM_SLOTS)
+				*mem_bytes += (u64)slot->npages << PAGE_SHIFT;
+		}
+	}
+	srcu_read_unlock(&kvm->srcu, idx);
+	return count;
 }
 
 /**
@@ -103,12 +134,9 @@ int kvmintro_copy_memslots(struct kvm *kvm, struct kvmintro_slot_copy **out)
 		}
 		slots = bigger;
 		size = n + nr ?: 1;
-		for (node = rb_first(&memslots->gfn_tree); node;
-		     node = rb_next(node)) {
+		kvmintro_for_each_memslot_by_gpa(slot, node, memslots) {
 			if (WARN_ON_ONCE(n == size))
 				break;
-			slot = container_of(node, struct kvm_memory_slot,
-					    gfn_node[memslots->node_idx]);
 			slots[n++] = (struct kvmintro_slot_copy) {
 				.as_id = as_id,
 				.id = slot->id,
@@ -656,6 +684,48 @@ int kvmintro_guest_mem_walk_all_frames(struct kvmintro_guest_mem *mem,
 	return kvmintro_walk_all(mem, as_id, true, fn, ctx);
 }
 
+static int kvmintro_keep_run(void *ctx, const struct kvmintro_guest_run *run)
+{
+	struct kvmintro_guest_run *keep = ctx;
+
+	*keep = *run;
+	keep->pages = NULL;	/* the references go when the walk returns */
+	return 0;
+}
+
+/**
+ * kvmintro_guest_mem_find_page() - what backs one guest page
+ * @mem:	the VM's memory, opened
+ * @as_id:	its address space
+ * @gfn:	the guest frame
+ * @run:	set to the run of that page alone, without its page
+ *		(@run->pages is NULL); its @slot and @hva are set even when
+ *		the walk fails
+ *
+ * Never faults the page in: one not backed is of KVMINTRO_PAGE_NONE.
+ *
+ * Return: 0, -ENOENT if @gfn is in no memslot, or the walk's error.
+ */
+int kvmintro_guest_mem_find_page(struct kvmintro_guest_mem *mem, u16 as_id,
+				 gfn_t gfn, struct kvmintro_guest_run *run)
+{
+	const struct kvmintro_slot_copy *slot;
+
+	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, as_id, gfn);
+	if (!slot)
+		return -ENOENT;
+	*run = (struct kvmintro_guest_run) {
+		.slot = slot,
+		.gfn = gfn,
+		.npages = 1,
+		.hva = slot->hva + ((gfn - slot->base_gfn) << PAGE_SHIFT),
+		.host_shift = PAGE_SHIFT,
+		.kind = KVMINTRO_PAGE_NONE,
+	};
+	return kvmintro_guest_mem_walk(mem, slot, gfn, 1, kvmintro_keep_run,
+				       run);
+}
+
 struct kvmintro_guest_mem_io {
 	char __user *ubuf;	/* where the byte at @gpa goes */
 	u64 gpa;		/* next byte to copy */
@@ -761,34 +831,17 @@ int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
 	return kvmintro_record_end(&writer);
 }
 
-struct kvmintro_gpa_hpa_text {
-	char *text;
-	size_t len, size;
-	size_t max;
-};
-
 static int kvmintro_gpa_hpa_append_run(void *ctx,
 				       const struct kvmintro_guest_run *run)
 {
-	struct kvmintro_gpa_hpa_text *t = ctx;
-	char *bigger;
-	int len;
+	struct kvmintro_text *t = ctx;
+	int r;
 
-	if (t->size - t->len < KVMINTRO_GPA_HPA_RECORD_MAX) {
-		if (t->size * 2 > t->max)
-			return -EFBIG;
-		bigger = kvmintro_kvrealloc(t->text, t->size, t->size * 2);
-		if (!bigger)
-			return -ENOMEM;
-		t->text = bigger;
-		t->size *= 2;
-	}
-	len = kvmintro_format_gpa_hpa_run(t->text + t->len, t->size - t->len,
-					  run);
-	if (WARN_ON_ONCE(len < 0))
-		return len;
-	t->len += len;
-	return 0;
+	r = kvmintro_text_reserve(t, KVMINTRO_GPA_HPA_RECORD_MAX);
+	if (r)
+		return r;
+	return kvmintro_text_append(t, kvmintro_format_gpa_hpa_run(
+			t->text + t->len, t->size - t->len, run));
 }
 
 /**
@@ -802,13 +855,13 @@ static int kvmintro_gpa_hpa_append_run(void *ctx,
  */
 char *kvmintro_gpa_hpa_text(struct kvm *kvm, size_t max, size_t *len)
 {
-	struct kvmintro_gpa_hpa_text t = { .size = PAGE_SIZE, .max = max };
 	struct kvmintro_guest_mem mem;
+	struct kvmintro_text t;
 	int r;
 
-	t.text = kvmalloc(t.size, GFP_KERNEL);
-	if (!t.text)
-		return ERR_PTR(-ENOMEM);
+	r = kvmintro_text_init(&t, max);
+	if (r)
+		return ERR_PTR(r);
 	r = kvmintro_guest_mem_open(&mem, kvm);
 	if (!r) {
 		r = kvmintro_guest_mem_walk_all_frames(&mem, 0,

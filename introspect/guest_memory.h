@@ -33,6 +33,17 @@ struct kvmintro_slot_copy {
 	unsigned long hva;
 };
 
+/*
+ * Each memslot of @slots, one address space's set, in GPA order, the
+ * order of KVM's own gfn tree.  Caller holds kvm->srcu or kvm->slots_lock.
+ */
+#define kvmintro_for_each_memslot_by_gpa(slot, node, slots)		\
+	for (node = rb_first(&(slots)->gfn_tree);			\
+	     node && ((slot) = container_of(node, struct kvm_memory_slot, \
+					    gfn_node[(slots)->node_idx]), 1); \
+	     node = rb_next(node))
+
+unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
 int kvmintro_copy_memslots(struct kvm *kvm,
 			   struct kvmintro_slot_copy **slots);
 const struct kvmintro_slot_copy *
@@ -107,6 +118,8 @@ int kvmintro_guest_mem_walk_all(struct kvmintro_guest_mem *mem, int as_id,
 int kvmintro_guest_mem_walk_all_frames(struct kvmintro_guest_mem *mem,
 				       int as_id, kvmintro_guest_run_fn fn,
 				       void *ctx);
+int kvmintro_guest_mem_find_page(struct kvmintro_guest_mem *mem, u16 as_id,
+				 gfn_t gfn, struct kvmintro_guest_run *run);
 ssize_t kvmintro_guest_mem_read(struct kvmintro_guest_mem *mem,
 				char __user *ubuf, u64 gpa, size_t count);
 

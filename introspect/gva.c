@@ -27,6 +27,7 @@
 #include "kvmintro.h"
 #include "reply.h"
 #include "snapshot.h"
+#include "text.h"
 
 #define KVMINTRO_GVA_TEXT_MAX	2048
 
@@ -84,34 +85,6 @@ static int kvmintro_gva_read_entry(void *ctx, u64 gpa, unsigned int size,
 	return r;
 }
 
-/* The registers of vcpu @index: live if paused, else captured. */
-static int kvmintro_gva_regs(struct kvmintro_vm *vm, struct kvm *kvm,
-			     unsigned int index, struct kvmintro_regs *regs)
-{
-	struct kvmintro_snapshot *snapshot = vm->pause.snapshot;
-	struct kvm_vcpu *vcpu;
-
-	lockdep_assert_held(&vm->pause.lock);
-	if (index >= atomic_read(&kvm->online_vcpus))
-		return -EINVAL;
-	if (vm->pause.paused) {
-		vcpu = kvm_get_vcpu(kvm, index);
-		return kvmintro_arch_vcpu_read_regs(kvm, vcpu, regs);
-	}
-	if (!snapshot || index >= snapshot->nr_vcpus)
-		return -ENODATA;
-	if (snapshot->vcpus[index].error)
-		return snapshot->vcpus[index].error;
-	*regs = snapshot->vcpus[index].regs;
-	return 0;
-}
-
-/* Where a record was written: its length, or nothing if it failed. */
-static size_t kvmintro_gva_written(int len)
-{
-	return WARN_ON_ONCE(len < 0) ? 0 : len;
-}
-
 /* The host record: where the walk's GPA lies in the VMM and the host. */
 static int kvmintro_gva_format_host(char *buf, size_t size,
 				    const struct kvmintro_gva_walk *walk,
@@ -119,7 +92,6 @@ static int kvmintro_gva_format_host(char *buf, size_t size,
 {
 	u64 offset = walk->gpa & ~PAGE_MASK;
 	struct kvmintro_record_writer writer;
-	char host_size[16];
 	int r;
 
 	kvmintro_record_begin(&writer, buf, size, "host");
@@ -133,11 +105,9 @@ static int kvmintro_gva_format_host(char *buf, size_t size,
 		kvmintro_record_word(&writer, "reason", "not-backed");
 		return kvmintro_record_end(&writer);
 	}
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  rd->run.host_shift);
 	kvmintro_record_hex(&writer, "hpa",
 			    ((u64)rd->run.pfn << PAGE_SHIFT) + offset);
-	kvmintro_record_word(&writer, "host_size", host_size);
+	kvmintro_record_size_word(&writer, "host_size", rd->run.host_shift);
 	kvmintro_record_word(&writer, "kind",
 			     kvmintro_page_kind_name(rd->run.kind));
 	return kvmintro_record_end(&writer);
@@ -153,7 +123,6 @@ static size_t kvmintro_gva_text(char *text, size_t size,
 				struct kvmintro_gva_read *rd)
 {
 	struct kvmintro_record_writer writer;
-	char page_size[16];
 	unsigned int i;
 	size_t len;
 	int step;
@@ -162,28 +131,27 @@ static size_t kvmintro_gva_text(char *text, size_t size,
 	kvmintro_record_hex(&writer, "gva", req->gva);
 	kvmintro_record_u64(&writer, "vcpu", req->vcpu);
 	kvmintro_arch_gva_format_request(&writer, walk);
-	len = kvmintro_gva_written(kvmintro_record_end(&writer));
+	len = kvmintro_text_written(kvmintro_record_end(&writer));
 	for (i = 0;; i++) {
 		step = kvmintro_arch_gva_format_step(text + len, size - len,
 						     walk, i);
 		if (!step)
 			break;
-		len += kvmintro_gva_written(step);
+		len += kvmintro_text_written(step);
 	}
 	if (!walk->mapped) {
 		kvmintro_record_begin(&writer, text + len, size - len, "stop");
 		if (walk->has_stop_level)
 			kvmintro_record_s64(&writer, "level", walk->stop_level);
 		kvmintro_record_word(&writer, "reason", walk->stop_reason);
-		return len + kvmintro_gva_written(kvmintro_record_end(&writer));
+		return len +
+		       kvmintro_text_written(kvmintro_record_end(&writer));
 	}
-	kvmintro_format_page_size(page_size, sizeof(page_size),
-				  ilog2(walk->page_size));
 	kvmintro_record_begin(&writer, text + len, size - len, NULL);
 	kvmintro_record_hex(&writer, "gpa", walk->gpa);
-	kvmintro_record_word(&writer, "page_size", page_size);
-	len += kvmintro_gva_written(kvmintro_record_end(&writer));
-	return len + kvmintro_gva_written(kvmintro_gva_format_host(text + len,
+	kvmintro_record_size_word(&writer, "page_size", ilog2(walk->page_size));
+	len += kvmintro_text_written(kvmintro_record_end(&writer));
+	return len + kvmintro_text_written(kvmintro_gva_format_host(text + len,
 			size - len, walk, rd));
 }
 
@@ -218,7 +186,9 @@ static ssize_t kvmintro_gva_write(struct file *file, const char __user *ubuf,
 	r = regs && walk ? mutex_lock_killable(&vm->pause.lock) : -ENOMEM;
 	if (r)
 		goto out_put_kvm;
-	r = kvmintro_gva_regs(vm, kvm, req.vcpu, regs);
+	/* Live if paused, else captured; a vcpu the VM lacks is -EINVAL. */
+	r = req.vcpu < atomic_read(&kvm->online_vcpus) ?
+	    kvmintro_vm_read_vcpu_regs(vm, kvm, req.vcpu, regs) : -EINVAL;
 	mutex_unlock(&vm->pause.lock);
 	if (r)
 		goto out_put_kvm;

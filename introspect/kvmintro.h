@@ -256,7 +256,7 @@ void kvmintro_debugfs_create_core(struct kvmintro_vm *vm);
 /* introspect/gva.c */
 void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
 
-/* introspect/stage2.c, made by the architectures that read stage 2 */
+/* introspect/stage2.c */
 void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
 
 /* introspect/regs.c */
@@ -278,7 +278,6 @@ int kvmintro_seq_put_word(struct seq_file *m, const char *key,
 			  const char *word);
 
 /* introspect/memslots.c */
-unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
 void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm);
 
 /* introspect/vms.c */

@@ -9,17 +9,8 @@
 
 #include "../lib/format.h"
 #include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
-
-/*
- * Walk @kvm's slots in address space @as_id in GPA order, the order of
- * KVM's own gfn tree.  Caller holds kvm->srcu or kvm->slots_lock.
- */
-#define kvmintro_for_each_memslot_by_gpa(slot, node, slots)		\
-	for (node = rb_first(&(slots)->gfn_tree);			\
-	     node && ((slot) = container_of(node, struct kvm_memory_slot, \
-					    gfn_node[(slots)->node_idx]), 1); \
-	     node = rb_next(node))
 
 static void kvmintro_memslot_info(const struct kvm_memory_slot *slot,
 				  int as_id, struct kvmintro_memslot_info *info)
@@ -31,36 +22,6 @@ static void kvmintro_memslot_info(const struct kvm_memory_slot *slot,
 	info->base_gfn = slot->base_gfn;
 	info->npages = slot->npages;
 	info->hva = slot->userspace_addr;
-}
-
-/**
- * kvmintro_memslots_count() - count a VM's memory slots
- * @kvm:	the VM, referenced by the caller
- * @mem_bytes:	set to the bytes of guest memory in address space 0,
- *		KVM's own internal slots excluded
- *
- * Return: the number of slots in all address spaces.
- */
-unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes)
-{
-	struct kvm_memory_slot *slot;
-	struct kvm_memslots *slots;
-	unsigned int count = 0;
-	struct rb_node *node;
-	int as_id, idx;
-
-	*mem_bytes = 0;
-	idx = srcu_read_lock(&kvm->srcu);
-	for (as_id = 0; as_id < kvmintro_nr_address_spaces(kvm); as_id++) {
-		slots = __kvm_memslots(kvm, as_id);
-		kvmintro_for_each_memslot_by_gpa(slot, node, slots) {
-			count++;
-			if (as_id == 0 && slot->id < KVM_USER_MEM_SLOTS)
-				*mem_bytes += (u64)slot->npages << PAGE_SHIFT;
-		}
-	}
-	srcu_read_unlock(&kvm->srcu, idx);
-	return count;
 }
 
 static int kvmintro_memslots_show(struct seq_file *m, void *unused)

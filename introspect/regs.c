@@ -30,8 +30,8 @@ static int kvmintro_seq_put_regs(struct seq_file *m,
 }
 
 /*
- * Live while paused, else from the latest capture: what
- * kvmintro_vm_read_vcpu_regs() gives, with where it came from.
+ * The registers, live while paused, else from the latest capture (as the
+ * model reads them, introspect/capture.c), and where they came from.
  */
 static int kvmintro_regs_show(struct seq_file *m, void *unused)
 {

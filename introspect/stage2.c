@@ -24,141 +24,13 @@
 #include "guest_memory.h"
 #include "kvmintro.h"
 #include "reply.h"
+#include "text.h"
 
 /*
  * The most a summary may take: 64 MiB, about 800,000 runs of leaves (a
  * 64 GiB guest on scattered 4 KiB leaves would need about 1.3 GiB).
  */
 #define KVMINTRO_STAGE2_SUMMARY_MAX	(64UL << 20)
-
-/*
- * Make room for @more bytes; sleeps, so never under the locks.  -EFBIG
- * past KVMINTRO_STAGE2_SUMMARY_MAX.
- */
-int kvmintro_stage2_reserve(struct kvmintro_stage2_text *t, size_t more)
-{
-	size_t size = t->size;
-	char *bigger;
-
-	while (size - t->len < more)
-		size *= 2;
-	if (size == t->size)
-		return 0;
-	if (size > KVMINTRO_STAGE2_SUMMARY_MAX)
-		return -EFBIG;
-	bigger = kvmintro_kvrealloc(t->text, t->size, size);
-	if (!bigger)
-		return -ENOMEM;
-	t->text = bigger;
-	t->size = size;
-	return 0;
-}
-
-/*
- * Account for a record just written at the end of @t, @len bytes; room
- * was reserved.  A writer's error adds nothing.
- */
-void kvmintro_stage2_append(struct kvmintro_stage2_text *t, int len)
-{
-	if (WARN_ON_ONCE(len < 0) || len >= t->size - t->len)
-		return;
-	t->len += len;
-}
-
-/* Where a record was written: its length, or nothing if it failed. */
-size_t kvmintro_stage2_written(int len)
-{
-	return WARN_ON_ONCE(len < 0) ? 0 : len;
-}
-
-/* The host page behind @gpa, as translate finds it: never faulted in. */
-static int kvmintro_stage2_keep_run(void *ctx,
-				    const struct kvmintro_guest_run *run)
-{
-	struct kvmintro_guest_run *keep = ctx;
-
-	*keep = *run;
-	keep->pages = NULL;	/* the references go when the walk returns */
-	return 0;
-}
-
-/**
- * kvmintro_stage2_record_host() - the VMM's side of a leaf record
- * @writer:	the leaf record, its stage-2 fields written
- * @mem:	the VM's memslots and the VMM's memory
- * @smm:	the GPA is of the SMM address space (x86)
- * @gpa:	the GPA walked
- * @hpa:	where the leaf maps it
- *
- * Adds hva= host_size= kind=, as translate finds the page (never faulting
- * it in): host_size=- kind=none without one, host_size=- kind=no-memslot
- * for a GPA in no memslot, and host_pfn= mismatch=1 should the VMM's page
- * not be the one the leaf maps.
- */
-void kvmintro_stage2_record_host(struct kvmintro_record_writer *writer,
-				 struct kvmintro_guest_mem *mem, bool smm,
-				 u64 gpa, u64 hpa)
-{
-	const struct kvmintro_slot_copy *slot;
-	struct kvmintro_guest_run run = {};
-	u64 offset = gpa & ~PAGE_MASK;
-	gfn_t gfn = gpa >> PAGE_SHIFT;
-	char host_size[16];
-
-	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, smm, gfn);
-	if (!slot) {
-		kvmintro_record_none(writer, "host_size");
-		kvmintro_record_word(writer, "kind", "no-memslot");
-		return;
-	}
-	if (kvmintro_guest_mem_walk(mem, slot, gfn, 1,
-				    kvmintro_stage2_keep_run, &run) ||
-	    run.kind == KVMINTRO_PAGE_NONE) {
-		kvmintro_record_hex(writer, "hva", (u64)slot->hva +
-				    (gfn - slot->base_gfn) * PAGE_SIZE + offset);
-		kvmintro_record_none(writer, "host_size");
-		kvmintro_record_word(writer, "kind", "none");
-		return;
-	}
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  run.host_shift);
-	kvmintro_record_hex(writer, "hva", (u64)run.hva + offset);
-	kvmintro_record_word(writer, "host_size", host_size);
-	kvmintro_record_word(writer, "kind", kvmintro_page_kind_name(run.kind));
-	/* The VMM's page and KVM's mapping disagree: say so, never hide it. */
-	if (run.pfn != hpa >> PAGE_SHIFT) {
-		kvmintro_record_hex(writer, "host_pfn", run.pfn);
-		kvmintro_record_u64(writer, "mismatch", 1);
-	}
-}
-
-/**
- * kvmintro_stage2_format_error() - the err record of a walk without a leaf
- * @buf:	where it goes
- * @size:	room in @buf
- * @gpa:	the GPA walked
- * @level:	the level of the last entry read
- * @error:	the walk's: 0 (it stopped at a non-present entry), -EINVAL
- *		(beyond the table), -EBADMSG (a reserved entry, arm64) or the
- *		reader's (a table at an address that is not RAM)
- *
- * Return: the record's length, newline included, or -ENOSPC.
- */
-int kvmintro_stage2_format_error(char *buf, size_t size, u64 gpa,
-				 unsigned int level, int error)
-{
-	struct kvmintro_record_writer writer;
-
-	kvmintro_record_begin(&writer, buf, size, "err");
-	kvmintro_record_hex(&writer, "gpa", gpa);
-	if (!error || error == -EBADMSG)
-		kvmintro_record_u64(&writer, "level", level);
-	kvmintro_record_word(&writer, "reason",
-			     !error ? "not-present" :
-			     error == -EINVAL ? "beyond-table" :
-			     error == -EBADMSG ? "reserved" : "bad-table");
-	return kvmintro_record_end(&writer);
-}
 
 /*
  * The walks of @gpas: read by the architecture under its locks, all at
@@ -257,15 +129,15 @@ out:
  */
 static int kvmintro_stage2_refresh_summary(struct kvmintro_vm *vm)
 {
-	struct kvmintro_stage2_text t = { .size = PAGE_SIZE };
+	struct kvmintro_text t;
 	struct kvm *kvm;
 	int r;
 
 	kvm = kvmintro_vm_access_kvm(vm);
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
-	t.text = kvmalloc(t.size, GFP_KERNEL);
-	r = t.text ? kvmintro_arch_stage2_summary(kvm, &t) : -ENOMEM;
+	r = kvmintro_text_init(&t, KVMINTRO_STAGE2_SUMMARY_MAX) ?:
+	    kvmintro_arch_stage2_summary(kvm, &t);
 	kvm_put_kvm(kvm);
 	if (r) {
 		kvfree(t.text);

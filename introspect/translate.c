@@ -25,20 +25,6 @@
 /* Longest reply record, with room to spare. */
 #define KVMINTRO_TRANSLATE_LINE_MAX	192
 
-struct kvmintro_translate_ctx {
-	struct kvmintro_guest_run run;
-};
-
-static int kvmintro_translate_keep_run(void *ctx,
-				       const struct kvmintro_guest_run *run)
-{
-	struct kvmintro_translate_ctx *t = ctx;
-
-	t->run = *run;
-	t->run.pages = NULL;	/* the references go when the walk returns */
-	return 0;
-}
-
 /*
  * The reply record for @gpa into @line: ok, or err with the reason.
  * Return its length, or -errno.
@@ -46,39 +32,30 @@ static int kvmintro_translate_keep_run(void *ctx,
 static int kvmintro_translate_one(struct kvmintro_guest_mem *mem, u64 gpa,
 				  char *line, size_t size)
 {
-	const struct kvmintro_slot_copy *slot;
-	struct kvmintro_translate_ctx t = {};
 	struct kvmintro_record_writer writer;
+	struct kvmintro_guest_run run;
 	u64 offset = gpa & ~PAGE_MASK;
-	char host_size[16];
 	int r;
 
-	slot = kvmintro_find_slot(mem->slots, mem->nr_slots, 0,
-				  gpa >> PAGE_SHIFT);
-	if (slot) {
-		r = kvmintro_guest_mem_walk(mem, slot, gpa >> PAGE_SHIFT, 1,
-					    kvmintro_translate_keep_run, &t);
-		if (r)
-			return r;
-	}
-	if (!slot || t.run.kind == KVMINTRO_PAGE_NONE) {
+	r = kvmintro_guest_mem_find_page(mem, 0, gpa >> PAGE_SHIFT, &run);
+	if (r && r != -ENOENT)
+		return r;
+	if (r || run.kind == KVMINTRO_PAGE_NONE) {
 		kvmintro_record_begin(&writer, line, size, "err");
 		kvmintro_record_hex(&writer, "gpa", gpa);
 		kvmintro_record_word(&writer, "reason",
-				     slot ? "not-backed" : "no-memslot");
+				     r ? "no-memslot" : "not-backed");
 		return kvmintro_record_end(&writer);
 	}
-	kvmintro_format_page_size(host_size, sizeof(host_size),
-				  t.run.host_shift);
 	kvmintro_record_begin(&writer, line, size, "ok");
 	kvmintro_record_hex(&writer, "phys",
-			    ((u64)t.run.pfn << PAGE_SHIFT) + offset);
+			    ((u64)run.pfn << PAGE_SHIFT) + offset);
 	kvmintro_record_word(&writer, "kind",
-			     kvmintro_page_kind_name(t.run.kind));
+			     kvmintro_page_kind_name(run.kind));
 	kvmintro_record_hex(&writer, "gpa", gpa);
-	kvmintro_record_hex(&writer, "hva", (u64)t.run.hva + offset);
-	kvmintro_record_hex(&writer, "pfn", t.run.pfn);
-	kvmintro_record_word(&writer, "size", host_size);
+	kvmintro_record_hex(&writer, "hva", (u64)run.hva + offset);
+	kvmintro_record_hex(&writer, "pfn", run.pfn);
+	kvmintro_record_size_word(&writer, "size", run.host_shift);
 	return kvmintro_record_end(&writer);
 }
 

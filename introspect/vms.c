@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 
 #include "../lib/format.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
 
 static int kvmintro_vms_show(struct seq_file *m, void *unused)

@@ -39,15 +39,6 @@ void kvmintro_arch_hooks_unregister(void)
 		kvmintro_hook_kvm_smccc_call_handler_unregister();
 }
 
-void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_stage2(vm);
-}
-
-void kvmintro_arch_debugfs_create_vcpu(struct kvmintro_vcpu *state)
-{
-}
-
 /* An AArch32 task's system calls have their own numbers and registers. */
 bool kvmintro_arch_native_syscall(struct pt_regs *regs)
 {

@@ -34,6 +34,7 @@
 #include "../../../lib/record.h"
 #include "../../guest_memory.h"
 #include "../../kvmintro.h"
+#include "../../text.h"
 
 /* Descriptors read per hold of mmu_lock and RCU by a summary. */
 #define KVMINTRO_S2_BUDGET		1024
@@ -164,19 +165,19 @@ static size_t kvmintro_s2_walk_text(char *text, size_t size,
 	size_t len;
 
 	if (root->why)
-		return kvmintro_stage2_written(kvmintro_s2_format_root(text,
+		return kvmintro_text_written(kvmintro_s2_format_root(text,
 				size, "err", &walk->gpa, root));
-	len = kvmintro_stage2_written(kvmintro_s2_format_root(text, size,
+	len = kvmintro_text_written(kvmintro_s2_format_root(text, size,
 			NULL, &walk->gpa, root));
 	for (i = 0; i < walk->nr_steps; i++)
-		len += kvmintro_stage2_written(kvmintro_arm64_s2_format_step(
+		len += kvmintro_text_written(kvmintro_arm64_s2_format_step(
 				text + len, size - len, &root->table,
 				&walk->steps[i]));
 	if (walk->present && !error)
-		return len + kvmintro_stage2_written(kvmintro_s2_format_leaf(
+		return len + kvmintro_text_written(kvmintro_s2_format_leaf(
 				text + len, size - len, mem, root, walk));
 	level = walk->nr_steps ? walk->steps[walk->nr_steps - 1].level : 0;
-	return len + kvmintro_stage2_written(kvmintro_stage2_format_error(
+	return len + kvmintro_text_written(kvmintro_stage2_format_error(
 			text + len, size - len, walk->gpa, level, error));
 }
 
@@ -233,8 +234,7 @@ const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker = {
  * the table go (the VMM's mm exits) or a walk fail, a "stopped" record
  * says where the summary ends.
  */
-int kvmintro_arch_stage2_summary(struct kvm *kvm,
-				 struct kvmintro_stage2_text *t)
+int kvmintro_arch_stage2_summary(struct kvm *kvm, struct kvmintro_text *t)
 {
 	struct kvmintro_arm64_s2_run *runs, cur = {};
 	struct kvmintro_arm64_s2_walk walk;
@@ -275,12 +275,12 @@ int kvmintro_arch_stage2_summary(struct kvm *kvm,
 		}
 		kvmintro_s2_unlock(kvm);
 
-		r = kvmintro_stage2_reserve(t, (nr_runs + 3) *
-					    KVMINTRO_S2_LINE_MAX);
+		r = kvmintro_text_reserve(t, (nr_runs + 3) *
+					  KVMINTRO_S2_LINE_MAX);
 		if (r)
 			break;
 		if (first) {
-			kvmintro_stage2_append(t, kvmintro_s2_format_root(
+			kvmintro_text_append(t, kvmintro_s2_format_root(
 					t->text + t->len, t->size - t->len,
 					root.why ? "err" : "table", NULL, &root));
 			if (root.why)
@@ -288,23 +288,23 @@ int kvmintro_arch_stage2_summary(struct kvm *kvm,
 			first = false;
 		}
 		for (i = 0; i < nr_runs; i++)
-			kvmintro_stage2_append(t, kvmintro_arm64_s2_format_run(
+			kvmintro_text_append(t, kvmintro_arm64_s2_format_run(
 					t->text + t->len, t->size - t->len,
 					&root.table, &runs[i]));
 		if (done && cur.npages)
-			kvmintro_stage2_append(t, kvmintro_arm64_s2_format_run(
+			kvmintro_text_append(t, kvmintro_arm64_s2_format_run(
 					t->text + t->len, t->size - t->len,
 					&root.table, &cur));
 		if (root.why) {
 			/* The table went away: say where the summary ends. */
-			kvmintro_stage2_append(t, kvmintro_s2_format_root(
+			kvmintro_text_append(t, kvmintro_s2_format_root(
 					t->text + t->len, t->size - t->len,
 					"stopped", &start, &root));
 			break;
 		}
 		if (error) {
 			/* A descriptor refused: the err record of its walk. */
-			kvmintro_stage2_append(t, kvmintro_stage2_format_error(
+			kvmintro_text_append(t, kvmintro_stage2_format_error(
 					t->text + t->len, t->size - t->len,
 					gpa, walk.nr_steps ?
 					walk.steps[walk.nr_steps - 1].level : 0,

@@ -26,16 +26,6 @@ void kvmintro_arch_hooks_unregister(void)
 		kvmintro_hook_kvm_emulate_hypercall_unregister();
 }
 
-void kvmintro_arch_debugfs_create_vm(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_stage2(vm);
-}
-
-/* The regs file is the shared code's (introspect/regs.c). */
-void kvmintro_arch_debugfs_create_vcpu(struct kvmintro_vcpu *state)
-{
-}
-
 /* A 32-bit task's system calls (int 0x80) have their own numbers. */
 bool kvmintro_arch_native_syscall(struct pt_regs *regs)
 {

@@ -35,6 +35,7 @@
 #include "../../../lib/stage2.h"
 #include "../../guest_memory.h"
 #include "../../kvmintro.h"
+#include "../../text.h"
 #include "x86.h"
 #include "../../reply.h"
 
@@ -220,18 +221,18 @@ static size_t kvmintro_stage2_walk_text(char *text, size_t size,
 	unsigned int i;
 
 	if (root->why)
-		return kvmintro_stage2_written(kvmintro_stage2_format_root(text,
+		return kvmintro_text_written(kvmintro_stage2_format_root(text,
 				size, "err", &walk->gpa, root));
-	len = kvmintro_stage2_written(kvmintro_stage2_format_root(text, size,
+	len = kvmintro_text_written(kvmintro_stage2_format_root(text, size,
 			NULL, &walk->gpa, root));
 	for (i = 0; i < walk->nr_steps; i++)
-		len += kvmintro_stage2_written(kvmintro_format_stage2_step(
+		len += kvmintro_text_written(kvmintro_format_stage2_step(
 				text + len, size - len, root->mmu.kind,
 				&walk->steps[i]));
 	if (walk->present && !error)
-		return len + kvmintro_stage2_written(kvmintro_stage2_format_leaf(
+		return len + kvmintro_text_written(kvmintro_stage2_format_leaf(
 				text + len, size - len, mem, root, walk));
-	return len + kvmintro_stage2_written(kvmintro_stage2_format_error(
+	return len + kvmintro_text_written(kvmintro_stage2_format_error(
 			text + len, size - len, walk->gpa,
 			walk->steps[walk->nr_steps - 1].level, error));
 }
@@ -293,8 +294,7 @@ static int kvmintro_stage2_format_root_changed(char *buf, size_t size,
  * the root anew (the vcpu may have replaced it meanwhile; that is said in
  * a root-changed record) and goes on from the GPA after the last one read.
  */
-int kvmintro_arch_stage2_summary(struct kvm *kvm,
-				 struct kvmintro_stage2_text *t)
+int kvmintro_arch_stage2_summary(struct kvm *kvm, struct kvmintro_text *t)
 {
 	struct kvmintro_stage2_run *runs, cur = {};
 	struct kvmintro_stage2_walk walk;
@@ -336,12 +336,12 @@ int kvmintro_arch_stage2_summary(struct kvm *kvm,
 		}
 		kvmintro_stage2_unlock(kvm);
 
-		r = r ?: kvmintro_stage2_reserve(t, (nr_runs + 3) *
-						 KVMINTRO_STAGE2_LINE_MAX);
+		r = r ?: kvmintro_text_reserve(t, (nr_runs + 3) *
+					       KVMINTRO_STAGE2_LINE_MAX);
 		if (r)
 			break;
 		if (first) {
-			kvmintro_stage2_append(t, kvmintro_stage2_format_root(
+			kvmintro_text_append(t, kvmintro_stage2_format_root(
 					t->text + t->len, t->size - t->len,
 					root.why ? "err" : "table", NULL, &root));
 			if (root.why)
@@ -349,23 +349,23 @@ int kvmintro_arch_stage2_summary(struct kvm *kvm,
 			first_root = root.mmu.root;
 			first = false;
 		} else if (!root.why && root.mmu.root != first_root) {
-			kvmintro_stage2_append(t,
+			kvmintro_text_append(t,
 					kvmintro_stage2_format_root_changed(
 					t->text + t->len, t->size - t->len,
 					start, root.mmu.root));
 			first_root = root.mmu.root;
 		}
 		for (i = 0; i < nr_runs; i++)
-			kvmintro_stage2_append(t, kvmintro_format_stage2_run(
+			kvmintro_text_append(t, kvmintro_format_stage2_run(
 					t->text + t->len, t->size - t->len,
 					&runs[i]));
 		if (done && cur.npages)
-			kvmintro_stage2_append(t, kvmintro_format_stage2_run(
+			kvmintro_text_append(t, kvmintro_format_stage2_run(
 					t->text + t->len, t->size - t->len,
 					&cur));
 		if (root.why) {
 			/* The root went away: say where the summary ends. */
-			kvmintro_stage2_append(t, kvmintro_stage2_format_root(
+			kvmintro_text_append(t, kvmintro_stage2_format_root(
 					t->text + t->len, t->size - t->len,
 					"stopped", &start, &root));
 			break;
