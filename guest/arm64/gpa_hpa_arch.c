@@ -20,6 +20,16 @@
 /* The highest number the host's kvmintro takes (its hypercall_nr). */
 #define GPA_HPA_FUNC_NR_MAX	0xfeff
 
+/*
+ * KVM's vendor hypervisor UID, 28b46fb6-2ec5-11e9-a9ca-4b564d003a74, as
+ * the UID call returns it in W0-W3: an ABI constant, kept here because
+ * the kernel's own names for these words (ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_*)
+ * gave way to a uuid_t in later kernels.
+ */
+static const u32 gpa_hpa_kvm_uid[4] = {
+	0xb66fb428, 0xe911c52e, 0x564bcaa9, 0x743a004d,
+};
+
 static u32 gpa_hpa_func_id(int nr)
 {
 	return ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL, ARM_SMCCC_SMC_64,
@@ -67,10 +77,8 @@ int gpa_hpa_arch_check_guest(int nr)
 		return -ENODEV;
 	}
 	arm_smccc_1_1_hvc(ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID, &res);
-	if (res.a0 != ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_0 ||
-	    res.a1 != ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_1 ||
-	    res.a2 != ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_2 ||
-	    res.a3 != ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_3) {
+	if (res.a0 != gpa_hpa_kvm_uid[0] || res.a1 != gpa_hpa_kvm_uid[1] ||
+	    res.a2 != gpa_hpa_kvm_uid[2] || res.a3 != gpa_hpa_kvm_uid[3]) {
 		pr_err("not running under KVM (vendor hypervisor UID is not KVM's)\n");
 		return -ENODEV;
 	}
