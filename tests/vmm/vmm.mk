@@ -4,12 +4,13 @@
 # the comment at the top of tests/vmm/Makefile.  Needs OUT set first.
 
 VMM_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
-VMM_CPPFLAGS := -I$(VMM_DIR)/include
+include $(VMM_DIR)/arch.mk
+VMM_CPPFLAGS := -I$(VMM_DIR)/include -I$(VMM_DIR)/include/$(VMM_ARCH)
 VMM_LIB = $(abspath $(OUT))/.build/vmm/libkvmvmm.a
 VMM_LDFLAGS := -static -pthread
 
 # Always ask the library's own Makefile: it knows the dependencies.
 $(VMM_LIB): FORCE_VMM_LIB
-	$(MAKE) -C $(VMM_DIR) lib OUT=$(abspath $(OUT))
+	$(MAKE) -C $(VMM_DIR) lib OUT=$(abspath $(OUT)) CC=$(CC)
 
 .PHONY: FORCE_VMM_LIB

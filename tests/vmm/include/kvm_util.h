@@ -14,6 +14,8 @@
 #include <linux/kvm.h>
 
 #include "test_util.h"
+/* enum vm_guest_mode, struct kvm_vm_arch: include/<arch>/kvm_util_arch.h */
+#include "kvm_util_arch.h"
 
 #define VM_MAX_MEMSLOTS		64
 /* vcpus of one VM; guest programs (processor.h) for the first 64 only */
@@ -22,6 +24,10 @@
 /* Each vcpu gets 256 bytes of its own guest code. */
 #define VCPU_CODE_SIZE		256
 #define VCPUS_PER_CODE_PAGE	(VM_PAGE_SIZE / VCPU_CODE_SIZE)
+/* Counter of vcpu N is at vm->data_gpa + N * GUEST_COUNTER_STRIDE. */
+#define GUEST_COUNTER_STRIDE	64
+/* vcpus that can be given a guest program: one page of counters. */
+#define GUEST_MAX_VCPUS		((int)(VM_PAGE_SIZE / GUEST_COUNTER_STRIDE))
 
 /* How the host memory behind a memslot is obtained. */
 enum vm_mem_backing {
@@ -34,25 +40,23 @@ enum vm_mem_backing {
 	NR_VM_MEM_BACKINGS,
 };
 
-/* What a vcpu's guest code does; see processor.h for the payloads. */
+/*
+ * What a vcpu's guest code does; see <arch>/processor.h for the payloads.
+ * "Exit" is the architecture's cheapest exit to the VMM: an `out` to
+ * GUEST_EXIT_PORT on x86, a store to GUEST_EXIT_GPA (in no memslot: an
+ * MMIO exit) on arm64.  "Halt" is hlt (cli first) on x86, wfi (interrupts
+ * masked) on arm64.
+ */
 enum vm_guest_kind {
 	GUEST_SPIN,		/* increment a counter forever, never exit */
-	GUEST_EXIT,		/* increment a counter, `out`, repeat */
-	GUEST_HALT,		/* increment a counter once, cli; hlt */
+	GUEST_EXIT,		/* increment a counter, exit, repeat */
+	GUEST_HALT,		/* increment a counter once, halt */
 	GUEST_IDLE,		/* created, set up, never run */
 	GUEST_REGS,		/* load known GPR values, then spin */
-	GUEST_HYPERCALL,	/* long mode, CPL 0: hypercall, report, `out` */
+	GUEST_HYPERCALL,	/* x86 long mode, CPL 0: hypercall, report, `out` */
 	GUEST_HYPERCALL_USER,	/* the same after an iretq to CPL 3 */
 	GUEST_HYPERCALL_COMPAT,	/* the same in a 32-bit code segment, CPL 0 */
 	NR_VM_GUEST_KINDS,
-};
-
-enum vm_guest_mode {
-	VM_MODE_NONE,		/* no guest set up yet */
-	VM_MODE_REAL,		/* 16-bit real mode, no paging */
-	VM_MODE_LONG,		/* 64-bit long mode, own 4-level page tables */
-	VM_MODE_PAE,		/* 32-bit protected mode, PAE paging (3 levels) */
-	VM_MODE_PAGED32,	/* 32-bit protected mode, 2-level paging with PSE */
 };
 
 struct vm_memslot {
@@ -68,8 +72,8 @@ struct vm_memslot {
 struct vcpu_stats {
 	uint64_t runs;		/* KVM_RUN ioctls issued */
 	uint64_t eintr;		/* KVM_RUN returns of -EINTR we did not ask for */
-	uint64_t io_exits;	/* KVM_EXIT_IO on the guest exit port */
-	uint64_t hlt_exits;	/* KVM_EXIT_HLT (halt guest, no irqchip) */
+	uint64_t io_exits;	/* the exit guest's exits (port I/O or MMIO) */
+	uint64_t hlt_exits;	/* KVM_EXIT_HLT (x86 halt guest, no irqchip) */
 };
 
 struct kvm_vm;
@@ -116,7 +120,7 @@ struct kvm_vm {
 	unsigned int nr_vcpus;
 	struct kvm_vcpu *vcpus[VM_MAX_VCPUS];
 
-	/* Guest layout, owned by processor.c. */
+	/* Guest layout: kvm_util.c and <arch>/processor.c. */
 	enum vm_guest_mode mode;
 	struct vm_memslot *sys_slot;	/* where code/data/tables live */
 	uint64_t sys_next;		/* next free page in sys_slot */
@@ -124,10 +128,9 @@ struct kvm_vm {
 	/* One page of code per VCPUS_PER_CODE_PAGE vcpus, as needed. */
 	uint64_t code_pages[VM_MAX_VCPUS / VCPUS_PER_CODE_PAGE];
 	unsigned int nr_code_pages;
-	uint64_t pgd;			/* CR3: PML4, PDPT (PAE) or PD (32-bit) */
-	uint64_t gdt_gpa;
-	uint64_t tss_gpa;
-	struct kvm_cpuid2 *cpuid;	/* given to every vcpu */
+	/* The top page table: x86's CR3, arm64's TTBR0_EL1. */
+	uint64_t pgd;
+	struct kvm_vm_arch arch;
 };
 
 /* Raw ioctls: __x() returns the ioctl's value or -errno, x() asserts. */
@@ -148,6 +151,7 @@ const char *vm_mem_backing_name(enum vm_mem_backing backing);
 int vm_mem_backing_parse(const char *name);
 const char *vm_guest_kind_name(enum vm_guest_kind kind);
 int vm_guest_kind_parse(const char *name);
+const char *vm_guest_mode_name(enum vm_guest_mode mode);
 
 /* /dev/kvm, with a message that says what to do when it is missing. */
 int open_kvm_dev(void);
@@ -156,6 +160,13 @@ int kvm_check_cap(long cap);
 struct kvm_vm *vm_create(void);
 void vm_destroy(struct kvm_vm *vm);
 int vm_check_cap(struct kvm_vm *vm, long cap);
+/*
+ * vm_create_irqchip() - what a VMM's in-kernel interrupt controller gives
+ * the tests: a halted vcpu that stays in KVM_RUN, and every vcpu runnable
+ * from its first run.  x86 needs one for that (KVM_CREATE_IRQCHIP, then
+ * has_irqchip); KVM/arm64 gives both without one, and creates nothing.
+ * Call it before adding vcpus.
+ */
 int __vm_create_irqchip(struct kvm_vm *vm);
 void vm_create_irqchip(struct kvm_vm *vm);
 
@@ -186,8 +197,9 @@ uint64_t addr_hva2gpa(struct kvm_vm *vm, void *hva);
 
 /*
  * vcpu_add() - KVM_CREATE_VCPU plus what a VMM does before the first run:
- * map kvm_run, give the vcpu KVM's supported CPUID and, with an in-kernel
- * irqchip, make APs runnable (they would otherwise wait for INIT/SIPI).
+ * map kvm_run and vcpu_arch_init() (x86: KVM's supported CPUID and, with
+ * an in-kernel irqchip, APs made runnable; arm64: KVM_ARM_VCPU_INIT with
+ * KVM's preferred target).
  */
 struct kvm_vcpu *vcpu_add(struct kvm_vm *vm, uint32_t id);
 
@@ -206,14 +218,10 @@ void vcpu_run(struct kvm_vcpu *vcpu);
  */
 void vcpu_run_immediate_exit(struct kvm_vcpu *vcpu);
 
-void vcpu_regs_get(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
-void vcpu_regs_set(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
-void vcpu_sregs_get(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
-void vcpu_sregs_set(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
-int __vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value);
-void vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value);
-int __vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *value);
-uint64_t vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index);
+/* One register by KVM_{GET,SET}_ONE_REG id (arm64's KVM_REG_ARM64_*). */
+int __vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *value);
+uint64_t vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id);
+void vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t value);
 void vcpu_mp_state_get(struct kvm_vcpu *vcpu, struct kvm_mp_state *state);
 void vcpu_mp_state_set(struct kvm_vcpu *vcpu, struct kvm_mp_state *state);
 
@@ -230,5 +238,92 @@ void vcpu_thread_go(struct kvm_vcpu *vcpu);
 void vcpu_thread_stop(struct kvm_vcpu *vcpu);
 /* Snapshot of the stats, safe from any thread. */
 void vcpu_stats_read(struct kvm_vcpu *vcpu, struct vcpu_stats *stats);
+
+/*
+ * Guest setup, the same on every architecture; each one's own part is in
+ * lib/<arch>/processor.c, behind the vm_arch_*() and vcpu_arch_*() calls
+ * of processor.h.
+ *
+ * Guest layout (all in the "system" memslot, the lowest-addressed writable
+ * memslot of address space 0, allocated page by page from its start):
+ *   +0x0000  code of vcpus 0-15, VCPU_CODE_SIZE bytes each
+ *   +0x1000  data: the 64-bit counter of vcpu N at +N * 64
+ *   +0x2000  the architecture's: page tables (x86: and GDT, TSS)
+ * and one more code page per 16 vcpus as they are added.
+ *
+ * vm_guest_init() - pick the system memslot and lay out the guest: code
+ * and data pages, then the architecture's.  Call after adding memslots and
+ * before vcpu_guest_load().
+ */
+void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode);
+/* A zeroed guest page from the system memslot. */
+uint64_t vm_phy_page_alloc(struct kvm_vm *vm);
+
+/*
+ * virt_map() - map [@gva, @gva + @size) to @gpa in the guest's page
+ * tables with pages of @page_size (4K, 2M or 1G); all three must be
+ * aligned to it.  Mapping a page again to the same place, including one
+ * already covered by a larger page, is a no-op; any other overlap asserts.
+ */
+int __virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
+		  uint64_t page_size);
+void virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
+		 uint64_t page_size);
+void virt_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
+	      uint64_t page_size);
+/* Identity map every address space 0 memslot, rounded out to @page_size. */
+void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size);
+/* Make sure a paged guest sees page @gpa at the same virtual address. */
+void virt_identity_map_page(struct kvm_vm *vm, uint64_t gpa);
+/*
+ * Walk the guest page tables: 0 and *@gpa (and *@page_size if not NULL)
+ * when @gva is mapped, -EFAULT when not.  addr_gva2gpa() asserts.
+ */
+int __addr_gva2gpa(struct kvm_vm *vm, uint64_t gva, uint64_t *gpa,
+		   uint64_t *page_size);
+uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva);
+
+/*
+ * Write the payload of @kind for @vcpu and point its registers at it.
+ * GUEST_IDLE loads the spin payload, so that running it anyway is benign.
+ */
+void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind);
+/* The vcpu's guest counter, read through addr_gpa2hva(). */
+uint64_t vcpu_guest_counter(struct kvm_vcpu *vcpu);
+/*
+ * Run the vcpu until vcpu->stop: re-enter after each exit the guest kind
+ * expects (its exit, x86's HLT without irqchip, -EINTR), and on any other
+ * exit describe it in vcpu->error and return.
+ */
+void vcpu_guest_loop(struct kvm_vcpu *vcpu);
+/* Print the exit, the program counter and the GPRs to @out. */
+void vcpu_dump(FILE *out, struct kvm_vcpu *vcpu);
+
+/*
+ * The architecture's part, in lib/<arch>/processor.c, for the library's
+ * own use: vcpu_add() calls vcpu_arch_init(), vm_destroy() vm_arch_free(),
+ * vm_guest_init() vm_arch_guest_init() (with vm->mode, the code page and
+ * the data page set), vcpu_guest_load() vcpu_arch_guest_load() (with the
+ * vcpu's code_gpa and counter_gpa set, its code and data pages mapped and
+ * @code, its VCPU_CODE_SIZE bytes, filled with a trapping instruction).
+ * vcpu_guest_loop() asks vcpu_exit_is_guest_exit() and
+ * vcpu_exit_is_guest_halt() about each exit.
+ */
+void vcpu_arch_init(struct kvm_vcpu *vcpu);
+void vm_arch_free(struct kvm_vm *vm);
+int __vm_arch_create_irqchip(struct kvm_vm *vm);
+void vm_arch_guest_init(struct kvm_vm *vm);
+/* Whether the guest's mode translates addresses through its page tables. */
+bool vm_guest_paged(const struct kvm_vm *vm);
+/* The byte that fills a vcpu's code: an instruction that traps. */
+uint8_t vm_guest_code_fill(void);
+void vcpu_arch_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind,
+			  uint8_t *code);
+bool vcpu_exit_is_guest_exit(struct kvm_vcpu *vcpu);
+bool vcpu_exit_is_guest_halt(struct kvm_vcpu *vcpu);
+/* The vcpu's program counter (RIP, PC), 0 if KVM will not say. */
+uint64_t vcpu_pc(struct kvm_vcpu *vcpu);
+/* The program counter, flags and GPRs, one line, for vcpu_dump(). */
+void vcpu_arch_dump(FILE *out, struct kvm_vcpu *vcpu);
 
 #endif /* KVMINTRO_VMM_KVM_UTIL_H */

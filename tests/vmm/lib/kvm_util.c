@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMs, memslots, vcpus and vcpu threads: the architecture-neutral half of
- * the test VMM library.  Guest setup lives in processor.c.
+ * VMs, memslots, vcpus, vcpu threads and the guest's layout: the
+ * architecture-neutral part of the test VMM library.  Each architecture's
+ * own is in lib/<arch>/processor.c.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <unistd.h>
 
 #include "kvm_util.h"
-#include "processor.h"
 
 #ifndef MAP_HUGE_2MB
 #define MAP_HUGE_2MB	(21 << 26)
@@ -111,7 +111,7 @@ int open_kvm_dev(void)
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
 	TEST_ASSERT(fd >= 0,
-		    "open /dev/kvm: %s: make sure kvm and kvm-amd (or kvm-intel) are loaded and you are root",
+		    "open /dev/kvm: %s: make sure " KVM_MODULES_HINT " and you are root",
 		    strerror(errno));
 	return fd;
 }
@@ -138,12 +138,11 @@ struct kvm_vm *vm_create(void)
 		    r, KVM_API_VERSION);
 
 	/*
-	 * With kvm.ko loaded but no vendor module, /dev/kvm exists and
-	 * KVM_CREATE_VM fails: say which module is missing.
+	 * With x86's kvm.ko loaded but no vendor module, /dev/kvm exists and
+	 * KVM_CREATE_VM fails: say what is missing.
 	 */
 	vm->fd = __kvm_ioctl(vm->kvm_fd, KVM_CREATE_VM, NULL);
-	TEST_ASSERT(vm->fd >= 0,
-		    "KVM_CREATE_VM: %s: make sure kvm-amd (or kvm-intel) is loaded and the CPU has SVM/VMX",
+	TEST_ASSERT(vm->fd >= 0, "KVM_CREATE_VM: %s: make sure " KVM_MODULES_HINT,
 		    strerror(-vm->fd));
 
 	r = __kvm_ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL);
@@ -188,7 +187,7 @@ void vm_destroy(struct kvm_vm *vm)
 		if (ms->fd >= 0)
 			close(ms->fd);
 	}
-	free(vm->cpuid);
+	vm_arch_free(vm);
 	free(vm);
 }
 
@@ -201,14 +200,9 @@ int vm_check_cap(struct kvm_vm *vm, long cap)
 
 int __vm_create_irqchip(struct kvm_vm *vm)
 {
-	int r;
-
 	if (vm->nr_vcpus)
 		return -EBUSY;	/* KVM wants the irqchip before any vcpu */
-	r = __vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL);
-	if (!r)
-		vm->has_irqchip = true;
-	return r;
+	return __vm_arch_create_irqchip(vm);
 }
 
 void vm_create_irqchip(struct kvm_vm *vm)
@@ -501,73 +495,30 @@ void vcpu_run(struct kvm_vcpu *vcpu)
 	TEST_ASSERT(!r, "KVM_RUN vcpu id=%u: %s", vcpu->id, strerror(-r));
 }
 
-void vcpu_regs_get(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+
+int __vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t *value)
 {
-	vcpu_ioctl(vcpu, KVM_GET_REGS, regs);
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)value };
+
+	return __vcpu_ioctl(vcpu, KVM_GET_ONE_REG, &reg);
 }
 
-void vcpu_regs_set(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
-{
-	vcpu_ioctl(vcpu, KVM_SET_REGS, regs);
-}
-
-void vcpu_sregs_get(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs)
-{
-	vcpu_ioctl(vcpu, KVM_GET_SREGS, sregs);
-}
-
-void vcpu_sregs_set(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs)
-{
-	vcpu_ioctl(vcpu, KVM_SET_SREGS, sregs);
-}
-
-/* One struct kvm_msrs with room for a single entry. */
-struct kvm_msrs_one {
-	struct kvm_msrs hdr;
-	struct kvm_msr_entry entry;
-};
-
-int __vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value)
-{
-	struct kvm_msrs_one msrs = {
-		.hdr.nmsrs = 1,
-		.entry = { .index = index, .data = value },
-	};
-	int r = __vcpu_ioctl(vcpu, KVM_SET_MSRS, &msrs);
-
-	/* KVM_SET_MSRS returns how many it set: 0 means refused. */
-	return r == 1 ? 0 : (r < 0 ? r : -EINVAL);
-}
-
-void vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value)
-{
-	int r = __vcpu_set_msr(vcpu, index, value);
-
-	TEST_ASSERT(!r, "KVM_SET_MSRS %#x = %#" PRIx64 ": %s", index, value,
-		    strerror(-r));
-}
-
-int __vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *value)
-{
-	struct kvm_msrs_one msrs = {
-		.hdr.nmsrs = 1,
-		.entry = { .index = index },
-	};
-	int r = __vcpu_ioctl(vcpu, KVM_GET_MSRS, &msrs);
-
-	if (r != 1)
-		return r < 0 ? r : -EINVAL;
-	*value = msrs.entry.data;
-	return 0;
-}
-
-uint64_t vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index)
+uint64_t vcpu_get_reg(struct kvm_vcpu *vcpu, uint64_t id)
 {
 	uint64_t value = 0;
-	int r = __vcpu_get_msr(vcpu, index, &value);
+	int r = __vcpu_get_reg(vcpu, id, &value);
 
-	TEST_ASSERT(!r, "KVM_GET_MSRS %#x: %s", index, strerror(-r));
+	TEST_ASSERT(!r, "KVM_GET_ONE_REG %#" PRIx64 ": %s", id, strerror(-r));
 	return value;
+}
+
+void vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t value)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
+	int r = __vcpu_ioctl(vcpu, KVM_SET_ONE_REG, &reg);
+
+	TEST_ASSERT(!r, "KVM_SET_ONE_REG %#" PRIx64 " = %#" PRIx64 ": %s", id,
+		    value, strerror(-r));
 }
 
 void vcpu_mp_state_get(struct kvm_vcpu *vcpu, struct kvm_mp_state *state)
@@ -701,4 +652,216 @@ void vcpu_thread_stop(struct kvm_vcpu *vcpu)
 	pthread_join(vcpu->thread, NULL);
 	vcpu->has_thread = false;
 	WRITE_ONCE(vcpu->run->immediate_exit, 0);
+}
+
+uint64_t vm_phy_page_alloc(struct kvm_vm *vm)
+{
+	struct kvm_userspace_memory_region *r;
+	uint64_t gpa;
+
+	TEST_ASSERT(vm->sys_slot, "vm_guest_init() not called");
+	r = &vm->sys_slot->region;
+	gpa = vm->sys_next;
+	TEST_ASSERT(gpa + VM_PAGE_SIZE <= r->guest_phys_addr + r->memory_size,
+		    "system memslot at gpa %#llx (size %#llx) is full: give it more room for code and page tables",
+		    r->guest_phys_addr, r->memory_size);
+	vm->sys_next += VM_PAGE_SIZE;
+	memset(addr_gpa2hva(vm, gpa), 0, VM_PAGE_SIZE);
+	return gpa;
+}
+
+/* Pick the lowest writable memslot of address space 0. */
+static struct vm_memslot *vm_sys_slot_find(struct kvm_vm *vm)
+{
+	struct vm_memslot *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct vm_memslot *ms = &vm->memslots[i];
+
+		if ((ms->region.slot >> 16) ||
+		    (ms->region.flags & KVM_MEM_READONLY))
+			continue;
+		if (!best || ms->region.guest_phys_addr <
+			     best->region.guest_phys_addr)
+			best = ms;
+	}
+	return best;
+}
+
+void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode)
+{
+	TEST_ASSERT(vm->mode == VM_MODE_NONE, "guest already set up");
+	TEST_ASSERT(mode != VM_MODE_NONE, "bad guest mode %d", mode);
+
+	vm->sys_slot = vm_sys_slot_find(vm);
+	TEST_ASSERT(vm->sys_slot,
+		    "no writable memslot in address space 0 for guest code and data");
+	vm->sys_next = vm->sys_slot->region.guest_phys_addr;
+	vm->mode = mode;
+
+	vm->code_pages[vm->nr_code_pages++] = vm_phy_page_alloc(vm);
+	vm->data_gpa = vm_phy_page_alloc(vm);
+	vm_arch_guest_init(vm);
+}
+
+void virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
+		 uint64_t page_size)
+{
+	int r = __virt_pg_map(vm, gva, gpa, page_size);
+
+	TEST_ASSERT(!r,
+		    "map gva %#" PRIx64 " -> gpa %#" PRIx64 " page %#" PRIx64 ": %s",
+		    gva, gpa, page_size,
+		    r == -EEXIST ? "gva already mapped elsewhere or with smaller pages" :
+		    r == -EOPNOTSUPP ? "the guest cannot have pages of that size (x86: KVM's CPUID has no PDPE1GB)" :
+		    "bad mode, alignment or page size");
+}
+
+void virt_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
+	      uint64_t page_size)
+{
+	uint64_t off;
+
+	TEST_ASSERT(page_size && IS_ALIGNED(size, page_size),
+		    "size %#" PRIx64 " not a multiple of page size %#" PRIx64,
+		    size, page_size);
+	for (off = 0; off < size; off += page_size)
+		virt_pg_map(vm, gva + off, gpa + off, page_size);
+}
+
+void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_memslots; i++) {
+		struct kvm_userspace_memory_region *r =
+			&vm->memslots[i].region;
+		uint64_t start, end;
+
+		if (r->slot >> 16)
+			continue;
+		start = ALIGN_DOWN((uint64_t)r->guest_phys_addr, page_size);
+		end = ALIGN_UP((uint64_t)r->guest_phys_addr + r->memory_size,
+			       page_size);
+		virt_map(vm, start, start, end - start, page_size);
+	}
+}
+
+uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva)
+{
+	uint64_t gpa;
+
+	TEST_ASSERT(!__addr_gva2gpa(vm, gva, &gpa, NULL),
+		    "gva %#" PRIx64 " not mapped", gva);
+	return gpa;
+}
+
+void virt_identity_map_page(struct kvm_vm *vm, uint64_t gpa)
+{
+	uint64_t cur;
+
+	if (!vm_guest_paged(vm))
+		return;
+	if (!__addr_gva2gpa(vm, gpa, &cur, NULL) && cur == gpa)
+		return;
+	virt_pg_map(vm, gpa, gpa, SZ_4K);
+}
+
+void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
+{
+	struct kvm_vm *vm = vcpu->vm;
+	unsigned int page = vcpu->index / VCPUS_PER_CODE_PAGE;
+	uint8_t *code;
+
+	TEST_ASSERT(vm->mode != VM_MODE_NONE, "vm_guest_init() not called");
+	TEST_ASSERT(vcpu->index < GUEST_MAX_VCPUS,
+		    "vcpu %u: guest programs for the first %d vcpus only",
+		    vcpu->index, GUEST_MAX_VCPUS);
+	while (vm->nr_code_pages <= page)
+		vm->code_pages[vm->nr_code_pages++] = vm_phy_page_alloc(vm);
+	vcpu->guest = kind;
+	vcpu->code_gpa = vm->code_pages[page] +
+			 (vcpu->index % VCPUS_PER_CODE_PAGE) * VCPU_CODE_SIZE;
+	vcpu->counter_gpa = vm->data_gpa +
+			    vcpu->index * GUEST_COUNTER_STRIDE;
+	virt_identity_map_page(vm, ALIGN_DOWN(vcpu->code_gpa, VM_PAGE_SIZE));
+	virt_identity_map_page(vm, vm->data_gpa);
+
+	code = addr_gpa2hva(vm, vcpu->code_gpa);
+	memset(code, vm_guest_code_fill(), VCPU_CODE_SIZE);
+	*(uint64_t *)addr_gpa2hva(vm, vcpu->counter_gpa) = 0;
+	vcpu_arch_guest_load(vcpu, kind, code);
+}
+
+uint64_t vcpu_guest_counter(struct kvm_vcpu *vcpu)
+{
+	uint64_t *counter = addr_gpa2hva(vcpu->vm, vcpu->counter_gpa);
+
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
+void vcpu_dump(FILE *out, struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	fprintf(out, "# vcpu id=%u exit_reason=%u (%s)", vcpu->id,
+		run->exit_reason, exit_reason_str(run->exit_reason));
+	if (run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+		fprintf(out, " hardware_entry_failure_reason=%#llx",
+			run->fail_entry.hardware_entry_failure_reason);
+	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
+		fprintf(out, " suberror=%u", run->internal.suberror);
+	if (run->exit_reason == KVM_EXIT_IO)
+		fprintf(out, " port=%#x dir=%s", run->io.port,
+			run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in");
+	if (run->exit_reason == KVM_EXIT_MMIO)
+		fprintf(out, " mmio_gpa=%#llx write=%u", run->mmio.phys_addr,
+			run->mmio.is_write);
+	fprintf(out, "\n");
+	vcpu_arch_dump(out, vcpu);
+}
+
+/* Park a vcpu whose guest halted to userspace until we are told to stop. */
+static void vcpu_wait_for_stop(struct kvm_vcpu *vcpu)
+{
+	pthread_mutex_lock(&vcpu->lock);
+	while (!vcpu->stop)
+		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
+	pthread_mutex_unlock(&vcpu->lock);
+}
+
+void vcpu_guest_loop(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	while (!READ_ONCE(vcpu->stop)) {
+		vcpu_run(vcpu);
+
+		if (run->exit_reason == KVM_EXIT_INTR)
+			continue;	/* asked to stop: the loop checks */
+		if (vcpu->guest == GUEST_EXIT && vcpu_exit_is_guest_exit(vcpu)) {
+			WRITE_ONCE(vcpu->stats.io_exits,
+				   vcpu->stats.io_exits + 1);
+			continue;
+		}
+		/*
+		 * A halt that comes to us (x86 without an in-kernel irqchip):
+		 * no interrupt will ever come, so just wait to be told.
+		 */
+		if (vcpu->guest == GUEST_HALT && vcpu_exit_is_guest_halt(vcpu)) {
+			WRITE_ONCE(vcpu->stats.hlt_exits,
+				   vcpu->stats.hlt_exits + 1);
+			vcpu_wait_for_stop(vcpu);
+			return;
+		}
+
+		snprintf(vcpu->error, sizeof(vcpu->error),
+			 "vcpu id=%u guest=%s: unexpected exit %u (%s) at pc=%#" PRIx64,
+			 vcpu->id, vm_guest_kind_name(vcpu->guest),
+			 run->exit_reason, exit_reason_str(run->exit_reason),
+			 vcpu_pc(vcpu));
+		vcpu_dump(stderr, vcpu);
+		return;
+	}
 }

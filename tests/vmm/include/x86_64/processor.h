@@ -2,14 +2,8 @@
 /*
  * x86 guest setup for the test VMM: real mode and 64-bit long mode with
  * the guest's own 4-level page tables, and the hand-assembled payloads of
- * each guest kind.
- *
- * Guest layout (all in the "system" memslot, the lowest-addressed writable
- * memslot of address space 0, allocated page by page from its start):
- *   +0x0000  code of vcpus 0-15, VCPU_CODE_SIZE bytes each
- *   +0x1000  data: the 64-bit counter of vcpu N at +N * 64
- *   +0x2000  (long mode) PML4, then GDT, TSS, further page tables
- * and one more code page per 16 vcpus as they are added.
+ * each guest kind.  The guest's layout is kvm_util.h's; after the code and
+ * data pages long mode has its PML4, then GDT, TSS, further page tables.
  */
 #ifndef KVMINTRO_VMM_PROCESSOR_H
 #define KVMINTRO_VMM_PROCESSOR_H
@@ -45,10 +39,6 @@
 
 /* The port the exit guest writes to: nothing in KVM claims it. */
 #define GUEST_EXIT_PORT		0xe9
-/* Counter of vcpu N is at vm->data_gpa + N * GUEST_COUNTER_STRIDE. */
-#define GUEST_COUNTER_STRIDE	64
-/* vcpus that can be given a guest program: one page of counters. */
-#define GUEST_MAX_VCPUS		((int)(VM_PAGE_SIZE / GUEST_COUNTER_STRIDE))
 /* Highest address a real-mode guest's code and data may use. */
 #define REAL_MODE_LIMIT		0x100000ULL
 
@@ -82,40 +72,15 @@ bool kvm_cpuid_has(struct kvm_cpuid2 *cpuid, uint32_t function,
 		   unsigned int reg, unsigned int bit);
 /* Whether the guest may use 1 GiB pages (CPUID PDPE1GB). */
 bool vm_has_1g_pages(struct kvm_vm *vm);
-/* Called by vcpu_add(): CPUID, and MP state with an in-kernel irqchip. */
-void vcpu_arch_init(struct kvm_vcpu *vcpu);
 
-/*
- * vm_guest_init() - pick the system memslot and lay out the guest: code
- * and data pages, and for long mode the PML4, GDT and TSS.  Call after
- * adding memslots and before vcpu_guest_load().
- */
-void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode);
-const char *vm_guest_mode_name(enum vm_guest_mode mode);
-/* A zeroed guest page from the system memslot. */
-uint64_t vm_phy_page_alloc(struct kvm_vm *vm);
-
-/*
- * virt_map() - map [@gva, @gva + @size) to @gpa in the guest's page
- * tables with pages of @page_size (4K, 2M or 1G); all three must be
- * aligned to it.  Mapping a page again to the same place, including one
- * already covered by a larger page, is a no-op; any other overlap asserts.
- */
-int __virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
-		  uint64_t page_size);
-void virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
-		 uint64_t page_size);
-void virt_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
-	      uint64_t page_size);
-/* Identity map every address space 0 memslot, rounded out to @page_size. */
-void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size);
-/*
- * Walk the guest page tables: 0 and *@gpa (and *@page_size if not NULL)
- * when @gva is mapped, -EFAULT when not.  addr_gva2gpa() asserts.
- */
-int __addr_gva2gpa(struct kvm_vm *vm, uint64_t gva, uint64_t *gpa,
-		   uint64_t *page_size);
-uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva);
+void vcpu_regs_get(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
+void vcpu_regs_set(struct kvm_vcpu *vcpu, struct kvm_regs *regs);
+void vcpu_sregs_get(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
+void vcpu_sregs_set(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs);
+int __vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value);
+void vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value);
+int __vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *value);
+uint64_t vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index);
 
 /*
  * Let CPL 3 use the page at @gva: set the user bit at every level of its
@@ -157,21 +122,5 @@ bool vm_cpu_is_amd(struct kvm_vm *vm);
  */
 struct guest_hypercall_mailbox *vcpu_hypercall(struct kvm_vcpu *vcpu,
 					       uint64_t nr, uint64_t arg);
-
-/*
- * Write the payload of @kind for @vcpu and point its registers at it.
- * GUEST_IDLE loads the spin payload, so that running it anyway is benign.
- */
-void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind);
-/* The vcpu's guest counter, read through addr_gpa2hva(). */
-uint64_t vcpu_guest_counter(struct kvm_vcpu *vcpu);
-/*
- * Run the vcpu until vcpu->stop: re-enter after each exit the guest kind
- * expects (the exit port, HLT without irqchip, -EINTR), and on any other
- * exit describe it in vcpu->error and return.
- */
-void vcpu_guest_loop(struct kvm_vcpu *vcpu);
-/* Print rip, rflags, GPRs and the exit to @out, for error reports. */
-void vcpu_dump(FILE *out, struct kvm_vcpu *vcpu);
 
 #endif /* KVMINTRO_VMM_PROCESSOR_H */

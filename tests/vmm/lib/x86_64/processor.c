@@ -96,9 +96,92 @@ bool kvm_cpuid_has(struct kvm_cpuid2 *cpuid, uint32_t function,
 
 bool vm_has_1g_pages(struct kvm_vm *vm)
 {
-	if (!vm->cpuid)
-		vm->cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
-	return kvm_cpuid_has(vm->cpuid, 0x80000001, CPUID_EDX, 26);
+	if (!vm->arch.cpuid)
+		vm->arch.cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
+	return kvm_cpuid_has(vm->arch.cpuid, 0x80000001, CPUID_EDX, 26);
+}
+
+void vcpu_regs_get(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	vcpu_ioctl(vcpu, KVM_GET_REGS, regs);
+}
+
+void vcpu_regs_set(struct kvm_vcpu *vcpu, struct kvm_regs *regs)
+{
+	vcpu_ioctl(vcpu, KVM_SET_REGS, regs);
+}
+
+void vcpu_sregs_get(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	vcpu_ioctl(vcpu, KVM_GET_SREGS, sregs);
+}
+
+void vcpu_sregs_set(struct kvm_vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	vcpu_ioctl(vcpu, KVM_SET_SREGS, sregs);
+}
+
+/* One struct kvm_msrs with room for a single entry. */
+struct kvm_msrs_one {
+	struct kvm_msrs hdr;
+	struct kvm_msr_entry entry;
+};
+
+int __vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value)
+{
+	struct kvm_msrs_one msrs = {
+		.hdr.nmsrs = 1,
+		.entry = { .index = index, .data = value },
+	};
+	int r = __vcpu_ioctl(vcpu, KVM_SET_MSRS, &msrs);
+
+	/* KVM_SET_MSRS returns how many it set: 0 means refused. */
+	return r == 1 ? 0 : (r < 0 ? r : -EINVAL);
+}
+
+void vcpu_set_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t value)
+{
+	int r = __vcpu_set_msr(vcpu, index, value);
+
+	TEST_ASSERT(!r, "KVM_SET_MSRS %#x = %#" PRIx64 ": %s", index, value,
+		    strerror(-r));
+}
+
+int __vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index, uint64_t *value)
+{
+	struct kvm_msrs_one msrs = {
+		.hdr.nmsrs = 1,
+		.entry = { .index = index },
+	};
+	int r = __vcpu_ioctl(vcpu, KVM_GET_MSRS, &msrs);
+
+	if (r != 1)
+		return r < 0 ? r : -EINVAL;
+	*value = msrs.entry.data;
+	return 0;
+}
+
+uint64_t vcpu_get_msr(struct kvm_vcpu *vcpu, uint32_t index)
+{
+	uint64_t value = 0;
+	int r = __vcpu_get_msr(vcpu, index, &value);
+
+	TEST_ASSERT(!r, "KVM_GET_MSRS %#x: %s", index, strerror(-r));
+	return value;
+}
+
+void vm_arch_free(struct kvm_vm *vm)
+{
+	free(vm->arch.cpuid);
+}
+
+int __vm_arch_create_irqchip(struct kvm_vm *vm)
+{
+	int r = __vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL);
+
+	if (!r)
+		vm->has_irqchip = true;
+	return r;
 }
 
 void vcpu_arch_init(struct kvm_vcpu *vcpu)
@@ -110,9 +193,9 @@ void vcpu_arch_init(struct kvm_vcpu *vcpu)
 	 * refuses EFER.LME and treats 1G page bits as reserved in its own
 	 * page walks: give every vcpu what KVM supports, as VMMs do.
 	 */
-	if (!vm->cpuid)
-		vm->cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
-	vcpu_ioctl(vcpu, KVM_SET_CPUID2, vm->cpuid);
+	if (!vm->arch.cpuid)
+		vm->arch.cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
+	vcpu_ioctl(vcpu, KVM_SET_CPUID2, vm->arch.cpuid);
 
 	/* With an in-kernel LAPIC, APs would wait for INIT/SIPI. */
 	if (vm->has_irqchip) {
@@ -122,41 +205,6 @@ void vcpu_arch_init(struct kvm_vcpu *vcpu)
 
 		vcpu_mp_state_set(vcpu, &state);
 	}
-}
-
-uint64_t vm_phy_page_alloc(struct kvm_vm *vm)
-{
-	struct kvm_userspace_memory_region *r;
-	uint64_t gpa;
-
-	TEST_ASSERT(vm->sys_slot, "vm_guest_init() not called");
-	r = &vm->sys_slot->region;
-	gpa = vm->sys_next;
-	TEST_ASSERT(gpa + VM_PAGE_SIZE <= r->guest_phys_addr + r->memory_size,
-		    "system memslot at gpa %#llx (size %#llx) is full: give it more room for code and page tables",
-		    r->guest_phys_addr, r->memory_size);
-	vm->sys_next += VM_PAGE_SIZE;
-	memset(addr_gpa2hva(vm, gpa), 0, VM_PAGE_SIZE);
-	return gpa;
-}
-
-/* Pick the lowest writable memslot of address space 0. */
-static struct vm_memslot *vm_sys_slot_find(struct kvm_vm *vm)
-{
-	struct vm_memslot *best = NULL;
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_memslots; i++) {
-		struct vm_memslot *ms = &vm->memslots[i];
-
-		if ((ms->region.slot >> 16) ||
-		    (ms->region.flags & KVM_MEM_READONLY))
-			continue;
-		if (!best || ms->region.guest_phys_addr <
-			     best->region.guest_phys_addr)
-			best = ms;
-	}
-	return best;
 }
 
 /* An 8-byte code or data descriptor for base 0, limit 4 GiB. */
@@ -169,8 +217,8 @@ static struct vm_memslot *vm_sys_slot_find(struct kvm_vm *vm)
 
 static void vm_gdt_init(struct kvm_vm *vm)
 {
-	uint64_t *gdt = addr_gpa2hva(vm, vm->gdt_gpa);
-	uint64_t base = vm->tss_gpa;
+	uint64_t *gdt = addr_gpa2hva(vm, vm->arch.gdt_gpa);
+	uint64_t base = vm->arch.tss_gpa;
 
 	gdt[0] = 0;
 	gdt[GDT_SEL_CODE64 / 8] = GDT_CODE64;
@@ -185,22 +233,12 @@ static void vm_gdt_init(struct kvm_vm *vm)
 	gdt[GDT_SEL_CODE32 / 8] = GDT_CODE32;
 }
 
-void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode)
+void vm_arch_guest_init(struct kvm_vm *vm)
 {
-	TEST_ASSERT(vm->mode == VM_MODE_NONE, "guest already set up");
-	TEST_ASSERT(mode == VM_MODE_REAL || mode == VM_MODE_LONG ||
-		    mode == VM_MODE_PAE || mode == VM_MODE_PAGED32,
-		    "bad guest mode %d", mode);
-
-	vm->sys_slot = vm_sys_slot_find(vm);
-	TEST_ASSERT(vm->sys_slot,
-		    "no writable memslot in address space 0 for guest code and data");
-	vm->sys_next = vm->sys_slot->region.guest_phys_addr;
-	vm->mode = mode;
-
-	vm->code_pages[vm->nr_code_pages++] = vm_phy_page_alloc(vm);
-	vm->data_gpa = vm_phy_page_alloc(vm);
-	if (mode == VM_MODE_REAL) {
+	TEST_ASSERT(vm->mode == VM_MODE_REAL || vm->mode == VM_MODE_LONG ||
+		    vm->mode == VM_MODE_PAE || vm->mode == VM_MODE_PAGED32,
+		    "bad guest mode %d", vm->mode);
+	if (vm->mode == VM_MODE_REAL) {
 		TEST_ASSERT(vm->data_gpa + VM_PAGE_SIZE <= REAL_MODE_LIMIT,
 			    "real mode needs a writable memslot below 1 MiB (lowest is at %#llx)",
 			    vm->sys_slot->region.guest_phys_addr);
@@ -208,8 +246,8 @@ void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode)
 	}
 
 	vm->pgd = vm_phy_page_alloc(vm);
-	vm->gdt_gpa = vm_phy_page_alloc(vm);
-	vm->tss_gpa = vm_phy_page_alloc(vm);
+	vm->arch.gdt_gpa = vm_phy_page_alloc(vm);
+	vm->arch.tss_gpa = vm_phy_page_alloc(vm);
 	vm_gdt_init(vm);
 }
 
@@ -219,7 +257,7 @@ void vm_guest_init(struct kvm_vm *vm, enum vm_guest_mode mode)
  * present bit; 32-bit paging 2 levels of 1024 4-byte entries, 4M pages
  * with CR4.PSE.  Level 1 is the page table.
  */
-static bool vm_paged(const struct kvm_vm *vm)
+bool vm_guest_paged(const struct kvm_vm *vm)
 {
 	return vm->mode == VM_MODE_LONG || vm->mode == VM_MODE_PAE ||
 	       vm->mode == VM_MODE_PAGED32;
@@ -295,7 +333,7 @@ int __virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
 	uint64_t table = vm->pgd, pte, val;
 	int level, target;
 
-	if (!vm_paged(vm))
+	if (!vm_guest_paged(vm))
 		return -EINVAL;
 	for (target = 1; target <= pt_levels(vm); target++)
 		if (level_page_size(vm, target) == page_size)
@@ -337,56 +375,13 @@ int __virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
 	return 0;
 }
 
-void virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
-		 uint64_t page_size)
-{
-	int r = __virt_pg_map(vm, gva, gpa, page_size);
-
-	TEST_ASSERT(!r,
-		    "map gva %#" PRIx64 " -> gpa %#" PRIx64 " page %#" PRIx64 ": %s",
-		    gva, gpa, page_size,
-		    r == -EEXIST ? "gva already mapped elsewhere or with smaller pages" :
-		    r == -EOPNOTSUPP ? "KVM's CPUID has no 1 GiB pages (PDPE1GB)" :
-		    "bad mode, alignment or page size");
-}
-
-void virt_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
-	      uint64_t page_size)
-{
-	uint64_t off;
-
-	TEST_ASSERT(page_size && IS_ALIGNED(size, page_size),
-		    "size %#" PRIx64 " not a multiple of page size %#" PRIx64,
-		    size, page_size);
-	for (off = 0; off < size; off += page_size)
-		virt_pg_map(vm, gva + off, gpa + off, page_size);
-}
-
-void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->nr_memslots; i++) {
-		struct kvm_userspace_memory_region *r =
-			&vm->memslots[i].region;
-		uint64_t start, end;
-
-		if (r->slot >> 16)
-			continue;
-		start = ALIGN_DOWN((uint64_t)r->guest_phys_addr, page_size);
-		end = ALIGN_UP((uint64_t)r->guest_phys_addr + r->memory_size,
-			       page_size);
-		virt_map(vm, start, start, end - start, page_size);
-	}
-}
-
 int __addr_gva2gpa(struct kvm_vm *vm, uint64_t gva, uint64_t *gpa,
 		   uint64_t *page_size)
 {
 	uint64_t table = vm->pgd;
 	int level;
 
-	if (!vm_paged(vm) || !gva_valid(vm, gva))
+	if (!vm_guest_paged(vm) || !gva_valid(vm, gva))
 		return -EFAULT;
 
 	for (level = pt_levels(vm); level >= 1; level--) {
@@ -408,22 +403,13 @@ int __addr_gva2gpa(struct kvm_vm *vm, uint64_t gva, uint64_t *gpa,
 	return -EFAULT;
 }
 
-uint64_t addr_gva2gpa(struct kvm_vm *vm, uint64_t gva)
-{
-	uint64_t gpa;
-
-	TEST_ASSERT(!__addr_gva2gpa(vm, gva, &gpa, NULL),
-		    "gva %#" PRIx64 " not mapped", gva);
-	return gpa;
-}
-
 void virt_pg_set_user(struct kvm_vm *vm, uint64_t gva)
 {
 	uint64_t table = vm->pgd, pte;
 	unsigned int index;
 	int level;
 
-	TEST_ASSERT(vm_paged(vm) && gva_valid(vm, gva),
+	TEST_ASSERT(vm_guest_paged(vm) && gva_valid(vm, gva),
 		    "gva %#" PRIx64 ": no page tables for it", gva);
 	for (level = pt_levels(vm); level >= 1; level--) {
 		index = pt_index(vm, gva, level);
@@ -438,18 +424,6 @@ void virt_pg_set_user(struct kvm_vm *vm, uint64_t gva)
 			return;
 		table = pte & PTE_ADDR_MASK;
 	}
-}
-
-/* Make sure the guest sees page @gpa at the same virtual address. */
-static void virt_identity_map_page(struct kvm_vm *vm, uint64_t gpa)
-{
-	uint64_t cur;
-
-	if (!vm_paged(vm))
-		return;
-	if (!__addr_gva2gpa(vm, gpa, &cur, NULL) && cur == gpa)
-		return;
-	virt_pg_map(vm, gpa, gpa, SZ_4K);
 }
 
 /* A small buffer to assemble guest code into. */
@@ -497,10 +471,10 @@ bool vm_cpu_is_amd(struct kvm_vm *vm)
 {
 	unsigned int i;
 
-	if (!vm->cpuid)
-		vm->cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
-	for (i = 0; i < vm->cpuid->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &vm->cpuid->entries[i];
+	if (!vm->arch.cpuid)
+		vm->arch.cpuid = kvm_get_supported_cpuid(vm->kvm_fd);
+	for (i = 0; i < vm->arch.cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &vm->arch.cpuid->entries[i];
 
 		/* "AuthenticAMD", "HygonGenuine": ebx holds "Auth", "Hygo" */
 		if (!e->function && !e->index)
@@ -796,7 +770,7 @@ static void sregs_init_paged(struct kvm_vm *vm, struct kvm_sregs *sregs)
 
 	memset(&sregs->tr, 0, sizeof(sregs->tr));
 	sregs->tr.selector = GDT_SEL_TSS;
-	sregs->tr.base = vm->tss_gpa;
+	sregs->tr.base = vm->arch.tss_gpa;
 	sregs->tr.limit = TSS_LIMIT;
 	sregs->tr.type = 0xb;
 	sregs->tr.present = 1;
@@ -804,7 +778,7 @@ static void sregs_init_paged(struct kvm_vm *vm, struct kvm_sregs *sregs)
 	memset(&sregs->ldt, 0, sizeof(sregs->ldt));
 	sregs->ldt.unusable = 1;
 
-	sregs->gdt.base = vm->gdt_gpa;
+	sregs->gdt.base = vm->arch.gdt_gpa;
 	sregs->gdt.limit = GDT_SEL_CODE32 + 8 - 1;
 	/* No IDT: any exception triple faults into KVM_EXIT_SHUTDOWN. */
 	sregs->idt.base = 0;
@@ -841,91 +815,6 @@ static void vcpu_sregs_init_prot32(struct kvm_vcpu *vcpu)
 	vcpu_sregs_set(vcpu, &sregs);
 }
 
-void vcpu_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind)
-{
-	struct kvm_vm *vm = vcpu->vm;
-	unsigned int page = vcpu->index / VCPUS_PER_CODE_PAGE;
-	struct code_buf code;
-	struct kvm_regs regs;
-	unsigned int r;
-
-	TEST_ASSERT(vm->mode != VM_MODE_NONE, "vm_guest_init() not called");
-	TEST_ASSERT(vcpu->index < GUEST_MAX_VCPUS,
-		    "vcpu %u: guest programs for the first %d vcpus only",
-		    vcpu->index, GUEST_MAX_VCPUS);
-	while (vm->nr_code_pages <= page)
-		vm->code_pages[vm->nr_code_pages++] = vm_phy_page_alloc(vm);
-	vcpu->guest = kind;
-	vcpu->code_gpa = vm->code_pages[page] +
-			 (vcpu->index % VCPUS_PER_CODE_PAGE) * VCPU_CODE_SIZE;
-	vcpu->counter_gpa = vm->data_gpa +
-			    vcpu->index * GUEST_COUNTER_STRIDE;
-	TEST_ASSERT(vm->mode != VM_MODE_REAL ||
-		    vcpu->code_gpa < REAL_MODE_LIMIT,
-		    "real-mode code of vcpu %u above 1 MiB", vcpu->index);
-	TEST_ASSERT(vm_paged(vm) || vm->mode == VM_MODE_REAL, "bad mode");
-	virt_identity_map_page(vm, ALIGN_DOWN(vcpu->code_gpa, VM_PAGE_SIZE));
-	virt_identity_map_page(vm, vm->data_gpa);
-
-	code.p = addr_gpa2hva(vm, vcpu->code_gpa);
-	code.len = 0;
-	memset(code.p, 0xf4, VCPU_CODE_SIZE);	/* hlt, should we run off */
-	*(uint64_t *)addr_gpa2hva(vm, vcpu->counter_gpa) = 0;
-
-	memset(&regs, 0, sizeof(regs));
-	regs.rflags = 0x2;	/* bit 1 is reserved-set; IF stays clear */
-	if (kind == GUEST_REGS) {
-		/* Preload them all, so even real mode has full 64-bit values. */
-		for (r = 0; r < NR_GPRS; r++)
-			*vcpu_reg_ptr(&regs, r) = GUEST_REGS_VALUE(vcpu->index,
-								   r);
-	}
-
-	if (vm->mode == VM_MODE_LONG) {
-		if (kind == GUEST_HYPERCALL_USER ||
-		    kind == GUEST_HYPERCALL_COMPAT) {
-			/*
-			 * iretq reads the GDT through its linear address and
-			 * needs a stack for its frame; CPL 3 uses code and
-			 * data only.
-			 */
-			virt_identity_map_page(vm, vm->gdt_gpa);
-			regs.rsp = vm_phy_page_alloc(vm);
-			virt_identity_map_page(vm, regs.rsp);
-			regs.rsp += VM_PAGE_SIZE;
-		}
-		if (kind == GUEST_HYPERCALL_USER) {
-			virt_pg_set_user(vm, ALIGN_DOWN(vcpu->code_gpa,
-							VM_PAGE_SIZE));
-			virt_pg_set_user(vm, vm->data_gpa);
-		}
-		guest_code_long(&code, kind, vcpu->index, vcpu->code_gpa,
-				vcpu->counter_gpa, regs.rsp, vm);
-		vcpu_sregs_init_long(vcpu);
-		regs.rip = vcpu->code_gpa;
-		if (kind != GUEST_REGS)
-			regs.rdi = vcpu->counter_gpa;
-	} else if (vm_paged(vm)) {
-		TEST_ASSERT(vcpu->counter_gpa + 8 <= (1ULL << 32),
-			    "32-bit guest data above 4 GiB");
-		guest_code_prot32(&code, kind, vcpu->index,
-				  (uint32_t)vcpu->counter_gpa);
-		vcpu_sregs_init_prot32(vcpu);
-		regs.rip = vcpu->code_gpa;
-		if (kind != GUEST_REGS)
-			regs.rdi = vcpu->counter_gpa;
-	} else {
-		uint16_t off = vcpu->counter_gpa - vm->data_gpa;
-
-		guest_code_real(&code, kind, vcpu->index, off);
-		vcpu_sregs_init_real(vcpu);
-		regs.rip = 0;	/* cs.base is the code itself */
-		if (kind != GUEST_REGS)
-			regs.rbx = off;
-	}
-	vcpu_regs_set(vcpu, &regs);
-}
-
 struct guest_hypercall_mailbox *vcpu_hypercall_mailbox(struct kvm_vcpu *vcpu)
 {
 	return addr_gpa2hva(vcpu->vm, vcpu->counter_gpa);
@@ -959,33 +848,105 @@ struct guest_hypercall_mailbox *vcpu_hypercall(struct kvm_vcpu *vcpu,
 	return mb;
 }
 
-uint64_t vcpu_guest_counter(struct kvm_vcpu *vcpu)
+uint8_t vm_guest_code_fill(void)
 {
-	uint64_t *counter = addr_gpa2hva(vcpu->vm, vcpu->counter_gpa);
-
-	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+	return 0xf4;	/* hlt, should the guest run off its code */
 }
 
-void vcpu_dump(FILE *out, struct kvm_vcpu *vcpu)
+void vcpu_arch_guest_load(struct kvm_vcpu *vcpu, enum vm_guest_kind kind,
+			  uint8_t *code_p)
 {
-	struct kvm_run *run = vcpu->run;
+	struct kvm_vm *vm = vcpu->vm;
+	struct code_buf code = { .p = code_p };
 	struct kvm_regs regs;
 	unsigned int r;
 
-	fprintf(out, "# vcpu id=%u exit_reason=%u (%s)", vcpu->id,
-		run->exit_reason, exit_reason_str(run->exit_reason));
-	if (run->exit_reason == KVM_EXIT_FAIL_ENTRY)
-		fprintf(out, " hardware_entry_failure_reason=%#llx",
-			run->fail_entry.hardware_entry_failure_reason);
-	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
-		fprintf(out, " suberror=%u", run->internal.suberror);
-	if (run->exit_reason == KVM_EXIT_IO)
-		fprintf(out, " port=%#x dir=%s", run->io.port,
-			run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in");
-	if (run->exit_reason == KVM_EXIT_MMIO)
-		fprintf(out, " mmio_gpa=%#llx write=%u", run->mmio.phys_addr,
-			run->mmio.is_write);
-	fprintf(out, "\n");
+	TEST_ASSERT(vm->mode != VM_MODE_REAL ||
+		    vcpu->code_gpa < REAL_MODE_LIMIT,
+		    "real-mode code of vcpu %u above 1 MiB", vcpu->index);
+	TEST_ASSERT(vm_guest_paged(vm) || vm->mode == VM_MODE_REAL, "bad mode");
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rflags = 0x2;	/* bit 1 is reserved-set; IF stays clear */
+	if (kind == GUEST_REGS) {
+		/* Preload them all, so even real mode has full 64-bit values. */
+		for (r = 0; r < NR_GPRS; r++)
+			*vcpu_reg_ptr(&regs, r) = GUEST_REGS_VALUE(vcpu->index,
+								   r);
+	}
+
+	if (vm->mode == VM_MODE_LONG) {
+		if (kind == GUEST_HYPERCALL_USER ||
+		    kind == GUEST_HYPERCALL_COMPAT) {
+			/*
+			 * iretq reads the GDT through its linear address and
+			 * needs a stack for its frame; CPL 3 uses code and
+			 * data only.
+			 */
+			virt_identity_map_page(vm, vm->arch.gdt_gpa);
+			regs.rsp = vm_phy_page_alloc(vm);
+			virt_identity_map_page(vm, regs.rsp);
+			regs.rsp += VM_PAGE_SIZE;
+		}
+		if (kind == GUEST_HYPERCALL_USER) {
+			virt_pg_set_user(vm, ALIGN_DOWN(vcpu->code_gpa,
+							VM_PAGE_SIZE));
+			virt_pg_set_user(vm, vm->data_gpa);
+		}
+		guest_code_long(&code, kind, vcpu->index, vcpu->code_gpa,
+				vcpu->counter_gpa, regs.rsp, vm);
+		vcpu_sregs_init_long(vcpu);
+		regs.rip = vcpu->code_gpa;
+		if (kind != GUEST_REGS)
+			regs.rdi = vcpu->counter_gpa;
+	} else if (vm_guest_paged(vm)) {
+		TEST_ASSERT(vcpu->counter_gpa + 8 <= (1ULL << 32),
+			    "32-bit guest data above 4 GiB");
+		guest_code_prot32(&code, kind, vcpu->index,
+				  (uint32_t)vcpu->counter_gpa);
+		vcpu_sregs_init_prot32(vcpu);
+		regs.rip = vcpu->code_gpa;
+		if (kind != GUEST_REGS)
+			regs.rdi = vcpu->counter_gpa;
+	} else {
+		uint16_t off = vcpu->counter_gpa - vm->data_gpa;
+
+		guest_code_real(&code, kind, vcpu->index, off);
+		vcpu_sregs_init_real(vcpu);
+		regs.rip = 0;	/* cs.base is the code itself */
+		if (kind != GUEST_REGS)
+			regs.rbx = off;
+	}
+	vcpu_regs_set(vcpu, &regs);
+}
+
+bool vcpu_exit_is_guest_exit(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	return run->exit_reason == KVM_EXIT_IO &&
+	       run->io.port == GUEST_EXIT_PORT &&
+	       run->io.direction == KVM_EXIT_IO_OUT;
+}
+
+/* Without an in-kernel irqchip hlt comes to the VMM. */
+bool vcpu_exit_is_guest_halt(struct kvm_vcpu *vcpu)
+{
+	return vcpu->run->exit_reason == KVM_EXIT_HLT;
+}
+
+uint64_t vcpu_pc(struct kvm_vcpu *vcpu)
+{
+	struct kvm_regs regs = { 0 };
+
+	__vcpu_ioctl(vcpu, KVM_GET_REGS, &regs);
+	return regs.rip;
+}
+
+void vcpu_arch_dump(FILE *out, struct kvm_vcpu *vcpu)
+{
+	struct kvm_regs regs;
+	unsigned int r;
 
 	if (__vcpu_ioctl(vcpu, KVM_GET_REGS, &regs))
 		return;
@@ -994,59 +955,4 @@ void vcpu_dump(FILE *out, struct kvm_vcpu *vcpu)
 		fprintf(out, " %s=%#" PRIx64, gpr_name(r),
 			*vcpu_reg_ptr(&regs, r));
 	fprintf(out, "\n");
-}
-
-/* Park a vcpu whose guest halted to userspace until we are told to stop. */
-static void vcpu_wait_for_stop(struct kvm_vcpu *vcpu)
-{
-	pthread_mutex_lock(&vcpu->lock);
-	while (!vcpu->stop)
-		pthread_cond_wait(&vcpu->cond, &vcpu->lock);
-	pthread_mutex_unlock(&vcpu->lock);
-}
-
-void vcpu_guest_loop(struct kvm_vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-	struct kvm_regs regs;
-
-	while (!READ_ONCE(vcpu->stop)) {
-		vcpu_run(vcpu);
-
-		switch (run->exit_reason) {
-		case KVM_EXIT_INTR:
-			continue;	/* asked to stop: the loop checks */
-		case KVM_EXIT_IO:
-			if (run->io.port == GUEST_EXIT_PORT &&
-			    run->io.direction == KVM_EXIT_IO_OUT &&
-			    vcpu->guest == GUEST_EXIT) {
-				WRITE_ONCE(vcpu->stats.io_exits,
-					   vcpu->stats.io_exits + 1);
-				continue;
-			}
-			break;
-		case KVM_EXIT_HLT:
-			/*
-			 * Without an in-kernel irqchip hlt comes to us; no
-			 * interrupt will ever come, so just wait to be told.
-			 */
-			if (vcpu->guest == GUEST_HALT) {
-				WRITE_ONCE(vcpu->stats.hlt_exits,
-					   vcpu->stats.hlt_exits + 1);
-				vcpu_wait_for_stop(vcpu);
-				return;
-			}
-			break;
-		}
-
-		memset(&regs, 0, sizeof(regs));
-		__vcpu_ioctl(vcpu, KVM_GET_REGS, &regs);
-		snprintf(vcpu->error, sizeof(vcpu->error),
-			 "vcpu id=%u guest=%s: unexpected exit %u (%s) at rip=%#llx",
-			 vcpu->id, vm_guest_kind_name(vcpu->guest),
-			 run->exit_reason, exit_reason_str(run->exit_reason),
-			 regs.rip);
-		vcpu_dump(stderr, vcpu);
-		return;
-	}
 }
