@@ -1386,8 +1386,9 @@ kvmintro_kernel_unsupported()
 	return 0
 }
 
-# Build the static programs of the arm64 end-to-end tests (tests/e2e/arm64)
-# and the CLI for kernel release $1, with its compiler, into
+# Build the static programs of the arm64 end-to-end tests (tests/e2e/arm64),
+# the architecture-neutral C tests of tests/e2e (with the test VMM's aarch64
+# library) and the CLI for kernel release $1, with its compiler, into
 # <out>/programs/<release>.
 kvmintro_build_cross_programs()
 {
@@ -1396,6 +1397,7 @@ kvmintro_build_cross_programs()
 	[[ -n $cc ]] || { echo "# no compiler named in the headers of $ver"; return 1; }
 	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
 		sh -c 'make -C "$1/tests/e2e/arm64" CC="$2" OUT="$3" &&
+			make -C "$1/tests/e2e" CC="$2" OUT="$3" CFLAGS_EXTRA=-static &&
 			make -C "$1/debugfs-tools" CC="$2" OUT="$3" CFLAGS_EXTRA=-static' \
 		sh "$KVMINTRO_REPO" "$cc" "$(kvmintro_programs_dir "$ver" "$out")" || return 1
 	__kvmintro_logged "$out/build-programs-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"

@@ -68,7 +68,7 @@ static struct kvm_vm *vm_create_core(void)
 			     MADV_NOHUGEPAGE), "madvise");
 	vm_add_memslot(vm, VM_MEM_THP, 2, SLOT2_GPA, 4 * SZ_2M, 0);
 	vm_add_memslot(vm, VM_MEM_ANON, 3, SLOT3_GPA, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
+	vm_guest_init(vm, VM_MODE_DEFAULT);
 	virt_identity_map_memslots(vm, SZ_2M);
 
 	for (i = 0; i < 4 * 512; i += 4) {
@@ -458,7 +458,7 @@ static void test_dump_big(void)
 	vm_add_memslot(vm, VM_MEM_ANON, 1, BIG_GPA, BIG_SIZE, 0);
 	big = addr_gpa2hva(vm, BIG_GPA);
 	TEST_ASSERT(!madvise(big, BIG_SIZE, MADV_NOHUGEPAGE), "madvise");
-	vm_guest_init(vm, VM_MODE_LONG);
+	vm_guest_init(vm, VM_MODE_DEFAULT);
 	for (i = 0; i < BIG_SIZE; i += BIG_STRIDE * 4096)
 		memset(big + i, 1 + (i >> 16) % 255, 4096);	/* never 0 */
 	vcpu = vcpu_add(vm, 0);

@@ -50,7 +50,7 @@ static struct kvm_vm *vm_create_with_memory(bool *has_hugetlb)
 	*has_hugetlb = kvmintro_reserve_hugepages(8);
 	if (*has_hugetlb)
 		vm_add_memslot(vm, VM_MEM_HUGETLB, 3, 0x180000000ULL, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
+	vm_guest_init(vm, VM_MODE_DEFAULT);
 	virt_identity_map_memslots(vm, SZ_2M);
 
 	/* Every 4th page of the 4K slot, the first two THPs, the hugetlb page. */

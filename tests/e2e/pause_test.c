@@ -35,7 +35,7 @@ static struct kvm_vm *vm_create_guests(const enum vm_guest_kind *kinds,
 
 	vm_create_irqchip(vm);
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
+	vm_guest_init(vm, VM_MODE_DEFAULT);
 	virt_identity_map_memslots(vm, SZ_2M);
 	for (i = 0; i < nr_vcpus; i++) {
 		vcpu = vcpu_add(vm, i);
@@ -140,7 +140,7 @@ static void test_four_vcpus_1000_pauses(void)
 	kvmintro_wait_counter_moves(vm->vcpus[1], TIMEOUT_MS);
 	TEST_ASSERT(vcpu_guest_counter(vm->vcpus[2]) == 1 ||
 		    (sleep_ms(500), vcpu_guest_counter(vm->vcpus[2]) == 1),
-		    "halt guest did not reach its hlt");
+		    "halt guest did not reach its halt");
 	load_and_find(getpid());
 
 	for (i = 0; i < 1000; i++) {

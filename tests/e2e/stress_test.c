@@ -392,7 +392,7 @@ static void test_fuzz(void)
 
 	TEST_ASSERT(buf, "malloc");
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
+	vm_guest_init(vm, VM_MODE_DEFAULT);
 	virt_identity_map_memslots(vm, SZ_2M);
 	vcpu_guest_load(vcpu_add(vm, 0), GUEST_IDLE);
 	dir = kvmintro_vm_path(getpid(), 0);
@@ -902,7 +902,7 @@ static void test_soak(void)
 	vm = vm_create();
 	vm_create_irqchip(vm);
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
+	vm_guest_init(vm, VM_MODE_DEFAULT);
 	virt_identity_map_memslots(vm, SZ_2M);
 	for (i = 0; i < 2; i++) {
 		vcpu_guest_load(vcpu_add(vm, i), kinds[i]);

@@ -788,7 +788,7 @@ struct kvm_vm *kvmintro_vm_create_spin_ready(struct kvm_vcpu **vcpu)
 	struct kvm_vm *vm = vm_create();
 
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
+	vm_guest_init(vm, VM_MODE_DEFAULT);
 	virt_identity_map_memslots(vm, SZ_2M);
 	*vcpu = vcpu_add(vm, 0);
 	vcpu_guest_load(*vcpu, GUEST_SPIN);
@@ -812,7 +812,7 @@ struct kvm_vm *kvmintro_vm_create_exiting(unsigned int nr_vcpus)
 
 	vm_create_irqchip(vm);
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_LONG);
+	vm_guest_init(vm, VM_MODE_DEFAULT);
 	virt_identity_map_memslots(vm, SZ_2M);
 	for (i = 0; i < nr_vcpus; i++)
 		vcpu_guest_load(vcpu_add(vm, i), GUEST_EXIT);
