@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,7 +85,7 @@ static bool thread_in_kvm_run(pid_t tid)
 	if (read_text_file(path, buf, sizeof(buf)) < 0 ||
 	    sscanf(buf, "%lu %lx %lx", &nr, &fd, &cmd) != 3)
 		return false;
-	return nr == 16 && cmd == KVM_RUN;
+	return nr == SYS_ioctl && cmd == KVM_RUN;
 }
 
 static void test_progress_freezes(void)
