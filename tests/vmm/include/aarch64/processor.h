@@ -45,11 +45,13 @@
 #define GUEST_MAIR		(0xffULL | 0x04ULL << 8)
 /*
  * TCR_EL1: T0SZ 16 (48-bit VAs from TTBR0, walks from level 0), walks
- * write-back and inner shareable, TG0 4K; EPD1 (no TTBR1 walks), TG1 4K;
- * IPS 40 bits, KVM's default IPA size.
+ * write-back and inner shareable, TG0 4K; T1SZ 16 and TG1 4K but EPD1 (no
+ * TTBR1 walks: the upper half faults); IPS 40 bits, KVM's default IPA
+ * size.
  */
 #define GUEST_TCR		(16ULL | 1ULL << 8 | 1ULL << 10 | 3ULL << 12 | \
-				 1ULL << 23 | 2ULL << 30 | 2ULL << 32)
+				 16ULL << 16 | 1ULL << 23 | 2ULL << 30 |	\
+				 2ULL << 32)
 #define GUEST_VA_BITS		48
 #define GUEST_PA_BITS		40
 
