@@ -241,8 +241,8 @@ void vcpu_stats_read(struct kvm_vcpu *vcpu, struct vcpu_stats *stats);
 
 /*
  * Guest setup, the same on every architecture; each one's own part is in
- * lib/<arch>/processor.c, behind the vm_arch_*() and vcpu_arch_*() calls
- * of processor.h.
+ * lib/<arch>/processor.c, behind the calls declared at the end of this
+ * file.
  *
  * Guest layout (all in the "system" memslot, the lowest-addressed writable
  * memslot of address space 0, allocated page by page from its start):
@@ -302,7 +302,7 @@ void vcpu_dump(FILE *out, struct kvm_vcpu *vcpu);
 /*
  * The architecture's part, in lib/<arch>/processor.c, for the library's
  * own use: vcpu_add() calls vcpu_arch_init(), vm_destroy() vm_arch_free(),
- * vm_guest_init() vm_arch_guest_init() (with vm->mode, the code page and
+ * __vm_create_irqchip() __vm_arch_create_irqchip(), vm_guest_init() vm_arch_guest_init() (with vm->mode, the code page and
  * the data page set), vcpu_guest_load() vcpu_arch_guest_load() (with the
  * vcpu's code_gpa and counter_gpa set, its code and data pages mapped and
  * @code, its VCPU_CODE_SIZE bytes, filled with a trapping instruction).
