@@ -20,12 +20,13 @@
 # KVMINTRO_E2E (tests/e2e), KVMINTRO_E2E_ARM64 (tests/e2e/arm64), and what
 # the tests take (tests/e2e/arm64/lib.sh, KVMINTRO_L2_*, KVMINTRO_QEMU_ROOT).
 
+# shellcheck disable=SC3040 # busybox sh has it: a test's status through tee
 set -o pipefail
-export KVMINTRO_TMP=${KVMINTRO_TMP:-/tmp}
+export KVMINTRO_TMP="${KVMINTRO_TMP:-/tmp}"
 # The stress suite at a share of its length: the emulated arm64 L1 is
 # slower than x86's and its lane shares CI's 90 minutes (harness/README.md,
 # "arm64").
-export KVMINTRO_STRESS_PERCENT=${KVMINTRO_STRESS_PERCENT:-15}
+export KVMINTRO_STRESS_PERCENT="${KVMINTRO_STRESS_PERCENT:-15}"
 
 # limit <source>: the timeout its first 20 lines ask for, else 300.
 limit()
