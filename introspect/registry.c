@@ -50,6 +50,9 @@ DEFINE_HASHTABLE(kvmintro_vm_hash, KVMINTRO_VM_HASH_BITS);
 static bool kvmintro_registry_closed;
 static const struct kvmintro_files *kvmintro_registry_files;
 
+/* Collections a rescan makes, each with twice the room, before it defers. */
+#define KVMINTRO_RESCAN_TRIES	4
+
 static void kvmintro_rescan_workfn(struct work_struct *work);
 static DECLARE_WORK(kvmintro_rescan_work, kvmintro_rescan_workfn);
 static void kvmintro_reap_workfn(struct work_struct *work);
@@ -440,26 +443,36 @@ static void __kvmintro_registry_retire_missing(struct kvm **found,
  */
 void kvmintro_registry_rescan(void)
 {
-	unsigned int capacity, n = 0, i;
-	bool truncated = false;
+	unsigned int capacity, n, i, tries;
+	bool truncated = true;
 	struct kvm **found;
 
+	/*
+	 * VMs made while this runs may not fit: collect again, with room for
+	 * twice as many, so that a VM made before its creator's rescan is in
+	 * it (its directory is there when KVM_CREATE_VM returns).
+	 */
 	capacity = kvmintro_kvms_count() + 8;
-	found = kvmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
-	if (!found)
-		return;
-	mutex_lock(&kvmintro_registry_mutex);
-	if (!kvmintro_registry_closed) {
-		n = kvmintro_kvms_collect(found, capacity, &truncated);
+	for (tries = 0; truncated && tries < KVMINTRO_RESCAN_TRIES;
+	     tries++, capacity *= 2) {
+		found = kvmalloc_array(capacity, sizeof(*found), GFP_KERNEL);
+		if (!found)
+			return;
+		n = 0;
+		truncated = false;
+		mutex_lock(&kvmintro_registry_mutex);
+		if (!kvmintro_registry_closed) {
+			n = kvmintro_kvms_collect(found, capacity, &truncated);
+			for (i = 0; i < n; i++)
+				__kvmintro_vm_add(found[i]);
+			if (!truncated)
+				__kvmintro_registry_retire_missing(found, n);
+		}
+		mutex_unlock(&kvmintro_registry_mutex);
 		for (i = 0; i < n; i++)
-			__kvmintro_vm_add(found[i]);
-		if (!truncated)
-			__kvmintro_registry_retire_missing(found, n);
+			kvm_put_kvm(found[i]);
+		kvfree(found);
 	}
-	mutex_unlock(&kvmintro_registry_mutex);
-	for (i = 0; i < n; i++)
-		kvm_put_kvm(found[i]);
-	kvfree(found);
 	if (truncated)
 		kvmintro_registry_request_rescan();
 }
