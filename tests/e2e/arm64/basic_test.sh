@@ -163,6 +163,15 @@ for gpa in $(sed -n 's/^slot=.* gpa=\([^ ]*\) size=\([^ ]*\).*/\1:\2/p' "$tmp/vm
 	i=$((i + 1))
 done
 check "core: PT_NOTE, then a PT_LOAD per memslot, p_paddr its GPA" [ $good = 1 ]
+# Slot 0's PT_LOAD holds guest memory: the paused guest's counter there is
+# the value the VMM read at its own address (on SIGUSR1, above).
+counter_off=$(($(u 8 $((64 + 56 + 8))) + $(vmm_field counter gpa) - slot0_gpa))
+in_core=$(od -An -tx8 -j "$counter_off" -N 8 "$tmp/core" | tr -d ' ')
+vmm_counter=$(vmm_field vmm-counter value)
+good=0
+[ -n "$in_core" ] && [ -n "$vmm_counter" ] &&
+	[ $((0x$in_core)) = $((vmm_counter)) ] && good=1
+check "core: the counter in slot 0's PT_LOAD is the VMM's (0x$in_core, $vmm_counter)" [ $good = 1 ]
 # The notes: count NT_PRSTATUS "CORE" notes, take the first one's pc
 # (pr_reg at 112 in the descriptor, pc after regs[31] and sp).
 note=$(u 8 72)

@@ -776,6 +776,10 @@ int main(int argc, char **argv)
 		sigwait(&stop, &sig);
 		if (sig != SIGUSR1)
 			return 0;
+		/* The counter as the VMM reads it, for the core's bytes. */
+		printf("vmm-counter value=0x%llx\n", (unsigned long long)
+		       *(volatile uint64_t *)(spin_slots[0].hva +
+					      SPIN_COUNTER_OFFSET));
 		vcpu_print_regs(vcpu.fd);
 	}
 }
