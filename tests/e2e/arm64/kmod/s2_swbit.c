@@ -68,27 +68,33 @@ MODULE_PARM_DESC(gpa, "the IPA whose stage-2 leaf gets software bit 55");
 
 static struct kvm *s2_kvm;
 
-/* The VM the file @file is, if it is one of @arg's pid, referenced. */
+/* What s2_match_file() looks for in a file table, and finds. */
+struct s2_match {
+	pid_t pid;
+	struct kvm *kvm;
+};
+
+/* If @file is a VM of @arg's pid, reference it there and stop the walk. */
 static int s2_match_file(const void *arg, struct file *file, unsigned int fd)
 {
-	struct kvm **found = (struct kvm **)arg;
+	struct s2_match *match = (struct s2_match *)arg;
 	struct kvm *kvm;
 
 	/* anon_inode_getfile("kvm-vm", ...) names every VM's file so. */
 	if (strcmp(file->f_path.dentry->d_name.name, "kvm-vm"))
 		return 0;
 	kvm = file->private_data;
-	if (kvm->userspace_pid != pid || !kvm_get_kvm_safe(kvm))
+	if (kvm->userspace_pid != match->pid || !kvm_get_kvm_safe(kvm))
 		return 0;
-	*found = kvm;
+	match->kvm = kvm;
 	return 1;
 }
 
 /* The VM of the VMM @pid, referenced; NULL if none. */
 static struct kvm *s2_find_kvm(pid_t pid)
 {
+	struct s2_match match = { .pid = pid };
 	struct task_struct *task;
-	struct kvm *found = NULL;
 	struct pid *vmm;
 
 	vmm = find_get_pid(pid);
@@ -97,10 +103,10 @@ static struct kvm *s2_find_kvm(pid_t pid)
 	if (!task)
 		return NULL;
 	task_lock(task);
-	iterate_fd(task->files, 0, s2_match_file, &found);
+	iterate_fd(task->files, 0, s2_match_file, &match);
 	task_unlock(task);
 	put_task_struct(task);
-	return found;
+	return match.kvm;
 }
 
 /* KVM uses LPA2's descriptors (6.9 on; never before). */
