@@ -506,18 +506,12 @@ static void vm_spec_print(unsigned int index, struct vm_spec *spec)
 	if (vm->mode == VM_MODE_LONG) {
 		/* What virt_identity_map_memslots() mapped, then --map. */
 		for (i = 0; i < vm->nr_memslots; i++) {
-			struct kvm_userspace_memory_region *r =
-				&vm->memslots[i].region;
-			uint64_t start, end;
+			uint64_t start, size;
 
-			if (r->slot >> 16)
-				continue;
-			start = ALIGN_DOWN((uint64_t)r->guest_phys_addr,
-					   spec->page_size);
-			end = ALIGN_UP((uint64_t)r->guest_phys_addr +
-				       r->memory_size, spec->page_size);
-			print_map(index, start, start, end - start,
-				  spec->page_size);
+			if (memslot_identity_range(vm, i, spec->page_size,
+						   &start, &size))
+				print_map(index, start, start, size,
+					  spec->page_size);
 		}
 		for (i = 0; i < spec->nr_maps; i++) {
 			struct map_spec *m = &spec->maps[i];

@@ -272,6 +272,12 @@ void virt_pg_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa,
 void virt_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 	      uint64_t page_size);
 /* Identity map every address space 0 memslot, rounded out to @page_size. */
+/*
+ * The range virt_identity_map_memslots() maps for memslot @i: its GPAs
+ * widened to @page_size; false for a slot of another address space.
+ */
+bool memslot_identity_range(const struct kvm_vm *vm, unsigned int i,
+			    uint64_t page_size, uint64_t *start, uint64_t *size);
 void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size);
 /* Make sure a paged guest sees page @gpa at the same virtual address. */
 void virt_identity_map_page(struct kvm_vm *vm, uint64_t gpa);

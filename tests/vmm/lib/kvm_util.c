@@ -730,21 +730,29 @@ void virt_map(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 		virt_pg_map(vm, gva + off, gpa + off, page_size);
 }
 
+bool memslot_identity_range(const struct kvm_vm *vm, unsigned int i,
+			    uint64_t page_size, uint64_t *start, uint64_t *size)
+{
+	const struct kvm_userspace_memory_region *r = &vm->memslots[i].region;
+	uint64_t end;
+
+	if (r->slot >> 16)
+		return false;
+	*start = ALIGN_DOWN((uint64_t)r->guest_phys_addr, page_size);
+	end = ALIGN_UP((uint64_t)r->guest_phys_addr + r->memory_size,
+		       page_size);
+	*size = end - *start;
+	return true;
+}
+
 void virt_identity_map_memslots(struct kvm_vm *vm, uint64_t page_size)
 {
+	uint64_t start, size;
 	unsigned int i;
 
 	for (i = 0; i < vm->nr_memslots; i++) {
-		struct kvm_userspace_memory_region *r =
-			&vm->memslots[i].region;
-		uint64_t start, end;
-
-		if (r->slot >> 16)
-			continue;
-		start = ALIGN_DOWN((uint64_t)r->guest_phys_addr, page_size);
-		end = ALIGN_UP((uint64_t)r->guest_phys_addr + r->memory_size,
-			       page_size);
-		virt_map(vm, start, start, end - start, page_size);
+		if (memslot_identity_range(vm, i, page_size, &start, &size))
+			virt_map(vm, start, start, size, page_size);
 	}
 }
 
