@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=bash
+# shellcheck shell=sh
 #
-# TAP lines of the shell tests (tests/e2e, tests/packaging), unnumbered:
-# harness/run-tests and tests/e2e/run-in-l1.sh number them.  Source it;
+# TAP lines of the shell tests (tests/e2e, tests/e2e/arm64, tests/packaging),
+# unnumbered: harness/run-tests, harness/arm64-tests and
+# tests/e2e/run-in-l1.sh number them.  POSIX sh and local (bash, dash, the
+# arm64 L1's busybox sh).  Source it;
 # $tap_prefix, if set, leads every description ("cli: ").
 #   tap_ok STATUS DESCRIPTION   "ok" for status 0 and return 0, else
 #                               "not ok", return 1 and set tap_failed=1
@@ -19,7 +21,7 @@ tap_failed=0
 
 tap_ok()
 {
-	if [[ $1 == 0 ]]; then
+	if [ "$1" = 0 ]; then
 		echo "ok - ${tap_prefix:-}$2"
 	else
 		echo "not ok - ${tap_prefix:-}$2"
@@ -30,7 +32,8 @@ tap_ok()
 
 tap_check()
 {
-	local description=$1
+	# shellcheck disable=SC3043 # bash, dash and busybox sh all have it
+	local description="$1"
 
 	shift
 	"$@"

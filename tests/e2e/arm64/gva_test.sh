@@ -15,7 +15,7 @@ tmp=${KVMINTRO_TMP:-/tmp}/arm64_gva_test.$$
 mkdir -p "$tmp"
 echo "# $(uname -r) $(uname -m)"
 
-check "insmod kvmintro.ko" insmod "$KVMINTRO_KO"
+tap_check "insmod kvmintro.ko" insmod "$KVMINTRO_KO"
 vmm_start --mmu
 grep '^mmu ' "$tmp/vmm.out" | sed 's/^/# /'
 counter_moves "the guest counts with its MMU on"
@@ -44,7 +44,7 @@ vmm_levels()
 	sed -n "s/^walk gva=$1 //p" "$tmp/vmm.out"
 }
 
-check "gva fails while the VM runs and nothing was captured" \
+tap_check "gva fails while the VM runs and nothing was captured" \
 	sh -c "! echo 0x12345000 >'$gva' 2>/dev/null"
 echo capture >"$debugfs/$vmm/snapshot"
 
@@ -76,7 +76,7 @@ while read -r map g p size; do
 		{ good=0; echo "# the leaf's decoding"; }
 	grep -qx "gpa=$want page_size=$size" "$tmp/walk" || good=0
 	grep -q "^host hva=0x[0-9a-f]* hpa=0x[0-9a-f]* host_size=" "$tmp/walk" || good=0
-	check "gva $request (TTBR$ttbr, $size): gpa $want, spin_vm's $levels descriptors" [ $good = 1 ]
+	tap_check "gva $request (TTBR$ttbr, $size): gpa $want, spin_vm's $levels descriptors" [ $good = 1 ]
 done <<MAPS
 $(grep '^map ' "$tmp/vmm.out")
 MAPS
@@ -89,7 +89,7 @@ for page in 0x12345000:kvmintro-arm64-ttbr0-page \
 	walk "${page%%:*}" && gpa=$(sed -n 's/^gpa=\([^ ]*\) .*/\1/p' "$tmp/walk")
 	good=0
 	[ -n "$gpa" ] && [ "$(mem_read "$gpa" ${#text})" = "$text" ] && good=1
-	check "mem at gva ${page%%:*}'s GPA $gpa holds \"$text\"" [ $good = 1 ]
+	tap_check "mem at gva ${page%%:*}'s GPA $gpa holds \"$text\"" [ $good = 1 ]
 done
 
 # Unmapped addresses: the walk stops at the level spin_vm left invalid.
@@ -103,7 +103,7 @@ while read -r unmapped g level; do
 	cmp -s "$tmp/want" "$tmp/got" || good=0
 	[ "$(tail -n 1 "$tmp/walk")" = "stop level=$level reason=invalid" ] || good=0
 	grep -q '^gpa=' "$tmp/walk" && good=0
-	check "gva $g: stop level=$level reason=invalid, after spin_vm's descriptors" [ $good = 1 ]
+	tap_check "gva $g: stop level=$level reason=invalid, after spin_vm's descriptors" [ $good = 1 ]
 done <<UNMAPPED
 $(grep '^unmapped ' "$tmp/vmm.out")
 UNMAPPED
@@ -115,21 +115,21 @@ walk "0x12345000 ttbr0=0x40014000" &&
 	head -n 1 "$tmp/walk" | grep -q ' ttbr0=0x40014000 ' &&
 	grep -q '^level=1 table=0x40014000 entry_gpa=0x40014000 entry=0x0 type=invalid$' "$tmp/walk" &&
 	[ "$(tail -n 1 "$tmp/walk")" = "stop level=1 reason=invalid" ] && good=1
-check "ttbr0= walks from that table" [ $good = 1 ]
+tap_check "ttbr0= walks from that table" [ $good = 1 ]
 good=0
 walk "0xffff800000201000 ttbr1=0x40010000" &&
 	grep -q '^level=0 table=0x40010000 entry_gpa=0x40010800 entry=0x0 type=invalid$' "$tmp/walk" &&
 	[ "$(tail -n 1 "$tmp/walk")" = "stop level=0 reason=invalid" ] && good=1
-check "ttbr1= walks from that table" [ $good = 1 ]
+tap_check "ttbr1= walks from that table" [ $good = 1 ]
 good=0
 walk "0x12345000 tcr=$(printf '%#x' $((tcr | 0x80)))" &&
 	[ "$(tail -n 1 "$tmp/walk")" = "stop reason=walk-disabled" ] &&
 	! grep -q '^level=' "$tmp/walk" && good=1
-check "tcr= with EPD0 set: stop reason=walk-disabled" [ $good = 1 ]
+tap_check "tcr= with EPD0 set: stop reason=walk-disabled" [ $good = 1 ]
 good=0
 walk "0x800000000000" &&
 	[ "$(tail -n 1 "$tmp/walk")" = "stop reason=out-of-range" ] && good=1
-check "an address beyond TTBR0's 39 bits: stop reason=out-of-range" [ $good = 1 ]
+tap_check "an address beyond TTBR0's 39 bits: stop reason=out-of-range" [ $good = 1 ]
 # The same tables read with a 64K granule (TG0=1; T0SZ 25: levels 2 and
 # 3, VA bits 38:29 and 28:16 their indexes, a table's address its entry's
 # bits 47:16), as the Arm ARM's 64K lookup has it.
@@ -142,14 +142,14 @@ if walk "0x12345000 tcr=$(printf '%#x' $(((tcr & ~0xc000) | 0x4000)))"; then
 		[ -n "$e" ] && grep -q "^level=3 table=$next entry_gpa=$(printf '0x%x' $((next + 0x1234 * 8))) " "$tmp/walk" &&
 		good=1
 fi
-check "tcr= with a 64K granule: levels 2 and 3, 64K indexes" [ $good = 1 ]
+tap_check "tcr= with a 64K granule: levels 2 and 3, 64K indexes" [ $good = 1 ]
 good=0
 if ! walk "0x12345000 tcr=$(printf '%#x' $((tcr | 0xc000)))"; then
 	grep -qi 'not supported' "$tmp/walk.err" && good=1
 fi
 sed 's/^/# /' "$tmp/walk.err"
-check "a reserved granule (TG0=3) fails with EOPNOTSUPP" [ $good = 1 ]
-check "cr3= is x86's: EINVAL" sh -c "! echo '0x12345000 cr3=0x40010000' >'$gva' 2>/dev/null"
+tap_check "a reserved granule (TG0=3) fails with EOPNOTSUPP" [ $good = 1 ]
+tap_check "cr3= is x86's: EINVAL" sh -c "! echo '0x12345000 cr3=0x40010000' >'$gva' 2>/dev/null"
 
 # Live registers while paused give the same walk as the capture.
 walk 0x12345678 && cp "$tmp/walk" "$tmp/walk.capture"
@@ -157,14 +157,13 @@ echo pause >"$debugfs/$vmm/snapshot"
 good=0
 walk 0x12345678 && cmp -s "$tmp/walk" "$tmp/walk.capture" && good=1
 echo resume >"$debugfs/$vmm/snapshot"
-check "the walk while paused (live registers) equals the captured one" [ $good = 1 ]
+tap_check "the walk while paused (live registers) equals the captured one" [ $good = 1 ]
 
 # The CLI reads the same walk.
-check "kvmintro gva shows the GPA of 0x12345678" sh -c \
+tap_check "kvmintro gva shows the GPA of 0x12345678" sh -c \
 	"'$KVMINTRO_BIN/kvmintro' gva $vmm 0x12345678 | grep -q 0x80003678"
 
 vmm_stop
-check "rmmod kvmintro" rmmod kvmintro
+tap_check "rmmod kvmintro" rmmod kvmintro
 
-echo "1..$n"
-[ $failed -eq 0 ]
+exit $tap_failed

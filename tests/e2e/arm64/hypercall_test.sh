@@ -23,7 +23,7 @@ hvc_run()
 	shift
 	"$KVMINTRO_BIN/spin_vm" --hvc $nr "$@" >"$tmp/$name" 2>"$tmp/$name.err"
 	sed 's/^/# /' "$tmp/$name" "$tmp/$name.err"
-	check "spin_vm --hvc $nr${*:+ $*} ($name): the guest made its calls" \
+	tap_check "spin_vm --hvc $nr${*:+ $*} ($name): the guest made its calls" \
 		grep -qx done "$tmp/$name"
 }
 
@@ -92,20 +92,20 @@ grep -q '^kvmintro ' /proc/modules && rmmod kvmintro
 
 # Stock KVM: the truth for every call kvmintro must not change.
 hvc_run stock
-check "stock KVM: function $nr is SMCCC_RET_NOT_SUPPORTED, X1-X3 0" \
+tap_check "stock KVM: function $nr is SMCCC_RET_NOT_SUPPORTED, X1-X3 0" \
 	[ "$(hvc_answer stock touched)" = "$not_supported 0x0 0x0 0x0" ]
-check "stock KVM: the features call (function 0) answers" \
+tap_check "stock KVM: the features call (function 0) answers" \
 	[ -n "$(hvc_answer stock kvm-features)" ]
 
 # Loaded without the parameter: off, every answer KVM's.
-check "insmod kvmintro.ko (hypercall_nr off)" insmod "$KVMINTRO_KO"
-check "hypercall_nr reads -1" \
+tap_check "insmod kvmintro.ko (hypercall_nr off)" insmod "$KVMINTRO_KO"
+tap_check "hypercall_nr reads -1" \
 	[ "$(cat /sys/module/kvmintro/parameters/hypercall_nr)" = -1 ]
 hvc_run off
-check "off: every call answers as on stock KVM" same_answers off stock \
+tap_check "off: every call answers as on stock KVM" same_answers off stock \
 	touched vmm-written untouched no-slot past-slot past-ipa all-ones \
 	kvm-features kvm-call-uid next-function smc32
-check "rmmod kvmintro" rmmod kvmintro
+tap_check "rmmod kvmintro" rmmod kvmintro
 
 # Bad values: refused, nothing left loaded.
 for bad in -2 -2147483648 0 1 2 7 64 127 0xff00 0xff01 0xffff 0x10000 \
@@ -117,36 +117,36 @@ for bad in -2 -2147483648 0 1 2 7 64 127 0xff00 0xff01 0xffff 0x10000 \
 		good=1
 	fi
 	grep -q '^kvmintro ' /proc/modules && rmmod kvmintro
-	check "hypercall_nr='$bad' is refused, no module left" [ $good = 1 ]
+	tap_check "hypercall_nr='$bad' is refused, no module left" [ $good = 1 ]
 done
 for edge in 128 0xfeff -1; do
 	good=0
 	insmod "$KVMINTRO_KO" hypercall_nr=$edge && good=1
 	grep -q '^kvmintro ' /proc/modules && rmmod kvmintro
-	check "hypercall_nr=$edge loads" [ $good = 1 ]
+	tap_check "hypercall_nr=$edge loads" [ $good = 1 ]
 done
 
 # On.
 dmesg -c >/dev/null 2>&1
-check "insmod kvmintro.ko hypercall_nr=$nr" insmod "$KVMINTRO_KO" hypercall_nr=$nr
-check "the kernel log says SMCCC call 0xc6004b49 is served" sh -c \
+tap_check "insmod kvmintro.ko hypercall_nr=$nr" insmod "$KVMINTRO_KO" hypercall_nr=$nr
+tap_check "the kernel log says SMCCC call 0xc6004b49 is served" sh -c \
 	"dmesg | grep -q 'SMCCC call 0xc6004b49 serves guest physical -> host physical'"
 hvc_run on
-check "a page the guest wrote, unaligned GPA: pagemap's frame, offset kept" \
+tap_check "a page the guest wrote, unaligned GPA: pagemap's frame, offset kept" \
 	served on touched
-check "a page the VMM wrote: pagemap's frame" served on vmm-written
+tap_check "a page the VMM wrote: pagemap's frame" served on vmm-written
 good=0
 refused on untouched &&
 	[ $(($(pagemap_field on "$(hvc_arg on untouched)" entry) >> 63 & 1)) = 0 ] &&
 	good=1
-check "a slot's page never touched: -KVM_EFAULT, still not present" [ $good = 1 ]
-check "a GPA in no memslot: -KVM_EFAULT, X1-X3 0" refused on no-slot
-check "the GPA just past slot 1: -KVM_EFAULT" refused on past-slot
-check "a GPA past the IPA space (1 << 52): -KVM_EFAULT" refused on past-ipa
-check "GPA ~0: -KVM_EFAULT" refused on all-ones
-check "on: KVM's features and UID calls answer as on stock KVM" \
+tap_check "a slot's page never touched: -KVM_EFAULT, still not present" [ $good = 1 ]
+tap_check "a GPA in no memslot: -KVM_EFAULT, X1-X3 0" refused on no-slot
+tap_check "the GPA just past slot 1: -KVM_EFAULT" refused on past-slot
+tap_check "a GPA past the IPA space (1 << 52): -KVM_EFAULT" refused on past-ipa
+tap_check "GPA ~0: -KVM_EFAULT" refused on all-ones
+tap_check "on: KVM's features and UID calls answer as on stock KVM" \
 	same_answers on stock kvm-features kvm-call-uid
-check "on: function $nr + 1 and the SMC32 ID of $nr answer as on stock KVM" \
+tap_check "on: function $nr + 1 and the SMC32 ID of $nr answer as on stock KVM" \
 	same_answers on stock next-function smc32
 
 # The VMM's SMCCC filter comes first: KVM denies the function, or the VMM
@@ -154,25 +154,24 @@ check "on: function $nr + 1 and the SMC32 ID of $nr answer as on stock KVM" \
 "$KVMINTRO_BIN/spin_vm" --hvc $nr deny >"$tmp/probe" 2>&1
 if grep -qx 'skip no-smccc-filter' "$tmp/probe"; then
 	why="KVM has no SMCCC filter (KVM_ARM_VM_SMCCC_FILTER, 6.4 on)"
-	ok "on, filter deny # SKIP $why"
-	ok "on, filter forwarding to the VMM # SKIP $why"
+	tap_skip "on, filter deny" "$why"
+	tap_skip "on, filter forwarding to the VMM" "$why"
 else
 	hvc_run deny deny
-	check "on, filter deny: SMCCC_RET_NOT_SUPPORTED, X1-X3 0, as KVM denies" \
+	tap_check "on, filter deny: SMCCC_RET_NOT_SUPPORTED, X1-X3 0, as KVM denies" \
 		[ "$(hvc_answer deny touched)" = "$not_supported 0x0 0x0 0x0" ]
 	hvc_run user user
-	check "on, filter forwarding to the VMM: the VMM's answer" \
+	tap_check "on, filter forwarding to the VMM: the VMM's answer" \
 		[ "$(hvc_answer user touched)" = "0x7573657220766d6d $(hvc_arg user touched) 0x0 0x0" ]
-	check "on, filtered: the other calls as on stock KVM" same_answers user stock \
+	tap_check "on, filtered: the other calls as on stock KVM" same_answers user stock \
 		kvm-features kvm-call-uid next-function smc32
 fi
-check "rmmod kvmintro" rmmod kvmintro
+tap_check "rmmod kvmintro" rmmod kvmintro
 
 # Unloaded: KVM's answers again.
 hvc_run unloaded
-check "unloaded: every call answers as on stock KVM" same_answers unloaded stock \
+tap_check "unloaded: every call answers as on stock KVM" same_answers unloaded stock \
 	touched vmm-written untouched no-slot kvm-features kvm-call-uid \
 	next-function smc32
 
-echo "1..$n"
-[ $failed -eq 0 ]
+exit $tap_failed

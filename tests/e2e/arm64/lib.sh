@@ -1,37 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# What the arm64 end-to-end tests share (busybox sh, sourced): TAP, the
-# VMM (spin_vm) started and its output read, guest memory through mem.
+# What the arm64 end-to-end tests share (busybox sh, sourced): TAP
+# (tests/lib/tap.sh), the VMM (spin_vm) started and its output read,
+# guest memory through mem.  A test exits with $tap_failed.
 # A test sets $tmp and sources this; cleanup runs at exit.
 #
 # Environment: KVMINTRO_KO (kvmintro.ko for L1's kernel), KVMINTRO_BIN
 # (spin_vm and the kvmintro CLI, cross-built).
 
 debugfs=/sys/kernel/debug/kvmintro
-n=0
-failed=0
 vmm=
 
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-not_ok()
-{
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-
-# check <name> <command...>: ok if the command succeeds.
-check()
-{
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
+. "$(dirname "$0")/../../lib/tap.sh"
 
 cleanup()
 {
@@ -54,9 +34,9 @@ vmm_start()
 		i=$((i + 1))
 	done
 	if grep -q "^ready pid=$vmm\$" "$tmp/vmm.out"; then
-		ok "spin_vm${*:+ $*} made its VM and runs it"
+		tap_ok 0 "spin_vm${*:+ $*} made its VM and runs it"
 	else
-		not_ok "spin_vm${*:+ $*} made its VM and runs it"
+		tap_ok 1 "spin_vm${*:+ $*} made its VM and runs it"
 		sed 's/^/# /' "$tmp/vmm.err"
 		exit 1
 	fi
@@ -101,7 +81,7 @@ counter_moves()
 	echo "# counter $before -> $after"
 	moving=0
 	[ -n "$after" ] && [ "$before" != "$after" ] && moving=1
-	check "$1" [ $moving = 1 ]
+	tap_check "$1" [ $moving = 1 ]
 }
 
 # vmm_stop: end spin_vm; ok if its VM's directory goes with it.
@@ -123,5 +103,5 @@ vmm_gone()
 		sleep 0.1
 		i=$((i + 1))
 	done
-	check "$1" [ ! -e "$debugfs/$dir" ]
+	tap_check "$1" [ ! -e "$debugfs/$dir" ]
 }

@@ -49,13 +49,13 @@ trap qemu_cleanup EXIT
 q=${KVMINTRO_QEMU_ROOT:-}
 if [ ! -x "$q/usr/bin/qemu-system-aarch64" ] || [ ! -r "${KVMINTRO_L2_KERNEL:-}" ] ||
    [ ! -r "${KVMINTRO_L2_INITRD:-}" ]; then
-	not_ok "KVMINTRO_QEMU_ROOT, KVMINTRO_L2_KERNEL and KVMINTRO_L2_INITRD are set (harness/arm64-tests)"
+	tap_ok 1 "KVMINTRO_QEMU_ROOT, KVMINTRO_L2_KERNEL and KVMINTRO_L2_INITRD are set (harness/arm64-tests)"
 	exit 1
 fi
 
 mkdir -p "$tmp"
 echo "# $(uname -r) $(uname -m)"
-check "insmod kvmintro.ko" insmod "$KVMINTRO_KO"
+tap_check "insmod kvmintro.ko" insmod "$KVMINTRO_KO"
 
 # QEMU's human monitor on two FIFOs: $tmp/mon.in (fd 3) and the reader's
 # log of $tmp/mon.out.
@@ -120,20 +120,20 @@ until grep -q '^(qemu) ' "$tmp/mon.log" || [ $i -ge $((BOOT_WAIT * 5)) ]; do
 done
 echo "# QEMU's monitor after $(elapsed) s"
 if serial_wait 'KVMINTRO-L2-READY ' $BOOT_WAIT; then
-	ok "QEMU boots the guest to its marker in $(elapsed) s"
+	tap_ok 0 "QEMU boots the guest to its marker in $(elapsed) s"
 else
-	not_ok "QEMU boots the guest to its marker in $BOOT_WAIT s (QEMU $(kill -0 "$vmm" 2>/dev/null && echo alive || echo exited))"
+	tap_ok 1 "QEMU boots the guest to its marker in $BOOT_WAIT s (QEMU $(kill -0 "$vmm" 2>/dev/null && echo alive || echo exited))"
 	tail -n 20 "$tmp/qemu.out" "$tmp/serial.log" 2>/dev/null | sed 's/^/# /'
 	exit 1
 fi
 grep -E 'KVMINTRO-L2-(READY|VERSION) ' "$tmp/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
-check "QEMU's pidfile names the process started" [ "$(cat "$tmp/qemu.pid" 2>/dev/null)" = "$vmm" ]
+tap_check "QEMU's pidfile names the process started" [ "$(cat "$tmp/qemu.pid" 2>/dev/null)" = "$vmm" ]
 dir=$debugfs/$vmm
 
 # The VM, listed by kvmintro and the CLI with QEMU's pid and one vcpu.
-check "vms lists QEMU's VM with 1 vcpu" \
+tap_check "vms lists QEMU's VM with 1 vcpu" \
 	grep -q "^pid=$vmm dir=\"$vmm\" vcpus=1 " "$debugfs/vms"
-check "kvmintro list shows QEMU's pid" sh -c \
+tap_check "kvmintro list shows QEMU's pid" sh -c \
 	"'$KVMINTRO_BIN/kvmintro' list | grep -q '^ *$vmm  *$vmm  *1 '"
 
 # memslots: one per region "info mtree -f" marks KVM, at its GPA and
@@ -163,8 +163,8 @@ done <<MTREE
 $(grep ' KVM$' "$tmp/mtree" | sed 's/ (prio [0-9-]*, / /')
 MTREE
 [ $regions -gt 0 ] && [ "$(wc -l <"$tmp/memslots")" = $regions ] || good=0
-check "memslots are QEMU's $regions KVM regions (mtree, ramblock)" [ $good = 1 ]
-check "the RAM QEMU was given: 256 MiB at 0x40000000" \
+tap_check "memslots are QEMU's $regions KVM regions (mtree, ramblock)" [ $good = 1 ]
+tap_check "the RAM QEMU was given: 256 MiB at 0x40000000" \
 	grep -q '^as=0 slot=[0-9]* gpa=0x40000000 npages=0x10000 size=0x10000000 hva=0x[0-9a-f]* flags=-$' \
 	"$tmp/memslots"
 
@@ -182,17 +182,17 @@ for gpa in $(sed -n 's/^match gpa=\([^ ]*\) .*pattern="str:Linux version"$/\1/p'
 		dd bs=1 skip=$((gpa % 4096)) count=${#banner} 2>/dev/null)
 	[ -n "$banner" ] && [ "$line" = "$banner" ] && { good=1; break; }
 done
-check "scan str:Linux version finds the guest's /proc/version line, mem reads it there" [ $good = 1 ]
+tap_check "scan str:Linux version finds the guest's /proc/version line, mem reads it there" [ $good = 1 ]
 
 # Paused: the pc, its GPA through the guest's page tables and the
 # instruction words there, against QEMU's own reads.
-check "pause" sh -c "echo pause >'$dir/snapshot'"
+tap_check "pause" sh -c "echo pause >'$dir/snapshot'"
 cat "$dir/vcpu0/regs" >"$tmp/regs"
 pc=$(sed -n 's/^pc=//p' "$tmp/regs")
 theirs=$(hmp "info registers" | sed -n 's/.* PC=\([0-9a-f]*\) .*/0x\1/p' | head -n 1)
 good=0
 [ -n "$pc" ] && [ -n "$theirs" ] && [ $((pc)) = $((theirs)) ] && good=1
-check "paused pc $pc is QEMU's (info registers: $theirs)" [ $good = 1 ]
+tap_check "paused pc $pc is QEMU's (info registers: $theirs)" [ $good = 1 ]
 echo "$pc vcpu=0" >"$dir/gva"
 cat "$dir/gva" >"$tmp/gva"
 sed 's/^/# gva: /' "$tmp/gva"
@@ -200,7 +200,7 @@ echo "# the kernel's half: $(head -n 1 "$tmp/gva" | grep -o 'granule=.*'), from 
 gpa=$(sed -n 's/^gpa=\(0x[0-9a-f]*\) page_size=.*/\1/p' "$tmp/gva")
 good=0
 [ -n "$gpa" ] && [ $((gpa)) -ge $((0x40000000)) ] && [ $((gpa)) -lt $((0x50000000)) ] && good=1
-check "gva of the pc walks to a GPA in guest RAM ($gpa)" [ $good = 1 ]
+tap_check "gva of the pc walks to a GPA in guest RAM ($gpa)" [ $good = 1 ]
 # Up to 4 words, not past the pc's page (the next may lie elsewhere).
 words=$(((4096 - (pc & 0xfff)) / 4))
 [ $words -gt 4 ] && words=4
@@ -214,15 +214,15 @@ hmp_words()
 xp=$(hmp_words "xp /${words}wx $gpa")
 x=$(hmp_words "x /${words}wx $pc")
 echo "# mem: $mine; xp: $xp; x: $x"
-check "mem at gva's GPA has the $words words QEMU's xp reads there" [ -n "$mine" -a "$mine" = "$xp" ]
-check "and QEMU's x at the pc reads the same" [ -n "$mine" -a "$mine" = "$x" ]
-check "resume" sh -c "echo resume >'$dir/snapshot'"
+tap_check "mem at gva's GPA has the $words words QEMU's xp reads there" [ -n "$mine" -a "$mine" = "$xp" ]
+tap_check "and QEMU's x at the pc reads the same" [ -n "$mine" -a "$mine" = "$x" ]
+tap_check "resume" sh -c "echo resume >'$dir/snapshot'"
 
 # The guest runs on: a heartbeat newer than any before the resume (a
 # beat may follow the shell's prompt on its line).
 beat=$(grep -o 'KVMINTRO-L2-BEAT [0-9]*' "$tmp/serial.log" | tail -n 1)
 beat=${beat#KVMINTRO-L2-BEAT }
-check "the guest's heartbeat goes on after resume (after beat $beat)" \
+tap_check "the guest's heartbeat goes on after resume (after beat $beat)" \
 	serial_wait "KVMINTRO-L2-BEAT $((beat + 1)) " 60
 tail -n 1 "$tmp/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
 
@@ -230,11 +230,11 @@ tail -n 1 "$tmp/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
 # (harness/l2-guest/arm64-hypercall, unattended): KVM's answer while
 # kvmintro serves no hypercall_nr, then kvmintro's once reloaded with one.
 hc_nr=0x4b49
-check "guest: gpa_hpa.ko refuses to load without hypercall_nr" \
+tap_check "guest: gpa_hpa.ko refuses to load without hypercall_nr" \
 	grep -q '^KVMINTRO-L2-HC noparam status=[1-9]' "$tmp/serial.log"
-check "guest: gpa_hpa.ko loads with hypercall_nr=$hc_nr" \
+tap_check "guest: gpa_hpa.ko loads with hypercall_nr=$hc_nr" \
 	grep -q '^KVMINTRO-L2-HC load status=0' "$tmp/serial.log"
-check "guest: without kvmintro's hypercall_nr, KVM answers SMCCC_RET_NOT_SUPPORTED" \
+tap_check "guest: without kvmintro's hypercall_nr, KVM answers SMCCC_RET_NOT_SUPPORTED" \
 	serial_wait '^KVMINTRO-L2-HC query gpa_hpa_demo: err gpa=0x40000000 ret=-1 reason=hypercall-not-enabled' 30
 rmmod kvmintro && insmod "$KVMINTRO_KO" hypercall_nr=$hc_nr
 rc=$?
@@ -243,21 +243,21 @@ while [ ! -d "$dir/vcpu0" ] && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-check "kvmintro reloaded with hypercall_nr=$hc_nr under the running guest" \
+tap_check "kvmintro reloaded with hypercall_nr=$hc_nr under the running guest" \
 	[ $rc = 0 -a -d "$dir/vcpu0" ]
 serial_wait '^gpa_hpa_demo: gva=' 60
 grep -a '^KVMINTRO-L2-HC \(query\|efault\|garbage\)' "$tmp/serial.log" | tail -n 4 |
 	tr -d '\r' | sed 's/^/# guest: /'
-check "guest: a GPA in no memslot is answered -14" \
+tap_check "guest: a GPA in no memslot is answered -14" \
 	grep -q '^KVMINTRO-L2-HC efault gpa_hpa_demo: err gpa=0x7fffff000000 ret=-14 ' "$tmp/serial.log"
-check "guest: garbage written to /proc/gpa_hpa is EINVAL, the reply unchanged" \
+tap_check "guest: garbage written to /proc/gpa_hpa is EINVAL, the reply unchanged" \
 	grep -q '^KVMINTRO-L2-HC garbage garbage: ok' "$tmp/serial.log"
 line=$(grep -a -m1 '^gpa_hpa_demo: gva=' "$tmp/serial.log" | tr -d '\r')
 echo "# guest: $line"
 demo() { echo "$line" | sed -n "s/.* $1=\(0x[0-9a-f]*\).*/\1/p"; }
 g_gpa=$(demo gpa) g_hpa=$(demo hpa) g_pfn=$(demo pfn) g_flags=$(demo flags)
 g_value=$(demo value)
-check "guest: gpa_hpa_demo prints the HPA of its page" \
+tap_check "guest: gpa_hpa_demo prints the HPA of its page" \
 	[ -n "$g_gpa" -a -n "$g_hpa" -a -n "$g_pfn" -a -n "$g_flags" -a -n "$g_value" ]
 echo "${g_gpa:-0}" >"$dir/translate"
 reply=$(cat "$dir/translate")
@@ -268,13 +268,13 @@ t_pfn=$(echo "$reply" | sed -n 's/.* pfn=\(0x[0-9a-f]*\) .*/\1/p')
 t_size=$(echo "$reply" | sed -n 's/.* size=\([0-9A-Z]*\).*/\1/p')
 good=0
 [ -n "$t_phys" -a -n "$g_hpa" ] && [ $((g_hpa)) = $((t_phys)) ] && good=1
-check "the guest's HPA equals translate's phys (${g_hpa:-none}, ${t_phys:-none})" [ $good = 1 ]
+tap_check "the guest's HPA equals translate's phys (${g_hpa:-none}, ${t_phys:-none})" [ $good = 1 ]
 pfn=
 [ -n "$t_hva" ] && pfn=$(pagemap_pfn "$t_hva")
 good=0
 [ -n "$g_pfn" -a -n "$t_pfn" -a -n "$pfn" ] &&
 	[ $((g_pfn)) = $((t_pfn)) -a $((g_pfn)) = $((pfn)) ] && good=1
-check "the guest's PFN equals translate's, and QEMU's pagemap (${g_pfn:-none}, ${t_pfn:-none}, ${pfn:-none})" [ $good = 1 ]
+tap_check "the guest's PFN equals translate's, and QEMU's pagemap (${g_pfn:-none}, ${t_pfn:-none}, ${pfn:-none})" [ $good = 1 ]
 # Flags: bit 0 huge, bit 1 mapped, bits 2-6 the folio order.
 case $t_size in
 4K) huge=0 order=0 ;;
@@ -283,12 +283,12 @@ case $t_size in
 *) huge=-1 order=-1 ;;
 esac
 g_flags=${g_flags:-0}
-check "the guest's flags: mapped, huge and order as translate's page size ($g_flags, $t_size)" \
+tap_check "the guest's flags: mapped, huge and order as translate's page size ($g_flags, $t_size)" \
 	[ $((g_flags & 2)) = 2 -a $((g_flags & 1)) = $huge -a $(((g_flags >> 2) & 31)) = $order ]
 mine=$(mem_read "${g_gpa:-0}" 8 | od -An -tx8 | tr -d ' ')
 good=0
 [ -n "$mine" -a -n "$g_value" ] && [ $((0x$mine)) = $((g_value)) ] && good=1
-check "mem at the guest's GPA reads the value the guest wrote (${g_value:-none}, 0x$mine)" [ $good = 1 ]
+tap_check "mem at the guest's GPA reads the value the guest wrote (${g_value:-none}, 0x$mine)" [ $good = 1 ]
 
 # quit: QEMU exits with 0 and the VM's directory goes with it.
 printf 'quit\n' >&3
@@ -299,10 +299,9 @@ while kill -0 "$vmm" 2>/dev/null && [ $i -lt 300 ]; do
 done
 status=0
 wait "$vmm" || status=$?
-check "QEMU quits (status $status)" [ $status = 0 ]
+tap_check "QEMU quits (status $status)" [ $status = 0 ]
 vmm_gone "the VM's directory goes with QEMU"
-check "rmmod kvmintro" rmmod kvmintro
+tap_check "rmmod kvmintro" rmmod kvmintro
 echo "# the test took $(elapsed) s"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+exit $tap_failed

@@ -21,12 +21,12 @@ tmp=${KVMINTRO_TMP:-/tmp}/arm64_stage2_test.$$
 mkdir -p "$tmp"
 echo "# $(uname -r) $(uname -m)"
 
-check "insmod kvmintro.ko" insmod "$KVMINTRO_KO"
+tap_check "insmod kvmintro.ko" insmod "$KVMINTRO_KO"
 vmm_start
 counter_moves "the guest counts"
 
 s2=$debugfs/$vmm/stage2
-check "a stage2 file in the VM's directory" [ -f "$s2" ]
+tap_check "a stage2 file in the VM's directory" [ -f "$s2" ]
 
 # walk <request>: write it to stage2, the reply into $tmp/walk; fail if
 # the write does.
@@ -90,7 +90,7 @@ vmm_walks()
 		grep -q "^leaf .* s2ap=r[w]* .* memtype=normal af=1 .* sw=0x0 desc=0x[0-9a-f]* .*kind=" "$tmp/walk" ||
 			{ good=0; echo "# the leaf's attributes"; }
 		grep -q "mismatch" "$tmp/walk" && good=0
-		check "stage2 $gpa (touched, $1): a level-$level leaf, pagemap's PFN, the VMM's HVA" [ $good = 1 ]
+		tap_check "stage2 $gpa (touched, $1): a level-$level leaf, pagemap's PFN, the VMM's HVA" [ $good = 1 ]
 		leaf_level=$level
 	done
 
@@ -102,7 +102,7 @@ vmm_walks()
 		walk "$1" || good=0
 		tail -n 1 "$tmp/walk" | grep -qx "err gpa=$1 level=$2 reason=not-present" || good=0
 		grep "^level=" "$tmp/walk" | tail -n 1 | grep -q "^level=$2 .* valid=0 type=invalid\$" || good=0
-		check "stage2 $1 (untouched): stops at an invalid descriptor of level $2" [ $good = 1 ]
+		tap_check "stage2 $1 (untouched): stops at an invalid descriptor of level $2" [ $good = 1 ]
 		shift 2
 	done
 }
@@ -126,7 +126,7 @@ for g in $code $counter; do
 	[ $covered = 1 ] || { good=0; printf '# 0x%x not covered\n' "$g"; }
 done
 grep -q "^run gpa=$(vmm_field slot=1 gpa) " "$tmp/summary" && good=0
-check "stage2 summary: the table, runs covering the touched pages, not slot 1" [ $good = 1 ]
+tap_check "stage2 summary: the table, runs covering the touched pages, not slot 1" [ $good = 1 ]
 
 # Bad requests: EINVAL, the latest walk stays.
 walk "$(printf '0x%x' $counter)"
@@ -135,43 +135,43 @@ last_ipa=0xffffffffff
 for bad in zzz 0x "0x1 junk" "summary 0x1" -1 0x10000000000000000 \
 	0xffffffffffffffff 0x10000000000 "0x1000 0x10000000000"; do
 	if echo "$bad" >"$s2" 2>"$tmp/bad.err"; then
-		not_ok "stage2 refuses '$bad'"
+		tap_ok 1 "stage2 refuses '$bad'"
 	else
-		check "stage2 refuses '$bad' with EINVAL" grep -q "Invalid argument" "$tmp/bad.err"
+		tap_check "stage2 refuses '$bad' with EINVAL" grep -q "Invalid argument" "$tmp/bad.err"
 	fi
 done
 cat "$s2" >"$tmp/after"
-check "the refused requests left the reply alone" cmp -s "$tmp/before" "$tmp/after"
+tap_check "the refused requests left the reply alone" cmp -s "$tmp/before" "$tmp/after"
 walk $last_ipa
-check "stage2 $last_ipa (the last IPA of 40 bits): walked, stops at level 1" \
+tap_check "stage2 $last_ipa (the last IPA of 40 bits): walked, stops at level 1" \
 	grep -qx "err gpa=$last_ipa level=1 reason=not-present" "$tmp/walk"
 
 # The CLI: a walk and the summary, read.
 "$KVMINTRO_BIN/kvmintro" stage2 "$vmm" "$(printf '0x%x' $counter)" >"$tmp/cli" 2>&1
 sed 's/^/# /' "$tmp/cli"
-check "kvmintro stage2 PID GPA: the table and the leaf's PFN" sh -c \
+tap_check "kvmintro stage2 PID GPA: the table and the leaf's PFN" sh -c \
 	"grep -q 'stage-2 table, IPA 40 bits, start level 1' '$tmp/cli' &&
 	 grep -q '$(pagemap_pfn $((hva0 + counter - slot0)))' '$tmp/cli'"
 "$KVMINTRO_BIN/kvmintro" stage2 "$vmm" >"$tmp/cli" 2>&1
 sed 's/^/# /' "$tmp/cli"
-check "kvmintro stage2 PID: the runs and what they map" grep -q "^Mapped: " "$tmp/cli"
+tap_check "kvmintro stage2 PID: the runs and what they map" grep -q "^Mapped: " "$tmp/cli"
 
 # Software bit 55, set by s2_swbit.ko in the counter's leaf.
 counter_page=$(printf '0x%x' $((counter & ~0xfff)))
 if insmod "$KVMINTRO_BIN/kmod/s2_swbit.ko" pid="$vmm" gpa="$counter_page"; then
-	ok "insmod s2_swbit.ko pid=$vmm gpa=$counter_page"
+	tap_ok 0 "insmod s2_swbit.ko pid=$vmm gpa=$counter_page"
 	walk "$(printf '0x%x' $counter)"
 	desc=$(field leaf desc)
-	check "stage2 shows software bit 55 the module set: sw=0x1" sh -c \
+	tap_check "stage2 shows software bit 55 the module set: sw=0x1" sh -c \
 		"[ '$(field leaf sw)' = 0x1 ] && [ $(((desc >> 55) & 1)) = 1 ]"
 	echo summary >"$s2"
-	check "the summary has a run with sw=0x1" grep -q "^run .* sw=0x1\$" "$s2"
+	tap_check "the summary has a run with sw=0x1" grep -q "^run .* sw=0x1\$" "$s2"
 	counter_moves "the guest counts with the bit set"
-	check "rmmod s2_swbit" rmmod s2_swbit
+	tap_check "rmmod s2_swbit" rmmod s2_swbit
 	walk "$(printf '0x%x' $counter)"
-	check "after rmmod, stage2 shows the bit clear: sw=0x0" [ "$(field leaf sw)" = 0x0 ]
+	tap_check "after rmmod, stage2 shows the bit clear: sw=0x0" [ "$(field leaf sw)" = 0x0 ]
 else
-	not_ok "insmod s2_swbit.ko pid=$vmm gpa=$counter_page"
+	tap_ok 1 "insmod s2_swbit.ko pid=$vmm gpa=$counter_page"
 fi
 
 vmm_stop
@@ -185,17 +185,16 @@ if [ -n "$thp_was" ] && echo never >"$thp"; then
 	counter_moves "the guest counts (no THP)"
 	s2=$debugfs/$vmm/stage2
 	vmm_walks "no THP"
-	check "without THP the touched pages have 4K leaves" [ "$leaf_level" = 3 ]
+	tap_check "without THP the touched pages have 4K leaves" [ "$leaf_level" = 3 ]
 	echo summary >"$s2"
 	sed 's/^/# /' "$s2"
-	check "the summary without THP: 4K runs from slot 0's first page" \
+	tap_check "the summary without THP: 4K runs from slot 0's first page" \
 		grep -q "^run gpa=$slot0 npages=0x[12] size=4K " "$s2"
 	vmm_stop
 	echo "$thp_was" >"$thp"
 else
-	not_ok "THP turned off for a second VM"
+	tap_ok 1 "THP turned off for a second VM"
 fi
-check "rmmod kvmintro" rmmod kvmintro
+tap_check "rmmod kvmintro" rmmod kvmintro
 
-echo "1..$n"
-[ $failed -eq 0 ]
+exit $tap_failed
