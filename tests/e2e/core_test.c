@@ -514,16 +514,16 @@ static void test_dump_big(void)
 	kvmintro_unload();
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "core: readelf reads the VM's memslots, memory and registers",
+	  test_core },
+	{ "core: kvmintro dump of 256 MiB, 16 touched: no RSS, pins, or blocks beyond them",
+	  test_dump_big },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
 	if (system("readelf --version >/dev/null 2>&1"))
 		ksft_exit_skip("no readelf (binutils)\n");
-	kvmintro_run_case("core: readelf reads the VM's memslots, memory and registers",
-			  test_core);
-	kvmintro_run_case("core: kvmintro dump of 256 MiB, 16 touched: no RSS, pins, or blocks beyond them",
-			  test_dump_big);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

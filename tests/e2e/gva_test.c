@@ -321,18 +321,18 @@ static void test_no_paging(void)
 	kvmintro_unload();
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "gva: long mode 4K/2M/1G walks equal the VMM's tables and pagemap",
+	  test_long_mode_walks },
+	{ "gva: 32-bit PAE walks (4K, 2M) equal the VMM's tables and pagemap",
+	  test_pae_walks },
+	{ "gva: 32-bit paging walks (4K, 4M PSE) equal the VMM's tables and pagemap",
+	  test_paged32_walks },
+	{ "gva: no paging (real mode): GVA is the GPA",
+	  test_no_paging },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("gva: long mode 4K/2M/1G walks equal the VMM's tables and pagemap",
-			  test_long_mode_walks);
-	kvmintro_run_case("gva: 32-bit PAE walks (4K, 2M) equal the VMM's tables and pagemap",
-			  test_pae_walks);
-	kvmintro_run_case("gva: 32-bit paging walks (4K, 4M PSE) equal the VMM's tables and pagemap",
-			  test_paged32_walks);
-	kvmintro_run_case("gva: no paging (real mode): GVA is the GPA",
-			  test_no_paging);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

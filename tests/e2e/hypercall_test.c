@@ -297,18 +297,18 @@ static void test_refused(void)
 	kvmintro_unload();
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "hypercall: not loaded: KVM's -KVM_ENOSYS, and after unload",
+	  test_not_loaded },
+	{ "hypercall: loaded without hypercall_nr: KVM's answers",
+	  test_off_by_default },
+	{ "hypercall: KVM_HC_* numbers and garbage refused at load",
+	  test_refused },
+	{ "hypercall: CPL 0 gets pagemap's HPA/PFN/flags (4K, THP), -KVM_EFAULT off slots, untouched and zero pages; CPL 3 and 32-bit keep KVM's answer",
+	  test_served },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("hypercall: not loaded: KVM's -KVM_ENOSYS, and after unload",
-			  test_not_loaded);
-	kvmintro_run_case("hypercall: loaded without hypercall_nr: KVM's answers",
-			  test_off_by_default);
-	kvmintro_run_case("hypercall: KVM_HC_* numbers and garbage refused at load",
-			  test_refused);
-	kvmintro_run_case("hypercall: CPL 0 gets pagemap's HPA/PFN/flags (4K, THP), -KVM_EFAULT off slots, untouched and zero pages; CPL 3 and 32-bit keep KVM's answer",
-			  test_served);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

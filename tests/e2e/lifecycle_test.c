@@ -205,18 +205,18 @@ unloaded:
 	vm_destroy(vm);
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "lifecycle: VMM killed (SIGKILL) with memslots open",
+	  test_sigkill_with_memslots_open },
+	{ "lifecycle: VMM exits (SIGTERM) with vcpus open",
+	  test_exit_with_vcpus_open },
+	{ "lifecycle: 20 short-lived VMs come and go",
+	  test_many_vms },
+	{ "lifecycle: rmmod refused while any file is open, then goes",
+	  test_rmmod_with_files_open },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("lifecycle: VMM killed (SIGKILL) with memslots open",
-			  test_sigkill_with_memslots_open);
-	kvmintro_run_case("lifecycle: VMM exits (SIGTERM) with vcpus open",
-			  test_exit_with_vcpus_open);
-	kvmintro_run_case("lifecycle: 20 short-lived VMs come and go",
-			  test_many_vms);
-	kvmintro_run_case("lifecycle: rmmod refused while any file is open, then goes",
-			  test_rmmod_with_files_open);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

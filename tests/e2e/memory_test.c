@@ -554,24 +554,24 @@ static void test_capture_records_gpa_hpa(void)
 
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("memory: gpa_hpa equals pagemap and kpageflags, page by page",
-			  test_gpa_hpa_matches_pagemap);
-	kvmintro_run_case("memory: gpa_hpa of shared anonymous memory and a memfd equals pagemap",
-			  test_gpa_hpa_shared_backings);
-	kvmintro_run_case("memory: translate replies equal pagemap; bad input is -EINVAL",
-			  test_translate);
-	kvmintro_run_case("memory: mem reads the VMM's bytes, holes are EIO, no write",
-			  test_mem_reads_vmm_bytes);
-	kvmintro_run_case("memory: reading changes no RSS, pagemap or pin counters",
-			  test_no_side_effects);
-	kvmintro_run_case("memory: capture records the gpa_hpa table of that instant",
-			  test_capture_records_gpa_hpa);
-	kvmintro_run_case(kvmintro_locked_down() ?
-			  "memory: locked down, mem is not writable even with allow_write=1" :
-			  "memory: with allow_write=1, mem writes reach the guest, not ROM or holes",
-			  test_mem_write_allowed);
-	ksft_finished();
+	const struct kvmintro_case cases[] = {
+		{ "memory: gpa_hpa equals pagemap and kpageflags, page by page",
+		  test_gpa_hpa_matches_pagemap },
+		{ "memory: gpa_hpa of shared anonymous memory and a memfd equals pagemap",
+		  test_gpa_hpa_shared_backings },
+		{ "memory: translate replies equal pagemap; bad input is -EINVAL",
+		  test_translate },
+		{ "memory: mem reads the VMM's bytes, holes are EIO, no write",
+		  test_mem_reads_vmm_bytes },
+		{ "memory: reading changes no RSS, pagemap or pin counters",
+		  test_no_side_effects },
+		{ "memory: capture records the gpa_hpa table of that instant",
+		  test_capture_records_gpa_hpa },
+		{ kvmintro_locked_down() ?
+		  "memory: locked down, mem is not writable even with allow_write=1" :
+		  "memory: with allow_write=1, mem writes reach the guest, not ROM or holes",
+		  test_mem_write_allowed },
+	};
+
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

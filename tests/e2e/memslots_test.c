@@ -223,14 +223,14 @@ static void test_vcpu_runs_counted(void)
 	kvmintro_unload();
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "registry: VMs before and after load, memslots and vcpus match the VMM",
+	  test_vm_before_and_after_load },
+	{ "registry: KVM_RUN hook counts runs per vcpu",
+	  test_vcpu_runs_counted },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("registry: VMs before and after load, memslots and vcpus match the VMM",
-			  test_vm_before_and_after_load);
-	kvmintro_run_case("registry: KVM_RUN hook counts runs per vcpu",
-			  test_vcpu_runs_counted);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

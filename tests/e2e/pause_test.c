@@ -398,22 +398,22 @@ static void test_snapshot_bad_input(void)
 	kvmintro_unload();
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "pause: guest progress freezes while paused, resumes after",
+	  test_progress_freezes },
+	{ "pause: 4 vcpus (exit, spin, halt, never run) x 1000 pause/resume",
+	  test_four_vcpus_1000_pauses },
+	{ "pause: vcpus either side of the 64th counted and held at KVM_RUN",
+	  test_vcpus_past_the_64th },
+	{ "pause: a stuck vcpu thread times out the pause, VMM death while paused",
+	  test_pause_times_out },
+	{ "pause: rmmod while paused resumes the VM",
+	  test_rmmod_while_paused },
+	{ "pause: bad input to snapshot is -EINVAL, state unchanged",
+	  test_snapshot_bad_input },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("pause: guest progress freezes while paused, resumes after",
-			  test_progress_freezes);
-	kvmintro_run_case("pause: 4 vcpus (exit, spin, halt, never run) x 1000 pause/resume",
-			  test_four_vcpus_1000_pauses);
-	kvmintro_run_case("pause: vcpus either side of the 64th counted and held at KVM_RUN",
-			  test_vcpus_past_the_64th);
-	kvmintro_run_case("pause: a stuck vcpu thread times out the pause, VMM death while paused",
-			  test_pause_times_out);
-	kvmintro_run_case("pause: rmmod while paused resumes the VM",
-			  test_rmmod_while_paused);
-	kvmintro_run_case("pause: bad input to snapshot is -EINVAL, state unchanged",
-			  test_snapshot_bad_input);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

@@ -225,14 +225,14 @@ static void test_live_regs_equal_vmm_view(void)
 	kvmintro_unload();
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "regs: capture holds the values the VMM and the guest planted",
+	  test_capture_has_planted_values },
+	{ "regs: live regs of a paused vcpu equal the VMM's own KVM_GET_*",
+	  test_live_regs_equal_vmm_view },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("regs: capture holds the values the VMM and the guest planted",
-			  test_capture_has_planted_values);
-	kvmintro_run_case("regs: live regs of a paused vcpu equal the VMM's own KVM_GET_*",
-			  test_live_regs_equal_vmm_view);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

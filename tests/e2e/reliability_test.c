@@ -650,36 +650,36 @@ static void test_creator_id_reused(void)
 	vm_destroy(c.vm);
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "reliability: memslots change under every reader",
+	  test_memslot_churn },
+	{ "reliability: a VM destroyed unseen (kprobes off)",
+	  test_destroy_unseen },
+	{ "reliability: a new VM where a dead one was (kprobes off)",
+	  test_new_vm_where_old_was },
+	{ "reliability: pause a thread that runs two vcpus",
+	  test_one_thread_two_vcpus },
+	{ "reliability: a vcpu created while paused stays out",
+	  test_vcpu_created_while_paused },
+	{ "reliability: capture's table bounded by capture_table_max_kb",
+	  test_capture_table_bounded },
+	{ "reliability: gva vcpu= beyond 32 bits is EINVAL",
+	  test_gva_vcpu_width },
+	{ "reliability: a forked child's KVM_RUN is not the vcpu's",
+	  test_forked_child_run },
+	{ "reliability: Yama ptrace_scope=2 applies to kvmintro's files",
+	  test_ptrace_policy },
+	{ "reliability: a write through mem is in the dirty log",
+	  test_mem_write_logged },
+	{ "reliability: a VM's directory is there when KVM_CREATE_VM returns",
+	  test_directory_at_create },
+	{ "reliability: 64 VMs created at once each have their directory at KVM_CREATE_VM's return",
+	  test_directory_at_create_many },
+	{ "reliability: a VM is named after its VMM, not a reused thread id",
+	  test_creator_id_reused },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("reliability: memslots change under every reader",
-			  test_memslot_churn);
-	kvmintro_run_case("reliability: a VM destroyed unseen (kprobes off)",
-			  test_destroy_unseen);
-	kvmintro_run_case("reliability: a new VM where a dead one was (kprobes off)",
-			  test_new_vm_where_old_was);
-	kvmintro_run_case("reliability: pause a thread that runs two vcpus",
-			  test_one_thread_two_vcpus);
-	kvmintro_run_case("reliability: a vcpu created while paused stays out",
-			  test_vcpu_created_while_paused);
-	kvmintro_run_case("reliability: capture's table bounded by capture_table_max_kb",
-			  test_capture_table_bounded);
-	kvmintro_run_case("reliability: gva vcpu= beyond 32 bits is EINVAL",
-			  test_gva_vcpu_width);
-	kvmintro_run_case("reliability: a forked child's KVM_RUN is not the vcpu's",
-			  test_forked_child_run);
-	kvmintro_run_case("reliability: Yama ptrace_scope=2 applies to kvmintro's files",
-			  test_ptrace_policy);
-	kvmintro_run_case("reliability: a write through mem is in the dirty log",
-			  test_mem_write_logged);
-	kvmintro_run_case("reliability: a VM's directory is there when KVM_CREATE_VM returns",
-			  test_directory_at_create);
-	kvmintro_run_case("reliability: 64 VMs created at once each have their directory at KVM_CREATE_VM's return",
-			  test_directory_at_create_many);
-	kvmintro_run_case("reliability: a VM is named after its VMM, not a reused thread id",
-			  test_creator_id_reused);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

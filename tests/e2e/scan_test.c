@@ -885,28 +885,28 @@ static void test_rmmod_during_scan(void)
 	vm_destroy(vm);
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "scan: exactly the planted matches, across page, THP and slot edges",
+	  test_scan_finds_exactly_the_planted },
+	{ "scan: 4096 patterns of every form, planted across page, THP and slot edges: exactly the reference's matches",
+	  test_scan_4096_patterns },
+	{ "scan: bad input and one past every limit are -EINVAL, results unchanged; every limit taken",
+	  test_scan_bad_input },
+	{ "scan: a pattern with blanks, quotes and any byte comes back as a string of the record grammar",
+	  test_scan_pattern_encoding },
+	{ "scan: a request written line by line, as shells do",
+	  test_scan_line_by_line },
+	{ "scan: a long request in 4 KiB blocks cut inside lines, as cat writes",
+	  test_scan_written_in_blocks },
+	{ "scan: 256 MiB guest, 16 MiB touched: RSS and pins unchanged",
+	  test_scan_no_side_effects },
+	{ "scan: VMM killed during a long scan",
+	  test_vmm_exit_during_scan },
+	{ "scan: rmmod during a scan is refused, the scan goes on",
+	  test_rmmod_during_scan },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("scan: exactly the planted matches, across page, THP and slot edges",
-			  test_scan_finds_exactly_the_planted);
-	kvmintro_run_case("scan: 4096 patterns of every form, planted across page, THP and slot edges: exactly the reference's matches",
-			  test_scan_4096_patterns);
-	kvmintro_run_case("scan: bad input and one past every limit are -EINVAL, results unchanged; every limit taken",
-			  test_scan_bad_input);
-	kvmintro_run_case("scan: a pattern with blanks, quotes and any byte comes back as a string of the record grammar",
-			  test_scan_pattern_encoding);
-	kvmintro_run_case("scan: a request written line by line, as shells do",
-			  test_scan_line_by_line);
-	kvmintro_run_case("scan: a long request in 4 KiB blocks cut inside lines, as cat writes",
-			  test_scan_written_in_blocks);
-	kvmintro_run_case("scan: 256 MiB guest, 16 MiB touched: RSS and pins unchanged",
-			  test_scan_no_side_effects);
-	kvmintro_run_case("scan: VMM killed during a long scan",
-			  test_vmm_exit_during_scan);
-	kvmintro_run_case("scan: rmmod during a scan is refused, the scan goes on",
-			  test_rmmod_during_scan);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

@@ -563,14 +563,14 @@ static void test_no_root(void)
 	kvmintro_unload();
 }
 
+static const struct kvmintro_case cases[] = {
+	{ "stage2: leaves of touched GPAs equal pagemap, 2M on THP, 4K on base pages; summary, stops, garbage",
+	  test_stage2_walks },
+	{ "stage2: before any vcpu ran, no root, said in one line",
+	  test_no_root },
+};
+
 int main(void)
 {
-	ksft_print_header();
-	if (!getenv("KVMINTRO_KO"))
-		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
-	kvmintro_run_case("stage2: leaves of touched GPAs equal pagemap, 2M on THP, 4K on base pages; summary, stops, garbage",
-			  test_stage2_walks);
-	kvmintro_run_case("stage2: before any vcpu ran, no root, said in one line",
-			  test_no_root);
-	ksft_finished();
+	kvmintro_main(cases, ARRAY_SIZE(cases));
 }

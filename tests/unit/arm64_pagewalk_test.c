@@ -10,15 +10,14 @@
  */
 #include <stdlib.h>
 
+#include "ksft.h"
+
 #include "../../lib/arm64/pagewalk.h"
 
-static int failures, checks;
 
 static void check(const char *name, bool ok)
 {
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
-	checks++;
+	ksft_test_result(ok, "%s", name);
 }
 
 /*
@@ -417,6 +416,5 @@ int main(void)
 	big_endian_tables();
 	refused();
 
-	printf("1..%d\n", checks);
-	return failures ? 1 : 0;
+	ksft_finished();
 }

@@ -10,16 +10,15 @@
 #include <elf.h>
 #include <stdlib.h>
 
+#include "ksft.h"
+
 #include "../../lib/arm64/regs.h"
 #include "../../lib/elfcore.h"
 
-static int failures, checks;
 
 static void check(const char *name, bool ok)
 {
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
-	checks++;
+	ksft_test_result(ok, "%s", name);
 }
 
 static u64 u64_at(const u8 *p, size_t offset)
@@ -161,6 +160,5 @@ int main(void)
 	      prstatus == 2 && ok);
 	check("notes: no QEMU note", !others);
 	free(buf);
-	printf("1..%d\n", checks);
-	return failures ? 1 : 0;
+	ksft_finished();
 }

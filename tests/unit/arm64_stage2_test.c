@@ -12,12 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ksft.h"
+
 #include "../../lib/record.h"
 #include "../../lib/arm64/stage2.h"
 
 #define MEM_SIZE	(1 << 20)
 static u8 mem[MEM_SIZE];
-static int failures;
 
 /* Valid table; valid page (level 3) / block (levels 1, 2) with AF. */
 #define D_TABLE		0x3ULL
@@ -49,8 +50,7 @@ static void put(u64 table, unsigned int index, u64 entry)
 
 static void check(const char *name, bool ok)
 {
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
+	ksft_test_result(ok, "%s", name);
 }
 
 /* 40 bits from level 1: 2 concatenated tables at 0x2000 and 0x3000. */
@@ -303,5 +303,5 @@ int main(void)
 	test_names();
 	test_records();
 	test_runs();
-	return failures ? 1 : 0;
+	ksft_finished();
 }

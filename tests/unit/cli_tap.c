@@ -1,25 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TAP output for the CLI's unit tests; see cli_tap.h.
+ * Checks of the CLI's unit tests, as TAP through tests/lib/ksft.c; see
+ * cli_tap.h.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli_tap.h"
-
-static unsigned int cli_tap_count;
-static unsigned int cli_tap_failures;
-
-static void cli_tap_result(bool passed, const char *format, va_list arguments)
-{
-	cli_tap_count++;
-	if (!passed)
-		cli_tap_failures++;
-	printf("%s - ", passed ? "ok" : "not ok");
-	vprintf(format, arguments);
-	putchar('\n');
-}
+#include "ksft.h"
 
 /* Print @text as TAP diagnostics: "# " before each line. */
 void cli_tap_diagnostic(const char *text)
@@ -40,7 +29,7 @@ bool cli_tap_expect(bool passed, const char *file, int line,
 	va_list arguments;
 
 	va_start(arguments, format);
-	cli_tap_result(passed, format, arguments);
+	ksft_test_vresult(passed, format, arguments);
 	va_end(arguments);
 	if (!passed)
 		printf("#   %s:%d: expected %s\n", file, line, condition);
@@ -55,7 +44,7 @@ bool cli_tap_expect_string(const char *actual, const char *expected,
 	va_list arguments;
 
 	va_start(arguments, format);
-	cli_tap_result(passed, format, arguments);
+	ksft_test_vresult(passed, format, arguments);
 	va_end(arguments);
 	if (!passed) {
 		printf("#   %s:%d: expected:\n", file, line);
@@ -69,23 +58,17 @@ bool cli_tap_expect_string(const char *actual, const char *expected,
 
 void cli_tap_skip(const char *reason, const char *format, ...)
 {
+	char name[512];
 	va_list arguments;
 
-	cli_tap_count++;
-	printf("ok - ");
 	va_start(arguments, format);
-	vprintf(format, arguments);
+	vsnprintf(name, sizeof(name), format, arguments);
 	va_end(arguments);
-	printf(" # SKIP %s\n", reason);
-	fflush(stdout);
+	ksft_test_result_skip(reason, "%s", name);
 }
 
-/* Print the plan; return the exit status: 1 if any check failed. */
+/* The exit status: 1 if any check failed. */
 int cli_tap_finish(void)
 {
-	printf("1..%u\n", cli_tap_count);
-	if (cli_tap_failures)
-		printf("# %u of %u checks failed\n", cli_tap_failures,
-		       cli_tap_count);
-	return cli_tap_failures ? 1 : 0;
+	return ksft_nr_failed() ? 1 : 0;
 }

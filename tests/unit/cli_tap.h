@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * TAP output for the CLI's unit tests: one "ok - name" or "not ok - name"
- * line per check, diagnostics as "# ..." lines, then the plan.
+ * Checks of the CLI's unit tests, each one TAP line of tests/lib/ksft.h:
+ * "ok - name" or "not ok - name", diagnostics as "# ..." lines.
  */
 #ifndef CLI_TAP_H
 #define CLI_TAP_H

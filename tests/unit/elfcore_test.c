@@ -12,15 +12,14 @@
 #include <sys/user.h>
 #include <unistd.h>
 
+#include "ksft.h"
+
 #include "../../lib/elfcore.h"
 #include "../../lib/regs.h"
 
-static int failures;
-
 static void check(const char *name, bool ok)
 {
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
+	ksft_test_result(ok, "%s", name);
 }
 
 static struct kvmintro_elfcore_load loads[] = {
@@ -264,7 +263,7 @@ static void check_readelf(const struct kvmintro_elfcore *core, const u8 *headers
 	int fd;
 
 	if (system("readelf --version >/dev/null 2>&1")) {
-		printf("ok - readelf parses the core # SKIP no readelf\n");
+		ksft_test_result_skip("no readelf", "readelf parses the core");
 		return;
 	}
 	file = calloc(1, core->file_size);
@@ -352,5 +351,5 @@ int main(void)
 	check_find_load(&core);
 	check_readelf(&core, headers);
 	free(headers);
-	return failures ? 1 : 0;
+	ksft_finished();
 }

@@ -7,30 +7,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ksft.h"
+
 #include "../../lib/format.h"
 
-static int failures;
 
 static void check_line(const char *name, int len, const char *buf,
 		       const char *expected)
 {
-	if (len == (int)strlen(expected) && !strcmp(buf, expected)) {
-		printf("ok - %s\n", name);
-		return;
-	}
-	printf("not ok - %s\n#   got (%d) '%s'\n#   expected '%s'\n", name, len,
-	       len >= 0 ? buf : "", expected);
-	failures++;
+	if (!ksft_test_result(len == (int)strlen(expected) &&
+			      !strcmp(buf, expected), "%s", name))
+		ksft_print_msg("  got (%d) '%s'\n#   expected '%s'\n", len,
+			       len >= 0 ? buf : "", expected);
 }
 
 static void check_int(const char *name, int got, int expected)
 {
-	if (got == expected) {
-		printf("ok - %s\n", name);
-		return;
-	}
-	printf("not ok - %s\n#   got %d, expected %d\n", name, got, expected);
-	failures++;
+	if (!ksft_test_result(got == expected, "%s", name))
+		ksft_print_msg("  got %d, expected %d\n", got, expected);
 }
 
 static void test_memslot_lines(void)
@@ -132,5 +126,5 @@ int main(void)
 	test_memslot_lines();
 	test_vm_and_vcpu_lines();
 	test_page_sizes();
-	return failures ? 1 : 0;
+	ksft_finished();
 }

@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ksft.h"
+
 #include "../../lib/pagewalk.h"
 
 #define MEM_SIZE	(64 << 20)
 static u8 mem[MEM_SIZE];
-static int failures;
 
 static int read_entry(void *ctx, u64 gpa, unsigned int size, u64 *value)
 {
@@ -31,8 +32,7 @@ static void put(u64 gpa, u64 value, unsigned int size)
 
 static void check(const char *name, bool ok)
 {
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
+	ksft_test_result(ok, "%s", name);
 }
 
 static void walk_expect(const char *name, enum kvmintro_paging_mode mode,
@@ -164,5 +164,5 @@ int main(void)
 	test_pae();
 	test_32bit();
 	test_format();
-	return failures ? 1 : 0;
+	ksft_finished();
 }

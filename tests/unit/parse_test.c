@@ -6,14 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ksft.h"
+
 #include "../../lib/parse.h"
 
-static int failures;
 
 static void check(const char *name, bool ok)
 {
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
+	ksft_test_result(ok, "%s", name);
 }
 
 static int addresses(const char *text, u64 *gpas)
@@ -137,5 +137,5 @@ int main(void)
 	all_bad &= kvmintro_parse_stage2_request("summary summary", 15, gpas,
 				KVMINTRO_TRANSLATE_MAX) == -EINVAL;
 	check("stage2: garbage, summary with anything else", all_bad);
-	return failures ? 1 : 0;
+	ksft_finished();
 }

@@ -9,16 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksft.h"
+
 #include "../../lib/record.h"
 
 #define FIELDS_MAX 16
 
-static int failures;
 
 static void check(const char *name, bool ok)
 {
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
+	ksft_test_result(ok, "%s", name);
 }
 
 static char *copy;
@@ -526,5 +526,5 @@ int main(void)
 	test_reader_accepts();
 	test_reader_refuses();
 	free(copy);
-	return failures ? 1 : 0;
+	ksft_finished();
 }

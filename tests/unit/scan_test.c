@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksft.h"
+
 #include "../../lib/scan.h"
 
-static int failures;
-static int checks;
 
 static bool expect(bool passed, const char *format, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -24,14 +24,9 @@ static bool expect(bool passed, const char *format, ...)
 {
 	va_list args;
 
-	checks++;
-	printf("%s - ", passed ? "ok" : "not ok");
 	va_start(args, format);
-	vprintf(format, args);
+	ksft_test_vresult(passed, format, args);
 	va_end(args);
-	printf("\n");
-	if (!passed)
-		failures++;
 	return passed;
 }
 
@@ -1302,6 +1297,5 @@ int main(void)
 		test_search_large();
 	}
 	free(scanner);
-	printf("1..%d\n", checks);
-	return failures ? 1 : 0;
+	ksft_finished();
 }

@@ -10,12 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ksft.h"
+
 #include "../../lib/record.h"
 #include "../../lib/stage2.h"
 
 #define MEM_SIZE	(1 << 20)
 static u8 mem[MEM_SIZE];
-static int failures;
 
 /* KVM's present bit and the NPT bits P, W, U (no NX: executable). */
 #define NPT_TABLE	(0x800ULL | 0x7)
@@ -40,8 +41,7 @@ static void put(u64 table, unsigned int index, u64 entry)
 
 static void check(const char *name, bool ok)
 {
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
+	ksft_test_result(ok, "%s", name);
 }
 
 static struct kvmintro_stage2_mmu npt = {
@@ -265,5 +265,5 @@ int main(void)
 	test_ept();
 	test_format();
 	test_runs();
-	return failures ? 1 : 0;
+	ksft_finished();
 }

@@ -5,7 +5,8 @@
 
 VMM_DIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 include $(VMM_DIR)/arch.mk
-VMM_CPPFLAGS := -I$(VMM_DIR)/include -I$(VMM_DIR)/include/$(VMM_ARCH)
+VMM_CPPFLAGS := -I$(VMM_DIR)/include -I$(VMM_DIR)/include/$(VMM_ARCH) \
+		-I$(VMM_DIR)/../lib
 VMM_LIB = $(abspath $(OUT))/.build/vmm/libkvmvmm.a
 VMM_LDFLAGS := -static -pthread
 

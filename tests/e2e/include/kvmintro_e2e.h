@@ -164,6 +164,20 @@ uint64_t kvmintro_kpageflags(uint64_t pfn);
 void __kvmintro_run_case(const char *name, void (*fn)(void), bool unload);
 void kvmintro_run_case(const char *name, void (*fn)(void));
 
+/* One case of a test: its TAP description and what it runs. */
+struct kvmintro_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+/*
+ * main() of an end-to-end test: the TAP header, a skip outside the
+ * harness (no KVMINTRO_KO), each of @cases through kvmintro_run_case(),
+ * then the exit status of ksft_finished().
+ */
+void __noreturn kvmintro_main(const struct kvmintro_case *cases,
+			      unsigned int nr);
+
 /* A VM with one spinning vcpu, here or in a child process. */
 struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu);
 /* The same with the vcpu's thread created but not started (vcpu_thread_go()). */

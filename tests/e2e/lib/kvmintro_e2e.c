@@ -681,6 +681,18 @@ void kvmintro_run_case(const char *name, void (*fn)(void))
 	__kvmintro_run_case(name, fn, true);
 }
 
+void kvmintro_main(const struct kvmintro_case *cases, unsigned int nr)
+{
+	unsigned int i;
+
+	ksft_print_header();
+	if (!getenv("KVMINTRO_KO"))
+		ksft_exit_skip("KVMINTRO_KO is not set: run inside the harness\n");
+	for (i = 0; i < nr; i++)
+		kvmintro_run_case(cases[i].name, cases[i].fn);
+	ksft_finished();
+}
+
 void kvmintro_wait_counter_moves(struct kvm_vcpu *vcpu, int timeout_ms)
 {
 	uint64_t start = vcpu_guest_counter(vcpu);

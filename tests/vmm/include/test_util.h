@@ -17,9 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KSFT_PASS	0
-#define KSFT_FAIL	1
-#define KSFT_SKIP	4
+#include "ksft.h"
 
 #ifndef __printf
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
@@ -72,24 +70,6 @@ do {									\
 	if (!(f))							\
 		ksft_exit_skip(fmt, ##__VA_ARGS__);			\
 } while (0)
-
-/* TAP, one line per outcome, flushed so a crash loses nothing. */
-void ksft_print_header(void);
-void __printf(1, 2) ksft_print_msg(const char *fmt, ...);
-void __printf(1, 2) ksft_test_result_pass(const char *fmt, ...);
-void __printf(1, 2) ksft_test_result_fail(const char *fmt, ...);
-void __printf(2, 3) ksft_test_result_skip(const char *why,
-					  const char *fmt, ...);
-void __printf(2, 3) ksft_test_result(bool pass, const char *fmt, ...);
-void __printf(1, 2) __noreturn ksft_exit_skip(const char *fmt, ...);
-/*
- * If set, ksft_exit_skip() also copies its reason here (size bytes): a
- * parent that forks test cases can then report why a child skipped.
- */
-void ksft_set_skip_buffer(char *buf, size_t size);
-/* Exit 0 if no test failed so far, else 1. */
-void __noreturn ksft_finished(void);
-unsigned int ksft_nr_failed(void);
 
 /* Parse "4096", "0x1000", "4K", "2M", "1G" (binary units). */
 int parse_size(const char *str, uint64_t *val);

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Assertions and TAP output for the test VMM and the e2e tests.
+ * Assertions and helpers for the test VMM and the e2e tests (their TAP:
+ * tests/lib/ksft.c).
  */
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "test_util.h"
-
-static unsigned int ksft_failed;
-static char *ksft_skip_buf;
-static size_t ksft_skip_size;
 
 void test_assert(bool exp, const char *exp_str, const char *file,
 		 unsigned int line, const char *fmt, ...)
@@ -42,109 +39,6 @@ void test_assert(bool exp, const char *exp_str, const char *file,
 	printf(" (errno=%d %s)\n", saved_errno, strerror(saved_errno));
 	fflush(stdout);
 	exit(KSFT_FAIL);
-}
-
-void ksft_print_header(void)
-{
-	printf("TAP version 13\n");
-	fflush(stdout);
-}
-
-void ksft_print_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-static void ksft_result(const char *status, const char *suffix,
-			const char *fmt, va_list ap)
-{
-	printf("%s - ", status);
-	vprintf(fmt, ap);
-	if (suffix)
-		printf(" # SKIP %s", suffix);
-	printf("\n");
-	fflush(stdout);
-}
-
-void ksft_test_result_pass(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	ksft_result("ok", NULL, fmt, ap);
-	va_end(ap);
-}
-
-void ksft_test_result_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	ksft_failed++;
-	va_start(ap, fmt);
-	ksft_result("not ok", NULL, fmt, ap);
-	va_end(ap);
-}
-
-void ksft_test_result_skip(const char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	ksft_result("ok", why, fmt, ap);
-	va_end(ap);
-}
-
-void ksft_test_result(bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!pass)
-		ksft_failed++;
-	va_start(ap, fmt);
-	ksft_result(pass ? "ok" : "not ok", NULL, fmt, ap);
-	va_end(ap);
-}
-
-void ksft_set_skip_buffer(char *buf, size_t size)
-{
-	ksft_skip_buf = buf;
-	ksft_skip_size = size;
-}
-
-void ksft_exit_skip(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ksft_skip_buf) {
-		va_start(ap, fmt);
-		vsnprintf(ksft_skip_buf, ksft_skip_size, fmt, ap);
-		va_end(ap);
-	}
-
-	printf("# SKIP ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	exit(KSFT_SKIP);
-}
-
-unsigned int ksft_nr_failed(void)
-{
-	return ksft_failed;
-}
-
-void ksft_finished(void)
-{
-	fflush(stdout);
-	exit(ksft_failed ? KSFT_FAIL : KSFT_PASS);
 }
 
 int parse_size(const char *str, uint64_t *val)
