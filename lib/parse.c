@@ -61,29 +61,26 @@ int kvmintro_hex_digit(char c)
 }
 
 /**
- * kvmintro_parse_u64() - parse a whole number: decimal, or hex with 0x
- * @buf: the digits, exactly (no blanks)
+ * kvmintro_parse_digits() - parse a whole number of a given base
+ * @buf: the digits, exactly (no blanks, no prefix)
  * @len: how many bytes
+ * @base: 10 or 16 (hex digits in either case)
  * @value: the number
  *
  * Return: 0; -ERANGE for digits whose number does not fit in 64 bits;
- * -EINVAL for anything else.
+ * -EINVAL for anything else, no digit included.
  */
-int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
+int kvmintro_parse_digits(const char *buf, size_t len, unsigned int base,
+			  u64 *value)
 {
 	bool overflow = false;
-	unsigned int base = 10;
 	int digit;
 	u64 v = 0;
-	size_t i = 0;
+	size_t i;
 
-	if (len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == len)
+	if (!len)
 		return -EINVAL;
-	for (; i < len; i++) {
+	for (i = 0; i < len; i++) {
 		digit = kvmintro_hex_digit(buf[i]);
 		if (digit < 0 || (unsigned int)digit >= base)
 			return -EINVAL;
@@ -95,6 +92,22 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 		return -ERANGE;
 	*value = v;
 	return 0;
+}
+
+/**
+ * kvmintro_parse_u64() - parse a whole number: decimal, or hex with 0x
+ * @buf: the digits, exactly (no blanks)
+ * @len: how many bytes
+ * @value: the number
+ *
+ * Return: 0; -ERANGE for digits whose number does not fit in 64 bits;
+ * -EINVAL for anything else.
+ */
+int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
+{
+	if (len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+		return kvmintro_parse_digits(buf + 2, len - 2, 16, value);
+	return kvmintro_parse_digits(buf, len, 10, value);
 }
 
 /*

@@ -7,8 +7,8 @@
  * them, with its VMCOREINFO lines from the structures' own offsetof()s.
  * Nothing here comes from printk.c.
  */
-#ifndef CLI_PRINTK_IMAGE_H
-#define CLI_PRINTK_IMAGE_H
+#ifndef PRINTK_IMAGE_H
+#define PRINTK_IMAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -126,4 +126,4 @@ int printk_image_read(void *context, uint64_t address, void *buf,
 		      size_t size);
 int printk_image_vmcoreinfo(char *buf, size_t size, uint64_t prb);
 
-#endif /* CLI_PRINTK_IMAGE_H */
+#endif /* PRINTK_IMAGE_H */
