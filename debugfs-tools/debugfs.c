@@ -542,8 +542,9 @@ int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 		number = kvmintro_array_append(numbers);
 		if (!number)
 			ret = -ENOMEM;
-		else if (kvmintro_parse_decimal(kvmintro_span_from_string(
-					entry->d_name + length), number))
+		else if (kvmintro_parse_digits(entry->d_name + length,
+					       strlen(entry->d_name + length),
+					       10, number))
 			numbers->count--;
 	}
 	closedir(directory);

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "../lib/json.h"
 #include "../lib/parse.h"
 #include "../lib/printk.h"
 #include "../lib/record.h"
@@ -82,6 +83,7 @@ void kvmintro_quote(const char *bytes, size_t length, char *quoted,
 		    size_t size);
 char *kvmintro_escape(const char *bytes, size_t length);
 int kvmintro_check_output(int ret);
+int kvmintro_json_fwrite(void *out, const char *text, size_t len);
 
 /* Largest file kvmintro_read_file() reads. */
 #define KVMINTRO_READ_FILE_MAX (64 << 20)
@@ -120,8 +122,6 @@ bool kvmintro_span_next_token(struct kvmintro_span *rest, char separator,
 			      struct kvmintro_span *token);
 bool kvmintro_is_valid_name(struct kvmintro_span value);
 
-int kvmintro_parse_decimal(struct kvmintro_span text, uint64_t *value);
-int kvmintro_parse_page_size(struct kvmintro_span text, uint64_t *bytes);
 int kvmintro_parse_time(struct kvmintro_span text, struct kvmintro_time *time);
 int kvmintro_parse_fail(struct kvmintro_parse_error *error, int err,
 			const char *format, ...) __printf(3, 4);
@@ -129,47 +129,6 @@ int kvmintro_parse_fail(struct kvmintro_parse_error *error, int err,
 int kvmintro_parse_number_argument(const char *text, uint64_t *value);
 int kvmintro_parse_address_argument(const char *text, uint64_t *gpa);
 int kvmintro_parse_length_argument(const char *text, uint64_t *bytes);
-
-#define KVMINTRO_JSON_DEPTH_MAX 16
-
-/**
- * struct kvmintro_json - writes one JSON value, pretty-printed, to a stream
- * @out: where the text goes
- * @depth: number of objects and arrays open
- * @in_object: for each open container, whether it is an object
- * @has_members: for each open container, whether it has a member yet
- * @done: the top-level value has been started
- * @error: first error met, 0 if none; later calls then do nothing
- *
- * Members of an object take a key, members of an array take NULL. Check
- * the result once, with kvmintro_json_finish().
- */
-struct kvmintro_json {
-	FILE *out;
-	unsigned int depth;
-	bool in_object[KVMINTRO_JSON_DEPTH_MAX];
-	bool has_members[KVMINTRO_JSON_DEPTH_MAX];
-	bool done;
-	int error;
-};
-
-void kvmintro_json_init(struct kvmintro_json *json, FILE *out);
-void kvmintro_json_begin_object(struct kvmintro_json *json, const char *key);
-void kvmintro_json_end_object(struct kvmintro_json *json);
-void kvmintro_json_begin_array(struct kvmintro_json *json, const char *key);
-void kvmintro_json_end_array(struct kvmintro_json *json);
-void kvmintro_json_string(struct kvmintro_json *json, const char *key,
-			  const char *value);
-void kvmintro_json_string_bytes(struct kvmintro_json *json, const char *key,
-				const char *bytes, size_t length);
-void kvmintro_json_u64(struct kvmintro_json *json, const char *key,
-		       uint64_t value);
-void kvmintro_json_s64(struct kvmintro_json *json, const char *key,
-		       int64_t value);
-void kvmintro_json_null(struct kvmintro_json *json, const char *key);
-void kvmintro_json_hex_string(struct kvmintro_json *json, const char *key,
-			      const unsigned char *bytes, size_t length);
-int kvmintro_json_finish(struct kvmintro_json *json);
 
 /* Longest text kvmintro_format_size() writes, NUL included ("1023.9 KiB"). */
 #define KVMINTRO_SIZE_TEXT_MAX 16

@@ -3,8 +3,7 @@
  * Helpers every part of the CLI uses: a growable array, error messages,
  * quoting of untrusted bytes for those messages and for tables, reading
  * files; what the CLI reads in the values of records that the grammar
- * leaves as words: page sizes ("2M"), times ("<seconds>.<fraction>"),
- * directory names; and the numbers users type on the command line:
+ * leaves as words: times ("<seconds>.<fraction>"), directory names; and the numbers users type on the command line:
  * addresses, lengths, counts.  Numbers and addresses are read by
  * lib/parse.c, as the module reads them; lengths may also end in K or M.
  * Anything else is refused, never half-read.
@@ -152,6 +151,12 @@ int kvmintro_check_output(int ret)
 	return -EIO;
 }
 
+/* kvmintro_json_write_fn: to the stdio stream @out; -EIO if it fails. */
+int kvmintro_json_fwrite(void *out, const char *text, size_t len)
+{
+	return fwrite(text, 1, len, out) == len ? 0 : -EIO;
+}
+
 /*
  * Read all of @fd, up to @max bytes, into @contents, allocated and
  * NUL-terminated, its size in @length. Return 0, -EFBIG beyond @max bytes,
@@ -288,42 +293,6 @@ bool kvmintro_is_valid_name(struct kvmintro_span value)
 	return value.length > 0;
 }
 
-/* Digits only, read by lib/parse.c; -EINVAL, or -ERANGE past 64 bits. */
-int kvmintro_parse_decimal(struct kvmintro_span text, uint64_t *value)
-{
-	size_t i;
-
-	for (i = 0; i < text.length; i++)
-		if (text.start[i] < '0' || text.start[i] > '9')
-			return -EINVAL;
-	return kvmintro_parse_u64(text.start, text.length, value);
-}
-
-/* "4K", "2M", "1G", "64K": a decimal number of KiB, MiB or GiB. */
-int kvmintro_parse_page_size(struct kvmintro_span text, uint64_t *bytes)
-{
-	static const char units[] = "KMG";
-	const char *unit;
-	unsigned int shift;
-	uint64_t number;
-	int ret;
-
-	if (!text.length)
-		return -EINVAL;
-	unit = memchr(units, text.start[text.length - 1], strlen(units));
-	if (!unit)
-		return -EINVAL;
-	text.length--;
-	ret = kvmintro_parse_decimal(text, &number);
-	if (ret)
-		return ret;
-	shift = 10 * (unsigned int)(unit - units + 1);
-	if (number > UINT64_MAX >> shift)
-		return -ERANGE;
-	*bytes = number << shift;
-	return 0;
-}
-
 /* "<seconds>.<fraction>", the fraction 1 to 9 digits. */
 int kvmintro_parse_time(struct kvmintro_span text, struct kvmintro_time *time)
 {
@@ -340,8 +309,8 @@ int kvmintro_parse_time(struct kvmintro_span text, struct kvmintro_time *time)
 					   text.length - seconds.length - 1 };
 	if (!seconds.length || !fraction.length || fraction.length > 9)
 		return -EINVAL;
-	ret = kvmintro_parse_decimal(fraction, &part) ?:
-	      kvmintro_parse_decimal(seconds, &whole);
+	ret = kvmintro_parse_digits(fraction.start, fraction.length, 10, &part) ?:
+	      kvmintro_parse_digits(seconds.start, seconds.length, 10, &whole);
 	if (ret)
 		return ret;
 	for (i = fraction.length; i < 9; i++)

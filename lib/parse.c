@@ -110,6 +110,39 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 	return kvmintro_parse_digits(buf, len, 10, value);
 }
 
+/**
+ * kvmintro_parse_page_size() - parse a page size word, as the records have it
+ * @buf: the word, like "4K", "2M", "1G" or "64K": a decimal number of KiB,
+ *	MiB or GiB (kvmintro_format_page_size() writes them)
+ * @len: its length
+ * @bytes: the size in bytes
+ *
+ * Return: 0; -ERANGE if it does not fit in 64 bits; -EINVAL for anything
+ * else.
+ */
+int kvmintro_parse_page_size(const char *buf, size_t len, u64 *bytes)
+{
+	static const char units[] = "KMG";
+	const char *unit;
+	unsigned int shift;
+	u64 number;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	unit = memchr(units, buf[len - 1], strlen(units));
+	if (!unit)
+		return -EINVAL;
+	ret = kvmintro_parse_digits(buf, len - 1, 10, &number);
+	if (ret)
+		return ret;
+	shift = 10 * (unsigned int)(unit - units + 1);
+	if (number > ~(u64)0 >> shift)
+		return -ERANGE;
+	*bytes = number << shift;
+	return 0;
+}
+
 /*
  * The next blank-separated token of [buf, buf + len) from *@pos: set @tok
  * and @n and advance *@pos past it.  Return: false at the end.
