@@ -113,7 +113,7 @@ static int kvmintro_scan_add_file(struct kvmintro_scan_request *request,
 		if (!*line || *line == '#')
 			continue;
 		ret = kvmintro_scan_add(request, line, &problem);
-		kvmintro_quote(line, strlen(line), quoted, sizeof(quoted));
+		kvmintro_format_quote(line, strlen(line), quoted, sizeof(quoted));
 		if (ret)
 			kvmintro_error("%s:%u: %s: %s", path, number, problem,
 				       quoted);

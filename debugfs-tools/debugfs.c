@@ -440,7 +440,7 @@ int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
 	if (explained) {
 		ret = explained;
 	} else if (ret == -EINVAL) {
-		kvmintro_quote(text, length, quoted, sizeof(quoted));
+		kvmintro_format_quote(text, length, quoted, sizeof(quoted));
 		kvmintro_error("the module refused what was written to %s: %s",
 			       path, quoted);
 		kvmintro_error(KVMINTRO_VERSION_HINT);

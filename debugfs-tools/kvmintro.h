@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "../lib/format.h"
 #include "../lib/json.h"
 #include "../lib/parse.h"
 #include "../lib/printk.h"
@@ -37,7 +38,7 @@ struct kvmintro_debugfs_explainer;
 #define __printf(format_index, first_argument) \
 	__attribute__((format(printf, format_index, first_argument)))
 
-/* Room kvmintro_quote() needs at most, quotes and "..." included. */
+/* Room kvmintro_format_quote() needs at most, quotes and "..." included. */
 #define KVMINTRO_QUOTE_MAX 100
 
 /**
@@ -79,8 +80,6 @@ void *kvmintro_array_append(struct kvmintro_array *array);
 void kvmintro_array_release(struct kvmintro_array *array);
 
 void kvmintro_error(const char *format, ...) __printf(1, 2);
-void kvmintro_quote(const char *bytes, size_t length, char *quoted,
-		    size_t size);
 char *kvmintro_escape(const char *bytes, size_t length);
 int kvmintro_check_output(int ret);
 int kvmintro_json_fwrite(void *out, const char *text, size_t len);
@@ -122,7 +121,6 @@ bool kvmintro_span_next_token(struct kvmintro_span *rest, char separator,
 			      struct kvmintro_span *token);
 bool kvmintro_is_valid_name(struct kvmintro_span value);
 
-int kvmintro_parse_time(struct kvmintro_span text, struct kvmintro_time *time);
 int kvmintro_parse_fail(struct kvmintro_parse_error *error, int err,
 			const char *format, ...) __printf(3, 4);
 
@@ -130,8 +128,6 @@ int kvmintro_parse_number_argument(const char *text, uint64_t *value);
 int kvmintro_parse_address_argument(const char *text, uint64_t *gpa);
 int kvmintro_parse_length_argument(const char *text, uint64_t *bytes);
 
-/* Longest text kvmintro_format_size() writes, NUL included ("1023.9 KiB"). */
-#define KVMINTRO_SIZE_TEXT_MAX 16
 /* Room for kvmintro_format_time() and kvmintro_format_latency(). */
 #define KVMINTRO_TIME_TEXT_MAX 64
 
@@ -201,10 +197,8 @@ int kvmintro_table_print(struct kvmintro_table *table, FILE *out);
 void kvmintro_table_release(struct kvmintro_table *table);
 int kvmintro_table_finish(struct kvmintro_table *table, FILE *out);
 
-void kvmintro_format_size(uint64_t bytes, char *text, size_t size);
 void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 			  size_t size);
-void kvmintro_format_latency(uint64_t nanoseconds, char *text, size_t size);
 
 /* Ends the message of a reply that is not to the request just written. */
 #define KVMINTRO_RECORD_AGAIN \

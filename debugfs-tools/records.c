@@ -47,7 +47,8 @@ static int kvmintro_record_refuse(const struct kvmintro_record_field *field,
 {
 	char quoted[KVMINTRO_QUOTE_MAX];
 
-	kvmintro_quote(field->value, field->value_len, quoted, sizeof(quoted));
+	kvmintro_format_quote(field->value, field->value_len, quoted,
+			      sizeof(quoted));
 	*where = field->key;
 	return kvmintro_parse_fail(error, -EBADMSG, "%s: %s is %s", key, quoted,
 				   what);
@@ -217,8 +218,9 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 					       &records, error);
 		if (ret) {
 			error->line = number;
-			kvmintro_quote(line, end - line, error->line_text,
-				       sizeof(error->line_text));
+			kvmintro_format_quote(line, end - line,
+					      error->line_text,
+					      sizeof(error->line_text));
 		}
 	}
 	list->records = records.elements;
@@ -237,8 +239,9 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 			end = strchr(line, '\n') ?: line + strlen(line);
 			for (error->line = 1; where-- > list->text;)
 				error->line += *where == '\n';
-			kvmintro_quote(line, end - line, error->line_text,
-				       sizeof(error->line_text));
+			kvmintro_format_quote(line, end - line,
+					      error->line_text,
+					      sizeof(error->line_text));
 		}
 	}
 	if (ret)

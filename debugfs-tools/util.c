@@ -3,7 +3,7 @@
  * Helpers every part of the CLI uses: a growable array, error messages,
  * quoting of untrusted bytes for those messages and for tables, reading
  * files; what the CLI reads in the values of records that the grammar
- * leaves as words: times ("<seconds>.<fraction>"), directory names; and the numbers users type on the command line:
+ * leaves as words: directory names; and the numbers users type on the command line:
  * addresses, lengths, counts.  Numbers and addresses are read by
  * lib/parse.c, as the module reads them; lengths may also end in K or M.
  * Anything else is refused, never half-read.
@@ -69,55 +69,10 @@ void kvmintro_error(const char *format, ...)
 	fputc('\n', stderr);
 }
 
-/* Write @byte into @escaped as itself, or as a C escape if not printable. */
-static size_t kvmintro_quote_byte(unsigned char byte, char *escaped)
-{
-	static const char short_forms[0x80] = {
-		['"'] = '"', ['\\'] = '\\', ['\t'] = 't', ['\r'] = 'r', ['\n'] = 'n',
-	};
-
-	if (byte < sizeof(short_forms) && short_forms[byte])
-		return (size_t)sprintf(escaped, "\\%c", short_forms[byte]);
-	if (byte < 0x20 || byte > 0x7e)
-		return (size_t)sprintf(escaped, "\\x%02x", byte);
-	escaped[0] = (char)byte;
-	escaped[1] = '\0';
-	return 1;
-}
-
-/*
- * Write @bytes into @quoted as a double-quoted C-like string that is safe to
- * print: non-printable bytes are escaped, and text that does not fit in @size
- * is cut and marked with "...". @size must be at least 8.
- */
-void kvmintro_quote(const char *bytes, size_t length, char *quoted,
-		    size_t size)
-{
-	/* Keep room for the closing quote, "..." and the NUL. */
-	size_t limit = size - 5;
-	size_t used = 1;
-	size_t i;
-
-	quoted[0] = '"';
-	for (i = 0; i < length; i++) {
-		char escaped[8];
-		size_t escaped_length = kvmintro_quote_byte((unsigned char)bytes[i],
-							    escaped);
-
-		if (used + escaped_length > limit) {
-			memcpy(quoted + used, "\"...", 5);
-			return;
-		}
-		memcpy(quoted + used, escaped, escaped_length);
-		used += escaped_length;
-	}
-	memcpy(quoted + used, "\"", 2);
-}
-
 /*
  * Return @bytes with every byte that is not printable ASCII, and the
  * backslash, written as a C escape, allocated, or NULL if memory runs out.
- * Unlike kvmintro_quote(), nothing is cut and no quotes are added.
+ * Unlike kvmintro_format_quote(), nothing is cut and no quotes are added.
  */
 char *kvmintro_escape(const char *bytes, size_t length)
 {
@@ -129,8 +84,7 @@ char *kvmintro_escape(const char *bytes, size_t length)
 		return NULL;
 	escaped[0] = '\0';
 	for (i = 0; i < length; i++)
-		used += kvmintro_quote_byte((unsigned char)bytes[i],
-					    escaped + used);
+		used += kvmintro_format_escape_byte(bytes[i], escaped + used);
 	return escaped;
 }
 
@@ -291,33 +245,6 @@ bool kvmintro_is_valid_name(struct kvmintro_span value)
 			return false;
 	}
 	return value.length > 0;
-}
-
-/* "<seconds>.<fraction>", the fraction 1 to 9 digits. */
-int kvmintro_parse_time(struct kvmintro_span text, struct kvmintro_time *time)
-{
-	const char *dot = memchr(text.start, '.', text.length);
-	struct kvmintro_span seconds, fraction;
-	uint64_t whole, part;
-	size_t i;
-	int ret;
-
-	if (!dot)
-		return -EINVAL;
-	seconds = (struct kvmintro_span){ text.start, dot - text.start };
-	fraction = (struct kvmintro_span){ dot + 1,
-					   text.length - seconds.length - 1 };
-	if (!seconds.length || !fraction.length || fraction.length > 9)
-		return -EINVAL;
-	ret = kvmintro_parse_digits(fraction.start, fraction.length, 10, &part) ?:
-	      kvmintro_parse_digits(seconds.start, seconds.length, 10, &whole);
-	if (ret)
-		return ret;
-	for (i = fraction.length; i < 9; i++)
-		part *= 10;
-	time->seconds = whole;
-	time->nanoseconds = (uint32_t)part;
-	return 0;
 }
 
 /* Say in @error what is wrong, like printf(); return @err. */

@@ -25,8 +25,8 @@ static int kvmintro_vm_dir(const struct kvmintro_record *record, char *dir,
 	length = kvmintro_record_decode_string(field, dir, KVMINTRO_VM_DIR_MAX);
 	if (length < 0 || memchr(dir, '\0', length) ||
 	    !kvmintro_is_valid_name((struct kvmintro_span){ dir, length })) {
-		kvmintro_quote(field->value, field->value_len, quoted,
-			       sizeof(quoted));
+		kvmintro_format_quote(field->value, field->value_len, quoted,
+				      sizeof(quoted));
 		return kvmintro_parse_fail(error, -EBADMSG,
 					   "dir: %s is not a valid name",
 					   quoted);
@@ -158,7 +158,7 @@ static int kvmintro_vm_report_not_found(const struct kvmintro_vm_list *list,
 	size_t i, length;
 	FILE *out;
 
-	kvmintro_quote(name, strlen(name), quoted, sizeof(quoted));
+	kvmintro_format_quote(name, strlen(name), quoted, sizeof(quoted));
 	if (ambiguous)
 		kvmintro_parse_digits(name, strlen(name), 10, &pid);
 	/* The dirs of the VMs of that PID, or of all, as "a, b, c". */

@@ -143,6 +143,41 @@ int kvmintro_parse_page_size(const char *buf, size_t len, u64 *bytes)
 	return 0;
 }
 
+/**
+ * kvmintro_parse_time() - parse a time as the snapshot file writes it
+ * @buf: "<seconds>.<fraction>", the fraction 1 to 9 digits
+ * @len: its length
+ * @seconds: the whole seconds
+ * @nanoseconds: the fraction, in nanoseconds
+ *
+ * Return: 0; -ERANGE if the seconds do not fit in 64 bits; -EINVAL for
+ * anything else.
+ */
+int kvmintro_parse_time(const char *buf, size_t len, u64 *seconds,
+			u32 *nanoseconds)
+{
+	const char *dot = memchr(buf, '.', len);
+	size_t whole_len, fraction_len, i;
+	u64 whole, part;
+	int ret;
+
+	if (!dot)
+		return -EINVAL;
+	whole_len = dot - buf;
+	fraction_len = len - whole_len - 1;
+	if (!whole_len || !fraction_len || fraction_len > 9)
+		return -EINVAL;
+	ret = kvmintro_parse_digits(dot + 1, fraction_len, 10, &part) ?:
+	      kvmintro_parse_digits(buf, whole_len, 10, &whole);
+	if (ret)
+		return ret;
+	for (i = fraction_len; i < 9; i++)
+		part *= 10;
+	*seconds = whole;
+	*nanoseconds = part;
+	return 0;
+}
+
 /*
  * The next blank-separated token of [buf, buf + len) from *@pos: set @tok
  * and @n and advance *@pos past it.  Return: false at the end.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the CLI's output: readable sizes, aligned tables, the "list"
+ * Unit tests of the CLI's output: aligned tables, the "list"
  * and "memslots" tables and JSON, and the JSON checker the other tests
  * trust.
  */
@@ -13,30 +13,6 @@
 #include "cli_json_check.h"
 #include "cli_tap.h"
 #include "kvmintro.h"
-
-static void expect_size(uint64_t bytes, const char *expected)
-{
-	char text[KVMINTRO_SIZE_TEXT_MAX];
-
-	kvmintro_format_size(bytes, text, sizeof(text));
-	CLI_EXPECT_STRING(text, expected, "size: %llu bytes is %s",
-			  (unsigned long long)bytes, expected);
-}
-
-static void test_sizes(void)
-{
-	expect_size(0, "0 B");
-	expect_size(1023, "1023 B");
-	expect_size(1024, "1 KiB");
-	expect_size(1536, "1.5 KiB");
-	expect_size(0xa0000, "640 KiB");
-	expect_size(2 << 20, "2 MiB");
-	expect_size(268435456, "256 MiB");
-	expect_size((1ull << 30) + 1, "1.0 GiB");
-	expect_size(4ull << 30, "4 GiB");
-	expect_size(1ull << 60, "1 EiB");
-	expect_size(UINT64_MAX, "15.9 EiB");
-}
 
 static const struct kvmintro_column test_columns[] = {
 	KVMINTRO_COLUMN("NUMBER", RIGHT),
@@ -223,7 +199,6 @@ static void test_json_checker(void)
 int main(void)
 {
 	test_json_checker();
-	test_sizes();
 	test_table();
 	test_vm_list_output();
 	test_memslot_list_output();

@@ -177,7 +177,7 @@ static void fuzz_quote_and_size(const char *text, size_t length)
 	char size[KVMINTRO_SIZE_TEXT_MAX];
 	uint64_t bytes = 0;
 
-	kvmintro_quote(text, length, quoted, sizeof(quoted));
+	kvmintro_format_quote(text, length, quoted, sizeof(quoted));
 	FUZZ_ASSERT(strlen(quoted) < sizeof(quoted));
 	memcpy(&bytes, text, length < sizeof(bytes) ? length : sizeof(bytes));
 	kvmintro_format_size(bytes, size, sizeof(size));

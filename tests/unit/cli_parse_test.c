@@ -420,49 +420,6 @@ static void test_vm_find(void)
 		   "find: no VMs at all");
 }
 
-static void test_quote(void)
-{
-	char quoted[KVMINTRO_QUOTE_MAX];
-	char long_text[300];
-
-	kvmintro_quote("a\"b\\c\n\x7f\xff", 8, quoted, sizeof(quoted));
-	CLI_EXPECT_STRING(quoted, "\"a\\\"b\\\\c\\n\\x7f\\xff\"",
-			  "quote: escapes what is not printable");
-	kvmintro_quote("", 0, quoted, sizeof(quoted));
-	CLI_EXPECT_STRING(quoted, "\"\"", "quote: empty");
-	memset(long_text, '\x01', sizeof(long_text));
-	kvmintro_quote(long_text, sizeof(long_text), quoted, sizeof(quoted));
-	CLI_EXPECT(strlen(quoted) < sizeof(quoted) &&
-		   !strcmp(quoted + strlen(quoted) - 4, "\"..."),
-		   "quote: long text is cut and marked");
-}
-
-static void expect_time(const char *text, int expected_ret, uint64_t seconds,
-			uint32_t nanoseconds)
-{
-	struct kvmintro_time time = { 0, 0 };
-	int ret = kvmintro_parse_time(span(text), &time);
-
-	CLI_EXPECT(ret == expected_ret && (ret || (time.seconds == seconds &&
-						   time.nanoseconds == nanoseconds)),
-		   "time: \"%s\" %s", text, ret ? "is refused" : "parses");
-}
-
-static void test_times(void)
-{
-	expect_time("1795332144.297468151", 0, 1795332144, 297468151);
-	expect_time("0.000000000", 0, 0, 0);
-	expect_time("1.5", 0, 1, 500000000);
-	expect_time("18446744073709551615.999999999", 0, UINT64_MAX, 999999999);
-	expect_time("18446744073709551616.0", -ERANGE, 0, 0);
-	expect_time("1", -EINVAL, 0, 0);
-	expect_time("1.", -EINVAL, 0, 0);
-	expect_time(".5", -EINVAL, 0, 0);
-	expect_time("1.1234567890", -EINVAL, 0, 0);
-	expect_time("1.2.3", -EINVAL, 0, 0);
-	expect_time("1.x", -EINVAL, 0, 0);
-	expect_time("-1.0", -EINVAL, 0, 0);
-}
 
 /* One record over its lines, as snapshot and regs are. */
 static const struct kvmintro_record_key one_keys[] = {
@@ -634,8 +591,6 @@ int main(void)
 	test_memslots_reordered_values();
 	test_memslots_refused();
 	test_vm_find();
-	test_quote();
-	test_times();
 	test_one_record();
 	test_record_checks();
 	test_wide_record();

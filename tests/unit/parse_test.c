@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of lib/parse.c: numbers and page sizes as records have them;
+ * Unit tests of lib/parse.c: numbers, page sizes and times as records have
+ * them;
  * what the snapshot, translate, gva and stage2 files accept, and that
  * everything else is -EINVAL.
  */
@@ -112,6 +113,38 @@ static void test_page_sizes(void)
 	expect_page_size("0x4K", -EINVAL, 0);
 }
 
+static void expect_time(const char *text, int expected_ret, u64 seconds,
+			u32 nanoseconds)
+{
+	u64 got_seconds = 0;
+	u32 got_nanoseconds = 0;
+	char name[80];
+	int ret = kvmintro_parse_time(text, strlen(text), &got_seconds,
+				      &got_nanoseconds);
+
+	snprintf(name, sizeof(name), "time: \"%s\" %s", text,
+		 expected_ret ? "is refused" : "parses");
+	check(name, ret == expected_ret &&
+		    (ret || (got_seconds == seconds &&
+			     got_nanoseconds == nanoseconds)));
+}
+
+static void test_times(void)
+{
+	expect_time("1795332144.297468151", 0, 1795332144, 297468151);
+	expect_time("0.000000000", 0, 0, 0);
+	expect_time("1.5", 0, 1, 500000000);
+	expect_time("18446744073709551615.999999999", 0, ~(u64)0, 999999999);
+	expect_time("18446744073709551616.0", -ERANGE, 0, 0);
+	expect_time("1", -EINVAL, 0, 0);
+	expect_time("1.", -EINVAL, 0, 0);
+	expect_time(".5", -EINVAL, 0, 0);
+	expect_time("1.1234567890", -EINVAL, 0, 0);
+	expect_time("1.2.3", -EINVAL, 0, 0);
+	expect_time("1.x", -EINVAL, 0, 0);
+	expect_time("-1.0", -EINVAL, 0, 0);
+}
+
 int main(void)
 {
 	static const char *const bad_addresses[] = {
@@ -133,6 +166,7 @@ int main(void)
 
 	test_decimal();
 	test_page_sizes();
+	test_times();
 	check("snapshot: words with blanks around",
 	      kvmintro_parse_snapshot_command(" pause\n", 7) == KVMINTRO_SNAPSHOT_PAUSE &&
 	      kvmintro_parse_snapshot_command("resume", 6) == KVMINTRO_SNAPSHOT_RESUME &&
