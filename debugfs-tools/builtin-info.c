@@ -24,13 +24,12 @@
  */
 static int kvmintro_vmcoreinfo_read_core(int fd, char **text)
 {
-	static const char name[] = "VMCOREINFO";
 	struct kvmintro_elf64_ehdr ehdr;
 	struct kvmintro_elf64_phdr phdr;
-	struct kvmintro_elf64_nhdr nhdr;
-	uint64_t at, namesz, descsz;
+	const void *desc;
 	unsigned int i;
 	char *notes;
+	u32 descsz;
 	int ret;
 
 	*text = NULL;
@@ -56,28 +55,15 @@ static int kvmintro_vmcoreinfo_read_core(int fd, char **text)
 	notes = malloc(phdr.p_filesz + 1);
 	if (!notes)
 		return -ENOMEM;
-	ret = kvmintro_pread_all(fd, notes, phdr.p_filesz, phdr.p_offset);
-	for (at = 0; !ret && at + sizeof(nhdr) <= phdr.p_filesz;) {
-		memcpy(&nhdr, notes + at, sizeof(nhdr));
-		namesz = (nhdr.n_namesz + 3ull) & ~3ull;
-		descsz = (nhdr.n_descsz + 3ull) & ~3ull;
-		at += sizeof(nhdr);
-		if (namesz > phdr.p_filesz - at ||
-		    descsz > phdr.p_filesz - at - namesz) {
-			ret = -EBADMSG;
-			break;
-		}
-		if (nhdr.n_namesz == sizeof(name) &&
-		    !memcmp(notes + at, name, sizeof(name))) {
-			*text = strndup(notes + at + namesz, nhdr.n_descsz);
-			if (!*text)
-				ret = -ENOMEM;
-			break;
-		}
-		at += namesz + descsz;
+	ret = kvmintro_pread_all(fd, notes, phdr.p_filesz, phdr.p_offset) ?:
+	      kvmintro_elf_find_note(notes, phdr.p_filesz, "VMCOREINFO", &desc,
+				     &descsz);
+	if (!ret) {
+		*text = strndup(desc, descsz);
+		ret = *text ? 0 : -ENOMEM;
 	}
 	free(notes);
-	return ret;
+	return ret == -ENOENT ? 0 : ret;
 }
 
 /* No capture yet: nothing said, kvmintro_vmcoreinfo_load() takes one. */

@@ -117,8 +117,6 @@ struct kvmintro_parse_error {
 
 struct kvmintro_span kvmintro_span_from_string(const char *string);
 bool kvmintro_span_equals(struct kvmintro_span span, const char *string);
-bool kvmintro_span_next_token(struct kvmintro_span *rest, char separator,
-			      struct kvmintro_span *token);
 bool kvmintro_is_valid_name(struct kvmintro_span value);
 
 int kvmintro_parse_fail(struct kvmintro_parse_error *error, int err,

@@ -216,22 +216,6 @@ bool kvmintro_span_equals(struct kvmintro_span span, const char *string)
 	       !memcmp(span.start, string, span.length);
 }
 
-/* Take the text up to @separator (or the end) off @rest into @token. */
-bool kvmintro_span_next_token(struct kvmintro_span *rest, char separator,
-			      struct kvmintro_span *token)
-{
-	const char *found;
-
-	if (!rest->length)
-		return false;
-	found = memchr(rest->start, separator, rest->length);
-	token->start = rest->start;
-	token->length = found ? (size_t)(found - rest->start) : rest->length;
-	rest->start += found ? token->length + 1 : token->length;
-	rest->length -= found ? token->length + 1 : token->length;
-	return true;
-}
-
 /* A directory name: printable, no blank or '/', not "." or "..". */
 bool kvmintro_is_valid_name(struct kvmintro_span value)
 {

@@ -25,23 +25,6 @@
 	"as=1 slot=0 gpa=0x0 npages=0xa0 size=0xa0000 hva=0x7f5c2c000000 " \
 	"flags=dirty_log\n"
 
-static struct kvmintro_span span(const char *text)
-{
-	return kvmintro_span_from_string(text);
-}
-
-static void test_tokens(void)
-{
-	struct kvmintro_span rest = span("readonly,dirty_log"), word;
-
-	CLI_EXPECT(kvmintro_span_next_token(&rest, ',', &word) &&
-		   kvmintro_span_equals(word, "readonly") &&
-		   kvmintro_span_next_token(&rest, ',', &word) &&
-		   kvmintro_span_equals(word, "dirty_log") &&
-		   !kvmintro_span_next_token(&rest, ',', &word),
-		   "tokens: comma list");
-}
-
 /* Parse @text as a "vms" file; return the result, keeping the list. */
 static int parse_vms(const char *text, size_t length,
 		     struct kvmintro_vm_list *list,
@@ -579,7 +562,6 @@ static void test_record_json(void)
 
 int main(void)
 {
-	test_tokens();
 	test_vms_contract();
 	test_vms_accepted();
 	test_vms_unknown_keys();
