@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A guest kernel's printk ring buffer, built by hand for the tests and the
- * fuzzer of debugfs-tools/printk.c: the structures as
+ * fuzzer of lib/printk.c: the structures as
  * kernel/printk/printk_ringbuffer.h declares them on x86-64, filled as the
  * kernel's writer (prb_reserve(), data_alloc(), prb_final_commit()) fills
  * them, with its VMCOREINFO lines from the structures' own offsetof()s.
