@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kvmintro CLI's one header: what its files share, in the order they
- * build on each other (helpers, parsing, JSON, tables, records, debugfs,
- * VMs, views, memory, the guest log, the commands).
+ * build on each other (helpers, parsing, tables, records, debugfs, VMs,
+ * views, memory, the commands).  What is not the CLI's own (the records'
+ * reader and JSON, formats, a guest's log) is lib/'s, included here.
  */
 #ifndef KVMINTRO_H
 #define KVMINTRO_H
@@ -106,7 +107,7 @@ struct kvmintro_span {
 /**
  * struct kvmintro_parse_error - why a file was rejected
  * @line: 1-based number of the offending line, 0 for the file as a whole
- * @line_text: the offending line, quoted with kvmintro_quote(), or ""
+ * @line_text: the offending line, quoted with kvmintro_format_quote(), or ""
  * @message: what is wrong with it
  */
 struct kvmintro_parse_error {
