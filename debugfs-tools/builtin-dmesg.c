@@ -1,120 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmintro dmesg PID|DIR: the guest Linux kernel's log, read live from
- * guest memory with what its VMCOREINFO says (printk.c reads the ring),
- * printed as dmesg prints it: "[seconds.micros] text", a line each.
+ * guest memory with what its VMCOREINFO says (lib/printk.c reads the
+ * ring), printed as dmesg prints it: "[seconds.micros] text", a line each.
  *
  * Guest kernel addresses are translated through the guest's own page
- * tables, from init_top_pgt (the kernel's page-table root, at a physical
- * address VMCOREINFO gives), with lib/pagewalk.c; the bytes come from the
+ * tables (lib/printk.c's kvmintro_kernel_read()); the bytes come from the
  * VM's mem file.  Nothing runs in the guest, no vcpu is paused, and all of
  * this parsing of guest data happens here, in user space.
  */
 #include "kvmintro.h"
 
-#include "../lib/pagewalk.h"
-
-/* __START_KERNEL_map: where x86-64 maps the kernel image. */
-#define KVMINTRO_DMESG_START_KERNEL_MAP	0xffffffff80000000ull
-
-/**
- * struct kvmintro_dmesg_memory - guest kernel memory, read through the
- *	guest's page tables and the VM's mem file
- * @fd: the mem file
- * @mode: 4- or 5-level paging
- * @cr3: the physical address of init_top_pgt
- * @page_gva: the guest page the last walk found, if @page_size
- * @page_gpa: where it is in guest physical memory
- * @page_size: its size, 0 if no walk yet
- * @fault_gva: the address that could not be read, for messages
- * @faulted: a read failed
- */
-struct kvmintro_dmesg_memory {
-	int fd;
-	enum kvmintro_paging_mode mode;
-	uint64_t cr3;
-	uint64_t page_gva, page_gpa, page_size;
-	uint64_t fault_gva;
-	bool faulted;
-};
-
-static int kvmintro_dmesg_read_entry(void *context, u64 gpa,
-				     unsigned int size, u64 *value)
+/* kvmintro_read_gpa_fn: the VM's mem file, @context its descriptor. */
+static int kvmintro_dmesg_read_gpa(void *context, u64 gpa, void *buf,
+				   size_t size)
 {
-	struct kvmintro_dmesg_memory *memory = context;
-
-	*value = 0;
-	return kvmintro_pread_all(memory->fd, value, size, gpa);
-}
-
-/* kvmintro_printk_read_fn: @size bytes at guest virtual @gva. */
-static int kvmintro_dmesg_read(void *context, uint64_t gva, void *buf,
-			       size_t size)
-{
-	struct kvmintro_dmesg_memory *memory = context;
-	struct kvmintro_walk walk;
-	uint64_t offset, chunk;
-	int ret;
-
-	while (size) {
-		if (!memory->page_size || gva < memory->page_gva ||
-		    gva - memory->page_gva >= memory->page_size) {
-			ret = kvmintro_walk_gva(memory->mode, memory->cr3, 0, gva,
-						kvmintro_dmesg_read_entry,
-						memory, &walk);
-			if (!ret && !walk.present)
-				ret = -EFAULT;
-			if (ret)
-				goto out_fault;
-			memory->page_size = walk.page_size;
-			memory->page_gva = gva & ~(walk.page_size - 1);
-			memory->page_gpa = walk.gpa & ~(walk.page_size - 1);
-		}
-		offset = gva - memory->page_gva;
-		chunk = memory->page_size - offset;
-		if (chunk > size)
-			chunk = size;
-		ret = kvmintro_pread_all(memory->fd, buf, chunk,
-					   memory->page_gpa + offset);
-		if (ret)
-			goto out_fault;
-		buf = (char *)buf + chunk;
-		size -= chunk;
-		gva += chunk;
-	}
-	return 0;
-
-out_fault:
-	memory->fault_gva = gva;
-	memory->faulted = true;
-	return ret;
-}
-
-/*
- * Where the guest kernel's page tables are: init_top_pgt's physical
- * address (__pa_symbol(): the symbol minus __START_KERNEL_map plus
- * phys_base) and the paging mode.  On failure say why and return -errno.
- */
-static int kvmintro_dmesg_page_tables(const struct kvmintro_vm *vm,
-				      const char *vmcoreinfo,
-				      struct kvmintro_dmesg_memory *memory)
-{
-	uint64_t pgt, phys_base, l5 = 0;
-
-	if (!kvmintro_vmcoreinfo_number(vmcoreinfo, "SYMBOL(init_top_pgt)", 16,
-					&pgt) ||
-	    !kvmintro_vmcoreinfo_number(vmcoreinfo, "NUMBER(phys_base)", 10,
-					&phys_base) ||
-	    pgt < KVMINTRO_DMESG_START_KERNEL_MAP) {
-		kvmintro_error("VM %s: the guest's VMCOREINFO gives no SYMBOL(init_top_pgt) and NUMBER(phys_base): not an x86-64 Linux kernel kvmintro reads",
-			       vm->dir);
-		return -ENOENT;
-	}
-	kvmintro_vmcoreinfo_number(vmcoreinfo, "NUMBER(pgtable_l5_enabled)", 10,
-				   &l5);
-	memory->mode = l5 ? KVMINTRO_PAGING_5LEVEL : KVMINTRO_PAGING_4LEVEL;
-	memory->cr3 = pgt - KVMINTRO_DMESG_START_KERNEL_MAP + phys_base;
-	return 0;
+	return kvmintro_pread_all(*(int *)context, buf, size, gpa);
 }
 
 /* Write guest text as it is, but \xNN for bytes that are not printable. */
@@ -181,7 +82,7 @@ static int kvmintro_dmesg_print_json(void *context,
  * -EIO, or -ENOMEM.
  */
 static int kvmintro_dmesg_report(const struct kvmintro_vm *vm, int ret,
-				 const struct kvmintro_dmesg_memory *memory,
+				 const struct kvmintro_kernel_memory *memory,
 				 const struct kvmintro_printk_stats *stats)
 {
 	const char *done = stats->records ? " after the records printed" : "";
@@ -206,14 +107,17 @@ static int kvmintro_dmesg_report(const struct kvmintro_vm *vm, int ret,
 
 int kvmintro_cmd_dmesg(struct kvmintro *kvmintro)
 {
-	struct kvmintro_dmesg_memory memory = { .fd = -1 };
+	const struct kvmintro_vm *vm = &kvmintro->vm;
+	int fd = -1;
+	struct kvmintro_kernel_memory memory = {
+		.read_gpa = kvmintro_dmesg_read_gpa,
+		.context = &fd,
+	};
 	struct kvmintro_printk_layout layout;
 	struct kvmintro_printk_stats stats;
-	char *mem = NULL;
+	char *vmcoreinfo, *mem = NULL, *text = NULL;
 	struct kvmintro_json json;
-	const struct kvmintro_vm *vm = &kvmintro->vm;
 	const char *missing;
-	char *vmcoreinfo;
 	int ret;
 
 	ret = kvmintro_vmcoreinfo_load(kvmintro, &vmcoreinfo);
@@ -226,34 +130,42 @@ int kvmintro_cmd_dmesg(struct kvmintro *kvmintro)
 			       missing);
 		goto out_free;
 	}
-	ret = kvmintro_dmesg_page_tables(vm, vmcoreinfo, &memory);
-	if (ret)
+	ret = kvmintro_vmcoreinfo_page_tables(vmcoreinfo, &memory);
+	if (ret) {
+		kvmintro_error("VM %s: the guest's VMCOREINFO gives no SYMBOL(init_top_pgt) and NUMBER(phys_base): not an x86-64 Linux kernel kvmintro reads",
+			       vm->dir);
 		goto out_free;
-	memory.fd = kvmintro_debugfs_open(kvmintro->debugfs_root, vm->dir, "mem",
-					  NULL, &mem);
-	if (memory.fd < 0) {
-		ret = memory.fd;
-		goto out_release;
 	}
+	text = malloc(KVMINTRO_PRINTK_TEXT_MAX);
+	if (!text) {
+		kvmintro_error("out of memory");
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	fd = kvmintro_debugfs_open(kvmintro->debugfs_root, vm->dir, "mem",
+				   NULL, &mem);
+	ret = fd;
+	if (fd < 0)
+		goto out_free;
 	if (kvmintro->json) {
 		kvmintro_vm_json_begin(&json, stdout, vm);
 		kvmintro_json_begin_array(&json, "records");
-		ret = kvmintro_printk_read(&layout, kvmintro_dmesg_read, &memory,
+		ret = kvmintro_printk_read(&layout, kvmintro_kernel_read, &memory,
 					   kvmintro_dmesg_print_json, &json,
-					   &stats);
+					   text, &stats);
 		kvmintro_json_end_array(&json);
 		ret = kvmintro_vm_json_end(&json) ?: ret;
 	} else {
-		ret = kvmintro_printk_read(&layout, kvmintro_dmesg_read, &memory,
+		ret = kvmintro_printk_read(&layout, kvmintro_kernel_read, &memory,
 					   kvmintro_dmesg_print_plain, NULL,
-					   &stats);
+					   text, &stats);
 	}
-	close(memory.fd);
+	close(fd);
 	if (ret)
 		ret = kvmintro_dmesg_report(vm, ret, &memory, &stats);
-out_release:
-	free(mem);
 out_free:
+	free(mem);
+	free(text);
 	free(vmcoreinfo);
 	return ret;
 }

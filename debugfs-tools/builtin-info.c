@@ -9,8 +9,6 @@
  */
 #include "kvmintro.h"
 
-#include <ctype.h>
-
 #include "../lib/elfcore.h"
 
 /* The most of the core's headers and notes read: far more than vcpus need. */
@@ -26,13 +24,12 @@
  */
 static int kvmintro_vmcoreinfo_read_core(int fd, char **text)
 {
-	static const char name[] = "VMCOREINFO";
 	struct kvmintro_elf64_ehdr ehdr;
 	struct kvmintro_elf64_phdr phdr;
-	struct kvmintro_elf64_nhdr nhdr;
-	uint64_t at, namesz, descsz;
+	const void *desc;
 	unsigned int i;
 	char *notes;
+	u32 descsz;
 	int ret;
 
 	*text = NULL;
@@ -58,86 +55,15 @@ static int kvmintro_vmcoreinfo_read_core(int fd, char **text)
 	notes = malloc(phdr.p_filesz + 1);
 	if (!notes)
 		return -ENOMEM;
-	ret = kvmintro_pread_all(fd, notes, phdr.p_filesz, phdr.p_offset);
-	for (at = 0; !ret && at + sizeof(nhdr) <= phdr.p_filesz;) {
-		memcpy(&nhdr, notes + at, sizeof(nhdr));
-		namesz = (nhdr.n_namesz + 3ull) & ~3ull;
-		descsz = (nhdr.n_descsz + 3ull) & ~3ull;
-		at += sizeof(nhdr);
-		if (namesz > phdr.p_filesz - at ||
-		    descsz > phdr.p_filesz - at - namesz) {
-			ret = -EBADMSG;
-			break;
-		}
-		if (nhdr.n_namesz == sizeof(name) &&
-		    !memcmp(notes + at, name, sizeof(name))) {
-			*text = strndup(notes + at + namesz, nhdr.n_descsz);
-			if (!*text)
-				ret = -ENOMEM;
-			break;
-		}
-		at += namesz + descsz;
+	ret = kvmintro_pread_all(fd, notes, phdr.p_filesz, phdr.p_offset) ?:
+	      kvmintro_elf_find_note(notes, phdr.p_filesz, "VMCOREINFO", &desc,
+				     &descsz);
+	if (!ret) {
+		*text = strndup(desc, descsz);
+		ret = *text ? 0 : -ENOMEM;
 	}
 	free(notes);
-	return ret;
-}
-
-/* The end of the line at @line: its newline, or the end of the text. */
-static const char *kvmintro_vmcoreinfo_line_end(const char *line)
-{
-	const char *newline = strchr(line, '\n');
-
-	return newline ? newline : line + strlen(line);
-}
-
-/* The value of "@key=" in vmcoreinfo @text, up to its newline, or NULL. */
-static char *kvmintro_vmcoreinfo_value(const char *text, const char *key)
-{
-	size_t length = strlen(key);
-	const char *line, *end;
-
-	for (line = text; *line; line = end + (*end == '\n')) {
-		end = kvmintro_vmcoreinfo_line_end(line);
-		if ((size_t)(end - line) > length && line[length] == '=' &&
-		    !memcmp(line, key, length))
-			return strndup(line + length + 1, end - line - length - 1);
-	}
-	return NULL;
-}
-
-/**
- * kvmintro_vmcoreinfo_number() - a number of the guest's VMCOREINFO
- * @text: the VMCOREINFO
- * @key: its key, like "OFFSET(prb_desc.state_var)"
- * @base: 16 for SYMBOL() and KERNELOFFSET (hex without 0x), 10 for
- *	OFFSET(), SIZE() and NUMBER() (NUMBER() may be negative)
- * @value: set to the number
- *
- * Return: whether @key is there with a whole number of that base.
- */
-bool kvmintro_vmcoreinfo_number(const char *text, const char *key, int base,
-				uint64_t *value)
-{
-	char *string = kvmintro_vmcoreinfo_value(text, key);
-	const char *digits = string;
-	bool negative, ok;
-	char *end;
-
-	if (!string)
-		return false;
-	negative = base == 10 && *digits == '-';
-	digits += negative;
-	ok = isxdigit((unsigned char)*digits) &&
-	     (base == 16 || isdigit((unsigned char)*digits));
-	if (ok) {
-		errno = 0;
-		*value = strtoull(digits, &end, base);
-		ok = !errno && !*end;
-		if (negative)
-			*value = -*value;
-	}
-	free(string);
-	return ok;
+	return ret == -ENOENT ? 0 : ret;
 }
 
 /* No capture yet: nothing said, kvmintro_vmcoreinfo_load() takes one. */
@@ -200,71 +126,73 @@ int kvmintro_vmcoreinfo_load(const struct kvmintro *kvmintro, char **text)
 }
 
 /*
- * Make guest text @s safe for a terminal: every byte but printable ASCII
- * becomes '?', so that no escape sequence reaches it.
+ * Print @title, then the guest's @len bytes at @text made safe for a
+ * terminal: every byte but printable ASCII becomes '?', so that no escape
+ * sequence reaches it.
  */
-static char *kvmintro_info_printable(char *s)
+static void kvmintro_info_print_text(const char *title, const char *text,
+				     size_t len)
 {
-	char *c;
+	size_t i;
 
-	for (c = s; c && *c; c++)
-		if (*c < 0x20 || *c > 0x7e)
-			*c = '?';
-	return s;
+	fputs(title, stdout);
+	for (i = 0; i < len; i++)
+		putchar(text[i] < 0x20 || text[i] > 0x7e ? '?' : text[i]);
+	putchar('\n');
 }
 
 static int kvmintro_info_print(const struct kvmintro *kvmintro,
 			       const struct kvmintro_vm *vm, const char *text)
 {
-	char *release = kvmintro_vmcoreinfo_value(text, "OSRELEASE");
-	char *offset = kvmintro_vmcoreinfo_value(text, "KERNELOFFSET");
-	uint64_t kaslr = 0;
+	size_t release_len = 0, offset_len = 0;
+	const char *release = kvmintro_vmcoreinfo_value(text, "OSRELEASE",
+							&release_len);
+	const char *offset = kvmintro_vmcoreinfo_value(text, "KERNELOFFSET",
+						       &offset_len);
+	u64 kaslr = 0;
 	bool has_offset = kvmintro_vmcoreinfo_number(text, "KERNELOFFSET", 16,
 						     &kaslr);
 	struct kvmintro_json json;
 	const char *line, *end, *eq;
+	char *key;
 	int ret = 0;
 
-	if (kvmintro->json) {
-		kvmintro_vm_json_begin(&json, stdout, vm);
-		kvmintro_json_string(&json, "release", release ? release : "");
-		if (has_offset)
-			kvmintro_json_u64(&json, "kernel_offset", kaslr);
-		else
-			kvmintro_json_null(&json, "kernel_offset");
-		/* Every KEY=VALUE line, as the guest wrote it. */
-		kvmintro_json_begin_object(&json, "vmcoreinfo");
-		for (line = text; *line; line = end + (*end == '\n')) {
-			end = kvmintro_vmcoreinfo_line_end(line);
-			eq = memchr(line, '=', end - line);
-			if (!eq || eq == line)
-				continue;
-			char *key = strndup(line, eq - line);
-
-			if (!key) {
-				ret = -ENOMEM;
-				break;
-			}
-			kvmintro_json_string_bytes(&json, key, eq + 1, end - eq - 1);
-			free(key);
-		}
-		kvmintro_json_end_object(&json);
-		ret = kvmintro_vm_json_end(&json) ?: ret;
-	} else {
+	if (!kvmintro->json) {
 		printf("VM            %s (PID %" PRIu64 ")\n", vm->dir, vm->pid);
-		printf("guest kernel  %s\n",
-		       release ? kvmintro_info_printable(release) : "?");
+		kvmintro_info_print_text("guest kernel  ", release ?: "?",
+					 release ? release_len : 1);
 		if (has_offset)
 			printf("KASLR offset  0x%" PRIx64 "\n", kaslr);
 		else if (offset)
-			printf("KASLR offset  not a number: %s\n",
-			       kvmintro_info_printable(offset));
+			kvmintro_info_print_text("KASLR offset  not a number: ",
+						 offset, offset_len);
 		else
 			printf("KASLR offset  none given\n");
+		return 0;
 	}
-	free(release);
-	free(offset);
-	return ret;
+	kvmintro_vm_json_begin(&json, stdout, vm);
+	kvmintro_json_string_bytes(&json, "release", release ?: "", release_len);
+	if (has_offset)
+		kvmintro_json_u64(&json, "kernel_offset", kaslr);
+	else
+		kvmintro_json_null(&json, "kernel_offset");
+	/* Every KEY=VALUE line, as the guest wrote it. */
+	kvmintro_json_begin_object(&json, "vmcoreinfo");
+	for (line = text; *line; line = end + (*end == '\n')) {
+		end = strchr(line, '\n') ?: line + strlen(line);
+		eq = memchr(line, '=', end - line);
+		if (!eq || eq == line)
+			continue;
+		key = strndup(line, eq - line);
+		if (!key) {
+			ret = -ENOMEM;
+			break;
+		}
+		kvmintro_json_string_bytes(&json, key, eq + 1, end - eq - 1);
+		free(key);
+	}
+	kvmintro_json_end_object(&json);
+	return kvmintro_vm_json_end(&json) ?: ret;
 }
 
 int kvmintro_cmd_info(struct kvmintro *kvmintro)

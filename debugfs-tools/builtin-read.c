@@ -10,8 +10,6 @@
  */
 #include "kvmintro.h"
 
-#define KVMINTRO_HEXDUMP_WIDTH 16
-
 static void kvmintro_memory_release(struct kvmintro_memory *memory)
 {
 	free(memory->bytes);
@@ -77,36 +75,11 @@ int kvmintro_memory_report_end(const struct kvmintro_vm *vm,
 	return -EIO;
 }
 
-/*
- * Write the hexdump line of @count bytes at @address into @line, as xxd
- * does: the address, 16 bytes in groups of two, and the bytes as text.
- */
-static void kvmintro_hexdump_line(uint64_t address, const unsigned char *bytes,
-				  size_t count, char *line, size_t size)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t used, i;
-
-	used = (size_t)snprintf(line, size, "%08" PRIx64 ": ", address);
-	for (i = 0; i < KVMINTRO_HEXDUMP_WIDTH; i++) {
-		line[used++] = i < count ? digits[bytes[i] >> 4] : ' ';
-		line[used++] = i < count ? digits[bytes[i] & 0xf] : ' ';
-		if (i % 2)
-			line[used++] = ' ';
-	}
-	line[used++] = ' ';
-	for (i = 0; i < count; i++)
-		line[used++] = bytes[i] >= 0x20 && bytes[i] < 0x7f ?
-			       (char)bytes[i] : '.';
-	line[used++] = '\n';
-	line[used] = '\0';
-}
-
 /* Print @memory like "xxd -o GPA" prints a file of its bytes. */
 int kvmintro_memory_print_hexdump(const struct kvmintro_memory *memory,
 				  FILE *out)
 {
-	char line[128];
+	char line[KVMINTRO_HEXDUMP_LINE_MAX];
 	size_t offset, count;
 
 	for (offset = 0; offset < memory->length;
@@ -114,9 +87,9 @@ int kvmintro_memory_print_hexdump(const struct kvmintro_memory *memory,
 		count = memory->length - offset;
 		if (count > KVMINTRO_HEXDUMP_WIDTH)
 			count = KVMINTRO_HEXDUMP_WIDTH;
-		kvmintro_hexdump_line(memory->gpa + offset,
-				      memory->bytes + offset, count, line,
-				      sizeof(line));
+		kvmintro_format_hexdump_line(memory->gpa + offset,
+					     memory->bytes + offset, count,
+					     line, sizeof(line));
 		fputs(line, out);
 	}
 	return ferror(out) ? -EIO : 0;

@@ -14,6 +14,7 @@
 #include "kvmintro.h"
 
 #include "../lib/arm64/reg_names.h"
+#include "../lib/regbits.h"
 #include "../lib/regs.h"
 
 #define KVMINTRO_REGS_KEY(index, name) { name, KVMINTRO_RECORD_TYPES(HEX) },
@@ -176,148 +177,10 @@ static const struct kvmintro_record_schema kvmintro_regs_schema = {
 	.select = kvmintro_regs_select,
 };
 
-/**
- * struct kvmintro_bit_name - a flag of a control register
- * @bit: its bit number
- * @name: its name in the architecture manuals
- */
-struct kvmintro_bit_name {
-	unsigned int bit;
-	const char *name;
-};
-
-static const struct kvmintro_bit_name kvmintro_rflags_bits[] = {
-	{ 0, "CF" }, { 2, "PF" }, { 4, "AF" }, { 6, "ZF" }, { 7, "SF" },
-	{ 8, "TF" }, { 9, "IF" }, { 10, "DF" }, { 11, "OF" }, { 14, "NT" },
-	{ 16, "RF" }, { 17, "VM" }, { 18, "AC" }, { 19, "VIF" }, { 20, "VIP" },
-	{ 21, "ID" }, { 0, NULL },
-};
-
-static const struct kvmintro_bit_name kvmintro_cr0_bits[] = {
-	{ 0, "PE" }, { 1, "MP" }, { 2, "EM" }, { 3, "TS" }, { 4, "ET" },
-	{ 5, "NE" }, { 16, "WP" }, { 18, "AM" }, { 29, "NW" }, { 30, "CD" },
-	{ 31, "PG" }, { 0, NULL },
-};
-
-static const struct kvmintro_bit_name kvmintro_cr4_bits[] = {
-	{ 0, "VME" }, { 1, "PVI" }, { 2, "TSD" }, { 3, "DE" }, { 4, "PSE" },
-	{ 5, "PAE" }, { 6, "MCE" }, { 7, "PGE" }, { 8, "PCE" },
-	{ 9, "OSFXSR" }, { 10, "OSXMMEXCPT" }, { 11, "UMIP" }, { 12, "LA57" },
-	{ 13, "VMXE" }, { 14, "SMXE" }, { 16, "FSGSBASE" }, { 17, "PCIDE" },
-	{ 18, "OSXSAVE" }, { 20, "SMEP" }, { 21, "SMAP" }, { 22, "PKE" },
-	{ 23, "CET" }, { 24, "PKS" }, { 0, NULL },
-};
-
-static const struct kvmintro_bit_name kvmintro_efer_bits[] = {
-	{ 0, "SCE" }, { 8, "LME" }, { 10, "LMA" }, { 11, "NXE" },
-	{ 12, "SVME" }, { 13, "LMSLE" }, { 14, "FFXSR" }, { 15, "TCE" },
-	{ 0, NULL },
-};
-
-/* Write the names of the flags set in @value, space-separated. */
-static void kvmintro_describe_bits(uint64_t value,
-				   const struct kvmintro_bit_name *bits,
-				   char *text, size_t size)
-{
-	size_t used = 0;
-
-	text[0] = '\0';
-	for (; bits && bits->name && used < size; bits++) {
-		if (value & UINT64_C(1) << bits->bit)
-			used += (size_t)snprintf(text + used, size - used, "%s%s",
-						 used ? " " : "", bits->name);
-	}
-}
-
 /* A segment's attributes with a column: type, S, DPL, P, L, D/B, G. */
 static const unsigned int kvmintro_attribute_bits[][2] = {
 	{ 0, 4 }, { 4, 1 }, { 5, 2 }, { 7, 1 }, { 13, 1 }, { 14, 1 }, { 15, 1 },
 };
-
-static const char *kvmintro_system_segment_type(unsigned int type)
-{
-	static const char *const names[16] = {
-		[1] = "16-bit TSS (available)", [2] = "LDT",
-		[3] = "16-bit TSS (busy)", [4] = "16-bit call gate",
-		[5] = "task gate", [6] = "16-bit interrupt gate",
-		[7] = "16-bit trap gate", [9] = "TSS (available)",
-		[11] = "TSS (busy)", [12] = "call gate",
-		[14] = "interrupt gate", [15] = "trap gate",
-	};
-
-	return names[type & 0xf] ?: "reserved";
-}
-
-/*
- * Describe the segment @attributes are of, like "code, readable, accessed"
- * or "TSS (busy)".
- */
-static void kvmintro_describe_segment(uint64_t attributes, char *text,
-				      size_t size)
-{
-	unsigned int type = attributes & 0xf;
-	bool code = type & 8;
-
-	if (attributes & 1u << 16)
-		snprintf(text, size, "unusable");
-	else if (!(attributes & 1u << 4))
-		snprintf(text, size, "%s", kvmintro_system_segment_type(type));
-	else
-		snprintf(text, size, "%s%s%s%s", code ? "code" : "data",
-			 type & 4 ? code ? ", conforming" : ", expand-down" : "",
-			 type & 2 ? code ? ", readable" : ", writable" : "",
-			 type & 1 ? ", accessed" : "");
-}
-
-static const struct kvmintro_bit_name kvmintro_arm64_pstate_bits[] = {
-	{ 31, "N" }, { 30, "Z" }, { 29, "C" }, { 28, "V" }, { 21, "SS" },
-	{ 20, "IL" }, { 9, "D" }, { 8, "A" }, { 7, "I" }, { 6, "F" },
-	{ 0, NULL },
-};
-
-static const struct kvmintro_bit_name kvmintro_arm64_sctlr_bits[] = {
-	{ 0, "M" }, { 1, "A" }, { 2, "C" }, { 3, "SA" }, { 12, "I" },
-	{ 19, "WXN" }, { 24, "E0E" }, { 25, "EE" }, { 0, NULL },
-};
-
-/* The exception level and stack pointer of an AArch64 PSTATE. */
-static const char *kvmintro_arm64_pstate_mode(uint64_t pstate)
-{
-	static const char *const modes[16] = {
-		[0] = "EL0t", [4] = "EL1t", [5] = "EL1h",
-		[8] = "EL2t", [9] = "EL2h",
-	};
-
-	if (pstate & 0x10)
-		return "AArch32";
-	return modes[pstate & 0xf] ?: "reserved";
-}
-
-/* Write the flags of register @key set in @value, if it has any named. */
-static void kvmintro_regs_describe(const char *key, uint64_t value,
-				   char *text, size_t size)
-{
-	static const struct {
-		const char *key;
-		const struct kvmintro_bit_name *bits;
-	} described[] = {
-		{ "rflags", kvmintro_rflags_bits }, { "cr0", kvmintro_cr0_bits },
-		{ "cr4", kvmintro_cr4_bits }, { "efer", kvmintro_efer_bits },
-		{ "pstate", kvmintro_arm64_pstate_bits },
-		{ "spsr_el1", kvmintro_arm64_pstate_bits },
-		{ "sctlr_el1", kvmintro_arm64_sctlr_bits },
-	};
-	size_t i;
-
-	text[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(described); i++)
-		if (!strcmp(key, described[i].key))
-			kvmintro_describe_bits(value, described[i].bits, text,
-					       size);
-	if (!strcmp(key, "pstate") || !strcmp(key, "spsr_el1"))
-		snprintf(text + strlen(text), size - strlen(text), "%s%s",
-			 text[0] ? " " : "", kvmintro_arm64_pstate_mode(value));
-}
 
 /* Add @keys @first to @first + @count - 1 as "name value flags" rows. */
 static void kvmintro_regs_add_described(struct kvmintro_table *table,
@@ -331,8 +194,9 @@ static void kvmintro_regs_add_described(struct kvmintro_table *table,
 
 	for (i = first; i < first + count; i++) {
 		key = keys[i].name;
-		kvmintro_regs_describe(key, kvmintro_record_number(regs, key),
-				       flags, sizeof(flags));
+		kvmintro_describe_register(key,
+					   kvmintro_record_number(regs, key),
+					   flags, sizeof(flags));
 		kvmintro_table_add(table, "%s", key);
 		kvmintro_table_add(table, "0x%016" PRIx64,
 				   kvmintro_record_number(regs, key));

@@ -29,13 +29,14 @@ struct kvmintro_scan_request {
 
 /*
  * Add pattern @pattern to @request if the module's parser takes it, with
- * what the module writes back for it; else say why in @problem. Return 0,
+ * the name the module writes back for it (kvmintro_scan_pattern_name(),
+ * the module's own); else say why in @problem. Return 0,
  * -EINVAL or -ENOMEM.
  */
 static int kvmintro_scan_add(struct kvmintro_scan_request *request,
 			     const char *pattern, const char **problem)
 {
-	size_t length = strlen(pattern), i, used;
+	size_t length = strlen(pattern);
 	bool hex = !strncmp(pattern, "hex:", 4);
 	char *written, *text;
 
@@ -60,7 +61,7 @@ static int kvmintro_scan_add(struct kvmintro_scan_request *request,
 				   "a pattern is at most 256 bytes";
 		return -EINVAL;
 	}
-	written = malloc(length + 1);
+	written = malloc(KVMINTRO_SCAN_NAME_MAX + 1);
 	text = realloc(request->text, request->length + length + 2);
 	if (!written || !text) {
 		free(written);
@@ -69,12 +70,7 @@ static int kvmintro_scan_add(struct kvmintro_scan_request *request,
 	}
 	request->text = text;
 	request->length += sprintf(text + request->length, "%s\n", pattern);
-	used = sprintf(written, "%.*s", hex ? 4 : (int)length, pattern);
-	for (i = 0; hex && i < request->spec.lengths[0]; i++)
-		used += kvmintro_scan_is_wildcard(&request->spec, 0, i) ?
-			sprintf(written + used, "??") :
-			sprintf(written + used, "%02x",
-				request->spec.patterns[0][i]);
+	written[kvmintro_scan_pattern_name(written, &request->spec, 0)] = '\0';
 	request->written[request->count++] = written;
 	return 0;
 }
@@ -113,7 +109,7 @@ static int kvmintro_scan_add_file(struct kvmintro_scan_request *request,
 		if (!*line || *line == '#')
 			continue;
 		ret = kvmintro_scan_add(request, line, &problem);
-		kvmintro_quote(line, strlen(line), quoted, sizeof(quoted));
+		kvmintro_format_quote(line, strlen(line), quoted, sizeof(quoted));
 		if (ret)
 			kvmintro_error("%s:%u: %s: %s", path, number, problem,
 				       quoted);

@@ -35,9 +35,8 @@ static int kvmintro_snapshot_time(const struct kvmintro_record *snapshot,
 	field = kvmintro_record_find(snapshot, "captured");
 	if (!field || field->type != KVMINTRO_RECORD_WORD)
 		return -EINVAL;
-	return kvmintro_parse_time((struct kvmintro_span){ field->value,
-							   field->value_len },
-				   time);
+	return kvmintro_parse_time(field->value, field->value_len,
+				   &time->seconds, &time->nanoseconds);
 }
 
 /* A known state; a capture has every capture key, no capture none. */

@@ -440,7 +440,7 @@ int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
 	if (explained) {
 		ret = explained;
 	} else if (ret == -EINVAL) {
-		kvmintro_quote(text, length, quoted, sizeof(quoted));
+		kvmintro_format_quote(text, length, quoted, sizeof(quoted));
 		kvmintro_error("the module refused what was written to %s: %s",
 			       path, quoted);
 		kvmintro_error(KVMINTRO_VERSION_HINT);
@@ -542,8 +542,9 @@ int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 		number = kvmintro_array_append(numbers);
 		if (!number)
 			ret = -ENOMEM;
-		else if (kvmintro_parse_decimal(kvmintro_span_from_string(
-					entry->d_name + length), number))
+		else if (kvmintro_parse_digits(entry->d_name + length,
+					       strlen(entry->d_name + length),
+					       10, number))
 			numbers->count--;
 	}
 	closedir(directory);

@@ -368,7 +368,7 @@ int kvmintro_usage_error(const char *name, const char *problem,
 	const struct kvmintro_command *command = kvmintro_find_command(name);
 	char quoted[KVMINTRO_QUOTE_MAX];
 
-	kvmintro_quote(argument, strlen(argument), quoted, sizeof(quoted));
+	kvmintro_format_quote(argument, strlen(argument), quoted, sizeof(quoted));
 	kvmintro_error("%s%s%s", problem, *argument ? " " : "",
 		       *argument ? quoted : "");
 	if (command)
@@ -572,7 +572,7 @@ static int kvmintro_report_unknown_command(const char *name)
 	const struct kvmintro_command *guess = kvmintro_guess_command(name);
 	char quoted[KVMINTRO_QUOTE_MAX];
 
-	kvmintro_quote(name, strlen(name), quoted, sizeof(quoted));
+	kvmintro_format_quote(name, strlen(name), quoted, sizeof(quoted));
 	if (guess)
 		kvmintro_error("%s is not a command; did you mean '%s'?", quoted,
 			       guess->name);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kvmintro CLI's one header: what its files share, in the order they
- * build on each other (helpers, parsing, JSON, tables, records, debugfs,
- * VMs, views, memory, the guest log, the commands).
+ * build on each other (helpers, parsing, tables, records, debugfs, VMs,
+ * views, memory, the commands).  What is not the CLI's own (the records'
+ * reader and JSON, formats, a guest's log) is lib/'s, included here.
  */
 #ifndef KVMINTRO_H
 #define KVMINTRO_H
@@ -21,7 +22,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "../lib/format.h"
+#include "../lib/json.h"
 #include "../lib/parse.h"
+#include "../lib/printk.h"
 #include "../lib/record.h"
 
 struct kvmintro;
@@ -32,12 +36,10 @@ struct kvmintro_debugfs_explainer;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
 #endif
-#define __KVMINTRO_STRINGIFY(x) #x
-#define KVMINTRO_STRINGIFY(x) __KVMINTRO_STRINGIFY(x)
 #define __printf(format_index, first_argument) \
 	__attribute__((format(printf, format_index, first_argument)))
 
-/* Room kvmintro_quote() needs at most, quotes and "..." included. */
+/* Room kvmintro_format_quote() needs at most, quotes and "..." included. */
 #define KVMINTRO_QUOTE_MAX 100
 
 /**
@@ -79,10 +81,9 @@ void *kvmintro_array_append(struct kvmintro_array *array);
 void kvmintro_array_release(struct kvmintro_array *array);
 
 void kvmintro_error(const char *format, ...) __printf(1, 2);
-void kvmintro_quote(const char *bytes, size_t length, char *quoted,
-		    size_t size);
 char *kvmintro_escape(const char *bytes, size_t length);
 int kvmintro_check_output(int ret);
+int kvmintro_json_fwrite(void *out, const char *text, size_t len);
 
 /* Largest file kvmintro_read_file() reads. */
 #define KVMINTRO_READ_FILE_MAX (64 << 20)
@@ -106,7 +107,7 @@ struct kvmintro_span {
 /**
  * struct kvmintro_parse_error - why a file was rejected
  * @line: 1-based number of the offending line, 0 for the file as a whole
- * @line_text: the offending line, quoted with kvmintro_quote(), or ""
+ * @line_text: the offending line, quoted with kvmintro_format_quote(), or ""
  * @message: what is wrong with it
  */
 struct kvmintro_parse_error {
@@ -117,13 +118,8 @@ struct kvmintro_parse_error {
 
 struct kvmintro_span kvmintro_span_from_string(const char *string);
 bool kvmintro_span_equals(struct kvmintro_span span, const char *string);
-bool kvmintro_span_next_token(struct kvmintro_span *rest, char separator,
-			      struct kvmintro_span *token);
 bool kvmintro_is_valid_name(struct kvmintro_span value);
 
-int kvmintro_parse_decimal(struct kvmintro_span text, uint64_t *value);
-int kvmintro_parse_page_size(struct kvmintro_span text, uint64_t *bytes);
-int kvmintro_parse_time(struct kvmintro_span text, struct kvmintro_time *time);
 int kvmintro_parse_fail(struct kvmintro_parse_error *error, int err,
 			const char *format, ...) __printf(3, 4);
 
@@ -131,49 +127,6 @@ int kvmintro_parse_number_argument(const char *text, uint64_t *value);
 int kvmintro_parse_address_argument(const char *text, uint64_t *gpa);
 int kvmintro_parse_length_argument(const char *text, uint64_t *bytes);
 
-#define KVMINTRO_JSON_DEPTH_MAX 16
-
-/**
- * struct kvmintro_json - writes one JSON value, pretty-printed, to a stream
- * @out: where the text goes
- * @depth: number of objects and arrays open
- * @in_object: for each open container, whether it is an object
- * @has_members: for each open container, whether it has a member yet
- * @done: the top-level value has been started
- * @error: first error met, 0 if none; later calls then do nothing
- *
- * Members of an object take a key, members of an array take NULL. Check
- * the result once, with kvmintro_json_finish().
- */
-struct kvmintro_json {
-	FILE *out;
-	unsigned int depth;
-	bool in_object[KVMINTRO_JSON_DEPTH_MAX];
-	bool has_members[KVMINTRO_JSON_DEPTH_MAX];
-	bool done;
-	int error;
-};
-
-void kvmintro_json_init(struct kvmintro_json *json, FILE *out);
-void kvmintro_json_begin_object(struct kvmintro_json *json, const char *key);
-void kvmintro_json_end_object(struct kvmintro_json *json);
-void kvmintro_json_begin_array(struct kvmintro_json *json, const char *key);
-void kvmintro_json_end_array(struct kvmintro_json *json);
-void kvmintro_json_string(struct kvmintro_json *json, const char *key,
-			  const char *value);
-void kvmintro_json_string_bytes(struct kvmintro_json *json, const char *key,
-				const char *bytes, size_t length);
-void kvmintro_json_u64(struct kvmintro_json *json, const char *key,
-		       uint64_t value);
-void kvmintro_json_s64(struct kvmintro_json *json, const char *key,
-		       int64_t value);
-void kvmintro_json_null(struct kvmintro_json *json, const char *key);
-void kvmintro_json_hex_string(struct kvmintro_json *json, const char *key,
-			      const unsigned char *bytes, size_t length);
-int kvmintro_json_finish(struct kvmintro_json *json);
-
-/* Longest text kvmintro_format_size() writes, NUL included ("1023.9 KiB"). */
-#define KVMINTRO_SIZE_TEXT_MAX 16
 /* Room for kvmintro_format_time() and kvmintro_format_latency(). */
 #define KVMINTRO_TIME_TEXT_MAX 64
 
@@ -243,10 +196,8 @@ int kvmintro_table_print(struct kvmintro_table *table, FILE *out);
 void kvmintro_table_release(struct kvmintro_table *table);
 int kvmintro_table_finish(struct kvmintro_table *table, FILE *out);
 
-void kvmintro_format_size(uint64_t bytes, char *text, size_t size);
 void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 			  size_t size);
-void kvmintro_format_latency(uint64_t nanoseconds, char *text, size_t size);
 
 /* Ends the message of a reply that is not to the request just written. */
 #define KVMINTRO_RECORD_AGAIN \
@@ -514,121 +465,6 @@ int kvmintro_memory_print_json(const struct kvmintro_vm *vm,
 			       const struct kvmintro_memory *memory, FILE *out);
 int kvmintro_memory_print_raw(const struct kvmintro_memory *memory,
 			      FILE *out);
-
-/*
- * A Linux guest's kernel log, read from its printk ring buffer (the
- * lockless printk_ringbuffer of Linux 5.10 and later) with no more than
- * what the guest's VMCOREINFO says of it.  Portable: the caller supplies
- * the function that reads guest kernel memory, so the unit tests and the
- * fuzzer give it rings built by hand.
- */
-
-/* The largest descriptor ring read: 2^24 records, a 512 MiB log buffer. */
-#define KVMINTRO_PRINTK_COUNT_BITS_MAX	24
-/* The largest text ring: the kernel's own limit (LOG_BUF_LEN_MAX). */
-#define KVMINTRO_PRINTK_SIZE_BITS_MAX	31
-/* The largest structure offset or size taken from VMCOREINFO. */
-#define KVMINTRO_PRINTK_STRUCT_MAX	4096
-
-/**
- * struct kvmintro_printk_layout - the ring buffer, as VMCOREINFO has it
- * @prb: SYMBOL(prb), the address of the pointer to the ring buffer
- * @rb_desc_ring: OFFSET(printk_ringbuffer.desc_ring)
- * @rb_text_data_ring: OFFSET(printk_ringbuffer.text_data_ring)
- * @desc_ring_count_bits: OFFSET(prb_desc_ring.count_bits)
- * @desc_ring_descs: OFFSET(prb_desc_ring.descs)
- * @desc_ring_infos: OFFSET(prb_desc_ring.infos)
- * @desc_ring_head_id: OFFSET(prb_desc_ring.head_id)
- * @desc_ring_tail_id: OFFSET(prb_desc_ring.tail_id)
- * @desc_size: SIZE(prb_desc)
- * @desc_state_var: OFFSET(prb_desc.state_var)
- * @desc_text_blk_lpos: OFFSET(prb_desc.text_blk_lpos)
- * @lpos_begin: OFFSET(prb_data_blk_lpos.begin)
- * @lpos_next: OFFSET(prb_data_blk_lpos.next)
- * @data_ring_size_bits: OFFSET(prb_data_ring.size_bits)
- * @data_ring_data: OFFSET(prb_data_ring.data)
- * @info_size: SIZE(printk_info)
- * @info_seq: OFFSET(printk_info.seq)
- * @info_ts_nsec: OFFSET(printk_info.ts_nsec)
- * @info_text_len: OFFSET(printk_info.text_len)
- * @info_caller_id: OFFSET(printk_info.caller_id)
- * @counter: OFFSET(atomic_long_t.counter)
- */
-struct kvmintro_printk_layout {
-	uint64_t prb;
-	uint64_t rb_desc_ring;
-	uint64_t rb_text_data_ring;
-	uint64_t desc_ring_count_bits;
-	uint64_t desc_ring_descs;
-	uint64_t desc_ring_infos;
-	uint64_t desc_ring_head_id;
-	uint64_t desc_ring_tail_id;
-	uint64_t desc_size;
-	uint64_t desc_state_var;
-	uint64_t desc_text_blk_lpos;
-	uint64_t lpos_begin;
-	uint64_t lpos_next;
-	uint64_t data_ring_size_bits;
-	uint64_t data_ring_data;
-	uint64_t info_size;
-	uint64_t info_seq;
-	uint64_t info_ts_nsec;
-	uint64_t info_text_len;
-	uint64_t info_caller_id;
-	uint64_t counter;
-};
-
-/**
- * struct kvmintro_printk_record - one record of the log
- * @seq: its sequence number
- * @ts_nsec: when it was logged, nanoseconds since boot
- * @caller_id: the printk caller: a thread id, or with bit 31 a CPU number
- * @text: its text, not NUL-terminated; '\n' separates lines
- * @text_len: its length in bytes
- */
-struct kvmintro_printk_record {
-	uint64_t seq;
-	uint64_t ts_nsec;
-	uint32_t caller_id;
-	const char *text;
-	size_t text_len;
-};
-
-/**
- * struct kvmintro_printk_stats - what a read of the ring found
- * @records: records passed on
- * @skipped: descriptors not committed nor finalized, or reused (by
- *	the guest, while they were read)
- * @invalid: descriptors whose sequence number or data block is not one
- *	the kernel writes
- * @problem: why the ring could not be read at all, if the read returned
- *	-EBADMSG or -E2BIG
- */
-struct kvmintro_printk_stats {
-	uint64_t records;
-	uint64_t skipped;
-	uint64_t invalid;
-	const char *problem;
-};
-
-/* Read @size bytes at guest kernel virtual address @address into @buf. */
-typedef int (*kvmintro_printk_read_fn)(void *context, uint64_t address,
-				       void *buf, size_t size);
-/* Take one record; non-zero stops the read and is returned. */
-typedef int (*kvmintro_printk_record_fn)(void *context,
-					 const struct kvmintro_printk_record *record);
-
-int kvmintro_printk_layout_parse(const char *vmcoreinfo,
-				 struct kvmintro_printk_layout *layout,
-				 const char **missing);
-int kvmintro_printk_read(const struct kvmintro_printk_layout *layout,
-			 kvmintro_printk_read_fn read, void *read_context,
-			 kvmintro_printk_record_fn take, void *take_context,
-			 struct kvmintro_printk_stats *stats);
-
-/* builtin-info.c: a number of the guest's VMCOREINFO, for printk.c too. */
-bool kvmintro_vmcoreinfo_number(const char *text, const char *key, int base,
-				uint64_t *value);
 
 /* Exit statuses of the kvmintro command; Documentation/cli.rst lists them. */
 enum kvmintro_exit_status {

@@ -15,27 +15,6 @@ static const char *const kvmintro_record_type_names[] = {
 	[KVMINTRO_RECORD_STRING] = "a string",
 };
 
-/* Whether @key is in @keys, a NULL-terminated list or NULL. */
-static bool kvmintro_record_key_in(const char *const *keys, const char *key)
-{
-	for (; keys && *keys; keys++) {
-		if (!strcmp(*keys, key))
-			return true;
-	}
-	return false;
-}
-
-/* The bytes of the page size @field, a word like "4K"; -EINVAL if not one. */
-static int kvmintro_record_page_size(const struct kvmintro_record_field *field,
-				     uint64_t *bytes)
-{
-	struct kvmintro_span text = { field->value, field->value_len };
-
-	if (field->type != KVMINTRO_RECORD_WORD)
-		return -EINVAL;
-	return kvmintro_parse_page_size(text, bytes);
-}
-
 /* A list: names of [a-z0-9_] joined by single commas. */
 static bool kvmintro_record_is_list_word(const struct kvmintro_record_field *field)
 {
@@ -57,47 +36,67 @@ static bool kvmintro_record_is_list_word(const struct kvmintro_record_field *fie
 	return name;
 }
 
-/* Check that @record has every key of @schema, with a type it allows. */
+/*
+ * Say in @error that the value of @field, the field @key of a record, is
+ * @what; point @where at it, to name its line; return -EBADMSG.
+ */
+static int kvmintro_record_refuse(const struct kvmintro_record_field *field,
+				  const char *key, const char *what,
+				  struct kvmintro_parse_error *error,
+				  const char **where)
+{
+	char quoted[KVMINTRO_QUOTE_MAX];
+
+	kvmintro_format_quote(field->value, field->value_len, quoted,
+			      sizeof(quoted));
+	*where = field->key;
+	return kvmintro_parse_fail(error, -EBADMSG, "%s: %s is %s", key, quoted,
+				   what);
+}
+
+/*
+ * Check that @record has every key of @schema, with a type it allows, and
+ * that its lists and page sizes are words of the kind.
+ */
 static int kvmintro_record_check(const struct kvmintro_record_schema *schema,
 				 const struct kvmintro_record *record,
 				 struct kvmintro_parse_error *error,
 				 const char **where)
 {
 	const struct kvmintro_record_field *field;
-	char quoted[KVMINTRO_QUOTE_MAX];
-	uint64_t bytes;
+	const char *const *key;
+	u64 bytes;
 	size_t i;
 
+	*where = NULL;
 	for (i = 0; i < schema->nr_keys; i++) {
-		*where = NULL;
 		field = kvmintro_record_find(record, schema->keys[i].name);
 		if (!field)
 			return kvmintro_parse_fail(error, -EBADMSG,
 						   "no key '%s'",
 						   schema->keys[i].name);
-		kvmintro_quote(field->value, field->value_len, quoted,
-			       sizeof(quoted));
-		*where = field->key;
 		if (!(schema->keys[i].types & (1u << field->type)))
-			return kvmintro_parse_fail(error, -EBADMSG,
-						   "%s: %s is %s",
-						   schema->keys[i].name, quoted,
-						   kvmintro_record_type_names[field->type]);
-		if (field->type == KVMINTRO_RECORD_WORD &&
-		    kvmintro_record_key_in(schema->lists, schema->keys[i].name) &&
-		    !kvmintro_record_is_list_word(field))
-			return kvmintro_parse_fail(error, -EBADMSG,
-						   "%s: %s is not '-' or a comma-separated list",
-						   schema->keys[i].name, quoted);
-		if (field->type == KVMINTRO_RECORD_WORD &&
-		    kvmintro_record_key_in(schema->page_sizes,
-					   schema->keys[i].name) &&
-		    kvmintro_record_page_size(field, &bytes))
-			return kvmintro_parse_fail(error, -EBADMSG,
-						   "%s: %s is not a page size like 4K, 2M or 1G",
-						   schema->keys[i].name, quoted);
+			return kvmintro_record_refuse(field, schema->keys[i].name,
+				kvmintro_record_type_names[field->type],
+				error, where);
 	}
-	*where = NULL;
+	for (key = schema->lists; key && *key; key++) {
+		field = kvmintro_record_find(record, *key);
+		if (field && field->type == KVMINTRO_RECORD_WORD &&
+		    !kvmintro_record_is_list_word(field))
+			return kvmintro_record_refuse(field, *key,
+				"not '-' or a comma-separated list", error,
+				where);
+	}
+	for (key = schema->page_sizes; key && *key; key++) {
+		field = kvmintro_record_find(record, *key);
+		if (field && field->type == KVMINTRO_RECORD_WORD &&
+		    kvmintro_parse_page_size(field->value, field->value_len,
+					     &bytes))
+			return kvmintro_record_refuse(field, *key,
+				"not a page size like 4K, 2M or 1G", error,
+				where);
+	}
 	return schema->check ? schema->check(record, error) : 0;
 }
 
@@ -219,8 +218,9 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 					       &records, error);
 		if (ret) {
 			error->line = number;
-			kvmintro_quote(line, end - line, error->line_text,
-				       sizeof(error->line_text));
+			kvmintro_format_quote(line, end - line,
+					      error->line_text,
+					      sizeof(error->line_text));
 		}
 	}
 	list->records = records.elements;
@@ -239,8 +239,9 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 			end = strchr(line, '\n') ?: line + strlen(line);
 			for (error->line = 1; where-- > list->text;)
 				error->line += *where == '\n';
-			kvmintro_quote(line, end - line, error->line_text,
-				       sizeof(error->line_text));
+			kvmintro_format_quote(line, end - line,
+					      error->line_text,
+					      sizeof(error->line_text));
 		}
 	}
 	if (ret)
@@ -327,7 +328,8 @@ struct kvmintro_maybe_u64 kvmintro_record_maybe(const struct kvmintro_record *re
 		maybe.value = field->number;
 		maybe.valid = true;
 	} else if (field && field->type == KVMINTRO_RECORD_WORD &&
-		   !kvmintro_record_page_size(field, &maybe.value)) {
+		   !kvmintro_parse_page_size(field->value, field->value_len,
+					     &maybe.value)) {
 		maybe.valid = true;
 	}
 	return maybe;
@@ -362,89 +364,17 @@ bool kvmintro_record_says(const struct kvmintro_record *record,
 	return kvmintro_span_equals(kvmintro_record_text(record, key), word);
 }
 
-/* Write @field, whose key is @key, as a member of the object being written. */
-static void kvmintro_record_write_json_field(struct kvmintro_json *json,
-					     const struct kvmintro_record_schema *schema,
-					     const char *key,
-					     const struct kvmintro_record_field *field)
-{
-	struct kvmintro_span rest = { field->value, field->value_len }, item;
-	uint64_t page_size;
-	char *bytes;
-	int length;
-
-	if (kvmintro_record_key_in(schema->page_sizes, key) &&
-	    !kvmintro_record_page_size(field, &page_size)) {
-		kvmintro_json_u64(json, key, page_size);
-		return;
-	}
-	if (kvmintro_record_key_in(schema->lists, key) &&
-	    field->type != KVMINTRO_RECORD_STRING) {
-		kvmintro_json_begin_array(json, key);
-		while (field->type == KVMINTRO_RECORD_WORD &&
-		       kvmintro_span_next_token(&rest, ',', &item))
-			kvmintro_json_string_bytes(json, NULL, item.start,
-						   item.length);
-		kvmintro_json_end_array(json);
-		return;
-	}
-	switch (field->type) {
-	case KVMINTRO_RECORD_DECIMAL:
-	case KVMINTRO_RECORD_HEX:
-		if (field->negative)
-			kvmintro_json_s64(json, key, (int64_t)field->number);
-		else
-			kvmintro_json_u64(json, key, field->number);
-		break;
-	case KVMINTRO_RECORD_WORD:
-		kvmintro_json_string_bytes(json, key, field->value,
-					   field->value_len);
-		break;
-	case KVMINTRO_RECORD_NONE:
-		kvmintro_json_null(json, key);
-		break;
-	case KVMINTRO_RECORD_STRING:
-		bytes = malloc(field->value_len);
-		length = bytes ? kvmintro_record_decode_string(field, bytes,
-							       field->value_len) :
-				 -ENOMEM;
-		if (length >= 0)
-			kvmintro_json_string_bytes(json, key, bytes, length);
-		else
-			kvmintro_json_null(json, key);
-		free(bytes);
-		break;
-	}
-}
-
 /*
- * Write the fields of @record as members of the object being written: its
- * kind word, if it has one, as "record", then every field, in the order of
- * the line; numbers as numbers, words and strings as strings, "-" as null,
- * @schema's lists as arrays and its page sizes as bytes; then what
- * @schema's write_json() adds.
+ * Write the fields of @record as members of the object being written (see
+ * kvmintro_json_record_members()), @schema's lists as arrays and its page
+ * sizes as bytes; then what @schema's write_json() adds.
  */
 void kvmintro_record_write_json_members(struct kvmintro_json *json,
 					const struct kvmintro_record *record,
 					const struct kvmintro_record_schema *schema)
 {
-	const struct kvmintro_record_field *field;
-	char *key;
-	unsigned int i;
-
-	if (record->kind)
-		kvmintro_json_string_bytes(json, "record", record->kind,
-					   record->kind_len);
-	for (i = 0; i < record->nr_fields; i++) {
-		field = &record->fields[i];
-		key = strndup(field->key, field->key_len);
-		if (!key) {
-			json->error = json->error ? json->error : -ENOMEM;
-			break;
-		}
-		kvmintro_record_write_json_field(json, schema, key, field);
-		free(key);
-	}
+	kvmintro_json_record_members(json, record, schema->lists,
+				     schema->page_sizes);
 	if (schema->write_json)
 		schema->write_json(json, record);
 }

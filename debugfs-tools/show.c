@@ -157,32 +157,6 @@ int kvmintro_table_finish(struct kvmintro_table *table, FILE *out)
 }
 
 /*
- * Write @bytes as people read sizes: a whole number of the largest binary
- * unit that fits ("640 KiB"), or one decimal, cut, when it is not whole
- * ("1.5 GiB").
- */
-void kvmintro_format_size(uint64_t bytes, char *text, size_t size)
-{
-	static const char *const units[] = {
-		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
-	};
-	unsigned int unit = 0, shift;
-	uint64_t whole, rest;
-
-	while (unit + 1 < ARRAY_SIZE(units) && bytes >> (10 * (unit + 1)))
-		unit++;
-	shift = 10 * unit;
-	whole = bytes >> shift;
-	rest = shift ? bytes & ((UINT64_C(1) << shift) - 1) : 0;
-	if (rest)
-		snprintf(text, size, "%llu.%llu %s", (unsigned long long)whole,
-			 (unsigned long long)((rest * 10) >> shift), units[unit]);
-	else
-		snprintf(text, size, "%llu %s", (unsigned long long)whole,
-			 units[unit]);
-}
-
-/*
  * Write @time as ISO 8601 in UTC, to the nanosecond, like
  * "2026-11-22T07:22:24.297468151Z"; "(out of range)" if the C library
  * cannot break it down.
@@ -202,14 +176,6 @@ void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 	}
 	snprintf(text + length, size - length, ".%09uZ",
 		 (unsigned int)time->nanoseconds);
-}
-
-/* Write a latency in microseconds, to the nanosecond: "674.985 us". */
-void kvmintro_format_latency(uint64_t nanoseconds, char *text, size_t size)
-{
-	snprintf(text, size, "%llu.%03u us",
-		 (unsigned long long)(nanoseconds / 1000),
-		 (unsigned int)(nanoseconds % 1000));
 }
 
 /* Add the cell of @column for @record to @table. */

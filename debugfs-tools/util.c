@@ -3,8 +3,7 @@
  * Helpers every part of the CLI uses: a growable array, error messages,
  * quoting of untrusted bytes for those messages and for tables, reading
  * files; what the CLI reads in the values of records that the grammar
- * leaves as words: page sizes ("2M"), times ("<seconds>.<fraction>"),
- * directory names; and the numbers users type on the command line:
+ * leaves as words: directory names; and the numbers users type on the command line:
  * addresses, lengths, counts.  Numbers and addresses are read by
  * lib/parse.c, as the module reads them; lengths may also end in K or M.
  * Anything else is refused, never half-read.
@@ -70,55 +69,10 @@ void kvmintro_error(const char *format, ...)
 	fputc('\n', stderr);
 }
 
-/* Write @byte into @escaped as itself, or as a C escape if not printable. */
-static size_t kvmintro_quote_byte(unsigned char byte, char *escaped)
-{
-	static const char short_forms[0x80] = {
-		['"'] = '"', ['\\'] = '\\', ['\t'] = 't', ['\r'] = 'r', ['\n'] = 'n',
-	};
-
-	if (byte < sizeof(short_forms) && short_forms[byte])
-		return (size_t)sprintf(escaped, "\\%c", short_forms[byte]);
-	if (byte < 0x20 || byte > 0x7e)
-		return (size_t)sprintf(escaped, "\\x%02x", byte);
-	escaped[0] = (char)byte;
-	escaped[1] = '\0';
-	return 1;
-}
-
-/*
- * Write @bytes into @quoted as a double-quoted C-like string that is safe to
- * print: non-printable bytes are escaped, and text that does not fit in @size
- * is cut and marked with "...". @size must be at least 8.
- */
-void kvmintro_quote(const char *bytes, size_t length, char *quoted,
-		    size_t size)
-{
-	/* Keep room for the closing quote, "..." and the NUL. */
-	size_t limit = size - 5;
-	size_t used = 1;
-	size_t i;
-
-	quoted[0] = '"';
-	for (i = 0; i < length; i++) {
-		char escaped[8];
-		size_t escaped_length = kvmintro_quote_byte((unsigned char)bytes[i],
-							    escaped);
-
-		if (used + escaped_length > limit) {
-			memcpy(quoted + used, "\"...", 5);
-			return;
-		}
-		memcpy(quoted + used, escaped, escaped_length);
-		used += escaped_length;
-	}
-	memcpy(quoted + used, "\"", 2);
-}
-
 /*
  * Return @bytes with every byte that is not printable ASCII, and the
  * backslash, written as a C escape, allocated, or NULL if memory runs out.
- * Unlike kvmintro_quote(), nothing is cut and no quotes are added.
+ * Unlike kvmintro_format_quote(), nothing is cut and no quotes are added.
  */
 char *kvmintro_escape(const char *bytes, size_t length)
 {
@@ -130,8 +84,7 @@ char *kvmintro_escape(const char *bytes, size_t length)
 		return NULL;
 	escaped[0] = '\0';
 	for (i = 0; i < length; i++)
-		used += kvmintro_quote_byte((unsigned char)bytes[i],
-					    escaped + used);
+		used += kvmintro_format_escape_byte(bytes[i], escaped + used);
 	return escaped;
 }
 
@@ -150,6 +103,12 @@ int kvmintro_check_output(int ret)
 	else
 		kvmintro_error("cannot print the result: %s", strerror(-ret));
 	return -EIO;
+}
+
+/* kvmintro_json_write_fn: to the stdio stream @out; -EIO if it fails. */
+int kvmintro_json_fwrite(void *out, const char *text, size_t len)
+{
+	return fwrite(text, 1, len, out) == len ? 0 : -EIO;
 }
 
 /*
@@ -257,22 +216,6 @@ bool kvmintro_span_equals(struct kvmintro_span span, const char *string)
 	       !memcmp(span.start, string, span.length);
 }
 
-/* Take the text up to @separator (or the end) off @rest into @token. */
-bool kvmintro_span_next_token(struct kvmintro_span *rest, char separator,
-			      struct kvmintro_span *token)
-{
-	const char *found;
-
-	if (!rest->length)
-		return false;
-	found = memchr(rest->start, separator, rest->length);
-	token->start = rest->start;
-	token->length = found ? (size_t)(found - rest->start) : rest->length;
-	rest->start += found ? token->length + 1 : token->length;
-	rest->length -= found ? token->length + 1 : token->length;
-	return true;
-}
-
 /* A directory name: printable, no blank or '/', not "." or "..". */
 bool kvmintro_is_valid_name(struct kvmintro_span value)
 {
@@ -286,69 +229,6 @@ bool kvmintro_is_valid_name(struct kvmintro_span value)
 			return false;
 	}
 	return value.length > 0;
-}
-
-/* Digits only, read by lib/parse.c; -EINVAL, or -ERANGE past 64 bits. */
-int kvmintro_parse_decimal(struct kvmintro_span text, uint64_t *value)
-{
-	size_t i;
-
-	for (i = 0; i < text.length; i++)
-		if (text.start[i] < '0' || text.start[i] > '9')
-			return -EINVAL;
-	return kvmintro_parse_u64(text.start, text.length, value);
-}
-
-/* "4K", "2M", "1G", "64K": a decimal number of KiB, MiB or GiB. */
-int kvmintro_parse_page_size(struct kvmintro_span text, uint64_t *bytes)
-{
-	static const char units[] = "KMG";
-	const char *unit;
-	unsigned int shift;
-	uint64_t number;
-	int ret;
-
-	if (!text.length)
-		return -EINVAL;
-	unit = memchr(units, text.start[text.length - 1], strlen(units));
-	if (!unit)
-		return -EINVAL;
-	text.length--;
-	ret = kvmintro_parse_decimal(text, &number);
-	if (ret)
-		return ret;
-	shift = 10 * (unsigned int)(unit - units + 1);
-	if (number > UINT64_MAX >> shift)
-		return -ERANGE;
-	*bytes = number << shift;
-	return 0;
-}
-
-/* "<seconds>.<fraction>", the fraction 1 to 9 digits. */
-int kvmintro_parse_time(struct kvmintro_span text, struct kvmintro_time *time)
-{
-	const char *dot = memchr(text.start, '.', text.length);
-	struct kvmintro_span seconds, fraction;
-	uint64_t whole, part;
-	size_t i;
-	int ret;
-
-	if (!dot)
-		return -EINVAL;
-	seconds = (struct kvmintro_span){ text.start, dot - text.start };
-	fraction = (struct kvmintro_span){ dot + 1,
-					   text.length - seconds.length - 1 };
-	if (!seconds.length || !fraction.length || fraction.length > 9)
-		return -EINVAL;
-	ret = kvmintro_parse_decimal(fraction, &part) ?:
-	      kvmintro_parse_decimal(seconds, &whole);
-	if (ret)
-		return ret;
-	for (i = fraction.length; i < 9; i++)
-		part *= 10;
-	time->seconds = whole;
-	time->nanoseconds = (uint32_t)part;
-	return 0;
 }
 
 /* Say in @error what is wrong, like printf(); return @err. */

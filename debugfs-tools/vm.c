@@ -25,8 +25,8 @@ static int kvmintro_vm_dir(const struct kvmintro_record *record, char *dir,
 	length = kvmintro_record_decode_string(field, dir, KVMINTRO_VM_DIR_MAX);
 	if (length < 0 || memchr(dir, '\0', length) ||
 	    !kvmintro_is_valid_name((struct kvmintro_span){ dir, length })) {
-		kvmintro_quote(field->value, field->value_len, quoted,
-			       sizeof(quoted));
+		kvmintro_format_quote(field->value, field->value_len, quoted,
+				      sizeof(quoted));
 		return kvmintro_parse_fail(error, -EBADMSG,
 					   "dir: %s is not a valid name",
 					   quoted);
@@ -130,7 +130,7 @@ int kvmintro_vm_list_find(const struct kvmintro_vm_list *list,
 	size_t i, matches = 0;
 	uint64_t pid;
 
-	if (!kvmintro_parse_decimal(kvmintro_span_from_string(name), &pid)) {
+	if (!kvmintro_parse_digits(name, strlen(name), 10, &pid)) {
 		for (i = 0; i < list->count; i++) {
 			if (list->vms[i].pid != pid)
 				continue;
@@ -158,9 +158,9 @@ static int kvmintro_vm_report_not_found(const struct kvmintro_vm_list *list,
 	size_t i, length;
 	FILE *out;
 
-	kvmintro_quote(name, strlen(name), quoted, sizeof(quoted));
+	kvmintro_format_quote(name, strlen(name), quoted, sizeof(quoted));
 	if (ambiguous)
-		kvmintro_parse_decimal(kvmintro_span_from_string(name), &pid);
+		kvmintro_parse_digits(name, strlen(name), 10, &pid);
 	/* The dirs of the VMs of that PID, or of all, as "a, b, c". */
 	out = open_memstream(&dirs, &length);
 	for (i = 0; out && i < list->count; i++)
@@ -249,7 +249,7 @@ int kvmintro_vm_list_print_json(const struct kvmintro_vm_list *list,
 	struct kvmintro_json json;
 	size_t i;
 
-	kvmintro_json_init(&json, out);
+	kvmintro_json_init(&json, kvmintro_json_fwrite, out);
 	kvmintro_json_begin_array(&json, NULL);
 	for (i = 0; i < list->records.count; i++)
 		kvmintro_record_write_json(&json, &list->records.records[i],
@@ -266,7 +266,7 @@ int kvmintro_vm_list_print_json(const struct kvmintro_vm_list *list,
 void kvmintro_vm_json_begin(struct kvmintro_json *json, FILE *out,
 			    const struct kvmintro_vm *vm)
 {
-	kvmintro_json_init(json, out);
+	kvmintro_json_init(json, kvmintro_json_fwrite, out);
 	kvmintro_json_begin_object(json, NULL);
 	kvmintro_vm_write_json(json, "vm", vm);
 }

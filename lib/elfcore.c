@@ -219,3 +219,39 @@ kvmintro_elfcore_find_load(const struct kvmintro_elfcore *core, u64 offset)
 	}
 	return NULL;
 }
+
+/**
+ * kvmintro_elf_find_note() - a note of a core file, by its name
+ * @notes: the contents of a PT_NOTE segment, read from an untrusted file
+ * @size: their size
+ * @name: the note's name, like "VMCOREINFO"
+ * @desc: set to its descriptor, in @notes
+ * @descsz: set to the descriptor's size
+ *
+ * Return: 0; -ENOENT if no note has @name; -EBADMSG if a note before it
+ * runs past @size.
+ */
+int kvmintro_elf_find_note(const void *notes, u64 size, const char *name,
+			   const void **desc, u32 *descsz)
+{
+	u64 name_len = strlen(name) + 1, at = 0, namesz, padded_descsz;
+	struct kvmintro_elf64_nhdr nhdr;
+	const char *bytes = notes;
+
+	while (at + sizeof(nhdr) <= size) {
+		memcpy(&nhdr, bytes + at, sizeof(nhdr));
+		namesz = (nhdr.n_namesz + 3ULL) & ~3ULL;
+		padded_descsz = (nhdr.n_descsz + 3ULL) & ~3ULL;
+		at += sizeof(nhdr);
+		if (namesz > size - at || padded_descsz > size - at - namesz)
+			return -EBADMSG;
+		if (nhdr.n_namesz == name_len &&
+		    !memcmp(bytes + at, name, name_len)) {
+			*desc = bytes + at + namesz;
+			*descsz = nhdr.n_descsz;
+			return 0;
+		}
+		at += namesz + padded_descsz;
+	}
+	return -ENOENT;
+}

@@ -236,5 +236,7 @@ int kvmintro_elfcore_write_headers(const struct kvmintro_elfcore *core,
 				   void *buf, u64 size);
 const struct kvmintro_elfcore_load *
 kvmintro_elfcore_find_load(const struct kvmintro_elfcore *core, u64 offset);
+int kvmintro_elf_find_note(const void *notes, u64 size, const char *name,
+			   const void **desc, u32 *descsz);
 
 #endif /* KVMINTRO_LIB_ELFCORE_H */

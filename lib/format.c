@@ -4,7 +4,9 @@
  * through lib/record's writer.  Each function writes one complete record,
  * newline included, and returns its length, or -ENOSPC if @size is too
  * small (nothing useful is left in @buf then).  And the one spelling of a
- * page size that every file uses (gpa_hpa, translate, gva, stage2).
+ * page size that every file uses (gpa_hpa, translate, gva, stage2); and
+ * what people read of the values: sizes, latencies, untrusted bytes made
+ * printable, guest memory as a hexdump.
  */
 #include "format.h"
 #include "record.h"
@@ -162,4 +164,127 @@ void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
 		len = size - 1;
 	memcpy(buf, field + 2, len);
 	buf[len] = '\0';
+}
+
+/**
+ * kvmintro_format_size() - a size as people read it
+ * @bytes: the size
+ * @buf: where it goes: %KVMINTRO_SIZE_TEXT_MAX bytes always suffice
+ * @size: room in @buf
+ *
+ * A whole number of the largest binary unit that fits ("640 KiB"), or
+ * one decimal, cut, when it is not whole ("1.5 GiB").
+ */
+void kvmintro_format_size(u64 bytes, char *buf, size_t size)
+{
+	static const char *const units[] = {
+		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	unsigned int unit = 0, shift;
+	u64 whole, rest;
+
+	while (unit + 1 < ARRAY_SIZE(units) && bytes >> (10 * (unit + 1)))
+		unit++;
+	shift = 10 * unit;
+	whole = bytes >> shift;
+	rest = shift ? bytes & ((1ULL << shift) - 1) : 0;
+	if (rest)
+		snprintf(buf, size, "%llu.%llu %s", (unsigned long long)whole,
+			 (unsigned long long)((rest * 10) >> shift), units[unit]);
+	else
+		snprintf(buf, size, "%llu %s", (unsigned long long)whole,
+			 units[unit]);
+}
+
+/* A latency in microseconds, to the nanosecond: "674.985 us". */
+void kvmintro_format_latency(u64 nanoseconds, char *buf, size_t size)
+{
+	snprintf(buf, size, "%llu.%03u us",
+		 (unsigned long long)(nanoseconds / 1000),
+		 (unsigned int)(nanoseconds % 1000));
+}
+
+/**
+ * kvmintro_format_escape_byte() - a byte as itself, or as a C escape
+ * @byte: the byte
+ * @buf: where it goes, NUL-terminated: 5 bytes
+ *
+ * Printable ASCII is itself; the quote, the backslash, tab, CR and
+ * newline their short escapes; anything else "\xNN".
+ *
+ * Return: the length written.
+ */
+size_t kvmintro_format_escape_byte(unsigned char byte, char *buf)
+{
+	static const char short_forms[0x80] = {
+		['"'] = '"', ['\\'] = '\\', ['\t'] = 't', ['\r'] = 'r', ['\n'] = 'n',
+	};
+
+	if (byte < sizeof(short_forms) && short_forms[byte])
+		return snprintf(buf, 5, "\\%c", short_forms[byte]);
+	if (byte < 0x20 || byte > 0x7e)
+		return snprintf(buf, 5, "\\x%02x", byte);
+	buf[0] = byte;
+	buf[1] = '\0';
+	return 1;
+}
+
+/**
+ * kvmintro_format_quote() - untrusted bytes, quoted to be safe to print
+ * @bytes: the bytes
+ * @len: how many
+ * @buf: where the quoted text goes: a double-quoted C-like string, each
+ *	byte as kvmintro_format_escape_byte() writes it
+ * @size: room in @buf, at least 8: text that does not fit is cut and
+ *	marked with "..."
+ */
+void kvmintro_format_quote(const char *bytes, size_t len, char *buf,
+			   size_t size)
+{
+	/* Keep room for the closing quote, "..." and the NUL. */
+	size_t limit = size - 5, used = 1, escaped_len, i;
+	char escaped[8];
+
+	buf[0] = '"';
+	for (i = 0; i < len; i++) {
+		escaped_len = kvmintro_format_escape_byte(bytes[i], escaped);
+		if (used + escaped_len > limit) {
+			memcpy(buf + used, "\"...", 5);
+			return;
+		}
+		memcpy(buf + used, escaped, escaped_len);
+		used += escaped_len;
+	}
+	memcpy(buf + used, "\"", 2);
+}
+
+/**
+ * kvmintro_format_hexdump_line() - a line of a hexdump, as xxd writes it
+ * @address: the address of the first byte
+ * @bytes: the bytes
+ * @count: how many, at most %KVMINTRO_HEXDUMP_WIDTH
+ * @buf: where the line goes, newline included
+ * @size: room in @buf: %KVMINTRO_HEXDUMP_LINE_MAX bytes
+ *
+ * The address, 16 bytes in groups of two, and the bytes as text (a '.'
+ * for those not printable).
+ */
+void kvmintro_format_hexdump_line(u64 address, const unsigned char *bytes,
+				  size_t count, char *buf, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t used, i;
+
+	used = snprintf(buf, size, "%08llx: ", (unsigned long long)address);
+	for (i = 0; i < KVMINTRO_HEXDUMP_WIDTH; i++) {
+		buf[used++] = i < count ? digits[bytes[i] >> 4] : ' ';
+		buf[used++] = i < count ? digits[bytes[i] & 0xf] : ' ';
+		if (i % 2)
+			buf[used++] = ' ';
+	}
+	buf[used++] = ' ';
+	for (i = 0; i < count; i++)
+		buf[used++] = bytes[i] >= 0x20 && bytes[i] < 0x7f ? bytes[i] : '.';
+	buf[used++] = '\n';
+	buf[used] = '\0';
 }

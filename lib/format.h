@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The records of the vms, memslots and vcpus files (the grammar is
- * lib/record.h's), and the names of page sizes.  Users' scripts parse these, so they are written once,
- * here, and shared by the module and the native tests.
+ * lib/record.h's), and the names of page sizes.  Users' scripts parse
+ * these, so they are written once, here, and shared by the module and the
+ * native tests.  And what people read of values: sizes, latencies, bytes
+ * quoted, hexdumps (the CLI's).
  */
 #ifndef KVMINTRO_LIB_FORMAT_H
 #define KVMINTRO_LIB_FORMAT_H
@@ -76,5 +78,19 @@ int kvmintro_format_vm(char *buf, size_t size,
 int kvmintro_format_vcpu(char *buf, size_t size,
 			 const struct kvmintro_vcpu_info *vcpu);
 void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift);
+
+/* Longest text kvmintro_format_size() writes, NUL included ("1023.9 KiB"). */
+#define KVMINTRO_SIZE_TEXT_MAX 16
+/* Bytes on a line of kvmintro_format_hexdump_line(), and room for it. */
+#define KVMINTRO_HEXDUMP_WIDTH 16
+#define KVMINTRO_HEXDUMP_LINE_MAX 128
+
+void kvmintro_format_size(u64 bytes, char *buf, size_t size);
+void kvmintro_format_latency(u64 nanoseconds, char *buf, size_t size);
+size_t kvmintro_format_escape_byte(unsigned char byte, char *buf);
+void kvmintro_format_quote(const char *bytes, size_t len, char *buf,
+			   size_t size);
+void kvmintro_format_hexdump_line(u64 address, const unsigned char *bytes,
+				  size_t count, char *buf, size_t size);
 
 #endif /* KVMINTRO_LIB_FORMAT_H */

@@ -61,29 +61,26 @@ int kvmintro_hex_digit(char c)
 }
 
 /**
- * kvmintro_parse_u64() - parse a whole number: decimal, or hex with 0x
- * @buf: the digits, exactly (no blanks)
+ * kvmintro_parse_digits() - parse a whole number of a given base
+ * @buf: the digits, exactly (no blanks, no prefix)
  * @len: how many bytes
+ * @base: 10 or 16 (hex digits in either case)
  * @value: the number
  *
  * Return: 0; -ERANGE for digits whose number does not fit in 64 bits;
- * -EINVAL for anything else.
+ * -EINVAL for anything else, no digit included.
  */
-int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
+int kvmintro_parse_digits(const char *buf, size_t len, unsigned int base,
+			  u64 *value)
 {
 	bool overflow = false;
-	unsigned int base = 10;
 	int digit;
 	u64 v = 0;
-	size_t i = 0;
+	size_t i;
 
-	if (len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == len)
+	if (!len)
 		return -EINVAL;
-	for (; i < len; i++) {
+	for (i = 0; i < len; i++) {
 		digit = kvmintro_hex_digit(buf[i]);
 		if (digit < 0 || (unsigned int)digit >= base)
 			return -EINVAL;
@@ -94,6 +91,90 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 	if (overflow)
 		return -ERANGE;
 	*value = v;
+	return 0;
+}
+
+/**
+ * kvmintro_parse_u64() - parse a whole number: decimal, or hex with 0x
+ * @buf: the digits, exactly (no blanks)
+ * @len: how many bytes
+ * @value: the number
+ *
+ * Return: 0; -ERANGE for digits whose number does not fit in 64 bits;
+ * -EINVAL for anything else.
+ */
+int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
+{
+	if (len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+		return kvmintro_parse_digits(buf + 2, len - 2, 16, value);
+	return kvmintro_parse_digits(buf, len, 10, value);
+}
+
+/**
+ * kvmintro_parse_page_size() - parse a page size word, as the records have it
+ * @buf: the word, like "4K", "2M", "1G" or "64K": a decimal number of KiB,
+ *	MiB or GiB (kvmintro_format_page_size() writes them)
+ * @len: its length
+ * @bytes: the size in bytes
+ *
+ * Return: 0; -ERANGE if it does not fit in 64 bits; -EINVAL for anything
+ * else.
+ */
+int kvmintro_parse_page_size(const char *buf, size_t len, u64 *bytes)
+{
+	static const char units[] = "KMG";
+	const char *unit;
+	unsigned int shift;
+	u64 number;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	unit = memchr(units, buf[len - 1], strlen(units));
+	if (!unit)
+		return -EINVAL;
+	ret = kvmintro_parse_digits(buf, len - 1, 10, &number);
+	if (ret)
+		return ret;
+	shift = 10 * (unsigned int)(unit - units + 1);
+	if (number > ~(u64)0 >> shift)
+		return -ERANGE;
+	*bytes = number << shift;
+	return 0;
+}
+
+/**
+ * kvmintro_parse_time() - parse a time as the snapshot file writes it
+ * @buf: "<seconds>.<fraction>", the fraction 1 to 9 digits
+ * @len: its length
+ * @seconds: the whole seconds
+ * @nanoseconds: the fraction, in nanoseconds
+ *
+ * Return: 0; -ERANGE if the seconds do not fit in 64 bits; -EINVAL for
+ * anything else.
+ */
+int kvmintro_parse_time(const char *buf, size_t len, u64 *seconds,
+			u32 *nanoseconds)
+{
+	const char *dot = memchr(buf, '.', len);
+	size_t whole_len, fraction_len, i;
+	u64 whole, part;
+	int ret;
+
+	if (!dot)
+		return -EINVAL;
+	whole_len = dot - buf;
+	fraction_len = len - whole_len - 1;
+	if (!whole_len || !fraction_len || fraction_len > 9)
+		return -EINVAL;
+	ret = kvmintro_parse_digits(dot + 1, fraction_len, 10, &part) ?:
+	      kvmintro_parse_digits(buf, whole_len, 10, &whole);
+	if (ret)
+		return ret;
+	for (i = fraction_len; i < 9; i++)
+		part *= 10;
+	*seconds = whole;
+	*nanoseconds = part;
 	return 0;
 }
 

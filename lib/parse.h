@@ -25,7 +25,12 @@ int kvmintro_parse_snapshot_command(const char *buf, size_t len);
 #define KVMINTRO_TRANSLATE_INPUT_MAX	4096
 
 int kvmintro_hex_digit(char c);
+int kvmintro_parse_digits(const char *buf, size_t len, unsigned int base,
+			  u64 *value);
 int kvmintro_parse_u64(const char *buf, size_t len, u64 *value);
+int kvmintro_parse_page_size(const char *buf, size_t len, u64 *bytes);
+int kvmintro_parse_time(const char *buf, size_t len, u64 *seconds,
+			u32 *nanoseconds);
 int kvmintro_parse_address(const char *buf, size_t len, u64 *gpa);
 int kvmintro_parse_addresses(const char *buf, size_t len, u64 *gpas,
 			     int max);

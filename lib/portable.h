@@ -31,4 +31,7 @@ typedef int64_t s64;
 #endif
 #endif /* __KERNEL__ */
 
+#define __KVMINTRO_STRINGIFY(x) #x
+#define KVMINTRO_STRINGIFY(x) __KVMINTRO_STRINGIFY(x)
+
 #endif /* KVMINTRO_LIB_PORTABLE_H */

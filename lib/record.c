@@ -330,6 +330,35 @@ kvmintro_record_find(const struct kvmintro_record *record, const char *key)
 }
 
 /**
+ * kvmintro_record_string_byte() - one byte of a string value
+ * @s: the value of a field of type %KVMINTRO_RECORD_STRING, as written
+ * @pos: where its next byte is written in @s: 1 for the first (after the
+ *	opening quote); moved past it
+ *
+ * The value must be one kvmintro_record_parse() took, and @pos before its
+ * closing quote.
+ *
+ * Return: the byte, its escape decoded.
+ */
+char kvmintro_record_string_byte(const char *s, size_t *pos)
+{
+	char c = s[(*pos)++];
+
+	if (c != '\\')
+		return c;
+	c = s[(*pos)++];
+	if (c == 'n')
+		return '\n';
+	if (c == 't')
+		return '\t';
+	if (c != 'x')
+		return c;
+	*pos += 2;
+	return kvmintro_record_hex_digit(s[*pos - 2]) << 4 |
+	       kvmintro_record_hex_digit(s[*pos - 1]);
+}
+
+/**
  * kvmintro_record_decode_string() - the bytes a string value stands for
  * @field: a field of type %KVMINTRO_RECORD_STRING, from kvmintro_record_parse()
  * @buf: where the bytes go, followed by a NUL (they may hold NULs too)
@@ -341,29 +370,14 @@ kvmintro_record_find(const struct kvmintro_record *record, const char *key)
 int kvmintro_record_decode_string(const struct kvmintro_record_field *field,
 				  char *buf, size_t size)
 {
-	const char *s = field->value;
-	size_t i, n = 0;
-	char c;
+	size_t i = 1, n = 0;
 
 	if (field->type != KVMINTRO_RECORD_STRING || field->value_len < 2)
 		return -EINVAL;
-	for (i = 1; i + 1 < field->value_len; i++) {
-		c = s[i];
-		if (c == '\\') {
-			c = s[++i];
-			if (c == 'n')
-				c = '\n';
-			else if (c == 't')
-				c = '\t';
-			else if (c == 'x') {
-				c = kvmintro_record_hex_digit(s[i + 1]) << 4 |
-				    kvmintro_record_hex_digit(s[i + 2]);
-				i += 2;
-			}
-		}
+	while (i + 1 < field->value_len) {
 		if (n + 1 >= size)
 			return -ENOSPC;
-		buf[n++] = c;
+		buf[n++] = kvmintro_record_string_byte(field->value, &i);
 	}
 	if (!size)
 		return -ENOSPC;

@@ -65,6 +65,7 @@ int kvmintro_record_parse(const char *line, size_t len,
 			  unsigned int max_fields);
 const struct kvmintro_record_field *
 kvmintro_record_find(const struct kvmintro_record *record, const char *key);
+char kvmintro_record_string_byte(const char *s, size_t *pos);
 int kvmintro_record_decode_string(const struct kvmintro_record_field *field,
 				  char *buf, size_t size);
 

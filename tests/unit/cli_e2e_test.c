@@ -34,7 +34,7 @@
 #include "../../lib/regs.h"
 #include "cli_fixtures.h"
 #include "cli_json_check.h"
-#include "cli_printk_image.h"
+#include "printk_image.h"
 #include "cli_tap.h"
 
 #define FAKE_VMS							\
@@ -223,7 +223,7 @@ static void fake_u64(int fd, uint64_t gpa, uint64_t value)
  * with a 2 MiB page, the direct map at 0xffff888000000000 over GPA 0 with
  * a 1 GiB page, both from the page tables at init_top_pgt (kernel address
  * 0xffffffff80001000, so GPA 0x201000), as x86-64 Linux has them; a printk
- * ring (cli_printk_image.c) in the direct map, and the pointer "prb" to
+ * ring (printk_image.c) in the direct map, and the pointer "prb" to
  * it in the kernel image, at 0xffffffff80010000.  Its VMCOREINFO says
  * where they are, but gives @prb_symbol for SYMBOL(prb).
  */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the CLI's output: readable sizes, aligned tables, the JSON
- * writer (escaping, misuse), the "list" and "memslots" tables and JSON, and
- * the JSON checker the other tests trust.
+ * Unit tests of the CLI's output: aligned tables, the "list"
+ * and "memslots" tables and JSON, and the JSON checker the other tests
+ * trust.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,30 +13,6 @@
 #include "cli_json_check.h"
 #include "cli_tap.h"
 #include "kvmintro.h"
-
-static void expect_size(uint64_t bytes, const char *expected)
-{
-	char text[KVMINTRO_SIZE_TEXT_MAX];
-
-	kvmintro_format_size(bytes, text, sizeof(text));
-	CLI_EXPECT_STRING(text, expected, "size: %llu bytes is %s",
-			  (unsigned long long)bytes, expected);
-}
-
-static void test_sizes(void)
-{
-	expect_size(0, "0 B");
-	expect_size(1023, "1023 B");
-	expect_size(1024, "1 KiB");
-	expect_size(1536, "1.5 KiB");
-	expect_size(0xa0000, "640 KiB");
-	expect_size(2 << 20, "2 MiB");
-	expect_size(268435456, "256 MiB");
-	expect_size((1ull << 30) + 1, "1.0 GiB");
-	expect_size(4ull << 30, "4 GiB");
-	expect_size(1ull << 60, "1 EiB");
-	expect_size(UINT64_MAX, "15.9 EiB");
-}
 
 static const struct kvmintro_column test_columns[] = {
 	KVMINTRO_COLUMN("NUMBER", RIGHT),
@@ -82,151 +58,6 @@ static void test_table(void)
 			  "table: an unfinished row prints nothing");
 	free(capture.text);
 	kvmintro_table_release(&table);
-}
-
-static void test_json_structure(void)
-{
-	struct kvmintro_json json;
-	struct cli_capture capture;
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	kvmintro_json_begin_array(&json, NULL);
-	kvmintro_json_end_array(&json);
-	CLI_EXPECT(!kvmintro_json_finish(&json), "json: empty array finishes");
-	CLI_EXPECT_STRING(cli_capture_end(&capture), "[]\n", "json: empty array");
-	free(capture.text);
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	kvmintro_json_begin_object(&json, NULL);
-	kvmintro_json_u64(&json, "zero", 0);
-	kvmintro_json_u64(&json, "max", UINT64_MAX);
-	kvmintro_json_begin_array(&json, "list");
-	kvmintro_json_string(&json, NULL, "a");
-	kvmintro_json_begin_object(&json, NULL);
-	kvmintro_json_end_object(&json);
-	kvmintro_json_end_array(&json);
-	kvmintro_json_end_object(&json);
-	CLI_EXPECT(!kvmintro_json_finish(&json), "json: nested finishes");
-	CLI_EXPECT_STRING(cli_capture_end(&capture),
-			  "{\n"
-			  "  \"zero\": 0,\n"
-			  "  \"max\": 18446744073709551615,\n"
-			  "  \"list\": [\n"
-			  "    \"a\",\n"
-			  "    {}\n"
-			  "  ]\n"
-			  "}\n", "json: nested, indented");
-	cli_json_expect_valid(capture.text, "json: nested");
-	free(capture.text);
-}
-
-/* Write @length bytes as one JSON string; return the text. */
-static char *json_string_text(const char *bytes, size_t length)
-{
-	struct kvmintro_json json;
-	struct cli_capture capture;
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	kvmintro_json_string_bytes(&json, NULL, bytes, length);
-	if (kvmintro_json_finish(&json))
-		printf("#   kvmintro_json_finish() failed\n");
-	cli_capture_end(&capture);
-	return capture.text;
-}
-
-static void expect_json_string(const char *bytes, size_t length,
-			       const char *expected, const char *name)
-{
-	char *text = json_string_text(bytes, length);
-
-	CLI_EXPECT_STRING(text, expected, "json string: %s", name);
-	cli_json_expect_valid(text, name);
-	free(text);
-}
-
-static void test_json_strings(void)
-{
-	static const char all_bytes_name[] = "json string: every byte value";
-	char all_bytes[256];
-	char *text;
-	int i;
-
-	expect_json_string("plain", 5, "\"plain\"\n", "plain");
-	expect_json_string("a\"b\\c/", 6, "\"a\\\"b\\\\c/\"\n",
-			   "quote and backslash");
-	expect_json_string("\n\t\r\b\f", 5, "\"\\n\\t\\r\\b\\f\"\n",
-			   "short escapes");
-	expect_json_string("\x01\x1f\x7f", 3, "\"\\u0001\\u001f\\u007f\"\n",
-			   "other control characters");
-	expect_json_string("a\0b", 3, "\"a\\u0000b\"\n", "NUL byte");
-	expect_json_string("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9,
-			   "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"\n",
-			   "valid UTF-8 kept");
-	expect_json_string("\xff", 1, "\"\\ufffd\"\n", "invalid byte");
-	expect_json_string("\xc3", 1, "\"\\ufffd\"\n", "truncated sequence");
-	expect_json_string("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"\n",
-			   "overlong encoding");
-	expect_json_string("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"\n",
-			   "encoded surrogate");
-	expect_json_string("\xf4\x90\x80\x80", 4,
-			   "\"\\ufffd\\ufffd\\ufffd\\ufffd\"\n",
-			   "beyond U+10FFFF");
-
-	for (i = 0; i < 256; i++)
-		all_bytes[i] = (char)i;
-	text = json_string_text(all_bytes, sizeof(all_bytes));
-	cli_json_expect_valid(text, all_bytes_name);
-	free(text);
-}
-
-static void expect_json_misuse(struct kvmintro_json *json,
-			       struct cli_capture *capture, int error,
-			       const char *name)
-{
-	CLI_EXPECT(kvmintro_json_finish(json) == error, "json misuse: %s", name);
-	cli_capture_end(capture);
-	free(capture->text);
-}
-
-static void test_json_misuse(void)
-{
-	struct kvmintro_json json;
-	struct cli_capture capture;
-	int i;
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	expect_json_misuse(&json, &capture, -EINVAL, "nothing written");
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	kvmintro_json_begin_array(&json, NULL);
-	kvmintro_json_u64(&json, "key", 1);
-	kvmintro_json_end_array(&json);
-	expect_json_misuse(&json, &capture, -EINVAL, "key inside an array");
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	kvmintro_json_begin_object(&json, NULL);
-	kvmintro_json_u64(&json, NULL, 1);
-	kvmintro_json_end_object(&json);
-	expect_json_misuse(&json, &capture, -EINVAL, "no key inside an object");
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	kvmintro_json_begin_object(&json, NULL);
-	expect_json_misuse(&json, &capture, -EINVAL, "object left open");
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	kvmintro_json_begin_object(&json, NULL);
-	kvmintro_json_end_array(&json);
-	expect_json_misuse(&json, &capture, -EINVAL, "object closed as array");
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	kvmintro_json_u64(&json, NULL, 1);
-	kvmintro_json_u64(&json, NULL, 2);
-	expect_json_misuse(&json, &capture, -EINVAL, "two top-level values");
-
-	kvmintro_json_init(&json, cli_capture_begin(&capture));
-	for (i = 0; i <= KVMINTRO_JSON_DEPTH_MAX; i++)
-		kvmintro_json_begin_array(&json, NULL);
-	expect_json_misuse(&json, &capture, -E2BIG, "nested too deep");
 }
 
 static const char contract_vms[] =
@@ -368,11 +199,7 @@ static void test_json_checker(void)
 int main(void)
 {
 	test_json_checker();
-	test_sizes();
 	test_table();
-	test_json_structure();
-	test_json_strings();
-	test_json_misuse();
 	test_vm_list_output();
 	test_memslot_list_output();
 	return cli_tap_finish();

@@ -153,7 +153,7 @@ static void fuzz_numbers(const char *text, size_t length)
 	char printed[32];
 	uint64_t value;
 
-	if (!kvmintro_parse_decimal(span, &value)) {
+	if (!kvmintro_parse_digits(text, length, 10, &value)) {
 		snprintf(printed, sizeof(printed), "%" PRIu64, value);
 		FUZZ_ASSERT(kvmintro_span_equals(fuzz_strip_zeros(span), printed));
 	}
@@ -164,7 +164,7 @@ static void fuzz_json_string(const char *text, size_t length)
 	struct kvmintro_json json;
 	struct cli_capture output;
 
-	kvmintro_json_init(&json, cli_capture_begin(&output));
+	kvmintro_json_init(&json, kvmintro_json_fwrite, cli_capture_begin(&output));
 	kvmintro_json_begin_object(&json, NULL);
 	kvmintro_json_string_bytes(&json, "bytes", text, length);
 	kvmintro_json_end_object(&json);
@@ -177,7 +177,7 @@ static void fuzz_quote_and_size(const char *text, size_t length)
 	char size[KVMINTRO_SIZE_TEXT_MAX];
 	uint64_t bytes = 0;
 
-	kvmintro_quote(text, length, quoted, sizeof(quoted));
+	kvmintro_format_quote(text, length, quoted, sizeof(quoted));
 	FUZZ_ASSERT(strlen(quoted) < sizeof(quoted));
 	memcpy(&bytes, text, length < sizeof(bytes) ? length : sizeof(bytes));
 	kvmintro_format_size(bytes, size, sizeof(size));

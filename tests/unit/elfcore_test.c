@@ -298,6 +298,31 @@ static void check_readelf(const struct kvmintro_elfcore *core, const u8 *headers
 	unlink(path);
 }
 
+/* The notes written are found by name; a note cut short is refused. */
+static void check_find_note(const void *notes, u64 size)
+{
+	const void *desc = NULL;
+	u32 descsz = 0;
+
+	check("find note: VMCOREINFO, its descriptor as given",
+	      !kvmintro_elf_find_note(notes, size, "VMCOREINFO", &desc,
+				      &descsz) &&
+	      descsz == sizeof(vmcoreinfo) &&
+	      !memcmp(desc, vmcoreinfo, sizeof(vmcoreinfo)));
+	check("find note: KVMINTRO, the last",
+	      !kvmintro_elf_find_note(notes, size, "KVMINTRO", &desc,
+				      &descsz) &&
+	      descsz == strlen(state) && !memcmp(desc, state, descsz));
+	check("find note: a prefix of a name, or a longer name",
+	      kvmintro_elf_find_note(notes, size, "VMCORE", &desc,
+				     &descsz) == -ENOENT &&
+	      kvmintro_elf_find_note(notes, size, "VMCOREINFOS", &desc,
+				     &descsz) == -ENOENT);
+	check("find note: notes cut short before it",
+	      kvmintro_elf_find_note(notes, size - 4, "KVMINTRO", &desc,
+				     &descsz) == -EBADMSG);
+}
+
 int main(void)
 {
 	struct kvmintro_elfcore core = {
@@ -349,6 +374,8 @@ int main(void)
 	check_phdrs((const Elf64_Phdr *)(headers + sizeof(Elf64_Ehdr)), &core);
 	check_notes(headers + core.headers_size - core.notes_size, core.notes_size);
 	check_find_load(&core);
+	check_find_note(headers + core.headers_size - core.notes_size,
+			core.notes_size);
 	check_readelf(&core, headers);
 	free(headers);
 	ksft_finished();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of lib/format.c, the debugfs line formats users' scripts
- * parse.  Expected lines are written out by hand from the documented
+ * parse, and what people read of values (sizes, latencies, quoted bytes,
+ * hexdumps).  Expected lines are written out by hand from the documented
  * format (Documentation/debugfs.rst), not produced by the code under test.
  */
 #include <stdio.h>
@@ -121,8 +122,75 @@ static void test_page_sizes(void)
 	}
 }
 
+static void check_text(const char *name, const char *buf, const char *expected)
+{
+	check_line(name, strlen(buf), buf, expected);
+}
+
+static void test_sizes(void)
+{
+	static const struct {
+		u64 bytes;
+		const char *text;
+	} sizes[] = {
+		{ 0, "0 B" }, { 1023, "1023 B" }, { 1024, "1 KiB" },
+		{ 1536, "1.5 KiB" }, { 0xa0000, "640 KiB" }, { 2 << 20, "2 MiB" },
+		{ 268435456, "256 MiB" }, { (1ull << 30) + 1, "1.0 GiB" },
+		{ 4ull << 30, "4 GiB" }, { 1ull << 60, "1 EiB" },
+		{ ~0ull, "15.9 EiB" },
+	};
+	char buf[KVMINTRO_SIZE_TEXT_MAX], name[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		kvmintro_format_size(sizes[i].bytes, buf, sizeof(buf));
+		snprintf(name, sizeof(name), "size: %llu bytes is %s",
+			 (unsigned long long)sizes[i].bytes, sizes[i].text);
+		check_text(name, buf, sizes[i].text);
+	}
+	kvmintro_format_latency(674985, buf, sizeof(buf));
+	check_text("latency: microseconds to the nanosecond", buf, "674.985 us");
+	kvmintro_format_latency(42, buf, sizeof(buf));
+	check_text("latency: below a microsecond", buf, "0.042 us");
+}
+
+static void test_quote(void)
+{
+	char quoted[100], long_text[300];
+
+	kvmintro_format_quote("a\"b\\c\n\x7f\xff", 8, quoted, sizeof(quoted));
+	check_text("quote: escapes what is not printable", quoted,
+		   "\"a\\\"b\\\\c\\n\\x7f\\xff\"");
+	kvmintro_format_quote("", 0, quoted, sizeof(quoted));
+	check_text("quote: empty", quoted, "\"\"");
+	memset(long_text, '\x01', sizeof(long_text));
+	kvmintro_format_quote(long_text, sizeof(long_text), quoted,
+			      sizeof(quoted));
+	check_int("quote: long text is cut and marked",
+		  strlen(quoted) < sizeof(quoted) &&
+		  !strcmp(quoted + strlen(quoted) - 4, "\"..."), 1);
+}
+
+static void test_hexdump_line(void)
+{
+	char line[KVMINTRO_HEXDUMP_LINE_MAX];
+
+	kvmintro_format_hexdump_line(0x1ff8, (const unsigned char *)
+				     "Hello, world\x01\x02 with more", 16,
+				     line, sizeof(line));
+	check_text("hexdump: a whole line, as xxd writes it", line,
+		   "00001ff8: 4865 6c6c 6f2c 2077 6f72 6c64 0102 2077  Hello, world.. w\n");
+	kvmintro_format_hexdump_line(0x123456789, (const unsigned char *)"ab\xff",
+				     3, line, sizeof(line));
+	check_text("hexdump: a short line, a wider address", line,
+		   "123456789: 6162 ff                                  ab.\n");
+}
+
 int main(void)
 {
+	test_sizes();
+	test_quote();
+	test_hexdump_line();
 	test_memslot_lines();
 	test_vm_and_vcpu_lines();
 	test_page_sizes();

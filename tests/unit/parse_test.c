@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of lib/parse.c: what the snapshot, translate, gva and stage2 files
- * accept, and that everything else is -EINVAL.
+ * Unit tests of lib/parse.c: numbers, page sizes and times as records have
+ * them;
+ * what the snapshot, translate, gva and stage2 files accept, and that
+ * everything else is -EINVAL.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +44,107 @@ static int gva_arm64(const char *text, struct kvmintro_gva_request *req)
 					  3, req);
 }
 
+static int parse_decimal(const char *text, u64 *value)
+{
+	return kvmintro_parse_digits(text, strlen(text), 10, value);
+}
+
+static void test_decimal(void)
+{
+	u64 value = 1;
+
+	check("decimal: 0",
+	      !parse_decimal("0", &value) && value == 0);
+	check("decimal: 268435456",
+	      !parse_decimal("268435456", &value) && value == 268435456);
+	check("decimal: largest 64-bit number",
+	      !parse_decimal("18446744073709551615", &value) && value == ~(u64)0);
+	check("decimal: leading zeros",
+	      !parse_decimal("000042", &value) && value == 42);
+	check("decimal: 2^64 does not fit",
+	      parse_decimal("18446744073709551616", &value) == -ERANGE);
+	check("decimal: huge number does not fit",
+	      parse_decimal("99999999999999999999999999999", &value) == -ERANGE);
+	check("decimal: garbage after a huge number is garbage",
+	      parse_decimal("99999999999999999999999x", &value) == -EINVAL);
+	check("decimal: empty",
+	      parse_decimal("", &value) == -EINVAL);
+	check("decimal: no sign",
+	      parse_decimal("-1", &value) == -EINVAL);
+	check("decimal: no plus",
+	      parse_decimal("+1", &value) == -EINVAL);
+	check("decimal: no blank",
+	      parse_decimal(" 1", &value) == -EINVAL);
+	check("decimal: trailing garbage",
+	      parse_decimal("12x", &value) == -EINVAL);
+	check("decimal: hex is not decimal",
+	      parse_decimal("0x10", &value) == -EINVAL);
+	check("decimal: NUL byte inside",
+	      kvmintro_parse_digits("12\0" "3", 4, 10, &value) == -EINVAL);
+}
+
+static void expect_page_size(const char *text, int expected_ret,
+			     u64 expected)
+{
+	char name[64];
+	u64 bytes = 0;
+	int ret = kvmintro_parse_page_size(text, strlen(text), &bytes);
+
+	snprintf(name, sizeof(name), "page size: \"%s\" %s", text,
+		 expected_ret ? "is refused" : "parses");
+	check(name, ret == expected_ret && (ret || bytes == expected));
+}
+
+static void test_page_sizes(void)
+{
+	expect_page_size("4K", 0, 4096);
+	expect_page_size("64K", 0, 65536);
+	expect_page_size("2M", 0, 2 << 20);
+	expect_page_size("1G", 0, 1 << 30);
+	expect_page_size("0K", 0, 0);
+	expect_page_size("17179869183G", 0, 17179869183ull << 30);
+	expect_page_size("17179869184G", -ERANGE, 0);
+	expect_page_size("4k", -EINVAL, 0);
+	expect_page_size("4", -EINVAL, 0);
+	expect_page_size("K", -EINVAL, 0);
+	expect_page_size("", -EINVAL, 0);
+	expect_page_size("-4K", -EINVAL, 0);
+	expect_page_size("4KB", -EINVAL, 0);
+	expect_page_size("0x4K", -EINVAL, 0);
+}
+
+static void expect_time(const char *text, int expected_ret, u64 seconds,
+			u32 nanoseconds)
+{
+	u64 got_seconds = 0;
+	u32 got_nanoseconds = 0;
+	char name[80];
+	int ret = kvmintro_parse_time(text, strlen(text), &got_seconds,
+				      &got_nanoseconds);
+
+	snprintf(name, sizeof(name), "time: \"%s\" %s", text,
+		 expected_ret ? "is refused" : "parses");
+	check(name, ret == expected_ret &&
+		    (ret || (got_seconds == seconds &&
+			     got_nanoseconds == nanoseconds)));
+}
+
+static void test_times(void)
+{
+	expect_time("1795332144.297468151", 0, 1795332144, 297468151);
+	expect_time("0.000000000", 0, 0, 0);
+	expect_time("1.5", 0, 1, 500000000);
+	expect_time("18446744073709551615.999999999", 0, ~(u64)0, 999999999);
+	expect_time("18446744073709551616.0", -ERANGE, 0, 0);
+	expect_time("1", -EINVAL, 0, 0);
+	expect_time("1.", -EINVAL, 0, 0);
+	expect_time(".5", -EINVAL, 0, 0);
+	expect_time("1.1234567890", -EINVAL, 0, 0);
+	expect_time("1.2.3", -EINVAL, 0, 0);
+	expect_time("1.x", -EINVAL, 0, 0);
+	expect_time("-1.0", -EINVAL, 0, 0);
+}
+
 int main(void)
 {
 	static const char *const bad_addresses[] = {
@@ -61,6 +164,9 @@ int main(void)
 	bool all_bad = true;
 	unsigned int i;
 
+	test_decimal();
+	test_page_sizes();
+	test_times();
 	check("snapshot: words with blanks around",
 	      kvmintro_parse_snapshot_command(" pause\n", 7) == KVMINTRO_SNAPSHOT_PAUSE &&
 	      kvmintro_parse_snapshot_command("resume", 6) == KVMINTRO_SNAPSHOT_RESUME &&

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A guest kernel's printk ring buffer, built by hand for the tests and the
- * fuzzer of debugfs-tools/printk.c: the structures as
+ * fuzzer of lib/printk.c: the structures as
  * kernel/printk/printk_ringbuffer.h declares them on x86-64, filled as the
  * kernel's writer (prb_reserve(), data_alloc(), prb_final_commit()) fills
  * them, with its VMCOREINFO lines from the structures' own offsetof()s.
  * Nothing here comes from printk.c.
  */
-#ifndef CLI_PRINTK_IMAGE_H
-#define CLI_PRINTK_IMAGE_H
+#ifndef PRINTK_IMAGE_H
+#define PRINTK_IMAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -126,4 +126,4 @@ int printk_image_read(void *context, uint64_t address, void *buf,
 		      size_t size);
 int printk_image_vmcoreinfo(char *buf, size_t size, uint64_t prb);
 
-#endif /* CLI_PRINTK_IMAGE_H */
+#endif /* PRINTK_IMAGE_H */

@@ -24,7 +24,8 @@
  * reused meanwhile, and a record that makes no sense is counted and left
  * out, never followed.
  */
-#include "kvmintro.h"
+#include "parse.h"
+#include "printk.h"
 
 /* The guest's unsigned long: x86-64. */
 #define KVMINTRO_PRINTK_ULONG_BITS	64
@@ -35,8 +36,6 @@
 #define KVMINTRO_PRINTK_FINALIZED	2
 /* Both positions of a block with no data: an empty line. */
 #define KVMINTRO_PRINTK_EMPTY_LINE_LPOS	3
-/* printk_info.text_len is a u16. */
-#define KVMINTRO_PRINTK_TEXT_MAX	0xffff
 
 /**
  * struct kvmintro_printk_key - a VMCOREINFO line the ring needs
@@ -77,9 +76,159 @@ static const struct kvmintro_printk_key kvmintro_printk_keys[] = {
 	KVMINTRO_PRINTK_KEY("OFFSET(atomic_long_t.counter)", counter, 10),
 };
 
+/* __START_KERNEL_map: where x86-64 maps the kernel image. */
+#define KVMINTRO_START_KERNEL_MAP	0xffffffff80000000ull
+
+/**
+ * kvmintro_vmcoreinfo_value() - the value of a line of a VMCOREINFO
+ * @text: the VMCOREINFO, NUL-terminated: "KEY=VALUE" lines
+ * @key: the key, like "OSRELEASE"
+ * @len: set to the value's length, up to its newline
+ *
+ * Return: the value, not NUL-terminated, in @text; NULL if no line has
+ * @key.
+ */
+const char *kvmintro_vmcoreinfo_value(const char *text, const char *key,
+				      size_t *len)
+{
+	size_t key_len = strlen(key);
+	const char *line, *end;
+
+	for (line = text; *line; line = end + (*end == '\n')) {
+		end = strchr(line, '\n') ?: line + strlen(line);
+		if ((size_t)(end - line) > key_len && line[key_len] == '=' &&
+		    !memcmp(line, key, key_len)) {
+			*len = end - line - key_len - 1;
+			return line + key_len + 1;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * kvmintro_vmcoreinfo_number() - a number of a VMCOREINFO
+ * @text: the VMCOREINFO
+ * @key: its key, like "OFFSET(prb_desc.state_var)"
+ * @base: 16 for SYMBOL() and KERNELOFFSET (hex without 0x), 10 for
+ *	OFFSET(), SIZE() and NUMBER() (NUMBER() may be negative)
+ * @value: set to the number
+ *
+ * Return: whether @key is there with a whole number of that base that
+ * fits in 64 bits.
+ */
+bool kvmintro_vmcoreinfo_number(const char *text, const char *key, int base,
+				u64 *value)
+{
+	const char *digits;
+	bool negative;
+	size_t len;
+
+	digits = kvmintro_vmcoreinfo_value(text, key, &len);
+	if (!digits)
+		return false;
+	negative = base == 10 && len && *digits == '-';
+	if (kvmintro_parse_digits(digits + negative, len - negative, base,
+				  value))
+		return false;
+	if (negative)
+		*value = -*value;
+	return true;
+}
+
+/**
+ * kvmintro_vmcoreinfo_page_tables() - where an x86-64 guest kernel's page
+ *	tables are
+ * @text: its VMCOREINFO
+ * @memory: its @mode and @cr3 are set
+ *
+ * The top table is init_top_pgt, at __pa_symbol(): the symbol minus
+ * __START_KERNEL_map plus phys_base; 5-level if pgtable_l5_enabled.
+ *
+ * Return: 0, or -ENOENT if @text does not say (not an x86-64 kernel).
+ */
+int kvmintro_vmcoreinfo_page_tables(const char *text,
+				    struct kvmintro_kernel_memory *memory)
+{
+	u64 pgt, phys_base, l5 = 0;
+
+	if (!kvmintro_vmcoreinfo_number(text, "SYMBOL(init_top_pgt)", 16,
+					&pgt) ||
+	    !kvmintro_vmcoreinfo_number(text, "NUMBER(phys_base)", 10,
+					&phys_base) ||
+	    pgt < KVMINTRO_START_KERNEL_MAP)
+		return -ENOENT;
+	kvmintro_vmcoreinfo_number(text, "NUMBER(pgtable_l5_enabled)", 10, &l5);
+	memory->mode = l5 ? KVMINTRO_PAGING_5LEVEL : KVMINTRO_PAGING_4LEVEL;
+	memory->cr3 = pgt - KVMINTRO_START_KERNEL_MAP + phys_base;
+	return 0;
+}
+
+static int kvmintro_kernel_read_entry(void *context, u64 gpa,
+				      unsigned int size, u64 *value)
+{
+	struct kvmintro_kernel_memory *memory = context;
+
+	*value = 0;
+	return memory->read_gpa(memory->context, gpa, value, size);
+}
+
+/**
+ * kvmintro_kernel_read() - read guest kernel memory
+ * @context: a struct kvmintro_kernel_memory
+ * @gva: the guest virtual address to read at
+ * @buf: where the bytes go
+ * @size: how many
+ *
+ * A kvmintro_printk_read_fn: each page is found through the guest's page
+ * tables (the last one found is kept), then read with @read_gpa.
+ *
+ * Return: 0; -EFAULT if the page tables map nothing at an address, or
+ * @read_gpa's error.  Either sets @fault_gva and @faulted.
+ */
+int kvmintro_kernel_read(void *context, u64 gva, void *buf, size_t size)
+{
+	struct kvmintro_kernel_memory *memory = context;
+	struct kvmintro_walk walk;
+	u64 offset, chunk;
+	int ret;
+
+	while (size) {
+		if (!memory->page_size || gva < memory->page_gva ||
+		    gva - memory->page_gva >= memory->page_size) {
+			ret = kvmintro_walk_gva(memory->mode, memory->cr3, 0, gva,
+						kvmintro_kernel_read_entry,
+						memory, &walk);
+			if (!ret && !walk.present)
+				ret = -EFAULT;
+			if (ret)
+				goto out_fault;
+			memory->page_size = walk.page_size;
+			memory->page_gva = gva & ~(walk.page_size - 1);
+			memory->page_gpa = walk.gpa & ~(walk.page_size - 1);
+		}
+		offset = gva - memory->page_gva;
+		chunk = memory->page_size - offset;
+		if (chunk > size)
+			chunk = size;
+		ret = memory->read_gpa(memory->context, memory->page_gpa + offset,
+				       buf, chunk);
+		if (ret)
+			goto out_fault;
+		buf = (char *)buf + chunk;
+		size -= chunk;
+		gva += chunk;
+	}
+	return 0;
+
+out_fault:
+	memory->fault_gva = gva;
+	memory->faulted = true;
+	return ret;
+}
+
 /* Does a field of @size bytes at @offset fit in a struct of @struct_size? */
-static bool kvmintro_printk_fits(uint64_t offset, uint64_t size,
-				 uint64_t struct_size)
+static bool kvmintro_printk_fits(u64 offset, u64 size,
+				 u64 struct_size)
 {
 	return offset <= struct_size && size <= struct_size - offset;
 }
@@ -101,14 +250,14 @@ int kvmintro_printk_layout_parse(const char *vmcoreinfo,
 				 const char **missing)
 {
 	const struct kvmintro_printk_key *key;
-	uint64_t *value;
+	u64 *value;
 	size_t i;
 
 	memset(layout, 0, sizeof(*layout));
 	*missing = NULL;
 	for (i = 0; i < sizeof(kvmintro_printk_keys) / sizeof(*key); i++) {
 		key = &kvmintro_printk_keys[i];
-		value = (uint64_t *)((char *)layout + key->field);
+		value = (u64 *)((char *)layout + key->field);
 		if (!kvmintro_vmcoreinfo_number(vmcoreinfo, key->key, key->base,
 						value)) {
 			*missing = key->key;
@@ -149,21 +298,21 @@ int kvmintro_printk_layout_parse(const char *vmcoreinfo,
  * @data: address of the text data ring
  * @count_bits: log2 of the number of descriptors
  * @size_bits: log2 of the text data ring's size
- * @text: room for one record's text
+ * @text: room for one record's text, %KVMINTRO_PRINTK_TEXT_MAX bytes
  */
 struct kvmintro_printk_ring {
 	const struct kvmintro_printk_layout *layout;
 	kvmintro_printk_read_fn read;
 	void *read_context;
-	uint64_t descs, infos, data;
+	u64 descs, infos, data;
 	unsigned int count_bits, size_bits;
 	char *text;
 };
 
 /* Little-endian values of 2, 4 or 8 bytes at @address: x86 guests. */
 static int kvmintro_printk_read_number(struct kvmintro_printk_ring *ring,
-				       uint64_t address, unsigned int size,
-				       uint64_t *value)
+				       u64 address, unsigned int size,
+				       u64 *value)
 {
 	unsigned char bytes[8];
 	unsigned int i;
@@ -186,11 +335,11 @@ static int kvmintro_printk_read_number(struct kvmintro_printk_ring *ring,
  * that ends right at the end of the ring is read as not wrapping, as the
  * kernels that write such blocks read them (older kernels wrap it).
  */
-static int kvmintro_printk_block(unsigned int size_bits, uint64_t begin,
-				 uint64_t next, uint64_t *offset,
-				 uint64_t *size)
+static int kvmintro_printk_block(unsigned int size_bits, u64 begin,
+				 u64 next, u64 *offset,
+				 u64 *size)
 {
-	uint64_t ring_size = 1ULL << size_bits, mask = ring_size - 1;
+	u64 ring_size = 1ULL << size_bits, mask = ring_size - 1;
 
 	if ((begin & 1) && (next & 1))
 		return begin == KVMINTRO_PRINTK_EMPTY_LINE_LPOS &&
@@ -215,17 +364,17 @@ static int kvmintro_printk_block(unsigned int size_bits, uint64_t begin,
  * a failed read of guest memory or @take's non-zero is returned.
  */
 static int kvmintro_printk_record(struct kvmintro_printk_ring *ring,
-				  uint64_t id,
+				  u64 id,
 				  kvmintro_printk_record_fn take,
 				  void *take_context,
 				  struct kvmintro_printk_stats *stats)
 {
 	const struct kvmintro_printk_layout *layout = ring->layout;
-	uint64_t index = id & ((1ULL << ring->count_bits) - 1);
-	uint64_t desc = ring->descs + index * layout->desc_size;
-	uint64_t info = ring->infos + index * layout->info_size;
-	uint64_t state_var, again, begin, next, seq, text_len, caller_id;
-	uint64_t offset = 0, size = 8, block_id;
+	u64 index = id & ((1ULL << ring->count_bits) - 1);
+	u64 desc = ring->descs + index * layout->desc_size;
+	u64 info = ring->infos + index * layout->info_size;
+	u64 state_var, again, begin, next, seq, text_len, caller_id;
+	u64 offset = 0, size = 8, block_id;
 	struct kvmintro_printk_record record;
 	unsigned int state;
 	int ret, block;
@@ -287,7 +436,7 @@ static int kvmintro_printk_record(struct kvmintro_printk_ring *ring,
 		return ret;
 	if (again != state_var &&
 	    again != (state_var & KVMINTRO_PRINTK_ID_MASK) +
-		     ((uint64_t)KVMINTRO_PRINTK_FINALIZED << KVMINTRO_PRINTK_STATE_SHIFT)) {
+		     ((u64)KVMINTRO_PRINTK_FINALIZED << KVMINTRO_PRINTK_STATE_SHIFT)) {
 		stats->skipped++;
 		return 0;
 	}
@@ -313,6 +462,8 @@ static int kvmintro_printk_fail(struct kvmintro_printk_stats *stats, int err,
  * @read_context: for @read
  * @take: called with each record, oldest first
  * @take_context: for @take
+ * @text: room for one record's text, %KVMINTRO_PRINTK_TEXT_MAX bytes (the
+ *	records passed to @take point into it)
  * @stats: set to what was found
  *
  * Return: 0; -EBADMSG or -E2BIG if the ring buffer itself makes no sense
@@ -322,15 +473,16 @@ static int kvmintro_printk_fail(struct kvmintro_printk_stats *stats, int err,
 int kvmintro_printk_read(const struct kvmintro_printk_layout *layout,
 			 kvmintro_printk_read_fn read, void *read_context,
 			 kvmintro_printk_record_fn take, void *take_context,
-			 struct kvmintro_printk_stats *stats)
+			 char *text, struct kvmintro_printk_stats *stats)
 {
 	struct kvmintro_printk_ring ring = {
 		.layout = layout,
 		.read = read,
 		.read_context = read_context,
+		.text = text,
 	};
-	uint64_t rb, desc_ring, data_ring, count_bits, size_bits;
-	uint64_t head_id, tail_id, count, n, i;
+	u64 rb, desc_ring, data_ring, count_bits, size_bits;
+	u64 head_id, tail_id, count, n, i;
 	int ret;
 
 	memset(stats, 0, sizeof(*stats));
@@ -364,9 +516,6 @@ int kvmintro_printk_read(const struct kvmintro_printk_layout *layout,
 			"a text data ring of a size the kernel never has (size_bits)");
 	ring.count_bits = count_bits;
 	ring.size_bits = size_bits;
-	ring.text = malloc(KVMINTRO_PRINTK_TEXT_MAX);
-	if (!ring.text)
-		return -ENOMEM;
 
 	/*
 	 * From the oldest record to the newest: at most a ring's worth,
@@ -385,6 +534,5 @@ int kvmintro_printk_read(const struct kvmintro_printk_layout *layout,
 		ret = kvmintro_printk_record(&ring,
 					     (tail_id + i) & KVMINTRO_PRINTK_ID_MASK,
 					     take, take_context, stats);
-	free(ring.text);
 	return ret;
 }

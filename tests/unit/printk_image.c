@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A printk ring buffer built as the guest kernel's writer builds one; see
- * cli_printk_image.h.  The bootstrap (_DEFINE_PRINTKRB()), the descriptor
+ * printk_image.h.  The bootstrap (_DEFINE_PRINTKRB()), the descriptor
  * reservation that pushes the tail when the ring is full (desc_reserve()),
  * data blocks placed at the head, wrapping to the ring's start when they
  * do not fit before its end (data_alloc(), get_next_lpos()), and the data
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_printk_image.h"
+#include "printk_image.h"
 
 void *printk_image_at(struct printk_image *image, uint64_t address)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of debugfs-tools/printk.c: rings built by hand as the guest
- * kernel's writer builds them (cli_printk_image.c, from the kernel's own
+ * Unit tests of lib/printk.c: rings built by hand as the guest
+ * kernel's writer builds them (printk_image.c, from the kernel's own
  * structures and algorithm), read back: every record the kernel's readers
  * would find, in order, and nothing else; then rings a hostile or broken
  * guest could leave, which must give an error or fewer records, never a
@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_printk_image.h"
+#include "printk_image.h"
 #include "cli_tap.h"
-#include "kvmintro.h"
+#include "../../lib/printk.h"
 
 /* What a read found. */
 struct found {
@@ -31,6 +31,7 @@ struct found {
 
 static struct found found;
 static struct printk_image image;
+static char text[KVMINTRO_PRINTK_TEXT_MAX];
 
 static int take(void *context, const struct kvmintro_printk_record *record)
 {
@@ -62,7 +63,7 @@ static int read_image(struct printk_image *img)
 	if (ret)
 		return found.ret = ret;
 	found.ret = kvmintro_printk_read(&layout, printk_image_read, img, take,
-					 &found, &found.stats);
+					 &found, text, &found.stats);
 	return found.ret;
 }
 
@@ -338,8 +339,48 @@ static void test_layout(void)
 		   "an offset beyond any structure: -EBADMSG");
 }
 
+/* The numbers of a VMCOREINFO, and the page tables they locate. */
+static void test_vmcoreinfo(void)
+{
+	static const char text[] =
+		"OSRELEASE=6.1.0-test\n"
+		"KERNELOFFSET=24600000\n"
+		"SYMBOL(init_top_pgt)=ffffffff82a0a000\n"
+		"NUMBER(phys_base)=-16777216\n"
+		"NUMBER(pgtable_l5_enabled)=1\n"
+		"OFFSET(big)=18446744073709551616\n"
+		"SYMBOL(bad)=12g4\n"
+		"SIZE(empty)=";
+	struct kvmintro_kernel_memory memory = { .cr3 = 0 };
+	const char *value;
+	size_t len;
+	u64 n;
+
+	value = kvmintro_vmcoreinfo_value(text, "OSRELEASE", &len);
+	CLI_EXPECT(value && len == 10 && !memcmp(value, "6.1.0-test", len),
+		   "a value runs to the end of its line");
+	CLI_EXPECT(!kvmintro_vmcoreinfo_value(text, "OSREL", &len),
+		   "a key is matched whole");
+	CLI_EXPECT(kvmintro_vmcoreinfo_number(text, "KERNELOFFSET", 16, &n) &&
+		   n == 0x24600000, "SYMBOL() and KERNELOFFSET are hex");
+	CLI_EXPECT(kvmintro_vmcoreinfo_number(text, "NUMBER(phys_base)", 10, &n) &&
+		   n == (u64)-16777216, "a NUMBER() may be negative");
+	CLI_EXPECT(!kvmintro_vmcoreinfo_number(text, "OFFSET(big)", 10, &n) &&
+		   !kvmintro_vmcoreinfo_number(text, "SYMBOL(bad)", 16, &n) &&
+		   !kvmintro_vmcoreinfo_number(text, "SIZE(empty)", 10, &n) &&
+		   !kvmintro_vmcoreinfo_number(text, "SIZE(none)", 10, &n),
+		   "no number past 64 bits, with a stray letter, empty or missing");
+	CLI_EXPECT(!kvmintro_vmcoreinfo_page_tables(text, &memory) &&
+		   memory.mode == KVMINTRO_PAGING_5LEVEL &&
+		   memory.cr3 == 0x2a0a000 - 16777216,
+		   "init_top_pgt at __pa_symbol(), 5-level as the kernel says");
+	CLI_EXPECT(kvmintro_vmcoreinfo_page_tables("OSRELEASE=5.4\n", &memory) ==
+		   -ENOENT, "no init_top_pgt: -ENOENT");
+}
+
 int main(void)
 {
+	test_vmcoreinfo();
 	test_basic();
 	test_head_is_tail();
 	test_wrap();

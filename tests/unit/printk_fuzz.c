@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for debugfs-tools/printk.c, the reader of a guest
+ * libFuzzer target for lib/printk.c, the reader of a guest
  * kernel's printk ring buffer: the input is guest memory (the pointer
  * "prb", the ring buffer, its descriptors, infos and text, laid out as
- * cli_printk_image.c lays them out) read with the VMCOREINFO lines of the
+ * printk_image.c lays them out) read with the VMCOREINFO lines of the
  * kernel's structures; an input starting with 'V' brings its own
  * VMCOREINFO text, up to a NUL, before the memory.  Besides the
  * sanitizers' checks, it aborts when
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_printk_image.h"
+#include "printk_image.h"
 #include "fuzz_assert.h"
-#include "kvmintro.h"
+#include "../../lib/printk.h"
 
 static uint64_t taken;
 
@@ -34,6 +34,7 @@ static int fuzz_take(void *context, const struct kvmintro_printk_record *record)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct printk_image image;
+	static char text[KVMINTRO_PRINTK_TEXT_MAX];
 	struct kvmintro_printk_layout layout;
 	struct kvmintro_printk_stats stats;
 	char vmcoreinfo[4096];
@@ -67,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	image.size = size;
 	taken = 0;
 	ret = kvmintro_printk_read(&layout, printk_image_read, &image,
-				   fuzz_take, NULL, &stats);
+				   fuzz_take, NULL, text, &stats);
 	FUZZ_ASSERT(!ret || ret == -EFAULT || ret == -EBADMSG || ret == -E2BIG);
 	FUZZ_ASSERT((ret != -EBADMSG && ret != -E2BIG) || stats.problem);
 	FUZZ_ASSERT(stats.records == taken);
