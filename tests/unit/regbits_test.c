@@ -7,18 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../lib/regbits.h"
+#include "ksft.h"
 
-static int failures;
+#include "../../lib/regbits.h"
 
 static void check(const char *name, const char *got, const char *expected)
 {
-	bool ok = !strcmp(got, expected);
-
-	printf("%s - %s\n", ok ? "ok" : "not ok", name);
-	if (!ok)
-		printf("#   got '%s', expected '%s'\n", got, expected);
-	failures += !ok;
+	if (!ksft_test_result(!strcmp(got, expected), "%s", name))
+		ksft_print_msg("  got '%s', expected '%s'\n", got, expected);
 }
 
 static const char *reg(const char *key, u64 value)
@@ -55,5 +51,5 @@ int main(void)
 	check("busy TSS", segment(0x8b), "TSS (busy)");
 	check("LDT", segment(0x82), "LDT");
 	check("reserved system type", segment(0x80), "reserved");
-	return failures ? 1 : 0;
+	ksft_finished();
 }
