@@ -28,10 +28,21 @@
 
 #include "arch_regs.h"
 #include "arch_gva.h"
+#include "files.h"
 #include "../lib/parse.h"
 #include "../lib/record.h"
 
 struct kvmintro_text;
+
+/*
+ * The files only this architecture has, in the directories their scope
+ * says: made after the shared ones of introspect/debugfs.c's table, and
+ * described alike.  Neither architecture has one yet: each file's
+ * architecture-specific part is behind the interface below (regs, gva,
+ * stage2).
+ */
+extern const struct kvmintro_file kvmintro_arch_files[];
+extern const unsigned int kvmintro_arch_nr_files;
 
 /* Looks a kernel symbol up by name: kallsyms_lookup_name() (symbols.c). */
 typedef unsigned long (*kvmintro_lookup_t)(const char *name);

@@ -178,16 +178,10 @@ static ssize_t kvmintro_stage2_read(struct file *file, char __user *ubuf,
 	return kvmintro_reply_read(&vm->stage2_summary, ubuf, count, ppos);
 }
 
-static const struct file_operations kvmintro_stage2_fops = {
+const struct file_operations kvmintro_stage2_fops = {
 	.owner = THIS_MODULE,
 	.open = kvmintro_request_open,
 	.read = kvmintro_stage2_read,
 	.write = kvmintro_stage2_write,
 	.llseek = default_llseek,
 };
-
-void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("stage2", 0600, &vm->dir, vm,
-				     &kvmintro_stage2_fops);
-}
