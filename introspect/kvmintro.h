@@ -261,6 +261,10 @@ extern const struct file_operations kvmintro_gva_fops;
 /* introspect/stage2.c */
 extern const struct file_operations kvmintro_stage2_fops;
 
+/* introspect/stage2_summary.c */
+struct kvmintro_text;
+int kvmintro_stage2_summary(struct kvm *kvm, struct kvmintro_text *t);
+
 /* introspect/regs.c */
 int kvmintro_regs_show(struct seq_file *m, void *unused);
 
