@@ -28,10 +28,20 @@
 
 #include "arch_regs.h"
 #include "arch_gva.h"
+#include "files.h"
 #include "../lib/parse.h"
 #include "../lib/record.h"
+#include "../lib/stage2_run.h"
 
-struct kvmintro_text;
+/*
+ * The files only this architecture has, in the directories their scope
+ * says: made after the shared ones of introspect/debugfs.c's table, and
+ * described alike.  Neither architecture has one yet: each file's
+ * architecture-specific part is behind the interface below (regs, gva,
+ * stage2).
+ */
+extern const struct kvmintro_file kvmintro_arch_files[];
+extern const unsigned int kvmintro_arch_nr_files;
 
 /* Looks a kernel symbol up by name: kallsyms_lookup_name() (symbols.c). */
 typedef unsigned long (*kvmintro_lookup_t)(const char *name);
@@ -146,7 +156,8 @@ int kvmintro_arch_gva_format_step(char *buf, size_t size,
 				  unsigned int step);
 
 /*
- * The stage2 file (introspect/stage2.c) keeps the requests and replies;
+ * The stage2 file (introspect/stage2.c) keeps the requests and replies,
+ * and its summary (introspect/stage2_summary.c) merges leaves into runs;
  * the architecture reads KVM's second-stage table and writes the records
  * (Documentation/debugfs.rst, "stage2").
  */
@@ -163,9 +174,10 @@ int kvmintro_stage2_format_error(char *buf, size_t size, u64 gpa,
 				 unsigned int level, int error);
 
 /**
- * struct kvmintro_stage2_walker - how the architecture walks a request
+ * struct kvmintro_stage2_walker - how the architecture reads its table
  * @root_size:	size of its record of the table found
  * @walk_size:	size of its walk of one GPA
+ * @summary_line_max: the longest record of a summary
  * @read:	find the table into @root and walk @n GPAs into @walks (an
  *		array of @walk_size each), each walk's error in @errors,
  *		under the locks KVM's own walks take; never sleeps.  Return:
@@ -175,29 +187,43 @@ int kvmintro_stage2_format_error(char *buf, size_t size, u64 gpa,
  *		KVMINTRO_STAGE2_WALK_TEXT bytes), after @read and without
  *		its locks; when @read found no table, the walk is not
  *		filled: only @gpa says which it was.  Return: its length
+ * @hold:	for a summary (introspect/stage2_summary.c): take the locks
+ *		KVM's own walks take and find the table into @root.  Return:
+ *		the first GPA past what it maps, or 0 without a table (@root
+ *		says why); @release is due either way
+ * @release:	drop the locks @hold took
+ * @walk_leaf:	walk one GPA of the table @hold found, under its locks,
+ *		into what a summary keeps of it; never sleeps
+ * @root_hpa:	the host physical address of the table @hold found: a
+ *		summary says when it changes
+ * @format_root: the record naming the table @hold found, of kind @kind
+ *		(NULL for none), after gpa=*@gpa if @gpa; without a table,
+ *		why.  Return: its length or -ENOSPC
+ * @format_run:	the record of a run of the table's leaves.  Return: its
+ *		length or -ENOSPC
  */
 struct kvmintro_stage2_walker {
 	size_t root_size;
 	size_t walk_size;
+	size_t summary_line_max;
 	int (*read)(struct kvm *kvm, const u64 *gpas, int n, void *root,
 		    void *walks, int *errors);
 	size_t (*format)(char *text, size_t size,
 			 struct kvmintro_guest_mem *mem, const void *root,
 			 void *walk, u64 gpa, int error);
+	u64 (*hold)(struct kvm *kvm, void *root);
+	void (*release)(struct kvm *kvm);
+	kvmintro_stage2_leaf_fn walk_leaf;
+	u64 (*root_hpa)(const void *root);
+	int (*format_root)(char *buf, size_t size, const char *kind,
+			   const u64 *gpa, const void *root);
+	int (*format_run)(char *buf, size_t size, const void *root,
+			  const struct kvmintro_stage2_run *run);
 };
 
 /* Room for the records of one walk. */
 #define KVMINTRO_STAGE2_WALK_TEXT	1536
 
 extern const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker;
-
-/**
- * kvmintro_arch_stage2_summary() - the summary of every leaf
- * @kvm:	the VM, referenced by the caller
- * @t:		where the records go, room for a page allocated
- *
- * Return: 0, -EFBIG past the summary's limit, -EINTR if killed, -ENOMEM.
- */
-int kvmintro_arch_stage2_summary(struct kvm *kvm, struct kvmintro_text *t);
 
 #endif /* KVMINTRO_ARCH_H */

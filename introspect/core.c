@@ -352,16 +352,10 @@ static ssize_t kvmintro_core_read(struct file *file, char __user *ubuf,
 	return count;
 }
 
-static const struct file_operations kvmintro_core_fops = {
+const struct file_operations kvmintro_core_fops = {
 	.owner = THIS_MODULE,
 	.open = kvmintro_core_open,
 	.release = kvmintro_core_release,
 	.read = kvmintro_core_read,
 	.llseek = default_llseek,
 };
-
-void kvmintro_debugfs_create_core(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("core", 0400, &vm->dir, vm,
-				     &kvmintro_core_fops);
-}

@@ -15,6 +15,7 @@
  *   /sys/kernel/debug/kvmintro/<dir>/core     guest memory as an ELF core
  *   /sys/kernel/debug/kvmintro/<dir>/stage2   KVM's second-stage table
  *
+ * (the table kvmintro_files[] below lists them, and creation walks it),
  * and the same tree again under /proc/kvmintro, for hosts where debugfs
  * is not there or refuses writable files: under lockdown (integrity mode
  * and up, as with Secure Boot) debugfs opens read-only files only, which
@@ -42,10 +43,81 @@
 
 #include <linux/debugfs.h>
 #include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 
 #include "kvmintro.h"
 
 static struct kvmintro_files kvmintro_debugfs_files;
+
+/* The files whose operations are a show function's (single_open()). */
+DEFINE_SHOW_ATTRIBUTE(kvmintro_vms);
+DEFINE_SHOW_ATTRIBUTE(kvmintro_vcpus);
+DEFINE_SHOW_ATTRIBUTE(kvmintro_memslots);
+DEFINE_SHOW_ATTRIBUTE(kvmintro_regs);
+
+/*
+ * Every file of the trees, in the order it is made; the architecture's
+ * own, kvmintro_arch_files[], follow.  Those of a VM are for those who may
+ * ptrace its VMM (each file's operations check), whatever their mode.
+ */
+static const struct kvmintro_file kvmintro_files[] = {
+	KVMINTRO_FILE(KVMINTRO_FILE_ROOT, "vms", 0400, &kvmintro_vms_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "memslots", 0400,
+		      &kvmintro_memslots_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "vcpus", 0400, &kvmintro_vcpus_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "snapshot", 0600,
+		      &kvmintro_snapshot_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "snapshot_gpa_hpa", 0400,
+		      &kvmintro_snapshot_gpa_hpa_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "gpa_hpa", 0400,
+		      &kvmintro_gpa_hpa_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "translate", 0600,
+		      &kvmintro_translate_fops),
+	{
+		.name = "mem",
+		.mode = 0600,
+		.may_write = kvmintro_mem_may_write,
+		.scope = KVMINTRO_FILE_VM,
+		.fops = &kvmintro_mem_fops,
+	},
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "scan", 0600, &kvmintro_scan_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "core", 0400, &kvmintro_core_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "gva", 0600, &kvmintro_gva_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VM, "stage2", 0600, &kvmintro_stage2_fops),
+	KVMINTRO_FILE(KVMINTRO_FILE_VCPU, "regs", 0400, &kvmintro_regs_fops),
+};
+
+static void __kvmintro_debugfs_create_files(const struct kvmintro_file *files,
+					    unsigned int nr,
+					    enum kvmintro_file_scope scope,
+					    struct kvmintro_dir *dir,
+					    void *data)
+{
+	const struct kvmintro_file *file;
+	umode_t mode;
+
+	for (file = files; file < files + nr; file++) {
+		if (file->scope != scope)
+			continue;
+		mode = file->mode;
+		if (file->may_write && !file->may_write())
+			mode &= ~0222;
+		kvmintro_debugfs_create_file(file->name, mode, dir, data,
+					     file->fops);
+	}
+}
+
+/* The files of the tables whose scope is @scope, in @dir. */
+static void kvmintro_debugfs_create_files(enum kvmintro_file_scope scope,
+					  struct kvmintro_dir *dir, void *data)
+{
+	__kvmintro_debugfs_create_files(kvmintro_files,
+					ARRAY_SIZE(kvmintro_files), scope,
+					dir, data);
+	__kvmintro_debugfs_create_files(kvmintro_arch_files,
+					kvmintro_arch_nr_files, scope, dir,
+					data);
+}
 
 /* Make directory @name in @parent's trees, as @dir. */
 static void kvmintro_debugfs_create_dir(const char *name,
@@ -72,16 +144,7 @@ static void kvmintro_debugfs_create_vm(struct kvmintro_vm *vm)
 				    &vm->dir);
 	if (!kvmintro_debugfs_dir_exists(&vm->dir))
 		return;
-	kvmintro_debugfs_create_memslots(vm);
-	kvmintro_debugfs_create_vcpus(vm);
-	kvmintro_debugfs_create_snapshot(vm);
-	kvmintro_debugfs_create_gpa_hpa(vm);
-	kvmintro_debugfs_create_translate(vm);
-	kvmintro_debugfs_create_mem(vm);
-	kvmintro_debugfs_create_scan(vm);
-	kvmintro_debugfs_create_core(vm);
-	kvmintro_debugfs_create_gva(vm);
-	kvmintro_debugfs_create_stage2(vm);
+	kvmintro_debugfs_create_files(KVMINTRO_FILE_VM, &vm->dir, vm);
 }
 
 /* vcpu<N>, N the vcpu id, as in KVM's own debugfs. */
@@ -94,7 +157,7 @@ static void kvmintro_debugfs_create_vcpu(struct kvmintro_vcpu *state,
 	kvmintro_debugfs_create_dir(name, &state->vm->dir, &state->dir);
 	if (!kvmintro_debugfs_dir_exists(&state->dir))
 		return;
-	kvmintro_debugfs_create_regs(state);
+	kvmintro_debugfs_create_files(KVMINTRO_FILE_VCPU, &state->dir, state);
 }
 
 static void kvmintro_debugfs_remove(struct kvmintro_dir *dir)
@@ -137,7 +200,7 @@ const struct kvmintro_files *kvmintro_debugfs_create_root(void)
 			KBUILD_MODNAME);
 	if (!kvmintro_debugfs_dir_exists(root))
 		return ERR_PTR(-ENOMEM);
-	kvmintro_debugfs_create_vms(root);
+	kvmintro_debugfs_create_files(KVMINTRO_FILE_ROOT, root, NULL);
 	return &kvmintro_debugfs_files;
 }
 

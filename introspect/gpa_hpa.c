@@ -167,16 +167,10 @@ static int kvmintro_gpa_hpa_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static const struct file_operations kvmintro_gpa_hpa_fops = {
+const struct file_operations kvmintro_gpa_hpa_fops = {
 	.owner = THIS_MODULE,
 	.open = kvmintro_gpa_hpa_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = seq_release_private,
 };
-
-void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("gpa_hpa", 0400, &vm->dir, vm,
-				     &kvmintro_gpa_hpa_fops);
-}

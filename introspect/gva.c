@@ -227,16 +227,10 @@ static ssize_t kvmintro_gva_read(struct file *file, char __user *ubuf,
 	return r ? r : kvmintro_reply_read(&vm->gva, ubuf, count, ppos);
 }
 
-static const struct file_operations kvmintro_gva_fops = {
+const struct file_operations kvmintro_gva_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.read = kvmintro_gva_read,
 	.write = kvmintro_gva_write,
 	.llseek = default_llseek,
 };
-
-void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("gva", 0600, &vm->dir, vm,
-				     &kvmintro_gva_fops);
-}

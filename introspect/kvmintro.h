@@ -227,16 +227,18 @@ void kvmintro_vm_hold_at_run(struct kvmintro_vm *vm);
 int kvmintro_vcpu_lock(struct kvm_vcpu *vcpu);
 
 /* introspect/snapshot.c */
-void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm);
+extern const struct file_operations kvmintro_snapshot_fops;
+extern const struct file_operations kvmintro_snapshot_gpa_hpa_fops;
 
 /* introspect/capture.c */
 void kvmintro_snapshot_free(struct kvmintro_snapshot *snapshot);
 
 /* introspect/gpa_hpa.c, translate.c, mem.c, scan.c: guest memory */
-void kvmintro_debugfs_create_gpa_hpa(struct kvmintro_vm *vm);
-void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm);
-void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm);
-void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm);
+extern const struct file_operations kvmintro_gpa_hpa_fops;
+extern const struct file_operations kvmintro_translate_fops;
+extern const struct file_operations kvmintro_mem_fops;
+bool kvmintro_mem_may_write(void);
+extern const struct file_operations kvmintro_scan_fops;
 
 /*
  * introspect/hypercall.c: the opt-in translation hypercall's answer, the
@@ -251,16 +253,20 @@ void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 				  u64 *hpa, u64 *pfn, u64 *flags);
 
 /* introspect/core.c */
-void kvmintro_debugfs_create_core(struct kvmintro_vm *vm);
+extern const struct file_operations kvmintro_core_fops;
 
 /* introspect/gva.c */
-void kvmintro_debugfs_create_gva(struct kvmintro_vm *vm);
+extern const struct file_operations kvmintro_gva_fops;
 
 /* introspect/stage2.c */
-void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm);
+extern const struct file_operations kvmintro_stage2_fops;
+
+/* introspect/stage2_summary.c */
+struct kvmintro_text;
+int kvmintro_stage2_summary(struct kvm *kvm, struct kvmintro_text *t);
 
 /* introspect/regs.c */
-void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state);
+int kvmintro_regs_show(struct seq_file *m, void *unused);
 
 /* introspect/debugfs.c */
 const struct kvmintro_files *kvmintro_debugfs_create_root(void);
@@ -278,13 +284,13 @@ int kvmintro_seq_put_word(struct seq_file *m, const char *key,
 			  const char *word);
 
 /* introspect/memslots.c */
-void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm);
+int kvmintro_memslots_show(struct seq_file *m, void *unused);
 
 /* introspect/vms.c */
-void kvmintro_debugfs_create_vms(struct kvmintro_dir *root);
+int kvmintro_vms_show(struct seq_file *m, void *unused);
 
 /* introspect/vcpus.c */
-void kvmintro_debugfs_create_vcpus(struct kvmintro_vm *vm);
+int kvmintro_vcpus_show(struct seq_file *m, void *unused);
 
 /* hooks/ */
 int kvmintro_hook_kvm_vcpu_ioctl_register(void);

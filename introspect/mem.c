@@ -31,6 +31,12 @@ module_param(allow_write, bool, 0444);
 MODULE_PARM_DESC(allow_write,
 		 "Allow writing guest memory through <vm>/mem (default 0: writing a running guest's memory can corrupt it)");
 
+/* The mem file is writable (0600, not 0400) only with allow_write=1. */
+bool kvmintro_mem_may_write(void)
+{
+	return allow_write;
+}
+
 static ssize_t kvmintro_mem_read(struct file *file, char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
@@ -192,16 +198,10 @@ static int kvmintro_mem_open(struct inode *inode, struct file *file)
 	return simple_open(inode, file);
 }
 
-static const struct file_operations kvmintro_mem_fops = {
+const struct file_operations kvmintro_mem_fops = {
 	.owner = THIS_MODULE,
 	.open = kvmintro_mem_open,
 	.read = kvmintro_mem_read,
 	.write = kvmintro_mem_write,
 	.llseek = default_llseek,
 };
-
-void kvmintro_debugfs_create_mem(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("mem", allow_write ? 0600 : 0400,
-				     &vm->dir, vm, &kvmintro_mem_fops);
-}

@@ -24,7 +24,7 @@ static void kvmintro_memslot_info(const struct kvm_memory_slot *slot,
 	info->hva = slot->userspace_addr;
 }
 
-static int kvmintro_memslots_show(struct seq_file *m, void *unused)
+int kvmintro_memslots_show(struct seq_file *m, void *unused)
 {
 	struct kvmintro_vm *vm = m->private;
 	struct kvmintro_memslot_info info;
@@ -53,11 +53,4 @@ static int kvmintro_memslots_show(struct seq_file *m, void *unused)
 	srcu_read_unlock(&kvm->srcu, idx);
 	kvm_put_kvm(kvm);
 	return r;
-}
-DEFINE_SHOW_ATTRIBUTE(kvmintro_memslots);
-
-void kvmintro_debugfs_create_memslots(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("memslots", 0400, &vm->dir, vm,
-				     &kvmintro_memslots_fops);
 }

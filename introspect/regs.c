@@ -33,7 +33,7 @@ static int kvmintro_seq_put_regs(struct seq_file *m,
  * The registers, live while paused, else from the latest capture (as the
  * model reads them, introspect/capture.c), and where they came from.
  */
-static int kvmintro_regs_show(struct seq_file *m, void *unused)
+int kvmintro_regs_show(struct seq_file *m, void *unused)
 {
 	struct kvmintro_vcpu *state = m->private;
 	struct kvmintro_vm *vm = state->vm;
@@ -69,11 +69,4 @@ out_free:
 	kfree(regs);
 	kvm_put_kvm(kvm);
 	return r;
-}
-DEFINE_SHOW_ATTRIBUTE(kvmintro_regs);
-
-void kvmintro_debugfs_create_regs(struct kvmintro_vcpu *state)
-{
-	kvmintro_debugfs_create_file("regs", 0400, &state->dir, state,
-				     &kvmintro_regs_fops);
 }

@@ -316,16 +316,10 @@ static ssize_t kvmintro_scan_read(struct file *file, char __user *ubuf,
 	return r ? r : kvmintro_reply_read(&vm->scan, ubuf, count, ppos);
 }
 
-static const struct file_operations kvmintro_scan_fops = {
+const struct file_operations kvmintro_scan_fops = {
 	.owner = THIS_MODULE,
 	.open = kvmintro_request_open,
 	.read = kvmintro_scan_read,
 	.write = kvmintro_scan_write,
 	.llseek = default_llseek,
 };
-
-void kvmintro_debugfs_create_scan(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("scan", 0600, &vm->dir, vm,
-				     &kvmintro_scan_fops);
-}

@@ -124,7 +124,7 @@ static int kvmintro_snapshot_open(struct inode *inode, struct file *file)
 	return single_open(file, kvmintro_snapshot_show, inode->i_private);
 }
 
-static const struct file_operations kvmintro_snapshot_fops = {
+const struct file_operations kvmintro_snapshot_fops = {
 	.owner = THIS_MODULE,
 	.open = kvmintro_snapshot_open,
 	.read = seq_read,
@@ -162,17 +162,9 @@ static ssize_t kvmintro_snapshot_gpa_hpa_read(struct file *file,
 	return r;
 }
 
-static const struct file_operations kvmintro_snapshot_gpa_hpa_fops = {
+const struct file_operations kvmintro_snapshot_gpa_hpa_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.read = kvmintro_snapshot_gpa_hpa_read,
 	.llseek = default_llseek,
 };
-
-void kvmintro_debugfs_create_snapshot(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("snapshot", 0600, &vm->dir, vm,
-				     &kvmintro_snapshot_fops);
-	kvmintro_debugfs_create_file("snapshot_gpa_hpa", 0400, &vm->dir, vm,
-				     &kvmintro_snapshot_gpa_hpa_fops);
-}

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The stage2 file: the second-stage table KVM built for the guest, as
- * the architecture reads it (kvmintro_arch_stage2_walker and
- * kvmintro_arch_stage2_summary(), introspect/arch.h; x86's NPT/EPT in
- * introspect/arch/x86/stage2.c, arm64's stage 2 in
- * introspect/arch/arm64/stage2.c).  This file keeps the requests and the
- * replies, the same on every architecture:
+ * the architecture reads it (kvmintro_arch_stage2_walker,
+ * introspect/arch.h; x86's NPT/EPT in introspect/arch/x86/stage2.c,
+ * arm64's stage 2 in introspect/arch/arm64/stage2.c).  This file keeps
+ * the requests and the replies, and stage2_summary.c the summary, the
+ * same on every architecture:
  *
  *   cat stage2                  a run-length summary of all its leaves
  *   echo 0x1234 > stage2; cat stage2
@@ -137,7 +137,7 @@ static int kvmintro_stage2_refresh_summary(struct kvmintro_vm *vm)
 	if (IS_ERR(kvm))
 		return PTR_ERR(kvm);
 	r = kvmintro_text_init(&t, KVMINTRO_STAGE2_SUMMARY_MAX) ?:
-	    kvmintro_arch_stage2_summary(kvm, &t);
+	    kvmintro_stage2_summary(kvm, &t);
 	kvm_put_kvm(kvm);
 	if (r) {
 		kvfree(t.text);
@@ -178,16 +178,10 @@ static ssize_t kvmintro_stage2_read(struct file *file, char __user *ubuf,
 	return kvmintro_reply_read(&vm->stage2_summary, ubuf, count, ppos);
 }
 
-static const struct file_operations kvmintro_stage2_fops = {
+const struct file_operations kvmintro_stage2_fops = {
 	.owner = THIS_MODULE,
 	.open = kvmintro_request_open,
 	.read = kvmintro_stage2_read,
 	.write = kvmintro_stage2_write,
 	.llseek = default_llseek,
 };
-
-void kvmintro_debugfs_create_stage2(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("stage2", 0600, &vm->dir, vm,
-				     &kvmintro_stage2_fops);
-}

@@ -132,16 +132,10 @@ static ssize_t kvmintro_translate_read(struct file *file, char __user *ubuf,
 	return r ? r : kvmintro_reply_read(&vm->translate, ubuf, count, ppos);
 }
 
-static const struct file_operations kvmintro_translate_fops = {
+const struct file_operations kvmintro_translate_fops = {
 	.owner = THIS_MODULE,
 	.open = kvmintro_request_open,
 	.read = kvmintro_translate_read,
 	.write = kvmintro_translate_write,
 	.llseek = default_llseek,
 };
-
-void kvmintro_debugfs_create_translate(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("translate", 0600, &vm->dir, vm,
-				     &kvmintro_translate_fops);
-}

@@ -9,7 +9,7 @@
 #include "../lib/format.h"
 #include "kvmintro.h"
 
-static int kvmintro_vcpus_show(struct seq_file *m, void *unused)
+int kvmintro_vcpus_show(struct seq_file *m, void *unused)
 {
 	struct kvmintro_vm *vm = m->private;
 	struct kvmintro_vcpu_info info;
@@ -36,11 +36,4 @@ static int kvmintro_vcpus_show(struct seq_file *m, void *unused)
 	}
 	kvm_put_kvm(kvm);
 	return r;
-}
-DEFINE_SHOW_ATTRIBUTE(kvmintro_vcpus);
-
-void kvmintro_debugfs_create_vcpus(struct kvmintro_vm *vm)
-{
-	kvmintro_debugfs_create_file("vcpus", 0400, &vm->dir, vm,
-				     &kvmintro_vcpus_fops);
 }

@@ -10,7 +10,7 @@
 #include "guest_memory.h"
 #include "kvmintro.h"
 
-static int kvmintro_vms_show(struct seq_file *m, void *unused)
+int kvmintro_vms_show(struct seq_file *m, void *unused)
 {
 	struct kvmintro_vm_info info;
 	unsigned int nr = 0, i;
@@ -55,11 +55,4 @@ static int kvmintro_vms_show(struct seq_file *m, void *unused)
 		kvm_put_kvm(held[i]);
 	kvfree(held);
 	return r;
-}
-DEFINE_SHOW_ATTRIBUTE(kvmintro_vms);
-
-void kvmintro_debugfs_create_vms(struct kvmintro_dir *root)
-{
-	kvmintro_debugfs_create_file("vms", 0400, root, NULL,
-				     &kvmintro_vms_fops);
 }

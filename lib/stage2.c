@@ -7,6 +7,7 @@
  */
 #include "record.h"
 #include "stage2.h"
+#include "stage2_run.h"
 
 #define X86_PTE_PRESENT		(1ULL << 0)
 #define X86_PTE_WRITABLE	(1ULL << 1)
@@ -112,17 +113,37 @@ int kvmintro_stage2_walk(const struct kvmintro_stage2_mmu *mmu, u64 gpa,
 	return 0;
 }
 
-/*
- * The first GPA after what the walk covered: the end of the leaf it
- * reached, or of the range the non-present entry stands for.  0 when that
- * wraps past the top of the 64-bit space.
+/**
+ * kvmintro_stage2_walk_leaf() - walk one GPA for a summary
+ * @mmu:	the table
+ * @gpa:	the guest physical address
+ * @read:	reads an entry
+ * @ctx:	for @read
+ * @leaf:	what the walk reached: the leaf, or the non-present entry
+ *		that stopped it and the range that entry stands for
+ *
+ * @leaf->attrs holds an EPT leaf's memory type, nothing on NPT.
+ *
+ * Return: as kvmintro_stage2_walk().
  */
-u64 kvmintro_stage2_next_gpa(const struct kvmintro_stage2_walk *walk)
+int kvmintro_stage2_walk_leaf(const struct kvmintro_stage2_mmu *mmu, u64 gpa,
+			      kvmintro_read_spte_fn read, void *ctx,
+			      struct kvmintro_stage2_leaf *leaf)
 {
-	unsigned int level = walk->steps[walk->nr_steps - 1].level;
-	u64 size = 1ULL << kvmintro_stage2_shift(level);
+	const struct kvmintro_stage2_step *last;
+	struct kvmintro_stage2_walk walk;
+	int r;
 
-	return (walk->gpa & ~(size - 1)) + size;
+	r = kvmintro_stage2_walk(mmu, gpa, read, ctx, &walk);
+	last = &walk.steps[walk.nr_steps ? walk.nr_steps - 1 : 0];
+	if (kvmintro_stage2_leaf_init(leaf, gpa, walk.nr_steps, last->level,
+				      kvmintro_stage2_shift(last->level),
+				      walk.present)) {
+		kvmintro_format_stage2_perm(leaf->perm, &walk.leaf);
+		if (mmu->kind == KVMINTRO_TDP_EPT)
+			leaf->attrs = last->entry & EPT_MEMTYPE_MASK;
+	}
+	return r;
 }
 
 const char *kvmintro_stage2_size_name(unsigned int level)
@@ -148,16 +169,6 @@ void kvmintro_format_stage2_perm(char *buf, const struct kvmintro_spte *spte)
 	if (spte->exec)
 		*p++ = 'x';
 	*p = '\0';
-}
-
-/* Add perm=@perm, the letters of kvmintro_format_stage2_perm(), or perm=-. */
-void kvmintro_stage2_record_perm(struct kvmintro_record_writer *writer,
-				 const char *perm)
-{
-	if (*perm)
-		kvmintro_record_word(writer, "perm", perm);
-	else
-		kvmintro_record_none(writer, "perm");
 }
 
 /**
@@ -197,62 +208,29 @@ int kvmintro_format_stage2_step(char *buf, size_t size,
 	return kvmintro_record_end(&writer);
 }
 
-/*
- * Add the leaf @walk reached to @run if it continues it; return false (and
- * leave @run alone) if it does not: the caller emits @run and starts anew
- * with an empty one.  An empty run (npages 0) takes any leaf.
- */
-bool kvmintro_stage2_run_add(struct kvmintro_stage2_run *run,
-			     enum kvmintro_tdp_kind kind,
-			     const struct kvmintro_stage2_walk *walk)
-{
-	unsigned int level = walk->steps[walk->nr_steps - 1].level;
-	unsigned int shift = kvmintro_stage2_shift(level);
-	u64 gpa = walk->gpa & ~((1ULL << shift) - 1);
-	int memtype = kind == KVMINTRO_TDP_EPT ? (int)walk->leaf.memtype : -1;
-	char perm[4];
-
-	kvmintro_format_stage2_perm(perm, &walk->leaf);
-	if (run->npages &&
-	    (run->level != level || strcmp(run->perm, perm) ||
-	     run->memtype != memtype ||
-	     run->gpa + run->npages * 4096 != gpa))
-		return false;
-	if (!run->npages) {
-		run->gpa = gpa;
-		run->level = level;
-		run->memtype = memtype;
-		memcpy(run->perm, perm, sizeof(perm));
-	}
-	run->npages += 1ULL << (shift - 12);
-	run->leaves++;
-	return true;
-}
-
 /**
  * kvmintro_format_stage2_run() - the run record of a summary
  * @buf: where it goes
  * @size: room in @buf
+ * @kind: NPT or EPT: the memory type is EPT's only
  * @run: the run
  *
  * Return: the record's length, newline included, or -ENOSPC.
  */
 int kvmintro_format_stage2_run(char *buf, size_t size,
+			       enum kvmintro_tdp_kind kind,
 			       const struct kvmintro_stage2_run *run)
 {
 	struct kvmintro_record_writer writer;
 
 	kvmintro_record_begin(&writer, buf, size, "run");
-	kvmintro_record_hex(&writer, "gpa", run->gpa);
-	kvmintro_record_hex(&writer, "npages", run->npages);
-	kvmintro_record_word(&writer, "size",
-			     kvmintro_stage2_size_name(run->level));
-	kvmintro_record_hex(&writer, "leaves", run->leaves);
-	kvmintro_stage2_record_perm(&writer, run->perm);
-	if (run->memtype < 0)
-		kvmintro_record_none(&writer, "memtype");
-	else
+	kvmintro_stage2_record_run(&writer, run,
+				   kvmintro_stage2_size_name(run->level));
+	if (kind == KVMINTRO_TDP_EPT)
 		kvmintro_record_word(&writer, "memtype",
-				     kvmintro_ept_memtype_name(run->memtype));
+				     kvmintro_ept_memtype_name((run->attrs &
+					EPT_MEMTYPE_MASK) >> EPT_MEMTYPE_SHIFT));
+	else
+		kvmintro_record_none(&writer, "memtype");
 	return kvmintro_record_end(&writer);
 }

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The second-stage (TDP) page tables KVM builds for a guest, AMD NPT or
- * Intel EPT, decoded: entries, walks of one GPA, and run-length summaries
- * of their leaves.  Portable: the caller supplies the function that reads
+ * Intel EPT, decoded: entries, walks of one GPA, and the leaves of a
+ * run-length summary (lib/stage2_run.h).  Portable: the caller supplies the function that reads
  * an entry at a host physical address.
  */
 #ifndef KVMINTRO_LIB_STAGE2_H
 #define KVMINTRO_LIB_STAGE2_H
 
 #include "portable.h"
+#include "stage2_run.h"
 
 enum kvmintro_tdp_kind {
 	KVMINTRO_TDP_NPT,	/* AMD nested page tables: x86 PTE format */
@@ -109,39 +110,17 @@ struct kvmintro_stage2_mmu {
 int kvmintro_stage2_walk(const struct kvmintro_stage2_mmu *mmu, u64 gpa,
 			 kvmintro_read_spte_fn read, void *ctx,
 			 struct kvmintro_stage2_walk *walk);
-u64 kvmintro_stage2_next_gpa(const struct kvmintro_stage2_walk *walk);
+int kvmintro_stage2_walk_leaf(const struct kvmintro_stage2_mmu *mmu, u64 gpa,
+			      kvmintro_read_spte_fn read, void *ctx,
+			      struct kvmintro_stage2_leaf *leaf);
 int kvmintro_format_stage2_step(char *buf, size_t size,
 				enum kvmintro_tdp_kind kind,
 				const struct kvmintro_stage2_step *step);
 void kvmintro_format_stage2_perm(char *buf, const struct kvmintro_spte *spte);
-struct kvmintro_record_writer;
-void kvmintro_stage2_record_perm(struct kvmintro_record_writer *writer,
-				 const char *perm);
 const char *kvmintro_stage2_size_name(unsigned int level);
 
-/**
- * struct kvmintro_stage2_run - consecutive leaves alike: same level,
- * permissions and memory type, covering consecutive GPAs
- * @gpa:	first GPA
- * @npages:	length in 4 KiB pages
- * @leaves:	how many leaf entries
- * @level:	their level
- * @perm:	what the guest may do: "rwx", "rx"... ("" for nothing)
- * @memtype:	EPT memory type, or -1 (NPT)
- */
-struct kvmintro_stage2_run {
-	u64 gpa;
-	u64 npages;
-	u64 leaves;
-	unsigned int level;
-	char perm[4];
-	int memtype;
-};
-
-bool kvmintro_stage2_run_add(struct kvmintro_stage2_run *run,
-			     enum kvmintro_tdp_kind kind,
-			     const struct kvmintro_stage2_walk *walk);
 int kvmintro_format_stage2_run(char *buf, size_t size,
+			       enum kvmintro_tdp_kind kind,
 			       const struct kvmintro_stage2_run *run);
 
 #endif /* KVMINTRO_LIB_STAGE2_H */

@@ -23,6 +23,8 @@
 #define S2_DESC_AF		(1ULL << 10)
 #define S2_DESC_XN		(1ULL << 54)
 #define S2_DESC_SW(e)		(((e) >> 55) & 0xf)
+/* What the leaves of a summary's run share beside level and permissions. */
+#define S2_DESC_RUN_ATTRS	((0xfULL << 2) | (0xfULL << 55))
 /* Output address: bits 47..12; with LPA2 49..12, and 51..50 in 9..8. */
 #define S2_DESC_ADDR		0x0000fffffffff000ULL
 #define S2_DESC_ADDR_LPA2	0x0003fffffffff000ULL
@@ -175,18 +177,6 @@ int kvmintro_arm64_s2_walk(const struct kvmintro_arm64_s2_table *t, u64 gpa,
 	return 0;
 }
 
-/*
- * The first IPA after what the walk covered: the end of the block or page
- * it reached, or of the range the invalid descriptor stands for.
- */
-u64 kvmintro_arm64_s2_next_gpa(const struct kvmintro_arm64_s2_walk *walk)
-{
-	int level = walk->steps[walk->nr_steps - 1].level;
-	u64 size = 1ULL << kvmintro_arm64_s2_shift(level);
-
-	return (walk->gpa & ~(size - 1)) + size;
-}
-
 /* What @desc lets the guest do, as kvmintro_format_stage2_perm(). */
 static void kvmintro_arm64_s2_perm(char *buf,
 				   const struct kvmintro_arm64_s2_desc *desc)
@@ -198,6 +188,38 @@ static void kvmintro_arm64_s2_perm(char *buf,
 	};
 
 	kvmintro_format_stage2_perm(buf, &spte);
+}
+
+/**
+ * kvmintro_arm64_s2_walk_leaf() - walk one IPA for a summary
+ * @t:		the table
+ * @gpa:	the IPA
+ * @read:	reads a descriptor
+ * @ctx:	for @read
+ * @leaf:	what the walk reached: the block or page, or the invalid
+ *		descriptor that stopped it and the range it stands for
+ *
+ * @leaf->attrs holds the leaf's MemAttr and software bits.
+ *
+ * Return: as kvmintro_arm64_s2_walk().
+ */
+int kvmintro_arm64_s2_walk_leaf(const struct kvmintro_arm64_s2_table *t,
+				u64 gpa, kvmintro_arm64_s2_read_fn read,
+				void *ctx, struct kvmintro_stage2_leaf *leaf)
+{
+	const struct kvmintro_arm64_s2_step *last;
+	struct kvmintro_arm64_s2_walk walk;
+	int r;
+
+	r = kvmintro_arm64_s2_walk(t, gpa, read, ctx, &walk);
+	last = &walk.steps[walk.nr_steps ? walk.nr_steps - 1 : 0];
+	if (kvmintro_stage2_leaf_init(leaf, gpa, walk.nr_steps, last->level,
+				      kvmintro_arm64_s2_shift(last->level),
+				      walk.present)) {
+		kvmintro_arm64_s2_perm(leaf->perm, &walk.leaf);
+		leaf->attrs = last->entry & S2_DESC_RUN_ATTRS;
+	}
+	return r;
 }
 
 /* mmu=s2 root=... ia_bits=... start_level=... levels=... lpa2=... fwb=... */
@@ -295,37 +317,6 @@ void kvmintro_arm64_s2_record_leaf(struct kvmintro_record_writer *writer,
 	kvmintro_record_hex(writer, "desc", last->entry);
 }
 
-/*
- * Add the leaf @walk reached to @run if it continues it; return false (and
- * leave @run alone) if it does not: the caller emits @run and starts anew
- * with an empty one.  An empty run (npages 0) takes any leaf.
- */
-bool kvmintro_arm64_s2_run_add(struct kvmintro_arm64_s2_run *run,
-			       const struct kvmintro_arm64_s2_walk *walk)
-{
-	int level = walk->steps[walk->nr_steps - 1].level;
-	unsigned int shift = kvmintro_arm64_s2_shift(level);
-	u64 gpa = walk->gpa & ~((1ULL << shift) - 1);
-	char perm[4];
-
-	kvmintro_arm64_s2_perm(perm, &walk->leaf);
-	if (run->npages &&
-	    (run->level != level || strcmp(run->perm, perm) ||
-	     run->memattr != walk->leaf.memattr || run->sw != walk->leaf.sw ||
-	     run->gpa + run->npages * 4096 != gpa))
-		return false;
-	if (!run->npages) {
-		run->gpa = gpa;
-		run->level = level;
-		run->memattr = walk->leaf.memattr;
-		run->sw = walk->leaf.sw;
-		memcpy(run->perm, perm, sizeof(perm));
-	}
-	run->npages += 1ULL << (shift - S2_PAGE_SHIFT);
-	run->leaves++;
-	return true;
-}
-
 /**
  * kvmintro_arm64_s2_format_run() - the run record of a summary
  * @buf: where it goes
@@ -337,19 +328,16 @@ bool kvmintro_arm64_s2_run_add(struct kvmintro_arm64_s2_run *run,
  */
 int kvmintro_arm64_s2_format_run(char *buf, size_t size,
 				 const struct kvmintro_arm64_s2_table *t,
-				 const struct kvmintro_arm64_s2_run *run)
+				 const struct kvmintro_stage2_run *run)
 {
 	struct kvmintro_record_writer writer;
 
 	kvmintro_record_begin(&writer, buf, size, "run");
-	kvmintro_record_hex(&writer, "gpa", run->gpa);
-	kvmintro_record_hex(&writer, "npages", run->npages);
-	kvmintro_record_word(&writer, "size",
-			     kvmintro_arm64_s2_size_name(run->level));
-	kvmintro_record_hex(&writer, "leaves", run->leaves);
-	kvmintro_stage2_record_perm(&writer, run->perm);
+	kvmintro_stage2_record_run(&writer, run,
+				   kvmintro_arm64_s2_size_name(run->level));
 	kvmintro_record_word(&writer, "memtype",
-			     kvmintro_arm64_s2_memtype_name(t->fwb, run->memattr));
-	kvmintro_record_hex(&writer, "sw", run->sw);
+			     kvmintro_arm64_s2_memtype_name(t->fwb,
+					S2_DESC_MEMATTR(run->attrs)));
+	kvmintro_record_hex(&writer, "sw", S2_DESC_SW(run->attrs));
 	return kvmintro_record_end(&writer);
 }

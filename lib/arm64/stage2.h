@@ -13,6 +13,7 @@
 #define KVMINTRO_LIB_ARM64_STAGE2_H
 
 #include "../portable.h"
+#include "../stage2_run.h"
 
 /* Levels -1 (LPA2 only) to 3. */
 #define KVMINTRO_ARM64_S2_MIN_LEVEL	(-1)
@@ -108,7 +109,9 @@ bool kvmintro_arm64_s2_table_ok(const struct kvmintro_arm64_s2_table *t);
 int kvmintro_arm64_s2_walk(const struct kvmintro_arm64_s2_table *t, u64 gpa,
 			   kvmintro_arm64_s2_read_fn read, void *ctx,
 			   struct kvmintro_arm64_s2_walk *walk);
-u64 kvmintro_arm64_s2_next_gpa(const struct kvmintro_arm64_s2_walk *walk);
+int kvmintro_arm64_s2_walk_leaf(const struct kvmintro_arm64_s2_table *t,
+				u64 gpa, kvmintro_arm64_s2_read_fn read,
+				void *ctx, struct kvmintro_stage2_leaf *leaf);
 
 struct kvmintro_record_writer;
 void kvmintro_arm64_s2_record_table(struct kvmintro_record_writer *writer,
@@ -120,31 +123,8 @@ void kvmintro_arm64_s2_record_leaf(struct kvmintro_record_writer *writer,
 				   const struct kvmintro_arm64_s2_table *t,
 				   const struct kvmintro_arm64_s2_walk *walk);
 
-/**
- * struct kvmintro_arm64_s2_run - consecutive leaves alike: same level,
- * permissions, memory type and software bits, covering consecutive IPAs
- * @gpa:	first IPA
- * @npages:	length in 4 KiB pages
- * @leaves:	how many leaf descriptors
- * @level:	their level
- * @perm:	what the guest may do: "rwx", "rx"... ("" for nothing)
- * @memattr:	their MemAttr
- * @sw:		their software bits
- */
-struct kvmintro_arm64_s2_run {
-	u64 gpa;
-	u64 npages;
-	u64 leaves;
-	int level;
-	char perm[4];
-	unsigned int memattr;
-	unsigned int sw;
-};
-
-bool kvmintro_arm64_s2_run_add(struct kvmintro_arm64_s2_run *run,
-			       const struct kvmintro_arm64_s2_walk *walk);
 int kvmintro_arm64_s2_format_run(char *buf, size_t size,
 				 const struct kvmintro_arm64_s2_table *t,
-				 const struct kvmintro_arm64_s2_run *run);
+				 const struct kvmintro_stage2_run *run);
 
 #endif /* KVMINTRO_LIB_ARM64_STAGE2_H */

@@ -6,6 +6,7 @@
  * frees it: its own debugfs directory goes) and no kernel warning (the
  * runner checks the log after every test).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -205,6 +206,90 @@ unloaded:
 	vm_destroy(vm);
 }
 
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The files of a directory, as "name mode" lines sorted by name (mode
+ * octal, "dir" for a directory), into @buf.
+ */
+static void list_dir(const char *path, char *buf, size_t size)
+{
+	char *names[32];
+	size_t len = 0;
+	struct dirent *d;
+	struct stat st;
+	int n = 0, i;
+	DIR *dir;
+
+	dir = opendir(path);
+	TEST_ASSERT(dir, "opendir %s: %s", path, strerror(errno));
+	while ((d = readdir(dir)) && n < 32)
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			names[n++] = strdup(d->d_name);
+	qsort(names, n, sizeof(names[0]), compare_names);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		TEST_ASSERT(!fstatat(dirfd(dir), names[i], &st,
+				     AT_SYMLINK_NOFOLLOW),
+			    "stat %s/%s", path, names[i]);
+		if (S_ISDIR(st.st_mode))
+			len += snprintf(buf + len, size - len, "%s dir\n",
+					names[i]);
+		else
+			len += snprintf(buf + len, size - len, "%s %o\n",
+					names[i], st.st_mode & 0777);
+		TEST_ASSERT(len < size, "%s: too many files", path);
+		free(names[i]);
+	}
+	closedir(dir);
+}
+
+/*
+ * Each directory has the files Documentation/debugfs.rst lists, with the
+ * modes they have had since they came: writable where a write is a
+ * request, mem read-only without allow_write=1.
+ */
+static void test_files_listed(void)
+{
+	static const char vm_files[] =
+		"core 400\n"
+		"gpa_hpa 400\n"
+		"gva 600\n"
+		"mem 400\n"
+		"memslots 400\n"
+		"scan 600\n"
+		"snapshot 600\n"
+		"snapshot_gpa_hpa 400\n"
+		"stage2 600\n"
+		"translate 600\n"
+		"vcpu0 dir\n"
+		"vcpus 400\n";
+	char path[192], got[1024], name[32];
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm;
+	const char *dir;
+
+	vm = kvmintro_vm_create_spinning(&vcpu);
+	kvmintro_load();
+	dir = kvmintro_vm_path(getpid(), 0);
+	snprintf(path, sizeof(path), "%s/vcpu0/regs", dir);
+	TEST_ASSERT(kvmintro_wait_path(path, true, TIMEOUT_MS), "no %s", path);
+	list_dir(dir, got, sizeof(got));
+	TEST_ASSERT(!strcmp(got, vm_files), "%s has:\n%s", dir, got);
+	snprintf(path, sizeof(path), "%s/vcpu0", dir);
+	list_dir(path, got, sizeof(got));
+	TEST_ASSERT(!strcmp(got, "regs 400\n"), "%s has:\n%s", path, got);
+	list_dir(kvmintro_root(), got, sizeof(got));
+	snprintf(name, sizeof(name), "%d dir\n", getpid());
+	TEST_ASSERT(strstr(got, name) && strstr(got, "vms 400\n"),
+		    "%s has:\n%s", kvmintro_root(), got);
+	kvmintro_unload();
+	vm_destroy(vm);
+}
+
 static const struct kvmintro_case cases[] = {
 	{ "lifecycle: VMM killed (SIGKILL) with memslots open",
 	  test_sigkill_with_memslots_open },
@@ -214,6 +299,8 @@ static const struct kvmintro_case cases[] = {
 	  test_many_vms },
 	{ "lifecycle: rmmod refused while any file is open, then goes",
 	  test_rmmod_with_files_open },
+	{ "lifecycle: every directory has its files, with their modes",
+	  test_files_listed },
 };
 
 int main(void)

@@ -13,8 +13,8 @@
  * level, never more than 4, from the start level down (a refused read
  * is no step), end at a leaf only
  * with its host address inside the leaf's block, and every record it
- * formats must parse back.  The summary's step (the next IPA) must move
- * forward.
+ * formats must parse back.  The summary's walk must agree with it and
+ * cover a range that holds the IPA (so the summary moves forward).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct kvmintro_arm64_s2_table t = { 0 };
 	struct kvmintro_record_writer writer;
 	struct kvmintro_arm64_s2_walk w;
-	struct kvmintro_arm64_s2_run run = { 0 };
+	struct kvmintro_stage2_run run = { 0 };
+	struct kvmintro_stage2_leaf leaf;
 	struct fuzz_mem mem;
 	char buf[512];
 	unsigned int i;
@@ -93,18 +94,23 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	}
 	if (r)
 		return 0;
-	next = kvmintro_arm64_s2_next_gpa(&w);
-	FUZZ_ASSERT(next > gpa);
+	/* The summary's walk: the same walk, and a range that holds @gpa. */
+	mem.reads = 0;
+	FUZZ_ASSERT(!kvmintro_arm64_s2_walk_leaf(&t, gpa, fuzz_read, &mem,
+						 &leaf));
+	FUZZ_ASSERT(leaf.present == w.present && mem.reads == w.nr_steps &&
+		    leaf.level == w.steps[w.nr_steps - 1].level);
+	size_leaf = 1ULL << leaf.shift;
+	next = leaf.gpa + size_leaf;
+	FUZZ_ASSERT(leaf.gpa <= gpa && next > gpa);
 	if (!w.present)
 		return 0;
-	size_leaf = 1ULL << kvmintro_arm64_s2_shift(w.steps[w.nr_steps - 1].level);
 	FUZZ_ASSERT(w.leaf.leaf && (w.hpa & (size_leaf - 1)) == (gpa & (size_leaf - 1)));
-	FUZZ_ASSERT(next - (gpa & ~(size_leaf - 1)) == size_leaf);
 	kvmintro_record_begin(&writer, buf, sizeof(buf), "leaf");
 	kvmintro_arm64_s2_record_table(&writer, &t);
 	kvmintro_arm64_s2_record_leaf(&writer, &t, &w);
 	fuzz_parses(buf, kvmintro_record_end(&writer));
-	FUZZ_ASSERT(kvmintro_arm64_s2_run_add(&run, &w));
+	FUZZ_ASSERT(kvmintro_stage2_run_add(&run, &leaf));
 	FUZZ_ASSERT(run.npages == size_leaf >> 12 && run.leaves == 1);
 	fuzz_parses(buf, kvmintro_arm64_s2_format_run(buf, sizeof(buf), &t, &run));
 	return 0;

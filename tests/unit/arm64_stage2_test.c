@@ -95,6 +95,7 @@ static void walk_expect(const char *name, u64 gpa, int r_want, bool present,
 
 static void test_walks(void)
 {
+	struct kvmintro_stage2_leaf leaf;
 	struct kvmintro_arm64_s2_walk w;
 
 	build();
@@ -129,12 +130,16 @@ static void test_walks(void)
 	put(0x4000, 5, 0x7fff0000000ULL | D_TABLE);
 	walk_expect("table pointing nowhere: the reader's error",
 		    0x40a00000, -EFAULT, false, 0, 2, 2);
-	check("next IPA after a level-1 hole",
-	      (kvmintro_arm64_s2_walk(&t40, 0x1234, read_desc, NULL, &w),
-	       kvmintro_arm64_s2_next_gpa(&w) == 0x40000000));
-	check("next IPA after a 2M block",
-	      (kvmintro_arm64_s2_walk(&t40, 0x40200000, read_desc, NULL, &w),
-	       kvmintro_arm64_s2_next_gpa(&w) == 0x40400000));
+	check("a level-1 hole covers its 1G",
+	      !kvmintro_arm64_s2_walk_leaf(&t40, 0x1234, read_desc, NULL, &leaf) &&
+	      !leaf.present && leaf.level == 1 && leaf.gpa == 0 &&
+	      leaf.shift == 30);
+	check("a 2M block covers its 2M, MemAttr in its attributes",
+	      !kvmintro_arm64_s2_walk_leaf(&t40, 0x40212345, read_desc, NULL,
+					   &leaf) &&
+	      leaf.present && leaf.level == 2 && leaf.gpa == 0x40200000 &&
+	      leaf.shift == 21 && !strcmp(leaf.perm, "r") &&
+	      leaf.attrs == D_NORMAL);
 }
 
 static void test_shapes(void)
@@ -235,64 +240,66 @@ static void test_records(void)
 	check("a step record too long: -ENOSPC", len == -ENOSPC);
 }
 
-/*
- * The summary as the kernel builds it: walk every IPA from @gpa, merge
- * the leaves into @runs (at most 8; @cur the last, unfinished).  Return
- * where it stopped: the end of the table or a walk's error.
- */
-static u64 summarize(u64 gpa, struct kvmintro_arm64_s2_run *runs,
-		     unsigned int *n, struct kvmintro_arm64_s2_run *cur,
-		     unsigned int *reads)
+/* The summary's walk of one IPA, as the kernel's (introspect/arch/arm64). */
+static int walk_leaf(const void *table, u64 gpa, unsigned int *reads,
+		     struct kvmintro_stage2_leaf *leaf)
 {
-	struct kvmintro_arm64_s2_walk w;
-
-	while (gpa < (1ULL << 40) && *n < 8) {
-		if (kvmintro_arm64_s2_walk(&t40, gpa, read_desc, reads, &w))
-			break;
-		if (w.present && !kvmintro_arm64_s2_run_add(cur, &w)) {
-			runs[(*n)++] = *cur;
-			memset(cur, 0, sizeof(*cur));
-			kvmintro_arm64_s2_run_add(cur, &w);
-		}
-		gpa = kvmintro_arm64_s2_next_gpa(&w);
-	}
-	return gpa;
+	return kvmintro_arm64_s2_walk_leaf(table, gpa, read_desc, reads, leaf);
 }
 
 static void test_runs(void)
 {
-	struct kvmintro_arm64_s2_run runs[8], cur = { 0 };
-	unsigned int n = 0, reads = 0;
-	u64 gpa = 0;
+	struct kvmintro_stage2_run runs[8];
+	struct kvmintro_stage2_summarizer sum = { .runs = runs, .max_runs = 8 };
 	char buf[256];
 
 	build();
-	gpa = summarize(0, runs, &n, &cur, &reads);
-	/* Stopped at the reserved descriptor at 0x40004000. */
+	kvmintro_stage2_summarize(&sum, walk_leaf, &t40, 1ULL << 40, 4096);
 	check("summary walk stops at the reserved descriptor",
-	      gpa == 0x40004000 && n == 2 && cur.npages == 1);
+	      sum.done && sum.error == -EBADMSG && sum.gpa == 0x40004000 &&
+	      sum.last.level == 3 && sum.nr_runs == 2 && sum.cur.npages == 1);
 	check("two rwx pages merged", runs[0].gpa == 0x40000000 &&
 	      runs[0].npages == 2 && runs[0].leaves == 2 && runs[0].level == 3);
 	check("the page with a software bit is its own run",
 	      runs[1].gpa == 0x40002000 && runs[1].npages == 1 &&
-	      runs[1].sw == 1);
-	check("the device page is its own run", cur.gpa == 0x40003000 &&
-	      cur.memattr == 1 && !strcmp(cur.perm, "rw"));
-	check("hole skipping: few reads", reads <= 16);
+	      runs[1].attrs == (D_NORMAL | D_SW55));
+	check("the device page is its own run", sum.cur.gpa == 0x40003000 &&
+	      sum.cur.attrs == 0x1ULL << 2 && !strcmp(sum.cur.perm, "rw"));
 	kvmintro_arm64_s2_format_run(buf, sizeof(buf), &t40, &runs[1]);
 	check("run record", !strcmp(buf,
 	      "run gpa=0x40002000 npages=0x1 size=4K leaves=0x1 perm=rwx memtype=normal sw=0x1\n"));
 
 	/* Past the reserved entry: the 2M block and the 1G block. */
 	put(0x5000, 4, 0);
-	memset(&cur, 0, sizeof(cur));
-	n = 0;
-	gpa = summarize(0x40004000, runs, &n, &cur, NULL);
-	check("the whole space walked", gpa == 1ULL << 40);
-	check("2M block run then 1G block run", n == 1 &&
+	memset(&sum.cur, 0, sizeof(sum.cur));
+	sum.gpa = 0x40004000;
+	kvmintro_stage2_summarize(&sum, walk_leaf, &t40, 1ULL << 40, 4096);
+	check("the whole space walked", sum.done && !sum.error &&
+	      sum.gpa == 1ULL << 40);
+	check("2M block run then 1G block run", sum.nr_runs == 1 &&
 	      runs[0].gpa == 0x40200000 && runs[0].npages == 512 &&
-	      !strcmp(runs[0].perm, "r") && cur.gpa == 0x8000000000ULL &&
-	      cur.npages == 1 << 18 && cur.level == 1);
+	      !strcmp(runs[0].perm, "r") && sum.cur.gpa == 0x8000000000ULL &&
+	      sum.cur.npages == 1 << 18 && sum.cur.level == 1);
+
+	/* A part ends on its budget, and the next goes on from there. */
+	memset(&sum.cur, 0, sizeof(sum.cur));
+	sum.gpa = 0x40000000;
+	kvmintro_stage2_summarize(&sum, walk_leaf, &t40, 1ULL << 40, 3);
+	check("a part stops once its budget is read", !sum.done &&
+	      sum.gpa == 0x40001000 && !sum.nr_runs && sum.cur.npages == 1);
+	kvmintro_stage2_summarize(&sum, walk_leaf, &t40, 1ULL << 40, 3);
+	check("the next part goes on", !sum.done && sum.gpa == 0x40002000 &&
+	      sum.cur.npages == 2 && sum.cur.leaves == 2);
+	/* A part ends once it finished its runs. */
+	sum.max_runs = 1;
+	kvmintro_stage2_summarize(&sum, walk_leaf, &t40, 1ULL << 40, 4096);
+	check("a part stops once its runs are full", !sum.done &&
+	      sum.nr_runs == 1 && runs[0].npages == 2 &&
+	      sum.gpa == 0x40003000 && sum.cur.gpa == 0x40002000);
+	/* A GPA at the end ends the summary without a walk. */
+	sum.gpa = 1ULL << 40;
+	kvmintro_stage2_summarize(&sum, walk_leaf, &t40, 1ULL << 40, 4096);
+	check("nothing past the end", sum.done && !sum.error && !sum.nr_runs);
 }
 
 int main(void)

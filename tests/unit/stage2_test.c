@@ -101,6 +101,7 @@ static void test_npt(void)
 static void test_walk_details(void)
 {
 	struct kvmintro_stage2_mmu five = npt, bad = npt, c_bit = npt;
+	struct kvmintro_stage2_leaf leaf;
 	struct kvmintro_stage2_walk w;
 
 	build_npt();
@@ -127,12 +128,19 @@ static void test_walk_details(void)
 	      w.steps[1].table == 0x2000 && w.steps[2].table == 0x3000 &&
 	      w.steps[2].index == 1 && w.steps[2].level == 2 &&
 	      w.steps[2].entry == (0x40000000 | NPT_TABLE | NPT_LARGE | NPT_NX));
-	check("next: after a 2M leaf", kvmintro_stage2_next_gpa(&w) == 0x400000);
-	kvmintro_stage2_walk(&npt, 0x8000000000ULL + 5, read_spte, NULL, &w);
-	check("next: after a non-present PML4E",
-	      kvmintro_stage2_next_gpa(&w) == 0x10000000000ULL);
-	kvmintro_stage2_walk(&npt, 0x6000, read_spte, NULL, &w);
-	check("next: after a non-present PTE", kvmintro_stage2_next_gpa(&w) == 0x7000);
+	check("leaf: a 2M leaf covers its 2M",
+	      !kvmintro_stage2_walk_leaf(&npt, 0x212345, read_spte, NULL, &leaf) &&
+	      leaf.present && leaf.level == 2 && leaf.gpa == 0x200000 &&
+	      leaf.shift == 21 && !strcmp(leaf.perm, "rw") && !leaf.attrs);
+	check("leaf: a non-present PML4E covers 512G",
+	      !kvmintro_stage2_walk_leaf(&npt, 0x8000000000ULL + 5, read_spte,
+					 NULL, &leaf) &&
+	      !leaf.present && leaf.level == 4 &&
+	      leaf.gpa == 0x8000000000ULL && leaf.shift == 39);
+	check("leaf: a non-present PTE covers 4K",
+	      !kvmintro_stage2_walk_leaf(&npt, 0x6000, read_spte, NULL, &leaf) &&
+	      !leaf.present && leaf.level == 1 && leaf.gpa == 0x6000 &&
+	      leaf.shift == 12);
 
 	/* An encryption bit (SME) above the physical address is masked off. */
 	put(0x4000, 9, (1ULL << 47) | 0x123000 | NPT_TABLE);
@@ -144,6 +152,7 @@ static void test_walk_details(void)
 static void test_ept(void)
 {
 	struct kvmintro_stage2_mmu ept = npt;
+	struct kvmintro_stage2_leaf a, b;
 	struct kvmintro_stage2_walk w;
 	struct kvmintro_spte s;
 
@@ -167,6 +176,10 @@ static void test_ept(void)
 	      w.leaf.memtype == 0 && !w.leaf.ipat);
 	walk_expect("ept: access-tracked leaf is present, no permissions", &ept,
 		    0x2000, true, 0x778000, 4, "");
+	check("ept: a summary's leaf keeps the memtype but not ipat",
+	      !kvmintro_stage2_walk_leaf(&ept, 0x1010, read_spte, NULL, &a) &&
+	      !kvmintro_stage2_walk_leaf(&ept, 0x2000, read_spte, NULL, &b) &&
+	      a.attrs == 6 << 3 && b.attrs == a.attrs);
 	kvmintro_spte_decode(KVMINTRO_TDP_EPT, 2, 0x3000 | EPT_RWX | (6 << 3),
 			     KVMINTRO_SPTE_ADDR_MASK, &s);
 	check("ept: a table entry has no memtype", !s.leaf && !s.memtype);
@@ -207,11 +220,12 @@ static void test_format(void)
 static bool add(struct kvmintro_stage2_run *run,
 		const struct kvmintro_stage2_mmu *mmu, u64 gpa)
 {
-	struct kvmintro_stage2_walk w;
+	struct kvmintro_stage2_leaf leaf;
 
-	if (kvmintro_stage2_walk(mmu, gpa, read_spte, NULL, &w) || !w.present)
+	if (kvmintro_stage2_walk_leaf(mmu, gpa, read_spte, NULL, &leaf) ||
+	    !leaf.present)
 		return false;
-	return kvmintro_stage2_run_add(run, mmu->kind, &w);
+	return kvmintro_stage2_run_add(run, &leaf);
 }
 
 static void test_runs(void)
@@ -231,31 +245,34 @@ static void test_runs(void)
 		ok &= add(&run, &npt, i * 0x1000ULL + 0x7);
 	check("runs: consecutive 4K leaves alike merge", ok &&
 	      run.gpa == 0x10000 && run.npages == 4 && run.leaves == 4 &&
-	      run.level == 1 && !strcmp(run.perm, "rwx") && run.memtype == -1);
+	      run.level == 1 && !strcmp(run.perm, "rwx") && !run.attrs);
 	check("runs: other permissions start a new run", !add(&run, &npt, 0x14000));
 	check("runs: a gap starts a new run", !add(&run, &npt, 0x5000));
 	check("runs: another size starts a new run", !add(&run, &npt, 0x200000));
 	check("runs: the run is left alone", run.npages == 4 && run.leaves == 4);
 	check("runs: format",
-	      kvmintro_format_stage2_run(buf, sizeof(buf), &run) > 0 &&
+	      kvmintro_format_stage2_run(buf, sizeof(buf), KVMINTRO_TDP_NPT,
+					 &run) > 0 &&
 	      !strcmp(buf, "run gpa=0x10000 npages=0x4 size=4K leaves=0x4 perm=rwx memtype=-\n"));
 	memset(&run, 0, sizeof(run));
 	put(0x3000, 2, 0x40200000 | NPT_TABLE | NPT_LARGE | NPT_NX);
 	ok = add(&run, &npt, 0x200000) && add(&run, &npt, 0x400000);
 	check("runs: 2M leaves count 512 pages each", ok && run.npages == 1024 &&
 	      run.leaves == 2 && run.level == 2);
-	run.memtype = 6;
+	run.attrs = 6 << 3;
 	check("runs: EPT memtype in the format",
-	      kvmintro_format_stage2_run(buf, sizeof(buf), &run) > 0 &&
+	      kvmintro_format_stage2_run(buf, sizeof(buf), KVMINTRO_TDP_EPT,
+					 &run) > 0 &&
 	      !strcmp(buf, "run gpa=0x200000 npages=0x400 size=2M leaves=0x2 perm=rw memtype=wb\n"));
 	run.perm[0] = '\0';
 	check("runs: no permission at all is perm=-, a none",
-	      kvmintro_format_stage2_run(buf, sizeof(buf), &run) > 0 &&
+	      kvmintro_format_stage2_run(buf, sizeof(buf), KVMINTRO_TDP_EPT,
+					 &run) > 0 &&
 	      !strcmp(buf, "run gpa=0x200000 npages=0x400 size=2M leaves=0x2 perm=- memtype=wb\n") &&
 	      !kvmintro_record_parse(buf, strlen(buf), &record, fields, 8) &&
 	      kvmintro_record_find(&record, "perm")->type == KVMINTRO_RECORD_NONE);
 	check("runs: format too small",
-	      kvmintro_format_stage2_run(buf, 8, &run) == -ENOSPC);
+	      kvmintro_format_stage2_run(buf, 8, KVMINTRO_TDP_EPT, &run) == -ENOSPC);
 }
 
 int main(void)

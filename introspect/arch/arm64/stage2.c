@@ -24,8 +24,6 @@
  * takes them again, resuming at the next IPA.
  */
 #include <linux/rcupdate.h>
-#include <linux/sched/signal.h>
-#include <linux/slab.h>
 #include <asm/cpufeature.h>
 #include <asm/kvm_pgtable.h>
 #include <asm/virt.h>
@@ -36,11 +34,7 @@
 #include "../../kvmintro.h"
 #include "../../text.h"
 
-/* Descriptors read per hold of mmu_lock and RCU by a summary. */
-#define KVMINTRO_S2_BUDGET		1024
-/* Runs a summary finishes per hold, at most. */
-#define KVMINTRO_S2_RUNS		64
-/* Longest summary line. */
+/* Longest record of a summary. */
 #define KVMINTRO_S2_LINE_MAX		160
 
 /**
@@ -104,14 +98,24 @@ static int kvmintro_s2_read_desc(void *ctx, u64 hpa, u64 *value)
 	return 0;
 }
 
-static void kvmintro_s2_lock(struct kvm *kvm)
+/*
+ * Take mmu_lock for read and RCU, and find the table into @root_.
+ * Return: the first IPA past what the table maps (its IPA size), 0
+ * without one.
+ */
+static u64 kvmintro_s2_hold(struct kvm *kvm, void *root_)
 	__acquires(&kvm->mmu_lock) __acquires(RCU)
 {
+	struct kvmintro_s2_root *root = root_;
+
 	read_lock(&kvm->mmu_lock);
 	rcu_read_lock();
+	if (!kvmintro_s2_find_root(kvm, root))
+		return 0;
+	return 1ULL << root->table.ia_bits;
 }
 
-static void kvmintro_s2_unlock(struct kvm *kvm)
+static void kvmintro_s2_release(struct kvm *kvm)
 	__releases(RCU) __releases(&kvm->mmu_lock)
 {
 	rcu_read_unlock();
@@ -123,9 +127,9 @@ static void kvmintro_s2_unlock(struct kvm *kvm)
  * after gpa=*@gpa if @gpa; without a table, "reason=no-table why=...".
  */
 static int kvmintro_s2_format_root(char *buf, size_t size, const char *kind,
-				   const u64 *gpa,
-				   const struct kvmintro_s2_root *root)
+				   const u64 *gpa, const void *root_)
 {
+	const struct kvmintro_s2_root *root = root_;
 	struct kvmintro_record_writer writer;
 
 	kvmintro_record_begin(&writer, buf, size, kind);
@@ -193,8 +197,7 @@ static int kvmintro_s2_read(struct kvm *kvm, const u64 *gpas, int n,
 	struct kvmintro_s2_root *root = root_;
 	int i, r = 0;
 
-	kvmintro_s2_lock(kvm);
-	if (kvmintro_s2_find_root(kvm, root)) {
+	if (kvmintro_s2_hold(kvm, root)) {
 		for (i = 0; i < n; i++)
 			if (gpas[i] >> root->table.ia_bits)
 				r = -EINVAL;
@@ -203,7 +206,7 @@ static int kvmintro_s2_read(struct kvm *kvm, const u64 *gpas, int n,
 							   kvmintro_s2_read_desc,
 							   NULL, &walk[i]);
 	}
-	kvmintro_s2_unlock(kvm);
+	kvmintro_s2_release(kvm);
 	return r;
 }
 
@@ -221,102 +224,39 @@ static size_t kvmintro_s2_format(char *text, size_t size,
 	return kvmintro_s2_walk_text(text, size, mem, root, w, error);
 }
 
+/* A summary's walk of one IPA, under kvmintro_s2_hold(). */
+static int kvmintro_s2_read_leaf(const void *root_, u64 gpa,
+				 unsigned int *reads,
+				 struct kvmintro_stage2_leaf *leaf)
+{
+	const struct kvmintro_s2_root *root = root_;
+
+	return kvmintro_arm64_s2_walk_leaf(&root->table, gpa,
+					   kvmintro_s2_read_desc, reads, leaf);
+}
+
+static u64 kvmintro_s2_root_hpa(const void *root)
+{
+	return ((const struct kvmintro_s2_root *)root)->table.root;
+}
+
+static int kvmintro_s2_format_run(char *buf, size_t size, const void *root,
+				  const struct kvmintro_stage2_run *run)
+{
+	return kvmintro_arm64_s2_format_run(buf, size,
+			&((const struct kvmintro_s2_root *)root)->table, run);
+}
+
 const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker = {
 	.root_size = sizeof(struct kvmintro_s2_root),
 	.walk_size = sizeof(struct kvmintro_arm64_s2_walk),
+	.summary_line_max = KVMINTRO_S2_LINE_MAX,
 	.read = kvmintro_s2_read,
 	.format = kvmintro_s2_format,
+	.hold = kvmintro_s2_hold,
+	.release = kvmintro_s2_release,
+	.walk_leaf = kvmintro_s2_read_leaf,
+	.root_hpa = kvmintro_s2_root_hpa,
+	.format_root = kvmintro_s2_format_root,
+	.format_run = kvmintro_s2_format_run,
 };
-
-/*
- * The summary of every leaf, built in holds of bounded length: each finds
- * the table anew and goes on from the IPA after the last one read.  Should
- * the table go (the VMM's mm exits) or a walk fail, a "stopped" record
- * says where the summary ends.
- */
-int kvmintro_arch_stage2_summary(struct kvm *kvm, struct kvmintro_text *t)
-{
-	struct kvmintro_arm64_s2_run *runs, cur = {};
-	struct kvmintro_arm64_s2_walk walk;
-	struct kvmintro_s2_root root;
-	u64 gpa = 0, start, end;
-	unsigned int reads, nr_runs, i;
-	bool first = true, done = false;
-	int r = 0, error;
-
-	runs = kmalloc_array(KVMINTRO_S2_RUNS, sizeof(*runs), GFP_KERNEL);
-	if (!runs)
-		return -ENOMEM;
-	while (!done) {
-		reads = 0;
-		nr_runs = 0;
-		start = gpa;
-		error = 0;
-		kvmintro_s2_lock(kvm);
-		if (!kvmintro_s2_find_root(kvm, &root))
-			done = true;
-		end = root.why ? 0 : 1ULL << root.table.ia_bits;
-		while (!done && reads < KVMINTRO_S2_BUDGET &&
-		       nr_runs < KVMINTRO_S2_RUNS) {
-			error = kvmintro_arm64_s2_walk(&root.table, gpa,
-						       kvmintro_s2_read_desc,
-						       &reads, &walk);
-			if (error) {
-				done = true;
-				break;
-			}
-			if (walk.present && !kvmintro_arm64_s2_run_add(&cur, &walk)) {
-				runs[nr_runs++] = cur;
-				memset(&cur, 0, sizeof(cur));
-				kvmintro_arm64_s2_run_add(&cur, &walk);
-			}
-			gpa = kvmintro_arm64_s2_next_gpa(&walk);
-			done = gpa >= end;
-		}
-		kvmintro_s2_unlock(kvm);
-
-		r = kvmintro_text_reserve(t, (nr_runs + 3) *
-					  KVMINTRO_S2_LINE_MAX);
-		if (r)
-			break;
-		if (first) {
-			kvmintro_text_append(t, kvmintro_s2_format_root(
-					t->text + t->len, t->size - t->len,
-					root.why ? "err" : "table", NULL, &root));
-			if (root.why)
-				break;
-			first = false;
-		}
-		for (i = 0; i < nr_runs; i++)
-			kvmintro_text_append(t, kvmintro_arm64_s2_format_run(
-					t->text + t->len, t->size - t->len,
-					&root.table, &runs[i]));
-		if (done && cur.npages)
-			kvmintro_text_append(t, kvmintro_arm64_s2_format_run(
-					t->text + t->len, t->size - t->len,
-					&root.table, &cur));
-		if (root.why) {
-			/* The table went away: say where the summary ends. */
-			kvmintro_text_append(t, kvmintro_s2_format_root(
-					t->text + t->len, t->size - t->len,
-					"stopped", &start, &root));
-			break;
-		}
-		if (error) {
-			/* A descriptor refused: the err record of its walk. */
-			kvmintro_text_append(t, kvmintro_stage2_format_error(
-					t->text + t->len, t->size - t->len,
-					gpa, walk.nr_steps ?
-					walk.steps[walk.nr_steps - 1].level : 0,
-					error));
-			break;
-		}
-		if (fatal_signal_pending(current)) {
-			r = -EINTR;
-			break;
-		}
-		cond_resched();
-	}
-	kfree(runs);
-	return r;
-}

@@ -26,8 +26,6 @@
  * yield does.
  */
 #include <linux/rcupdate.h>
-#include <linux/sched/signal.h>
-#include <linux/slab.h>
 
 #include "../../../lib/format.h"
 #include "../../../lib/parse.h"
@@ -39,11 +37,7 @@
 #include "x86.h"
 #include "../../reply.h"
 
-/* Entries read per hold of mmu_lock and RCU by a summary. */
-#define KVMINTRO_STAGE2_BUDGET		1024
-/* Runs a summary finishes per hold, at most. */
-#define KVMINTRO_STAGE2_RUNS		64
-/* Longest summary line. */
+/* Longest record of a summary. */
 #define KVMINTRO_STAGE2_LINE_MAX	128
 
 /**
@@ -141,14 +135,23 @@ static int kvmintro_stage2_read_spte(void *ctx, u64 hpa, u64 *value)
 	return 0;
 }
 
-static void kvmintro_stage2_lock(struct kvm *kvm)
+/*
+ * Take mmu_lock for write and RCU, and find the root into @root_.
+ * Return: the first GPA past what the root maps, 0 without one.
+ */
+static u64 kvmintro_stage2_hold(struct kvm *kvm, void *root_)
 	__acquires(&kvm->mmu_lock) __acquires(RCU)
 {
+	struct kvmintro_stage2_root *root = root_;
+
 	write_lock(&kvm->mmu_lock);
 	rcu_read_lock();
+	if (!kvmintro_stage2_find_root(kvm, root))
+		return 0;
+	return 1ULL << kvmintro_stage2_shift(root->mmu.levels + 1);
 }
 
-static void kvmintro_stage2_unlock(struct kvm *kvm)
+static void kvmintro_stage2_release(struct kvm *kvm)
 	__releases(RCU) __releases(&kvm->mmu_lock)
 {
 	rcu_read_unlock();
@@ -161,8 +164,9 @@ static void kvmintro_stage2_unlock(struct kvm *kvm)
  */
 static int kvmintro_stage2_format_root(char *buf, size_t size,
 				       const char *kind, const u64 *gpa,
-				       const struct kvmintro_stage2_root *root)
+				       const void *root_)
 {
+	const struct kvmintro_stage2_root *root = root_;
 	struct kvmintro_record_writer writer;
 
 	kvmintro_record_begin(&writer, buf, size, kind);
@@ -245,14 +249,13 @@ static int kvmintro_stage2_read(struct kvm *kvm, const u64 *gpas, int n,
 	struct kvmintro_stage2_walk *walk = walks;
 	int i;
 
-	kvmintro_stage2_lock(kvm);
-	if (kvmintro_stage2_find_root(kvm, root)) {
+	if (kvmintro_stage2_hold(kvm, root)) {
 		for (i = 0; i < n; i++)
 			errors[i] = kvmintro_stage2_walk(&root->mmu, gpas[i],
 							 kvmintro_stage2_read_spte,
 							 NULL, &walk[i]);
 	}
-	kvmintro_stage2_unlock(kvm);
+	kvmintro_stage2_release(kvm);
 	return 0;
 }
 
@@ -270,112 +273,42 @@ static size_t kvmintro_stage2_format(char *text, size_t size,
 	return kvmintro_stage2_walk_text(text, size, mem, root, w, error);
 }
 
+/* A summary's walk of one GPA, under kvmintro_stage2_hold(). */
+static int kvmintro_stage2_read_leaf(const void *root_, u64 gpa,
+				     unsigned int *reads,
+				     struct kvmintro_stage2_leaf *leaf)
+{
+	const struct kvmintro_stage2_root *root = root_;
+
+	return kvmintro_stage2_walk_leaf(&root->mmu, gpa,
+					 kvmintro_stage2_read_spte, reads,
+					 leaf);
+}
+
+static u64 kvmintro_stage2_root_hpa(const void *root)
+{
+	return ((const struct kvmintro_stage2_root *)root)->mmu.root;
+}
+
+static int kvmintro_stage2_format_run(char *buf, size_t size,
+				      const void *root,
+				      const struct kvmintro_stage2_run *run)
+{
+	return kvmintro_format_stage2_run(buf, size,
+			((const struct kvmintro_stage2_root *)root)->mmu.kind,
+			run);
+}
+
 const struct kvmintro_stage2_walker kvmintro_arch_stage2_walker = {
 	.root_size = sizeof(struct kvmintro_stage2_root),
 	.walk_size = sizeof(struct kvmintro_stage2_walk),
+	.summary_line_max = KVMINTRO_STAGE2_LINE_MAX,
 	.read = kvmintro_stage2_read,
 	.format = kvmintro_stage2_format,
+	.hold = kvmintro_stage2_hold,
+	.release = kvmintro_stage2_release,
+	.walk_leaf = kvmintro_stage2_read_leaf,
+	.root_hpa = kvmintro_stage2_root_hpa,
+	.format_root = kvmintro_stage2_format_root,
+	.format_run = kvmintro_stage2_format_run,
 };
-
-/* The record saying that from @gpa on the summary reads the root @hpa. */
-static int kvmintro_stage2_format_root_changed(char *buf, size_t size,
-					       u64 gpa, u64 hpa)
-{
-	struct kvmintro_record_writer writer;
-
-	kvmintro_record_begin(&writer, buf, size, "root-changed");
-	kvmintro_record_hex(&writer, "gpa", gpa);
-	kvmintro_record_hex(&writer, "root", hpa);
-	return kvmintro_record_end(&writer);
-}
-
-/*
- * The summary of every leaf, built in holds of bounded length: each finds
- * the root anew (the vcpu may have replaced it meanwhile; that is said in
- * a root-changed record) and goes on from the GPA after the last one read.
- */
-int kvmintro_arch_stage2_summary(struct kvm *kvm, struct kvmintro_text *t)
-{
-	struct kvmintro_stage2_run *runs, cur = {};
-	struct kvmintro_stage2_walk walk;
-	struct kvmintro_stage2_root root;
-	u64 gpa = 0, first_root = 0, start, end;
-	unsigned int reads, nr_runs, i;
-	bool first = true, done = false;
-	int r = 0;
-
-	runs = kmalloc_array(KVMINTRO_STAGE2_RUNS, sizeof(*runs), GFP_KERNEL);
-	if (!runs)
-		return -ENOMEM;
-	while (!done) {
-		reads = 0;
-		nr_runs = 0;
-		start = gpa;
-		kvmintro_stage2_lock(kvm);
-		if (!kvmintro_stage2_find_root(kvm, &root))
-			done = true;
-		/* A new root may map less than the one before. */
-		end = 1ULL << kvmintro_stage2_shift(root.mmu.levels + 1);
-		if (gpa >= end)
-			done = true;
-		while (!done && reads < KVMINTRO_STAGE2_BUDGET &&
-		       nr_runs < KVMINTRO_STAGE2_RUNS) {
-			r = kvmintro_stage2_walk(&root.mmu, gpa,
-						 kvmintro_stage2_read_spte,
-						 &reads, &walk);
-			if (r)
-				break;
-			if (walk.present &&
-			    !kvmintro_stage2_run_add(&cur, root.mmu.kind, &walk)) {
-				runs[nr_runs++] = cur;
-				memset(&cur, 0, sizeof(cur));
-				kvmintro_stage2_run_add(&cur, root.mmu.kind, &walk);
-			}
-			gpa = kvmintro_stage2_next_gpa(&walk);
-			done = !gpa || gpa >= end;
-		}
-		kvmintro_stage2_unlock(kvm);
-
-		r = r ?: kvmintro_text_reserve(t, (nr_runs + 3) *
-					       KVMINTRO_STAGE2_LINE_MAX);
-		if (r)
-			break;
-		if (first) {
-			kvmintro_text_append(t, kvmintro_stage2_format_root(
-					t->text + t->len, t->size - t->len,
-					root.why ? "err" : "table", NULL, &root));
-			if (root.why)
-				break;
-			first_root = root.mmu.root;
-			first = false;
-		} else if (!root.why && root.mmu.root != first_root) {
-			kvmintro_text_append(t,
-					kvmintro_stage2_format_root_changed(
-					t->text + t->len, t->size - t->len,
-					start, root.mmu.root));
-			first_root = root.mmu.root;
-		}
-		for (i = 0; i < nr_runs; i++)
-			kvmintro_text_append(t, kvmintro_format_stage2_run(
-					t->text + t->len, t->size - t->len,
-					&runs[i]));
-		if (done && cur.npages)
-			kvmintro_text_append(t, kvmintro_format_stage2_run(
-					t->text + t->len, t->size - t->len,
-					&cur));
-		if (root.why) {
-			/* The root went away: say where the summary ends. */
-			kvmintro_text_append(t, kvmintro_stage2_format_root(
-					t->text + t->len, t->size - t->len,
-					"stopped", &start, &root));
-			break;
-		}
-		if (fatal_signal_pending(current)) {
-			r = -EINTR;
-			break;
-		}
-		cond_resched();
-	}
-	kfree(runs);
-	return r;
-}
