@@ -13,7 +13,9 @@
  * Each figure is the median of several runs, the three in turn; read the
  * ratios.  One pattern is searched with AVX2 where the CPU has it, and
  * again without (the module's scan_simd=0, kvmintro_scan_force_scalar):
- * QEMU's TCG emulates AVX2, each instruction of it costly.
+ * QEMU's TCG emulates AVX2, each instruction of it costly.  Where the
+ * matcher has no SIMD (arm64), the first search was already scalar and is
+ * not repeated.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -139,6 +141,7 @@ int main(void)
 	struct kvm_vm *vm;
 	unsigned int c;
 	uint8_t *buf;
+	bool simd = false;
 	int i;
 
 	if (!getenv("KVMINTRO_KO")) {
@@ -157,7 +160,9 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/scan", kvmintro_vm_path(getpid(), 0));
 	TEST_ASSERT(kvmintro_wait_path(path, true, 10000), "no scan file");
 	for (c = 0; c < ARRAY_SIZE(counts); c++) {
-		/* The second one-pattern line without SIMD. */
+		/* The second one-pattern line without SIMD, if the first had it. */
+		if (c == 1 && !simd)
+			continue;
 		kvmintro_scan_force_scalar = c == 1;
 		TEST_ASSERT(!kvmintro_write("/sys/module/kvmintro/parameters/scan_simd",
 					    c == 1 ? "0" : "1"), "scan_simd");
@@ -175,6 +180,7 @@ int main(void)
 		       counts[c], counts[c] == 1 ? "" : "s", s, p, l, s / p,
 		       s / l, scanner.simd ? "yes" : "no");
 		fflush(stdout);
+		simd |= scanner.simd;
 	}
 	kvmintro_unload();
 	vm_destroy(vm);
