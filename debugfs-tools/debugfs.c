@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading kvmintro's debugfs files, and, when they cannot be read, telling
- * the user what to do: mount debugfs, load the module, or become root.
+ * the user why and what to do: mount debugfs, load the module, become root.
+ * The reasons are one table, kvmintro_diagnoses[], tried in order.
  */
 #include "kvmintro.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <libgen.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
-
-/* From include/uapi/linux/magic.h: statfs()'s f_type on a debugfs mount. */
-#define KVMINTRO_DEBUGFS_MAGIC 0x64626720
 
 const char *kvmintro_modules_directory = "/lib/modules";
 const char *kvmintro_lockdown_file = "/sys/kernel/security/lockdown";
@@ -22,39 +24,120 @@ const char *kvmintro_lockdown_file = "/sys/kernel/security/lockdown";
 #define KVMINTRO_VERSION_HINT \
 	"use the kvmintro CLI built with the loaded module, from the same source tree"
 
+/* What may be true of a failed access; a diagnosis names those it needs. */
+enum kvmintro_fact {
+	KVMINTRO_AS_ROOT = 1 << 0,	/* the CLI runs as root */
+	KVMINTRO_LOCKED_DOWN = 1 << 1,	/* kvmintro_lockdown_mode() names one */
+	KVMINTRO_DENIED = 1 << 2,	/* the error is EACCES or EPERM */
+	KVMINTRO_AT_ROOT = 1 << 3,	/* the root is missing or unusable */
+	KVMINTRO_NOT_DIRECTORY = 1 << 4, /* the root is there, not a directory */
+	KVMINTRO_IN_DEBUGFS = 1 << 5,	/* the parent is a debugfs mount */
+	KVMINTRO_IN_KERNEL_FS = 1 << 6,	/* the parent is debugfs or /proc */
+	KVMINTRO_EMPTY_PARENT = 1 << 7,	/* the parent is an empty directory */
+	KVMINTRO_NO_PARENT = 1 << 8,	/* the parent is not there either */
+	KVMINTRO_VM_GONE = 1 << 9,	/* the VM's directory is gone */
+	KVMINTRO_WRITTEN = 1 << 10,	/* write() of a request failed */
+};
+
+/**
+ * struct kvmintro_diagnosis - one reason an access fails, and what to do
+ * @err: the error it explains, or 0 for any
+ * @facts: what else must be true, enum kvmintro_fact or'ed
+ * @ret: what to return, or 0 for the error
+ * @message: its lines, separated by '\n'; {name} stands for a value of
+ *	struct kvmintro_failure (see kvmintro_failure_say())
+ */
+struct kvmintro_diagnosis {
+	int err;
+	unsigned int facts;
+	int ret;
+	const char *message;
+};
+
+/* The first that applies is said; the last applies to any failure. */
+static const struct kvmintro_diagnosis kvmintro_diagnoses[] = {
+	{ -EPERM, KVMINTRO_AS_ROOT | KVMINTRO_LOCKED_DOWN | KVMINTRO_IN_DEBUGFS, 0,
+	  "cannot {action} {path}: the kernel is locked down ({lockdown}), and debugfs opens read-only files only\n"
+	  "the same files are in " KVMINTRO_PROC_ROOT ", which kvmintro reads when not told otherwise (--debugfs, KVMINTRO_DEBUGFS)" },
+	{ -EPERM, KVMINTRO_AS_ROOT | KVMINTRO_LOCKED_DOWN, 0,
+	  "cannot {action} {path}: the kernel is locked down ({lockdown}), which forbids it" },
+	{ -EPERM, KVMINTRO_AS_ROOT, 0,
+	  "{action} {path} is not permitted, even to root\n"
+	  "is the kernel locked down? See {lockdown_file}" },
+	{ 0, KVMINTRO_DENIED, -EACCES,
+	  "kvmintro needs root: cannot {action} {path}: {error}\n"
+	  "run it as root, for example with sudo" },
+	{ -ENOENT, KVMINTRO_AT_ROOT | KVMINTRO_IN_KERNEL_FS, -ENODEV,
+	  "{path} does not exist: the kvmintro module is not loaded\n"
+	  "load the module{modprobe}, then try again{install}" },
+	{ -ENOENT, KVMINTRO_AT_ROOT | KVMINTRO_EMPTY_PARENT, -ENODEV,
+	  "debugfs is not mounted on {parent}\n"
+	  "mount it with 'mount -t debugfs none {parent}'\n"
+	  "then load the module{modprobe}{install}" },
+	{ -ENOENT, KVMINTRO_AT_ROOT | KVMINTRO_NO_PARENT, -ENODEV,
+	  "debugfs is not mounted: {parent} does not exist\n"
+	  "mount it with 'mount -t debugfs none /sys/kernel/debug' (needs CONFIG_DEBUG_FS),\n"
+	  "or " KVMINTRO_POINT_ROOT_HINT },
+	{ -ENOENT, KVMINTRO_AT_ROOT, -ENODEV,
+	  "{path} does not exist: is the kvmintro module loaded?\n"
+	  "load the module{modprobe}{install}\n"
+	  "or, if it is loaded, " KVMINTRO_POINT_ROOT_HINT },
+	{ -ENOTDIR, KVMINTRO_AT_ROOT | KVMINTRO_NOT_DIRECTORY, -ENODEV,
+	  "{path} is not a directory\n" KVMINTRO_POINT_ROOT_HINT },
+	{ -ENOTDIR, KVMINTRO_AT_ROOT, -ENODEV, "cannot {action} {path}: {error}" },
+	{ 0, KVMINTRO_VM_GONE, -ESRCH,
+	  "{root}/{dir} is gone: the VM has exited\n"
+	  "run 'kvmintro list' to see the VMs running now" },
+	{ -ENOENT, 0, 0,
+	  "{path} does not exist: the loaded kvmintro module does not provide it\n"
+	  KVMINTRO_VERSION_HINT },
+	{ -ENODEV, 0, -ESRCH, "cannot {action} {path}: the VM is exiting" },
+	{ -EFBIG, 0, 0,
+	  "{path} is larger than 16 MiB: it is not a file kvmintro wrote" },
+	{ -EINVAL, KVMINTRO_WRITTEN, -EPROTO,
+	  "the module refused what was written to {path}: {text}\n"
+	  KVMINTRO_VERSION_HINT },
+	{ 0, 0, 0, "cannot {action} {path}: {error}" },
+};
+_Static_assert(KVMINTRO_DEBUGFS_FILE_MAX == 16u << 20,
+	       "kvmintro_diagnoses[] says 16 MiB");
+
+/**
+ * struct kvmintro_failure - a failed access, and what is known of it
+ * @root: kvmintro's debugfs directory
+ * @dir: the VM directory the file is in, or NULL
+ * @path: the file, or @root if that is at fault
+ * @action: "read", "write", or "access" for @root
+ * @err: what failed, -errno
+ * @text: a write()'s text, quoted, or NULL
+ * @lockdown: kvmintro_lockdown_mode()
+ * @parent: the directory @path is in
+ * @modprobe: how to load the module if modprobe finds it, or ""
+ * @install: how to install it if modprobe does not, or ""
+ */
+struct kvmintro_failure {
+	const char *root;
+	const char *dir;
+	const char *path;
+	const char *action;
+	int err;
+	const char *text;
+	const char *lockdown;
+	const char *parent;
+	const char *modprobe;
+	const char *install;
+};
+
 /* Return "<root>/<dir>/<name>", or "<root>/<name>" if @dir is NULL. */
 static char *kvmintro_debugfs_path(const char *root, const char *dir,
 				   const char *name)
 {
 	char *path;
-	int ret;
 
-	if (dir)
-		ret = asprintf(&path, "%s/%s/%s", root, dir, name);
-	else
-		ret = asprintf(&path, "%s/%s", root, name);
-	return ret < 0 ? NULL : path;
-}
-
-/* Return the directory @path is in, allocated, or NULL if memory runs out. */
-static char *kvmintro_parent_directory(const char *path)
-{
-	char *parent = strdup(path);
-	size_t length;
-	char *slash;
-
-	if (!parent)
+	if (asprintf(&path, "%s/%s%s%s", root, dir ?: "", dir ? "/" : "",
+		     name) < 0)
 		return NULL;
-	length = strlen(parent);
-	while (length > 1 && parent[length - 1] == '/')
-		parent[--length] = '\0';
-	slash = strrchr(parent, '/');
-	if (!slash) {
-		free(parent);
-		return strdup(".");
-	}
-	slash[slash == parent ? 1 : 0] = '\0';
-	return parent;
+	return path;
 }
 
 /*
@@ -63,87 +146,25 @@ static char *kvmintro_parent_directory(const char *path)
  */
 bool kvmintro_module_installed(const char *modules, const char *release)
 {
+	char *path = kvmintro_debugfs_path(modules, release, "modules.dep");
+	FILE *dep = path ? fopen(path, "re") : NULL;
 	bool installed = false;
 	size_t capacity = 0;
 	char *line = NULL;
-	char *path;
-	FILE *dep;
+	char *name;
 
-	if (asprintf(&path, "%s/%s/modules.dep", modules, release) < 0)
-		return false;
-	dep = fopen(path, "r");
-	free(path);
-	if (!dep)
-		return false;
-	while (!installed && getline(&line, &capacity, dep) > 0) {
-		char *colon = strchr(line, ':');
-		char *name;
-
-		if (!colon)
-			continue;
-		*colon = '\0';
-		name = strrchr(line, '/');
-		name = name ? name + 1 : line;
-		installed = !strcmp(name, "kvmintro.ko") ||
-			    !strncmp(name, "kvmintro.ko.", strlen("kvmintro.ko."));
+	while (dep && !installed && getline(&line, &capacity, dep) > 0) {
+		/* The module a line is about: before its ':', without its dir. */
+		line[strcspn(line, ":\n")] = '\0';
+		name = basename(line);
+		installed = !fnmatch("kvmintro.ko", name, 0) ||
+			    !fnmatch("kvmintro.ko.*", name, 0);
 	}
 	free(line);
-	fclose(dep);
+	free(path);
+	if (dep)
+		fclose(dep);
 	return installed;
-}
-
-/*
- * Say how to load the module on this host, @first and @last around the
- * first line: modprobe if it is installed for the running kernel, else
- * how to install it.
- */
-static void kvmintro_hint_load_module(const char *first, const char *last)
-{
-	struct utsname kernel;
-
-	if (uname(&kernel)) {
-		kvmintro_error("%sload the kvmintro module%s", first, last);
-		return;
-	}
-	if (kvmintro_module_installed(kvmintro_modules_directory,
-				      kernel.release)) {
-		kvmintro_error("%sload the module with 'modprobe kvmintro'%s",
-			       first, last);
-		return;
-	}
-	kvmintro_error("%sload the module%s; it is not installed for this kernel (%s):",
-		       first, last, kernel.release);
-	kvmintro_error("install the kvmintro-dkms package and linux-headers-%s,",
-		       kernel.release);
-	kvmintro_error("or run 'make install' in kvmintro's source; then 'modprobe kvmintro'");
-}
-
-static bool kvmintro_is_debugfs(const char *path)
-{
-	struct statfs filesystem;
-
-	return !statfs(path, &filesystem) &&
-	       filesystem.f_type == KVMINTRO_DEBUGFS_MAGIC;
-}
-
-/* An empty directory where debugfs belongs is its mount point, unmounted. */
-static bool kvmintro_is_empty_directory(const char *path)
-{
-	struct dirent *entry;
-	bool empty = true;
-	DIR *directory;
-
-	directory = opendir(path);
-	if (!directory)
-		return false;
-	while ((entry = readdir(directory))) {
-		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, "..")) {
-			empty = false;
-			break;
-		}
-	}
-	closedir(directory);
-	return empty;
 }
 
 /**
@@ -157,22 +178,20 @@ static bool kvmintro_is_empty_directory(const char *path)
 const char *kvmintro_lockdown_mode(void)
 {
 	static const char *const modes[] = { "integrity", "confidentiality" };
-	char line[128], word[32];
-	const char *open;
-	int length = 0;
+	char line[128], bracketed[32];
+	FILE *in = fopen(kvmintro_lockdown_file, "re");
 	size_t i;
-	FILE *in;
 
-	in = fopen(kvmintro_lockdown_file, "re");
 	if (!in)
 		return NULL;
-	open = fgets(line, sizeof(line), in) ? strchr(line, '[') : NULL;
+	if (!fgets(line, sizeof(line), in))
+		line[0] = '\0';
 	fclose(in);
-	if (!open || sscanf(open, "[%31[a-z]]%n", word, &length) != 1 || !length)
-		return NULL;
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (!strcmp(word, modes[i]))
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		snprintf(bracketed, sizeof(bracketed), "[%s]", modes[i]);
+		if (strstr(line, bracketed))
 			return modes[i];
+	}
 	return NULL;
 }
 
@@ -193,115 +212,140 @@ const char *kvmintro_default_root(void)
 	return KVMINTRO_DEBUGFS_DEFAULT_ROOT;
 }
 
-static int kvmintro_report_denied(const char *path, int err,
-				  const char *action)
+/* An empty directory where debugfs belongs is its mount point, unmounted. */
+static bool kvmintro_is_empty_directory(const char *path)
 {
-	const char *lockdown = kvmintro_lockdown_mode();
+	DIR *directory = opendir(path);
+	struct dirent *entry;
+	int entries = 0;
 
-	if (err == -EPERM && !geteuid()) {
-		if (!lockdown) {
-			kvmintro_error("%s %s is not permitted, even to root",
-				       action, path);
-			kvmintro_error("is the kernel locked down? See %s",
-				       kvmintro_lockdown_file);
-		} else if (kvmintro_is_debugfs(path)) {
-			kvmintro_error("cannot %s %s: the kernel is locked down (%s), and debugfs opens read-only files only",
-				       action, path, lockdown);
-			kvmintro_error("the same files are in " KVMINTRO_PROC_ROOT ", which kvmintro reads when not told otherwise (--debugfs, KVMINTRO_DEBUGFS)");
-		} else {
-			kvmintro_error("cannot %s %s: the kernel is locked down (%s), which forbids it",
-				       action, path, lockdown);
-		}
-		return err;
-	}
-	kvmintro_error("kvmintro needs root: cannot %s %s: %s", action, path,
-		       strerror(-err));
-	kvmintro_error("run it as root, for example with sudo");
-	return -EACCES;
+	if (!directory)
+		return false;
+	while ((entry = readdir(directory)))
+		entries += strcmp(entry->d_name, ".") && strcmp(entry->d_name, "..");
+	closedir(directory);
+	return !entries;
 }
 
-/* Tell why @root, which does not exist, is missing. */
-static int kvmintro_report_missing_root(const char *root)
+/* Put @text on stderr, up to @end, with "kvmintro: " after each newline. */
+static void kvmintro_put_lines(const char *text, const char *end)
 {
-	char *parent = kvmintro_parent_directory(root);
+	for (; text != end && *text; text++) {
+		if (*text == '\n')
+			fputs("\nkvmintro: ", stderr);
+		else
+			fputc(*text, stderr);
+	}
+}
 
-	if (!parent) {
-		kvmintro_error("out of memory");
-		return -ENOMEM;
+/* Say @message, as kvmintro_error() does, each {name} in it replaced. */
+static void kvmintro_failure_say(const struct kvmintro_failure *failure,
+				 const char *message)
+{
+	const struct {
+		const char *name;
+		const char *value;
+	} values[] = {
+		{ "path", failure->path }, { "action", failure->action },
+		{ "root", failure->root }, { "dir", failure->dir },
+		{ "parent", failure->parent }, { "error", strerror(-failure->err) },
+		{ "lockdown", failure->lockdown },
+		{ "lockdown_file", kvmintro_lockdown_file },
+		{ "modprobe", failure->modprobe },
+		{ "install", failure->install }, { "text", failure->text },
+	};
+	const char *name;
+	size_t i;
+
+	fputs("kvmintro: ", stderr);
+	while (*message) {
+		name = strchrnul(message, '{');
+		kvmintro_put_lines(message, name);
+		if (!*name++)
+			break;
+		message = strchr(name, '}');
+		for (i = 0; i < ARRAY_SIZE(values); i++)
+			if (strlen(values[i].name) == (size_t)(message - name) &&
+			    !strncmp(name, values[i].name, message - name))
+				kvmintro_put_lines(values[i].value ?: "", NULL);
+		message++;
 	}
-	if (kvmintro_is_debugfs(parent) || !strcmp(root, KVMINTRO_PROC_ROOT)) {
-		kvmintro_error("%s does not exist: the kvmintro module is not loaded",
-			       root);
-		kvmintro_hint_load_module("", ", then try again");
-	} else if (kvmintro_is_empty_directory(parent)) {
-		kvmintro_error("debugfs is not mounted on %s", parent);
-		kvmintro_error("mount it with 'mount -t debugfs none %s'", parent);
-		kvmintro_hint_load_module("then ", "");
-	} else if (access(parent, F_OK)) {
-		kvmintro_error("debugfs is not mounted: %s does not exist", parent);
-		kvmintro_error("mount it with 'mount -t debugfs none /sys/kernel/debug' (needs CONFIG_DEBUG_FS),");
-		kvmintro_error("or " KVMINTRO_POINT_ROOT_HINT);
-	} else {
-		kvmintro_error("%s does not exist: is the kvmintro module loaded?",
-			       root);
-		kvmintro_hint_load_module("", "");
-		kvmintro_error("or, if it is loaded, " KVMINTRO_POINT_ROOT_HINT);
-	}
-	free(parent);
-	return -ENODEV;
+	fputc('\n', stderr);
 }
 
 /*
- * Check that @root, kvmintro's debugfs directory, is there. If it is not,
- * say why and what to do, and return -ENODEV (debugfs or module missing),
- * -EACCES (not root) or another -errno.
+ * Say why @failure failed and what to do, and return the error to return.
+ * Find out what is true of it, then say the first diagnosis that applies.
+ * Unless access was denied, look at the root first: if it is missing or no
+ * directory, it is at fault, and @failure becomes about it.
  */
-int kvmintro_debugfs_check_root(const char *root)
+static int kvmintro_failure_report(struct kvmintro_failure *failure)
 {
+	const struct kvmintro_diagnosis *diagnosis = kvmintro_diagnoses;
+	unsigned int facts = geteuid() ? 0 : KVMINTRO_AS_ROOT;
+	char directory[PATH_MAX], install[512] = "";
+	struct statfs filesystem;
+	struct utsname kernel;
 	struct stat status;
-	int err;
-
-	if (stat(root, &status)) {
-		err = -errno;
-		if (err == -EACCES || err == -EPERM)
-			return kvmintro_report_denied(root, err, "read");
-		if (err == -ENOENT)
-			return kvmintro_report_missing_root(root);
-		kvmintro_error("cannot access %s: %s", root, strerror(-err));
-		return err == -ENOTDIR ? -ENODEV : err;
-	}
-	if (!S_ISDIR(status.st_mode)) {
-		kvmintro_error("%s is not a directory", root);
-		kvmintro_error(KVMINTRO_POINT_ROOT_HINT);
-		return -ENODEV;
-	}
-	return 0;
-}
-
-static bool kvmintro_vm_directory_exists(const char *root, const char *dir)
-{
 	char *path;
-	bool exists;
+	int err = 0;
 
-	if (asprintf(&path, "%s/%s", root, dir) < 0)
-		return true;
-	exists = !access(path, F_OK);
-	free(path);
-	return exists;
-}
+	if (failure->err != -EACCES && failure->err != -EPERM) {
+		if (stat(failure->root, &status)) {
+			err = -errno;
+		} else if (!S_ISDIR(status.st_mode)) {
+			err = -ENOTDIR;
+			facts |= KVMINTRO_NOT_DIRECTORY;
+		}
+	}
+	if (err) {
+		facts |= KVMINTRO_AT_ROOT;
+		failure->path = failure->root;
+		failure->action = "access";
+		failure->err = err;
+	} else if (failure->dir) {
+		path = kvmintro_debugfs_path(failure->root, NULL, failure->dir);
+		if (path && access(path, F_OK))
+			facts |= KVMINTRO_VM_GONE;
+		free(path);
+	}
+	if (failure->err == -EACCES || failure->err == -EPERM)
+		facts |= KVMINTRO_DENIED;
+	failure->lockdown = kvmintro_lockdown_mode();
+	if (failure->lockdown)
+		facts |= KVMINTRO_LOCKED_DOWN;
+	if (failure->text)
+		facts |= KVMINTRO_WRITTEN;
 
-/* A file kvmintro should have is missing: find out which part is. */
-static int kvmintro_report_missing_file(const char *root, const char *path)
-{
-	int ret;
+	snprintf(directory, sizeof(directory), "%s", failure->path);
+	failure->parent = dirname(directory);
+	if (statfs(failure->parent, &filesystem))
+		facts |= KVMINTRO_NO_PARENT;
+	else if (filesystem.f_type == DEBUGFS_MAGIC)
+		facts |= KVMINTRO_IN_DEBUGFS | KVMINTRO_IN_KERNEL_FS;
+	else if (filesystem.f_type == PROC_SUPER_MAGIC)
+		facts |= KVMINTRO_IN_KERNEL_FS;
+	if (kvmintro_is_empty_directory(failure->parent))
+		facts |= KVMINTRO_EMPTY_PARENT;
 
-	ret = kvmintro_debugfs_check_root(root);
-	if (ret)
-		return ret;
-	kvmintro_error("%s does not exist: the loaded kvmintro module does not provide it",
-		       path);
-	kvmintro_error(KVMINTRO_VERSION_HINT);
-	return -ENOENT;
+	failure->modprobe = "";
+	failure->install = install;
+	if (!uname(&kernel) &&
+	    !kvmintro_module_installed(kvmintro_modules_directory,
+				       kernel.release))
+		snprintf(install, sizeof(install),
+			 "; it is not installed for this kernel (%s):\n"
+			 "install the kvmintro-dkms package and linux-headers-%s,\n"
+			 "or run 'make install' in kvmintro's source; then 'modprobe kvmintro'",
+			 kernel.release, kernel.release);
+	else
+		failure->modprobe = " with 'modprobe kvmintro'";
+
+	while ((diagnosis->err && diagnosis->err != failure->err) ||
+	       (diagnosis->facts & facts) != diagnosis->facts)
+		diagnosis++;
+	kvmintro_failure_say(failure, diagnosis->message);
+	return diagnosis->ret ?: failure->err;
 }
 
 /*
@@ -314,71 +358,62 @@ static int kvmintro_report_missing_file(const char *root, const char *path)
 int kvmintro_debugfs_report(const char *root, const char *dir,
 			    const char *path, int err, const char *action)
 {
-	int ret;
+	struct kvmintro_failure failure = {
+		.root = root, .dir = dir, .path = path, .action = action,
+		.err = err,
+	};
 
-	if (dir && err != -EACCES && err != -EPERM && err != -ENOMEM &&
-	    !kvmintro_vm_directory_exists(root, dir)) {
-		ret = kvmintro_debugfs_check_root(root);
-		if (ret)
-			return ret;
-		kvmintro_error("%s/%s is gone: the VM has exited", root, dir);
-		kvmintro_error("run 'kvmintro list' to see the VMs running now");
-		return -ESRCH;
-	}
-	switch (err) {
-	case -EACCES:
-	case -EPERM:
-		return kvmintro_report_denied(path, err, action);
-	case -ENOENT:
-	case -ENOTDIR:
-		return kvmintro_report_missing_file(root, path);
-	case -ENODEV:
-		kvmintro_error("cannot %s %s: the VM is exiting", action, path);
-		return -ESRCH;
-	case -EFBIG:
-		kvmintro_error("%s is larger than %u MiB: it is not a file kvmintro wrote",
-			       path, KVMINTRO_DEBUGFS_FILE_MAX >> 20);
-		return err;
-	case -ENOMEM:
-		kvmintro_error("out of memory: cannot %s %s", action, path);
-		return err;
-	}
-	kvmintro_error("cannot %s %s: %s", action, path, strerror(-err));
-	return err;
-}
-
-/* Let @explainer say what @err means, if it knows; else return 0. */
-static int kvmintro_explained(const struct kvmintro_debugfs_explainer *explainer,
-			      const char *path, int err)
-{
-	return explainer ? explainer->explain(path, err, explainer->context) : 0;
+	return kvmintro_failure_report(&failure);
 }
 
 /*
- * Open "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) with @flags
- * and return the file descriptor; set @path, which the caller frees. On
- * failure let @explainer (if not NULL) say why, else say it and what to do
- * (kvmintro_debugfs_report() for @action), free @path and return -errno.
+ * Open "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) and set
+ * @path, which the caller frees. Then write @text, @length bytes, if not
+ * NULL, in one write(), and close; else read it all into @contents, its
+ * length in @length, if not NULL, and close; else return the descriptor.
+ * On failure let @explainer (if not NULL) say why, else say it and what
+ * to do (kvmintro_debugfs_report(); -EPROTO if the module refused @text),
+ * free @path and return -errno.
  */
-static int kvmintro_debugfs_open_flags(const char *root, const char *dir,
-				       const char *name, int flags,
-				       const char *action,
-				       const struct kvmintro_debugfs_explainer *explainer,
-				       char **path)
+static int kvmintro_debugfs_access(const char *root, const char *dir,
+				   const char *name,
+				   const struct kvmintro_debugfs_explainer *explainer,
+				   const char *text, char **contents,
+				   size_t *length, char **path)
 {
+	struct kvmintro_failure failure = {
+		.root = root, .dir = dir, .action = text ? "write" : "read",
+	};
+	char quoted[KVMINTRO_QUOTE_MAX];
+	ssize_t count;
 	int fd;
 
-	*path = kvmintro_debugfs_path(root, dir, name);
+	failure.path = *path = kvmintro_debugfs_path(root, dir, name);
 	if (!*path) {
 		kvmintro_error("out of memory");
 		return -ENOMEM;
 	}
-	fd = open(*path, flags | O_CLOEXEC);
-	if (fd >= 0)
+	fd = open(*path, (text ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0) {
+		failure.err = -errno;
+	} else if (text) {
+		count = write(fd, text, *length);
+		failure.err = count < 0 ? -errno : (size_t)count == *length ? 0 : -EIO;
+		kvmintro_format_quote(text, *length, quoted, sizeof(quoted));
+		failure.text = quoted;
+	} else if (contents) {
+		failure.err = kvmintro_read_fd(fd, KVMINTRO_DEBUGFS_FILE_MAX,
+					       contents, length);
+	} else {
 		return fd;
-	fd = -errno;
-	fd = kvmintro_explained(explainer, *path, fd) ?:
-	     kvmintro_debugfs_report(root, dir, *path, fd, action);
+	}
+	if (fd >= 0 && close(fd) && !failure.err)
+		failure.err = -errno;
+	if (!failure.err)
+		return 0;
+	fd = explainer ? explainer->explain(*path, failure.err,
+					    explainer->context) : 0;
+	fd = fd ?: kvmintro_failure_report(&failure);
 	free(*path);
 	*path = NULL;
 	return fd;
@@ -386,36 +421,21 @@ static int kvmintro_debugfs_open_flags(const char *root, const char *dir,
 
 /*
  * Open a file for reading a piece at a time, with pread(); see
- * kvmintro_debugfs_open_flags(). Later errors are for the caller to report,
+ * kvmintro_debugfs_access(). Later errors are for the caller to report,
  * with kvmintro_debugfs_report().
  */
 int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,
 			  const struct kvmintro_debugfs_explainer *explainer,
 			  char **path)
 {
-	return kvmintro_debugfs_open_flags(root, dir, name, O_RDONLY, "read",
-					   explainer, path);
-}
-
-/* Write @text in one write() to @fd; return 0 or -errno. */
-static int kvmintro_write_once(int fd, const char *text, size_t length)
-{
-	ssize_t count;
-
-	do {
-		count = write(fd, text, length);
-	} while (count < 0 && errno == EINTR);
-	if (count < 0)
-		return -errno;
-	return (size_t)count == length ? 0 : -EIO;
+	return kvmintro_debugfs_access(root, dir, name, explainer, NULL, NULL,
+				       NULL, path);
 }
 
 /*
  * Write @text to "<root>/<dir>/<name>" in one write(), as the module's
  * command files want: they take a whole request per write and keep no file
- * position. On failure let @explainer (if not NULL) say why, else say it
- * and what to do, and return -errno: -EPROTO if the module refused the
- * text (EINVAL), else see kvmintro_debugfs_report().
+ * position. Fail like kvmintro_debugfs_access().
  *
  * The file is opened, written and closed: the module keeps its reply per
  * VM, and a fresh open reads it from the start. This also works, and can
@@ -425,31 +445,29 @@ int kvmintro_debugfs_write(const char *root, const char *dir, const char *name,
 			   const char *text, size_t length,
 			   const struct kvmintro_debugfs_explainer *explainer)
 {
-	char quoted[KVMINTRO_QUOTE_MAX];
-	int fd, ret, explained;
 	char *path;
+	int ret;
 
-	fd = kvmintro_debugfs_open_flags(root, dir, name, O_WRONLY, "write",
-					 explainer, &path);
-	if (fd < 0)
-		return fd;
-	ret = kvmintro_write_once(fd, text, length);
-	if (close(fd) && !ret)
-		ret = -errno;
-	explained = ret ? kvmintro_explained(explainer, path, ret) : 0;
-	if (explained) {
-		ret = explained;
-	} else if (ret == -EINVAL) {
-		kvmintro_format_quote(text, length, quoted, sizeof(quoted));
-		kvmintro_error("the module refused what was written to %s: %s",
-			       path, quoted);
-		kvmintro_error(KVMINTRO_VERSION_HINT);
-		ret = -EPROTO;
-	} else if (ret) {
-		ret = kvmintro_debugfs_report(root, dir, path, ret, "write");
-	}
+	ret = kvmintro_debugfs_access(root, dir, name, explainer, text, NULL,
+				      &length, &path);
 	free(path);
 	return ret;
+}
+
+/*
+ * Read all of "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) into
+ * @text, NUL-terminated, its length in @length, and set @path; the caller
+ * frees both. debugfs files report no size (seq_file makes them up as they
+ * are read), so the whole file is read until read() returns 0. Fail like
+ * kvmintro_debugfs_access().
+ */
+int kvmintro_debugfs_read_file(const char *root, const char *dir,
+			       const char *name,
+			       const struct kvmintro_debugfs_explainer *explainer,
+			       char **text, size_t *length, char **path)
+{
+	return kvmintro_debugfs_access(root, dir, name, explainer, NULL, text,
+				       length, path);
 }
 
 /*
@@ -472,35 +490,6 @@ void kvmintro_debugfs_report_parse_error(const char *path, int err,
 		       KVMINTRO_VERSION_HINT);
 }
 
-/*
- * Read all of "<root>/<dir>/<name>" (or "<root>/<name>" without @dir) into
- * @text, NUL-terminated, its length in @length, and set @path; the caller
- * frees both. debugfs files report no size (seq_file makes them up as they
- * are read), so the whole file is read until read() returns 0. On failure
- * let @explainer (if not NULL) say why, else say it and what to do (see
- * kvmintro_debugfs_report()), and return -errno.
- */
-int kvmintro_debugfs_read_file(const char *root, const char *dir,
-			       const char *name,
-			       const struct kvmintro_debugfs_explainer *explainer,
-			       char **text, size_t *length, char **path)
-{
-	int fd, ret;
-
-	fd = kvmintro_debugfs_open(root, dir, name, explainer, path);
-	if (fd < 0)
-		return fd;
-	ret = kvmintro_read_fd(fd, KVMINTRO_DEBUGFS_FILE_MAX, text, length);
-	close(fd);
-	if (!ret)
-		return 0;
-	ret = kvmintro_explained(explainer, *path, ret) ?:
-	      kvmintro_debugfs_report(root, dir, *path, ret, "read");
-	free(*path);
-	*path = NULL;
-	return ret;
-}
-
 static int kvmintro_compare_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -517,34 +506,29 @@ int kvmintro_debugfs_list_numbered(const char *root, const char *dir,
 				   const char *prefix,
 				   struct kvmintro_array *numbers)
 {
+	char *path = kvmintro_debugfs_path(root, NULL, dir);
+	DIR *directory = path ? opendir(path) : NULL;
 	size_t length = strlen(prefix);
 	struct dirent *entry;
 	uint64_t *number;
-	DIR *directory;
-	char *path;
-	int ret = 0;
+	int ret;
 
 	kvmintro_array_init(numbers, sizeof(uint64_t));
-	path = kvmintro_debugfs_path(root, NULL, dir);
-	if (!path) {
-		kvmintro_error("out of memory");
-		return -ENOMEM;
-	}
-	directory = opendir(path);
 	if (!directory) {
-		ret = kvmintro_debugfs_report(root, dir, path, -errno, "read");
+		ret = kvmintro_debugfs_report(root, dir, path ?: dir,
+					      path ? -errno : -ENOMEM, "read");
 		free(path);
 		return ret;
 	}
+	ret = 0;
 	while (!ret && (entry = readdir(directory))) {
 		if (strncmp(entry->d_name, prefix, length))
 			continue;
 		number = kvmintro_array_append(numbers);
-		if (!number)
-			ret = -ENOMEM;
-		else if (kvmintro_parse_digits(entry->d_name + length,
-					       strlen(entry->d_name + length),
-					       10, number))
+		ret = number ? 0 : -ENOMEM;
+		if (number && kvmintro_parse_digits(entry->d_name + length,
+						    strlen(entry->d_name + length),
+						    10, number))
 			numbers->count--;
 	}
 	closedir(directory);

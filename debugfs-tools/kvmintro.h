@@ -324,7 +324,6 @@ extern const char *kvmintro_lockdown_file;
 bool kvmintro_module_installed(const char *modules, const char *release);
 const char *kvmintro_lockdown_mode(void);
 const char *kvmintro_default_root(void);
-int kvmintro_debugfs_check_root(const char *root);
 int kvmintro_debugfs_report(const char *root, const char *dir,
 			    const char *path, int err, const char *action);
 int kvmintro_debugfs_open(const char *root, const char *dir, const char *name,

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the CLI says when the module is not loaded: 'modprobe kvmintro' when
- * modprobe would find it for the running kernel, how to install it when not;
- * and how it reads the kernel's lockdown mode and what it says under it.
+ * What the CLI says when it cannot read kvmintro's files, one case per
+ * diagnosis (debugfs.c's kvmintro_diagnoses[]): no debugfs, no module
+ * ('modprobe kvmintro' when modprobe would find it for the running kernel,
+ * how to install it when not), not root, lockdown, a VM gone. And the
+ * modules.dep lookup and lockdown mode under them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,17 +19,21 @@
 #include "cli_tap.h"
 #include "kvmintro.h"
 
-static char modules[] = "/tmp/kvmintro-modules-XXXXXX";
+static char base[] = "/tmp/kvmintro-diagnosis-XXXXXX";
+static struct utsname kernel;
 
-/* Write @text as the modules.dep of @release under the fake modules tree. */
-static void modules_dep_write(const char *release, const char *text)
+/* Write @text to @name under the base, making its directories. */
+static void base_write(const char *name, const char *text)
 {
-	char path[512];
+	char path[512], *slash;
 	FILE *file;
 
-	snprintf(path, sizeof(path), "%s/%s", modules, release);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/%s/modules.dep", modules, release);
+	snprintf(path, sizeof(path), "%s/%s", base, name);
+	for (slash = path + strlen(base) + 1; (slash = strchr(slash, '/'));
+	     *slash++ = '/') {
+		*slash = '\0';
+		mkdir(path, 0755);
+	}
 	file = fopen(path, "w");
 	if (!file) {
 		perror(path);
@@ -58,67 +64,14 @@ static void test_module_installed(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		modules_dep_write("6.1.0-57-amd64", cases[i].dep);
-		CLI_EXPECT(kvmintro_module_installed(modules, "6.1.0-57-amd64") ==
+		base_write("6.1.0-57-amd64/modules.dep", cases[i].dep);
+		CLI_EXPECT(kvmintro_module_installed(base, "6.1.0-57-amd64") ==
 			   cases[i].installed,
 			   "modules.dep case %zu: kvmintro %s", i,
 			   cases[i].installed ? "installed" : "not installed");
 	}
-	CLI_EXPECT(!kvmintro_module_installed(modules, "7.0.0-no-such"),
+	CLI_EXPECT(!kvmintro_module_installed(base, "7.0.0-no-such"),
 		   "a kernel without modules.dep has no kvmintro");
-}
-
-/* The messages for a debugfs root whose module is not loaded. */
-static void test_hint(void)
-{
-	struct cli_stderr_capture capture;
-	struct utsname kernel;
-	char root[512];
-	const char *text;
-
-	if (uname(&kernel)) {
-		cli_tap_skip("uname() failed", "the module hints");
-		return;
-	}
-	kvmintro_modules_directory = modules;
-	/* A directory that is not empty and not debugfs, without kvmintro. */
-	snprintf(root, sizeof(root), "%s/kvmintro", modules);
-
-	modules_dep_write(kernel.release, "updates/dkms/kvmintro.ko.xz:\n");
-	cli_stderr_capture_begin(&capture);
-	CLI_EXPECT(kvmintro_debugfs_check_root(root) == -ENODEV,
-		   "a missing module is ENODEV");
-	text = cli_stderr_capture_end(&capture);
-	CLI_EXPECT(strstr(text, "load the module with 'modprobe kvmintro'\n") &&
-		   !strstr(text, "not installed"),
-		   "installed for the running kernel: modprobe, nothing else");
-	free(capture.text);
-
-	modules_dep_write(kernel.release, "kernel/kvm.ko:\n");
-	cli_stderr_capture_begin(&capture);
-	CLI_EXPECT(kvmintro_debugfs_check_root(root) == -ENODEV,
-		   "a missing module is ENODEV");
-	text = cli_stderr_capture_end(&capture);
-	CLI_EXPECT(strstr(text, "it is not installed for this kernel") &&
-		   strstr(text, kernel.release) &&
-		   strstr(text, "kvmintro-dkms") &&
-		   strstr(text, "make install"),
-		   "not installed: says so and how to install it");
-	free(capture.text);
-	kvmintro_modules_directory = "/lib/modules";
-}
-
-/* Write @text as the fake lockdown file. */
-static void lockdown_write(const char *path, const char *text)
-{
-	FILE *file = fopen(path, "w");
-
-	if (!file) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, file);
-	fclose(file);
 }
 
 /* /sys/kernel/security/lockdown as the kernel writes it, and garbage. */
@@ -141,56 +94,159 @@ static void test_lockdown_mode(void)
 		{ "[", NULL },
 		{ "", NULL },
 	};
-	struct cli_stderr_capture capture;
-	char path[512];
-	const char *text;
+	const char *mode;
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/lockdown", modules);
-	kvmintro_lockdown_file = path;
 	CLI_EXPECT(!kvmintro_lockdown_mode(), "no lockdown file: not locked down");
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		const char *mode;
-
-		lockdown_write(path, cases[i].text);
+		base_write("lockdown", cases[i].text);
 		mode = kvmintro_lockdown_mode();
 		CLI_EXPECT(mode ? cases[i].mode && !strcmp(mode, cases[i].mode) :
 				  !cases[i].mode,
 			   "lockdown case %zu: %s", i,
 			   cases[i].mode ? cases[i].mode : "not locked down");
 	}
+}
 
-	/* EPERM on a file outside debugfs while locked down: said so. */
-	if (geteuid()) {
-		cli_tap_skip("not root", "the lockdown message");
-	} else {
-		lockdown_write(path, "none [integrity] confidentiality\n");
-		cli_stderr_capture_begin(&capture);
-		CLI_EXPECT(kvmintro_debugfs_report(modules, NULL, path, -EPERM,
-						   "write") == -EPERM,
-			   "EPERM under lockdown stays EPERM");
-		text = cli_stderr_capture_end(&capture);
-		CLI_EXPECT(strstr(text, "the kernel is locked down (integrity)") &&
-			   !strstr(text, "needs root"),
-			   "EPERM under lockdown: the lockdown named, not root");
-		free(capture.text);
+/**
+ * struct diagnosis_case - a failed access, and what the CLI says of it
+ * @what: the diagnosis
+ * @root: the debugfs root, under the base unless absolute
+ * @dir: the VM directory, or NULL
+ * @name: the file that failed, in @root (and @dir)
+ * @err: how it failed
+ * @lockdown: the lockdown file's text, or NULL for none
+ * @dep: the running kernel's modules.dep
+ * @ret: what kvmintro_debugfs_report() returns
+ * @says: what it says, its lines joined with '|', with "%s" for the base
+ */
+struct diagnosis_case {
+	const char *what;
+	const char *root;
+	const char *dir;
+	const char *name;
+	int err;
+	const char *lockdown;
+	const char *dep;
+	int ret;
+	const char *says;
+};
+
+#define NOT_LOADED "/proc/kvmintro-no-such does not exist: the kvmintro module is not loaded|"
+#define INSTALLED "updates/dkms/kvmintro.ko.xz:\n"
+#define UNLOCKED "[none] integrity confidentiality\n"
+
+static const struct diagnosis_case diagnosis_cases[] = {
+	{ "EPERM as root, locked down, outside debugfs", "kvmintro", NULL,
+	  "vms", -EPERM, "none [integrity] confidentiality\n", INSTALLED, -EPERM,
+	  "cannot write %s/kvmintro/vms: the kernel is locked down (integrity), which forbids it" },
+	{ "EPERM as root, not locked down", "kvmintro", NULL, "vms", -EPERM,
+	  UNLOCKED, INSTALLED, -EPERM,
+	  "write %s/kvmintro/vms is not permitted, even to root|is the kernel locked down? See %s/lockdown" },
+	{ "EACCES: not root", "kvmintro", "7", "memslots", -EACCES, NULL,
+	  INSTALLED, -EACCES,
+	  "kvmintro needs root: cannot write %s/kvmintro/7/memslots: Permission denied|run it as root, for example with sudo" },
+	{ "not loaded, installed", "/proc/kvmintro-no-such", NULL, "vms",
+	  -ENOENT, NULL, INSTALLED, -ENODEV,
+	  NOT_LOADED "load the module with 'modprobe kvmintro', then try again" },
+	{ "not loaded, not installed", "/proc/kvmintro-no-such", NULL, "vms",
+	  -ENOENT, NULL, "kernel/kvm.ko:\n", -ENODEV,
+	  NOT_LOADED "load the module, then try again; it is not installed for this kernel (" },
+	{ "debugfs not mounted", "empty/kvmintro", "7", "memslots", -ENOENT,
+	  NULL, INSTALLED, -ENODEV,
+	  "debugfs is not mounted on %s/empty|mount it with 'mount -t debugfs none %s/empty'|then load the module with 'modprobe kvmintro'" },
+	{ "no debugfs mount point", "none/kvmintro", NULL, "vms", -ENOENT, NULL,
+	  INSTALLED, -ENODEV,
+	  "debugfs is not mounted: %s/none does not exist|mount it with 'mount -t debugfs none /sys/kernel/debug' (needs CONFIG_DEBUG_FS),|or point --debugfs" },
+	{ "no root, module loaded?", "missing", NULL, "vms", -ENOENT, NULL,
+	  INSTALLED, -ENODEV,
+	  "%s/missing does not exist: is the kvmintro module loaded?|load the module with 'modprobe kvmintro'|or, if it is loaded, point --debugfs" },
+	{ "no root, not installed", "missing", NULL, "vms", -ENOENT, NULL, "",
+	  -ENODEV, "load the module; it is not installed for this kernel (" },
+	{ "root is a file", "a-file", NULL, "vms", -ENOTDIR, NULL, INSTALLED,
+	  -ENODEV, "%s/a-file is not a directory|point --debugfs" },
+	{ "root under a file", "a-file/kvmintro", NULL, "vms", -ENOTDIR, NULL,
+	  INSTALLED, -ENODEV,
+	  "cannot access %s/a-file/kvmintro: Not a directory" },
+	{ "VM gone", "kvmintro", "4321", "memslots", -ENOENT, NULL, INSTALLED,
+	  -ESRCH,
+	  "%s/kvmintro/4321 is gone: the VM has exited|run 'kvmintro list' to see the VMs running now" },
+	{ "VM gone, whatever the error", "kvmintro", "4321", "memslots", -EIO,
+	  NULL, INSTALLED, -ESRCH, "%s/kvmintro/4321 is gone" },
+	{ "a file the module does not have", "kvmintro", "7", "nothing",
+	  -ENOENT, NULL, INSTALLED, -ENOENT,
+	  "%s/kvmintro/7/nothing does not exist: the loaded kvmintro module does not provide it|use the kvmintro CLI built with the loaded module" },
+	{ "VM exiting", "kvmintro", "7", "memslots", -ENODEV, NULL, INSTALLED,
+	  -ESRCH, "cannot write %s/kvmintro/7/memslots: the VM is exiting" },
+	{ "too large", "kvmintro", NULL, "vms", -EFBIG, NULL, INSTALLED, -EFBIG,
+	  "%s/kvmintro/vms is larger than 16 MiB: it is not a file kvmintro wrote" },
+	{ "any other error", "kvmintro", "7", "memslots", -EIO, NULL, INSTALLED,
+	  -EIO, "cannot write %s/kvmintro/7/memslots: Input/output error" },
+};
+
+static void expect_diagnosis(const struct diagnosis_case *test)
+{
+	char root[256], path[512], dep[512], says[1024], *line;
+	struct cli_stderr_capture capture;
+	const char *text;
+	bool said = true;
+	int ret;
+
+	if (test->err == -EPERM && geteuid()) {
+		cli_tap_skip("not root", "%s", test->what);
+		return;
 	}
-	kvmintro_lockdown_file = "/sys/kernel/security/lockdown";
+	snprintf(root, sizeof(root), "%s%s%s", test->root[0] == '/' ? "" : base,
+		 test->root[0] == '/' ? "" : "/", test->root);
+	snprintf(path, sizeof(path), "%s/%s%s%s", root, test->dir ?: "",
+		 test->dir ? "/" : "", test->name);
+	snprintf(dep, sizeof(dep), "%s/modules.dep", kernel.release);
+	base_write(dep, test->dep);
+	if (test->lockdown)
+		base_write("lockdown", test->lockdown);
+	else
+		unlink(kvmintro_lockdown_file);
+	snprintf(says, sizeof(says), test->says, base, base);
+
+	cli_stderr_capture_begin(&capture);
+	ret = kvmintro_debugfs_report(root, test->dir, path, test->err,
+				      "write");
+	text = cli_stderr_capture_end(&capture);
+	for (line = strtok(says, "|"); line; line = strtok(NULL, "|"))
+		said = said && strstr(text, line);
+	if (!CLI_EXPECT(ret == test->ret && said, "%s", test->what))
+		printf("#   %d, said:\n%s", ret, text);
+	free(capture.text);
+}
+
+static void test_diagnoses(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(diagnosis_cases); i++)
+		expect_diagnosis(&diagnosis_cases[i]);
 }
 
 int main(void)
 {
-	char command[128];
+	char command[128], lockdown[128];
 
-	if (!mkdtemp(modules)) {
+	if (!mkdtemp(base) || uname(&kernel)) {
 		perror("mkdtemp");
 		return 1;
 	}
+	snprintf(lockdown, sizeof(lockdown), "%s/lockdown", base);
+	kvmintro_lockdown_file = lockdown;
+	kvmintro_modules_directory = base;
+	base_write("kvmintro/7/memslots", "");
+	base_write("a-file", "");
+	snprintf(command, sizeof(command), "%s/empty", base);
+	mkdir(command, 0755);
 	test_module_installed();
-	test_hint();
 	test_lockdown_mode();
-	snprintf(command, sizeof(command), "rm -rf '%s'", modules);
+	test_diagnoses();
+	snprintf(command, sizeof(command), "rm -rf '%s'", base);
 	if (system(command))
-		fprintf(stderr, "could not remove %s\n", modules);
+		fprintf(stderr, "could not remove %s\n", base);
 	return cli_tap_finish();
 }
