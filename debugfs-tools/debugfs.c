@@ -147,23 +147,22 @@ static char *kvmintro_debugfs_path(const char *root, const char *dir,
 bool kvmintro_module_installed(const char *modules, const char *release)
 {
 	char *path = kvmintro_debugfs_path(modules, release, "modules.dep");
-	FILE *dep = path ? fopen(path, "re") : NULL;
+	char *text = NULL, *line, *next, *name;
 	bool installed = false;
-	size_t capacity = 0;
-	char *line = NULL;
-	char *name;
+	size_t length;
 
-	while (dep && !installed && getline(&line, &capacity, dep) > 0) {
+	if (!path || kvmintro_read_file(path, &text, &length))
+		text = NULL;
+	for (line = text ? strtok_r(text, "\n", &next) : NULL;
+	     line && !installed; line = strtok_r(NULL, "\n", &next)) {
 		/* The module a line is about: before its ':', without its dir. */
-		line[strcspn(line, ":\n")] = '\0';
+		line[strcspn(line, ":")] = '\0';
 		name = basename(line);
 		installed = !fnmatch("kvmintro.ko", name, 0) ||
 			    !fnmatch("kvmintro.ko.*", name, 0);
 	}
-	free(line);
+	free(text);
 	free(path);
-	if (dep)
-		fclose(dep);
 	return installed;
 }
 
@@ -178,21 +177,19 @@ bool kvmintro_module_installed(const char *modules, const char *release)
 const char *kvmintro_lockdown_mode(void)
 {
 	static const char *const modes[] = { "integrity", "confidentiality" };
-	char line[128], bracketed[32];
-	FILE *in = fopen(kvmintro_lockdown_file, "re");
-	size_t i;
+	const char *mode = NULL;
+	char *line, bracketed[32];
+	size_t length, i;
 
-	if (!in)
+	if (kvmintro_read_file(kvmintro_lockdown_file, &line, &length))
 		return NULL;
-	if (!fgets(line, sizeof(line), in))
-		line[0] = '\0';
-	fclose(in);
-	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+	for (i = 0; !mode && i < ARRAY_SIZE(modes); i++) {
 		snprintf(bracketed, sizeof(bracketed), "[%s]", modes[i]);
 		if (strstr(line, bracketed))
-			return modes[i];
+			mode = modes[i];
 	}
-	return NULL;
+	free(line);
+	return mode;
 }
 
 /**

@@ -149,34 +149,47 @@ int kvmintro_vm_list_find(const struct kvmintro_vm_list *list,
 	return -ESRCH;
 }
 
-static int kvmintro_vm_report_not_found(const struct kvmintro_vm_list *list,
-					const char *name, int err)
+/*
+ * Find the VM a user named (see kvmintro_vm_list_find()) in "<root>/vms" and
+ * copy it to @vm. On failure say why, listing the VMs there are (those of
+ * the PID if it has several), and return -errno.
+ */
+int kvmintro_vm_lookup(const char *root, const char *name,
+		       struct kvmintro_vm *vm)
 {
 	char quoted[KVMINTRO_QUOTE_MAX], *dirs = NULL;
-	bool ambiguous = err == -ENOTUNIQ;
+	const struct kvmintro_vm *found;
+	struct kvmintro_vm_list list;
+	bool ambiguous;
 	uint64_t pid = 0;
 	size_t i, length;
 	FILE *out;
+	int ret;
 
-	kvmintro_format_quote(name, strlen(name), quoted, sizeof(quoted));
+	ret = kvmintro_vm_list_load(root, &list);
+	if (ret)
+		return ret;
+	ret = kvmintro_vm_list_find(&list, name, &found);
+	ambiguous = ret == -ENOTUNIQ;
 	if (ambiguous)
 		kvmintro_parse_digits(name, strlen(name), 10, &pid);
 	/* The dirs of the VMs of that PID, or of all, as "a, b, c". */
-	out = open_memstream(&dirs, &length);
-	for (i = 0; out && i < list->count; i++)
-		if (!ambiguous || list->vms[i].pid == pid)
+	out = ret ? open_memstream(&dirs, &length) : NULL;
+	for (i = 0; out && i < list.count; i++)
+		if (!ambiguous || list.vms[i].pid == pid)
 			fprintf(out, "%s%s", ftell(out) ? ", " : "",
-				list->vms[i].dir);
-	if (!out || fclose(out)) {
-		free(dirs);
+				list.vms[i].dir);
+	kvmintro_format_quote(name, strlen(name), quoted, sizeof(quoted));
+	if (!ret) {
+		*vm = *found;
+	} else if (!out || fclose(out)) {
 		kvmintro_error("out of memory");
-		return -ENOMEM;
-	}
-	if (ambiguous) {
+		ret = -ENOMEM;
+	} else if (ambiguous) {
 		kvmintro_error("process %" PRIu64 " has several VMs: %s", pid,
 			       dirs);
 		kvmintro_error("name one of them by its directory instead of the PID");
-	} else if (!list->count) {
+	} else if (!list.count) {
 		kvmintro_error("no VM has PID or directory %s: no VMs are running",
 			       quoted);
 	} else {
@@ -185,29 +198,6 @@ static int kvmintro_vm_report_not_found(const struct kvmintro_vm_list *list,
 			       dirs);
 	}
 	free(dirs);
-	return err;
-}
-
-/*
- * Find the VM a user named (see kvmintro_vm_list_find()) in "<root>/vms" and
- * copy it to @vm. On failure say why, listing the VMs there are, and return
- * -errno.
- */
-int kvmintro_vm_lookup(const char *root, const char *name,
-		       struct kvmintro_vm *vm)
-{
-	const struct kvmintro_vm *found;
-	struct kvmintro_vm_list list;
-	int ret;
-
-	ret = kvmintro_vm_list_load(root, &list);
-	if (ret)
-		return ret;
-	ret = kvmintro_vm_list_find(&list, name, &found);
-	if (ret)
-		ret = kvmintro_vm_report_not_found(&list, name, ret);
-	else
-		*vm = *found;
 	kvmintro_vm_list_release(&list);
 	return ret;
 }
