@@ -221,10 +221,24 @@ static void expect_diagnosis(const struct diagnosis_case *test)
 
 static void test_diagnoses(void)
 {
+	struct cli_stderr_capture capture;
+	const char *text;
 	size_t i;
+	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(diagnosis_cases); i++)
 		expect_diagnosis(&diagnosis_cases[i]);
+
+	/* A write the kernel refuses (EINVAL), as the module refuses one. */
+	cli_stderr_capture_begin(&capture);
+	ret = kvmintro_debugfs_write("/proc/self", NULL, "oom_score_adj",
+				     "x\n", 2, NULL);
+	text = cli_stderr_capture_end(&capture);
+	CLI_EXPECT(ret == -EPROTO &&
+		   strstr(text, "the module refused what was written to /proc/self/oom_score_adj: \"x") &&
+		   strstr(text, "use the kvmintro CLI built with the loaded module"),
+		   "a refused write: the request quoted, and the version hint");
+	free(capture.text);
 }
 
 int main(void)
