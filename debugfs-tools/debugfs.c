@@ -346,7 +346,7 @@ static int kvmintro_failure_report(struct kvmintro_failure *failure)
 }
 
 /*
- * Say why @action ("read", "write", "open") on @path, a file in the VM
+ * Say why @action ("read" or "write") on @path, a file in the VM
  * directory @dir (or at the root if @dir is NULL), failed with @err, and
  * what to do. A VM whose directory is gone has exited, whatever the error:
  * return -ESRCH then, as for a VM that is exiting (ENODEV); else @err, or
@@ -383,7 +383,7 @@ static int kvmintro_debugfs_access(const char *root, const char *dir,
 	};
 	char quoted[KVMINTRO_QUOTE_MAX];
 	ssize_t count;
-	int fd;
+	int fd, ret;
 
 	failure.path = *path = kvmintro_debugfs_path(root, dir, name);
 	if (!*path) {
@@ -408,12 +408,12 @@ static int kvmintro_debugfs_access(const char *root, const char *dir,
 		failure.err = -errno;
 	if (!failure.err)
 		return 0;
-	fd = explainer ? explainer->explain(*path, failure.err,
-					    explainer->context) : 0;
-	fd = fd ?: kvmintro_failure_report(&failure);
+	ret = explainer ? explainer->explain(*path, failure.err,
+					     explainer->context) : 0;
+	ret = ret ?: kvmintro_failure_report(&failure);
 	free(*path);
 	*path = NULL;
-	return fd;
+	return ret;
 }
 
 /*
