@@ -38,24 +38,6 @@ static const struct kvmintro_record_key kvmintro_regs_keys[] = {
 	KVMINTRO_FOR_EACH_MSR(KVMINTRO_REGS_MSR_KEY)
 };
 
-#define KVMINTRO_REGS_NAME(index, name) name,
-static const char *const kvmintro_regs_segments[] = {
-	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_NAME)
-};
-
-/* Where each group starts in kvmintro_regs_keys[]. */
-enum {
-	KVMINTRO_REGS_GPRS = 2,
-	KVMINTRO_REGS_CONTROL = KVMINTRO_REGS_GPRS + KVMINTRO_NR_GPRS,
-	KVMINTRO_REGS_TABLES = KVMINTRO_REGS_CONTROL + 11,
-	KVMINTRO_REGS_SEGMENTS = KVMINTRO_REGS_TABLES + 4,
-	KVMINTRO_REGS_MSRS = KVMINTRO_REGS_SEGMENTS + 4 * KVMINTRO_NR_SEGMENTS,
-};
-
-_Static_assert(ARRAY_SIZE(kvmintro_regs_keys) ==
-	       KVMINTRO_REGS_MSRS + KVMINTRO_NR_MSRS,
-	       "the groups of kvmintro_regs_keys[] are out of step");
-
 #define KVMINTRO_ARM64_REGS_GPR_KEYS(X) \
 	X("x0") X("x1") X("x2") X("x3") X("x4") X("x5") X("x6") X("x7") \
 	X("x8") X("x9") X("x10") X("x11") X("x12") X("x13") X("x14") \
@@ -76,18 +58,59 @@ static const struct kvmintro_record_key kvmintro_arm64_regs_keys[] = {
 	KVMINTRO_ARM64_FOR_EACH_SYS_REG(KVMINTRO_ARM64_REGS_SYS_KEY)
 };
 
-/* Where each group starts in kvmintro_arm64_regs_keys[]. */
-enum {
-	KVMINTRO_ARM64_REGS_GPRS = 2,
-	KVMINTRO_ARM64_REGS_CORE = KVMINTRO_ARM64_REGS_GPRS +
-				   KVMINTRO_ARM64_NR_GPRS,
-	KVMINTRO_ARM64_REGS_SYS = KVMINTRO_ARM64_REGS_CORE +
-				  KVMINTRO_ARM64_NR_CORE_REGS,
+/* How a register shows; each kind of row has its table's columns. */
+enum kvmintro_regs_show {
+	KVMINTRO_REGS_BREAK,		/* no register: the next table starts */
+	KVMINTRO_REGS_PAIR,		/* "name value", four to a line */
+	KVMINTRO_REGS_MSR,		/* the same, or "unavailable", two to a line */
+	KVMINTRO_REGS_DESCRIBED,	/* "name value flags" */
+	KVMINTRO_REGS_DTABLE,		/* "name base limit": gdt.base, gdt.limit */
+	KVMINTRO_REGS_SEGMENT,		/* cs.selector, ..., the attributes decoded */
 };
 
-_Static_assert(ARRAY_SIZE(kvmintro_arm64_regs_keys) ==
-	       KVMINTRO_ARM64_REGS_SYS + KVMINTRO_ARM64_NR_SYS_REGS,
-	       "the groups of kvmintro_arm64_regs_keys[] are out of step");
+/**
+ * struct kvmintro_regs_row - a register in the regs table, in its place
+ * @key: its key (a descriptor table's or segment's: the keys' prefix)
+ * @show: how it shows
+ */
+struct kvmintro_regs_row {
+	const char *key;
+	enum kvmintro_regs_show show;
+};
+
+#define KVMINTRO_REGS_ROW(show, name) { name, KVMINTRO_REGS_##show },
+#define KVMINTRO_REGS_BREAK_ROW { NULL, KVMINTRO_REGS_BREAK },
+#define KVMINTRO_REGS_GPR_ROW(index, name) KVMINTRO_REGS_ROW(PAIR, name)
+#define KVMINTRO_REGS_CONTROL_ROW(index, name) \
+	KVMINTRO_REGS_ROW(DESCRIBED, name)
+#define KVMINTRO_REGS_DTABLE_ROW(index, name) KVMINTRO_REGS_ROW(DTABLE, name)
+#define KVMINTRO_REGS_SEGMENT_ROW(index, name) \
+	KVMINTRO_REGS_ROW(SEGMENT, name)
+#define KVMINTRO_REGS_MSR_ROW(index, msr, name) KVMINTRO_REGS_ROW(MSR, name)
+
+/* x86: GPRs, control registers, segments, MSRs, a blank line apart. */
+static const struct kvmintro_regs_row kvmintro_regs_x86_layout[] = {
+	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REGS_GPR_ROW)
+	KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REGS_CONTROL_ROW)
+	KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_REGS_DTABLE_ROW)
+	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_SEGMENT_ROW)
+	KVMINTRO_FOR_EACH_MSR(KVMINTRO_REGS_MSR_ROW)
+};
+
+#define KVMINTRO_ARM64_REGS_GPR_ROW(name) KVMINTRO_REGS_ROW(PAIR, name)
+/* sp (SP_EL0) goes with x0-x30; pc, PSTATE and the EL1 banked are described. */
+#define KVMINTRO_ARM64_REGS_CORE_ROW(index, name, field) \
+	{ name, (index) ? KVMINTRO_REGS_DESCRIBED : KVMINTRO_REGS_PAIR },
+#define KVMINTRO_ARM64_REGS_SYS_ROW(index, name) \
+	KVMINTRO_REGS_ROW(DESCRIBED, name)
+
+/* arm64: x0-x30 and sp, then pc to spsr_el1, then the EL1 system ones. */
+static const struct kvmintro_regs_row kvmintro_regs_arm64_layout[] = {
+	KVMINTRO_ARM64_REGS_GPR_KEYS(KVMINTRO_ARM64_REGS_GPR_ROW)
+	KVMINTRO_ARM64_FOR_EACH_CORE_REG(KVMINTRO_ARM64_REGS_CORE_ROW)
+	KVMINTRO_REGS_BREAK_ROW
+	KVMINTRO_ARM64_FOR_EACH_SYS_REG(KVMINTRO_ARM64_REGS_SYS_ROW)
+};
 
 /* Either architecture's: a capture says its generation. */
 static int kvmintro_regs_check_source(const struct kvmintro_record *regs,
@@ -114,20 +137,22 @@ static int kvmintro_regs_check(const struct kvmintro_record *regs,
 			       struct kvmintro_parse_error *error)
 {
 	struct kvmintro_span value;
+	const char *key;
 	size_t i;
 	int ret;
 
 	ret = kvmintro_regs_check_source(regs, error);
 	if (ret)
 		return ret;
-	for (i = KVMINTRO_REGS_MSRS; i < ARRAY_SIZE(kvmintro_regs_keys); i++) {
-		value = kvmintro_record_text(regs, kvmintro_regs_keys[i].name);
-		if (!kvmintro_record_maybe(regs, kvmintro_regs_keys[i].name).valid &&
+	for (i = 0; i < ARRAY_SIZE(kvmintro_regs_x86_layout); i++) {
+		key = kvmintro_regs_x86_layout[i].key;
+		value = kvmintro_record_text(regs, key);
+		if (kvmintro_regs_x86_layout[i].show == KVMINTRO_REGS_MSR &&
+		    !kvmintro_record_maybe(regs, key).valid &&
 		    !kvmintro_span_equals(value, "unavailable"))
 			return kvmintro_parse_fail(error, -EBADMSG,
 				"%s: \"%.*s\" is not a hex number or 'unavailable'",
-				kvmintro_regs_keys[i].name, (int)value.length,
-				value.start);
+				key, (int)value.length, value.start);
 	}
 	return 0;
 }
@@ -177,33 +202,6 @@ static const struct kvmintro_record_schema kvmintro_regs_schema = {
 	.select = kvmintro_regs_select,
 };
 
-/* A segment's attributes with a column: type, S, DPL, P, L, D/B, G. */
-static const unsigned int kvmintro_attribute_bits[][2] = {
-	{ 0, 4 }, { 4, 1 }, { 5, 2 }, { 7, 1 }, { 13, 1 }, { 14, 1 }, { 15, 1 },
-};
-
-/* Add @keys @first to @first + @count - 1 as "name value flags" rows. */
-static void kvmintro_regs_add_described(struct kvmintro_table *table,
-					const struct kvmintro_record *regs,
-					const struct kvmintro_record_key *keys,
-					size_t first, size_t count)
-{
-	const char *key;
-	char flags[256];
-	size_t i;
-
-	for (i = first; i < first + count; i++) {
-		key = keys[i].name;
-		kvmintro_describe_register(key,
-					   kvmintro_record_number(regs, key),
-					   flags, sizeof(flags));
-		kvmintro_table_add(table, "%s", key);
-		kvmintro_table_add(table, "0x%016" PRIx64,
-				   kvmintro_record_number(regs, key));
-		kvmintro_table_add(table, "%s", flags);
-	}
-}
-
 /* Untitled columns for "name value" pairs, up to four on a line. */
 static const struct kvmintro_column kvmintro_regs_pair_columns[8];
 
@@ -217,76 +215,46 @@ static const struct kvmintro_column kvmintro_segment_columns[] = {
 	KVMINTRO_COLUMN("DESCRIPTION", LEFT),
 };
 
-/* Add @keys @first to @first + @count - 1 as "name value" pairs. */
-static void kvmintro_table_add_pairs(struct kvmintro_table *table,
-				     const struct kvmintro_record *regs,
-				     const struct kvmintro_record_key *keys,
-				     size_t first, size_t count)
-{
-	const char *key;
-	size_t i;
+/* The columns of the table of each kind of row: how many. */
+static const size_t kvmintro_regs_table_width[] = {
+	[KVMINTRO_REGS_PAIR] = 8,
+	[KVMINTRO_REGS_MSR] = 4,
+	[KVMINTRO_REGS_DESCRIBED] = 3,
+	[KVMINTRO_REGS_DTABLE] = 3,
+	[KVMINTRO_REGS_SEGMENT] = ARRAY_SIZE(kvmintro_segment_columns),
+};
 
-	for (i = first; i < first + count; i++) {
-		key = keys[i].name;
-		kvmintro_table_add(table, "%s", key);
-		if (kvmintro_record_maybe(regs, key).valid)
-			kvmintro_table_add(table, "0x%016" PRIx64,
-					   kvmintro_record_number(regs, key));
-		else
-			kvmintro_table_add(table, "unavailable");
-	}
+/* A segment's attributes with a column: type, S, DPL, P, L, D/B, G. */
+static const unsigned int kvmintro_attribute_bits[][2] = {
+	{ 0, 4 }, { 4, 1 }, { 5, 2 }, { 7, 1 }, { 13, 1 }, { 14, 1 }, { 15, 1 },
+};
+
+/* The number of field @field of register @prefix: "cs" "base", cs.base. */
+static uint64_t kvmintro_regs_field(const struct kvmintro_record *regs,
+				    const char *prefix, const char *field)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%s.%s", prefix, field);
+	return kvmintro_record_number(regs, key);
 }
 
-/* The title of one vcpu's registers: whence they are. */
-static void kvmintro_regs_print_source(const struct kvmintro_record *regs,
-				       FILE *out)
-{
-	if (kvmintro_record_maybe(regs, "generation").valid)
-		fprintf(out, "vcpu %" PRIu64 " (capture, generation %" PRIu64 ")\n\n",
-			kvmintro_record_number(regs, "vcpu"),
-			kvmintro_record_number(regs, "generation"));
-	else
-		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n\n",
-			kvmintro_record_number(regs, "vcpu"));
-}
-
-/* rip, rflags, the control registers with their flags, gdt and idt. */
-static void kvmintro_regs_add_control(struct kvmintro_table *table,
-				      const struct kvmintro_record *regs)
-{
-	const char *key;
-	size_t i;
-
-	kvmintro_regs_add_described(table, regs, kvmintro_regs_keys,
-				    KVMINTRO_REGS_CONTROL, 11);
-	for (i = 0; i < 2; i++) {
-		key = i ? "idt" : "gdt";
-		kvmintro_table_add(table, "%s", key);
-		kvmintro_table_add(table, "0x%016" PRIx64,
-				   kvmintro_record_number(regs, kvmintro_regs_keys[
-					KVMINTRO_REGS_TABLES + 2 * i].name));
-		kvmintro_table_add(table, "limit 0x%" PRIx64,
-				   kvmintro_record_number(regs, kvmintro_regs_keys[
-					KVMINTRO_REGS_TABLES + 2 * i + 1].name));
-	}
-}
-
+/* Add the cells of @segment, a segment register, to @table. */
 static void kvmintro_regs_add_segment(struct kvmintro_table *table,
 				      const struct kvmintro_record *regs,
-				      size_t index)
+				      const char *segment)
 {
-	const struct kvmintro_record_key *keys =
-		&kvmintro_regs_keys[KVMINTRO_REGS_SEGMENTS + 4 * index];
-	uint64_t attributes = kvmintro_record_number(regs, keys[3].name);
+	static const char *const fields[] = { "base", "limit" };
+	uint64_t attributes = kvmintro_regs_field(regs, segment, "attributes");
 	char description[64];
 	size_t i;
 
-	kvmintro_table_add(table, "%s", kvmintro_regs_segments[index]);
 	kvmintro_table_add(table, "0x%04" PRIx64,
-			   kvmintro_record_number(regs, keys[0].name));
-	for (i = 1; i < 4; i++)
+			   kvmintro_regs_field(regs, segment, "selector"));
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
 		kvmintro_table_add(table, "0x%" PRIx64,
-				   kvmintro_record_number(regs, keys[i].name));
+				   kvmintro_regs_field(regs, segment, fields[i]));
+	kvmintro_table_add(table, "0x%" PRIx64, attributes);
 	for (i = 0; i < ARRAY_SIZE(kvmintro_attribute_bits); i++)
 		kvmintro_table_add(table, i ? "%u" : "0x%x",
 			(unsigned int)(attributes >> kvmintro_attribute_bits[i][0]) &
@@ -295,65 +263,79 @@ static void kvmintro_regs_add_segment(struct kvmintro_table *table,
 	kvmintro_table_add(table, "%s", description);
 }
 
-/* Print one vcpu's registers in groups, a blank line apart. */
-static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
-				   FILE *out)
+/* Add the cells of @row to @table: its name, then as @row->show says. */
+static void kvmintro_regs_add_row(struct kvmintro_table *table,
+				  const struct kvmintro_record *regs,
+				  const struct kvmintro_regs_row *row)
 {
-	struct kvmintro_table table;
-	size_t i;
-	int ret;
+	uint64_t value = kvmintro_record_number(regs, row->key);
+	char flags[256];
 
-	kvmintro_regs_print_source(regs, out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 8);
-	kvmintro_table_add_pairs(&table, regs, kvmintro_regs_keys,
-				 KVMINTRO_REGS_GPRS, KVMINTRO_NR_GPRS);
-	ret = kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
-	kvmintro_regs_add_control(&table, regs);
-	ret = ret ?: kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_segment_columns,
-			    ARRAY_SIZE(kvmintro_segment_columns));
-	for (i = 0; i < KVMINTRO_NR_SEGMENTS; i++)
-		kvmintro_regs_add_segment(&table, regs, i);
-	ret = ret ?: kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 4);
-	kvmintro_table_add_pairs(&table, regs, kvmintro_regs_keys,
-				 KVMINTRO_REGS_MSRS, KVMINTRO_NR_MSRS);
-	return ret ?: kvmintro_table_finish(&table, out);
+	kvmintro_table_add(table, "%s", row->key);
+	switch (row->show) {
+	case KVMINTRO_REGS_SEGMENT:
+		kvmintro_regs_add_segment(table, regs, row->key);
+		return;
+	case KVMINTRO_REGS_DTABLE:
+		kvmintro_table_add(table, "0x%016" PRIx64,
+				   kvmintro_regs_field(regs, row->key, "base"));
+		kvmintro_table_add(table, "limit 0x%" PRIx64,
+				   kvmintro_regs_field(regs, row->key, "limit"));
+		return;
+	default:
+		break;
+	}
+	if (kvmintro_record_maybe(regs, row->key).valid)
+		kvmintro_table_add(table, "0x%016" PRIx64, value);
+	else
+		kvmintro_table_add(table, "unavailable");
+	if (row->show == KVMINTRO_REGS_DESCRIBED) {
+		kvmintro_describe_register(row->key, value, flags,
+					   sizeof(flags));
+		kvmintro_table_add(table, "%s", flags);
+	}
 }
 
 /*
- * Print one arm64 vcpu's registers: x0-x30 and sp, then pc, PSTATE and
- * the EL1 banked registers, then the EL1 system registers.
+ * Print one vcpu's registers as @layout (@count rows) lays them out:
+ * whence they are, then a table for each run of rows of a kind (pairs,
+ * described, segments...), a blank line apart. Return 0 or -errno.
  */
-static int kvmintro_arm64_regs_print_one(const struct kvmintro_record *regs,
-					 FILE *out)
+static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
+				   const struct kvmintro_regs_row *layout,
+				   size_t count, FILE *out)
 {
 	struct kvmintro_table table;
-	int ret;
+	size_t i, width;
+	int ret = 0;
 
-	kvmintro_regs_print_source(regs, out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 8);
-	/* x0-x30 and sp (SP_EL0): eight rows of four. */
-	kvmintro_table_add_pairs(&table, regs, kvmintro_arm64_regs_keys,
-				 KVMINTRO_ARM64_REGS_GPRS,
-				 KVMINTRO_ARM64_NR_GPRS + 1);
-	ret = kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
-	kvmintro_regs_add_described(&table, regs, kvmintro_arm64_regs_keys,
-				    KVMINTRO_ARM64_REGS_CORE + 1,
-				    KVMINTRO_ARM64_NR_CORE_REGS - 1);
-	ret = ret ?: kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
-	kvmintro_regs_add_described(&table, regs, kvmintro_arm64_regs_keys,
-				    KVMINTRO_ARM64_REGS_SYS,
-				    KVMINTRO_ARM64_NR_SYS_REGS);
-	return ret ?: kvmintro_table_finish(&table, out);
+	if (kvmintro_record_maybe(regs, "generation").valid)
+		fprintf(out, "vcpu %" PRIu64 " (capture, generation %" PRIu64 ")\n",
+			kvmintro_record_number(regs, "vcpu"),
+			kvmintro_record_number(regs, "generation"));
+	else
+		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n",
+			kvmintro_record_number(regs, "vcpu"));
+	for (i = 0; i < count && !ret; i++) {
+		if (layout[i].show == KVMINTRO_REGS_BREAK)
+			continue;
+		width = kvmintro_regs_table_width[layout[i].show];
+		kvmintro_table_init(&table,
+				    layout[i].show == KVMINTRO_REGS_SEGMENT ?
+				    kvmintro_segment_columns :
+				    kvmintro_regs_pair_columns, width);
+		for (;;) {
+			kvmintro_regs_add_row(&table, regs, &layout[i]);
+			if (i + 1 == count || layout[i + 1].show ==
+			    KVMINTRO_REGS_BREAK || width !=
+			    kvmintro_regs_table_width[layout[i + 1].show])
+				break;
+			i++;
+		}
+		fputc('\n', out);
+		ret = kvmintro_table_finish(&table, out);
+	}
+	return ret;
 }
 
 /* Say that @vm has no vcpu @vcpu, listing those it has; return -ESRCH. */
@@ -422,8 +404,12 @@ static int kvmintro_regs_show(const struct kvmintro *kvmintro,
 		if (i)
 			fputc('\n', stdout);
 		ret = kvmintro_regs_is_arm64(lists[i].records) ?
-		      kvmintro_arm64_regs_print_one(lists[i].records, stdout) :
-		      kvmintro_regs_print_one(lists[i].records, stdout);
+		      kvmintro_regs_print_one(lists[i].records,
+				kvmintro_regs_arm64_layout,
+				ARRAY_SIZE(kvmintro_regs_arm64_layout), stdout) :
+		      kvmintro_regs_print_one(lists[i].records,
+				kvmintro_regs_x86_layout,
+				ARRAY_SIZE(kvmintro_regs_x86_layout), stdout);
 	}
 	return kvmintro_check_output(ret);
 }
