@@ -17,23 +17,50 @@
 #include "../lib/regbits.h"
 #include "../lib/regs.h"
 
-#define KVMINTRO_REGS_KEY(index, name) { name, KVMINTRO_RECORD_TYPES(HEX) },
-#define KVMINTRO_REGS_GROUP_KEY(index, name, field) \
-	{ name "." #field, KVMINTRO_RECORD_TYPES(HEX) },
-#define KVMINTRO_REGS_TABLE_KEYS(index, name) \
-	KVMINTRO_FOR_EACH_TABLE_FIELD(KVMINTRO_REGS_GROUP_KEY, index, name)
-#define KVMINTRO_REGS_SEGMENT_KEYS(index, name) \
-	KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_REGS_GROUP_KEY, index, name)
-#define KVMINTRO_REGS_MSR_KEY(index, msr, name) \
-	{ name, KVMINTRO_RECORD_TYPES(HEX) | KVMINTRO_RECORD_TYPES(WORD) },
+/* How a register shows; each kind has its table's columns. */
+enum kvmintro_regs_show {
+	KVMINTRO_REGS_HIDDEN,		/* not in the table */
+	KVMINTRO_REGS_PAIR,		/* "name value", four to a line */
+	KVMINTRO_REGS_MSR,		/* the same, or "unavailable", two to a line */
+	KVMINTRO_REGS_DESCRIBED,	/* "name value flags" */
+	KVMINTRO_REGS_DTABLE,		/* gdt.base and gdt.limit: "name base limit" */
+	KVMINTRO_REGS_SEGMENT,		/* cs.selector to cs.attributes, decoded */
+	KVMINTRO_REGS_SYSTEM,		/* described, in a table of their own */
+};
 
-/* The keys of a regs file, named by lib/regs.h's lists, as the module's. */
-static const struct kvmintro_record_key kvmintro_regs_keys[] = {
-	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) },
+/* A key's types, and how it shows in the bits that are the command's. */
+#define KVMINTRO_REGS_TYPES(types, show) \
+	(types | (KVMINTRO_REGS_##show << KVMINTRO_RECORD_KEY_OWN))
+#define KVMINTRO_REGS_SHOW(key) ((key)->types >> KVMINTRO_RECORD_KEY_OWN)
+#define KVMINTRO_REGS_HEX(name, show) \
+	{ name, KVMINTRO_REGS_TYPES(KVMINTRO_RECORD_TYPES(HEX), show) },
+#define KVMINTRO_REGS_GPR_KEY(index, name) KVMINTRO_REGS_HEX(name, PAIR)
+#define KVMINTRO_REGS_CONTROL_KEY(index, name) \
+	KVMINTRO_REGS_HEX(name, DESCRIBED)
+#define KVMINTRO_REGS_DTABLE_KEY(index, name, field) \
+	KVMINTRO_REGS_HEX(name "." #field, DTABLE)
+#define KVMINTRO_REGS_DTABLE_KEYS(index, name) \
+	KVMINTRO_FOR_EACH_TABLE_FIELD(KVMINTRO_REGS_DTABLE_KEY, index, name)
+#define KVMINTRO_REGS_SEGMENT_KEY(index, name, field) \
+	KVMINTRO_REGS_HEX(name "." #field, SEGMENT)
+#define KVMINTRO_REGS_SEGMENT_KEYS(index, name) \
+	KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_REGS_SEGMENT_KEY, index, name)
+#define KVMINTRO_REGS_MSR_KEY(index, msr, name) \
+	{ name, KVMINTRO_REGS_TYPES(KVMINTRO_RECORD_TYPES(HEX) | \
+				    KVMINTRO_RECORD_TYPES(WORD), MSR) },
+#define KVMINTRO_REGS_SOURCE_KEYS \
+	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) }, \
 	{ "source", KVMINTRO_RECORD_TYPES(WORD) },
-	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REGS_KEY)
-	KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REGS_KEY)
-	KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_REGS_TABLE_KEYS)
+
+/*
+ * The keys of a regs file, named by lib/regs.h's lists, as the module's,
+ * and the layout of the table: GPRs, control registers, segments, MSRs.
+ */
+static const struct kvmintro_record_key kvmintro_regs_keys[] = {
+	KVMINTRO_REGS_SOURCE_KEYS
+	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REGS_GPR_KEY)
+	KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REGS_CONTROL_KEY)
+	KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_REGS_DTABLE_KEYS)
 	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_SEGMENT_KEYS)
 	KVMINTRO_FOR_EACH_MSR(KVMINTRO_REGS_MSR_KEY)
 };
@@ -44,72 +71,24 @@ static const struct kvmintro_record_key kvmintro_regs_keys[] = {
 	X("x15") X("x16") X("x17") X("x18") X("x19") X("x20") X("x21") \
 	X("x22") X("x23") X("x24") X("x25") X("x26") X("x27") X("x28") \
 	X("x29") X("x30")
-#define KVMINTRO_ARM64_REGS_KEY(name) { name, KVMINTRO_RECORD_TYPES(HEX) },
+#define KVMINTRO_ARM64_REGS_GPR_KEY(name) KVMINTRO_REGS_HEX(name, PAIR)
+/* sp (SP_EL0) goes with x0-x30; pc, PSTATE and the EL1 banked are described. */
 #define KVMINTRO_ARM64_REGS_CORE_KEY(index, name, field) \
-	KVMINTRO_ARM64_REGS_KEY(name)
-#define KVMINTRO_ARM64_REGS_SYS_KEY(index, name) KVMINTRO_ARM64_REGS_KEY(name)
+	{ name, KVMINTRO_RECORD_TYPES(HEX) | ((index) ? \
+		KVMINTRO_REGS_DESCRIBED : KVMINTRO_REGS_PAIR) << \
+		KVMINTRO_RECORD_KEY_OWN },
+#define KVMINTRO_ARM64_REGS_SYS_KEY(index, name) \
+	KVMINTRO_REGS_HEX(name, SYSTEM)
 
-/* The keys of an arm64 regs file, in lib/arm64/regs.c's order. */
+/*
+ * The keys of an arm64 regs file, in lib/arm64/regs.c's order, and the
+ * layout of the table: x0-x30 and sp, pc to spsr_el1, the EL1 system ones.
+ */
 static const struct kvmintro_record_key kvmintro_arm64_regs_keys[] = {
-	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) },
-	{ "source", KVMINTRO_RECORD_TYPES(WORD) },
-	KVMINTRO_ARM64_REGS_GPR_KEYS(KVMINTRO_ARM64_REGS_KEY)
+	KVMINTRO_REGS_SOURCE_KEYS
+	KVMINTRO_ARM64_REGS_GPR_KEYS(KVMINTRO_ARM64_REGS_GPR_KEY)
 	KVMINTRO_ARM64_FOR_EACH_CORE_REG(KVMINTRO_ARM64_REGS_CORE_KEY)
 	KVMINTRO_ARM64_FOR_EACH_SYS_REG(KVMINTRO_ARM64_REGS_SYS_KEY)
-};
-
-/* How a register shows; each kind of row has its table's columns. */
-enum kvmintro_regs_show {
-	KVMINTRO_REGS_BREAK,		/* no register: the next table starts */
-	KVMINTRO_REGS_PAIR,		/* "name value", four to a line */
-	KVMINTRO_REGS_MSR,		/* the same, or "unavailable", two to a line */
-	KVMINTRO_REGS_DESCRIBED,	/* "name value flags" */
-	KVMINTRO_REGS_DTABLE,		/* "name base limit": gdt.base, gdt.limit */
-	KVMINTRO_REGS_SEGMENT,		/* cs.selector, ..., the attributes decoded */
-};
-
-/**
- * struct kvmintro_regs_row - a register in the regs table, in its place
- * @key: its key (a descriptor table's or segment's: the keys' prefix)
- * @show: how it shows
- */
-struct kvmintro_regs_row {
-	const char *key;
-	enum kvmintro_regs_show show;
-};
-
-#define KVMINTRO_REGS_ROW(show, name) { name, KVMINTRO_REGS_##show },
-#define KVMINTRO_REGS_BREAK_ROW { NULL, KVMINTRO_REGS_BREAK },
-#define KVMINTRO_REGS_GPR_ROW(index, name) KVMINTRO_REGS_ROW(PAIR, name)
-#define KVMINTRO_REGS_CONTROL_ROW(index, name) \
-	KVMINTRO_REGS_ROW(DESCRIBED, name)
-#define KVMINTRO_REGS_DTABLE_ROW(index, name) KVMINTRO_REGS_ROW(DTABLE, name)
-#define KVMINTRO_REGS_SEGMENT_ROW(index, name) \
-	KVMINTRO_REGS_ROW(SEGMENT, name)
-#define KVMINTRO_REGS_MSR_ROW(index, msr, name) KVMINTRO_REGS_ROW(MSR, name)
-
-/* x86: GPRs, control registers, segments, MSRs, a blank line apart. */
-static const struct kvmintro_regs_row kvmintro_regs_x86_layout[] = {
-	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REGS_GPR_ROW)
-	KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REGS_CONTROL_ROW)
-	KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_REGS_DTABLE_ROW)
-	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_SEGMENT_ROW)
-	KVMINTRO_FOR_EACH_MSR(KVMINTRO_REGS_MSR_ROW)
-};
-
-#define KVMINTRO_ARM64_REGS_GPR_ROW(name) KVMINTRO_REGS_ROW(PAIR, name)
-/* sp (SP_EL0) goes with x0-x30; pc, PSTATE and the EL1 banked are described. */
-#define KVMINTRO_ARM64_REGS_CORE_ROW(index, name, field) \
-	{ name, (index) ? KVMINTRO_REGS_DESCRIBED : KVMINTRO_REGS_PAIR },
-#define KVMINTRO_ARM64_REGS_SYS_ROW(index, name) \
-	KVMINTRO_REGS_ROW(DESCRIBED, name)
-
-/* arm64: x0-x30 and sp, then pc to spsr_el1, then the EL1 system ones. */
-static const struct kvmintro_regs_row kvmintro_regs_arm64_layout[] = {
-	KVMINTRO_ARM64_REGS_GPR_KEYS(KVMINTRO_ARM64_REGS_GPR_ROW)
-	KVMINTRO_ARM64_FOR_EACH_CORE_REG(KVMINTRO_ARM64_REGS_CORE_ROW)
-	KVMINTRO_REGS_BREAK_ROW
-	KVMINTRO_ARM64_FOR_EACH_SYS_REG(KVMINTRO_ARM64_REGS_SYS_ROW)
 };
 
 /* Either architecture's: a capture says its generation. */
@@ -144,10 +123,10 @@ static int kvmintro_regs_check(const struct kvmintro_record *regs,
 	ret = kvmintro_regs_check_source(regs, error);
 	if (ret)
 		return ret;
-	for (i = 0; i < ARRAY_SIZE(kvmintro_regs_x86_layout); i++) {
-		key = kvmintro_regs_x86_layout[i].key;
+	for (i = 0; i < ARRAY_SIZE(kvmintro_regs_keys); i++) {
+		key = kvmintro_regs_keys[i].name;
 		value = kvmintro_record_text(regs, key);
-		if (kvmintro_regs_x86_layout[i].show == KVMINTRO_REGS_MSR &&
+		if (KVMINTRO_REGS_SHOW(&kvmintro_regs_keys[i]) == KVMINTRO_REGS_MSR &&
 		    !kvmintro_record_maybe(regs, key).valid &&
 		    !kvmintro_span_equals(value, "unavailable"))
 			return kvmintro_parse_fail(error, -EBADMSG,
@@ -215,13 +194,14 @@ static const struct kvmintro_column kvmintro_segment_columns[] = {
 	KVMINTRO_COLUMN("DESCRIPTION", LEFT),
 };
 
-/* The columns of the table of each kind of row: how many. */
+/* The columns of each kind's table: how many. */
 static const size_t kvmintro_regs_table_width[] = {
 	[KVMINTRO_REGS_PAIR] = 8,
 	[KVMINTRO_REGS_MSR] = 4,
 	[KVMINTRO_REGS_DESCRIBED] = 3,
 	[KVMINTRO_REGS_DTABLE] = 3,
 	[KVMINTRO_REGS_SEGMENT] = ARRAY_SIZE(kvmintro_segment_columns),
+	[KVMINTRO_REGS_SYSTEM] = 3,
 };
 
 /* A segment's attributes with a column: type, S, DPL, P, L, D/B, G. */
@@ -229,84 +209,63 @@ static const unsigned int kvmintro_attribute_bits[][2] = {
 	{ 0, 4 }, { 4, 1 }, { 5, 2 }, { 7, 1 }, { 13, 1 }, { 14, 1 }, { 15, 1 },
 };
 
-/* The number of field @field of register @prefix: "cs" "base", cs.base. */
-static uint64_t kvmintro_regs_field(const struct kvmintro_record *regs,
-				    const char *prefix, const char *field)
+/*
+ * Add the cells of @key to @table: a register's name, value and what
+ * its show adds; a field of a segment or descriptor table (cs.base) its
+ * own cell, led by the register's name for the first.
+ */
+static void kvmintro_regs_add(struct kvmintro_table *table,
+			      const struct kvmintro_record *regs,
+			      const struct kvmintro_record_key *key)
 {
-	char key[32];
-
-	snprintf(key, sizeof(key), "%s.%s", prefix, field);
-	return kvmintro_record_number(regs, key);
-}
-
-/* Add the cells of @segment, a segment register, to @table. */
-static void kvmintro_regs_add_segment(struct kvmintro_table *table,
-				      const struct kvmintro_record *regs,
-				      const char *segment)
-{
-	static const char *const fields[] = { "base", "limit" };
-	uint64_t attributes = kvmintro_regs_field(regs, segment, "attributes");
-	char description[64];
+	uint64_t value = kvmintro_record_number(regs, key->name);
+	bool dtable = KVMINTRO_REGS_SHOW(key) == KVMINTRO_REGS_DTABLE;
+	const char *field = strchr(key->name, '.');
+	char text[256];
 	size_t i;
 
-	kvmintro_table_add(table, "0x%04" PRIx64,
-			   kvmintro_regs_field(regs, segment, "selector"));
-	for (i = 0; i < ARRAY_SIZE(fields); i++)
-		kvmintro_table_add(table, "0x%" PRIx64,
-				   kvmintro_regs_field(regs, segment, fields[i]));
-	kvmintro_table_add(table, "0x%" PRIx64, attributes);
+	if (!field) {
+		kvmintro_table_add(table, "%s", key->name);
+		if (kvmintro_record_maybe(regs, key->name).valid)
+			kvmintro_table_add(table, "0x%016" PRIx64, value);
+		else
+			kvmintro_table_add(table, "unavailable");
+		if (KVMINTRO_REGS_SHOW(key) != KVMINTRO_REGS_DESCRIBED &&
+		    KVMINTRO_REGS_SHOW(key) != KVMINTRO_REGS_SYSTEM)
+			return;
+		kvmintro_describe_register(key->name, value, text, sizeof(text));
+		kvmintro_table_add(table, "%s", text);
+	} else if (!strcmp(field, dtable ? ".base" : ".selector")) {
+		kvmintro_table_add(table, "%.*s", (int)(field - key->name),
+				   key->name);
+		kvmintro_table_add(table, dtable ? "0x%016" PRIx64 :
+				   "0x%04" PRIx64, value);
+	} else {
+		kvmintro_table_add(table, dtable ? "limit 0x%" PRIx64 :
+				   "0x%" PRIx64, value);
+	}
+	if (!field || strcmp(field, ".attributes"))
+		return;
 	for (i = 0; i < ARRAY_SIZE(kvmintro_attribute_bits); i++)
 		kvmintro_table_add(table, i ? "%u" : "0x%x",
-			(unsigned int)(attributes >> kvmintro_attribute_bits[i][0]) &
+			(unsigned int)(value >> kvmintro_attribute_bits[i][0]) &
 			((1u << kvmintro_attribute_bits[i][1]) - 1));
-	kvmintro_describe_segment(attributes, description, sizeof(description));
-	kvmintro_table_add(table, "%s", description);
-}
-
-/* Add the cells of @row to @table: its name, then as @row->show says. */
-static void kvmintro_regs_add_row(struct kvmintro_table *table,
-				  const struct kvmintro_record *regs,
-				  const struct kvmintro_regs_row *row)
-{
-	uint64_t value = kvmintro_record_number(regs, row->key);
-	char flags[256];
-
-	kvmintro_table_add(table, "%s", row->key);
-	switch (row->show) {
-	case KVMINTRO_REGS_SEGMENT:
-		kvmintro_regs_add_segment(table, regs, row->key);
-		return;
-	case KVMINTRO_REGS_DTABLE:
-		kvmintro_table_add(table, "0x%016" PRIx64,
-				   kvmintro_regs_field(regs, row->key, "base"));
-		kvmintro_table_add(table, "limit 0x%" PRIx64,
-				   kvmintro_regs_field(regs, row->key, "limit"));
-		return;
-	default:
-		break;
-	}
-	if (kvmintro_record_maybe(regs, row->key).valid)
-		kvmintro_table_add(table, "0x%016" PRIx64, value);
-	else
-		kvmintro_table_add(table, "unavailable");
-	if (row->show == KVMINTRO_REGS_DESCRIBED) {
-		kvmintro_describe_register(row->key, value, flags,
-					   sizeof(flags));
-		kvmintro_table_add(table, "%s", flags);
-	}
+	kvmintro_describe_segment(value, text, sizeof(text));
+	kvmintro_table_add(table, "%s", text);
 }
 
 /*
- * Print one vcpu's registers as @layout (@count rows) lays them out:
- * whence they are, then a table for each run of rows of a kind (pairs,
- * described, segments...), a blank line apart. Return 0 or -errno.
+ * Print one vcpu's registers as their @keys (@count) lay them out: whence
+ * they are, then a table for each run of keys of a kind, a blank line
+ * apart. Return 0 or -errno.
  */
 static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
-				   const struct kvmintro_regs_row *layout,
+				   const struct kvmintro_record_key *keys,
 				   size_t count, FILE *out)
 {
 	struct kvmintro_table table;
-	size_t i, width;
+	unsigned int show, next;
+	size_t i;
 	int ret = 0;
 
 	if (kvmintro_record_maybe(regs, "generation").valid)
@@ -317,20 +276,20 @@ static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
 		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n",
 			kvmintro_record_number(regs, "vcpu"));
 	for (i = 0; i < count && !ret; i++) {
-		if (layout[i].show == KVMINTRO_REGS_BREAK)
+		show = KVMINTRO_REGS_SHOW(&keys[i]);
+		if (!show)
 			continue;
-		width = kvmintro_regs_table_width[layout[i].show];
-		kvmintro_table_init(&table,
-				    layout[i].show == KVMINTRO_REGS_SEGMENT ?
+		kvmintro_table_init(&table, show == KVMINTRO_REGS_SEGMENT ?
 				    kvmintro_segment_columns :
-				    kvmintro_regs_pair_columns, width);
-		for (;;) {
-			kvmintro_regs_add_row(&table, regs, &layout[i]);
-			if (i + 1 == count || layout[i + 1].show ==
-			    KVMINTRO_REGS_BREAK || width !=
-			    kvmintro_regs_table_width[layout[i + 1].show])
+				    kvmintro_regs_pair_columns,
+				    kvmintro_regs_table_width[show]);
+		for (; i < count; i++) {
+			kvmintro_regs_add(&table, regs, &keys[i]);
+			/* gdt and idt go on with the control registers. */
+			next = i + 1 < count ? KVMINTRO_REGS_SHOW(&keys[i + 1]) :
+						show;
+			if (next != show && next != KVMINTRO_REGS_DTABLE)
 				break;
-			i++;
 		}
 		fputc('\n', out);
 		ret = kvmintro_table_finish(&table, out);
@@ -405,11 +364,11 @@ static int kvmintro_regs_show(const struct kvmintro *kvmintro,
 			fputc('\n', stdout);
 		ret = kvmintro_regs_is_arm64(lists[i].records) ?
 		      kvmintro_regs_print_one(lists[i].records,
-				kvmintro_regs_arm64_layout,
-				ARRAY_SIZE(kvmintro_regs_arm64_layout), stdout) :
+				kvmintro_arm64_regs_keys,
+				ARRAY_SIZE(kvmintro_arm64_regs_keys), stdout) :
 		      kvmintro_regs_print_one(lists[i].records,
-				kvmintro_regs_x86_layout,
-				ARRAY_SIZE(kvmintro_regs_x86_layout), stdout);
+				kvmintro_regs_keys,
+				ARRAY_SIZE(kvmintro_regs_keys), stdout);
 	}
 	return kvmintro_check_output(ret);
 }

@@ -212,12 +212,16 @@ void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 /**
  * struct kvmintro_record_key - a key the CLI needs in every record of a file
  * @name: the key
- * @types: the types its value may have, KVMINTRO_RECORD_TYPES() or'ed
+ * @types: the types its value may have, KVMINTRO_RECORD_TYPES() or'ed;
+ *	the bits from %KVMINTRO_RECORD_KEY_OWN up are the command's own
+ *	(regs: how the key shows)
  */
 struct kvmintro_record_key {
 	const char *name;
 	unsigned int types;
 };
+
+#define KVMINTRO_RECORD_KEY_OWN 16
 
 /**
  * struct kvmintro_record_schema - what the CLI needs of one file's records
