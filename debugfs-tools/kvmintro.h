@@ -141,6 +141,8 @@ enum kvmintro_show {
 	KVMINTRO_SHOW_SIZE,	/* bytes, or a page size word, as "2 MiB" */
 	KVMINTRO_SHOW_PAGES,	/* 4 KiB pages, as a size: "2 MiB" */
 	KVMINTRO_SHOW_FLAG,	/* the column's title if not 0, else "-" */
+	KVMINTRO_SHOW_LATENCY,	/* nanoseconds, as "674.985 us" */
+	KVMINTRO_SHOW_TIME,	/* <seconds>.<fraction>, in UTC and as written */
 };
 
 /**
@@ -435,6 +437,9 @@ int kvmintro_show_view(const struct kvmintro *kvmintro,
 	KVMINTRO_SHOW_LEFT("nx", "NX", FLAG),				\
 	KVMINTRO_SHOW_LEFT("large", "L", FLAG)
 
+void kvmintro_show_add_cell(struct kvmintro_table *table,
+			    const struct kvmintro_column *column,
+			    const struct kvmintro_record *record);
 int kvmintro_show_table(const struct kvmintro_column *columns,
 			size_t nr_columns,
 			const struct kvmintro_record *records, size_t count,
