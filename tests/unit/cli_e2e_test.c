@@ -830,6 +830,13 @@ static const struct command_case command_cases[] = {
 	  "resume\n", 0, "VM     5678 (PID 5678)\nstate  running\n", NULL, NULL },
 	{ "snapshot", { "snapshot", "5678" }, "snapshot", FIXTURE_SNAPSHOT,
 	  "capture\n", 0, FIXTURE_SNAPSHOT_TABLE, NULL, NULL },
+	{ "snapshot, no capture in the reply", { "snapshot", "5678" },
+	  "snapshot", FIXTURE_SNAPSHOT_RUNNING, "capture\n", 0,
+	  "VM             5678 (PID 5678)\n"
+	  "state          running\n"
+	  "pauses         0\n"
+	  "pause latency  0.000 us\n"
+	  "capture        none yet\n", NULL, NULL },
 	{ "pause --json", { "pause", "--json", "5678" }, "snapshot",
 	  FIXTURE_SNAPSHOT, "pause\n", 0, NULL, NULL,
 	  "  \"state\": \"paused\",\n  \"pauses\": 3,\n" },
