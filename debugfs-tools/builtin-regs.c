@@ -30,7 +30,7 @@ enum kvmintro_regs_show {
 
 /* A key's types, and how it shows in the bits that are the command's. */
 #define KVMINTRO_REGS_TYPES(types, show) \
-	(types | (KVMINTRO_REGS_##show << KVMINTRO_RECORD_KEY_OWN))
+	((types) | (KVMINTRO_REGS_##show << KVMINTRO_RECORD_KEY_OWN))
 #define KVMINTRO_REGS_SHOW(key) ((key)->types >> KVMINTRO_RECORD_KEY_OWN)
 #define KVMINTRO_REGS_HEX(name, show) \
 	{ name, KVMINTRO_REGS_TYPES(KVMINTRO_RECORD_TYPES(HEX), show) },
