@@ -9,20 +9,40 @@
  */
 #include "kvmintro.h"
 
+/* The options of gva are the first of enum kvmintro_option, these. */
+#define KVMINTRO_GVA_NR_OPTIONS (KVMINTRO_OPTION_TCR + 1)
+
+/* What each option writes in the request, and what a bad value is not. */
+static const struct {
+	const char *format;
+	const char *problem;
+} kvmintro_gva_options[KVMINTRO_GVA_NR_OPTIONS] = {
+	[KVMINTRO_OPTION_VCPU] = { " vcpu=%" PRIu64,
+				   "--vcpu takes a vcpu index, not" },
+	[KVMINTRO_OPTION_CR3] = { " cr3=0x%" PRIx64,
+				  "--cr3 takes a guest physical address, not" },
+	[KVMINTRO_OPTION_TTBR0] = { " ttbr0=0x%" PRIx64,
+		"--ttbr0, --ttbr1 and --tcr take a register value, not" },
+	[KVMINTRO_OPTION_TTBR1] = { " ttbr1=0x%" PRIx64,
+		"--ttbr0, --ttbr1 and --tcr take a register value, not" },
+	[KVMINTRO_OPTION_TCR] = { " tcr=0x%" PRIx64,
+		"--ttbr0, --ttbr1 and --tcr take a register value, not" },
+};
+
 /**
  * struct kvmintro_gva_walk_request - the walk asked
  * @vm: of this VM
  * @gva: the address
- * @vcpu: with the registers of this vcpu index, if @has_vcpu
- * @cr3: from this page-table root, if @has_cr3 (x86)
- * @ttbr0: arm64: with this TTBR0_EL1, if @has_ttbr0
- * @ttbr1: arm64: with this TTBR1_EL1, if @has_ttbr1
- * @tcr: arm64: with this TCR_EL1, if @has_tcr
+ * @given: which options were given, by enum kvmintro_option: with the
+ *	registers of vcpu index --vcpu, from page-table root --cr3 (x86),
+ *	with these TTBR0_EL1, TTBR1_EL1 and TCR_EL1 (arm64)
+ * @values: their values
  */
 struct kvmintro_gva_walk_request {
 	const struct kvmintro_vm *vm;
-	uint64_t gva, vcpu, cr3, ttbr0, ttbr1, tcr;
-	bool has_vcpu, has_cr3, has_ttbr0, has_ttbr1, has_tcr;
+	uint64_t gva;
+	bool given[KVMINTRO_GVA_NR_OPTIONS];
+	uint64_t values[KVMINTRO_GVA_NR_OPTIONS];
 };
 
 /* Is @header the first record of an arm64 walk (else x86's)? */
@@ -57,7 +77,8 @@ static int kvmintro_gva_check_list(const struct kvmintro_record_list *walk,
 {
 	const struct kvmintro_gva_walk_request *request = context;
 	const struct kvmintro_record *header = walk->records;
-	uint64_t vcpu = request->has_vcpu ? request->vcpu : 0;
+	uint64_t vcpu = request->values[KVMINTRO_OPTION_VCPU];
+	uint64_t cr3 = request->values[KVMINTRO_OPTION_CR3];
 
 	if (!walk->count || !kvmintro_record_maybe(header, "gva").valid ||
 	    !kvmintro_record_maybe(header, "vcpu").valid ||
@@ -75,11 +96,11 @@ static int kvmintro_gva_check_list(const struct kvmintro_record_list *walk,
 		return kvmintro_parse_fail(error, -EAGAIN,
 			"the walk used vcpu %" PRIu64 ", but vcpu %" PRIu64 " was asked" KVMINTRO_RECORD_AGAIN,
 			kvmintro_record_number(header, "vcpu"), vcpu);
-	if (request->has_cr3 &&
-	    kvmintro_record_number(header, "cr3") != request->cr3)
+	if (request->given[KVMINTRO_OPTION_CR3] &&
+	    kvmintro_record_number(header, "cr3") != cr3)
 		return kvmintro_parse_fail(error, -EAGAIN,
 			"the walk started at CR3 0x%" PRIx64 ", but 0x%" PRIx64 " was asked" KVMINTRO_RECORD_AGAIN,
-			kvmintro_record_number(header, "cr3"), request->cr3);
+			kvmintro_record_number(header, "cr3"), cr3);
 	error->line = 0;
 	if (!kvmintro_gva_end(walk))
 		return kvmintro_parse_fail(error, -EBADMSG,
@@ -100,6 +121,7 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 				      const void *context)
 {
 	const struct kvmintro_gva_walk_request *request = context;
+	const bool *given = request->given;
 
 	switch (err) {
 	case -ENODATA:
@@ -109,9 +131,11 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 	case -EINVAL:
 		kvmintro_error("%s refused the walk: VM %s has no vcpu %" PRIu64 ", or %s (or the module is of another version)",
 			       path, request->vm->dir,
-			       request->has_vcpu ? request->vcpu : 0,
-			       request->has_cr3 ? "--cr3 is x86's and this is an arm64 host" :
-			       request->has_ttbr0 || request->has_ttbr1 || request->has_tcr ?
+			       request->values[KVMINTRO_OPTION_VCPU],
+			       given[KVMINTRO_OPTION_CR3] ? "--cr3 is x86's and this is an arm64 host" :
+			       given[KVMINTRO_OPTION_TTBR0] ||
+			       given[KVMINTRO_OPTION_TTBR1] ||
+			       given[KVMINTRO_OPTION_TCR] ?
 			       "--ttbr0, --ttbr1 and --tcr are arm64's and this is an x86 host" :
 			       "the address is not one");
 		return -ESRCH;
@@ -120,9 +144,9 @@ static int kvmintro_gva_explain_write(const char *path, int err,
 			       path);
 		return err;
 	case -EFAULT:
-		if (request->has_cr3)
+		if (given[KVMINTRO_OPTION_CR3])
 			kvmintro_error("%s: the walk from --cr3 0x%" PRIx64 " met a page table outside guest memory",
-				       path, request->cr3);
+				       path, request->values[KVMINTRO_OPTION_CR3]);
 		else
 			kvmintro_error("%s: the walk met a page table outside guest memory",
 				       path);
@@ -264,31 +288,6 @@ static int kvmintro_gva_print_table(const struct kvmintro_record_list *walk)
 				   &page, 1, stdout);
 }
 
-/* Write @request as the gva file takes it: "<gva>[ key=value...]\n". */
-static void kvmintro_gva_request_text(const struct kvmintro_gva_walk_request *request,
-				      char *text, size_t size)
-{
-	const struct {
-		const char *format;
-		uint64_t value;
-		bool given;
-	} fields[] = {
-		{ " vcpu=%" PRIu64, request->vcpu, request->has_vcpu },
-		{ " cr3=0x%" PRIx64, request->cr3, request->has_cr3 },
-		{ " ttbr0=0x%" PRIx64, request->ttbr0, request->has_ttbr0 },
-		{ " ttbr1=0x%" PRIx64, request->ttbr1, request->has_ttbr1 },
-		{ " tcr=0x%" PRIx64, request->tcr, request->has_tcr },
-	};
-	size_t i, used;
-
-	used = snprintf(text, size, "0x%" PRIx64, request->gva);
-	for (i = 0; i < ARRAY_SIZE(fields); i++)
-		if (fields[i].given)
-			used += snprintf(text + used, size - used,
-					 fields[i].format, fields[i].value);
-	strcpy(text + used, "\n");
-}
-
 static const struct kvmintro_view kvmintro_gva_view = {
 	.file = "gva",
 	.schema = &kvmintro_gva_schema,
@@ -298,47 +297,37 @@ static const struct kvmintro_view kvmintro_gva_view = {
 
 int kvmintro_cmd_gva(struct kvmintro *kvmintro)
 {
-	const char *vcpu_text = kvmintro->options[KVMINTRO_OPTION_VCPU],
-		   *cr3_text = kvmintro->options[KVMINTRO_OPTION_CR3],
-		   *ttbr0_text = kvmintro->options[KVMINTRO_OPTION_TTBR0],
-		   *ttbr1_text = kvmintro->options[KVMINTRO_OPTION_TTBR1],
-		   *tcr_text = kvmintro->options[KVMINTRO_OPTION_TCR];
-	struct kvmintro_gva_walk_request request = {
-		.vm = &kvmintro->vm,
-		.has_vcpu = vcpu_text, .has_cr3 = cr3_text,
-		.has_ttbr0 = ttbr0_text, .has_ttbr1 = ttbr1_text,
-		.has_tcr = tcr_text,
-	};
+	struct kvmintro_gva_walk_request request = { .vm = &kvmintro->vm };
 	const struct kvmintro_debugfs_explainer explainer = {
 		.explain = kvmintro_gva_explain_write,
 		.context = &request,
 	};
+	const char *value;
 	char text[160];
+	size_t i, used;
 
 	if (kvmintro_parse_number_argument(kvmintro->argv[0], &request.gva))
 		return kvmintro_usage_error("gva",
 			"not a guest virtual address like 0xffffffff81000000:",
 			kvmintro->argv[0]);
-	if (request.has_vcpu &&
-	    (kvmintro_parse_number_argument(vcpu_text, &request.vcpu) ||
-	     request.vcpu > 0xffffffffULL))
-		return kvmintro_usage_error("gva", "--vcpu takes a vcpu index, not",
-					    vcpu_text);
-	if (request.has_cr3 &&
-	    kvmintro_parse_address_argument(cr3_text, &request.cr3))
-		return kvmintro_usage_error("gva",
-			"--cr3 takes a guest physical address, not", cr3_text);
-	if ((request.has_ttbr0 &&
-	     kvmintro_parse_number_argument(ttbr0_text, &request.ttbr0)) ||
-	    (request.has_ttbr1 &&
-	     kvmintro_parse_number_argument(ttbr1_text, &request.ttbr1)) ||
-	    (request.has_tcr &&
-	     kvmintro_parse_number_argument(tcr_text, &request.tcr)))
-		return kvmintro_usage_error("gva",
-			"--ttbr0, --ttbr1 and --tcr take a register value, not",
-			request.has_tcr ? tcr_text :
-			request.has_ttbr1 ? ttbr1_text : ttbr0_text);
-	kvmintro_gva_request_text(&request, text, sizeof(text));
+	/* The request, as the gva file takes it: "<gva>[ key=value...]\n". */
+	used = snprintf(text, sizeof(text), "0x%" PRIx64, request.gva);
+	for (i = 0; i < KVMINTRO_GVA_NR_OPTIONS; i++) {
+		value = kvmintro->options[i];
+		request.given[i] = value;
+		if (value && (i == KVMINTRO_OPTION_CR3 ?
+			      kvmintro_parse_address_argument(value, &request.values[i]) :
+			      kvmintro_parse_number_argument(value, &request.values[i]) ||
+			      (i == KVMINTRO_OPTION_VCPU &&
+			       request.values[i] > 0xffffffffULL)))
+			return kvmintro_usage_error("gva",
+					kvmintro_gva_options[i].problem, value);
+		if (value)
+			used += snprintf(text + used, sizeof(text) - used,
+					 kvmintro_gva_options[i].format,
+					 request.values[i]);
+	}
+	strcpy(text + used, "\n");
 	return kvmintro_show_view(kvmintro, &kvmintro_gva_view, text,
 				  &explainer, &request);
 }

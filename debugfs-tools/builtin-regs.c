@@ -17,44 +17,53 @@
 #include "../lib/regbits.h"
 #include "../lib/regs.h"
 
-#define KVMINTRO_REGS_KEY(index, name) { name, KVMINTRO_RECORD_TYPES(HEX) },
-#define KVMINTRO_REGS_GROUP_KEY(index, name, field) \
-	{ name "." #field, KVMINTRO_RECORD_TYPES(HEX) },
-#define KVMINTRO_REGS_TABLE_KEYS(index, name) \
-	KVMINTRO_FOR_EACH_TABLE_FIELD(KVMINTRO_REGS_GROUP_KEY, index, name)
-#define KVMINTRO_REGS_SEGMENT_KEYS(index, name) \
-	KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_REGS_GROUP_KEY, index, name)
-#define KVMINTRO_REGS_MSR_KEY(index, msr, name) \
-	{ name, KVMINTRO_RECORD_TYPES(HEX) | KVMINTRO_RECORD_TYPES(WORD) },
+/* How a register shows; each kind has its table's columns. */
+enum kvmintro_regs_show {
+	KVMINTRO_REGS_HIDDEN,		/* not in the table */
+	KVMINTRO_REGS_PAIR,		/* "name value", four to a line */
+	KVMINTRO_REGS_MSR,		/* the same, or "unavailable", two to a line */
+	KVMINTRO_REGS_DESCRIBED,	/* "name value flags" */
+	KVMINTRO_REGS_DTABLE,		/* gdt.base and gdt.limit: "name base limit" */
+	KVMINTRO_REGS_SEGMENT,		/* cs.selector to cs.attributes, decoded */
+	KVMINTRO_REGS_SYSTEM,		/* described, in a table of their own */
+};
 
-/* The keys of a regs file, named by lib/regs.h's lists, as the module's. */
-static const struct kvmintro_record_key kvmintro_regs_keys[] = {
-	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) },
+/* A key's types, and how it shows in the bits that are the command's. */
+#define KVMINTRO_REGS_TYPES(types, show) \
+	((types) | (KVMINTRO_REGS_##show << KVMINTRO_RECORD_KEY_OWN))
+#define KVMINTRO_REGS_SHOW(key) ((key)->types >> KVMINTRO_RECORD_KEY_OWN)
+#define KVMINTRO_REGS_HEX(name, show) \
+	{ name, KVMINTRO_REGS_TYPES(KVMINTRO_RECORD_TYPES(HEX), show) },
+#define KVMINTRO_REGS_GPR_KEY(index, name) KVMINTRO_REGS_HEX(name, PAIR)
+#define KVMINTRO_REGS_CONTROL_KEY(index, name) \
+	KVMINTRO_REGS_HEX(name, DESCRIBED)
+#define KVMINTRO_REGS_DTABLE_KEY(index, name, field) \
+	KVMINTRO_REGS_HEX(name "." #field, DTABLE)
+#define KVMINTRO_REGS_DTABLE_KEYS(index, name) \
+	KVMINTRO_FOR_EACH_TABLE_FIELD(KVMINTRO_REGS_DTABLE_KEY, index, name)
+#define KVMINTRO_REGS_SEGMENT_KEY(index, name, field) \
+	KVMINTRO_REGS_HEX(name "." #field, SEGMENT)
+#define KVMINTRO_REGS_SEGMENT_KEYS(index, name) \
+	KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_REGS_SEGMENT_KEY, index, name)
+#define KVMINTRO_REGS_MSR_KEY(index, msr, name) \
+	{ name, KVMINTRO_REGS_TYPES(KVMINTRO_RECORD_TYPES(HEX) | \
+				    KVMINTRO_RECORD_TYPES(WORD), MSR) },
+#define KVMINTRO_REGS_SOURCE_KEYS \
+	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) }, \
 	{ "source", KVMINTRO_RECORD_TYPES(WORD) },
-	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REGS_KEY)
-	KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REGS_KEY)
-	KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_REGS_TABLE_KEYS)
+
+/*
+ * The keys of a regs file, named by lib/regs.h's lists, as the module's,
+ * and the layout of the table: GPRs, control registers, segments, MSRs.
+ */
+static const struct kvmintro_record_key kvmintro_regs_keys[] = {
+	KVMINTRO_REGS_SOURCE_KEYS
+	KVMINTRO_FOR_EACH_GPR(KVMINTRO_REGS_GPR_KEY)
+	KVMINTRO_FOR_EACH_CONTROL_REG(KVMINTRO_REGS_CONTROL_KEY)
+	KVMINTRO_FOR_EACH_TABLE_REG(KVMINTRO_REGS_DTABLE_KEYS)
 	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_SEGMENT_KEYS)
 	KVMINTRO_FOR_EACH_MSR(KVMINTRO_REGS_MSR_KEY)
 };
-
-#define KVMINTRO_REGS_NAME(index, name) name,
-static const char *const kvmintro_regs_segments[] = {
-	KVMINTRO_FOR_EACH_SEGMENT(KVMINTRO_REGS_NAME)
-};
-
-/* Where each group starts in kvmintro_regs_keys[]. */
-enum {
-	KVMINTRO_REGS_GPRS = 2,
-	KVMINTRO_REGS_CONTROL = KVMINTRO_REGS_GPRS + KVMINTRO_NR_GPRS,
-	KVMINTRO_REGS_TABLES = KVMINTRO_REGS_CONTROL + 11,
-	KVMINTRO_REGS_SEGMENTS = KVMINTRO_REGS_TABLES + 4,
-	KVMINTRO_REGS_MSRS = KVMINTRO_REGS_SEGMENTS + 4 * KVMINTRO_NR_SEGMENTS,
-};
-
-_Static_assert(ARRAY_SIZE(kvmintro_regs_keys) ==
-	       KVMINTRO_REGS_MSRS + KVMINTRO_NR_MSRS,
-	       "the groups of kvmintro_regs_keys[] are out of step");
 
 #define KVMINTRO_ARM64_REGS_GPR_KEYS(X) \
 	X("x0") X("x1") X("x2") X("x3") X("x4") X("x5") X("x6") X("x7") \
@@ -62,32 +71,25 @@ _Static_assert(ARRAY_SIZE(kvmintro_regs_keys) ==
 	X("x15") X("x16") X("x17") X("x18") X("x19") X("x20") X("x21") \
 	X("x22") X("x23") X("x24") X("x25") X("x26") X("x27") X("x28") \
 	X("x29") X("x30")
-#define KVMINTRO_ARM64_REGS_KEY(name) { name, KVMINTRO_RECORD_TYPES(HEX) },
+#define KVMINTRO_ARM64_REGS_GPR_KEY(name) KVMINTRO_REGS_HEX(name, PAIR)
+/* sp (SP_EL0) goes with x0-x30; pc, PSTATE and the EL1 banked are described. */
 #define KVMINTRO_ARM64_REGS_CORE_KEY(index, name, field) \
-	KVMINTRO_ARM64_REGS_KEY(name)
-#define KVMINTRO_ARM64_REGS_SYS_KEY(index, name) KVMINTRO_ARM64_REGS_KEY(name)
+	{ name, KVMINTRO_RECORD_TYPES(HEX) | ((index) ? \
+		KVMINTRO_REGS_DESCRIBED : KVMINTRO_REGS_PAIR) << \
+		KVMINTRO_RECORD_KEY_OWN },
+#define KVMINTRO_ARM64_REGS_SYS_KEY(index, name) \
+	KVMINTRO_REGS_HEX(name, SYSTEM)
 
-/* The keys of an arm64 regs file, in lib/arm64/regs.c's order. */
+/*
+ * The keys of an arm64 regs file, in lib/arm64/regs.c's order, and the
+ * layout of the table: x0-x30 and sp, pc to spsr_el1, the EL1 system ones.
+ */
 static const struct kvmintro_record_key kvmintro_arm64_regs_keys[] = {
-	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) },
-	{ "source", KVMINTRO_RECORD_TYPES(WORD) },
-	KVMINTRO_ARM64_REGS_GPR_KEYS(KVMINTRO_ARM64_REGS_KEY)
+	KVMINTRO_REGS_SOURCE_KEYS
+	KVMINTRO_ARM64_REGS_GPR_KEYS(KVMINTRO_ARM64_REGS_GPR_KEY)
 	KVMINTRO_ARM64_FOR_EACH_CORE_REG(KVMINTRO_ARM64_REGS_CORE_KEY)
 	KVMINTRO_ARM64_FOR_EACH_SYS_REG(KVMINTRO_ARM64_REGS_SYS_KEY)
 };
-
-/* Where each group starts in kvmintro_arm64_regs_keys[]. */
-enum {
-	KVMINTRO_ARM64_REGS_GPRS = 2,
-	KVMINTRO_ARM64_REGS_CORE = KVMINTRO_ARM64_REGS_GPRS +
-				   KVMINTRO_ARM64_NR_GPRS,
-	KVMINTRO_ARM64_REGS_SYS = KVMINTRO_ARM64_REGS_CORE +
-				  KVMINTRO_ARM64_NR_CORE_REGS,
-};
-
-_Static_assert(ARRAY_SIZE(kvmintro_arm64_regs_keys) ==
-	       KVMINTRO_ARM64_REGS_SYS + KVMINTRO_ARM64_NR_SYS_REGS,
-	       "the groups of kvmintro_arm64_regs_keys[] are out of step");
 
 /* Either architecture's: a capture says its generation. */
 static int kvmintro_regs_check_source(const struct kvmintro_record *regs,
@@ -114,20 +116,22 @@ static int kvmintro_regs_check(const struct kvmintro_record *regs,
 			       struct kvmintro_parse_error *error)
 {
 	struct kvmintro_span value;
+	const char *key;
 	size_t i;
 	int ret;
 
 	ret = kvmintro_regs_check_source(regs, error);
 	if (ret)
 		return ret;
-	for (i = KVMINTRO_REGS_MSRS; i < ARRAY_SIZE(kvmintro_regs_keys); i++) {
-		value = kvmintro_record_text(regs, kvmintro_regs_keys[i].name);
-		if (!kvmintro_record_maybe(regs, kvmintro_regs_keys[i].name).valid &&
+	for (i = 0; i < ARRAY_SIZE(kvmintro_regs_keys); i++) {
+		key = kvmintro_regs_keys[i].name;
+		value = kvmintro_record_text(regs, key);
+		if (KVMINTRO_REGS_SHOW(&kvmintro_regs_keys[i]) == KVMINTRO_REGS_MSR &&
+		    !kvmintro_record_maybe(regs, key).valid &&
 		    !kvmintro_span_equals(value, "unavailable"))
 			return kvmintro_parse_fail(error, -EBADMSG,
 				"%s: \"%.*s\" is not a hex number or 'unavailable'",
-				kvmintro_regs_keys[i].name, (int)value.length,
-				value.start);
+				key, (int)value.length, value.start);
 	}
 	return 0;
 }
@@ -177,33 +181,6 @@ static const struct kvmintro_record_schema kvmintro_regs_schema = {
 	.select = kvmintro_regs_select,
 };
 
-/* A segment's attributes with a column: type, S, DPL, P, L, D/B, G. */
-static const unsigned int kvmintro_attribute_bits[][2] = {
-	{ 0, 4 }, { 4, 1 }, { 5, 2 }, { 7, 1 }, { 13, 1 }, { 14, 1 }, { 15, 1 },
-};
-
-/* Add @keys @first to @first + @count - 1 as "name value flags" rows. */
-static void kvmintro_regs_add_described(struct kvmintro_table *table,
-					const struct kvmintro_record *regs,
-					const struct kvmintro_record_key *keys,
-					size_t first, size_t count)
-{
-	const char *key;
-	char flags[256];
-	size_t i;
-
-	for (i = first; i < first + count; i++) {
-		key = keys[i].name;
-		kvmintro_describe_register(key,
-					   kvmintro_record_number(regs, key),
-					   flags, sizeof(flags));
-		kvmintro_table_add(table, "%s", key);
-		kvmintro_table_add(table, "0x%016" PRIx64,
-				   kvmintro_record_number(regs, key));
-		kvmintro_table_add(table, "%s", flags);
-	}
-}
-
 /* Untitled columns for "name value" pairs, up to four on a line. */
 static const struct kvmintro_column kvmintro_regs_pair_columns[8];
 
@@ -217,143 +194,107 @@ static const struct kvmintro_column kvmintro_segment_columns[] = {
 	KVMINTRO_COLUMN("DESCRIPTION", LEFT),
 };
 
-/* Add @keys @first to @first + @count - 1 as "name value" pairs. */
-static void kvmintro_table_add_pairs(struct kvmintro_table *table,
-				     const struct kvmintro_record *regs,
-				     const struct kvmintro_record_key *keys,
-				     size_t first, size_t count)
+/* The columns of each kind's table: how many. */
+static const size_t kvmintro_regs_table_width[] = {
+	[KVMINTRO_REGS_PAIR] = 8,
+	[KVMINTRO_REGS_MSR] = 4,
+	[KVMINTRO_REGS_DESCRIBED] = 3,
+	[KVMINTRO_REGS_DTABLE] = 3,
+	[KVMINTRO_REGS_SEGMENT] = ARRAY_SIZE(kvmintro_segment_columns),
+	[KVMINTRO_REGS_SYSTEM] = 3,
+};
+
+/* A segment's attributes with a column: type, S, DPL, P, L, D/B, G. */
+static const unsigned int kvmintro_attribute_bits[][2] = {
+	{ 0, 4 }, { 4, 1 }, { 5, 2 }, { 7, 1 }, { 13, 1 }, { 14, 1 }, { 15, 1 },
+};
+
+/*
+ * Add the cells of @key to @table: a register's name, value and what
+ * its show adds; a field of a segment or descriptor table (cs.base) its
+ * own cell, led by the register's name for the first.
+ */
+static void kvmintro_regs_add(struct kvmintro_table *table,
+			      const struct kvmintro_record *regs,
+			      const struct kvmintro_record_key *key)
 {
-	const char *key;
+	uint64_t value = kvmintro_record_number(regs, key->name);
+	bool dtable = KVMINTRO_REGS_SHOW(key) == KVMINTRO_REGS_DTABLE;
+	const char *field = strchr(key->name, '.');
+	char text[256];
 	size_t i;
 
-	for (i = first; i < first + count; i++) {
-		key = keys[i].name;
-		kvmintro_table_add(table, "%s", key);
-		if (kvmintro_record_maybe(regs, key).valid)
-			kvmintro_table_add(table, "0x%016" PRIx64,
-					   kvmintro_record_number(regs, key));
+	if (!field) {
+		kvmintro_table_add(table, "%s", key->name);
+		if (kvmintro_record_maybe(regs, key->name).valid)
+			kvmintro_table_add(table, "0x%016" PRIx64, value);
 		else
 			kvmintro_table_add(table, "unavailable");
+		if (KVMINTRO_REGS_SHOW(key) != KVMINTRO_REGS_DESCRIBED &&
+		    KVMINTRO_REGS_SHOW(key) != KVMINTRO_REGS_SYSTEM)
+			return;
+		kvmintro_describe_register(key->name, value, text, sizeof(text));
+		kvmintro_table_add(table, "%s", text);
+	} else if (!strcmp(field, dtable ? ".base" : ".selector")) {
+		kvmintro_table_add(table, "%.*s", (int)(field - key->name),
+				   key->name);
+		kvmintro_table_add(table, dtable ? "0x%016" PRIx64 :
+				   "0x%04" PRIx64, value);
+	} else {
+		kvmintro_table_add(table, dtable ? "limit 0x%" PRIx64 :
+				   "0x%" PRIx64, value);
 	}
-}
-
-/* The title of one vcpu's registers: whence they are. */
-static void kvmintro_regs_print_source(const struct kvmintro_record *regs,
-				       FILE *out)
-{
-	if (kvmintro_record_maybe(regs, "generation").valid)
-		fprintf(out, "vcpu %" PRIu64 " (capture, generation %" PRIu64 ")\n\n",
-			kvmintro_record_number(regs, "vcpu"),
-			kvmintro_record_number(regs, "generation"));
-	else
-		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n\n",
-			kvmintro_record_number(regs, "vcpu"));
-}
-
-/* rip, rflags, the control registers with their flags, gdt and idt. */
-static void kvmintro_regs_add_control(struct kvmintro_table *table,
-				      const struct kvmintro_record *regs)
-{
-	const char *key;
-	size_t i;
-
-	kvmintro_regs_add_described(table, regs, kvmintro_regs_keys,
-				    KVMINTRO_REGS_CONTROL, 11);
-	for (i = 0; i < 2; i++) {
-		key = i ? "idt" : "gdt";
-		kvmintro_table_add(table, "%s", key);
-		kvmintro_table_add(table, "0x%016" PRIx64,
-				   kvmintro_record_number(regs, kvmintro_regs_keys[
-					KVMINTRO_REGS_TABLES + 2 * i].name));
-		kvmintro_table_add(table, "limit 0x%" PRIx64,
-				   kvmintro_record_number(regs, kvmintro_regs_keys[
-					KVMINTRO_REGS_TABLES + 2 * i + 1].name));
-	}
-}
-
-static void kvmintro_regs_add_segment(struct kvmintro_table *table,
-				      const struct kvmintro_record *regs,
-				      size_t index)
-{
-	const struct kvmintro_record_key *keys =
-		&kvmintro_regs_keys[KVMINTRO_REGS_SEGMENTS + 4 * index];
-	uint64_t attributes = kvmintro_record_number(regs, keys[3].name);
-	char description[64];
-	size_t i;
-
-	kvmintro_table_add(table, "%s", kvmintro_regs_segments[index]);
-	kvmintro_table_add(table, "0x%04" PRIx64,
-			   kvmintro_record_number(regs, keys[0].name));
-	for (i = 1; i < 4; i++)
-		kvmintro_table_add(table, "0x%" PRIx64,
-				   kvmintro_record_number(regs, keys[i].name));
+	if (!field || strcmp(field, ".attributes"))
+		return;
 	for (i = 0; i < ARRAY_SIZE(kvmintro_attribute_bits); i++)
 		kvmintro_table_add(table, i ? "%u" : "0x%x",
-			(unsigned int)(attributes >> kvmintro_attribute_bits[i][0]) &
+			(unsigned int)(value >> kvmintro_attribute_bits[i][0]) &
 			((1u << kvmintro_attribute_bits[i][1]) - 1));
-	kvmintro_describe_segment(attributes, description, sizeof(description));
-	kvmintro_table_add(table, "%s", description);
-}
-
-/* Print one vcpu's registers in groups, a blank line apart. */
-static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
-				   FILE *out)
-{
-	struct kvmintro_table table;
-	size_t i;
-	int ret;
-
-	kvmintro_regs_print_source(regs, out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 8);
-	kvmintro_table_add_pairs(&table, regs, kvmintro_regs_keys,
-				 KVMINTRO_REGS_GPRS, KVMINTRO_NR_GPRS);
-	ret = kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
-	kvmintro_regs_add_control(&table, regs);
-	ret = ret ?: kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_segment_columns,
-			    ARRAY_SIZE(kvmintro_segment_columns));
-	for (i = 0; i < KVMINTRO_NR_SEGMENTS; i++)
-		kvmintro_regs_add_segment(&table, regs, i);
-	ret = ret ?: kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 4);
-	kvmintro_table_add_pairs(&table, regs, kvmintro_regs_keys,
-				 KVMINTRO_REGS_MSRS, KVMINTRO_NR_MSRS);
-	return ret ?: kvmintro_table_finish(&table, out);
+	kvmintro_describe_segment(value, text, sizeof(text));
+	kvmintro_table_add(table, "%s", text);
 }
 
 /*
- * Print one arm64 vcpu's registers: x0-x30 and sp, then pc, PSTATE and
- * the EL1 banked registers, then the EL1 system registers.
+ * Print one vcpu's registers as their @keys (@count) lay them out: whence
+ * they are, then a table for each run of keys of a kind, a blank line
+ * apart. Return 0 or -errno.
  */
-static int kvmintro_arm64_regs_print_one(const struct kvmintro_record *regs,
-					 FILE *out)
+static int kvmintro_regs_print_one(const struct kvmintro_record *regs,
+				   const struct kvmintro_record_key *keys,
+				   size_t count, FILE *out)
 {
 	struct kvmintro_table table;
-	int ret;
+	unsigned int show, next;
+	size_t i;
+	int ret = 0;
 
-	kvmintro_regs_print_source(regs, out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 8);
-	/* x0-x30 and sp (SP_EL0): eight rows of four. */
-	kvmintro_table_add_pairs(&table, regs, kvmintro_arm64_regs_keys,
-				 KVMINTRO_ARM64_REGS_GPRS,
-				 KVMINTRO_ARM64_NR_GPRS + 1);
-	ret = kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
-	kvmintro_regs_add_described(&table, regs, kvmintro_arm64_regs_keys,
-				    KVMINTRO_ARM64_REGS_CORE + 1,
-				    KVMINTRO_ARM64_NR_CORE_REGS - 1);
-	ret = ret ?: kvmintro_table_finish(&table, out);
-	fputc('\n', out);
-	kvmintro_table_init(&table, kvmintro_regs_pair_columns, 3);
-	kvmintro_regs_add_described(&table, regs, kvmintro_arm64_regs_keys,
-				    KVMINTRO_ARM64_REGS_SYS,
-				    KVMINTRO_ARM64_NR_SYS_REGS);
-	return ret ?: kvmintro_table_finish(&table, out);
+	if (kvmintro_record_maybe(regs, "generation").valid)
+		fprintf(out, "vcpu %" PRIu64 " (capture, generation %" PRIu64 ")\n",
+			kvmintro_record_number(regs, "vcpu"),
+			kvmintro_record_number(regs, "generation"));
+	else
+		fprintf(out, "vcpu %" PRIu64 " (live: the VM is paused)\n",
+			kvmintro_record_number(regs, "vcpu"));
+	for (i = 0; i < count && !ret; i++) {
+		show = KVMINTRO_REGS_SHOW(&keys[i]);
+		if (!show)
+			continue;
+		kvmintro_table_init(&table, show == KVMINTRO_REGS_SEGMENT ?
+				    kvmintro_segment_columns :
+				    kvmintro_regs_pair_columns,
+				    kvmintro_regs_table_width[show]);
+		for (; i < count; i++) {
+			kvmintro_regs_add(&table, regs, &keys[i]);
+			/* gdt and idt go on with the control registers. */
+			next = i + 1 < count ? KVMINTRO_REGS_SHOW(&keys[i + 1]) :
+						show;
+			if (next != show && next != KVMINTRO_REGS_DTABLE)
+				break;
+		}
+		fputc('\n', out);
+		ret = kvmintro_table_finish(&table, out);
+	}
+	return ret;
 }
 
 /* Say that @vm has no vcpu @vcpu, listing those it has; return -ESRCH. */
@@ -422,8 +363,12 @@ static int kvmintro_regs_show(const struct kvmintro *kvmintro,
 		if (i)
 			fputc('\n', stdout);
 		ret = kvmintro_regs_is_arm64(lists[i].records) ?
-		      kvmintro_arm64_regs_print_one(lists[i].records, stdout) :
-		      kvmintro_regs_print_one(lists[i].records, stdout);
+		      kvmintro_regs_print_one(lists[i].records,
+				kvmintro_arm64_regs_keys,
+				ARRAY_SIZE(kvmintro_arm64_regs_keys), stdout) :
+		      kvmintro_regs_print_one(lists[i].records,
+				kvmintro_regs_keys,
+				ARRAY_SIZE(kvmintro_regs_keys), stdout);
 	}
 	return kvmintro_check_output(ret);
 }

@@ -7,11 +7,23 @@
  */
 #include "kvmintro.h"
 
-/* What a command shows of the snapshot file in a table. */
+/* The lines of the table of the snapshot file, after the VM's. */
+static const struct kvmintro_column kvmintro_snapshot_rows[] = {
+	KVMINTRO_SHOW_LEFT("state", "state", VALUE),
+	KVMINTRO_SHOW_LEFT("pauses", "pauses", VALUE),
+	KVMINTRO_SHOW_LEFT("pause_latency_ns", "pause latency", LATENCY),
+	KVMINTRO_SHOW_LEFT("generation", "capture", VALUE),
+	KVMINTRO_SHOW_LEFT("captured", "captured at", TIME),
+	KVMINTRO_SHOW_LEFT("capture_pause_latency_ns", "capture pause latency",
+			   LATENCY),
+	KVMINTRO_SHOW_LEFT("vcpus", "vcpus captured", VALUE),
+};
+
+/* What a command shows of the snapshot file: how many lines of the table. */
 enum kvmintro_snapshot_view {
-	KVMINTRO_SNAPSHOT_VIEW_STATE,	/* the state */
-	KVMINTRO_SNAPSHOT_VIEW_PAUSE,	/* the state and the pause latency */
-	KVMINTRO_SNAPSHOT_VIEW_CAPTURE,	/* all of it */
+	KVMINTRO_SNAPSHOT_VIEW_STATE = 1,	/* the state */
+	KVMINTRO_SNAPSHOT_VIEW_PAUSE = 3,	/* and the pause latency */
+	KVMINTRO_SNAPSHOT_VIEW_CAPTURE = ARRAY_SIZE(kvmintro_snapshot_rows),
 };
 
 static const struct kvmintro_record_key kvmintro_snapshot_keys[] = {
@@ -119,20 +131,9 @@ static int kvmintro_snapshot_explain_write(const char *path, int err,
 	return 0;
 }
 
-static void kvmintro_table_add_latency(struct kvmintro_table *table,
-				       const struct kvmintro_record *snapshot,
-				       const char *key)
-{
-	char text[KVMINTRO_TIME_TEXT_MAX];
-
-	kvmintro_format_latency(kvmintro_record_number(snapshot, key), text,
-				sizeof(text));
-	kvmintro_table_add(table, "%s", text);
-}
-
 /*
- * Print what @view shows of @snapshot, a "name  value" line each, the VM
- * first. Return 0 or -errno.
+ * Print the first @view lines of the table of @snapshot, "name  value",
+ * the VM first; the capture's only if there is one. Return 0 or -errno.
  */
 static int kvmintro_snapshot_print_table(const struct kvmintro_vm *vm,
 					 const struct kvmintro_record *snapshot,
@@ -141,43 +142,26 @@ static int kvmintro_snapshot_print_table(const struct kvmintro_vm *vm,
 	static const struct kvmintro_column columns[] = {
 		KVMINTRO_COLUMN(NULL, LEFT), KVMINTRO_COLUMN(NULL, LEFT),
 	};
-	char time[KVMINTRO_TIME_TEXT_MAX];
-	struct kvmintro_span captured;
+	uint64_t generation = kvmintro_record_number(snapshot, "generation");
+	const struct kvmintro_column *row;
 	struct kvmintro_table table;
-	struct kvmintro_time when;
 
 	kvmintro_table_init(&table, columns, ARRAY_SIZE(columns));
 	kvmintro_table_add(&table, "VM");
 	kvmintro_table_add(&table, "%s (PID %" PRIu64 ")", vm->dir, vm->pid);
-	kvmintro_table_add(&table, "state");
-	captured = kvmintro_record_text(snapshot, "state");
-	kvmintro_table_add(&table, "%.*s", (int)captured.length, captured.start);
-	if (view != KVMINTRO_SNAPSHOT_VIEW_STATE) {
-		kvmintro_table_add(&table, "pauses");
-		kvmintro_table_add(&table, "%" PRIu64,
-				   kvmintro_record_number(snapshot, "pauses"));
-		kvmintro_table_add(&table, "pause latency");
-		kvmintro_table_add_latency(&table, snapshot, "pause_latency_ns");
+	for (row = kvmintro_snapshot_rows; row < kvmintro_snapshot_rows + view;
+	     row++) {
+		kvmintro_table_add(&table, "%s", row->title);
+		if (strcmp(row->key, "generation")) {
+			kvmintro_show_add_cell(&table, row, snapshot);
+			continue;
+		}
+		if (!generation) {
+			kvmintro_table_add(&table, "none yet");
+			break;
+		}
+		kvmintro_table_add(&table, "generation %" PRIu64, generation);
 	}
-	if (view != KVMINTRO_SNAPSHOT_VIEW_CAPTURE)
-		return kvmintro_table_finish(&table, stdout);
-	kvmintro_table_add(&table, "capture");
-	if (kvmintro_snapshot_time(snapshot, &when)) {
-		kvmintro_table_add(&table, "none yet");
-		return kvmintro_table_finish(&table, stdout);
-	}
-	kvmintro_table_add(&table, "generation %" PRIu64,
-			   kvmintro_record_number(snapshot, "generation"));
-	kvmintro_format_time(&when, time, sizeof(time));
-	captured = kvmintro_record_text(snapshot, "captured");
-	kvmintro_table_add(&table, "captured at");
-	kvmintro_table_add(&table, "%s (%.*s)", time, (int)captured.length,
-			   captured.start);
-	kvmintro_table_add(&table, "capture pause latency");
-	kvmintro_table_add_latency(&table, snapshot, "capture_pause_latency_ns");
-	kvmintro_table_add(&table, "vcpus captured");
-	kvmintro_table_add(&table, "%" PRIu64,
-			   kvmintro_record_number(snapshot, "vcpus"));
 	return kvmintro_table_finish(&table, stdout);
 }
 

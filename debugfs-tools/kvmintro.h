@@ -141,6 +141,8 @@ enum kvmintro_show {
 	KVMINTRO_SHOW_SIZE,	/* bytes, or a page size word, as "2 MiB" */
 	KVMINTRO_SHOW_PAGES,	/* 4 KiB pages, as a size: "2 MiB" */
 	KVMINTRO_SHOW_FLAG,	/* the column's title if not 0, else "-" */
+	KVMINTRO_SHOW_LATENCY,	/* nanoseconds, as "674.985 us" */
+	KVMINTRO_SHOW_TIME,	/* <seconds>.<fraction>, in UTC and as written */
 };
 
 /**
@@ -212,12 +214,16 @@ void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 /**
  * struct kvmintro_record_key - a key the CLI needs in every record of a file
  * @name: the key
- * @types: the types its value may have, KVMINTRO_RECORD_TYPES() or'ed
+ * @types: the types its value may have, KVMINTRO_RECORD_TYPES() or'ed;
+ *	the bits from %KVMINTRO_RECORD_KEY_OWN up are the command's own
+ *	(regs: how the key shows)
  */
 struct kvmintro_record_key {
 	const char *name;
 	unsigned int types;
 };
+
+#define KVMINTRO_RECORD_KEY_OWN 16
 
 /**
  * struct kvmintro_record_schema - what the CLI needs of one file's records
@@ -430,6 +436,9 @@ int kvmintro_show_view(const struct kvmintro *kvmintro,
 	KVMINTRO_SHOW_LEFT("nx", "NX", FLAG),				\
 	KVMINTRO_SHOW_LEFT("large", "L", FLAG)
 
+void kvmintro_show_add_cell(struct kvmintro_table *table,
+			    const struct kvmintro_column *column,
+			    const struct kvmintro_record *record);
 int kvmintro_show_table(const struct kvmintro_column *columns,
 			size_t nr_columns,
 			const struct kvmintro_record *records, size_t count,

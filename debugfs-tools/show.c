@@ -179,13 +179,14 @@ void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 }
 
 /* Add the cell of @column for @record to @table. */
-static void kvmintro_show_add_cell(struct kvmintro_table *table,
-				   const struct kvmintro_column *column,
-				   const struct kvmintro_record *record)
+void kvmintro_show_add_cell(struct kvmintro_table *table,
+			    const struct kvmintro_column *column,
+			    const struct kvmintro_record *record)
 {
 	const struct kvmintro_record_field *field;
+	char *bytes, *escaped, text[KVMINTRO_TIME_TEXT_MAX];
 	struct kvmintro_maybe_u64 number;
-	char *bytes, *escaped;
+	struct kvmintro_time time;
 	int length;
 
 	field = kvmintro_record_find(record, column->key);
@@ -200,7 +201,17 @@ static void kvmintro_show_add_cell(struct kvmintro_table *table,
 		kvmintro_table_add(table, "-");
 	} else if (column->show == KVMINTRO_SHOW_FLAG) {
 		kvmintro_table_add(table, "%s", number.value ? column->title : "-");
-	} else if (column->show != KVMINTRO_SHOW_VALUE && number.valid) {
+	} else if (column->show == KVMINTRO_SHOW_LATENCY && number.valid) {
+		kvmintro_format_latency(number.value, text, sizeof(text));
+		kvmintro_table_add(table, "%s", text);
+	} else if (column->show == KVMINTRO_SHOW_TIME &&
+		   !kvmintro_parse_time(field->value, field->value_len,
+					&time.seconds, &time.nanoseconds)) {
+		kvmintro_format_time(&time, text, sizeof(text));
+		kvmintro_table_add(table, "%s (%.*s)", text,
+				   (int)field->value_len, field->value);
+	} else if ((column->show == KVMINTRO_SHOW_SIZE ||
+		    column->show == KVMINTRO_SHOW_PAGES) && number.valid) {
 		if (column->show == KVMINTRO_SHOW_PAGES)
 			number.value <<= KVMINTRO_PAGE_SHIFT;
 		kvmintro_table_add_size(table, number.value);

@@ -830,6 +830,13 @@ static const struct command_case command_cases[] = {
 	  "resume\n", 0, "VM     5678 (PID 5678)\nstate  running\n", NULL, NULL },
 	{ "snapshot", { "snapshot", "5678" }, "snapshot", FIXTURE_SNAPSHOT,
 	  "capture\n", 0, FIXTURE_SNAPSHOT_TABLE, NULL, NULL },
+	{ "snapshot, no capture in the reply", { "snapshot", "5678" },
+	  "snapshot", FIXTURE_SNAPSHOT_RUNNING, "capture\n", 0,
+	  "VM             5678 (PID 5678)\n"
+	  "state          running\n"
+	  "pauses         0\n"
+	  "pause latency  0.000 us\n"
+	  "capture        none yet\n", NULL, NULL },
 	{ "pause --json", { "pause", "--json", "5678" }, "snapshot",
 	  FIXTURE_SNAPSHOT, "pause\n", 0, NULL, NULL,
 	  "  \"state\": \"paused\",\n  \"pauses\": 3,\n" },
@@ -1294,6 +1301,10 @@ static const struct failure_case introspection_failures[] = {
 	  4, "VM 5678 has no vcpu 7; its vcpus are: 0, 1, 2, 10", NULL },
 	{ "regs, a bad vcpu", "good/kvmintro", { "regs", "5678", "--vcpu", "x" },
 	  2, "--vcpu takes a vcpu id, not \"x\"", NULL },
+	{ "gva, a bad --ttbr0 beside a good --tcr", "good/kvmintro",
+	  { "gva", "5678", "0x1000", "--ttbr0", "zz", "--tcr", "0x1" },
+	  2, "--ttbr0, --ttbr1 and --tcr take a register value, not \"zz\"",
+	  NULL },
 	{ "regs, malformed", "bad-files/kvmintro", { "regs", "7" },
 	  1, "/7/vcpu0/regs:5: rbx: \"rbx\" is a word",
 	  "the line reads \"rbx=rbx\"" },
