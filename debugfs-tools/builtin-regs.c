@@ -28,12 +28,13 @@ enum kvmintro_regs_show {
 	KVMINTRO_REGS_SYSTEM,		/* described, in a table of their own */
 };
 
-/* A key's types, and how it shows in the bits that are the command's. */
-#define KVMINTRO_REGS_TYPES(types, show) \
-	((types) | (KVMINTRO_REGS_##show << KVMINTRO_RECORD_KEY_OWN))
-#define KVMINTRO_REGS_SHOW(key) ((key)->types >> KVMINTRO_RECORD_KEY_OWN)
+/* A key, its types, and how it shows. */
+#define KVMINTRO_REGS_KEY(key, key_types, how) \
+	{ .name = (key), .types = (key_types), .show = (how) },
+#define KVMINTRO_REGS_SHOW(key) ((key)->show)
 #define KVMINTRO_REGS_HEX(name, show) \
-	{ name, KVMINTRO_REGS_TYPES(KVMINTRO_RECORD_TYPES(HEX), show) },
+	KVMINTRO_REGS_KEY(name, KVMINTRO_RECORD_TYPES(HEX), \
+			  KVMINTRO_REGS_##show)
 #define KVMINTRO_REGS_GPR_KEY(index, name) KVMINTRO_REGS_HEX(name, PAIR)
 #define KVMINTRO_REGS_CONTROL_KEY(index, name) \
 	KVMINTRO_REGS_HEX(name, DESCRIBED)
@@ -46,11 +47,11 @@ enum kvmintro_regs_show {
 #define KVMINTRO_REGS_SEGMENT_KEYS(index, name) \
 	KVMINTRO_FOR_EACH_SEG_FIELD(KVMINTRO_REGS_SEGMENT_KEY, index, name)
 #define KVMINTRO_REGS_MSR_KEY(index, msr, name) \
-	{ name, KVMINTRO_REGS_TYPES(KVMINTRO_RECORD_TYPES(HEX) | \
-				    KVMINTRO_RECORD_TYPES(WORD), MSR) },
+	KVMINTRO_REGS_KEY(name, KVMINTRO_RECORD_TYPES(HEX) | \
+			  KVMINTRO_RECORD_TYPES(WORD), KVMINTRO_REGS_MSR)
 #define KVMINTRO_REGS_SOURCE_KEYS \
-	{ "vcpu", KVMINTRO_RECORD_TYPES(DECIMAL) }, \
-	{ "source", KVMINTRO_RECORD_TYPES(WORD) },
+	KVMINTRO_RECORD_KEY("vcpu", KVMINTRO_RECORD_TYPES(DECIMAL)), \
+	KVMINTRO_RECORD_KEY("source", KVMINTRO_RECORD_TYPES(WORD)),
 
 /*
  * The keys of a regs file, named by lib/regs.h's lists, as the module's,
@@ -74,9 +75,8 @@ static const struct kvmintro_record_key kvmintro_regs_keys[] = {
 #define KVMINTRO_ARM64_REGS_GPR_KEY(name) KVMINTRO_REGS_HEX(name, PAIR)
 /* sp (SP_EL0) goes with x0-x30; pc, PSTATE and the EL1 banked are described. */
 #define KVMINTRO_ARM64_REGS_CORE_KEY(index, name, field) \
-	{ name, KVMINTRO_RECORD_TYPES(HEX) | ((index) ? \
-		KVMINTRO_REGS_DESCRIBED : KVMINTRO_REGS_PAIR) << \
-		KVMINTRO_RECORD_KEY_OWN },
+	KVMINTRO_REGS_KEY(name, KVMINTRO_RECORD_TYPES(HEX), (index) ? \
+			  KVMINTRO_REGS_DESCRIBED : KVMINTRO_REGS_PAIR)
 #define KVMINTRO_ARM64_REGS_SYS_KEY(index, name) \
 	KVMINTRO_REGS_HEX(name, SYSTEM)
 

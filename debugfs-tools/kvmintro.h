@@ -214,16 +214,19 @@ void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 /**
  * struct kvmintro_record_key - a key the CLI needs in every record of a file
  * @name: the key
- * @types: the types its value may have, KVMINTRO_RECORD_TYPES() or'ed;
- *	the bits from %KVMINTRO_RECORD_KEY_OWN up are the command's own
- *	(regs: how the key shows)
+ * @types: the types its value may have, KVMINTRO_RECORD_TYPES() or'ed
+ * @show: how the command shows it, the command's own (regs: which part of
+ *	its table); 0 for commands that do not use it
  */
 struct kvmintro_record_key {
 	const char *name;
 	unsigned int types;
+	unsigned int show;
 };
 
-#define KVMINTRO_RECORD_KEY_OWN 16
+/* A key the command only needs, with the types its value may have. */
+#define KVMINTRO_RECORD_KEY(key, key_types) \
+	{ .name = (key), .types = (key_types) }
 
 /**
  * struct kvmintro_record_schema - what the CLI needs of one file's records

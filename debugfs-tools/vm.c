@@ -6,11 +6,11 @@
 #include "kvmintro.h"
 
 static const struct kvmintro_record_key kvmintro_vm_keys[] = {
-	{ "pid", KVMINTRO_RECORD_TYPES(DECIMAL) },
-	{ "dir", KVMINTRO_RECORD_TYPES(STRING) },
-	{ "vcpus", KVMINTRO_RECORD_TYPES(DECIMAL) },
-	{ "slots", KVMINTRO_RECORD_TYPES(DECIMAL) },
-	{ "mem", KVMINTRO_RECORD_TYPES(DECIMAL) },
+	KVMINTRO_RECORD_KEY("pid", KVMINTRO_RECORD_TYPES(DECIMAL)),
+	KVMINTRO_RECORD_KEY("dir", KVMINTRO_RECORD_TYPES(STRING)),
+	KVMINTRO_RECORD_KEY("vcpus", KVMINTRO_RECORD_TYPES(DECIMAL)),
+	KVMINTRO_RECORD_KEY("slots", KVMINTRO_RECORD_TYPES(DECIMAL)),
+	KVMINTRO_RECORD_KEY("mem", KVMINTRO_RECORD_TYPES(DECIMAL)),
 };
 
 /* Decode @record's dir into @dir; -EBADMSG if it is no directory name. */
