@@ -33,9 +33,6 @@ struct kvmintro_vm;
 struct kvmintro_record_list;
 struct kvmintro_debugfs_explainer;
 
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
-#endif
 #define __printf(format_index, first_argument) \
 	__attribute__((format(printf, format_index, first_argument)))
 
@@ -475,7 +472,10 @@ enum kvmintro_exit_status {
 	KVMINTRO_EXIT_NO_VM = 4,	/* no such VM or vcpu, a PID with several */
 };
 
-/* The options of the commands; kvmintro.c's kvmintro_options[] names them. */
+/*
+ * The options of the commands, named (and given to commands) by the
+ * option lists of Documentation/cli.rst: see kvmintro_options[].
+ */
 enum kvmintro_option {
 	KVMINTRO_OPTION_VCPU,
 	KVMINTRO_OPTION_CR3,
@@ -507,6 +507,47 @@ struct kvmintro {
 	char **argv;
 	int argc;
 };
+
+#define KVMINTRO_OPTION(name) (1u << KVMINTRO_OPTION_##name)
+
+/**
+ * struct kvmintro_option_name - how an option is typed
+ * @name: like "--vcpu"
+ * @alias: another name, or NULL
+ * @value: whether it takes a value ("--vcpu 1" or "--vcpu=1")
+ */
+struct kvmintro_option_name {
+	const char *name;
+	const char *alias;
+	bool value;
+};
+
+/**
+ * struct kvmintro_command - a row of the command table
+ * @name: what the user types
+ * @run: the builtin, kvmintro_cmd_<name>()
+ * @arguments: its arguments, for usage lines ("" if none); they are also
+ *	what kvmintro_parse_command_line() checks (kvmintro_count_arguments())
+ * @options: the options it takes, KVMINTRO_OPTION()s or'ed
+ * @summary: one line for the command list
+ * @description: the rest of "kvmintro help <name>"
+ */
+struct kvmintro_command {
+	const char *name;
+	int (*run)(struct kvmintro *kvmintro);
+	const char *arguments;
+	unsigned int options;
+	const char *summary;
+	const char *description;
+};
+
+/*
+ * Made at build time from the sections of Documentation/cli.rst's
+ * "Commands" by Documentation/man/cli-commands.awk.
+ */
+extern const struct kvmintro_option_name kvmintro_options[KVMINTRO_NR_OPTIONS];
+extern const struct kvmintro_command kvmintro_commands[];
+extern const size_t kvmintro_nr_commands;
 
 int kvmintro_main(int argc, char **argv);
 int kvmintro_usage_error(const char *command, const char *problem,
@@ -541,5 +582,6 @@ int kvmintro_cmd_info(struct kvmintro *kvmintro);
 int kvmintro_cmd_dmesg(struct kvmintro *kvmintro);
 int kvmintro_cmd_scan(struct kvmintro *kvmintro);
 int kvmintro_cmd_stage2(struct kvmintro *kvmintro);
+int kvmintro_cmd_help(struct kvmintro *kvmintro);
 
 #endif /* KVMINTRO_H */

@@ -1,0 +1,261 @@
+#!/usr/bin/awk -f
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make the kvmintro CLI's command table (C) from Documentation/cli.rst, the
+# one place the commands are described: "kvmintro help", its man page and
+# this table all come from it.  POSIX awk (mawk does), so that the CLI
+# builds wherever make and a C compiler are.
+#
+# usage: awk -f cli-commands.awk Documentation/cli.rst debugfs-tools/kvmintro.h >commands.c
+#
+# Each subsection of cli.rst's "Commands" is one command:
+#
+#   ``kvmintro NAME ARGUMENTS``      the title: its name and usage
+#   ---------------------------
+#
+#   One sentence.                    its line in "kvmintro help"
+#
+#   A paragraph.                     the text of "kvmintro help NAME"
+#
+#   -o, --option VALUE  what it does    an option list (optional): its options
+#
+#   Anything else.                   the man page's only
+#
+# A command's function is kvmintro_cmd_<NAME> ('-' as '_'), an option's
+# number KVMINTRO_OPTION_<NAME> (its long name in capitals).  The command
+# functions kvmintro.h declares must be those cli.rst describes, else this
+# fails: no command without its documentation, nor the reverse.
+
+function fail(message)
+{
+	printf "cli-commands.awk: %s:%d: %s\n", FILENAME, FNR, message > "/dev/stderr"
+	failed = 1
+	exit 1
+}
+
+# @text as the help prints it: no reStructuredText markup.
+function plain(text)
+{
+	gsub(/``/, "", text)
+	gsub(/:doc:`[a-z]+`/, "&.rst", text)
+	gsub(/:doc:`/, "Documentation/", text)
+	gsub(/`/, "", text)
+	return text
+}
+
+# @text as the inside of a C string literal.
+function c_string(text,    out, i, c)
+{
+	out = ""
+	for (i = 1; i <= length(text); i++) {
+		c = substr(text, i, 1)
+		out = out (c == "\\" || c == "\"" ? "\\" : "") c
+	}
+	return out
+}
+
+# @text wrapped to lines of at most @width, each led by @indent; the first
+# line led by @first instead.
+function wrap(text, width, first, indent,    words, n, i, line, out)
+{
+	n = split(text, words, " ")
+	line = first
+	out = ""
+	for (i = 1; i <= n; i++) {
+		if (line != first && line != indent &&
+		    length(line) + 1 + length(words[i]) > width) {
+			out = out line "\n"
+			line = indent
+		}
+		line = line (line == first || line == indent ? "" : " ") words[i]
+	}
+	return out line "\n"
+}
+
+# The end of a block: add it to the command being read.
+function end_block()
+{
+	if (block == "")
+		return
+	if (state == "summary") {
+		if (block !~ /^[A-Z][^.]*\.$/)
+			fail(name ": the summary is one sentence, not '" block "'")
+		summary[count] = tolower(substr(block, 1, 1)) \
+				 substr(block, 2, length(block) - 2)
+		state = "description"
+	} else if (state == "description") {
+		description[count] = wrap(plain(block), 72, "", "")
+		state = "options"
+	} else if (state == "options" && option_spec != "") {
+		end_option()
+		state = "rest"
+	} else {
+		state = "rest"
+	}
+	block = ""
+}
+
+# The end of an option list's entry: its help lines and its options.
+function end_option(    specs, n, i, words, id, long, alias, indent)
+{
+	indent = sprintf("%19s", "")
+	if (options[count] == "")
+		description[count] = description[count] "\n"
+	if (length(option_spec) > 16)
+		description[count] = description[count] "  " option_spec "\n" \
+			wrap(plain(option_help), 72, indent, indent)
+	else
+		description[count] = description[count] \
+			wrap(plain(option_help), 72,
+			     sprintf("  %-16s ", option_spec), indent)
+	n = split(option_spec, specs, ", ")
+	long = alias = ""
+	for (i = 1; i <= n; i++) {
+		split(specs[i], words, " ")
+		if (words[1] ~ /^--[a-z0-9-]+$/) {
+			long = words[1]
+			id = toupper(substr(long, 3))
+			gsub(/-/, "_", id)
+			options[count] = options[count] \
+				(options[count] == "" ? "" : " |\n\t\t\t   ") \
+				"KVMINTRO_OPTION(" id ")"
+			if (!(id in option_name))
+				option_ids[++nr_options] = id
+			option_name[id] = long
+			option_value[id] = words[2] != "" ? "true" : "false"
+		} else if (words[1] ~ /^-[a-z]$/) {
+			alias = words[1]
+		} else {
+			fail(name ": not an option: '" specs[i] "'")
+		}
+	}
+	if (alias != "") {
+		if (long == "")
+			fail(name ": " alias " has no long name")
+		option_alias[id] = alias
+	}
+	option_spec = option_help = ""
+}
+
+FNR == 1 {
+	file++
+}
+
+# kvmintro.h: the command functions.
+file == 2 && /^int kvmintro_cmd_[a-z0-9_]+\(struct kvmintro \*kvmintro\);/ {
+	function_name = $2
+	sub(/\(.*/, "", function_name)
+	declared[function_name] = 1
+	next
+}
+file == 2 {
+	next
+}
+
+# cli.rst: its sections, by their titles' underline.
+{
+	previous = line
+	line = $0
+}
+/^===+$/ && previous != "" {
+	in_commands = previous == "Commands"
+}
+!in_commands {
+	next
+}
+/^---+$/ && previous ~ /^``kvmintro [a-z0-9-]+.*``$/ {
+	end_block()
+	if (count && state != "rest" && state != "options")
+		fail(name ": needs a summary and a description")
+	title = substr(previous, 12, length(previous) - 13)
+	name = title
+	sub(/ .*/, "", name)
+	arguments[++count] = substr(title, length(name) + 2)
+	names[count] = name
+	state = "summary"
+	block = ""
+	next
+}
+/^$/ {
+	end_block()
+	next
+}
+state == "summary" || state == "description" {
+	block = block (block == "" ? "" : " ") $0
+	next
+}
+state == "options" && /^-/ {
+	if (option_spec != "")
+		end_option()
+	block = "option"
+	option_spec = $0
+	sub(/   *.*/, "", option_spec)
+	option_help = substr($0, length(option_spec) + 1)
+	sub(/^ */, "", option_help)
+	next
+}
+state == "options" && /^  / && option_spec != "" {
+	option_help = option_help " " substr($0, match($0, /[^ ]/))
+	next
+}
+state == "options" {
+	state = "rest"
+}
+
+END {
+	if (failed)
+		exit 1
+	end_block()
+	if (state == "summary" || state == "description")
+		fail(name ": needs a summary and a description")
+	if (!count)
+		fail("no command in the Commands section")
+	print "// SPDX-License-Identifier: GPL-2.0"
+	print "/*"
+	print " * The commands of kvmintro, made from Documentation/cli.rst by"
+	print " * Documentation/man/cli-commands.awk: edit those, not this."
+	print " */"
+	print "#include \"kvmintro.h\""
+	print ""
+	print "const struct kvmintro_option_name kvmintro_options[KVMINTRO_NR_OPTIONS] = {"
+	for (i = 1; i <= nr_options; i++) {
+		id = option_ids[i]
+		printf "\t[KVMINTRO_OPTION_%s] = { \"%s\", %s, %s },\n", id,
+		       option_name[id],
+		       id in option_alias ? "\"" option_alias[id] "\"" : "NULL",
+		       option_value[id]
+	}
+	print "};"
+	print ""
+	print "const struct kvmintro_command kvmintro_commands[] = {"
+	for (i = 1; i <= count; i++) {
+		function_name = "kvmintro_cmd_" names[i]
+		gsub(/-/, "_", function_name)
+		if (!(function_name in declared)) {
+			printf "cli-commands.awk: cli.rst describes the command %s, but kvmintro.h declares no %s()\n",
+			       names[i], function_name > "/dev/stderr"
+			exit 1
+		}
+		delete declared[function_name]
+		print "\t{"
+		printf "\t\t.name = \"%s\",\n", names[i]
+		printf "\t\t.run = %s,\n", function_name
+		printf "\t\t.arguments = \"%s\",\n", c_string(arguments[i])
+		if (options[i] != "")
+			printf "\t\t.options = %s,\n", options[i]
+		printf "\t\t.summary = \"%s\",\n", c_string(summary[i])
+		printf "\t\t.description ="
+		n = split(description[i], lines, "\n")
+		for (j = 1; j < n; j++)
+			printf "\n\t\t\t\"%s\\n\"", c_string(lines[j])
+		print ",\n\t},"
+	}
+	print "};"
+	print ""
+	print "const size_t kvmintro_nr_commands = ARRAY_SIZE(kvmintro_commands);"
+	for (function_name in declared) {
+		printf "cli-commands.awk: kvmintro.h declares %s(), but cli.rst's Commands have no section on it\n",
+		       function_name > "/dev/stderr"
+		exit 1
+	}
+}
