@@ -3,28 +3,14 @@
  * kvmintro: look into the KVM VMs running on this host through the debugfs
  * files of the kvmintro kernel module.
  *
- * kvmintro_main() takes the global options wherever they are on the
- * command line, then runs the command named first among the rest: one
+ * kvmintro_main() takes the options wherever they are on the command
+ * line, then runs the command named first among the rest: one
  * builtin-<name>.c per command (builtin-snapshot.c also has pause and
  * resume), each a row of kvmintro_commands[], which the build makes from
  * the command's section in Documentation/cli.rst: its usage, options and
  * help are written there only.
  */
 #include "kvmintro.h"
-
-#include <ctype.h>
-
-static const char kvmintro_options_help[] =
-	"Options, before or after the command:\n"
-	"  --json           print JSON instead of a table\n"
-	"  --debugfs DIR    the module's directory (default: $KVMINTRO_DEBUGFS, else\n"
-	"                   " KVMINTRO_DEBUGFS_DEFAULT_ROOT ", or " KVMINTRO_PROC_ROOT "\n"
-	"                   if the kernel is locked down or debugfs lacks it)\n"
-	"  -h, --help       show this help, or the command's\n";
-
-static const char kvmintro_exit_status_help[] =
-	"Exit status: 0 done, 1 failed, 2 bad command line, 3 debugfs or the\n"
-	"module missing or not root, 4 no such VM or vcpu.\n";
 
 static const struct kvmintro_command *kvmintro_find_command(const char *name)
 {
@@ -53,51 +39,21 @@ static const struct kvmintro_command *kvmintro_guess_command(const char *prefix)
 	return guess;
 }
 
-/* The width of the widest "name arguments" in the command list. */
-static int kvmintro_usage_width(void)
+/* Print "kvmintro help", or "kvmintro help <name>" of @command if not NULL. */
+static void kvmintro_print_help(const struct kvmintro_command *command,
+				FILE *out)
 {
-	size_t i, width = 0;
-
-	for (i = 0; i < kvmintro_nr_commands; i++) {
-		size_t length = strlen(kvmintro_commands[i].name) + 1 +
-				strlen(kvmintro_commands[i].arguments);
-
-		if (length > width)
-			width = length;
-	}
-	return (int)width;
-}
-
-static void kvmintro_print_usage(FILE *out)
-{
-	int width = kvmintro_usage_width();
-	size_t i;
-
-	fputs("usage: kvmintro [--json] [--debugfs DIR] COMMAND [ARGUMENTS]\n"
-	      "\n"
-	      "Look into the KVM VMs running on this host through the debugfs files\n"
-	      "of the kvmintro kernel module (root only).\n"
-	      "\n"
-	      "Commands:\n", out);
-	for (i = 0; i < kvmintro_nr_commands; i++) {
-		const struct kvmintro_command *command = &kvmintro_commands[i];
-
-		fprintf(out, "  %s %-*s  %s\n", command->name,
-			width - (int)strlen(command->name) - 1,
-			command->arguments, command->summary);
-	}
-	fprintf(out, "\n%s\n%s", kvmintro_options_help, kvmintro_exit_status_help);
-}
-
-static void kvmintro_print_command_help(const struct kvmintro_command *command,
-					FILE *out)
-{
-	fprintf(out, "usage: kvmintro %s%s%s\n\n%c%s.\n", command->name,
-		*command->arguments ? " " : "", command->arguments,
-		toupper((unsigned char)command->summary[0]), command->summary + 1);
-	if (*command->description)
-		fprintf(out, "\n%s", command->description);
-	fprintf(out, "\n%s\n%s", kvmintro_options_help, kvmintro_exit_status_help);
+	if (command)
+		fputs(command->help, out);
+	else
+		fprintf(out, "usage: kvmintro [--json] [--debugfs DIR] COMMAND [ARGUMENTS]\n"
+			"\n"
+			"Look into the KVM VMs running on this host through the debugfs files\n"
+			"of the kvmintro kernel module (root only).\n"
+			"\n"
+			"Commands:\n%s", kvmintro_commands_help);
+	fprintf(out, "\n%s\n%s", kvmintro_global_options_help,
+		kvmintro_exit_status_help);
 }
 
 /* Say what is wrong with the command line of @name; return -EINVAL. */
@@ -138,40 +94,80 @@ int kvmintro_get_address(const char *name, const char *text, uint64_t *gpa)
 	return 0;
 }
 
+/* Whether @argument is option @name, alone or "@name=value" if it takes @value. */
+static bool kvmintro_option_is(const char *argument, const char *name,
+			       bool value, size_t *length)
+{
+	*length = name ? strlen(name) : 0;
+	return name && !strncmp(argument, name, *length) &&
+	       (!argument[*length] || (argument[*length] == '=' && value));
+}
+
 /*
- * Take option @argv[*i] of @command into @kvmintro, and its value from the
- * next argument if it is not in "--name=value" form. Return 0 or -EINVAL.
+ * Return the number of the option @argument is, in kvmintro_options[], and
+ * the length of its name in @length; or -1 if it is none.
  */
-static int kvmintro_take_option(struct kvmintro *kvmintro,
-				const struct kvmintro_command *command,
-				int argc, char **argv, int *i)
+static int kvmintro_find_option(const char *argument, size_t *length)
 {
 	const struct kvmintro_option_name *option;
-	const char *argument = argv[*i], *name;
-	size_t id, length = 0;
+	int id;
 
 	for (id = 0; id < KVMINTRO_NR_OPTIONS; id++) {
 		option = &kvmintro_options[id];
-		name = option->alias && !strncmp(argument, option->alias,
-						 strlen(option->alias)) ?
-		       option->alias : option->name;
-		length = strlen(name);
-		if ((command->options & 1u << id) &&
-		    !strncmp(argument, name, length) &&
-		    (!argument[length] ||
-		     (argument[length] == '=' && option->value)))
-			break;
+		if (kvmintro_option_is(argument, option->name, option->value,
+				       length) ||
+		    kvmintro_option_is(argument, option->alias, option->value,
+				       length))
+			return id;
 	}
-	if (id == KVMINTRO_NR_OPTIONS)
-		return kvmintro_usage_error(command->name, "unknown option",
-					    argument);
-	kvmintro->options[id] = argument[length] ? argument + length + 1 : "";
-	if (option->value && !argument[length]) {
-		if (*i + 1 == argc)
-			return kvmintro_usage_error(command->name,
+	return -1;
+}
+
+/*
+ * Take the options out of @argv, wherever they are, into @kvmintro->options
+ * (and each as it was typed into @given), and leave the command's name and
+ * arguments at the start of @argv, in order, their number in @argc; "--"
+ * ends the options.  The first argument that is no option at all is left in
+ * @unknown.  Return 0, or -EINVAL if an option lacks its value.
+ */
+static int kvmintro_take_options(struct kvmintro *kvmintro, int *argc,
+				 char **argv, const char **given,
+				 const char **unknown)
+{
+	bool ended = false;
+	int i, id, kept = 0;
+	size_t length;
+
+	for (i = 0; i < *argc; i++) {
+		const char *argument = argv[i];
+
+		if (ended || argument[0] != '-' || !argument[1]) {
+			argv[kept++] = argv[i];
+			continue;
+		}
+		if (!strcmp(argument, "--")) {
+			ended = true;
+			continue;
+		}
+		id = kvmintro_find_option(argument, &length);
+		if (id < 0) {
+			*unknown = *unknown ?: argument;
+			continue;
+		}
+		given[id] = argument;
+		if (argument[length])
+			kvmintro->options[id] = argument + length + 1;
+		else if (!kvmintro_options[id].value)
+			kvmintro->options[id] = "";
+		else if (i + 1 < *argc)
+			kvmintro->options[id] = argv[++i];
+		else if (id == KVMINTRO_OPTION_DEBUGFS)
+			kvmintro->options[id] = "";
+		else
+			return kvmintro_usage_error(kept ? argv[0] : "",
 				"this option needs a value:", argument);
-		kvmintro->options[id] = argv[++*i];
 	}
+	*argc = kept;
 	return 0;
 }
 
@@ -200,98 +196,48 @@ static void kvmintro_count_arguments(const char *usage, bool *vm, int *min,
 }
 
 /*
- * Take the options of @command out of @argv, and leave its arguments, in
- * order, at the start of @argv, their number in @argc. Global options are
- * gone already, so any other option is one the command does not know; "--"
- * ends options. Then find the VM its first argument names, and leave the
- * rest in @kvmintro. On a bad command line say what is wrong and return
- * -EINVAL; else fail like kvmintro_vm_lookup().
+ * Check the options and arguments @argv leaves to @command, and find the VM
+ * its first argument names; leave the rest in @kvmintro.  On a bad command
+ * line say what is wrong and return -EINVAL; else fail like
+ * kvmintro_vm_lookup().
  */
 static int kvmintro_parse_command_line(struct kvmintro *kvmintro,
 				       const struct kvmintro_command *command,
-				       int argc, char **argv)
+				       const char **given, int argc,
+				       char **argv)
 {
-	int i, kept = 0, ret, min, max;
-	bool options_ended = false, vm;
+	bool vm;
+	int id, min, max;
 
-	for (i = 0; i < argc; i++) {
-		if (!options_ended && !strcmp(argv[i], "--")) {
-			options_ended = true;
-		} else if (!options_ended && argv[i][0] == '-' && argv[i][1]) {
-			ret = kvmintro_take_option(kvmintro, command, argc,
-						   argv, &i);
-			if (ret)
-				return ret;
-		} else {
-			argv[kept++] = argv[i];
-		}
+	for (id = 0; id < KVMINTRO_NR_OPTIONS; id++) {
+		if (given[id] && !((command->options | kvmintro_global_options) &
+				   KVMINTRO_OPTION_BIT(id)))
+			return kvmintro_usage_error(command->name,
+						    "unknown option", given[id]);
 	}
 	kvmintro_count_arguments(command->arguments, &vm, &min, &max);
-	if (kept < min + vm)
+	if (argc < min + vm)
 		return kvmintro_usage_error(command->name, "missing argument", "");
-	if (max >= 0 && kept > max + vm)
+	if (max >= 0 && argc > max + vm)
 		return kvmintro_usage_error(command->name,
 					    "unexpected argument", argv[max + vm]);
 	kvmintro->argv = argv + vm;
-	kvmintro->argc = kept - vm;
+	kvmintro->argc = argc - vm;
 	return vm ? kvmintro_vm_lookup(kvmintro->debugfs_root, argv[0],
 				       &kvmintro->vm) : 0;
 }
 
 int kvmintro_cmd_help(struct kvmintro *kvmintro)
 {
-	const struct kvmintro_command *command;
+	const struct kvmintro_command *command = NULL;
 
-	if (!kvmintro->argc) {
-		kvmintro_print_usage(stdout);
-		return 0;
+	if (kvmintro->argc) {
+		command = kvmintro_find_command(kvmintro->argv[0]);
+		if (!command)
+			return kvmintro_usage_error("help", "no such command",
+						    kvmintro->argv[0]);
 	}
-	command = kvmintro_find_command(kvmintro->argv[0]);
-	if (!command)
-		return kvmintro_usage_error("help", "no such command",
-					    kvmintro->argv[0]);
-	kvmintro_print_command_help(command, stdout);
-	return 0;
-}
-
-/*
- * Take the global options out of @argv, wherever they are, leaving the
- * command and its own arguments in order. Return 0 or -EINVAL.
- */
-static int kvmintro_parse_global_options(struct kvmintro *kvmintro,
-					 bool *help, int *argc, char **argv)
-{
-	bool options_ended = false;
-	int i, kept = 0;
-
-	for (i = 0; i < *argc; i++) {
-		char *argument = argv[i];
-
-		if (options_ended || argument[0] != '-' || !argument[1]) {
-			argv[kept++] = argument;
-		} else if (!strcmp(argument, "--")) {
-			/* Keep it for the command, unless it comes before it. */
-			options_ended = true;
-			if (kept)
-				argv[kept++] = argument;
-		} else if (!strcmp(argument, "--json")) {
-			kvmintro->json = true;
-		} else if (!strcmp(argument, "--help") || !strcmp(argument, "-h")) {
-			*help = true;
-		} else if (!strcmp(argument, "--debugfs")) {
-			if (i + 1 == *argc || !*argv[i + 1])
-				return kvmintro_usage_error("", "--debugfs needs a directory", "");
-			kvmintro->debugfs_root = argv[++i];
-		} else if (!strncmp(argument, "--debugfs=", strlen("--debugfs="))) {
-			kvmintro->debugfs_root = argument + strlen("--debugfs=");
-			if (!*kvmintro->debugfs_root)
-				return kvmintro_usage_error("", "--debugfs needs a directory", "");
-		} else {
-			/* An option of the command's own. */
-			argv[kept++] = argument;
-		}
-	}
-	*argc = kept;
+	kvmintro_print_help(command, stdout);
 	return 0;
 }
 
@@ -361,30 +307,41 @@ static int kvmintro_exit_status(int ret)
  */
 int kvmintro_main(int argc, char **argv)
 {
+	const char *given[KVMINTRO_NR_OPTIONS] = { NULL }, *unknown = NULL;
 	struct kvmintro kvmintro = { .debugfs_root = NULL };
-	const struct kvmintro_command *command;
-	bool help = false;
+	const struct kvmintro_command *command = NULL;
+	const char **options = kvmintro.options;
 	int ret;
 
 	/* Drop the program name. */
 	argc--;
 	argv++;
-	ret = kvmintro_parse_global_options(&kvmintro, &help, &argc, argv);
+	ret = kvmintro_take_options(&kvmintro, &argc, argv, given, &unknown);
+	if (!ret && argc) {
+		command = kvmintro_find_command(argv[0]);
+		if (!command)
+			ret = kvmintro_report_unknown_command(argv[0]);
+	}
 	if (ret)
 		return kvmintro_exit_status(ret);
-	if (!argc) {
-		kvmintro_print_usage(help ? stdout : stderr);
-		return kvmintro_exit_status(kvmintro_flush_output(help ? 0 : -EINVAL));
-	}
-	command = kvmintro_find_command(argv[0]);
-	if (!command)
-		return kvmintro_exit_status(kvmintro_report_unknown_command(argv[0]));
-	if (help) {
-		kvmintro_print_command_help(command, stdout);
+	if (options[KVMINTRO_OPTION_HELP]) {
+		kvmintro_print_help(command, stdout);
 		return kvmintro_exit_status(kvmintro_flush_output(0));
 	}
-	kvmintro.debugfs_root = kvmintro_choose_debugfs_root(kvmintro.debugfs_root);
-	ret = kvmintro_parse_command_line(&kvmintro, command, argc - 1,
+	if (unknown)
+		return kvmintro_exit_status(kvmintro_usage_error(
+			command ? command->name : "", "unknown option", unknown));
+	if (options[KVMINTRO_OPTION_DEBUGFS] && !*options[KVMINTRO_OPTION_DEBUGFS])
+		return kvmintro_exit_status(kvmintro_usage_error("",
+			"--debugfs needs a directory", ""));
+	if (!command) {
+		kvmintro_print_help(NULL, stderr);
+		return kvmintro_exit_status(kvmintro_flush_output(-EINVAL));
+	}
+	kvmintro.json = options[KVMINTRO_OPTION_JSON];
+	kvmintro.debugfs_root =
+		kvmintro_choose_debugfs_root(options[KVMINTRO_OPTION_DEBUGFS]);
+	ret = kvmintro_parse_command_line(&kvmintro, command, given, argc - 1,
 					  argv + 1) ?:
 	      command->run(&kvmintro);
 	return kvmintro_exit_status(kvmintro_flush_output(ret));

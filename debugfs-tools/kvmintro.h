@@ -477,6 +477,9 @@ enum kvmintro_exit_status {
  * option lists of Documentation/cli.rst: see kvmintro_options[].
  */
 enum kvmintro_option {
+	KVMINTRO_OPTION_JSON,
+	KVMINTRO_OPTION_DEBUGFS,
+	KVMINTRO_OPTION_HELP,
 	KVMINTRO_OPTION_VCPU,
 	KVMINTRO_OPTION_CR3,
 	KVMINTRO_OPTION_TTBR0,
@@ -493,8 +496,8 @@ enum kvmintro_option {
  * struct kvmintro - the command line, parsed, and the VM it names
  * @debugfs_root: kvmintro's debugfs directory
  * @json: print JSON instead of tables
- * @options: the value of each option of the command given, "" for one
- *	that takes none; NULL if not given
+ * @options: the value of each option given, "" for one that takes none;
+ *	NULL if not given
  * @vm: the VM named by PID|DIR, for commands about one VM
  * @argv: the arguments after the command's name and PID|DIR
  * @argc: how many
@@ -508,7 +511,8 @@ struct kvmintro {
 	int argc;
 };
 
-#define KVMINTRO_OPTION(name) (1u << KVMINTRO_OPTION_##name)
+#define KVMINTRO_OPTION_BIT(id) (1u << (id))
+#define KVMINTRO_OPTION(name) KVMINTRO_OPTION_BIT(KVMINTRO_OPTION_##name)
 
 /**
  * struct kvmintro_option_name - how an option is typed
@@ -528,17 +532,16 @@ struct kvmintro_option_name {
  * @run: the builtin, kvmintro_cmd_<name>()
  * @arguments: its arguments, for usage lines ("" if none); they are also
  *	what kvmintro_parse_command_line() checks (kvmintro_count_arguments())
- * @options: the options it takes, KVMINTRO_OPTION()s or'ed
- * @summary: one line for the command list
- * @description: the rest of "kvmintro help <name>"
+ * @options: the options it takes but the global ones, KVMINTRO_OPTION()s
+ *	or'ed
+ * @help: "kvmintro help <name>" but the global options and exit statuses
  */
 struct kvmintro_command {
 	const char *name;
 	int (*run)(struct kvmintro *kvmintro);
 	const char *arguments;
 	unsigned int options;
-	const char *summary;
-	const char *description;
+	const char *help;
 };
 
 /*
@@ -546,8 +549,13 @@ struct kvmintro_command {
  * "Commands" by Documentation/man/cli-commands.awk.
  */
 extern const struct kvmintro_option_name kvmintro_options[KVMINTRO_NR_OPTIONS];
+extern const unsigned int kvmintro_global_options;
 extern const struct kvmintro_command kvmintro_commands[];
 extern const size_t kvmintro_nr_commands;
+/* The lines of "kvmintro help": the commands, the options, exit statuses. */
+extern const char kvmintro_commands_help[];
+extern const char kvmintro_global_options_help[];
+extern const char kvmintro_exit_status_help[];
 
 int kvmintro_main(int argc, char **argv);
 int kvmintro_usage_error(const char *command, const char *problem,

@@ -8,6 +8,11 @@
 #
 # usage: awk -f cli-commands.awk Documentation/cli.rst debugfs-tools/kvmintro.h >commands.c
 #
+# Its "Options" section is an option list of the global options, each
+# described by a line (its line in "kvmintro help") and paragraphs after;
+# its "Errors and exit status" a table of the exit statuses, whose first
+# words (up to a colon, comma or parenthesis) "kvmintro help" shows.
+#
 # Each subsection of cli.rst's "Commands" is one command:
 #
 #   ``kvmintro NAME ARGUMENTS``      the title: its name and usage
@@ -17,7 +22,8 @@
 #
 #   A paragraph.                     the text of "kvmintro help NAME"
 #
-#   -o, --option VALUE  what it does    an option list (optional): its options
+#   -o, --option VALUE  what it does    an option list (optional): its options,
+#                                    a line each
 #
 #   Anything else.                   the man page's only
 #
@@ -54,6 +60,15 @@ function c_string(text,    out, i, c)
 	return out
 }
 
+# Print @text, lines ending in newlines, as C string literals on lines led
+# by @indent.
+function print_c_lines(text, indent,    lines, n, j)
+{
+	n = split(text, lines, "\n")
+	for (j = 1; j < n; j++)
+		printf "\n%s\"%s\\n\"", indent, c_string(lines[j])
+}
+
 # @text wrapped to lines of at most @width, each led by @indent; the first
 # line led by @first instead.
 function wrap(text, width, first, indent,    words, n, i, line, out)
@@ -80,8 +95,7 @@ function end_block()
 	if (state == "summary") {
 		if (block !~ /^[A-Z][^.]*\.$/)
 			fail(name ": the summary is one sentence, not '" block "'")
-		summary[count] = tolower(substr(block, 1, 1)) \
-				 substr(block, 2, length(block) - 2)
+		summary[count] = block
 		state = "description"
 	} else if (state == "description") {
 		description[count] = wrap(plain(block), 72, "", "")
@@ -93,6 +107,15 @@ function end_block()
 		state = "rest"
 	}
 	block = ""
+}
+
+# The start of an option list's entry: "-o, --option VALUE  what it does".
+function start_option()
+{
+	option_spec = $0
+	sub(/   *.*/, "", option_spec)
+	option_help = substr($0, length(option_spec) + 1)
+	sub(/^ */, "", option_help)
 }
 
 # The end of an option list's entry: its help lines and its options.
@@ -117,7 +140,7 @@ function end_option(    specs, n, i, words, id, long, alias, indent)
 			id = toupper(substr(long, 3))
 			gsub(/-/, "_", id)
 			options[count] = options[count] \
-				(options[count] == "" ? "" : " |\n\t\t\t   ") \
+				(options[count] == "" ? "" : count ? " |\n\t\t\t   " : " | ") \
 				"KVMINTRO_OPTION(" id ")"
 			if (!(id in option_name))
 				option_ids[++nr_options] = id
@@ -135,6 +158,12 @@ function end_option(    specs, n, i, words, id, long, alias, indent)
 		option_alias[id] = alias
 	}
 	option_spec = option_help = ""
+}
+
+BEGIN {
+	count = 0
+	# An option list's entry: "-o, --option VALUE" and two blanks or none.
+	OPTION = "^--?[a-z][a-z0-9-]*( [A-Z]+)?(, --?[a-z][a-z0-9-]*( [A-Z]+)?)*(  |$)"
 }
 
 FNR == 1 {
@@ -158,9 +187,39 @@ file == 2 {
 	line = $0
 }
 /^===+$/ && previous != "" {
-	in_commands = previous == "Commands"
+	if (option_spec != "")
+		end_option()
+	section = previous
+	next
 }
-!in_commands {
+
+# The global options: command 0's.
+section == "Options" && $0 ~ OPTION {
+	if (option_spec != "")
+		end_option()
+	start_option()
+	next
+}
+section == "Options" && /^  / && option_spec != "" {
+	option_help = option_help " " substr($0, match($0, /[^ ]/))
+	next
+}
+section == "Options" && /^$/ && option_spec != "" {
+	end_option()
+	next
+}
+
+section == "Errors and exit status" && /^[0-9]   *[a-z]/ {
+	status = substr($0, match($0, /  *[a-z]/))
+	sub(/^ */, "", status)
+	sub(/[:,(].*/, "", status)
+	sub(/ *$/, "", status)
+	exit_statuses = exit_statuses (exit_statuses == "" ? "" : ", ") \
+			substr($0, 1, 1) " " status
+	next
+}
+
+section != "Commands" {
 	next
 }
 /^---+$/ && previous ~ /^``kvmintro [a-z0-9-]+.*``$/ {
@@ -184,14 +243,11 @@ state == "summary" || state == "description" {
 	block = block (block == "" ? "" : " ") $0
 	next
 }
-state == "options" && /^-/ {
+state == "options" && $0 ~ OPTION {
 	if (option_spec != "")
 		end_option()
 	block = "option"
-	option_spec = $0
-	sub(/   *.*/, "", option_spec)
-	option_help = substr($0, length(option_spec) + 1)
-	sub(/^ */, "", option_help)
+	start_option()
 	next
 }
 state == "options" && /^  / && option_spec != "" {
@@ -210,6 +266,8 @@ END {
 		fail(name ": needs a summary and a description")
 	if (!count)
 		fail("no command in the Commands section")
+	if (exit_statuses == "")
+		fail("no exit status in the Errors and exit status section")
 	print "// SPDX-License-Identifier: GPL-2.0"
 	print "/*"
 	print " * The commands of kvmintro, made from Documentation/cli.rst by"
@@ -227,6 +285,27 @@ END {
 	}
 	print "};"
 	print ""
+	print "const unsigned int kvmintro_global_options ="
+	printf "\t%s;\n\n", options[0]
+	sub(/^\n/, "", description[0])
+	printf "const char kvmintro_global_options_help[] ="
+	print_c_lines("Options, before or after the command:\n" description[0], "\t")
+	print ";\n"
+	printf "const char kvmintro_exit_status_help[] ="
+	print_c_lines(wrap("Exit status: " exit_statuses ".", 72, "", ""), "\t")
+	print ";\n"
+	for (i = 1; i <= count; i++) {
+		usage[i] = names[i] (arguments[i] == "" ? "" : " " arguments[i])
+		if (length(usage[i]) > width)
+			width = length(usage[i])
+	}
+	printf "const char kvmintro_commands_help[] ="
+	for (i = 1; i <= count; i++)
+		print_c_lines(sprintf("  %-" width "s  %s\n", usage[i],
+				      tolower(substr(summary[i], 1, 1)) \
+				      substr(summary[i], 2, length(summary[i]) - 2)),
+			      "\t")
+	print ";\n"
 	print "const struct kvmintro_command kvmintro_commands[] = {"
 	for (i = 1; i <= count; i++) {
 		function_name = "kvmintro_cmd_" names[i]
@@ -243,11 +322,9 @@ END {
 		printf "\t\t.arguments = \"%s\",\n", c_string(arguments[i])
 		if (options[i] != "")
 			printf "\t\t.options = %s,\n", options[i]
-		printf "\t\t.summary = \"%s\",\n", c_string(summary[i])
-		printf "\t\t.description ="
-		n = split(description[i], lines, "\n")
-		for (j = 1; j < n; j++)
-			printf "\n\t\t\t\"%s\\n\"", c_string(lines[j])
+		printf "\t\t.help ="
+		print_c_lines("usage: kvmintro " usage[i] "\n\n" summary[i] "\n\n" \
+			      description[i], "\t\t\t")
 		print ",\n\t},"
 	}
 	print "};"
