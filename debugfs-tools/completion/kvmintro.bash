@@ -3,11 +3,44 @@
 #
 # Bash completion of kvmintro(8): its commands and options, and the VMs it
 # can name (PIDs and directories, read from kvmintro's vms file; root only,
-# as the file is).  tests/packaging checks it offers every command of
-# 'kvmintro help'.
+# as the file is).  The commands and options are those 'kvmintro help'
+# lists (made, as the man page, from Documentation/cli.rst), asked of the
+# kvmintro being completed, so that they are not written here again.
+# tests/packaging checks it offers every command and option of the help.
 
-_kvmintro_commands="list memslots pause resume snapshot regs translate gva
-	gpa-hpa stage2 read info dmesg dump scan help"
+# Print the path of the kvmintro being completed, @1 as typed, or else
+# where it is installed (/usr/sbin is not in a user's PATH on Debian).
+_kvmintro_program()
+{
+	local program
+	for program in "$1" /usr/sbin/kvmintro /usr/local/sbin/kvmintro; do
+		type -P "$program" && return
+	done
+}
+
+# Print the commands 'kvmintro help' lists; @1 is the kvmintro to ask.
+_kvmintro_commands()
+{
+	"$1" help 2>/dev/null | sed -n '/^Commands:/,/^$/s/^  \([a-z0-9-]*\).*/\1/p'
+}
+
+# Print the options 'kvmintro help [COMMAND]' lists (@1 the kvmintro to
+# ask, @2 the command or none: the global options), one a line, followed
+# by " VALUE" for one that takes a value.
+_kvmintro_options()
+{
+	local line spec value name
+	while IFS= read -r line; do
+		[[ $line == '  -'* ]] || continue
+		spec=${line#  }
+		spec=${spec%%  *}
+		value=
+		[[ $spec == *' '[A-Z]* ]] && value=' VALUE'
+		for name in ${spec//,/ }; do
+			[[ $name == -* ]] && printf '%s%s\n' "$name" "$value"
+		done
+	done < <("$1" help ${2:+"$2"} 2>/dev/null)
+}
 
 # Print the PIDs and directories of the VMs in the vms file of @1.
 _kvmintro_vms()
@@ -35,21 +68,33 @@ _kvmintro()
 		cword=$COMP_CWORD
 	fi
 
-	local root=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
-	local command='' i word nargs=0 options
+	local kvmintro root=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
+	local command='' i word nargs=0 name value options=() commands
+	local -A takes_value=()
+	kvmintro=$(_kvmintro_program "${words[0]}") || return
+	commands=$(_kvmintro_commands "$kvmintro")
+	# The global options, then the command's too once it is known.
+	while read -r name value; do
+		options+=("$name")
+		[[ -n $value ]] && takes_value[$name]=1
+	done < <(_kvmintro_options "$kvmintro")
 	for ((i = 1; i < cword; i++)); do
 		word=${words[i]}
 		case $word in
 		--debugfs) ((i + 1 < cword)) && root=${words[i + 1]}; ((i++)) ;;
 		--debugfs=*) root=${word#*=} ;;
-		--vcpu | --cr3 | --ttbr0 | --ttbr1 | --tcr | --max | -f | --file) ((i++)) ;;
-		-*) ;;
+		-*) [[ -n ${takes_value[$word]:-} ]] && ((i++)) ;;
 		*)
-			if [[ -z $command ]]; then
-				command=$word
-			else
+			if [[ -n $command ]]; then
 				((nargs++))
-			fi ;;
+				continue
+			fi
+			command=$word
+			while read -r name value; do
+				options+=("$name")
+				[[ -n $value ]] && takes_value[$name]=1
+			done < <(_kvmintro_options "$kvmintro" "$command" |
+				 grep -vxF -f <(_kvmintro_options "$kvmintro")) ;;
 		esac
 	done
 
@@ -60,29 +105,20 @@ _kvmintro()
 	-f | --file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
-	--vcpu | --cr3 | --ttbr0 | --ttbr1 | --tcr | --max)
-		return ;;
 	esac
+	[[ $prev == -* && -n ${takes_value[$prev]:-} ]] && return
 
-	options='--json --debugfs --help -h'
-	case $command in
-	regs) options+=' --vcpu' ;;
-	gva) options+=' --vcpu --cr3 --ttbr0 --ttbr1 --tcr' ;;
-	read) options+=' --raw' ;;
-	dump) options+=' --live' ;;
-	scan) options+=' -f --file --max' ;;
-	esac
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "${options[*]}" -- "$cur")
 		return
 	fi
 
 	case $command in
 	'')
-		mapfile -t COMPREPLY < <(compgen -W "$_kvmintro_commands" -- "$cur") ;;
+		mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur") ;;
 	help)
 		((nargs == 0)) &&
-			mapfile -t COMPREPLY < <(compgen -W "$_kvmintro_commands" -- "$cur") ;;
+			mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur") ;;
 	list) ;;
 	dump)
 		# The VM, then the file to write.
