@@ -6,17 +6,56 @@
  * kvmintro_main() takes the options wherever they are on the command
  * line, then runs the command named first among the rest: one
  * builtin-<name>.c per command (builtin-snapshot.c also has pause and
- * resume), each a row of kvmintro_commands[], which the build makes from
- * the command's section in Documentation/cli.rst: its usage, options and
- * help are written there only.
+ * resume), each a row of kvmintro_commands[].  A command's usage, options
+ * and help are written in its section of Documentation/cli.rst only.
  */
 #include "kvmintro.h"
+
+#define KVMINTRO_OPTION_BIT(id) (1u << (id))
+#define KVMINTRO_OPTION(name) KVMINTRO_OPTION_BIT(KVMINTRO_OPTION_##name)
+
+/**
+ * struct kvmintro_option_name - how an option is typed
+ * @name: like "--vcpu"
+ * @alias: another name, or NULL
+ * @value: whether it takes a value ("--vcpu 1" or "--vcpu=1")
+ */
+struct kvmintro_option_name {
+	const char *name;
+	const char *alias;
+	bool value;
+};
+
+/**
+ * struct kvmintro_command - a row of the command table
+ * @name: what the user types
+ * @run: the builtin, kvmintro_cmd_<name>()
+ * @arguments: its arguments, for usage lines ("" if none); they are also
+ *	what kvmintro_parse_command_line() checks (kvmintro_count_arguments())
+ * @options: the options it takes but the global ones, KVMINTRO_OPTION()s
+ *	or'ed
+ * @help: "kvmintro help <name>" but the global options and exit statuses
+ */
+struct kvmintro_command {
+	const char *name;
+	int (*run)(struct kvmintro *kvmintro);
+	const char *arguments;
+	unsigned int options;
+	const char *help;
+};
+
+/*
+ * kvmintro_options[], kvmintro_global_options (a KVMINTRO_OPTION() mask),
+ * kvmintro_commands[] and the text of "kvmintro help", made at build time
+ * from Documentation/cli.rst by Documentation/man/cli-commands.awk.
+ */
+#include "kvmintro-commands.h"
 
 static const struct kvmintro_command *kvmintro_find_command(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < kvmintro_nr_commands; i++) {
+	for (i = 0; i < ARRAY_SIZE(kvmintro_commands); i++) {
 		if (!strcmp(kvmintro_commands[i].name, name))
 			return &kvmintro_commands[i];
 	}
@@ -29,7 +68,7 @@ static const struct kvmintro_command *kvmintro_guess_command(const char *prefix)
 	const struct kvmintro_command *guess = NULL;
 	size_t i;
 
-	for (i = 0; i < kvmintro_nr_commands; i++) {
+	for (i = 0; i < ARRAY_SIZE(kvmintro_commands); i++) {
 		if (strncmp(kvmintro_commands[i].name, prefix, strlen(prefix)))
 			continue;
 		if (guess)

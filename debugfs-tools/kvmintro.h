@@ -473,8 +473,8 @@ enum kvmintro_exit_status {
 };
 
 /*
- * The options of the commands, named (and given to commands) by the
- * option lists of Documentation/cli.rst: see kvmintro_options[].
+ * The options, named (and given to commands) by the option lists of
+ * Documentation/cli.rst: see kvmintro.c's kvmintro_options[].
  */
 enum kvmintro_option {
 	KVMINTRO_OPTION_JSON,
@@ -510,52 +510,6 @@ struct kvmintro {
 	char **argv;
 	int argc;
 };
-
-#define KVMINTRO_OPTION_BIT(id) (1u << (id))
-#define KVMINTRO_OPTION(name) KVMINTRO_OPTION_BIT(KVMINTRO_OPTION_##name)
-
-/**
- * struct kvmintro_option_name - how an option is typed
- * @name: like "--vcpu"
- * @alias: another name, or NULL
- * @value: whether it takes a value ("--vcpu 1" or "--vcpu=1")
- */
-struct kvmintro_option_name {
-	const char *name;
-	const char *alias;
-	bool value;
-};
-
-/**
- * struct kvmintro_command - a row of the command table
- * @name: what the user types
- * @run: the builtin, kvmintro_cmd_<name>()
- * @arguments: its arguments, for usage lines ("" if none); they are also
- *	what kvmintro_parse_command_line() checks (kvmintro_count_arguments())
- * @options: the options it takes but the global ones, KVMINTRO_OPTION()s
- *	or'ed
- * @help: "kvmintro help <name>" but the global options and exit statuses
- */
-struct kvmintro_command {
-	const char *name;
-	int (*run)(struct kvmintro *kvmintro);
-	const char *arguments;
-	unsigned int options;
-	const char *help;
-};
-
-/*
- * Made at build time from the sections of Documentation/cli.rst's
- * "Commands" by Documentation/man/cli-commands.awk.
- */
-extern const struct kvmintro_option_name kvmintro_options[KVMINTRO_NR_OPTIONS];
-extern const unsigned int kvmintro_global_options;
-extern const struct kvmintro_command kvmintro_commands[];
-extern const size_t kvmintro_nr_commands;
-/* The lines of "kvmintro help": the commands, the options, exit statuses. */
-extern const char kvmintro_commands_help[];
-extern const char kvmintro_global_options_help[];
-extern const char kvmintro_exit_status_help[];
 
 int kvmintro_main(int argc, char **argv);
 int kvmintro_usage_error(const char *command, const char *problem,

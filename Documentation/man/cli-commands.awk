@@ -6,7 +6,10 @@
 # this table all come from it.  POSIX awk (mawk does), so that the CLI
 # builds wherever make and a C compiler are.
 #
-# usage: awk -f cli-commands.awk Documentation/cli.rst debugfs-tools/kvmintro.h >commands.c
+# usage: awk -f cli-commands.awk Documentation/cli.rst debugfs-tools/kvmintro.h >kvmintro-commands.h
+#
+# kvmintro.c includes what it writes: the tables kvmintro_options[] and
+# kvmintro_commands[] and the text of "kvmintro help".
 #
 # Its "Options" section is an option list of the global options, each
 # described by a line (its line in "kvmintro help") and paragraphs after;
@@ -268,14 +271,14 @@ END {
 		fail("no command in the Commands section")
 	if (exit_statuses == "")
 		fail("no exit status in the Errors and exit status section")
-	print "// SPDX-License-Identifier: GPL-2.0"
+	print "/* SPDX-License-Identifier: GPL-2.0 */"
 	print "/*"
-	print " * The commands of kvmintro, made from Documentation/cli.rst by"
-	print " * Documentation/man/cli-commands.awk: edit those, not this."
+	print " * The commands of kvmintro, for kvmintro.c, made from"
+	print " * Documentation/cli.rst by Documentation/man/cli-commands.awk: edit"
+	print " * those, not this."
 	print " */"
-	print "#include \"kvmintro.h\""
 	print ""
-	print "const struct kvmintro_option_name kvmintro_options[KVMINTRO_NR_OPTIONS] = {"
+	print "static const struct kvmintro_option_name kvmintro_options[KVMINTRO_NR_OPTIONS] = {"
 	for (i = 1; i <= nr_options; i++) {
 		id = option_ids[i]
 		printf "\t[KVMINTRO_OPTION_%s] = { \"%s\", %s, %s },\n", id,
@@ -285,13 +288,13 @@ END {
 	}
 	print "};"
 	print ""
-	print "const unsigned int kvmintro_global_options ="
+	print "static const unsigned int kvmintro_global_options ="
 	printf "\t%s;\n\n", options[0]
 	sub(/^\n/, "", description[0])
-	printf "const char kvmintro_global_options_help[] ="
+	printf "static const char kvmintro_global_options_help[] ="
 	print_c_lines("Options, before or after the command:\n" description[0], "\t")
 	print ";\n"
-	printf "const char kvmintro_exit_status_help[] ="
+	printf "static const char kvmintro_exit_status_help[] ="
 	print_c_lines(wrap("Exit status: " exit_statuses ".", 72, "", ""), "\t")
 	print ";\n"
 	for (i = 1; i <= count; i++) {
@@ -299,14 +302,14 @@ END {
 		if (length(usage[i]) > width)
 			width = length(usage[i])
 	}
-	printf "const char kvmintro_commands_help[] ="
+	printf "static const char kvmintro_commands_help[] ="
 	for (i = 1; i <= count; i++)
 		print_c_lines(sprintf("  %-" width "s  %s\n", usage[i],
 				      tolower(substr(summary[i], 1, 1)) \
 				      substr(summary[i], 2, length(summary[i]) - 2)),
 			      "\t")
 	print ";\n"
-	print "const struct kvmintro_command kvmintro_commands[] = {"
+	print "static const struct kvmintro_command kvmintro_commands[] = {"
 	for (i = 1; i <= count; i++) {
 		function_name = "kvmintro_cmd_" names[i]
 		gsub(/-/, "_", function_name)
@@ -328,8 +331,6 @@ END {
 		print ",\n\t},"
 	}
 	print "};"
-	print ""
-	print "const size_t kvmintro_nr_commands = ARRAY_SIZE(kvmintro_commands);"
 	for (function_name in declared) {
 		printf "cli-commands.awk: kvmintro.h declares %s(), but cli.rst's Commands have no section on it\n",
 		       function_name > "/dev/stderr"
