@@ -30,8 +30,10 @@ struct kvmintro_option_name {
  * struct kvmintro_command - a row of the command table
  * @name: what the user types
  * @run: the builtin, kvmintro_cmd_<name>()
- * @arguments: its arguments, for usage lines ("" if none); they are also
- *	what kvmintro_parse_command_line() checks (kvmintro_count_arguments())
+ * @arguments: its arguments, for usage lines ("" if none)
+ * @vm: whether they start with PID|DIR, a VM
+ * @min: how many arguments it needs after PID|DIR
+ * @max: how many it takes at most, -1 for any number
  * @options: the options it takes but the global ones, KVMINTRO_OPTION()s
  *	or'ed
  * @help: "kvmintro help <name>" but the global options and exit statuses
@@ -40,6 +42,9 @@ struct kvmintro_command {
 	const char *name;
 	int (*run)(struct kvmintro *kvmintro);
 	const char *arguments;
+	bool vm;
+	int min;
+	int max;
 	unsigned int options;
 	const char *help;
 };
@@ -211,30 +216,6 @@ static int kvmintro_take_options(struct kvmintro *kvmintro, int *argc,
 }
 
 /*
- * Count the arguments @usage names after PID|DIR, which @vm says it names
- * first: WORD is one, [WORD] one more at most, WORD... or [WORD...] any
- * number (@max -1); [-OPTION ...] is no argument.
- */
-static void kvmintro_count_arguments(const char *usage, bool *vm, int *min,
-				     int *max)
-{
-	size_t length;
-
-	*vm = !strncmp(usage, "PID|DIR", strlen("PID|DIR"));
-	*min = *max = 0;
-	for (usage += *vm ? strlen("PID|DIR") : 0; *usage; usage += length) {
-		usage += strspn(usage, " ");
-		length = *usage == '[' ? strcspn(usage, "]") + 1 :
-			 strcspn(usage, " ");
-		if (!length || !strncmp(usage, "[-", 2))
-			continue;
-		*min += *usage != '[';
-		if (*max >= 0)
-			*max = memmem(usage, length, "...", 3) ? -1 : *max + 1;
-	}
-}
-
-/*
  * Check the options and arguments @argv leaves to @command, and find the VM
  * its first argument names; leave the rest in @kvmintro.  On a bad command
  * line say what is wrong and return -EINVAL; else fail like
@@ -245,8 +226,7 @@ static int kvmintro_parse_command_line(struct kvmintro *kvmintro,
 				       const char **given, int argc,
 				       char **argv)
 {
-	bool vm;
-	int id, min, max;
+	int id, vm = command->vm;
 
 	for (id = 0; id < KVMINTRO_NR_OPTIONS; id++) {
 		if (given[id] && !((command->options | kvmintro_global_options) &
@@ -254,12 +234,11 @@ static int kvmintro_parse_command_line(struct kvmintro *kvmintro,
 			return kvmintro_usage_error(command->name,
 						    "unknown option", given[id]);
 	}
-	kvmintro_count_arguments(command->arguments, &vm, &min, &max);
-	if (argc < min + vm)
+	if (argc < command->min + vm)
 		return kvmintro_usage_error(command->name, "missing argument", "");
-	if (max >= 0 && argc > max + vm)
-		return kvmintro_usage_error(command->name,
-					    "unexpected argument", argv[max + vm]);
+	if (command->max >= 0 && argc > command->max + vm)
+		return kvmintro_usage_error(command->name, "unexpected argument",
+					    argv[command->max + vm]);
 	kvmintro->argv = argv + vm;
 	kvmintro->argc = argc - vm;
 	return vm ? kvmintro_vm_lookup(kvmintro->debugfs_root, argv[0],

@@ -18,7 +18,8 @@
 #
 # Each subsection of cli.rst's "Commands" is one command:
 #
-#   ``kvmintro NAME ARGUMENTS``      the title: its name and usage
+#   ``kvmintro NAME ARGUMENTS``      the title: its name and usage, which
+#                                    also says how many arguments it takes
 #   ---------------------------
 #
 #   One sentence.                    its line in "kvmintro help"
@@ -110,6 +111,29 @@ function end_block()
 		state = "rest"
 	}
 	block = ""
+}
+
+# Count the arguments of @usage ("PID|DIR GPA LEN [--raw]") into vm[@i]
+# (it names a VM first: PID|DIR), min[@i] and max[@i] (-1: any number):
+# WORD is one, [WORD] one more at most, WORD... or [WORD...] any number;
+# [-OPTION ...] is none.
+function count_arguments(i, usage,    word)
+{
+	vm[i] = usage ~ /^PID\|DIR( |$)/
+	if (vm[i])
+		usage = substr(usage, 8)
+	min[i] = max[i] = 0
+	while (match(usage, /^ *(\[[^]]*\]|[^ ]+)/)) {
+		word = substr(usage, RSTART, RLENGTH)
+		usage = substr(usage, RLENGTH + 1)
+		sub(/^ */, "", word)
+		if (word ~ /^\[-/)
+			continue
+		if (word !~ /^\[/)
+			min[i]++
+		if (max[i] >= 0)
+			max[i] = word ~ /\.\.\./ ? -1 : max[i] + 1
+	}
 }
 
 # The start of an option list's entry: "-o, --option VALUE  what it does".
@@ -323,6 +347,11 @@ END {
 		printf "\t\t.name = \"%s\",\n", names[i]
 		printf "\t\t.run = %s,\n", function_name
 		printf "\t\t.arguments = \"%s\",\n", c_string(arguments[i])
+		count_arguments(i, arguments[i])
+		if (vm[i])
+			printf "\t\t.vm = true,\n"
+		printf "\t\t.min = %d,\n", min[i]
+		printf "\t\t.max = %d,\n", max[i]
 		if (options[i] != "")
 			printf "\t\t.options = %s,\n", options[i]
 		printf "\t\t.help ="
