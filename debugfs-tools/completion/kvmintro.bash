@@ -8,36 +8,20 @@
 # kvmintro being completed, so that they are not written here again.
 # tests/packaging checks it offers every command and option of the help.
 
-# Print the path of the kvmintro being completed, @1 as typed, or else
-# where it is installed (/usr/sbin is not in a user's PATH on Debian).
-_kvmintro_program()
+# Add the options 'kvmintro help [COMMAND]' lists to the caller's options,
+# and those that take a value to its takes_value: @1 is the kvmintro to
+# ask, @2 the command (none: the global options).
+_kvmintro_learn_options()
 {
-	local program
-	for program in "$1" /usr/sbin/kvmintro /usr/local/sbin/kvmintro; do
-		type -P "$program" && return
-	done
-}
-
-# Print the commands 'kvmintro help' lists; @1 is the kvmintro to ask.
-_kvmintro_commands()
-{
-	"$1" help 2>/dev/null | sed -n '/^Commands:/,/^$/s/^  \([a-z0-9-]*\).*/\1/p'
-}
-
-# Print the options 'kvmintro help [COMMAND]' lists (@1 the kvmintro to
-# ask, @2 the command or none: the global options), one a line, followed
-# by " VALUE" for one that takes a value.
-_kvmintro_options()
-{
-	local line spec value name
+	local line spec name
 	while IFS= read -r line; do
 		[[ $line == '  -'* ]] || continue
 		spec=${line#  }
 		spec=${spec%%  *}
-		value=
-		[[ $spec == *' '[A-Z]* ]] && value=' VALUE'
 		for name in ${spec//,/ }; do
-			[[ $name == -* ]] && printf '%s%s\n' "$name" "$value"
+			[[ $name == -* ]] || continue
+			options+=("$name")
+			[[ $spec == *' '[A-Z]* ]] && takes_value[$name]=1
 		done
 	done < <("$1" help ${2:+"$2"} 2>/dev/null)
 }
@@ -69,15 +53,14 @@ _kvmintro()
 	fi
 
 	local kvmintro root=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
-	local command='' i word nargs=0 name value options=() commands
+	local command='' i word nargs=0 options=() commands
 	local -A takes_value=()
-	kvmintro=$(_kvmintro_program "${words[0]}") || return
-	commands=$(_kvmintro_commands "$kvmintro")
-	# The global options, then the command's too once it is known.
-	while read -r name value; do
-		options+=("$name")
-		[[ -n $value ]] && takes_value[$name]=1
-	done < <(_kvmintro_options "$kvmintro")
+	# The kvmintro typed, or the installed one (/usr/sbin is not in a
+	# user's PATH on Debian): its help has the commands and options.
+	kvmintro=$(type -P "${words[0]}" /usr/sbin/kvmintro /usr/local/sbin/kvmintro | head -n 1)
+	[[ -n $kvmintro ]] || return
+	commands=$("$kvmintro" help 2>/dev/null | sed -n '/^Commands:/,/^$/s/^  \([a-z0-9-]*\).*/\1/p')
+	_kvmintro_learn_options "$kvmintro"
 	for ((i = 1; i < cword; i++)); do
 		word=${words[i]}
 		case $word in
@@ -85,16 +68,12 @@ _kvmintro()
 		--debugfs=*) root=${word#*=} ;;
 		-*) [[ -n ${takes_value[$word]:-} ]] && ((i++)) ;;
 		*)
-			if [[ -n $command ]]; then
+			if [[ -z $command ]]; then
+				command=$word
+				_kvmintro_learn_options "$kvmintro" "$command"
+			else
 				((nargs++))
-				continue
-			fi
-			command=$word
-			while read -r name value; do
-				options+=("$name")
-				[[ -n $value ]] && takes_value[$name]=1
-			done < <(_kvmintro_options "$kvmintro" "$command" |
-				 grep -vxF -f <(_kvmintro_options "$kvmintro")) ;;
+			fi ;;
 		esac
 	done
 
