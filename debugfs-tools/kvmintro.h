@@ -33,9 +33,6 @@ struct kvmintro_vm;
 struct kvmintro_record_list;
 struct kvmintro_debugfs_explainer;
 
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
-#endif
 #define __printf(format_index, first_argument) \
 	__attribute__((format(printf, format_index, first_argument)))
 
@@ -486,8 +483,14 @@ enum kvmintro_exit_status {
 	KVMINTRO_EXIT_NO_VM = 4,	/* no such VM or vcpu, a PID with several */
 };
 
-/* The options of the commands; kvmintro.c's kvmintro_options[] names them. */
+/*
+ * The options, named (and given to commands) by the option lists of
+ * Documentation/cli.rst: see kvmintro.c's kvmintro_options[].
+ */
 enum kvmintro_option {
+	KVMINTRO_OPTION_JSON,
+	KVMINTRO_OPTION_DEBUGFS,
+	KVMINTRO_OPTION_HELP,
 	KVMINTRO_OPTION_VCPU,
 	KVMINTRO_OPTION_CR3,
 	KVMINTRO_OPTION_TTBR0,
@@ -504,8 +507,8 @@ enum kvmintro_option {
  * struct kvmintro - the command line, parsed, and the VM it names
  * @debugfs_root: kvmintro's debugfs directory
  * @json: print JSON instead of tables
- * @options: the value of each option of the command given, "" for one
- *	that takes none; NULL if not given
+ * @options: the value of each option given, "" for one that takes none;
+ *	NULL if not given
  * @vm: the VM named by PID|DIR, for commands about one VM
  * @argv: the arguments after the command's name and PID|DIR
  * @argc: how many
@@ -552,5 +555,6 @@ int kvmintro_cmd_info(struct kvmintro *kvmintro);
 int kvmintro_cmd_dmesg(struct kvmintro *kvmintro);
 int kvmintro_cmd_scan(struct kvmintro *kvmintro);
 int kvmintro_cmd_stage2(struct kvmintro *kvmintro);
+int kvmintro_cmd_help(struct kvmintro *kvmintro);
 
 #endif /* KVMINTRO_H */

@@ -283,7 +283,6 @@ int kvmintro_parse_length_argument(const char *text, uint64_t *bytes)
 {
 	size_t length = strlen(text);
 	unsigned int shift = 0;
-	char number[64];
 	uint64_t value;
 	int ret;
 
@@ -291,13 +290,7 @@ int kvmintro_parse_length_argument(const char *text, uint64_t *bytes)
 		shift = 10;
 	else if (length && strchr("mM", text[length - 1]))
 		shift = 20;
-	if (shift)
-		length--;
-	if (length >= sizeof(number))
-		return -ERANGE;
-	memcpy(number, text, length);
-	number[length] = '\0';
-	ret = kvmintro_parse_number_argument(number, &value);
+	ret = kvmintro_parse_u64(text, length - !!shift, &value);
 	if (ret)
 		return ret;
 	if (value > UINT64_MAX >> shift)

@@ -3,11 +3,28 @@
 #
 # Bash completion of kvmintro(8): its commands and options, and the VMs it
 # can name (PIDs and directories, read from kvmintro's vms file; root only,
-# as the file is).  tests/packaging checks it offers every command of
-# 'kvmintro help'.
+# as the file is).  The commands and options are those 'kvmintro help'
+# lists (made, as the man page, from Documentation/cli.rst), asked of the
+# kvmintro being completed, so that they are not written here again.
+# tests/packaging checks it offers every command and option of the help.
 
-_kvmintro_commands="list memslots pause resume snapshot regs translate gva
-	gpa-hpa stage2 read info dmesg dump scan help"
+# Add the options 'kvmintro help [COMMAND]' lists to the caller's options,
+# and those that take a value to its takes_value: @1 is the kvmintro to
+# ask, @2 the command (none: the global options).
+_kvmintro_learn_options()
+{
+	local line spec name
+	while IFS= read -r line; do
+		[[ $line == '  -'* ]] || continue
+		spec=${line#  }
+		spec=${spec%%  *}
+		for name in ${spec//,/ }; do
+			[[ $name == -* ]] || continue
+			options+=("$name")
+			[[ $spec == *' '[A-Z]* ]] && takes_value[$name]=1
+		done
+	done < <("$1" help ${2:+"$2"} 2>/dev/null)
+}
 
 # Print the PIDs and directories of the VMs in the vms file of @1.
 _kvmintro_vms()
@@ -35,18 +52,25 @@ _kvmintro()
 		cword=$COMP_CWORD
 	fi
 
-	local root=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
-	local command='' i word nargs=0 options
+	local kvmintro root=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
+	local command='' i word nargs=0 options=() commands
+	local -A takes_value=()
+	# The kvmintro typed, or the installed one (/usr/sbin is not in a
+	# user's PATH on Debian): its help has the commands and options.
+	kvmintro=$(type -P "${words[0]}" /usr/sbin/kvmintro /usr/local/sbin/kvmintro | head -n 1)
+	[[ -n $kvmintro ]] || return
+	commands=$("$kvmintro" help 2>/dev/null | sed -n '/^Commands:/,/^$/s/^  \([a-z0-9-]*\).*/\1/p')
+	_kvmintro_learn_options "$kvmintro"
 	for ((i = 1; i < cword; i++)); do
 		word=${words[i]}
 		case $word in
 		--debugfs) ((i + 1 < cword)) && root=${words[i + 1]}; ((i++)) ;;
 		--debugfs=*) root=${word#*=} ;;
-		--vcpu | --cr3 | --ttbr0 | --ttbr1 | --tcr | --max | -f | --file) ((i++)) ;;
-		-*) ;;
+		-*) [[ -n ${takes_value[$word]:-} ]] && ((i++)) ;;
 		*)
 			if [[ -z $command ]]; then
 				command=$word
+				_kvmintro_learn_options "$kvmintro" "$command"
 			else
 				((nargs++))
 			fi ;;
@@ -60,29 +84,20 @@ _kvmintro()
 	-f | --file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
-	--vcpu | --cr3 | --ttbr0 | --ttbr1 | --tcr | --max)
-		return ;;
 	esac
+	[[ $prev == -* && -n ${takes_value[$prev]:-} ]] && return
 
-	options='--json --debugfs --help -h'
-	case $command in
-	regs) options+=' --vcpu' ;;
-	gva) options+=' --vcpu --cr3 --ttbr0 --ttbr1 --tcr' ;;
-	read) options+=' --raw' ;;
-	dump) options+=' --live' ;;
-	scan) options+=' -f --file --max' ;;
-	esac
 	if [[ $cur == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "${options[*]}" -- "$cur")
 		return
 	fi
 
 	case $command in
 	'')
-		mapfile -t COMPREPLY < <(compgen -W "$_kvmintro_commands" -- "$cur") ;;
+		mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur") ;;
 	help)
 		((nargs == 0)) &&
-			mapfile -t COMPREPLY < <(compgen -W "$_kvmintro_commands" -- "$cur") ;;
+			mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur") ;;
 	list) ;;
 	dump)
 		# The VM, then the file to write.

@@ -9,6 +9,8 @@ completion=$1
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 kvmintro=$2
+# The completion asks the kvmintro it completes for its commands and options.
+PATH=$(dirname "$kvmintro"):$PATH
 
 # Print what completing the words "$@" (the last one being completed) offers.
 offers()

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Check kvmintro's man pages: each renders without a warning, kvmintro(8)
-# has every command and option 'kvmintro help' lists and the exit status,
+# has every command and option 'kvmintro help' lists (and 'kvmintro help'
+# every command of kvmintro(8)) and the exit status,
 # kvmintro(4) every module parameter of the source and every section of
 # Documentation/debugfs.rst.  Prints TAP lines.
 # usage: man-check.sh KVMINTRO.8 KVMINTRO.4 KVMINTRO_BINARY SOURCE_DIR
@@ -38,6 +39,11 @@ for command in "${commands[@]}"; do
 		tap_ok $? "kvmintro(8) has $command's option $option"
 	done
 done
+# And the reverse: the CLI has every command its page describes.
+while read -r command; do
+	printf '%s\n' "${commands[@]}" | grep -qx -- "$command"
+	tap_ok $? "kvmintro(8)'s command $command is one of 'kvmintro help'"
+done < <(sed -n '/^COMMANDS$/,/^[A-Z]/s/^   kvmintro \([a-z0-9-]*\).*/\1/p' <<<"$text8")
 for section in SYNOPSIS DESCRIPTION OPTIONS COMMANDS "EXIT STATUS" FILES EXAMPLES "SEE ALSO"; do
 	grep -qx "$section" <<<"$text8"
 	tap_ok $? "kvmintro(8) has $section"
