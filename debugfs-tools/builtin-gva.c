@@ -9,7 +9,8 @@
  */
 #include "kvmintro.h"
 
-/* The options of gva are the first of enum kvmintro_option, these. */
+/* The options of gva are these, --vcpu to --tcr of enum kvmintro_option. */
+#define KVMINTRO_GVA_FIRST_OPTION KVMINTRO_OPTION_VCPU
 #define KVMINTRO_GVA_NR_OPTIONS (KVMINTRO_OPTION_TCR + 1)
 
 /* What each option writes in the request, and what a bad value is not. */
@@ -312,7 +313,7 @@ int kvmintro_cmd_gva(struct kvmintro *kvmintro)
 			kvmintro->argv[0]);
 	/* The request, as the gva file takes it: "<gva>[ key=value...]\n". */
 	used = snprintf(text, sizeof(text), "0x%" PRIx64, request.gva);
-	for (i = 0; i < KVMINTRO_GVA_NR_OPTIONS; i++) {
+	for (i = KVMINTRO_GVA_FIRST_OPTION; i < KVMINTRO_GVA_NR_OPTIONS; i++) {
 		value = kvmintro->options[i];
 		request.given[i] = value;
 		if (value && (i == KVMINTRO_OPTION_CR3 ?
