@@ -544,8 +544,8 @@ static void kvmintro_record_hex_digits_at(char *end, size_t digits, u64 value)
 
 	for (; digits >= 2; digits -= 2, value >>= 8) {
 		pair = kvmintro_record_hex_pairs + 2 * (value & 0xff);
-		*--end = pair[1];
-		*--end = pair[0];
+		end -= 2;
+		memcpy(end, pair, 2);
 	}
 	if (digits)
 		*--end = kvmintro_record_hex_pairs[2 * (value & 0xf) + 1];
@@ -559,8 +559,8 @@ static void kvmintro_record_decimal_digits_at(char *end, size_t digits,
 
 	for (; digits >= 2; digits -= 2, value /= 100) {
 		pair = kvmintro_record_decimal_pairs + 2 * (value % 100);
-		*--end = pair[1];
-		*--end = pair[0];
+		end -= 2;
+		memcpy(end, pair, 2);
 	}
 	if (digits)
 		*--end = (char)('0' + value % 10);
