@@ -128,9 +128,11 @@ struct kvmintro_record_token {
 	u8 len;
 };
 
-/* A key of up to 14 bytes; a longer one does not compile without warning. */
+/*
+ * A key of up to 14 bytes, a word of up to 15: kvmintro_record_token_is_key()
+ * and _is_word() refuse longer ones (and the compiler those that overflow).
+ */
 #define KVMINTRO_RECORD_KEY(key)	{ .text = key "=", .len = sizeof(key) }
-/* A word of up to 15 bytes. */
 #define KVMINTRO_RECORD_WORD(word)	{ .text = word, .len = sizeof(word) - 1 }
 
 /*
