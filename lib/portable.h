@@ -30,6 +30,9 @@ typedef int64_t s64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+#ifndef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#endif
 #endif /* __KERNEL__ */
 
 #define __KVMINTRO_STRINGIFY(x) #x

@@ -538,7 +538,9 @@ static size_t kvmintro_record_decimal_digits(u64 value)
 }
 
 /* Write the @digits hex digits of @value before @end. */
-static void kvmintro_record_hex_digits_at(char *end, size_t digits, u64 value)
+static __always_inline void kvmintro_record_hex_digits_at(char *end,
+							  size_t digits,
+							  u64 value)
 {
 	const char *pair;
 
@@ -799,8 +801,9 @@ bool kvmintro_record_reserve(struct kvmintro_record_writer *writer,
  * first, and @key copied whole.  Return where its value goes, or NULL
  * (and the record fails with -EINVAL) if no room is reserved for it.
  */
-static char *kvmintro_record_fast_key(struct kvmintro_record_writer *writer,
-				      const struct kvmintro_record_token *key)
+static __always_inline char *
+kvmintro_record_fast_key(struct kvmintro_record_writer *writer,
+			 const struct kvmintro_record_token *key)
 {
 	char *p = writer->buf + writer->len;
 
@@ -816,8 +819,8 @@ static char *kvmintro_record_fast_key(struct kvmintro_record_writer *writer,
 }
 
 /* End a field of the fast path at @end. */
-static void kvmintro_record_fast_end(struct kvmintro_record_writer *writer,
-				     char *end)
+static __always_inline void
+kvmintro_record_fast_end(struct kvmintro_record_writer *writer, char *end)
 {
 	*end = '\0';
 	writer->len = end - writer->buf;
