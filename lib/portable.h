@@ -33,6 +33,9 @@ typedef int64_t s64;
 #ifndef __always_inline
 #define __always_inline inline __attribute__((__always_inline__))
 #endif
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
+#endif
 #endif /* __KERNEL__ */
 
 #define __KVMINTRO_STRINGIFY(x) #x
