@@ -46,19 +46,6 @@
 /* Walks of a chunk's frames before giving up on a range that keeps changing. */
 #define KVMINTRO_FRAME_TRIES	64
 
-const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind)
-{
-	static const char *const names[] = {
-		[KVMINTRO_PAGE_NONE] = "none",
-		[KVMINTRO_PAGE_BASE] = "base",
-		[KVMINTRO_PAGE_THP] = "thp",
-		[KVMINTRO_PAGE_HUGETLB] = "hugetlb",
-		[KVMINTRO_PAGE_ZERO] = "zero",
-	};
-
-	return names[kind];
-}
-
 /* Slots in one memslot set, as read once under kvm->srcu. */
 static unsigned int kvmintro_memslots_nr(struct kvm_memslots *memslots)
 {
@@ -803,32 +790,21 @@ ssize_t kvmintro_guest_mem_read(struct kvmintro_guest_mem *mem,
 	return io.gpa - gpa;
 }
 
-/*
- * The record of the gpa_hpa table for @run into @buf; its length.  Pages
- * not backed have no hpa, pfn or host_size: "-".
- */
+/* The record of the gpa_hpa table for @run into @buf; its length. */
 int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
-				       const struct kvmintro_guest_run *run)
+				const struct kvmintro_guest_run *run)
 {
-	struct kvmintro_record_writer writer;
-	bool backed = run->kind != KVMINTRO_PAGE_NONE;
+	const struct kvmintro_gpa_hpa_info info = {
+		.gpa = (u64)run->gfn << PAGE_SHIFT,
+		.npages = run->npages,
+		.hva = run->hva,
+		.hpa = (u64)run->pfn << PAGE_SHIFT,
+		.pfn = run->pfn,
+		.host_shift = run->host_shift,
+		.kind = run->kind,
+	};
 
-	kvmintro_record_begin(&writer, buf, size, NULL);
-	kvmintro_record_hex(&writer, "gpa", (u64)run->gfn << PAGE_SHIFT);
-	kvmintro_record_hex(&writer, "npages", run->npages);
-	kvmintro_record_hex(&writer, "hva", run->hva);
-	if (backed) {
-		kvmintro_record_hex(&writer, "hpa", (u64)run->pfn << PAGE_SHIFT);
-		kvmintro_record_hex(&writer, "pfn", run->pfn);
-		kvmintro_record_size_word(&writer, "host_size",
-					  run->host_shift);
-	} else {
-		kvmintro_record_none(&writer, "hpa");
-		kvmintro_record_none(&writer, "pfn");
-		kvmintro_record_none(&writer, "host_size");
-	}
-	kvmintro_record_word(&writer, "kind", kvmintro_page_kind_name(run->kind));
-	return kvmintro_record_end(&writer);
+	return kvmintro_format_gpa_hpa(buf, size, &info);
 }
 
 static int kvmintro_gpa_hpa_append_run(void *ctx,

@@ -9,16 +9,7 @@
 #include <linux/kvm_host.h>
 #include <linux/mmu_notifier.h>
 
-/* What backs a guest page on the host. */
-enum kvmintro_page_kind {
-	KVMINTRO_PAGE_NONE,	/* nothing yet: the guest has not touched it */
-	KVMINTRO_PAGE_BASE,	/* an ordinary 4 KiB page */
-	KVMINTRO_PAGE_THP,	/* part of a transparent huge page */
-	KVMINTRO_PAGE_HUGETLB,	/* part of a hugetlbfs page */
-	KVMINTRO_PAGE_ZERO,	/* the shared zero page: read, never written */
-};
-
-const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind);
+#include "../lib/format.h"
 
 /**
  * struct kvmintro_slot_copy - a memslot as it was when copied, so that the
@@ -130,9 +121,6 @@ ssize_t kvmintro_guest_mem_read(struct kvmintro_guest_mem *mem,
  * one read() (see gpa_hpa.c).
  */
 #define KVMINTRO_FRAME_CHUNK	2048
-
-/* Longest gpa_hpa record, with room to spare. */
-#define KVMINTRO_GPA_HPA_RECORD_MAX	192
 
 int kvmintro_format_gpa_hpa_run(char *buf, size_t size,
 				const struct kvmintro_guest_run *run);

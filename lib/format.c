@@ -143,6 +143,113 @@ int kvmintro_format_vcpu(char *buf, size_t size,
 	return kvmintro_record_end(&writer);
 }
 
+/* The kinds of backing as gpa_hpa, translate and stage2 name them. */
+static const struct kvmintro_record_token kvmintro_page_kind_words[] = {
+	[KVMINTRO_PAGE_NONE] = KVMINTRO_RECORD_WORD("none"),
+	[KVMINTRO_PAGE_BASE] = KVMINTRO_RECORD_WORD("base"),
+	[KVMINTRO_PAGE_THP] = KVMINTRO_RECORD_WORD("thp"),
+	[KVMINTRO_PAGE_HUGETLB] = KVMINTRO_RECORD_WORD("hugetlb"),
+	[KVMINTRO_PAGE_ZERO] = KVMINTRO_RECORD_WORD("zero"),
+};
+
+/* The word of @kind, one of enum kvmintro_page_kind. */
+const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind)
+{
+	return kvmintro_page_kind_words[kind].text;
+}
+
+/* The keys of a gpa_hpa record, in its order. */
+static const struct kvmintro_record_token kvmintro_gpa_hpa_keys[] = {
+	KVMINTRO_RECORD_KEY("gpa"),
+	KVMINTRO_RECORD_KEY("npages"),
+	KVMINTRO_RECORD_KEY("hva"),
+	KVMINTRO_RECORD_KEY("hpa"),
+	KVMINTRO_RECORD_KEY("pfn"),
+	KVMINTRO_RECORD_KEY("host_size"),
+	KVMINTRO_RECORD_KEY("kind"),
+};
+
+/* Room for the fast path's fields: see kvmintro_record_reserve(). */
+static_assert(ARRAY_SIZE(kvmintro_gpa_hpa_keys) *
+	      KVMINTRO_RECORD_FAST_FIELD_MAX < KVMINTRO_GPA_HPA_RECORD_MAX,
+	      "gpa_hpa records need more room for the fast path");
+
+/* Write @run's record through the fast path, into room enough for it. */
+static int kvmintro_format_gpa_hpa_fast(char *buf, size_t size,
+					const struct kvmintro_gpa_hpa_info *run)
+{
+	const struct kvmintro_record_token *key = kvmintro_gpa_hpa_keys;
+	struct kvmintro_record_writer writer;
+
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_reserve(&writer, ARRAY_SIZE(kvmintro_gpa_hpa_keys));
+	kvmintro_record_key_hex(&writer, &key[0], run->gpa);
+	kvmintro_record_key_hex(&writer, &key[1], run->npages);
+	kvmintro_record_key_hex(&writer, &key[2], run->hva);
+	if (run->kind != KVMINTRO_PAGE_NONE) {
+		kvmintro_record_key_hex(&writer, &key[3], run->hpa);
+		kvmintro_record_key_hex(&writer, &key[4], run->pfn);
+		kvmintro_record_key_size_word(&writer, &key[5],
+					      run->host_shift);
+	} else {
+		kvmintro_record_key_none(&writer, &key[3]);
+		kvmintro_record_key_none(&writer, &key[4]);
+		kvmintro_record_key_none(&writer, &key[5]);
+	}
+	kvmintro_record_key_word(&writer, &key[6],
+				 &kvmintro_page_kind_words[run->kind]);
+	return kvmintro_record_end(&writer);
+}
+
+/*
+ * Write @run's record on the stack and copy it: with less room than the
+ * fast path needs.  Apart, so that the fast path's caller has no buffer
+ * on its stack to zero (CONFIG_INIT_STACK_ALL_ZERO) for every record.
+ */
+static noinline int
+kvmintro_format_gpa_hpa_copy(char *buf, size_t size,
+			     const struct kvmintro_gpa_hpa_info *run)
+{
+	char record[KVMINTRO_GPA_HPA_RECORD_MAX];
+	int len;
+
+	len = kvmintro_format_gpa_hpa_fast(record, sizeof(record), run);
+	if (len < 0)
+		return len;
+	if ((size_t)len >= size)
+		return -ENOSPC;
+	memcpy(buf, record, len + 1);
+	return len;
+}
+
+/**
+ * kvmintro_format_gpa_hpa() - one record of the gpa_hpa table
+ * @buf: where it goes
+ * @size: room in @buf
+ * @run: the run of guest pages
+ *
+ * Pages not backed have no hpa, pfn or host_size: "-".  A table has one
+ * record per 4 KiB page of memory whose frames descend (shared memory, on
+ * 6.12 and later), so this is the writer's fast path; with less than
+ * %KVMINTRO_GPA_HPA_RECORD_MAX bytes of room the record is written on the
+ * stack and copied.
+ *
+ * Return: the record's length, newline included; -ENOSPC; or -EINVAL for
+ * a kind that is not one of enum kvmintro_page_kind or a size not between
+ * 2^10 and 2^61 bytes.
+ */
+int kvmintro_format_gpa_hpa(char *buf, size_t size,
+			    const struct kvmintro_gpa_hpa_info *run)
+{
+	if (run->kind >= KVMINTRO_PAGE_KINDS ||
+	    (run->kind != KVMINTRO_PAGE_NONE &&
+	     (run->host_shift < 10 || run->host_shift > 61)))
+		return -EINVAL;
+	if (size >= KVMINTRO_GPA_HPA_RECORD_MAX)
+		return kvmintro_format_gpa_hpa_fast(buf, size, run);
+	return kvmintro_format_gpa_hpa_copy(buf, size, run);
+}
+
 /*
  * The page of 2^@shift bytes (10 to 61) as a word: "4K", "2M", "1G", or
  * "64K" for a smaller multi-page folio; cut to fit @size.  Spelt once, by

@@ -66,6 +66,48 @@ struct kvmintro_vcpu_info {
 	u64 runs;
 };
 
+/* What backs a guest page on the host. */
+enum kvmintro_page_kind {
+	KVMINTRO_PAGE_NONE,	/* nothing yet: the guest has not touched it */
+	KVMINTRO_PAGE_BASE,	/* an ordinary 4 KiB page */
+	KVMINTRO_PAGE_THP,	/* part of a transparent huge page */
+	KVMINTRO_PAGE_HUGETLB,	/* part of a hugetlbfs page */
+	KVMINTRO_PAGE_ZERO,	/* the shared zero page: read, never written */
+	KVMINTRO_PAGE_KINDS
+};
+
+/**
+ * struct kvmintro_gpa_hpa_info - one run of the gpa_hpa table: consecutive
+ * guest pages backed by nothing, or by physically consecutive host pages
+ * of one size and kind
+ * @gpa:	guest physical address of the first
+ * @npages:	how many 4 KiB guest pages
+ * @hva:	host virtual address of the first
+ * @hpa:	host physical address of the first (ignored for none)
+ * @pfn:	its host frame (ignored for none)
+ * @host_shift:	log2 of the host page size backing them (ignored for none)
+ * @kind:	what backs them
+ */
+struct kvmintro_gpa_hpa_info {
+	u64 gpa;
+	u64 npages;
+	u64 hva;
+	u64 hpa;
+	u64 pfn;
+	unsigned int host_shift;
+	enum kvmintro_page_kind kind;
+};
+
+/*
+ * Room for the longest record kvmintro_format_gpa_hpa() writes, NUL
+ * included, and more: with this much it writes straight into the buffer.
+ */
+#define KVMINTRO_GPA_HPA_RECORD_MAX	256
+
+const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind);
+int kvmintro_format_gpa_hpa(char *buf, size_t size,
+			    const struct kvmintro_gpa_hpa_info *run);
+
 /* Room for the longest record kvmintro_format_memslot() writes, NUL included. */
 #define KVMINTRO_MEMSLOT_RECORD_MAX 192
 

@@ -445,6 +445,7 @@ void kvmintro_record_begin(struct kvmintro_record_writer *writer, char *buf,
 	writer->size = size;
 	writer->len = 0;
 	writer->error = size ? 0 : -ENOSPC;
+	writer->reserved = 0;
 	if (size)
 		buf[0] = '\0';
 	if (!kind)
@@ -537,14 +538,16 @@ static size_t kvmintro_record_decimal_digits(u64 value)
 }
 
 /* Write the @digits hex digits of @value before @end. */
-static void kvmintro_record_hex_digits_at(char *end, size_t digits, u64 value)
+static __always_inline void kvmintro_record_hex_digits_at(char *end,
+							  size_t digits,
+							  u64 value)
 {
 	const char *pair;
 
 	for (; digits >= 2; digits -= 2, value >>= 8) {
 		pair = kvmintro_record_hex_pairs + 2 * (value & 0xff);
-		*--end = pair[1];
-		*--end = pair[0];
+		end -= 2;
+		memcpy(end, pair, 2);
 	}
 	if (digits)
 		*--end = kvmintro_record_hex_pairs[2 * (value & 0xf) + 1];
@@ -558,8 +561,8 @@ static void kvmintro_record_decimal_digits_at(char *end, size_t digits,
 
 	for (; digits >= 2; digits -= 2, value /= 100) {
 		pair = kvmintro_record_decimal_pairs + 2 * (value % 100);
-		*--end = pair[1];
-		*--end = pair[0];
+		end -= 2;
+		memcpy(end, pair, 2);
 	}
 	if (digits)
 		*--end = (char)('0' + value % 10);
@@ -623,6 +626,26 @@ void kvmintro_record_hex(struct kvmintro_record_writer *writer,
 	kvmintro_record_number(writer, key, value, true);
 }
 
+/*
+ * A page of 2^@shift bytes is written as *@n units of K, M or G: return
+ * how many digits *@n has.
+ */
+static size_t kvmintro_record_size_digits(unsigned int shift, u64 *n)
+{
+	unsigned int unit = shift >= 30 ? 30 : shift >= 20 ? 20 : 10;
+
+	*n = 1ULL << (shift - unit);
+	return kvmintro_record_decimal_digits(*n);
+}
+
+/* Write the size word of @digits digits at @p: see above. */
+static void kvmintro_record_size_word_at(char *p, size_t digits, u64 n,
+					 unsigned int shift)
+{
+	kvmintro_record_decimal_digits_at(p + digits, digits, n);
+	p[digits] = shift >= 30 ? 'G' : shift >= 20 ? 'M' : 'K';
+}
+
 /**
  * kvmintro_record_size_word() - add @key=<a page size> as a word
  * @writer: the writer
@@ -635,15 +658,12 @@ void kvmintro_record_hex(struct kvmintro_record_writer *writer,
 void kvmintro_record_size_word(struct kvmintro_record_writer *writer,
 			       const char *key, unsigned int shift)
 {
-	unsigned int unit = shift >= 30 ? 30 : shift >= 20 ? 20 : 10;
-	u64 n = 1ULL << (shift - unit);
-	size_t digits = kvmintro_record_decimal_digits(n);
+	u64 n;
+	size_t digits = kvmintro_record_size_digits(shift, &n);
 	char *p = kvmintro_record_key(writer, key, digits + 1);
 
-	if (!p)
-		return;
-	kvmintro_record_decimal_digits_at(p + digits, digits, n);
-	p[digits] = "KMG"[unit / 10 - 1];
+	if (p)
+		kvmintro_record_size_word_at(p, digits, n, shift);
 }
 
 /* Add @key=@word; a @word that would read back as another type fails. */
@@ -715,4 +735,150 @@ int kvmintro_record_end(struct kvmintro_record_writer *writer)
 		kvmintro_record_fail(writer, -EINVAL);
 	kvmintro_record_put(writer, "\n", 1);
 	return writer->error ? writer->error : (int)writer->len;
+}
+
+/**
+ * kvmintro_record_token_is_key() - is @token a key the reader takes?
+ * @token: a key made by KVMINTRO_RECORD_KEY()
+ *
+ * Return: true if @token is a key ([a-z][a-z0-9_.]*), its '=' and NULs.
+ */
+bool kvmintro_record_token_is_key(const struct kvmintro_record_token *token)
+{
+	size_t len = token->len;
+
+	return len >= 2 && len < sizeof(token->text) &&
+	       strnlen(token->text, sizeof(token->text)) == len &&
+	       token->text[len - 1] == '=' &&
+	       kvmintro_record_is_key(token->text, len - 1);
+}
+
+/**
+ * kvmintro_record_token_is_word() - is @token a word the reader takes?
+ * @token: a word made by KVMINTRO_RECORD_WORD()
+ *
+ * Return: true if @token reads back as a word, and is followed by NULs.
+ */
+bool kvmintro_record_token_is_word(const struct kvmintro_record_token *token)
+{
+	struct kvmintro_record_field field;
+	size_t len = token->len;
+
+	return len >= 1 && len < sizeof(token->text) &&
+	       strnlen(token->text, sizeof(token->text)) == len &&
+	       !kvmintro_record_type_value(token->text, len, &field) &&
+	       field.type == KVMINTRO_RECORD_WORD;
+}
+
+/**
+ * kvmintro_record_reserve() - make room for the fast path
+ * @writer: the writer
+ * @nr_fields: how many fields the kvmintro_record_key_*() calls that follow
+ *	write, at the most
+ *
+ * The fast path copies keys and words whole and so writes past the end of
+ * the record (bytes that the next field, the newline or the NUL
+ * overwrite, or that are beyond the NUL): it needs room for
+ * %KVMINTRO_RECORD_FAST_FIELD_MAX bytes a field.  With less room, write
+ * the record elsewhere and copy it.
+ *
+ * Return: true if there is that room, and the record has not failed.
+ */
+bool kvmintro_record_reserve(struct kvmintro_record_writer *writer,
+			     unsigned int nr_fields)
+{
+	writer->reserved = 0;
+	if (writer->error ||
+	    writer->size - writer->len <=
+	    (size_t)nr_fields * KVMINTRO_RECORD_FAST_FIELD_MAX)
+		return false;
+	writer->reserved = nr_fields;
+	return true;
+}
+
+/*
+ * Start a field of the fast path: the space before it unless it is the
+ * first, and @key copied whole.  Return where its value goes, or NULL
+ * (and the record fails with -EINVAL) if no room is reserved for it.
+ */
+static __always_inline char *
+kvmintro_record_fast_key(struct kvmintro_record_writer *writer,
+			 const struct kvmintro_record_token *key)
+{
+	char *p = writer->buf + writer->len;
+
+	if (!writer->reserved) {
+		kvmintro_record_fail(writer, -EINVAL);
+		return NULL;
+	}
+	writer->reserved--;
+	*p = ' ';
+	p += writer->len != 0;
+	memcpy(p, key->text, sizeof(key->text));
+	return p + key->len;
+}
+
+/* End a field of the fast path at @end. */
+static __always_inline void
+kvmintro_record_fast_end(struct kvmintro_record_writer *writer, char *end)
+{
+	*end = '\0';
+	writer->len = end - writer->buf;
+}
+
+/* Add @key=@value in hex, with 0x, as kvmintro_record_hex() does. */
+void kvmintro_record_key_hex(struct kvmintro_record_writer *writer,
+			     const struct kvmintro_record_token *key,
+			     u64 value)
+{
+	size_t digits = kvmintro_record_hex_digits(value);
+	char *p = kvmintro_record_fast_key(writer, key);
+
+	if (!p)
+		return;
+	p[0] = '0';
+	p[1] = 'x';
+	p += 2 + digits;
+	kvmintro_record_hex_digits_at(p, digits, value);
+	kvmintro_record_fast_end(writer, p);
+}
+
+/* Add @key=<a page size>, as kvmintro_record_size_word() does. */
+void kvmintro_record_key_size_word(struct kvmintro_record_writer *writer,
+				   const struct kvmintro_record_token *key,
+				   unsigned int shift)
+{
+	u64 n;
+	size_t digits = kvmintro_record_size_digits(shift, &n);
+	char *p = kvmintro_record_fast_key(writer, key);
+
+	if (!p)
+		return;
+	kvmintro_record_size_word_at(p, digits, n, shift);
+	kvmintro_record_fast_end(writer, p + digits + 1);
+}
+
+/* Add @key=@word, as kvmintro_record_word() does. */
+void kvmintro_record_key_word(struct kvmintro_record_writer *writer,
+			      const struct kvmintro_record_token *key,
+			      const struct kvmintro_record_token *word)
+{
+	char *p = kvmintro_record_fast_key(writer, key);
+
+	if (!p)
+		return;
+	memcpy(p, word->text, sizeof(word->text));
+	kvmintro_record_fast_end(writer, p + word->len);
+}
+
+/* Add @key=- , as kvmintro_record_none() does. */
+void kvmintro_record_key_none(struct kvmintro_record_writer *writer,
+			      const struct kvmintro_record_token *key)
+{
+	char *p = kvmintro_record_fast_key(writer, key);
+
+	if (!p)
+		return;
+	*p = '-';
+	kvmintro_record_fast_end(writer, p + 1);
 }

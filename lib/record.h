@@ -76,12 +76,14 @@ int kvmintro_record_decode_string(const struct kvmintro_record_field *field,
  * @len:	bytes written so far
  * @error:	0, or the first failure: -ENOSPC (no room) or -EINVAL (a key,
  *		kind or word the grammar does not allow)
+ * @reserved:	fields the fast path may still write (kvmintro_record_reserve())
  */
 struct kvmintro_record_writer {
 	char *buf;
 	size_t size;
 	size_t len;
 	int error;
+	unsigned int reserved;
 };
 
 void kvmintro_record_begin(struct kvmintro_record_writer *writer, char *buf,
@@ -101,5 +103,59 @@ void kvmintro_record_none(struct kvmintro_record_writer *writer,
 void kvmintro_record_string(struct kvmintro_record_writer *writer,
 			    const char *key, const void *bytes, size_t len);
 int kvmintro_record_end(struct kvmintro_record_writer *writer);
+
+/*
+ * The fast path, for records written by the thousand (gpa_hpa: one per
+ * 4 KiB page of shared memory): keys and words spelt once, when the code
+ * is compiled, with their length, and copied whole, a fixed number of
+ * bytes, without being measured or checked again; room reserved once for
+ * all the fields of a record.  What these write is what the functions
+ * above write for the same key and value.  Nothing checks a token when a
+ * record is written: every table of them is checked once, by a unit test
+ * that writes its records and reads them back with kvmintro_record_parse()
+ * (or checks each token with kvmintro_record_token_is_key() or _is_word()).
+ */
+#define KVMINTRO_RECORD_TOKEN_SIZE	16
+
+/**
+ * struct kvmintro_record_token - a key or a word known when compiling
+ * @text:	the key and its '=' (KVMINTRO_RECORD_KEY()), or the word
+ *		(KVMINTRO_RECORD_WORD()), padded with NULs
+ * @len:	bytes of @text written: 1 to %KVMINTRO_RECORD_TOKEN_SIZE - 1
+ */
+struct kvmintro_record_token {
+	char text[KVMINTRO_RECORD_TOKEN_SIZE];
+	u8 len;
+};
+
+/*
+ * A key of up to 14 bytes, a word of up to 15: kvmintro_record_token_is_key()
+ * and _is_word() refuse longer ones (and the compiler those that overflow).
+ */
+#define KVMINTRO_RECORD_KEY(key)	{ .text = key "=", .len = sizeof(key) }
+#define KVMINTRO_RECORD_WORD(word)	{ .text = word, .len = sizeof(word) - 1 }
+
+/*
+ * The most bytes one field of the fast path writes, past the record's
+ * end, some of them overwritten by the next: the space, the key copied
+ * whole and a value ("0x" and 16 digits, or a word copied whole).
+ */
+#define KVMINTRO_RECORD_FAST_FIELD_MAX	(1 + 2 * KVMINTRO_RECORD_TOKEN_SIZE + 2)
+
+bool kvmintro_record_token_is_key(const struct kvmintro_record_token *token);
+bool kvmintro_record_token_is_word(const struct kvmintro_record_token *token);
+bool kvmintro_record_reserve(struct kvmintro_record_writer *writer,
+			     unsigned int nr_fields);
+void kvmintro_record_key_hex(struct kvmintro_record_writer *writer,
+			     const struct kvmintro_record_token *key,
+			     u64 value);
+void kvmintro_record_key_size_word(struct kvmintro_record_writer *writer,
+				   const struct kvmintro_record_token *key,
+				   unsigned int shift);
+void kvmintro_record_key_word(struct kvmintro_record_writer *writer,
+			      const struct kvmintro_record_token *key,
+			      const struct kvmintro_record_token *word);
+void kvmintro_record_key_none(struct kvmintro_record_writer *writer,
+			      const struct kvmintro_record_token *key);
 
 #endif /* KVMINTRO_LIB_RECORD_H */

@@ -6,11 +6,13 @@
  * format (Documentation/debugfs.rst), not produced by the code under test.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ksft.h"
 
 #include "../../lib/format.h"
+#include "../../lib/record.h"
 
 
 static void check_line(const char *name, int len, const char *buf,
@@ -186,6 +188,175 @@ static void test_hexdump_line(void)
 		   "123456789: 6162 ff                                  ab.\n");
 }
 
+/*
+ * The gpa_hpa record as the writer's general path writes it, field by
+ * field with the keys as strings: what kvmintro_format_gpa_hpa() wrote
+ * before its fast path, and must still write.
+ */
+static int gpa_hpa_general(char *buf, size_t size,
+			   const struct kvmintro_gpa_hpa_info *run)
+{
+	struct kvmintro_record_writer writer;
+
+	kvmintro_record_begin(&writer, buf, size, NULL);
+	kvmintro_record_hex(&writer, "gpa", run->gpa);
+	kvmintro_record_hex(&writer, "npages", run->npages);
+	kvmintro_record_hex(&writer, "hva", run->hva);
+	if (run->kind != KVMINTRO_PAGE_NONE) {
+		kvmintro_record_hex(&writer, "hpa", run->hpa);
+		kvmintro_record_hex(&writer, "pfn", run->pfn);
+		kvmintro_record_size_word(&writer, "host_size",
+					  run->host_shift);
+	} else {
+		kvmintro_record_none(&writer, "hpa");
+		kvmintro_record_none(&writer, "pfn");
+		kvmintro_record_none(&writer, "host_size");
+	}
+	kvmintro_record_word(&writer, "kind",
+			     kvmintro_page_kind_name(run->kind));
+	return kvmintro_record_end(&writer);
+}
+
+static void test_gpa_hpa_lines(void)
+{
+	struct kvmintro_gpa_hpa_info run = {
+		.gpa = 0x100000, .npages = 1, .hva = 0x7f3a00100000ULL,
+		.hpa = 0x10a2b3000ULL, .pfn = 0x10a2b3, .host_shift = 12,
+		.kind = KVMINTRO_PAGE_BASE,
+	};
+	char buf[KVMINTRO_GPA_HPA_RECORD_MAX];
+	int len;
+
+	len = kvmintro_format_gpa_hpa(buf, sizeof(buf), &run);
+	check_line("gpa_hpa: a base page", len, buf,
+		   "gpa=0x100000 npages=0x1 hva=0x7f3a00100000 hpa=0x10a2b3000 "
+		   "pfn=0x10a2b3 host_size=4K kind=base\n");
+	run = (struct kvmintro_gpa_hpa_info){
+		.gpa = 0, .npages = 0x200, .hva = 0x7f0000000000ULL,
+		.kind = KVMINTRO_PAGE_NONE,
+	};
+	len = kvmintro_format_gpa_hpa(buf, sizeof(buf), &run);
+	check_line("gpa_hpa: pages not backed", len, buf,
+		   "gpa=0x0 npages=0x200 hva=0x7f0000000000 hpa=- pfn=- "
+		   "host_size=- kind=none\n");
+	run = (struct kvmintro_gpa_hpa_info){
+		.gpa = 0x40000000, .npages = 0x40000, .hva = 0x7f0040000000ULL,
+		.hpa = 0x140000000ULL, .pfn = 0x140000, .host_shift = 30,
+		.kind = KVMINTRO_PAGE_HUGETLB,
+	};
+	len = kvmintro_format_gpa_hpa(buf, sizeof(buf), &run);
+	check_line("gpa_hpa: a 1 GiB hugetlb page", len, buf,
+		   "gpa=0x40000000 npages=0x40000 hva=0x7f0040000000 "
+		   "hpa=0x140000000 pfn=0x140000 host_size=1G kind=hugetlb\n");
+	run.host_shift = 21;
+	run.kind = KVMINTRO_PAGE_THP;
+	len = kvmintro_format_gpa_hpa(buf, sizeof(buf), &run);
+	check_line("gpa_hpa: a THP", len, buf,
+		   "gpa=0x40000000 npages=0x40000 hva=0x7f0040000000 "
+		   "hpa=0x140000000 pfn=0x140000 host_size=2M kind=thp\n");
+	run.host_shift = 12;
+	run.kind = KVMINTRO_PAGE_ZERO;
+	len = kvmintro_format_gpa_hpa(buf, sizeof(buf), &run);
+	check_line("gpa_hpa: the zero page", len, buf,
+		   "gpa=0x40000000 npages=0x40000 hva=0x7f0040000000 "
+		   "hpa=0x140000000 pfn=0x140000 host_size=4K kind=zero\n");
+	run.kind = KVMINTRO_PAGE_KINDS;
+	check_int("gpa_hpa: an unknown kind is refused",
+		  kvmintro_format_gpa_hpa(buf, sizeof(buf), &run), -EINVAL);
+	run.kind = KVMINTRO_PAGE_BASE;
+	run.host_shift = 9;
+	check_int("gpa_hpa: a page size under 1 KiB is refused",
+		  kvmintro_format_gpa_hpa(buf, sizeof(buf), &run), -EINVAL);
+}
+
+static u64 gpa_hpa_random(u64 *seed)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 7;
+	*seed ^= *seed << 17;
+	return *seed;
+}
+
+/* A value of @digits hex digits (0: zero), smallest, largest or random. */
+static u64 gpa_hpa_value(unsigned int digits, unsigned int how, u64 *seed)
+{
+	u64 top = digits ? 1ULL << (4 * (digits - 1)) : 0;
+	u64 mask = digits == 16 ? ~0ULL : (1ULL << (4 * digits)) - 1;
+
+	if (!digits)
+		return 0;
+	return how == 0 ? top : how == 1 ? mask :
+	       (gpa_hpa_random(seed) & mask) | top;
+}
+
+/* Fast and general paths agree on @run in buffers of every size. */
+static bool gpa_hpa_agrees(const struct kvmintro_gpa_hpa_info *run,
+			   bool every_size)
+{
+	char fast[KVMINTRO_GPA_HPA_RECORD_MAX + 64];
+	char general[KVMINTRO_GPA_HPA_RECORD_MAX + 64];
+	struct kvmintro_record_field fields[8];
+	struct kvmintro_record record;
+	int fast_len, general_len;
+	size_t size;
+
+	fast_len = kvmintro_format_gpa_hpa(fast, sizeof(fast), run);
+	general_len = gpa_hpa_general(general, sizeof(general), run);
+	if (fast_len <= 0 || fast_len != general_len || strcmp(fast, general))
+		return false;
+	if (kvmintro_record_parse(fast, fast_len, &record, fields, 8) ||
+	    record.nr_fields != 7 || record.kind ||
+	    fields[0].number != run->gpa || fields[1].number != run->npages ||
+	    fields[2].number != run->hva ||
+	    (run->kind != KVMINTRO_PAGE_NONE &&
+	     (fields[3].number != run->hpa || fields[4].number != run->pfn)) ||
+	    fields[6].type != KVMINTRO_RECORD_WORD)
+		return false;
+	for (size = 0; every_size && size <= (size_t)fast_len + 1; size++) {
+		char *small = malloc(size ? size : 1);
+		int len = kvmintro_format_gpa_hpa(size ? small : NULL, size, run);
+		bool ok = size > (size_t)fast_len ?
+			  len == fast_len && !strcmp(small, fast) :
+			  len == -ENOSPC;
+
+		free(small);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static void test_gpa_hpa_fast_path(void)
+{
+	struct kvmintro_gpa_hpa_info run;
+	u64 seed = 0x2545f4914f6cdd1dULL;
+	unsigned int i, digits, how;
+	bool all = true, sizes = true;
+
+	for (i = 0; i < 200000; i++) {
+		digits = i % 17;
+		how = (i / 17) % 3;
+		run = (struct kvmintro_gpa_hpa_info){
+			.gpa = gpa_hpa_value(digits, how, &seed),
+			.npages = gpa_hpa_value((i / 51) % 17, how, &seed),
+			.hva = gpa_hpa_value((i + 5) % 17, how, &seed),
+			.hpa = gpa_hpa_value((i + 9) % 17, how, &seed),
+			.pfn = gpa_hpa_value((i + 13) % 17, how, &seed),
+			.host_shift = 10 + (i / 3) % 52,
+			.kind = i % KVMINTRO_PAGE_KINDS,
+		};
+		if (i % 1000 == 999)
+			run.hva = gpa_hpa_random(&seed);
+		all &= gpa_hpa_agrees(&run, false);
+		if (i < 2000)
+			sizes &= gpa_hpa_agrees(&run, true);
+	}
+	check_int("gpa_hpa: the fast path writes what the general one does, read back, 0 to 2^64-1, every digit count, kind and size",
+		  all, true);
+	check_int("gpa_hpa: in a buffer of every size, the same record or -ENOSPC",
+		  sizes, true);
+}
+
 int main(void)
 {
 	test_sizes();
@@ -194,5 +365,7 @@ int main(void)
 	test_memslot_lines();
 	test_vm_and_vcpu_lines();
 	test_page_sizes();
+	test_gpa_hpa_lines();
+	test_gpa_hpa_fast_path();
 	ksft_finished();
 }

@@ -511,6 +511,180 @@ static void test_reader_refuses(void)
 	      parse("a=\"\\x41\"", 5, &record) == -EINVAL);
 }
 
+/* A value that exercises every digit count: random, or an edge. */
+static u64 fast_value(unsigned int i, u64 *seed)
+{
+	unsigned int digits = i % 17;
+
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 7;
+	*seed ^= *seed << 17;
+	switch (i % 4) {
+	case 0:	/* the smallest of @digits hex digits */
+		return digits ? 1ULL << (4 * (digits - 1)) : 0;
+	case 1:	/* the largest */
+		return digits == 16 ? ~0ULL :
+		       (1ULL << (4 * digits)) - 1;
+	case 2:	/* random with @digits hex digits */
+		return digits == 16 ? *seed | 1ULL << 63 :
+		       digits ? (*seed & ((1ULL << (4 * digits)) - 1)) |
+				1ULL << (4 * (digits - 1)) : 0;
+	default:
+		return *seed >> (*seed & 63);
+	}
+}
+
+static const struct kvmintro_record_token fast_keys[] = {
+	KVMINTRO_RECORD_KEY("a"),
+	KVMINTRO_RECORD_KEY("gpa"),
+	KVMINTRO_RECORD_KEY("host_size"),
+	KVMINTRO_RECORD_KEY("a.b_9"),
+	KVMINTRO_RECORD_KEY("abcdefghijklmn"),
+};
+
+/* Keys of the fields around: none of fast_keys[]. */
+static const struct kvmintro_record_token fixed_keys[] = {
+	KVMINTRO_RECORD_KEY("first"),
+	KVMINTRO_RECORD_KEY("none"),
+	KVMINTRO_RECORD_KEY("size"),
+	KVMINTRO_RECORD_KEY("word"),
+};
+
+static const struct kvmintro_record_token fast_words[] = {
+	KVMINTRO_RECORD_WORD("base"),
+	KVMINTRO_RECORD_WORD("4-level"),
+	KVMINTRO_RECORD_WORD("x"),
+	KVMINTRO_RECORD_WORD("a:b/c+d,e_f.g"),
+	KVMINTRO_RECORD_WORD("abcdefghijklmno"),
+};
+
+/*
+ * One record of every fast field, each field then its general twin: the
+ * same bytes, the same length, and the reader takes them.
+ */
+static bool fast_matches_general(unsigned int i, u64 *seed)
+{
+	const struct kvmintro_record_token *key = &fast_keys[i % 5];
+	const struct kvmintro_record_token *word = &fast_words[i % 5];
+	struct kvmintro_record_writer fast, general;
+	char fast_buf[512], general_buf[512];
+	struct kvmintro_record record;
+	unsigned int shift = 10 + i % 52;
+	u64 a = fast_value(i, seed), b = fast_value(i + 1, seed);
+	char key_name[KVMINTRO_RECORD_TOKEN_SIZE];
+	int fast_len, general_len;
+
+	memcpy(key_name, key->text, key->len - 1);
+	key_name[key->len - 1] = '\0';
+
+	kvmintro_record_begin(&fast, fast_buf, sizeof(fast_buf), NULL);
+	if (!kvmintro_record_reserve(&fast, 5))
+		return false;
+	kvmintro_record_key_hex(&fast, &fixed_keys[0], a);
+	kvmintro_record_key_hex(&fast, key, b);
+	kvmintro_record_key_none(&fast, &fixed_keys[1]);
+	kvmintro_record_key_size_word(&fast, &fixed_keys[2], shift);
+	/* A general field between fast ones. */
+	kvmintro_record_u64(&fast, "n", b);
+	if (!kvmintro_record_reserve(&fast, 1))
+		return false;
+	kvmintro_record_key_word(&fast, &fixed_keys[3], word);
+	fast_len = kvmintro_record_end(&fast);
+
+	kvmintro_record_begin(&general, general_buf, sizeof(general_buf), NULL);
+	kvmintro_record_hex(&general, "first", a);
+	kvmintro_record_hex(&general, key_name, b);
+	kvmintro_record_none(&general, "none");
+	kvmintro_record_size_word(&general, "size", shift);
+	kvmintro_record_u64(&general, "n", b);
+	kvmintro_record_word(&general, "word", word->text);
+	general_len = kvmintro_record_end(&general);
+
+	return fast_len == general_len && fast_len > 0 &&
+	       !strcmp(fast_buf, general_buf) &&
+	       !parse(fast_buf, fast_len, &record) && record.nr_fields == 6 &&
+	       record.fields[0].type == KVMINTRO_RECORD_HEX &&
+	       record.fields[0].number == a &&
+	       record.fields[1].number == b &&
+	       record.fields[2].type == KVMINTRO_RECORD_NONE &&
+	       record.fields[3].type == KVMINTRO_RECORD_WORD &&
+	       record.fields[5].type == KVMINTRO_RECORD_WORD;
+}
+
+/* The fast path writes what the general one does, and the reader reads it. */
+static void test_fast_path(void)
+{
+	struct kvmintro_record_writer writer;
+	u64 seed = 0x9e3779b97f4a7c15ULL;
+	bool all = true;
+	unsigned int i;
+	char buf[256];
+
+	for (i = 0; i < ARRAY_SIZE(fast_keys); i++)
+		all &= kvmintro_record_token_is_key(&fast_keys[i]);
+	for (i = 0; i < ARRAY_SIZE(fixed_keys); i++)
+		all &= kvmintro_record_token_is_key(&fixed_keys[i]);
+	for (i = 0; i < ARRAY_SIZE(fast_words); i++)
+		all &= kvmintro_record_token_is_word(&fast_words[i]);
+	check("fast path: the tests' keys and words are keys and words", all);
+
+	all = true;
+	for (i = 0; i < 100000; i++)
+		all &= fast_matches_general(i, &seed);
+	check("fast path: hex, none, size and word fields as the general path's, 0 to 2^64-1, every digit count",
+	      all);
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+	all = kvmintro_record_reserve(&writer, 1);
+	kvmintro_record_key_hex(&writer, &fast_keys[0], 1);
+	kvmintro_record_key_hex(&writer, &fast_keys[1], 1);
+	check("fast path: a field more than reserved fails the record",
+	      all && kvmintro_record_end(&writer) == -EINVAL);
+
+	kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+	kvmintro_record_key_none(&writer, &fast_keys[0]);
+	check("fast path: a field without kvmintro_record_reserve() fails",
+	      kvmintro_record_end(&writer) == -EINVAL);
+
+	kvmintro_record_begin(&writer, buf,
+			      3 * KVMINTRO_RECORD_FAST_FIELD_MAX, NULL);
+	all = !kvmintro_record_reserve(&writer, 3) &&
+	      kvmintro_record_reserve(&writer, 2);
+	kvmintro_record_begin(&writer, buf, sizeof(buf), NULL);
+	kvmintro_record_hex(&writer, "A", 1);
+	check("fast path: room is reserved whole, never after a failure",
+	      all && !kvmintro_record_reserve(&writer, 1));
+}
+
+/* Tokens the reader would refuse are not keys or words. */
+static void test_bad_tokens(void)
+{
+	static const struct kvmintro_record_token bad_keys[] = {
+		KVMINTRO_RECORD_KEY(""), KVMINTRO_RECORD_KEY("A"),
+		KVMINTRO_RECORD_KEY("1a"), KVMINTRO_RECORD_KEY("a b"),
+		KVMINTRO_RECORD_KEY("_a"), KVMINTRO_RECORD_KEY("a-b"),
+		KVMINTRO_RECORD_WORD("ab"), { .text = "a=", .len = 1 },
+		{ .text = "a=b=", .len = 2 },
+	};
+	static const struct kvmintro_record_token bad_words[] = {
+		KVMINTRO_RECORD_WORD(""), KVMINTRO_RECORD_WORD("-"),
+		KVMINTRO_RECORD_WORD("123"), KVMINTRO_RECORD_WORD("0x1"),
+		KVMINTRO_RECORD_WORD("a b"), KVMINTRO_RECORD_WORD("-a"),
+		KVMINTRO_RECORD_WORD("+1"), KVMINTRO_RECORD_WORD("a=b"),
+		{ .text = "ab", .len = 1 }, { .text = "a", .len = 2 },
+	};
+	bool all = true;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_keys); i++)
+		all &= !kvmintro_record_token_is_key(&bad_keys[i]);
+	check("fast path: keys the reader refuses are not keys", all);
+	all = true;
+	for (i = 0; i < ARRAY_SIZE(bad_words); i++)
+		all &= !kvmintro_record_token_is_word(&bad_words[i]);
+	check("fast path: words the reader refuses are not words", all);
+}
+
 int main(void)
 {
 	test_writer();
@@ -525,6 +699,8 @@ int main(void)
 	test_limits();
 	test_reader_accepts();
 	test_reader_refuses();
+	test_fast_path();
+	test_bad_tokens();
 	free(copy);
 	ksft_finished();
 }
