@@ -27,10 +27,10 @@ enum kvmintro_snapshot_view {
 };
 
 static const struct kvmintro_record_key kvmintro_snapshot_keys[] = {
-	KVMINTRO_RECORD_KEY("state", KVMINTRO_RECORD_TYPES(WORD)),
-	KVMINTRO_RECORD_KEY("pauses", KVMINTRO_RECORD_TYPES(DECIMAL)),
-	KVMINTRO_RECORD_KEY("pause_latency_ns", KVMINTRO_RECORD_TYPES(DECIMAL)),
-	KVMINTRO_RECORD_KEY("generation", KVMINTRO_RECORD_TYPES(DECIMAL)),
+	KVMINTRO_SCHEMA_KEY("state", KVMINTRO_RECORD_TYPES(WORD)),
+	KVMINTRO_SCHEMA_KEY("pauses", KVMINTRO_RECORD_TYPES(DECIMAL)),
+	KVMINTRO_SCHEMA_KEY("pause_latency_ns", KVMINTRO_RECORD_TYPES(DECIMAL)),
+	KVMINTRO_SCHEMA_KEY("generation", KVMINTRO_RECORD_TYPES(DECIMAL)),
 };
 
 /* Only with a capture, generation 1 and on. */

@@ -19,7 +19,7 @@ struct kvmintro_translate_request {
 };
 
 static const struct kvmintro_record_key kvmintro_translate_keys[] = {
-	KVMINTRO_RECORD_KEY("gpa", KVMINTRO_RECORD_TYPES(HEX)),
+	KVMINTRO_SCHEMA_KEY("gpa", KVMINTRO_RECORD_TYPES(HEX)),
 };
 
 static const char *const kvmintro_translate_page_sizes[] = { "size", NULL };

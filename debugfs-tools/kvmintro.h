@@ -222,7 +222,7 @@ struct kvmintro_record_key {
 };
 
 /* A key the command only needs, with the types its value may have. */
-#define KVMINTRO_RECORD_KEY(key, key_types) \
+#define KVMINTRO_SCHEMA_KEY(key, key_types) \
 	{ .name = (key), .types = (key_types) }
 
 /**

@@ -406,8 +406,8 @@ static void test_vm_find(void)
 
 /* One record over its lines, as snapshot and regs are. */
 static const struct kvmintro_record_key one_keys[] = {
-	KVMINTRO_RECORD_KEY("number", KVMINTRO_RECORD_TYPES(HEX)),
-	KVMINTRO_RECORD_KEY("maybe", KVMINTRO_RECORD_TYPES(HEX) | KVMINTRO_RECORD_TYPES(NONE)),
+	KVMINTRO_SCHEMA_KEY("number", KVMINTRO_RECORD_TYPES(HEX)),
+	KVMINTRO_SCHEMA_KEY("maybe", KVMINTRO_RECORD_TYPES(HEX) | KVMINTRO_RECORD_TYPES(NONE)),
 };
 
 static const struct kvmintro_record_schema one_schema = {
