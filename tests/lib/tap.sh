@@ -13,6 +13,9 @@
 #   tap_skip DESCRIPTION WHY    "ok - ... # SKIP WHY"
 #   tap_todo DESCRIPTION WHY    "not ok - ... # TODO WHY": a known failure
 #                               that does not fail the test
+#   tap_comment [PREFIX]        standard input as TAP comments, each line
+#                               led by PREFIX ("# ") and ended, the last
+#                               too if it was not (a log being written)
 #   tap_comment_file FILE [N]   FILE's last N lines (40) as TAP comments
 # A test exits with $tap_failed.
 
@@ -50,7 +53,12 @@ tap_todo()
 	echo "not ok - ${tap_prefix:-}$1 # TODO $2"
 }
 
+tap_comment()
+{
+	awk -v prefix="${1:-# }" '{ print prefix $0 }'
+}
+
 tap_comment_file()
 {
-	tail -n "${2:-40}" "$1" | sed 's/^/#   /'
+	tail -n "${2:-40}" "$1" | tap_comment '#   '
 }

@@ -123,7 +123,7 @@ if serial_wait 'KVMINTRO-L2-READY ' $BOOT_WAIT; then
 	tap_ok 0 "QEMU boots the guest to its marker in $(elapsed) s"
 else
 	tap_ok 1 "QEMU boots the guest to its marker in $BOOT_WAIT s (QEMU $(kill -0 "$vmm" 2>/dev/null && echo alive || echo exited))"
-	tail -n 20 "$tmp/qemu.out" "$tmp/serial.log" 2>/dev/null | sed 's/^/# /'
+	tail -n 20 "$tmp/qemu.out" "$tmp/serial.log" 2>/dev/null | tap_comment
 	exit 1
 fi
 grep -E 'KVMINTRO-L2-(READY|VERSION) ' "$tmp/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
@@ -224,7 +224,8 @@ beat=$(grep -o 'KVMINTRO-L2-BEAT [0-9]*' "$tmp/serial.log" | tail -n 1)
 beat=${beat#KVMINTRO-L2-BEAT }
 tap_check "the guest's heartbeat goes on after resume (after beat $beat)" \
 	serial_wait "KVMINTRO-L2-BEAT $((beat + 1)) " 60
-tail -n 1 "$tmp/serial.log" | tr -d '\r' | sed 's/^/# serial: /'
+# The guest may be writing that line: tap_comment ends it.
+tail -n 1 "$tmp/serial.log" | tr -d '\r' | tap_comment '# serial: '
 
 # The translation call from the guest's own gpa_hpa.ko and gpa_hpa_demo
 # (harness/l2-guest/arm64-hypercall, unattended): KVM's answer while
