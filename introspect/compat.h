@@ -110,6 +110,67 @@ static inline bool kvmintro_queue_work(struct work_struct *work)
 #endif
 }
 
+/*
+ * Calls to kernel functions the kernel does not export, through the address
+ * symbols.c resolved by name (kallsyms_lookup_name() itself,
+ * task_work_cancel(), ptrace_may_access(), KVM's
+ * kvm_arch_vcpu_ioctl_get_regs() and _get_sregs()).
+ *
+ * Kernels built with CONFIG_X86_KERNEL_IBT (Debian's since 6.12) "seal" the
+ * functions whose address they never take: on a CPU with indirect branch
+ * tracking (Intel's since Tiger Lake and Sapphire Rapids) the ENDBR64 at
+ * their entry is overwritten at boot (a module's, at its load), so that an
+ * indirect call to one is a control-protection fault, "Missing ENDBR", and
+ * a BUG().  kvmintro_call_unexported() makes such a call with the CPU's
+ * ENDBR check off, as the kernel makes its EFI calls (with ibt_save() and
+ * ibt_restore(), which are not exported), and with preemption off so that
+ * the call stays on the CPU whose check is off: the callee must not sleep.
+ * Preemption is off on every IBT kernel, with the check on the CPU or not,
+ * so that the tests run the calls as IBT hosts do.  Other kernels call
+ * plainly.  Functions the kernel exports keep their ENDBR64 and are called
+ * plainly everywhere.
+ */
+#ifdef CONFIG_X86_KERNEL_IBT
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+
+/* Turn this CPU's ENDBR check off; return what to give back to resume. */
+static __always_inline u32 kvmintro_ibt_suspend(void)
+{
+	u32 lo = 0, hi;
+
+	preempt_disable();
+	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
+		rdmsr(MSR_IA32_S_CET, lo, hi);
+		if (lo & CET_ENDBR_EN)
+			wrmsr(MSR_IA32_S_CET, lo & ~(u32)CET_ENDBR_EN, hi);
+	}
+	return lo & CET_ENDBR_EN;
+}
+
+static __always_inline void kvmintro_ibt_resume(u32 endbr_en)
+{
+	u32 lo, hi;
+
+	if (endbr_en) {
+		rdmsr(MSR_IA32_S_CET, lo, hi);
+		wrmsr(MSR_IA32_S_CET, lo | endbr_en, hi);
+	}
+	preempt_enable();
+}
+
+#define kvmintro_call_unexported(fn, ...)				\
+({									\
+	u32 __endbr_en = kvmintro_ibt_suspend();			\
+	__auto_type __ret = (fn)(__VA_ARGS__);				\
+									\
+	kvmintro_ibt_resume(__endbr_en);				\
+	__ret;								\
+})
+#else
+#define kvmintro_call_unexported(fn, ...)	((fn)(__VA_ARGS__))
+#endif
+
 #ifdef CONFIG_ARM64
 #include <asm/kvm_pgtable.h>
 

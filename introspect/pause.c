@@ -41,6 +41,7 @@
 #include <linux/task_work.h>
 #include <asm/syscall.h>
 
+#include "compat.h"
 #include "kvmintro.h"
 
 /* How long a pause may take to reach every vcpu before it is abandoned. */
@@ -489,7 +490,8 @@ void kvmintro_vm_release_pause(struct kvmintro_vm *vm)
 	spin_lock(&vm->pause.parks_lock);
 	list_for_each_entry_safe(park, next, &vm->pause.parks, node) {
 		if (!park->started &&
-		    kvmintro_task_work_cancel(park->task, &park->work))
+		    kvmintro_call_unexported(kvmintro_task_work_cancel,
+					     park->task, &park->work))
 			list_move(&park->node, &cancelled);
 	}
 	spin_unlock(&vm->pause.parks_lock);

@@ -256,7 +256,8 @@ static void kvmintro_rescan_tasks_exit(void)
 	spin_lock(&kvmintro_rescan_tasks_lock);
 	kvmintro_rescan_tasks_closed = true;
 	list_for_each_entry_safe(rt, next, &kvmintro_rescan_tasks, node) {
-		if (kvmintro_task_work_cancel(rt->task, &rt->work))
+		if (kvmintro_call_unexported(kvmintro_task_work_cancel,
+					     rt->task, &rt->work))
 			list_move(&rt->node, &cancelled);
 	}
 	spin_unlock(&kvmintro_rescan_tasks_lock);
@@ -326,7 +327,8 @@ static int kvmintro_vmm_may_access(struct kvm *kvm, pid_t hint)
 	rcu_read_unlock();
 	if (!thread)
 		return -ESRCH;
-	allowed = kvmintro_ptrace_may_access(thread, PTRACE_MODE_ATTACH_FSCREDS);
+	allowed = kvmintro_call_unexported(kvmintro_ptrace_may_access, thread,
+					   PTRACE_MODE_ATTACH_FSCREDS);
 	put_task_struct(thread);
 	return allowed ? 0 : -EACCES;
 }

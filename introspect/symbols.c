@@ -4,7 +4,9 @@
  *
  * kallsyms_lookup_name() is not exported either; a kprobe registered on it
  * resolves its address for us, the same lookup the kprobe core does for any
- * probe by name.  Nothing here patches or exports anything.
+ * probe by name.  Nothing here patches or exports anything.  Functions
+ * resolved here that the kernel does not export are called with
+ * kvmintro_call_unexported() (compat.h): an IBT kernel seals them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/ptrace.h>
 
+#include "compat.h"
 #include "kvmintro.h"
 
 typeof(&task_work_cancel) kvmintro_task_work_cancel;
@@ -37,13 +40,21 @@ static kvmintro_lookup_t kvmintro_find_kallsyms_lookup_name(void)
 	return (kvmintro_lookup_t)addr;
 }
 
+static kvmintro_lookup_t kvmintro_kallsyms_lookup_name;
+
+/* kallsyms_lookup_name(), not exported: see kvmintro_call_unexported(). */
+static unsigned long kvmintro_lookup_name(const char *name)
+{
+	return kvmintro_call_unexported(kvmintro_kallsyms_lookup_name, name);
+}
+
 int kvmintro_symbols_resolve(void)
 {
-	kvmintro_lookup_t lookup;
+	kvmintro_lookup_t lookup = kvmintro_lookup_name;
 	int r;
 
-	lookup = kvmintro_find_kallsyms_lookup_name();
-	if (!lookup) {
+	kvmintro_kallsyms_lookup_name = kvmintro_find_kallsyms_lookup_name();
+	if (!kvmintro_kallsyms_lookup_name) {
 		pr_err("cannot resolve kallsyms_lookup_name: kernel needs CONFIG_KPROBES and CONFIG_KALLSYMS\n");
 		return -ENOENT;
 	}

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 
 #include "../../../lib/regs.h"
+#include "../../compat.h"
 #include "../../kvmintro.h"
 #include "x86.h"
 
@@ -103,9 +104,10 @@ int kvmintro_arch_vcpu_read_regs(struct kvm *kvm, struct kvm_vcpu *vcpu,
 	r = kvmintro_vcpu_lock(vcpu);
 	if (r)
 		goto out;
-	r = kvmintro_kvm_get_regs(vcpu, regs);
+	r = kvmintro_call_unexported(kvmintro_kvm_get_regs, vcpu, regs);
 	if (!r)
-		r = kvmintro_kvm_get_sregs(vcpu, sregs);
+		r = kvmintro_call_unexported(kvmintro_kvm_get_sregs, vcpu,
+					     sregs);
 	if (!r) {
 		kvmintro_copy_regs(to, regs, sregs);
 		kvmintro_read_msrs(kvm, vcpu, to);
