@@ -48,14 +48,17 @@ static inline long kvmintro_get_user_pages_remote(struct mm_struct *mm,
 }
 
 /*
- * hmm_range_fault() reads a range's page table entries in one walk, and
- * can leave them as they are (fault nothing in).  It is built with
- * CONFIG_HMM_MIRROR, which every kernel kvmintro supports enables (GPU
- * drivers select it); without it the frames are looked up with GUP.
+ * A PMD entry read once without its lock, for a walk of page tables that
+ * takes none (as GUP-fast does): pmdp_get_lockless() since 6.2, which on
+ * 64-bit reads it with READ_ONCE(), as 6.1's GUP-fast did.
  */
-static inline bool kvmintro_have_hmm(void)
+static inline pmd_t kvmintro_pmdp_get_lockless(pmd_t *pmdp)
 {
-	return IS_ENABLED(CONFIG_HMM_MIRROR);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return pmdp_get_lockless(pmdp);
+#else
+	return READ_ONCE(*pmdp);
+#endif
 }
 
 /* kvrealloc() lost its old-size argument in 6.11. */

@@ -17,17 +17,16 @@
  *
  * A walk of frames only (kvmintro_guest_mem_walk_frames(), for tables of
  * where guest memory lies) takes no reference at all: it reads the VMM's
- * page table entries with hmm_range_fault(), asking it to fault nothing
- * in, as /proc/<pid>/pagemap reads them.  GUP walks the page table from
- * its root and takes a reference for every 4 KiB page; hmm_range_fault()
- * walks each page table page once.  hmm_range_fault() wants an interval
- * notifier on the range, which tells it (and us) when the range changed
- * during the walk; the walk is then done again.
+ * page tables itself, under mmap_read_lock() and without the page table
+ * locks, the way GUP-fast and hmm_range_fault() read them, faulting
+ * nothing in, splitting nothing, as /proc/<pid>/pagemap reads them.  GUP
+ * walks the page table from its root and takes a reference for every
+ * 4 KiB page; this walk reads each page table page once, in a loop of a
+ * few instructions per entry.  What it reads is a snapshot as racy as
+ * pagemap's: an entry may change as soon as it is read.
  */
 #include <linux/highmem.h>
-#include <linux/hmm.h>
 #include <linux/mm.h>
-#include <linux/mmu_notifier.h>
 #include <linux/pgtable.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -43,8 +42,19 @@
 
 /* Pages looked up at once: 2 MiB of guest memory, one huge page. */
 #define KVMINTRO_GUP_BATCH	512
-/* Walks of a chunk's frames before giving up on a range that keeps changing. */
-#define KVMINTRO_FRAME_TRIES	64
+
+/*
+ * An entry of a walk of frames (struct kvmintro_guest_mem's @frames): 0 for
+ * a page not backed (or not memory with struct pages), else valid, the
+ * order of the mapping (2^order pages, aligned, physically consecutive: 0
+ * for a PTE, PMD or PUD order for a huge mapping) and the frame.  Only
+ * these bits: an entry of a base page at frame pfn is exactly
+ * KVMINTRO_FRAME_VALID | pfn.
+ */
+#define KVMINTRO_FRAME_VALID		(1UL << 63)
+#define KVMINTRO_FRAME_ORDER_SHIFT	56
+#define KVMINTRO_FRAME_ORDER_MASK	(0x1fUL << 56)
+#define KVMINTRO_FRAME_PFN_MASK		((1UL << 56) - 1)
 
 /* Slots in one memslot set, as read once under kvm->srcu. */
 static unsigned int kvmintro_memslots_nr(struct kvm_memslots *memslots)
@@ -179,7 +189,7 @@ int kvmintro_guest_mem_open(struct kvmintro_guest_mem *mem, struct kvm *kvm)
 
 void kvmintro_guest_mem_close(struct kvmintro_guest_mem *mem)
 {
-	kvfree(mem->hmm_pfns);
+	kvfree(mem->frames);
 	kfree(mem->pages);
 	kvfree(mem->slots);
 	mmput(mem->mm);
@@ -298,15 +308,21 @@ static void kvmintro_classify(struct page *page, unsigned long *pfn,
 }
 
 /*
- * The page of an entry hmm_range_fault() filled in, or NULL: not backed,
- * or not memory with struct pages (HMM_PFN_ERROR: VM_IO or VM_PFNMAP),
- * which GUP would not give either.
+ * The page of an entry of a walk of frames, or NULL: not backed, or not
+ * memory with struct pages (VM_IO or VM_PFNMAP, a special PTE), which GUP
+ * would not give either.
  */
-static struct page *kvmintro_hmm_page(unsigned long hmm_pfn)
+static struct page *kvmintro_frame_page(unsigned long frame)
 {
-	if (!(hmm_pfn & HMM_PFN_VALID) || hmm_pfn & HMM_PFN_ERROR)
+	if (!(frame & KVMINTRO_FRAME_VALID))
 		return NULL;
-	return hmm_pfn_to_page(hmm_pfn);
+	return pfn_to_page(frame & KVMINTRO_FRAME_PFN_MASK);
+}
+
+static unsigned int kvmintro_frame_order(unsigned long frame)
+{
+	return (frame & KVMINTRO_FRAME_ORDER_MASK) >>
+	       KVMINTRO_FRAME_ORDER_SHIFT;
 }
 
 /*
@@ -324,10 +340,10 @@ static unsigned long kvmintro_mapping_span(unsigned long hva,
 }
 
 /*
- * Where a run that @hmm_pfns[@i] would extend ends, before @nr: a run of
+ * Where a run that @frames[@i] would extend ends, before @nr: a run of
  * base pages (not the zero page, not of a large folio) from frame @pfn on,
  * or of pages not backed (@pfn ignored) when @backed is false.  The same
- * test as kvmintro_hmm_page(), kvmintro_classify() and kvmintro_emit_runs()
+ * test as kvmintro_frame_page(), kvmintro_classify() and kvmintro_emit_runs()
  * make, in fewer steps per page: on a guest on 4 KiB pages this loop is
  * most of gpa_hpa's own cost, which has to stay below a read of pagemap.
  *
@@ -336,22 +352,18 @@ static unsigned long kvmintro_mapping_span(unsigned long hva,
  * only as its head, at an even frame.  Only even frames need their struct
  * page read.
  */
-static unsigned long kvmintro_hmm_run_end(const unsigned long *hmm_pfns,
-					  unsigned long i, unsigned long nr,
-					  bool backed, unsigned long pfn)
+static unsigned long kvmintro_frames_run_end(const unsigned long *frames,
+					     unsigned long i, unsigned long nr,
+					     bool backed, unsigned long pfn)
 {
-	/* The bits that must read "valid, no error, order 0, frame @pfn". */
-	const unsigned long bits = HMM_PFN_VALID | HMM_PFN_ERROR |
-				   0x1fUL << HMM_PFN_ORDER_SHIFT |
-				   ~HMM_PFN_FLAGS;
-
 	if (!backed) {
-		while (i < nr && !kvmintro_hmm_page(hmm_pfns[i]))
+		while (i < nr && !frames[i])
 			i++;
 		return i;
 	}
 	for (; i < nr; i++, pfn++) {
-		if ((hmm_pfns[i] & bits) != (HMM_PFN_VALID | pfn) ||
+		/* Valid, order 0, frame @pfn: nothing else is in an entry. */
+		if (frames[i] != (KVMINTRO_FRAME_VALID | pfn) ||
 		    is_zero_pfn(pfn) ||
 		    (!(pfn & 1) && PageCompound(pfn_to_page(pfn))))
 			break;
@@ -361,8 +373,8 @@ static unsigned long kvmintro_hmm_run_end(const unsigned long *hmm_pfns,
 
 /*
  * Hand @nr looked-up pages at @hva to @fn as runs of pages backed alike:
- * @pages, referenced, or, for a walk of frames, @hmm_pfns as
- * hmm_range_fault() filled them in (and then the runs carry no pages).
+ * @pages, referenced, or, for a walk of frames, @frames as
+ * kvmintro_read_frames() filled them in (and then the runs carry no pages).
  * Pages of one folio, or of one huge mapping, are classified once: a guest
  * on huge pages costs per huge page, not per 4 KiB page.  Frames are not
  * referenced, and may be freed and reused under us: what they are is read
@@ -371,7 +383,7 @@ static unsigned long kvmintro_hmm_run_end(const unsigned long *hmm_pfns,
 static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 			      gfn_t gfn, unsigned long hva,
 			      struct page **pages,
-			      const unsigned long *hmm_pfns,
+			      const unsigned long *frames,
 			      unsigned long nr, kvmintro_guest_run_fn fn,
 			      void *ctx)
 {
@@ -383,11 +395,11 @@ static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 	int r;
 
 	while (i < nr) {
-		if (hmm_pfns) {
-			page = kvmintro_hmm_page(hmm_pfns[i]);
-			n = page && hmm_pfn_to_map_order(hmm_pfns[i]) ?
+		if (frames) {
+			page = kvmintro_frame_page(frames[i]);
+			n = page && kvmintro_frame_order(frames[i]) ?
 			    kvmintro_mapping_span(hva + i * PAGE_SIZE,
-					hmm_pfn_to_map_order(hmm_pfns[i]),
+					kvmintro_frame_order(frames[i]),
 					nr - i) : 1;
 		} else {
 			page = pages[i];
@@ -408,16 +420,16 @@ static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 		run.gfn = gfn + i;
 		run.hva = hva + i * PAGE_SIZE;
 		run.pfn = pfn;
-		run.pages = hmm_pfns ? NULL : &pages[i];
+		run.pages = frames ? NULL : &pages[i];
 		run.npages = n;
 		run.host_shift = shift;
 		run.kind = kind;
 		i += n;
-		if (hmm_pfns && shift == PAGE_SHIFT &&
+		if (frames && shift == PAGE_SHIFT &&
 		    (kind == KVMINTRO_PAGE_BASE || kind == KVMINTRO_PAGE_NONE)) {
-			n = kvmintro_hmm_run_end(hmm_pfns, i, nr,
-						 kind == KVMINTRO_PAGE_BASE,
-						 pfn + run.npages);
+			n = kvmintro_frames_run_end(frames, i, nr,
+						    kind == KVMINTRO_PAGE_BASE,
+						    pfn + run.npages);
 			run.npages += n - i;
 			i = n;
 		}
@@ -425,111 +437,154 @@ static int kvmintro_emit_runs(const struct kvmintro_slot_copy *slot,
 	return run.npages ? fn(ctx, &run) : 0;
 }
 
-static bool kvmintro_frames_invalidate(struct mmu_interval_notifier *notifier,
-				       const struct mmu_notifier_range *range,
-				       unsigned long cur_seq)
-{
-	mmu_interval_set_seq(notifier, cur_seq);
-	return true;
-}
-
-static const struct mmu_interval_notifier_ops kvmintro_frames_ops = {
-	.invalidate = kvmintro_frames_invalidate,
-};
-
 /*
- * The frames behind @nr pages at @hva, read into @hmm_pfns in one walk of
- * the page tables that faults nothing in and takes no reference.
- * @notifier covers the range.
+ * The entries from @addr to @end of a huge mapping of 2^@shift bytes at
+ * frame @pfn (a PUD or PMD leaf), into @frames: each the mapping's order
+ * and its own frame.
  */
-static int kvmintro_get_host_frames(struct mmu_interval_notifier *notifier,
-				    unsigned long hva, unsigned long nr,
-				    unsigned long *hmm_pfns)
+static void kvmintro_fill_frames(unsigned long *frames, unsigned long pfn,
+				 unsigned int shift, unsigned long addr,
+				 unsigned long end)
 {
-	/* No default_flags, no pfn_flags_mask: no fault is required. */
-	struct hmm_range range = {
-		.notifier = notifier,
-		.start = hva,
-		.end = hva + nr * PAGE_SIZE,
-		.hmm_pfns = hmm_pfns,
-	};
-	struct mm_struct *mm = notifier->mm;
-	unsigned int tries;
-	int r = -EAGAIN;
+	unsigned long nr = (end - addr) >> PAGE_SHIFT, i, frame;
+	unsigned long order = shift - PAGE_SHIFT;
 
-	for (tries = 0; tries < KVMINTRO_FRAME_TRIES; tries++) {
-		range.notifier_seq = mmu_interval_read_begin(notifier);
-		r = mmap_read_lock_killable(mm);
-		if (r)
-			return r;
-		r = hmm_range_fault(&range);
-		mmap_read_unlock(mm);
-		if (r == -EBUSY ||
-		    (!r && mmu_interval_read_retry(notifier, range.notifier_seq))) {
-			/* The range changed during the walk: again. */
-			r = -EAGAIN;
-			if (fatal_signal_pending(current))
-				return -EINTR;
-			cond_resched();
-			continue;
-		}
-		break;
-	}
-	return r;
-}
-
-
-/* Get @mem ready for walks of frames: the array hmm_range_fault() fills. */
-static int kvmintro_frames_prepare(struct kvmintro_guest_mem *mem)
-{
-	if (mem->hmm_pfns)
-		return 0;
-	/*
-	 * Zeroed once: hmm_range_fault() keeps some input flags in its output
-	 * (HMM_PFN_INOUT_FLAGS, which only its DMA-mapping callers set), and
-	 * what it leaves in the array keeps those clear for the next walk.
-	 */
-	mem->hmm_pfns = kvcalloc(KVMINTRO_FRAME_CHUNK,
-				 sizeof(*mem->hmm_pfns), GFP_KERNEL);
-	return mem->hmm_pfns ? 0 : -ENOMEM;
+	frame = KVMINTRO_FRAME_VALID | order << KVMINTRO_FRAME_ORDER_SHIFT |
+		(pfn + ((addr & ((1UL << shift) - 1)) >> PAGE_SHIFT));
+	for (i = 0; i < nr; i++)
+		frames[i] = frame + i;
 }
 
 /*
- * Make @mem->hmm_pfns hold the frames of @nr pages at @hva, in @slot: read
+ * The entries of the PTE table @pmd points to, from @addr to @end (inside
+ * it), into @frames, which is zeroed: a page is backed if its PTE is
+ * present (a NUMA-protnone one too, as pagemap and GUP report it) and maps
+ * memory with a struct page (not special, but for the zero page).  @pmd is
+ * the entry's value as read once: the table is found from that value, as
+ * __pte_offset_map() finds it, not read again through the PMD.
+ */
+static void kvmintro_read_ptes(pmd_t pmd, unsigned long addr,
+			       unsigned long end, unsigned long *frames)
+{
+	pte_t *ptep = pte_offset_kernel(&pmd, addr);
+	pte_t pte;
+
+	for (; addr < end; addr += PAGE_SIZE, ptep++, frames++) {
+		pte = ptep_get(ptep);
+		if (pte_present(pte) &&
+		    (!pte_special(pte) || is_zero_pfn(pte_pfn(pte))))
+			*frames = KVMINTRO_FRAME_VALID | pte_pfn(pte);
+	}
+}
+
+/*
+ * Read the VMM's page tables from @addr to @end, inside one VMA that maps
+ * memory with struct pages, into @frames (zeroed; @frames[0] is @addr's),
+ * the way GUP-fast reads them: each entry read once, a level's table found
+ * from the value read, without any page table lock; a huge mapping (a PUD
+ * or PMD leaf: hugetlb, THP) fills its entries, each with the mapping's
+ * order.  Nothing is faulted in, split, or referenced.
+ *
+ * Caller holds mmap_read_lock(@mm), under which a table above a PTE table
+ * is not freed under a VMA; but a PTE table khugepaged retracts (since 6.5,
+ * without mmap_lock) is freed after an RCU grace period, and a PMD table
+ * hugetlb shares may be unshared under a truncation that does not take
+ * mmap_lock either, freed after a grace period or an IPI to every CPU.  As
+ * in GUP-fast, every descent from the PGD down runs with interrupts off,
+ * which holds off both.  One descent per PMD, each entry of its PTE table
+ * in a loop of a few instructions.
+ */
+static void kvmintro_read_frames(struct mm_struct *mm, unsigned long addr,
+				 unsigned long end, unsigned long *frames)
+{
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	pmd_t *pmdp, pmd;
+	unsigned long next, flags;
+
+	for (; addr < end; frames += (next - addr) >> PAGE_SHIFT, addr = next) {
+		next = pmd_addr_end(addr, end);
+		local_irq_save(flags);
+		pgdp = pgd_offset(mm, addr);
+		pgd = READ_ONCE(*pgdp);
+		if (pgd_none(pgd) || pgd_bad(pgd))
+			goto done;
+		p4dp = p4d_offset_lockless(pgdp, pgd, addr);
+		p4d = READ_ONCE(*p4dp);
+		if (p4d_none(p4d) || p4d_bad(p4d))
+			goto done;
+		pudp = pud_offset_lockless(p4dp, p4d, addr);
+		pud = READ_ONCE(*pudp);
+		if (!pud_present(pud))
+			goto done;
+		if (pud_leaf(pud)) {
+			kvmintro_fill_frames(frames, pud_pfn(pud), PUD_SHIFT,
+					     addr, next);
+			goto done;
+		}
+		if (pud_bad(pud))
+			goto done;
+		pmdp = pmd_offset_lockless(pudp, pud, addr);
+		pmd = kvmintro_pmdp_get_lockless(pmdp);
+		if (!pmd_present(pmd))
+			goto done;
+		if (pmd_leaf(pmd)) {
+			kvmintro_fill_frames(frames, pmd_pfn(pmd), PMD_SHIFT,
+					     addr, next);
+			goto done;
+		}
+		if (!pmd_bad(pmd))
+			kvmintro_read_ptes(pmd, addr, next, frames);
+done:
+		local_irq_restore(flags);
+	}
+}
+
+/*
+ * Make @mem->frames hold the frames of @nr pages at @hva, in @slot: read
  * them, and those of the rest of a chunk of the slot, unless the chunk
  * read last holds them.  The walks of one opened memory go forward
  * through slots, batch after batch (gpa_hpa reads one batch per record of
- * its seq_file), so one walk of the page tables serves 16 batches.  The
- * interval notifier hmm_range_fault() wants covers that chunk only, for
- * that walk only: changes elsewhere in the VMM do not make it read again.
+ * its seq_file), so one walk of the page tables serves 16 batches.  Pages
+ * of VM_IO or VM_PFNMAP mappings, which have no struct pages (or none to
+ * trust), and pages outside any VMA, read as not backed.
  */
 static int kvmintro_frames_cached(struct kvmintro_guest_mem *mem,
 				  const struct kvmintro_slot_copy *slot,
 				  unsigned long hva, unsigned long nr)
 {
 	unsigned long slot_end = slot->hva + (slot->npages << PAGE_SHIFT);
-	struct mmu_interval_notifier notifier;
-	unsigned long chunk;
+	struct vm_area_struct *vma;
+	unsigned long addr, end;
 	int r;
 
 	if (mem->frames_nr && hva >= mem->frames_hva &&
 	    hva + (nr << PAGE_SHIFT) <=
 	    mem->frames_hva + (mem->frames_nr << PAGE_SHIFT))
 		return 0;
-	chunk = min_t(unsigned long, KVMINTRO_FRAME_CHUNK,
-		      (slot_end - hva) >> PAGE_SHIFT);
-	mem->frames_nr = 0;
-	r = mmu_interval_notifier_insert(&notifier, mem->mm, hva,
-					 chunk << PAGE_SHIFT,
-					 &kvmintro_frames_ops);
-	if (r)
-		return r;
-	r = kvmintro_get_host_frames(&notifier, hva, chunk, mem->hmm_pfns);
-	mmu_interval_notifier_remove(&notifier);
-	if (r)
-		return r;
+	mem->frames_nr = min_t(unsigned long, KVMINTRO_FRAME_CHUNK,
+			       (slot_end - hva) >> PAGE_SHIFT);
 	mem->frames_hva = hva;
-	mem->frames_nr = chunk;
+	end = hva + (mem->frames_nr << PAGE_SHIFT);
+	memset(mem->frames, 0, mem->frames_nr * sizeof(*mem->frames));
+	r = mmap_read_lock_killable(mem->mm);
+	if (r) {
+		mem->frames_nr = 0;
+		return r;
+	}
+	for (addr = hva; addr < end; addr = vma->vm_end) {
+		vma = find_vma(mem->mm, addr);
+		if (!vma || vma->vm_start >= end)
+			break;
+		addr = max(addr, vma->vm_start);
+		if (!(vma->vm_flags & (VM_IO | VM_PFNMAP)))
+			kvmintro_read_frames(mem->mm, addr,
+					     min(end, vma->vm_end),
+					     mem->frames +
+					     ((addr - hva) >> PAGE_SHIFT));
+	}
+	mmap_read_unlock(mem->mm);
 	return 0;
 }
 
@@ -553,11 +608,11 @@ static int kvmintro_walk(struct kvmintro_guest_mem *mem,
 		if (!mem->pages)
 			return -ENOMEM;
 	}
-	frames = frames && kvmintro_have_hmm();
-	if (frames) {
-		r = kvmintro_frames_prepare(mem);
-		if (r)
-			return r;
+	if (frames && !mem->frames) {
+		mem->frames = kvmalloc_array(KVMINTRO_FRAME_CHUNK,
+					     sizeof(*mem->frames), GFP_KERNEL);
+		if (!mem->frames)
+			return -ENOMEM;
 	}
 	while (npages) {
 		nr = KVMINTRO_GUP_BATCH - (gfn & (KVMINTRO_GUP_BATCH - 1));
@@ -570,7 +625,7 @@ static int kvmintro_walk(struct kvmintro_guest_mem *mem,
 		if (r)
 			return r;
 		r = kvmintro_emit_runs(slot, gfn, hva, mem->pages,
-				       frames ? mem->hmm_pfns +
+				       frames ? mem->frames +
 				       ((hva - mem->frames_hva) >> PAGE_SHIFT) :
 				       NULL, nr, fn, ctx);
 		if (!frames)
@@ -622,11 +677,10 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
  * As kvmintro_guest_mem_walk(), but the runs carry no pages (@run->pages
  * is NULL): where guest memory lies, not its contents.  No reference is
  * taken, so a frame may be freed as soon as it is seen, as with
- * /proc/<pid>/pagemap.  The first such walk of a VMM's address space marks
- * it as having interval notifiers, as any HMM user's first one does: one
- * mmu_notifier_register(), which takes the VMM's mmap_lock for writing.
- * A range that keeps changing during its walk (64 times) fails it with
- * -EAGAIN.
+ * /proc/<pid>/pagemap.  The VMM's page tables are read as pagemap reads
+ * them, under mmap_read_lock() only (no page table lock, nothing faulted
+ * in, split or registered on the VMM's address space): a snapshot of a
+ * range that may change while it is read, as pagemap's is.
  *
  * Return: 0, @fn's non-zero return, or -errno.
  */

@@ -7,7 +7,6 @@
 #define KVMINTRO_GUEST_MEMORY_H
 
 #include <linux/kvm_host.h>
-#include <linux/mmu_notifier.h>
 
 #include "../lib/format.h"
 
@@ -75,8 +74,8 @@ typedef int (*kvmintro_guest_run_fn)(void *ctx,
  * @slots:	copies of the VM's memslots, sorted by (as, gpa)
  * @nr_slots:	how many
  * @pages:	room for a batch of pages, allocated by the first walk
- * @hmm_pfns:	the frames of a chunk of a slot, read by hmm_range_fault()
- *		for walks of frames
+ * @frames:	the frames of a chunk of a slot, read from the VMM's page
+ *		tables for walks of frames (see kvmintro_read_frames())
  * @frames_hva:	host address of the first of them
  * @frames_nr:	how many (0: none read)
  *
@@ -89,7 +88,7 @@ struct kvmintro_guest_mem {
 	struct kvmintro_slot_copy *slots;
 	int nr_slots;
 	struct page **pages;
-	unsigned long *hmm_pfns;
+	unsigned long *frames;
 	unsigned long frames_hva;
 	unsigned long frames_nr;
 };
