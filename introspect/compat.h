@@ -124,30 +124,33 @@ static inline bool kvmintro_queue_work(struct work_struct *work)
  * tracking (Intel's since Tiger Lake and Sapphire Rapids) the ENDBR64 at
  * their entry is overwritten at boot (a module's, at its load), so that an
  * indirect call to one is a control-protection fault, "Missing ENDBR", and
- * a BUG().  kvmintro_call_unexported() makes such a call with the CPU's
+ * a BUG().  kvmintro_call_unexported() makes such a call with this CPU's
  * ENDBR check off, as the kernel makes its EFI calls (with ibt_save() and
- * ibt_restore(), which are not exported), and with preemption off so that
- * the call stays on the CPU whose check is off: the callee must not sleep.
- * Preemption is off on every IBT kernel, with the check on the CPU or not,
- * so that the tests run the calls as IBT hosts do.  Other kernels call
- * plainly.  Functions the kernel exports keep their ENDBR64 and are called
- * plainly everywhere.
+ * ibt_restore(), which are not exported), and stays on this CPU meanwhile:
+ * with preemption off, or on PREEMPT_RT, whose spinlocks sleep (task_lock()
+ * in ptrace_may_access()), with migration off, when what the call lets run
+ * on this CPU runs unchecked too.  Without the feature on the CPU, and on
+ * other kernels, a plain call.  Functions the kernel exports keep their
+ * ENDBR64 and are called plainly everywhere.
  */
 #ifdef CONFIG_X86_KERNEL_IBT
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 
-/* Turn this CPU's ENDBR check off; return what to give back to resume. */
+/* Turn this CPU's ENDBR check off; return what kvmintro_ibt_resume() restores. */
 static __always_inline u32 kvmintro_ibt_suspend(void)
 {
-	u32 lo = 0, hi;
+	u32 lo, hi;
 
-	preempt_disable();
-	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
-		rdmsr(MSR_IA32_S_CET, lo, hi);
-		if (lo & CET_ENDBR_EN)
-			wrmsr(MSR_IA32_S_CET, lo & ~(u32)CET_ENDBR_EN, hi);
-	}
+	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+		return 0;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_disable();
+	else
+		preempt_disable();
+	rdmsr(MSR_IA32_S_CET, lo, hi);
+	if (lo & CET_ENDBR_EN)
+		wrmsr(MSR_IA32_S_CET, lo & ~(u32)CET_ENDBR_EN, hi);
 	return lo & CET_ENDBR_EN;
 }
 
@@ -155,20 +158,25 @@ static __always_inline void kvmintro_ibt_resume(u32 endbr_en)
 {
 	u32 lo, hi;
 
+	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+		return;
 	if (endbr_en) {
 		rdmsr(MSR_IA32_S_CET, lo, hi);
 		wrmsr(MSR_IA32_S_CET, lo | endbr_en, hi);
 	}
-	preempt_enable();
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_enable();
+	else
+		preempt_enable();
 }
 
 #define kvmintro_call_unexported(fn, ...)				\
 ({									\
-	u32 __endbr_en = kvmintro_ibt_suspend();			\
-	__auto_type __ret = (fn)(__VA_ARGS__);				\
+	u32 __kvmintro_endbr_en = kvmintro_ibt_suspend();		\
+	__auto_type __kvmintro_ret = (fn)(__VA_ARGS__);			\
 									\
-	kvmintro_ibt_resume(__endbr_en);				\
-	__ret;								\
+	kvmintro_ibt_resume(__kvmintro_endbr_en);			\
+	__kvmintro_ret;							\
 })
 #else
 #define kvmintro_call_unexported(fn, ...)	((fn)(__VA_ARGS__))

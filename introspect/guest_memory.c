@@ -19,7 +19,8 @@
  * where guest memory lies) takes no reference at all: it reads the VMM's
  * page tables itself, under mmap_read_lock() and without the page table
  * locks, the way GUP-fast and hmm_range_fault() read them, faulting
- * nothing in, splitting nothing, as /proc/<pid>/pagemap reads them.  GUP
+ * nothing in, splitting nothing, as /proc/<pid>/pagemap does (which takes
+ * the page table locks).  GUP
  * walks the page table from its root and takes a reference for every
  * 4 KiB page; this walk reads each page table page once, in a loop of a
  * few instructions per entry.  What it reads is a snapshot as racy as
@@ -465,7 +466,7 @@ static void kvmintro_fill_frames(unsigned long *frames, unsigned long pfn,
 /*
  * The entries of the PTE table @pmd points to, from @addr to @end (inside
  * it), into @frames: a page is backed if its PTE is
- * present (a NUMA-protnone one too, as pagemap and GUP report it) and maps
+ * present (a NUMA-protnone one too, as pagemap reports it) and maps
  * memory with a struct page (not special, but for the zero page).  @pmd is
  * the entry's value as read once: the table is found from that value, as
  * __pte_offset_map() finds it, not read again through the PMD.
@@ -488,21 +489,30 @@ static void kvmintro_read_ptes(pmd_t pmd, unsigned long addr,
  * Read the VMM's page tables from @addr to @end, inside one VMA that maps
  * memory with struct pages, into @frames (@frames[0] is @addr's),
  * the way GUP-fast reads them: each entry read once, a level's table found
- * from the value read, without any page table lock; a huge mapping (a PUD
+ * from the value read, without any page table lock (pagemap takes them);
+ * a huge mapping (a PUD
  * or PMD leaf: hugetlb, THP) fills its entries, each with the mapping's
  * order; what is not mapped, 0.  Nothing is faulted in, split, or
  * referenced.  Every entry is written once: no pass clears the chunk
  * first (a memset() of 16 KiB per 8 MiB cost as much as reading a huge
  * mapping's entries, on the instruction-counted clock of bench/).
  *
- * Caller holds mmap_read_lock(@mm), under which a table above a PTE table
- * is not freed under a VMA; but a PTE table khugepaged retracts (since 6.5,
- * without mmap_lock) is freed after an RCU grace period, and a PMD table
- * hugetlb shares may be unshared under a truncation that does not take
- * mmap_lock either, freed after a grace period or an IPI to every CPU.  As
- * in GUP-fast, every descent from the PGD down runs with interrupts off,
- * which holds off both.  One descent per PMD, each entry of its PTE table
- * in a loop of a few instructions.
+ * Caller holds mmap_read_lock(@mm) and a users count of @mm, under which no
+ * page table of a live VMA is freed (munmap() detaches the VMAs first, the
+ * VMM's exit waits for the count), but for two that are freed without
+ * mmap_lock: a PTE table khugepaged retracts (since 6.5), freed after an
+ * RCU grace period, and a PMD table hugetlb stops sharing, freed after an
+ * IPI to every CPU (tlb_remove_table_sync_one(), "mm/hugetlb: fix
+ * huge_pmd_unshare() vs GUP-fast race", 6.2 and 6.1.y).  Every descent
+ * from the PGD down runs with interrupts off, which holds off both.  This
+ * mm is not the current one, so a flush IPI sent only to its CPUs would
+ * not be held off: nothing else is freed that way under mmap_read_lock.
+ * One descent per PMD, each entry of its PTE table in a loop of a few
+ * instructions.
+ *
+ * A PMD or PUD leaf may map frames without struct pages (a huge pfnmap,
+ * special, in a VM_MIXEDMAP VMA, since 6.12): a leaf whose first frame
+ * pfn_valid() refuses reads as not backed.
  */
 static void kvmintro_read_frames(struct mm_struct *mm, unsigned long addr,
 				 unsigned long end, unsigned long *frames)
@@ -529,6 +539,8 @@ static void kvmintro_read_frames(struct mm_struct *mm, unsigned long addr,
 		if (!pud_present(pud))
 			goto hole;
 		if (pud_leaf(pud)) {
+			if (!pfn_valid(pud_pfn(pud)))
+				goto hole;
 			kvmintro_fill_frames(frames, pud_pfn(pud), PUD_SHIFT,
 					     addr, next);
 			goto done;
@@ -540,6 +552,8 @@ static void kvmintro_read_frames(struct mm_struct *mm, unsigned long addr,
 		if (!pmd_present(pmd))
 			goto hole;
 		if (pmd_leaf(pmd)) {
+			if (!pfn_valid(pmd_pfn(pmd)))
+				goto hole;
 			kvmintro_fill_frames(frames, pmd_pfn(pmd), PMD_SHIFT,
 					     addr, next);
 			goto done;
