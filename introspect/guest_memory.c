@@ -18,12 +18,11 @@
  * A walk of frames only (kvmintro_guest_mem_walk_frames(), for tables of
  * where guest memory lies) takes no reference at all: it reads the VMM's
  * page tables itself, under mmap_read_lock() and without the page table
- * locks, the way GUP-fast and hmm_range_fault() read them, faulting
- * nothing in, splitting nothing, as /proc/<pid>/pagemap does (which takes
- * the page table locks).  GUP
- * walks the page table from its root and takes a reference for every
- * 4 KiB page; this walk reads each page table page once, in a loop of a
- * few instructions per entry.  What it reads is a snapshot as racy as
+ * locks /proc/<pid>/pagemap takes, the way GUP-fast and hmm_range_fault()
+ * read them, faulting nothing in, splitting nothing.  GUP walks the page
+ * table from its root and takes a reference for every 4 KiB page; this
+ * walk reads each page table page once, in a loop of a few instructions
+ * per entry.  What it reads is a snapshot as racy as
  * pagemap's: an entry may change as soon as it is read.
  */
 #include <linux/highmem.h>
@@ -54,8 +53,8 @@
  */
 #define KVMINTRO_FRAME_VALID		(1UL << 63)
 #define KVMINTRO_FRAME_ORDER_SHIFT	56
-#define KVMINTRO_FRAME_ORDER_MASK	(0x1fUL << 56)
-#define KVMINTRO_FRAME_PFN_MASK		((1UL << 56) - 1)
+#define KVMINTRO_FRAME_ORDER_MASK	(0x1fUL << KVMINTRO_FRAME_ORDER_SHIFT)
+#define KVMINTRO_FRAME_PFN_MASK		((1UL << KVMINTRO_FRAME_ORDER_SHIFT) - 1)
 
 /* Slots in one memslot set, as read once under kvm->srcu. */
 static unsigned int kvmintro_memslots_nr(struct kvm_memslots *memslots)
@@ -448,7 +447,8 @@ static void kvmintro_clear_frames(unsigned long *frames, unsigned long addr,
 /*
  * The entries from @addr to @end of a huge mapping of 2^@shift bytes at
  * frame @pfn (a PUD or PMD leaf), into @frames: each the mapping's order
- * and its own frame.
+ * and its own frame; or 0, not backed, if pfn_valid() refuses @pfn (a huge
+ * pfnmap, special, in a VM_MIXEDMAP VMA, since 6.12: no struct pages).
  */
 static void kvmintro_fill_frames(unsigned long *frames, unsigned long pfn,
 				 unsigned int shift, unsigned long addr,
@@ -457,6 +457,10 @@ static void kvmintro_fill_frames(unsigned long *frames, unsigned long pfn,
 	unsigned long nr = (end - addr) >> PAGE_SHIFT, i, frame;
 	unsigned long order = shift - PAGE_SHIFT;
 
+	if (!pfn_valid(pfn)) {
+		kvmintro_clear_frames(frames, addr, end);
+		return;
+	}
 	frame = KVMINTRO_FRAME_VALID | order << KVMINTRO_FRAME_ORDER_SHIFT |
 		(pfn + ((addr & ((1UL << shift) - 1)) >> PAGE_SHIFT));
 	for (i = 0; i < nr; i++)
@@ -487,12 +491,11 @@ static void kvmintro_read_ptes(pmd_t pmd, unsigned long addr,
 
 /*
  * Read the VMM's page tables from @addr to @end, inside one VMA that maps
- * memory with struct pages, into @frames (@frames[0] is @addr's),
- * the way GUP-fast reads them: each entry read once, a level's table found
- * from the value read, without any page table lock (pagemap takes them);
- * a huge mapping (a PUD
- * or PMD leaf: hugetlb, THP) fills its entries, each with the mapping's
- * order; what is not mapped, 0.  Nothing is faulted in, split, or
+ * memory with struct pages, into @frames (@frames[0] is @addr's), the way
+ * GUP-fast reads them: each entry read once, a level's table found from
+ * the value read, without any page table lock (pagemap takes them); a huge
+ * mapping (a PUD or PMD leaf: hugetlb, THP) fills its entries, each with
+ * the mapping's order; what is not mapped, 0.  Nothing is faulted in, split, or
  * referenced.  Every entry is written once: no pass clears the chunk
  * first (a memset() of 16 KiB per 8 MiB cost as much as reading a huge
  * mapping's entries, on the instruction-counted clock of bench/).
@@ -509,10 +512,6 @@ static void kvmintro_read_ptes(pmd_t pmd, unsigned long addr,
  * not be held off: nothing else is freed that way under mmap_read_lock.
  * One descent per PMD, each entry of its PTE table in a loop of a few
  * instructions.
- *
- * A PMD or PUD leaf may map frames without struct pages (a huge pfnmap,
- * special, in a VM_MIXEDMAP VMA, since 6.12): a leaf whose first frame
- * pfn_valid() refuses reads as not backed.
  */
 static void kvmintro_read_frames(struct mm_struct *mm, unsigned long addr,
 				 unsigned long end, unsigned long *frames)
@@ -539,8 +538,6 @@ static void kvmintro_read_frames(struct mm_struct *mm, unsigned long addr,
 		if (!pud_present(pud))
 			goto hole;
 		if (pud_leaf(pud)) {
-			if (!pfn_valid(pud_pfn(pud)))
-				goto hole;
 			kvmintro_fill_frames(frames, pud_pfn(pud), PUD_SHIFT,
 					     addr, next);
 			goto done;
@@ -552,8 +549,6 @@ static void kvmintro_read_frames(struct mm_struct *mm, unsigned long addr,
 		if (!pmd_present(pmd))
 			goto hole;
 		if (pmd_leaf(pmd)) {
-			if (!pfn_valid(pmd_pfn(pmd)))
-				goto hole;
 			kvmintro_fill_frames(frames, pmd_pfn(pmd), PMD_SHIFT,
 					     addr, next);
 			goto done;
@@ -710,10 +705,10 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
  * As kvmintro_guest_mem_walk(), but the runs carry no pages (@run->pages
  * is NULL): where guest memory lies, not its contents.  No reference is
  * taken, so a frame may be freed as soon as it is seen, as with
- * /proc/<pid>/pagemap.  The VMM's page tables are read as pagemap reads
- * them, under mmap_read_lock() only (no page table lock, nothing faulted
- * in, split or registered on the VMM's address space): a snapshot of a
- * range that may change while it is read, as pagemap's is.
+ * /proc/<pid>/pagemap.  The VMM's page tables are read under
+ * mmap_read_lock() only (without the page table locks pagemap takes;
+ * nothing faulted in, split or registered on the VMM's address space): a
+ * snapshot of a range that may change while it is read, as pagemap's is.
  *
  * Return: 0, @fn's non-zero return, or -errno.
  */
