@@ -169,36 +169,34 @@ static const struct kvmintro_record_token kvmintro_gpa_hpa_keys[] = {
 	KVMINTRO_RECORD_KEY("kind"),
 };
 
-/* Room for the fast path's fields: see kvmintro_record_reserve(). */
+/* Room for the fast path's fields and the NUL. */
 static_assert(ARRAY_SIZE(kvmintro_gpa_hpa_keys) *
 	      KVMINTRO_RECORD_FAST_FIELD_MAX < KVMINTRO_GPA_HPA_RECORD_MAX,
 	      "gpa_hpa records need more room for the fast path");
 
 /* Write @run's record through the fast path, into room enough for it. */
-static int kvmintro_format_gpa_hpa_fast(char *buf, size_t size,
-					const struct kvmintro_gpa_hpa_info *run)
+static __always_inline int
+kvmintro_format_gpa_hpa_fast(char *buf, const struct kvmintro_gpa_hpa_info *run)
 {
 	const struct kvmintro_record_token *key = kvmintro_gpa_hpa_keys;
-	struct kvmintro_record_writer writer;
+	char *p = buf;
 
-	kvmintro_record_begin(&writer, buf, size, NULL);
-	kvmintro_record_reserve(&writer, ARRAY_SIZE(kvmintro_gpa_hpa_keys));
-	kvmintro_record_key_hex(&writer, &key[0], run->gpa);
-	kvmintro_record_key_hex(&writer, &key[1], run->npages);
-	kvmintro_record_key_hex(&writer, &key[2], run->hva);
+	p = kvmintro_record_fast_hex(p, &key[0], run->gpa);
+	p = kvmintro_record_fast_hex(p, &key[1], run->npages);
+	p = kvmintro_record_fast_hex(p, &key[2], run->hva);
 	if (run->kind != KVMINTRO_PAGE_NONE) {
-		kvmintro_record_key_hex(&writer, &key[3], run->hpa);
-		kvmintro_record_key_hex(&writer, &key[4], run->pfn);
-		kvmintro_record_key_size_word(&writer, &key[5],
-					      run->host_shift);
+		p = kvmintro_record_fast_hex(p, &key[3], run->hpa);
+		p = kvmintro_record_fast_hex(p, &key[4], run->pfn);
+		p = kvmintro_record_fast_size_word(p, &key[5],
+						   run->host_shift);
 	} else {
-		kvmintro_record_key_none(&writer, &key[3]);
-		kvmintro_record_key_none(&writer, &key[4]);
-		kvmintro_record_key_none(&writer, &key[5]);
+		p = kvmintro_record_fast_none(p, &key[3]);
+		p = kvmintro_record_fast_none(p, &key[4]);
+		p = kvmintro_record_fast_none(p, &key[5]);
 	}
-	kvmintro_record_key_word(&writer, &key[6],
-				 &kvmintro_page_kind_words[run->kind]);
-	return kvmintro_record_end(&writer);
+	p = kvmintro_record_fast_word(p, &key[6],
+				      &kvmintro_page_kind_words[run->kind]);
+	return kvmintro_record_fast_end(buf, p);
 }
 
 /*
@@ -213,9 +211,7 @@ kvmintro_format_gpa_hpa_copy(char *buf, size_t size,
 	char record[KVMINTRO_GPA_HPA_RECORD_MAX];
 	int len;
 
-	len = kvmintro_format_gpa_hpa_fast(record, sizeof(record), run);
-	if (len < 0)
-		return len;
+	len = kvmintro_format_gpa_hpa_fast(record, run);
 	if ((size_t)len >= size)
 		return -ENOSPC;
 	memcpy(buf, record, len + 1);
@@ -246,7 +242,7 @@ int kvmintro_format_gpa_hpa(char *buf, size_t size,
 	     (run->host_shift < 10 || run->host_shift > 61)))
 		return -EINVAL;
 	if (size >= KVMINTRO_GPA_HPA_RECORD_MAX)
-		return kvmintro_format_gpa_hpa_fast(buf, size, run);
+		return kvmintro_format_gpa_hpa_fast(buf, run);
 	return kvmintro_format_gpa_hpa_copy(buf, size, run);
 }
 

@@ -445,7 +445,6 @@ void kvmintro_record_begin(struct kvmintro_record_writer *writer, char *buf,
 	writer->size = size;
 	writer->len = 0;
 	writer->error = size ? 0 : -ENOSPC;
-	writer->reserved = 0;
 	if (size)
 		buf[0] = '\0';
 	if (!kind)
@@ -505,7 +504,7 @@ static char *kvmintro_record_key(struct kvmintro_record_writer *writer,
 }
 
 /* "00" to "ff" and "00" to "99": numbers are written two digits a step. */
-static const char kvmintro_record_hex_pairs[] =
+const char kvmintro_record_hex_pairs[513] =
 	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
 	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
@@ -521,12 +520,6 @@ static const char kvmintro_record_decimal_pairs[] =
 	"6061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* How many hex digits @value has: 1 to 16. */
-static size_t kvmintro_record_hex_digits(u64 value)
-{
-	return (64 - __builtin_clzll(value | 1) + 3) / 4;
-}
-
 /* How many decimal digits @value has: 1 to 20. */
 static size_t kvmintro_record_decimal_digits(u64 value)
 {
@@ -535,22 +528,6 @@ static size_t kvmintro_record_decimal_digits(u64 value)
 	for (; value >= 10000; value /= 10000)
 		digits += 4;
 	return digits + (value >= 10) + (value >= 100) + (value >= 1000);
-}
-
-/* Write the @digits hex digits of @value before @end. */
-static __always_inline void kvmintro_record_hex_digits_at(char *end,
-							  size_t digits,
-							  u64 value)
-{
-	const char *pair;
-
-	for (; digits >= 2; digits -= 2, value >>= 8) {
-		pair = kvmintro_record_hex_pairs + 2 * (value & 0xff);
-		end -= 2;
-		memcpy(end, pair, 2);
-	}
-	if (digits)
-		*--end = kvmintro_record_hex_pairs[2 * (value & 0xf) + 1];
 }
 
 /* Write the @digits decimal digits of @value before @end. */
@@ -770,115 +747,30 @@ bool kvmintro_record_token_is_word(const struct kvmintro_record_token *token)
 	       field.type == KVMINTRO_RECORD_WORD;
 }
 
-/**
- * kvmintro_record_reserve() - make room for the fast path
- * @writer: the writer
- * @nr_fields: how many fields the kvmintro_record_key_*() calls that follow
- *	write, at the most
- *
- * The fast path copies keys and words whole and so writes past the end of
- * the record (bytes that the next field, the newline or the NUL
- * overwrite, or that are beyond the NUL): it needs room for
- * %KVMINTRO_RECORD_FAST_FIELD_MAX bytes a field.  With less room, write
- * the record elsewhere and copy it.
- *
- * Return: true if there is that room, and the record has not failed.
- */
-bool kvmintro_record_reserve(struct kvmintro_record_writer *writer,
-			     unsigned int nr_fields)
-{
-	writer->reserved = 0;
-	if (writer->error ||
-	    writer->size - writer->len <=
-	    (size_t)nr_fields * KVMINTRO_RECORD_FAST_FIELD_MAX)
-		return false;
-	writer->reserved = nr_fields;
-	return true;
-}
+#define KVMINTRO_RECORD_SIZES(unit)					\
+	KVMINTRO_RECORD_WORD("1" unit), KVMINTRO_RECORD_WORD("2" unit),	\
+	KVMINTRO_RECORD_WORD("4" unit), KVMINTRO_RECORD_WORD("8" unit),	\
+	KVMINTRO_RECORD_WORD("16" unit), KVMINTRO_RECORD_WORD("32" unit), \
+	KVMINTRO_RECORD_WORD("64" unit), KVMINTRO_RECORD_WORD("128" unit), \
+	KVMINTRO_RECORD_WORD("256" unit), KVMINTRO_RECORD_WORD("512" unit)
 
 /*
- * Start a field of the fast path: the space before it unless it is the
- * first, and @key copied whole.  Return where its value goes, or NULL
- * (and the record fails with -EINVAL) if no room is reserved for it.
+ * What kvmintro_record_size_word() writes for 2^10 to 2^61 bytes, for the
+ * fast path; the unit tests check every one against it.
  */
-static __always_inline char *
-kvmintro_record_fast_key(struct kvmintro_record_writer *writer,
-			 const struct kvmintro_record_token *key)
-{
-	char *p = writer->buf + writer->len;
-
-	if (!writer->reserved) {
-		kvmintro_record_fail(writer, -EINVAL);
-		return NULL;
-	}
-	writer->reserved--;
-	*p = ' ';
-	p += writer->len != 0;
-	memcpy(p, key->text, sizeof(key->text));
-	return p + key->len;
-}
-
-/* End a field of the fast path at @end. */
-static __always_inline void
-kvmintro_record_fast_end(struct kvmintro_record_writer *writer, char *end)
-{
-	*end = '\0';
-	writer->len = end - writer->buf;
-}
-
-/* Add @key=@value in hex, with 0x, as kvmintro_record_hex() does. */
-void kvmintro_record_key_hex(struct kvmintro_record_writer *writer,
-			     const struct kvmintro_record_token *key,
-			     u64 value)
-{
-	size_t digits = kvmintro_record_hex_digits(value);
-	char *p = kvmintro_record_fast_key(writer, key);
-
-	if (!p)
-		return;
-	p[0] = '0';
-	p[1] = 'x';
-	p += 2 + digits;
-	kvmintro_record_hex_digits_at(p, digits, value);
-	kvmintro_record_fast_end(writer, p);
-}
-
-/* Add @key=<a page size>, as kvmintro_record_size_word() does. */
-void kvmintro_record_key_size_word(struct kvmintro_record_writer *writer,
-				   const struct kvmintro_record_token *key,
-				   unsigned int shift)
-{
-	u64 n;
-	size_t digits = kvmintro_record_size_digits(shift, &n);
-	char *p = kvmintro_record_fast_key(writer, key);
-
-	if (!p)
-		return;
-	kvmintro_record_size_word_at(p, digits, n, shift);
-	kvmintro_record_fast_end(writer, p + digits + 1);
-}
-
-/* Add @key=@word, as kvmintro_record_word() does. */
-void kvmintro_record_key_word(struct kvmintro_record_writer *writer,
-			      const struct kvmintro_record_token *key,
-			      const struct kvmintro_record_token *word)
-{
-	char *p = kvmintro_record_fast_key(writer, key);
-
-	if (!p)
-		return;
-	memcpy(p, word->text, sizeof(word->text));
-	kvmintro_record_fast_end(writer, p + word->len);
-}
-
-/* Add @key=- , as kvmintro_record_none() does. */
-void kvmintro_record_key_none(struct kvmintro_record_writer *writer,
-			      const struct kvmintro_record_token *key)
-{
-	char *p = kvmintro_record_fast_key(writer, key);
-
-	if (!p)
-		return;
-	*p = '-';
-	kvmintro_record_fast_end(writer, p + 1);
-}
+const struct kvmintro_record_token kvmintro_record_size_words[52] = {
+	KVMINTRO_RECORD_SIZES("K"),
+	KVMINTRO_RECORD_SIZES("M"),
+	KVMINTRO_RECORD_SIZES("G"),
+	KVMINTRO_RECORD_WORD("1024G"), KVMINTRO_RECORD_WORD("2048G"),
+	KVMINTRO_RECORD_WORD("4096G"), KVMINTRO_RECORD_WORD("8192G"),
+	KVMINTRO_RECORD_WORD("16384G"), KVMINTRO_RECORD_WORD("32768G"),
+	KVMINTRO_RECORD_WORD("65536G"), KVMINTRO_RECORD_WORD("131072G"),
+	KVMINTRO_RECORD_WORD("262144G"), KVMINTRO_RECORD_WORD("524288G"),
+	KVMINTRO_RECORD_WORD("1048576G"), KVMINTRO_RECORD_WORD("2097152G"),
+	KVMINTRO_RECORD_WORD("4194304G"), KVMINTRO_RECORD_WORD("8388608G"),
+	KVMINTRO_RECORD_WORD("16777216G"), KVMINTRO_RECORD_WORD("33554432G"),
+	KVMINTRO_RECORD_WORD("67108864G"), KVMINTRO_RECORD_WORD("134217728G"),
+	KVMINTRO_RECORD_WORD("268435456G"), KVMINTRO_RECORD_WORD("536870912G"),
+	KVMINTRO_RECORD_WORD("1073741824G"), KVMINTRO_RECORD_WORD("2147483648G"),
+};

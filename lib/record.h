@@ -76,14 +76,12 @@ int kvmintro_record_decode_string(const struct kvmintro_record_field *field,
  * @len:	bytes written so far
  * @error:	0, or the first failure: -ENOSPC (no room) or -EINVAL (a key,
  *		kind or word the grammar does not allow)
- * @reserved:	fields the fast path may still write (kvmintro_record_reserve())
  */
 struct kvmintro_record_writer {
 	char *buf;
 	size_t size;
 	size_t len;
 	int error;
-	unsigned int reserved;
 };
 
 void kvmintro_record_begin(struct kvmintro_record_writer *writer, char *buf,
@@ -108,12 +106,15 @@ int kvmintro_record_end(struct kvmintro_record_writer *writer);
  * The fast path, for records written by the thousand (gpa_hpa: one per
  * 4 KiB page of shared memory): keys and words spelt once, when the code
  * is compiled, with their length, and copied whole, a fixed number of
- * bytes, without being measured or checked again; room reserved once for
- * all the fields of a record.  What these write is what the functions
- * above write for the same key and value.  Nothing checks a token when a
- * record is written: every table of them is checked once, by a unit test
- * that writes its records and reads them back with kvmintro_record_parse()
- * (or checks each token with kvmintro_record_token_is_key() or _is_word()).
+ * bytes, without being measured or checked again.  Inline, and without a
+ * writer: a field is written at a cursor, which it returns moved past the
+ * field and a space, and the caller checks the room for the whole record
+ * once, %KVMINTRO_RECORD_FAST_FIELD_MAX bytes a field and the NUL, before
+ * the first.  What these write is what the functions above write for the
+ * same key and value.  Nothing checks a token when a record is written:
+ * every table of them is checked once, by a unit test that writes its
+ * records and reads them back with kvmintro_record_parse() (or checks
+ * each token with kvmintro_record_token_is_key() or _is_word()).
  */
 #define KVMINTRO_RECORD_TOKEN_SIZE	16
 
@@ -136,26 +137,110 @@ struct kvmintro_record_token {
 #define KVMINTRO_RECORD_WORD(word)	{ .text = word, .len = sizeof(word) - 1 }
 
 /*
- * The most bytes one field of the fast path writes, past the record's
- * end, some of them overwritten by the next: the space, the key copied
- * whole and a value ("0x" and 16 digits, or a word copied whole).
+ * The most bytes one field of the fast path writes, some past its end
+ * (overwritten by the next field, or by the newline and the NUL): the key
+ * and "0x" and 16 digits and the space, or the key and a word, each token
+ * copied whole.
  */
-#define KVMINTRO_RECORD_FAST_FIELD_MAX	(1 + 2 * KVMINTRO_RECORD_TOKEN_SIZE + 2)
+#define KVMINTRO_RECORD_FAST_FIELD_MAX	(2 * KVMINTRO_RECORD_TOKEN_SIZE + 3)
 
 bool kvmintro_record_token_is_key(const struct kvmintro_record_token *token);
 bool kvmintro_record_token_is_word(const struct kvmintro_record_token *token);
-bool kvmintro_record_reserve(struct kvmintro_record_writer *writer,
-			     unsigned int nr_fields);
-void kvmintro_record_key_hex(struct kvmintro_record_writer *writer,
-			     const struct kvmintro_record_token *key,
-			     u64 value);
-void kvmintro_record_key_size_word(struct kvmintro_record_writer *writer,
-				   const struct kvmintro_record_token *key,
-				   unsigned int shift);
-void kvmintro_record_key_word(struct kvmintro_record_writer *writer,
-			      const struct kvmintro_record_token *key,
-			      const struct kvmintro_record_token *word);
-void kvmintro_record_key_none(struct kvmintro_record_writer *writer,
-			      const struct kvmintro_record_token *key);
+
+/* "00" to "ff": numbers are written two digits a step. */
+extern const char kvmintro_record_hex_pairs[513];
+
+/* How many hex digits @value has: 1 to 16. */
+static __always_inline unsigned int kvmintro_record_hex_digits(u64 value)
+{
+	return (64 - __builtin_clzll(value | 1) + 3) / 4;
+}
+
+/* Write the @digits hex digits of @value before @end. */
+static __always_inline void kvmintro_record_hex_digits_at(char *end,
+							  unsigned int digits,
+							  u64 value)
+{
+	for (; digits >= 2; digits -= 2, value >>= 8) {
+		end -= 2;
+		__builtin_memcpy(end,
+				 &kvmintro_record_hex_pairs[2 * (value & 0xff)],
+				 2);
+	}
+	if (digits)
+		end[-1] = kvmintro_record_hex_pairs[2 * (value & 0xf) + 1];
+}
+
+/* @token copied whole at @p; where it ends. */
+static __always_inline char *
+kvmintro_record_fast_token(char *p, const struct kvmintro_record_token *token)
+{
+	__builtin_memcpy(p, token->text, sizeof(token->text));
+	return p + token->len;
+}
+
+/* Add @key=@value in hex, with 0x, as kvmintro_record_hex() does. */
+static __always_inline char *
+kvmintro_record_fast_hex(char *p, const struct kvmintro_record_token *key,
+			 u64 value)
+{
+	unsigned int digits = kvmintro_record_hex_digits(value);
+
+	p = kvmintro_record_fast_token(p, key);
+	p[0] = '0';
+	p[1] = 'x';
+	p += 2 + digits;
+	kvmintro_record_hex_digits_at(p, digits, value);
+	*p = ' ';
+	return p + 1;
+}
+
+/* Add @key=- , as kvmintro_record_none() does. */
+static __always_inline char *
+kvmintro_record_fast_none(char *p, const struct kvmintro_record_token *key)
+{
+	p = kvmintro_record_fast_token(p, key);
+	p[0] = '-';
+	p[1] = ' ';
+	return p + 2;
+}
+
+/* Add @key=@word, as kvmintro_record_word() does. */
+static __always_inline char *
+kvmintro_record_fast_word(char *p, const struct kvmintro_record_token *key,
+			  const struct kvmintro_record_token *word)
+{
+	p = kvmintro_record_fast_token(p, key);
+	p = kvmintro_record_fast_token(p, word);
+	*p = ' ';
+	return p + 1;
+}
+
+/* The words of the page sizes, 2^10 to 2^61 bytes: "1K" to "2147483648G". */
+extern const struct kvmintro_record_token kvmintro_record_size_words[52];
+
+/*
+ * Add @key=<a page of 2^@shift bytes, 10 to 61>, as
+ * kvmintro_record_size_word() does.
+ */
+static __always_inline char *
+kvmintro_record_fast_size_word(char *p,
+			       const struct kvmintro_record_token *key,
+			       unsigned int shift)
+{
+	return kvmintro_record_fast_word(p, key,
+					 &kvmintro_record_size_words[shift - 10]);
+}
+
+/*
+ * End the record whose fields end at @p (each with a space after it) and
+ * that started at @buf; its length, newline included.
+ */
+static __always_inline int kvmintro_record_fast_end(char *buf, char *p)
+{
+	p[-1] = '\n';
+	p[0] = '\0';
+	return p - buf;
+}
 
 #endif /* KVMINTRO_LIB_RECORD_H */
