@@ -248,24 +248,20 @@ int kvmintro_format_gpa_hpa(char *buf, size_t size,
 
 /*
  * The page of 2^@shift bytes (10 to 61) as a word: "4K", "2M", "1G", or
- * "64K" for a smaller multi-page folio; cut to fit @size.  Spelt once, by
- * kvmintro_record_size_word(), which gpa_hpa calls for each run.
+ * "64K" for a smaller multi-page folio; cut to fit @size.  Spelt once, in
+ * kvmintro_record_size_words[], which gpa_hpa's records use too.
  */
 void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
 {
-	struct kvmintro_record_writer writer;
-	char field[32];
-	size_t len;
+	const struct kvmintro_record_token *word =
+		&kvmintro_record_size_words[shift - 10];
+	size_t len = word->len;
 
 	if (!size)
 		return;
-	kvmintro_record_begin(&writer, field, sizeof(field), NULL);
-	kvmintro_record_size_word(&writer, "s", shift);
-	/* "s=" and the word: it always fits in the field. */
-	len = writer.error ? 0 : writer.len - 2;
 	if (len >= size)
 		len = size - 1;
-	memcpy(buf, field + 2, len);
+	memcpy(buf, word->text, len);
 	buf[len] = '\0';
 }
 

@@ -603,25 +603,33 @@ void kvmintro_record_hex(struct kvmintro_record_writer *writer,
 	kvmintro_record_number(writer, key, value, true);
 }
 
+#define KVMINTRO_RECORD_SIZES(unit)					\
+	KVMINTRO_RECORD_WORD("1" unit), KVMINTRO_RECORD_WORD("2" unit),	\
+	KVMINTRO_RECORD_WORD("4" unit), KVMINTRO_RECORD_WORD("8" unit),	\
+	KVMINTRO_RECORD_WORD("16" unit), KVMINTRO_RECORD_WORD("32" unit), \
+	KVMINTRO_RECORD_WORD("64" unit), KVMINTRO_RECORD_WORD("128" unit), \
+	KVMINTRO_RECORD_WORD("256" unit), KVMINTRO_RECORD_WORD("512" unit)
+
 /*
- * A page of 2^@shift bytes is written as *@n units of K, M or G: return
- * how many digits *@n has.
+ * The words of the page sizes, 2^10 to 2^61 bytes: a number of K, M or G,
+ * spelt once for both paths.
  */
-static size_t kvmintro_record_size_digits(unsigned int shift, u64 *n)
-{
-	unsigned int unit = shift >= 30 ? 30 : shift >= 20 ? 20 : 10;
-
-	*n = 1ULL << (shift - unit);
-	return kvmintro_record_decimal_digits(*n);
-}
-
-/* Write the size word of @digits digits at @p: see above. */
-static void kvmintro_record_size_word_at(char *p, size_t digits, u64 n,
-					 unsigned int shift)
-{
-	kvmintro_record_decimal_digits_at(p + digits, digits, n);
-	p[digits] = shift >= 30 ? 'G' : shift >= 20 ? 'M' : 'K';
-}
+const struct kvmintro_record_token kvmintro_record_size_words[52] = {
+	KVMINTRO_RECORD_SIZES("K"),
+	KVMINTRO_RECORD_SIZES("M"),
+	KVMINTRO_RECORD_SIZES("G"),
+	KVMINTRO_RECORD_WORD("1024G"), KVMINTRO_RECORD_WORD("2048G"),
+	KVMINTRO_RECORD_WORD("4096G"), KVMINTRO_RECORD_WORD("8192G"),
+	KVMINTRO_RECORD_WORD("16384G"), KVMINTRO_RECORD_WORD("32768G"),
+	KVMINTRO_RECORD_WORD("65536G"), KVMINTRO_RECORD_WORD("131072G"),
+	KVMINTRO_RECORD_WORD("262144G"), KVMINTRO_RECORD_WORD("524288G"),
+	KVMINTRO_RECORD_WORD("1048576G"), KVMINTRO_RECORD_WORD("2097152G"),
+	KVMINTRO_RECORD_WORD("4194304G"), KVMINTRO_RECORD_WORD("8388608G"),
+	KVMINTRO_RECORD_WORD("16777216G"), KVMINTRO_RECORD_WORD("33554432G"),
+	KVMINTRO_RECORD_WORD("67108864G"), KVMINTRO_RECORD_WORD("134217728G"),
+	KVMINTRO_RECORD_WORD("268435456G"), KVMINTRO_RECORD_WORD("536870912G"),
+	KVMINTRO_RECORD_WORD("1073741824G"), KVMINTRO_RECORD_WORD("2147483648G"),
+};
 
 /**
  * kvmintro_record_size_word() - add @key=<a page size> as a word
@@ -629,18 +637,18 @@ static void kvmintro_record_size_word_at(char *p, size_t digits, u64 n,
  * @key: the key
  * @shift: the page is 2^@shift bytes, 10 to 61
  *
- * The word kvmintro_format_page_size() writes ("4K", "2M", "1G"), written
- * straight into the record: gpa_hpa writes one per run.
+ * The word kvmintro_format_page_size() writes ("4K", "2M", "1G"), from
+ * kvmintro_record_size_words[].
  */
 void kvmintro_record_size_word(struct kvmintro_record_writer *writer,
 			       const char *key, unsigned int shift)
 {
-	u64 n;
-	size_t digits = kvmintro_record_size_digits(shift, &n);
-	char *p = kvmintro_record_key(writer, key, digits + 1);
+	const struct kvmintro_record_token *word =
+		&kvmintro_record_size_words[shift - 10];
+	char *p = kvmintro_record_key(writer, key, word->len);
 
 	if (p)
-		kvmintro_record_size_word_at(p, digits, n, shift);
+		kvmintro_record_copy(p, word->text, word->len);
 }
 
 /* Add @key=@word; a @word that would read back as another type fails. */
@@ -746,31 +754,3 @@ bool kvmintro_record_token_is_word(const struct kvmintro_record_token *token)
 	       !kvmintro_record_type_value(token->text, len, &field) &&
 	       field.type == KVMINTRO_RECORD_WORD;
 }
-
-#define KVMINTRO_RECORD_SIZES(unit)					\
-	KVMINTRO_RECORD_WORD("1" unit), KVMINTRO_RECORD_WORD("2" unit),	\
-	KVMINTRO_RECORD_WORD("4" unit), KVMINTRO_RECORD_WORD("8" unit),	\
-	KVMINTRO_RECORD_WORD("16" unit), KVMINTRO_RECORD_WORD("32" unit), \
-	KVMINTRO_RECORD_WORD("64" unit), KVMINTRO_RECORD_WORD("128" unit), \
-	KVMINTRO_RECORD_WORD("256" unit), KVMINTRO_RECORD_WORD("512" unit)
-
-/*
- * What kvmintro_record_size_word() writes for 2^10 to 2^61 bytes, for the
- * fast path; the unit tests check every one against it.
- */
-const struct kvmintro_record_token kvmintro_record_size_words[52] = {
-	KVMINTRO_RECORD_SIZES("K"),
-	KVMINTRO_RECORD_SIZES("M"),
-	KVMINTRO_RECORD_SIZES("G"),
-	KVMINTRO_RECORD_WORD("1024G"), KVMINTRO_RECORD_WORD("2048G"),
-	KVMINTRO_RECORD_WORD("4096G"), KVMINTRO_RECORD_WORD("8192G"),
-	KVMINTRO_RECORD_WORD("16384G"), KVMINTRO_RECORD_WORD("32768G"),
-	KVMINTRO_RECORD_WORD("65536G"), KVMINTRO_RECORD_WORD("131072G"),
-	KVMINTRO_RECORD_WORD("262144G"), KVMINTRO_RECORD_WORD("524288G"),
-	KVMINTRO_RECORD_WORD("1048576G"), KVMINTRO_RECORD_WORD("2097152G"),
-	KVMINTRO_RECORD_WORD("4194304G"), KVMINTRO_RECORD_WORD("8388608G"),
-	KVMINTRO_RECORD_WORD("16777216G"), KVMINTRO_RECORD_WORD("33554432G"),
-	KVMINTRO_RECORD_WORD("67108864G"), KVMINTRO_RECORD_WORD("134217728G"),
-	KVMINTRO_RECORD_WORD("268435456G"), KVMINTRO_RECORD_WORD("536870912G"),
-	KVMINTRO_RECORD_WORD("1073741824G"), KVMINTRO_RECORD_WORD("2147483648G"),
-};
