@@ -246,25 +246,6 @@ int kvmintro_format_gpa_hpa(char *buf, size_t size,
 	return kvmintro_format_gpa_hpa_copy(buf, size, run);
 }
 
-/*
- * The page of 2^@shift bytes (10 to 61) as a word: "4K", "2M", "1G", or
- * "64K" for a smaller multi-page folio; cut to fit @size.  Spelt once, in
- * kvmintro_record_size_words[], which gpa_hpa's records use too.
- */
-void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift)
-{
-	const struct kvmintro_record_token *word =
-		&kvmintro_record_size_words[shift - 10];
-	size_t len = word->len;
-
-	if (!size)
-		return;
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, word->text, len);
-	buf[len] = '\0';
-}
-
 /**
  * kvmintro_format_size() - a size as people read it
  * @bytes: the size

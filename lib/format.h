@@ -119,7 +119,6 @@ int kvmintro_format_vm(char *buf, size_t size,
 		       const struct kvmintro_vm_info *vm);
 int kvmintro_format_vcpu(char *buf, size_t size,
 			 const struct kvmintro_vcpu_info *vcpu);
-void kvmintro_format_page_size(char *buf, size_t size, unsigned int shift);
 
 /* Longest text kvmintro_format_size() writes, NUL included ("1023.9 KiB"). */
 #define KVMINTRO_SIZE_TEXT_MAX 16

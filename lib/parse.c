@@ -113,7 +113,7 @@ int kvmintro_parse_u64(const char *buf, size_t len, u64 *value)
 /**
  * kvmintro_parse_page_size() - parse a page size word, as the records have it
  * @buf: the word, like "4K", "2M", "1G" or "64K": a decimal number of KiB,
- *	MiB or GiB (kvmintro_format_page_size() writes them)
+ *	MiB or GiB (kvmintro_record_size_word() writes them)
  * @len: its length
  * @bytes: the size in bytes
  *

@@ -637,7 +637,7 @@ const struct kvmintro_record_token kvmintro_record_size_words[52] = {
  * @key: the key
  * @shift: the page is 2^@shift bytes, 10 to 61
  *
- * The word kvmintro_format_page_size() writes ("4K", "2M", "1G"), from
+ * "4K", "2M", "1G" (or "64K" for a smaller multi-page folio), from
  * kvmintro_record_size_words[].
  */
 void kvmintro_record_size_word(struct kvmintro_record_writer *writer,

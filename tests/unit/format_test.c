@@ -104,26 +104,6 @@ static void test_vm_and_vcpu_lines(void)
 	check_line("vcpus: never run", len, buf, "vcpu=4 index=1 tid=0 runs=0\n");
 }
 
-static void test_page_sizes(void)
-{
-	static const struct {
-		unsigned int shift;
-		const char *name;
-	} sizes[] = {
-		{ 12, "4K" }, { 16, "64K" }, { 21, "2M" }, { 30, "1G" },
-		{ 10, "1K" }, { 19, "512K" }, { 20, "1M" }, { 29, "512M" },
-		{ 40, "1024G" }, { 61, "2147483648G" },
-	};
-	char buf[16], name[32];
-	unsigned int i;
-
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		kvmintro_format_page_size(buf, sizeof(buf), sizes[i].shift);
-		snprintf(name, sizeof(name), "page size 2^%u", sizes[i].shift);
-		check_line(name, strlen(buf), buf, sizes[i].name);
-	}
-}
-
 static void check_text(const char *name, const char *buf, const char *expected)
 {
 	check_line(name, strlen(buf), buf, expected);
@@ -364,7 +344,6 @@ int main(void)
 	test_hexdump_line();
 	test_memslot_lines();
 	test_vm_and_vcpu_lines();
-	test_page_sizes();
 	test_gpa_hpa_lines();
 	test_gpa_hpa_fast_path();
 	ksft_finished();
