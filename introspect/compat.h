@@ -8,8 +8,10 @@
 #ifndef KVMINTRO_COMPAT_H
 #define KVMINTRO_COMPAT_H
 
+#include <linux/fs.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/version.h>
 #include <linux/workqueue.h>
@@ -96,6 +98,65 @@ static inline struct page *kvmintro_folio_nth_page(struct page *page,
 	struct folio *folio = page_folio(page);
 
 	return folio_page(folio, folio_page_idx(folio, page) + n);
+}
+
+/*
+ * The bits of a memslot's flags that are KVM_MEM_* flags of the uapi: KVM
+ * keeps its own in bits 16 and up (KVM_MEMSLOT_INVALID while a slot is
+ * deleted or moved, KVM_MEMSLOT_GMEM_ONLY since 6.18), which may change
+ * from one release to the next.
+ */
+static inline u32 kvmintro_memslot_uapi_flags(const struct kvm_memory_slot *slot)
+{
+	return slot->flags & 0xffff;
+}
+
+/*
+ * The guest_memfd KVM takes all of @slot's memory from, referenced, and in
+ * @pgoff the page of the file where the slot starts; NULL if there is none
+ * to read.  6.18 (KVM_MEMSLOT_GMEM_ONLY) lets a VMM back a slot with a
+ * guest_memfd created with GUEST_MEMFD_FLAG_MMAP: KVM then maps the file's
+ * pages to the guest and never looks at the slot's userspace_addr, so the
+ * VMM's page tables need not hold them.  Never for a VM with private
+ * memory (SEV-SNP, TDX): a host read of a private page can be fatal.
+ * Before 6.18, KVM takes a slot's shared pages through userspace_addr,
+ * always: NULL.  Caller holds kvm->srcu.
+ */
+static inline struct file *kvmintro_memslot_gmem_file(struct kvm *kvm,
+						      struct kvm_memory_slot *slot,
+						      pgoff_t *pgoff)
+{
+#if defined(KVM_MEMSLOT_GMEM_ONLY) && defined(CONFIG_KVM_GUEST_MEMFD)
+	if (!kvm_memslot_is_gmem_only(slot) || kvm_arch_has_private_mem(kvm))
+		return NULL;
+	*pgoff = slot->gmem.pgoff;
+	return get_file_active(&slot->gmem.file);
+#else
+	return NULL;
+#endif
+}
+
+/* Whether @slot is one kvmintro_memslot_gmem_file() is about. */
+static inline bool kvmintro_memslot_gmem_only(const struct kvm_memory_slot *slot)
+{
+#if defined(KVM_MEMSLOT_GMEM_ONLY) && defined(CONFIG_KVM_GUEST_MEMFD)
+	return kvm_memslot_is_gmem_only(slot);
+#else
+	return false;
+#endif
+}
+
+/*
+ * The folio of page @index of @mapping, referenced, or NULL: nothing
+ * created, nothing read in.  filemap_get_folio() returns ERR_PTR(-ENOENT)
+ * for none since 6.3, NULL before.
+ */
+static inline struct folio *kvmintro_filemap_folio(struct address_space *mapping,
+						   pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(mapping, index);
+
+	return IS_ERR_OR_NULL(folio) ? NULL : folio;
 }
 
 /*

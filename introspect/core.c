@@ -129,7 +129,7 @@ static struct kvmintro_core *kvmintro_core_alloc(struct kvm *kvm)
 		return ERR_PTR(n);
 	core = kvzalloc(struct_size(core, loads, n), GFP_KERNEL);
 	if (!core) {
-		kvfree(slots);
+		kvmintro_free_memslots(slots, n);
 		return ERR_PTR(-ENOMEM);
 	}
 	core->elf.loads = core->loads;
@@ -141,7 +141,7 @@ static struct kvmintro_core *kvmintro_core_alloc(struct kvm *kvm)
 		load->size = (u64)slots[i].npages << PAGE_SHIFT;
 		load->read_only = slots[i].flags & KVM_MEM_READONLY;
 	}
-	kvfree(slots);
+	kvmintro_free_memslots(slots, n);
 	return core;
 }
 

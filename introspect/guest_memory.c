@@ -107,6 +107,9 @@ unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes)
  * reader may still hold it.  Counting through one read and copying through
  * another could see two different sets; this counts and copies the same.
  *
+ * The guest_memfd of a slot whose memory KVM takes from it alone is
+ * referenced: kvmintro_free_memslots() releases the copies.
+ *
  * Return: the number of slots, or -ENOMEM.
  */
 int kvmintro_copy_memslots(struct kvm *kvm, struct kvmintro_slot_copy **out)
@@ -126,7 +129,7 @@ int kvmintro_copy_memslots(struct kvm *kvm, struct kvmintro_slot_copy **out)
 					    (n + nr ?: 1) * sizeof(*slots));
 		if (!bigger) {
 			srcu_read_unlock(&kvm->srcu, idx);
-			kvfree(slots);
+			kvmintro_free_memslots(slots, n);
 			return -ENOMEM;
 		}
 		slots = bigger;
@@ -142,11 +145,25 @@ int kvmintro_copy_memslots(struct kvm *kvm, struct kvmintro_slot_copy **out)
 				.npages = slot->npages,
 				.hva = slot->userspace_addr,
 			};
+			slots[n - 1].gmem =
+				kvmintro_memslot_gmem_file(kvm, slot,
+							   &slots[n - 1].gmem_pgoff);
 		}
 	}
 	srcu_read_unlock(&kvm->srcu, idx);
 	*out = slots;
 	return n;
+}
+
+/* Release what kvmintro_copy_memslots() returned: @nr slots at @slots. */
+void kvmintro_free_memslots(struct kvmintro_slot_copy *slots, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (slots[i].gmem)
+			fput(slots[i].gmem);
+	kvfree(slots);
 }
 
 const struct kvmintro_slot_copy *
@@ -191,7 +208,7 @@ void kvmintro_guest_mem_close(struct kvmintro_guest_mem *mem)
 {
 	kvfree(mem->frames);
 	kfree(mem->pages);
-	kvfree(mem->slots);
+	kvmintro_free_memslots(mem->slots, mem->nr_slots);
 	mmput(mem->mm);
 }
 
@@ -239,6 +256,62 @@ static int kvmintro_get_host_pages(struct mm_struct *mm, unsigned long hva,
 				put_page(pages[i]);
 	}
 	return r;
+}
+
+/**
+ * kvmintro_gmem_file_page() - a page of a guest_memfd, to read
+ * @gmem:	the guest_memfd (see kvmintro_memslot_gmem_file())
+ * @index:	the page's index in it
+ *
+ * A lookup in the file's page cache, as KVM's own: nothing is created,
+ * nothing sleeps (the translation hypercall calls this too).
+ *
+ * Return: the page, referenced, or NULL: none there yet, or one KVM has
+ * not cleared yet (not uptodate: it may still hold what its last user
+ * left), or a poisoned one.
+ */
+struct page *kvmintro_gmem_file_page(struct file *gmem, pgoff_t index)
+{
+	struct folio *folio;
+	struct page *page;
+
+	folio = kvmintro_filemap_folio(gmem->f_mapping, index);
+	if (!folio)
+		return NULL;
+	page = folio_file_page(folio, index);
+	if (!folio_test_uptodate(folio) || PageHWPoison(page)) {
+		folio_put(folio);
+		return NULL;
+	}
+	return page;
+}
+
+/* The page of guest frame @gfn of @slot in its guest_memfd, as above. */
+struct page *kvmintro_gmem_page(const struct kvmintro_slot_copy *slot,
+				gfn_t gfn)
+{
+	return kvmintro_gmem_file_page(slot->gmem, slot->gmem_pgoff +
+				       (gfn - slot->base_gfn));
+}
+
+/*
+ * Look up the host pages behind @nr pages of @slot from @gfn on, NULL
+ * where there is none, as kvmintro_get_host_pages() does: in the slot's
+ * guest_memfd if KVM takes them from there, else in the VMM's page tables
+ * at @hva.
+ */
+static int kvmintro_get_slot_pages(struct mm_struct *mm,
+				   const struct kvmintro_slot_copy *slot,
+				   gfn_t gfn, unsigned long hva,
+				   unsigned long nr, struct page **pages)
+{
+	unsigned long i;
+
+	if (!slot->gmem)
+		return kvmintro_get_host_pages(mm, hva, nr, pages);
+	for (i = 0; i < nr; i++)
+		pages[i] = kvmintro_gmem_page(slot, gfn + i);
+	return 0;
 }
 
 /*
@@ -642,13 +715,16 @@ static int kvmintro_walk(struct kvmintro_guest_mem *mem,
 		if (!mem->frames)
 			return -ENOMEM;
 	}
+	/* A guest_memfd is looked up page by page, references taken. */
+	if (slot->gmem)
+		frames = false;
 	while (npages) {
 		nr = KVMINTRO_GUP_BATCH - (gfn & (KVMINTRO_GUP_BATCH - 1));
 		nr = min(nr, npages);
 		if (frames)
 			r = kvmintro_frames_cached(mem, slot, hva, nr);
 		else
-			r = kvmintro_get_host_pages(mem->mm, hva, nr,
+			r = kvmintro_get_slot_pages(mem->mm, slot, gfn, hva, nr,
 						    mem->pages);
 		if (r)
 			return r;
@@ -709,6 +785,9 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
  * mmap_read_lock() only (without the page table locks pagemap takes;
  * nothing faulted in, split or registered on the VMM's address space): a
  * snapshot of a range that may change while it is read, as pagemap's is.
+ * A slot whose memory KVM takes from a guest_memfd is walked as
+ * kvmintro_guest_mem_walk() walks it, in the file's page cache, its pages
+ * referenced during the call.
  *
  * Return: 0, @fn's non-zero return, or -errno.
  */

@@ -13,6 +13,15 @@
 /**
  * struct kvmintro_slot_copy - a memslot as it was when copied, so that the
  * work on it need not hold kvm->srcu (and so block memslot updates)
+ * @as_id:	its address space
+ * @id:		its id in the address space
+ * @flags:	its KVM_MEM_* flags
+ * @base_gfn:	its first guest frame
+ * @npages:	its size in pages
+ * @hva:	its userspace_addr
+ * @gmem:	the guest_memfd KVM takes all of its memory from, referenced,
+ *		or NULL: see kvmintro_memslot_gmem_file()
+ * @gmem_pgoff:	the page of @gmem where it starts
  */
 struct kvmintro_slot_copy {
 	u16 as_id;
@@ -21,6 +30,8 @@ struct kvmintro_slot_copy {
 	gfn_t base_gfn;
 	unsigned long npages;
 	unsigned long hva;
+	struct file *gmem;
+	pgoff_t gmem_pgoff;
 };
 
 /*
@@ -36,6 +47,10 @@ struct kvmintro_slot_copy {
 unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
 int kvmintro_copy_memslots(struct kvm *kvm,
 			   struct kvmintro_slot_copy **slots);
+void kvmintro_free_memslots(struct kvmintro_slot_copy *slots, int nr);
+struct page *kvmintro_gmem_file_page(struct file *gmem, pgoff_t index);
+struct page *kvmintro_gmem_page(const struct kvmintro_slot_copy *slot,
+				gfn_t gfn);
 const struct kvmintro_slot_copy *
 kvmintro_find_slot(const struct kvmintro_slot_copy *slots, int nr,
 		   u16 as_id, gfn_t gfn);

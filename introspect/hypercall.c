@@ -11,7 +11,35 @@
 #include <linux/kvm_para.h>
 #include <linux/mm.h>
 
+#include "compat.h"
+#include "guest_memory.h"
 #include "kvmintro.h"
+
+/*
+ * The page behind guest frame @gfn if KVM takes it from a guest_memfd
+ * alone (kvmintro_memslot_gmem_file()): in @page, referenced, or NULL if
+ * the file holds none.  False if KVM takes it through the slot's HVA.
+ * Caller holds kvm->srcu.
+ */
+static bool kvmintro_hypercall_gmem_page(struct kvm_vcpu *vcpu, gfn_t gfn,
+					 struct page **page)
+{
+	struct kvm_memory_slot *slot;
+	struct file *gmem;
+	pgoff_t pgoff;
+
+	slot = __gfn_to_memslot(kvm_vcpu_memslots(vcpu), gfn);
+	if (!slot || !kvmintro_memslot_gmem_only(slot))
+		return false;
+	*page = NULL;
+	gmem = kvmintro_memslot_gmem_file(vcpu->kvm, slot, &pgoff);
+	if (gmem) {
+		*page = kvmintro_gmem_file_page(gmem,
+						pgoff + (gfn - slot->base_gfn));
+		fput(gmem);
+	}
+	return true;
+}
 
 /*
  * The reply for @gpa: the host page behind it, found with GUP-fast on the
@@ -20,7 +48,9 @@
  * mapped.  GUP-fast skips the 4 KiB zero page (a special PTE) but not the
  * huge zero page, which is not exported: no folio of memory the guest can
  * own is without a mapping (anon, KSM, shmem, file, hugetlbfs all have
- * one), the huge zero folio is.  The reference is dropped at once.
+ * one), the huge zero folio is.  In a slot KVM takes from a guest_memfd
+ * alone, the file's page instead, looked up as KVM does.  The reference
+ * is dropped at once.
  */
 void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 				  u64 *hpa, u64 *pfn, u64 *flags)
@@ -37,11 +67,16 @@ void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 	if (current->mm != vcpu->kvm->mm)
 		return;
 	/* kvm->srcu is held: KVM handles exits inside its read side. */
-	hva = kvmintro_kvm_vcpu_gfn_to_hva(vcpu, gpa_to_gfn(gpa));
-	if (kvm_is_error_hva(hva))
-		return;
-	if (get_user_pages_fast_only(hva, 1, 0, &page) != 1)
-		return;
+	if (kvmintro_hypercall_gmem_page(vcpu, gpa_to_gfn(gpa), &page)) {
+		if (!page)
+			return;
+	} else {
+		hva = kvmintro_kvm_vcpu_gfn_to_hva(vcpu, gpa_to_gfn(gpa));
+		if (kvm_is_error_hva(hva))
+			return;
+		if (get_user_pages_fast_only(hva, 1, 0, &page) != 1)
+			return;
+	}
 	folio = page_folio(page);
 	order = folio_order(folio);
 	*pfn = page_to_pfn(page);

@@ -63,25 +63,38 @@ static ssize_t kvmintro_mem_read(struct file *file, char __user *ubuf,
 	return r;
 }
 
-/* Write one page's worth; the page is faulted in if need be. */
-static int kvmintro_mem_write_page(struct mm_struct *mm, unsigned long hva,
-				   const char __user *ubuf, size_t len)
+/*
+ * Write one page's worth at @gpa, in @slot.  The page is faulted in if need
+ * be, but in a slot whose memory KVM takes from a guest_memfd: only KVM
+ * can add a page to that, so a page it has not added yet is -EIO.
+ */
+static int kvmintro_mem_write_page(struct mm_struct *mm,
+				   const struct kvmintro_slot_copy *slot,
+				   u64 gpa, const char __user *ubuf, size_t len)
 {
+	gfn_t gfn = gpa >> PAGE_SHIFT;
+	unsigned long hva = slot->hva + ((gfn - slot->base_gfn) << PAGE_SHIFT);
 	struct page *page;
 	void *kaddr;
 	long got;
 	int r;
 
-	r = mmap_read_lock_killable(mm);
-	if (r)
-		return r;
-	got = kvmintro_get_user_pages_remote(mm, hva & PAGE_MASK, 1,
-					     FOLL_WRITE, &page);
-	mmap_read_unlock(mm);
-	if (got != 1)
-		return got < 0 ? got : -EFAULT;
+	if (slot->gmem) {
+		page = kvmintro_gmem_page(slot, gfn);
+		if (!page)
+			return -EIO;
+	} else {
+		r = mmap_read_lock_killable(mm);
+		if (r)
+			return r;
+		got = kvmintro_get_user_pages_remote(mm, hva, 1, FOLL_WRITE,
+						     &page);
+		mmap_read_unlock(mm);
+		if (got != 1)
+			return got < 0 ? got : -EFAULT;
+	}
 	kaddr = kmap_local_page(page);
-	r = copy_from_user(kaddr + (hva & ~PAGE_MASK), ubuf, len) ? -EFAULT : 0;
+	r = copy_from_user(kaddr + (gpa & ~PAGE_MASK), ubuf, len) ? -EFAULT : 0;
 	kunmap_local(kaddr);
 	set_page_dirty_lock(page);
 	put_page(page);
@@ -147,8 +160,7 @@ static ssize_t kvmintro_mem_write(struct file *file, const char __user *ubuf,
 		r = kvmintro_mem_log_dirty(kvm, gpa >> PAGE_SHIFT, true);
 		if (r)
 			break;
-		r = kvmintro_mem_write_page(mem.mm, slot->hva +
-					    (gpa - ((u64)slot->base_gfn << PAGE_SHIFT)),
+		r = kvmintro_mem_write_page(mem.mm, slot, gpa,
 					    ubuf + (gpa - *ppos), chunk);
 		if (r)
 			break;
@@ -193,7 +205,7 @@ static int kvmintro_mem_open(struct inode *inode, struct file *file)
 		if (!slots[i].as_id)
 			end = max_t(u64, end, (u64)(slots[i].base_gfn +
 						    slots[i].npages) << PAGE_SHIFT);
-	kvfree(slots);
+	kvmintro_free_memslots(slots, n);
 	i_size_write(inode, end);
 	return simple_open(inode, file);
 }

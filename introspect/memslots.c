@@ -18,7 +18,8 @@ static void kvmintro_memslot_info(const struct kvm_memory_slot *slot,
 	info->as_id = as_id;
 	info->id = slot->id;
 	info->internal = slot->id >= KVM_USER_MEM_SLOTS;
-	info->flags = slot->flags;
+	info->guest_memfd_only = kvmintro_memslot_gmem_only(slot);
+	info->flags = kvmintro_memslot_uapi_flags(slot);
 	info->base_gfn = slot->base_gfn;
 	info->npages = slot->npages;
 	info->hva = slot->userspace_addr;

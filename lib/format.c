@@ -57,6 +57,8 @@ int kvmintro_format_memslot_flags(char *buf, size_t size,
 		unknown &= ~names[i].bit;
 		len = kvmintro_append_flag(buf, size, len, names[i].name);
 	}
+	if (slot->guest_memfd_only)
+		len = kvmintro_append_flag(buf, size, len, "guest_memfd_only");
 	if (slot->internal)
 		len = kvmintro_append_flag(buf, size, len, "internal");
 	if (unknown) {
@@ -78,7 +80,7 @@ int kvmintro_format_memslot(char *buf, size_t size,
 			    const struct kvmintro_memslot_info *slot)
 {
 	struct kvmintro_record_writer writer;
-	char flags[64];
+	char flags[KVMINTRO_MEMSLOT_FLAGS_MAX];
 	int len;
 
 	len = kvmintro_format_memslot_flags(flags, sizeof(flags), slot);

@@ -21,7 +21,9 @@
  * @as_id:	address space (0: normal, 1: SMM on x86)
  * @id:		slot id within the address space
  * @internal:	a slot KVM made for itself (id >= KVM_USER_MEM_SLOTS)
- * @flags:	KVM_MEM_* flags of the slot
+ * @guest_memfd_only: KVM takes the slot's memory from its guest_memfd
+ *		alone, never through @hva (KVM_MEMSLOT_GMEM_ONLY, 6.18)
+ * @flags:	KVM_MEM_* flags of the slot (uapi bits only)
  * @base_gfn:	first guest frame number
  * @npages:	number of 4 KiB guest pages
  * @hva:	host virtual address of the first page in the VMM
@@ -30,6 +32,7 @@ struct kvmintro_memslot_info {
 	u16 as_id;
 	u16 id;
 	bool internal;
+	bool guest_memfd_only;
 	u32 flags;
 	u64 base_gfn;
 	u64 npages;
@@ -108,6 +111,8 @@ const char *kvmintro_page_kind_name(enum kvmintro_page_kind kind);
 int kvmintro_format_gpa_hpa(char *buf, size_t size,
 			    const struct kvmintro_gpa_hpa_info *run);
 
+/* Room for the longest flags kvmintro_format_memslot_flags() writes, NUL included. */
+#define KVMINTRO_MEMSLOT_FLAGS_MAX 96
 /* Room for the longest record kvmintro_format_memslot() writes, NUL included. */
 #define KVMINTRO_MEMSLOT_RECORD_MAX 192
 

@@ -218,6 +218,66 @@ static void test_served(void)
 	kvmintro_unload();
 }
 
+/*
+ * A slot KVM takes from a guest_memfd alone (6.18+): the file's pages are
+ * served, though the VMM's page tables hold none of them any more; the
+ * truth is pagemap's frame of each while the VMM still mapped it.
+ */
+static void test_served_guest_memfd(void)
+{
+	struct guest_hypercall_mailbox *mb;
+	uint64_t pfn[BASE_TOUCHED], gpa;
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create();
+	uint8_t *hva;
+	unsigned int i;
+	int r;
+
+	vm_add_memslot(vm, VM_MEM_ANON, 0, SYS_GPA, SZ_2M, 0);
+	r = __vm_add_memslot(vm, VM_MEM_GUEST_MEMFD, 1, BASE_GPA, SZ_2M, 0);
+	if (r == -EOPNOTSUPP)
+		ksft_exit_skip("KVM has no guest_memfd a VMM can mmap() (KVM_CAP_GUEST_MEMFD_FLAGS, Linux 6.18+)\n");
+	TEST_ASSERT(!r, "guest_memfd memslot: %s", strerror(-r));
+	hva = addr_gpa2hva(vm, BASE_GPA);
+	memset(hva, 0x5a, BASE_TOUCHED * SZ_4K);
+	for (i = 0; i < BASE_TOUCHED; i++) {
+		pfn[i] = kvmintro_pagemap_pfn((uintptr_t)hva + i * SZ_4K);
+		TEST_ASSERT(pfn[i], "page %u of the guest_memfd not mapped", i);
+	}
+	TEST_ASSERT(!madvise(hva, SZ_2M, MADV_DONTNEED), "MADV_DONTNEED");
+	vm_guest_init(vm, VM_MODE_LONG);
+	vcpu = vcpu_add(vm, 0);
+	vcpu_guest_load(vcpu, GUEST_HYPERCALL);
+	TEST_ASSERT(!__kvmintro_load_params(HC_PARAMS), "load " HC_PARAMS);
+
+	for (i = 0; i < BASE_TOUCHED; i++) {
+		gpa = BASE_GPA + i * SZ_4K + 0x10 * i;
+		mb = vcpu_hypercall(vcpu, HC_NR, gpa);
+		TEST_ASSERT(mb->rax == (pfn[i] << 12 | (gpa & 0xfff)) &&
+			    mb->rdx == pfn[i] && mb->rsi == HC_MAPPED,
+			    "gpa 0x%" PRIx64 ": rax 0x%" PRIx64 " rdx 0x%" PRIx64 " rsi 0x%" PRIx64 ", the file's page: pfn 0x%" PRIx64,
+			    gpa, mb->rax, mb->rdx, mb->rsi, pfn[i]);
+	}
+	/* A page the file does not hold: not backed, and not created. */
+	mb = vcpu_hypercall(vcpu, HC_NR, UNTOUCHED_GPA);
+	TEST_ASSERT(mb->rax == (uint64_t)-KVM_EFAULT && !mb->rdx && !mb->rsi,
+		    "untouched gpa: rax 0x%" PRIx64 " rdx 0x%" PRIx64 " rsi 0x%" PRIx64,
+		    mb->rax, mb->rdx, mb->rsi);
+	for (i = 0; i < SZ_2M / SZ_4K; i++)
+		TEST_ASSERT(!(kvmintro_pagemap_entry((uintptr_t)hva + i * SZ_4K) &
+			      KVMINTRO_PM_PRESENT),
+			    "page %u of the guest_memfd mapped again", i);
+	{
+		unsigned char vec[SZ_2M / SZ_4K];
+
+		TEST_ASSERT(!mincore(hva, SZ_2M, vec), "mincore");
+		TEST_ASSERT(!(vec[(UNTOUCHED_GPA - BASE_GPA) / SZ_4K] & 1),
+			    "the hypercall created a page of the guest_memfd");
+	}
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
 /* What a guest gets when kvmintro does not serve the number. */
 static void expect_unserved(struct hc_vm *t)
 {
@@ -306,6 +366,8 @@ static const struct kvmintro_case cases[] = {
 	  test_refused },
 	{ "hypercall: CPL 0 gets pagemap's HPA/PFN/flags (4K, THP), -KVM_EFAULT off slots, untouched and zero pages; CPL 3 and 32-bit keep KVM's answer",
 	  test_served },
+	{ "hypercall: a slot KVM takes from a guest_memfd alone is served from the file's pages",
+	  test_served_guest_memfd },
 };
 
 int main(void)

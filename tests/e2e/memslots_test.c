@@ -147,11 +147,7 @@ static struct kvm_vm *vm_create_busy(bool all_backings)
 		if (vm_check_cap(vm, KVM_CAP_MULTI_ADDRESS_SPACE) > 1)
 			vm_add_memslot(vm, VM_MEM_ANON, 1 << 16, 0, 0x100000ULL, 0);
 	}
-	vm_guest_init(vm, VM_MODE_DEFAULT);
-	virt_identity_map_memslots(vm, SZ_2M);
-	vcpu = vcpu_add(vm, 0);
-	vcpu_guest_load(vcpu, GUEST_SPIN);
-	vcpu_thread_create(vcpu, NULL);
+	vcpu = kvmintro_vm_add_spinner(vm);
 	vcpu_thread_go(vcpu);
 	vcpu = vcpu_add(vm, 3);
 	vcpu_guest_load(vcpu, GUEST_EXIT);

@@ -45,7 +45,7 @@ static bool roundtrip_memslot(const struct kvmintro_memslot_info *slot,
 	struct kvmintro_parse_error error;
 	struct kvmintro_record_list list;
 	const struct kvmintro_record *parsed;
-	char text[256], flags[64];
+	char text[256], flags[KVMINTRO_MEMSLOT_FLAGS_MAX];
 	int flags_length;
 	bool same;
 
@@ -115,7 +115,7 @@ static void test_memslot_edges(void)
 		{ .flags = KVMINTRO_MEMSLOT_READONLY |
 			   KVMINTRO_MEMSLOT_LOG_DIRTY_PAGES |
 			   KVMINTRO_MEMSLOT_GUEST_MEMFD | 0x80000008u,
-		  .internal = true },
+		  .internal = true, .guest_memfd_only = true },
 		{ .base_gfn = 0xfffffffffffffull, .npages = 0xfffffffffffffull,
 		  .hva = UINT64_MAX },
 	};
@@ -151,6 +151,7 @@ static void test_memslot_random(void)
 		slot.as_id = roundtrip_random() & 1;
 		slot.id = (u16)roundtrip_random();
 		slot.internal = roundtrip_random() & 1;
+		slot.guest_memfd_only = roundtrip_random() & 1;
 		slot.flags = (u32)(roundtrip_random() >> (roundtrip_random() & 31));
 		/* Guest frame numbers fit in 52 bits, so gpa does not overflow. */
 		slot.base_gfn = roundtrip_random() >> 12;

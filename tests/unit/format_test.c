@@ -64,9 +64,18 @@ static void test_memslot_lines(void)
 		   "hva=0x7fff0000 flags=guest_memfd,internal,unknown_0x80000000\n");
 
 	slot = (struct kvmintro_memslot_info){
+		.id = 3, .base_gfn = 0x100, .npages = 0x200, .hva = 0x7f0000000000ull,
+		.flags = KVMINTRO_MEMSLOT_GUEST_MEMFD, .guest_memfd_only = true,
+	};
+	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
+	check_line("memslot: memory from guest_memfd only", len, buf,
+		   "as=0 slot=3 gpa=0x100000 npages=0x200 size=0x200000 "
+		   "hva=0x7f0000000000 flags=guest_memfd,guest_memfd_only\n");
+
+	slot = (struct kvmintro_memslot_info){
 		.id = 65535, .as_id = 65535, .base_gfn = 0xfffffffffull,
 		.npages = 0xfffffffffull, .hva = ~0ull, .flags = ~0u,
-		.internal = true,
+		.internal = true, .guest_memfd_only = true,
 	};
 	len = kvmintro_format_memslot(buf, sizeof(buf), &slot);
 	check_int("memslot: widest possible record fits the module's buffer",

@@ -178,6 +178,11 @@ struct kvmintro_case {
 void __noreturn kvmintro_main(const struct kvmintro_case *cases,
 			      unsigned int nr);
 
+/*
+ * Lay the guest out in @vm's memslots (identity mapped) and add vcpu 0,
+ * spinning, its thread created but not started (vcpu_thread_go()).
+ */
+struct kvm_vcpu *kvmintro_vm_add_spinner(struct kvm_vm *vm);
 /* A VM with one spinning vcpu, here or in a child process. */
 struct kvm_vm *kvmintro_vm_create_spinning(struct kvm_vcpu **vcpu);
 /* The same with the vcpu's thread created but not started (vcpu_thread_go()). */

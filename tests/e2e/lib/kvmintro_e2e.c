@@ -795,16 +795,24 @@ bool kvmintro_reserve_hugepages(unsigned int count)
 	       (unsigned int)atoi(buf) >= count;
 }
 
+struct kvm_vcpu *kvmintro_vm_add_spinner(struct kvm_vm *vm)
+{
+	struct kvm_vcpu *vcpu;
+
+	vm_guest_init(vm, VM_MODE_DEFAULT);
+	virt_identity_map_memslots(vm, SZ_2M);
+	vcpu = vcpu_add(vm, 0);
+	vcpu_guest_load(vcpu, GUEST_SPIN);
+	vcpu_thread_create(vcpu, NULL);
+	return vcpu;
+}
+
 struct kvm_vm *kvmintro_vm_create_spin_ready(struct kvm_vcpu **vcpu)
 {
 	struct kvm_vm *vm = vm_create();
 
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);
-	vm_guest_init(vm, VM_MODE_DEFAULT);
-	virt_identity_map_memslots(vm, SZ_2M);
-	*vcpu = vcpu_add(vm, 0);
-	vcpu_guest_load(*vcpu, GUEST_SPIN);
-	vcpu_thread_create(*vcpu, NULL);
+	*vcpu = kvmintro_vm_add_spinner(vm);
 	return vm;
 }
 

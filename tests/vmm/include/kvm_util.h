@@ -14,6 +14,37 @@
 #include <linux/kvm.h>
 
 #include "test_util.h"
+
+/* What a libc's <linux/kvm.h> older than Linux 6.8 and 6.18 lacks. */
+#ifndef KVM_CREATE_GUEST_MEMFD
+#define KVM_MEM_GUEST_MEMFD		(1UL << 2)
+#define KVM_CAP_USER_MEMORY2		231
+#define KVM_CAP_GUEST_MEMFD		234
+struct kvm_userspace_memory_region2 {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 guest_memfd_offset;
+	__u32 guest_memfd;
+	__u32 pad1;
+	__u64 pad2[14];
+};
+#define KVM_SET_USER_MEMORY_REGION2	_IOW(KVMIO, 0x49, \
+					     struct kvm_userspace_memory_region2)
+struct kvm_create_guest_memfd {
+	__u64 size;
+	__u64 flags;
+	__u64 reserved[6];
+};
+#define KVM_CREATE_GUEST_MEMFD	_IOWR(KVMIO, 0xd4, struct kvm_create_guest_memfd)
+#endif
+#ifndef KVM_CAP_GUEST_MEMFD_FLAGS
+#define KVM_CAP_GUEST_MEMFD_FLAGS	244
+#define GUEST_MEMFD_FLAG_MMAP		(1ULL << 0)
+#define GUEST_MEMFD_FLAG_INIT_SHARED	(1ULL << 1)
+#endif
 /* enum vm_guest_mode, struct kvm_vm_arch: include/<arch>/kvm_util_arch.h */
 #include "kvm_util_arch.h"
 
@@ -37,6 +68,12 @@ enum vm_mem_backing {
 	VM_MEM_HUGETLB,		/* MAP_HUGETLB, 2 MiB pages */
 	VM_MEM_THP,		/* 2 MiB aligned anonymous + MADV_HUGEPAGE */
 	VM_MEM_HUGETLB_1G,	/* MAP_HUGETLB, 1 GiB pages */
+	/*
+	 * A guest_memfd (GUEST_MEMFD_FLAG_MMAP | _INIT_SHARED, Linux 6.18+)
+	 * mapped MAP_SHARED at the hva: KVM takes the slot's memory from the
+	 * file alone (KVM_MEMSLOT_GMEM_ONLY), never through the hva.
+	 */
+	VM_MEM_GUEST_MEMFD,
 	NR_VM_MEM_BACKINGS,
 };
 
@@ -65,7 +102,8 @@ struct vm_memslot {
 	enum vm_mem_backing backing;
 	void *mmap_start;	/* what to munmap(): may precede the hva */
 	size_t mmap_size;
-	int fd;			/* memfd for VM_MEM_SHARED, else -1 */
+	/* memfd of VM_MEM_SHARED, guest_memfd of VM_MEM_GUEST_MEMFD, else -1 */
+	int fd;
 };
 
 /* Counters a vcpu thread updates and other threads read (READ_ONCE()). */

@@ -27,6 +27,7 @@ static const char * const vm_mem_backing_names[NR_VM_MEM_BACKINGS] = {
 	[VM_MEM_HUGETLB]	= "hugetlb",
 	[VM_MEM_THP]		= "thp",
 	[VM_MEM_HUGETLB_1G]	= "hugetlb_1g",
+	[VM_MEM_GUEST_MEMFD]	= "guest_memfd",
 };
 
 static const char * const vm_guest_kind_names[NR_VM_GUEST_KINDS] = {
@@ -230,13 +231,41 @@ uint32_t vm_memslot_free_id(struct kvm_vm *vm, uint16_t as)
 }
 
 /* Map host memory for a memslot; fills ms->mmap_* and the region's hva. */
-static int vm_memslot_mmap(struct vm_memslot *ms, uint64_t size)
+/*
+ * A guest_memfd of @size bytes the VMM can mmap(), its memory shared with
+ * the host from the start; -EOPNOTSUPP if KVM has none (before 6.18).
+ */
+static int vm_guest_memfd_create(struct kvm_vm *vm, uint64_t size)
+{
+	const uint64_t flags = GUEST_MEMFD_FLAG_MMAP |
+			       GUEST_MEMFD_FLAG_INIT_SHARED;
+	struct kvm_create_guest_memfd gmem = { .size = size, .flags = flags };
+	int r;
+
+	r = vm_check_cap(vm, KVM_CAP_GUEST_MEMFD_FLAGS);
+	if (r < 0 || ((uint64_t)r & flags) != flags)
+		return -EOPNOTSUPP;
+	return __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &gmem);
+}
+
+static int vm_memslot_mmap(struct kvm_vm *vm, struct vm_memslot *ms,
+			   uint64_t size)
 {
 	int prot = PROT_READ | PROT_WRITE;
 	void *mem;
 
 	ms->fd = -1;
 	switch (ms->backing) {
+	case VM_MEM_GUEST_MEMFD:
+		ms->fd = vm_guest_memfd_create(vm, size);
+		if (ms->fd < 0) {
+			int r = ms->fd;
+
+			ms->fd = -1;
+			return r;
+		}
+		mem = mmap(NULL, size, prot, MAP_SHARED, ms->fd, 0);
+		break;
 	case VM_MEM_ANON:
 		mem = mmap(NULL, size, prot,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -334,14 +363,27 @@ int __vm_add_memslot(struct kvm_vm *vm, enum vm_mem_backing backing,
 	ms->region.guest_phys_addr = gpa;
 	ms->region.memory_size = size;
 
-	r = vm_memslot_mmap(ms, size);
+	r = vm_memslot_mmap(vm, ms, size);
 	if (r) {
 		if (ms->mmap_start)
 			munmap(ms->mmap_start, ms->mmap_size);
 		return r;
 	}
 
-	r = __vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &ms->region);
+	if (backing == VM_MEM_GUEST_MEMFD) {
+		struct kvm_userspace_memory_region2 region2 = {
+			.slot = slot,
+			.flags = flags | KVM_MEM_GUEST_MEMFD,
+			.guest_phys_addr = gpa,
+			.memory_size = size,
+			.userspace_addr = ms->region.userspace_addr,
+			.guest_memfd = ms->fd,
+		};
+
+		r = __vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION2, &region2);
+	} else {
+		r = __vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &ms->region);
+	}
 	if (r) {
 		munmap(ms->mmap_start, ms->mmap_size);
 		if (ms->fd >= 0)
