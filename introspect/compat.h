@@ -106,43 +106,54 @@ static inline struct page *kvmintro_folio_nth_page(struct page *page,
  * deleted or moved, KVM_MEMSLOT_GMEM_ONLY since 6.18), which may change
  * from one release to the next.
  */
+#define KVMINTRO_MEMSLOT_UAPI_FLAGS	0xffffU
+
 static inline u32 kvmintro_memslot_uapi_flags(const struct kvm_memory_slot *slot)
 {
-	return slot->flags & 0xffff;
+	return slot->flags & KVMINTRO_MEMSLOT_UAPI_FLAGS;
 }
 
 /*
- * The guest_memfd KVM takes all of @slot's memory from, referenced, and in
- * @pgoff the page of the file where the slot starts; NULL if there is none
- * to read.  6.18 (KVM_MEMSLOT_GMEM_ONLY) lets a VMM back a slot with a
- * guest_memfd created with GUEST_MEMFD_FLAG_MMAP: KVM then maps the file's
- * pages to the guest and never looks at the slot's userspace_addr, so the
- * VMM's page tables need not hold them.  Never for a VM with private
- * memory (SEV-SNP, TDX): a host read of a private page can be fatal.
- * Before 6.18, KVM takes a slot's shared pages through userspace_addr,
- * always: NULL.  Caller holds kvm->srcu.
+ * Whether KVM faults @slot's pages in for the guest from its guest_memfd
+ * alone (KVM_MEMSLOT_GMEM_ONLY, 6.18: a guest_memfd created with
+ * GUEST_MEMFD_FLAG_MMAP), not through its userspace_addr: the VMM's page
+ * tables need not hold them.  (KVM's own accesses to guest memory, such
+ * as kvm_read_guest(), still go through userspace_addr, where the VMM
+ * maps the file.)  Before 6.18, never.
  */
-static inline struct file *kvmintro_memslot_gmem_file(struct kvm *kvm,
-						      struct kvm_memory_slot *slot,
-						      pgoff_t *pgoff)
-{
-#if defined(KVM_MEMSLOT_GMEM_ONLY) && defined(CONFIG_KVM_GUEST_MEMFD)
-	if (!kvm_memslot_is_gmem_only(slot) || kvm_arch_has_private_mem(kvm))
-		return NULL;
-	*pgoff = slot->gmem.pgoff;
-	return get_file_active(&slot->gmem.file);
-#else
-	return NULL;
-#endif
-}
-
-/* Whether @slot is one kvmintro_memslot_gmem_file() is about. */
 static inline bool kvmintro_memslot_gmem_only(const struct kvm_memory_slot *slot)
 {
 #if defined(KVM_MEMSLOT_GMEM_ONLY) && defined(CONFIG_KVM_GUEST_MEMFD)
 	return kvm_memslot_is_gmem_only(slot);
 #else
 	return false;
+#endif
+}
+
+/*
+ * The guest_memfd of @slot, referenced, and in @pgoff the page of the
+ * file where the slot starts, if kvmintro_memslot_gmem_only(); NULL if
+ * there is none, or none to read: the file is being released, or @kvm has
+ * memory private to a confidential guest (SEV-SNP, TDX; a protected VM of
+ * pKVM on arm64), where a host read can be fatal (guest_memfd marks its
+ * mappings AS_INACCESSIBLE for it; a VM without any is the host's to
+ * read).  Caller holds kvm->srcu.
+ */
+static inline struct file *kvmintro_memslot_get_gmem(struct kvm *kvm,
+						     struct kvm_memory_slot *slot,
+						     pgoff_t *pgoff)
+{
+#if defined(KVM_MEMSLOT_GMEM_ONLY) && defined(CONFIG_KVM_GUEST_MEMFD)
+	if (!kvm_memslot_is_gmem_only(slot) || kvm_arch_has_private_mem(kvm))
+		return NULL;
+#ifdef CONFIG_ARM64
+	if (kvm_vm_is_protected(kvm))
+		return NULL;
+#endif
+	*pgoff = slot->gmem.pgoff;
+	return get_file_active(&slot->gmem.file);
+#else
+	return NULL;
 #endif
 }
 

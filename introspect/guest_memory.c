@@ -107,7 +107,7 @@ unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes)
  * reader may still hold it.  Counting through one read and copying through
  * another could see two different sets; this counts and copies the same.
  *
- * The guest_memfd of a slot whose memory KVM takes from it alone is
+ * The guest_memfd of a slot whose pages KVM faults in from it alone is
  * referenced: kvmintro_free_memslots() releases the copies.
  *
  * Return: the number of slots, or -ENOMEM.
@@ -140,14 +140,15 @@ int kvmintro_copy_memslots(struct kvm *kvm, struct kvmintro_slot_copy **out)
 			slots[n++] = (struct kvmintro_slot_copy) {
 				.as_id = as_id,
 				.id = slot->id,
-				.flags = slot->flags,
+				.flags = kvmintro_memslot_uapi_flags(slot),
 				.base_gfn = slot->base_gfn,
 				.npages = slot->npages,
 				.hva = slot->userspace_addr,
+				.gmem_only = kvmintro_memslot_gmem_only(slot),
 			};
 			slots[n - 1].gmem =
-				kvmintro_memslot_gmem_file(kvm, slot,
-							   &slots[n - 1].gmem_pgoff);
+				kvmintro_memslot_get_gmem(kvm, slot,
+							  &slots[n - 1].gmem_pgoff);
 		}
 	}
 	srcu_read_unlock(&kvm->srcu, idx);
@@ -259,22 +260,30 @@ static int kvmintro_get_host_pages(struct mm_struct *mm, unsigned long hva,
 }
 
 /**
- * kvmintro_gmem_file_page() - a page of a guest_memfd, to read
- * @gmem:	the guest_memfd (see kvmintro_memslot_gmem_file())
- * @index:	the page's index in it
+ * kvmintro_gmem_get_page() - a page of a guest_memfd, to read
+ * @gmem:	the guest_memfd of a slot (see kvmintro_memslot_get_gmem()),
+ *		or NULL
+ * @pgoff:	the page of @gmem where the slot starts
+ * @base_gfn:	the slot's first guest frame
+ * @gfn:	the guest frame
  *
- * A lookup in the file's page cache, as KVM's own: nothing is created,
- * nothing sleeps (the translation hypercall calls this too).
+ * A lookup in the file's page cache: unlike KVM's own, it creates no page
+ * and clears none, and it does not sleep (the translation hypercall calls
+ * it too).
  *
- * Return: the page, referenced, or NULL: none there yet, or one KVM has
- * not cleared yet (not uptodate: it may still hold what its last user
- * left), or a poisoned one.
+ * Return: the page, referenced, or NULL: no @gmem, no page there yet, one
+ * KVM has not cleared yet (not uptodate, as fallocate() leaves it: it may
+ * still hold what its last user left), or a poisoned one.
  */
-struct page *kvmintro_gmem_file_page(struct file *gmem, pgoff_t index)
+struct page *kvmintro_gmem_get_page(struct file *gmem, pgoff_t pgoff,
+				    gfn_t base_gfn, gfn_t gfn)
 {
+	pgoff_t index = pgoff + (gfn - base_gfn);
 	struct folio *folio;
 	struct page *page;
 
+	if (!gmem)
+		return NULL;
 	folio = kvmintro_filemap_folio(gmem->f_mapping, index);
 	if (!folio)
 		return NULL;
@@ -286,19 +295,11 @@ struct page *kvmintro_gmem_file_page(struct file *gmem, pgoff_t index)
 	return page;
 }
 
-/* The page of guest frame @gfn of @slot in its guest_memfd, as above. */
-struct page *kvmintro_gmem_page(const struct kvmintro_slot_copy *slot,
-				gfn_t gfn)
-{
-	return kvmintro_gmem_file_page(slot->gmem, slot->gmem_pgoff +
-				       (gfn - slot->base_gfn));
-}
-
 /*
  * Look up the host pages behind @nr pages of @slot from @gfn on, NULL
  * where there is none, as kvmintro_get_host_pages() does: in the slot's
- * guest_memfd if KVM takes them from there, else in the VMM's page tables
- * at @hva.
+ * guest_memfd if KVM faults them in from there, else in the VMM's page
+ * tables at @hva.
  */
 static int kvmintro_get_slot_pages(struct mm_struct *mm,
 				   const struct kvmintro_slot_copy *slot,
@@ -307,10 +308,11 @@ static int kvmintro_get_slot_pages(struct mm_struct *mm,
 {
 	unsigned long i;
 
-	if (!slot->gmem)
+	if (!slot->gmem_only)
 		return kvmintro_get_host_pages(mm, hva, nr, pages);
 	for (i = 0; i < nr; i++)
-		pages[i] = kvmintro_gmem_page(slot, gfn + i);
+		pages[i] = kvmintro_gmem_get_page(slot->gmem, slot->gmem_pgoff,
+						  slot->base_gfn, gfn + i);
 	return 0;
 }
 
@@ -716,7 +718,7 @@ static int kvmintro_walk(struct kvmintro_guest_mem *mem,
 			return -ENOMEM;
 	}
 	/* A guest_memfd is looked up page by page, references taken. */
-	if (slot->gmem)
+	if (slot->gmem_only)
 		frames = false;
 	while (npages) {
 		nr = KVMINTRO_GUP_BATCH - (gfn & (KVMINTRO_GUP_BATCH - 1));
@@ -785,7 +787,7 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
  * mmap_read_lock() only (without the page table locks pagemap takes;
  * nothing faulted in, split or registered on the VMM's address space): a
  * snapshot of a range that may change while it is read, as pagemap's is.
- * A slot whose memory KVM takes from a guest_memfd is walked as
+ * A slot whose pages KVM faults in from a guest_memfd is walked as
  * kvmintro_guest_mem_walk() walks it, in the file's page cache, its pages
  * referenced during the call.
  *

@@ -19,8 +19,11 @@
  * @base_gfn:	its first guest frame
  * @npages:	its size in pages
  * @hva:	its userspace_addr
- * @gmem:	the guest_memfd KVM takes all of its memory from, referenced,
- *		or NULL: see kvmintro_memslot_gmem_file()
+ * @gmem_only:	KVM faults its pages in from its guest_memfd alone
+ *		(kvmintro_memslot_gmem_only()): they are read from @gmem,
+ *		never through @hva
+ * @gmem:	that guest_memfd, referenced, or NULL if there is none to
+ *		read (see kvmintro_memslot_get_gmem()): then no page is backed
  * @gmem_pgoff:	the page of @gmem where it starts
  */
 struct kvmintro_slot_copy {
@@ -30,6 +33,7 @@ struct kvmintro_slot_copy {
 	gfn_t base_gfn;
 	unsigned long npages;
 	unsigned long hva;
+	bool gmem_only;
 	struct file *gmem;
 	pgoff_t gmem_pgoff;
 };
@@ -48,9 +52,8 @@ unsigned int kvmintro_memslots_count(struct kvm *kvm, u64 *mem_bytes);
 int kvmintro_copy_memslots(struct kvm *kvm,
 			   struct kvmintro_slot_copy **slots);
 void kvmintro_free_memslots(struct kvmintro_slot_copy *slots, int nr);
-struct page *kvmintro_gmem_file_page(struct file *gmem, pgoff_t index);
-struct page *kvmintro_gmem_page(const struct kvmintro_slot_copy *slot,
-				gfn_t gfn);
+struct page *kvmintro_gmem_get_page(struct file *gmem, pgoff_t pgoff,
+				    gfn_t base_gfn, gfn_t gfn);
 const struct kvmintro_slot_copy *
 kvmintro_find_slot(const struct kvmintro_slot_copy *slots, int nr,
 		   u16 as_id, gfn_t gfn);

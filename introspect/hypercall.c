@@ -16,28 +16,25 @@
 #include "kvmintro.h"
 
 /*
- * The page behind guest frame @gfn if KVM takes it from a guest_memfd
- * alone (kvmintro_memslot_gmem_file()): in @page, referenced, or NULL if
- * the file holds none.  False if KVM takes it through the slot's HVA.
- * Caller holds kvm->srcu.
+ * The page behind guest frame @gfn if KVM faults it in from a guest_memfd
+ * alone (kvmintro_memslot_gmem_only()): in @page, referenced, or NULL if
+ * there is none to read.  False if KVM faults it in through the slot's
+ * HVA.  Caller holds kvm->srcu.
  */
 static bool kvmintro_hypercall_gmem_page(struct kvm_vcpu *vcpu, gfn_t gfn,
 					 struct page **page)
 {
 	struct kvm_memory_slot *slot;
 	struct file *gmem;
-	pgoff_t pgoff;
+	pgoff_t pgoff = 0;
 
 	slot = __gfn_to_memslot(kvm_vcpu_memslots(vcpu), gfn);
 	if (!slot || !kvmintro_memslot_gmem_only(slot))
 		return false;
-	*page = NULL;
-	gmem = kvmintro_memslot_gmem_file(vcpu->kvm, slot, &pgoff);
-	if (gmem) {
-		*page = kvmintro_gmem_file_page(gmem,
-						pgoff + (gfn - slot->base_gfn));
+	gmem = kvmintro_memslot_get_gmem(vcpu->kvm, slot, &pgoff);
+	*page = kvmintro_gmem_get_page(gmem, pgoff, slot->base_gfn, gfn);
+	if (gmem)
 		fput(gmem);
-	}
 	return true;
 }
 
@@ -48,9 +45,9 @@ static bool kvmintro_hypercall_gmem_page(struct kvm_vcpu *vcpu, gfn_t gfn,
  * mapped.  GUP-fast skips the 4 KiB zero page (a special PTE) but not the
  * huge zero page, which is not exported: no folio of memory the guest can
  * own is without a mapping (anon, KSM, shmem, file, hugetlbfs all have
- * one), the huge zero folio is.  In a slot KVM takes from a guest_memfd
- * alone, the file's page instead, looked up as KVM does.  The reference
- * is dropped at once.
+ * one), the huge zero folio is.  In a slot whose pages KVM faults in
+ * from a guest_memfd alone, the file's page instead, looked up in its page
+ * cache, nothing created.  The reference is dropped at once.
  */
 void kvmintro_hypercall_translate(struct kvm_vcpu *vcpu, u64 gpa,
 				  u64 *hpa, u64 *pfn, u64 *flags)

@@ -65,8 +65,8 @@ static ssize_t kvmintro_mem_read(struct file *file, char __user *ubuf,
 
 /*
  * Write one page's worth at @gpa, in @slot.  The page is faulted in if need
- * be, but in a slot whose memory KVM takes from a guest_memfd: only KVM
- * can add a page to that, so a page it has not added yet is -EIO.
+ * be, but in a slot whose pages KVM faults in from a guest_memfd: only KVM
+ * adds pages to that, so a page it has not added (or cleared) yet is -EIO.
  */
 static int kvmintro_mem_write_page(struct mm_struct *mm,
 				   const struct kvmintro_slot_copy *slot,
@@ -79,8 +79,9 @@ static int kvmintro_mem_write_page(struct mm_struct *mm,
 	long got;
 	int r;
 
-	if (slot->gmem) {
-		page = kvmintro_gmem_page(slot, gfn);
+	if (slot->gmem_only) {
+		page = kvmintro_gmem_get_page(slot->gmem, slot->gmem_pgoff,
+					      slot->base_gfn, gfn);
 		if (!page)
 			return -EIO;
 	} else {

@@ -21,8 +21,8 @@
  * @as_id:	address space (0: normal, 1: SMM on x86)
  * @id:		slot id within the address space
  * @internal:	a slot KVM made for itself (id >= KVM_USER_MEM_SLOTS)
- * @guest_memfd_only: KVM takes the slot's memory from its guest_memfd
- *		alone, never through @hva (KVM_MEMSLOT_GMEM_ONLY, 6.18)
+ * @guest_memfd_only: KVM faults the slot's pages in from its guest_memfd
+ *		alone, not through @hva (KVM_MEMSLOT_GMEM_ONLY, 6.18)
  * @flags:	KVM_MEM_* flags of the slot (uapi bits only)
  * @base_gfn:	first guest frame number
  * @npages:	number of 4 KiB guest pages

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memslots whose memory KVM takes from a guest_memfd alone (Linux 6.18
+ * Memslots whose pages KVM faults in from a guest_memfd alone (Linux 6.18
  * and later: a guest_memfd created with GUEST_MEMFD_FLAG_MMAP, and KVM's
  * KVM_MEMSLOT_GMEM_ONLY).  The VMM maps the file at the slot's hva to load
  * the guest, then drops its page table entries (MADV_DONTNEED keeps the
@@ -13,6 +13,8 @@
  *     the end;
  *   - their bytes: what the VMM wrote, and the guest's own counter, which
  *     must keep moving in what kvmintro reads.
+ * A page fallocate() added but nobody cleared yet (not uptodate, which
+ * mincore() does not count) must read as not backed.
  * Kernels without such a guest_memfd skip.
  */
 #include <fcntl.h>
@@ -28,6 +30,8 @@
 #define DATA_GPA	0x10000000ULL	/* slot 1: the VMM's bytes */
 #define SLOT_SIZE	SZ_2M
 #define SLOT_PAGES	(SLOT_SIZE / 4096)
+/* A page of slot 1 the VMM does not write, allocated but not cleared. */
+#define UNCLEARED_PAGE	5
 /* Across the boundary of two pages the VMM wrote (see data_page_written()). */
 #define NEEDLE		"kvmintro-gmem-needle"
 #define NEEDLE_GPA	(DATA_GPA + 91 * 4096ULL - 8)
@@ -71,6 +75,20 @@ static void write_data_slot(struct kvm_vm *vm)
 			p[b] = data_byte(i, b);
 	}
 	memcpy(addr_gpa2hva(vm, NEEDLE_GPA), NEEDLE, strlen(NEEDLE));
+}
+
+/*
+ * Allocate page @i of the guest_memfd behind the slot at @gpa without
+ * clearing it, as fallocate() does: not uptodate, the state KVM leaves a
+ * page in until it clears it for the guest.
+ */
+static void allocate_uncleared(struct kvm_vm *vm, uint64_t gpa, unsigned int i)
+{
+	struct vm_memslot *ms = vm_memslot_find(vm, 0, gpa);
+
+	TEST_ASSERT(ms && ms->fd >= 0 &&
+		    !fallocate(ms->fd, FALLOC_FL_KEEP_SIZE, i * 4096ULL, 4096),
+		    "fallocate page %u of the guest_memfd: %s", i, strerror(errno));
 }
 
 /*
@@ -123,7 +141,7 @@ static uint64_t read_u64(int fd, uint64_t gpa)
 static void test_gmem_reads(void)
 {
 	static struct kvmintro_gpa_hpa_line lines[2 * SLOT_PAGES + 8];
-	unsigned char before[2][SLOT_PAGES], after[2][SLOT_PAGES];
+	unsigned char before[2][SLOT_PAGES], after[SLOT_PAGES];
 	const uint64_t gpas[2] = { CODE_GPA, DATA_GPA };
 	const struct kvmintro_gpa_hpa_line *run;
 	struct kvmintro_memslots_line slots[4];
@@ -142,6 +160,7 @@ static void test_gmem_reads(void)
 	vcpu_thread_go(vcpu);
 	kvmintro_wait_counter_moves(vcpu, TIMEOUT_MS);
 	write_data_slot(vm);
+	allocate_uncleared(vm, DATA_GPA, UNCLEARED_PAGE);
 	for (s = 0; s < 2; s++) {
 		drop_vmm_mapping(vm, gpas[s]);
 		file_pages(vm, gpas[s], before[s]);
@@ -202,30 +221,37 @@ static void test_gmem_reads(void)
 		    "scan for the needle:\n%s\nwant a single %s...", text, expect);
 	free(text);
 
-	gpa = DATA_GPA + 2 * 4096ULL;
-	snprintf(request, sizeof(request), "0x%" PRIx64 "\n", gpa);
-	snprintf(expect, sizeof(expect), "err gpa=0x%" PRIx64 " reason=not-backed\n",
-		 gpa);
+	/* A page the file does not hold, and one it holds uncleared. */
+	snprintf(request, sizeof(request), "0x%llx 0x%llx\n",
+		 DATA_GPA + 2 * 4096ULL, DATA_GPA + UNCLEARED_PAGE * 4096ULL);
+	snprintf(expect, sizeof(expect),
+		 "err gpa=0x%llx reason=not-backed\n"
+		 "err gpa=0x%llx reason=not-backed\n",
+		 DATA_GPA + 2 * 4096ULL, DATA_GPA + UNCLEARED_PAGE * 4096ULL);
 	text = kvmintro_vm_request("translate", request);
 	TEST_ASSERT(text && !strcmp(text, expect),
-		    "translate of a page the file does not hold: '%s'", text);
+		    "translate of pages the file does not hold or has not cleared: '%s'",
+		    text);
 	free(text);
 
 	n = kvmintro_gpa_hpa(kvmintro_vm_path(getpid(), 0), "gpa_hpa", lines,
 			     ARRAY_SIZE(lines));
 	TEST_ASSERT(n > 0 && n < (int)ARRAY_SIZE(lines), "gpa_hpa: %d", n);
 
-	/* Reading created no page of the files, mapped none in the VMM. */
-	for (s = 0; s < 2; s++) {
-		file_pages(vm, gpas[s], after[s]);
-		TEST_ASSERT(!memcmp(before[s], after[s], SLOT_PAGES),
-			    "kvmintro changed the pages of guest_memfd %u", s);
-		hva = (uintptr_t)addr_gpa2hva(vm, gpas[s]);
-		for (i = 0; i < SLOT_PAGES; i++)
-			TEST_ASSERT(!(kvmintro_pagemap_entry(hva + i * 4096ULL) &
-				      KVMINTRO_PM_PRESENT),
-				    "kvmintro mapped page %u of slot %u in the VMM", i, s);
-	}
+	/*
+	 * Reading created or cleared no page of the file, mapped none in the
+	 * VMM.  Slot 1 only: the guest never touches it, so neither does
+	 * KVM (whose own accesses to guest memory, none of which this guest
+	 * needs, would go through the VMM's mapping).
+	 */
+	file_pages(vm, DATA_GPA, after);
+	TEST_ASSERT(!memcmp(before[1], after, SLOT_PAGES),
+		    "kvmintro changed the pages of slot 1's guest_memfd");
+	hva = (uintptr_t)addr_gpa2hva(vm, DATA_GPA);
+	for (i = 0; i < SLOT_PAGES; i++)
+		TEST_ASSERT(!(kvmintro_pagemap_entry(hva + i * 4096ULL) &
+			      KVMINTRO_PM_PRESENT),
+			    "kvmintro mapped page %u of slot 1 in the VMM", i);
 
 	/*
 	 * Each page's frame and kind against pagemap, once the VMM maps the
@@ -260,18 +286,24 @@ static void test_gmem_reads(void)
 	kvmintro_unload();
 }
 
-/* allow_write=1: a write lands in the file's page; none is created. */
+/*
+ * allow_write=1: a write lands in the file's page, not through the VMM's
+ * mapping; none is created or cleared.
+ */
 static void test_gmem_write(void)
 {
 	static const char text[] = "written by kvmintro";
 	const uint64_t at = DATA_GPA + 4096 - 7, hole = DATA_GPA + 2 * 4096ULL;
+	const uint64_t uncleared = DATA_GPA + UNCLEARED_PAGE * 4096ULL;
 	unsigned char vec[SLOT_PAGES];
 	struct kvm_vm *vm = vm_create();
 	char path[192];
+	unsigned int i;
 	int fd, r;
 
 	add_gmem_slot(vm, 1, DATA_GPA);
 	write_data_slot(vm);
+	allocate_uncleared(vm, DATA_GPA, UNCLEARED_PAGE);
 	drop_vmm_mapping(vm, DATA_GPA);
 	r = __kvmintro_load_params("allow_write=1");
 	TEST_ASSERT(!r, "load with allow_write=1: %s", strerror(-r));
@@ -291,9 +323,16 @@ static void test_gmem_write(void)
 		    "pwrite across pages 0 and 1: %s", strerror(errno));
 	TEST_ASSERT(pwrite(fd, text, sizeof(text), hole) < 0 && errno == EIO,
 		    "pwrite to a page the file does not hold: %s", strerror(errno));
+	TEST_ASSERT(pwrite(fd, text, sizeof(text), uncleared) < 0 && errno == EIO,
+		    "pwrite to a page the file holds uncleared: %s", strerror(errno));
 	close(fd);
 	file_pages(vm, DATA_GPA, vec);
-	TEST_ASSERT(!(vec[2] & 1), "a refused write created the page");
+	TEST_ASSERT(!(vec[2] & 1) && !(vec[UNCLEARED_PAGE] & 1),
+		    "a refused write created or cleared a page");
+	for (i = 0; i < 2; i++)
+		TEST_ASSERT(!(kvmintro_pagemap_entry((uintptr_t)addr_gpa2hva(vm, DATA_GPA) +
+						     i * 4096ULL) & KVMINTRO_PM_PRESENT),
+			    "the write mapped page %u in the VMM", i);
 	TEST_ASSERT(!memcmp(addr_gpa2hva(vm, at), text, sizeof(text)),
 		    "the VMM's mapping of the file does not see the bytes written");
 	vm_destroy(vm);
@@ -303,7 +342,7 @@ static void test_gmem_write(void)
 int main(void)
 {
 	const struct kvmintro_case cases[] = {
-		{ "guest_memfd: slots KVM takes from their guest_memfd are read from it, nothing created",
+		{ "guest_memfd: slots KVM faults in from their guest_memfd are read from it, nothing created",
 		  test_gmem_reads },
 		{ kvmintro_locked_down() ?
 		  "guest_memfd: locked down, mem is not writable even with allow_write=1" :

@@ -219,7 +219,7 @@ static void test_served(void)
 }
 
 /*
- * A slot KVM takes from a guest_memfd alone (6.18+): the file's pages are
+ * A slot KVM faults in from a guest_memfd alone (6.18+): the file's pages are
  * served, though the VMM's page tables hold none of them any more; the
  * truth is pagemap's frame of each while the VMM still mapped it.
  */
@@ -366,7 +366,7 @@ static const struct kvmintro_case cases[] = {
 	  test_refused },
 	{ "hypercall: CPL 0 gets pagemap's HPA/PFN/flags (4K, THP), -KVM_EFAULT off slots, untouched and zero pages; CPL 3 and 32-bit keep KVM's answer",
 	  test_served },
-	{ "hypercall: a slot KVM takes from a guest_memfd alone is served from the file's pages",
+	{ "hypercall: a slot KVM faults in from a guest_memfd alone is served from the file's pages",
 	  test_served_guest_memfd },
 };
 

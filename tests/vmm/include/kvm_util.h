@@ -70,8 +70,8 @@ enum vm_mem_backing {
 	VM_MEM_HUGETLB_1G,	/* MAP_HUGETLB, 1 GiB pages */
 	/*
 	 * A guest_memfd (GUEST_MEMFD_FLAG_MMAP | _INIT_SHARED, Linux 6.18+)
-	 * mapped MAP_SHARED at the hva: KVM takes the slot's memory from the
-	 * file alone (KVM_MEMSLOT_GMEM_ONLY), never through the hva.
+	 * mapped MAP_SHARED at the hva: KVM faults the guest's pages in from
+	 * the file alone (KVM_MEMSLOT_GMEM_ONLY), not through the hva.
 	 */
 	VM_MEM_GUEST_MEMFD,
 	NR_VM_MEM_BACKINGS,

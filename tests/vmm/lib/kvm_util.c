@@ -230,24 +230,31 @@ uint32_t vm_memslot_free_id(struct kvm_vm *vm, uint16_t as)
 	}
 }
 
-/* Map host memory for a memslot; fills ms->mmap_* and the region's hva. */
 /*
  * A guest_memfd of @size bytes the VMM can mmap(), its memory shared with
- * the host from the start; -EOPNOTSUPP if KVM has none (before 6.18).
+ * the host from the start, close-on-exec as the library's other fds;
+ * -EOPNOTSUPP if KVM has none (before 6.18).
  */
 static int vm_guest_memfd_create(struct kvm_vm *vm, uint64_t size)
 {
 	const uint64_t flags = GUEST_MEMFD_FLAG_MMAP |
 			       GUEST_MEMFD_FLAG_INIT_SHARED;
 	struct kvm_create_guest_memfd gmem = { .size = size, .flags = flags };
-	int r;
+	int r, fd;
 
 	r = vm_check_cap(vm, KVM_CAP_GUEST_MEMFD_FLAGS);
 	if (r < 0 || ((uint64_t)r & flags) != flags)
 		return -EOPNOTSUPP;
-	return __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &gmem);
+	fd = __vm_ioctl(vm, KVM_CREATE_GUEST_MEMFD, &gmem);
+	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC)) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
+/* Map host memory for a memslot; fills ms->mmap_* and the region's hva. */
 static int vm_memslot_mmap(struct kvm_vm *vm, struct vm_memslot *ms,
 			   uint64_t size)
 {
