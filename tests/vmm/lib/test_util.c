@@ -12,7 +12,9 @@
 void test_assert(bool exp, const char *exp_str, const char *file,
 		 unsigned int line, const char *fmt, ...)
 {
+	static char message[8192];
 	int saved_errno = errno;
+	const char *p;
 	va_list ap;
 
 	if (exp)
@@ -32,10 +34,19 @@ void test_assert(bool exp, const char *exp_str, const char *file,
 	va_end(ap);
 	fprintf(stderr, "\n");
 
-	printf("# %s:%u: assertion failed: %s: ", file, line, exp_str);
+	/*
+	 * Every line of the message a comment: one that starts "ok" (a
+	 * reply quoted from a file) must not read as a TAP result.
+	 */
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	printf("# %s:%u: assertion failed: %s: ", file, line, exp_str);
+	for (p = message; *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			fputs("# ", stdout);
+	}
 	printf(" (errno=%d %s)\n", saved_errno, strerror(saved_errno));
 	fflush(stdout);
 	exit(KSFT_FAIL);
