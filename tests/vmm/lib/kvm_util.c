@@ -412,8 +412,10 @@ struct vm_memslot *vm_add_memslot(struct kvm_vm *vm,
 	if (r == -ENOMEM && backing == VM_MEM_HUGETLB_1G)
 		ksft_exit_skip("hugetlb memslot of %#lx bytes: not enough free 1 GiB huge pages; raise /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", size);
 	TEST_ASSERT(r != -EOPNOTSUPP, "memslot as=%u: KVM lacks %s",
-		    slot >> 16, (slot >> 16) ? "KVM_CAP_MULTI_ADDRESS_SPACE >= 2"
-					     : "KVM_CAP_READONLY_MEM");
+		    slot >> 16, (slot >> 16) ? "KVM_CAP_MULTI_ADDRESS_SPACE >= 2" :
+		    backing == VM_MEM_GUEST_MEMFD ?
+		    "KVM_CAP_GUEST_MEMFD_FLAGS with MMAP and INIT_SHARED (6.18+)" :
+		    "KVM_CAP_READONLY_MEM");
 	TEST_ASSERT(!r, "memslot as=%u slot=%u gpa=%#lx size=%#lx backing=%s flags=%#x: %s",
 		    slot >> 16, slot & 0xffff, gpa, size,
 		    vm_mem_backing_name(backing), flags, strerror(-r));
