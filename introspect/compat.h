@@ -144,7 +144,7 @@ static inline struct file *kvmintro_memslot_get_gmem(struct kvm *kvm,
 						     pgoff_t *pgoff)
 {
 #if defined(KVM_MEMSLOT_GMEM_ONLY) && defined(CONFIG_KVM_GUEST_MEMFD)
-	if (!kvm_memslot_is_gmem_only(slot) || kvm_arch_has_private_mem(kvm))
+	if (!kvmintro_memslot_gmem_only(slot) || kvm_arch_has_private_mem(kvm))
 		return NULL;
 #ifdef CONFIG_ARM64
 	if (kvm_vm_is_protected(kvm))

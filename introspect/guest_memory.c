@@ -705,6 +705,9 @@ static int kvmintro_walk(struct kvmintro_guest_mem *mem,
 	unsigned long nr;
 	int r;
 
+	/* A guest_memfd is looked up page by page, references taken. */
+	if (slot->gmem_only)
+		frames = false;
 	if (!mem->pages) {
 		mem->pages = kmalloc_array(KVMINTRO_GUP_BATCH,
 					   sizeof(*mem->pages), GFP_KERNEL);
@@ -717,9 +720,6 @@ static int kvmintro_walk(struct kvmintro_guest_mem *mem,
 		if (!mem->frames)
 			return -ENOMEM;
 	}
-	/* A guest_memfd is looked up page by page, references taken. */
-	if (slot->gmem_only)
-		frames = false;
 	while (npages) {
 		nr = KVMINTRO_GUP_BATCH - (gfn & (KVMINTRO_GUP_BATCH - 1));
 		nr = min(nr, npages);
