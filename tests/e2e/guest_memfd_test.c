@@ -146,7 +146,7 @@ static void test_gmem_reads(void)
 	const struct kvmintro_gpa_hpa_line *run;
 	struct kvmintro_memslots_line slots[4];
 	static uint8_t page[4096];
-	char path[192], expect[256], request[64], *text;
+	char path[192], expect[256], request[64], *text, *line, *save;
 	uint64_t counter, gpa, pfn, hva;
 	unsigned int s, i, b, resident = 0;
 	struct kvm_vcpu *vcpu;
@@ -173,6 +173,14 @@ static void test_gmem_reads(void)
 	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
 				       TIMEOUT_MS), "no VM directory");
 
+	/* As it reads, for the log (Documentation/debugfs.rst shows it). */
+	snprintf(path, sizeof(path), "%s/memslots", kvmintro_vm_path(getpid(), 0));
+	text = kvmintro_read(path);
+	TEST_ASSERT(text, "read memslots: %s", strerror(errno));
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		ksft_print_msg("memslots: %s\n", line);
+	free(text);
 	n = kvmintro_memslots(kvmintro_vm_path(getpid(), 0), slots, 4);
 	TEST_ASSERT_EQ(n, 2);
 	for (s = 0; s < 2; s++) {
