@@ -74,6 +74,20 @@ enum vm_mem_backing {
 	 * the file alone (KVM_MEMSLOT_GMEM_ONLY), not through the hva.
 	 */
 	VM_MEM_GUEST_MEMFD,
+	/* memfd_create(MFD_HUGETLB | MFD_HUGE_2MB) + MAP_SHARED: 2 MiB pages */
+	VM_MEM_HUGETLB_MEMFD,
+	/*
+	 * A memfd mapped MAP_SHARED at a 2 MiB-aligned hva, MADV_HUGEPAGE (as
+	 * QEMU advises its RAM): shmem THP, where
+	 * /sys/kernel/mm/transparent_hugepage/shmem_enabled allows it.
+	 */
+	VM_MEM_SHARED_THP,
+	/*
+	 * A file (a memfd) mapped MAP_PRIVATE, as QEMU's
+	 * memory-backend-file,share=off and snapshot restores map theirs: the
+	 * file's pages until written, then anonymous copies.
+	 */
+	VM_MEM_FILE_PRIVATE,
 	NR_VM_MEM_BACKINGS,
 };
 
@@ -102,7 +116,7 @@ struct vm_memslot {
 	enum vm_mem_backing backing;
 	void *mmap_start;	/* what to munmap(): may precede the hva */
 	size_t mmap_size;
-	/* memfd of VM_MEM_SHARED, guest_memfd of VM_MEM_GUEST_MEMFD, else -1 */
+	/* the memfd or guest_memfd mapped at the hva, or -1 */
 	int fd;
 };
 

@@ -19,6 +19,9 @@
 #ifndef MAP_HUGE_1GB
 #define MAP_HUGE_1GB	(30 << 26)
 #endif
+#ifndef MFD_HUGE_2MB
+#define MFD_HUGE_2MB	MAP_HUGE_2MB	/* <linux/memfd.h>: the same bits */
+#endif
 
 static const char * const vm_mem_backing_names[NR_VM_MEM_BACKINGS] = {
 	[VM_MEM_ANON]		= "anon",
@@ -28,6 +31,9 @@ static const char * const vm_mem_backing_names[NR_VM_MEM_BACKINGS] = {
 	[VM_MEM_THP]		= "thp",
 	[VM_MEM_HUGETLB_1G]	= "hugetlb_1g",
 	[VM_MEM_GUEST_MEMFD]	= "guest_memfd",
+	[VM_MEM_HUGETLB_MEMFD]	= "hugetlb_memfd",
+	[VM_MEM_SHARED_THP]	= "shared_thp",
+	[VM_MEM_FILE_PRIVATE]	= "file_private",
 };
 
 static const char * const vm_guest_kind_names[NR_VM_GUEST_KINDS] = {
@@ -254,25 +260,85 @@ static int vm_guest_memfd_create(struct kvm_vm *vm, uint64_t size)
 	return fd;
 }
 
+/* A memfd of @size bytes (memfd_create() @flags, CLOEXEC), or -errno. */
+static int vm_memfd_create(uint64_t size, unsigned int flags)
+{
+	int fd = memfd_create("kvmintro-testvmm", MFD_CLOEXEC | flags);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, size)) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/*
+ * Map @size bytes of @fd (-1: anonymous memory) with @flags at a 2 MiB
+ * aligned address, for huge pages: only aligned ranges can be backed by
+ * them, and KVM maps a guest huge page only when gpa and hva agree modulo
+ * 2 MiB.  Over-allocates by 2 MiB; fills ms->mmap_* and the region's hva.
+ */
+static int vm_memslot_mmap_aligned(struct vm_memslot *ms, uint64_t size,
+				   int fd, int flags)
+{
+	int prot = PROT_READ | PROT_WRITE;
+	void *mem;
+
+	if (!IS_ALIGNED(size, SZ_2M))
+		return -EINVAL;
+	ms->mmap_size = size + SZ_2M;
+	mem = mmap(NULL, ms->mmap_size, prot,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	ms->mmap_start = mem;
+	mem = (void *)ALIGN_UP((uintptr_t)mem, SZ_2M);
+	if (fd >= 0 &&
+	    mmap(mem, size, prot, flags | MAP_FIXED, fd, 0) == MAP_FAILED)
+		return -errno;
+	if (madvise(mem, size, MADV_HUGEPAGE))
+		return -errno;
+	ms->region.userspace_addr = (uintptr_t)mem;
+	return 0;
+}
+
 /* Map host memory for a memslot; fills ms->mmap_* and the region's hva. */
 static int vm_memslot_mmap(struct kvm_vm *vm, struct vm_memslot *ms,
 			   uint64_t size)
 {
 	int prot = PROT_READ | PROT_WRITE;
+	int fd = -1, r = 0;
 	void *mem;
 
+	/* The file the backing maps, if it maps one. */
 	ms->fd = -1;
 	switch (ms->backing) {
 	case VM_MEM_GUEST_MEMFD:
-		ms->fd = vm_guest_memfd_create(vm, size);
-		if (ms->fd < 0) {
-			int r = ms->fd;
-
-			ms->fd = -1;
-			return r;
-		}
-		mem = mmap(NULL, size, prot, MAP_SHARED, ms->fd, 0);
+		r = fd = vm_guest_memfd_create(vm, size);
 		break;
+	case VM_MEM_SHARED:
+	case VM_MEM_SHARED_THP:
+	case VM_MEM_FILE_PRIVATE:
+		r = fd = vm_memfd_create(size, 0);
+		break;
+	case VM_MEM_HUGETLB_MEMFD:
+		/* hugetlbfs reserves at mmap() time: ENOMEM = no free pages. */
+		r = fd = IS_ALIGNED(size, SZ_2M) ?
+			 vm_memfd_create(size, MFD_HUGETLB | MFD_HUGE_2MB) :
+			 -EINVAL;
+		break;
+	default:
+		break;
+	}
+	if (r < 0)
+		return r;
+	ms->fd = fd;
+
+	switch (ms->backing) {
 	case VM_MEM_ANON:
 		mem = mmap(NULL, size, prot,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -281,23 +347,17 @@ static int vm_memslot_mmap(struct kvm_vm *vm, struct vm_memslot *ms,
 		mem = mmap(NULL, size, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		break;
 	case VM_MEM_SHARED:
-		ms->fd = memfd_create("kvmintro-testvmm", MFD_CLOEXEC);
-		if (ms->fd < 0)
-			return -errno;
-		if (ftruncate(ms->fd, size)) {
-			int r = -errno;
-
-			close(ms->fd);
-			ms->fd = -1;
-			return r;
-		}
-		mem = mmap(NULL, size, prot, MAP_SHARED, ms->fd, 0);
+	case VM_MEM_GUEST_MEMFD:
+	case VM_MEM_HUGETLB_MEMFD:
+		mem = mmap(NULL, size, prot, MAP_SHARED, fd, 0);
+		break;
+	case VM_MEM_FILE_PRIVATE:
+		mem = mmap(NULL, size, prot, MAP_PRIVATE, fd, 0);
 		break;
 	case VM_MEM_HUGETLB:
 	case VM_MEM_HUGETLB_1G:
 		if (!IS_ALIGNED(size, ms->backing == VM_MEM_HUGETLB ? SZ_2M : SZ_1G))
 			return -EINVAL;
-		/* hugetlb reserves at mmap() time: ENOMEM = no free pages. */
 		mem = mmap(NULL, size, prot,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
 			   (ms->backing == VM_MEM_HUGETLB ? MAP_HUGE_2MB
@@ -305,36 +365,14 @@ static int vm_memslot_mmap(struct kvm_vm *vm, struct vm_memslot *ms,
 			   -1, 0);
 		break;
 	case VM_MEM_THP:
-		if (!IS_ALIGNED(size, SZ_2M))
-			return -EINVAL;
-		/*
-		 * Over-allocate by 2 MiB so the hva can be 2 MiB aligned:
-		 * only aligned ranges can be backed by huge pages, and KVM
-		 * maps a guest huge page only when gpa and hva agree modulo
-		 * 2 MiB.
-		 */
-		ms->mmap_size = size + SZ_2M;
-		mem = mmap(NULL, ms->mmap_size, prot,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (mem == MAP_FAILED)
-			return -errno;
-		ms->mmap_start = mem;
-		mem = (void *)ALIGN_UP((uintptr_t)mem, SZ_2M);
-		if (madvise(mem, size, MADV_HUGEPAGE))
-			return -errno;
-		ms->region.userspace_addr = (uintptr_t)mem;
-		return 0;
+		return vm_memslot_mmap_aligned(ms, size, -1, 0);
+	case VM_MEM_SHARED_THP:
+		return vm_memslot_mmap_aligned(ms, size, fd, MAP_SHARED);
 	default:
 		return -EINVAL;
 	}
-	if (mem == MAP_FAILED) {
-		int r = -errno;
-
-		if (ms->fd >= 0)
-			close(ms->fd);
-		ms->fd = -1;
-		return r;
-	}
+	if (mem == MAP_FAILED)
+		return -errno;
 	ms->mmap_start = mem;
 	ms->mmap_size = size;
 	ms->region.userspace_addr = (uintptr_t)mem;
@@ -374,6 +412,8 @@ int __vm_add_memslot(struct kvm_vm *vm, enum vm_mem_backing backing,
 	if (r) {
 		if (ms->mmap_start)
 			munmap(ms->mmap_start, ms->mmap_size);
+		if (ms->fd >= 0)
+			close(ms->fd);
 		return r;
 	}
 
@@ -407,7 +447,8 @@ struct vm_memslot *vm_add_memslot(struct kvm_vm *vm,
 {
 	int r = __vm_add_memslot(vm, backing, slot, gpa, size, flags);
 
-	if (r == -ENOMEM && backing == VM_MEM_HUGETLB)
+	if (r == -ENOMEM &&
+	    (backing == VM_MEM_HUGETLB || backing == VM_MEM_HUGETLB_MEMFD))
 		ksft_exit_skip("hugetlb memslot of %#lx bytes: not enough free 2 MiB huge pages; raise /proc/sys/vm/nr_hugepages", size);
 	if (r == -ENOMEM && backing == VM_MEM_HUGETLB_1G)
 		ksft_exit_skip("hugetlb memslot of %#lx bytes: not enough free 1 GiB huge pages; raise /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages", size);
