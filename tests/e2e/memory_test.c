@@ -20,6 +20,11 @@
 
 #define TIMEOUT_MS	10000
 
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+/* pagemap: a page of a file, or shared anonymous (shmem). */
+#define PM_FILE			(UINT64_C(1) << 61)
+
 /* The kind /proc/kpageflags gives the page behind @pfn. */
 static const char *truth_kind(uint64_t pfn)
 {
@@ -32,6 +37,43 @@ static const char *truth_kind(uint64_t pfn)
 	if (flags & (1ULL << KVMINTRO_KPF_THP))
 		return "thp";
 	return "base";
+}
+
+/*
+ * The frames [*@head, *@end) of the compound page (folio) @pfn is part of,
+ * from kpageflags' head and tail bits; one frame for a base page.  Folios
+ * of up to 2 MiB only (THP, mTHP, hugetlbfs 2M).
+ */
+static void truth_folio(uint64_t pfn, uint64_t *head, uint64_t *end)
+{
+	const uint64_t tail = 1ULL << KPF_COMPOUND_TAIL;
+
+	*head = pfn;
+	while (pfn - *head < 512 && (kvmintro_kpageflags(*head) & tail))
+		(*head)--;
+	*end = *head + 1;
+	if (!(kvmintro_kpageflags(*head) & (1ULL << KPF_COMPOUND_HEAD)))
+		return;
+	while (*end - *head < 512 && (kvmintro_kpageflags(*end) & tail))
+		(*end)++;
+}
+
+/* Bytes of a page size word: 4K, 64K, 2M, 1G. */
+static uint64_t size_word_bytes(const char *word)
+{
+	char *unit;
+	uint64_t n = strtoull(word, &unit, 10);
+
+	TEST_ASSERT(n && unit[0] && !unit[1], "page size word '%s'", word);
+	switch (unit[0]) {
+	case 'K':
+		return n << 10;
+	case 'M':
+		return n << 20;
+	case 'G':
+		return n << 30;
+	}
+	TEST_FAIL("page size word '%s'", word);
 }
 
 /* A VM whose memory the VMM filled here and there, the rest untouched. */
@@ -88,6 +130,7 @@ static int read_gpa_hpa(struct kvmintro_gpa_hpa_line *lines, int max)
 struct run_counts {
 	uint64_t covered, checked;
 	int thp, huge, none;
+	uint64_t huge_pages, small_thp_pages;
 };
 
 /*
@@ -101,7 +144,7 @@ static struct run_counts check_runs(struct kvm_vm *vm,
 				    int n)
 {
 	struct run_counts c = {};
-	uint64_t entry, i;
+	uint64_t entry, i, head = 0, end = 0, pfn;
 	int j;
 
 	for (j = 0; j < n; j++) {
@@ -129,9 +172,22 @@ static struct run_counts check_runs(struct kvm_vm *vm,
 				    "gpa 0x%" PRIx64 ": kind %s, kpageflags says %s",
 				    l->gpa + i * 4096, l->kind, truth_kind(l->pfn + i));
 			c.checked++;
+			if (strcmp(l->kind, "thp") && strcmp(l->kind, "hugetlb"))
+				continue;
+			/* The host page is the folio: its size, by kpageflags. */
+			pfn = l->pfn + i;
+			if (pfn < head || pfn >= end)
+				truth_folio(pfn, &head, &end);
+			TEST_ASSERT((end - head) * 4096 == size_word_bytes(l->host_size),
+				    "gpa 0x%" PRIx64 ": %s of host_size=%s, a folio of %" PRIu64 " KiB by kpageflags",
+				    l->gpa + i * 4096, l->kind, l->host_size,
+				    (end - head) * 4);
+			if (!strcmp(l->kind, "hugetlb"))
+				c.huge_pages++;
+			else if (end - head < 512)
+				c.small_thp_pages++;
 		}
 		if (!strcmp(l->kind, "thp")) {
-			TEST_ASSERT(!strcmp(l->host_size, "2M"), "thp of size %s", l->host_size);
 			c.thp++;
 		} else if (!strcmp(l->kind, "hugetlb")) {
 			TEST_ASSERT(!strcmp(l->host_size, "2M"), "hugetlb of size %s", l->host_size);
@@ -208,6 +264,225 @@ static void test_gpa_hpa_shared_backings(void)
 		       n, c.checked);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
+	vm_destroy(vm);
+	kvmintro_unload();
+}
+
+/* A THP knob in sysfs, and the value it had, to be put back. */
+struct thp_knob {
+	const char *path;
+	char old[32];
+	bool set;
+};
+
+/*
+ * Set @knob to @value, keeping the value it had (the word in brackets of
+ * "always [madvise] never"); false if the kernel has no such knob.
+ */
+static bool thp_knob_set(struct thp_knob *knob, const char *value)
+{
+	char *text = kvmintro_read(knob->path), *open, *close;
+
+	if (!text)
+		return false;
+	open = strchr(text, '[');
+	close = open ? strchr(open, ']') : NULL;
+	TEST_ASSERT(close && close - open - 1 < (int)sizeof(knob->old),
+		    "%s: '%s'", knob->path, text);
+	snprintf(knob->old, sizeof(knob->old), "%.*s", (int)(close - open - 1),
+		 open + 1);
+	free(text);
+	TEST_ASSERT(!kvmintro_write(knob->path, value), "write %s to %s", value,
+		    knob->path);
+	knob->set = true;
+	return true;
+}
+
+static void thp_knob_restore(struct thp_knob *knob)
+{
+	if (knob->set)
+		TEST_ASSERT(!kvmintro_write(knob->path, knob->old),
+			    "put %s back in %s", knob->old, knob->path);
+	knob->set = false;
+}
+
+#define THP_SYSFS	"/sys/kernel/mm/transparent_hugepage"
+
+/* The knobs test_more_backings() sets; put back at exit, failed or not. */
+static struct thp_knob thp_shmem = { .path = THP_SYSFS "/shmem_enabled" };
+static struct thp_knob thp_64k = { .path = THP_SYSFS "/hugepages-64kB/enabled" };
+static struct thp_knob thp_pmd = { .path = THP_SYSFS "/hugepages-2048kB/enabled" };
+
+static void thp_knobs_restore(void)
+{
+	struct thp_knob *knobs[] = { &thp_shmem, &thp_64k, &thp_pmd };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (knobs[i]->set)
+			kvmintro_write(knobs[i]->path, knobs[i]->old);
+}
+
+#define MORE_FILE_GPA	0x0ULL
+#define MORE_SHMEM_GPA	0x40000000ULL
+#define MORE_HUGE_GPA	0x80000000ULL
+#define MORE_MTHP_GPA	0xc0000000ULL
+
+/* The guest byte at @gpa of the file the private mapping maps. */
+static uint8_t file_byte(uint64_t gpa)
+{
+	return (uint8_t)(gpa * 13 + (gpa >> 12) * 7 + 1);
+}
+
+/*
+ * The other ways VMMs back guest memory: a file mapped MAP_PRIVATE (QEMU's
+ * memory-backend-file,share=off, snapshot restores), shmem THP (a memfd
+ * advised MADV_HUGEPAGE, as QEMU advises its RAM, with shmem_enabled set
+ * to advise), a hugetlbfs memfd (memory-backend-memfd,hugetlb=on) and
+ * multi-size THP (64 KiB anonymous folios, 6.8 and later).  gpa_hpa against
+ * pagemap and kpageflags page by page, host_size against the folio's size;
+ * mem against the VMM's bytes; and reading changes no page table entry, so
+ * the file's pages stay the file's (no copy-on-write broken).
+ */
+static void test_more_backings(void)
+{
+	static struct kvmintro_gpa_hpa_line lines[8192];
+	static uint8_t buf[SZ_2M];
+	const uint64_t keep = KVMINTRO_PM_PRESENT | PM_FILE | KVMINTRO_PM_PFN_MASK;
+	struct kvm_vm *vm = vm_create();
+	uint64_t *before, i, pages, gpa, entry, read_pages = 0, cow_pages = 0;
+	uint64_t unmapped = 0, shmem_thp = 0;
+	uint64_t total = 4 * SZ_2M + 4 * SZ_2M;
+	struct vm_memslot *file;
+	bool has_hugetlb, has_mthp;
+	volatile uint8_t *p;
+	struct run_counts c;
+	char path[192];
+	int n, j, fd;
+
+	TEST_ASSERT(!atexit(thp_knobs_restore), "atexit");
+	/* The file: written first, then mapped privately and touched. */
+	file = vm_add_memslot(vm, VM_MEM_FILE_PRIVATE, 0, MORE_FILE_GPA,
+			      4 * SZ_2M, 0);
+	for (gpa = 0; gpa < 4 * SZ_2M; gpa++)
+		buf[gpa % SZ_2M] = file_byte(gpa);
+	for (gpa = 0; gpa < 4 * SZ_2M; gpa += SZ_2M)
+		TEST_ASSERT(pwrite(file->fd, buf, SZ_2M, gpa) == SZ_2M,
+			    "write the file");
+	/*
+	 * Every 4th page written: a copy.  Every 4th page of the first half
+	 * read: the file's page (and, by fault-around, those near it that
+	 * were not written).  The second half's others: not mapped.
+	 */
+	for (i = 0; i < 4 * 512; i++) {
+		p = addr_gpa2hva(vm, MORE_FILE_GPA + i * 4096);
+		if (i % 4 == 1)
+			p[1] = 0xee;
+		else if (i % 4 == 0 && i < 2 * 512)
+			TEST_ASSERT_EQ(p[5], file_byte(i * 4096 + 5));
+	}
+
+	TEST_ASSERT(thp_knob_set(&thp_shmem, "advise"), "no %s", thp_shmem.path);
+	vm_add_memslot(vm, VM_MEM_SHARED_THP, 1, MORE_SHMEM_GPA, 4 * SZ_2M, 0);
+	memset(addr_gpa2hva(vm, MORE_SHMEM_GPA), 0x33, 2 * SZ_2M);
+	thp_knob_restore(&thp_shmem);
+
+	has_hugetlb = kvmintro_reserve_hugepages(8);
+	if (has_hugetlb) {
+		vm_add_memslot(vm, VM_MEM_HUGETLB_MEMFD, 2, MORE_HUGE_GPA,
+			       SZ_2M, 0);
+		memset(addr_gpa2hva(vm, MORE_HUGE_GPA), 0x44, SZ_2M);
+		total += SZ_2M;
+	}
+
+	vm_add_memslot(vm, VM_MEM_ANON, 3, MORE_MTHP_GPA, 2 * SZ_2M, 0);
+	total += 2 * SZ_2M;
+	has_mthp = thp_knob_set(&thp_64k, "always");
+	if (has_mthp)
+		TEST_ASSERT(thp_knob_set(&thp_pmd, "never"), "no %s", thp_pmd.path);
+	for (i = 0; i < SZ_2M; i++)
+		((uint8_t *)addr_gpa2hva(vm, MORE_MTHP_GPA))[i] = i * 3 + (i >> 12);
+	/* khugepaged would soon make the 64 KiB folios one THP of 2M. */
+	TEST_ASSERT(!madvise(addr_gpa2hva(vm, MORE_MTHP_GPA), 2 * SZ_2M,
+			     MADV_NOHUGEPAGE), "madvise");
+	thp_knob_restore(&thp_pmd);
+	thp_knob_restore(&thp_64k);
+
+	/* The file's pages: read (the file's page) or written (a copy). */
+	pages = 4 * 512;
+	before = calloc(pages, sizeof(*before));
+	TEST_ASSERT(before, "calloc");
+	for (i = 0; i < pages; i++) {
+		before[i] = kvmintro_pagemap_entry((uintptr_t)addr_gpa2hva(vm, i * 4096));
+		if ((before[i] & KVMINTRO_PM_PRESENT) && (before[i] & PM_FILE))
+			read_pages++;
+		else if (before[i] & KVMINTRO_PM_PRESENT)
+			cow_pages++;
+		else
+			unmapped++;
+	}
+	TEST_ASSERT(read_pages >= 256 && cow_pages == 512 && unmapped >= 256,
+		    "file mapped privately: %" PRIu64 " pages of the file, %" PRIu64 " copies, %" PRIu64 " not mapped",
+		    read_pages, cow_pages, unmapped);
+
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+	n = read_gpa_hpa(lines, 8192);
+	c = check_runs(vm, lines, n);
+	TEST_ASSERT_EQ(c.covered, total / 4096);
+	for (j = 0; j < n; j++)
+		if (lines[j].gpa >= MORE_SHMEM_GPA &&
+		    lines[j].gpa < MORE_SHMEM_GPA + 4 * SZ_2M &&
+		    !strcmp(lines[j].kind, "thp") &&
+		    !strcmp(lines[j].host_size, "2M"))
+			shmem_thp += lines[j].npages;
+	TEST_ASSERT(shmem_thp >= 512,
+		    "shmem THP: %" PRIu64 " pages in THPs of 2M", shmem_thp);
+	TEST_ASSERT(!has_hugetlb || c.huge_pages == 512,
+		    "hugetlbfs memfd: %" PRIu64 " pages in huge pages", c.huge_pages);
+	TEST_ASSERT(!has_mthp || c.small_thp_pages >= 16,
+		    "multi-size THP: %" PRIu64 " pages in folios under 2M", c.small_thp_pages);
+
+	/* mem: every backed page holds the VMM's bytes. */
+	snprintf(path, sizeof(path), "%s/mem", kvmintro_vm_path(getpid(), 0));
+	fd = open(path, O_RDONLY);
+	TEST_ASSERT(fd >= 0, "open mem");
+	for (i = 0; i < (uint64_t)vm->nr_memslots; i++) {
+		const struct kvm_userspace_memory_region *r = &vm->memslots[i].region;
+		uint64_t off, pg;
+
+		for (off = 0; off < r->memory_size; off += SZ_2M) {
+			TEST_ASSERT(pread(fd, buf, SZ_2M, r->guest_phys_addr + off) == SZ_2M,
+				    "read mem at 0x%" PRIx64, (uint64_t)r->guest_phys_addr + off);
+			for (pg = 0; pg < SZ_2M; pg += 4096) {
+				void *hva = (uint8_t *)(uintptr_t)r->userspace_addr + off + pg;
+
+				entry = kvmintro_pagemap_entry((uintptr_t)hva);
+				if (!(entry & KVMINTRO_PM_PRESENT))
+					continue;
+				TEST_ASSERT(!memcmp(buf + pg, hva, 4096),
+					    "mem at 0x%" PRIx64 " differs from the VMM's bytes (%s)",
+					    (uint64_t)r->guest_phys_addr + off + pg,
+					    vm_mem_backing_name(vm->memslots[i].backing));
+			}
+		}
+	}
+	close(fd);
+
+	/* Nothing read changed the private mapping of the file. */
+	for (i = 0; i < pages; i++) {
+		entry = kvmintro_pagemap_entry((uintptr_t)addr_gpa2hva(vm, i * 4096));
+		TEST_ASSERT((entry & keep) == (before[i] & keep),
+			    "gpa 0x%" PRIx64 ": pagemap 0x%" PRIx64 " -> 0x%" PRIx64 " after reading",
+			    i * 4096, before[i], entry);
+	}
+	ksft_print_msg("%d lines, %" PRIu64 " backed pages checked; file: %" PRIu64 " of its pages, %" PRIu64 " copies, %" PRIu64 " not mapped; %" PRIu64 " pages of shmem THP, %" PRIu64 " of a hugetlbfs memfd, %" PRIu64 " of multi-size THP%s%s\n",
+		       n, c.checked, read_pages, cow_pages, unmapped, shmem_thp,
+		       c.huge_pages, c.small_thp_pages,
+		       has_hugetlb ? "" : " (no huge pages to reserve)",
+		       has_mthp ? "" : " (no multi-size THP before 6.8)");
+	free(before);
 	vm_destroy(vm);
 	kvmintro_unload();
 }
@@ -559,6 +834,8 @@ int main(void)
 		  test_gpa_hpa_matches_pagemap },
 		{ "memory: gpa_hpa of shared anonymous memory and a memfd equals pagemap",
 		  test_gpa_hpa_shared_backings },
+		{ "memory: a private file mapping, shmem THP, a hugetlbfs memfd and multi-size THP: gpa_hpa and mem equal the VMM's view",
+		  test_more_backings },
 		{ "memory: translate replies equal pagemap; bad input is -EINVAL",
 		  test_translate },
 		{ "memory: mem reads the VMM's bytes, holes are EIO, no write",
