@@ -3,7 +3,9 @@
  * Benchmark of the gpa_hpa table against its peer, /proc/<vmm>/pagemap, run
  * in L1 for every way a VMM backs guest memory: private anonymous memory
  * with and without THP, shared anonymous memory, a memfd, hugetlbfs with
- * 2 MiB and with 1 GiB pages.
+ * 2 MiB and with 1 GiB pages, and (6.18 and later) a guest_memfd KVM
+ * faults the guest's pages in from alone, which the VMM maps and backs
+ * through its mapping, so that pagemap sees its pages.
  *
  * For each backing: one VM, one memslot (256 MiB; 1 GiB for 1 GiB pages),
  * every page of it backed by the VMM before timing; then, in turn, RUNS
@@ -46,6 +48,7 @@ static const struct backing backings[] = {
 	{ "memfd",		VM_MEM_SHARED,		256ULL << 20,	false },
 	{ "hugetlb 2M",		VM_MEM_HUGETLB,		256ULL << 20,	false },
 	{ "hugetlb 1G",		VM_MEM_HUGETLB_1G,	1ULL << 30,	false },
+	{ "guest_memfd",	VM_MEM_GUEST_MEMFD,	256ULL << 20,	false },
 };
 
 /* The table is read as cat(1) reads a file: 128 KiB at a time. */

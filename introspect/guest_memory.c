@@ -640,6 +640,67 @@ done:
 }
 
 /*
+ * The frames of @folio's pages from page @first of the file on, up to page
+ * @last, into @frames, whose entry 0 is page @index's; @folio referenced.
+ * A page not uptodate (not cleared by KVM yet) or poisoned stays 0.  Each
+ * entry has order 0: a folio's pages are classified one by one, whatever
+ * the slot's alignment in the file.
+ */
+static void kvmintro_gmem_folio_frames(struct folio *folio, pgoff_t first,
+				       pgoff_t index, pgoff_t last,
+				       unsigned long *frames)
+{
+	pgoff_t start = folio->index, n = folio_nr_pages(folio), i;
+	unsigned long pfn;
+
+	if (first < start || first - start >= n || !folio_test_uptodate(folio))
+		return;
+	pfn = folio_pfn(folio) + (first - start);
+	n = min(start + n - 1, last) - first + 1;
+	for (i = 0; i < n; i++, pfn++)
+		if (!PageHWPoison(pfn_to_page(pfn)))
+			frames[first - index + i] = KVMINTRO_FRAME_VALID | pfn;
+}
+
+/*
+ * The frames of @nr pages of the guest_memfd @gmem from page @index on,
+ * into @frames, as kvmintro_gmem_get_page() would find them: a page the
+ * file does not hold, holds not uptodate or poisoned is 0.  Read from the
+ * file's page cache under RCU, as filemap_get_read_batch() reads it: each
+ * folio seen once, referenced (one atomic per folio, not per page) and
+ * checked to be still there while its frames are read, then released: a
+ * frame may be freed as soon as it is seen, as in a walk of the VMM's page
+ * tables.  Does not sleep.
+ */
+static void kvmintro_gmem_read_frames(struct file *gmem, pgoff_t index,
+				      unsigned long nr, unsigned long *frames)
+{
+	XA_STATE(xas, &gmem->f_mapping->i_pages, index);
+	pgoff_t last = index + nr - 1;
+	struct folio *folio;
+
+	memset(frames, 0, nr * sizeof(*frames));
+	rcu_read_lock();
+	xas_for_each(&xas, folio, last) {
+		if (xas_retry(&xas, folio) || xa_is_value(folio))
+			continue;
+		if (!folio_try_get(folio))
+			goto retry;
+		if (unlikely(folio != xas_reload(&xas)))
+			goto put_folio;
+		/* Where the walk starts, inside a large folio: at @index. */
+		kvmintro_gmem_folio_frames(folio, max(xas.xa_index, index),
+					   index, last, frames);
+put_folio:
+		folio_put(folio);
+		continue;
+retry:
+		xas_reset(&xas);
+	}
+	rcu_read_unlock();
+}
+
+/*
  * Make @mem->frames hold the frames of @nr pages at @hva, in @slot: read
  * them, and those of the rest of a chunk of the slot, unless the chunk
  * read last holds them.  The walks of one opened memory go forward
@@ -657,14 +718,25 @@ static int kvmintro_frames_cached(struct kvmintro_guest_mem *mem,
 	unsigned long addr, to, end, *frames;
 	int r;
 
-	if (mem->frames_nr && hva >= mem->frames_hva &&
+	if (mem->frames_nr && slot == mem->frames_slot &&
+	    hva >= mem->frames_hva &&
 	    hva + (nr << PAGE_SHIFT) <=
 	    mem->frames_hva + (mem->frames_nr << PAGE_SHIFT))
 		return 0;
 	mem->frames_nr = min_t(unsigned long, KVMINTRO_FRAME_CHUNK,
 			       (slot_end - hva) >> PAGE_SHIFT);
+	mem->frames_slot = slot;
 	mem->frames_hva = hva;
 	end = hva + (mem->frames_nr << PAGE_SHIFT);
+	if (slot->gmem_only) {
+		if (slot->gmem)
+			kvmintro_gmem_read_frames(slot->gmem,
+				slot->gmem_pgoff + ((hva - slot->hva) >> PAGE_SHIFT),
+				mem->frames_nr, mem->frames);
+		else
+			kvmintro_clear_frames(mem->frames, hva, end);
+		return 0;
+	}
 	r = mmap_read_lock_killable(mem->mm);
 	if (r) {
 		mem->frames_nr = 0;
@@ -705,9 +777,6 @@ static int kvmintro_walk(struct kvmintro_guest_mem *mem,
 	unsigned long nr;
 	int r;
 
-	/* A guest_memfd is looked up page by page, references taken. */
-	if (slot->gmem_only)
-		frames = false;
 	if (!mem->pages) {
 		mem->pages = kmalloc_array(KVMINTRO_GUP_BATCH,
 					   sizeof(*mem->pages), GFP_KERNEL);
@@ -787,9 +856,9 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
  * mmap_read_lock() only (without the page table locks pagemap takes;
  * nothing faulted in, split or registered on the VMM's address space): a
  * snapshot of a range that may change while it is read, as pagemap's is.
- * A slot whose pages KVM faults in from a guest_memfd is walked as
- * kvmintro_guest_mem_walk() walks it, in the file's page cache, its pages
- * referenced during the call.
+ * A slot whose pages KVM faults in from a guest_memfd is walked in the
+ * file's page cache instead (kvmintro_gmem_read_frames()), as racily: each
+ * folio referenced only while its frames are read.
  *
  * Return: 0, @fn's non-zero return, or -errno.
  */

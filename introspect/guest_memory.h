@@ -93,7 +93,9 @@ typedef int (*kvmintro_guest_run_fn)(void *ctx,
  * @nr_slots:	how many
  * @pages:	room for a batch of pages, allocated by the first walk
  * @frames:	the frames of a chunk of a slot, read from the VMM's page
- *		tables for walks of frames (see kvmintro_read_frames())
+ *		tables (see kvmintro_read_frames()) or the slot's guest_memfd
+ *		(kvmintro_gmem_read_frames()) for walks of frames
+ * @frames_slot: the slot they are of
  * @frames_hva:	host address of the first of them
  * @frames_nr:	how many (0: none read)
  *
@@ -107,6 +109,7 @@ struct kvmintro_guest_mem {
 	int nr_slots;
 	struct page **pages;
 	unsigned long *frames;
+	const struct kvmintro_slot_copy *frames_slot;
 	unsigned long frames_hva;
 	unsigned long frames_nr;
 };
