@@ -18,6 +18,7 @@
  * Kernels without such a guest_memfd skip.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -347,6 +348,137 @@ static void test_gmem_write(void)
 	kvmintro_unload();
 }
 
+/* The hole puncher of test_gmem_punch(): what it works on, what it did. */
+struct puncher {
+	struct kvm_vm *vm;
+	int fd;			/* the slot's guest_memfd */
+	volatile bool stop;
+	unsigned long punched, refilled;
+};
+
+/*
+ * Punch holes of 1 to 8 pages at random in slot 1's guest_memfd (which
+ * takes the file's invalidate lock exclusive and removes its folios), and
+ * write some of the pages again through the VMM's mapping (which creates
+ * new ones), until told to stop.
+ */
+static void *puncher_main(void *arg)
+{
+	struct puncher *p = arg;
+	uint64_t x = 0x9e3779b97f4a7c15ULL, first, count;
+	uint8_t *hva = addr_gpa2hva(p->vm, DATA_GPA);
+
+	while (!p->stop) {
+		first = kvmintro_random(&x) % SLOT_PAGES;
+		count = 1 + kvmintro_random(&x) % 8;
+		if (first + count > SLOT_PAGES)
+			count = SLOT_PAGES - first;
+		TEST_ASSERT(!fallocate(p->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				       first * 4096, count * 4096),
+			    "punch pages %" PRIu64 "+%" PRIu64 ": %s", first, count,
+			    strerror(errno));
+		p->punched++;
+		first = kvmintro_random(&x) % SLOT_PAGES;
+		hva[first * 4096 + 8] = 0x5a;
+		p->refilled++;
+	}
+	return NULL;
+}
+
+/* gpa_hpa's runs of slot 1 cover it, in order, once. */
+static void check_cover(const struct kvmintro_gpa_hpa_line *lines, int n)
+{
+	uint64_t gpa = DATA_GPA;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		TEST_ASSERT(lines[i].gpa == gpa && lines[i].npages &&
+			    (!strcmp(lines[i].kind, "none") ||
+			     !strcmp(lines[i].kind, "base")),
+			    "run %d: gpa 0x%" PRIx64 " npages 0x%" PRIx64 " kind %s, want gpa 0x%" PRIx64,
+			    i, lines[i].gpa, lines[i].npages, lines[i].kind, gpa);
+		gpa += lines[i].npages * 4096;
+	}
+	TEST_ASSERT_EQ(gpa, DATA_GPA + SLOT_SIZE);
+}
+
+/*
+ * Holes punched in the guest_memfd while gpa_hpa reads it (the walk holds
+ * the file's invalidate lock shared, the punch takes it exclusive): every
+ * read completes and covers the slot; once the punching stops, gpa_hpa
+ * holds, page by page, what the file holds (mincore()) at the frame the
+ * VMM's mapping finds (pagemap).
+ */
+static void test_gmem_punch(void)
+{
+	static struct kvmintro_gpa_hpa_line lines[SLOT_PAGES + 8];
+	const struct kvmintro_gpa_hpa_line *run;
+	struct puncher punch = { .fd = -1 };
+	unsigned char vec[SLOT_PAGES];
+	struct vm_memslot *ms;
+	struct timespec start, now;
+	unsigned int i, reads = 0, held = 0;
+	pthread_t thread;
+	uint64_t gpa, hva;
+	int n;
+
+	punch.vm = vm_create();
+	add_gmem_slot(punch.vm, 1, DATA_GPA);
+	write_data_slot(punch.vm);
+	ms = vm_memslot_find(punch.vm, 0, DATA_GPA);
+	TEST_ASSERT(ms && ms->fd >= 0, "no guest_memfd behind slot 1");
+	punch.fd = ms->fd;
+	kvmintro_load();
+	TEST_ASSERT(kvmintro_wait_path(kvmintro_vm_path(getpid(), 0), true,
+				       TIMEOUT_MS), "no VM directory");
+
+	TEST_ASSERT(!pthread_create(&thread, NULL, puncher_main, &punch),
+		    "pthread_create");
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		n = kvmintro_gpa_hpa(kvmintro_vm_path(getpid(), 0), "gpa_hpa",
+				     lines, ARRAY_SIZE(lines));
+		TEST_ASSERT(n > 0 && n < (int)ARRAY_SIZE(lines),
+			    "gpa_hpa while holes are punched: %d", n);
+		check_cover(lines, n);
+		reads++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec < 3 || punch.punched < 100);
+	punch.stop = true;
+	pthread_join(thread, NULL);
+
+	file_pages(punch.vm, DATA_GPA, vec);
+	n = kvmintro_gpa_hpa(kvmintro_vm_path(getpid(), 0), "gpa_hpa", lines,
+			     ARRAY_SIZE(lines));
+	TEST_ASSERT(n > 0 && n < (int)ARRAY_SIZE(lines), "gpa_hpa: %d", n);
+	check_cover(lines, n);
+	for (i = 0; i < SLOT_PAGES; i++) {
+		gpa = DATA_GPA + i * 4096ULL;
+		hva = (uintptr_t)addr_gpa2hva(punch.vm, gpa);
+		run = run_of(lines, n, gpa);
+		if (!(vec[i] & 1)) {
+			TEST_ASSERT(!strcmp(run->kind, "none"),
+				    "gpa 0x%" PRIx64 ": %s, but the file has no page",
+				    gpa, run->kind);
+			continue;
+		}
+		(void)*(volatile uint8_t *)(uintptr_t)hva;
+		TEST_ASSERT(!strcmp(run->kind, "base") &&
+			    run->pfn + (gpa - run->gpa) / 4096 == kvmintro_pagemap_pfn(hva),
+			    "gpa 0x%" PRIx64 ": %s pfn 0x%" PRIx64 ", pagemap 0x%" PRIx64,
+			    gpa, run->kind, run->pfn + (gpa - run->gpa) / 4096,
+			    kvmintro_pagemap_pfn(hva));
+		held++;
+	}
+	TEST_ASSERT(held && held < SLOT_PAGES, "the file holds %u of %u pages",
+		    held, (unsigned int)SLOT_PAGES);
+	ksft_print_msg("%u reads of gpa_hpa beside %lu holes punched and %lu pages written again; then %u of %u pages held, each at pagemap's frame\n",
+		       reads, punch.punched, punch.refilled, held,
+		       (unsigned int)SLOT_PAGES);
+	vm_destroy(punch.vm);
+	kvmintro_unload();
+}
+
 int main(void)
 {
 	const struct kvmintro_case cases[] = {
@@ -356,6 +488,8 @@ int main(void)
 		  "guest_memfd: locked down, mem is not writable even with allow_write=1" :
 		  "guest_memfd: with allow_write=1, writes reach the file's pages, create none",
 		  test_gmem_write },
+		{ "guest_memfd: holes punched while gpa_hpa reads: every read whole, then page by page what the file holds",
+		  test_gmem_punch },
 	};
 
 	kvmintro_main(cases, ARRAY_SIZE(cases));
