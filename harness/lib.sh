@@ -1222,7 +1222,7 @@ kvmintro_l1_boot()
 	# timeout(1) runs QEMU in its own process group, out of reach of the
 	# terminal's Ctrl-C: forward INT/TERM to it ourselves.
 	rm -f "$rundir/hung" "$rundir/heartbeat"
-	timeout -k 10 "${KVMINTRO_L1_TIMEOUT:-1200}" "${qemu[@]}" </dev/null &
+	timeout -k 10 "${KVMINTRO_L1_TIMEOUT:-1800}" "${qemu[@]}" </dev/null &
 	KVMINTRO_QEMU_PID=$!
 	local follower= watchdog=
 	if [[ -n ${KVMINTRO_L1_FOLLOW:-} ]]; then

@@ -48,7 +48,7 @@ set -uo pipefail
 # The stress suite at a share of its length (stress_test.c): the four x86
 # series run one after another and share CI's 90 minutes with the rest
 # (Documentation/testing.rst, "CI time").
-export KVMINTRO_STRESS_PERCENT="${KVMINTRO_STRESS_PERCENT:-30}"
+export KVMINTRO_STRESS_PERCENT="${KVMINTRO_STRESS_PERCENT:-15}"
 : "${KVMINTRO_KVER:=$(uname -r)}"
 export KVMINTRO_KO KVMINTRO_BIN KVMINTRO_E2E KVMINTRO_KVER KVMINTRO_TMP
 timeout_s=${KVMINTRO_TEST_TIMEOUT:-300}
