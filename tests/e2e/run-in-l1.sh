@@ -30,7 +30,7 @@
 #                                              others in the main L1; unset:
 #                                              all of them.
 #   KVMINTRO_STRESS_PERCENT=<1-100>            stress_test's share of its
-#                                              length (default here 30)
+#                                              length (default here 15)
 #   KVMINTRO_L1_LOCKDOWN=integrity             L1 was booted locked down
 #                                              (checked here first); the
 #                                              tests then find kvmintro in
