@@ -641,10 +641,10 @@ done:
 
 /*
  * The frames of @folio's pages from page @first of the file on, up to page
- * @last, into @frames, whose entry 0 is page @index's.  A page not
- * uptodate (not cleared by KVM yet) or poisoned stays 0.  Each entry has
- * order 0: a folio's pages are classified one by one, whatever the slot's
- * alignment in the file.
+ * @last, into @frames, whose entry 0 is page @index's; @folio referenced.
+ * A page not uptodate (not cleared by KVM yet) or poisoned stays 0.  Each
+ * entry has order 0: a folio's pages are classified one by one, whatever
+ * the slot's alignment in the file.
  */
 static void kvmintro_gmem_folio_frames(struct folio *folio, pgoff_t first,
 				       pgoff_t index, pgoff_t last,
@@ -666,37 +666,38 @@ static void kvmintro_gmem_folio_frames(struct folio *folio, pgoff_t first,
  * The frames of @nr pages of the guest_memfd @gmem from page @index on,
  * into @frames, as kvmintro_gmem_get_page() would find them: a page the
  * file does not hold, holds not uptodate or poisoned is 0.  Read from the
- * file's page cache under RCU, as filemap_get_read_batch() reads it, each
- * folio seen once, but without a reference to each (an atomic increment
- * and decrement per page, guest_memfd's folios being single pages): the
- * file's invalidate lock, held shared, keeps every folio in the file.
- * guest_memfd removes folios only when it punches a hole, under that lock
- * held exclusive, or when the inode goes, which our reference to the file
- * holds off; its folios are neither migrated nor reclaimed (the mapping is
- * unmovable and unevictable), and memory failure leaves them in the file.
- * A frame may still be freed as soon as it is seen, as in a walk of the
- * VMM's page tables.  Sleeps (the lock), for a hole being punched.
+ * file's page cache under RCU, as filemap_get_read_batch() reads it: each
+ * folio seen once, referenced (one atomic per folio, not per page) and
+ * checked to be still there while its frames are read, then released: a
+ * frame may be freed as soon as it is seen, as in a walk of the VMM's page
+ * tables.  Does not sleep.
  */
 static void kvmintro_gmem_read_frames(struct file *gmem, pgoff_t index,
 				      unsigned long nr, unsigned long *frames)
 {
-	struct address_space *mapping = gmem->f_mapping;
-	XA_STATE(xas, &mapping->i_pages, index);
+	XA_STATE(xas, &gmem->f_mapping->i_pages, index);
 	pgoff_t last = index + nr - 1;
 	struct folio *folio;
 
 	memset(frames, 0, nr * sizeof(*frames));
-	filemap_invalidate_lock_shared(mapping);
 	rcu_read_lock();
 	xas_for_each(&xas, folio, last) {
 		if (xas_retry(&xas, folio) || xa_is_value(folio))
 			continue;
+		if (!folio_try_get(folio))
+			goto retry;
+		if (unlikely(folio != xas_reload(&xas)))
+			goto put_folio;
 		/* Where the walk starts, inside a large folio: at @index. */
 		kvmintro_gmem_folio_frames(folio, max(xas.xa_index, index),
 					   index, last, frames);
+put_folio:
+		folio_put(folio);
+		continue;
+retry:
+		xas_reset(&xas);
 	}
 	rcu_read_unlock();
-	filemap_invalidate_unlock_shared(mapping);
 }
 
 /*
@@ -856,9 +857,8 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
  * nothing faulted in, split or registered on the VMM's address space): a
  * snapshot of a range that may change while it is read, as pagemap's is.
  * A slot whose pages KVM faults in from a guest_memfd is walked in the
- * file's page cache instead (kvmintro_gmem_read_frames()), under the
- * file's invalidate lock held shared, which holds off a hole punched in it
- * for as long as a chunk of the slot is read.
+ * file's page cache instead (kvmintro_gmem_read_frames()), as racily: each
+ * folio referenced only while its frames are read.
  *
  * Return: 0, @fn's non-zero return, or -errno.
  */

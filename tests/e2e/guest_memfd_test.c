@@ -352,8 +352,8 @@ static void test_gmem_write(void)
 struct puncher {
 	struct kvm_vm *vm;
 	int fd;			/* the slot's guest_memfd */
-	volatile bool stop;
-	unsigned long punched, refilled;
+	bool stop;			/* __atomic */
+	unsigned long punched, refilled;	/* __atomic */
 };
 
 /*
@@ -368,7 +368,7 @@ static void *puncher_main(void *arg)
 	uint64_t x = 0x9e3779b97f4a7c15ULL, first, count;
 	uint8_t *hva = addr_gpa2hva(p->vm, DATA_GPA);
 
-	while (!p->stop) {
+	while (!__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) {
 		first = kvmintro_random(&x) % SLOT_PAGES;
 		count = 1 + kvmintro_random(&x) % 8;
 		if (first + count > SLOT_PAGES)
@@ -377,10 +377,10 @@ static void *puncher_main(void *arg)
 				       first * 4096, count * 4096),
 			    "punch pages %" PRIu64 "+%" PRIu64 ": %s", first, count,
 			    strerror(errno));
-		p->punched++;
+		__atomic_fetch_add(&p->punched, 1, __ATOMIC_RELAXED);
 		first = kvmintro_random(&x) % SLOT_PAGES;
 		hva[first * 4096 + 8] = 0x5a;
-		p->refilled++;
+		__atomic_fetch_add(&p->refilled, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -403,11 +403,11 @@ static void check_cover(const struct kvmintro_gpa_hpa_line *lines, int n)
 }
 
 /*
- * Holes punched in the guest_memfd while gpa_hpa reads it (the walk holds
- * the file's invalidate lock shared, the punch takes it exclusive): every
- * read completes and covers the slot; once the punching stops, gpa_hpa
- * holds, page by page, what the file holds (mincore()) at the frame the
- * VMM's mapping finds (pagemap).
+ * Holes punched in the guest_memfd while gpa_hpa reads it (the punch frees
+ * folios the walk may be reading, each referenced while it is read): no
+ * read fails, and each covers the slot; the console stays clean.  Once the
+ * punching stops, gpa_hpa holds, page by page, what the file holds
+ * (mincore()) at the frame the VMM's mapping finds (pagemap).
  */
 static void test_gmem_punch(void)
 {
@@ -443,8 +443,9 @@ static void test_gmem_punch(void)
 		check_cover(lines, n);
 		reads++;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while (now.tv_sec - start.tv_sec < 3 || punch.punched < 100);
-	punch.stop = true;
+	} while (now.tv_sec - start.tv_sec < 3 ||
+		 __atomic_load_n(&punch.punched, __ATOMIC_RELAXED) < 100);
+	__atomic_store_n(&punch.stop, true, __ATOMIC_RELAXED);
 	pthread_join(thread, NULL);
 
 	file_pages(punch.vm, DATA_GPA, vec);
