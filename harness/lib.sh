@@ -1085,6 +1085,13 @@ __kvmintro_l1_monitor()
 	done
 }
 
+# The hard limit for one L1 boot, in seconds: KVMINTRO_L1_TIMEOUT, by
+# default 1800 (a guard against a hang; harness/README.md).
+kvmintro_l1_timeout()
+{
+	echo "${KVMINTRO_L1_TIMEOUT:-1800}"
+}
+
 # kvmintro_l1_boot <kver> <rundir> <mode> [share...]
 #
 # Boots kernel release <kver> under TCG.  L1 mounts the L0 root read-only
@@ -1222,7 +1229,7 @@ kvmintro_l1_boot()
 	# timeout(1) runs QEMU in its own process group, out of reach of the
 	# terminal's Ctrl-C: forward INT/TERM to it ourselves.
 	rm -f "$rundir/hung" "$rundir/heartbeat"
-	timeout -k 10 "${KVMINTRO_L1_TIMEOUT:-1800}" "${qemu[@]}" </dev/null &
+	timeout -k 10 "$(kvmintro_l1_timeout)" "${qemu[@]}" </dev/null &
 	KVMINTRO_QEMU_PID=$!
 	local follower= watchdog=
 	if [[ -n ${KVMINTRO_L1_FOLLOW:-} ]]; then
