@@ -22,9 +22,14 @@ cleanup()
 trap cleanup EXIT
 
 # vmm_start [spin_vm's arguments]: run spin_vm, wait for its "ready";
-# exit the test if it does not come.
+# exit the test if it does not come.  The output files are emptied here,
+# not only by the redirections: those happen in the child, which may not
+# have run yet when the loop first reads them, and a second VM of the
+# test would find the first one's "ready".
 vmm_start()
 {
+	: >"$tmp/vmm.out"
+	: >"$tmp/vmm.err"
 	"$KVMINTRO_BIN/spin_vm" "$@" >"$tmp/vmm.out" 2>"$tmp/vmm.err" &
 	vmm=$!
 	i=0
@@ -37,7 +42,14 @@ vmm_start()
 		tap_ok 0 "spin_vm${*:+ $*} made its VM and runs it"
 	else
 		tap_ok 1 "spin_vm${*:+ $*} made its VM and runs it"
-		sed 's/^/# /' "$tmp/vmm.err"
+		if kill -0 "$vmm" 2>/dev/null; then
+			echo "# spin_vm $vmm runs, no \"ready pid=$vmm\" after $i waits"
+		else
+			wait "$vmm"
+			echo "# spin_vm $vmm exited with status $?"
+		fi
+		sed 's/^/# out: /' "$tmp/vmm.out"
+		sed 's/^/# err: /' "$tmp/vmm.err"
 		exit 1
 	fi
 }
