@@ -27,10 +27,10 @@
 #include "../lib/parse.h"
 #include "../lib/printk.h"
 #include "../lib/record.h"
+#include "../lib/record_list.h"
 
 struct kvmintro;
 struct kvmintro_vm;
-struct kvmintro_record_list;
 struct kvmintro_debugfs_explainer;
 
 #define __printf(format_index, first_argument) \
@@ -202,9 +202,6 @@ void kvmintro_format_time(const struct kvmintro_time *time, char *text,
 #define KVMINTRO_RECORD_AGAIN \
 	": did another request to this VM come in between? Try again"
 
-/* The most fields a record of any file may have. */
-#define KVMINTRO_RECORD_FIELDS_MAX 128
-
 /* A mask of the value types a key may have. */
 #define KVMINTRO_RECORD_TYPES(type) (1u << KVMINTRO_RECORD_##type)
 
@@ -263,29 +260,16 @@ struct kvmintro_record_schema {
 		const struct kvmintro_record *record);
 };
 
-/**
- * struct kvmintro_record_list - the records of one debugfs file
- * @text: a copy of the file, which the records point into
- * @records: the records, comments left out; each owns its fields
- * @count: how many
- */
-struct kvmintro_record_list {
-	char *text;
-	struct kvmintro_record *records;
-	size_t count;
-};
-
-int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
-			       const char *text, size_t length,
-			       struct kvmintro_record_list *list,
-			       struct kvmintro_parse_error *error);
+int kvmintro_record_schema_parse(const struct kvmintro_record_schema *schema,
+				 const char *text, size_t length,
+				 struct kvmintro_record_list *list,
+				 struct kvmintro_parse_error *error);
 int kvmintro_record_list_request(const char *root, const char *dir,
 				 const char *name, const char *request,
 				 const struct kvmintro_debugfs_explainer *explainer,
 				 const struct kvmintro_record_schema *schema,
 				 const void *context,
 				 struct kvmintro_record_list *list);
-void kvmintro_record_list_release(struct kvmintro_record_list *list);
 
 uint64_t kvmintro_record_number(const struct kvmintro_record *record,
 				const char *key);
@@ -293,7 +277,6 @@ struct kvmintro_maybe_u64 kvmintro_record_maybe(const struct kvmintro_record *re
 					       const char *key);
 struct kvmintro_span kvmintro_record_text(const struct kvmintro_record *record,
 					  const char *key);
-bool kvmintro_record_is(const struct kvmintro_record *record, const char *kind);
 bool kvmintro_record_says(const struct kvmintro_record *record,
 			  const char *key, const char *word);
 void kvmintro_record_write_json_members(struct kvmintro_json *json,

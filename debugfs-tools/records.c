@@ -100,45 +100,6 @@ static int kvmintro_record_check(const struct kvmintro_record_schema *schema,
 	return schema->check ? schema->check(record, error) : 0;
 }
 
-/* Parse the line [@line, @line + @length) and append it to @list. */
-static int kvmintro_record_list_add(const struct kvmintro_record_schema *schema,
-				    const char *line, size_t length,
-				    struct kvmintro_array *records,
-				    struct kvmintro_parse_error *error)
-{
-	struct kvmintro_record_field fields[KVMINTRO_RECORD_FIELDS_MAX];
-	struct kvmintro_record record, *added;
-	const char *where;
-	int ret;
-
-	ret = kvmintro_record_parse(line, length, &record, fields,
-				    KVMINTRO_RECORD_FIELDS_MAX);
-	if (ret == -ENOSPC)
-		return kvmintro_parse_fail(error, -EBADMSG,
-					   "more than %d fields",
-					   KVMINTRO_RECORD_FIELDS_MAX);
-	if (ret)
-		return kvmintro_parse_fail(error, -EBADMSG,
-					   "not a record (see 'Record format' in Documentation/debugfs.rst)");
-	if (record.comment)
-		return 0;
-	ret = schema->one_record ? 0 :
-	      kvmintro_record_check(schema, &record, error, &where);
-	if (ret)
-		return ret;
-	added = kvmintro_array_append(records);
-	if (!added)
-		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
-	*added = record;
-	added->fields = malloc(record.nr_fields * sizeof(*fields) + 1);
-	if (!added->fields) {
-		records->count--;
-		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
-	}
-	memcpy(added->fields, fields, record.nr_fields * sizeof(*fields));
-	return 0;
-}
-
 /*
  * Join the records of @list, a file of one record, into one: every field
  * of every line, no kind, no key twice. Return 0 or kvmintro_parse_fail().
@@ -180,8 +141,24 @@ static int kvmintro_record_list_join(struct kvmintro_record_list *list,
 	return 0;
 }
 
+/* Set @error's line to @number (from 1) of @text, @length bytes, quoted. */
+static void kvmintro_record_schema_name_line(const char *text, size_t length,
+					     size_t number,
+					     struct kvmintro_parse_error *error)
+{
+	const char *end = text + length, *nl;
+	size_t i;
+
+	for (i = 1; i < number && (nl = memchr(text, '\n', end - text)); i++)
+		text = nl + 1;
+	nl = memchr(text, '\n', end - text);
+	error->line = number;
+	kvmintro_format_quote(text, (nl ?: end) - text, error->line_text,
+			      sizeof(error->line_text));
+}
+
 /**
- * kvmintro_record_list_parse() - parse the text of a debugfs file
+ * kvmintro_record_schema_parse() - read a debugfs file's records, as @schema says
  * @schema: the keys every record must have
  * @text: the file's contents
  * @length: their length
@@ -191,41 +168,30 @@ static int kvmintro_record_list_join(struct kvmintro_record_list *list,
  * Return: 0; -EBADMSG if a line is not a record or lacks a key of @schema;
  * -ENOMEM.
  */
-int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
-			       const char *text, size_t length,
-			       struct kvmintro_record_list *list,
-			       struct kvmintro_parse_error *error)
+int kvmintro_record_schema_parse(const struct kvmintro_record_schema *schema,
+				 const char *text, size_t length,
+				 struct kvmintro_record_list *list,
+				 struct kvmintro_parse_error *error)
 {
-	struct kvmintro_array records;
-	const char *line, *end, *where = NULL;
-	size_t number = 0;
-	int ret = 0;
+	const char *where = NULL;
+	size_t i, line;
+	int ret;
 
-	memset(list, 0, sizeof(*list));
 	memset(error, 0, sizeof(*error));
-	kvmintro_array_init(&records, sizeof(struct kvmintro_record));
-	list->text = malloc(length + 1);
-	if (!list->text)
-		return kvmintro_parse_fail(error, -ENOMEM, "out of memory");
-	memcpy(list->text, text, length);
-	list->text[length] = '\0';
-	for (line = list->text; line < list->text + length && !ret; line = end + 1) {
-		end = memchr(line, '\n', list->text + length - line);
-		if (!end)
-			end = list->text + length;
-		number++;
-		ret = kvmintro_record_list_add(schema, line, end - line,
-					       &records, error);
-		if (ret) {
-			error->line = number;
-			kvmintro_format_quote(line, end - line,
-					      error->line_text,
-					      sizeof(error->line_text));
-		}
+	ret = kvmintro_record_list_parse(text, length, list, &line);
+	if (ret) {
+		kvmintro_record_schema_name_line(text, length, line, error);
+		if (ret == -ENOMEM)
+			return kvmintro_parse_fail(error, -ENOMEM,
+						   "out of memory");
+		if (ret == -ENOSPC)
+			return kvmintro_parse_fail(error, -EBADMSG,
+						   "more than %d fields",
+						   KVMINTRO_RECORD_FIELDS_MAX);
+		return kvmintro_parse_fail(error, -EBADMSG,
+					   "not a record (see 'Record format' in Documentation/debugfs.rst)");
 	}
-	list->records = records.elements;
-	list->count = records.count;
-	if (!ret && schema->one_record) {
+	if (schema->one_record) {
 		ret = kvmintro_record_list_join(list, error);
 		if (!ret && schema->select)
 			schema = schema->select(list->records) ?: schema;
@@ -233,16 +199,20 @@ int kvmintro_record_list_parse(const struct kvmintro_record_schema *schema,
 			ret = kvmintro_record_check(schema, list->records,
 						    error, &where);
 		/* A field of the wrong type: name its line. */
-		if (ret && !error->line && where) {
-			line = memrchr(list->text, '\n', where - list->text);
-			line = line ? line + 1 : list->text;
-			end = strchr(line, '\n') ?: line + strlen(line);
-			for (error->line = 1; where-- > list->text;)
-				error->line += *where == '\n';
-			kvmintro_format_quote(line, end - line,
-					      error->line_text,
-					      sizeof(error->line_text));
-		}
+		if (ret && !error->line && where)
+			kvmintro_record_schema_name_line(list->text,
+				strlen(list->text),
+				kvmintro_record_line_number(list, where), error);
+	}
+	for (i = 0; !schema->one_record && i < list->count && !ret; i++) {
+		ret = kvmintro_record_check(schema, &list->records[i], error,
+					    &where);
+		if (ret)
+			kvmintro_record_schema_name_line(list->text,
+				strlen(list->text),
+				kvmintro_record_line_number(list,
+					kvmintro_record_start(&list->records[i])),
+				error);
 	}
 	if (ret)
 		kvmintro_record_list_release(list);
@@ -281,7 +251,7 @@ int kvmintro_record_list_request(const char *root, const char *dir,
 					 &length, &path);
 	if (ret)
 		return ret;
-	ret = kvmintro_record_list_parse(schema, text, length, list, &error);
+	ret = kvmintro_record_schema_parse(schema, text, length, list, &error);
 	if (!ret && schema->check_list) {
 		ret = schema->check_list(list, context, &error);
 		if (ret)
@@ -292,17 +262,6 @@ int kvmintro_record_list_request(const char *root, const char *dir,
 	free(text);
 	free(path);
 	return ret;
-}
-
-void kvmintro_record_list_release(struct kvmintro_record_list *list)
-{
-	size_t i;
-
-	for (i = 0; i < list->count; i++)
-		free(list->records[i].fields);
-	free(list->records);
-	free(list->text);
-	memset(list, 0, sizeof(*list));
 }
 
 /* The number of @record's field @key, which its schema says it has. */
@@ -348,13 +307,6 @@ struct kvmintro_span kvmintro_record_text(const struct kvmintro_record *record,
 		text.length = field->value_len;
 	}
 	return text;
-}
-
-/* Is @record of kind @kind ("ok", "leaf", ...)? */
-bool kvmintro_record_is(const struct kvmintro_record *record, const char *kind)
-{
-	return record->kind && record->kind_len == strlen(kind) &&
-	       !memcmp(record->kind, kind, record->kind_len);
 }
 
 /* Is the value of @record's field @key the word @word? */

@@ -89,8 +89,8 @@ int kvmintro_vm_list_parse(const char *text, size_t length,
 			   struct kvmintro_parse_error *error)
 {
 	memset(list, 0, sizeof(*list));
-	return kvmintro_record_list_parse(&kvmintro_vm_schema, text, length,
-					  &list->records, error) ?:
+	return kvmintro_record_schema_parse(&kvmintro_vm_schema, text, length,
+					    &list->records, error) ?:
 	       (kvmintro_vm_list_fill(list) ?
 		kvmintro_parse_fail(error, -ENOMEM, "out of memory") : 0);
 }

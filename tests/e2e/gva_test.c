@@ -21,15 +21,15 @@
  * cr3) first, then the entries, then the GPA and host records or a stop
  * record.
  */
-static struct kvmintro_records *gva_walk(const char *request)
+static struct kvmintro_record_list *gva_walk(const char *request)
 {
-	struct kvmintro_records *walk;
+	struct kvmintro_record_list *walk;
 	const struct kvmintro_record *head;
 	char *text = kvmintro_vm_request("gva", request);
 
 	TEST_ASSERT(text, "read gva: %s", strerror(errno));
 	walk = kvmintro_records_parse(text);
-	TEST_ASSERT(walk->nr >= 2, "walk of '%s':\n%s", request, walk->text);
+	TEST_ASSERT(walk->count >= 2, "walk of '%s':\n%s", request, walk->text);
 	head = kvmintro_records_at(walk, 0);
 	TEST_ASSERT(kvmintro_record_is(head, NULL) && head->nr_fields == 4 &&
 		    kvmintro_field_has(head, "gva") &&
@@ -40,7 +40,7 @@ static struct kvmintro_records *gva_walk(const char *request)
 }
 
 /* The mode= of a walk. */
-static const char *walk_mode(const struct kvmintro_records *walk)
+static const char *walk_mode(const struct kvmintro_record_list *walk)
 {
 	static char mode[16];
 
@@ -49,9 +49,9 @@ static const char *walk_mode(const struct kvmintro_records *walk)
 }
 
 /* The level at which a walk stopped: its last record, "stop". */
-static uint64_t walk_stop(const struct kvmintro_records *walk)
+static uint64_t walk_stop(const struct kvmintro_record_list *walk)
 {
-	const struct kvmintro_record *stop = kvmintro_records_at(walk, walk->nr - 1);
+	const struct kvmintro_record *stop = kvmintro_records_at(walk, walk->count - 1);
 	char reason[16];
 
 	TEST_ASSERT(kvmintro_record_is(stop, "stop") &&
@@ -62,12 +62,12 @@ static uint64_t walk_stop(const struct kvmintro_records *walk)
 }
 
 /* The GPA record of a walk: gpa= and page_size= into @size. */
-static uint64_t walk_gpa(const struct kvmintro_records *walk, char *size)
+static uint64_t walk_gpa(const struct kvmintro_record_list *walk, char *size)
 {
 	const struct kvmintro_record *r;
-	int i;
+	size_t i;
 
-	for (i = 1; i < walk->nr; i++) {
+	for (i = 1; i < walk->count; i++) {
 		r = kvmintro_records_at(walk, i);
 		if (kvmintro_record_is(r, NULL) && kvmintro_field_has(r, "page_size")) {
 			TEST_ASSERT(r->nr_fields == 2, "'%s'", kvmintro_record_line(r));
@@ -83,14 +83,15 @@ static uint64_t walk_gpa(const struct kvmintro_records *walk, char *size)
  * Every entry record's entry equals the bytes at its entry_gpa: 4 with
  * 32-bit paging, 8 otherwise.
  */
-static int check_entries(struct kvm_vm *vm, const struct kvmintro_records *walk)
+static int check_entries(struct kvm_vm *vm, const struct kvmintro_record_list *walk)
 {
 	bool narrow = vm->mode == VM_MODE_PAGED32;
 	uint64_t table, entry_gpa, entry, level;
 	const struct kvmintro_record *r;
-	int n = 0, i;
+	int n = 0;
+	size_t i;
 
-	for (i = 1; i < walk->nr; i++) {
+	for (i = 1; i < walk->count; i++) {
 		r = kvmintro_records_at(walk, i);
 		if (!kvmintro_record_is(r, NULL) || !kvmintro_field_has(r, "level"))
 			continue;
@@ -129,7 +130,7 @@ static void expect_walk(struct kvm_vm *vm, uint64_t gva, const char *size,
 {
 	uint64_t gpa, page_size, got_gpa, hva, hpa;
 	const struct kvmintro_record *host;
-	struct kvmintro_records *walk;
+	struct kvmintro_record_list *walk;
 	char request[64], got_size[8];
 
 	TEST_ASSERT(!__addr_gva2gpa(vm, gva, &gpa, &page_size),
@@ -144,7 +145,7 @@ static void expect_walk(struct kvm_vm *vm, uint64_t gva, const char *size,
 	TEST_ASSERT(got_gpa == gpa && !strcmp(got_size, size),
 		    "gva 0x%" PRIx64 ": gpa 0x%" PRIx64 " %s, the VMM mapped 0x%" PRIx64 " %s",
 		    gva, got_gpa, got_size, gpa, size);
-	host = kvmintro_records_at(walk, walk->nr - 1);
+	host = kvmintro_records_at(walk, walk->count - 1);
 	TEST_ASSERT(kvmintro_record_is(host, "host") && host->nr_fields == 4,
 		    "no backed host record:\n%s", walk->text);
 	hva = kvmintro_field_u64(host, "hva");
@@ -173,7 +174,7 @@ static void test_long_mode_walks(void)
 {
 	struct kvm_vm *vm = vm_create();
 	bool has_1g;
-	struct kvmintro_records *walk;
+	struct kvmintro_record_list *walk;
 	char path[192], size[8];
 
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, 8 * SZ_2M, 0);
@@ -255,7 +256,7 @@ static void test_prot32_walks(enum vm_guest_mode mode)
 	bool pae = mode == VM_MODE_PAE;
 	uint64_t large = pae ? SZ_2M : 2 * SZ_2M;
 	struct kvm_vm *vm = vm_create();
-	struct kvmintro_records *walk;
+	struct kvmintro_record_list *walk;
 	struct kvm_vcpu *vcpu;
 	char path[192];
 
@@ -303,7 +304,7 @@ static void test_paged32_walks(void)
 static void test_no_paging(void)
 {
 	struct kvm_vm *vm = vm_create();
-	struct kvmintro_records *walk;
+	struct kvmintro_record_list *walk;
 	char path[192], size[8];
 
 	vm_add_memslot(vm, VM_MEM_ANON, 0, 0, SZ_2M, 0);

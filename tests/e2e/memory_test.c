@@ -497,7 +497,7 @@ static void test_translate(void)
 	const uint64_t gpas[] = { 0x10000234, 0x100000000ULL + 0x1fff12,
 				  0x10000000 + 4096 * 4 + 8 };
 	char request[256], expect[256], path[192], *text, *line;
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	uint64_t entry, pfn;
 	bool has_hugetlb;
 	struct kvm_vm *vm = vm_create_with_memory(&has_hugetlb);
@@ -531,7 +531,7 @@ static void test_translate(void)
 		    "error replies: '%s'", line);
 	/* The same replies through lib/record.c's reader, field by field. */
 	records = kvmintro_records_parse(text);
-	TEST_ASSERT_EQ(records->nr, 5);
+	TEST_ASSERT_EQ(records->count, 5);
 	for (i = 0; i < 5; i++) {
 		const struct kvmintro_record *r = kvmintro_records_at(records, i);
 		uint64_t gpa = i == 2 ? gpas[2] & ~0xfffULL :

@@ -339,7 +339,7 @@ static void test_gva_vcpu_width(void)
 		"0x1000 vcpu=18446744073709551615", "0x1000 vcpu=4294967295",
 		"0x1000 vcpu=1",
 	};
-	struct kvmintro_records *walk;
+	struct kvmintro_record_list *walk;
 	char *before, *after;
 	unsigned int i;
 	int r;

@@ -147,22 +147,22 @@ struct result {
  * last.  Parse them; check the summary's fields and fill *@matches,
  * *@bytes and @truncated (a "yes" or "no").
  */
-static struct kvmintro_records *scan_records(const char *text,
+static struct kvmintro_record_list *scan_records(const char *text,
 					     uint64_t *matches, uint64_t *bytes,
 					     char *truncated)
 {
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	const struct kvmintro_record *summary;
-	int i;
+	size_t i;
 
 	TEST_ASSERT(text, "no results");
 	records = kvmintro_records_parse(strdup(text));
-	TEST_ASSERT(records->nr, "no summary");
-	for (i = 0; i < records->nr - 1; i++)
+	TEST_ASSERT(records->count, "no summary");
+	for (i = 0; i < records->count - 1; i++)
 		TEST_ASSERT(kvmintro_record_is(kvmintro_records_at(records, i), "match"),
 			    "not a match: '%s'",
 			    kvmintro_record_line(kvmintro_records_at(records, i)));
-	summary = kvmintro_records_at(records, records->nr - 1);
+	summary = kvmintro_records_at(records, records->count - 1);
 	TEST_ASSERT(kvmintro_record_is(summary, "summary") && summary->nr_fields == 3,
 		    "last is not the summary: '%s'", kvmintro_record_line(summary));
 	*matches = kvmintro_field_u64(summary, "matches");
@@ -170,12 +170,12 @@ static struct kvmintro_records *scan_records(const char *text,
 	kvmintro_field_str(summary, "truncated", truncated, 8);
 	TEST_ASSERT(!strcmp(truncated, "yes") || !strcmp(truncated, "no"),
 		    "truncated=%s", truncated);
-	TEST_ASSERT_EQ((int)*matches, records->nr - 1);
+	TEST_ASSERT_EQ(*matches, (uint64_t)records->count - 1);
 	return records;
 }
 
 /* Match @i of @records: its five fields, the pattern a string. */
-static void scan_result(const struct kvmintro_records *records, int i,
+static void scan_result(const struct kvmintro_record_list *records, size_t i,
 			struct result *result)
 {
 	const struct kvmintro_record *r = kvmintro_records_at(records, i);
@@ -203,10 +203,11 @@ static void test_scan_finds_exactly_the_planted(void)
 {
 	static struct match truth[256];
 	struct kvm_vm *vm = vm_create_scanned();
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	uint64_t matches, bytes;
 	char *text, trunc[8], *scalar;
-	int n, found = 0, i, r;
+	int n, found = 0, r;
+	size_t i;
 	struct result m;
 
 	n = truth_matches(vm, truth, 256);
@@ -217,7 +218,7 @@ static void test_scan_finds_exactly_the_planted(void)
 	text = scan("str:kvmintro-needle\nhex:de ad BE ef 00 5a\n", &r);
 	TEST_ASSERT(text, "scan: %s", strerror(-r));
 	records = scan_records(text, &matches, &bytes, trunc);
-	for (i = 0; i < records->nr - 1; i++) {
+	for (i = 0; i < records->count - 1; i++) {
 		scan_result(records, i, &m);
 		TEST_ASSERT(found < n, "more matches than planted");
 		TEST_ASSERT(m.gpa == truth[found].gpa, "match %d at 0x%" PRIx64 ", truth 0x%" PRIx64,
@@ -461,7 +462,7 @@ static void test_scan_4096_patterns(void)
 {
 	static struct match truth[3 * SCAN_PATTERNS];
 	struct kvm_vm *vm = vm_create_scanned();
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	char *text, *request, name[600], want[600], trunc[8];
 	uint64_t gpa, matches, bytes;
 	unsigned int i, planted = 0;
@@ -500,7 +501,7 @@ static void test_scan_4096_patterns(void)
 	TEST_ASSERT(text, "scan of 4096 patterns (%zu bytes): %s",
 		    strlen(request), strerror(-r));
 	records = scan_records(text, &matches, &bytes, trunc);
-	for (i = 0; i < (unsigned int)records->nr - 1; i++) {
+	for (i = 0; i < (unsigned int)records->count - 1; i++) {
 		scan_result(records, i, &m);
 		TEST_ASSERT(found < n, "more matches than the truth's %d", n);
 		many_name(truth[found].pattern, want);
@@ -619,7 +620,7 @@ static void test_scan_line_by_line(void)
 		"max=2\n", "str:kvmintro-needle\n", "hex:de ad be ef 00 5a\n",
 	};
 	struct kvm_vm *vm = vm_create_scanned();
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	char path[192], *text, trunc[8];
 	uint64_t matches, bytes;
 	struct result m;
@@ -660,7 +661,7 @@ static void test_scan_line_by_line(void)
 static void test_scan_written_in_blocks(void)
 {
 	struct kvm_vm *vm = vm_create_scanned();
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	char path[192], *text, *p, trunc[8];
 	uint64_t matches, bytes;
 	size_t len, off, n;
@@ -763,7 +764,7 @@ static void test_scan_pattern_encoding(void)
 	static const char want[] =
 		" index=1 pattern=\"str:kv \\\"in\\\\tro\\t\\x01\\xfe=x\"\n";
 	struct kvm_vm *vm = vm_create_scanned();
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	char request[64], *text, trunc[8];
 	uint64_t matches, bytes;
 	struct result m;

@@ -71,7 +71,7 @@ static char *stage2_walk(uint64_t gpa)
 }
 
 /* The records of a walk of @gpa; the text too, in *@text, if @text. */
-static struct kvmintro_records *stage2_walk_records(uint64_t gpa, char **text)
+static struct kvmintro_record_list *stage2_walk_records(uint64_t gpa, char **text)
 {
 	char *reply = stage2_walk(gpa);
 
@@ -189,15 +189,15 @@ static uint64_t gpa_hpa_pfn(uint64_t gpa)
  * The walk's entries, the records without a kind that have a level: each
  * points at the next one's table.
  */
-static unsigned int check_levels(const struct kvmintro_records *walk,
+static unsigned int check_levels(const struct kvmintro_record_list *walk,
 				  uint64_t root, unsigned int *last_level)
 {
 	uint64_t table, entry, next_table = root, level, want_level = 0;
 	const struct kvmintro_record *r;
 	unsigned int n = 0;
-	int i;
+	size_t i;
 
-	for (i = 0; i < walk->nr; i++) {
+	for (i = 0; i < walk->count; i++) {
 		r = kvmintro_records_at(walk, i);
 		if (!kvmintro_record_is(r, NULL) || !kvmintro_field_has(r, "level"))
 			continue;
@@ -238,7 +238,7 @@ static void check_touched(struct kvm_vm *vm, uint64_t gpa, uint64_t root,
 {
 	uint64_t hva = (uint64_t)(uintptr_t)addr_gpa2hva(vm, gpa), pm, pfn;
 	char *text, size[8], host_size[8], kind[16], perm[8], host[32];
-	struct kvmintro_records *walk = stage2_walk_records(gpa, &text);
+	struct kvmintro_record_list *walk = stage2_walk_records(gpa, &text);
 	const struct kvmintro_record *head, *leaf;
 	const char *want = want_size(gpa);
 	unsigned int n, last = 0;
@@ -248,7 +248,7 @@ static void check_touched(struct kvm_vm *vm, uint64_t gpa, uint64_t root,
 		    kvmintro_field_u64(head, "gpa") == gpa &&
 		    kvmintro_field_u64(head, "root") == root, "header:\n%s", text);
 	leaf = kvmintro_records_find(walk, "leaf", 0);
-	TEST_ASSERT(leaf && leaf == kvmintro_records_at(walk, walk->nr - 1),
+	TEST_ASSERT(leaf && leaf == kvmintro_records_at(walk, walk->count - 1),
 		    "gpa 0x%" PRIx64 " has no leaf, last:\n%s", gpa, text);
 	n = check_levels(walk, root, &last);
 	kvmintro_field_str(leaf, "size", size, sizeof(size));
@@ -293,19 +293,20 @@ struct summary_run {
  */
 static int read_summary(struct summary_run *runs, int max, uint64_t *root)
 {
-	struct kvmintro_records *summary = kvmintro_records_read(stage2_path());
+	struct kvmintro_record_list *summary = kvmintro_records_read(stage2_path());
 	const struct kvmintro_record *table, *r;
 	char memtype[8], mmu[8];
-	int n = 0, i;
+	int n = 0;
+	size_t i;
 
-	TEST_ASSERT(summary && summary->nr, "read stage2: %s", strerror(errno));
+	TEST_ASSERT(summary && summary->count, "read stage2: %s", strerror(errno));
 	table = kvmintro_records_at(summary, 0);
 	TEST_ASSERT(kvmintro_record_is(table, "table") &&
 		    kvmintro_field_u64(table, "vcpu") == 0,
 		    "summary starts '%s'", kvmintro_record_line(table));
 	kvmintro_field_str(table, "mmu", mmu, sizeof(mmu));
 	*root = kvmintro_field_u64(table, "root");
-	for (i = 1; i < summary->nr; i++) {
+	for (i = 1; i < summary->count; i++) {
 		struct summary_run *run = &runs[n];
 
 		r = kvmintro_records_at(summary, i);
@@ -377,7 +378,7 @@ static void test_stage2_walks(void)
 	static struct summary_run runs[4096];
 	const struct summary_run *run;
 	const struct kvmintro_record *head, *leaf, *err;
-	struct kvmintro_records *walk;
+	struct kvmintro_record_list *walk;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm = vm_create_touched(&vcpu, true);
 	uint64_t root, levels = 0, size;
@@ -454,7 +455,7 @@ static void test_stage2_walks(void)
 	/* Untouched: a non-present entry stops the walk, and says where. */
 	for (i = 0; i < ARRAY_SIZE(untouched); i++) {
 		walk = stage2_walk_records(untouched[i], &text);
-		err = kvmintro_records_at(walk, walk->nr - 1);
+		err = kvmintro_records_at(walk, walk->count - 1);
 		TEST_ASSERT(!kvmintro_records_find(walk, "leaf", 0) &&
 			    kvmintro_record_is(err, "err") &&
 			    kvmintro_field_u64(err, "gpa") == untouched[i] &&
@@ -475,7 +476,7 @@ static void test_stage2_walks(void)
 	/* Far away: the walk stops high up. */
 	walk = stage2_walk_records(0x5000000000ULL, &text);
 	check_levels(walk, root, &last);
-	err = kvmintro_records_at(walk, walk->nr - 1);
+	err = kvmintro_records_at(walk, walk->count - 1);
 	TEST_ASSERT(kvmintro_record_is(err, "err") &&
 		    (kvmintro_field_u64(err, "level") == 4 ||
 		     kvmintro_field_u64(err, "level") == 3) &&
@@ -522,7 +523,7 @@ static void test_stage2_walks(void)
 	walk = kvmintro_records_read(stage2_path());
 	TEST_ASSERT(walk, "read stage2: %s", strerror(errno));
 	n = 0;
-	for (i = 0; i < (unsigned int)walk->nr; i++) {
+	for (i = 0; i < (unsigned int)walk->count; i++) {
 		leaf = kvmintro_records_at(walk, i);
 		if (!kvmintro_record_is(leaf, "leaf"))
 			continue;
@@ -534,7 +535,7 @@ static void test_stage2_walks(void)
 	kvmintro_records_free(walk);
 	TEST_ASSERT(!kvmintro_write(stage2_path(), "summary"), "summary");
 	walk = kvmintro_records_read(stage2_path());
-	TEST_ASSERT(walk && walk->nr &&
+	TEST_ASSERT(walk && walk->count &&
 		    kvmintro_record_is(kvmintro_records_at(walk, 0), "table"),
 		    "back to summary");
 	kvmintro_records_free(walk);

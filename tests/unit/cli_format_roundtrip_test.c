@@ -53,8 +53,8 @@ static bool roundtrip_memslot(const struct kvmintro_memslot_info *slot,
 	if (kvmintro_format_memslot(text, sizeof(text), slot) < 0 ||
 	    flags_length < 0)
 		return false;
-	if (kvmintro_record_list_parse(&any_schema, text,
-				       strlen(text), &list, &error)) {
+	if (kvmintro_record_schema_parse(&any_schema, text,
+					 strlen(text), &list, &error)) {
 		if (verbose)
 			printf("#   %s#   %s\n", text, error.message);
 		return false;
@@ -284,8 +284,8 @@ static bool roundtrip_regs(const struct kvmintro_regs *regs, unsigned int vcpu,
 	bool same;
 
 	roundtrip_format_regs(regs, vcpu, text, sizeof(text));
-	if (kvmintro_record_list_parse(&one_record, text, strlen(text), &parsed,
-				       &error)) {
+	if (kvmintro_record_schema_parse(&one_record, text, strlen(text),
+					 &parsed, &error)) {
 		if (verbose)
 			printf("#   line %zu: %s\n", error.line, error.message);
 		return false;

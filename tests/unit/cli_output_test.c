@@ -120,10 +120,10 @@ static void test_memslot_list_output(void)
 	struct cli_capture capture;
 	int ret;
 
-	ret = kvmintro_record_list_parse(kvmintro_memslot_view.schema,
-					 contract_memslots,
-					 strlen(contract_memslots), &list,
-					 &error);
+	ret = kvmintro_record_schema_parse(kvmintro_memslot_view.schema,
+					   contract_memslots,
+					   strlen(contract_memslots), &list,
+					   &error);
 	if (!CLI_EXPECT(!ret, "memslots output: sample parses"))
 		return;
 	CLI_EXPECT(!kvmintro_show_table(kvmintro_memslot_view.columns,

@@ -120,7 +120,7 @@ static void fuzz_records(const char *text, size_t length, bool one_record)
 	struct cli_capture output;
 	int ret;
 
-	if (kvmintro_record_list_parse(&schema, text, length, &list, &error)) {
+	if (kvmintro_record_schema_parse(&schema, text, length, &list, &error)) {
 		FUZZ_ASSERT(!list.records && !list.count);
 		fuzz_check_error(&error);
 		return;

@@ -227,8 +227,8 @@ static void test_vms_long_lines(void)
 static int parse_memslots(const char *text, struct kvmintro_record_list *list,
 			  struct kvmintro_parse_error *error)
 {
-	return kvmintro_record_list_parse(kvmintro_memslot_view.schema, text,
-					  strlen(text), list, error);
+	return kvmintro_record_schema_parse(kvmintro_memslot_view.schema, text,
+					    strlen(text), list, error);
 }
 
 static bool memslot_flags_are(const struct kvmintro_record *record,
@@ -419,8 +419,8 @@ static const struct kvmintro_record_schema one_schema = {
 static int parse_one(const char *text, struct kvmintro_record_list *list,
 		     struct kvmintro_parse_error *error)
 {
-	return kvmintro_record_list_parse(&one_schema, text, strlen(text), list,
-					  error);
+	return kvmintro_record_schema_parse(&one_schema, text, strlen(text),
+					    list, error);
 }
 
 static void test_one_record(void)
@@ -484,14 +484,14 @@ static void test_record_checks(void)
 	struct kvmintro_record_list list;
 	int ret;
 
-	ret = kvmintro_record_list_parse(&schema, text, strlen(text), &list,
-					 &error);
+	ret = kvmintro_record_schema_parse(&schema, text, strlen(text), &list,
+					   &error);
 	CLI_EXPECT(ret == -EBADMSG && error.line == 2 && !list.count &&
 		   strstr(error.message, "number is odd") &&
 		   strstr(error.line_text, "number=0x3"),
 		   "records: the schema's check refuses a record, at its line");
-	CLI_EXPECT(!kvmintro_record_list_parse(&schema, "number=0x2\n", 11,
-					       &list, &error) && list.count == 1,
+	CLI_EXPECT(!kvmintro_record_schema_parse(&schema, "number=0x2\n", 11,
+						 &list, &error) && list.count == 1,
 		   "records: check_list is not the parser's (the loader runs it)");
 	kvmintro_record_list_release(&list);
 }
@@ -510,7 +510,7 @@ static void test_wide_record(void)
 
 	for (i = 0; i < 100; i++)
 		used += snprintf(text + used, sizeof(text) - used, "k%d=%d\n", i, i);
-	ret = kvmintro_record_list_parse(&schema, text, used, &list, &error);
+	ret = kvmintro_record_schema_parse(&schema, text, used, &list, &error);
 	snprintf(key, sizeof(key), "k99");
 	CLI_EXPECT(!ret && list.records[0].nr_fields == 100 &&
 		   kvmintro_record_number(list.records, "k64") == 64 &&
@@ -535,8 +535,8 @@ static void test_record_json(void)
 	struct cli_capture capture;
 	struct kvmintro_json json;
 
-	if (!CLI_EXPECT(!kvmintro_record_list_parse(&schema, text, strlen(text),
-						    &list, &error),
+	if (!CLI_EXPECT(!kvmintro_record_schema_parse(&schema, text, strlen(text),
+						      &list, &error),
 			"json: the record parses"))
 		return;
 	kvmintro_json_init(&json, kvmintro_json_fwrite, cli_capture_begin(&capture));

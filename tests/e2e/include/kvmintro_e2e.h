@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../../../lib/record.h"
+#include "../../../lib/record_list.h"
 #include "test_util.h"
 
 /*
@@ -89,27 +89,19 @@ int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
 		   int max);
 
 /*
- * Any file's records, parsed with lib/record.c's reader (the CLI's), one
- * per line; a line that is not a record fails the test.
+ * Any file's records, read with lib/record_list.c (the CLI's reader), one
+ * per line; a line that is not a record, or a comment, fails the test.
  */
-#define KVMINTRO_RECORD_FIELDS_MAX	24
-struct kvmintro_records {
-	char *text;		/* the file; the records point into it */
-	int nr;
-	struct kvmintro_records_entry *entries;
-};
-struct kvmintro_records *kvmintro_records_parse(char *text);
+struct kvmintro_record_list *kvmintro_records_parse(char *text);
 /* The records of @path, or NULL with errno set if it cannot be read. */
-struct kvmintro_records *kvmintro_records_read(const char *path);
-void kvmintro_records_free(struct kvmintro_records *records);
-/* Record @i (0 <= @i < nr). */
-const struct kvmintro_record *kvmintro_records_at(const struct kvmintro_records *records,
-						  int i);
-/* Is @record of kind @kind (NULL: a record without a kind)? */
-bool kvmintro_record_is(const struct kvmintro_record *record, const char *kind);
+struct kvmintro_record_list *kvmintro_records_read(const char *path);
+void kvmintro_records_free(struct kvmintro_record_list *records);
+/* Record @i (0 <= @i < count). */
+const struct kvmintro_record *kvmintro_records_at(const struct kvmintro_record_list *records,
+						  size_t i);
 /* The first record of kind @kind (NULL: without one) from @from on, or NULL. */
-const struct kvmintro_record *kvmintro_records_find(const struct kvmintro_records *records,
-						    const char *kind, int from);
+const struct kvmintro_record *kvmintro_records_find(const struct kvmintro_record_list *records,
+						    const char *kind, size_t from);
 bool kvmintro_field_has(const struct kvmintro_record *record, const char *key);
 /* Field @key, a hex or decimal number; asserts it is one. */
 uint64_t kvmintro_field_u64(const struct kvmintro_record *record,

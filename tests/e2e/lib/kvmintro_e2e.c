@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../lib/record.h"
+#include "../../../lib/record_list.h"
 #include "kvm_util.h"
 #include "kvmintro_e2e.h"
 #include "processor.h"
@@ -270,87 +270,59 @@ static int read_records(const char *path, bool (*parse)(const char *, void *),
 	return n;
 }
 
-struct kvmintro_records_entry {
-	struct kvmintro_record record;
-	struct kvmintro_record_field fields[KVMINTRO_RECORD_FIELDS_MAX];
-	size_t len;		/* of the line, without its newline */
-};
-
 /*
  * Parse @text (malloc()ed, now owned), every line a record; no comment.
  * A line the reader refuses fails the test, naming it.
  */
-struct kvmintro_records *kvmintro_records_parse(char *text)
+struct kvmintro_record_list *kvmintro_records_parse(char *text)
 {
-	struct kvmintro_records *records = calloc(1, sizeof(*records));
-	struct kvmintro_records_entry *entry;
-	char *line, *nl;
-	int lines = 0, r;
+	struct kvmintro_record_list *records = calloc(1, sizeof(*records));
+	size_t line;
+	int r;
 
 	TEST_ASSERT(records && text, "records of nothing");
-	for (line = text; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		TEST_ASSERT(nl, "a line without a newline: '%s'", line);
-		lines++;
-	}
-	records->text = text;
-	records->entries = calloc(lines + 1, sizeof(*records->entries));
-	TEST_ASSERT(records->entries, "calloc");
-	for (line = text; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		entry = &records->entries[records->nr++];
-		entry->len = nl - line;
-		r = kvmintro_record_parse(line, entry->len + 1, &entry->record,
-					  entry->fields,
-					  KVMINTRO_RECORD_FIELDS_MAX);
-		TEST_ASSERT(!r && !entry->record.comment,
-			    "not a record (%s): '%.*s'",
-			    r ? strerror(-r) : "a comment", (int)entry->len,
-			    line);
-	}
+	TEST_ASSERT(!*text || text[strlen(text) - 1] == '\n',
+		    "a last line without a newline:\n%s", text);
+	r = kvmintro_record_list_parse(text, strlen(text), records, &line);
+	TEST_ASSERT(!r, "line %zu is not a record (%s):\n%s", line,
+		    strerror(-r), text);
+	TEST_ASSERT(!records->comments, "a comment among the records:\n%s",
+		    text);
+	free(text);
 	return records;
 }
 
-struct kvmintro_records *kvmintro_records_read(const char *path)
+struct kvmintro_record_list *kvmintro_records_read(const char *path)
 {
 	char *text = kvmintro_read(path);
 
 	return text ? kvmintro_records_parse(text) : NULL;
 }
 
-void kvmintro_records_free(struct kvmintro_records *records)
+void kvmintro_records_free(struct kvmintro_record_list *records)
 {
 	if (!records)
 		return;
-	free(records->entries);
-	free(records->text);
+	kvmintro_record_list_release(records);
 	free(records);
 }
 
-const struct kvmintro_record *kvmintro_records_at(const struct kvmintro_records *records,
-						  int i)
+const struct kvmintro_record *kvmintro_records_at(const struct kvmintro_record_list *records,
+						  size_t i)
 {
-	TEST_ASSERT(i >= 0 && i < records->nr, "record %d of %d", i,
-		    records->nr);
-	return &records->entries[i].record;
+	TEST_ASSERT(i < records->count, "record %zu of %zu", i,
+		    records->count);
+	return &records->records[i];
 }
 
-bool kvmintro_record_is(const struct kvmintro_record *record, const char *kind)
+const struct kvmintro_record *kvmintro_records_find(const struct kvmintro_record_list *records,
+						    const char *kind, size_t from)
 {
-	if (!kind || !record->kind)
-		return !kind && !record->kind;
-	return record->kind_len == strlen(kind) &&
-	       !memcmp(record->kind, kind, record->kind_len);
-}
+	size_t i;
 
-const struct kvmintro_record *kvmintro_records_find(const struct kvmintro_records *records,
-						    const char *kind, int from)
-{
-	int i;
-
-	for (i = from; i < records->nr; i++) {
-		if (kvmintro_record_is(&records->entries[i].record, kind))
-			return &records->entries[i].record;
+	for (i = from; i < records->count; i++) {
+		if (kvmintro_record_is(&records->records[i], kind))
+			return &records->records[i];
 	}
 	return NULL;
 }
@@ -358,13 +330,9 @@ const struct kvmintro_record *kvmintro_records_find(const struct kvmintro_record
 const char *kvmintro_record_line(const struct kvmintro_record *record)
 {
 	static char line[1024];
-	const struct kvmintro_records_entry *entry =
-		(const void *)((const char *)record -
-			       offsetof(struct kvmintro_records_entry, record));
-	const char *start = record->kind ? record->kind :
-			    record->nr_fields ? record->fields[0].key : "";
+	const char *start = kvmintro_record_start(record) ?: "";
 
-	snprintf(line, sizeof(line), "%.*s", (int)entry->len, start);
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(start, "\n"), start);
 	return line;
 }
 
@@ -588,14 +556,14 @@ int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
  * @records is set to free.
  */
 static const struct kvmintro_record_field *
-kv_find(const char *text, const char *name, struct kvmintro_records **records)
+kv_find(const char *text, const char *name, struct kvmintro_record_list **records)
 {
 	const struct kvmintro_record_field *found = NULL;
 	const struct kvmintro_record *r, *other;
-	int i, j;
+	size_t i, j;
 
 	*records = kvmintro_records_parse(strdup(text));
-	for (i = 0; i < (*records)->nr; i++) {
+	for (i = 0; i < (*records)->count; i++) {
 		r = kvmintro_records_at(*records, i);
 		TEST_ASSERT(!r->kind && r->nr_fields == 1,
 			    "not a one-field record: '%s'", kvmintro_record_line(r));
@@ -615,7 +583,7 @@ kv_find(const char *text, const char *name, struct kvmintro_records **records)
 bool kvmintro_kv_u64(const char *text, const char *name, uint64_t *value)
 {
 	const struct kvmintro_record_field *field;
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	bool ok;
 
 	field = kv_find(text, name, &records);
@@ -631,7 +599,7 @@ bool kvmintro_kv_str(const char *text, const char *name, char *value,
 		     size_t size)
 {
 	const struct kvmintro_record_field *field;
-	struct kvmintro_records *records;
+	struct kvmintro_record_list *records;
 	bool ok;
 
 	field = kv_find(text, name, &records);
