@@ -271,8 +271,9 @@ static int read_records(const char *path, bool (*parse)(const char *, void *),
 }
 
 /*
- * Parse @text (malloc()ed, now owned), every line a record; no comment.
- * A line the reader refuses fails the test, naming it.
+ * Parse @text (malloc()ed, freed here: the records point into the list's
+ * copy), every line a record ending with a newline; no comment.  A line
+ * the reader refuses fails the test, naming it.
  */
 struct kvmintro_record_list *kvmintro_records_parse(char *text)
 {
