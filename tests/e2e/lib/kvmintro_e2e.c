@@ -189,44 +189,6 @@ const char *kvmintro_vm_path(pid_t pid, int nth)
 	return path;
 }
 
-/* Next line of *@text into @line (NUL-terminated); false at the end. */
-static bool next_line(char **text, char *line, size_t size)
-{
-	char *nl;
-	size_t len;
-
-	if (!**text)
-		return false;
-	nl = strchr(*text, '\n');
-	if (!nl)
-		return false;	/* every line must end with a newline */
-	len = nl - *text;
-	if (len >= size)
-		len = size - 1;
-	memcpy(line, *text, len);
-	line[len] = '\0';
-	*text = nl + 1;
-	return true;
-}
-
-/*
- * Parse @line of the file @name as a record with lib/record.c's reader, the
- * CLI's: it must have exactly @nr_fields fields and no kind.  Print why not.
- */
-static bool record_parse(const char *name, const char *line,
-			 struct kvmintro_record *record,
-			 struct kvmintro_record_field *fields,
-			 unsigned int nr_fields)
-{
-	if (kvmintro_record_parse(line, strlen(line), record, fields,
-				  nr_fields) ||
-	    record->comment || record->kind || record->nr_fields != nr_fields) {
-		printf("# bad %s record: '%s'\n", name, line);
-		return false;
-	}
-	return true;
-}
-
 /* Set *@value to @record's field @key, a number of @type; false if none. */
 static bool record_number(const struct kvmintro_record *record,
 			  const char *key, enum kvmintro_record_type type,
@@ -245,28 +207,49 @@ static bool record_number(const struct kvmintro_record *record,
 }
 
 /*
- * Parse the records of the file @path, one a line, with @parse into
- * @records, @size bytes each; at most @max.  Return how many, or -errno,
- * or -EBADMSG for a line that is not the record expected.
+ * Read the file @path with lib/record_list.c and convert its records, each
+ * of @nr_fields fields and no kind, with @convert into @records, @size
+ * bytes each; at most @max.  Return how many, or -errno, or -EBADMSG for
+ * a file that is not such records (a comment, a last line without its
+ * newline) or a record @convert refuses.
  */
-static int read_records(const char *path, bool (*parse)(const char *, void *),
+static int read_records(const char *path, const char *name,
+			unsigned int nr_fields,
+			bool (*convert)(const struct kvmintro_record *, void *),
 			void *records, size_t size, int max)
 {
-	char line[256], *text, *p;
-	int n = 0;
+	const struct kvmintro_record *record;
+	struct kvmintro_record_list list;
+	size_t line;
+	char *text;
+	int n;
 
 	text = kvmintro_read(path);
 	if (!text)
 		return -errno;
-	p = text;
-	while (n < max && next_line(&p, line, sizeof(line))) {
-		if (!parse(line, (char *)records + n * size)) {
-			free(text);
-			return -EBADMSG;
-		}
-		n++;
+	if (*text && text[strlen(text) - 1] != '\n') {
+		printf("# %s: the last line has no newline\n", name);
+		free(text);
+		return -EBADMSG;
+	}
+	if (kvmintro_record_list_parse(text, strlen(text), &list, &line)) {
+		printf("# %s: line %zu is not a record\n", name, line);
+		free(text);
+		return -EBADMSG;
 	}
 	free(text);
+	for (n = 0; n < max && (size_t)n < list.count; n++) {
+		record = &list.records[n];
+		if (list.comments || record->kind ||
+		    record->nr_fields != nr_fields ||
+		    !convert(record, (char *)records + n * size)) {
+			printf("# bad %s record: '%s'\n", name,
+			       kvmintro_record_line(record));
+			n = -EBADMSG;
+			break;
+		}
+	}
+	kvmintro_record_list_release(&list);
 	return n;
 }
 
@@ -377,27 +360,24 @@ const char *kvmintro_field_str(const struct kvmintro_record *record,
 }
 
 /* Parse one record of the vms file into @l. */
-static bool vms_record(const char *line, void *record_line)
+static bool vms_record(const struct kvmintro_record *record,
+		       void *record_line)
 {
 	struct kvmintro_vms_line *l = record_line;
-	struct kvmintro_record_field fields[5];
 	const struct kvmintro_record_field *dir;
-	struct kvmintro_record record;
 	uint64_t pid, vcpus, slots;
 	int len;
 
-	if (!record_parse("vms", line, &record, fields, 5) ||
-	    !record_number(&record, "pid", KVMINTRO_RECORD_DECIMAL, &pid) ||
-	    !record_number(&record, "vcpus", KVMINTRO_RECORD_DECIMAL, &vcpus) ||
-	    !record_number(&record, "slots", KVMINTRO_RECORD_DECIMAL, &slots) ||
-	    !record_number(&record, "mem", KVMINTRO_RECORD_DECIMAL, &l->mem))
+	if (!record_number(record, "pid", KVMINTRO_RECORD_DECIMAL, &pid) ||
+	    !record_number(record, "vcpus", KVMINTRO_RECORD_DECIMAL, &vcpus) ||
+	    !record_number(record, "slots", KVMINTRO_RECORD_DECIMAL, &slots) ||
+	    !record_number(record, "mem", KVMINTRO_RECORD_DECIMAL, &l->mem))
 		return false;
-	dir = kvmintro_record_find(&record, "dir");
+	dir = kvmintro_record_find(record, "dir");
 	len = dir ? kvmintro_record_decode_string(dir, l->dir, sizeof(l->dir)) :
 		    -EINVAL;
 	if (len <= 0 || strlen(l->dir) != (size_t)len || pid > INT32_MAX ||
 	    vcpus > UINT32_MAX || slots > UINT32_MAX) {
-		printf("# bad vms record: '%s'\n", line);
 		return false;
 	}
 	l->pid = pid;
@@ -408,33 +388,30 @@ static bool vms_record(const char *line, void *record_line)
 
 int kvmintro_vms(struct kvmintro_vms_line *lines, int max)
 {
-	return read_records(kvmintro_vms_path(), vms_record, lines,
+	return read_records(kvmintro_vms_path(), "vms", 5, vms_record, lines,
 			    sizeof(*lines), max);
 }
 
 /* Parse one record of a memslots file into @l. */
-static bool memslots_record(const char *line, void *record_line)
+static bool memslots_record(const struct kvmintro_record *record,
+			    void *record_line)
 {
 	struct kvmintro_memslots_line *l = record_line;
-	struct kvmintro_record_field fields[7];
 	const struct kvmintro_record_field *flags;
-	struct kvmintro_record record;
 	uint64_t as, slot;
 
-	if (!record_parse("memslots", line, &record, fields, 7) ||
-	    !record_number(&record, "as", KVMINTRO_RECORD_DECIMAL, &as) ||
-	    !record_number(&record, "slot", KVMINTRO_RECORD_DECIMAL, &slot) ||
-	    !record_number(&record, "gpa", KVMINTRO_RECORD_HEX, &l->gpa) ||
-	    !record_number(&record, "npages", KVMINTRO_RECORD_HEX, &l->npages) ||
-	    !record_number(&record, "size", KVMINTRO_RECORD_HEX, &l->size) ||
-	    !record_number(&record, "hva", KVMINTRO_RECORD_HEX, &l->hva))
+	if (!record_number(record, "as", KVMINTRO_RECORD_DECIMAL, &as) ||
+	    !record_number(record, "slot", KVMINTRO_RECORD_DECIMAL, &slot) ||
+	    !record_number(record, "gpa", KVMINTRO_RECORD_HEX, &l->gpa) ||
+	    !record_number(record, "npages", KVMINTRO_RECORD_HEX, &l->npages) ||
+	    !record_number(record, "size", KVMINTRO_RECORD_HEX, &l->size) ||
+	    !record_number(record, "hva", KVMINTRO_RECORD_HEX, &l->hva))
 		return false;
-	flags = kvmintro_record_find(&record, "flags");
+	flags = kvmintro_record_find(record, "flags");
 	if (!flags || (flags->type != KVMINTRO_RECORD_WORD &&
 		       flags->type != KVMINTRO_RECORD_NONE) ||
 	    flags->value_len >= sizeof(l->flags) || as > 0xffff ||
 	    slot > 0xffff) {
-		printf("# bad memslots record: '%s'\n", line);
 		return false;
 	}
 	l->as = as;
@@ -450,7 +427,8 @@ int kvmintro_memslots(const char *vm_path,
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/memslots", vm_path);
-	return read_records(path, memslots_record, lines, sizeof(*lines), max);
+	return read_records(path, "memslots", 7, memslots_record, lines,
+			    sizeof(*lines), max);
 }
 
 /* Copy the word or "-" of @record's field @key into @buf. */
@@ -471,41 +449,33 @@ static bool record_word(const struct kvmintro_record *record, const char *key,
 }
 
 /* Parse one record of a gpa_hpa table into @l. */
-static bool gpa_hpa_record(const char *line, void *record_line)
+static bool gpa_hpa_record(const struct kvmintro_record *record,
+			   void *record_line)
 {
 	struct kvmintro_gpa_hpa_line *l = record_line;
-	struct kvmintro_record_field fields[7];
-	struct kvmintro_record record;
 	const struct kvmintro_record_field *kind;
 	bool none;
 
-	if (!record_parse("gpa_hpa", line, &record, fields, 7))
-		return false;
-	kind = kvmintro_record_find(&record, "kind");
+	kind = kvmintro_record_find(record, "kind");
 	none = kind && kind->value_len == 4 && !memcmp(kind->value, "none", 4);
 	l->hpa = l->pfn = 0;
-	if (!record_number(&record, "gpa", KVMINTRO_RECORD_HEX, &l->gpa) ||
-	    !record_number(&record, "npages", KVMINTRO_RECORD_HEX, &l->npages) ||
-	    !record_number(&record, "hva", KVMINTRO_RECORD_HEX, &l->hva) ||
-	    !record_word(&record, "kind", false, l->kind, sizeof(l->kind)) ||
-	    !record_word(&record, "host_size", none, l->host_size,
+	if (!record_number(record, "gpa", KVMINTRO_RECORD_HEX, &l->gpa) ||
+	    !record_number(record, "npages", KVMINTRO_RECORD_HEX, &l->npages) ||
+	    !record_number(record, "hva", KVMINTRO_RECORD_HEX, &l->hva) ||
+	    !record_word(record, "kind", false, l->kind, sizeof(l->kind)) ||
+	    !record_word(record, "host_size", none, l->host_size,
 			 sizeof(l->host_size)))
-		goto bad;
+		return false;
 	if (none) {
 		char dash[2];
 
-		if (!record_word(&record, "hpa", true, dash, sizeof(dash)) ||
-		    !record_word(&record, "pfn", true, dash, sizeof(dash)))
-			goto bad;
+		if (!record_word(record, "hpa", true, dash, sizeof(dash)) ||
+		    !record_word(record, "pfn", true, dash, sizeof(dash)))
+			return false;
 		return true;
 	}
-	if (!record_number(&record, "hpa", KVMINTRO_RECORD_HEX, &l->hpa) ||
-	    !record_number(&record, "pfn", KVMINTRO_RECORD_HEX, &l->pfn))
-		goto bad;
-	return true;
-bad:
-	printf("# bad gpa_hpa record: '%s'\n", line);
-	return false;
+	return record_number(record, "hpa", KVMINTRO_RECORD_HEX, &l->hpa) &&
+	       record_number(record, "pfn", KVMINTRO_RECORD_HEX, &l->pfn);
 }
 
 int kvmintro_gpa_hpa(const char *vm_path, const char *name,
@@ -514,25 +484,23 @@ int kvmintro_gpa_hpa(const char *vm_path, const char *name,
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", vm_path, name);
-	return read_records(path, gpa_hpa_record, lines, sizeof(*lines), max);
+	return read_records(path, name, 7, gpa_hpa_record, lines,
+			    sizeof(*lines), max);
 }
 
 /* Parse one record of a vcpus file into @l. */
-static bool vcpus_record(const char *line, void *record_line)
+static bool vcpus_record(const struct kvmintro_record *record,
+			 void *record_line)
 {
 	struct kvmintro_vcpus_line *l = record_line;
-	struct kvmintro_record_field fields[4];
-	struct kvmintro_record record;
 	uint64_t vcpu, index, tid;
 
-	if (!record_parse("vcpus", line, &record, fields, 4) ||
-	    !record_number(&record, "vcpu", KVMINTRO_RECORD_DECIMAL, &vcpu) ||
-	    !record_number(&record, "index", KVMINTRO_RECORD_DECIMAL, &index) ||
-	    !record_number(&record, "tid", KVMINTRO_RECORD_DECIMAL, &tid) ||
-	    !record_number(&record, "runs", KVMINTRO_RECORD_DECIMAL, &l->runs))
+	if (!record_number(record, "vcpu", KVMINTRO_RECORD_DECIMAL, &vcpu) ||
+	    !record_number(record, "index", KVMINTRO_RECORD_DECIMAL, &index) ||
+	    !record_number(record, "tid", KVMINTRO_RECORD_DECIMAL, &tid) ||
+	    !record_number(record, "runs", KVMINTRO_RECORD_DECIMAL, &l->runs))
 		return false;
 	if (vcpu > UINT32_MAX || index > UINT32_MAX || tid > INT32_MAX) {
-		printf("# bad vcpus record: '%s'\n", line);
 		return false;
 	}
 	l->vcpu = vcpu;
@@ -547,7 +515,8 @@ int kvmintro_vcpus(const char *vm_path, struct kvmintro_vcpus_line *lines,
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/vcpus", vm_path);
-	return read_records(path, vcpus_record, lines, sizeof(*lines), max);
+	return read_records(path, "vcpus", 4, vcpus_record, lines,
+			    sizeof(*lines), max);
 }
 
 /*
