@@ -207,11 +207,36 @@ static bool record_number(const struct kvmintro_record *record,
 }
 
 /*
- * Read the file @path with lib/record_list.c and convert its records, each
+ * Read @text into @list with lib/record_list.c (the records point into
+ * the list's copy): every line a record ending with a newline, no
+ * comment.  Return 0, or -EBADMSG with @list empty and why in @why.
+ */
+static int records_of_lines(const char *text, struct kvmintro_record_list *list,
+			    char *why, size_t size)
+{
+	size_t line;
+	int r = 0;
+
+	if (*text && text[strlen(text) - 1] != '\n') {
+		snprintf(why, size, "the last line has no newline");
+		memset(list, 0, sizeof(*list));
+		r = -EBADMSG;
+	} else if (kvmintro_record_list_parse(text, strlen(text), list, &line)) {
+		snprintf(why, size, "line %zu is not a record", line);
+		r = -EBADMSG;
+	} else if (list->comments) {
+		snprintf(why, size, "a comment among the records");
+		kvmintro_record_list_release(list);
+		r = -EBADMSG;
+	}
+	return r;
+}
+
+/*
+ * Read the file @path (records_of_lines()) and convert its records, each
  * of @nr_fields fields and no kind, with @convert into @records, @size
  * bytes each; at most @max.  Return how many, or -errno, or -EBADMSG for
- * a file that is not such records (a comment, a last line without its
- * newline) or a record @convert refuses.
+ * a file that is not such records or a record @convert refuses.
  */
 static int read_records(const char *path, const char *name,
 			unsigned int nr_fields,
@@ -220,28 +245,21 @@ static int read_records(const char *path, const char *name,
 {
 	const struct kvmintro_record *record;
 	struct kvmintro_record_list list;
-	size_t line;
-	char *text;
+	char *text, why[64];
 	int n;
 
 	text = kvmintro_read(path);
 	if (!text)
 		return -errno;
-	if (*text && text[strlen(text) - 1] != '\n') {
-		printf("# %s: the last line has no newline\n", name);
-		free(text);
-		return -EBADMSG;
-	}
-	if (kvmintro_record_list_parse(text, strlen(text), &list, &line)) {
-		printf("# %s: line %zu is not a record\n", name, line);
-		free(text);
-		return -EBADMSG;
-	}
+	n = records_of_lines(text, &list, why, sizeof(why));
 	free(text);
+	if (n) {
+		printf("# %s: %s\n", name, why);
+		return n;
+	}
 	for (n = 0; n < max && (size_t)n < list.count; n++) {
 		record = &list.records[n];
-		if (list.comments || record->kind ||
-		    record->nr_fields != nr_fields ||
+		if (record->kind || record->nr_fields != nr_fields ||
 		    !convert(record, (char *)records + n * size)) {
 			printf("# bad %s record: '%s'\n", name,
 			       kvmintro_record_line(record));
@@ -254,24 +272,17 @@ static int read_records(const char *path, const char *name,
 }
 
 /*
- * Parse @text (malloc()ed, freed here: the records point into the list's
- * copy), every line a record ending with a newline; no comment.  A line
- * the reader refuses fails the test, naming it.
+ * Parse @text (malloc()ed, freed here) with records_of_lines(); a text
+ * it refuses fails the test, naming the line.
  */
 struct kvmintro_record_list *kvmintro_records_parse(char *text)
 {
 	struct kvmintro_record_list *records = calloc(1, sizeof(*records));
-	size_t line;
-	int r;
+	char why[64];
 
 	TEST_ASSERT(records && text, "records of nothing");
-	TEST_ASSERT(!*text || text[strlen(text) - 1] == '\n',
-		    "a last line without a newline:\n%s", text);
-	r = kvmintro_record_list_parse(text, strlen(text), records, &line);
-	TEST_ASSERT(!r, "line %zu is not a record (%s):\n%s", line,
-		    strerror(-r), text);
-	TEST_ASSERT(!records->comments, "a comment among the records:\n%s",
-		    text);
+	TEST_ASSERT(!records_of_lines(text, records, why, sizeof(why)),
+		    "%s:\n%s", why, text);
 	free(text);
 	return records;
 }
