@@ -157,6 +157,19 @@ static void kvmintro_record_schema_name_line(const char *text, size_t length,
 			      sizeof(error->line_text));
 }
 
+/* Name in @error the line of @list's text that holds @where. */
+static void kvmintro_record_schema_name_where(const struct kvmintro_record_list *list,
+					      const char *where,
+					      struct kvmintro_parse_error *error)
+{
+	size_t number = kvmintro_record_line_number(list, where);
+
+	if (number)
+		kvmintro_record_schema_name_line(list->text,
+						 strlen(list->text), number,
+						 error);
+}
+
 /**
  * kvmintro_record_schema_parse() - read a debugfs file's records, as @schema says
  * @schema: the keys every record must have
@@ -200,19 +213,16 @@ int kvmintro_record_schema_parse(const struct kvmintro_record_schema *schema,
 						    error, &where);
 		/* A field of the wrong type: name its line. */
 		if (ret && !error->line && where)
-			kvmintro_record_schema_name_line(list->text,
-				strlen(list->text),
-				kvmintro_record_line_number(list, where), error);
-	}
-	for (i = 0; !schema->one_record && i < list->count && !ret; i++) {
-		ret = kvmintro_record_check(schema, &list->records[i], error,
-					    &where);
-		if (ret)
-			kvmintro_record_schema_name_line(list->text,
-				strlen(list->text),
-				kvmintro_record_line_number(list,
-					kvmintro_record_start(&list->records[i])),
-				error);
+			kvmintro_record_schema_name_where(list, where, error);
+	} else {
+		for (i = 0; i < list->count && !ret; i++) {
+			ret = kvmintro_record_check(schema, &list->records[i],
+						    error, &where);
+			if (ret)
+				kvmintro_record_schema_name_where(list,
+					kvmintro_record_start(&list->records[i]),
+					error);
+		}
 	}
 	if (ret)
 		kvmintro_record_list_release(list);
