@@ -67,11 +67,18 @@ mkdir -p "$root/run/kvmintro" "$root/run/lock"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 run "$root/run/kvmintro" ||
 	fail "cannot mount the run directory (9p tag run)"
 
-# Shares: "<tag> <path> <ro|rw>", parents first.
+# Shares: "<tag> <path> <ro|rw>", parents first.  A read-only one (the
+# repository, the build output: the programs, the module, the L2 guest)
+# is cached like the L0 root: without a cache, every exec of a test
+# program or the CLI reads its pages one 9p request at a time, seconds
+# each under TCG.  What L0 writes during the run (another series' build)
+# is in files this L1 has not read.
 while read -r tag path access; do
 	[ -n "$tag" ] || continue
 	mkdir -p "$root$path" 2>/dev/null
-	mount -t 9p -o "trans=virtio,version=9p2000.L,$access,msize=262144" \
+	cache=
+	[ "$access" = ro ] && cache=,cache=loose
+	mount -t 9p -o "trans=virtio,version=9p2000.L,$access,msize=262144$cache" \
 		"$tag" "$root$path" || fail "cannot mount share $tag at $path"
 done <"$root/run/kvmintro/shares"
 

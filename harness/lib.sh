@@ -15,6 +15,8 @@
 #   KVMINTRO_L1_MODULES   extra modules (names) to load in L1 after kvm-amd
 #   KVMINTRO_L1_CMDLINE   extra kernel command line for L1
 #   KVMINTRO_L1_ACCEL     QEMU -accel for L1, default tcg,thread=single
+#   KVMINTRO_L1_CPU       QEMU -cpu for L1, default max (arm64:
+#                         max,pauth-impdef=on, see kvmintro_l1_boot)
 #   KVMINTRO_L1_QEMU_ARGS extra QEMU options for L1 (split on white space)
 #   KVMINTRO_L1_LOCKDOWN  integrity or confidentiality: boot L1 locked down,
 #                         through UEFI with the test signing key in its db
@@ -1135,15 +1137,21 @@ kvmintro_l1_boot()
 		# runs in the initramfs (L0's programs are x86) and writes to
 		# a virtio console, the kernel to the PL011.
 		kvmintro_need_cmd qemu-system-aarch64
+		# Pointer authentication with QEMU's implementation-defined
+		# algorithm: the architected QARMA5 costs TCG dearly on every
+		# signed return of a Debian kernel (PTR_AUTH_KERNEL), and the
+		# kernel and KVM see the same feature either way.
 		qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
-			-accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}" -cpu max
+			-accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}"
+			-cpu "${KVMINTRO_L1_CPU:-max,pauth-impdef=on}"
 			-device virtio-serial-pci)
 		console=ttyAMA0
 		cmdline="console=ttyAMA0 kvmintro.root=initramfs kvmintro.console=ttyAMA0 kvmintro.out=hvc0"
 		;;
 	*)
 		kvmintro_need_cmd qemu-system-x86_64
-		qemu=(qemu-system-x86_64 -accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}" -cpu max
+		qemu=(qemu-system-x86_64 -accel "${KVMINTRO_L1_ACCEL:-tcg,thread=single}"
+			-cpu "${KVMINTRO_L1_CPU:-max}"
 			-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap")
 		console=ttyS0
 		cmdline="console=ttyS0,115200"
