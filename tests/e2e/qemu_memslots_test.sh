@@ -41,9 +41,15 @@
 # (guest command line, default "quiet"; e.g. "loglevel=7 nokaslr" to see
 # where a boot stalls).
 
+# The checks are functions that tap_check_quiet calls.
+# shellcheck disable=SC2317
 set -u
 
 readonly TEST=qemu_memslots
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
+tap_prefix="$TEST: "
+. "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 readonly QEMU=${KVMINTRO_QEMU:-qemu-system-x86_64}
 readonly DEBUGFS=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
 readonly BOOT_TIMEOUT=${KVMINTRO_L2_BOOT_TIMEOUT:-240}
@@ -57,7 +63,6 @@ readonly L2_APPEND=${KVMINTRO_L2_APPEND:-quiet}
 readonly L2_MARKER=KVMINTRO-L2-READY
 readonly PAGE_SIZE=4096
 
-failures=0
 work=
 module_loaded_by_us=0
 
@@ -71,45 +76,6 @@ qemu_monitor_fd=
 qemu_smp=
 qemu_start_time=
 qemu_boot_seconds=
-
-# ---------------------------------------------------------------------------
-# TAP
-
-tap_ok()
-{
-	echo "ok - $TEST: $*"
-}
-
-tap_not_ok()
-{
-	echo "not ok - $TEST: $*"
-	failures=$((failures + 1))
-}
-
-tap_skip()
-{
-	echo "ok - $TEST: $1 # SKIP $2"
-}
-
-# Print stdin as TAP diagnostics.
-tap_diag()
-{
-	awk '{ sub(/\r$/, ""); print "# " $0 }'
-}
-
-# tap_check NAME CMD...: one TAP line for CMD's status; CMD's output
-# becomes diagnostics when it fails.
-tap_check()
-{
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		tap_ok "$name"
-	else
-		tap_not_ok "$name"
-		[ -z "$out" ] || printf '%s\n' "$out" | tap_diag
-	fi
-}
 
 now()
 {
@@ -277,21 +243,24 @@ flags_canonical()
 	printf '%s\n' "${list//,/$'\n'}" | LC_ALL=C sort | paste -sd, -
 }
 
-# KVM_MEM_* bits of QEMU's trace as kvmintro's flag names.
+# flags_from_qemu FLAGS VAR: the KVM_MEM_* bits of QEMU's trace as
+# kvmintro's flag names, in flags_canonical's order, into variable VAR
+# (no subshell: the trace has a line per change of QEMU's memory map).
 flags_from_qemu()
 {
 	local v=$(($1)) list=
 	((v & 1)) && list+=,dirty_log
 	((v & 2)) && list+=,readonly
-	((v & ~3)) && list+=$(printf ',unknown_0x%x' $((v & ~3)))
-	flags_canonical "${list#,}"
+	((v & ~3)) && printf -v list '%s,unknown_0x%x' "$list" $((v & ~3))
+	list=${list#,}
+	printf -v "$2" '%s' "${list:--}"
 }
 
 # Replay kvm_set_user_memory from trace file $1: print the final slots as
 # "as slot gpa size hva flags", sorted by (as, gpa), numbers in hex.
 qemu_trace_memslots()
 {
-	local line as slot flags gpa size hva ret key
+	local line as slot flags gpa size hva ret key names
 	local -A replay=()
 	# QEMU 7.2: "Slot#%d" is as_id << 16 | slot. QEMU 9 split it out:
 	# "AddrSpace#%d Slot#%d", and later versions add guest_memfd fields.
@@ -320,8 +289,8 @@ qemu_trace_memslots()
 		if ((size == 0)); then
 			unset "replay[$key]"
 		else
-			replay[$key]=$(printf '0x%x 0x%x 0x%x %s' "$gpa" "$size" "$hva" \
-				"$(flags_from_qemu "$flags")")
+			flags_from_qemu "$flags" names
+			printf -v "replay[$key]" '0x%x 0x%x 0x%x %s' "$gpa" "$size" "$hva" "$names"
 		fi
 	done <"$1"
 
@@ -391,7 +360,7 @@ kvmintro_memslots_canonical()
 {
 	local line as slot gpa npages size hva flags keys
 	while IFS= read -r line; do
-		keys=$(printf '%s\n' $line | sed 's/=.*//' | paste -sd' ' -)
+		keys=$(record_keys <<<"$line")
 		if [ "$keys" != "as slot gpa npages size hva flags" ]; then
 			echo "bad record (keys '$keys'): '$line'" >&2
 			return 1
@@ -480,7 +449,7 @@ check_hva_in_maps()
 			cursor=${ends[found]}
 		done
 	done <"$slots"
-	return $bad
+	return "$bad"
 }
 
 # check_vms_line PID LINE SMP SLOT_LINES MEM
@@ -495,8 +464,8 @@ check_vms_line()
 	[ "$v" = "$nslots" ] || { echo "slots=$v, want $nslots (lines in memslots)"; bad=1; }
 	v=$(kv mem "$line") || v=missing
 	[ "$v" = "$mem" ] || { echo "mem=$v, want $mem (bytes in address space 0)"; bad=1; }
-	[ $bad -eq 0 ] || echo "line: $line"
-	return $bad
+	[ "$bad" -eq 0 ] || echo "line: $line"
+	return "$bad"
 }
 
 # check_vcpus FILE TRACE_VCPUS HMP_THREADS: one line per vcpu QEMU created;
@@ -522,8 +491,8 @@ check_vcpus()
 			{ echo "index $index: tid=$tid, QEMU's thread for CPU #$index is ${thread:-unknown}"; bad=1; }
 	done <"$file"
 	[ "$n" -eq "$(wc -l <"$want")" ] || { echo "$n vcpu lines, QEMU created $(wc -l <"$want")"; bad=1; }
-	[ $bad -eq 0 ] || sed 's/^/vcpus: /' "$file"
-	return $bad
+	[ "$bad" -eq 0 ] || sed 's/^/vcpus: /' "$file"
+	return "$bad"
 }
 
 # Table rows of "kvmintro memslots" in the canonical form: the first two
@@ -635,7 +604,7 @@ check_dir_gone()
 {
 	local dir=$1 pid=$2 deadline=$((SECONDS + 10))
 	while [ -e "$DEBUGFS/$dir" ] || kvmintro_vms_line "$pid" >/dev/null 2>&1; do
-		if [ $SECONDS -ge $deadline ]; then
+		if [ "$SECONDS" -ge "$deadline" ]; then
 			echo "$DEBUGFS/$dir still there 10 s after QEMU exited"
 			cat "$DEBUGFS/vms" 2>&1
 			return 1
@@ -683,31 +652,31 @@ verify_vm()
 		qemu_trace_memslots "$qemu_dir/trace.log" >"$truth"
 		cat "$DEBUGFS/$qemu_pid/memslots" >"$qemu_dir/memslots.raw" 2>&1
 		qemu_trace_memslots "$qemu_dir/trace.log" | cmp -s - "$truth" && break
-		echo "QEMU changed its memslots while kvmintro was read (try $try)" | tap_diag
+		echo "QEMU changed its memslots while kvmintro was read (try $try)" | tap_comment
 		sleep 1
 	done
 
 	line=$(kvmintro_vms_line "$qemu_pid")
 	if [ -n "$line" ] && [ "$(printf '%s\n' "$line" | wc -l)" -eq 1 ]; then
-		tap_ok "$v: vms lists QEMU's pid $qemu_pid once"
+		tap_ok 0 "$v: vms lists QEMU's pid $qemu_pid once"
 	else
-		tap_not_ok "$v: vms lists QEMU's pid $qemu_pid once"
-		tap_diag <"$DEBUGFS/vms"
+		tap_ok 1 "$v: vms lists QEMU's pid $qemu_pid once"
+		tap_comment <"$DEBUGFS/vms"
 	fi
 
 	if err=$(kvmintro_memslots_canonical <"$qemu_dir/memslots.raw" >"$got" 3>"$internal" 2>&1); then
-		tap_check "$v: $qemu_pid/memslots match QEMU's kvm_set_user_memory trace" \
+		tap_check_quiet "$v: $qemu_pid/memslots match QEMU's kvm_set_user_memory trace" \
 			check_memslots_equal "$truth" "$got"
 	else
-		tap_not_ok "$v: $qemu_pid/memslots match QEMU's kvm_set_user_memory trace"
-		{ echo "$err"; cat "$qemu_dir/memslots.raw"; } | tap_diag
+		tap_ok 1 "$v: $qemu_pid/memslots match QEMU's kvm_set_user_memory trace"
+		{ echo "$err"; cat "$qemu_dir/memslots.raw"; } | tap_comment
 	fi
 	if [ -s "$internal" ]; then
-		echo "KVM-internal slots (not QEMU's):" | tap_diag
-		tap_diag <"$internal"
+		echo "KVM-internal slots (not QEMU's):" | tap_comment
+		tap_comment <"$internal"
 	fi
 
-	tap_check "$v: every memslot's hva range is mapped in /proc/$qemu_pid/maps" \
+	tap_check_quiet "$v: every memslot's hva range is mapped in /proc/$qemu_pid/maps" \
 		check_hva_in_maps "$qemu_pid" "$truth"
 
 	# mem counts address space 0 without KVM's internal slots; slots counts
@@ -718,33 +687,33 @@ verify_vm()
 	done <"$truth"
 	touch "$internal"
 	nslots=$(($(wc -l <"$truth") + $(wc -l <"$internal")))
-	tap_check "$v: vms line: dir, vcpus, slots, mem" \
+	tap_check_quiet "$v: vms line: dir, vcpus, slots, mem" \
 		check_vms_line "$qemu_pid" "$line" "$qemu_smp" "$nslots" "$mem"
 
 	qemu_trace_vcpus "$qemu_dir/trace.log" >"$qemu_dir/truth.vcpus"
 	qemu_hmp_vcpu_threads >"$qemu_dir/truth.threads"
 	cat "$DEBUGFS/$qemu_pid/vcpus" >"$qemu_dir/vcpus.raw" 2>&1
-	tap_check "$v: $qemu_pid/vcpus match QEMU's vcpu ids and threads" \
+	tap_check_quiet "$v: $qemu_pid/vcpus match QEMU's vcpu ids and threads" \
 		check_vcpus "$qemu_dir/vcpus.raw" "$qemu_dir/truth.vcpus" "$qemu_dir/truth.threads"
 
 	as1=$(awk '$1 == 1' "$truth" | wc -l)
 	if [ "$as1" -gt 0 ]; then
-		tap_check "$v: SMM address space: kvmintro lists QEMU's $as1 as=1 slots" \
+		tap_check_quiet "$v: SMM address space: kvmintro lists QEMU's $as1 as=1 slots" \
 			test "$(awk '$1 == 1' "$got" | wc -l)" -eq "$as1"
 	else
 		tap_skip "$v: SMM address space" "QEMU created no address space 1 slots (no KVM_CAP_X86_SMM?)"
 	fi
 
 	if [ ! -x "${KVMINTRO_BIN:-}/kvmintro" ]; then
-		tap_not_ok "$v: CLI: \$KVMINTRO_BIN/kvmintro exists (KVMINTRO_BIN=${KVMINTRO_BIN:-unset})"
+		tap_ok 1 "$v: CLI: \$KVMINTRO_BIN/kvmintro exists (KVMINTRO_BIN=${KVMINTRO_BIN:-unset})"
 		return
 	fi
-	tap_check "$v: CLI: kvmintro list and --json list show the VM" \
+	tap_check_quiet "$v: CLI: kvmintro list and --json list show the VM" \
 		check_cli_list "$qemu_pid" "$qemu_pid $qemu_smp $nslots $mem"
-	tap_check "$v: CLI: kvmintro memslots $qemu_pid matches QEMU" \
+	tap_check_quiet "$v: CLI: kvmintro memslots $qemu_pid matches QEMU" \
 		check_cli_memslots "$qemu_pid" "$truth"
 	if command -v jq >/dev/null; then
-		tap_check "$v: CLI: kvmintro --json memslots $qemu_pid matches QEMU" \
+		tap_check_quiet "$v: CLI: kvmintro --json memslots $qemu_pid matches QEMU" \
 			check_cli_memslots_json "$qemu_pid" "$truth"
 	else
 		tap_skip "$v: CLI: kvmintro --json memslots" "jq not installed"
@@ -772,15 +741,15 @@ run_variant()
 
 	if [ "$load" = before ]; then
 		if ! err=$(kvmintro_load); then
-			tap_not_ok "$v: insmod kvmintro before QEMU starts"
-			printf '%s\n' "$err" | tap_diag
+			tap_ok 1 "$v: insmod kvmintro before QEMU starts"
+			printf '%s\n' "$err" | tap_comment
 			return
 		fi
-		tap_ok "$v: insmod kvmintro before QEMU starts"
+		tap_ok 0 "$v: insmod kvmintro before QEMU starts"
 	fi
 
 	if ! qemu_start "$v" "$smp" "$@"; then
-		tap_not_ok "$v: QEMU starts (-smp $smp $*): $(qemu_failure)"
+		tap_ok 1 "$v: QEMU starts (-smp $smp $*): $(qemu_failure)"
 		qemu_stop
 		[ "$load" != before ] || kvmintro_unload
 		return
@@ -788,8 +757,8 @@ run_variant()
 
 	if ! qemu_wait_serial 'Booting from ROM' "$wait"; then
 		if ! qemu_alive; then
-			tap_not_ok "$v: QEMU runs the firmware up to the kernel: $(qemu_failure)"
-			tail -n 20 "$qemu_dir/serial.log" | strip_tty | tap_diag
+			tap_ok 1 "$v: QEMU runs the firmware up to the kernel: $(qemu_failure)"
+			tail -n 20 "$qemu_dir/serial.log" | strip_tty | tap_comment
 			qemu_stop
 			[ "$load" != before ] || kvmintro_unload
 			return
@@ -807,13 +776,13 @@ run_variant()
 			qemu_vcpu_states
 			# Whether KVM_RUN still cycles, if kvmintro is there to say.
 			[ "$load" != before ] || sed 's/^/kvmintro vcpus: /' "$DEBUGFS/$qemu_pid/vcpus"
-		} 2>&1 | tap_diag
+		} 2>&1 | tap_comment
 	elif qemu_wait_serial "$L2_MARKER" $((wait - $(seconds_since "$qemu_start_time" | cut -d. -f1))); then
 		qemu_boot_seconds=$(seconds_since "$qemu_start_time")
-		tap_ok "$v: QEMU (-smp $smp $*) boots L2 to $L2_MARKER"
+		tap_ok 0 "$v: QEMU (-smp $smp $*) boots L2 to $L2_MARKER"
 		printf 'L2 boot in L1 %s: %s s from QEMU start to marker; %s\n' \
 			"$(uname -r)" "$qemu_boot_seconds" \
-			"$(grep -a -m1 -o "$L2_MARKER.*" "$qemu_dir/serial.log" | strip_tty)" | tap_diag
+			"$(grep -a -m1 -o "$L2_MARKER.*" "$qemu_dir/serial.log" | strip_tty)" | tap_comment
 	elif ! qemu_alive && [ -z "${variant_again:-}" ] &&
 	     grep -aq 'Kernel panic - not syncing' "$qemu_dir/serial.log"; then
 		# L2's kernel panicked while it booted (QEMU, -no-reboot, exits).
@@ -822,17 +791,17 @@ run_variant()
 		# in an interrupt (RFLAGS c103a7e2), the fault class of nested SVM
 		# under TCG described in Documentation/testing.rst.  Boot it once
 		# more, the panic kept below; a second panic fails the test.
-		echo "$v: L2's kernel panicked while booting; booting it once more" | tap_diag
+		echo "$v: L2's kernel panicked while booting; booting it once more" | tap_comment
 		grep -a -B2 -A12 'Oops\|BUG:\|general protection' "$qemu_dir/serial.log" |
-			head -n 40 | strip_tty | tap_diag
+			head -n 40 | strip_tty | tap_comment
 		qemu_stop
 		[ "$load" != before ] || kvmintro_unload
 		mv "$qemu_dir" "$qemu_dir.panicked"
 		variant_again=1 run_variant "$v" "$load" "$smp" "$wait" "$@"
 		return
 	elif ! qemu_alive; then
-		tap_not_ok "$v: QEMU boots L2 to $L2_MARKER: $(qemu_failure)"
-		tail -n 20 "$qemu_dir/serial.log" | strip_tty | tap_diag
+		tap_ok 1 "$v: QEMU boots L2 to $L2_MARKER: $(qemu_failure)"
+		tail -n 20 "$qemu_dir/serial.log" | strip_tty | tap_comment
 		qemu_stop
 		[ "$load" != before ] || kvmintro_unload
 		return
@@ -848,33 +817,33 @@ run_variant()
 		{
 			tail -n 5 "$qemu_dir/serial.log" | strip_tty
 			qemu_vcpu_states
-		} | tap_diag
+		} | tap_comment
 	fi
 
 	qemu_trace_memslots "$qemu_dir/trace.log" >"$qemu_dir/truth.slots"
 	if grep -q '^0 ' "$qemu_dir/truth.slots"; then
-		tap_ok "$v: QEMU's trace gives its memslots"
-		echo "QEMU's memslots (as slot gpa size hva flags):" | tap_diag
-		tap_diag <"$qemu_dir/truth.slots"
-		tap_check "$v: QEMU's trace replay agrees with its 'info mtree -f'" \
+		tap_ok 0 "$v: QEMU's trace gives its memslots"
+		echo "QEMU's memslots (as slot gpa size hva flags):" | tap_comment
+		tap_comment <"$qemu_dir/truth.slots"
+		tap_check_quiet "$v: QEMU's trace replay agrees with its 'info mtree -f'" \
 			check_trace_vs_mtree "$qemu_dir/truth.slots"
 	else
-		tap_not_ok "$v: QEMU's trace gives its memslots (log trace backend?)"
-		head -n 20 "$qemu_dir/trace.log" | tap_diag
+		tap_ok 1 "$v: QEMU's trace gives its memslots (log trace backend?)"
+		head -n 20 "$qemu_dir/trace.log" | tap_comment
 	fi
 
 	if [ "$load" = after ]; then
 		if ! err=$(kvmintro_load); then
-			tap_not_ok "$v: insmod kvmintro with QEMU running"
-			printf '%s\n' "$err" | tap_diag
+			tap_ok 1 "$v: insmod kvmintro with QEMU running"
+			printf '%s\n' "$err" | tap_comment
 			qemu_stop
 			return
 		fi
-		tap_ok "$v: insmod kvmintro with QEMU running"
+		tap_ok 0 "$v: insmod kvmintro with QEMU running"
 	fi
 
 	if ! qemu_alive; then
-		tap_not_ok "$v: QEMU still runs for kvmintro's checks: $(qemu_failure)"
+		tap_ok 1 "$v: QEMU still runs for kvmintro's checks: $(qemu_failure)"
 		qemu_stop
 		[ "$load" = none ] || kvmintro_unload
 		return
@@ -883,14 +852,14 @@ run_variant()
 
 	pid=$qemu_pid
 	if qemu_stop; then
-		tap_ok "$v: QEMU quits on the monitor's quit"
+		tap_ok 0 "$v: QEMU quits on the monitor's quit"
 	else
-		tap_not_ok "$v: QEMU quits on the monitor's quit within 30 s"
+		tap_ok 1 "$v: QEMU quits on the monitor's quit within 30 s"
 	fi
 	[ "$load" != none ] || return
-	tap_check "$v: $pid/ and its vms line go away once QEMU exited" \
+	tap_check_quiet "$v: $pid/ and its vms line go away once QEMU exited" \
 		check_dir_gone "$pid" "$pid"
-	tap_check "$v: rmmod kvmintro" kvmintro_unload
+	tap_check_quiet "$v: rmmod kvmintro" kvmintro_unload
 }
 
 # ---------------------------------------------------------------------------
@@ -903,12 +872,12 @@ cleanup()
 		kill -KILL "$qemu_timeout_pid" 2>/dev/null
 	fi
 	qemu_stop >/dev/null 2>&1
-	if [ $module_loaded_by_us -eq 1 ] && kvmintro_is_loaded; then
+	if [ "$module_loaded_by_us" -eq 1 ] && kvmintro_is_loaded; then
 		rmmod kvmintro 2>/dev/null
 	fi
 	if [ -n "$work" ]; then
-		if [ $failures -gt 0 ]; then
-			echo "logs kept in $work" | tap_diag
+		if [ "$tap_failed" != 0 ]; then
+			echo "logs kept in $work" | tap_comment
 		else
 			rm -rf "$work"
 		fi
@@ -931,7 +900,7 @@ qemu_prerequisites()
 	elif ! "$QEMU" -trace help 2>/dev/null | grep -qx kvm_set_user_memory; then
 		why="$QEMU has no trace event kvm_set_user_memory"
 	fi
-	[ -z "$why" ] || { tap_not_ok "QEMU can run in L1: $why"; return 1; }
+	[ -z "$why" ] || { tap_ok 1 "QEMU can run in L1: $why"; return 1; }
 }
 
 main()
@@ -945,11 +914,11 @@ main()
 	qemu_prerequisites || exit 1
 	if [ ! -r "${KVMINTRO_KO:-}" ]; then
 		# Still boot QEMU: that part does not need the module.
-		tap_not_ok "kvmintro.ko is readable (KVMINTRO_KO=${KVMINTRO_KO:-unset}); QEMU checks only"
+		tap_ok 1 "kvmintro.ko is readable (KVMINTRO_KO=${KVMINTRO_KO:-unset}); QEMU checks only"
 		load_after=none
 		load_before=none
 	elif kvmintro_is_loaded; then
-		tap_not_ok "kvmintro is not loaded when the test starts"
+		tap_ok 1 "kvmintro is not loaded when the test starts"
 		exit 1
 	fi
 	work=$(mktemp -d "${KVMINTRO_TMP:-/tmp}/$TEST.XXXXXX") || exit 1
@@ -960,18 +929,18 @@ main()
 		wait=$(((TEST_DEADLINE - SECONDS) / (${#variants[@]} - i) - VARIANT_SLACK))
 		[ "$wait" -le "$BOOT_TIMEOUT" ] || wait=$BOOT_TIMEOUT
 		if [ "$wait" -lt 20 ]; then
-			tap_not_ok "${variants[i]}: not run: out of time (KVMINTRO_TEST_TIMEOUT)"
+			tap_ok 1 "${variants[i]}: not run: out of time (KVMINTRO_TEST_TIMEOUT)"
 			continue
 		fi
 		case ${variants[i]} in
 		after) run_variant after "$load_after" 1 "$wait" ;;
 		before) run_variant before "$load_before" 2 "$wait" ;;
 		smm) run_variant smm "$load_after" 2 "$wait" -machine q35,smm=on ;;
-		*) tap_not_ok "unknown variant '${variants[i]}'" ;;
+		*) tap_ok 1 "unknown variant '${variants[i]}'" ;;
 		esac
 	done
 
-	[ $failures -eq 0 ]
+	exit "$tap_failed"
 }
 
 main "$@"

@@ -10,12 +10,17 @@
 #                               "not ok", return 1 and set tap_failed=1
 #   tap_check DESCRIPTION COMMAND...
 #                               tap_ok of the command's exit status
+#   tap_check_quiet DESCRIPTION COMMAND...
+#                               the same, the command's output (stdout
+#                               and stderr) shown as comments only if it
+#                               fails
 #   tap_skip DESCRIPTION WHY    "ok - ... # SKIP WHY"
 #   tap_todo DESCRIPTION WHY    "not ok - ... # TODO WHY": a known failure
 #                               that does not fail the test
 #   tap_comment [PREFIX]        standard input as TAP comments, each line
 #                               led by PREFIX ("# ") and ended, the last
-#                               too if it was not (a log being written)
+#                               too if it was not (a log being written),
+#                               a carriage return at its end taken out
 #   tap_comment_file FILE [N]   FILE's last N lines (40) as TAP comments
 # A test exits with $tap_failed.
 
@@ -43,6 +48,19 @@ tap_check()
 	tap_ok $? "$description"
 }
 
+tap_check_quiet()
+{
+	# shellcheck disable=SC3043
+	local description="$1" output status
+
+	shift
+	output=$("$@" 2>&1)
+	status=$?
+	tap_ok $status "$description" ||
+		{ [ -z "$output" ] || printf '%s\n' "$output" | tap_comment; }
+	return $status
+}
+
 tap_skip()
 {
 	echo "ok - ${tap_prefix:-}$1 # SKIP $2"
@@ -55,7 +73,7 @@ tap_todo()
 
 tap_comment()
 {
-	awk -v prefix="${1:-# }" '{ print prefix $0 }'
+	awk -v prefix="${1:-# }" '{ sub(/\r$/, ""); print prefix $0 }'
 }
 
 tap_comment_file()

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the unit tests and replay the fuzzers' seed inputs, pass their TAP
+# Run the unit tests (the programs, then the *_test.sh scripts beside
+# this one) and replay the fuzzers' seed inputs, pass their TAP
 # through, and end with one line: "unit: N passed, N failed[, N skipped]".
 #
 #   run-tests.sh BUILD_DIR "TEST..." "FUZZER..." HAVE_FUZZ_CC
@@ -39,6 +40,14 @@ for test in $tests; do
 	echo "# $test"
 	timeout "$timeout_seconds" "$build/$test" >"$log" 2>&1
 	count_results "$test" $?
+done
+
+# The shell tests beside them (tests/lib's shell helpers).
+for test in "$(dirname "$0")"/*_test.sh; do
+	[ -x "$test" ] || continue
+	echo "# ${test##*/}"
+	timeout "$timeout_seconds" "$test" >"$log" 2>&1
+	count_results "${test##*/}" $?
 done
 
 for fuzzer in $fuzzers; do
