@@ -246,7 +246,12 @@ while [ ! -d "$dir/vcpu0" ] && [ $i -lt 100 ]; do
 done
 tap_check "kvmintro reloaded with hypercall_nr=$hc_nr under the running guest" \
 	[ $rc = 0 -a -d "$dir/vcpu0" ]
-serial_wait '^gpa_hpa_demo: gva=' 60
+# The whole line: its start alone was seen once while the rest, value=
+# with it, was still on its way (QEMU writes the console as it comes).
+# The guest's tty ends a line with CR LF; were there no CR, a second wait.
+cr=$(printf '\r')
+serial_wait "^gpa_hpa_demo: gva=.* value=0x[0-9a-f]+$cr" 60 ||
+	{ serial_wait '^gpa_hpa_demo: gva=.* value=0x' 1 && sleep 1; }
 grep -a '^KVMINTRO-L2-HC \(query\|efault\|garbage\)' "$tmp/serial.log" | tail -n 4 |
 	tr -d '\r' | sed 's/^/# guest: /'
 tap_check "guest: a GPA in no memslot is answered -14" \
