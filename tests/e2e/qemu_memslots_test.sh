@@ -49,7 +49,10 @@ readonly TEST=qemu_memslots
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 tap_prefix="$TEST: "
+# shellcheck source=tests/e2e/lib/records.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
+# shellcheck source=tests/e2e/lib/qemu.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/qemu.sh"
 readonly QEMU=${KVMINTRO_QEMU:-qemu-system-x86_64}
 readonly DEBUGFS=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
 readonly BOOT_TIMEOUT=${KVMINTRO_L2_BOOT_TIMEOUT:-240}
@@ -59,23 +62,14 @@ readonly TEST_END=$((SECONDS + ${KVMINTRO_TEST_TIMEOUT:-600}))
 readonly TEST_DEADLINE=$((TEST_END - 15))
 # What a variant needs besides the boot: checks, quit, rmmod (slow in L1).
 readonly VARIANT_SLACK=60
-readonly L2_APPEND=${KVMINTRO_L2_APPEND:-quiet}
 readonly L2_MARKER=KVMINTRO-L2-READY
 readonly PAGE_SIZE=4096
 
 work=
 module_loaded_by_us=0
-
-# QEMU instance state (one at a time).
-qemu_dir=
-qemu_pid=
-qemu_timeout_pid=
-qemu_reader_pids=()
-qemu_serial_fd=
-qemu_monitor_fd=
+# The variant's QEMU: -smp, and when it started (now()).
 qemu_smp=
 qemu_start_time=
-qemu_boot_seconds=
 
 now()
 {
@@ -87,148 +81,6 @@ seconds_since()
 {
 	local us=$(($(now) - $1))
 	printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000))
-}
-
-# ---------------------------------------------------------------------------
-# QEMU
-
-# Console or monitor text without terminal escapes and carriage returns.
-strip_tty()
-{
-	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[^[]//g' -e 's/\r//g'
-}
-
-qemu_alive()
-{
-	[ -n "$qemu_timeout_pid" ] && kill -0 "$qemu_timeout_pid" 2>/dev/null
-}
-
-# qemu_start NAME SMP [QEMU ARGS...]: start QEMU in the background with a
-# serial console and an HMP monitor on FIFOs under $work/NAME, and the
-# memslot and vcpu trace events written to trace.log.
-qemu_start()
-{
-	local name=$1 smp=$2 deadline
-	shift 2
-
-	qemu_dir=$work/$name
-	qemu_smp=$smp
-	qemu_pid=
-	qemu_boot_seconds=
-	mkdir -p "$qemu_dir"
-	mkfifo "$qemu_dir/serial.in" "$qemu_dir/serial.out" \
-		"$qemu_dir/monitor.in" "$qemu_dir/monitor.out" || return 1
-	# Opening a FIFO read-write never blocks, whether QEMU is up or dead.
-	exec {qemu_serial_fd}<>"$qemu_dir/serial.in"
-	exec {qemu_monitor_fd}<>"$qemu_dir/monitor.in"
-	cat <>"$qemu_dir/serial.out" >"$qemu_dir/serial.log" &
-	qemu_reader_pids+=($!)
-	cat <>"$qemu_dir/monitor.out" >"$qemu_dir/monitor.log" &
-	qemu_reader_pids+=($!)
-
-	# timeout(1) bounds QEMU's life even if this script is killed without a
-	# chance to clean up; --foreground keeps QEMU in our process group,
-	# which the runner kills after each test.
-	qemu_start_time=$(now)
-	timeout --foreground -k 5 $((TEST_END - SECONDS + 60)) "$QEMU" \
-		-name "kvmintro-$name" \
-		-enable-kvm -cpu host -m 256 -smp "$smp" "$@" \
-		-kernel "$KVMINTRO_L2_KERNEL" -initrd "$KVMINTRO_L2_INITRD" \
-		-append "console=ttyS0 panic=-1 $L2_APPEND" \
-		-nographic -nodefaults -no-reboot \
-		-chardev "pipe,id=serial0,path=$qemu_dir/serial" -serial chardev:serial0 \
-		-chardev "pipe,id=monitor0,path=$qemu_dir/monitor" \
-		-mon chardev=monitor0,mode=readline \
-		-pidfile "$qemu_dir/qemu.pid" -D "$qemu_dir/trace.log" \
-		-trace kvm_set_user_memory -trace kvm_init_vcpu \
-		</dev/null >"$qemu_dir/qemu.out" 2>"$qemu_dir/qemu.err" &
-	qemu_timeout_pid=$!
-
-	deadline=$((SECONDS + 30))
-	while [ ! -s "$qemu_dir/qemu.pid" ]; do
-		qemu_alive && [ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
-	done
-	read -r qemu_pid <"$qemu_dir/qemu.pid"
-	[ -d "/proc/$qemu_pid" ]
-}
-
-# Why QEMU is not running, for a "not ok" line: exit status and stderr.
-qemu_failure()
-{
-	local status=running
-	if ! qemu_alive; then
-		wait "$qemu_timeout_pid" 2>/dev/null
-		status="exited with status $?"
-	fi
-	echo "QEMU $status: $(head -n 3 "$qemu_dir/qemu.err" 2>/dev/null | tr '\n' ' ')"
-}
-
-# qemu_wait_serial TEXT SECONDS: wait until TEXT appears on the guest's
-# serial console.
-qemu_wait_serial()
-{
-	local deadline=$((SECONDS + $2))
-	until grep -a -q "$1" "$qemu_dir/serial.log" 2>/dev/null; do
-		qemu_alive && [ $SECONDS -lt $deadline ] || return 1
-		sleep 0.5
-	done
-}
-
-# qemu_hmp COMMAND: run an HMP command, print its output without the echo
-# of the command line, terminal escapes or carriage returns.
-qemu_hmp()
-{
-	local offset deadline
-	deadline=$((SECONDS + 30))
-	# The banner's prompt says the monitor is up.
-	until grep -q '(qemu) ' "$qemu_dir/monitor.log"; do
-		qemu_alive && [ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
-	done
-	offset=$(stat -c %s "$qemu_dir/monitor.log")
-	printf '%s\n' "$1" >&"$qemu_monitor_fd"
-	until tail -c +$((offset + 1)) "$qemu_dir/monitor.log" | grep -q '(qemu) '; do
-		qemu_alive && [ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
-	done
-	tail -c +$((offset + 1)) "$qemu_dir/monitor.log" |
-		strip_tty |
-		sed -e '1d' -e '/^(qemu) /d'
-}
-
-# qemu_stop: quit through the monitor, else SIGTERM, else SIGKILL. Returns
-# non-zero when QEMU did not leave on "quit" within 30 seconds.
-qemu_stop()
-{
-	local deadline rc=0 pid
-	[ -n "$qemu_timeout_pid" ] || return 0
-	if qemu_alive; then
-		printf 'quit\n' >&"$qemu_monitor_fd"
-		deadline=$((SECONDS + 30))
-		while qemu_alive && [ $SECONDS -lt $deadline ]; do
-			sleep 0.2
-		done
-		if qemu_alive; then
-			rc=1
-			[ -z "$qemu_pid" ] || kill -TERM "$qemu_pid" 2>/dev/null
-			sleep 3
-			[ -z "$qemu_pid" ] || kill -KILL "$qemu_pid" 2>/dev/null
-			kill -KILL "$qemu_timeout_pid" 2>/dev/null
-		fi
-	fi
-	wait "$qemu_timeout_pid" 2>/dev/null
-	for pid in "${qemu_reader_pids[@]+"${qemu_reader_pids[@]}"}"; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	qemu_reader_pids=()
-	[ -z "$qemu_serial_fd" ] || exec {qemu_serial_fd}>&-
-	[ -z "$qemu_monitor_fd" ] || exec {qemu_monitor_fd}>&-
-	qemu_serial_fd=
-	qemu_monitor_fd=
-	qemu_timeout_pid=
-	return $rc
 }
 
 # ---------------------------------------------------------------------------
@@ -310,7 +162,7 @@ qemu_trace_vcpus()
 # "index thread_id" lines from HMP "info cpus".
 qemu_hmp_vcpu_threads()
 {
-	qemu_hmp 'info cpus' |
+	l2_hmp 'info cpus' |
 		sed -En 's/.*CPU #([0-9]+):.* thread_id=([0-9]+).*/\1 \2/p' |
 		LC_ALL=C sort -n
 }
@@ -320,7 +172,7 @@ qemu_hmp_vcpu_threads()
 qemu_hmp_kvm_ranges()
 {
 	local as start end
-	qemu_hmp 'info mtree -f' |
+	l2_hmp 'info mtree -f' |
 		awk '
 			/^FlatView / { as = -1 }
 			/^ AS "memory"/ { as = 0 }
@@ -642,42 +494,42 @@ kvmintro_is_loaded()
 # QEMU with QEMU's own account.
 verify_vm()
 {
-	local v=$1 truth=$qemu_dir/truth.slots got=$qemu_dir/kvmintro.slots
-	local internal=$qemu_dir/kvmintro.internal line mem as1 try err nslots
+	local v=$1 truth=$l2_dir/truth.slots got=$l2_dir/kvmintro.slots
+	local internal=$l2_dir/kvmintro.internal line mem as1 try err nslots
 
 	# Slots change only when the guest reprograms the chipset (PAM, SMRAM),
 	# not after boot; still, take the truth on both sides of kvmintro's view
 	# and retry if it moved in between.
 	for try in 1 2 3; do
-		qemu_trace_memslots "$qemu_dir/trace.log" >"$truth"
-		cat "$DEBUGFS/$qemu_pid/memslots" >"$qemu_dir/memslots.raw" 2>&1
-		qemu_trace_memslots "$qemu_dir/trace.log" | cmp -s - "$truth" && break
+		qemu_trace_memslots "$l2_dir/trace.log" >"$truth"
+		cat "$DEBUGFS/$l2_qemu_pid/memslots" >"$l2_dir/memslots.raw" 2>&1
+		qemu_trace_memslots "$l2_dir/trace.log" | cmp -s - "$truth" && break
 		echo "QEMU changed its memslots while kvmintro was read (try $try)" | tap_comment
 		sleep 1
 	done
 
-	line=$(kvmintro_vms_line "$qemu_pid")
+	line=$(kvmintro_vms_line "$l2_qemu_pid")
 	if [ -n "$line" ] && [ "$(printf '%s\n' "$line" | wc -l)" -eq 1 ]; then
-		tap_ok 0 "$v: vms lists QEMU's pid $qemu_pid once"
+		tap_ok 0 "$v: vms lists QEMU's pid $l2_qemu_pid once"
 	else
-		tap_ok 1 "$v: vms lists QEMU's pid $qemu_pid once"
+		tap_ok 1 "$v: vms lists QEMU's pid $l2_qemu_pid once"
 		tap_comment <"$DEBUGFS/vms"
 	fi
 
-	if err=$(kvmintro_memslots_canonical <"$qemu_dir/memslots.raw" >"$got" 3>"$internal" 2>&1); then
-		tap_check_quiet "$v: $qemu_pid/memslots match QEMU's kvm_set_user_memory trace" \
+	if err=$(kvmintro_memslots_canonical <"$l2_dir/memslots.raw" >"$got" 3>"$internal" 2>&1); then
+		tap_check_quiet "$v: $l2_qemu_pid/memslots match QEMU's kvm_set_user_memory trace" \
 			check_memslots_equal "$truth" "$got"
 	else
-		tap_ok 1 "$v: $qemu_pid/memslots match QEMU's kvm_set_user_memory trace"
-		{ echo "$err"; cat "$qemu_dir/memslots.raw"; } | tap_comment
+		tap_ok 1 "$v: $l2_qemu_pid/memslots match QEMU's kvm_set_user_memory trace"
+		{ echo "$err"; cat "$l2_dir/memslots.raw"; } | tap_comment
 	fi
 	if [ -s "$internal" ]; then
 		echo "KVM-internal slots (not QEMU's):" | tap_comment
 		tap_comment <"$internal"
 	fi
 
-	tap_check_quiet "$v: every memslot's hva range is mapped in /proc/$qemu_pid/maps" \
-		check_hva_in_maps "$qemu_pid" "$truth"
+	tap_check_quiet "$v: every memslot's hva range is mapped in /proc/$l2_qemu_pid/maps" \
+		check_hva_in_maps "$l2_qemu_pid" "$truth"
 
 	# mem counts address space 0 without KVM's internal slots; slots counts
 	# them all.
@@ -688,13 +540,13 @@ verify_vm()
 	touch "$internal"
 	nslots=$(($(wc -l <"$truth") + $(wc -l <"$internal")))
 	tap_check_quiet "$v: vms line: dir, vcpus, slots, mem" \
-		check_vms_line "$qemu_pid" "$line" "$qemu_smp" "$nslots" "$mem"
+		check_vms_line "$l2_qemu_pid" "$line" "$qemu_smp" "$nslots" "$mem"
 
-	qemu_trace_vcpus "$qemu_dir/trace.log" >"$qemu_dir/truth.vcpus"
-	qemu_hmp_vcpu_threads >"$qemu_dir/truth.threads"
-	cat "$DEBUGFS/$qemu_pid/vcpus" >"$qemu_dir/vcpus.raw" 2>&1
-	tap_check_quiet "$v: $qemu_pid/vcpus match QEMU's vcpu ids and threads" \
-		check_vcpus "$qemu_dir/vcpus.raw" "$qemu_dir/truth.vcpus" "$qemu_dir/truth.threads"
+	qemu_trace_vcpus "$l2_dir/trace.log" >"$l2_dir/truth.vcpus"
+	qemu_hmp_vcpu_threads >"$l2_dir/truth.threads"
+	cat "$DEBUGFS/$l2_qemu_pid/vcpus" >"$l2_dir/vcpus.raw" 2>&1
+	tap_check_quiet "$v: $l2_qemu_pid/vcpus match QEMU's vcpu ids and threads" \
+		check_vcpus "$l2_dir/vcpus.raw" "$l2_dir/truth.vcpus" "$l2_dir/truth.threads"
 
 	as1=$(awk '$1 == 1' "$truth" | wc -l)
 	if [ "$as1" -gt 0 ]; then
@@ -709,12 +561,12 @@ verify_vm()
 		return
 	fi
 	tap_check_quiet "$v: CLI: kvmintro list and --json list show the VM" \
-		check_cli_list "$qemu_pid" "$qemu_pid $qemu_smp $nslots $mem"
-	tap_check_quiet "$v: CLI: kvmintro memslots $qemu_pid matches QEMU" \
-		check_cli_memslots "$qemu_pid" "$truth"
+		check_cli_list "$l2_qemu_pid" "$l2_qemu_pid $qemu_smp $nslots $mem"
+	tap_check_quiet "$v: CLI: kvmintro memslots $l2_qemu_pid matches QEMU" \
+		check_cli_memslots "$l2_qemu_pid" "$truth"
 	if command -v jq >/dev/null; then
-		tap_check_quiet "$v: CLI: kvmintro --json memslots $qemu_pid matches QEMU" \
-			check_cli_memslots_json "$qemu_pid" "$truth"
+		tap_check_quiet "$v: CLI: kvmintro --json memslots $l2_qemu_pid matches QEMU" \
+			check_cli_memslots_json "$l2_qemu_pid" "$truth"
 	else
 		tap_skip "$v: CLI: kvmintro --json memslots" "jq not installed"
 	fi
@@ -723,7 +575,7 @@ verify_vm()
 # Where the guest's vcpus are, for a boot that did not finish.
 qemu_vcpu_states()
 {
-	qemu_hmp 'info registers -a' | grep -E '^CPU#|^RIP=' | paste -d' ' - -
+	l2_hmp 'info registers -a' | grep -E '^CPU#|^RIP=' | paste -d' ' - -
 }
 
 # run_variant NAME LOAD SMP SECONDS [QEMU ARGS...]: boot L2 under QEMU,
@@ -748,18 +600,24 @@ run_variant()
 		tap_ok 0 "$v: insmod kvmintro before QEMU starts"
 	fi
 
-	if ! qemu_start "$v" "$smp" "$@"; then
-		tap_ok 1 "$v: QEMU starts (-smp $smp $*): $(qemu_failure)"
-		qemu_stop
+	# timeout(1) bounds QEMU's life even if this script is killed
+	# without a chance to clean up.
+	qemu_smp=$smp
+	qemu_start_time=$(now)
+	if ! L2_LIFETIME=$((TEST_END - SECONDS + 60)) l2_start "$v" \
+		-smp "$smp" "$@" -D "$work/$v/trace.log" \
+		-trace kvm_set_user_memory -trace kvm_init_vcpu; then
+		tap_ok 1 "$v: QEMU starts (-smp $smp $*): $(l2_failure)"
+		l2_stop
 		[ "$load" != before ] || kvmintro_unload
 		return
 	fi
 
-	if ! qemu_wait_serial 'Booting from ROM' "$wait"; then
-		if ! qemu_alive; then
-			tap_ok 1 "$v: QEMU runs the firmware up to the kernel: $(qemu_failure)"
-			tail -n 20 "$qemu_dir/serial.log" | strip_tty | tap_comment
-			qemu_stop
+	if ! l2_wait 'Booting from ROM' "$wait"; then
+		if ! l2_alive; then
+			tap_ok 1 "$v: QEMU runs the firmware up to the kernel: $(l2_failure)"
+			tail -n 20 "$l2_dir/serial.log" | l2_strip_tty | tap_comment
+			l2_stop
 			[ "$load" != before ] || kvmintro_unload
 			return
 		fi
@@ -772,19 +630,18 @@ run_variant()
 		tap_skip "$v: QEMU (-smp $smp $*) runs the firmware up to the kernel" \
 			"firmware not at the kernel after ${wait}s with QEMU alive (platform: nested SVM under TCG; vcpu state below); checking kvmintro on the VM as it is"
 		{
-			tail -n 5 "$qemu_dir/serial.log" | strip_tty
+			tail -n 5 "$l2_dir/serial.log" | l2_strip_tty
 			qemu_vcpu_states
 			# Whether KVM_RUN still cycles, if kvmintro is there to say.
-			[ "$load" != before ] || sed 's/^/kvmintro vcpus: /' "$DEBUGFS/$qemu_pid/vcpus"
+			[ "$load" != before ] || sed 's/^/kvmintro vcpus: /' "$DEBUGFS/$l2_qemu_pid/vcpus"
 		} 2>&1 | tap_comment
-	elif qemu_wait_serial "$L2_MARKER" $((wait - $(seconds_since "$qemu_start_time" | cut -d. -f1))); then
-		qemu_boot_seconds=$(seconds_since "$qemu_start_time")
+	elif l2_wait "$L2_MARKER" $((wait - $(seconds_since "$qemu_start_time" | cut -d. -f1))); then
 		tap_ok 0 "$v: QEMU (-smp $smp $*) boots L2 to $L2_MARKER"
 		printf 'L2 boot in L1 %s: %s s from QEMU start to marker; %s\n' \
-			"$(uname -r)" "$qemu_boot_seconds" \
-			"$(grep -a -m1 -o "$L2_MARKER.*" "$qemu_dir/serial.log" | strip_tty)" | tap_comment
-	elif ! qemu_alive && [ -z "${variant_again:-}" ] &&
-	     grep -aq 'Kernel panic - not syncing' "$qemu_dir/serial.log"; then
+			"$(uname -r)" "$(seconds_since "$qemu_start_time")" \
+			"$(grep -a -m1 -o "$L2_MARKER.*" "$l2_dir/serial.log" | l2_strip_tty)" | tap_comment
+	elif ! l2_alive && [ -z "${variant_again:-}" ] &&
+	     grep -aq 'Kernel panic - not syncing' "$l2_dir/serial.log"; then
 		# L2's kernel panicked while it booted (QEMU, -no-reboot, exits).
 		# Seen on this platform once in a dozen boots, at 3 s, before
 		# kvmintro had done anything to the VM: a register of L2 corrupt
@@ -792,17 +649,17 @@ run_variant()
 		# under TCG described in Documentation/testing.rst.  Boot it once
 		# more, the panic kept below; a second panic fails the test.
 		echo "$v: L2's kernel panicked while booting; booting it once more" | tap_comment
-		grep -a -B2 -A12 'Oops\|BUG:\|general protection' "$qemu_dir/serial.log" |
-			head -n 40 | strip_tty | tap_comment
-		qemu_stop
+		grep -a -B2 -A12 'Oops\|BUG:\|general protection' "$l2_dir/serial.log" |
+			head -n 40 | l2_strip_tty | tap_comment
+		l2_stop
 		[ "$load" != before ] || kvmintro_unload
-		mv "$qemu_dir" "$qemu_dir.panicked"
+		mv "$l2_dir" "$l2_dir.panicked"
 		variant_again=1 run_variant "$v" "$load" "$smp" "$wait" "$@"
 		return
-	elif ! qemu_alive; then
-		tap_ok 1 "$v: QEMU boots L2 to $L2_MARKER: $(qemu_failure)"
-		tail -n 20 "$qemu_dir/serial.log" | strip_tty | tap_comment
-		qemu_stop
+	elif ! l2_alive; then
+		tap_ok 1 "$v: QEMU boots L2 to $L2_MARKER: $(l2_failure)"
+		tail -n 20 "$l2_dir/serial.log" | l2_strip_tty | tap_comment
+		l2_stop
 		[ "$load" != before ] || kvmintro_unload
 		return
 	else
@@ -815,43 +672,43 @@ run_variant()
 		tap_skip "$v: QEMU (-smp $smp $*) boots L2 to $L2_MARKER" \
 			"L2 stalled after the firmware for ${wait}s (kvmintro $([ "$load" = before ] && echo loaded || echo "not loaded") during the boot; vcpu state below); checking kvmintro on the stalled VM"
 		{
-			tail -n 5 "$qemu_dir/serial.log" | strip_tty
+			tail -n 5 "$l2_dir/serial.log" | l2_strip_tty
 			qemu_vcpu_states
 		} | tap_comment
 	fi
 
-	qemu_trace_memslots "$qemu_dir/trace.log" >"$qemu_dir/truth.slots"
-	if grep -q '^0 ' "$qemu_dir/truth.slots"; then
+	qemu_trace_memslots "$l2_dir/trace.log" >"$l2_dir/truth.slots"
+	if grep -q '^0 ' "$l2_dir/truth.slots"; then
 		tap_ok 0 "$v: QEMU's trace gives its memslots"
 		echo "QEMU's memslots (as slot gpa size hva flags):" | tap_comment
-		tap_comment <"$qemu_dir/truth.slots"
+		tap_comment <"$l2_dir/truth.slots"
 		tap_check_quiet "$v: QEMU's trace replay agrees with its 'info mtree -f'" \
-			check_trace_vs_mtree "$qemu_dir/truth.slots"
+			check_trace_vs_mtree "$l2_dir/truth.slots"
 	else
 		tap_ok 1 "$v: QEMU's trace gives its memslots (log trace backend?)"
-		head -n 20 "$qemu_dir/trace.log" | tap_comment
+		head -n 20 "$l2_dir/trace.log" | tap_comment
 	fi
 
 	if [ "$load" = after ]; then
 		if ! err=$(kvmintro_load); then
 			tap_ok 1 "$v: insmod kvmintro with QEMU running"
 			printf '%s\n' "$err" | tap_comment
-			qemu_stop
+			l2_stop
 			return
 		fi
 		tap_ok 0 "$v: insmod kvmintro with QEMU running"
 	fi
 
-	if ! qemu_alive; then
-		tap_ok 1 "$v: QEMU still runs for kvmintro's checks: $(qemu_failure)"
-		qemu_stop
+	if ! l2_alive; then
+		tap_ok 1 "$v: QEMU still runs for kvmintro's checks: $(l2_failure)"
+		l2_stop
 		[ "$load" = none ] || kvmintro_unload
 		return
 	fi
 	[ "$load" = none ] || verify_vm "$v"
 
-	pid=$qemu_pid
-	if qemu_stop; then
+	pid=$l2_qemu_pid
+	if l2_stop; then
 		tap_ok 0 "$v: QEMU quits on the monitor's quit"
 	else
 		tap_ok 1 "$v: QEMU quits on the monitor's quit within 30 s"
@@ -867,11 +724,7 @@ run_variant()
 cleanup()
 {
 	# Quick: the runner may be about to kill us.
-	if qemu_alive; then
-		[ -z "$qemu_pid" ] || kill -KILL "$qemu_pid" 2>/dev/null
-		kill -KILL "$qemu_timeout_pid" 2>/dev/null
-	fi
-	qemu_stop >/dev/null 2>&1
+	l2_stop --kill >/dev/null 2>&1
 	if [ "$module_loaded_by_us" -eq 1 ] && kvmintro_is_loaded; then
 		rmmod kvmintro 2>/dev/null
 	fi
@@ -922,6 +775,7 @@ main()
 		exit 1
 	fi
 	work=$(mktemp -d "${KVMINTRO_TMP:-/tmp}/$TEST.XXXXXX") || exit 1
+	L2_ROOT=$work
 
 	read -r -a variants <<<"${KVMINTRO_QEMU_VARIANTS:-after before}"
 	for i in "${!variants[@]}"; do
