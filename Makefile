@@ -6,7 +6,8 @@
 #   make KDIR=/path/to/headers   kvmintro.ko for another kernel
 #   make module KDIR=... MODULE_BUILD_DIR=dir
 #                                build in dir (one dir per kernel)
-#   make test-programs OUT=dir   static programs that run inside the test VM
+#   make test-programs OUT=dir   static programs that run inside the test VM,
+#                                bench/'s among them (in OUT/bench)
 #   make unit-tests              native unit tests under ASan/UBSan
 #   make check                   W=1 and sparse (C=2) builds of the module
 #   make guest KDIR=... [GUEST_BUILD_DIR=dir]
@@ -92,6 +93,7 @@ test-programs:
 	$(MAKE) -C tests/vmm OUT=$(abspath $(OUT)) CFLAGS_EXTRA=-static
 	$(MAKE) -C tests/e2e OUT=$(abspath $(OUT)) CFLAGS_EXTRA=-static
 	$(MAKE) -C debugfs-tools OUT=$(abspath $(OUT)) CFLAGS_EXTRA=-static
+	$(MAKE) -C bench l1 OUT=$(abspath $(OUT))/bench
 
 guest:
 	$(MAKE) -C guest KDIR=$(KDIR) $(if $(GUEST_BUILD_DIR),BUILD_DIR=$(abspath $(GUEST_BUILD_DIR)))

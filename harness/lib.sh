@@ -1403,8 +1403,9 @@ kvmintro_kernel_unsupported()
 
 # Build the static programs of the arm64 end-to-end tests (tests/e2e/arm64),
 # the architecture-neutral C tests of tests/e2e (with the test VMM's aarch64
-# library) and the CLI for kernel release $1, with its compiler, into
-# <out>/programs/<release>.
+# library), the CLI and bench/'s L1 programs (which bench/run builds again
+# for itself: here, so that every run checks that they build) for kernel
+# release $1, with its compiler, into <out>/programs/<release>.
 kvmintro_build_cross_programs()
 {
 	local ver=$1 out=$2 cc
@@ -1413,7 +1414,8 @@ kvmintro_build_cross_programs()
 	kvmintro_root_cmd "$(kvmintro_release_suite "$ver")" "$KVMINTRO_REPO" "$out" -- \
 		sh -c 'make -C "$1/tests/e2e/arm64" CC="$2" OUT="$3" &&
 			make -C "$1/tests/e2e" CC="$2" OUT="$3" CFLAGS_EXTRA=-static &&
-			make -C "$1/debugfs-tools" CC="$2" OUT="$3" CFLAGS_EXTRA=-static' \
+			make -C "$1/debugfs-tools" CC="$2" OUT="$3" CFLAGS_EXTRA=-static &&
+			make -C "$1/bench" l1 CC="$2" OUT="$3/bench"' \
 		sh "$KVMINTRO_REPO" "$cc" "$(kvmintro_programs_dir "$ver" "$out")" || return 1
 	__kvmintro_logged "$out/build-programs-$ver.log" "${KVMINTRO_ROOT_CMD[@]}"
 }
