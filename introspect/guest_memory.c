@@ -666,11 +666,19 @@ static void kvmintro_gmem_folio_frames(struct folio *folio, pgoff_t first,
  * The frames of @nr pages of the guest_memfd @gmem from page @index on,
  * into @frames, as kvmintro_gmem_get_page() would find them: a page the
  * file does not hold, holds not uptodate or poisoned is 0.  Read from the
- * file's page cache under RCU, as filemap_get_read_batch() reads it: each
- * folio seen once, referenced (one atomic per folio, not per page) and
- * checked to be still there while its frames are read, then released: a
- * frame may be freed as soon as it is seen, as in a walk of the VMM's page
- * tables.  Does not sleep.
+ * file's page cache under RCU, as filemap_get_read_batch() reads it, each
+ * folio seen once; a frame may be freed as soon as it is seen, as in a
+ * walk of the VMM's page tables.  Does not sleep.
+ *
+ * A single page (KVM's guest_memfd folios are) is read without a
+ * reference, as pagemap reads a page table entry: its frame is where its
+ * struct page is, the entry the xarray held at @xas's index, and only its
+ * flags are read, then the entry checked to be still there.  Were the
+ * page freed and reused in between, what is read of it is the racy state
+ * of a frame that was the file's, as /proc/kpageflags reads a page.  A
+ * large folio is referenced (one atomic per folio, not per page) and
+ * checked to be still there while its size and index are read: a large
+ * folio freed and reused could give frames that were never the file's.
  */
 static void kvmintro_gmem_read_frames(struct file *gmem, pgoff_t index,
 				      unsigned long nr, unsigned long *frames)
@@ -678,12 +686,21 @@ static void kvmintro_gmem_read_frames(struct file *gmem, pgoff_t index,
 	XA_STATE(xas, &gmem->f_mapping->i_pages, index);
 	pgoff_t last = index + nr - 1;
 	struct folio *folio;
+	struct page *page;
 
 	memset(frames, 0, nr * sizeof(*frames));
 	rcu_read_lock();
 	xas_for_each(&xas, folio, last) {
 		if (xas_retry(&xas, folio) || xa_is_value(folio))
 			continue;
+		page = &folio->page;
+		if (!PageCompound(page)) {
+			if (PageUptodate(page) && !PageHWPoison(page) &&
+			    folio == xas_reload(&xas))
+				frames[xas.xa_index - index] =
+					KVMINTRO_FRAME_VALID | page_to_pfn(page);
+			continue;
+		}
 		if (!folio_try_get(folio))
 			goto retry;
 		if (unlikely(folio != xas_reload(&xas)))
@@ -857,8 +874,9 @@ int kvmintro_guest_mem_walk(struct kvmintro_guest_mem *mem,
  * nothing faulted in, split or registered on the VMM's address space): a
  * snapshot of a range that may change while it is read, as pagemap's is.
  * A slot whose pages KVM faults in from a guest_memfd is walked in the
- * file's page cache instead (kvmintro_gmem_read_frames()), as racily: each
- * folio referenced only while its frames are read.
+ * file's page cache instead (kvmintro_gmem_read_frames()), as racily: a
+ * single page without a reference, a large folio referenced only while
+ * its frames are read.
  *
  * Return: 0, @fn's non-zero return, or -errno.
  */
