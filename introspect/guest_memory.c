@@ -672,13 +672,13 @@ static void kvmintro_gmem_folio_frames(struct folio *folio, pgoff_t first,
  *
  * A single page (KVM's guest_memfd folios are) is read without a
  * reference, as pagemap reads a page table entry: its frame is where its
- * struct page is, the entry the xarray held at @xas's index, and only its
- * flags are read, then the entry checked to be still there.  Were the
- * page freed and reused in between, what is read of it is the racy state
- * of a frame that was the file's, as /proc/kpageflags reads a page.  A
- * large folio is referenced (one atomic per folio, not per page) and
- * checked to be still there while its size and index are read: a large
- * folio freed and reused could give frames that were never the file's.
+ * struct page is, so it was the file's when the xarray's entry was read,
+ * and only its flags are read, racily, as /proc/kpageflags reads a page's
+ * (a page freed since reads as not uptodate, or as whatever its next user
+ * made of it).  A large folio is referenced (one atomic per folio, not per
+ * page) and checked to be still there while its size and index are read:
+ * a large folio freed and reused could give frames that were never the
+ * file's.
  */
 static void kvmintro_gmem_read_frames(struct file *gmem, pgoff_t index,
 				      unsigned long nr, unsigned long *frames)
@@ -695,8 +695,7 @@ static void kvmintro_gmem_read_frames(struct file *gmem, pgoff_t index,
 			continue;
 		page = &folio->page;
 		if (!PageCompound(page)) {
-			if (PageUptodate(page) && !PageHWPoison(page) &&
-			    folio == xas_reload(&xas))
+			if (PageUptodate(page) && !PageHWPoison(page))
 				frames[xas.xa_index - index] =
 					KVMINTRO_FRAME_VALID | page_to_pfn(page);
 			continue;
