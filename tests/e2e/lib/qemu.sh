@@ -21,16 +21,17 @@
 #   l2_strip_tty                  a filter: console or monitor text without
 #                                 terminal escapes and carriage returns
 #
-# Needs KVMINTRO_L2_KERNEL and KVMINTRO_L2_INITRD (the harness sets them).
-# Settings, read when l2_start runs: L2_QEMU (default $KVMINTRO_QEMU, else
-# qemu-system-x86_64), L2_APPEND (the guest's command line after its
-# console: default $KVMINTRO_L2_APPEND, else "quiet"), L2_ROOT (default
-# $KVMINTRO_TMP, else /tmp), L2_LIFETIME (seconds after which timeout(1)
-# kills QEMU even if the test was killed before it could: default 60 s
-# past KVMINTRO_TEST_TIMEOUT, the runner's limit for the test, else an
-# hour).  QEMU stays in the test's process group, which the runner kills
-# after each test.
+# Needs KVMINTRO_L2_KERNEL and KVMINTRO_L2_INITRD (the harness sets them);
+# sets KVMINTRO_TMP to /tmp if it is unset.  Settings, read when l2_start
+# runs: L2_QEMU (default $KVMINTRO_QEMU, else qemu-system-x86_64),
+# L2_APPEND (the guest's command line after its console: default
+# $KVMINTRO_L2_APPEND, else "quiet"), L2_ROOT (default $KVMINTRO_TMP),
+# L2_LIFETIME (seconds after which timeout(1) kills QEMU even if the test
+# was killed before it could: default 60 s past KVMINTRO_TEST_TIMEOUT, the
+# runner's limit for the test, else an hour).  QEMU stays in the test's
+# process group, which the runner kills after each test.
 
+: "${KVMINTRO_TMP:=/tmp}"
 l2_dir=
 l2_qemu_pid=
 l2_timeout_pid=
@@ -60,7 +61,7 @@ l2_start()
 	local name=$1 deadline=$((SECONDS + 30))
 	local qemu=${L2_QEMU:-${KVMINTRO_QEMU:-qemu-system-x86_64}}
 	shift
-	l2_dir=${L2_ROOT:-${KVMINTRO_TMP:-/tmp}}/$name
+	l2_dir=${L2_ROOT:-$KVMINTRO_TMP}/$name
 	l2_qemu_pid=
 	rm -rf "$l2_dir"
 	mkdir -p "$l2_dir"
