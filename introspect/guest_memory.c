@@ -694,7 +694,12 @@ static void kvmintro_gmem_read_frames(struct file *gmem, pgoff_t index,
 		if (xas_retry(&xas, folio) || xa_is_value(folio))
 			continue;
 		page = &folio->page;
-		if (!PageCompound(page)) {
+		/*
+		 * Where the walk starts inside a large folio, the entry is its
+		 * head's, at another index: were the folio split or freed
+		 * since, its head would look like a single page here.
+		 */
+		if (!PageCompound(page) && folio->index == xas.xa_index) {
 			if (PageUptodate(page) && !PageHWPoison(page))
 				frames[xas.xa_index - index] =
 					KVMINTRO_FRAME_VALID | page_to_pfn(page);
