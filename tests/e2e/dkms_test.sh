@@ -15,6 +15,7 @@ set -uo pipefail
 kver=$(uname -r)
 keep=$(dirname "$(dirname "$KVMINTRO_KO")")/dkms/$kver
 signer="kvmintro packaging test throwaway key"
+# shellcheck source=tests/e2e/lib/records.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
@@ -39,13 +40,11 @@ tap_check "depmod indexes updates/dkms/kvmintro.ko" \
 	sh -c "depmod '$kver' 2>/dev/null &&
 	       grep -q '^updates/dkms/kvmintro.ko' '/lib/modules/$kver/modules.dep'"
 
-"$KVMINTRO_BIN/testvmm" --vm --vcpus 2 --guest spin,exit \
+testvmm_unload="modprobe -r kvmintro"
+testvmm_start "$truth" --vm --vcpus 2 --guest spin,exit \
 	--slot gpa=0,size=2M --slot gpa=0x100000000,size=4M,flags=readonly \
 	--map gva=0xffffffff81000000,gpa=0,size=2M,page=4K \
-	--no-stdin --timeout 200 >"$truth" 2>&1 &
-vmm=$!
-trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; modprobe -r kvmintro 2>/dev/null' EXIT
-testvmm_wait_ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
+	--timeout 200 || { tap_ok 1 "testvmm did not start"; exit 1; }
 
 modprobe kvmintro 2>"$KVMINTRO_TMP/dkms-modprobe.err"
 tap_check "modprobe kvmintro" test $? = 0
@@ -59,7 +58,7 @@ tap_check "modinfo: signed by the machine owner key DKMS was given" \
 	test "$(modinfo -F signer kvmintro 2>/dev/null)" = "$signer"
 
 dir=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}/$vmm
-for ((i = 0; i < 100; i++)); do [[ -d $dir ]] && break; sleep 0.1; done
+dir_wait "$dir"
 tap_check "the packaged CLI lists the VM" sh -c "'$cli' list | grep -qw $vmm"
 out=$("$cli" memslots "$vmm")
 sed 's/^/# /' <<<"$out"

@@ -24,6 +24,7 @@
 
 set -uo pipefail
 : "${KVMINTRO_BIN:?}" "${KVMINTRO_KO:?}" "${KVMINTRO_TMP:=/tmp}"
+# shellcheck source=tests/e2e/lib/records.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
@@ -50,17 +51,14 @@ if ! grep -q '\[none\]' "$lockdown"; then
 	booted=1
 fi
 
-"$KVMINTRO_BIN/testvmm" --vm --vcpus 2 --guest spin,exit \
+testvmm_start "$truth" --vm --vcpus 2 --guest spin,exit \
 	--slot gpa=0,size=2M --slot gpa=0x100000000,size=4M,backing=thp \
 	--map gva=0xffffffff81000000,gpa=0x100000000,size=2M,page=4K \
-	--no-stdin --timeout 280 >"$truth" 2>&1 &
-vmm=$!
-trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; rmmod kvmintro 2>/dev/null' EXIT
-testvmm_wait_ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
+	--timeout 280 || { tap_ok 1 "testvmm did not start"; exit 1; }
 insmod "$KVMINTRO_KO" allow_write=1 || { tap_ok 1 "insmod allow_write=1"; exit 1; }
 proc=/proc/kvmintro/$vmm
 debugfs=/sys/kernel/debug/kvmintro/$vmm
-for ((i = 0; i < 100; i++)); do [[ -d $proc/vcpu1 ]] && break; sleep 0.1; done
+dir_wait "$proc/vcpu1"
 
 # The HVA of GPA $1 in the VMM, from the slots it says it made.
 vmm_hva()
@@ -144,7 +142,7 @@ tap_check "and that file reads EIO after" \
 	       grep -q 'Input/output error' '$KVMINTRO_TMP/lockdown.err'"
 exec 3<&-
 insmod "$KVMINTRO_KO" allow_write=1 || { tap_ok 1 "insmod allow_write=1 again"; exit 1; }
-for ((i = 0; i < 100; i++)); do [[ -d $proc/vcpu1 ]] && break; sleep 0.1; done
+dir_wait "$proc/vcpu1"
 
 # 2. Before lockdown, guest memory may be written through /proc
 # (allow_write=1); booted locked down, the VMM writes the marker itself.

@@ -28,7 +28,9 @@
 #    the guest's own dmesg prints, a line written to /dev/kmsg included.
 
 set -uo pipefail
+# shellcheck source=tests/e2e/lib/qemu.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/qemu.sh"
+# shellcheck source=tests/e2e/lib/records.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 : "${KVMINTRO_KO:?}" "${KVMINTRO_L2_KERNEL:?}" "${KVMINTRO_L2_INITRD:?}"
 # shellcheck source=tests/lib/tap.sh
@@ -95,18 +97,16 @@ fi
 pid=$(l2_pid)
 insmod "$KVMINTRO_KO" || { tap_ok 1 "insmod"; exit 1; }
 dir=$debugfs/$pid
-for ((i = 0; i < 100; i++)); do [[ -d $dir/vcpu0 ]] && break; sleep 0.1; done
+dir_wait "$dir/vcpu0"
 
 tap_check "capture of the running guest" sh -c "echo capture > $dir/snapshot"
-for vcpu in 0; do
-	regs=$KVMINTRO_TMP/regs$vcpu
-	cat "$dir/vcpu$vcpu/regs" >"$regs"
-	rip=$(reg rip "$regs")
-	cr3=$(reg cr3 "$regs")
-	tap_check "vcpu$vcpu: RIP $rip is a kernel address" \
-		test $((rip >= 0xffffffff80000000 || rip < 0)) = 1
-	tap_check "vcpu$vcpu: CR3 $cr3 is set" test $((cr3)) != 0
-done
+regs=$KVMINTRO_TMP/regs0
+cat "$dir/vcpu0/regs" >"$regs"
+rip=$(reg rip "$regs")
+cr3=$(reg cr3 "$regs")
+tap_check "vcpu0: RIP $rip is a kernel address" \
+	test $((rip >= 0xffffffff80000000 || rip < 0)) = 1
+tap_check "vcpu0: CR3 $cr3 is set" test $((cr3)) != 0
 
 # Paused: kvmintro's live registers equal QEMU's own view of the vcpu.
 tap_check "pause" sh -c "echo pause > $dir/snapshot"
@@ -173,7 +173,7 @@ tap_check "translate of the banner ($phys) equals QEMU's pagemap (frame $(printf
 	test -n "$phys" -a "$pfn" -gt 0 -a "$((phys))" = "$(((pfn << 12) | (hva & 0xfff)))"
 tap_check "scan's HPA ($hpa) equals translate's" test -n "$hpa" -a -n "$phys" -a "$((hpa))" = "$((phys))"
 
-mine= theirs=
+mine='' theirs=''
 if [[ -n $gpa && -n $hva ]]; then
 	mine=$(xxd -s $((gpa)) -l 13 -p "$dir/mem")
 	theirs=$(xxd -s $((hva)) -l 13 -p "/proc/$pid/mem")
@@ -240,7 +240,7 @@ tap_check "${hypercall_checks[3]}" grep -q '^garbage: ok' <<<"$out"
 
 rmmod kvmintro && insmod "$KVMINTRO_KO" hypercall_nr=$hc_nr
 rc=$?
-for ((i = 0; i < 100; i++)); do [[ -d $dir/vcpu0 ]] && break; sleep 0.1; done
+dir_wait "$dir/vcpu0"
 tap_check "${hypercall_checks[4]}" test $rc = 0 -a -d "$dir/vcpu0"
 
 guest_sh hc-efault "gpa_hpa_demo -q 0x7fffff000000"
@@ -276,7 +276,7 @@ tap_check "${hypercall_checks[7]} ($g_hpa, $t_phys)" \
 	test -n "$t_phys" -a "$((g_hpa))" = "$((t_phys))"
 pfn=-1
 [[ -n $t_hva ]] && pfn=$(pagemap_pfn "$pid" "$t_hva")
-tap_check "${hypercall_checks[8]} ($g_pfn, $t_pfn, $(printf 0x%x $pfn))" \
+tap_check "${hypercall_checks[8]} ($g_pfn, $t_pfn, $(printf 0x%x "$pfn"))" \
 	test -n "$t_pfn" -a "$((g_pfn))" = "$((t_pfn))" -a "$((g_pfn))" = "$pfn"
 # Flags: bit 0 huge, bit 1 mapped, bits 2-6 the folio order.
 case $t_size in
@@ -290,7 +290,7 @@ tap_check "${hypercall_checks[9]} ($g_flags, host page $t_size)" \
 	-a $(((g_flags >> 2) & 31)) = $order
 hex=$(xxd -s $((g_gpa)) -l 8 -p "$dir/mem")
 mem_value=$(le64 "$hex")
-tap_check "${hypercall_checks[10]} ($g_value, $(printf 0x%x $mem_value))" \
+tap_check "${hypercall_checks[10]} ($g_value, $(printf 0x%x "$mem_value"))" \
 	test -n "$hex" -a "$((g_value))" = "$mem_value"
 l2_type "kill %1"
 guest_sh hc-shell 'exec 3<>/proc/gpa_hpa; echo 0x7fffff000000 >&3; head -n1 <&3'

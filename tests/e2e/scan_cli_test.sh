@@ -9,6 +9,7 @@
 
 set -uo pipefail
 : "${KVMINTRO_BIN:?}" "${KVMINTRO_KO:?}" "${KVMINTRO_TMP:=/tmp}"
+# shellcheck source=tests/e2e/lib/records.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/records.sh"
 cli=$KVMINTRO_BIN/kvmintro
 debugfs=${KVMINTRO_DEBUGFS:-/sys/kernel/debug/kvmintro}
@@ -18,15 +19,12 @@ patterns=$KVMINTRO_TMP/scan-cli-patterns
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 tap_prefix="scan cli: "
 
-"$KVMINTRO_BIN/testvmm" --vm --vcpus 2 --guest spin,exit \
+testvmm_start "$truth" --vm --vcpus 2 --guest spin,exit \
 	--slot gpa=0,size=2M --slot gpa=0x100000000,size=4M,backing=thp \
-	--no-stdin --timeout 280 >"$truth" 2>&1 &
-vmm=$!
-trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; rmmod kvmintro 2>/dev/null' EXIT
-testvmm_wait_ready "$truth" || { tap_ok 1 "testvmm did not start"; exit 1; }
+	--timeout 280 || { tap_ok 1 "testvmm did not start"; exit 1; }
 insmod "$KVMINTRO_KO" || { tap_ok 1 insmod; exit 1; }
 dir=$debugfs/$vmm
-for ((i = 0; i < 100; i++)); do [[ -d $dir ]] && break; sleep 0.1; done
+dir_wait "$dir"
 
 # 4093 random patterns, then three the guest's code and zeros hold: a
 # comment and an empty line among them.

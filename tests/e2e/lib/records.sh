@@ -18,6 +18,14 @@
 #                               (0 if not present)
 #   testvmm_wait_ready FILE     wait for testvmm's "ready" in FILE, its
 #                               output (30 s); fail if it did not come
+#   testvmm_start FILE ARGS...  start testvmm ARGS... --no-stdin in the
+#                               background, its output in FILE and its pid
+#                               in $vmm, killed when the test exits (and
+#                               the module unloaded: $testvmm_unload,
+#                               "rmmod kvmintro" unless set); wait for it
+#                               to be ready as above
+#   dir_wait DIR                wait for directory DIR (10 s); fail if it
+#                               did not come
 
 record_keys()
 {
@@ -112,4 +120,31 @@ pagemap_pfn()
 	local entry
 	entry=$(le64 "$(xxd -s $((($2 / 4096) * 8)) -l 8 -p "/proc/$1/pagemap")")
 	echo $((entry & ((1 << 55) - 1)))
+}
+
+# testvmm_start FILE ARGS...: testvmm ARGS... --no-stdin in the background,
+# its output in FILE, its pid in $vmm; killed, and the module unloaded with
+# $testvmm_unload, when the test exits.  Fails if it did not get ready.
+testvmm_start()
+{
+	local out=$1
+
+	shift
+	"$KVMINTRO_BIN/testvmm" "$@" --no-stdin >"$out" 2>&1 &
+	vmm=$!
+	trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; ${testvmm_unload:-rmmod kvmintro} 2>/dev/null' EXIT
+	testvmm_wait_ready "$out"
+}
+
+# dir_wait DIR: wait up to 10 s for directory DIR (a VM's, which the module
+# makes when it sees the VM); fail if it did not come.
+dir_wait()
+{
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		[[ -d $1 ]] && return 0
+		sleep 0.1
+	done
+	[[ -d $1 ]]
 }
