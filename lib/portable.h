@@ -36,6 +36,9 @@ typedef int64_t s64;
 #ifndef noinline
 #define noinline __attribute__((__noinline__))
 #endif
+#ifndef fallthrough
+#define fallthrough __attribute__((__fallthrough__))
+#endif
 #endif /* __KERNEL__ */
 
 #define __KVMINTRO_STRINGIFY(x) #x
