@@ -80,6 +80,20 @@ served()
 	fi
 }
 
+# gmem_resident <name> <gpa>: 1 if the guest_memfd held GPA's page after
+# the calls (mincore()), else 0.
+gmem_resident()
+{
+	sed -n "s/^gmem gpa=$2 resident=//p" "$tmp/$1"
+}
+
+# gmem_served <name> <what>: the guest_memfd held the page, and the answer
+# is its frame, as served says.
+gmem_served()
+{
+	[ "$(gmem_resident "$1" "$(hvc_arg "$1" "$2")")" = 1 ] && served "$1" "$2"
+}
+
 # refused <name> <what>: -KVM_EFAULT, X1-X3 0.
 refused()
 {
@@ -148,6 +162,32 @@ tap_check "on: KVM's features and UID calls answer as on stock KVM" \
 	same_answers on stock kvm-features kvm-call-uid
 tap_check "on: function $nr + 1 and the SMC32 ID of $nr answer as on stock KVM" \
 	same_answers on stock next-function smc32
+
+# A slot KVM faults in from a guest_memfd alone (6.18 on): the VMM's page
+# tables hold none of the file's pages, which are served all the same; a
+# page the file does not hold is refused, and not created.  The truth:
+# mincore() of the VMM's mapping of the file, then pagemap once the VMM
+# mapped each page the file holds again.
+"$KVMINTRO_BIN/spin_vm" --hvc $nr gmem >"$tmp/probe" 2>&1
+if grep -qx 'skip no-guest-memfd' "$tmp/probe"; then
+	why="KVM has no guest_memfd a VMM can mmap() (KVM_CAP_GUEST_MEMFD_FLAGS, 6.18 on)"
+	tap_skip "spin_vm --hvc $nr gmem: the guest made its calls" "$why"
+	tap_skip "on, guest_memfd: the page the guest wrote" "$why"
+	tap_skip "on, guest_memfd: the page the VMM wrote" "$why"
+	tap_skip "on, guest_memfd: a page the file does not hold" "$why"
+else
+	hvc_run gmem gmem
+	tap_check "on, guest_memfd: the page the guest wrote: the file's page, pagemap's frame" \
+		gmem_served gmem touched
+	tap_check "on, guest_memfd: the page the VMM wrote, then unmapped: the file's page" \
+		gmem_served gmem vmm-written
+	good=0
+	refused gmem untouched &&
+		[ "$(gmem_resident gmem "$(hvc_arg gmem untouched)")" = 0 ] &&
+		good=1
+	tap_check "on, guest_memfd: a page the file does not hold: -KVM_EFAULT, not created" \
+		[ $good = 1 ]
+fi
 
 # The VMM's SMCCC filter comes first: KVM denies the function, or the VMM
 # answers it; kvmintro leaves both alone.  KVM has the filter from 6.4.

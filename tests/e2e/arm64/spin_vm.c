@@ -48,6 +48,16 @@
  * (KVM_EXIT_HYPERCALL), which answers X0 = SPIN_HVC_USER_ANSWER, X2 and X3 0,
  * X1 left as the guest set it.
  *
+ * --hvc NR gmem makes slot 1 a guest_memfd KVM faults the guest's pages in
+ * from alone (GUEST_MEMFD_FLAG_MMAP and _INIT_SHARED, Linux 6.18 on; else
+ * it prints "skip no-guest-memfd" and runs nothing).  The VMM writes its
+ * page through its own mapping of the file, then drops the mapping
+ * (MADV_DONTNEED), so that its page tables hold none of the file's pages.
+ * After the calls, for each GPA in slot 1, it asks mincore() whether the
+ * file holds the page and prints "gmem gpa=0x... resident=0|1", and reads
+ * a byte of each page the file holds, which maps that very page again,
+ * before its pagemap line.
+ *
  * The vcpu is made as KVM's selftests do on aarch64 (lib/aarch64/
  * processor.c): KVM_ARM_PREFERRED_TARGET, KVM_ARM_VCPU_INIT, the PC set
  * through KVM_SET_ONE_REG.  No interrupt controller: the guest takes no
@@ -68,6 +78,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <linux/kvm.h>
+
+#include "../../vmm/include/kvm_compat.h"
 
 /*
  * KVM's SMCCC filter (6.4's <asm/kvm.h>), for C library headers older than
@@ -155,6 +167,7 @@ struct spin_slot {
 	uint8_t *hva;
 	const char *text;	/* written at gpa + SPIN_TEXT_OFFSET */
 	bool nohugepage;	/* MADV_NOHUGEPAGE: see spin_slots[] */
+	bool gmem;		/* a guest_memfd's (--hvc NR gmem) */
 };
 
 #define SPIN_CODE_OFFSET	0x0
@@ -377,6 +390,43 @@ static void vm_add_memslot(int vm_fd, struct spin_slot *s)
 	strcpy((char *)s->hva + SPIN_TEXT_OFFSET, s->text);
 }
 
+/*
+ * --hvc NR gmem: slot @s as a guest_memfd that KVM faults the guest's
+ * pages in from alone, mapped by the VMM too: it writes the slot's text
+ * there, then drops its mapping's pages.  On a KVM without, say so and
+ * exit.
+ */
+static void vm_add_gmem_memslot(int vm_fd, struct spin_slot *s)
+{
+	const uint64_t flags = GUEST_MEMFD_FLAG_MMAP |
+			       GUEST_MEMFD_FLAG_INIT_SHARED;
+	struct kvm_create_guest_memfd gmem = { .size = s->size, .flags = flags };
+	struct kvm_userspace_memory_region2 region;
+	int r, fd;
+
+	r = ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD_FLAGS);
+	if (r < 0 || (r & flags) != flags) {
+		printf("skip no-guest-memfd\n");
+		exit(0);
+	}
+	fd = kvm_ioctl(vm_fd, KVM_CREATE_GUEST_MEMFD, &gmem);
+	s->hva = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	TEST_ASSERT(s->hva != MAP_FAILED, "mmap of the guest_memfd");
+	region = (struct kvm_userspace_memory_region2) {
+		.slot = s->slot,
+		.flags = KVM_MEM_GUEST_MEMFD,
+		.guest_phys_addr = s->gpa,
+		.memory_size = s->size,
+		.userspace_addr = (uintptr_t)s->hva,
+		.guest_memfd = fd,
+	};
+	kvm_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION2, &region);
+	strcpy((char *)s->hva + SPIN_TEXT_OFFSET, s->text);
+	TEST_ASSERT(!madvise(s->hva, s->size, MADV_DONTNEED),
+		    "madvise(MADV_DONTNEED) of the guest_memfd");
+	s->gmem = true;
+}
+
 static void vm_load_code(struct spin_slot *s)
 {
 	uint64_t counter_gpa = s->gpa + SPIN_COUNTER_OFFSET;
@@ -386,16 +436,24 @@ static void vm_load_code(struct spin_slot *s)
 	       sizeof(counter_gpa));
 }
 
-/* The host address of guest physical @gpa, or NULL if it is in no slot. */
-static uint8_t *__vm_gpa_hva(uint64_t gpa)
+/* The slot of guest physical @gpa, or NULL. */
+static const struct spin_slot *vm_gpa_slot(uint64_t gpa)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(spin_slots) / sizeof(spin_slots[0]); i++)
 		if (gpa >= spin_slots[i].gpa &&
 		    gpa < spin_slots[i].gpa + spin_slots[i].size)
-			return spin_slots[i].hva + (gpa - spin_slots[i].gpa);
+			return &spin_slots[i];
 	return NULL;
+}
+
+/* The host address of guest physical @gpa, or NULL if it is in no slot. */
+static uint8_t *__vm_gpa_hva(uint64_t gpa)
+{
+	const struct spin_slot *s = vm_gpa_slot(gpa);
+
+	return s ? s->hva + (gpa - s->gpa) : NULL;
 }
 
 static uint8_t *vm_gpa_hva(uint64_t gpa)
@@ -447,6 +505,23 @@ static uint64_t proc_read_entry(const char *path, uint64_t index)
 }
 
 /*
+ * --hvc NR gmem: whether the guest_memfd holds the page of guest physical
+ * @gpa, at @hva in the VMM's mapping of it; if it does, map that page
+ * again by reading it, for pagemap.
+ */
+static void vm_print_gmem_page(uint64_t gpa, uint8_t *hva, long page_size)
+{
+	uint8_t *page = (uint8_t *)((uintptr_t)hva & ~(uintptr_t)(page_size - 1));
+	unsigned char resident;
+
+	TEST_ASSERT(!mincore(page, page_size, &resident), "mincore");
+	printf("gmem gpa=0x%llx resident=%u\n", (unsigned long long)gpa,
+	       resident & 1);
+	if (resident & 1)
+		(void)*(volatile uint8_t *)page;
+}
+
+/*
  * --hvc: print the guest's answers, then the pagemap entry of each GPA
  * in a slot that function NR was called for, as the kernel has it now
  * (the independent truth).
@@ -471,6 +546,8 @@ static void vm_print_hvc_answers(struct spin_slot *s, uint32_t nr)
 		hva = __vm_gpa_hva(spin_hvc_calls[i].arg);
 		if (!hva || vm_hvc_func(i, nr) != vm_hvc_func(0, nr))
 			continue;
+		if (vm_gpa_slot(spin_hvc_calls[i].arg)->gmem)
+			vm_print_gmem_page(spin_hvc_calls[i].arg, hva, page_size);
 		entry = proc_read_entry("/proc/self/pagemap",
 					(uintptr_t)hva / page_size);
 		flags = 0;
@@ -704,7 +781,7 @@ static void vcpu_run_to_mmio(struct spin_vcpu *vcpu)
 }
 
 /*
- * spin_vm --hvc NR [deny|user]: the guest's calls, then their answers; no
+ * spin_vm --hvc NR [deny|user|gmem]: the guest's calls, then their answers; no
  * "ready".
  */
 static int spin_hvc(int kvm_fd, int vm_fd, const char *nr_arg,
@@ -729,6 +806,7 @@ int main(int argc, char **argv)
 {
 	bool mmu = argc == 2 && !strcmp(argv[1], "--mmu");
 	bool hvc = (argc == 3 || argc == 4) && !strcmp(argv[1], "--hvc");
+	bool gmem = hvc && argc == 4 && !strcmp(argv[3], "gmem");
 	struct spin_vcpu vcpu;
 	pthread_t thread;
 	int kvm_fd, vm_fd, sig;
@@ -738,12 +816,17 @@ int main(int argc, char **argv)
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	TEST_ASSERT(kvm_fd >= 0, "open /dev/kvm (is KVM enabled in this kernel?)");
 	vm_fd = kvm_ioctl(kvm_fd, KVM_CREATE_VM, (void *)0);
-	for (i = 0; i < sizeof(spin_slots) / sizeof(spin_slots[0]); i++)
-		vm_add_memslot(vm_fd, &spin_slots[i]);
 	TEST_ASSERT(argc == 1 || mmu || hvc,
-		    "usage: spin_vm [--mmu | --hvc NR [deny|user]]");
+		    "usage: spin_vm [--mmu | --hvc NR [deny|user|gmem]]");
+	for (i = 0; i < sizeof(spin_slots) / sizeof(spin_slots[0]); i++) {
+		if (gmem && spin_slots[i].slot == 1)
+			vm_add_gmem_memslot(vm_fd, &spin_slots[i]);
+		else
+			vm_add_memslot(vm_fd, &spin_slots[i]);
+	}
 	if (hvc)
-		return spin_hvc(kvm_fd, vm_fd, argv[2], argc == 4 ? argv[3] : NULL);
+		return spin_hvc(kvm_fd, vm_fd, argv[2],
+				argc == 4 && !gmem ? argv[3] : NULL);
 	vm_load_code(&spin_slots[0]);
 	if (mmu)
 		vm_write_tables();

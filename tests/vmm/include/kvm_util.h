@@ -13,38 +13,9 @@
 #include <sys/types.h>
 #include <linux/kvm.h>
 
+#include "kvm_compat.h"
 #include "test_util.h"
 
-/* What a libc's <linux/kvm.h> older than Linux 6.8 and 6.18 lacks. */
-#ifndef KVM_CREATE_GUEST_MEMFD
-#define KVM_MEM_GUEST_MEMFD		(1UL << 2)
-#define KVM_CAP_USER_MEMORY2		231
-#define KVM_CAP_GUEST_MEMFD		234
-struct kvm_userspace_memory_region2 {
-	__u32 slot;
-	__u32 flags;
-	__u64 guest_phys_addr;
-	__u64 memory_size;
-	__u64 userspace_addr;
-	__u64 guest_memfd_offset;
-	__u32 guest_memfd;
-	__u32 pad1;
-	__u64 pad2[14];
-};
-#define KVM_SET_USER_MEMORY_REGION2	_IOW(KVMIO, 0x49, \
-					     struct kvm_userspace_memory_region2)
-struct kvm_create_guest_memfd {
-	__u64 size;
-	__u64 flags;
-	__u64 reserved[6];
-};
-#define KVM_CREATE_GUEST_MEMFD	_IOWR(KVMIO, 0xd4, struct kvm_create_guest_memfd)
-#endif
-#ifndef KVM_CAP_GUEST_MEMFD_FLAGS
-#define KVM_CAP_GUEST_MEMFD_FLAGS	244
-#define GUEST_MEMFD_FLAG_MMAP		(1ULL << 0)
-#define GUEST_MEMFD_FLAG_INIT_SHARED	(1ULL << 1)
-#endif
 /* enum vm_guest_mode, struct kvm_vm_arch: include/<arch>/kvm_util_arch.h */
 #include "kvm_util_arch.h"
 
