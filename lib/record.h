@@ -203,6 +203,7 @@ static __always_inline void kvmintro_record_hex_digits_at(char *end,
 		end[-(int)digits] = kvmintro_record_hex_pairs[
 			2 * ((value >> (4 * (digits - 1))) & 0xf) + 1];
 }
+#undef KVMINTRO_RECORD_HEX_PAIR
 
 /* @token copied whole at @p; where it ends. */
 static __always_inline char *

@@ -171,7 +171,7 @@ tap_check "on: function $nr + 1 and the SMC32 ID of $nr answer as on stock KVM" 
 "$KVMINTRO_BIN/spin_vm" --hvc $nr gmem >"$tmp/probe" 2>&1
 if grep -qx 'skip no-guest-memfd' "$tmp/probe"; then
 	why="KVM has no guest_memfd a VMM can mmap() (KVM_CAP_GUEST_MEMFD_FLAGS, 6.18 on)"
-	tap_skip "spin_vm --hvc $nr gmem: the guest made its calls" "$why"
+	tap_skip "spin_vm --hvc $nr gmem (gmem): the guest made its calls" "$why"
 	tap_skip "on, guest_memfd: the page the guest wrote" "$why"
 	tap_skip "on, guest_memfd: the page the VMM wrote" "$why"
 	tap_skip "on, guest_memfd: a page the file does not hold" "$why"

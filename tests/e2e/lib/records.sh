@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # The records of the debugfs files (Documentation/debugfs.rst, "Record
 # format") from shell tests (source it):
@@ -22,8 +23,8 @@
 #                               background, its output in FILE and its pid
 #                               in $vmm, killed when the test exits (and
 #                               the module unloaded: $testvmm_unload,
-#                               "rmmod kvmintro" unless set); wait for it
-#                               to be ready as above
+#                               "rmmod kvmintro" unless the test sets
+#                               it); wait for it to be ready as above
 #   dir_wait DIR                wait for directory DIR (10 s); fail if it
 #                               did not come
 
@@ -125,6 +126,8 @@ pagemap_pfn()
 # testvmm_start FILE ARGS...: testvmm ARGS... --no-stdin in the background,
 # its output in FILE, its pid in $vmm; killed, and the module unloaded with
 # $testvmm_unload, when the test exits.  Fails if it did not get ready.
+# One VMM a test: it sets the EXIT trap (any earlier one is replaced).
+: "${testvmm_unload:=rmmod kvmintro}"
 testvmm_start()
 {
 	local out=$1
@@ -132,7 +135,7 @@ testvmm_start()
 	shift
 	"$KVMINTRO_BIN/testvmm" "$@" --no-stdin >"$out" 2>&1 &
 	vmm=$!
-	trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; ${testvmm_unload:-rmmod kvmintro} 2>/dev/null' EXIT
+	trap 'kill $vmm 2>/dev/null; wait $vmm 2>/dev/null; $testvmm_unload 2>/dev/null' EXIT
 	testvmm_wait_ready "$out"
 }
 
