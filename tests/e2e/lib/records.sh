@@ -17,6 +17,9 @@
 #                               each has every key of its record
 #   pagemap_pfn PID HVA         the frame /proc/PID/pagemap gives for HVA
 #                               (0 if not present)
+#   wait_until TENTHS CMD...    run CMD until it succeeds, every tenth of
+#                               a second, TENTHS times at most; fail if it
+#                               never did
 #   testvmm_wait_ready FILE     wait for testvmm's "ready" in FILE, its
 #                               output (30 s); fail if it did not come
 #   testvmm_start FILE ARGS...  start testvmm ARGS... --no-stdin in the
@@ -94,17 +97,25 @@ json_carries_keys()
 	done
 }
 
+# wait_until TENTHS CMD...: run CMD every tenth of a second until it
+# succeeds, TENTHS times at most; fail if it never did.
+wait_until()
+{
+	local i tries=$1
+
+	shift
+	for ((i = 1; i < tries; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
 # testvmm_wait_ready FILE: wait up to 30 s for testvmm to print "ready" in
 # FILE, its output; fail if it did not.
 testvmm_wait_ready()
 {
-	local i
-
-	for ((i = 0; i < 300; i++)); do
-		grep -qx ready "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	grep -qx ready "$1"
+	wait_until 300 grep -qx ready "$1" 2>/dev/null
 }
 
 # le64 HEX: the value of 8 bytes, little-endian, given as 16 hex digits.
@@ -143,11 +154,5 @@ testvmm_start()
 # makes when it sees the VM); fail if it did not come.
 dir_wait()
 {
-	local i
-
-	for ((i = 0; i < 100; i++)); do
-		[[ -d $1 ]] && return 0
-		sleep 0.1
-	done
-	[[ -d $1 ]]
+	wait_until 100 test -d "$1"
 }
