@@ -448,20 +448,13 @@ static const struct spin_slot *vm_gpa_slot(uint64_t gpa)
 	return NULL;
 }
 
-/* The host address of guest physical @gpa, or NULL if it is in no slot. */
-static uint8_t *__vm_gpa_hva(uint64_t gpa)
+/* The host address of guest physical @gpa, which must be in a slot. */
+static uint8_t *vm_gpa_hva(uint64_t gpa)
 {
 	const struct spin_slot *s = vm_gpa_slot(gpa);
 
-	return s ? s->hva + (gpa - s->gpa) : NULL;
-}
-
-static uint8_t *vm_gpa_hva(uint64_t gpa)
-{
-	uint8_t *hva = __vm_gpa_hva(gpa);
-
-	TEST_ASSERT(hva, "GPA 0x%llx in no slot", (unsigned long long)gpa);
-	return hva;
+	TEST_ASSERT(s, "GPA 0x%llx in no slot", (unsigned long long)gpa);
+	return s->hva + (gpa - s->gpa);
 }
 
 static uint32_t vm_hvc_func(size_t i, uint32_t nr)
@@ -530,7 +523,8 @@ static void vm_print_hvc_answers(struct spin_slot *s, uint32_t nr)
 {
 	const uint64_t *answer = (uint64_t *)(s->hva + SPIN_HVC_ANSWERS);
 	long page_size = sysconf(_SC_PAGESIZE);
-	uint64_t entry, flags;
+	const struct spin_slot *slot;
+	uint64_t entry, flags, gpa;
 	uint8_t *hva;
 	size_t i;
 
@@ -543,11 +537,13 @@ static void vm_print_hvc_answers(struct spin_slot *s, uint32_t nr)
 		       (unsigned long long)answer[2],
 		       (unsigned long long)answer[3]);
 	for (i = 0; i < SPIN_HVC_NR_CALLS; i++) {
-		hva = __vm_gpa_hva(spin_hvc_calls[i].arg);
-		if (!hva || vm_hvc_func(i, nr) != vm_hvc_func(0, nr))
+		gpa = spin_hvc_calls[i].arg;
+		slot = vm_gpa_slot(gpa);
+		if (!slot || vm_hvc_func(i, nr) != vm_hvc_func(0, nr))
 			continue;
-		if (vm_gpa_slot(spin_hvc_calls[i].arg)->gmem)
-			vm_print_gmem_page(spin_hvc_calls[i].arg, hva, page_size);
+		hva = slot->hva + (gpa - slot->gpa);
+		if (slot->gmem)
+			vm_print_gmem_page(gpa, hva, page_size);
 		entry = proc_read_entry("/proc/self/pagemap",
 					(uintptr_t)hva / page_size);
 		flags = 0;
@@ -555,7 +551,7 @@ static void vm_print_hvc_answers(struct spin_slot *s, uint32_t nr)
 			flags = proc_read_entry("/proc/kpageflags",
 						entry & ((1ULL << 55) - 1));
 		printf("pagemap gpa=0x%llx hva=0x%llx entry=0x%llx kpageflags=0x%llx\n",
-		       (unsigned long long)spin_hvc_calls[i].arg,
+		       (unsigned long long)gpa,
 		       (unsigned long long)(uintptr_t)hva,
 		       (unsigned long long)entry, (unsigned long long)flags);
 	}
